@@ -1,0 +1,98 @@
+"""Services that change who may do what. Only administrators may call them successfully.
+
+Every change is written to the audit log of the user it concerns (who, when, before → after), and
+the employee page shows that log.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .audit import audit
+from .auth_backends import forget_permissions
+from .errors import DomainError
+from .events import emit
+from .models import PermissionOverride, User
+
+ADMINISTRATORS_GROUP = "Администраторы"
+
+
+def perm_label(perm: Permission) -> str:
+    return f"{perm.content_type.app_label}.{perm.codename}"
+
+
+def is_administrator(user) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name=ADMINISTRATORS_GROUP).exists()
+
+
+def ensure_administrator(actor) -> None:
+    if not is_administrator(actor):
+        raise DomainError("access_denied", _("Изменять доступ могут только администраторы."))
+
+
+def _overrides_snapshot(user: User) -> dict[str, bool]:
+    rows = PermissionOverride.objects.filter(user=user).select_related("permission__content_type")
+    return {perm_label(o.permission): o.granted for o in rows}
+
+
+@transaction.atomic
+def user_groups_set(*, actor, user: User, groups) -> None:
+    ensure_administrator(actor)
+    before = sorted(user.groups.values_list("name", flat=True))
+    user.groups.set(groups)
+    after = sorted(user.groups.values_list("name", flat=True))
+    if before != after:
+        audit(actor=actor, action="access.groups", obj=user, before=before, after=after)
+        emit("core.access_changed", user_id=user.pk)
+    forget_permissions(user)
+
+
+@transaction.atomic
+def permission_override_set(*, actor, user: User, permission: Permission, granted: bool | None) -> None:
+    """granted=True grants, False revokes, None removes the personal setting (groups decide)."""
+    ensure_administrator(actor)
+    before = _overrides_snapshot(user)
+    if granted is None:
+        PermissionOverride.objects.filter(user=user, permission=permission).delete()
+    else:
+        PermissionOverride.objects.update_or_create(user=user, permission=permission,
+                                                    defaults={"granted": granted})
+    after = _overrides_snapshot(user)
+    if before != after:
+        audit(actor=actor, action="access.overrides", obj=user, before=before, after=after)
+        emit("core.access_changed", user_id=user.pk)
+    forget_permissions(user)
+
+
+@transaction.atomic
+def permission_overrides_replace(*, actor, user: User, overrides: dict[Permission, bool]) -> None:
+    """Make the user's personal settings exactly `overrides` (the desk form saves this way)."""
+    ensure_administrator(actor)
+    before = _overrides_snapshot(user)
+    PermissionOverride.objects.filter(user=user).exclude(permission__in=list(overrides)).delete()
+    for permission, granted in overrides.items():
+        PermissionOverride.objects.update_or_create(user=user, permission=permission,
+                                                    defaults={"granted": granted})
+    after = _overrides_snapshot(user)
+    if before != after:
+        audit(actor=actor, action="access.overrides", obj=user, before=before, after=after)
+        emit("core.access_changed", user_id=user.pk)
+    forget_permissions(user)
+
+
+@transaction.atomic
+def group_permissions_set(*, actor, group: Group, permissions) -> None:
+    ensure_administrator(actor)
+    before = sorted(perm_label(p) for p in group.permissions.select_related("content_type"))
+    group.permissions.set(permissions)
+    after = sorted(perm_label(p) for p in group.permissions.select_related("content_type"))
+    if before != after:
+        audit(actor=actor, action="access.group_permissions", obj=group, before=before, after=after)
+        # Each member's history shows that their access changed through the group.
+        for member in group.user_set.all():
+            audit(actor=actor, action="access.group_permissions", obj=member,
+                  before={group.name: before}, after={group.name: after})

@@ -1,0 +1,81 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+from unfold.widgets import UnfoldAdminSelectMultipleWidget
+
+from . import access
+from .admin_base import DeskAdmin
+from .models import AuditLog, User
+
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, ModelAdmin):
+    """Accounts (passwords, logins). Access is edited on the employee page, through the services."""
+
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Личные данные"), {"fields": ("last_name", "first_name", "middle_name", "email", "phone")}),
+        (_("Статус"), {"fields": ("is_active", "is_staff", "last_login", "date_joined")}),
+    )
+    readonly_fields = ("is_active", "last_login", "date_joined")
+    list_display = ("username", "last_name", "first_name", "email", "is_active", "is_staff")
+    list_filter = ("is_active", "is_staff")
+
+
+class GroupForm(forms.ModelForm):
+    permissions = forms.ModelMultipleChoiceField(
+        Permission.objects.select_related("content_type"), required=False, label=_("права"),
+        widget=UnfoldAdminSelectMultipleWidget(attrs={"size": 20}),
+    )
+
+    class Meta:
+        model = Group
+        fields = ("name", "permissions")
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin, DeskAdmin):
+    form = GroupForm
+    filter_horizontal = ()
+
+    def has_add_permission(self, request):
+        return access.is_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return access.is_administrator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return access.is_administrator(request.user)
+
+    def save_related(self, request, form, formsets, change):
+        # Permissions go through the service: it checks the actor and writes the history.
+        access.group_permissions_set(actor=request.user, group=form.instance,
+                                     permissions=form.cleaned_data["permissions"])
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(DeskAdmin):
+    list_display = ("at", "actor", "action", "content_type", "object_repr")
+    list_filter = ("action", "content_type")
+    search_fields = ("object_repr", "actor__username")
+    date_hierarchy = "at"
+    list_select_related = ("actor", "content_type")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,38 @@
+"""Base classes for the desk's model admins: office scoping through selectors, domain errors shown
+as messages, history on every page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin
+
+from .errors import DomainError
+
+
+class DeskAdmin(ModelAdmin):
+    """ModelAdmin for the desk. Subclasses set `selector` to the function that limits the rows."""
+
+    selector = None  # callable(user) -> QuerySet
+    list_per_page = 50
+    show_full_result_count = False  # no second COUNT(*) over the whole table
+
+    def get_queryset(self, request):
+        if self.selector is not None:
+            return type(self).selector(request.user)
+        return super().get_queryset(request)
+
+    def run_service(self, request, fn, *args, success: str | None = None, **kwargs):
+        """Call a service and turn its DomainError into a message; returns the result or None."""
+        try:
+            result = fn(*args, **kwargs)
+        except DomainError as exc:
+            self.message_user(request, exc.message, level=messages.ERROR)
+            return None
+        if success:
+            self.message_user(request, success, level=messages.SUCCESS)
+        return result
+
+
+class HistoryDeskAdmin(SimpleHistoryAdmin, DeskAdmin):
+    """A desk admin whose records keep their history (django-simple-history)."""

@@ -1,0 +1,79 @@
+"""API plumbing shared by every module: the error format and base permission classes."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import DomainError
+
+_DEFAULT_DETAILS = {
+    "not_authenticated": gettext_lazy("Нужна авторизация: передайте токен или войдите."),
+    "authentication_failed": gettext_lazy("Неверные учётные данные."),
+    "permission_denied": gettext_lazy("Недостаточно прав для этого действия."),
+    "not_found": gettext_lazy("Не найдено."),
+    "throttled": gettext_lazy("Слишком много запросов, повторите позже."),
+    "parse_error": gettext_lazy("Тело запроса не является корректным JSON."),
+    "method_not_allowed": gettext_lazy("Метод не поддерживается."),
+}
+
+
+def _flatten(detail) -> str:
+    if isinstance(detail, list):
+        return " ".join(_flatten(d) for d in detail)
+    if isinstance(detail, dict):
+        return " ".join(_flatten(v) for v in detail.values())
+    return str(detail)
+
+
+def _field_errors(detail) -> dict[str, str]:
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    return {}
+
+
+def _field_codes(detail) -> dict[str, str]:
+    codes = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            first = value[0] if isinstance(value, list) and value else value
+            codes[key] = getattr(first, "code", "invalid")
+    return codes
+
+
+def exception_handler(exc, context):
+    """Every API error is {"code", "detail", "fields"}; field errors also carry "field_codes"."""
+    if isinstance(exc, DomainError):
+        return Response({"code": exc.code, "detail": exc.message, "fields": exc.fields},
+                        status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _field_errors(exc.detail)
+        body = {"code": "invalid", "detail": _("Проверьте выделенные поля."), "fields": fields,
+                "field_codes": _field_codes(exc.detail)}
+        if not fields:
+            body["detail"] = _flatten(exc.detail)
+    else:
+        code = getattr(exc, "default_code", "error")
+        if isinstance(exc.detail, dict | list):
+            detail = _flatten(exc.detail)
+        else:
+            detail = _DEFAULT_DETAILS.get(getattr(exc.detail, "code", code)) or str(exc.detail)
+        body = {"code": getattr(exc.detail, "code", code), "detail": detail, "fields": {}}
+    response.data = body
+    return response

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "legal_crm.core"
+    label = "core"
+    verbose_name = _("Ядро")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .access_sync import sync_groups_after_migrate
+
+        # Framework plumbing: the shipped groups are re-synced after every migrate.
+        post_migrate.connect(sync_groups_after_migrate, sender=self)

@@ -1,0 +1,23 @@
+"""Writing the audit log. Services call `audit()` inside their transaction."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditLog
+
+
+def audit(*, actor, action: str, obj: models.Model, before=None, after=None) -> AuditLog:
+    return AuditLog.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        before=before,
+        after=after,
+    )
+
+
+def audit_for(obj: models.Model):
+    ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+    return AuditLog.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("actor")

@@ -1,0 +1,35 @@
+"""Effective permissions: groups grant, a personal override grants or revokes and wins."""
+
+from django.contrib.auth.backends import ModelBackend
+
+from .models import PermissionOverride
+
+
+def _perm_name(app_label: str, codename: str) -> str:
+    return f"{app_label}.{codename}"
+
+
+class EffectivePermissionsBackend(ModelBackend):
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_effective_perm_cache"):
+            perms = set(super().get_all_permissions(user_obj))
+            rows = PermissionOverride.objects.filter(user=user_obj).values_list(
+                "permission__content_type__app_label", "permission__codename", "granted"
+            )
+            for app_label, codename, granted in rows:
+                name = _perm_name(app_label, codename)
+                if granted:
+                    perms.add(name)
+                else:
+                    perms.discard(name)
+            user_obj._effective_perm_cache = perms
+        return user_obj._effective_perm_cache
+
+
+def forget_permissions(user) -> None:
+    """Drop the per-object caches after access changed, so the next check recomputes."""
+    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_effective_perm_cache"):
+        if hasattr(user, attr):
+            delattr(user, attr)

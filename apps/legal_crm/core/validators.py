@@ -1,0 +1,215 @@
+"""Check-digit validators for Russian identifiers (DOMAIN.md) and phone normalisation.
+
+Each `is_valid_*` is a pure function; each `validate_*` raises Django's ValidationError with a
+Russian message, for model fields and forms.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+_DIGITS = re.compile(r"\D+")
+
+
+def digits(value: str) -> str:
+    return _DIGITS.sub("", value or "")
+
+
+def _weighted(ds: str, weights) -> int:
+    return sum(int(d) * w for d, w in zip(ds, weights, strict=False)) % 11 % 10
+
+
+def is_valid_inn(value: str) -> bool:
+    if not value or not value.isdigit():
+        return False
+    if len(value) == 10:
+        return _weighted(value, (2, 4, 10, 3, 5, 9, 4, 6, 8)) == int(value[9])
+    if len(value) == 12:
+        n11 = _weighted(value, (7, 2, 4, 10, 3, 5, 9, 4, 6, 8))
+        n12 = _weighted(value, (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8))
+        return n11 == int(value[10]) and n12 == int(value[11])
+    return False
+
+
+def snils_checksum(first9: str) -> int:
+    total = sum(int(d) * w for d, w in zip(first9, range(9, 0, -1), strict=True))
+    if total < 100:
+        return total
+    if total in (100, 101):
+        return 0
+    rest = total % 101
+    return 0 if rest == 100 else rest
+
+
+def is_valid_snils(value: str) -> bool:
+    ds = digits(value)
+    if len(ds) != 11:
+        return False
+    if int(ds[:9]) <= 1001998:  # numbers up to 001-001-998 carry no check
+        return True
+    return snils_checksum(ds[:9]) == int(ds[9:])
+
+
+def format_snils(value: str) -> str:
+    ds = digits(value)
+    return f"{ds[:3]}-{ds[3:6]}-{ds[6:9]} {ds[9:]}" if len(ds) == 11 else value
+
+
+def is_valid_bik(value: str) -> bool:
+    return bool(value) and len(value) == 9 and value.isdigit() and value.startswith("04")
+
+
+def _account_checksum_ok(key: str, account: str) -> bool:
+    weights = (7, 1, 3) * 8
+    number = key + account
+    return sum(int(d) * w for d, w in zip(number, weights, strict=False)) % 10 == 0
+
+
+def is_valid_settlement_account(account: str, bik: str) -> bool:
+    return (is_valid_bik(bik) and len(account) == 20 and account.isdigit()
+            and _account_checksum_ok(bik[-3:], account))
+
+
+def is_valid_correspondent_account(account: str, bik: str) -> bool:
+    return (is_valid_bik(bik) and len(account) == 20 and account.isdigit()
+            and _account_checksum_ok("0" + bik[4:6], account))
+
+
+def is_valid_ogrn(value: str) -> bool:
+    if not value or not value.isdigit():
+        return False
+    if len(value) == 13:
+        return int(value[:12]) % 11 % 10 == int(value[12])
+    if len(value) == 15:  # ОГРНИП
+        return int(value[:14]) % 13 % 10 == int(value[14])
+    return False
+
+
+def is_valid_kpp(value: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}[\dA-Z]{2}\d{3}", value or ""))
+
+
+def normalize_phone(value: str) -> str | None:
+    """Any way of typing a Russian number → E.164 (`+79161234567`), or None when it is not one.
+
+    `8 916 123-45-67`, `79161234567`, `+7 (916) 123-45-67` and `9161234567` all give `+79161234567`.
+    """
+    ds = digits(value)
+    if len(ds) == 10:
+        ds = "7" + ds
+    elif len(ds) == 11 and ds[0] == "8":
+        ds = "7" + ds[1:]
+    if len(ds) != 11 or ds[0] != "7":
+        if value and value.strip().startswith("+") and 8 <= len(ds) <= 15:
+            return _foreign(value)
+        return None
+    try:
+        parsed = phonenumbers.parse("+" + ds, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _foreign(value: str) -> str | None:
+    try:
+        parsed = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def is_mobile(e164: str) -> bool:
+    return bool(e164) and e164.startswith("+79") and len(e164) == 12
+
+
+def format_phone(e164: str) -> str:
+    """+79161234567 → +7 916 123-45-67, the way staff read numbers."""
+    if e164 and len(e164) == 12 and e164.startswith("+7"):
+        d = e164[2:]
+        return f"+7 {d[:3]} {d[3:6]}-{d[6:8]}-{d[8:]}"
+    return e164 or ""
+
+
+# --- Django validators ------------------------------------------------------
+
+def validate_inn(value: str) -> None:
+    if not is_valid_inn(value):
+        raise ValidationError(_("ИНН указан неверно: нужно 10 или 12 цифр с верной контрольной суммой."),
+                              code="invalid_inn")
+
+
+def validate_inn_company(value: str) -> None:
+    if len(value or "") != 10 or not is_valid_inn(value):
+        raise ValidationError(_("ИНН организации — 10 цифр с верной контрольной суммой."), code="invalid_inn")
+
+
+def validate_inn_person(value: str) -> None:
+    if len(value or "") != 12 or not is_valid_inn(value):
+        raise ValidationError(_("ИНН физического лица — 12 цифр с верной контрольной суммой."),
+                              code="invalid_inn")
+
+
+def validate_snils(value: str) -> None:
+    if not is_valid_snils(value):
+        raise ValidationError(_("СНИЛС указан неверно: 11 цифр (XXX-XXX-XXX YY) с верной контрольной суммой."),
+                              code="invalid_snils")
+
+
+def validate_bik(value: str) -> None:
+    if not is_valid_bik(value):
+        raise ValidationError(_("БИК — 9 цифр, начинается с 04."), code="invalid_bik")
+
+
+def validate_ogrn(value: str) -> None:
+    if not is_valid_ogrn(value):
+        raise ValidationError(_("ОГРН — 13 цифр (ОГРНИП — 15) с верной контрольной цифрой."),
+                              code="invalid_ogrn")
+
+
+def validate_kpp(value: str) -> None:
+    if not is_valid_kpp(value):
+        raise ValidationError(_("КПП — 9 знаков: 4 цифры, 2 цифры или буквы, 3 цифры."), code="invalid_kpp")
+
+
+def validate_passport_series(value: str) -> None:
+    if not re.fullmatch(r"\d{4}", value or ""):
+        raise ValidationError(_("Серия паспорта — 4 цифры."), code="invalid_passport_series")
+
+
+def validate_passport_number(value: str) -> None:
+    if not re.fullmatch(r"\d{6}", value or ""):
+        raise ValidationError(_("Номер паспорта — 6 цифр."), code="invalid_passport_number")
+
+
+def validate_department_code(value: str) -> None:
+    if not re.fullmatch(r"\d{3}-\d{3}", value or ""):
+        raise ValidationError(_("Код подразделения — в виде 123-456."), code="invalid_department_code")
+
+
+def validate_phone(value: str) -> None:
+    if normalize_phone(value) is None:
+        raise ValidationError(_("Телефон указан неверно: нужен номер вида +7 916 123-45-67."),
+                              code="invalid_phone")
+
+
+def bank_details_errors(*, bik: str, account: str = "", corr_account: str = "") -> dict[str, str]:
+    """Field → message for a set of bank details; used by models' clean()."""
+    errors: dict[str, str] = {}
+    if not (bik or account or corr_account):
+        return errors
+    if not is_valid_bik(bik):
+        errors["bik"] = _("БИК — 9 цифр, начинается с 04.")
+        return errors
+    if account and not is_valid_settlement_account(account, bik):
+        errors["account"] = _("Расчётный счёт не сходится с БИК: проверьте 20 цифр счёта и БИК.")
+    if corr_account and not is_valid_correspondent_account(corr_account, bik):
+        errors["corr_account"] = _("Корреспондентский счёт не сходится с БИК.")
+    return errors

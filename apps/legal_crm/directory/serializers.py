@@ -1,0 +1,30 @@
+from rest_framework import serializers
+
+from legal_crm.core.validators import normalize_phone
+
+from .models import Counterparty, FinancialManager, SelfRegulatoryOrganization
+
+
+class CounterpartySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Counterparty
+        fields = ("id", "kind", "role", "name", "short_name", "birth_date", "phone", "email", "address", "inn",
+                  "kpp", "ogrn", "snils", "passport_series", "passport_number", "passport_issued_by",
+                  "passport_issued_on", "passport_department_code", "bank_name", "bik", "account",
+                  "corr_account", "note")
+
+    def validate_phone(self, value):
+        return normalize_phone(value) or value if value else value
+
+
+class SROSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SelfRegulatoryOrganization
+        fields = ("id", "full_name", "short_name", "inn", "ogrn", "registry_number", "address", "email")
+
+
+class FinancialManagerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FinancialManager
+        fields = ("id", "last_name", "first_name", "middle_name", "inn", "snils", "registry_number",
+                  "postal_address", "phone", "email", "sro", "is_active")

@@ -1,0 +1,77 @@
+"""The desk's sidebar: the product's sections, each listing only what the user may open.
+
+SECTIONS is the one table to extend when a module adds a screen: a model label ("app.Model") links
+to its list and shows when the user may view that model; a (title, url name, permission) triple links
+to a custom desk page.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+SECTIONS: list[tuple] = [
+    (_("Маркетинг"), "campaign", []),
+    (_("Продажи"), "point_of_sale", []),
+    (_("Исполнение"), "gavel", []),
+    (_("Финансы"), "payments", []),
+    (_("Телефония"), "call", []),
+    (_("Задачи"), "task_alt", []),
+    (_("Отчёты"), "monitoring", [
+        (_("Штатное расписание: план и факт"), "admin:org_staffing_report", "org.view_staffingplan"),
+    ]),
+    (_("Справочники"), "menu_book", [
+        "directory.Counterparty", "directory.SelfRegulatoryOrganization", "directory.FinancialManager",
+        "directory.Tag",
+    ]),
+    (_("Администрирование"), "admin_panel_settings", [
+        "org.Office", "org.Employee", "auth.Group", "org.Position", "org.StaffingPlan",
+        "org.OffboardingTemplateItem", "org.OffboardingChecklist", "org.Banner", "core.AuditLog",
+    ]),
+]
+
+
+def _model_item(label: str, user) -> dict | None:
+    try:
+        model = apps.get_model(label)
+    except LookupError:
+        return None  # the module is not installed in this build
+    opts = model._meta
+    if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+        return None
+    try:
+        link = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    except NoReverseMatch:
+        return None
+    return {"title": opts.verbose_name_plural.capitalize(), "link": link, "model": label}
+
+
+def _page_item(title, url_name: str, perm: str, user) -> dict | None:
+    if not user.has_perm(perm):
+        return None
+    try:
+        return {"title": title, "link": reverse(url_name), "page": url_name}
+    except NoReverseMatch:
+        return None
+
+
+def visible_sections(user) -> list[dict]:
+    sections = []
+    for title, icon, entries in SECTIONS:
+        items = []
+        for entry in entries:
+            item = _model_item(entry, user) if isinstance(entry, str) else _page_item(*entry, user)
+            if item:
+                item["icon"] = icon
+                items.append(item)
+        if items:
+            sections.append({"title": title, "icon": icon, "items": items, "separator": True,
+                             "collapsible": False})
+    return sections
+
+
+def sidebar(request) -> list[dict]:
+    home = {"title": _("Главная"), "items": [{"title": _("Мой день"), "icon": "home",
+                                              "link": reverse("admin:index")}]}
+    return [home, *visible_sections(request.user)]

@@ -1,0 +1,272 @@
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import StackedInline, TabularInline
+from unfold.decorators import action, display
+
+from legal_crm.core import access
+from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
+from legal_crm.core.audit import audit_for
+
+from . import selectors, services
+from .forms import EmployeeAddForm, EmployeeForm
+from .models import (
+    Banner,
+    Employee,
+    OffboardingChecklist,
+    OffboardingItem,
+    OffboardingTemplateItem,
+    Office,
+    OfficeHours,
+    OfficePhoto,
+    Position,
+    StaffingPlan,
+)
+
+
+class OfficeHoursInline(TabularInline):
+    model = OfficeHours
+    extra = 0
+    max_num = 7
+
+
+class OfficePhotoInline(StackedInline):
+    model = OfficePhoto
+    extra = 0
+
+
+class StaffingInline(TabularInline):
+    model = StaffingPlan
+    extra = 0
+
+
+@admin.register(Office)
+class OfficeAdmin(HistoryDeskAdmin):
+    selector = selectors.office_list_visible_to
+    list_display = ("name", "city", "time_zone", "phone", "is_active")
+    list_filter = ("is_active", "city")
+    search_fields = ("name", "city", "address")
+    prepopulated_fields = {"code": ("name",)}
+    inlines = [OfficeHoursInline, StaffingInline, OfficePhotoInline]
+    fieldsets = (
+        (None, {"fields": ("name", "code", "city", "address", "phone", "email", "time_zone", "is_active")}),
+        (_("Запись клиентов"), {"fields": ("booking_limit_per_hour",)}),
+        (_("Юридическое лицо"), {"fields": ("legal_name", "inn", "kpp", "ogrn", "legal_address",
+                                            "bank_name", "bik", "account", "corr_account")}),
+        (_("Геолокация"), {"fields": ("latitude", "longitude")}),
+    )
+
+
+@admin.register(Position)
+class PositionAdmin(DeskAdmin):
+    list_display = ("name", "code", "default_group")
+    search_fields = ("name",)
+    prepopulated_fields = {"code": ("name",)}
+
+
+@admin.register(StaffingPlan)
+class StaffingPlanAdmin(HistoryDeskAdmin):
+    list_display = ("office", "position", "headcount")
+    list_filter = ("office", "position")
+    list_select_related = ("office", "position")
+
+    def get_queryset(self, request):
+        return selectors.scope_to_offices(super().get_queryset(request), request.user)
+
+    def get_urls(self):
+        return [
+            path("report/", self.admin_site.admin_view(self.report_view), name="org_staffing_report"),
+            *super().get_urls(),
+        ]
+
+    def report_view(self, request):
+        if not request.user.has_perm("org.view_staffingplan"):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        rows = selectors.staffing_report(request.user)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Штатное расписание: план и факт"),
+            "rows": rows,
+            "totals": {k: sum(r[k] for r in rows) for k in ("planned", "actual", "difference")},
+        }
+        return TemplateResponse(request, "org/staffing_report.html", context)
+
+
+@admin.register(Employee)
+class EmployeeAdmin(HistoryDeskAdmin):
+    selector = selectors.employee_list_visible_to
+    form = EmployeeForm
+    list_display = ("__str__", "position", "main_office", "status_badge", "username")
+    list_filter = ("status", "position", "main_office")
+    search_fields = ("user__last_name", "user__first_name", "user__username", "phone")
+    autocomplete_fields = ()
+    filter_horizontal = ("offices",)
+    readonly_fields = ("status", "dismissed_on", "access_history")
+    actions = ["make_active", "make_on_leave", "make_blocked", "dismiss"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = EmployeeAddForm if obj is None else EmployeeForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        access_fields = ("groups", "personal_grants", "personal_revokes")
+        profile = ("position", "main_office", "offices", "phone", "extension", "hired_on")
+        if obj is None:
+            sets = [(None, {"fields": ("username", "last_name", "first_name", "email", "password")}),
+                    (_("Работа"), {"fields": profile})]
+        else:
+            sets = [(_("Работа"), {"fields": ("status", "dismissed_on", *profile)})]
+        if access.is_administrator(request.user):
+            sets.append((_("Доступ"), {"fields": access_fields}))
+        if obj is not None:
+            sets.append((_("История доступа"), {"fields": ("access_history",)}))
+        return sets
+
+    @display(description=_("Статус"), label={
+        Employee.Status.ACTIVE: "success", Employee.Status.ON_LEAVE: "warning", Employee.Status.BLOCKED: "danger",
+    })
+    def status_badge(self, obj):
+        return obj.status, obj.get_status_display()
+
+    @display(description=_("Логин"))
+    def username(self, obj):
+        return obj.user.username
+
+    @display(description=_("Кто, когда, было → стало"))
+    def access_history(self, obj):
+        rows = audit_for(obj.user).filter(action__startswith="access.")[:50]
+        if not rows:
+            return _("Доступ не менялся.")
+        from django.template.loader import render_to_string
+
+        return render_to_string("org/access_history.html", {"rows": rows})
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        data = form.cleaned_data
+        employee = services.employee_create(
+            actor=request.user, username=data["username"], password=data["password"] or None,
+            first_name=data["first_name"], last_name=data["last_name"], email=data.get("email", ""),
+            position=data.get("position"), main_office=data.get("main_office"),
+        )
+        for field in ("phone", "extension", "hired_on"):
+            setattr(employee, field, data.get(field) or getattr(employee, field))
+        employee.save()
+        form.instance = obj = employee
+        obj.pk = employee.pk
+
+    def save_related(self, request, form, formsets, change):
+        form.instance.offices.set(form.cleaned_data.get("offices") or [])
+        if not access.is_administrator(request.user):
+            return
+        data, user = form.cleaned_data, form.instance.user
+        access.user_groups_set(actor=request.user, user=user, groups=data.get("groups") or [])
+        overrides = {p: True for p in data.get("personal_grants") or []}
+        overrides.update({p: False for p in data.get("personal_revokes") or []})
+        access.permission_overrides_replace(actor=request.user, user=user, overrides=overrides)
+
+    def _set_status(self, request, queryset, status, done):
+        for employee in queryset:
+            self.run_service(request, services.employee_set_status, actor=request.user, employee=employee,
+                             status=status)
+        self.message_user(request, done, messages.SUCCESS)
+
+    @action(description=_("Сделать активным"), permissions=["change"])
+    def make_active(self, request, queryset):
+        self._set_status(request, queryset, Employee.Status.ACTIVE, _("Статус обновлён."))
+
+    @action(description=_("Отправить в отпуск"), permissions=["change"])
+    def make_on_leave(self, request, queryset):
+        self._set_status(request, queryset, Employee.Status.ON_LEAVE, _("Статус обновлён."))
+
+    @action(description=_("Заблокировать (вход закрыт, сеансы завершены)"), permissions=["change"])
+    def make_blocked(self, request, queryset):
+        self._set_status(request, queryset, Employee.Status.BLOCKED, _("Статус обновлён."))
+
+    @action(description=_("Уволить: открыть обходной лист"), permissions=["change"])
+    def dismiss(self, request, queryset):
+        for employee in queryset:
+            checklist = self.run_service(request, services.employee_dismiss, actor=request.user,
+                                         employee=employee, dismissal_date=timezone.localdate())
+            if checklist:
+                self.message_user(request, format_html(
+                    _('Открыт <a href="{}">обходной лист</a> для {}.'),
+                    reverse("admin:org_offboardingchecklist_change", args=[checklist.pk]), employee))
+
+
+@admin.register(OffboardingTemplateItem)
+class OffboardingTemplateItemAdmin(DeskAdmin):
+    list_display = ("text", "position", "responsible_group", "order")
+    list_filter = ("position", "responsible_group")
+    list_editable = ("order",)
+
+
+class OffboardingItemInline(TabularInline):
+    model = OffboardingItem
+    extra = 0
+    can_delete = False
+    fields = ("text", "responsible_group", "signed_by", "signed_at", "comment", "sign_link")
+    readonly_fields = ("text", "responsible_group", "signed_by", "signed_at", "comment", "sign_link")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @display(description=_("Подпись"))
+    def sign_link(self, item):
+        if item.signed_at:
+            return "✓"
+        url = reverse("admin:org_offboardingitem_sign", args=[item.pk])
+        return format_html('<a class="text-primary-600 font-semibold" href="{}">{}</a>', url, _("Подписать"))
+
+
+@admin.register(OffboardingChecklist)
+class OffboardingChecklistAdmin(DeskAdmin):
+    list_display = ("employee", "dismissal_date", "progress", "completed_at")
+    list_filter = ("completed_at",)
+    readonly_fields = ("employee", "dismissal_date", "opened_by", "completed_at")
+    inlines = [OffboardingItemInline]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("employee__user")
+        return qs.filter(employee__in=selectors.employee_list_visible_to(request.user))
+
+    def has_add_permission(self, request):
+        return False  # opened by the "dismiss" action on the employee list
+
+    @display(description=_("Подписано"))
+    def progress(self, obj):
+        items = list(obj.items.all())
+        return f"{sum(1 for i in items if i.signed_at)} / {len(items)}"
+
+    def get_urls(self):
+        return [
+            path("item/<int:pk>/sign/", self.admin_site.admin_view(self.sign_view), name="org_offboardingitem_sign"),
+            *super().get_urls(),
+        ]
+
+    def sign_view(self, request, pk):
+        item = get_object_or_404(OffboardingItem.objects.filter(
+            checklist__in=self.get_queryset(request)), pk=pk)
+        if request.method == "POST":
+            done = self.run_service(request, services.offboarding_item_sign, actor=request.user, item=item,
+                                    comment=request.POST.get("comment", "")[:300], success=_("Пункт подписан."))
+            if done is not None:
+                return redirect("admin:org_offboardingchecklist_change", item.checklist_id)
+        context = {**self.admin_site.each_context(request), "title": _("Подписать пункт"), "item": item}
+        return TemplateResponse(request, "org/offboarding_sign.html", context)
+
+
+@admin.register(Banner)
+class BannerAdmin(HistoryDeskAdmin):
+    list_display = ("title", "level", "starts_on", "ends_on", "is_archived")
+    list_filter = ("level", "is_archived")
+    search_fields = ("title", "text")
+    filter_horizontal = ("groups", "offices")

@@ -1,0 +1,21 @@
+"""Handlers of org events (declared in hooks.DOC_EVENTS)."""
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+
+def end_sessions_of_blocked(*, user_id: int) -> int:
+    """Delete the database sessions of a blocked user.
+
+    Cache-backed sessions (production) are not stored by user, and need not be: Django's auth
+    backend refuses an inactive user on every request, so those sessions are dead anyway.
+    """
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return 0
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user_id):
+            session.delete()
+            ended += 1
+    return ended

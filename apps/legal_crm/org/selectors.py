@@ -1,0 +1,84 @@
+"""Reads of the organisation, including the office row scope every module applies."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import Banner, Employee, Office, StaffingPlan
+
+ALL_OFFICES_PERM = "org.view_all_offices"
+
+
+def office_ids_visible_to(user) -> set[int] | None:
+    """Offices whose rows the user may see; None means every office."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.is_superuser or user.has_perm(ALL_OFFICES_PERM):
+        return None
+    cached = getattr(user, "_office_ids_cache", None)
+    if cached is None:
+        cached = set(Office.objects.filter(employees__user=user).values_list("id", flat=True))
+        user._office_ids_cache = cached
+    return cached
+
+
+def scope_to_offices(qs: QuerySet, user, field: str = "office") -> QuerySet:
+    """Limit any queryset with an office foreign key to the user's offices."""
+    ids = office_ids_visible_to(user)
+    if ids is None:
+        return qs
+    return qs.filter(**{f"{field}__in": ids})
+
+
+def office_list_visible_to(user) -> QuerySet[Office]:
+    return scope_to_offices(Office.objects.all(), user, field="id")
+
+
+def employee_list_visible_to(user) -> QuerySet[Employee]:
+    qs = Employee.objects.select_related("user", "position", "main_office")
+    ids = office_ids_visible_to(user)
+    if ids is None:
+        return qs
+    return qs.filter(Q(offices__in=ids) | Q(user=user)).distinct()
+
+
+def banners_for(user, *, day: datetime.date) -> QuerySet[Banner]:
+    """Banners for `day`, for the user's groups and offices (an empty choice means everybody)."""
+    qs = Banner.objects.filter(is_archived=False, starts_on__lte=day).filter(
+        Q(ends_on__gte=day) | Q(ends_on__isnull=True, starts_on=day)
+    )
+    group_ids = list(user.groups.values_list("id", flat=True))
+    office_ids = list(Office.objects.filter(employees__user=user).values_list("id", flat=True))
+    qs = qs.filter(Q(groups__isnull=True) | Q(groups__in=group_ids))
+    qs = qs.filter(Q(offices__isnull=True) | Q(offices__in=office_ids))
+    return qs.distinct().order_by("-level", "starts_on")
+
+
+def staffing_report(user) -> list[dict]:
+    """Plan vs actual headcount per office and position (SPEC 6.3.6)."""
+    offices = office_list_visible_to(user)
+    plans = {
+        (p.office_id, p.position_id): p.headcount
+        for p in StaffingPlan.objects.filter(office__in=offices)
+    }
+    actual_rows = (
+        Employee.objects.exclude(status=Employee.Status.BLOCKED)
+        .filter(main_office__in=offices, position__isnull=False)
+        .values("main_office_id", "position_id")
+        .annotate(n=Count("id"))
+    )
+    actual = {(r["main_office_id"], r["position_id"]): r["n"] for r in actual_rows}
+    names_office = dict(Office.objects.filter(id__in={k[0] for k in plans | actual}).values_list("id", "name"))
+    from .models import Position
+
+    names_position = dict(Position.objects.filter(id__in={k[1] for k in plans | actual}).values_list("id", "name"))
+    rows = []
+    for key in sorted(set(plans) | set(actual), key=lambda k: (names_office[k[0]], names_position[k[1]])):
+        planned, present = plans.get(key, 0), actual.get(key, 0)
+        rows.append({
+            "office": names_office[key[0]], "position": names_position[key[1]],
+            "planned": planned, "actual": present, "difference": present - planned,
+        })
+    return rows

@@ -1,0 +1,124 @@
+"""Writes of the organisation: employees' status, dismissal and the offboarding checklist."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from legal_crm.core.access import ensure_administrator
+from legal_crm.core.audit import audit
+from legal_crm.core.errors import DomainError
+from legal_crm.core.events import emit
+
+from .models import Employee, OffboardingChecklist, OffboardingItem, OffboardingTemplateItem
+
+STATUS_PERMISSION = "org.change_employee"
+
+
+def _ensure_may_change_employees(actor) -> None:
+    if not actor.has_perm(STATUS_PERMISSION):
+        raise DomainError("access_denied", _("Недостаточно прав, чтобы менять статус сотрудника."))
+
+
+@transaction.atomic
+def employee_set_status(*, actor, employee: Employee, status: str) -> Employee:
+    """Active / on leave / blocked. A blocked employee cannot log in and their sessions end."""
+    _ensure_may_change_employees(actor)
+    if status not in Employee.Status.values:
+        raise DomainError("invalid_status", _("Неизвестный статус сотрудника."))
+    employee = Employee.objects.select_for_update().select_related("user").get(pk=employee.pk)
+    if employee.user_id == actor.pk and status == Employee.Status.BLOCKED:
+        raise DomainError("self_block", _("Нельзя заблокировать самого себя."))
+    before = employee.status
+    if before == status:
+        return employee
+    employee.status = status
+    employee.save(update_fields=["status", "updated_at"])
+    user = employee.user
+    user.is_active = status != Employee.Status.BLOCKED
+    user.save(update_fields=["is_active"])
+    audit(actor=actor, action="employee.status", obj=employee, before=before, after=status)
+    if status == Employee.Status.BLOCKED:
+        emit("org.employee_blocked", user_id=user.pk)
+    return employee
+
+
+@transaction.atomic
+def employee_dismiss(*, actor, employee: Employee, dismissal_date: datetime.date) -> OffboardingChecklist:
+    """Open the offboarding checklist from the position's template (SPEC 6.3.5)."""
+    _ensure_may_change_employees(actor)
+    if employee.offboardings.filter(completed_at__isnull=True).exists():
+        raise DomainError("offboarding_open", _("Обходной лист уже открыт."))
+    template = OffboardingTemplateItem.objects.filter(Q(position__isnull=True) | Q(position=employee.position_id))
+    if not template.exists():
+        raise DomainError("offboarding_template_empty",
+                          _("Для этой должности нет пунктов обходного листа: добавьте их в шаблон."))
+    checklist = OffboardingChecklist.objects.create(employee=employee, dismissal_date=dismissal_date, opened_by=actor)
+    OffboardingItem.objects.bulk_create(
+        OffboardingItem(checklist=checklist, text=t.text, responsible_group_id=t.responsible_group_id)
+        for t in template
+    )
+    employee.dismissed_on = dismissal_date
+    employee.save(update_fields=["dismissed_on", "updated_at"])
+    audit(actor=actor, action="employee.dismiss", obj=employee, after={"date": dismissal_date.isoformat()})
+    return checklist
+
+
+def may_sign(user, item: OffboardingItem) -> bool:
+    return user.is_superuser or user.groups.filter(pk=item.responsible_group_id).exists()
+
+
+@transaction.atomic
+def offboarding_item_sign(*, actor, item: OffboardingItem, comment: str = "") -> OffboardingItem:
+    """Sign one item; when the last one is signed, the checklist closes and the account is blocked."""
+    item = OffboardingItem.objects.select_for_update().select_related("checklist__employee").get(pk=item.pk)
+    if not may_sign(actor, item):
+        raise DomainError("access_denied", _("Этот пункт подписывает другая группа: «%(group)s».")
+                          % {"group": item.responsible_group.name})
+    if item.signed_at:
+        raise DomainError("already_signed", _("Пункт уже подписан."))
+    item.signed_by, item.signed_at, item.comment = actor, timezone.now(), comment
+    item.save(update_fields=["signed_by", "signed_at", "comment"])
+    checklist = item.checklist
+    if not checklist.items.filter(signed_at__isnull=True).exists():
+        checklist.completed_at = timezone.now()
+        checklist.save(update_fields=["completed_at", "updated_at"])
+        employee = checklist.employee
+        employee.status = Employee.Status.BLOCKED
+        employee.save(update_fields=["status", "updated_at"])
+        employee.user.is_active = False
+        employee.user.save(update_fields=["is_active"])
+        audit(actor=actor, action="employee.status", obj=employee, before="offboarding", after="blocked")
+        emit("org.employee_blocked", user_id=employee.user_id)
+        emit("org.offboarding_completed", checklist_id=checklist.pk)
+    return item
+
+
+@transaction.atomic
+def employee_create(*, actor, username: str, password: str | None, first_name: str, last_name: str,
+                    position=None, offices=(), main_office=None, groups=(), email: str = "") -> Employee:
+    """A staff account with its employee profile. Groups are access, so only administrators set them."""
+    from legal_crm.core.access import user_groups_set
+    from legal_crm.core.models import User
+
+    if groups:
+        ensure_administrator(actor)
+    if User.objects.filter(username=username).exists():
+        raise DomainError("username_taken", _("Логин «%(u)s» уже занят.") % {"u": username},
+                          fields={"username": _("Логин уже занят.")})
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email, is_staff=True)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    employee = Employee.objects.create(user=user, position=position, main_office=main_office)
+    employee.offices.set(offices)
+    if groups:
+        user_groups_set(actor=actor, user=user, groups=groups)
+    audit(actor=actor, action="employee.create", obj=employee)
+    return employee
