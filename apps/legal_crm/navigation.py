@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 SECTIONS: list[tuple] = [
@@ -44,7 +45,7 @@ def _model_item(label: str, user) -> dict | None:
         link = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
     except NoReverseMatch:
         return None
-    return {"title": opts.verbose_name_plural.capitalize(), "link": link, "model": label}
+    return {"title": capfirst(opts.verbose_name_plural), "link": link, "model": label}
 
 
 def _page_item(title, url_name: str, perm: str, user) -> dict | None:

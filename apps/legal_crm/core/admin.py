@@ -13,6 +13,9 @@ from .admin_base import DeskAdmin
 from .models import AuditLog, User
 
 admin.site.unregister(Group)
+admin.site.site_title = _("Legal CRM")
+admin.site.site_header = _("Legal CRM")
+admin.site.index_title = _("Мой день")
 
 
 @admin.register(User)

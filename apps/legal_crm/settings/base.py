@@ -32,12 +32,17 @@ INSTALLED_APPS = [
     "legal_crm.core",
     "legal_crm.org",
     "legal_crm.directory",
+    "legal_crm.marketing",
+    "legal_crm.leads",
+    "legal_crm.contracts",
+    "legal_crm.billing",
+    "legal_crm.quality",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "legal_crm.core.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
