@@ -45,8 +45,8 @@ def sync_groups(using="default") -> dict[str, int]:
 def sync_groups_after_migrate(sender, using="default", **kwargs):
     # Permissions of every app exist only once all apps migrated; post_migrate runs per app, so the
     # core's handler (connected once) runs after contenttypes/auth created theirs for this migrate.
-    from django.contrib.auth.management import create_permissions
     from django.apps import apps
+    from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)

@@ -32,4 +32,4 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = os.environ.get("REDIS_URL", "memory://")
 
 AXES_ENABLED = True
-MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/legal-crm-test-media"))  # noqa: F405
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/legal-crm-test-media"))
