@@ -24,7 +24,7 @@ SECTIONS: list[tuple] = [
     ]),
     (_("Справочники"), "menu_book", [
         "directory.Counterparty", "directory.SelfRegulatoryOrganization", "directory.FinancialManager",
-        "directory.Tag",
+        "directory.Tag", "directory.ServiceGroup", "directory.Service",
     ]),
     (_("Администрирование"), "admin_panel_settings", [
         "org.Office", "org.Employee", "auth.Group", "org.Position", "org.StaffingPlan",

@@ -6,7 +6,7 @@ from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
 from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 
-from .models import Counterparty, FinancialManager, SelfRegulatoryOrganization, Tag
+from .models import Counterparty, FinancialManager, SelfRegulatoryOrganization, Service, ServiceGroup, Tag
 
 
 @admin.register(Tag)
@@ -55,3 +55,18 @@ class FinancialManagerAdmin(HistoryDeskAdmin):
     search_fields = ("last_name", "=inn", "registry_number")
     list_select_related = ("sro",)
     autocomplete_fields = ("sro",)
+
+
+@admin.register(ServiceGroup)
+class ServiceGroupAdmin(DeskAdmin):
+    list_display = ("name", "code", "is_bankruptcy", "order")
+    prepopulated_fields = {"code": ("name",)}
+
+
+@admin.register(Service)
+class ServiceAdmin(HistoryDeskAdmin):
+    list_display = ("name", "group", "price", "is_active")
+    list_filter = ("group", "is_active")
+    search_fields = ("name", "code")
+    prepopulated_fields = {"code": ("name",)}
+    list_select_related = ("group",)

@@ -184,3 +184,44 @@ class FinancialManager(TimeStampedModel):
     def clean(self):
         if self.snils:
             self.snils = format_snils(self.snils)
+
+
+class ServiceGroup(models.Model):
+    """A line of business: bankruptcy of individuals, debt protection, ... (SPEC 6.5.3).
+
+    The catalogue lives in the directories so that leads (questionnaires, interest) and contracts
+    (stages, templates, prices) can both refer to it without leads depending on contracts.
+    """
+
+    code = models.SlugField(_("код"), max_length=50, unique=True)
+    name = models.CharField(_("название"), max_length=200, unique=True)
+    is_bankruptcy = models.BooleanField(_("банкротство физлиц"), default=False,
+                                        help_text=_("Договоры группы попадают в аналитику БФЛ."))
+    order = models.PositiveSmallIntegerField(_("порядок"), default=0)
+
+    class Meta:
+        verbose_name = _("группа услуг")
+        verbose_name_plural = _("группы услуг")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(TimeStampedModel):
+    group = models.ForeignKey(ServiceGroup, on_delete=models.PROTECT, related_name="services",
+                              verbose_name=_("группа"))
+    code = models.SlugField(_("код"), max_length=50, unique=True)
+    name = models.CharField(_("название"), max_length=200)
+    description = models.TextField(_("описание"), blank=True)
+    price = models.DecimalField(_("цена"), max_digits=14, decimal_places=2, default=0)
+    is_active = models.BooleanField(_("продаётся"), default=True)
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("услуга")
+        verbose_name_plural = _("услуги")
+        ordering = ["group__order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
