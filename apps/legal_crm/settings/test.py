@@ -26,8 +26,8 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Tests run jobs in-process; the Celery worker tests start a real worker explicitly.
-CELERY_TASK_ALWAYS_EAGER = True
+# Tests run jobs in-process; tests/test_celery_worker.py starts a real worker with CELERY_EAGER=0.
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_EAGER", "1") == "1"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = os.environ.get("REDIS_URL", "memory://")
 

@@ -1,0 +1,103 @@
+"""Where new leads go: distribution rules, assignment log, the intake settings."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from legal_crm.org.models import TIME_ZONES
+
+
+class DistributionRule(models.Model):
+    """Send matching leads to an office. Rules are tried by `priority`; empty conditions match anything."""
+
+    name = models.CharField(_("название"), max_length=200)
+    priority = models.PositiveSmallIntegerField(_("приоритет"), default=100,
+                                                help_text=_("Меньше — проверяется раньше."))
+    phone_prefix = models.CharField(_("префикс номера"), max_length=16, blank=True,
+                                    help_text=_("Например, +7343 или +7913."))
+    time_zone = models.CharField(_("часовой пояс номера"), max_length=64, blank=True, choices=TIME_ZONES)
+    region = models.CharField(_("регион номера"), max_length=100, blank=True,
+                              help_text=_("Как его называет справочник номеров, например «Свердловская обл.»."))
+    lead_type = models.ForeignKey("leads.LeadType", null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="+", verbose_name=_("тип лида"))
+    source = models.ForeignKey("marketing.AdSource", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="+", verbose_name=_("источник"))
+    office = models.ForeignKey("org.Office", on_delete=models.CASCADE, related_name="+", verbose_name=_("офис"))
+    only_working_hours = models.BooleanField(
+        _("только в часы работы"), default=True,
+        help_text=_("Когда офис закрыт, правило пропускается и лид ищет другой офис."),
+    )
+    is_active = models.BooleanField(_("включено"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("правило распределения")
+        verbose_name_plural = _("правила распределения")
+        ordering = ["priority", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssignmentLog(models.Model):
+    class Reason(models.TextChoices):
+        AUTO = "auto", _("Автоматически")
+        MANUAL = "manual", _("Вручную")
+        REENGAGE = "reengage", _("Возврат в работу")
+
+    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="assignments",
+                             verbose_name=_("лид"))
+    at = models.DateTimeField(_("когда"), auto_now_add=True)
+    office = models.ForeignKey("org.Office", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("офис"))
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("ответственный"))
+    previous_office = models.ForeignKey("org.Office", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+", verbose_name=_("прежний офис"))
+    previous_assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                             on_delete=models.SET_NULL, related_name="+",
+                                             verbose_name=_("прежний ответственный"))
+    reason = models.CharField(_("основание"), max_length=10, choices=Reason.choices, default=Reason.AUTO)
+    rule = models.ForeignKey(DistributionRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("правило"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("кто назначил"))
+    comment = models.CharField(_("комментарий"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("назначение лида")
+        verbose_name_plural = _("журнал назначений")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["lead", "-at"], name="lead_assign_lead_at")]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id}: {self.office} / {self.assigned_to}"
+
+
+class LeadSettings(models.Model):
+    """The one row of intake settings (a singleton: always pk=1)."""
+
+    dedup_window_hours = models.PositiveIntegerField(
+        _("окно дедупликации, часов"), default=24,
+        help_text=_("Заявка с тем же номером в пределах окна добавляется к существующему лиду."),
+    )
+    max_open_leads_per_operator = models.PositiveIntegerField(
+        _("лимит открытых лидов на оператора"), default=0, help_text=_("0 — без лимита."),
+    )
+    default_office = models.ForeignKey("org.Office", null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+", verbose_name=_("офис по умолчанию"),
+                                       help_text=_("Куда идут лиды, если не подошло ни одно правило и офис."))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("настройки приёма лидов")
+        verbose_name_plural = _("настройки приёма лидов")
+
+    def __str__(self) -> str:
+        return str(_("Настройки приёма лидов"))
+
+    @classmethod
+    def load(cls) -> "LeadSettings":
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj

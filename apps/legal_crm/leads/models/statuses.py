@@ -1,0 +1,101 @@
+"""Lead types, statuses, the workflow between statuses and refusal reasons (SPEC 5.2.2)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class LeadType(models.Model):
+    """How the lead arrived; the type decides how it is processed. The 16 types ship in a migration."""
+
+    code = models.SlugField(_("код"), max_length=32, unique=True)
+    name = models.CharField(_("название"), max_length=100, unique=True)
+    description = models.TextField(_("описание"), blank=True)
+    order = models.PositiveSmallIntegerField(_("порядок"), default=0)
+    is_active = models.BooleanField(_("используется"), default=True)
+
+    class Meta:
+        verbose_name = _("тип лида")
+        verbose_name_plural = _("типы лидов")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LeadStatus(models.Model):
+    """A status of the lead workflow. Flags say what the status means to the system."""
+
+    code = models.SlugField(_("код"), max_length=32, unique=True)
+    name = models.CharField(_("название"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("порядок"), default=0)
+    color = models.CharField(_("цвет"), max_length=7, default="#6b7280")
+    is_initial = models.BooleanField(_("начальный"), default=False,
+                                     help_text=_("Новые лиды получают этот статус."))
+    is_open = models.BooleanField(_("в работе"), default=True,
+                                  help_text=_("Лид в этом статусе считается нагрузкой оператора."))
+    is_refusal = models.BooleanField(_("отказ"), default=False)
+    needs_reason = models.BooleanField(_("нужна причина"), default=False,
+                                       help_text=_("Переход в статус требует указать причину отказа."))
+    reengage_after_days = models.PositiveSmallIntegerField(
+        _("вернуть в работу через, дней"), null=True, blank=True,
+        help_text=_("Пусто — не возвращать автоматически."),
+    )
+    reengage_status = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("статус при возврате"), help_text=_("Пусто — начальный статус."),
+    )
+    is_final = models.BooleanField(_("конечный"), default=False)
+    is_spam = models.BooleanField(_("спам"), default=False)
+    is_converted = models.BooleanField(_("клиент (конверсия)"), default=False)
+    is_active = models.BooleanField(_("используется"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("статус лида")
+        verbose_name_plural = _("статусы лидов")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatusTransition(models.Model):
+    """One allowed move of the workflow: a lead in `from_status` may go to `to_status`."""
+
+    from_status = models.ForeignKey(LeadStatus, on_delete=models.CASCADE, related_name="transitions_out",
+                                    verbose_name=_("из статуса"))
+    to_status = models.ForeignKey(LeadStatus, on_delete=models.CASCADE, related_name="transitions_in",
+                                  verbose_name=_("в статус"))
+
+    class Meta:
+        verbose_name = _("переход статусов")
+        verbose_name_plural = _("переходы статусов")
+        ordering = ["from_status__order", "to_status__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_status", "to_status"], name="uniq_lead_transition"),
+            models.CheckConstraint(condition=~models.Q(from_status=models.F("to_status")),
+                                   name="lead_transition_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class RefusalReason(models.Model):
+    """Why a lead refused. Empty `statuses` — the reason fits every refusal status."""
+
+    code = models.SlugField(_("код"), max_length=32, unique=True)
+    name = models.CharField(_("причина"), max_length=200)
+    statuses = models.ManyToManyField(LeadStatus, blank=True, limit_choices_to={"is_refusal": True},
+                                      related_name="refusal_reasons", verbose_name=_("статусы отказа"))
+    order = models.PositiveSmallIntegerField(_("порядок"), default=0)
+    is_active = models.BooleanField(_("используется"), default=True)
+
+    class Meta:
+        verbose_name = _("причина отказа")
+        verbose_name_plural = _("причины отказа")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
