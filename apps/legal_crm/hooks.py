@@ -19,20 +19,92 @@ DOC_EVENTS: dict[str, list[str]] = {
     ],
     "org.offboarding_completed": [],
     "core.access_changed": [],
+    # leads
+    "leads.lead_created": [
+        "legal_crm.leads.handlers_scripts.on_lead_created",
+    ],
+    "leads.lead_contact_added": [],
+    "leads.lead_updated": [],
+    "leads.lead_assigned": [],
+    "leads.lead_status_changed": [
+        "legal_crm.leads.handlers_scripts.on_lead_status_changed",
+    ],
+    "leads.lead_refused": [
+        "legal_crm.leads.handlers_scripts.on_lead_refused",
+    ],
+    "leads.lead_reengaged": [
+        "legal_crm.leads.handlers_scripts.on_lead_reengaged",
+    ],
+    "leads.lead_marked_spam": [],
+    "leads.lead_restored_from_spam": [],
+    "leads.lead_converted": [],
+    "leads.clients_merged": [],
+    "leads.call_planned": [
+        "legal_crm.leads.handlers_scripts.on_call_planned",
+    ],
+    "leads.call_done": [],
+    "leads.lead_scored": [],
+    "leads.script_step_entered": [],
+    # marketing
+    "marketing.partner_token_issued": [],
+    # contracts
+    "contracts.contract_created": [],
+    "contracts.contract_signed": [],
+    "contracts.contract_work_started": [],
+    "contracts.contract_completed": [],
+    "contracts.stage_finished": [],
+    "contracts.action_published": [],
+    "contracts.document_published": [],
+    "contracts.termination_requested": [],
+    "contracts.termination_decided": [],
+    # billing
+    "billing.invoice_issued": [],
+    "billing.invoice_cancelled": [],
+    "billing.payment_registered": [],
+    "billing.payment_refunded": [],
+    "billing.advance_applied": [],
+    "billing.schedule_created": [],
+    "billing.subscription_started": [],
+    "billing.subscription_stopped": [],
+    "billing.subscription_invoices_generated": [],
+    "billing.invoices_overdue": [],
+    # quality
+    "quality.complaint_filed": [],
+    "quality.complaint_assigned": [],
+    "quality.complaint_closed": [],
 }
 
 SCHEDULER_EVENTS: dict = {
     "hourly": [],
     "daily": [
         "legal_crm.org.jobs.expire_banners",
+        "legal_crm.leads.jobs.reengage_refused_leads",
+        "legal_crm.contracts.jobs.flag_overdue_terminations",
+        "legal_crm.billing.jobs.generate_subscription_invoices",
+        "legal_crm.billing.jobs.issue_schedule_invoices",
+        "legal_crm.billing.jobs.mark_overdue_invoices",
     ],
     "weekly": [],
-    "cron": {},
+    "cron": {
+        "*/5 * * * *": [
+            "legal_crm.leads.jobs_scripts.advance_scripts",
+        ],
+    },
 }
 
 HOME_BLOCKS: list[str] = []
 
+# Extra rows of the lead card's timeline (leads/selectors_card.py): `(lead, lead_ids, user) -> list[dict]` with
+# "at", "kind", "title" and optionally "text", "url". Contracts, payments, calls and messages add theirs here.
+LEAD_TIMELINE_SOURCES: list[str] = []
+
 DEMO_SEEDERS: list[str] = [
     "legal_crm.org.demo.seed",
     "legal_crm.directory.demo.seed",
+    "legal_crm.marketing.demo.seed",
+    "legal_crm.leads.demo.seed",
+    "legal_crm.leads.demo_scripts.seed",
+    # billing and quality run after the contracts' seeder (they bill and complain on its contracts)
+    "legal_crm.billing.demo.seed",
+    "legal_crm.quality.demo.seed",
 ]

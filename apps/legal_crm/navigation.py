@@ -13,10 +13,22 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 SECTIONS: list[tuple] = [
-    (_("Маркетинг"), "campaign", []),
-    (_("Продажи"), "point_of_sale", []),
-    (_("Исполнение"), "gavel", []),
-    (_("Финансы"), "payments", []),
+    (_("Маркетинг"), "campaign", [
+        "marketing.AdSource", "marketing.Partner",
+        (_("Лиды по источникам"), "admin:marketing_leads_by_source", "marketing.view_lead_report"),
+    ]),
+    (_("Продажи"), "point_of_sale", [
+        "leads.Lead", "leads.PlannedCall",
+        "leads.Script",
+    ]),
+    (_("Исполнение"), "gavel", [
+        "contracts.Contract", "contracts.TerminationRequest",
+        "quality.Complaint",
+    ]),
+    (_("Финансы"), "payments", [
+        "billing.Invoice", "billing.Payment", "billing.Subscription", "billing.InstalmentSchedule",
+        "billing.LedgerEntry",
+    ]),
     (_("Телефония"), "call", []),
     (_("Задачи"), "task_alt", []),
     (_("Отчёты"), "monitoring", [
@@ -29,6 +41,11 @@ SECTIONS: list[tuple] = [
     (_("Администрирование"), "admin_panel_settings", [
         "org.Office", "org.Employee", "auth.Group", "org.Position", "org.StaffingPlan",
         "org.OffboardingTemplateItem", "org.OffboardingChecklist", "org.Banner", "core.AuditLog",
+        "leads.Question", "leads.SegmentThreshold",
+        "leads.LeadStatus", "leads.LeadType", "leads.RefusalReason", "leads.SpamRule", "leads.DistributionRule",
+        "leads.LeadSettings", "leads.ClientMerge",
+        "contracts.ServiceSettings", "contracts.StageTemplate", "contracts.ActionType", "contracts.DocumentType",
+        "contracts.DocumentTemplate", "contracts.TerminationStepTemplate",
     ]),
 ]
 

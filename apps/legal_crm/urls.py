@@ -9,10 +9,12 @@ from legal_crm.core.api_auth import ObtainTokenView
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("", include("legal_crm.directory.api")),
+    path("", include("legal_crm.leads.api")),
 ]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("admin/leads/lead/", include("legal_crm.leads.urls_desk")),  # the lead card, before the admin
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),

@@ -7,11 +7,27 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
+from .fields import TYPED_PHONE_MAX_LENGTH
+from .validators import normalize_phone, validate_phone
+
+
+class PhoneField(serializers.CharField):
+    """A phone in any spelling in, E.164 out (`8 916 123-45-67` → `+79161234567`); bad numbers are a field
+    error in Russian. Use it for every core.fields.PhoneField of a serializer."""
+
+    def __init__(self, **kwargs):
+        kwargs["max_length"] = TYPED_PHONE_MAX_LENGTH
+        kwargs.setdefault("validators", [validate_phone])
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        return (normalize_phone(value) or value) if value else value
 
 _DEFAULT_DETAILS = {
     "not_authenticated": gettext_lazy("Нужна авторизация: передайте токен или войдите."),

@@ -33,7 +33,12 @@ def emit(event: str, **payload) -> None:
         from .jobs import run_event_handler
 
         for path in paths:
-            run_event_handler.delay(path, event, payload)
+            # Queued one by one: with eager tasks (the embedded default) a failing handler raises
+            # here, and must not keep the event's other handlers from running.
+            try:
+                run_event_handler.delay(path, event, payload)
+            except Exception:
+                logger.exception("handler %s of event %s failed", path, event)
 
     transaction.on_commit(_dispatch, robust=True)
 

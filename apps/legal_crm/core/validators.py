@@ -12,11 +12,16 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-_DIGITS = re.compile(r"\D+")
+_NON_DIGITS = re.compile(r"[^0-9]+")
 
 
 def digits(value: str) -> str:
-    return _DIGITS.sub("", value or "")
+    """The ASCII digits of `value` (other scripts' digits are not digits of a Russian identifier)."""
+    return _NON_DIGITS.sub("", value or "")
+
+
+def _is_digits(value: str, *lengths: int) -> bool:
+    return bool(value) and len(value) in lengths and value.isascii() and value.isdigit()
 
 
 def _weighted(ds: str, weights) -> int:
@@ -24,7 +29,7 @@ def _weighted(ds: str, weights) -> int:
 
 
 def is_valid_inn(value: str) -> bool:
-    if not value or not value.isdigit():
+    if not _is_digits(value, 10, 12):
         return False
     if len(value) == 10:
         return _weighted(value, (2, 4, 10, 3, 5, 9, 4, 6, 8)) == int(value[9])
@@ -60,7 +65,7 @@ def format_snils(value: str) -> str:
 
 
 def is_valid_bik(value: str) -> bool:
-    return bool(value) and len(value) == 9 and value.isdigit() and value.startswith("04")
+    return _is_digits(value, 9) and value.startswith("04")
 
 
 def _account_checksum_ok(key: str, account: str) -> bool:
@@ -70,17 +75,15 @@ def _account_checksum_ok(key: str, account: str) -> bool:
 
 
 def is_valid_settlement_account(account: str, bik: str) -> bool:
-    return (is_valid_bik(bik) and len(account) == 20 and account.isdigit()
-            and _account_checksum_ok(bik[-3:], account))
+    return is_valid_bik(bik) and _is_digits(account, 20) and _account_checksum_ok(bik[-3:], account)
 
 
 def is_valid_correspondent_account(account: str, bik: str) -> bool:
-    return (is_valid_bik(bik) and len(account) == 20 and account.isdigit()
-            and _account_checksum_ok("0" + bik[4:6], account))
+    return is_valid_bik(bik) and _is_digits(account, 20) and _account_checksum_ok("0" + bik[4:6], account)
 
 
 def is_valid_ogrn(value: str) -> bool:
-    if not value or not value.isdigit():
+    if not _is_digits(value, 13, 15):
         return False
     if len(value) == 13:
         return int(value[:12]) % 11 % 10 == int(value[12])
@@ -90,22 +93,25 @@ def is_valid_ogrn(value: str) -> bool:
 
 
 def is_valid_kpp(value: str) -> bool:
-    return bool(re.fullmatch(r"\d{4}[\dA-Z]{2}\d{3}", value or ""))
+    return bool(re.fullmatch(r"[0-9]{4}[0-9A-Z]{2}[0-9]{3}", value or ""))
 
 
 def normalize_phone(value: str) -> str | None:
     """Any way of typing a Russian number → E.164 (`+79161234567`), or None when it is not one.
 
     `8 916 123-45-67`, `79161234567`, `+7 (916) 123-45-67` and `9161234567` all give `+79161234567`.
+    A number typed with "+" is international: only `+7…` is Russian, any other country code is kept.
     """
     ds = digits(value)
-    if len(ds) == 10:
+    international = (value or "").strip().startswith("+")
+    if international:
+        if not (len(ds) == 11 and ds[0] == "7"):
+            return _foreign("+" + ds) if 8 <= len(ds) <= 15 else None
+    elif len(ds) == 10:
         ds = "7" + ds
     elif len(ds) == 11 and ds[0] == "8":
         ds = "7" + ds[1:]
     if len(ds) != 11 or ds[0] != "7":
-        if value and value.strip().startswith("+") and 8 <= len(ds) <= 15:
-            return _foreign(value)
         return None
     try:
         parsed = phonenumbers.parse("+" + ds, None)
@@ -180,17 +186,17 @@ def validate_kpp(value: str) -> None:
 
 
 def validate_passport_series(value: str) -> None:
-    if not re.fullmatch(r"\d{4}", value or ""):
+    if not re.fullmatch(r"[0-9]{4}", value or ""):
         raise ValidationError(_("Серия паспорта — 4 цифры."), code="invalid_passport_series")
 
 
 def validate_passport_number(value: str) -> None:
-    if not re.fullmatch(r"\d{6}", value or ""):
+    if not re.fullmatch(r"[0-9]{6}", value or ""):
         raise ValidationError(_("Номер паспорта — 6 цифр."), code="invalid_passport_number")
 
 
 def validate_department_code(value: str) -> None:
-    if not re.fullmatch(r"\d{3}-\d{3}", value or ""):
+    if not re.fullmatch(r"[0-9]{3}-[0-9]{3}", value or ""):
         raise ValidationError(_("Код подразделения — в виде 123-456."), code="invalid_department_code")
 
 

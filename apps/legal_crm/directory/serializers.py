@@ -1,20 +1,19 @@
 from rest_framework import serializers
 
-from legal_crm.core.validators import normalize_phone
+from legal_crm.core.api import PhoneField
 
 from .models import Counterparty, FinancialManager, SelfRegulatoryOrganization
 
 
 class CounterpartySerializer(serializers.ModelSerializer):
+    phone = PhoneField(label=Counterparty._meta.get_field("phone").verbose_name, required=False, allow_blank=True)
+
     class Meta:
         model = Counterparty
         fields = ("id", "kind", "role", "name", "short_name", "birth_date", "phone", "email", "address", "inn",
                   "kpp", "ogrn", "snils", "passport_series", "passport_number", "passport_issued_by",
                   "passport_issued_on", "passport_department_code", "bank_name", "bik", "account",
                   "corr_account", "note")
-
-    def validate_phone(self, value):
-        return normalize_phone(value) or value if value else value
 
 
 class SROSerializer(serializers.ModelSerializer):

@@ -6,3 +6,8 @@ class LeadsConfig(AppConfig):
     name = "legal_crm.leads"
     label = "leads"
     verbose_name = _("Продажи")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

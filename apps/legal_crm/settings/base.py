@@ -133,6 +133,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "legal_crm.core.lockout.lockout_response"  # Russian; JSON for the API
 
 # --- Celery -----------------------------------------------------------------
 CELERY_TASK_SERIALIZER = "json"

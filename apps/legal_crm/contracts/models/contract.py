@@ -49,6 +49,8 @@ class Contract(TimeStampedModel):
                                      verbose_name=_("ответственные юристы"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("создал"))
+    lead = models.ForeignKey("leads.Lead", null=True, blank=True, on_delete=models.SET_NULL, related_name="contracts",
+                             verbose_name=_("лид"))
     # General information (SPEC 5.3.1)
     essence = models.TextField(_("суть дела"), blank=True)
     planned_actions = models.TextField(_("планируемые юридические действия"), blank=True)
@@ -69,7 +71,7 @@ class Contract(TimeStampedModel):
             models.Index(fields=["service", "status"], name="contract_service_status_idx"),
         ]
         permissions = [
-            ("view_own_contracts_only", _("Видит только свои договоры")),
+            ("view_office_contracts", _("Видит все договоры своих офисов (без этого права — только свои)")),
             ("sign_contract", _("Подписывает договоры")),
             ("manage_contract_work", _("Ведёт работу по договору: этапы, завершение")),
         ]

@@ -1,8 +1,9 @@
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from legal_crm.core.models import User
-from legal_crm.org.models import Employee, Office, Position
+from legal_crm.org.models import Banner, Employee, OffboardingTemplateItem, Office, Position
 
 
 class OfficeFactory(factory.django.DjangoModelFactory):
@@ -59,3 +60,31 @@ class EmployeeFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         self.offices.add(*(extracted or [self.main_office]))
+
+
+class OffboardingTemplateItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OffboardingTemplateItem
+
+    text = factory.Sequence(lambda n: f"Пункт {n}")
+    responsible_group = factory.LazyFunction(lambda: Group.objects.get_or_create(name="Кадры")[0])
+    order = factory.Sequence(int)
+
+
+class BannerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Banner
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Объявление {n}")
+    starts_on = factory.LazyFunction(timezone.localdate)
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.set(extracted)
+
+    @factory.post_generation
+    def offices(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.offices.set(extracted)

@@ -1,0 +1,513 @@
+"""The desk for invoices, payments, schedules and subscriptions. Pages collect input and call services."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
+from unfold.contrib.filters.admin import RangeDateFilter, RelatedDropdownFilter
+from unfold.decorators import action, display
+
+from legal_crm.contracts.models import Contract
+from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
+from legal_crm.core.errors import DomainError
+from legal_crm.org.selectors import scope_to_offices
+
+from . import forms, printing, selectors, services
+from .models import InstalmentSchedule, Invoice, LedgerEntry, Payment, ScheduleItem, Subscription
+from .services.common import format_rub
+
+STATUS_COLORS = {
+    Invoice.Status.ISSUED: "info", Invoice.Status.PARTIALLY_PAID: "warning",
+    Invoice.Status.PAID: "success", Invoice.Status.CANCELLED: "danger",
+}
+
+
+class ReadOnlyMixin:
+    """Money records change only through services: no plain edit or delete forms."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ServicePageMixin:
+    """Custom desk pages (unfold actions) that collect input and call a service."""
+
+    form_template = "billing/form_page.html"
+
+    def has_add_instalmentschedule_permission(self, request, object_id=None):
+        return request.user.has_perm("billing.add_instalmentschedule")
+
+    def has_add_invoice_permission(self, request, object_id=None):
+        return request.user.has_perm("billing.add_invoice")
+
+    def has_add_payment_permission(self, request, object_id=None):
+        return request.user.has_perm("billing.add_payment")
+
+    def has_add_subscription_permission(self, request, object_id=None):
+        return request.user.has_perm("billing.add_subscription")
+
+    def has_cancel_invoice_permission(self, request, object_id=None):
+        return request.user.has_perm("billing.cancel_invoice")
+
+    def has_change_instalmentschedule_permission(self, request, object_id=None):
+        return request.user.has_perm("billing.change_instalmentschedule")
+
+    def has_change_subscription_permission(self, request, object_id=None):
+        return request.user.has_perm("billing.change_subscription")
+
+    def has_refund_payment_permission(self, request, object_id=None):
+        return request.user.has_perm("billing.refund_payment")
+
+    def has_view_invoice_permission(self, request, object_id=None):
+        return request.user.has_perm("billing.view_invoice")
+
+    def render_form(self, request, *, title, form, submit, summary=None, back=None, note=None, hidden=None):
+        context = {**self.admin_site.each_context(request), "title": title, "form": form, "submit": submit,
+                   "summary": summary or [], "back": back, "note": note, "hidden": hidden or {},
+                   "opts": self.model._meta}
+        return TemplateResponse(request, self.form_template, context)
+
+    def find_contract(self, request, number: str):
+        qs = scope_to_offices(Contract.objects.select_related("office"), request.user)
+        return qs.filter(number=(number or "").strip()).first()
+
+    def contract_initial(self, request) -> dict:
+        contract_id = request.GET.get("contract")
+        if contract_id and contract_id.isdigit():
+            contract = scope_to_offices(Contract.objects.all(), request.user).filter(pk=contract_id).first()
+            if contract:
+                return {"contract_number": contract.number}
+        return {}
+
+
+def money(value):
+    return format_rub(value)
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
+    selector = selectors.invoice_list_visible_to
+    list_display = ("number", "contract_link", "client", "kind", "amount_rub", "paid_rub", "due_date",
+                    "status_badge", "overdue_badge")
+    list_filter = ("status", "kind", "is_overdue", ("contract__office", RelatedDropdownFilter),
+                   ("issued_on", RangeDateFilter), ("due_date", RangeDateFilter))
+    list_filter_submit = True
+    list_select_related = ("contract", "contract__office", "contract__client")
+    search_fields = ("number", "contract__number", "contract__client__name")
+    search_help_text = _("Номер счёта, номер договора или клиент")
+    date_hierarchy = None
+    readonly_fields = ("number", "contract", "kind", "amount", "paid_amount", "status", "is_overdue", "issued_on",
+                       "due_date", "period_start", "period_end", "purpose", "subscription", "issued_by",
+                       "cancelled_at", "cancelled_by", "cancel_reason", "payments_table")
+    fieldsets = (
+        (None, {"fields": ("number", "contract", "kind", "purpose", "amount", "paid_amount", "status", "is_overdue")}),
+        (_("Сроки"), {"fields": ("issued_on", "due_date", "period_start", "period_end", "subscription",
+                                 "issued_by")}),
+        (_("Отмена"), {"fields": ("cancelled_at", "cancelled_by", "cancel_reason")}),
+        (_("Платежи"), {"fields": ("payments_table",)}),
+    )
+    actions_list = ["issue"]
+    actions_detail = ["pay", "apply_advance", "print_pdf", "cancel"]
+    actions_row = ["pay"]
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("billing.add_invoice")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect(reverse("admin:billing_invoice_issue") + (f"?{request.GET.urlencode()}" if request.GET else ""))
+
+    @display(description=_("Договор"), ordering="contract__number")
+    def contract_link(self, obj):
+        return obj.contract.number
+
+    @display(description=_("Клиент"))
+    def client(self, obj):
+        return obj.contract.client
+
+    @display(description=_("Сумма"), ordering="amount")
+    def amount_rub(self, obj):
+        return money(obj.amount)
+
+    @display(description=_("Оплачено"))
+    def paid_rub(self, obj):
+        return money(obj.paid_amount)
+
+    @display(description=_("Статус"), label=STATUS_COLORS)
+    def status_badge(self, obj):
+        return obj.status, obj.get_status_display()
+
+    @display(description=_("Просрочка"), label={True: "danger", False: "info"})
+    def overdue_badge(self, obj):
+        return (True, _("просрочен")) if obj.is_overdue else (False, "—")
+
+    @display(description=_("Платежи по счёту"))
+    def payments_table(self, obj):
+        from django.template.loader import render_to_string
+
+        payments = obj.payments.select_related("created_by").order_by("-paid_at")
+        return render_to_string("billing/_payments_table.html", {"payments": payments})
+
+    def _invoice(self, request, object_id) -> Invoice:
+        return get_object_or_404(self.get_queryset(request), pk=object_id)
+
+    @action(description=_("Выставить счёт"), url_path="issue", icon="receipt_long",
+            permissions=["add_invoice"])
+    def issue(self, request):
+        form = forms.InvoiceIssueForm(request.POST or None, initial={
+            **self.contract_initial(request), "due_date": timezone.localdate() + datetime.timedelta(days=5)})
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            contract = self.find_contract(request, data["contract_number"])
+            if contract is None:
+                form.add_error("contract_number", _("Договор с таким номером не найден среди доступных вам."))
+            else:
+                try:
+                    invoice = services.invoice_issue(
+                        actor=request.user, contract=contract, amount=data["amount"], kind=data["kind"],
+                        due_date=data["due_date"], purpose=data["purpose"], period_start=data["period_start"],
+                        period_end=data["period_end"])
+                except DomainError as exc:
+                    form.add_domain_error(exc)
+                else:
+                    self.message_user(request, _("Счёт %(number)s выставлен.") % {"number": invoice.number},
+                                      messages.SUCCESS)
+                    return redirect("admin:billing_invoice_change", invoice.pk)
+        return self.render_form(request, title=_("Выставить счёт"), form=form, submit=_("Выставить"),
+                                back=reverse("admin:billing_invoice_changelist"))
+
+    @action(description=_("Принять оплату"), url_path="pay", icon="payments", permissions=["add_payment"])
+    def pay(self, request, object_id):
+        invoice = self._invoice(request, object_id)
+        form = forms.PaymentRegisterForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            paid_on = data["paid_on"]
+            paid_at = timezone.now() if paid_on == timezone.localdate() else timezone.make_aware(
+                datetime.datetime.combine(paid_on, datetime.time(12, 0)))
+            try:
+                payment = services.payment_register(
+                    actor=request.user, invoice=invoice, amount=data["amount"], method=data["method"],
+                    paid_at=paid_at, external_ref=data["external_ref"], document=data["document"],
+                    as_advance=data["as_advance"], comment=data["comment"])
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                if payment.replayed:
+                    self.message_user(request, _("Этот платёж уже был зарегистрирован — повторно не учтён."),
+                                      messages.WARNING)
+                else:
+                    self.message_user(request, _("Оплата %(amount)s принята.") % {"amount": money(payment.amount)},
+                                      messages.SUCCESS)
+                return redirect("admin:billing_invoice_change", invoice.pk)
+        summary = [(_("Счёт"), invoice.number), (_("Договор"), invoice.contract.number),
+                   (_("Сумма счёта"), money(invoice.amount)), (_("Оплачено"), money(invoice.paid_amount)),
+                   (_("К оплате"), money(invoice.due_amount)), (_("Статус"), invoice.get_status_display())]
+        return self.render_form(request, title=_("Принять оплату по счёту %(number)s") % {"number": invoice.number},
+                                form=form, submit=_("Принять оплату"), summary=summary,
+                                back=reverse("admin:billing_invoice_change", args=[invoice.pk]),
+                                note=_("Сертификаты и бонусы будут доступны в модуле финансов."))
+
+    @action(description=_("Зачесть аванс"), url_path="apply-advance", icon="savings",
+            permissions=["add_payment"])
+    def apply_advance(self, request, object_id):
+        invoice = self._invoice(request, object_id)
+        if request.method == "POST":
+            credited = self.run_service(request, services.advance_apply, actor=request.user, invoice=invoice)
+            if credited is not None:
+                self.message_user(request, _("Зачтено из аванса: %(amount)s.") % {"amount": money(credited)},
+                                  messages.SUCCESS)
+            return redirect("admin:billing_invoice_change", invoice.pk)
+        summary = [(_("Счёт"), invoice.number), (_("К оплате"), money(invoice.due_amount)),
+                   (_("Аванс по договору"), money(selectors.contract_advance(invoice.contract)))]
+        return self.render_form(request, title=_("Зачесть аванс в счёт %(number)s") % {"number": invoice.number},
+                                form=None, submit=_("Зачесть"), summary=summary,
+                                back=reverse("admin:billing_invoice_change", args=[invoice.pk]))
+
+    @action(description=_("Отменить счёт"), url_path="cancel", icon="block", permissions=["cancel_invoice"])
+    def cancel(self, request, object_id):
+        invoice = self._invoice(request, object_id)
+        form = forms.ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.invoice_cancel(actor=request.user, invoice=invoice, reason=form.cleaned_data["reason"])
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                self.message_user(request, _("Счёт отменён."), messages.SUCCESS)
+                return redirect("admin:billing_invoice_change", invoice.pk)
+        return self.render_form(request, title=_("Отменить счёт %(number)s") % {"number": invoice.number},
+                                form=form, submit=_("Отменить счёт"),
+                                summary=[(_("Сумма"), money(invoice.amount)), (_("Оплачено"), money(invoice.paid_amount))],
+                                back=reverse("admin:billing_invoice_change", args=[invoice.pk]),
+                                note=_("Отменить можно только счёт, по которому ничего не оплачено."))
+
+    @action(description=_("Печать (PDF)"), url_path="pdf", icon="print", permissions=["view_invoice"])
+    def print_pdf(self, request, object_id):
+        invoice = get_object_or_404(self.get_queryset(request).select_related("contract__office", "contract__client"),
+                                    pk=object_id)
+        response = HttpResponse(printing.invoice_pdf(invoice), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="invoice-{invoice.pk}.pdf"'
+        return response
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyMixin, ServicePageMixin, DeskAdmin):
+    selector = selectors.payment_list_visible_to
+    list_display = ("paid_at", "contract_number", "invoice", "amount_rub", "method", "external_ref",
+                    "refunded_rub", "has_document", "created_by")
+    list_filter = ("method", ("contract__office", RelatedDropdownFilter), ("paid_at", RangeDateFilter))
+    list_filter_submit = True
+    list_select_related = ("contract", "invoice", "created_by")
+    search_fields = ("external_ref", "invoice__number", "contract__number")
+    readonly_fields = ("contract", "invoice", "amount", "advance_amount", "refunded_amount", "method", "paid_at",
+                       "external_ref", "document", "comment", "created_by", "created_at")
+    actions_detail = ["attach_document", "refund"]
+
+    def has_add_permission(self, request):
+        return False  # payments are accepted on their invoice ("Принять оплату")
+
+    @display(description=_("Договор"), ordering="contract__number")
+    def contract_number(self, obj):
+        return obj.contract.number
+
+    @display(description=_("Сумма"), ordering="amount")
+    def amount_rub(self, obj):
+        return money(obj.amount)
+
+    @display(description=_("Возвращено"))
+    def refunded_rub(self, obj):
+        return money(obj.refunded_amount) if obj.refunded_amount else "—"
+
+    @display(description=_("Документ"), boolean=True)
+    def has_document(self, obj):
+        return bool(obj.document)
+
+    def _payment(self, request, object_id) -> Payment:
+        return get_object_or_404(self.get_queryset(request), pk=object_id)
+
+    @action(description=_("Приложить документ"), url_path="document", icon="attach_file",
+            permissions=["add_payment"])
+    def attach_document(self, request, object_id):
+        payment = self._payment(request, object_id)
+        form = forms.DocumentForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.payment_attach_document(actor=request.user, payment=payment,
+                                                 document=form.cleaned_data["document"])
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                self.message_user(request, _("Документ приложен."), messages.SUCCESS)
+                return redirect("admin:billing_payment_change", payment.pk)
+        return self.render_form(request, title=_("Платёжный документ"), form=form, submit=_("Приложить"),
+                                summary=[(_("Платёж"), str(payment)), (_("Счёт"), payment.invoice.number)],
+                                back=reverse("admin:billing_payment_change", args=[payment.pk]))
+
+    @action(description=_("Оформить возврат"), url_path="refund", icon="undo", permissions=["refund_payment"])
+    def refund(self, request, object_id):
+        payment = self._payment(request, object_id)
+        form = forms.RefundForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.payment_refund(actor=request.user, payment=payment, amount=form.cleaned_data["amount"],
+                                        reason=form.cleaned_data["reason"])
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                self.message_user(request, _("Возврат оформлен."), messages.SUCCESS)
+                return redirect("admin:billing_payment_change", payment.pk)
+        return self.render_form(request, title=_("Возврат по платежу"), form=form, submit=_("Оформить возврат"),
+                                summary=[(_("Платёж"), money(payment.amount)),
+                                         (_("Уже возвращено"), money(payment.refunded_amount))],
+                                back=reverse("admin:billing_payment_change", args=[payment.pk]))
+
+
+class ScheduleItemInline(TabularInline):
+    model = ScheduleItem
+    extra = 0
+    can_delete = False
+    fields = ("seq", "due_date", "amount", "invoice", "issue_link")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @display(description=_("Счёт"))
+    def issue_link(self, item):
+        if item.invoice_id:
+            return item.invoice.get_status_display()
+        url = reverse("admin:billing_instalmentschedule_issue_item", args=[item.schedule_id]) + f"?item={item.pk}"
+        return format_html('<a class="text-primary-600 font-semibold" href="{}">{}</a>', url, _("Выставить сейчас"))
+
+
+@admin.register(InstalmentSchedule)
+class InstalmentScheduleAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
+    selector = selectors.schedule_list_visible_to
+    list_display = ("contract", "total_rub", "months", "first_due_date", "status", "created_at")
+    list_filter = ("status", ("contract__office", RelatedDropdownFilter))
+    list_select_related = ("contract",)
+    search_fields = ("contract__number",)
+    readonly_fields = ("contract", "total", "months", "first_due_date", "status", "created_by")
+    inlines = [ScheduleItemInline]
+    actions_list = ["create_schedule"]
+    actions_detail = ["cancel_schedule", "issue_item"]
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("billing.add_instalmentschedule")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect(reverse("admin:billing_instalmentschedule_create_schedule")
+                        + (f"?{request.GET.urlencode()}" if request.GET else ""))
+
+    @display(description=_("Сумма"))
+    def total_rub(self, obj):
+        return money(obj.total)
+
+    @action(description=_("Составить график"), url_path="create", icon="calendar_month",
+            permissions=["add_instalmentschedule"])
+    def create_schedule(self, request):
+        form = forms.ScheduleForm(request.POST or None, initial=self.contract_initial(request))
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            contract = self.find_contract(request, data["contract_number"])
+            if contract is None:
+                form.add_error("contract_number", _("Договор с таким номером не найден среди доступных вам."))
+            else:
+                try:
+                    schedule = services.schedule_create(
+                        actor=request.user, contract=contract, months=data["months"],
+                        first_due_date=data["first_due_date"], total=data["total"] or None)
+                except DomainError as exc:
+                    form.add_domain_error(exc)
+                else:
+                    self.message_user(request, _("График составлен."), messages.SUCCESS)
+                    return redirect("admin:billing_instalmentschedule_change", schedule.pk)
+        return self.render_form(request, title=_("Составить график платежей"), form=form, submit=_("Составить"),
+                                back=reverse("admin:billing_instalmentschedule_changelist"),
+                                note=_("Сумма делится на равные ежемесячные платежи; копейки остатка — в первые "
+                                       "платежи. Счёт по платежу выставляется за 10 дней до срока."))
+
+    @action(description=_("Отменить график"), url_path="cancel", icon="block",
+            permissions=["change_instalmentschedule"])
+    def cancel_schedule(self, request, object_id):
+        schedule = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if request.method == "POST":
+            self.run_service(request, services.schedule_cancel, actor=request.user, schedule=schedule,
+                             success=_("График отменён."))
+            return redirect("admin:billing_instalmentschedule_change", schedule.pk)
+        return self.render_form(request, title=_("Отменить график %(s)s") % {"s": schedule}, form=None,
+                                submit=_("Отменить график"),
+                                back=reverse("admin:billing_instalmentschedule_change", args=[schedule.pk]),
+                                note=_("Невыставленные платежи не будут выставлены; выставленные счета останутся."))
+
+    @action(description=_("Выставить следующий платёж"), url_path="issue-item", icon="receipt_long",
+            permissions=["add_invoice"])
+    def issue_item(self, request, object_id):
+        schedule = get_object_or_404(self.get_queryset(request), pk=object_id)
+        items = schedule.items.filter(invoice__isnull=True).order_by("seq")
+        item_id = request.POST.get("item") or request.GET.get("item")
+        item = items.filter(pk=item_id).first() if item_id and str(item_id).isdigit() else items.first()
+        if item is None:
+            self.message_user(request, _("Все платежи графика уже выставлены."), messages.INFO)
+            return redirect("admin:billing_instalmentschedule_change", schedule.pk)
+        if request.method == "POST":
+            invoice = self.run_service(request, services.schedule_item_issue, actor=request.user, item=item)
+            if invoice:
+                self.message_user(request, _("Счёт %(number)s выставлен.") % {"number": invoice.number},
+                                  messages.SUCCESS)
+            return redirect("admin:billing_instalmentschedule_change", schedule.pk)
+        return self.render_form(request, title=_("Выставить платёж графика"), form=None, submit=_("Выставить"),
+                                summary=[(_("Платёж"), item.seq), (_("Срок"), f"{item.due_date:%d.%m.%Y}"),
+                                         (_("Сумма"), money(item.amount))],
+                                hidden={"item": item.pk},
+                                back=reverse("admin:billing_instalmentschedule_change", args=[schedule.pk]))
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
+    selector = selectors.subscription_list_visible_to
+    list_display = ("contract", "fee_rub", "started_on", "next_period_start", "is_active", "ended_on")
+    list_filter = ("is_active", ("contract__office", RelatedDropdownFilter))
+    list_select_related = ("contract",)
+    search_fields = ("contract__number",)
+    readonly_fields = ("contract", "monthly_fee", "started_on", "next_period_start", "due_days", "is_active",
+                       "ended_on", "created_by")
+    actions_list = ["start"]
+    actions_detail = ["stop"]
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("billing.add_subscription")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect(reverse("admin:billing_subscription_start")
+                        + (f"?{request.GET.urlencode()}" if request.GET else ""))
+
+    @display(description=_("Ежемесячно"))
+    def fee_rub(self, obj):
+        return money(obj.monthly_fee)
+
+    @action(description=_("Оформить абонентское обслуживание"), url_path="start", icon="autorenew",
+            permissions=["add_subscription"])
+    def start(self, request):
+        form = forms.SubscriptionForm(request.POST or None, initial={
+            **self.contract_initial(request), "started_on": timezone.localdate(), "due_days": 5})
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            contract = self.find_contract(request, data["contract_number"])
+            if contract is None:
+                form.add_error("contract_number", _("Договор с таким номером не найден среди доступных вам."))
+            else:
+                try:
+                    sub = services.subscription_start(actor=request.user, contract=contract,
+                                                      monthly_fee=data["monthly_fee"], started_on=data["started_on"],
+                                                      due_days=data["due_days"])
+                except DomainError as exc:
+                    form.add_domain_error(exc)
+                else:
+                    self.message_user(request, _("Абонентское обслуживание оформлено."), messages.SUCCESS)
+                    return redirect("admin:billing_subscription_change", sub.pk)
+        return self.render_form(request, title=_("Абонентское обслуживание"), form=form, submit=_("Оформить"),
+                                back=reverse("admin:billing_subscription_changelist"),
+                                note=_("Счёт за каждый месяц выставляется автоматически в день начала периода."))
+
+    @action(description=_("Прекратить"), url_path="stop", icon="stop_circle",
+            permissions=["change_subscription"])
+    def stop(self, request, object_id):
+        sub = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if request.method == "POST":
+            self.run_service(request, services.subscription_stop, actor=request.user, subscription=sub,
+                             ended_on=timezone.localdate(), success=_("Абонентское обслуживание прекращено."))
+            return redirect("admin:billing_subscription_change", sub.pk)
+        return self.render_form(request, title=_("Прекратить абонентское обслуживание"), form=None,
+                                submit=_("Прекратить сегодня"),
+                                back=reverse("admin:billing_subscription_change", args=[sub.pk]))
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyMixin, DeskAdmin):
+    selector = selectors.ledger_visible_to
+    list_display = ("created_at", "account", "amount_rub", "contract", "invoice", "payment", "operation")
+    list_filter = ("account", ("created_at", RangeDateFilter))
+    list_filter_submit = True
+    list_select_related = ("contract", "invoice", "payment")
+    search_fields = ("contract__number", "invoice__number")
+    readonly_fields = ("operation", "account", "amount", "contract", "invoice", "payment", "refund", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    @display(description=_("Сумма"))
+    def amount_rub(self, obj):
+        return money(obj.amount)

@@ -1,0 +1,132 @@
+"""Demo billing: invoices of every kind and status, schedules, subscriptions, payments (full, partial, by
+several methods, with an advance), a refund and overdue invoices — on the demo contracts.
+
+Runs after the contracts' seeder; a contract that already has invoices is left alone, so re-running it
+changes nothing. Without contracts (or without the demo administrator) it creates nothing."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from legal_crm.contracts.models import Contract
+from legal_crm.core.errors import DomainError
+from legal_crm.core.models import User
+
+from . import services
+from .jobs import generate_subscription_invoices, mark_overdue_invoices
+from .models import InstalmentSchedule, Invoice, Payment, Subscription
+from .services.invoices import _create_invoice
+
+DEMO_ADMIN = "admin"
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+
+
+def _paid_in_full(actor, contract, today):
+    invoice = services.invoice_issue(actor=actor, contract=contract, amount=Decimal("30000.00"),
+                                     issued_on=today - datetime.timedelta(days=40),
+                                     due_date=today - datetime.timedelta(days=33))
+    services.payment_register(actor=actor, invoice=invoice, amount=Decimal("30000.00"), method="cash",
+                              paid_at=_at(today - datetime.timedelta(days=35)))
+    services.invoice_issue(actor=actor, contract=contract, amount=Decimal("25000.00"), kind=Invoice.Kind.DEPOSIT,
+                           issued_on=today - datetime.timedelta(days=2), due_date=today + datetime.timedelta(days=12),
+                           purpose="Депозит на вознаграждение финансового управляющего (25 000 ₽), договор № "
+                                   f"{contract.number}")
+
+
+def _instalments(actor, contract, today):
+    first = today.replace(day=5) - datetime.timedelta(days=90)
+    schedule = services.schedule_create(actor=actor, contract=contract, months=10, first_due_date=first,
+                                        total=contract.price if contract.price > 30000 else Decimal("120000.00"))
+    items = list(schedule.items.filter(invoice__isnull=False).select_related("invoice").order_by("seq"))
+    for n, item in enumerate(items):
+        if item.due_date >= today:
+            break
+        if n < len(items) - 2:
+            services.payment_register(actor=actor, invoice=item.invoice, amount=item.amount, method="card",
+                                      paid_at=_at(item.due_date - datetime.timedelta(days=1)),
+                                      external_ref=f"DEMO-CARD-{item.invoice.pk}")
+        elif n == len(items) - 2:  # paid partly and now overdue
+            services.payment_register(actor=actor, invoice=item.invoice, amount=(item.amount / 2).quantize(
+                Decimal("0.01")), method="cash", paid_at=_at(item.due_date))
+
+
+def _subscription(actor, contract, today):
+    services.subscription_start(actor=actor, contract=contract, monthly_fee=Decimal("4500.00"),
+                                started_on=today - datetime.timedelta(days=65))
+    generate_subscription_invoices(today=today)
+    first = Invoice.objects.filter(contract=contract, kind=Invoice.Kind.SUBSCRIPTION).order_by("seq").first()
+    if first:
+        services.payment_register(actor=actor, invoice=first, amount=first.amount, method="portal",
+                                  paid_at=_at(first.issued_on), external_ref=f"DEMO-PORTAL-{first.pk}")
+
+
+def _partial_and_cancelled(actor, contract, today):
+    invoice = services.invoice_issue(actor=actor, contract=contract, amount=Decimal("50000.00"),
+                                     issued_on=today - datetime.timedelta(days=10),
+                                     due_date=today + datetime.timedelta(days=5))
+    services.payment_register(actor=actor, invoice=invoice, amount=Decimal("20000.00"), method="bank_transfer",
+                              paid_at=_at(today - datetime.timedelta(days=3)), external_ref=f"DEMO-PP-{invoice.pk}",
+                              comment="Платёжное поручение")
+    wrong = services.invoice_issue(actor=actor, contract=contract, amount=Decimal("1500.00"),
+                                   issued_on=today - datetime.timedelta(days=9))
+    services.invoice_cancel(actor=actor, invoice=wrong, reason="Выставлен ошибочно: сумма не по договору")
+
+
+def _advance(actor, contract, today):
+    invoice = services.invoice_issue(actor=actor, contract=contract, amount=Decimal("15000.00"),
+                                     issued_on=today - datetime.timedelta(days=20),
+                                     due_date=today - datetime.timedelta(days=15))
+    services.payment_register(actor=actor, invoice=invoice, amount=Decimal("20000.00"), method="cash",
+                              as_advance=True, paid_at=_at(today - datetime.timedelta(days=16)),
+                              comment="Клиент внёс больше — принято авансом")
+    later = services.invoice_issue(actor=actor, contract=contract, amount=Decimal("15000.00"),
+                                   issued_on=today - datetime.timedelta(days=1),
+                                   due_date=today + datetime.timedelta(days=10))
+    services.advance_apply(actor=actor, invoice=later)
+
+
+def _terminated(actor, contract, today):
+    # A terminated contract takes no new invoices, so its history is written with the internal helper:
+    # it was invoiced and paid while in work, then part of the payment was returned.
+    invoice = _create_invoice(actor=actor, contract=contract, amount=Decimal("40000.00"),
+                              kind=Invoice.Kind.ONE_OFF, issued_on=today - datetime.timedelta(days=60),
+                              due_date=today - datetime.timedelta(days=55),
+                              purpose=f"Оплата юридических услуг по договору № {contract.number}")
+    payment = services.payment_register(actor=actor, invoice=invoice, amount=Decimal("40000.00"),
+                                        method="bank_transfer", paid_at=_at(today - datetime.timedelta(days=56)),
+                                        external_ref=f"DEMO-PP-{invoice.pk}")
+    services.payment_refund(actor=actor, payment=payment, amount=Decimal("28000.00"),
+                            reason="Расторжение: возврат за вычетом принятой работы (12 000 ₽)")
+
+
+SCENARIOS = [_paid_in_full, _instalments, _subscription, _partial_and_cancelled, _advance]
+
+
+def seed() -> str:
+    actor = User.objects.filter(username=DEMO_ADMIN).first()
+    if actor is None:
+        return "billing: no demo administrator, nothing created"
+    today = timezone.localdate()
+    contracts = list(Contract.objects.exclude(status=Contract.Status.DRAFT).order_by("id")[:60])
+    done = 0
+    for n, contract in enumerate(contracts):
+        if (Invoice.objects.filter(contract=contract).exists() or Subscription.objects.filter(contract=contract).exists()
+                or InstalmentSchedule.objects.filter(contract=contract).exists()):
+            continue
+        scenario = _terminated if contract.status == Contract.Status.TERMINATED else SCENARIOS[n % len(SCENARIOS)]
+        try:
+            with transaction.atomic():
+                scenario(actor, contract, today)
+        except DomainError:
+            continue
+        done += 1
+    mark_overdue_invoices(today=today)
+    return (f"billing: {done} contracts billed; {Invoice.objects.count()} invoices, "
+            f"{Payment.objects.count()} payments")

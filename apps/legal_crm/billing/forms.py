@@ -1,0 +1,89 @@
+"""Small desk forms; they only collect input — the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from unfold.widgets import (
+    UnfoldAdminDateWidget,
+    UnfoldAdminFileFieldWidget,
+    UnfoldAdminSelectWidget,
+    UnfoldAdminTextInputWidget,
+    UnfoldBooleanSwitchWidget,
+)
+
+from .models import Invoice, PaymentMethod
+from .services.payments import UNAVAILABLE_METHODS
+
+AVAILABLE_METHODS = [(value, label) for value, label in PaymentMethod.choices if value not in UNAVAILABLE_METHODS]
+
+
+def _text(**attrs):
+    return UnfoldAdminTextInputWidget(attrs=attrs)
+
+
+class ServiceForm(forms.Form):
+    def add_domain_error(self, exc) -> None:
+        """Show a DomainError on its fields (or on the form when it names none)."""
+        placed = False
+        for field, message in exc.fields.items():
+            if field in self.fields:
+                self.add_error(field, message)
+                placed = True
+        if not placed:
+            self.add_error(None, exc.message)
+
+
+class InvoiceIssueForm(ServiceForm):
+    contract_number = forms.CharField(label=_("Номер договора"), max_length=32, widget=_text())
+    kind = forms.ChoiceField(label=_("Вид счёта"), choices=Invoice.Kind.choices, widget=UnfoldAdminSelectWidget)
+    amount = forms.CharField(label=_("Сумма, ₽"), max_length=24, widget=_text(inputmode="decimal"))
+    due_date = forms.DateField(label=_("Оплатить до"), widget=UnfoldAdminDateWidget)
+    period_start = forms.DateField(label=_("Период с (для абонентского)"), required=False,
+                                   widget=UnfoldAdminDateWidget)
+    period_end = forms.DateField(label=_("Период по"), required=False, widget=UnfoldAdminDateWidget)
+    purpose = forms.CharField(label=_("Назначение платежа"), max_length=500, required=False,
+                              widget=_text(), help_text=_("Пусто — по виду счёта."))
+
+
+class PaymentRegisterForm(ServiceForm):
+    amount = forms.CharField(label=_("Сумма, ₽"), max_length=24, widget=_text(inputmode="decimal"))
+    method = forms.ChoiceField(label=_("Способ оплаты"), choices=AVAILABLE_METHODS, widget=UnfoldAdminSelectWidget)
+    paid_on = forms.DateField(label=_("Дата оплаты"), initial=timezone.localdate, widget=UnfoldAdminDateWidget)
+    external_ref = forms.CharField(label=_("Номер платёжного документа"), max_length=100, required=False,
+                                   widget=_text())
+    document = forms.FileField(label=_("Платёжный документ (PDF, JPG, PNG)"), required=False,
+                               widget=UnfoldAdminFileFieldWidget)
+    as_advance = forms.BooleanField(label=_("Излишек принять авансом по договору"), required=False,
+                                    widget=UnfoldBooleanSwitchWidget)
+    comment = forms.CharField(label=_("Комментарий"), max_length=300, required=False, widget=_text())
+
+
+class ReasonForm(ServiceForm):
+    reason = forms.CharField(label=_("Причина"), max_length=300, widget=_text())
+
+
+class RefundForm(ServiceForm):
+    amount = forms.CharField(label=_("Сумма возврата, ₽"), max_length=24, widget=_text(inputmode="decimal"))
+    reason = forms.CharField(label=_("Основание"), max_length=300, widget=_text())
+
+
+class DocumentForm(ServiceForm):
+    document = forms.FileField(label=_("Платёжный документ (PDF, JPG, PNG)"), widget=UnfoldAdminFileFieldWidget)
+
+
+class ScheduleForm(ServiceForm):
+    contract_number = forms.CharField(label=_("Номер договора"), max_length=32, widget=_text())
+    total = forms.CharField(label=_("Сумма графика, ₽"), max_length=24, required=False,
+                            widget=_text(inputmode="decimal"), help_text=_("Пусто — стоимость договора."))
+    months = forms.IntegerField(label=_("Месяцев"), min_value=1, max_value=60, widget=_text(inputmode="numeric"))
+    first_due_date = forms.DateField(label=_("Первый платёж"), widget=UnfoldAdminDateWidget)
+
+
+class SubscriptionForm(ServiceForm):
+    contract_number = forms.CharField(label=_("Номер договора"), max_length=32, widget=_text())
+    monthly_fee = forms.CharField(label=_("Ежемесячный платёж, ₽"), max_length=24, widget=_text(inputmode="decimal"))
+    started_on = forms.DateField(label=_("Начало"), widget=UnfoldAdminDateWidget)
+    due_days = forms.IntegerField(label=_("Дней на оплату"), min_value=0, max_value=60, initial=5,
+                                  widget=_text(inputmode="numeric"))

@@ -1,0 +1,113 @@
+"""Reads of billing, limited to what the user may see (office scope through the contract)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from legal_crm.org.selectors import scope_to_offices
+
+from .models import InstalmentSchedule, Invoice, LedgerEntry, Payment, Refund, Subscription
+
+ZERO = Decimal("0.00")
+OFFICE_FIELD = "contract__office"
+
+
+def _none_unless(user, perm: str, qs: QuerySet) -> QuerySet:
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(perm):
+        return qs.none()
+    return scope_to_offices(qs, user, field=OFFICE_FIELD)
+
+
+def invoice_list_visible_to(user) -> QuerySet[Invoice]:
+    qs = Invoice.objects.select_related("contract", "contract__office", "contract__client")
+    return _none_unless(user, "billing.view_invoice", qs)
+
+
+def payment_list_visible_to(user) -> QuerySet[Payment]:
+    qs = Payment.objects.select_related("invoice", "contract", "contract__office", "created_by")
+    return _none_unless(user, "billing.view_payment", qs)
+
+
+def subscription_list_visible_to(user) -> QuerySet[Subscription]:
+    qs = Subscription.objects.select_related("contract", "contract__office", "contract__client")
+    return _none_unless(user, "billing.view_subscription", qs)
+
+
+def schedule_list_visible_to(user) -> QuerySet[InstalmentSchedule]:
+    qs = InstalmentSchedule.objects.select_related("contract", "contract__office")
+    return _none_unless(user, "billing.view_instalmentschedule", qs)
+
+
+def ledger_visible_to(user) -> QuerySet[LedgerEntry]:
+    qs = LedgerEntry.objects.select_related("contract", "invoice", "payment")
+    return _none_unless(user, "billing.view_ledgerentry", qs)
+
+
+def refund_list_visible_to(user) -> QuerySet[Refund]:
+    qs = Refund.objects.select_related("payment", "payment__contract")
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("billing.view_refund"):
+        return qs.none()
+    return scope_to_offices(qs, user, field="payment__contract__office")
+
+
+def contract_paid_total(contract) -> Decimal:
+    """Money the client has paid on the contract, net of refunds (advances included)."""
+    row = Payment.objects.filter(contract=contract).aggregate(paid=Sum("amount"), refunded=Sum("refunded_amount"))
+    return (row["paid"] or ZERO) - (row["refunded"] or ZERO)
+
+
+def contract_advance(contract) -> Decimal:
+    """The contract's unspent advance: the sum of its ledger "advance" rows."""
+    total = (LedgerEntry.objects.filter(contract=contract, account=LedgerEntry.Account.ADVANCE)
+             .aggregate(s=Sum("amount"))["s"])
+    return total or ZERO
+
+
+def contract_balance(contract, *, today=None) -> dict:
+    """price, invoiced (not cancelled), paid (net), applied to invoices, advance, due now, overdue."""
+    today = today or timezone.localdate()
+    live = Invoice.objects.filter(contract=contract).exclude(status=Invoice.Status.CANCELLED)
+    row = live.aggregate(
+        invoiced=Sum("amount"), applied=Sum("paid_amount"),
+        open_amount=Sum("amount", filter=Q(status__in=Invoice.OPEN_STATUSES)),
+        open_paid=Sum("paid_amount", filter=Q(status__in=Invoice.OPEN_STATUSES)),
+        overdue_amount=Sum("amount", filter=Q(status__in=Invoice.OPEN_STATUSES, due_date__lt=today)),
+        overdue_paid=Sum("paid_amount", filter=Q(status__in=Invoice.OPEN_STATUSES, due_date__lt=today)),
+    )
+    price = contract.price or ZERO
+    invoiced = row["invoiced"] or ZERO
+    return {
+        "price": price,
+        "invoiced": invoiced,
+        "paid": contract_paid_total(contract),
+        "applied": row["applied"] or ZERO,
+        "advance": contract_advance(contract),
+        "due": (row["open_amount"] or ZERO) - (row["open_paid"] or ZERO),
+        "overdue": (row["overdue_amount"] or ZERO) - (row["overdue_paid"] or ZERO),
+        "not_invoiced": max(price - invoiced, ZERO),
+    }
+
+
+def contract_money_context(contract, user=None) -> dict:
+    """Everything the contract card's Money tab shows (billing/contract_money_tab.html).
+
+    The links on the tab follow the viewer's permissions (`perms` in the template); `user` is accepted for
+    callers that have one and is not needed otherwise."""
+    invoices = list(Invoice.objects.filter(contract=contract).order_by("-issued_on", "-id")[:200])
+    schedule = (InstalmentSchedule.objects.filter(contract=contract).order_by("status", "-created_at")
+                .prefetch_related("items__invoice").first())
+    payments = list(Payment.objects.filter(contract=contract).select_related("invoice", "created_by")
+                    .order_by("-paid_at", "-id")[:200])
+    subscription = Subscription.objects.filter(contract=contract).order_by("-is_active", "-id").first()
+    return {
+        "contract": contract,
+        "invoices": invoices,
+        "schedule": schedule,
+        "schedule_items": list(schedule.items.all()) if schedule else [],
+        "payments": payments,
+        "subscription": subscription,
+        "balance": contract_balance(contract),
+    }

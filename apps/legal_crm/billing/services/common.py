@@ -1,0 +1,85 @@
+"""Helpers every billing service uses: money parsing, permission and office checks, dates."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from legal_crm.core.errors import DomainError
+from legal_crm.org.selectors import office_ids_visible_to
+
+KOPECK = Decimal("0.01")
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
+def setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def to_money(value, *, field: str = "amount") -> Decimal:
+    """A positive amount of roubles with at most two decimals. Floats are refused: they are not exact."""
+    if isinstance(value, bool) or value is None:
+        raise DomainError("amount_invalid", _("Укажите сумму числом, например 1500,00."),
+                          fields={field: _("Укажите сумму.")})
+    if isinstance(value, float):
+        message = _("Сумма передана дробным числом с плавающей точкой; передайте её точно: строкой или Decimal, "
+                    "например «1500.00».")
+        raise DomainError("amount_float", message, fields={field: message})
+    if isinstance(value, int):
+        value = Decimal(value)
+    elif isinstance(value, str):
+        cleaned = value.replace("\u00a0", "").replace(" ", "").replace(",", ".").replace("₽", "")
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            message = _("«%(value)s» — не сумма. Укажите сумму числом, например 1500,00.") % {"value": value[:30]}
+            raise DomainError("amount_invalid", message, fields={field: message}) from None
+    if not isinstance(value, Decimal) or not value.is_finite():
+        message = _("Укажите сумму числом, например 1500,00.")
+        raise DomainError("amount_invalid", message, fields={field: message})
+    if value <= 0:
+        message = _("Сумма должна быть больше нуля.")
+        raise DomainError("amount_not_positive", message, fields={field: message})
+    if value != value.quantize(KOPECK):
+        message = _("Сумма указывается в рублях и копейках: не больше двух знаков после запятой.")
+        raise DomainError("amount_precision", message, fields={field: message})
+    if value > MAX_AMOUNT:
+        message = _("Слишком большая сумма.")
+        raise DomainError("amount_too_large", message, fields={field: message})
+    return value.quantize(KOPECK)
+
+
+def format_rub(value) -> str:
+    """1234567.8 → «1 234 567,80 ₽» (a no-break space between thousands)."""
+    value = Decimal(value).quantize(KOPECK)
+    sign = "−" if value < 0 else ""
+    whole, frac = f"{abs(value):.2f}".split(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return f"{sign}{chr(0xa0).join(groups)},{frac}\u00a0₽"
+
+
+def ensure_perm(actor, perm: str, message: str) -> None:
+    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(perm):
+        raise DomainError("access_denied", message)
+
+
+def ensure_contract_scope(actor, contract) -> None:
+    ids = office_ids_visible_to(actor)
+    if ids is not None and contract.office_id not in ids:
+        raise DomainError("access_denied", _("Договор %(number)s относится к офису, к которому у вас нет доступа.")
+                          % {"number": contract.number})
+
+
+def add_months(day: datetime.date, months: int, *, anchor_day: int | None = None) -> datetime.date:
+    """The same day `months` later, clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    wanted = anchor_day or day.day
+    return datetime.date(year, month, min(wanted, calendar.monthrange(year, month)[1]))

@@ -1,0 +1,150 @@
+"""Issuing and cancelling invoices, and keeping an invoice's status equal to what its payments say."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from legal_crm.contracts.models import Contract
+from legal_crm.core.audit import audit
+from legal_crm.core.errors import DomainError
+from legal_crm.core.events import emit
+
+from ..models import Invoice, PaymentAllocation
+from .common import ensure_contract_scope, ensure_perm, format_rub, to_money
+
+DEFAULT_DUE_DAYS = 5
+
+
+def invoice_number(contract_number: str, seq: int) -> str:
+    return f"{contract_number}/{seq}"
+
+
+def default_purpose(contract, kind: str, period_start=None, period_end=None) -> str:
+    if kind == Invoice.Kind.DEPOSIT:
+        return _("Депозит на расходы по делу, договор № %(number)s") % {"number": contract.number}
+    if kind == Invoice.Kind.SUBSCRIPTION and period_start and period_end:
+        return _("Абонентское обслуживание за период %(start)s–%(end)s, договор № %(number)s") % {
+            "start": f"{period_start:%d.%m.%Y}", "end": f"{period_end:%d.%m.%Y}", "number": contract.number}
+    return _("Оплата юридических услуг по договору № %(number)s") % {"number": contract.number}
+
+
+def lock_contract(contract) -> Contract:
+    """Lock the contract row: invoices of one contract are numbered one at a time."""
+    return Contract.objects.select_for_update().get(pk=contract.pk)
+
+
+def next_seq(contract_id: int) -> int:
+    return (Invoice.objects.filter(contract_id=contract_id).aggregate(m=Max("seq"))["m"] or 0) + 1
+
+
+def derive_status(invoice: Invoice) -> str:
+    """The status an invoice's payments give it; a cancelled invoice stays cancelled."""
+    if invoice.status == Invoice.Status.CANCELLED:
+        return Invoice.Status.CANCELLED
+    if invoice.paid_amount <= 0:
+        return Invoice.Status.ISSUED
+    if invoice.paid_amount < invoice.amount:
+        return Invoice.Status.PARTIALLY_PAID
+    return Invoice.Status.PAID
+
+
+def recompute_invoice(invoice: Invoice, *, today: datetime.date | None = None) -> Invoice:
+    """Set paid amount and status from the allocations, in the caller's transaction (invoice row locked)."""
+    total = PaymentAllocation.objects.filter(invoice=invoice).aggregate(s=Sum("amount"))["s"] or 0
+    invoice.paid_amount = total
+    invoice.status = derive_status(invoice)
+    today = today or timezone.localdate()
+    invoice.is_overdue = invoice.is_open and invoice.due_date < today
+    invoice.save(update_fields=["paid_amount", "status", "is_overdue", "updated_at"])
+    return invoice
+
+
+def _check_contract_open(contract) -> None:
+    if contract.status == Contract.Status.TERMINATED:
+        raise DomainError("contract_terminated",
+                          _("Договор %(number)s расторгнут: новые счета по нему не выставляются.")
+                          % {"number": contract.number})
+
+
+def _create_invoice(*, actor, contract, amount, kind, issued_on, due_date, purpose, period_start=None,
+                    period_end=None, subscription=None) -> Invoice:
+    locked = lock_contract(contract)
+    seq = next_seq(locked.pk)
+    return Invoice.objects.create(
+        contract=locked, seq=seq, number=invoice_number(locked.number, seq), kind=kind, amount=amount,
+        issued_on=issued_on, due_date=due_date, purpose=purpose, period_start=period_start,
+        period_end=period_end, subscription=subscription, issued_by=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+def _announce(actor, invoice: Invoice) -> None:
+    audit(actor=actor, action="invoice.issue", obj=invoice,
+          after={"amount": str(invoice.amount), "kind": invoice.kind, "due_date": invoice.due_date.isoformat()})
+    emit("billing.invoice_issued", invoice_id=invoice.pk, contract_id=invoice.contract_id,
+         amount=str(invoice.amount), kind=invoice.kind)
+
+
+@transaction.atomic
+def invoice_issue(*, actor, contract, amount, kind: str = Invoice.Kind.ONE_OFF,
+                  due_date: datetime.date | None = None, issued_on: datetime.date | None = None,
+                  purpose: str = "", period_start: datetime.date | None = None,
+                  period_end: datetime.date | None = None) -> Invoice:
+    """Issue an invoice on a contract. Subscription invoices need their period; the job issues them monthly."""
+    ensure_perm(actor, "billing.add_invoice", _("Недостаточно прав, чтобы выставлять счета."))
+    ensure_contract_scope(actor, contract)
+    _check_contract_open(contract)
+    amount = to_money(amount)
+    if kind not in Invoice.Kind.values:
+        raise DomainError("invoice_kind", _("Неизвестный вид счёта."), fields={"kind": _("Выберите вид счёта.")})
+    issued_on = issued_on or timezone.localdate()
+    due_date = due_date or issued_on + datetime.timedelta(days=DEFAULT_DUE_DAYS)
+    if due_date < issued_on:
+        message = _("Срок оплаты не может быть раньше даты счёта.")
+        raise DomainError("due_date_before_issue", message, fields={"due_date": message})
+    if kind == Invoice.Kind.SUBSCRIPTION:
+        if not period_start or not period_end or period_end < period_start:
+            message = _("Для абонентского счёта укажите период: начало и окончание.")
+            raise DomainError("period_required", message, fields={"period_start": message})
+    else:
+        period_start = period_end = None
+    purpose = (purpose or "").strip()[:500] or default_purpose(contract, kind, period_start, period_end)
+    invoice = _create_invoice(actor=actor, contract=contract, amount=amount, kind=kind, issued_on=issued_on,
+                              due_date=due_date, purpose=purpose, period_start=period_start,
+                              period_end=period_end)
+    _announce(actor, invoice)
+    return invoice
+
+
+@transaction.atomic
+def invoice_cancel(*, actor, invoice: Invoice, reason: str) -> Invoice:
+    """Cancel an invoice nobody has paid anything on. A paid invoice is refunded first, then cancelled."""
+    ensure_perm(actor, "billing.cancel_invoice", _("Недостаточно прав, чтобы отменять счета."))
+    invoice = Invoice.objects.select_for_update().select_related("contract").get(pk=invoice.pk)
+    ensure_contract_scope(actor, invoice.contract)
+    reason = (reason or "").strip()
+    if not reason:
+        message = _("Укажите причину отмены счёта.")
+        raise DomainError("reason_required", message, fields={"reason": message})
+    if invoice.status == Invoice.Status.CANCELLED:
+        raise DomainError("invoice_cancelled", _("Счёт %(number)s уже отменён.") % {"number": invoice.number})
+    if invoice.paid_amount > 0:
+        raise DomainError("invoice_has_payments",
+                          _("По счёту %(number)s уже оплачено %(paid)s: отменить можно только неоплаченный счёт; "
+                            "сначала оформите возврат.") % {"number": invoice.number,
+                                                             "paid": format_rub(invoice.paid_amount)})
+    before = invoice.status
+    invoice.status = Invoice.Status.CANCELLED
+    invoice.is_overdue = False
+    invoice.cancelled_at = timezone.now()
+    invoice.cancelled_by = actor
+    invoice.cancel_reason = reason[:300]
+    invoice.save(update_fields=["status", "is_overdue", "cancelled_at", "cancelled_by", "cancel_reason",
+                                "updated_at"])
+    audit(actor=actor, action="invoice.cancel", obj=invoice, before=before, after={"reason": invoice.cancel_reason})
+    emit("billing.invoice_cancelled", invoice_id=invoice.pk, contract_id=invoice.contract_id)
+    return invoice

@@ -1,0 +1,76 @@
+import datetime
+from decimal import Decimal
+
+import factory
+
+from legal_crm.billing.models import Invoice, Subscription
+from legal_crm.contracts.models import Contract
+from legal_crm.directory.models import Counterparty, Service, ServiceGroup
+from legal_crm.org.tests.factories import OfficeFactory
+
+
+class ServiceGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceGroup
+        django_get_or_create = ("code",)
+
+    code = "bfl"
+    name = "Банкротство физических лиц"
+    is_bankruptcy = True
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+        django_get_or_create = ("code",)
+
+    group = factory.SubFactory(ServiceGroupFactory)
+    code = "bfl-court"
+    name = "Банкротство через суд"
+    price = Decimal("150000.00")
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Counterparty
+
+    name = factory.Sequence(lambda n: f"Клиентов Иван Петрович {n}")
+    role = Counterparty.Role.CLIENT
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    number = factory.Sequence(lambda n: f"МСК-2026-{n:05d}")
+    office = factory.SubFactory(OfficeFactory)
+    client = factory.SubFactory(ClientFactory)
+    service = factory.SubFactory(ServiceFactory)
+    status = Contract.Status.SIGNED
+    price = Decimal("150000.00")
+    signed_on = datetime.date(2026, 11, 1)
+
+
+class InvoiceFactory(factory.django.DjangoModelFactory):
+    """An invoice written straight to the table (tests of services use invoice_issue)."""
+
+    class Meta:
+        model = Invoice
+
+    contract = factory.SubFactory(ContractFactory)
+    seq = factory.Sequence(lambda n: n + 1)
+    number = factory.LazyAttribute(lambda o: f"{o.contract.number}/{o.seq}")
+    amount = Decimal("10000.00")
+    issued_on = datetime.date(2026, 11, 1)
+    due_date = datetime.date(2026, 11, 10)
+    purpose = "Оплата юридических услуг"
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subscription
+
+    contract = factory.SubFactory(ContractFactory)
+    monthly_fee = Decimal("5000.00")
+    started_on = datetime.date(2026, 11, 1)
+    next_period_start = factory.LazyAttribute(lambda o: o.started_on)

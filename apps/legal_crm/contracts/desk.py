@@ -1,0 +1,481 @@
+"""The lawyer's contract card and the other desk pages of contracts (UX.md "Lawyer: the contract card").
+
+Every POST calls one service; a DomainError becomes a message on the card. Reads go through selectors,
+so the card costs a fixed number of queries however many actions and documents the contract has.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.loader import select_template
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from legal_crm.core.audit import audit_for
+from legal_crm.core.errors import DomainError
+from legal_crm.directory.models import Counterparty, Service
+from legal_crm.org.models import Office
+from legal_crm.org.selectors import office_list_visible_to
+
+from . import selectors, services
+from .formatting import format_money
+from .models import (
+    ActionType,
+    BankruptcyCase,
+    Contract,
+    ContractAction,
+    ContractDocument,
+    ContractStage,
+    DocumentGroup,
+    DocumentType,
+    PropertyItem,
+    ServiceField,
+    TerminationRequest,
+    TerminationStep,
+)
+from .uploads import max_upload_bytes
+
+TABS = [("general", gettext_lazy("Общее")), ("stages", gettext_lazy("Этапы")),
+        ("actions", gettext_lazy("Действия")), ("documents", gettext_lazy("Документы")),
+        ("money", gettext_lazy("Деньги")), ("history", gettext_lazy("История"))]
+HISTORY_LIMIT = 50
+AUDIT_LABELS = {
+    "contract.create": gettext_lazy("Договор создан"), "contract.update": gettext_lazy("Договор изменён"),
+    "contract.sign": gettext_lazy("Договор подписан"), "contract.start_work": gettext_lazy("Передан в работу"),
+    "contract.complete": gettext_lazy("Договор исполнен"), "contract.terminate": gettext_lazy("Договор расторгнут"),
+    "contract.general_info": gettext_lazy("Общие сведения"), "stage.start": gettext_lazy("Этап начат"),
+    "stage.finish": gettext_lazy("Этап завершён"), "stage.skip": gettext_lazy("Этап пропущен"),
+    "stage.expense": gettext_lazy("Расход по этапу"), "stage.extra_work": gettext_lazy("Дополнительная работа"),
+    "action.add": gettext_lazy("Действие"), "action.publish": gettext_lazy("Действие опубликовано"),
+    "action.unpublish": gettext_lazy("Действие скрыто"), "document.upload": gettext_lazy("Документ загружен"),
+    "document.generate": gettext_lazy("Документ сформирован"),
+    "document.publish": gettext_lazy("Документ опубликован"), "document.unpublish": gettext_lazy("Документ скрыт"),
+    "bankruptcy.update": gettext_lazy("Сведения о банкротстве"), "bankruptcy.creditor": gettext_lazy("Кредитор"),
+    "bankruptcy.property": gettext_lazy("Имущество"), "termination.request": gettext_lazy("Заявление о расторжении"),
+    "termination.retention": gettext_lazy("Попытка удержания"),
+    "termination.approve": gettext_lazy("Расторжение согласовано"),
+    "termination.decide": gettext_lazy("Решение по расторжению"),
+}
+
+
+def _parse_date(value: str) -> datetime.date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise DomainError("invalid_date", _("Дата «%(v)s» не распознана: введите её как 27.11.2026.") % {"v": value})
+
+
+def card_url(contract_id: int, tab: str = "") -> str:
+    url = reverse("admin:contracts_contract_change", args=[contract_id])
+    return f"{url}#{tab}" if tab else url
+
+
+def _contract_or_404(request, pk) -> Contract:
+    try:
+        return selectors.contract_card(request.user, pk)
+    except Contract.DoesNotExist:
+        raise Http404(_("Договор не найден или вам недоступен.")) from None
+
+
+def lawyers_for(office_id: int):
+    User = get_user_model()
+    return (User.objects.filter(is_active=True, employee__offices=office_id, groups__name="Юристы")
+            .distinct().order_by("last_name", "first_name"))
+
+
+def card_context(request, contract: Contract) -> dict:
+    user = request.user
+    stages = list(contract.stages.all())
+    actions = list(contract.actions.all())
+    documents = list(contract.documents.all())
+    today = timezone.localdate()
+    try:
+        case = contract.bankruptcy
+    except Contract.bankruptcy.RelatedObjectDoesNotExist:
+        case = None
+    money_template = select_template(["billing/contract_money_tab.html", "contracts/card/money_fallback.html"])
+    history = list(audit_for(contract)[:HISTORY_LIMIT])
+    for entry in history:
+        entry.label = AUDIT_LABELS.get(entry.action, entry.action)
+    values = contract.custom_fields or {}
+    service_fields = [(f, values.get(f.code)) for f in ServiceField.objects.filter(service_id=contract.service_id)]
+    bankruptcy_choices = {}
+    if contract.service.group.is_bankruptcy and user.has_perm("contracts.change_contract"):
+        from legal_crm.directory.models import FinancialManager
+
+        bankruptcy_choices = {
+            "courts": list(Counterparty.objects.filter(role=Counterparty.Role.COURT).only("id", "name")),
+            "managers": list(FinancialManager.objects.filter(is_active=True).select_related("sro")),
+            "creditor_choices": list(Counterparty.objects.filter(role=Counterparty.Role.CREDITOR)
+                                     .only("id", "name", "short_name")[:500]),
+            "property_kinds": PropertyItem.Kind.choices,
+            "routes": BankruptcyCase.Route.choices,
+        }
+    return {
+        **bankruptcy_choices,
+        "service_fields": service_fields,
+        **admin.site.each_context(request),
+        "title": _("Договор %(number)s") % {"number": contract.number},
+        "opts": Contract._meta,
+        "contract": contract,
+        "case": case,
+        "is_bankruptcy": contract.service.group.is_bankruptcy,
+        "tabs": TABS,
+        "stages": stages,
+        "progress": selectors.stage_progress(stages),
+        "actions": actions,
+        "action_types": list(selectors.action_types_for(contract)),
+        "document_groups": selectors.documents_by_group(documents),
+        "documents_count": len(documents),
+        "missing": selectors.missing_documents(contract, documents),
+        "document_types": list(DocumentType.objects.filter(is_active=True)),
+        "group_choices": DocumentGroup.choices,
+        "templates": list(selectors.templates_for(contract)),
+        "lawyers": list(contract.lawyers.all()),
+        "lawyer_choices": list(lawyers_for(contract.office_id)) if user.has_perm("contracts.change_contract") else [],
+        "next_deadline": selectors.next_deadline(contract, today=today),
+        "terminations": list(contract.termination_requests.all()),
+        "money_template": money_template,
+        "history": history,
+        "today": today,
+        "perms_": {
+            "change": user.has_perm("contracts.change_contract"),
+            "sign": user.has_perm("contracts.sign_contract"),
+            "work": user.has_perm("contracts.manage_contract_work"),
+            "action": user.has_perm("contracts.add_contractaction"),
+            "publish": user.has_perm("contracts.change_contractaction"),
+            "document": user.has_perm("contracts.add_contractdocument"),
+            "document_publish": user.has_perm("contracts.change_contractdocument"),
+            "stage": user.has_perm("contracts.change_contractstage"),
+            "expense": user.has_perm("contracts.add_stageexpense"),
+            "terminate": user.has_perm("contracts.add_terminationrequest"),
+        },
+        "max_upload_mb": max_upload_bytes() // (1024 * 1024),
+    }
+
+
+def contract_card_view(request, pk):
+    contract = _contract_or_404(request, pk)
+    return TemplateResponse(request, "contracts/contract_card.html", card_context(request, contract))
+
+
+# --- POST handlers: each returns (success message, tab) -------------------------------------------
+
+def _stage(contract, request):
+    return get_object_or_404(ContractStage, pk=request.POST.get("stage"), contract=contract)
+
+
+def _post_sign(request, contract):
+    services.contract_sign(actor=request.user, contract=contract, signed_on=_parse_date(request.POST.get("signed_on")))
+    return _("Договор подписан."), "general"
+
+
+def _post_start(request, contract):
+    ids = request.POST.getlist("lawyers")
+    lawyers = list(lawyers_for(contract.office_id).filter(pk__in=ids)) if ids else None
+    services.contract_start_work(actor=request.user, contract=contract, lawyers=lawyers)
+    return _("Договор передан в работу: этапы созданы."), "stages"
+
+
+def _post_complete(request, contract):
+    services.contract_complete(actor=request.user, contract=contract)
+    return _("Договор исполнен."), "general"
+
+
+def _post_team(request, contract):
+    ids = request.POST.getlist("lawyers")
+    services.contract_update(actor=request.user, contract=contract,
+                             lawyers=list(lawyers_for(contract.office_id).filter(pk__in=ids)))
+    return _("Ответственные сохранены."), "general"
+
+
+def _post_general(request, contract):
+    custom = {f.code: request.POST.get(f"cf_{f.code}", "")
+              for f in ServiceField.objects.filter(service_id=contract.service_id)}
+    services.contract_general_info_update(
+        actor=request.user, contract=contract, custom_fields=custom or None,
+        essence=request.POST.get("essence", ""), planned_actions=request.POST.get("planned_actions", ""),
+        client_expectations=request.POST.get("client_expectations", ""),
+        expected_start_on=_parse_date(request.POST.get("expected_start_on")),
+        expected_end_on=_parse_date(request.POST.get("expected_end_on")))
+    return _("Общие сведения сохранены."), "general"
+
+
+def _post_bankruptcy(request, contract):
+    from legal_crm.directory.models import FinancialManager
+
+    post = request.POST
+    court = Counterparty.objects.filter(pk=post.get("court") or None, role=Counterparty.Role.COURT).first()
+    manager = FinancialManager.objects.filter(pk=post.get("financial_manager") or None).first()
+    services.bankruptcy_case_update(
+        actor=request.user, contract=contract, route=post.get("route") or "judicial", court=court,
+        case_number=post.get("case_number", ""), financial_manager=manager, sro=manager.sro if manager else None,
+        court_deposit=(post.get("court_deposit") or "0").replace(" ", "").replace(",", "."),
+        monthly_income=(post.get("monthly_income") or "0").replace(" ", "").replace(",", "."),
+        income_note=post.get("income_note", ""), filed_on=_parse_date(post.get("filed_on")),
+        hearing_on=_parse_date(post.get("hearing_on")))
+    return _("Сведения о банкротстве сохранены."), "general"
+
+
+def _post_creditor(request, contract):
+    counterparty = get_object_or_404(Counterparty, pk=request.POST.get("counterparty") or 0)
+    services.creditor_add(actor=request.user, contract=contract, counterparty=counterparty,
+                          debt_amount=(request.POST.get("debt_amount") or "").replace(" ", "").replace(",", "."),
+                          basis=request.POST.get("basis", ""))
+    return _("Кредитор добавлен."), "general"
+
+
+def _post_property(request, contract):
+    services.property_add(actor=request.user, contract=contract, kind=request.POST.get("kind", "other"),
+                          description=request.POST.get("description", ""),
+                          value=(request.POST.get("value") or "0").replace(" ", "").replace(",", "."),
+                          is_sole_residence=bool(request.POST.get("is_sole_residence")),
+                          is_pledged=bool(request.POST.get("is_pledged")))
+    return _("Имущество добавлено."), "general"
+
+
+def _post_stage_finish(request, contract):
+    services.stage_finish(actor=request.user, stage=_stage(contract, request),
+                          skip=request.POST.get("skip") == "1", note=request.POST.get("note", ""))
+    return _("Этап закрыт."), "stages"
+
+
+def _post_stage_start(request, contract):
+    services.stage_start(actor=request.user, stage=_stage(contract, request))
+    return _("Этап начат."), "stages"
+
+
+def _post_expense(request, contract):
+    services.stage_expense_add(actor=request.user, stage=_stage(contract, request),
+                               title=request.POST.get("title", ""),
+                               amount=(request.POST.get("amount") or "").replace(" ", "").replace(",", "."),
+                               spent_on=_parse_date(request.POST.get("spent_on")))
+    return _("Расход записан."), "stages"
+
+
+def _post_extra_work(request, contract):
+    services.extra_work_add(actor=request.user, stage=_stage(contract, request),
+                            description=request.POST.get("description", ""),
+                            amount=(request.POST.get("amount") or "0").replace(" ", "").replace(",", "."))
+    return _("Дополнительная работа записана."), "stages"
+
+
+def _post_action(request, contract):
+    action_type = get_object_or_404(ActionType, pk=request.POST.get("action_type") or 0)
+    publish = request.POST.get("publish")
+    services.action_add(actor=request.user, contract=contract, action_type=action_type,
+                        text=request.POST.get("text", ""), happened_on=_parse_date(request.POST.get("happened_on")),
+                        publish=None if publish is None else publish == "1")
+    return _("Действие записано."), "actions"
+
+
+def _post_action_publish(request, contract):
+    action = get_object_or_404(ContractAction, pk=request.POST.get("action") or 0, contract=contract)
+    published = request.POST.get("published") == "1"
+    services.action_publish(actor=request.user, action=action, published=published)
+    return (_("Действие опубликовано клиенту.") if published else _("Действие скрыто от клиента.")), "actions"
+
+
+def _post_upload(request, contract):
+    files = request.FILES.getlist("file")
+    if not files:
+        raise DomainError("invalid", _("Выберите файл."), fields={"file": _("Обязательное поле.")})
+    document_type = DocumentType.objects.filter(pk=request.POST.get("document_type") or None).first()
+    for upload in files:
+        services.document_upload(actor=request.user, contract=contract, file=upload, document_type=document_type,
+                                 group=request.POST.get("group") or None,
+                                 title=request.POST.get("title", "") if len(files) == 1 else "",
+                                 publish=request.POST.get("publish") == "1")
+    return _("Загружено файлов: %(n)s.") % {"n": len(files)}, "documents"
+
+
+def _post_document_publish(request, contract):
+    document = get_object_or_404(ContractDocument, pk=request.POST.get("document") or 0, contract=contract)
+    published = request.POST.get("published") == "1"
+    services.document_publish(actor=request.user, document=document, published=published)
+    return (_("Документ опубликован клиенту.") if published else _("Документ скрыт от клиента.")), "documents"
+
+
+def _post_generate(request, contract):
+    template = get_object_or_404(selectors.templates_for(contract), pk=request.POST.get("template") or 0)
+    document = services.document_generate(actor=request.user, contract=contract, template=template)
+    return _("Документ «%(t)s» сформирован.") % {"t": document.title}, "documents"
+
+
+def _post_termination(request, contract):
+    request_ = services.termination_request_create(
+        actor=request.user, contract=contract, reason=request.POST.get("reason", ""),
+        received_on=_parse_date(request.POST.get("received_on")))
+    return _("Заявление о расторжении зарегистрировано: ответить до %(d)s.") % {
+        "d": request_.decision_due_on.strftime("%d.%m.%Y")}, "general"
+
+
+POST_HANDLERS = {
+    "sign": _post_sign, "start": _post_start, "complete": _post_complete, "team": _post_team,
+    "general": _post_general, "bankruptcy": _post_bankruptcy, "creditor": _post_creditor,
+    "property": _post_property, "stage_finish": _post_stage_finish, "stage_start": _post_stage_start,
+    "expense": _post_expense, "extra_work": _post_extra_work, "action": _post_action,
+    "action_publish": _post_action_publish, "upload": _post_upload, "document_publish": _post_document_publish,
+    "generate": _post_generate, "termination": _post_termination,
+}
+
+
+def _report(request, exc: DomainError) -> None:
+    detail = "; ".join(v for v in exc.fields.values() if v != exc.message)
+    messages.error(request, f"{exc.message} {detail}".strip())
+
+
+def contract_card_post(request, pk, op):
+    if request.method != "POST":
+        return HttpResponseRedirect(card_url(pk))
+    contract = _contract_or_404(request, pk)
+    handler = POST_HANDLERS.get(op)
+    if handler is None:
+        raise Http404
+    tab = request.POST.get("tab", "")
+    try:
+        text, tab = handler(request, contract)
+    except DomainError as exc:
+        _report(request, exc)
+    else:
+        messages.success(request, text)
+    return HttpResponseRedirect(card_url(pk, request.POST.get("tab") or tab))
+
+
+def document_download(request, pk, document_id):
+    contract = _contract_or_404(request, pk)
+    if not request.user.has_perm("contracts.view_contractdocument"):
+        raise PermissionDenied
+    document = get_object_or_404(ContractDocument, pk=document_id, contract=contract)
+    handle = document.file.open("rb")
+    return FileResponse(handle, as_attachment=request.GET.get("inline") != "1",
+                        filename=os.path.basename(document.file.name))
+
+
+# --- creating contracts -----------------------------------------------------------------------------
+
+class ContractCreateForm(forms.Form):
+    client = forms.ModelChoiceField(label=gettext_lazy("Клиент"), queryset=Counterparty.objects.none())
+    service = forms.ModelChoiceField(label=gettext_lazy("Услуга"), queryset=Service.objects.none())
+    office = forms.ModelChoiceField(label=gettext_lazy("Офис"), queryset=Office.objects.none())
+    price = forms.DecimalField(label=gettext_lazy("Стоимость, ₽"), required=False, min_value=0,
+                               help_text=gettext_lazy("Пусто — цена услуги."))
+
+    def __init__(self, *args, user, lead=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.filter(is_active=True).select_related("group")
+        self.fields["office"].queryset = office_list_visible_to(user).filter(is_active=True)
+        self.fields["client"].queryset = Counterparty.objects.filter(role=Counterparty.Role.CLIENT)
+        if lead is not None:
+            del self.fields["client"]
+            if lead.office_id:
+                self.fields["office"].initial = lead.office_id
+            if getattr(lead, "service_id", None):
+                self.fields["service"].initial = lead.service_id
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "cc-input")
+
+
+def contract_add_view(request, lead=None):
+    form = ContractCreateForm(request.POST or None, user=request.user, lead=lead)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if lead is not None:
+                contract = services.contract_create_from_lead(actor=request.user, lead=lead, service=data["service"],
+                                                              office=data["office"], price=data["price"])
+            else:
+                contract = services.contract_create(actor=request.user, client=data["client"],
+                                                    service=data["service"], office=data["office"],
+                                                    price=data["price"])
+        except DomainError as exc:
+            for field, text in exc.fields.items():
+                if field in form.fields:
+                    form.add_error(field, text)
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Черновик договора %(n)s создан.") % {"n": contract.number})
+            return HttpResponseRedirect(card_url(contract.pk))
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Оформить договор") if lead is not None else _("Новый договор"),
+        "opts": Contract._meta, "form": form, "lead": lead,
+        "services": [(s, format_money(s.price)) for s in form.fields["service"].queryset],
+    }
+    return TemplateResponse(request, "contracts/contract_add.html", context)
+
+
+def contract_from_lead_view(request, lead_id):
+    from legal_crm.leads.models import Lead
+
+    if not request.user.has_perm("contracts.add_contract"):
+        raise PermissionDenied
+    lead = get_object_or_404(Lead.objects.select_related("office", "client"), pk=lead_id)
+    return contract_add_view(request, lead=lead)
+
+
+# --- termination request page -----------------------------------------------------------------------
+
+def termination_context(request, termination: TerminationRequest) -> dict:
+    steps = list(termination.steps.select_related("group", "decided_by").order_by("order"))
+    current = next((s for s in steps if s.status == TerminationStep.Status.PENDING), None)
+    user = request.user
+    can_approve = (current is not None and termination.status == TerminationRequest.Status.OPEN
+                   and user.has_perm("contracts.approve_termination")
+                   and (user.is_superuser or current.group_id in {g.pk for g in user.groups.all()}))
+    from .money import paid_amount
+
+    return {
+        **admin.site.each_context(request),
+        "title": _("Заявление о расторжении: %(c)s") % {"c": termination.contract.number},
+        "opts": TerminationRequest._meta, "termination": termination, "steps": steps, "current": current,
+        "can_approve": can_approve, "is_open": termination.status == TerminationRequest.Status.OPEN,
+        "can_change": user.has_perm("contracts.change_terminationrequest"),
+        "can_decide": user.has_perm("contracts.decide_termination"),
+        "paid": paid_amount(termination.contract), "today": timezone.localdate(),
+        "contract_url": card_url(termination.contract_id),
+    }
+
+
+def termination_view(request, pk):
+    termination = get_object_or_404(selectors.termination_list_visible_to(request.user), pk=pk)
+    if request.method == "POST":
+        op = request.POST.get("op")
+        try:
+            if op == "retention":
+                services.termination_retention_record(actor=request.user, request=termination,
+                                                      text=request.POST.get("text", ""))
+                messages.success(request, _("Попытка удержания записана."))
+            elif op == "approve":
+                step = get_object_or_404(TerminationStep, pk=request.POST.get("step") or 0, request=termination)
+                services.termination_step_approve(actor=request.user, step=step,
+                                                  comment=request.POST.get("comment", ""))
+                messages.success(request, _("Шаг «%(s)s» согласован.") % {"s": step.title})
+            elif op in ("terminate", "return"):
+                services.termination_decide(
+                    actor=request.user, request=termination, terminate=op == "terminate",
+                    accepted_work_amount=(request.POST.get("accepted_work_amount") or "").replace(" ", "")
+                    .replace(",", ".") or None, note=request.POST.get("note", ""))
+                messages.success(request, _("Решение принято."))
+            else:
+                raise Http404
+        except DomainError as exc:
+            _report(request, exc)
+        return HttpResponseRedirect(reverse("admin:contracts_terminationrequest_change", args=[pk]))
+    return TemplateResponse(request, "contracts/termination.html", termination_context(request, termination))

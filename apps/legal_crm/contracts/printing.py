@@ -1,0 +1,276 @@
+"""Print formats: HTML → PDF with WeasyPrint, Word templates with docxtpl, and the data they are filled from.
+
+Public helpers for every module (billing's invoice uses them too):
+- render_pdf(template_name, context) -> bytes: a Django template (e.g. "billing/print/invoice.html") to PDF;
+- render_docx(template_file, context) -> bytes: a .docx template (path, file or bytes) filled by docxtpl;
+- document_context(contract) -> dict: client, contract, office (legal entity), bankruptcy, manager, SRO.
+
+Templates administrators upload use the same tag language in both kinds: {{ client.name }}. Unknown
+tags are refused when the template is uploaded: it is rendered once with a sample context under
+Jinja2's StrictUndefined.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from decimal import Decimal
+
+import jinja2
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from jinja2.sandbox import SandboxedEnvironment
+
+from legal_crm.core.errors import DomainError
+
+from .formatting import format_date, format_money
+
+
+def _jinja_env() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    env.filters["rub"] = format_money
+    env.filters["ru_date"] = format_date
+    return env
+
+
+def _docx_env() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+    env.filters["rub"] = format_money
+    env.filters["ru_date"] = format_date
+    return env
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """A Django template rendered to PDF. Fonts: DejaVu (installed system-wide), Cyrillic included."""
+    return html_to_pdf(render_to_string(template_name, context))
+
+
+def render_html_body_pdf(body: str, context: dict) -> bytes:
+    """An uploaded HTML template (Jinja2 tags) rendered to PDF."""
+    html = _jinja_env().from_string(body).render(**context)
+    if "<html" not in html.lower():
+        html = render_to_string("contracts/print/wrapper.html", {"body": html})
+    return html_to_pdf(html)
+
+
+def _docx_source(template_file):
+    if isinstance(template_file, bytes | bytearray):
+        return io.BytesIO(template_file)
+    if hasattr(template_file, "open") and hasattr(template_file, "name") and not hasattr(template_file, "read"):
+        return template_file.path
+    if hasattr(template_file, "read"):
+        template_file.seek(0)
+        return io.BytesIO(template_file.read())
+    return template_file
+
+
+def render_docx(template_file, context: dict) -> bytes:
+    """A .docx template filled by docxtpl; unknown tags fail (StrictUndefined)."""
+    from docxtpl import DocxTemplate
+
+    document = DocxTemplate(_docx_source(template_file))
+    document.render(context, jinja_env=_docx_env(), autoescape=True)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def render_template(template, context: dict) -> tuple[bytes, str]:
+    """A DocumentTemplate filled from `context`: (content, extension)."""
+    try:
+        if template.kind == template.Kind.DOCX:
+            with template.file.open("rb") as handle:
+                return render_docx(handle.read(), context), "docx"
+        if template.print_format:
+            return render_pdf(template.print_format, context), "pdf"
+        return render_html_body_pdf(template.body, context), "pdf"
+    except jinja2.exceptions.UndefinedError as exc:
+        raise DomainError("template_unknown_tag", _("В шаблоне «%(t)s» есть тег без данных: %(e)s.")
+                          % {"t": template, "e": exc}) from exc
+
+
+# --- data the templates are filled from ----------------------------------------------------------
+
+def _person(counterparty) -> dict:
+    if counterparty is None:
+        return {}
+    passport = ""
+    if counterparty.passport_series:
+        passport = f"{counterparty.passport_series} {counterparty.passport_number}"
+    return {
+        "name": counterparty.name, "short_name": counterparty.short_name or counterparty.name,
+        "birth_date": format_date(counterparty.birth_date), "phone": counterparty.phone,
+        "email": counterparty.email, "address": counterparty.address, "inn": counterparty.inn,
+        "snils": counterparty.snils, "passport": passport,
+        "passport_issued_by": counterparty.passport_issued_by,
+        "passport_issued_on": format_date(counterparty.passport_issued_on),
+        "passport_department_code": counterparty.passport_department_code,
+        "kpp": counterparty.kpp, "ogrn": counterparty.ogrn,
+    }
+
+
+def _office(office) -> dict:
+    return {
+        "name": office.name, "city": office.city, "address": office.address, "phone": office.phone,
+        "email": office.email, "legal_name": office.legal_name or office.name, "inn": office.inn,
+        "kpp": office.kpp, "ogrn": office.ogrn, "legal_address": office.legal_address or office.address,
+        "bank_name": office.bank_name, "bik": office.bik, "account": office.account,
+        "corr_account": office.corr_account,
+    }
+
+
+def _manager(manager) -> dict:
+    if manager is None:
+        return {"full_name": "", "inn": "", "snils": "", "registry_number": "", "postal_address": "", "phone": "",
+                "email": ""}
+    return {"full_name": manager.full_name, "inn": manager.inn, "snils": manager.snils,
+            "registry_number": manager.registry_number, "postal_address": manager.postal_address,
+            "phone": manager.phone, "email": manager.email}
+
+
+def _sro(sro) -> dict:
+    if sro is None:
+        return {"full_name": "", "short_name": "", "inn": "", "ogrn": "", "registry_number": "", "address": "",
+                "email": ""}
+    return {"full_name": sro.full_name, "short_name": sro.short_name, "inn": sro.inn, "ogrn": sro.ogrn,
+            "registry_number": sro.registry_number, "address": sro.address, "email": sro.email}
+
+
+def _bankruptcy(case) -> dict:
+    if case is None:
+        return {"route": "", "court": "", "court_address": "", "case_number": "", "court_deposit": "",
+                "monthly_income": "", "income_note": "", "creditors": [], "total_debt": "", "property": [],
+                "creditors_count": 0}
+    creditors = [{"name": c.counterparty.name, "inn": c.counterparty.inn, "address": c.counterparty.address,
+                  "amount": format_money(c.debt_amount), "basis": c.basis} for c in case.creditors.all()]
+    total = sum((c.debt_amount for c in case.creditors.all()), start=Decimal("0"))
+    items = [{"kind": p.get_kind_display(), "description": p.description, "value": format_money(p.value),
+              "is_sole_residence": p.is_sole_residence, "is_pledged": p.is_pledged}
+             for p in case.property_items.all()]
+    return {
+        "route": case.get_route_display(), "court": case.court.name if case.court else "",
+        "court_address": case.court.address if case.court else "", "case_number": case.case_number,
+        "court_deposit": format_money(case.court_deposit), "monthly_income": format_money(case.monthly_income),
+        "income_note": case.income_note, "creditors": creditors, "creditors_count": len(creditors),
+        "total_debt": format_money(total), "property": items,
+    }
+
+
+def document_context(contract) -> dict:
+    try:
+        case = contract.bankruptcy
+    except ObjectDoesNotExist:  # not a bankruptcy contract
+        case = None
+    manager = case.financial_manager if case else None
+    sro = (case.sro or (manager.sro if manager else None)) if case else None
+    today = timezone.localdate()
+    return {
+        "today": format_date(today),
+        "contract": {
+            "number": contract.number, "date": format_date(contract.signed_on or today),
+            "signed_on": format_date(contract.signed_on), "price": format_money(contract.price),
+            "price_number": f"{contract.price:.2f}", "service": contract.service.name,
+            "status": contract.get_status_display(), "essence": contract.essence,
+            "planned_actions": contract.planned_actions,
+            "sales_manager": str(contract.sales_manager) if contract.sales_manager else "",
+            "lawyers": ", ".join(str(u) for u in contract.lawyers.all()),
+        },
+        "client": _person(contract.client),
+        "office": _office(contract.office),
+        "bankruptcy": _bankruptcy(case),
+        "financial_manager": _manager(manager),
+        "sro": _sro(sro),
+    }
+
+
+def sample_context() -> dict:
+    """Realistic values with every key document_context() has: used to test-render uploaded templates."""
+    return {
+        "today": "27.11.2026",
+        "contract": {"number": "МСК-2026-00042", "date": "27.11.2026", "signed_on": "27.11.2026",
+                     "price": "150 000,00 ₽", "price_number": "150000.00", "service": "Банкротство физических лиц",
+                     "status": "Подписан", "essence": "Долги перед банками", "planned_actions": "Подать заявление",
+                     "sales_manager": "Петрова Анна", "lawyers": "Сидоров Пётр"},
+        "client": {"name": "Иванов Иван Иванович", "short_name": "Иванов И. И.", "birth_date": "01.02.1980",
+                   "phone": "+79161234567", "email": "ivanov@example.ru", "address": "Москва, ул. Ленина, 1",
+                   "inn": "500100732259", "snils": "112-233-445 95", "passport": "4510 123456",
+                   "passport_issued_by": "ОВД Тверского района", "passport_issued_on": "01.03.2010",
+                   "passport_department_code": "770-001", "kpp": "", "ogrn": ""},
+        "office": {"name": "Москва", "city": "Москва", "address": "Москва, ул. Тверская, 1", "phone": "+74951234567",
+                   "email": "msk@example.ru", "legal_name": "ООО «Юридическая компания»", "inn": "7830002293",
+                   "kpp": "783001001", "ogrn": "1027700132195", "legal_address": "Москва, ул. Тверская, 1",
+                   "bank_name": "ПАО Сбербанк", "bik": "044525225", "account": "40702810900000002851",
+                   "corr_account": "30101810400000000225"},
+        "bankruptcy": {"route": "Судебное банкротство", "court": "Арбитражный суд города Москвы",
+                       "court_address": "Москва, ул. Большая Тульская, 17", "case_number": "А40-12345/2026",
+                       "court_deposit": "25 000,00 ₽", "monthly_income": "30 000,00 ₽", "income_note": "Зарплата",
+                       "creditors": [{"name": "ПАО Сбербанк", "inn": "7707083893", "address": "Москва",
+                                      "amount": "500 000,00 ₽", "basis": "Кредитный договор"}],
+                       "creditors_count": 1, "total_debt": "500 000,00 ₽",
+                       "property": [{"kind": "Транспорт", "description": "Лада Гранта 2015",
+                                     "value": "200 000,00 ₽", "is_sole_residence": False, "is_pledged": False}]},
+        "financial_manager": {"full_name": "Арбитражный Фёдор Управляющевич", "inn": "500100732259",
+                              "snils": "112-233-445 95", "registry_number": "12345",
+                              "postal_address": "Москва, а/я 15", "phone": "+79161234567", "email": "fm@example.ru"},
+        "sro": {"full_name": "Ассоциация «СРО АУ ЦФО»", "short_name": "СРО АУ ЦФО", "inn": "7705494552",
+                "ogrn": "1027700542209", "registry_number": "0002", "address": "Москва", "email": "sro@example.ru"},
+    }
+
+
+# --- validation of uploaded templates ------------------------------------------------------------
+
+def _unknown_tag_error(exc) -> DomainError:
+    return DomainError("template_unknown_tag",
+                       _("В шаблоне есть неизвестный тег: %(e)s. Доступны: %(keys)s.")
+                       % {"e": exc, "keys": ", ".join(sorted(sample_context()))},
+                       fields={"file": _("Неизвестный тег в шаблоне.")})
+
+
+def validate_html_template(body: str) -> None:
+    env = _jinja_env()
+    try:
+        env.from_string(body).render(**sample_context())
+    except jinja2.exceptions.TemplateSyntaxError as exc:
+        raise DomainError("template_syntax", _("Ошибка в шаблоне, строка %(line)s: %(e)s.")
+                          % {"line": exc.lineno, "e": exc.message}, fields={"body": _("Ошибка в шаблоне.")}) from exc
+    except jinja2.exceptions.UndefinedError as exc:
+        error = _unknown_tag_error(exc)
+        error.fields = {"body": error.fields["file"]}
+        raise error from exc
+
+
+def validate_docx_template(content: bytes) -> None:
+    """Refuse a corrupt file, a non-Word file and a template with tags the context does not have."""
+    from docxtpl import DocxTemplate
+
+    corrupt = DomainError("template_corrupt", _("Файл повреждён или не является документом Word (.docx)."),
+                          fields={"file": _("Загрузите исправный файл .docx.")})
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if "word/document.xml" not in archive.namelist() or archive.testzip() is not None:
+                raise corrupt
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise corrupt from exc
+    try:
+        document = DocxTemplate(io.BytesIO(content))
+        document.render(sample_context(), jinja_env=_docx_env(), autoescape=True)
+    except jinja2.exceptions.TemplateSyntaxError as exc:
+        raise DomainError("template_syntax", _("Ошибка в шаблоне: %(e)s.") % {"e": exc.message},
+                          fields={"file": _("Ошибка в шаблоне.")}) from exc
+    except jinja2.exceptions.UndefinedError as exc:
+        raise _unknown_tag_error(exc) from exc
+    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise corrupt from exc
+    except Exception as exc:  # lxml and python-docx raise their own types on broken XML
+        if exc.__class__.__module__.startswith(("lxml", "docx")):
+            raise corrupt from exc
+        raise

@@ -1,0 +1,135 @@
+"""Reads of contracts, applying permissions, the office scope and the "own contracts only" rule."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from legal_crm.org.selectors import scope_to_offices
+
+from .models import (
+    ActionType,
+    Contract,
+    ContractAction,
+    ContractDocument,
+    ContractStage,
+    DocumentGroup,
+    DocumentTemplate,
+    RequiredDocument,
+    ServiceSettings,
+    TerminationRequest,
+)
+
+OFFICE_CONTRACTS_PERM = "contracts.view_office_contracts"
+
+
+def contract_list_visible_to(user) -> QuerySet[Contract]:
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("contracts.view_contract"):
+        return Contract.objects.none()
+    qs = scope_to_offices(Contract.objects.all(), user)
+    if not user.has_perm(OFFICE_CONTRACTS_PERM):
+        # "own only" roles: the contracts they sold or work on
+        lawyer_of = Contract.lawyers.through.objects.filter(user_id=user.pk).values("contract_id")
+        qs = qs.filter(Q(sales_manager_id=user.pk) | Q(pk__in=lawyer_of))
+    return qs
+
+
+def contract_list_for_desk(user) -> QuerySet[Contract]:
+    return contract_list_visible_to(user).select_related("office", "client", "service", "sales_manager")
+
+
+def contract_card(user, pk: int) -> Contract:
+    """One contract with everything its card shows, in a fixed number of queries."""
+    stage_qs = ContractStage.objects.order_by("order").prefetch_related("expenses", "extra_work")
+    action_qs = ContractAction.objects.select_related("action_type", "author").order_by("-happened_on", "-id")
+    document_qs = ContractDocument.objects.select_related("document_type", "uploaded_by").order_by("-created_at",
+                                                                                                     "-id")
+    return (
+        contract_list_visible_to(user)
+        .select_related("office", "client", "service__group", "sales_manager", "lead",
+                        "bankruptcy__court", "bankruptcy__financial_manager__sro", "bankruptcy__sro")
+        .prefetch_related(
+            "lawyers",
+            Prefetch("stages", queryset=stage_qs),
+            Prefetch("actions", queryset=action_qs),
+            Prefetch("documents", queryset=document_qs),
+            Prefetch("termination_requests", queryset=TerminationRequest.objects.order_by("-received_on")),
+            "bankruptcy__creditors__counterparty", "bankruptcy__property_items",
+        )
+        .get(pk=pk)
+    )
+
+
+def action_types_for(contract: Contract) -> QuerySet[ActionType]:
+    return ActionType.objects.filter(is_active=True).filter(
+        Q(services__isnull=True) | Q(services=contract.service_id)).distinct().order_by("order", "name")
+
+
+def templates_for(contract: Contract) -> QuerySet[DocumentTemplate]:
+    service = contract.service
+    return DocumentTemplate.objects.filter(is_active=True).filter(
+        Q(service_id=service.pk) | Q(service_group_id=service.group_id)
+        | Q(service__isnull=True, service_group__isnull=True)).order_by("name")
+
+
+def missing_documents(contract: Contract, documents=None) -> list:
+    """The service's required document types that the contract has no document of yet."""
+    if documents is None:
+        present = set(contract.documents.values_list("document_type_id", flat=True))
+    else:
+        present = {d.document_type_id for d in documents}
+    required = RequiredDocument.objects.filter(service_id=contract.service_id).select_related("document_type")
+    return [r.document_type for r in required if r.document_type_id not in present]
+
+
+def documents_by_group(documents) -> list[dict]:
+    groups = {value: [] for value, _label in DocumentGroup.choices}
+    for document in documents:
+        groups.setdefault(document.group, []).append(document)
+    return [{"value": value, "label": label, "documents": groups[value]} for value, label in DocumentGroup.choices]
+
+
+def next_deadline(contract: Contract, *, today: datetime.date) -> dict | None:
+    """The nearest date the responsible staff must keep: a stage due date or a termination answer."""
+    candidates = []
+    for stage in contract.stages.all():
+        if stage.due_on and stage.status in (ContractStage.Status.PENDING, ContractStage.Status.IN_PROGRESS):
+            candidates.append((stage.due_on, stage.name))
+    for request in contract.termination_requests.all():
+        if request.status == TerminationRequest.Status.OPEN:
+            candidates.append((request.decision_due_on, "Ответ на заявление о расторжении"))
+    if not candidates:
+        return None
+    due, title = min(candidates)
+    return {"date": due, "title": title, "overdue": due < today}
+
+
+def stage_progress(stages) -> dict:
+    stages = list(stages)
+    closed = sum(1 for s in stages if s.is_closed)
+    total = len(stages)
+    expenses = sum((e.amount for s in stages for e in s.expenses.all()), start=0)
+    return {"total": total, "closed": closed, "percent": int(closed * 100 / total) if total else 0,
+            "expenses": expenses}
+
+
+def service_contract_counts() -> QuerySet[ServiceSettings]:
+    """Services with the number of their contracts in each state (SPEC 6.5.3)."""
+    return ServiceSettings.objects.select_related("group").annotate(
+        contracts_total=Count("contracts"),
+        contracts_in_work=Count("contracts", filter=Q(contracts__status=Contract.Status.IN_WORK)),
+    )
+
+
+def termination_list_visible_to(user) -> QuerySet[TerminationRequest]:
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("contracts.view_terminationrequest"):
+        return TerminationRequest.objects.none()
+    contracts = contract_list_visible_to(user) if user.has_perm("contracts.view_contract") else \
+        scope_to_offices(Contract.objects.all(), user)
+    return TerminationRequest.objects.filter(contract__in=contracts.values("pk")).select_related(
+        "contract__office", "contract__client")
+
+
+def stage_expenses_total(contract: Contract):
+    return contract.stages.aggregate(total=Sum("expenses__amount"))["total"] or 0

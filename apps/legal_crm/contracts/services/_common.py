@@ -1,0 +1,53 @@
+"""Helpers shared by the contract services: permission and office-scope checks, validation."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from legal_crm.core.errors import DomainError
+from legal_crm.org.selectors import office_ids_visible_to
+
+from ..models import Contract
+
+
+def ensure_perm(actor, perm: str) -> None:
+    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(perm):
+        raise DomainError("access_denied", _("Недостаточно прав для этого действия."))
+
+
+def ensure_office(actor, office) -> None:
+    ids = office_ids_visible_to(actor)
+    if ids is not None and office.pk not in ids:
+        raise DomainError("access_denied", _("Вы не работаете в офисе «%(office)s».") % {"office": office})
+
+
+def ensure_contract(actor, contract: Contract, perm: str) -> None:
+    """The actor holds `perm` and sees the contract (office scope and the "own only" rule)."""
+    from ..selectors import contract_list_visible_to
+
+    ensure_perm(actor, perm)
+    if not contract_list_visible_to(actor).filter(pk=contract.pk).exists():
+        raise DomainError("access_denied", _("Договор %(number)s вам недоступен.") % {"number": contract.number})
+
+
+def validated(instance):
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        fields = {k: " ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
+        raise DomainError("invalid", _("Проверьте выделенные поля."), fields=fields) from exc
+    return instance
+
+
+def local_today(office=None):
+    now = timezone.now()
+    if office is not None:
+        return now.astimezone(office.tz).date()
+    return timezone.localdate(now)
+
+
+def lock(contract: Contract) -> Contract:
+    """Re-read the contract under SELECT … FOR UPDATE so two transitions never interleave."""
+    return Contract.objects.select_for_update().get(pk=contract.pk)

@@ -1,0 +1,303 @@
+"""The contract's lifecycle: draft → signed → in work → completed (termination lives in terminations)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from legal_crm.core.audit import audit
+from legal_crm.core.errors import DomainError
+from legal_crm.core.events import emit
+from legal_crm.directory.models import Counterparty
+
+from ..models import (
+    Contract,
+    ContractNumberCounter,
+    ContractNumbering,
+    ContractStage,
+    ServiceField,
+    StageTemplate,
+    default_prefix,
+)
+from ._common import ensure_contract, ensure_office, ensure_perm, local_today, lock, validated
+
+Status = Contract.Status
+
+
+def _locked_counter(office, year: int) -> ContractNumberCounter:
+    qs = ContractNumberCounter.objects.select_for_update()
+    try:
+        return qs.get(office=office, year=year)
+    except ContractNumberCounter.DoesNotExist:
+        try:
+            with transaction.atomic():
+                ContractNumberCounter.objects.create(office=office, year=year)
+        except IntegrityError:
+            pass  # another transaction created it first; its row is locked below
+        return qs.get(office=office, year=year)
+
+
+def next_contract_number(office, *, year: int | None = None) -> str:
+    """МСК-2026-00042: the office prefix, the year, the office's running number in that year.
+
+    Must run inside a transaction: the counter row stays locked until it commits, so two contracts
+    created at once never share a number, and a rolled-back contract gives its number back.
+    """
+    year = year or local_today(office).year
+    prefix = (ContractNumbering.objects.filter(office=office).values_list("prefix", flat=True).first()
+              or default_prefix(office.code))
+    counter = _locked_counter(office, year)
+    counter.last_value += 1
+    counter.save(update_fields=["last_value"])
+    return f"{prefix}-{year}-{counter.last_value:05d}"
+
+
+def _snapshot(contract: Contract) -> dict:
+    return {"status": contract.status, "price": str(contract.price), "service": contract.service_id,
+            "office": contract.office_id}
+
+
+@transaction.atomic
+def contract_create(*, actor, client: Counterparty, service, office, price: Decimal | None = None,
+                    sales_manager=None, lawyers=(), lead=None, essence: str = "") -> Contract:
+    """A draft contract for an existing client; priced from the service unless a price is given."""
+    ensure_perm(actor, "contracts.add_contract")
+    ensure_office(actor, office)
+    if not service.is_active:
+        raise DomainError("service_inactive", _("Услуга «%(service)s» больше не продаётся.") % {"service": service},
+                          fields={"service": _("Выберите действующую услугу.")})
+    price = service.price if price is None else Decimal(price)
+    if price < 0:
+        raise DomainError("invalid_price", _("Стоимость договора не может быть отрицательной."),
+                          fields={"price": _("Введите сумму не меньше нуля.")})
+    contract = Contract(
+        number=next_contract_number(office), office=office, client=client, service=service, price=price,
+        sales_manager=sales_manager or actor, created_by=actor, lead=lead, essence=essence,
+    )
+    validated(contract).save()
+    if lawyers:
+        contract.lawyers.set(lawyers)
+    audit(actor=actor, action="contract.create", obj=contract, after=_snapshot(contract))
+    emit("contracts.contract_created", contract_id=contract.pk, lead_id=lead.pk if lead else None)
+    return contract
+
+
+def _client_for_lead(actor, lead) -> Counterparty:
+    """The lead's client; the leads module finds (by phone, ИНН) or creates it when there is none yet."""
+    if lead.client_id:
+        return lead.client
+    from legal_crm.leads.services import lead_convert_to_client
+
+    _lead, client, _created = lead_convert_to_client(actor=actor, lead=lead)
+    lead.client = client
+    return client
+
+
+@transaction.atomic
+def contract_create_from_lead(*, actor, lead, service=None, office=None, price: Decimal | None = None) -> Contract:
+    """A draft contract for the lead's person, in the lead's office, for the chosen (or lead's) service."""
+    service = service or getattr(lead, "service", None)
+    if service is None:
+        raise DomainError("service_required", _("Выберите услугу договора."),
+                          fields={"service": _("Обязательное поле.")})
+    office = office or lead.office
+    if office is None:
+        raise DomainError("office_required", _("У лида не указан офис: выберите офис договора."),
+                          fields={"office": _("Обязательное поле.")})
+    ensure_perm(actor, "contracts.add_contract")
+    ensure_office(actor, office)
+    existing = Contract.objects.filter(lead=lead).exclude(status=Status.TERMINATED).first()
+    if existing is not None and existing.status == Status.DRAFT and existing.service_id == service.pk:
+        raise DomainError("draft_exists", _("По этому лиду уже есть черновик договора %(number)s.")
+                          % {"number": existing.number})
+    client = _client_for_lead(actor, lead)
+    return contract_create(actor=actor, client=client, service=service, office=office, price=price, lead=lead,
+                           sales_manager=getattr(lead, "assigned_to", None) or actor)
+
+
+def _refuse_transition(contract: Contract, target: str):
+    raise DomainError(
+        "invalid_transition",
+        _("Договор %(number)s в статусе «%(status)s» нельзя перевести в «%(target)s».") % {
+            "number": contract.number, "status": contract.get_status_display(),
+            "target": Status(target).label},
+    )
+
+
+@transaction.atomic
+def contract_update(*, actor, contract: Contract, **fields) -> Contract:
+    """Price, manager and lawyers; price and service change only while the contract is a draft."""
+    ensure_contract(actor, contract, "contracts.change_contract")
+    contract = lock(contract)
+    before = _snapshot(contract)
+    lawyers = fields.pop("lawyers", None)
+    allowed = {"price", "sales_manager", "service"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise DomainError("invalid", _("Эти поля так не меняются: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    if ({"price", "service"} & set(fields)) and contract.status != Status.DRAFT:
+        raise DomainError("not_draft", _("Стоимость и услугу можно менять только в черновике договора."))
+    if "price" in fields and Decimal(fields["price"]) < 0:
+        raise DomainError("invalid_price", _("Стоимость договора не может быть отрицательной."),
+                          fields={"price": _("Введите сумму не меньше нуля.")})
+    for name, value in fields.items():
+        setattr(contract, name, value)
+    validated(contract).save()
+    if lawyers is not None:
+        contract.lawyers.set(lawyers)
+    audit(actor=actor, action="contract.update", obj=contract, before=before, after=_snapshot(contract))
+    return contract
+
+
+@transaction.atomic
+def contract_sign(*, actor, contract: Contract, signed_on: datetime.date | None = None) -> Contract:
+    ensure_contract(actor, contract, "contracts.sign_contract")
+    contract = lock(contract)
+    if contract.status != Status.DRAFT:
+        _refuse_transition(contract, Status.SIGNED)
+    if contract.price <= 0:
+        raise DomainError("price_required", _("Укажите стоимость договора перед подписанием."),
+                          fields={"price": _("Стоимость должна быть больше нуля.")})
+    signed_on = signed_on or local_today(contract.office)
+    if signed_on > local_today(contract.office):
+        raise DomainError("future_date", _("Дата подписания не может быть в будущем."),
+                          fields={"signed_on": _("Укажите сегодняшнюю или прошедшую дату.")})
+    before = _snapshot(contract)
+    contract.status, contract.signed_on = Status.SIGNED, signed_on
+    contract.save(update_fields=["status", "signed_on", "updated_at"])
+    audit(actor=actor, action="contract.sign", obj=contract, before=before, after=_snapshot(contract))
+    emit("contracts.contract_signed", contract_id=contract.pk, signed_on=signed_on.isoformat())
+    return contract
+
+
+def create_stages_from_template(contract: Contract, *, start: datetime.date) -> list[ContractStage]:
+    """Copy the service's stage template; due dates follow one another by their planned days."""
+    templates = list(StageTemplate.objects.filter(service_id=contract.service_id).order_by("order"))
+    stages, due = [], start
+    for template in templates:
+        if not template.is_optional:
+            due = due + datetime.timedelta(days=template.planned_days)
+        stages.append(ContractStage(
+            contract=contract, template=template, order=template.order, name=template.name,
+            planned_days=template.planned_days, is_optional=template.is_optional,
+            client_visible=template.client_visible, client_title=template.client_title,
+            due_on=due if template.planned_days else None,
+        ))
+    ContractStage.objects.bulk_create(stages)
+    return stages
+
+
+@transaction.atomic
+def contract_start_work(*, actor, contract: Contract, lawyers=None) -> Contract:
+    """Signed → in work: the service's stages appear, the first one starts."""
+    ensure_contract(actor, contract, "contracts.manage_contract_work")
+    contract = lock(contract)
+    if contract.status != Status.SIGNED:
+        _refuse_transition(contract, Status.IN_WORK)
+    if lawyers is not None:
+        contract.lawyers.set(lawyers)
+    if not contract.lawyers.exists():
+        raise DomainError("lawyer_required", _("Назначьте ответственного юриста, прежде чем начинать работу."),
+                          fields={"lawyers": _("Выберите хотя бы одного юриста.")})
+    before = _snapshot(contract)
+    today = local_today(contract.office)
+    contract.status, contract.work_started_on = Status.IN_WORK, today
+    contract.save(update_fields=["status", "work_started_on", "updated_at"])
+    if not contract.stages.exists():
+        create_stages_from_template(contract, start=today)
+    first = contract.stages.filter(status=ContractStage.Status.PENDING).order_by("order").first()
+    if first is not None:
+        first.status, first.started_at = ContractStage.Status.IN_PROGRESS, timezone.now()
+        first.save(update_fields=["status", "started_at"])
+    audit(actor=actor, action="contract.start_work", obj=contract, before=before, after=_snapshot(contract))
+    emit("contracts.contract_work_started", contract_id=contract.pk)
+    return contract
+
+
+@transaction.atomic
+def contract_complete(*, actor, contract: Contract, completed_on: datetime.date | None = None) -> Contract:
+    """In work → completed, once every mandatory stage is done and no termination is pending."""
+    ensure_contract(actor, contract, "contracts.manage_contract_work")
+    contract = lock(contract)
+    if contract.status != Status.IN_WORK:
+        _refuse_transition(contract, Status.COMPLETED)
+    open_stages = list(contract.stages.filter(is_optional=False).exclude(
+        status__in=[ContractStage.Status.DONE, ContractStage.Status.SKIPPED]).values_list("name", flat=True))
+    if open_stages:
+        raise DomainError("stages_open", _("Не завершены этапы: %(stages)s.") % {"stages": "; ".join(open_stages)})
+    if contract.termination_requests.filter(status="open").exists():
+        raise DomainError("termination_pending", _("По договору открыто заявление о расторжении: сначала примите "
+                                                   "по нему решение."))
+    before = _snapshot(contract)
+    contract.status, contract.completed_on = Status.COMPLETED, completed_on or local_today(contract.office)
+    contract.save(update_fields=["status", "completed_on", "updated_at"])
+    audit(actor=actor, action="contract.complete", obj=contract, before=before, after=_snapshot(contract))
+    emit("contracts.contract_completed", contract_id=contract.pk)
+    return contract
+
+
+def _clean_custom_value(field: ServiceField, raw):
+    if raw in (None, ""):
+        if field.required:
+            raise DomainError("invalid", _("Проверьте выделенные поля."), fields={field.code: _("Обязательное поле.")})
+        return None
+    try:
+        if field.kind == ServiceField.Kind.NUMBER:
+            return str(Decimal(str(raw).replace(",", ".").replace(" ", "")))
+        if field.kind == ServiceField.Kind.MONEY:
+            value = Decimal(str(raw).replace(",", ".").replace(" ", "").replace("\u00a0", ""))
+            if value < 0:
+                raise ValueError
+            return str(value.quantize(Decimal("0.01")))
+        if field.kind == ServiceField.Kind.DATE:
+            if isinstance(raw, datetime.date):
+                return raw.isoformat()
+            text = str(raw).strip()
+            fmt = "%d.%m.%Y" if "." in text else "%Y-%m-%d"
+            return datetime.datetime.strptime(text, fmt).date().isoformat()
+        if field.kind == ServiceField.Kind.BOOL:
+            return str(raw).lower() in ("1", "true", "on", "да", "yes")
+        if field.kind == ServiceField.Kind.CHOICE and str(raw) not in field.choice_list:
+            raise ValueError
+    except (ValueError, ArithmeticError) as exc:
+        raise DomainError("invalid", _("Проверьте выделенные поля."),
+                          fields={field.code: _("Недопустимое значение для поля «%(label)s».")
+                                  % {"label": field.label}}) from exc
+    return str(raw)
+
+
+GENERAL_FIELDS = ("essence", "planned_actions", "client_expectations", "expected_start_on", "expected_end_on")
+
+
+@transaction.atomic
+def contract_general_info_update(*, actor, contract: Contract, custom_fields: dict | None = None,
+                                 **fields) -> Contract:
+    """The general information (SPEC 5.3.1) and the service's own fields."""
+    ensure_contract(actor, contract, "contracts.change_contract")
+    contract = lock(contract)
+    unknown = set(fields) - set(GENERAL_FIELDS)
+    if unknown:
+        raise DomainError("invalid", _("Неизвестные поля: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    for name, value in fields.items():
+        setattr(contract, name, value)
+    if contract.expected_start_on and contract.expected_end_on and contract.expected_end_on < contract.expected_start_on:
+        raise DomainError("invalid", _("Проверьте выделенные поля."),
+                          fields={"expected_end_on": _("Завершение не может быть раньше начала.")})
+    if custom_fields is not None:
+        definitions = {f.code: f for f in ServiceField.objects.filter(service_id=contract.service_id)}
+        unknown = set(custom_fields) - set(definitions)
+        if unknown:
+            raise DomainError("invalid", _("У услуги нет полей: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+        values = dict(contract.custom_fields or {})
+        for code, definition in definitions.items():
+            if code in custom_fields or definition.required:
+                values[code] = _clean_custom_value(definition, custom_fields.get(code, values.get(code)))
+        contract.custom_fields = values
+    validated(contract).save()
+    audit(actor=actor, action="contract.general_info", obj=contract,
+          after=sorted([*fields, *(["custom_fields"] if custom_fields is not None else [])]))
+    return contract

@@ -1,0 +1,87 @@
+"""Contract documents (SPEC 5.2.4): uploads with checks, publication, generation from templates."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from legal_crm.core.audit import audit
+from legal_crm.core.errors import DomainError
+from legal_crm.core.events import emit
+
+from ..models import Contract, ContractDocument, DocumentGroup, DocumentTemplate, DocumentType
+from ..uploads import check_upload
+from ._common import ensure_contract
+
+
+def _safe_name(name: str) -> str:
+    base = os.path.basename(name or "document")
+    try:
+        return get_valid_filename(base)
+    except SuspiciousFileOperation:  # a name made only of symbols
+        return "document"
+
+
+@transaction.atomic
+def document_upload(*, actor, contract: Contract, file, document_type: DocumentType | None = None,
+                    group: str | None = None, title: str = "", publish: bool = False) -> ContractDocument:
+    ensure_contract(actor, contract, "contracts.add_contractdocument")
+    group = group or (document_type.group if document_type else None)
+    if group not in DocumentGroup.values:
+        raise DomainError("invalid", _("Выберите группу документа."), fields={"group": _("Обязательное поле.")})
+    kind = check_upload(file)
+    if publish:
+        ensure_contract(actor, contract, "contracts.change_contractdocument")
+    document = ContractDocument(
+        contract=contract, document_type=document_type, group=group,
+        title=(title or (document_type.name if document_type else "") or os.path.basename(file.name))[:255],
+        size=file.size, content_kind=kind, published_to_portal=publish, uploaded_by=actor)
+    document.file.save(_safe_name(file.name), file, save=False)
+    document.save()
+    audit(actor=actor, action="document.upload", obj=contract,
+          after={"document": document.pk, "title": document.title, "size": document.size})
+    if publish:
+        emit("contracts.document_published", contract_id=contract.pk, document_id=document.pk,
+             client_id=contract.client_id)
+    return document
+
+
+@transaction.atomic
+def document_publish(*, actor, document: ContractDocument, published: bool) -> ContractDocument:
+    ensure_contract(actor, document.contract, "contracts.change_contractdocument")
+    document = ContractDocument.objects.select_for_update().select_related("contract").get(pk=document.pk)
+    if document.published_to_portal == published:
+        return document
+    document.published_to_portal = published
+    document.save(update_fields=["published_to_portal", "updated_at"])
+    audit(actor=actor, action="document.publish" if published else "document.unpublish", obj=document.contract,
+          after={"document": document.pk})
+    if published:
+        emit("contracts.document_published", contract_id=document.contract_id, document_id=document.pk,
+             client_id=document.contract.client_id)
+    return document
+
+
+@transaction.atomic
+def document_generate(*, actor, contract: Contract, template: DocumentTemplate) -> ContractDocument:
+    """Fill a template from the contract's data and keep the result among the contract's documents."""
+    from ..printing import document_context, render_template
+
+    ensure_contract(actor, contract, "contracts.add_contractdocument")
+    if not template.is_active:
+        raise DomainError("template_inactive", _("Шаблон «%(t)s» отключён.") % {"t": template})
+    content, extension = render_template(template, document_context(contract))
+    document = ContractDocument(
+        contract=contract, document_type=template.document_type, group=template.group,
+        title=f"{template.name} — {contract.number}"[:255], size=len(content), content_kind=extension,
+        template=template, uploaded_by=actor)
+    document.file.save(f"{template.code}-{contract.number}.{extension}", ContentFile(content), save=False)
+    document.save()
+    audit(actor=actor, action="document.generate", obj=contract,
+          after={"document": document.pk, "template": template.code})
+    return document

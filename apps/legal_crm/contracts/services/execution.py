@@ -1,0 +1,168 @@
+"""Execution (SPEC 5.3.2, 5.3.3): stages with expenses and extra work, and the log of actions."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from legal_crm.core.audit import audit
+from legal_crm.core.errors import DomainError
+from legal_crm.core.events import emit
+
+from ..models import ActionType, Contract, ContractAction, ContractStage, ExtraWork, StageExpense
+from ._common import ensure_contract, local_today, lock
+
+StageStatus = ContractStage.Status
+
+
+def _ensure_in_work(contract: Contract) -> None:
+    if contract.status != Contract.Status.IN_WORK:
+        raise DomainError("not_in_work", _("Договор %(number)s не в работе: этапы меняются только в работе.")
+                          % {"number": contract.number})
+
+
+@transaction.atomic
+def stage_start(*, actor, stage: ContractStage) -> ContractStage:
+    ensure_contract(actor, stage.contract, "contracts.change_contractstage")
+    lock(stage.contract)
+    stage = ContractStage.objects.select_for_update().get(pk=stage.pk)
+    _ensure_in_work(stage.contract)
+    if stage.status != StageStatus.PENDING:
+        raise DomainError("invalid_transition", _("Этап «%(name)s» уже %(status)s.")
+                          % {"name": stage.name, "status": stage.get_status_display().lower()})
+    stage.status, stage.started_at = StageStatus.IN_PROGRESS, timezone.now()
+    stage.save(update_fields=["status", "started_at"])
+    audit(actor=actor, action="stage.start", obj=stage.contract, after={"stage": stage.name})
+    return stage
+
+
+@transaction.atomic
+def stage_finish(*, actor, stage: ContractStage, skip: bool = False, note: str = "") -> ContractStage:
+    """Finish (or skip an optional) stage; the next pending stage starts by itself."""
+    ensure_contract(actor, stage.contract, "contracts.change_contractstage")
+    lock(stage.contract)
+    stage = ContractStage.objects.select_for_update().get(pk=stage.pk)
+    _ensure_in_work(stage.contract)
+    if stage.is_closed:
+        raise DomainError("invalid_transition", _("Этап «%(name)s» уже закрыт.") % {"name": stage.name})
+    if skip and not stage.is_optional:
+        raise DomainError("stage_required", _("Этап «%(name)s» обязательный: его нельзя пропустить.")
+                          % {"name": stage.name})
+    now = timezone.now()
+    stage.status = StageStatus.SKIPPED if skip else StageStatus.DONE
+    stage.started_at = stage.started_at or now
+    stage.finished_at = now
+    if note:
+        stage.note = note
+    stage.save(update_fields=["status", "started_at", "finished_at", "note"])
+    following = ContractStage.objects.filter(contract_id=stage.contract_id, order__gt=stage.order)
+    if not following.filter(status=StageStatus.IN_PROGRESS).exists():
+        upcoming = following.filter(status=StageStatus.PENDING).order_by("order").first()
+        if upcoming is not None:
+            upcoming.status, upcoming.started_at = StageStatus.IN_PROGRESS, now
+            upcoming.save(update_fields=["status", "started_at"])
+    audit(actor=actor, action="stage.skip" if skip else "stage.finish", obj=stage.contract,
+          after={"stage": stage.name})
+    emit("contracts.stage_finished", contract_id=stage.contract_id, stage_id=stage.pk,
+         client_visible=stage.client_visible)
+    return stage
+
+
+def _positive(amount, field: str, *, allow_zero: bool = False) -> Decimal:
+    try:
+        value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    except (ArithmeticError, ValueError) as exc:
+        raise DomainError("invalid_amount", _("Введите сумму числом."), fields={field: _("Введите сумму.")}) from exc
+    if value < 0 or (value == 0 and not allow_zero):
+        raise DomainError("invalid_amount", _("Сумма должна быть больше нуля."),
+                          fields={field: _("Введите положительную сумму.")})
+    return value
+
+
+@transaction.atomic
+def stage_expense_add(*, actor, stage: ContractStage, title: str, amount, spent_on=None) -> StageExpense:
+    ensure_contract(actor, stage.contract, "contracts.add_stageexpense")
+    if not title.strip():
+        raise DomainError("invalid", _("Укажите, на что потрачено."), fields={"title": _("Обязательное поле.")})
+    expense = StageExpense.objects.create(stage=stage, title=title.strip(), amount=_positive(amount, "amount"),
+                                          spent_on=spent_on or local_today(stage.contract.office), author=actor)
+    audit(actor=actor, action="stage.expense", obj=stage.contract,
+          after={"stage": stage.name, "title": expense.title, "amount": str(expense.amount)})
+    return expense
+
+
+@transaction.atomic
+def extra_work_add(*, actor, stage: ContractStage, description: str, amount=0, done_on=None) -> ExtraWork:
+    ensure_contract(actor, stage.contract, "contracts.add_extrawork")
+    if not description.strip():
+        raise DomainError("invalid", _("Опишите выполненную работу."), fields={"description": _("Обязательное поле.")})
+    work = ExtraWork.objects.create(stage=stage, description=description.strip(),
+                                    amount=_positive(amount, "amount", allow_zero=True),
+                                    done_on=done_on or local_today(stage.contract.office), author=actor)
+    audit(actor=actor, action="stage.extra_work", obj=stage.contract,
+          after={"stage": stage.name, "description": work.description, "amount": str(work.amount)})
+    return work
+
+
+def _emit_published(action: ContractAction) -> None:
+    contract = action.contract
+    text = action.action_type.notification_text or action.action_type.name
+    try:
+        notification = text.format(contract=contract.number, date=action.happened_on.strftime("%d.%m.%Y"),
+                                   text=action.text)
+    except (KeyError, IndexError, ValueError):
+        notification = text
+    emit("contracts.action_published", contract_id=contract.pk, action_id=action.pk, client_id=contract.client_id,
+         action_type=action.action_type.code, notification_text=notification)
+
+
+@transaction.atomic
+def action_add(*, actor, contract: Contract, action_type: ActionType, text: str = "",
+               happened_on: datetime.date | None = None, publish: bool | None = None) -> ContractAction:
+    """Record work done; published to the portal when asked, or by default when its type says so."""
+    ensure_contract(actor, contract, "contracts.add_contractaction")
+    if not action_type.is_active:
+        raise DomainError("action_type_inactive", _("Тип действия «%(t)s» больше не используется.")
+                          % {"t": action_type}, fields={"action_type": _("Выберите другой тип.")})
+    if action_type.services.exists() and not action_type.services.filter(pk=contract.service_id).exists():
+        raise DomainError("action_type_not_for_service",
+                          _("Тип действия «%(t)s» не применяется в услуге «%(s)s».")
+                          % {"t": action_type, "s": contract.service},
+                          fields={"action_type": _("Выберите тип, доступный для услуги.")})
+    if contract.status == Contract.Status.TERMINATED:
+        raise DomainError("contract_closed", _("Договор %(number)s расторгнут: новые действия не записываются.")
+                          % {"number": contract.number})
+    today = local_today(contract.office)
+    happened_on = happened_on or today
+    if happened_on > today:
+        raise DomainError("future_date", _("Действие не может быть датировано будущим днём."),
+                          fields={"happened_on": _("Укажите сегодняшнюю или прошедшую дату.")})
+    publish = action_type.publish_to_portal if publish is None else publish
+    action = ContractAction.objects.create(
+        contract=contract, action_type=action_type, text=text.strip(), happened_on=happened_on, author=actor,
+        published_to_portal=publish, published_at=timezone.now() if publish else None)
+    audit(actor=actor, action="action.add", obj=contract,
+          after={"action": action.pk, "type": action_type.code, "published": publish})
+    if publish:
+        _emit_published(action)
+    return action
+
+
+@transaction.atomic
+def action_publish(*, actor, action: ContractAction, published: bool) -> ContractAction:
+    ensure_contract(actor, action.contract, "contracts.change_contractaction")
+    action = ContractAction.objects.select_for_update().select_related("contract", "action_type").get(pk=action.pk)
+    if action.published_to_portal == published:
+        return action
+    action.published_to_portal = published
+    action.published_at = timezone.now() if published else None
+    action.save(update_fields=["published_to_portal", "published_at", "updated_at"])
+    audit(actor=actor, action="action.publish" if published else "action.unpublish", obj=action.contract,
+          after={"action": action.pk})
+    if published:
+        _emit_published(action)
+    return action

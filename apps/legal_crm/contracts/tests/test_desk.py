@@ -1,0 +1,130 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from legal_crm.contracts import services
+from legal_crm.contracts.models import ActionType, Contract, ContractAction, ContractDocument, DocumentGroup
+from legal_crm.leads.tests.factories import LeadFactory
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def _card(client, contract):
+    return client.get(reverse("admin:contracts_contract_change", args=[contract.pk]))
+
+
+def test_card_renders_all_tabs(client, lawyer, contract_in_work):
+    client.force_login(lawyer)
+    response = _card(client, contract_in_work)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in ("Общее", "Этапы", "Действия", "Документы", "Деньги", "История", contract_in_work.number,
+                 "Иванов Иван Иванович", "Ближайший срок", "Сбор документов", "Не хватает", "Кредиторы"):
+        assert text in html, text
+
+
+def test_card_query_count_is_bounded(client, lawyer, contract_in_work):
+    client.force_login(lawyer)
+    note = ActionType.objects.get(code="internal-note")
+    _card(client, contract_in_work)  # warm caches (content types, permissions)
+    with CaptureQueriesContext(connection) as few:
+        assert _card(client, contract_in_work).status_code == 200
+    ContractAction.objects.bulk_create([
+        ContractAction(contract=contract_in_work, action_type=note, text=f"Действие {i}",
+                       happened_on=contract_in_work.work_started_on, author=lawyer) for i in range(60)])
+    ContractDocument.objects.bulk_create([
+        ContractDocument(contract=contract_in_work, group=DocumentGroup.BY_LAWYER, title=f"Документ {i}",
+                         file=f"contracts/x/{i}.pdf", uploaded_by=lawyer) for i in range(20)])
+    with CaptureQueriesContext(connection) as many:
+        response = _card(client, contract_in_work)
+    assert "Действие 59" in response.content.decode()
+    assert len(many) == len(few)
+    assert len(many) < 45
+
+
+def test_card_other_office_is_404(client, make_staff, other_office, contract_in_work):
+    stranger = make_staff("lawyer", offices=[other_office])
+    client.force_login(stranger)
+    assert _card(client, contract_in_work).status_code == 404
+
+
+def test_add_action_and_upload_from_card(client, lawyer, contract_in_work):
+    client.force_login(lawyer)
+    note = ActionType.objects.get(code="internal-note")
+    url = reverse("admin:contracts_contract_card_post", args=[contract_in_work.pk, "action"])
+    response = client.post(url, {"action_type": note.pk, "text": "Звонок клиенту", "publish": "0", "tab": "actions"})
+    assert response.status_code == 302 and response.url.endswith("#actions")
+    assert contract_in_work.actions.get().text == "Звонок клиенту"
+    upload = reverse("admin:contracts_contract_card_post", args=[contract_in_work.pk, "upload"])
+    response = client.post(upload, {"file": SimpleUploadedFile("вирус.pdf", b"MZ\x90\x00" * 10),
+                                    "group": DocumentGroup.ABOUT_CLIENT})
+    assert not contract_in_work.documents.exists()
+    page = client.get(response.url)
+    assert "не похож на документ" in page.content.decode()
+    client.post(upload, {"file": SimpleUploadedFile("паспорт.pdf", PDF), "group": DocumentGroup.ABOUT_CLIENT})
+    document = contract_in_work.documents.get()
+    download = client.get(reverse("admin:contracts_contract_document", args=[contract_in_work.pk, document.pk]))
+    assert b"".join(download.streaming_content) == PDF
+
+
+def test_invalid_transition_shown_as_message(client, head, contract_in_work):
+    client.force_login(head)
+    url = reverse("admin:contracts_contract_card_post", args=[contract_in_work.pk, "sign"])
+    response = client.post(url, follow=True)
+    assert "нельзя перевести" in response.content.decode()
+
+
+def test_from_lead_page_creates_draft(client, sales, office, bfl):
+    lead = LeadFactory(office=office, name="Сидорова Анна", phone="+79165550011")
+    client.force_login(sales)
+    url = reverse("admin:contracts_contract_from_lead", args=[lead.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"service": bfl.pk, "office": office.pk, "price": ""})
+    contract = Contract.objects.get(lead=lead)
+    assert response.status_code == 302
+    assert contract.client.name == "Сидорова Анна" and contract.price == bfl.price
+
+
+def test_add_page_and_lists(client, admin_user, client_cp, office, bfl, contract_in_work):
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:contracts_contract_add"),
+                           {"client": client_cp.pk, "service": bfl.pk, "office": office.pk, "price": "99000"})
+    assert response.status_code == 302
+    assert Contract.objects.filter(price=99000).exists()
+    for name in ("contract", "terminationrequest", "servicesettings", "stagetemplate", "actiontype",
+                 "documenttype", "documenttemplate", "terminationsteptemplate"):
+        assert client.get(reverse(f"admin:contracts_{name}_changelist")).status_code == 200, name
+    assert "Банкротство физических лиц (судебное)" in client.get(
+        reverse("admin:contracts_servicesettings_changelist")).content.decode()
+
+
+def test_termination_page_flow(client, lawyer, head, contract_in_work):
+    request = services.termination_request_create(actor=lawyer, contract=contract_in_work, reason="Дорого")
+    client.force_login(head)
+    url = reverse("admin:contracts_terminationrequest_change", args=[request.pk])
+    assert "Заявление о расторжении" in client.get(url).content.decode()
+    client.post(url, {"op": "retention", "text": "Предложили скидку"})
+    client.post(url, {"op": "return", "note": "Остаётся"})
+    request.refresh_from_db()
+    assert request.status == "returned"
+
+
+def test_template_upload_in_desk_refuses_unknown_tag(client, admin_user):
+    import io
+
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("{{ unknown_thing }}")
+    out = io.BytesIO()
+    document.save(out)
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:contracts_documenttemplate_add"), {
+        "name": "Шаблон", "code": "shablon", "kind": "docx", "group": "client_company", "is_active": "on",
+        "file": SimpleUploadedFile("t.docx", out.getvalue())})
+    assert response.status_code == 200
+    assert "неизвестный тег" in response.content.decode()

@@ -1,0 +1,209 @@
+import io
+import os
+import subprocess
+import tempfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
+from docx import Document
+
+from legal_crm.contracts import services
+from legal_crm.contracts.models import DocumentGroup, DocumentTemplate, DocumentType
+from legal_crm.contracts.printing import document_context, render_docx, render_pdf
+from legal_crm.contracts.selectors import missing_documents
+from legal_crm.core.errors import DomainError
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf_text(content: bytes) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as handle:
+        handle.write(content)
+    try:
+        return subprocess.run(["pdftotext", "-enc", "UTF-8", handle.name, "-"], capture_output=True, check=True,
+                              text=True).stdout
+    finally:
+        os.unlink(handle.name)
+
+
+def docx_bytes(*paragraphs: str) -> bytes:
+    document = Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_upload_and_missing_checklist(lawyer, contract_in_work):
+    passport = DocumentType.objects.get(code="passport-main")
+    missing = {t.code for t in missing_documents(contract_in_work)}
+    assert "passport-main" in missing and "signed-contract" in missing
+    document = services.document_upload(actor=lawyer, contract=contract_in_work, document_type=passport,
+                                        file=SimpleUploadedFile("скан паспорта.pdf", PDF))
+    assert document.group == DocumentGroup.ABOUT_CLIENT
+    assert document.content_kind == "pdf" and document.size == len(PDF)
+    assert document.file.read() == PDF
+    assert "passport-main" not in {t.code for t in missing_documents(contract_in_work)}
+
+
+def test_exe_disguised_as_pdf_refused(lawyer, contract_in_work):
+    exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 200
+    with pytest.raises(DomainError) as exc:
+        services.document_upload(actor=lawyer, contract=contract_in_work, group=DocumentGroup.ABOUT_CLIENT,
+                                 file=SimpleUploadedFile("паспорт.pdf", exe))
+    assert exc.value.code == "file_type"
+    assert "не похож на документ" in exc.value.message
+    assert not contract_in_work.documents.exists()
+
+
+def test_extension_must_match_content(lawyer, contract_in_work):
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 50
+    with pytest.raises(DomainError) as exc:
+        services.document_upload(actor=lawyer, contract=contract_in_work, group=DocumentGroup.ABOUT_CLIENT,
+                                 file=SimpleUploadedFile("скан.pdf", png))
+    assert exc.value.code == "file_type_mismatch"
+
+
+def test_200_mb_upload_refused_without_reading_it(lawyer, contract_in_work, settings):
+    settings.CONTRACTS_MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+    upload = TemporaryUploadedFile("огромный.pdf", "application/pdf", 200 * 1024 * 1024, "utf-8")
+    upload.file.seek(200 * 1024 * 1024 - 1)  # a sparse 200 MB file on disk
+    upload.file.write(b"\0")
+    upload.file.seek(0)
+    reads = []
+
+    class Counting:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def read(self, *args):
+            data = self.inner.read(*args)
+            reads.append(len(data))
+            return data
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    real = upload.file
+    upload.file = Counting(real)
+    with pytest.raises(DomainError) as exc:
+        services.document_upload(actor=lawyer, contract=contract_in_work, group=DocumentGroup.ABOUT_CLIENT,
+                                 file=upload)
+    assert exc.value.code == "file_too_large"
+    assert "25 МБ" in exc.value.message
+    assert sum(reads) == 0
+    real.close()
+
+
+def test_publish_document_and_permissions(lawyer, make_staff, contract_in_work):
+    document = services.document_upload(actor=lawyer, contract=contract_in_work, group=DocumentGroup.BY_LAWYER,
+                                        file=SimpleUploadedFile("ходатайство.pdf", PDF))
+    services.document_publish(actor=lawyer, document=document, published=True)
+    document.refresh_from_db()
+    assert document.published_to_portal
+    operator = make_staff("operator")
+    with pytest.raises(DomainError) as exc:
+        services.document_upload(actor=operator, contract=contract_in_work, group=DocumentGroup.BY_LAWYER,
+                                 file=SimpleUploadedFile("x.pdf", PDF))
+    assert exc.value.code == "access_denied"
+
+
+def test_contract_pdf_has_cyrillic(contract_in_work):
+    content = render_pdf("contracts/print/contract.html", document_context(contract_in_work))
+    assert content.startswith(b"%PDF")
+    text = pdf_text(content)
+    assert "ДОГОВОР" in text
+    assert "Иванов Иван Иванович" in text
+    assert contract_in_work.number in text
+    assert "150 000,00 ₽" in text.replace("\u00a0", " ")
+
+
+def test_generate_documents_from_shipped_templates(lawyer, contract_in_work):
+    from legal_crm.directory.models import Counterparty
+
+    bank = Counterparty.objects.create(kind="company", role="creditor", name="ПАО Сбербанк", inn="7707083893")
+    services.creditor_add(actor=lawyer, contract=contract_in_work, counterparty=bank, debt_amount="640000")
+    application = DocumentTemplate.objects.get(code="bankruptcy-application")
+    document = services.document_generate(actor=lawyer, contract=contract_in_work, template=application)
+    assert document.group == DocumentGroup.BY_LAWYER
+    assert document.file.name.endswith(".pdf")
+    text = pdf_text(document.file.read())
+    assert "ЗАЯВЛЕНИЕ" in text and "банкротом" in text and "ПАО Сбербанк" in text
+    assert "640 000,00 ₽" in text.replace("\u00a0", " ")
+
+
+def test_docx_template_upload_render_and_generate(head, admin_user, contract_in_work, lawyer):
+    content = docx_bytes("Договор № {{ contract.number }}", "Клиент: {{ client.name }}",
+                         "Исполнитель: {{ office.legal_name }}")
+    template = services.template_save(actor=admin_user, file=SimpleUploadedFile("договор.docx", content),
+                                      code="dogovor-docx", name="Договор (Word)",
+                                      kind=DocumentTemplate.Kind.DOCX, group=DocumentGroup.CLIENT_COMPANY)
+    assert template.file
+    document = services.document_generate(actor=lawyer, contract=contract_in_work, template=template)
+    assert document.file.name.endswith(".docx")
+    rendered = Document(io.BytesIO(document.file.read()))
+    texts = [p.text for p in rendered.paragraphs]
+    assert f"Договор № {contract_in_work.number}" in texts
+    assert "Клиент: Иванов Иван Иванович" in texts
+
+
+def test_docx_with_unknown_tag_refused(admin_user):
+    content = docx_bytes("Клиент: {{ client.name }}", "Паспорт: {{ cliente.passport }}")
+    with pytest.raises(DomainError) as exc:
+        services.template_save(actor=admin_user, file=SimpleUploadedFile("шаблон.docx", content), code="bad",
+                               name="Плохой", kind=DocumentTemplate.Kind.DOCX)
+    assert exc.value.code == "template_unknown_tag"
+    assert "неизвестный тег" in exc.value.message and "cliente" in exc.value.message
+    assert not DocumentTemplate.objects.filter(code="bad").exists()
+
+
+def test_docx_with_unknown_attribute_refused(admin_user):
+    content = docx_bytes("{{ client.favourite_colour }}")
+    with pytest.raises(DomainError) as exc:
+        services.template_save(actor=admin_user, file=SimpleUploadedFile("шаблон.docx", content), code="bad2",
+                               name="Плохой", kind=DocumentTemplate.Kind.DOCX)
+    assert exc.value.code == "template_unknown_tag"
+
+
+@pytest.mark.parametrize("content", [
+    b"PK\x03\x04 this is not really a zip",
+    b"\x00\x01\x02 random bytes",
+    docx_bytes("ok")[:500],
+])
+def test_corrupt_docx_refused(admin_user, content):
+    with pytest.raises(DomainError) as exc:
+        services.template_save(actor=admin_user, file=SimpleUploadedFile("шаблон.docx", content), code="broken",
+                               name="Битый", kind=DocumentTemplate.Kind.DOCX)
+    assert exc.value.code == "template_corrupt"
+    assert exc.value.message == "Файл повреждён или не является документом Word (.docx)."
+
+
+def test_html_template_unknown_tag_and_syntax_refused(admin_user, contract_in_work, lawyer):
+    with pytest.raises(DomainError) as exc:
+        services.template_save(actor=admin_user, code="h1", name="HTML", kind=DocumentTemplate.Kind.HTML,
+                               body="<p>{{ client.nmae }}</p>")
+    assert exc.value.code == "template_unknown_tag"
+    with pytest.raises(DomainError) as exc:
+        services.template_save(actor=admin_user, code="h2", name="HTML", kind=DocumentTemplate.Kind.HTML,
+                               body="<p>{% if client.name %}без конца</p>")
+    assert exc.value.code == "template_syntax"
+    template = services.template_save(actor=admin_user, code="h3", name="Справка",
+                                      kind=DocumentTemplate.Kind.HTML,
+                                      body="<h1>Справка</h1><p>{{ client.name }} — договор {{ contract.number }}</p>")
+    document = services.document_generate(actor=lawyer, contract=contract_in_work, template=template)
+    text = pdf_text(document.file.read())
+    assert "Справка" in text and "Иванов Иван Иванович" in text
+
+
+def test_template_upload_needs_permission(lawyer):
+    with pytest.raises(DomainError) as exc:
+        services.template_save(actor=lawyer, code="x", name="x", kind=DocumentTemplate.Kind.HTML, body="<p>x</p>")
+    assert exc.value.code == "access_denied"
+
+
+def test_render_docx_helper_from_bytes():
+    content = render_docx(docx_bytes("{{ who }}"), {"who": "Привет"})
+    assert [p.text for p in Document(io.BytesIO(content)).paragraphs] == ["Привет"]

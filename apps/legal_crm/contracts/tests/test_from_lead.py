@@ -1,0 +1,39 @@
+import pytest
+
+from legal_crm.contracts import services
+from legal_crm.contracts.models import Contract
+from legal_crm.core.errors import DomainError
+from legal_crm.leads.tests.factories import LeadFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_contract_from_lead_creates_client(sales, office, bfl):
+    lead = LeadFactory(office=office, name="Петров Пётр", phone="+79161112233", assigned_to=sales)
+    contract = services.contract_create_from_lead(actor=sales, lead=lead, service=bfl)
+    assert contract.status == Contract.Status.DRAFT
+    assert contract.lead == lead
+    assert contract.client.phone == "+79161112233"
+    assert contract.client.name == "Петров Пётр"
+    lead.refresh_from_db()
+    assert lead.client == contract.client
+    assert contract.sales_manager == sales
+
+
+def test_contract_from_lead_reuses_client_and_refuses_second_draft(sales, office, bfl, client_cp):
+    lead = LeadFactory(office=office, client=client_cp)
+    contract = services.contract_create_from_lead(actor=sales, lead=lead, service=bfl)
+    assert contract.client == client_cp
+    with pytest.raises(DomainError) as exc:
+        services.contract_create_from_lead(actor=sales, lead=lead, service=bfl)
+    assert exc.value.code == "draft_exists"
+
+
+def test_contract_from_lead_needs_office_and_service(sales, bfl):
+    lead = LeadFactory(office=None)
+    with pytest.raises(DomainError) as exc:
+        services.contract_create_from_lead(actor=sales, lead=lead, service=bfl)
+    assert exc.value.code == "office_required"
+    with pytest.raises(DomainError) as exc:
+        services.contract_create_from_lead(actor=sales, lead=lead)
+    assert exc.value.code == "service_required"

@@ -1,0 +1,366 @@
+"""The desk for leads: the lead list built for a million rows, reference data, planned calls."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import TabularInline
+from unfold.decorators import action, display
+
+from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
+from legal_crm.core.errors import DomainError
+
+from . import selectors, services
+from .admin_filters import OfficeFilter, OverdueFilter, OwnerFilter, PeriodFilter, SourceFilter, StatusFilter, TypeFilter
+from .admin_paginator import CappedPaginator
+from .forms import LeadAddForm, LeadChangeForm
+from .models import (
+    AssignmentLog,
+    ClientMerge,
+    DistributionRule,
+    Lead,
+    LeadContact,
+    LeadSettings,
+    LeadStatus,
+    LeadStatusLog,
+    LeadType,
+    PlannedCall,
+    RefusalReason,
+    SpamRule,
+    StatusTransition,
+)
+
+
+class ReadOnlyInline(TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ContactInline(ReadOnlyInline):
+    model = LeadContact
+    verbose_name_plural = _("обращения")
+    fields = ("at", "is_duplicate", "phone", "name", "source", "partner", "utm_source", "utm_campaign", "comment")
+    readonly_fields = fields
+    ordering = ("-at",)
+
+
+class StatusLogInline(ReadOnlyInline):
+    model = LeadStatusLog
+    fields = ("at", "from_status", "to_status", "reason", "actor", "comment")
+    readonly_fields = fields
+
+
+class AssignmentInline(ReadOnlyInline):
+    model = AssignmentLog
+    fk_name = "lead"
+    fields = ("at", "reason", "office", "assigned_to", "previous_office", "previous_assigned_to", "rule", "actor")
+    readonly_fields = fields
+
+
+class PlannedCallInline(ReadOnlyInline):
+    model = PlannedCall
+    fields = ("due_at", "assignee", "done_at", "result", "comment")
+    readonly_fields = fields
+
+
+def _badge(text, color):
+    return format_html('<span style="background:{};color:#fff;border-radius:4px;padding:1px 6px;'
+                       'white-space:nowrap">{}</span>', color, text)
+
+
+@admin.register(Lead)
+class LeadAdmin(HistoryDeskAdmin):
+    selector = staticmethod(selectors.lead_list_visible_to)
+    paginator = CappedPaginator
+    list_display = ("created", "lead_name", "phone_link", "status_badge", "type", "source", "office",
+                    "assigned_to")
+    list_display_links = ("created", "lead_name")
+    list_select_related = selectors.LIST_RELATED
+    list_filter = (StatusFilter, TypeFilter, SourceFilter, OfficeFilter, OwnerFilter, PeriodFilter)
+    search_fields = ("phone",)  # the search box; get_search_results matches it on the indexed phone
+    search_help_text = _("Телефон в любом виде: +7 916 123-45-67, 8916…, 916 12 — или номер лида #123.")
+    sortable_by = ("created",)
+    ordering = ("-created_at", "-id")
+    actions = ("restore_from_spam", "redistribute")
+    inlines = (ContactInline, StatusLogInline, AssignmentInline, PlannedCallInline)
+    readonly_fields = ("phone_link", "type", "source", "partner", "external_id", "is_spam", "spam_rule",
+                       "score", "client", "utm_source", "utm_medium", "utm_campaign", "consent_personal_data",
+                       "consent_text", "consent_at", "consent_source", "consent_ip", "contacts_count",
+                       "last_contact_at", "created_at", "card_link")
+    autocomplete_fields = ()
+    raw_id_fields = ("service",)
+    filter_horizontal = ()
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = LeadChangeForm if obj is not None else LeadAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ("phone", "name", "source", "lead_type", "comment",
+                                       "consent_personal_data", "consent_ads")})]
+        return [
+            (None, {"fields": ("card_link", "phone_link", "name", "status", "refusal_reason", "status_comment",
+                               "type", "office", "assigned_to")}),
+            (_("Интерес"), {"fields": ("service", "segment", "score", "tags", "comment", "client")}),
+            (_("Откуда"), {"fields": ("source", "partner", "external_id", "utm_source", "utm_medium",
+                                      "utm_campaign", "is_spam", "spam_rule", "contacts_count",
+                                      "last_contact_at", "created_at")}),
+            (_("Согласия"), {"fields": ("consent_personal_data", "consent_ads", "consent_text", "consent_at",
+                                        "consent_source", "consent_ip")}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    # --- list columns ---------------------------------------------------------------------------------
+    @display(description=_("создан"), ordering="created_at")
+    def created(self, obj):
+        from django.utils import timezone
+
+        return timezone.localtime(obj.created_at).strftime("%d.%m.%Y %H:%M")
+
+    @display(description=_("имя"))
+    def lead_name(self, obj):
+        return obj.name or _("Без имени")
+
+    @display(description=_("телефон"))
+    def phone_link(self, obj):
+        return format_html('<a href="tel:{}">{}</a>', obj.phone, obj.phone_display)
+
+    @display(description=_("статус"))
+    def status_badge(self, obj):
+        return _badge(obj.status.name, obj.status.color)
+
+    @display(description=_("карточка"))
+    def card_link(self, obj):
+        try:
+            url = reverse("leads_lead_card", args=[obj.pk])
+        except NoReverseMatch:
+            return "—"
+        return format_html('<a class="text-primary-600" href="{}">{}</a>', url, _("Открыть карточку лида"))
+
+    # --- search: the indexed phone column, never LIKE '%…%' ------------------------------------------------
+    def get_search_results(self, request, queryset, search_term):
+        term = (search_term or "").strip()
+        if not term:
+            return queryset, False
+        if term.startswith("#") and term[1:].isdigit():
+            return queryset.filter(pk=int(term[1:])), False
+        if selectors.phone_search_prefix(term) is not None:
+            return selectors.filter_by_phone(queryset, term), False
+        return queryset.filter(name__istartswith=term), False
+
+    # --- writes go through services -------------------------------------------------------------------
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            payload = services.IntakeData(
+                phone=data["phone"], name=data.get("name", ""), source=getattr(data.get("source"), "code", None),
+                comment=data.get("comment", ""), consent_personal_data=data.get("consent_personal_data", False),
+                consent_ads=data.get("consent_ads", False), lead_type=data.get("lead_type") or None,
+                ip=request.META.get("REMOTE_ADDR"))
+            lead, created = services.lead_intake(actor=request.user, data=payload)
+            obj.pk = lead.pk
+            obj.__dict__.update({k: v for k, v in lead.__dict__.items() if not k.startswith("_")})
+            if not created:
+                self.message_user(request, _("Этот номер уже есть в работе: обращение добавлено к лиду."),
+                                  level=messages.WARNING)
+            return
+        original = Lead.objects.get(pk=obj.pk)
+        fields = {k: data[k] for k in ("name", "comment", "service", "segment", "consent_ads") if k in data}
+        services.lead_update(actor=request.user, lead=original, tags=data.get("tags"), **fields)
+        if (data.get("office") != original.office) or (data.get("assigned_to") != original.assigned_to):
+            services.lead_reassign(actor=request.user, lead=original, office=data.get("office"),
+                                   assigned_to=data.get("assigned_to"))
+        if data.get("status") and data["status"] != original.status:
+            services.lead_set_status(actor=request.user, lead=original, status=data["status"],
+                                     reason=data.get("refusal_reason"), comment=data.get("status_comment", ""))
+
+    def save_related(self, request, form, formsets, change):
+        pass  # tags are saved by lead_update; inlines are read-only
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            with transaction.atomic():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            self.message_user(request, exc.message, level=messages.ERROR)
+            from django.http import HttpResponseRedirect
+
+            return HttpResponseRedirect(request.get_full_path())
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # leads are never deleted; spam is kept with its rule
+
+    # --- actions --------------------------------------------------------------------------------------
+    @action(description=_("Восстановить из спама"), permissions=["restore"])
+    def restore_from_spam(self, request, queryset):
+        done = 0
+        for lead in queryset[:200]:
+            if self.run_service(request, services.lead_restore_from_spam, actor=request.user, lead=lead):
+                done += 1
+        if done:
+            self.message_user(request, _("Восстановлено лидов: %(n)s.") % {"n": done}, level=messages.SUCCESS)
+
+    def has_restore_permission(self, request):
+        return request.user.has_perm("leads.restore_spam")
+
+    @action(description=_("Распределить заново"), permissions=["reassign"])
+    def redistribute(self, request, queryset):
+        done = 0
+        for lead in queryset[:200]:
+            with transaction.atomic():
+                services.lead_distribute(lead=Lead.objects.select_for_update().get(pk=lead.pk), actor=request.user)
+            done += 1
+        self.message_user(request, _("Распределено лидов: %(n)s.") % {"n": done}, level=messages.SUCCESS)
+
+    def has_reassign_permission(self, request):
+        return request.user.has_perm("leads.reassign_lead")
+
+
+@admin.register(PlannedCall)
+class PlannedCallAdmin(HistoryDeskAdmin):
+    selector = staticmethod(selectors.planned_calls_visible_to)
+    paginator = CappedPaginator
+    list_display = ("due", "lead", "assignee", "state", "result")
+    list_select_related = ("lead", "assignee")
+    list_filter = (OverdueFilter,)
+    raw_id_fields = ("lead",)
+    fields = ("lead", "due_at", "assignee", "comment", "done_at", "result")
+    actions = ("mark_reached", "mark_no_answer")
+    ordering = ("due_at",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("lead", "done_at", "result", "assignee") if obj else ("done_at", "result")
+
+    @display(description=_("когда"), ordering="due_at")
+    def due(self, obj):
+        from django.utils import timezone
+
+        return timezone.localtime(obj.due_at).strftime("%d.%m.%Y %H:%M")
+
+    @display(description=_("состояние"))
+    def state(self, obj):
+        if obj.done_at:
+            return _badge(_("Выполнен"), "#16a34a")
+        if obj.is_overdue:
+            return _badge(_("Просрочен"), "#dc2626")
+        return _badge(_("Запланирован"), "#2563eb")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            PlannedCall.objects.filter(pk=obj.pk).update(due_at=obj.due_at, comment=obj.comment)
+            return
+        call = services.planned_call_create(actor=request.user, lead=obj.lead, due_at=obj.due_at,
+                                            assignee=obj.assignee, comment=obj.comment)
+        obj.pk = call.pk
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            with transaction.atomic():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            self.message_user(request, exc.message, level=messages.ERROR)
+            from django.http import HttpResponseRedirect
+
+            return HttpResponseRedirect(request.get_full_path())
+
+    def _complete(self, request, queryset, result):
+        for call in queryset.filter(done_at__isnull=True)[:200]:
+            self.run_service(request, services.planned_call_complete, actor=request.user, call=call, result=result)
+
+    @action(description=_("Отметить: дозвонились"))
+    def mark_reached(self, request, queryset):
+        self._complete(request, queryset, PlannedCall.Result.REACHED)
+
+    @action(description=_("Отметить: не ответил"))
+    def mark_no_answer(self, request, queryset):
+        self._complete(request, queryset, PlannedCall.Result.NO_ANSWER)
+
+
+class TransitionInline(TabularInline):
+    model = StatusTransition
+    fk_name = "from_status"
+    extra = 0
+    verbose_name_plural = _("куда можно перейти из этого статуса")
+
+
+@admin.register(LeadStatus)
+class LeadStatusAdmin(HistoryDeskAdmin):
+    list_display = ("name", "code", "order", "badge", "is_initial", "is_open", "is_refusal", "needs_reason",
+                    "reengage_after_days", "is_final", "is_spam", "is_converted", "is_active")
+    list_editable = ("order",)
+    inlines = (TransitionInline,)
+    search_fields = ("name", "code")
+
+    @display(description=_("вид"))
+    def badge(self, obj):
+        return _badge(obj.name, obj.color)
+
+
+@admin.register(LeadType)
+class LeadTypeAdmin(DeskAdmin):
+    list_display = ("name", "code", "order", "is_active")
+    list_editable = ("order", "is_active")
+    search_fields = ("name", "code")
+
+
+@admin.register(RefusalReason)
+class RefusalReasonAdmin(DeskAdmin):
+    list_display = ("name", "code", "order", "is_active")
+    filter_horizontal = ("statuses",)
+
+
+@admin.register(SpamRule)
+class SpamRuleAdmin(HistoryDeskAdmin):
+    list_display = ("name", "kind", "value", "threshold", "window_minutes", "partner", "order", "is_active")
+    list_filter = ("kind", "is_active")
+    list_editable = ("is_active",)
+    search_fields = ("name", "value")
+
+
+@admin.register(DistributionRule)
+class DistributionRuleAdmin(HistoryDeskAdmin):
+    list_display = ("name", "priority", "phone_prefix", "region", "time_zone", "lead_type", "source", "office",
+                    "only_working_hours", "is_active")
+    list_select_related = ("lead_type", "source", "office")
+    list_editable = ("priority", "is_active")
+    list_filter = ("office", "is_active")
+
+
+@admin.register(LeadSettings)
+class LeadSettingsAdmin(HistoryDeskAdmin):
+    list_display = ("__str__", "dedup_window_hours", "max_open_leads_per_operator", "default_office")
+
+    def has_add_permission(self, request):
+        return not LeadSettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClientMerge)
+class ClientMergeAdmin(DeskAdmin):
+    list_display = ("at", "survivor", "merged_id", "actor")
+    readonly_fields = ("at", "survivor", "merged_id", "merged_snapshot", "moved_lead_ids", "actor")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# The questionnaire, the lead card and the call-script boards register themselves.
+from . import admin_card, admin_scripts  # noqa: E402, F401

@@ -1,0 +1,255 @@
+"""The questionnaire constructor (questions, prepared answers, ranges, segment thresholds) and the lead card:
+the operator's one screen for a call (UX.md "the lead card"). Imported from leads/admin.py; the card's URLs are
+mounted by legal_crm/urls.py under /admin/leads/lead/<id>/card/."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from unfold.admin import TabularInline
+from unfold.decorators import display
+
+from legal_crm.core.admin_base import HistoryDeskAdmin
+from legal_crm.core.errors import DomainError
+from legal_crm.directory.models import Service
+
+from . import selectors_card
+from .models import (
+    AnswerOption,
+    Lead,
+    LeadStatus,
+    NumberRange,
+    PlannedCall,
+    Question,
+    RefusalReason,
+    SegmentThreshold,
+)
+from .services import calls as call_services
+from .services import questionnaire as questionnaire_services
+from .services import statuses as status_services
+
+
+class AnswerOptionInline(TabularInline):
+    model = AnswerOption
+    extra = 0
+    fields = ("order", "text", "points")
+    ordering = ("order", "id")
+
+
+class NumberRangeInline(TabularInline):
+    model = NumberRange
+    extra = 0
+    fields = ("min_value", "max_value", "points")
+
+
+@admin.register(Question)
+class QuestionAdmin(HistoryDeskAdmin):
+    list_display = ("text", "service", "kind", "order", "is_active")
+    list_filter = ("service", "kind", "is_active")
+    list_select_related = ("service",)
+    search_fields = ("text",)
+    fields = ("service", "order", "text", "hint", "kind", "unit", "text_points", "is_active")
+    inlines = [AnswerOptionInline, NumberRangeInline]
+
+
+@admin.register(SegmentThreshold)
+class SegmentThresholdAdmin(HistoryDeskAdmin):
+    list_display = ("segment", "service_or_all", "min_score", "color")
+    list_filter = ("service",)
+    list_select_related = ("service",)
+
+    @display(description=gettext_lazy("Услуга"))
+    def service_or_all(self, obj):
+        return obj.service or _("Все услуги")
+
+
+# --- the lead card ---------------------------------------------------------------------------------------
+
+def _lead_or_404(request, pk) -> Lead:
+    if not request.user.has_perm("leads.view_lead"):
+        raise PermissionDenied
+    try:
+        return selectors_card.lead_for_card(request.user, pk)
+    except Lead.DoesNotExist:
+        raise Http404 from None
+
+
+def _office_tz(lead: Lead):
+    return lead.office.tz if lead.office_id else timezone.get_current_timezone()
+
+
+def parse_local_datetime(date_text: str, time_text: str, tz) -> datetime.datetime | None:
+    """'2026-11-28' + '14:30' in the office's time zone → an aware datetime; None when unreadable."""
+    try:
+        day = datetime.date.fromisoformat((date_text or "").strip())
+        moment = datetime.time.fromisoformat((time_text or "").strip())
+    except ValueError:
+        return None
+    return datetime.datetime.combine(day, moment, tzinfo=tz)
+
+
+def _answer_value(row: dict) -> str:
+    answer = row["answer"]
+    if answer is None:
+        return ""
+    if answer.option_id:
+        return str(answer.option_id)
+    if answer.number_value is not None:
+        return f"{answer.number_value.normalize():f}"
+    return answer.text_value
+
+
+def lead_card_view(request, pk):
+    lead = _lead_or_404(request, pk)
+    if request.method == "POST":
+        handler = {"status": _post_status, "call": _post_call, "call_done": _post_call_done,
+                   "answers": _post_answers}.get(request.POST.get("action"))
+        if handler is None:
+            messages.error(request, _("Неизвестное действие."))
+        else:
+            try:
+                text = handler(request, lead)
+            except DomainError as exc:
+                detail = "; ".join(exc.fields.values())
+                messages.error(request, f"{exc.message} {detail}".strip() if detail and detail != exc.message
+                               else exc.message)
+            else:
+                messages.success(request, text)
+        return redirect("leads_lead_card", pk=lead.pk)
+
+    others = selectors_card.person_leads(lead, request.user)
+    rows = selectors_card.questionnaire(lead)
+    for row in rows:
+        row["value"] = _answer_value(row)
+    tz = _office_tz(lead)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Лид: %(name)s") % {"name": lead.name or lead.phone_display},
+        "lead": lead,
+        "tags": list(lead.tags.all()),
+        "office_tz": tz,
+        "office_now": timezone.localtime(timezone.now(), tz),
+        "status_choices": selectors_card.status_choices(lead) if request.user.has_perm("leads.change_lead") else [],
+        "questionnaire": rows,
+        "services": list(Service.objects.filter(is_active=True, questions__is_active=True).distinct()
+                         .order_by("name")),
+        "can_answer": request.user.has_perm("leads.add_leadanswer"),
+        "can_plan": request.user.has_perm("leads.add_plannedcall"),
+        "can_complete": request.user.has_perm("leads.change_plannedcall"),
+        "timeline": selectors_card.timeline(lead, request.user, others=others),
+        "other_leads_count": len(others),
+        "open_calls": list(selectors_card.planned_calls_open(lead)),
+        "call_results": PlannedCall.Result.choices,
+        "contract_url": selectors_card.contract_url(lead),
+        "answers_url": reverse("leads_lead_card_answers", args=[lead.pk]),
+        "change_url": _change_url(lead),
+    }
+    return TemplateResponse(request, "leads/lead_card.html", context)
+
+
+def _change_url(lead: Lead) -> str | None:
+    try:
+        return reverse("admin:leads_lead_change", args=[lead.pk])
+    except NoReverseMatch:  # the lead list may be switched off in a build
+        return None
+
+
+def _post_status(request, lead: Lead) -> str:
+    status = LeadStatus.objects.filter(pk=_int(request.POST.get("status"))).first()
+    if status is None:
+        raise DomainError("invalid_status", _("Выберите статус."), fields={"status": _("Выберите статус.")})
+    reason = None
+    if request.POST.get("reason"):
+        reason = RefusalReason.objects.filter(pk=_int(request.POST.get("reason")), is_active=True).first()
+        if reason is None:
+            raise DomainError("invalid_reason", _("Выберите причину отказа из списка."),
+                              fields={"refusal_reason": _("Выберите причину.")})
+    status_services.lead_set_status(actor=request.user, lead=lead, status=status, reason=reason,
+                                    comment=(request.POST.get("comment") or "")[:500])
+    return _("Статус изменён: «%(s)s».") % {"s": status.name}
+
+
+def _post_call(request, lead: Lead) -> str:
+    tz = _office_tz(lead)
+    due_at = parse_local_datetime(request.POST.get("due_date", ""), request.POST.get("due_time", ""), tz)
+    if due_at is None:
+        raise DomainError("due_required", _("Укажите дату и время звонка."),
+                          fields={"due_at": _("Дата и время в формате 28.11.2026 14:30.")})
+    call_services.planned_call_create(actor=request.user, lead=lead, due_at=due_at,
+                                      comment=(request.POST.get("comment") or "")[:500])
+    return _("Звонок запланирован на %(at)s.") % {"at": due_at.strftime("%d.%m.%Y %H:%M")}
+
+
+def _post_call_done(request, lead: Lead) -> str:
+    call = PlannedCall.objects.filter(pk=_int(request.POST.get("call")), lead=lead).first()
+    if call is None:
+        raise DomainError("call_not_found", _("Звонок не найден."))
+    call_services.planned_call_complete(actor=request.user, call=call, result=request.POST.get("result", ""),
+                                        comment=(request.POST.get("comment") or "")[:500])
+    return _("Результат звонка сохранён.")
+
+
+def _post_answers(request, lead: Lead) -> str:
+    """The form without JavaScript: every q<ID> field, plus the chosen service."""
+    service = None
+    if request.POST.get("service"):
+        service = Service.objects.filter(pk=_int(request.POST.get("service"))).first()
+    answers = {key[1:]: value for key, value in request.POST.items() if key.startswith("q") and key[1:].isdigit()}
+    if service is not None and service.pk != lead.service_id:
+        answers = {}  # another service: its questions replace the ones on the screen
+    lead = questionnaire_services.lead_answers_save(actor=request.user, lead=lead, answers=answers, service=service)
+    return _("Анкета сохранена: %(score)s баллов.") % {"score": lead.score if lead.score is not None else 0}
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_POST
+def lead_card_answers_view(request, pk):
+    """Answers saved while the operator talks: JSON in, the new score and segment out."""
+    lead = _lead_or_404(request, pk)
+    try:
+        body = json.loads(request.body or b"{}")
+        answers = body.get("answers") or {}
+        if not isinstance(answers, dict):
+            raise ValueError
+    except (ValueError, AttributeError):
+        return JsonResponse({"code": "invalid", "detail": _("Тело запроса не является корректным JSON."),
+                             "fields": {}}, status=400)
+    service = None
+    if body.get("service"):
+        service = Service.objects.filter(pk=_int(body.get("service"))).first()
+        if service is None:
+            return JsonResponse({"code": "invalid_service", "detail": _("Такой услуги нет."),
+                                 "fields": {"service": _("Выберите услугу.")}}, status=400)
+    try:
+        lead = questionnaire_services.lead_answers_save(actor=request.user, lead=lead, answers=answers,
+                                                        service=service)
+    except DomainError as exc:
+        return JsonResponse({"code": exc.code, "detail": exc.message, "fields": exc.fields},
+                            status=403 if exc.code == "access_denied" else 400)
+    return JsonResponse({"ok": True, "score": lead.score, "segment": lead.segment, "service": lead.service_id})
+
+
+def card_urls() -> list:
+    """Mounted in legal_crm/urls.py before the admin site, so the card lives beside the lead's admin pages."""
+    view = admin.site.admin_view
+    return [
+        path("<int:pk>/card/", view(lead_card_view), name="leads_lead_card"),
+        path("<int:pk>/card/answers/", view(lead_card_answers_view), name="leads_lead_card_answers"),
+    ]

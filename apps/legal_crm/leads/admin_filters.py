@@ -1,0 +1,125 @@
+"""List filters of the lead list. Every choice comes from a small reference table or a fixed list, never
+from SELECT DISTINCT over the leads."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from legal_crm.marketing.models import AdSource
+from legal_crm.org.selectors import office_list_visible_to
+
+from .models import LeadStatus, LeadType
+
+
+class _RefFilter(admin.SimpleListFilter):
+    field = ""
+
+    def rows(self, request):
+        raise NotImplementedError
+
+    def lookups(self, request, model_admin):
+        return [(str(pk), name) for pk, name in self.rows(request)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(**{f"{self.field}_id": int(value)})
+        return queryset
+
+
+class StatusFilter(_RefFilter):
+    title = _("статус")
+    parameter_name = "status"
+    field = "status"
+
+    def rows(self, request):
+        return LeadStatus.objects.filter(is_active=True).order_by("order").values_list("pk", "name")
+
+
+class TypeFilter(_RefFilter):
+    title = _("тип")
+    parameter_name = "type"
+    field = "type"
+
+    def rows(self, request):
+        return LeadType.objects.filter(is_active=True).order_by("order").values_list("pk", "name")
+
+
+class SourceFilter(_RefFilter):
+    title = _("источник")
+    parameter_name = "source"
+    field = "source"
+
+    def rows(self, request):
+        return AdSource.objects.order_by("name").values_list("pk", "name")
+
+
+class OfficeFilter(_RefFilter):
+    title = _("офис")
+    parameter_name = "office"
+    field = "office"
+
+    def rows(self, request):
+        return office_list_visible_to(request.user).order_by("name").values_list("pk", "name")
+
+
+class OwnerFilter(admin.SimpleListFilter):
+    title = _("ответственный")
+    parameter_name = "owner"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("Мои")), ("none", _("Не назначен"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assigned_to=request.user)
+        if self.value() == "none":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset
+
+
+class PeriodFilter(admin.SimpleListFilter):
+    title = _("период")
+    parameter_name = "period"
+
+    def lookups(self, request, model_admin):
+        return [("today", _("Сегодня")), ("7d", _("7 дней")), ("30d", _("30 дней")), ("month", _("Этот месяц"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.localtime()
+        start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        starts = {
+            "today": start_of_day,
+            "7d": start_of_day - datetime.timedelta(days=6),
+            "30d": start_of_day - datetime.timedelta(days=29),
+            "month": start_of_day.replace(day=1),
+        }
+        if self.value() in starts:
+            return queryset.filter(created_at__gte=starts[self.value()])
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("состояние")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Запланированы")), ("overdue", _("Просрочены")), ("done", _("Выполнены")),
+                ("mine", _("Мои запланированные"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        value = self.value()
+        if value == "open":
+            return queryset.filter(done_at__isnull=True)
+        if value == "overdue":
+            return queryset.filter(done_at__isnull=True, due_at__lt=now)
+        if value == "done":
+            return queryset.filter(done_at__isnull=False)
+        if value == "mine":
+            return queryset.filter(done_at__isnull=True, assignee=request.user)
+        return queryset

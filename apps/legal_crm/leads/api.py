@@ -1,0 +1,200 @@
+"""Leads over the API: intake for websites and partners, list and card for staff (and partners' own)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from legal_crm.core.errors import DomainError
+from legal_crm.org.models import Office
+
+from . import refcache, selectors, services
+from .models import Lead, LeadStatus, RefusalReason
+from .serializers import (
+    LeadFilterSerializer,
+    LeadIntakeSerializer,
+    LeadPatchSerializer,
+    LeadSerializer,
+    PartnerLeadSerializer,
+)
+
+FILTER_PARAMS = [
+    OpenApiParameter("phone", OpenApiTypes.STR, description="Телефон в любом виде или его начало"),
+    OpenApiParameter("status", OpenApiTypes.STR, description="Код статуса"),
+    OpenApiParameter("type", OpenApiTypes.STR, description="Код типа лида"),
+    OpenApiParameter("source", OpenApiTypes.STR, description="Код источника"),
+    OpenApiParameter("office", OpenApiTypes.STR, description="Код офиса"),
+    OpenApiParameter("date_from", OpenApiTypes.DATE, description="Созданы с (включительно)"),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, description="Созданы по (включительно)"),
+]
+
+
+class CappedLimitOffsetPagination(LimitOffsetPagination):
+    """No COUNT(*) over a million rows: `count` is returned only when the page is the last one."""
+
+    max_limit = 200
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.offset = self.get_offset(request)
+        rows = list(queryset[self.offset:self.offset + self.limit + 1])
+        self.has_more = len(rows) > self.limit
+        self.count = None if self.has_more else self.offset + len(rows)
+        return rows[:self.limit]
+
+    def get_next_link(self):
+        if not self.has_more:
+            return None
+        from rest_framework.utils.urls import replace_query_param
+
+        url = self.request.build_absolute_uri()
+        url = replace_query_param(url, self.limit_query_param, self.limit)
+        return replace_query_param(url, self.offset_query_param, self.offset + self.limit)
+
+    def get_paginated_response(self, data):
+        return Response({"count": self.count, "next": self.get_next_link(), "previous": self.get_previous_link(),
+                         "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        result = super().get_paginated_response_schema(schema)
+        result["properties"]["count"]["nullable"] = True
+        return result
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+# Token first: a wrong or missing token answers 401 with WWW-Authenticate, not 403.
+AUTHENTICATION = (TokenAuthentication, SessionAuthentication)
+
+
+class LeadListCreateView(APIView):
+    authentication_classes = AUTHENTICATION
+    permission_classes = (IsAuthenticated,)
+    pagination_class = CappedLimitOffsetPagination
+
+    @extend_schema(parameters=FILTER_PARAMS, responses=LeadSerializer(many=True), summary="Список лидов",
+                   tags=["leads"])
+    def get(self, request):
+        params = LeadFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        qs = selectors.lead_list_visible_to(request.user)
+        qs = selectors.filter_leads(qs, **params.validated_data).order_by("-created_at", "-id")
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        serializer_class = self._serializer_class(request.user)
+        return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+    @extend_schema(
+        request=LeadIntakeSerializer,
+        responses={201: LeadSerializer, 200: LeadSerializer},
+        summary="Принять лид",
+        description="Новый лид — 201. Тот же партнёр и external_id, или тот же телефон в окне дедупликации — "
+                    "200 с существующим лидом; обращение добавляется к нему. Ошибки — 400 с кодами по полям.",
+        tags=["leads"],
+    )
+    def post(self, request):
+        partner = selectors.partner_of(request.user)
+        if partner is not None and not partner.is_active:
+            raise DomainError("partner_inactive", _("Приём лидов от этого партнёра выключен."))
+        if partner is None and not request.user.has_perm("leads.add_lead"):
+            raise exceptions.PermissionDenied()
+        data = request.data
+        if not isinstance(data, dict):
+            raise exceptions.ValidationError({"non_field_errors": [exceptions.ErrorDetail(
+                _("Ожидался JSON-объект с полями заявки."), code="invalid")]})
+        if partner is not None and partner.field_mapping:
+            data = {partner.field_mapping.get(k, k): v for k, v in data.items()}
+        serializer = LeadIntakeSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        payload = services.IntakeData(**serializer.validated_data, ip=_client_ip(request))
+        lead, created = services.lead_intake(actor=request.user, data=payload, partner=partner)
+        lead = Lead.objects.select_related(*selectors.LIST_RELATED).get(pk=lead.pk)
+        return Response(self._serializer_class(request.user)(lead).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @staticmethod
+    def _serializer_class(user):
+        if selectors.partner_of(user) is not None and not user.has_perm("leads.view_lead"):
+            return PartnerLeadSerializer
+        return LeadSerializer
+
+
+class LeadDetailView(APIView):
+    authentication_classes = AUTHENTICATION
+    permission_classes = (IsAuthenticated,)
+
+    def _get(self, request, pk):
+        return get_object_or_404(selectors.lead_list_visible_to(request.user), pk=pk)
+
+    @extend_schema(responses=LeadSerializer, summary="Карточка лида", tags=["leads"])
+    def get(self, request, pk: int):
+        lead = self._get(request, pk)
+        return Response(LeadListCreateView._serializer_class(request.user)(lead).data)
+
+    @extend_schema(request=LeadPatchSerializer, responses=LeadSerializer, summary="Изменить лид", tags=["leads"])
+    def patch(self, request, pk: int):
+        with transaction.atomic():  # several services, one outcome: all or nothing
+            return self._patch(request, pk)
+
+    def _patch(self, request, pk: int):
+        lead = self._get(request, pk)
+        if not request.user.has_perm("leads.change_lead"):
+            raise exceptions.PermissionDenied()
+        serializer = LeadPatchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        status_code = data.pop("status", None)
+        reason_code = data.pop("refusal_reason", None)
+        status_comment = data.pop("status_comment", "")
+        office_code = data.pop("office", None)
+        assignee_id = data.pop("assigned_to", None)
+        if data:
+            lead = services.lead_update(actor=request.user, lead=lead, **data)
+        if office_code is not None or assignee_id is not None:
+            office = None
+            if office_code is not None:
+                office = Office.objects.filter(code=office_code, is_active=True).first()
+                if office is None:
+                    raise DomainError("unknown_office", _("Неизвестный офис."), fields={"office": _("Нет такого офиса.")})
+            assignee = None
+            if assignee_id is not None:
+                assignee = get_user_model().objects.filter(pk=assignee_id).first()
+                if assignee is None:
+                    raise DomainError("unknown_user", _("Нет такого сотрудника."),
+                                      fields={"assigned_to": _("Нет такого сотрудника.")})
+            lead = services.lead_reassign(actor=request.user, lead=lead, office=office, assigned_to=assignee)
+        if status_code is not None:
+            new_status = refcache.get()["status_by_code"].get(status_code) or \
+                LeadStatus.objects.filter(code=status_code).first()
+            if new_status is None:
+                raise DomainError("unknown_status", _("Неизвестный статус."), fields={"status": _("Нет такого статуса.")})
+            reason = None
+            if reason_code:
+                reason = RefusalReason.objects.filter(code=reason_code, is_active=True).first()
+                if reason is None:
+                    raise DomainError("unknown_reason", _("Неизвестная причина отказа."),
+                                      fields={"refusal_reason": _("Нет такой причины.")})
+            lead = services.lead_set_status(actor=request.user, lead=lead, status=new_status, reason=reason,
+                                            comment=status_comment)
+        lead = self._get(request, pk)
+        return Response(LeadSerializer(lead).data)
+
+
+urlpatterns = [
+    path("leads/", LeadListCreateView.as_view(), name="lead-list"),
+    path("leads/<int:pk>/", LeadDetailView.as_view(), name="lead-detail"),
+]

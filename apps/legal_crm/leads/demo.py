@@ -1,0 +1,119 @@
+"""Demo leads: reference data, spam and distribution rules, ~200 leads in every status across the demo
+offices, planned calls (some overdue). Idempotent: a second run adds nothing."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from legal_crm.core.models import User
+from legal_crm.marketing.models import AdSource, Partner
+from legal_crm.org.models import Office
+
+from .models import (
+    AssignmentLog,
+    DistributionRule,
+    Lead,
+    LeadContact,
+    LeadSettings,
+    LeadStatus,
+    LeadStatusLog,
+    LeadType,
+    PlannedCall,
+    RefusalReason,
+    SpamRule,
+)
+from .reference import load_reference_data
+
+DEMO_CAMPAIGN = "demo-seed"
+TOTAL = 200
+FIRST = ["Иван", "Мария", "Сергей", "Ольга", "Алексей", "Наталья", "Дмитрий", "Елена", "Андрей", "Татьяна",
+         "Павел", "Светлана", "Николай", "Ирина", "Владимир", "Анна"]
+LAST = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов", "Новиков",
+        "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров"]
+COMMENTS = ["Долг по кредитам около 800 тыс.", "Три кредита и микрозаймы, просрочка полгода",
+            "Хочет узнать про банкротство через МФЦ", "Коллекторы звонят, нужна консультация", "",
+            "Ипотека, боится потерять квартиру", "Долг 1,5 млн, пенсионер"]
+PREFIX_OFFICE = [("+7343", "ekb"), ("+7922", "ekb"), ("+7912", "ekb"), ("+7383", "nsk"), ("+7913", "nsk"),
+                 ("+7923", "nsk")]
+SPAM_RULES = [
+    ("Номер из чёрного списка", "phone_blacklist", "+79000000000", None, None),
+    ("Тестовые имена", "name_blacklist", "test", None, None),
+    ("Стоп-слово «реклама»", "stop_word", "реклама", None, None),
+    ("Городской номер там, где нужен мобильный", "not_mobile", "", None, None),
+    ("Несуществующий номер", "invalid_number", "", None, None),
+    ("Больше 5 заявок с номера за час", "phone_flood", "", 5, 60),
+    ("Больше 300 заявок от партнёра за 10 минут", "partner_flood", "", 300, 10),
+]
+
+
+def seed_reference() -> None:
+    load_reference_data()
+    for order, (name, kind, value, threshold, window) in enumerate(SPAM_RULES):
+        SpamRule.objects.update_or_create(name=name, defaults={
+            "kind": kind, "value": value, "threshold": threshold, "window_minutes": window, "order": order})
+    offices = {o.code: o for o in Office.objects.filter(code__in=["msk", "ekb", "nsk"])}
+    for priority, (prefix, code) in enumerate(PREFIX_OFFICE, start=10):
+        if code in offices:
+            DistributionRule.objects.update_or_create(name=f"Номера {prefix} → {offices[code].city}", defaults={
+                "priority": priority, "phone_prefix": prefix, "office": offices[code], "only_working_hours": True})
+    settings_row = LeadSettings.load()
+    if settings_row.default_office_id is None and "msk" in offices:
+        settings_row.default_office = offices["msk"]
+        settings_row.save()
+
+
+def seed() -> str:
+    seed_reference()
+    if Lead.objects.filter(utm_campaign=DEMO_CAMPAIGN).count() >= TOTAL:
+        return "лиды уже созданы"
+    rnd = random.Random(2026)
+    offices = list(Office.objects.filter(code__in=["msk", "ekb", "nsk"]).order_by("code"))
+    if not offices:
+        return "нет демо-офисов: сначала org.demo"
+    statuses = list(LeadStatus.objects.order_by("order"))
+    types = list(LeadType.objects.order_by("order"))
+    sources = list(AdSource.objects.order_by("code"))
+    partners = list(Partner.objects.order_by("pk"))
+    reasons = {s.pk: list(RefusalReason.objects.filter(statuses=s)) for s in statuses if s.is_refusal}
+    staff = {o.pk: list(User.objects.filter(employee__offices=o, groups__permissions__codename="take_leads")
+                        .distinct().order_by("pk")) for o in offices}
+    now = timezone.now()
+    made = 0
+    start = Lead.objects.filter(utm_campaign=DEMO_CAMPAIGN).count()
+    for i in range(start, TOTAL):
+        status = statuses[i % len(statuses)]
+        office = offices[i % len(offices)]
+        created = now - datetime.timedelta(days=rnd.randint(0, 60), hours=rnd.randint(0, 23),
+                                           minutes=rnd.randint(0, 59))
+        source = sources[i % len(sources)] if sources else None
+        partner = partners[i % len(partners)] if (partners and source and source.channel == "partner") else None
+        operators = staff.get(office.pk) or []
+        lead = Lead.objects.create(
+            phone=f"+79{rnd.choice([16, 26, 22, 13, 85])}{5000000 + i:07d}",
+            name=f"{LAST[i % len(LAST)]}{'а' if i % 2 else ''} {FIRST[i % len(FIRST)]}",
+            office=office, assigned_to=operators[i % len(operators)] if operators and not status.is_spam else None,
+            type=(source.default_lead_type if source and source.default_lead_type else types[i % len(types)]),
+            status=status, status_changed_at=created + datetime.timedelta(hours=2), source=source, partner=partner,
+            external_id=f"demo-{i}" if partner else None, comment=COMMENTS[i % len(COMMENTS)],
+            utm_source=getattr(source, "code", ""), utm_campaign=DEMO_CAMPAIGN,
+            consent_personal_data=True, consent_at=created, consent_source=getattr(source, "name", "Сайт"),
+            consent_text="Согласен на обработку персональных данных в соответствии с 152-ФЗ.",
+            consent_ads=i % 3 == 0, is_spam=status.is_spam,
+            refusal_reason=(reasons.get(status.pk) or [None])[0] if status.is_refusal else None,
+            last_contact_at=created, segment=rnd.choice(["", "A", "B", "C"]) if status.is_open else "",
+        )
+        Lead.objects.filter(pk=lead.pk).update(created_at=created)
+        LeadContact.objects.create(lead=lead, phone=lead.phone, name=lead.name, source=source, partner=partner,
+                                   comment=lead.comment, utm_campaign=DEMO_CAMPAIGN)
+        LeadStatusLog.objects.create(lead=lead, to_status=status)
+        AssignmentLog.objects.create(lead=lead, office=office, assigned_to=lead.assigned_to)
+        if status.is_open and i % 4 == 0:
+            due = now + datetime.timedelta(hours=rnd.randint(-72, 72))
+            PlannedCall.objects.create(lead=lead, due_at=due, assignee=lead.assigned_to,
+                                       comment="Перезвонить, уточнить сумму долга")
+        made += 1
+    overdue = PlannedCall.objects.overdue().filter(lead__utm_campaign=DEMO_CAMPAIGN).count()
+    return f"лидов создано: {made}, запланированных звонков просрочено: {overdue}"

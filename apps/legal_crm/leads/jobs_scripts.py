@@ -1,0 +1,10 @@
+"""Scheduled jobs of the call scripts (hooks.SCHEDULER_EVENTS). Safe to run twice."""
+
+from __future__ import annotations
+
+from .services.scripts import advance_due_enrollments
+
+
+def advance_scripts() -> int:
+    """Every 5 minutes: send the due script messages, end the waits, move the cards on."""
+    return advance_due_enrollments()

@@ -1,0 +1,204 @@
+"""The call-script constructor (SPEC 6.5.2): scripts as kanban boards of steps that leads move through."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from legal_crm.core.models import TimeStampedModel
+
+
+class Script(TimeStampedModel):
+    """A script: which leads enter it (filters and start events) and the steps they go through."""
+
+    name = models.CharField(_("название"), max_length=200, unique=True)
+    description = models.TextField(_("описание"), blank=True)
+    is_active = models.BooleanField(_("включён"), default=True)
+    # Start events: what makes a matching lead enter the script.
+    start_on_arrival = models.BooleanField(_("при поступлении лида"), default=False,
+                                           help_text=_("Новый лид входит в скрипт сразу после приёма."))
+    start_on_status = models.BooleanField(
+        _("при смене статуса"), default=False,
+        help_text=_("Лид входит, когда получает один из статусов фильтра (или любой, если фильтр пуст)."),
+    )
+    start_on_planned_call = models.BooleanField(_("при планировании звонка"), default=False,
+                                                help_text=_("Лид входит, когда ему запланировали звонок."))
+    start_on_reengage = models.BooleanField(
+        _("при возврате в работу"), default=False,
+        help_text=_("Лид после отказа, возвращённый в работу автоматически или вручную."),
+    )
+    # Filters: empty means "any".
+    lead_types = models.ManyToManyField("leads.LeadType", blank=True, related_name="+",
+                                        verbose_name=_("типы лидов"), help_text=_("Пусто — любой тип."))
+    sources = models.ManyToManyField("marketing.AdSource", blank=True, related_name="+",
+                                     verbose_name=_("источники"), help_text=_("Пусто — любой источник."))
+    statuses = models.ManyToManyField("leads.LeadStatus", blank=True, related_name="+",
+                                      verbose_name=_("статусы"), help_text=_("Пусто — любой статус."))
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("скрипт звонков")
+        verbose_name_plural = _("скрипты звонков")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScriptStep(models.Model):
+    """A column of the script's board."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", _("Звонок")
+        SMS = "sms", _("Отправить SMS")
+        WHATSAPP = "whatsapp", _("Отправить WhatsApp")
+        WAIT = "wait", _("Подождать")
+        REACHED = "reached", _("Дозвонились")
+        HANDOVER = "handover", _("Передать оператору")
+        REFUSE = "refuse", _("Отказ")
+
+    AUTOMATIC = (Kind.SMS, Kind.WHATSAPP, Kind.WAIT)
+    FINAL = (Kind.REACHED, Kind.HANDOVER, Kind.REFUSE)
+
+    script = models.ForeignKey(Script, on_delete=models.CASCADE, related_name="steps", verbose_name=_("скрипт"))
+    order = models.PositiveSmallIntegerField(_("порядок"), default=0)
+    name = models.CharField(_("название"), max_length=100)
+    kind = models.CharField(_("действие"), max_length=10, choices=Kind.choices, default=Kind.CALL)
+    wait_hours = models.PositiveSmallIntegerField(
+        _("ждать, часов"), default=0,
+        help_text=_("«Подождать»: сколько часов до следующего шага. «Звонок»: через сколько часов без "
+                    "результата лид сам перейдёт дальше (0 — ждать оператора)."),
+    )
+    message_text = models.TextField(
+        _("текст сообщения"), blank=True,
+        help_text=_("Для SMS и WhatsApp. Подстановки: {name}, {phone}, {office}, {office_address}, "
+                    "{office_phone}."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("шаг скрипта")
+        verbose_name_plural = _("шаги скрипта")
+        ordering = ["script", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_automatic(self) -> bool:
+        return self.kind in self.AUTOMATIC
+
+    @property
+    def is_final(self) -> bool:
+        return self.kind in self.FINAL
+
+
+class ScriptEnrollment(models.Model):
+    """A lead on a script's board: its card. One per lead and script; re-entering reopens it."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("В работе")
+        REACHED = "reached", _("Дозвонились")
+        HANDED_OVER = "handed_over", _("Передан оператору")
+        REFUSED = "refused", _("Отказ")
+
+    class Trigger(models.TextChoices):
+        ARRIVAL = "arrival", _("Поступление лида")
+        STATUS = "status", _("Смена статуса")
+        PLANNED_CALL = "planned_call", _("Запланирован звонок")
+        REENGAGE = "reengage", _("Возврат в работу")
+        MANUAL = "manual", _("Вручную")
+
+    script = models.ForeignKey(Script, on_delete=models.CASCADE, related_name="enrollments",
+                               verbose_name=_("скрипт"))
+    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="script_enrollments",
+                             verbose_name=_("лид"))
+    step = models.ForeignKey(ScriptStep, on_delete=models.PROTECT, related_name="enrollments",
+                             verbose_name=_("шаг"))
+    state = models.CharField(_("состояние"), max_length=12, choices=State.choices, default=State.ACTIVE)
+    trigger = models.CharField(_("как вошёл"), max_length=12, choices=Trigger.choices, default=Trigger.MANUAL)
+    entered_at = models.DateTimeField(_("вошёл в скрипт"))
+    step_entered_at = models.DateTimeField(_("на шаге с"))
+    next_action_at = models.DateTimeField(_("следующее действие"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("завершён"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("лид в скрипте")
+        verbose_name_plural = _("лиды в скриптах")
+        ordering = ["step_entered_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["script", "lead"], name="uniq_script_lead")]
+        indexes = [
+            models.Index(fields=["state", "next_action_at"], name="script_enroll_due"),
+            models.Index(fields=["script", "step", "step_entered_at"], name="script_enroll_board"),
+        ]
+        permissions = [("move_scriptenrollment", _("Перемещает карточки лидов по скрипту"))]
+
+    def __str__(self) -> str:
+        return f"{self.lead} — {self.step}"
+
+
+class ScriptMove(models.Model):
+    """The log of a card's moves: who (empty — the system) moved it from which step to which."""
+
+    class Reason(models.TextChoices):
+        ENROLLED = "enrolled", _("Вход в скрипт")
+        MANUAL = "manual", _("Перенесён оператором")
+        AUTO = "auto", _("Автоматически")
+
+    enrollment = models.ForeignKey(ScriptEnrollment, on_delete=models.CASCADE, related_name="moves",
+                                   verbose_name=_("карточка"))
+    from_step = models.ForeignKey(ScriptStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("с шага"))
+    to_step = models.ForeignKey(ScriptStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("на шаг"))
+    reason = models.CharField(_("основание"), max_length=10, choices=Reason.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("кто"))
+    at = models.DateTimeField(_("когда"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("перемещение по скрипту")
+        verbose_name_plural = _("журнал перемещений по скриптам")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["enrollment", "-at"], name="script_move_enroll_at")]
+
+    def __str__(self) -> str:
+        return f"{self.from_step or '—'} → {self.to_step or '—'}"
+
+
+class ScriptMessage(models.Model):
+    """A message a script step decided to send: a row "to send" that the messaging outbox picks up."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+
+    class Status(models.TextChoices):
+        TO_SEND = "to_send", _("К отправке")
+        TAKEN = "taken", _("Передано в отправку")
+        CANCELLED = "cancelled", _("Отменено")
+
+    enrollment = models.ForeignKey(ScriptEnrollment, on_delete=models.CASCADE, related_name="messages",
+                                   verbose_name=_("карточка"))
+    step = models.ForeignKey(ScriptStep, on_delete=models.PROTECT, related_name="+", verbose_name=_("шаг"))
+    step_entered_at = models.DateTimeField(_("шаг начат"))
+    lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="script_messages",
+                             verbose_name=_("лид"))
+    channel = models.CharField(_("канал"), max_length=10, choices=Channel.choices)
+    phone = models.CharField(_("телефон"), max_length=16)
+    text = models.TextField(_("текст"))
+    status = models.CharField(_("состояние"), max_length=10, choices=Status.choices, default=Status.TO_SEND,
+                              db_index=True)
+    created_at = models.DateTimeField(_("создано"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("сообщение скрипта")
+        verbose_name_plural = _("сообщения скриптов")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # The job may run twice: one visit of a step sends one message.
+            models.UniqueConstraint(fields=["enrollment", "step", "step_entered_at"], name="uniq_script_message"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.phone}"

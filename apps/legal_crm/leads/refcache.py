@@ -1,0 +1,86 @@
+"""Reference data the intake reads on every lead (statuses, types, rules, settings), kept in Django's cache.
+
+Each set lives under one key with a generation number; saving or deleting any row of these tables bumps
+the generation (signals.py), so every web process sees a change on its next request.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+
+GENERATION_KEY = "leads:refgen"
+TTL = 300
+
+
+def _generation() -> int:
+    gen = cache.get(GENERATION_KEY)
+    if gen is None:
+        gen = 1
+        cache.add(GENERATION_KEY, gen, None)
+    return gen
+
+
+def bump() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, None)
+
+
+def _load() -> dict:
+    from legal_crm.marketing.models import AdSource, Partner
+    from legal_crm.org.models import Office, OfficeHours
+
+    from .models import DistributionRule, LeadSettings, LeadStatus, LeadType, SpamRule, StatusTransition
+
+    statuses = {s.pk: s for s in LeadStatus.objects.all()}
+    hours: dict[int, dict[int, tuple]] = {}
+    for h in OfficeHours.objects.all():
+        hours.setdefault(h.office_id, {})[h.weekday] = (h.opens, h.closes)
+    return {
+        "statuses": statuses,
+        "status_by_code": {s.code: s for s in statuses.values()},
+        "types": {t.code: t for t in LeadType.objects.all()},
+        "types_by_pk": {t.pk: t for t in LeadType.objects.all()},
+        "transitions": set(StatusTransition.objects.values_list("from_status_id", "to_status_id")),
+        "spam_rules": list(SpamRule.objects.filter(is_active=True).order_by("order", "id")),
+        "distribution_rules": list(DistributionRule.objects.filter(is_active=True).order_by("priority", "id")),
+        "sources": {s.code: s for s in AdSource.objects.all()},
+        "partners_by_user": {p.api_user_id: p for p in Partner.objects.filter(api_user__isnull=False)},
+        "offices": {o.pk: o for o in Office.objects.filter(is_active=True)},
+        "office_hours": hours,
+        "settings": LeadSettings.load(),
+    }
+
+
+def get() -> dict:
+    key = f"leads:ref:{_generation()}"
+    data = cache.get(key)
+    if data is None:
+        data = _load()
+        cache.set(key, data, TTL)
+    return data
+
+
+def status(code: str):
+    return get()["status_by_code"][code]
+
+
+def initial_status():
+    ref = get()
+    for s in sorted(ref["statuses"].values(), key=lambda s: s.order):
+        if s.is_initial and s.is_active:
+            return s
+    return ref["status_by_code"]["new"]
+
+
+def spam_status():
+    ref = get()
+    for s in ref["statuses"].values():
+        if s.is_spam:
+            return s
+    return ref["status_by_code"]["spam"]
+
+
+def open_status_ids() -> list[int]:
+    return sorted(pk for pk, s in get()["statuses"].items() if s.is_open)

@@ -1,0 +1,120 @@
+"""Reads of leads with permission and office scope. The desk, the API and reports all come through here."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from legal_crm.core.validators import digits, normalize_phone
+from legal_crm.org.selectors import office_ids_visible_to
+
+from .models import Lead, PlannedCall
+
+LIST_RELATED = ("status", "type", "source", "office", "assigned_to", "partner")
+
+
+def partner_of(user):
+    """The partner whose API user this is, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    from . import refcache
+
+    return refcache.get()["partners_by_user"].get(user.pk)
+
+
+def lead_list_visible_to(user) -> QuerySet[Lead]:
+    """Leads the user may see: all with 'all offices'; their offices' leads for staff; a partner API user
+    sees only the partner's own leads; nobody else sees anything."""
+    qs = Lead.objects.select_related(*LIST_RELATED)
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    partner = partner_of(user)
+    if partner is not None and not user.has_perm("leads.view_lead"):
+        return qs.filter(partner=partner)
+    if not user.has_perm("leads.view_lead"):
+        return qs.none()
+    ids = office_ids_visible_to(user)
+    if ids is None:
+        return qs
+    return qs.filter(office__in=ids)
+
+
+def phone_search_prefix(text: str) -> str | None:
+    """What a person typed → the E.164 prefix to match on the indexed phone column, or None.
+
+    A full number in any format gives the full E.164; a partial one (`8916123`, `+7 916`, `916 12`) gives a
+    prefix that starts with +7; a string of fewer than three digits is not a phone search.
+    """
+    text = (text or "").strip()
+    full = normalize_phone(text)
+    if full:
+        return full
+    ds = digits(text)
+    if len(ds) < 3 or len(ds) > 15 or any(ch.isalpha() for ch in text):
+        return None
+    if ds[0] == "8" and len(ds) <= 11:
+        return "+7" + ds[1:]
+    if ds[0] == "7" and len(ds) <= 11:
+        return "+" + ds
+    if ds[0] == "9" and len(ds) <= 10:
+        return "+7" + ds
+    return "+" + ds
+
+
+def filter_by_phone(qs: QuerySet[Lead], text: str) -> QuerySet[Lead]:
+    prefix = phone_search_prefix(text)
+    if prefix is None:
+        return qs.none()
+    if len(prefix) == 12:
+        return qs.filter(phone=prefix)
+    return qs.filter(phone__startswith=prefix)
+
+
+def filter_leads(qs: QuerySet[Lead], *, phone=None, status=None, type=None, source=None, office=None,
+                 assigned_to=None, partner=None, date_from: datetime.date | None = None,
+                 date_to: datetime.date | None = None) -> QuerySet[Lead]:
+    if phone:
+        qs = filter_by_phone(qs, phone)
+    if status:
+        qs = qs.filter(status__code=status) if isinstance(status, str) else qs.filter(status=status)
+    if type:
+        qs = qs.filter(type__code=type) if isinstance(type, str) else qs.filter(type=type)
+    if source:
+        qs = qs.filter(source__code=source) if isinstance(source, str) else qs.filter(source=source)
+    if office:
+        qs = qs.filter(office__code=office) if isinstance(office, str) else qs.filter(office=office)
+    if assigned_to:
+        qs = qs.filter(assigned_to=assigned_to)
+    if partner:
+        qs = qs.filter(partner=partner)
+    tz = timezone.get_current_timezone()
+    if date_from:
+        qs = qs.filter(created_at__gte=datetime.datetime.combine(date_from, datetime.time.min, tz))
+    if date_to:
+        qs = qs.filter(created_at__lt=datetime.datetime.combine(date_to + datetime.timedelta(days=1),
+                                                                datetime.time.min, tz))
+    return qs
+
+
+def lead_timeline(lead: Lead) -> QuerySet[Lead]:
+    """Earlier and later leads of the same person (by phone or client)."""
+    q = Q(phone=lead.phone)
+    if lead.client_id:
+        q |= Q(client_id=lead.client_id)
+    return Lead.objects.filter(q).exclude(pk=lead.pk).select_related("status", "type", "source").order_by("-created_at")
+
+
+def planned_calls_visible_to(user) -> QuerySet[PlannedCall]:
+    qs = PlannedCall.objects.select_related("lead", "lead__status", "assignee")
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("leads.view_plannedcall"):
+        return qs.none()
+    ids = office_ids_visible_to(user)
+    if ids is None:
+        return qs
+    return qs.filter(lead__office__in=ids)
+
+
+def overdue_calls(user, now=None) -> QuerySet[PlannedCall]:
+    return planned_calls_visible_to(user).overdue(now)

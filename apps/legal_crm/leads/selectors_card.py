@@ -1,0 +1,152 @@
+"""Reads behind the lead card: the lead with its header, the questionnaire and the person's timeline.
+
+Every part costs a fixed number of queries: the timeline reads each source once for all of the person's leads
+(capped), never per row. Later modules add their own rows through hooks.LEAD_TIMELINE_SOURCES: dotted paths
+to callables `(lead, lead_ids, user) -> list[dict]`, each dict with "at", "kind", "title" and optionally
+"text" and "url" (plain text — the template escapes it).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from legal_crm.core.validators import format_phone
+
+from .models import (
+    AssignmentLog,
+    Lead,
+    LeadAnswer,
+    LeadContact,
+    LeadStatusLog,
+    PlannedCall,
+    RefusalReason,
+    ScriptMessage,
+    ScriptMove,
+)
+from .selectors import lead_list_visible_to
+from .services.questionnaire import questions_of
+from .services.statuses import allowed_next_statuses
+
+TIMELINE_LIMIT = 100
+PERSON_LEADS_LIMIT = 50
+PER_SOURCE_LIMIT = 100
+
+
+def lead_for_card(user, pk) -> Lead:
+    """The lead if the user may see it; Lead.DoesNotExist otherwise."""
+    return (lead_list_visible_to(user).select_related("service", "refusal_reason", "client")
+            .prefetch_related("tags").get(pk=pk))
+
+
+def person_leads(lead: Lead, user) -> list[Lead]:
+    """The person's other leads (same phone or client) that the user may see, newest first."""
+    q = Q(phone=lead.phone)
+    if lead.client_id:
+        q |= Q(client_id=lead.client_id)
+    qs = lead_list_visible_to(user).filter(q).exclude(pk=lead.pk).order_by("-created_at", "-id")
+    return list(qs[:PERSON_LEADS_LIMIT])
+
+
+def questionnaire(lead: Lead) -> list[dict]:
+    """The questions of the lead's service with the lead's answers (three queries)."""
+    questions = questions_of(lead.service_id)
+    answers = {a.question_id: a for a in LeadAnswer.objects.filter(lead=lead, question__in=questions)}
+    return [{"question": q, "answer": answers.get(q.pk), "options": list(q.options.all())} for q in questions]
+
+
+def status_choices(lead: Lead) -> list[dict]:
+    """The statuses the lead may go to next, with the refusal reasons each one accepts."""
+    statuses = allowed_next_statuses(lead)
+    refusal_ids = [s.pk for s in statuses if s.is_refusal]
+    reasons = []
+    if refusal_ids:
+        reasons = list(RefusalReason.objects.filter(is_active=True).filter(
+            Q(statuses__in=refusal_ids) | Q(statuses__isnull=True)).prefetch_related("statuses").distinct())
+    out = []
+    for status in statuses:
+        fitting = [r for r in reasons if not r.statuses.all() or any(s.pk == status.pk for s in r.statuses.all())]
+        out.append({"status": status, "reasons": fitting if status.is_refusal else []})
+    return out
+
+
+def contract_url(lead: Lead) -> str | None:
+    """The contracts module's "contract from lead" page, when that module provides it."""
+    for name in ("admin:contracts_contract_from_lead", "admin:contracts_contract_from-lead"):
+        try:
+            return reverse(name, args=[lead.pk])
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _item(at, kind: str, title: str, text: str = "", url: str = "", lead_id=None) -> dict:
+    return {"at": at, "kind": kind, "title": title, "text": text, "url": url, "lead_id": lead_id}
+
+
+def timeline(lead: Lead, user, *, others: list[Lead] | None = None, limit: int = TIMELINE_LIMIT) -> list[dict]:
+    """The person's history, newest first: leads, contacts, planned calls, status changes, assignments,
+    script moves and messages, and whatever later modules contribute."""
+    others = person_leads(lead, user) if others is None else others
+    leads = [lead, *others]
+    ids = [x.pk for x in leads]
+    items: list[dict] = []
+    for other in others:
+        items.append(_item(other.created_at, "lead", _("Заявка: %(status)s") % {"status": other.status.name},
+                           _("%(type)s, %(source)s") % {"type": other.type.name,
+                                                        "source": other.source.name if other.source else "—"},
+                           reverse("leads_lead_card", args=[other.pk]), other.pk))
+    for c in (LeadContact.objects.filter(lead_id__in=ids).select_related("source")
+              .order_by("-at", "-id")[:PER_SOURCE_LIMIT]):
+        title = _("Повторное обращение") if c.is_duplicate else _("Обращение")
+        parts = [c.source.name if c.source else "", c.name, c.comment]
+        items.append(_item(c.at, "contact", title, " · ".join(p for p in parts if p)[:300], lead_id=c.lead_id))
+    for call in (PlannedCall.objects.filter(lead_id__in=ids).select_related("assignee")
+                 .order_by("-due_at", "-id")[:PER_SOURCE_LIMIT]):
+        if call.done_at:
+            title = _("Звонок: %(result)s") % {"result": call.get_result_display() or _("выполнен")}
+        elif call.is_overdue:
+            title = _("Просроченный звонок")
+        else:
+            title = _("Запланирован звонок")
+        who = str(call.assignee) if call.assignee else ""
+        items.append(_item(call.done_at or call.due_at, "call", title,
+                           " · ".join(p for p in (who, call.comment) if p), lead_id=call.lead_id))
+    for log in (LeadStatusLog.objects.filter(lead_id__in=ids).select_related("from_status", "to_status", "reason",
+                                                                               "actor")
+                .order_by("-at", "-id")[:PER_SOURCE_LIMIT]):
+        title = _("Статус: %(s)s") % {"s": log.to_status.name}
+        parts = [log.reason.name if log.reason else "", log.comment, str(log.actor) if log.actor else ""]
+        items.append(_item(log.at, "status", title, " · ".join(p for p in parts if p), lead_id=log.lead_id))
+    for a in (AssignmentLog.objects.filter(lead_id__in=ids).select_related("office", "assigned_to", "actor")
+              .order_by("-at", "-id")[:PER_SOURCE_LIMIT]):
+        title = _("Назначен: %(who)s") % {"who": a.assigned_to or _("без ответственного")}
+        parts = [a.office.name if a.office else "", a.get_reason_display(), a.comment]
+        items.append(_item(a.at, "assignment", title, " · ".join(p for p in parts if p), lead_id=a.lead_id))
+    for m in (ScriptMove.objects.filter(enrollment__lead_id__in=ids)
+              .select_related("enrollment__script", "to_step", "actor").order_by("-at", "-id")[:PER_SOURCE_LIMIT]):
+        title = _("Скрипт «%(script)s»: %(step)s") % {"script": m.enrollment.script.name,
+                                                       "step": m.to_step.name if m.to_step else "—"}
+        parts = [m.get_reason_display(), str(m.actor) if m.actor else ""]
+        items.append(_item(m.at, "script", title, " · ".join(p for p in parts if p), lead_id=m.enrollment.lead_id))
+    for msg in ScriptMessage.objects.filter(lead_id__in=ids).order_by("-created_at", "-id")[:PER_SOURCE_LIMIT]:
+        title = _("%(channel)s на %(phone)s (%(status)s)") % {
+            "channel": msg.get_channel_display(), "phone": format_phone(msg.phone), "status": msg.get_status_display()}
+        items.append(_item(msg.created_at, "message", title, msg.text[:300], lead_id=msg.lead_id))
+
+    from legal_crm import hooks
+
+    for path in getattr(hooks, "LEAD_TIMELINE_SOURCES", []):
+        for extra in import_string(path)(lead, ids, user) or []:
+            items.append(_item(extra["at"], extra.get("kind", "other"), str(extra["title"]),
+                               str(extra.get("text", "")), extra.get("url", ""), extra.get("lead_id")))
+    items.sort(key=lambda i: i["at"], reverse=True)
+    return items[:limit]
+
+
+def planned_calls_open(lead: Lead) -> QuerySet[PlannedCall]:
+    return PlannedCall.objects.open().filter(lead=lead).select_related("assignee").order_by("due_at")
+
+

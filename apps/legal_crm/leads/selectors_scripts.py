@@ -1,0 +1,134 @@
+"""Reads of the call scripts: which scripts a user sees and what their boards show.
+
+The board costs a fixed number of queries whatever the number of cards: the script, its steps, the counters
+per column, the totals per state and one query for the cards (at most PER_COLUMN per column, picked with a
+window function), each card with its lead, office and next planned call.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from legal_crm.core.validators import format_phone
+from legal_crm.org.selectors import scope_to_offices
+
+from .models import PlannedCall, Script, ScriptEnrollment, ScriptMove, ScriptStep
+
+PER_COLUMN = 100
+
+Kind = ScriptStep.Kind
+State = ScriptEnrollment.State
+
+
+def script_list_visible_to(user) -> QuerySet[Script]:
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("leads.view_script"):
+        return Script.objects.none()
+    return Script.objects.all()
+
+
+def enrollments_visible_to(user) -> QuerySet[ScriptEnrollment]:
+    """Cards whose leads belong to the user's offices."""
+    qs = ScriptEnrollment.objects.select_related("script", "step", "lead", "lead__office")
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("leads.view_scriptenrollment"):
+        return qs.none()
+    return scope_to_offices(qs, user, field="lead__office")
+
+
+def moves_visible_to(user) -> QuerySet[ScriptMove]:
+    qs = ScriptMove.objects.select_related("enrollment__lead", "enrollment__script", "from_step", "to_step", "actor")
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("leads.view_scriptmove"):
+        return qs.none()
+    return scope_to_offices(qs, user, field="enrollment__lead__office")
+
+
+def duration_text(delta: datetime.timedelta) -> str:
+    """A short Russian duration: «менее минуты», «45 мин», «3 ч 5 мин», «2 дн 4 ч»."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    if minutes < 1:
+        return _("менее минуты")
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(d)s дн %(h)s ч") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)s ч %(m)s мин") % {"h": hours, "m": mins}
+    return _("%(m)s мин") % {"m": mins}
+
+
+def _local(dt: datetime.datetime, office) -> str:
+    tz = office.tz if office is not None else timezone.get_current_timezone()
+    return timezone.localtime(dt, tz).strftime("%d.%m.%Y %H:%M")
+
+
+def next_action_text(card: ScriptEnrollment, step: ScriptStep, now: datetime.datetime) -> tuple[str, bool]:
+    """What happens next to the card, and whether it is overdue."""
+    office = card.lead.office
+    next_call = getattr(card, "next_call_at", None)
+    if card.state != State.ACTIVE:
+        return _("%(state)s %(at)s") % {"state": card.get_state_display(),
+                                         "at": _local(card.finished_at or card.step_entered_at, office)}, False
+    if step.kind == Kind.CALL:
+        if next_call:
+            return _("Звонок %(at)s") % {"at": _local(next_call, office)}, next_call < now
+        if card.next_action_at:
+            return _("Позвонить; без результата дальше %(at)s") % {"at": _local(card.next_action_at, office)}, False
+        return _("Позвонить"), False
+    if step.kind in (Kind.SMS, Kind.WHATSAPP):
+        return _("Отправка сообщения %(at)s") % {"at": _local(card.next_action_at or now, office)}, False
+    if step.kind == Kind.WAIT and card.next_action_at:
+        return _("Следующий шаг %(at)s") % {"at": _local(card.next_action_at, office)}, False
+    return _("Ждёт оператора"), False
+
+
+def board(script: Script, user, *, per_column: int = PER_COLUMN, now: datetime.datetime | None = None) -> dict:
+    now = now or timezone.now()
+    steps = list(ScriptStep.objects.filter(script=script).order_by("order", "id"))
+    base = scope_to_offices(ScriptEnrollment.objects.filter(script=script), user, field="lead__office")
+    counts = dict(base.values("step_id").annotate(n=Count("id")).values_list("step_id", "n"))
+    states = dict(base.values("state").annotate(n=Count("id")).values_list("state", "n"))
+    next_call = (PlannedCall.objects.filter(lead_id=OuterRef("lead_id"), done_at__isnull=True)
+                 .order_by("due_at").values("due_at")[:1])
+    cards = list(
+        base.select_related("lead", "lead__office")
+        .annotate(next_call_at=Subquery(next_call),
+                  rank=Window(RowNumber(), partition_by=[F("step_id")],
+                              order_by=[F("step_entered_at").asc(), F("id").asc()]))
+        .filter(rank__lte=per_column)
+        .order_by("step_entered_at", "id")
+    )
+    by_step: dict[int, list[dict]] = {s.pk: [] for s in steps}
+    steps_by_pk = {s.pk: s for s in steps}
+    for card in cards:
+        step = steps_by_pk.get(card.step_id)
+        if step is None:
+            continue
+        action, overdue = next_action_text(card, step, now)
+        by_step[step.pk].append({
+            "id": card.pk, "lead_id": card.lead_id, "name": card.lead.name or _("Без имени"),
+            "phone": format_phone(card.lead.phone), "phone_e164": card.lead.phone,
+            "in_step": duration_text(now - card.step_entered_at), "next_action": action, "overdue": overdue,
+            "state": card.state,
+        })
+    columns = [{"step": s, "cards": by_step[s.pk], "count": counts.get(s.pk, 0),
+                "hidden": max(counts.get(s.pk, 0) - len(by_step[s.pk]), 0)} for s in steps]
+    return {"columns": columns, "counts": {s.pk: counts.get(s.pk, 0) for s in steps}, "totals": totals_of(states)}
+
+
+def totals_of(states: dict) -> dict:
+    return {
+        "active": states.get(State.ACTIVE, 0), "reached": states.get(State.REACHED, 0),
+        "handed_over": states.get(State.HANDED_OVER, 0), "refused": states.get(State.REFUSED, 0),
+    }
+
+
+def board_counters(script: Script, user) -> dict:
+    """The column counters and the totals after a move (two queries)."""
+    base = scope_to_offices(ScriptEnrollment.objects.filter(script=script), user, field="lead__office")
+    counts = dict(base.values("step_id").annotate(n=Count("id")).values_list("step_id", "n"))
+    states = dict(base.values("state").annotate(n=Count("id")).values_list("state", "n"))
+    return {"counts": {str(k): v for k, v in counts.items()}, "totals": totals_of(states)}

@@ -1,0 +1,115 @@
+"""API shapes of leads: the intake payload, the lead as returned, the PATCH payload, list filters."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from legal_crm.core.validators import normalize_phone
+
+from . import refcache
+from .models import Lead
+from .services.intake import COMMENT_MAX, EXTERNAL_ID_MAX, NAME_MAX, UTM_MAX
+
+
+class LeadIntakeSerializer(serializers.Serializer):
+    phone = serializers.CharField(label=_("телефон"), max_length=40,
+                                  help_text=_("В любом виде: +7 916 123-45-67, 89161234567, 9161234567."))
+    name = serializers.CharField(label=_("имя"), max_length=NAME_MAX, required=False, allow_blank=True, default="")
+    source = serializers.CharField(label=_("источник"), max_length=64, required=False, allow_blank=True,
+                                   allow_null=True, default=None, help_text=_("Код рекламного источника."))
+    external_id = serializers.CharField(label=_("номер у партнёра"), max_length=EXTERNAL_ID_MAX, required=False,
+                                        allow_blank=True, allow_null=True, default=None)
+    comment = serializers.CharField(label=_("комментарий"), max_length=COMMENT_MAX, required=False,
+                                    allow_blank=True, default="")
+    utm_source = serializers.CharField(max_length=UTM_MAX, required=False, allow_blank=True, default="")
+    utm_medium = serializers.CharField(max_length=UTM_MAX, required=False, allow_blank=True, default="")
+    utm_campaign = serializers.CharField(max_length=UTM_MAX, required=False, allow_blank=True, default="")
+    consent_personal_data = serializers.BooleanField(label=_("согласие на обработку ПДн"), required=False,
+                                                     default=False)
+    consent_ads = serializers.BooleanField(label=_("согласие на рекламу"), required=False, default=False)
+    consent_text = serializers.CharField(label=_("текст согласия"), max_length=5000, required=False,
+                                         allow_blank=True, default="")
+
+    default_error_messages = {"invalid": _("Ожидался JSON-объект с полями заявки.")}
+
+    def validate_phone(self, value):
+        if normalize_phone(value) is None:
+            raise serializers.ValidationError(_("Телефон указан неверно: нужен номер вида +7 916 123-45-67."),
+                                              code="invalid_phone")
+        return value
+
+    def validate_source(self, value):
+        if value:
+            source = refcache.get()["sources"].get(value)
+            if source is None or not source.is_active:
+                raise serializers.ValidationError(_("Неизвестный источник «%(s)s».") % {"s": value},
+                                                  code="unknown_source")
+        return value or None
+
+
+class LeadSerializer(serializers.ModelSerializer):
+    status = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    status_name = serializers.CharField(source="status.name", read_only=True)
+    type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    type_name = serializers.CharField(source="type.name", read_only=True)
+    source = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    office = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    office_name = serializers.CharField(source="office.name", read_only=True, default=None)
+    assigned_to = serializers.PrimaryKeyRelatedField(read_only=True)
+    assigned_to_name = serializers.SerializerMethodField()
+    refusal_reason = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Lead
+        fields = ["id", "phone", "name", "status", "status_name", "type", "type_name", "office", "office_name",
+                  "assigned_to", "assigned_to_name", "source", "external_id", "is_spam", "refusal_reason",
+                  "segment", "score", "comment", "utm_source", "utm_medium", "utm_campaign",
+                  "consent_personal_data", "consent_ads", "contacts_count", "last_contact_at", "created_at"]
+        read_only_fields = fields
+
+    def get_assigned_to_name(self, obj) -> str | None:
+        return str(obj.assigned_to) if obj.assigned_to_id else None
+
+
+class PartnerLeadSerializer(serializers.ModelSerializer):
+    """What a partner sees of its own leads: the status, not the staff's notes."""
+
+    status = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    status_name = serializers.CharField(source="status.name", read_only=True)
+    type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    office = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    source = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Lead
+        fields = ["id", "phone", "name", "status", "status_name", "type", "office", "source", "external_id",
+                  "is_spam", "created_at"]
+        read_only_fields = fields
+
+
+class LeadPatchSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=NAME_MAX, required=False, allow_blank=True)
+    comment = serializers.CharField(max_length=COMMENT_MAX, required=False, allow_blank=True)
+    segment = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    score = serializers.IntegerField(required=False, allow_null=True, min_value=-100000, max_value=100000)
+    status = serializers.SlugField(required=False, help_text=_("Код нового статуса."))
+    refusal_reason = serializers.SlugField(required=False, allow_null=True, help_text=_("Код причины отказа."))
+    status_comment = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    office = serializers.SlugField(required=False, help_text=_("Код офиса."))
+    assigned_to = serializers.IntegerField(required=False, help_text=_("Номер пользователя-оператора."))
+
+
+class LeadFilterSerializer(serializers.Serializer):
+    phone = serializers.CharField(required=False, max_length=40)
+    status = serializers.SlugField(required=False)
+    type = serializers.SlugField(required=False)
+    source = serializers.SlugField(required=False)
+    office = serializers.SlugField(required=False)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
+            raise serializers.ValidationError({"date_to": _("Конец периода раньше начала.")}, code="invalid_period")
+        return attrs

@@ -1,0 +1,51 @@
+"""Planned calls: what the operator's day is made of."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from legal_crm.core.audit import audit
+from legal_crm.core.errors import DomainError
+from legal_crm.core.events import emit
+
+from ..models import Lead, PlannedCall
+from .common import ensure_lead_in_scope, ensure_perm
+
+
+@transaction.atomic
+def planned_call_create(*, actor, lead: Lead, due_at: datetime.datetime, assignee=None,
+                        comment: str = "") -> PlannedCall:
+    ensure_perm(actor, "leads.add_plannedcall")
+    ensure_lead_in_scope(actor, lead)
+    if due_at is None:
+        raise DomainError("due_required", _("Укажите дату и время звонка."), fields={"due_at": _("Обязательное поле.")})
+    if due_at < timezone.now() - datetime.timedelta(minutes=5):
+        raise DomainError("due_in_past", _("Время звонка уже прошло."), fields={"due_at": _("Укажите будущее время.")})
+    call = PlannedCall.objects.create(lead=lead, due_at=due_at, assignee=assignee or lead.assigned_to or actor,
+                                      comment=comment[:500], created_by=actor if getattr(actor, "pk", None) else None)
+    audit(actor=actor, action="leads.call_planned", obj=call, after={"lead": lead.pk, "due_at": due_at.isoformat()})
+    emit("leads.call_planned", call_id=call.pk, lead_id=lead.pk, due_at=due_at.isoformat())
+    return call
+
+
+@transaction.atomic
+def planned_call_complete(*, actor, call: PlannedCall, result: str, comment: str = "") -> PlannedCall:
+    ensure_perm(actor, "leads.change_plannedcall")
+    call = PlannedCall.objects.select_for_update().select_related("lead").get(pk=call.pk)
+    ensure_lead_in_scope(actor, call.lead)
+    if call.done_at is not None:
+        raise DomainError("call_done", _("Звонок уже отмечен выполненным."))
+    if result not in PlannedCall.Result.values:
+        raise DomainError("invalid_result", _("Выберите результат звонка."), fields={"result": _("Неверное значение.")})
+    call.done_at = timezone.now()
+    call.result = result
+    if comment:
+        call.comment = comment[:500]
+    call.save()
+    audit(actor=actor, action="leads.call_done", obj=call, after={"result": result})
+    emit("leads.call_done", call_id=call.pk, lead_id=call.lead_id, result=result)
+    return call

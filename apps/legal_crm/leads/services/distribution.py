@@ -1,0 +1,199 @@
+"""Distribution of new leads to an office and an operator, and manual reassignment.
+
+Office: the first active DistributionRule that matches (phone prefix, region or time zone of the number,
+lead type, source) and whose office is open now in its own local time; failing that, an open office in
+the number's time zone; failing that, the configured default office; failing that, any open office.
+Operator: among active employees of the office who may work leads and are not absent (on leave, blocked),
+the one with the fewest open leads taken recently.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from phonenumbers import geocoder
+from phonenumbers import timezone as phone_timezone
+
+from legal_crm.core.audit import audit
+from legal_crm.core.errors import DomainError
+from legal_crm.core.events import emit
+from legal_crm.org.models import Employee, Office
+
+from .. import refcache
+from ..models import AssignmentLog, DistributionRule, Lead
+from .common import ensure_lead_in_scope, ensure_office_in_scope, ensure_perm
+
+LOAD_WINDOW_DAYS = 30
+OPERATOR_PERMISSION = ("leads", "take_leads")
+
+
+@dataclass(frozen=True)
+class PhoneInfo:
+    region: str
+    time_zone: str
+
+
+@lru_cache(maxsize=4096)
+def phone_info(e164: str) -> PhoneInfo:
+    """Region and time zone of a number from libphonenumber's data; empty when ambiguous (mobiles)."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return PhoneInfo("", "")
+    zones = phone_timezone.time_zones_for_number(parsed)
+    region = geocoder.description_for_number(parsed, "ru")
+    if region in ("Россия", "Russia"):
+        region = ""
+    return PhoneInfo(region, zones[0] if len(zones) == 1 else "")
+
+
+def office_is_open(office_id: int, now: datetime.datetime) -> bool:
+    """Is the office working at `now`, by its hours in its own time zone? No hours at all — always open."""
+    ref = refcache.get()
+    office = ref["offices"].get(office_id)
+    if office is None:
+        return False
+    hours = ref["office_hours"].get(office_id)
+    if not hours:
+        return True
+    local = now.astimezone(office.tz)
+    today = hours.get(local.weekday())
+    if today is None:
+        return False
+    opens, closes = today
+    return opens <= local.time().replace(tzinfo=None) < closes
+
+
+def rule_matches(rule: DistributionRule, *, phone: str, info: PhoneInfo, lead_type_id, source_id) -> bool:
+    if rule.phone_prefix and not phone.startswith(rule.phone_prefix.replace(" ", "")):
+        return False
+    if rule.time_zone and rule.time_zone != info.time_zone:
+        return False
+    if rule.region and rule.region.lower().rstrip(".") not in info.region.lower():
+        return False
+    if rule.lead_type_id and rule.lead_type_id != lead_type_id:
+        return False
+    return not (rule.source_id and rule.source_id != source_id)
+
+
+def choose_office(*, phone: str, lead_type_id=None, source_id=None, now=None) -> tuple[Office | None, DistributionRule | None]:
+    now = now or timezone.now()
+    ref = refcache.get()
+    offices = ref["offices"]
+    info = phone_info(phone)
+    for rule in ref["distribution_rules"]:
+        if rule.office_id not in offices:
+            continue
+        if not rule_matches(rule, phone=phone, info=info, lead_type_id=lead_type_id, source_id=source_id):
+            continue
+        if rule.only_working_hours and not office_is_open(rule.office_id, now):
+            continue
+        return offices[rule.office_id], rule
+    if info.time_zone:
+        same_zone = [o for o in offices.values() if o.time_zone == info.time_zone]
+        for office in same_zone:
+            if office_is_open(office.pk, now):
+                return office, None
+    default = ref["settings"].default_office_id
+    if default in offices:
+        return offices[default], None
+    open_offices = [o for o in sorted(offices.values(), key=lambda o: o.pk) if office_is_open(o.pk, now)]
+    if open_offices:
+        return open_offices[0], None
+    return None, None
+
+
+def operators_of(office_id: int) -> list[int]:
+    """Users who may take leads in the office now: active employees, not on leave or blocked."""
+    app_label, codename = OPERATOR_PERMISSION
+    perm_q = (Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
+              | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label))
+    User = get_user_model()
+    return list(
+        User.objects.filter(perm_q, is_active=True, is_superuser=False, employee__offices=office_id,
+                            employee__status=Employee.Status.ACTIVE)
+        .order_by("pk").values_list("pk", flat=True).distinct()
+    )
+
+
+def choose_operator(office_id: int, *, now=None, exclude: set[int] | None = None) -> int | None:
+    """The operator with the fewest open leads taken in the last LOAD_WINDOW_DAYS; ties go to the first."""
+    ids = [pk for pk in operators_of(office_id) if pk not in (exclude or set())]
+    if not ids:
+        return None
+    now = now or timezone.now()
+    since = now - datetime.timedelta(days=LOAD_WINDOW_DAYS)
+    rows = (Lead.objects.filter(assigned_to__in=ids, status__in=refcache.open_status_ids(), created_at__gte=since)
+            .values("assigned_to").annotate(n=Count("id")).order_by())
+    load = {r["assigned_to"]: r["n"] for r in rows}
+    limit = refcache.get()["settings"].max_open_leads_per_operator
+    candidates = [pk for pk in ids if not limit or load.get(pk, 0) < limit]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda pk: (load.get(pk, 0), pk))
+
+
+def lead_distribute(*, lead: Lead, actor=None, now=None, assign_operator: bool = True) -> Lead:
+    """Pick office and operator for a lead (inside the caller's transaction) and log the assignment."""
+    office, rule = choose_office(phone=lead.phone, lead_type_id=lead.type_id, source_id=lead.source_id, now=now)
+    operator_id = choose_operator(office.pk, now=now) if (office and assign_operator) else None
+    previous = (lead.office_id, lead.assigned_to_id)
+    lead.office = office
+    lead.assigned_to_id = operator_id
+    if lead.pk:
+        lead.save(update_fields=["office", "assigned_to", "updated_at"])
+    if lead.pk and previous != (lead.office_id, lead.assigned_to_id):
+        AssignmentLog.objects.create(lead=lead, office=office, assigned_to_id=operator_id,
+                                     previous_office_id=previous[0], previous_assigned_to_id=previous[1],
+                                     reason=AssignmentLog.Reason.AUTO, rule=rule,
+                                     actor=actor if getattr(actor, "pk", None) else None)
+        emit("leads.lead_assigned", lead_id=lead.pk, office_id=lead.office_id, assigned_to_id=operator_id)
+    lead._distribution_rule = rule
+    return lead
+
+
+@transaction.atomic
+def lead_reassign(*, actor, lead: Lead, office: Office | None = None, assigned_to=None, comment: str = "") -> Lead:
+    """Hand a lead to another office and/or operator by hand; the move is logged."""
+    ensure_perm(actor, "leads.reassign_lead")
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    ensure_lead_in_scope(actor, lead)
+    target_office = office or lead.office
+    ensure_office_in_scope(actor, target_office)
+    if assigned_to is not None:
+        if not assigned_to.is_active:
+            raise DomainError("operator_inactive", _("Сотрудник заблокирован."),
+                              fields={"assigned_to": _("Выберите действующего сотрудника.")})
+        employee = Employee.objects.filter(user=assigned_to).first()
+        if employee is None or employee.status != Employee.Status.ACTIVE:
+            raise DomainError("operator_absent", _("Сотрудник отсутствует (отпуск или блокировка)."),
+                              fields={"assigned_to": _("Сотрудник сейчас не работает.")})
+        if target_office and not employee.offices.filter(pk=target_office.pk).exists():
+            raise DomainError("operator_not_in_office",
+                              _("Сотрудник не работает в офисе «%(o)s».") % {"o": target_office.name},
+                              fields={"assigned_to": _("Сотрудник не из этого офиса.")})
+    previous = (lead.office_id, lead.assigned_to_id)
+    if office is not None and office.pk != lead.office_id and assigned_to is None:
+        lead.assigned_to_id = None
+    lead.office = target_office
+    if assigned_to is not None:
+        lead.assigned_to = assigned_to
+    if previous == (lead.office_id, lead.assigned_to_id):
+        raise DomainError("nothing_changed", _("Лид уже назначен так."))
+    lead.save(update_fields=["office", "assigned_to", "updated_at"])
+    AssignmentLog.objects.create(lead=lead, office=lead.office, assigned_to_id=lead.assigned_to_id,
+                                 previous_office_id=previous[0], previous_assigned_to_id=previous[1],
+                                 reason=AssignmentLog.Reason.MANUAL, actor=actor, comment=comment[:300])
+    audit(actor=actor, action="leads.reassign", obj=lead,
+          before={"office": previous[0], "assigned_to": previous[1]},
+          after={"office": lead.office_id, "assigned_to": lead.assigned_to_id})
+    emit("leads.lead_assigned", lead_id=lead.pk, office_id=lead.office_id, assigned_to_id=lead.assigned_to_id)
+    return lead

@@ -1,0 +1,186 @@
+"""Lead intake: every incoming lead from websites, partners and staff (SPEC 5.2.1).
+
+One transaction per lead: the phone's IntakeLock row is locked first (SELECT … FOR UPDATE), so two
+simultaneous posts of one person are serialised; the unique (partner, external_id) constraint catches
+the rest. Inside: dedup (same partner + external_id, or same phone within the window → the contact is
+recorded on the existing lead), spam check, typing, distribution, logs, events.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from legal_crm.core.audit import audit
+from legal_crm.core.errors import DomainError
+from legal_crm.core.events import emit
+from legal_crm.core.validators import normalize_phone
+
+from .. import refcache
+from ..models import AssignmentLog, IntakeLock, Lead, LeadContact, LeadStatusLog
+from .distribution import choose_office, choose_operator
+from .spam import find_spam_rule
+from .typing import resolve_lead_type
+
+NAME_MAX = 200
+UTM_MAX = 200
+COMMENT_MAX = 5000
+EXTERNAL_ID_MAX = 100
+
+
+@dataclass
+class IntakeData:
+    phone: str
+    name: str = ""
+    source: str | None = None
+    external_id: str | None = None
+    comment: str = ""
+    utm_source: str = ""
+    utm_medium: str = ""
+    utm_campaign: str = ""
+    consent_personal_data: bool = False
+    consent_ads: bool = False
+    consent_text: str = ""
+    lead_type: str | None = None
+    ip: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _clean(data: IntakeData) -> tuple[str, dict]:
+    """Normalise and check the input; every problem is reported on its field."""
+    errors = {}
+    phone = normalize_phone(data.phone or "")
+    if not data.phone:
+        errors["phone"] = _("Укажите телефон.")
+    elif phone is None:
+        errors["phone"] = _("Телефон указан неверно: нужен номер вида +7 916 123-45-67.")
+    if len(data.name or "") > NAME_MAX:
+        errors["name"] = _("Имя длиннее %(n)s символов.") % {"n": NAME_MAX}
+    if len(data.comment or "") > COMMENT_MAX:
+        errors["comment"] = _("Комментарий длиннее %(n)s символов.") % {"n": COMMENT_MAX}
+    if data.external_id is not None and len(str(data.external_id)) > EXTERNAL_ID_MAX:
+        errors["external_id"] = _("Номер у партнёра длиннее %(n)s символов.") % {"n": EXTERNAL_ID_MAX}
+    for key in ("utm_source", "utm_medium", "utm_campaign"):
+        if len(getattr(data, key) or "") > UTM_MAX:
+            errors[key] = _("Значение длиннее %(n)s символов.") % {"n": UTM_MAX}
+    source = None
+    if data.source:
+        source = refcache.get()["sources"].get(data.source)
+        if source is None or not source.is_active:
+            errors["source"] = _("Неизвестный источник «%(s)s».") % {"s": data.source[:64]}
+    if data.lead_type and data.lead_type not in refcache.get()["types"]:
+        errors["lead_type"] = _("Неизвестный тип лида.")
+    if errors:
+        code = "invalid_phone" if list(errors) == ["phone"] else (
+            "unknown_source" if list(errors) == ["source"] else "invalid")
+        raise DomainError(code, _("Проверьте выделенные поля."), fields=errors)
+    return phone, {"source": source}
+
+
+def _lock_phone(phone: str) -> None:
+    if IntakeLock.objects.select_for_update().filter(phone=phone).exists():
+        return
+    try:
+        with transaction.atomic():
+            IntakeLock.objects.create(phone=phone)
+    except IntegrityError:
+        # Someone else created it and has committed by now (the insert waited for them): lock it.
+        IntakeLock.objects.select_for_update().filter(phone=phone).exists()
+
+
+def _find_existing(*, phone: str, partner, external_id: str | None, now: datetime.datetime) -> Lead | None:
+    if partner is not None and external_id:
+        lead = Lead.objects.filter(partner=partner, external_id=external_id).first()
+        if lead is not None:
+            return lead
+    window = datetime.timedelta(hours=refcache.get()["settings"].dedup_window_hours)
+    latest = Lead.objects.filter(phone=phone).order_by("-created_at", "-id").first()
+    if latest is not None and (latest.last_contact_at or latest.created_at) >= now - window:
+        return latest
+    return None
+
+
+def _contact(lead: Lead, *, data: IntakeData, phone: str, source, partner, duplicate: bool) -> LeadContact:
+    return LeadContact.objects.create(
+        lead=lead, is_duplicate=duplicate, phone=phone, name=(data.name or "")[:NAME_MAX], source=source,
+        partner=partner, external_id=str(data.external_id or "")[:EXTERNAL_ID_MAX],
+        utm_source=data.utm_source or "", utm_medium=data.utm_medium or "", utm_campaign=data.utm_campaign or "",
+        comment=data.comment or "", ip=data.ip,
+    )
+
+
+def _record_duplicate(lead: Lead, *, data: IntakeData, phone: str, source, partner, now) -> Lead:
+    _contact(lead, data=data, phone=phone, source=source, partner=partner, duplicate=True)
+    Lead.objects.filter(pk=lead.pk).update(last_contact_at=now, contacts_count=F("contacts_count") + 1)
+    lead.last_contact_at = now
+    lead.contacts_count += 1
+    emit("leads.lead_contact_added", lead_id=lead.pk, source=getattr(source, "code", None))
+    return lead
+
+
+def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime | None = None) -> tuple[Lead, bool]:
+    """Take in one lead. Returns (lead, created): created=False when it joined an existing lead."""
+    phone, cleaned = _clean(data)
+    source = cleaned["source"]
+    if source is None and partner is not None and partner.default_source_id:
+        source = next((s for s in refcache.get()["sources"].values() if s.pk == partner.default_source_id), None)
+    external_id = str(data.external_id).strip() if data.external_id not in (None, "") else None
+    for attempt in range(3):
+        try:
+            return _intake_once(actor=actor, data=data, phone=phone, source=source, partner=partner,
+                                external_id=external_id, now=now or timezone.now())
+        except IntegrityError:
+            # A parallel post with the same partner and external_id (another phone) won the race.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, external_id, now) -> tuple[Lead, bool]:
+    _lock_phone(phone)
+    existing = _find_existing(phone=phone, partner=partner, external_id=external_id, now=now)
+    if existing is not None:
+        return _record_duplicate(existing, data=data, phone=phone, source=source, partner=partner, now=now), False
+
+    rule = find_spam_rule(phone=phone, name=data.name, comment=data.comment, source=source, partner=partner, now=now)
+    lead_type = resolve_lead_type(source=source, partner=partner, requested_code=data.lead_type)
+    status = refcache.spam_status() if rule else refcache.initial_status()
+    office, dist_rule = choose_office(phone=phone, lead_type_id=lead_type.pk,
+                                      source_id=getattr(source, "pk", None), now=now)
+    operator_id = choose_operator(office.pk, now=now) if (office and not rule) else None
+    consent = bool(data.consent_personal_data)
+    lead = Lead(
+        phone=phone, name=(data.name or "").strip(), office=office, assigned_to_id=operator_id, type=lead_type,
+        status=status, status_changed_at=now, source=source, partner=partner, external_id=external_id,
+        utm_source=data.utm_source or "", utm_medium=data.utm_medium or "", utm_campaign=data.utm_campaign or "",
+        comment=data.comment or "", consent_personal_data=consent, consent_ads=bool(data.consent_ads),
+        consent_text=data.consent_text or "", consent_at=now if consent else None,
+        consent_source=(getattr(source, "name", "") or getattr(partner, "name", "") or "API")[:200] if consent else "",
+        consent_ip=data.ip if consent else None, is_spam=bool(rule), spam_rule=rule, last_contact_at=now,
+    )
+    lead.save()
+    _contact(lead, data=data, phone=phone, source=source, partner=partner, duplicate=False)
+    LeadStatusLog.objects.create(lead=lead, from_status=None, to_status=status,
+                                 actor=actor if getattr(actor, "pk", None) else None,
+                                 comment=rule.name[:500] if rule else "")
+    if office is not None:
+        AssignmentLog.objects.create(lead=lead, office=office, assigned_to_id=operator_id, rule=dist_rule,
+                                     reason=AssignmentLog.Reason.AUTO)
+    audit(actor=actor, action="leads.intake", obj=lead, after={
+        "phone": phone, "source": getattr(source, "code", None), "partner": getattr(partner, "pk", None),
+        "status": status.code, "spam_rule": getattr(rule, "pk", None)})
+    emit("leads.lead_created", lead_id=lead.pk, type=lead_type.code, source=getattr(source, "code", None),
+         partner_id=getattr(partner, "pk", None))
+    emit("leads.lead_status_changed", lead_id=lead.pk, from_status=None, to_status=status.code, reason=None,
+         actor_id=getattr(actor, "pk", None))
+    if rule:
+        emit("leads.lead_marked_spam", lead_id=lead.pk, rule_id=rule.pk, rule_kind=rule.kind)
+    elif office is not None:
+        emit("leads.lead_assigned", lead_id=lead.pk, office_id=office.pk, assigned_to_id=operator_id)
+    return lead, True

@@ -1,0 +1,163 @@
+"""The lead questionnaire (SPEC 6.5.1): saving answers, scoring them, choosing the segment."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from legal_crm.core.audit import audit
+from legal_crm.core.errors import DomainError
+from legal_crm.core.events import emit
+
+from ..models import Lead, LeadAnswer, Question, SegmentThreshold
+from .common import ensure_lead_in_scope, ensure_perm
+
+TEXT_MAX = 1000
+NUMBER_LIMIT = Decimal("99999999999999")
+
+
+def parse_number(raw) -> Decimal:
+    """'1 250 000,50' / '1250000.5' / 1250000 → Decimal; ValueError with a Russian message otherwise."""
+    if isinstance(raw, int | Decimal):
+        value = Decimal(raw)
+    else:
+        text = str(raw).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(_("Введите число, например 350000 или 12,5.")) from None
+    if not value.is_finite():
+        raise ValueError(_("Введите число, например 350000 или 12,5."))
+    if abs(value) > NUMBER_LIMIT:
+        raise ValueError(_("Слишком большое число."))
+    return value.quantize(Decimal("0.01"))
+
+
+def points_for(question: Question, *, option=None, number: Decimal | None = None, text: str = "") -> int:
+    """Points a single answer earns. Uses prefetched `options` / `ranges` when present."""
+    if question.kind == Question.Kind.CHOICE:
+        return option.points if option is not None else 0
+    if question.kind == Question.Kind.NUMBER:
+        if number is None:
+            return 0
+        for rng in question.ranges.all():
+            if rng.contains(number):
+                return rng.points
+        return 0
+    return question.text_points if text.strip() else 0
+
+
+def segment_for(service_id: int | None, score: int | None) -> str:
+    """The segment of the highest threshold the score reaches: the service's own thresholds, or the common
+    ones when the service has none."""
+    if score is None:
+        return ""
+    own = list(SegmentThreshold.objects.filter(service_id=service_id).order_by("-min_score")) if service_id else []
+    thresholds = own or list(SegmentThreshold.objects.filter(service__isnull=True).order_by("-min_score"))
+    for threshold in thresholds:
+        if score >= threshold.min_score:
+            return threshold.segment
+    return ""
+
+
+def questions_of(service_id: int | None) -> list[Question]:
+    if not service_id:
+        return []
+    return list(Question.objects.filter(service_id=service_id, is_active=True)
+                .prefetch_related("options", "ranges").order_by("order", "id"))
+
+
+def _clean_answer(question: Question, raw) -> dict | None:
+    """Raw form/JSON value → the answer's fields, or None to clear the answer. Raises ValueError."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if question.kind == Question.Kind.CHOICE:
+        try:
+            option_id = int(raw)
+        except (TypeError, ValueError):
+            raise ValueError(_("Выберите один из предложенных ответов.")) from None
+        option = next((o for o in question.options.all() if o.pk == option_id), None)
+        if option is None:
+            raise ValueError(_("Выберите один из предложенных ответов."))
+        return {"option": option, "text_value": "", "number_value": None,
+                "points": points_for(question, option=option)}
+    if question.kind == Question.Kind.NUMBER:
+        number = parse_number(raw)
+        if number < 0:
+            raise ValueError(_("Число не может быть отрицательным."))
+        return {"option": None, "text_value": "", "number_value": number,
+                "points": points_for(question, number=number)}
+    text = str(raw).strip()
+    if len(text) > TEXT_MAX:
+        raise ValueError(_("Не больше %(n)s символов.") % {"n": TEXT_MAX})
+    return {"option": None, "text_value": text, "number_value": None, "points": points_for(question, text=text)}
+
+
+def recompute_score(lead: Lead) -> tuple[int | None, str]:
+    """Sum of the points of the answers to the lead's current service's questions, and the segment."""
+    answers = LeadAnswer.objects.filter(lead=lead, question__service_id=lead.service_id,
+                                        question__is_active=True)
+    points = list(answers.values_list("points", flat=True))
+    score = sum(points) if points else None
+    return score, segment_for(lead.service_id, score)
+
+
+@transaction.atomic
+def lead_answers_save(*, actor, lead: Lead, answers: dict, service=None) -> Lead:
+    """Save some answers of the lead's questionnaire (question id → raw value; empty clears) and recompute the
+    score and the segment, all in one transaction. `service` chooses the questionnaire when given."""
+    ensure_perm(actor, "leads.add_leadanswer")
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    ensure_lead_in_scope(actor, lead)
+    before = {"score": lead.score, "segment": lead.segment, "service": lead.service_id}
+    if service is not None and service.pk != lead.service_id:
+        if not service.is_active:
+            raise DomainError("service_inactive", _("Услуга «%(s)s» не продаётся.") % {"s": service.name},
+                              fields={"service": _("Выберите другую услугу.")})
+        lead.service = service
+    if not lead.service_id:
+        raise DomainError("service_required", _("Выберите услугу, чтобы заполнить её анкету."),
+                          fields={"service": _("Выберите услугу.")})
+    questions = {q.pk: q for q in questions_of(lead.service_id)}
+    errors, cleaned = {}, {}
+    for key, raw in (answers or {}).items():
+        try:
+            question = questions.get(int(key))
+        except (TypeError, ValueError):
+            question = None
+        if question is None:
+            errors[f"q{key}"] = _("Такого вопроса нет в анкете этой услуги.")
+            continue
+        try:
+            cleaned[question.pk] = _clean_answer(question, raw)
+        except ValueError as exc:
+            errors[f"q{question.pk}"] = str(exc)
+    if errors:
+        raise DomainError("invalid_answers", _("Проверьте ответы анкеты."), fields=errors)
+
+    existing = {a.question_id: a for a in LeadAnswer.objects.filter(lead=lead, question_id__in=list(cleaned))}
+    by = actor if getattr(actor, "pk", None) else None
+    for question_id, values in cleaned.items():
+        answer = existing.get(question_id)
+        if values is None:
+            if answer is not None:
+                answer.delete()
+            continue
+        if answer is None:
+            LeadAnswer.objects.create(lead=lead, question_id=question_id, answered_by=by, **values)
+        else:
+            for name, value in values.items():
+                setattr(answer, name, value)
+            answer.answered_by = by
+            answer.save()
+
+    lead.score, lead.segment = recompute_score(lead)
+    lead.save(update_fields=["service", "score", "segment", "updated_at"])
+    after = {"score": lead.score, "segment": lead.segment, "service": lead.service_id}
+    audit(actor=actor, action="leads.questionnaire", obj=lead, before=before,
+          after={**after, "answers": {str(k): (None if v is None else v["points"]) for k, v in cleaned.items()}})
+    if before["score"] != lead.score or before["segment"] != lead.segment:
+        emit("leads.lead_scored", lead_id=lead.pk, score=lead.score, segment=lead.segment)
+    return lead

@@ -1,0 +1,30 @@
+"""The lead type from how it arrived (SPEC 5.2.2): partner → source → source channel → online."""
+
+from __future__ import annotations
+
+from .. import refcache
+
+# Source channel → lead type code, when the source names no type of its own.
+CHANNEL_TYPES = {
+    "site": "online", "context": "online", "seo": "online", "social": "social", "messenger": "messenger",
+    "phone": "incoming_call", "partner": "partners", "offline": "marketing", "media": "marketing",
+    "referral": "cross_sale", "other": "online",
+}
+
+
+def resolve_lead_type(*, source=None, partner=None, requested_code: str | None = None):
+    ref = refcache.get()
+    types, by_pk = ref["types"], ref["types_by_pk"]
+    if requested_code and requested_code in types:
+        return types[requested_code]
+    if partner is not None and partner.default_lead_type_id in by_pk:
+        return by_pk[partner.default_lead_type_id]
+    if source is not None:
+        if source.default_lead_type_id in by_pk:
+            return by_pk[source.default_lead_type_id]
+        code = CHANNEL_TYPES.get(source.channel)
+        if code in types:
+            return types[code]
+    if partner is not None and "partners" in types:
+        return types["partners"]
+    return types.get("online") or next(iter(types.values()))

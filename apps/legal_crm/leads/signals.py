@@ -1,0 +1,24 @@
+"""Cache plumbing only: reference tables changed → the intake's cached copy is dropped."""
+
+from django.db.models.signals import post_delete, post_save
+
+
+def _bump(sender, **kwargs):
+    from django.db import transaction
+
+    from . import refcache
+
+    refcache.bump()
+    transaction.on_commit(refcache.bump)
+
+
+def connect() -> None:
+    from django.apps import apps
+
+    labels = ["leads.LeadStatus", "leads.LeadType", "leads.StatusTransition", "leads.SpamRule",
+              "leads.DistributionRule", "leads.LeadSettings", "marketing.AdSource", "marketing.Partner",
+              "org.Office", "org.OfficeHours"]
+    for label in labels:
+        model = apps.get_model(label)
+        post_save.connect(_bump, sender=model, dispatch_uid=f"leads-refcache-save-{label}")
+        post_delete.connect(_bump, sender=model, dispatch_uid=f"leads-refcache-delete-{label}")

@@ -1,0 +1,214 @@
+"""POST /api/v1/leads/: new, duplicates, bad input, partners, nothing stored half-way."""
+
+import json
+
+import pytest
+from rest_framework.test import APIClient
+
+from legal_crm.leads.models import Lead, LeadContact, LeadStatusLog
+from legal_crm.leads.tests.factories import AdSourceFactory
+
+URL = "/api/v1/leads/"
+
+
+@pytest.fixture
+def site_client(site_user):
+    client = APIClient()
+    client.force_authenticate(site_user)
+    return client
+
+
+@pytest.fixture
+def partner_client(partner_with_token):
+    partner, key = partner_with_token
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+@pytest.mark.django_db
+def test_new_lead_201_with_status_type_office(site_client, office):
+    AdSourceFactory(code="site-bfl", name="Сайт БФЛ", channel="site")
+    r = site_client.post(URL, {"phone": "8 (916) 123-45-67", "name": "Иван", "source": "site-bfl",
+                               "consent_personal_data": True}, format="json")
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert set(body) >= {"id", "status", "type", "office", "assigned_to"}
+    assert body["phone"] == "+79161234567"
+    assert body["status"] == "new" and body["type"] == "online"
+    lead = Lead.objects.get(pk=body["id"])
+    assert lead.consent_at is not None and lead.consent_source == "Сайт БФЛ"
+    assert LeadContact.objects.filter(lead=lead, is_duplicate=False).count() == 1
+    assert LeadStatusLog.objects.filter(lead=lead, to_status__code="new").exists()
+
+
+@pytest.mark.django_db
+def test_only_phone_is_required(site_client, office):
+    r = site_client.post(URL, {"phone": "9161234567"}, format="json")
+    assert r.status_code == 201
+    r = site_client.post(URL, {"name": "Без телефона"}, format="json")
+    assert r.status_code == 400
+    assert r.json()["field_codes"]["phone"] == "required"
+
+
+@pytest.mark.django_db
+def test_same_phone_within_window_returns_200_and_records_contact(site_client, office):
+    first = site_client.post(URL, {"phone": "+7 916 111-22-33", "comment": "первая"}, format="json")
+    second = site_client.post(URL, {"phone": "89161112233", "comment": "вторая", "utm_source": "yandex"},
+                              format="json")
+    assert first.status_code == 201 and second.status_code == 200
+    assert first.json()["id"] == second.json()["id"]
+    assert Lead.objects.count() == 1
+    contacts = LeadContact.objects.filter(lead_id=first.json()["id"]).order_by("at", "id")
+    assert [c.comment for c in contacts] == ["первая", "вторая"]
+    assert contacts[1].is_duplicate and contacts[1].utm_source == "yandex"
+    assert Lead.objects.get().contacts_count == 2
+
+
+@pytest.mark.django_db
+def test_same_phone_after_window_is_a_new_lead(site_client, office):
+    from django.utils import timezone
+
+    from legal_crm.leads.models import LeadSettings
+
+    settings_row = LeadSettings.load()
+    settings_row.dedup_window_hours = 1
+    settings_row.save()
+    r1 = site_client.post(URL, {"phone": "+79162223344"}, format="json")
+    Lead.objects.filter(pk=r1.json()["id"]).update(
+        created_at=timezone.now() - timezone.timedelta(hours=3),
+        last_contact_at=timezone.now() - timezone.timedelta(hours=3))
+    r2 = site_client.post(URL, {"phone": "+79162223344"}, format="json")
+    assert r2.status_code == 201 and r2.json()["id"] != r1.json()["id"]
+
+
+@pytest.mark.django_db
+def test_partner_external_id_dedup_and_identified_by_token(partner_client, partner_with_token, office):
+    partner, _key = partner_with_token
+    r1 = partner_client.post(URL, {"phone": "+79163334455", "external_id": "A-1"}, format="json")
+    assert r1.status_code == 201, r1.content
+    lead = Lead.objects.get(pk=r1.json()["id"])
+    assert lead.partner == partner and lead.source.code == "partner-feed" and lead.type.code == "partners"
+    # Same external id, other phone: still the same lead.
+    r2 = partner_client.post(URL, {"phone": "+79165556677", "external_id": "A-1"}, format="json")
+    assert r2.status_code == 200 and r2.json()["id"] == lead.pk
+    assert Lead.objects.count() == 1
+    assert LeadContact.objects.filter(lead=lead).count() == 2
+
+
+@pytest.mark.django_db
+def test_partner_field_mapping(partner_client, partner_with_token, office):
+    partner, _key = partner_with_token
+    partner.field_mapping = {"tel": "phone", "fio": "name"}
+    partner.save()
+    r = partner_client.post(URL, {"tel": "+79164445566", "fio": "Пётр"}, format="json")
+    assert r.status_code == 201, r.content
+    assert Lead.objects.get().name == "Пётр"
+
+
+@pytest.mark.django_db
+def test_partner_sees_only_its_leads(partner_client, partner_with_token, site_client, office):
+    site_client.post(URL, {"phone": "+79160000011"}, format="json")
+    partner_client.post(URL, {"phone": "+79160000012", "external_id": "X"}, format="json")
+    r = partner_client.get(URL)
+    assert r.status_code == 200
+    phones = [row["phone"] for row in r.json()["results"]]
+    assert phones == ["+79160000012"]
+    assert "assigned_to" not in r.json()["results"][0]
+
+
+@pytest.mark.django_db
+def test_wrong_token_401_and_nothing_stored(office):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token deadbeef")
+    r = client.post(URL, {"phone": "+79161234567"}, format="json")
+    assert r.status_code == 401
+    assert r.json()["code"] == "authentication_failed"
+    r = APIClient().post(URL, {"phone": "+79161234567"}, format="json")
+    assert r.status_code in (401, 403)
+    assert not Lead.objects.exists()
+
+
+@pytest.mark.django_db
+def test_user_without_permission_is_refused(make_staff, office):
+    client = APIClient()
+    client.force_authenticate(make_staff("hr"))
+    r = client.post(URL, {"phone": "+79161234567"}, format="json")
+    assert r.status_code == 403
+    assert not Lead.objects.exists()
+
+
+@pytest.mark.django_db
+def test_malformed_json_400(site_client, office):
+    r = site_client.post(URL, data='{"phone": "+7916', content_type="application/json")
+    assert r.status_code == 400
+    assert r.json()["code"] == "parse_error"
+    r = site_client.post(URL, data=json.dumps(["+79161234567"]), content_type="application/json")
+    assert r.status_code == 400
+    assert not Lead.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field,value,code", [
+    ("phone", "12345", "invalid_phone"),
+    ("phone", "не телефон", "invalid_phone"),
+    ("phone", "'; DROP TABLE leads_lead; --", "invalid_phone"),
+    ("source", "no-such-source", "unknown_source"),
+    ("name", "Я" * 10240, "max_length"),
+    ("consent_ads", "может быть", "invalid"),
+])
+def test_bad_fields_give_field_codes(site_client, office, field, value, code):
+    payload = {"phone": "+79161234567", field: value}
+    r = site_client.post(URL, payload, format="json")
+    assert r.status_code == 400, r.content
+    body = r.json()
+    assert body["field_codes"][field] == code
+    assert body["fields"][field]
+    assert not Lead.objects.exists() and not LeadContact.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["+7 (916) 765-43-21", "8-916-765-43-21", "79167654321", "9167654321",
+                                   " 8 916 765 43 21 "])
+def test_any_phone_format_is_normalised(site_client, office, typed):
+    r = site_client.post(URL, {"phone": typed}, format="json")
+    assert r.status_code == 201
+    assert r.json()["phone"] == "+79167654321"
+
+
+@pytest.mark.django_db
+def test_sql_and_html_stored_verbatim_and_escaped_in_desk(site_client, admin_user, office, client):
+    name = "<script>alert(1)</script>'; DROP TABLE leads_lead; --"
+    r = site_client.post(URL, {"phone": "+79161230000", "name": name}, format="json")
+    assert r.status_code == 201
+    lead = Lead.objects.get()
+    assert lead.name == name
+    client.force_login(admin_user)
+    page = client.get(f"/admin/leads/lead/{lead.pk}/change/")
+    assert page.status_code == 200
+    assert b"<script>alert(1)</script>" not in page.content
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page.content
+    listing = client.get("/admin/leads/lead/")
+    assert b"<script>alert(1)</script>" not in listing.content
+
+
+@pytest.mark.django_db
+def test_inactive_partner_refused(partner_client, partner_with_token, office):
+    partner, _key = partner_with_token
+    partner.is_active = False
+    partner.save()
+    r = partner_client.post(URL, {"phone": "+79161234567"}, format="json")
+    assert r.status_code == 400 and r.json()["code"] == "partner_inactive"
+    assert not Lead.objects.exists()
+
+
+@pytest.mark.django_db
+def test_openapi_schema_lists_lead_endpoints(admin_user):
+    client = APIClient()
+    client.force_authenticate(admin_user)
+    r = client.get("/api/schema/?format=json")
+    assert r.status_code == 200
+    paths = r.json()["paths"]
+    assert "/api/v1/leads/" in paths and "/api/v1/leads/{id}/" in paths
+    assert {"get", "post"} <= set(paths["/api/v1/leads/"])
+    assert {"get", "patch"} <= set(paths["/api/v1/leads/{id}/"])

@@ -1,0 +1,94 @@
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from legal_crm.leads.models import LeadStatusLog
+from legal_crm.leads.tests.factories import AdSourceFactory, LeadFactory, lead_type, status
+
+URL = "/api/v1/leads/"
+
+
+@pytest.fixture
+def api(make_staff):
+    client = APIClient()
+    client.user = make_staff("operator")
+    client.force_authenticate(client.user)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["+7 916 555-44-33", "89165554433", "9165554433", "8 916 555", "916555"])
+def test_filter_by_phone_any_format(api, office, typed):
+    target = LeadFactory(office=office, phone="+79165554433")
+    LeadFactory(office=office, phone="+79175554433")
+    r = api.get(URL, {"phone": typed})
+    assert r.status_code == 200
+    assert [row["id"] for row in r.json()["results"]] == [target.pk]
+
+
+@pytest.mark.django_db
+def test_filters_status_type_source_office_period(api, office):
+    src = AdSourceFactory(code="vk")
+    a = LeadFactory(office=office, status=status("in_work"), type=lead_type("social"), source=src)
+    b = LeadFactory(office=office)
+    b.created_at = timezone.now() - timezone.timedelta(days=40)
+    b.save(update_fields=["created_at"])
+    ids = lambda params: [row["id"] for row in api.get(URL, params).json()["results"]]  # noqa: E731
+    assert ids({"status": "in_work"}) == [a.pk]
+    assert ids({"type": "social"}) == [a.pk]
+    assert ids({"source": "vk"}) == [a.pk]
+    assert set(ids({"office": office.code})) == {a.pk, b.pk}
+    since = (timezone.localdate() - timezone.timedelta(days=7)).isoformat()
+    assert ids({"date_from": since}) == [a.pk]
+    r = api.get(URL, {"date_from": "2026-02-30"})
+    assert r.status_code == 400 and r.json()["field_codes"]["date_from"] == "invalid"
+    r = api.get(URL, {"date_from": "2026-05-02", "date_to": "2026-05-01"})
+    assert r.status_code == 400
+
+
+@pytest.mark.django_db
+def test_list_has_no_full_count_and_constant_queries(api, office, django_assert_max_num_queries):
+    for _ in range(60):
+        LeadFactory(office=office)
+    with django_assert_max_num_queries(12):
+        r = api.get(URL, {"limit": 50})
+    body = r.json()
+    assert len(body["results"]) == 50 and body["count"] is None and body["next"]
+    last = api.get(URL, {"limit": 50, "offset": 50}).json()
+    assert last["count"] == 60 and last["next"] is None
+
+
+@pytest.mark.django_db
+def test_patch_status_and_fields(api, office):
+    lead = LeadFactory(office=office)
+    r = api.patch(f"{URL}{lead.pk}/", {"status": "in_work", "name": "Новое имя", "status_comment": "дозвонился"},
+                  format="json")
+    assert r.status_code == 200, r.content
+    assert r.json()["status"] == "in_work" and r.json()["name"] == "Новое имя"
+    assert LeadStatusLog.objects.get(lead=lead).comment == "дозвонился"
+
+
+@pytest.mark.django_db
+def test_patch_bad_move_changes_nothing(api, office):
+    lead = LeadFactory(office=office, name="Старое")
+    r = api.patch(f"{URL}{lead.pk}/", {"name": "Новое", "status": "refusal_expensive"}, format="json")
+    assert r.status_code == 400
+    assert r.json()["code"] == "reason_required" and "refusal_reason" in r.json()["fields"]
+    lead.refresh_from_db()
+    assert lead.name == "Старое" and lead.status.code == "new"  # all or nothing
+    r = api.patch(f"{URL}{lead.pk}/", {"status": "nonexistent"}, format="json")
+    assert r.status_code == 400 and r.json()["code"] == "unknown_status"
+
+
+@pytest.mark.django_db
+def test_patch_refused_for_partner_and_other_office(partner_with_token, make_staff, other_office, office):
+    partner, key = partner_with_token
+    own = LeadFactory(office=office, partner=partner)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get(f"{URL}{own.pk}/").status_code == 200
+    assert client.patch(f"{URL}{own.pk}/", {"name": "x"}, format="json").status_code == 403
+    foreign = LeadFactory(office=other_office)
+    op = APIClient()
+    op.force_authenticate(make_staff("operator"))
+    assert op.patch(f"{URL}{foreign.pk}/", {"name": "x"}, format="json").status_code == 404

@@ -1,0 +1,63 @@
+import pytest
+
+from legal_crm.core.errors import DomainError
+from legal_crm.directory.models import Counterparty
+from legal_crm.leads import services
+from legal_crm.leads.models import ClientMerge
+from legal_crm.leads.tests.factories import LeadFactory, status
+
+INN = "500100732259"
+
+
+@pytest.mark.django_db
+def test_convert_creates_client_once_by_phone(make_staff, office):
+    op = make_staff("operator")
+    lead = LeadFactory(office=office, phone="+79161230001", name="Петров Пётр", status=status("meeting"))
+    lead, client, created = services.lead_convert_to_client(actor=op, lead=lead)
+    assert created and client.phone == "+79161230001" and client.name == "Петров Пётр"
+    assert lead.client == client and lead.status.code == "converted"
+    again = LeadFactory(office=office, phone="+79161230001", status=status("in_work"))
+    _l, client2, created2 = services.lead_convert_to_client(actor=op, lead=again)
+    assert client2 == client and not created2
+    assert Counterparty.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_convert_finds_client_by_inn(make_staff, office):
+    op = make_staff("operator")
+    existing = Counterparty.objects.create(name="Сидоров", inn=INN, phone="+79990000000")
+    lead = LeadFactory(office=office, phone="+79161230002")
+    _l, client, created = services.lead_convert_to_client(actor=op, lead=lead, inn=INN)
+    assert client == existing and not created
+    with pytest.raises(DomainError) as err:
+        services.lead_convert_to_client(actor=op, lead=LeadFactory(office=office), inn="500111732259")
+    assert err.value.code == "invalid_inn"
+
+
+@pytest.mark.django_db
+def test_merge_moves_leads_and_keeps_history(make_staff, office):
+    head = make_staff("office_head")
+    survivor = Counterparty.objects.create(name="Иванов Иван", phone="+79161230003")
+    duplicate = Counterparty.objects.create(name="Иванов И.", inn=INN, email="i@example.ru")
+    leads = [LeadFactory(office=office, client=duplicate) for _ in range(2)]
+    with pytest.raises(DomainError):
+        services.clients_merge(actor=make_staff("operator"), survivor=survivor, duplicate=duplicate)
+    merge = services.clients_merge(actor=head, survivor=survivor, duplicate=duplicate)
+    survivor.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert {lead.pk for lead in survivor.leads.all()} == {lead.pk for lead in leads}
+    assert survivor.inn == INN and survivor.email == "i@example.ru"
+    assert duplicate.inn == "" and "Объединён" in duplicate.note
+    assert merge.merged_snapshot["inn"] == INN and sorted(merge.moved_lead_ids) == sorted(lead.pk for lead in leads)
+    assert ClientMerge.objects.count() == 1
+    assert services.find_client(inn=INN) == survivor
+
+
+@pytest.mark.django_db
+def test_merge_refuses_different_inn(make_staff):
+    head = make_staff("office_head")
+    a = Counterparty.objects.create(name="А", inn=INN)
+    b = Counterparty.objects.create(name="Б", inn="7830002293")
+    with pytest.raises(DomainError) as err:
+        services.clients_merge(actor=head, survivor=a, duplicate=b)
+    assert err.value.code == "inn_conflict"

@@ -1,0 +1,204 @@
+"""The call-script board page and its move endpoint."""
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from legal_crm.leads.models import ScriptEnrollment, ScriptMove
+from legal_crm.leads.selectors_scripts import duration_text
+
+from .factories import LeadFactory, PlannedCallFactory
+from .factories_scripts import enroll, make_script
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def operator(make_staff):
+    return make_staff("operator")
+
+
+@pytest.fixture
+def board(office):
+    script, steps = make_script("call", "sms", ("wait", 3), "reached", "handover", "refuse", name="Новые заявки")
+    return script, steps
+
+
+def _client(user, *, csrf=False) -> Client:
+    client = Client(enforce_csrf_checks=csrf)
+    client.force_login(user)
+    return client
+
+
+def _move(client, script, card, step, **extra):
+    return client.post(reverse("admin:leads_script_board_move", args=[script.pk]),
+                       data=json.dumps({"card": card.pk, "step": step.pk}), content_type="application/json",
+                       **extra)
+
+
+def test_the_board_shows_columns_cards_counters_and_totals(operator, board, office, other_office):
+    script, steps = board
+    mine = LeadFactory(office=office, name="Мария <b>Смирнова</b>", phone="+79160000001")
+    enroll(mine, steps[0])
+    PlannedCallFactory(lead=mine)
+    enroll(LeadFactory(office=office), steps[3], state=ScriptEnrollment.State.REACHED)
+    enroll(LeadFactory(office=office), steps[5], state=ScriptEnrollment.State.REFUSED)
+    enroll(LeadFactory(office=other_office, name="Чужой Лид"), steps[0])
+    response = _client(operator).get(reverse("admin:leads_script_board", args=[script.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Доска скрипта «Новые заявки»" in html
+    assert "Мария &lt;b&gt;Смирнова&lt;/b&gt;" in html and "<b>Смирнова</b>" not in html
+    assert 'href="tel:+79160000001"' in html and "+7 916 000-00-01" in html
+    assert "Чужой Лид" not in html  # another office's card
+    assert f'data-count="{steps[0].pk}">1<' in html
+    assert 'data-total="reached">1<' in html and 'data-total="refused">1<' in html
+    assert 'data-total="handed_over">0<' in html and 'data-total="active">1<' in html
+    assert "Звонок " in html  # the next planned call is the card's next action
+    assert 'draggable="true"' in html
+    assert "leads/script_board.js" in html
+    for step in steps:
+        assert f'data-step="{step.pk}"' in html
+
+
+def test_the_board_costs_the_same_queries_for_few_and_many_cards(operator, board, office,
+                                                                 django_assert_max_num_queries):
+    script, steps = board
+    client = _client(operator)
+    enroll(LeadFactory(office=office), steps[0])
+    url = reverse("admin:leads_script_board", args=[script.pk])
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for index in range(30):
+        lead = LeadFactory(office=office)
+        enroll(lead, steps[index % len(steps)])
+        PlannedCallFactory(lead=lead)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(many.captured_queries) <= 20
+
+
+def test_a_column_shows_at_most_its_limit(operator, board, office, monkeypatch):
+    from legal_crm.leads import selectors_scripts
+
+    script, steps = board
+    for _ in range(4):
+        enroll(LeadFactory(office=office), steps[0])
+    data = selectors_scripts.board(script, operator, per_column=3)
+    column = data["columns"][0]
+    assert len(column["cards"]) == 3 and column["count"] == 4 and column["hidden"] == 1
+
+
+def test_moving_a_card_saves_logs_and_answers_with_counters(operator, board, office):
+    script, steps = board
+    card = enroll(LeadFactory(office=office), steps[0])
+    response = _move(_client(operator), script, card, steps[4])
+    assert response.status_code == 200
+    data = response.json()
+    assert data["ok"] and data["state"] == "handed_over"
+    assert data["counts"] == {str(steps[4].pk): 1}
+    assert data["totals"] == {"active": 0, "reached": 0, "handed_over": 1, "refused": 0}
+    card.refresh_from_db()
+    assert card.step == steps[4]
+    move = ScriptMove.objects.get(enrollment=card)
+    assert move.actor == operator and move.reason == "manual"
+
+
+def test_the_move_endpoint_needs_the_csrf_token(operator, board, office):
+    script, steps = board
+    card = enroll(LeadFactory(office=office), steps[0])
+    client = _client(operator, csrf=True)
+    assert _move(client, script, card, steps[1]).status_code == 403
+    page = client.get(reverse("admin:leads_script_board", args=[script.pk]))
+    token = page.cookies["csrftoken"].value
+    assert _move(client, script, card, steps[1], HTTP_X_CSRFTOKEN=token).status_code == 200
+
+
+def test_bad_moves_get_clear_answers(operator, board, office, other_office):
+    script, steps = board
+    other_script, other_steps = make_script("call")
+    card = enroll(LeadFactory(office=office), steps[0])
+    client = _client(operator)
+    url = reverse("admin:leads_script_board_move", args=[script.pk])
+    bad_json = client.post(url, data="{not json", content_type="application/json")
+    assert bad_json.status_code == 400 and bad_json.json()["code"] == "invalid"
+    wrong_step = _move(client, script, card, other_steps[0])
+    assert wrong_step.status_code == 400 and wrong_step.json()["detail"] == "Этот шаг относится к другому скрипту."
+    same = _move(client, script, card, steps[0])
+    assert same.status_code == 400 and same.json()["code"] == "same_step"
+    foreign = enroll(LeadFactory(office=other_office), steps[0])
+    assert _move(client, script, foreign, steps[1]).status_code == 404
+    assert client.get(url).status_code == 405
+    assert not ScriptMove.objects.exists()
+
+
+def test_a_lawyer_sees_no_board_and_cannot_move(make_staff, board, office):
+    script, steps = board
+    card = enroll(LeadFactory(office=office), steps[0])
+    client = _client(make_staff("lawyer"))
+    assert client.get(reverse("admin:leads_script_board", args=[script.pk])).status_code == 403
+    assert _move(client, script, card, steps[1]).status_code == 403
+    assert not ScriptMove.objects.exists()
+
+
+def test_viewing_without_the_move_permission_shows_cards_that_do_not_drag(make_staff, board, office):
+    from django.contrib.auth.models import Permission
+
+    from legal_crm.core.access import permission_override_set
+
+    script, steps = board
+    enroll(LeadFactory(office=office), steps[0])
+    viewer = make_staff("operator")
+    permission_override_set(actor=make_staff("admin"), user=viewer, granted=False,
+                            permission=Permission.objects.get(codename="move_scriptenrollment"))
+    html = _client(viewer).get(reverse("admin:leads_script_board", args=[script.pk])).content.decode()
+    assert 'draggable="true"' not in html
+
+
+def test_the_script_list_links_to_the_board_and_the_menu_lists_scripts(operator, make_staff, board):
+    from legal_crm.navigation import visible_sections
+
+    script, _ = board
+    client = _client(operator)
+    html = client.get(reverse("admin:leads_script_changelist")).content.decode()
+    assert reverse("admin:leads_script_board", args=[script.pk]) in html
+
+    def menu(user):
+        return [item["model"] for section in visible_sections(user) for item in section["items"] if "model" in item]
+
+    assert "leads.Script" in menu(operator)
+    assert "leads.Script" not in menu(make_staff("lawyer")) and "leads.Question" not in menu(make_staff("lawyer"))
+    assert {"leads.Script", "leads.Question", "leads.SegmentThreshold"} <= set(menu(make_staff("admin")))
+
+
+def test_an_admin_builds_a_script_with_steps_in_the_desk(admin_user):
+    client = _client(admin_user)
+    response = client.post(reverse("admin:leads_script_add"), data={
+        "name": "Холодные звонки", "description": "", "is_active": "on", "start_on_arrival": "on",
+        "steps-TOTAL_FORMS": "2", "steps-INITIAL_FORMS": "0", "steps-MIN_NUM_FORMS": "0",
+        "steps-MAX_NUM_FORMS": "1000",
+        "steps-0-order": "1", "steps-0-name": "Звонок", "steps-0-kind": "call", "steps-0-wait_hours": "0",
+        "steps-0-message_text": "",
+        "steps-1-order": "2", "steps-1-name": "Отказ", "steps-1-kind": "refuse", "steps-1-wait_hours": "0",
+        "steps-1-message_text": "",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    from legal_crm.leads.models import Script
+
+    script = Script.objects.get(name="Холодные звонки")
+    assert [s.kind for s in script.steps.order_by("order")] == ["call", "refuse"]
+
+
+@pytest.mark.parametrize("minutes, text", [(0, "менее минуты"), (45, "45 мин"), (185, "3 ч 5 мин"),
+                                           (60 * 52, "2 дн 4 ч")])
+def test_time_in_step_reads_naturally(minutes, text):
+    import datetime
+
+    assert duration_text(datetime.timedelta(minutes=minutes)) == text

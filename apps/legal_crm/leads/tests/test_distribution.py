@@ -1,0 +1,117 @@
+import datetime
+import zoneinfo
+
+import pytest
+
+from legal_crm.core.errors import DomainError
+from legal_crm.leads import services
+from legal_crm.leads.models import AssignmentLog, Lead, LeadSettings
+from legal_crm.leads.services.distribution import choose_office, office_is_open, phone_info
+from legal_crm.leads.tests.factories import DistributionRuleFactory, LeadFactory, status
+from legal_crm.org.models import Employee, OfficeHours
+from legal_crm.org.tests.factories import OfficeFactory
+
+
+def at(tz, *args):
+    return datetime.datetime(*args, tzinfo=zoneinfo.ZoneInfo(tz))
+
+
+def weekday_hours(office, opens=datetime.time(9), closes=datetime.time(18)):
+    for day in range(5):
+        OfficeHours.objects.create(office=office, weekday=day, opens=opens, closes=closes)
+
+
+@pytest.mark.django_db
+def test_working_hours_follow_office_local_time(office, other_office):
+    weekday_hours(office)
+    weekday_hours(other_office)
+    # Monday 30.11.2026 07:00 UTC = 10:00 Moscow (open), 14:00 Novosibirsk (open)
+    assert office_is_open(office.pk, at("UTC", 2026, 11, 30, 7))
+    # 13:00 UTC = 16:00 Moscow (open), 20:00 Novosibirsk (closed)
+    now = at("UTC", 2026, 11, 30, 13)
+    assert office_is_open(office.pk, now) and not office_is_open(other_office.pk, now)
+    # 03:00 UTC = 06:00 Moscow (closed), 10:00 Novosibirsk (open)
+    now = at("UTC", 2026, 11, 30, 3)
+    assert not office_is_open(office.pk, now) and office_is_open(other_office.pk, now)
+    # Saturday: no hours row → closed
+    assert not office_is_open(office.pk, at("Europe/Moscow", 2026, 12, 5, 12))
+
+
+@pytest.mark.django_db
+def test_rule_by_prefix_skipped_when_office_closed(office, other_office):
+    weekday_hours(other_office)
+    rule = DistributionRuleFactory(phone_prefix="+7913", office=other_office, priority=1)
+    LeadSettings.objects.filter(pk=1).update(default_office=office)
+    open_time = at("Asia/Novosibirsk", 2026, 11, 30, 10)
+    assert choose_office(phone="+79131234567", now=open_time) == (other_office, rule)
+    closed_time = at("Asia/Novosibirsk", 2026, 11, 30, 22)
+    assert choose_office(phone="+79131234567", now=closed_time) == (office, None)
+
+
+@pytest.mark.django_db
+def test_landline_time_zone_picks_office_in_that_zone(office):
+    ekb = OfficeFactory(code="ekb", name="Екатеринбург", time_zone="Asia/Yekaterinburg")
+    assert phone_info("+73432123456").time_zone == "Asia/Yekaterinburg"
+    assert phone_info("+79161234567").time_zone == ""  # mobiles: no region in the numbering plan
+    office_found, rule = choose_office(phone="+73432123456")
+    assert office_found == ekb and rule is None
+
+
+@pytest.mark.django_db
+def test_rule_by_lead_type_and_region(office, other_office):
+    from legal_crm.leads.tests.factories import lead_type
+
+    rule = DistributionRuleFactory(lead_type=lead_type("partners"), office=other_office)
+    assert choose_office(phone="+79161234567", lead_type_id=lead_type("partners").pk)[0] == other_office
+    assert choose_office(phone="+79161234567", lead_type_id=lead_type("online").pk)[0] != other_office or \
+        rule is None
+    region_rule = DistributionRuleFactory(region="Свердловская обл", office=other_office, priority=1)
+    assert choose_office(phone="+73432000000") == (other_office, region_rule)
+
+
+@pytest.mark.django_db
+def test_operator_by_load_and_absence(make_staff, office):
+    busy = make_staff("operator")
+    free = make_staff("operator")
+    make_staff("office_head")  # heads do not take leads
+    for _ in range(3):
+        LeadFactory(office=office, assigned_to=busy)
+    lead, _c = services.lead_intake(actor=None, data=services.IntakeData(phone="+79260000001"))
+    assert lead.assigned_to == free
+    # Closed leads are not load.
+    Lead.objects.filter(assigned_to=busy).update(status=status("converted"))
+    LeadFactory(office=office, assigned_to=free)
+    lead2, _c = services.lead_intake(actor=None, data=services.IntakeData(phone="+79260000002"))
+    assert lead2.assigned_to == busy
+    # Absent operators get nothing.
+    Employee.objects.filter(user=busy).update(status=Employee.Status.ON_LEAVE)
+    lead3, _c = services.lead_intake(actor=None, data=services.IntakeData(phone="+79260000003"))
+    assert lead3.assigned_to == free
+    Employee.objects.filter(user=free).update(status=Employee.Status.BLOCKED)
+    lead4, _c = services.lead_intake(actor=None, data=services.IntakeData(phone="+79260000004"))
+    assert lead4.assigned_to is None and lead4.office == office
+    log = AssignmentLog.objects.filter(lead=lead).get()
+    assert log.reason == "auto" and log.office == office and log.assigned_to == free
+
+
+@pytest.mark.django_db
+def test_manual_reassignment_logged_and_checked(make_staff, office, other_office):
+    op1 = make_staff("operator")
+    op2 = make_staff("operator")
+    stranger = make_staff("operator", offices=[other_office])
+    head = make_staff("office_head")
+    lead = LeadFactory(office=office, assigned_to=op1)
+    with pytest.raises(DomainError) as err:
+        services.lead_reassign(actor=op1, lead=lead, assigned_to=op2)
+    assert err.value.code == "access_denied"
+    services.lead_reassign(actor=head, lead=lead, assigned_to=op2, comment="отпуск")
+    lead.refresh_from_db()
+    assert lead.assigned_to == op2
+    log = AssignmentLog.objects.get(lead=lead)
+    assert (log.reason, log.previous_assigned_to, log.actor, log.comment) == ("manual", op1, head, "отпуск")
+    with pytest.raises(DomainError) as err:
+        services.lead_reassign(actor=head, lead=lead, assigned_to=stranger)
+    assert err.value.code == "operator_not_in_office"
+    with pytest.raises(DomainError) as err:
+        services.lead_reassign(actor=head, lead=lead, office=other_office)
+    assert err.value.code == "access_denied"  # the head has no access to the other office

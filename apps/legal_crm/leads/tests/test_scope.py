@@ -1,0 +1,52 @@
+"""Who sees which leads: per role, per office, in the selectors, the API and the desk."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from legal_crm.leads import selectors
+from legal_crm.leads.tests.factories import LeadFactory, PlannedCallFactory
+
+
+@pytest.fixture
+def two_leads(office, other_office):
+    return LeadFactory(office=office, phone="+79161110001"), LeadFactory(office=other_office, phone="+79161110002")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role,sees_own,sees_other", [
+    ("operator", True, False), ("sales", True, False), ("office_head", True, False),
+    ("admin", True, True), ("marketer", True, True), ("lawyer", False, False), ("hr", False, False),
+])
+def test_lead_scope_per_role(make_staff, two_leads, role, sees_own, sees_other):
+    user = make_staff(role)
+    visible = set(selectors.lead_list_visible_to(user).values_list("pk", flat=True))
+    assert (two_leads[0].pk in visible) == sees_own
+    assert (two_leads[1].pk in visible) == sees_other
+
+
+@pytest.mark.django_db
+def test_api_list_and_detail_respect_scope(make_staff, two_leads):
+    client = APIClient()
+    client.force_authenticate(make_staff("operator"))
+    r = client.get("/api/v1/leads/")
+    assert [row["id"] for row in r.json()["results"]] == [two_leads[0].pk]
+    assert client.get(f"/api/v1/leads/{two_leads[1].pk}/").status_code == 404
+    assert client.get(f"/api/v1/leads/{two_leads[0].pk}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_desk_list_respects_scope(client, make_staff, two_leads):
+    client.force_login(make_staff("operator"))
+    r = client.get("/admin/leads/lead/")
+    assert r.status_code == 200
+    assert b"+7 916 111-00-01" in r.content and b"+7 916 111-00-02" not in r.content
+    assert client.get(f"/admin/leads/lead/{two_leads[1].pk}/change/").status_code in (302, 404)
+
+
+@pytest.mark.django_db
+def test_planned_calls_scope(make_staff, two_leads):
+    mine = PlannedCallFactory(lead=two_leads[0])
+    PlannedCallFactory(lead=two_leads[1])
+    operator = make_staff("operator")
+    assert list(selectors.planned_calls_visible_to(operator)) == [mine]
+    assert not selectors.planned_calls_visible_to(make_staff("hr")).exists()

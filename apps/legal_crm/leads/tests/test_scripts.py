@@ -1,0 +1,268 @@
+"""Call scripts: entering on events, moving by hand, the scheduled job, messages "to send", the log."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from legal_crm import hooks
+from legal_crm.core.errors import DomainError
+from legal_crm.core.models import AuditLog
+from legal_crm.leads import handlers_scripts, jobs_scripts
+from legal_crm.leads.models import ScriptEnrollment, ScriptMessage, ScriptMove, ScriptStep
+from legal_crm.leads.services import IntakeData, lead_intake, lead_set_status, planned_call_create
+from legal_crm.leads.services import scripts as svc
+
+from .factories import AdSourceFactory, LeadFactory, lead_type, status
+from .factories_scripts import enroll, make_script
+
+pytestmark = pytest.mark.django_db
+State = ScriptEnrollment.State
+Kind = ScriptStep.Kind
+
+
+@pytest.fixture
+def operator(make_staff):
+    return make_staff("operator")
+
+
+@pytest.fixture
+def lead(office):
+    return LeadFactory(office=office, name="Иван Петров", phone="+79161112233")
+
+
+def test_handlers_and_the_job_are_wired_in_hooks():
+    assert "legal_crm.leads.handlers_scripts.on_lead_created" in hooks.DOC_EVENTS["leads.lead_created"]
+    assert "legal_crm.leads.handlers_scripts.on_lead_status_changed" in hooks.DOC_EVENTS["leads.lead_status_changed"]
+    assert "legal_crm.leads.handlers_scripts.on_lead_reengaged" in hooks.DOC_EVENTS["leads.lead_reengaged"]
+    assert "legal_crm.leads.handlers_scripts.on_call_planned" in hooks.DOC_EVENTS["leads.call_planned"]
+    assert "legal_crm.leads.jobs_scripts.advance_scripts" in hooks.SCHEDULER_EVENTS["cron"]["*/5 * * * *"]
+    assert "legal_crm.leads.demo_scripts.seed" in hooks.DEMO_SEEDERS
+    assert hooks.DEMO_SEEDERS.index("legal_crm.leads.demo_scripts.seed") > hooks.DEMO_SEEDERS.index(
+        "legal_crm.leads.demo.seed")
+
+
+def test_a_new_lead_from_the_intake_enters_matching_arrival_scripts(office, django_capture_on_commit_callbacks):
+    source = AdSourceFactory(code="site-bfl", name="Сайт БФЛ")
+    script, steps = make_script("call", "reached", start_on_arrival=True)
+    other_source_script, _ = make_script("call", start_on_arrival=True)
+    other_source_script.sources.set([AdSourceFactory(code="tv", name="ТВ")])
+    phone_type_script, _ = make_script("call", start_on_arrival=True)
+    phone_type_script.lead_types.set([lead_type("incoming_call")])
+    not_arrival, _ = make_script("call")
+    with django_capture_on_commit_callbacks(execute=True):
+        lead, created = lead_intake(actor=None, data=IntakeData(phone="8 916 555-44-33", name="Ольга",
+                                                                source="site-bfl"))
+    assert created
+    cards = ScriptEnrollment.objects.filter(lead=lead)
+    assert [c.script_id for c in cards] == [script.pk]
+    card = cards.get()
+    assert card.step == steps[0] and card.state == State.ACTIVE and card.trigger == "arrival"
+    assert card.next_action_at is None  # a call step without a timeout waits for the operator
+    move = ScriptMove.objects.get(enrollment=card)
+    assert move.reason == "enrolled" and move.from_step is None and move.to_step == steps[0] and move.actor is None
+    assert not ScriptEnrollment.objects.filter(script__in=[other_source_script, phone_type_script, not_arrival]).exists()
+
+
+def test_entering_is_idempotent_and_skips_spam(lead, office):
+    script, _ = make_script("call", start_on_arrival=True)
+    handlers_scripts.on_lead_created(lead_id=lead.pk, type="online")
+    handlers_scripts.on_lead_created(lead_id=lead.pk, type="online")
+    assert ScriptEnrollment.objects.filter(lead=lead).count() == 1
+    assert ScriptMove.objects.filter(enrollment__lead=lead).count() == 1
+    spam = LeadFactory(office=office, is_spam=True, status=status("spam"))
+    handlers_scripts.on_lead_created(lead_id=spam.pk)
+    assert not ScriptEnrollment.objects.filter(lead=spam).exists()
+    handlers_scripts.on_lead_created(lead_id=987654)  # a lead deleted meanwhile: nothing happens
+
+
+def test_an_inactive_or_empty_script_takes_nobody(lead):
+    make_script("call", start_on_arrival=True, is_active=False)
+    make_script(start_on_arrival=True)
+    assert svc.enroll_on_event(lead_id=lead.pk, trigger="arrival") == 0
+    assert not ScriptEnrollment.objects.exists()
+
+
+def test_a_status_change_starts_scripts_filtered_by_that_status(operator, lead,
+                                                                django_capture_on_commit_callbacks):
+    script, steps = make_script("call", "refuse", start_on_status=True)
+    script.statuses.set([status("callback")])
+    with django_capture_on_commit_callbacks(execute=True):
+        lead_set_status(actor=operator, lead=lead, status=status("in_work"))
+    assert not ScriptEnrollment.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        lead_set_status(actor=operator, lead=lead, status=status("callback"))
+    card = ScriptEnrollment.objects.get()
+    assert card.trigger == "status" and card.step == steps[0]
+
+
+def test_a_stale_status_event_is_ignored(lead):
+    script, _ = make_script("call", start_on_status=True)
+    handlers_scripts.on_lead_status_changed(lead_id=lead.pk, to_status="callback")  # the lead is "new" now
+    assert not ScriptEnrollment.objects.exists()
+
+
+def test_a_planned_call_starts_planned_call_scripts(operator, lead, django_capture_on_commit_callbacks):
+    script, steps = make_script("call", start_on_planned_call=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        planned_call_create(actor=operator, lead=lead, due_at=timezone.now() + datetime.timedelta(hours=2))
+    assert ScriptEnrollment.objects.get().trigger == "planned_call"
+
+
+def test_a_refusal_moves_active_cards_to_the_refusal_column(operator, lead, django_capture_on_commit_callbacks):
+    script, steps = make_script("call", "reached", "refuse")
+    no_refuse_script, other_steps = make_script("call", "reached")
+    card = enroll(lead, steps[0])
+    other = enroll(lead, other_steps[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        lead_set_status(actor=operator, lead=lead, status=status("refusal_unreachable"))
+    card.refresh_from_db()
+    other.refresh_from_db()
+    assert card.step == steps[2] and card.state == State.REFUSED and card.finished_at is not None
+    assert other.state == State.ACTIVE  # no refusal column there: the card stays for a person to decide
+    assert ScriptMove.objects.get(enrollment=card).reason == "auto"
+
+
+def test_re_engagement_reopens_a_finished_card_at_the_first_step(lead):
+    script, steps = make_script("whatsapp", ("wait", 24), "call", "refuse", start_on_reengage=True)
+    card = enroll(lead, steps[3], state=State.REFUSED)
+    handlers_scripts.on_lead_reengaged(lead_id=lead.pk, from_status="refusal_expensive", to_status="new")
+    card.refresh_from_db()
+    assert card.step == steps[0] and card.state == State.ACTIVE and card.finished_at is None
+    assert card.trigger == "reengage" and card.next_action_at is not None
+    assert ScriptMove.objects.get(enrollment=card).from_step == steps[3]
+
+
+def test_the_job_sends_messages_waits_and_moves_cards_on(lead, office):
+    office.phone = "+74951234567"
+    office.save()
+    script, steps = make_script("sms", ("wait", 3), ("call", 2), "refuse")
+    start = timezone.now()
+    handlers_scripts.on_lead_created(lead_id=lead.pk)  # not an arrival script: nothing
+    svc.lead_enroll(actor=None, lead=lead, script=script, now=start)
+    card = ScriptEnrollment.objects.get()
+    assert card.next_action_at == start
+
+    assert svc.advance_due_enrollments(now=start) == 1
+    card.refresh_from_db()
+    message = ScriptMessage.objects.get()
+    assert message.text == "Иван Петров, здравствуйте! Офис: Москва."
+    assert message.channel == "sms" and message.phone == "+79161112233" and message.status == "to_send"
+    assert card.step == steps[1] and card.next_action_at == start + datetime.timedelta(hours=3)
+
+    assert svc.advance_due_enrollments(now=start + datetime.timedelta(hours=2)) == 0  # still waiting
+    assert svc.advance_due_enrollments(now=start + datetime.timedelta(hours=3, minutes=1)) == 1
+    card.refresh_from_db()
+    assert card.step == steps[2]
+    # the call step gives the operator 2 hours, then the card moves on by itself
+    later = start + datetime.timedelta(hours=6)
+    assert svc.advance_due_enrollments(now=later) == 1
+    card.refresh_from_db()
+    assert card.step == steps[3] and card.state == State.REFUSED and card.next_action_at is None
+    assert list(ScriptMove.objects.filter(enrollment=card).order_by("id").values_list("reason", flat=True)) == [
+        "enrolled", "auto", "auto", "auto"]
+    assert ScriptMessage.objects.count() == 1
+
+
+def test_running_the_job_twice_sends_one_message(lead):
+    script, steps = make_script("whatsapp", "call")
+    card = enroll(lead, steps[0])
+    card.next_action_at = card.step_entered_at
+    card.save()
+    svc.enrollment_advance(enrollment_id=card.pk, now=timezone.now())
+    svc.enrollment_advance(enrollment_id=card.pk, now=timezone.now())
+    assert jobs_scripts.advance_scripts() == 0
+    assert ScriptMessage.objects.count() == 1
+    card.refresh_from_db()
+    assert card.step == steps[1]
+
+
+def test_consecutive_message_steps_run_in_one_pass(lead):
+    script, steps = make_script("sms", "whatsapp", "call")
+    svc.lead_enroll(actor=None, lead=lead, script=script)
+    assert svc.advance_due_enrollments() == 2
+    assert sorted(ScriptMessage.objects.values_list("channel", flat=True)) == ["sms", "whatsapp"]
+    assert ScriptEnrollment.objects.get().step == steps[2]
+
+
+def test_a_last_automatic_step_without_a_next_one_stops(lead):
+    script, steps = make_script("call", ("wait", 1))
+    card = enroll(lead, steps[1], at=timezone.now() - datetime.timedelta(hours=2))
+    card.next_action_at = timezone.now() - datetime.timedelta(hours=1)
+    card.save()
+    assert svc.advance_due_enrollments() == 0
+    card.refresh_from_db()
+    assert card.next_action_at is None and card.step == steps[1]
+
+
+def test_message_tags(lead, office):
+    office.address = "Москва, ул. Марксистская, 3"
+    office.phone = "+74951234567"
+    office.save()
+    text = svc.render_message("{first_name}: {office_address}, {office_phone}, {phone} {unknown}", lead)
+    assert text == "Иван: Москва, ул. Марксистская, 3, +7 495 123-45-67, +7 916 111-22-33 {unknown}"
+
+
+def test_an_operator_moves_a_card_and_the_move_is_logged(operator, lead):
+    script, steps = make_script("call", "sms", "reached")
+    card = enroll(lead, steps[0])
+    card = svc.enrollment_move(actor=operator, enrollment=card, step=steps[2])
+    assert card.state == State.REACHED and card.finished_at is not None
+    move = ScriptMove.objects.get(enrollment=card)
+    assert (move.from_step, move.to_step, move.reason, move.actor) == (steps[0], steps[2], "manual", operator)
+    audit = AuditLog.objects.get(action="leads.script_move")
+    assert audit.actor == operator and audit.after["state"] == "reached"
+    # back into work: a message step acts at once
+    card = svc.enrollment_move(actor=operator, enrollment=card, step=steps[1])
+    assert card.state == State.ACTIVE and card.finished_at is None and card.next_action_at is not None
+
+
+def test_moves_are_checked(operator, lead):
+    script, steps = make_script("call", "reached")
+    other_script, other_steps = make_script("call")
+    card = enroll(lead, steps[0])
+    with pytest.raises(DomainError) as exc:
+        svc.enrollment_move(actor=operator, enrollment=card, step=other_steps[0])
+    assert exc.value.code == "wrong_script" and exc.value.message == "Этот шаг относится к другому скрипту."
+    with pytest.raises(DomainError) as exc:
+        svc.enrollment_move(actor=operator, enrollment=card, step=steps[0])
+    assert exc.value.code == "same_step"
+    assert not ScriptMove.objects.exists()
+
+
+@pytest.mark.parametrize("role, allowed", [
+    ("operator", True), ("sales", True), ("office_head", True), ("admin", True),
+    ("lawyer", False), ("finance", False), ("hr", False), ("marketer", False),
+])
+def test_who_may_move_cards(make_staff, role, allowed, lead):
+    user = make_staff(role)
+    script, steps = make_script("call", "handover")
+    card = enroll(lead, steps[0])
+    if allowed:
+        assert svc.enrollment_move(actor=user, enrollment=card, step=steps[1]).state == State.HANDED_OVER
+    else:
+        with pytest.raises(DomainError) as exc:
+            svc.enrollment_move(actor=user, enrollment=card, step=steps[1])
+        assert exc.value.code == "access_denied"
+
+
+def test_cards_of_another_office_cannot_be_moved(make_staff, other_office, lead):
+    stranger = make_staff("operator", offices=[other_office])
+    script, steps = make_script("call", "handover")
+    card = enroll(lead, steps[0])
+    with pytest.raises(DomainError) as exc:
+        svc.enrollment_move(actor=stranger, enrollment=card, step=steps[1])
+    assert exc.value.code == "access_denied"
+    card.refresh_from_db()
+    assert card.step == steps[0] and not ScriptMove.objects.exists()
+
+
+def test_manual_enrolment_needs_the_permission_and_steps(make_staff, lead):
+    lawyer = make_staff("lawyer")
+    script, _ = make_script("call")
+    with pytest.raises(DomainError):
+        svc.lead_enroll(actor=lawyer, lead=lead, script=script)
+    empty, _ = make_script()
+    with pytest.raises(DomainError) as exc:
+        svc.lead_enroll(actor=None, lead=lead, script=empty)
+    assert exc.value.code == "script_empty"

@@ -1,0 +1,107 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from legal_crm.core.errors import DomainError
+from legal_crm.leads import services
+from legal_crm.leads.models import Lead, LeadContact, SpamRule
+from legal_crm.leads.tests.factories import AdSourceFactory, PartnerFactory, SpamRuleFactory
+
+
+def intake(phone, **kw):
+    partner = kw.pop("partner", None)
+    return services.lead_intake(actor=None, data=services.IntakeData(phone=phone, **kw), partner=partner)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind,value,payload", [
+    ("phone_blacklist", "8 (916) 000-11-22", {"phone": "+79160001122"}),
+    ("name_blacklist", "Тест", {"phone": "+79160001123", "name": "тест"}),
+    ("stop_word", "реклама", {"phone": "+79160001124", "comment": "Это РЕКЛАМА ваших услуг"}),
+    ("not_mobile", "", {"phone": "+74951234567"}),
+    ("invalid_number", "", {"phone": "+79111111111"}),
+])
+def test_rule_marks_lead_as_spam_and_keeps_it(office, kind, value, payload):
+    rule = SpamRuleFactory(kind=kind, value=value)
+    lead, created = intake(**payload)
+    assert created
+    lead.refresh_from_db()
+    assert lead.is_spam and lead.spam_rule == rule and lead.status.code == "spam"
+    assert lead.assigned_to is None
+    assert Lead.objects.filter(pk=lead.pk).exists()
+
+
+@pytest.mark.django_db
+def test_clean_lead_is_not_spam(office):
+    SpamRuleFactory(kind="stop_word", value="реклама")
+    SpamRuleFactory(kind="not_mobile")
+    SpamRuleFactory(kind="invalid_number")
+    lead, _c = intake("+79161234560", name="Анна", comment="Нужна консультация")
+    assert not lead.is_spam and lead.status.code == "new"
+
+
+@pytest.mark.django_db
+def test_not_mobile_ignored_when_source_expects_landlines(office):
+    SpamRuleFactory(kind="not_mobile")
+    AdSourceFactory(code="call", channel="phone", expects_mobile=False)
+    lead, _c = intake("+74951234567", source="call")
+    assert not lead.is_spam
+
+
+@pytest.mark.django_db
+def test_phone_flood(office):
+    from legal_crm.leads.models import LeadSettings
+
+    s = LeadSettings.load()
+    s.dedup_window_hours = 0  # every post is a new lead, so the flood rule decides
+    s.save()
+    rule = SpamRuleFactory(kind="phone_flood", threshold=3, window_minutes=60)
+    results = [intake("+79167770011")[0] for _ in range(4)]
+    assert [r.is_spam for r in results] == [False, False, False, True]
+    assert results[-1].spam_rule == rule
+    # Old contacts do not count.
+    LeadContact.objects.update(at=timezone.now() - datetime.timedelta(hours=2))
+    assert not intake("+79167770011")[0].is_spam
+
+
+@pytest.mark.django_db
+def test_partner_flood_only_for_that_partner(office):
+    p1, p2 = PartnerFactory(), PartnerFactory()
+    SpamRuleFactory(kind="partner_flood", threshold=2, window_minutes=10, partner=p1)
+    flags = [intake(f"+7916888000{i}", partner=p1)[0].is_spam for i in range(3)]
+    assert flags == [False, False, True]
+    assert not intake("+79168880009", partner=p2)[0].is_spam
+
+
+@pytest.mark.django_db
+def test_inactive_rule_does_nothing(office):
+    SpamRuleFactory(kind="phone_blacklist", value="+79160001122", is_active=False)
+    assert not intake("+79160001122")[0].is_spam
+
+
+@pytest.mark.django_db
+def test_restore_from_spam_by_hand(make_staff, office):
+    SpamRuleFactory(kind="stop_word", value="казино")
+    operator = make_staff("operator")
+    head = make_staff("office_head")
+    lead, _c = intake("+79161112200", comment="казино")
+    assert lead.is_spam and lead.office == office
+    with pytest.raises(DomainError) as err:
+        services.lead_restore_from_spam(actor=operator, lead=lead)
+    assert err.value.code == "access_denied"
+    lead = services.lead_restore_from_spam(actor=head, lead=lead)
+    lead.refresh_from_db()
+    assert not lead.is_spam and lead.status.code == "new"
+    assert lead.spam_rule is not None  # the rule that fired stays on record
+    assert lead.assigned_to == operator  # distributed like a new lead
+    assert lead.status_log.filter(from_status__code="spam", to_status__code="new").exists()
+    with pytest.raises(DomainError) as err:
+        services.lead_restore_from_spam(actor=head, lead=lead)
+    assert err.value.code == "not_spam"
+
+
+@pytest.mark.django_db
+def test_rule_kinds_cover_spec():
+    assert set(SpamRule.Kind.values) == {"phone_blacklist", "name_blacklist", "stop_word", "not_mobile",
+                                         "invalid_number", "phone_flood", "partner_flood"}

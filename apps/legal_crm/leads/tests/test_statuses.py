@@ -1,0 +1,112 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from legal_crm import hooks
+from legal_crm.core.errors import DomainError
+from legal_crm.leads import services
+from legal_crm.leads.models import Lead, LeadStatus, LeadStatusLog, LeadType, RefusalReason
+from legal_crm.leads.reference import LEAD_TYPES
+from legal_crm.leads.tests.factories import LeadFactory, status
+
+
+@pytest.mark.django_db
+def test_reference_data_shipped_by_migration():
+    assert LeadType.objects.count() == 16 == len(LEAD_TYPES)
+    assert {"online", "incoming_call", "missed_call", "cold_call", "walk_in", "social", "messenger", "cross_sale",
+            "partners", "online_lawyer", "dropped_call", "ready_client", "whatsapp", "telegram", "marketing",
+            "partner_programme"} == set(LeadType.objects.values_list("code", flat=True))
+    assert LeadStatus.objects.filter(is_initial=True).count() == 1
+    assert LeadStatus.objects.filter(is_refusal=True).count() >= 5
+    assert LeadStatus.objects.filter(is_spam=True).exists() and LeadStatus.objects.filter(is_converted=True).exists()
+
+
+def test_events_declared():
+    for name in ("leads.lead_created", "leads.lead_status_changed", "leads.lead_reengaged", "leads.clients_merged",
+                 "leads.lead_assigned", "leads.lead_marked_spam", "leads.lead_contact_added"):
+        assert name in hooks.DOC_EVENTS
+    assert "legal_crm.leads.jobs.reengage_refused_leads" in hooks.SCHEDULER_EVENTS["daily"]
+
+
+@pytest.mark.django_db
+def test_allowed_move_logged_and_event_emitted(make_staff, office, django_capture_on_commit_callbacks, monkeypatch):
+    calls = []
+    monkeypatch.setitem(hooks.DOC_EVENTS, "leads.lead_status_changed", ["x.y"])
+    monkeypatch.setattr("legal_crm.core.events.call_handler", lambda path, event, payload: calls.append(payload))
+    from legal_crm.core import jobs as core_jobs
+
+    monkeypatch.setattr(core_jobs.run_event_handler, "delay",
+                        lambda path, event, payload: calls.append(payload), raising=False)
+    operator = make_staff("operator")
+    lead = LeadFactory(office=office)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.lead_set_status(actor=operator, lead=lead, status=status("in_work"), comment="позвонил")
+    lead.refresh_from_db()
+    assert lead.status.code == "in_work"
+    log = LeadStatusLog.objects.get(lead=lead)
+    assert (log.from_status.code, log.to_status.code, log.actor, log.comment) == ("new", "in_work", operator, "позвонил")
+    assert calls and calls[0]["to_status"] == "in_work" and calls[0]["from_status"] == "new"
+
+
+@pytest.mark.django_db
+def test_disallowed_move_refused(make_staff, office):
+    operator = make_staff("operator")
+    lead = LeadFactory(office=office, status=status("converted"))
+    with pytest.raises(DomainError) as err:
+        services.lead_set_status(actor=operator, lead=lead, status=status("in_work"))
+    assert err.value.code == "transition_not_allowed" and "status" in err.value.fields
+    lead = LeadFactory(office=office)
+    with pytest.raises(DomainError) as err:
+        services.lead_set_status(actor=operator, lead=lead, status=status("new"))
+    assert err.value.code == "same_status"
+
+
+@pytest.mark.django_db
+def test_refusal_needs_reason_fitting_the_status(make_staff, office):
+    operator = make_staff("operator")
+    lead = LeadFactory(office=office, status=status("in_work"))
+    with pytest.raises(DomainError) as err:
+        services.lead_set_status(actor=operator, lead=lead, status=status("refusal_expensive"))
+    assert err.value.code == "reason_required" and "refusal_reason" in err.value.fields
+    with pytest.raises(DomainError) as err:
+        services.lead_set_status(actor=operator, lead=lead, status=status("refusal_expensive"),
+                                 reason=RefusalReason.objects.get(code="competitor"))
+    assert err.value.code == "reason_not_for_status"
+    services.lead_set_status(actor=operator, lead=lead, status=status("refusal_expensive"),
+                             reason=RefusalReason.objects.get(code="price"))
+    lead.refresh_from_db()
+    assert lead.refusal_reason.code == "price"
+    # Reasons fitting any refusal ("other") are accepted everywhere.
+    lead2 = LeadFactory(office=office, status=status("in_work"))
+    services.lead_set_status(actor=operator, lead=lead2, status=status("refusal_not_ready"),
+                             reason=RefusalReason.objects.get(code="other"))
+
+
+@pytest.mark.django_db
+def test_status_change_needs_permission_and_scope(make_staff, office, other_office):
+    lead = LeadFactory(office=other_office)
+    with pytest.raises(DomainError):
+        services.lead_set_status(actor=make_staff("operator"), lead=lead, status=status("in_work"))
+    with pytest.raises(DomainError):
+        services.lead_set_status(actor=make_staff("hr"), lead=LeadFactory(office=office), status=status("in_work"))
+
+
+@pytest.mark.django_db
+def test_reengagement_job_reopens_after_n_days(office):
+    from legal_crm.leads.jobs import reengage_refused_leads
+
+    refused = status("refusal_not_ready")  # 14 days
+    old = LeadFactory(office=office, status=refused,
+                      status_changed_at=timezone.now() - datetime.timedelta(days=15))
+    fresh = LeadFactory(office=office, status=refused,
+                        status_changed_at=timezone.now() - datetime.timedelta(days=3))
+    final = LeadFactory(office=office, status=status("refusal_not_target"),
+                        status_changed_at=timezone.now() - datetime.timedelta(days=400))
+    assert reengage_refused_leads() == 1
+    assert reengage_refused_leads() == 0  # idempotent
+    assert Lead.objects.get(pk=old.pk).status.code == "new"
+    assert Lead.objects.get(pk=fresh.pk).status == refused
+    assert Lead.objects.get(pk=final.pk).status.code == "refusal_not_target"
+    assert LeadStatusLog.objects.filter(lead=old, to_status__code="new").exists()
+    assert old.assignments.filter(reason="reengage").exists()

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import RangeDateFilter, RelatedDropdownFilter
+from unfold.decorators import action, display
+
+from legal_crm.contracts.models import Contract
+from legal_crm.core.admin_base import HistoryDeskAdmin
+from legal_crm.core.audit import audit_for
+from legal_crm.core.errors import DomainError
+from legal_crm.org.selectors import scope_to_offices
+
+from . import forms, selectors, services
+from .models import Complaint
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(HistoryDeskAdmin):
+    selector = selectors.complaint_list_visible_to
+    list_display = ("id", "contract", "about_employee", "responsible", "status_badge", "deadline_badge", "created_at")
+    list_filter = ("status", "source", ("contract__office", RelatedDropdownFilter), ("deadline", RangeDateFilter))
+    list_filter_submit = True
+    list_select_related = ("contract", "about_employee", "responsible")
+    search_fields = ("contract__number", "complainant", "text")
+    readonly_fields = ("contract", "source", "complainant", "about_employee", "text", "status", "responsible",
+                       "deadline", "resolution", "filed_by", "created_at", "assigned_at", "closed_at", "closed_by",
+                       "work_log")
+    fieldsets = (
+        (None, {"fields": ("contract", "source", "complainant", "about_employee", "text")}),
+        (_("Работа"), {"fields": ("status", "responsible", "deadline", "assigned_at", "resolution", "closed_at",
+                                  "closed_by", "filed_by", "created_at")}),
+        (_("Ход работы"), {"fields": ("work_log",)}),
+    )
+    actions_list = ["file"]
+    actions_detail = ["assign", "close"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # changes go through "Назначить" and "Закрыть"
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("quality.add_complaint")
+
+    def has_file_permission(self, request, object_id=None):
+        return request.user.has_perm("quality.add_complaint")
+
+    def has_assign_permission(self, request, object_id=None):
+        return request.user.has_perm("quality.assign_complaint")
+
+    def has_close_permission(self, request, object_id=None):
+        if request.user.has_perm("quality.assign_complaint"):
+            return True
+        return object_id is None or Complaint.objects.filter(pk=object_id, responsible=request.user).exists()
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect(reverse("admin:quality_complaint_file") + (f"?{request.GET.urlencode()}" if request.GET else ""))
+
+    @display(description=_("Статус"), label={"new": "danger", "in_work": "warning", "closed": "success"})
+    def status_badge(self, obj):
+        return obj.status, obj.get_status_display()
+
+    @display(description=_("Срок ответа"), ordering="deadline", label={True: "danger", False: "info"})
+    def deadline_badge(self, obj):
+        return obj.is_overdue, f"{obj.deadline:%d.%m.%Y}"
+
+    @display(description=_("Кто, когда, что"))
+    def work_log(self, obj):
+        return render_to_string("quality/work_log.html", {"rows": audit_for(obj)[:50]})
+
+    def _page(self, request, *, title, form, submit, summary=None, back=None):
+        context = {**self.admin_site.each_context(request), "title": title, "form": form, "submit": submit,
+                   "summary": summary or [], "back": back, "hidden": {}, "opts": self.model._meta}
+        return TemplateResponse(request, "billing/form_page.html", context)
+
+    @action(description=_("Зарегистрировать жалобу"), url_path="file", icon="report", permissions=["file"])
+    def file(self, request):
+        initial = {}
+        contract_id = request.GET.get("contract")
+        if contract_id and contract_id.isdigit():
+            contract = scope_to_offices(Contract.objects.all(), request.user).filter(pk=contract_id).first()
+            if contract:
+                initial["contract_number"] = contract.number
+        form = forms.ComplaintFileForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            contract = scope_to_offices(Contract.objects.all(), request.user).filter(
+                number=data["contract_number"].strip()).first()
+            if contract is None:
+                form.add_error("contract_number", _("Договор с таким номером не найден среди доступных вам."))
+            else:
+                try:
+                    complaint = services.complaint_file(
+                        actor=request.user, contract=contract, text=data["text"],
+                        about_employee=data["about_employee"], complainant=data["complainant"],
+                        source=data["source"], deadline=data["deadline"])
+                except DomainError as exc:
+                    form.add_domain_error(exc)
+                else:
+                    self.message_user(request, _("Жалоба зарегистрирована."), messages.SUCCESS)
+                    return redirect("admin:quality_complaint_change", complaint.pk)
+        return self._page(request, title=_("Зарегистрировать жалобу"), form=form, submit=_("Зарегистрировать"),
+                          back=reverse("admin:quality_complaint_changelist"))
+
+    @action(description=_("Назначить ответственного"), url_path="assign", icon="person_add", permissions=["assign"])
+    def assign(self, request, object_id):
+        complaint = get_object_or_404(self.get_queryset(request), pk=object_id)
+        form = forms.ComplaintAssignForm(request.POST or None, office_id=complaint.contract.office_id)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.complaint_assign(actor=request.user, complaint=complaint,
+                                          responsible=form.cleaned_data["responsible"])
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                self.message_user(request, _("Ответственный назначен."), messages.SUCCESS)
+                return redirect("admin:quality_complaint_change", complaint.pk)
+        return self._page(request, title=_("Назначить ответственного"), form=form, submit=_("Назначить"),
+                          summary=[(_("Жалоба"), str(complaint)), (_("На кого"), complaint.about_employee or "—")],
+                          back=reverse("admin:quality_complaint_change", args=[complaint.pk]))
+
+    @action(description=_("Закрыть с решением"), url_path="close", icon="task_alt", permissions=["close"])
+    def close(self, request, object_id):
+        complaint = get_object_or_404(self.get_queryset(request), pk=object_id)
+        form = forms.ComplaintCloseForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.complaint_close(actor=request.user, complaint=complaint,
+                                         resolution=form.cleaned_data["resolution"])
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                self.message_user(request, _("Жалоба закрыта."), messages.SUCCESS)
+                return redirect("admin:quality_complaint_change", complaint.pk)
+        return self._page(request, title=_("Закрыть жалобу"), form=form, submit=_("Закрыть"),
+                          summary=[(_("Жалоба"), str(complaint)), (_("Суть"), complaint.text[:300])],
+                          back=reverse("admin:quality_complaint_change", args=[complaint.pk]))

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from unfold.widgets import (
+    UnfoldAdminDateWidget,
+    UnfoldAdminSelectWidget,
+    UnfoldAdminTextareaWidget,
+    UnfoldAdminTextInputWidget,
+)
+
+from legal_crm.core.models import User
+
+from .models import Complaint
+
+
+class ServiceForm(forms.Form):
+    def add_domain_error(self, exc) -> None:
+        placed = False
+        for field, message in exc.fields.items():
+            if field in self.fields:
+                self.add_error(field, message)
+                placed = True
+        if not placed:
+            self.add_error(None, exc.message)
+
+
+def staff_users():
+    return User.objects.filter(employee__isnull=False, is_active=True).order_by("last_name", "first_name")
+
+
+class ComplaintFileForm(ServiceForm):
+    contract_number = forms.CharField(label=_("Номер договора"), max_length=32, widget=UnfoldAdminTextInputWidget)
+    source = forms.ChoiceField(label=_("Как поступила"), choices=Complaint.Source.choices,
+                               widget=UnfoldAdminSelectWidget)
+    complainant = forms.CharField(label=_("Кто жалуется"), max_length=300, required=False,
+                                  widget=UnfoldAdminTextInputWidget, help_text=_("Пусто — клиент по договору."))
+    about_employee = forms.ModelChoiceField(label=_("На кого жалоба"), queryset=User.objects.none(), required=False,
+                                            widget=UnfoldAdminSelectWidget)
+    text = forms.CharField(label=_("Суть жалобы"), widget=UnfoldAdminTextareaWidget)
+    deadline = forms.DateField(label=_("Срок ответа"), required=False, widget=UnfoldAdminDateWidget,
+                               help_text=_("Пусто — 10 дней."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["about_employee"].queryset = staff_users()
+
+
+class ComplaintAssignForm(ServiceForm):
+    responsible = forms.ModelChoiceField(label=_("Ответственный"), queryset=User.objects.none(),
+                                         widget=UnfoldAdminSelectWidget)
+
+    def __init__(self, *args, office_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = staff_users()
+        if office_id:
+            qs = qs.filter(employee__offices=office_id).distinct()
+        self.fields["responsible"].queryset = qs
+
+
+class ComplaintCloseForm(ServiceForm):
+    resolution = forms.CharField(label=_("Решение"), widget=UnfoldAdminTextareaWidget)

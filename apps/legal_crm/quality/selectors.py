@@ -1,0 +1,20 @@
+"""Reads of quality, limited to the user's offices through the contract."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from legal_crm.org.selectors import scope_to_offices
+
+from .models import Complaint
+
+
+def complaint_list_visible_to(user) -> QuerySet[Complaint]:
+    qs = Complaint.objects.select_related("contract", "contract__office", "about_employee", "responsible")
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("quality.view_complaint"):
+        return qs.none()
+    return scope_to_offices(qs, user, field="contract__office")
+
+
+def complaints_of_contract(contract, user) -> QuerySet[Complaint]:
+    return complaint_list_visible_to(user).filter(contract=contract)
