@@ -96,7 +96,9 @@ HOME_BLOCKS: list[str] = []
 
 # Extra rows of the lead card's timeline (leads/selectors_card.py): `(lead, lead_ids, user) -> list[dict]` with
 # "at", "kind", "title" and optionally "text", "url". Contracts, payments, calls and messages add theirs here.
-LEAD_TIMELINE_SOURCES: list[str] = []
+LEAD_TIMELINE_SOURCES: list[str] = [
+    "legal_crm.contracts.timeline.lead_timeline",
+]
 
 DEMO_SEEDERS: list[str] = [
     "legal_crm.org.demo.seed",
@@ -104,6 +106,7 @@ DEMO_SEEDERS: list[str] = [
     "legal_crm.marketing.demo.seed",
     "legal_crm.leads.demo.seed",
     "legal_crm.leads.demo_scripts.seed",
+    "legal_crm.contracts.demo.seed",
     # billing and quality run after the contracts' seeder (they bill and complain on its contracts)
     "legal_crm.billing.demo.seed",
     "legal_crm.quality.demo.seed",

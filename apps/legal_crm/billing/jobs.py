@@ -69,7 +69,13 @@ def _invoice_chunk(subs: list[Subscription], today: datetime.date) -> int:
             if sub.ended_on and sub.next_period_start > sub.ended_on:
                 sub.is_active = False
             changed.append(sub)
-    Subscription.objects.bulk_update(changed, ["next_period_start", "is_active", "ended_on"], batch_size=1000)
+    # Most of a chunk moves to the same next date: one UPDATE per distinct outcome, not a CASE per row.
+    groups: dict[tuple, list[int]] = {}
+    for sub in changed:
+        groups.setdefault((sub.next_period_start, sub.is_active, sub.ended_on), []).append(sub.pk)
+    for (next_start, is_active, ended_on), ids in groups.items():
+        Subscription.objects.filter(pk__in=ids).update(next_period_start=next_start, is_active=is_active,
+                                                       ended_on=ended_on, updated_at=timezone.now())
     return len(invoiced)
 
 

@@ -36,7 +36,6 @@ class ContractAdmin(HistoryDeskAdmin):
     list_filter = ("status", "office", "service")
     search_fields = ("=number", "client__name", "=client__phone", "=client__inn")
     list_select_related = ("client", "service", "office", "sales_manager")
-    date_hierarchy = "created_at"
 
     @display(description=_("Подписан"), ordering="signed_on")
     def signed(self, obj):
@@ -82,7 +81,6 @@ class TerminationRequestAdmin(HistoryDeskAdmin):
     list_display = ("contract", "client", "received", "due", "status", "is_overdue", "refund")
     list_filter = ("status", "is_overdue", "contract__office")
     search_fields = ("=contract__number", "contract__client__name")
-    date_hierarchy = "received_on"
 
     @display(description=_("Клиент"))
     def client(self, obj):

@@ -188,7 +188,12 @@ class LeadAdmin(HistoryDeskAdmin):
                                      reason=data.get("refusal_reason"), comment=data.get("status_comment", ""))
 
     def save_related(self, request, form, formsets, change):
-        pass  # tags are saved by lead_update; inlines are read-only
+        # Tags are saved by lead_update; the inlines are read-only logs.
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else ()
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

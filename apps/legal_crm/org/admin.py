@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,6 +27,20 @@ from .models import (
     Position,
     StaffingPlan,
 )
+
+
+class OfficeChoicesMixin:
+    """Office fields offer only the offices whose rows the user sees (all of them with org.view_all_offices)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Office:
+            kwargs["queryset"] = selectors.office_list_visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model is Office:
+            kwargs["queryset"] = selectors.office_list_visible_to(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class OfficeHoursInline(TabularInline):
@@ -69,9 +84,9 @@ class PositionAdmin(DeskAdmin):
 
 
 @admin.register(StaffingPlan)
-class StaffingPlanAdmin(HistoryDeskAdmin):
+class StaffingPlanAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
     list_display = ("office", "position", "headcount")
-    list_filter = ("office", "position")
+    list_filter = (("office", RelatedOnlyFieldListFilter), "position")
     list_select_related = ("office", "position")
 
     def get_queryset(self, request):
@@ -99,11 +114,11 @@ class StaffingPlanAdmin(HistoryDeskAdmin):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(HistoryDeskAdmin):
+class EmployeeAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
     selector = selectors.employee_list_visible_to
     form = EmployeeForm
     list_display = ("__str__", "position", "main_office", "status_badge", "username")
-    list_filter = ("status", "position", "main_office")
+    list_filter = ("status", "position", ("main_office", RelatedOnlyFieldListFilter))
     search_fields = ("user__last_name", "user__first_name", "user__username", "phone")
     autocomplete_fields = ()
     filter_horizontal = ("offices",)
@@ -156,15 +171,22 @@ class EmployeeAdmin(HistoryDeskAdmin):
             actor=request.user, username=data["username"], password=data["password"] or None,
             first_name=data["first_name"], last_name=data["last_name"], email=data.get("email", ""),
             position=data.get("position"), main_office=data.get("main_office"),
+            offices=data.get("offices") or (), phone=data.get("phone") or "",
+            extension=data.get("extension") or "", hired_on=data.get("hired_on"),
         )
-        for field in ("phone", "extension", "hired_on"):
-            setattr(employee, field, data.get(field) or getattr(employee, field))
-        employee.save()
-        form.instance = obj = employee
-        obj.pk = employee.pk
+        # The admin goes on with `obj` (history entry, redirect): make it the saved employee.
+        obj.__dict__.update(employee.__dict__)
+        form.instance = obj
 
     def save_related(self, request, form, formsets, change):
-        form.instance.offices.set(form.cleaned_data.get("offices") or [])
+        offices = set(form.cleaned_data.get("offices") or [])
+        if form.instance.main_office_id:
+            offices.add(form.instance.main_office)  # one works in one's main office
+        visible = selectors.office_ids_visible_to(request.user)
+        if change and visible is not None:
+            # Offices this user does not see were not offered in the form: keep them.
+            offices.update(form.instance.offices.exclude(pk__in=visible))
+        form.instance.offices.set(offices)
         if not access.is_administrator(request.user):
             return
         data, user = form.cleaned_data, form.instance.user
@@ -265,7 +287,7 @@ class OffboardingChecklistAdmin(DeskAdmin):
 
 
 @admin.register(Banner)
-class BannerAdmin(HistoryDeskAdmin):
+class BannerAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
     list_display = ("title", "level", "starts_on", "ends_on", "is_archived")
     list_filter = ("level", "is_archived")
     search_fields = ("title", "text")

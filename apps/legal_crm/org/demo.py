@@ -64,6 +64,24 @@ PLAN = {"msk": {"operator": 3, "sales": 2, "lawyer": 2, "office_head": 1},
         "nsk": {"operator": 2, "lawyer": 1, "office_head": 1}}
 
 
+def _upsert(model, lookup: dict, values: dict):
+    """update_or_create that saves only when something differs, so a re-run adds no history rows."""
+    obj, created = model.objects.get_or_create(**lookup, defaults=values)
+    if created:
+        return obj
+    changed = {}
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        wanted = value if field.is_relation else field.to_python(value)
+        if getattr(obj, name) != wanted:
+            changed[name] = wanted
+    if changed:
+        for name, value in changed.items():
+            setattr(obj, name, value)
+        obj.save(update_fields=[*changed, *(["updated_at"] if hasattr(obj, "updated_at") else [])])
+    return obj
+
+
 def _hours(office: Office) -> None:
     for weekday in range(5):
         OfficeHours.objects.get_or_create(office=office, weekday=weekday,
@@ -80,8 +98,9 @@ def _employee(login, last, first, position, main, offices, *, password, group):
             user.set_password(password)
         else:
             user.set_unusable_password()
-    user.is_superuser = login == "admin"
-    user.save()
+    if created or user.is_superuser != (login == "admin"):
+        user.is_superuser = login == "admin"
+        user.save()
     if group:
         user.groups.add(group)
     employee, _ = Employee.objects.get_or_create(user=user, defaults={
@@ -93,14 +112,13 @@ def _employee(login, last, first, position, main, offices, *, password, group):
 def seed() -> str:
     offices = {}
     for data in OFFICES:
-        office, _ = Office.objects.update_or_create(code=data["code"], defaults={**data, **LEGAL})
+        office = _upsert(Office, {"code": data["code"]}, {**data, **LEGAL})
         _hours(office)
         offices[data["code"]] = office
     groups_by_role = {spec["role"]: Group.objects.get(name=name) for name, spec in load_roles().items()}
     positions = {}
     for code, name, role in POSITIONS:
-        positions[code], _ = Position.objects.update_or_create(
-            code=code, defaults={"name": name, "default_group": groups_by_role[role]})
+        positions[code] = _upsert(Position, {"code": code}, {"name": name, "default_group": groups_by_role[role]})
     for login, last, first, position, main, office_codes in LOGINS:
         _employee(login, last, first, positions[position], offices[main], [offices[c] for c in office_codes],
                   password=DEMO_PASSWORD, group=groups_by_role[position])
@@ -109,8 +127,8 @@ def seed() -> str:
                   password=None, group=groups_by_role[position])
     for office_code, plan in PLAN.items():
         for position_code, headcount in plan.items():
-            StaffingPlan.objects.update_or_create(office=offices[office_code], position=positions[position_code],
-                                                  defaults={"headcount": headcount})
+            _upsert(StaffingPlan, {"office": offices[office_code], "position": positions[position_code]},
+                    {"headcount": headcount})
     for order, (text, role) in enumerate([
         ("Сдать ноутбук и пропуск", "office_head"),
         ("Закрыть доступы к телефонии и CRM", "admin"),

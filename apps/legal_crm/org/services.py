@@ -15,19 +15,23 @@ from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 
 from .models import Employee, OffboardingChecklist, OffboardingItem, OffboardingTemplateItem
+from .selectors import employee_list_visible_to
 
 STATUS_PERMISSION = "org.change_employee"
+ADD_PERMISSION = "org.add_employee"
 
 
-def _ensure_may_change_employees(actor) -> None:
+def _ensure_may_change_employees(actor, employee: Employee) -> None:
     if not actor.has_perm(STATUS_PERMISSION):
         raise DomainError("access_denied", _("Недостаточно прав, чтобы менять статус сотрудника."))
+    if not employee_list_visible_to(actor).filter(pk=employee.pk).exists():
+        raise DomainError("access_denied", _("Сотрудник работает в офисе, к которому у вас нет доступа."))
 
 
 @transaction.atomic
 def employee_set_status(*, actor, employee: Employee, status: str) -> Employee:
     """Active / on leave / blocked. A blocked employee cannot log in and their sessions end."""
-    _ensure_may_change_employees(actor)
+    _ensure_may_change_employees(actor, employee)
     if status not in Employee.Status.values:
         raise DomainError("invalid_status", _("Неизвестный статус сотрудника."))
     employee = Employee.objects.select_for_update().select_related("user").get(pk=employee.pk)
@@ -50,7 +54,7 @@ def employee_set_status(*, actor, employee: Employee, status: str) -> Employee:
 @transaction.atomic
 def employee_dismiss(*, actor, employee: Employee, dismissal_date: datetime.date) -> OffboardingChecklist:
     """Open the offboarding checklist from the position's template (SPEC 6.3.5)."""
-    _ensure_may_change_employees(actor)
+    _ensure_may_change_employees(actor, employee)
     if employee.offboardings.filter(completed_at__isnull=True).exists():
         raise DomainError("offboarding_open", _("Обходной лист уже открыт."))
     template = OffboardingTemplateItem.objects.filter(Q(position__isnull=True) | Q(position=employee.position_id))
@@ -100,11 +104,14 @@ def offboarding_item_sign(*, actor, item: OffboardingItem, comment: str = "") ->
 
 @transaction.atomic
 def employee_create(*, actor, username: str, password: str | None, first_name: str, last_name: str,
-                    position=None, offices=(), main_office=None, groups=(), email: str = "") -> Employee:
+                    position=None, offices=(), main_office=None, groups=(), email: str = "", phone: str = "",
+                    extension: str = "", hired_on: datetime.date | None = None) -> Employee:
     """A staff account with its employee profile. Groups are access, so only administrators set them."""
     from legal_crm.core.access import user_groups_set
     from legal_crm.core.models import User
 
+    if not actor.has_perm(ADD_PERMISSION):
+        raise DomainError("access_denied", _("Недостаточно прав, чтобы добавлять сотрудников."))
     if groups:
         ensure_administrator(actor)
     if User.objects.filter(username=username).exists():
@@ -116,8 +123,9 @@ def employee_create(*, actor, username: str, password: str | None, first_name: s
     else:
         user.set_unusable_password()
     user.save()
-    employee = Employee.objects.create(user=user, position=position, main_office=main_office)
-    employee.offices.set(offices)
+    employee = Employee.objects.create(user=user, position=position, main_office=main_office, phone=phone,
+                                       extension=extension, hired_on=hired_on)
+    employee.offices.set({*offices, *([main_office] if main_office else [])})
     if groups:
         user_groups_set(actor=actor, user=user, groups=groups)
     audit(actor=actor, action="employee.create", obj=employee)

@@ -11,3 +11,11 @@ def rub(value):
     if value is None or value == "":
         return ""
     return format_rub(value)
+
+
+@register.simple_tag
+def contract_money(contract):
+    """The Money tab's data for a card that includes the tab without computing it."""
+    from legal_crm.billing.selectors import contract_money_context
+
+    return contract_money_context(contract) if contract is not None and getattr(contract, "pk", None) else {}

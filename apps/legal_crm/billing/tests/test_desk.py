@@ -140,7 +140,8 @@ def test_money_tab_renders_both_ways(rf: RequestFactory, finance, contract, invo
     request.user = finance
     merged = render_to_string("billing/contract_money_tab.html", context, request=request)
     nested = render_to_string("billing/contract_money_tab.html", {"money": context}, request=request)
-    for html in (merged, nested):
+    only_contract = render_to_string("billing/contract_money_tab.html", {"contract": contract}, request=request)
+    for html in (merged, nested, only_contract):
         assert invoice.number in html and "2\u00a0500,50\u00a0₽" in html and "Принять оплату" in html
         assert "15\u00a0000,00\u00a0₽" in html  # schedule item
     empty = render_to_string("billing/contract_money_tab.html",

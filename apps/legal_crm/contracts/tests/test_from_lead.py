@@ -37,3 +37,13 @@ def test_contract_from_lead_needs_office_and_service(sales, bfl):
     with pytest.raises(DomainError) as exc:
         services.contract_create_from_lead(actor=sales, lead=lead)
     assert exc.value.code == "service_required"
+
+
+def test_lead_timeline_lists_contracts(sales, office, bfl):
+    from legal_crm.contracts.timeline import lead_timeline
+
+    lead = LeadFactory(office=office, assigned_to=sales)
+    contract = services.contract_create_from_lead(actor=sales, lead=lead, service=bfl)
+    rows = lead_timeline(lead, [lead.pk], sales)
+    assert [r["title"] for r in rows] == [f"Договор {contract.number}: Черновик"]
+    assert rows[0]["url"].endswith(f"/{contract.pk}/change/")

@@ -14,7 +14,7 @@ class Lead(TimeStampedModel):
     """A person who may become a client. `phone` is E.164 and indexed: every search goes through it."""
 
     phone = PhoneField(_("телефон"))
-    name = models.CharField(_("имя"), max_length=200, blank=True)
+    name = models.CharField(_("имя"), max_length=200, blank=True, db_index=True)
     office = models.ForeignKey("org.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="leads",
                                verbose_name=_("офис"))
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -67,7 +67,7 @@ class Lead(TimeStampedModel):
         indexes = [
             models.Index(fields=["office", "-created_at"], name="lead_office_created"),
             models.Index(fields=["status", "-created_at"], name="lead_status_created"),
-            models.Index(fields=["assigned_to", "status"], name="lead_assignee_status"),
+            models.Index(fields=["assigned_to", "status", "created_at"], name="lead_assignee_load"),
             models.Index(fields=["source", "created_at"], name="lead_source_created"),
             models.Index(fields=["partner", "created_at"], name="lead_partner_created"),
             models.Index(fields=["type", "-created_at"], name="lead_type_created"),

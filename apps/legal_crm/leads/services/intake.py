@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,14 +82,24 @@ def _clean(data: IntakeData) -> tuple[str, dict]:
     return phone, {"source": source}
 
 
-def _lock_phone(phone: str) -> None:
-    if IntakeLock.objects.select_for_update().filter(phone=phone).exists():
+def _ensure_lock_row(phone: str) -> None:
+    """Create the phone's lock row in its own short transaction, before the intake's transaction starts.
+
+    Inserting it inside the intake transaction lets several waiters hold shared locks on the duplicate key
+    and deadlock when they upgrade; a committed row is simply locked with SELECT … FOR UPDATE."""
+    if IntakeLock.objects.filter(phone=phone).exists():
         return
     try:
         with transaction.atomic():
             IntakeLock.objects.create(phone=phone)
     except IntegrityError:
-        # Someone else created it and has committed by now (the insert waited for them): lock it.
+        pass  # created by a parallel request
+
+
+def _lock_phone(phone: str) -> None:
+    if not IntakeLock.objects.select_for_update().filter(phone=phone).exists():
+        # Only reachable when called inside an outer transaction that has not seen the row yet.
+        IntakeLock.objects.get_or_create(phone=phone)
         IntakeLock.objects.select_for_update().filter(phone=phone).exists()
 
 
@@ -130,13 +140,20 @@ def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime
     if source is None and partner is not None and partner.default_source_id:
         source = next((s for s in refcache.get()["sources"].values() if s.pk == partner.default_source_id), None)
     external_id = str(data.external_id).strip() if data.external_id not in (None, "") else None
-    for attempt in range(3):
+    _ensure_lock_row(phone)
+    retriable = not connection.in_atomic_block
+    for attempt in range(4):
         try:
             return _intake_once(actor=actor, data=data, phone=phone, source=source, partner=partner,
                                 external_id=external_id, now=now or timezone.now())
         except IntegrityError:
-            # A parallel post with the same partner and external_id (another phone) won the race.
-            if attempt == 2:
+            # A parallel post with the same partner and external_id (another phone) won the race: the retry
+            # finds its lead and records this post as a contact on it.
+            if attempt == 3 or not retriable:
+                raise
+        except OperationalError as exc:
+            # InnoDB deadlock (1213) or lock wait timeout (1205): the transaction was rolled back whole.
+            if attempt == 3 or not retriable or exc.args[0] not in (1213, 1205):
                 raise
     raise AssertionError("unreachable")
 
@@ -164,6 +181,7 @@ def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, extern
         consent_source=(getattr(source, "name", "") or getattr(partner, "name", "") or "API")[:200] if consent else "",
         consent_ip=data.ip if consent else None, is_spam=bool(rule), spam_rule=rule, last_contact_at=now,
     )
+    lead.skip_history_when_saving = True  # the creation is in the audit log and the status log already
     lead.save()
     _contact(lead, data=data, phone=phone, source=source, partner=partner, duplicate=False)
     LeadStatusLog.objects.create(lead=lead, from_status=None, to_status=status,

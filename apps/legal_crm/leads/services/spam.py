@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
-from legal_crm.core.validators import digits, is_mobile
+from legal_crm.core.validators import digits, is_mobile, normalize_phone
 
 from .. import refcache
 from ..models import Lead, LeadContact, SpamRule
@@ -42,8 +42,6 @@ def find_spam_rule(*, phone: str, name: str = "", comment: str = "", source=None
     for rule in refcache.get()["spam_rules"]:
         kind, value = rule.kind, (rule.value or "").strip()
         if kind == SpamRule.Kind.PHONE_BLACKLIST:
-            from legal_crm.core.validators import normalize_phone
-
             if value and normalize_phone(value) == phone:
                 return rule
         elif kind == SpamRule.Kind.NAME_BLACKLIST:
@@ -63,7 +61,7 @@ def find_spam_rule(*, phone: str, name: str = "", comment: str = "", source=None
         elif kind == SpamRule.Kind.PHONE_FLOOD:
             since = now - datetime.timedelta(minutes=rule.window_minutes or 60)
             limit = rule.threshold or 5
-            n = LeadContact.objects.filter(phone=phone, at__gte=since).count()
+            n = LeadContact.objects.filter(phone=phone, at__gte=since)[:limit].count()  # bounded count
             if n >= limit:
                 return rule
         elif kind == SpamRule.Kind.PARTNER_FLOOD:
@@ -71,7 +69,7 @@ def find_spam_rule(*, phone: str, name: str = "", comment: str = "", source=None
                 continue
             since = now - datetime.timedelta(minutes=rule.window_minutes or 10)
             limit = rule.threshold or 100
-            n = LeadContact.objects.filter(partner=partner, at__gte=since).count()
+            n = LeadContact.objects.filter(partner=partner, at__gte=since)[:limit].count()
             if n >= limit:
                 return rule
     return None

@@ -123,7 +123,7 @@ def test_the_move_endpoint_needs_the_csrf_token(operator, board, office):
 
 def test_bad_moves_get_clear_answers(operator, board, office, other_office):
     script, steps = board
-    other_script, other_steps = make_script("call")
+    _other_script, other_steps = make_script("call")
     card = enroll(LeadFactory(office=office), steps[0])
     client = _client(operator)
     url = reverse("admin:leads_script_board_move", args=[script.pk])

@@ -2,6 +2,7 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.core.cache import cache
 
 from legal_crm.core.errors import DomainError
 from legal_crm.leads import services
@@ -81,17 +82,29 @@ def test_operator_by_load_and_absence(make_staff, office):
     # Closed leads are not load.
     Lead.objects.filter(assigned_to=busy).update(status=status("converted"))
     LeadFactory(office=office, assigned_to=free)
+    cache.clear()  # the load is cached for LOAD_TTL seconds
     lead2, _c = services.lead_intake(actor=None, data=services.IntakeData(phone="+79260000002"))
     assert lead2.assigned_to == busy
     # Absent operators get nothing.
     Employee.objects.filter(user=busy).update(status=Employee.Status.ON_LEAVE)
+    cache.clear()
     lead3, _c = services.lead_intake(actor=None, data=services.IntakeData(phone="+79260000003"))
     assert lead3.assigned_to == free
     Employee.objects.filter(user=free).update(status=Employee.Status.BLOCKED)
+    cache.clear()
     lead4, _c = services.lead_intake(actor=None, data=services.IntakeData(phone="+79260000004"))
     assert lead4.assigned_to is None and lead4.office == office
     log = AssignmentLog.objects.filter(lead=lead).get()
     assert log.reason == "auto" and log.office == office and log.assigned_to == free
+
+
+@pytest.mark.django_db
+def test_cached_load_counts_leads_handed_out(make_staff, office):
+    a = make_staff("operator")
+    b = make_staff("operator")
+    got = [services.lead_intake(actor=None, data=services.IntakeData(phone=f"+7926111000{i}"))[0].assigned_to
+           for i in range(4)]
+    assert got == [a, b, a, b]  # balanced without recounting
 
 
 @pytest.mark.django_db

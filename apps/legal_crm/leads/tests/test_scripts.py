@@ -43,7 +43,7 @@ def test_handlers_and_the_job_are_wired_in_hooks():
 
 
 def test_a_new_lead_from_the_intake_enters_matching_arrival_scripts(office, django_capture_on_commit_callbacks):
-    source = AdSourceFactory(code="site-bfl", name="Сайт БФЛ")
+    AdSourceFactory(code="site-bfl", name="Сайт БФЛ")
     script, steps = make_script("call", "reached", start_on_arrival=True)
     other_source_script, _ = make_script("call", start_on_arrival=True)
     other_source_script.sources.set([AdSourceFactory(code="tv", name="ТВ")])
@@ -65,7 +65,7 @@ def test_a_new_lead_from_the_intake_enters_matching_arrival_scripts(office, djan
 
 
 def test_entering_is_idempotent_and_skips_spam(lead, office):
-    script, _ = make_script("call", start_on_arrival=True)
+    _script, _ = make_script("call", start_on_arrival=True)
     handlers_scripts.on_lead_created(lead_id=lead.pk, type="online")
     handlers_scripts.on_lead_created(lead_id=lead.pk, type="online")
     assert ScriptEnrollment.objects.filter(lead=lead).count() == 1
@@ -97,21 +97,21 @@ def test_a_status_change_starts_scripts_filtered_by_that_status(operator, lead,
 
 
 def test_a_stale_status_event_is_ignored(lead):
-    script, _ = make_script("call", start_on_status=True)
+    _script, _ = make_script("call", start_on_status=True)
     handlers_scripts.on_lead_status_changed(lead_id=lead.pk, to_status="callback")  # the lead is "new" now
     assert not ScriptEnrollment.objects.exists()
 
 
 def test_a_planned_call_starts_planned_call_scripts(operator, lead, django_capture_on_commit_callbacks):
-    script, steps = make_script("call", start_on_planned_call=True)
+    _script, _steps = make_script("call", start_on_planned_call=True)
     with django_capture_on_commit_callbacks(execute=True):
         planned_call_create(actor=operator, lead=lead, due_at=timezone.now() + datetime.timedelta(hours=2))
     assert ScriptEnrollment.objects.get().trigger == "planned_call"
 
 
 def test_a_refusal_moves_active_cards_to_the_refusal_column(operator, lead, django_capture_on_commit_callbacks):
-    script, steps = make_script("call", "reached", "refuse")
-    no_refuse_script, other_steps = make_script("call", "reached")
+    _script, steps = make_script("call", "reached", "refuse")
+    _no_refuse_script, other_steps = make_script("call", "reached")
     card = enroll(lead, steps[0])
     other = enroll(lead, other_steps[0])
     with django_capture_on_commit_callbacks(execute=True):
@@ -124,7 +124,7 @@ def test_a_refusal_moves_active_cards_to_the_refusal_column(operator, lead, djan
 
 
 def test_re_engagement_reopens_a_finished_card_at_the_first_step(lead):
-    script, steps = make_script("whatsapp", ("wait", 24), "call", "refuse", start_on_reengage=True)
+    _script, steps = make_script("whatsapp", ("wait", 24), "call", "refuse", start_on_reengage=True)
     card = enroll(lead, steps[3], state=State.REFUSED)
     handlers_scripts.on_lead_reengaged(lead_id=lead.pk, from_status="refusal_expensive", to_status="new")
     card.refresh_from_db()
@@ -165,7 +165,7 @@ def test_the_job_sends_messages_waits_and_moves_cards_on(lead, office):
 
 
 def test_running_the_job_twice_sends_one_message(lead):
-    script, steps = make_script("whatsapp", "call")
+    _script, steps = make_script("whatsapp", "call")
     card = enroll(lead, steps[0])
     card.next_action_at = card.step_entered_at
     card.save()
@@ -186,7 +186,7 @@ def test_consecutive_message_steps_run_in_one_pass(lead):
 
 
 def test_a_last_automatic_step_without_a_next_one_stops(lead):
-    script, steps = make_script("call", ("wait", 1))
+    _script, steps = make_script("call", ("wait", 1))
     card = enroll(lead, steps[1], at=timezone.now() - datetime.timedelta(hours=2))
     card.next_action_at = timezone.now() - datetime.timedelta(hours=1)
     card.save()
@@ -204,7 +204,7 @@ def test_message_tags(lead, office):
 
 
 def test_an_operator_moves_a_card_and_the_move_is_logged(operator, lead):
-    script, steps = make_script("call", "sms", "reached")
+    _script, steps = make_script("call", "sms", "reached")
     card = enroll(lead, steps[0])
     card = svc.enrollment_move(actor=operator, enrollment=card, step=steps[2])
     assert card.state == State.REACHED and card.finished_at is not None
@@ -218,8 +218,8 @@ def test_an_operator_moves_a_card_and_the_move_is_logged(operator, lead):
 
 
 def test_moves_are_checked(operator, lead):
-    script, steps = make_script("call", "reached")
-    other_script, other_steps = make_script("call")
+    _script, steps = make_script("call", "reached")
+    _other_script, other_steps = make_script("call")
     card = enroll(lead, steps[0])
     with pytest.raises(DomainError) as exc:
         svc.enrollment_move(actor=operator, enrollment=card, step=other_steps[0])
@@ -236,7 +236,7 @@ def test_moves_are_checked(operator, lead):
 ])
 def test_who_may_move_cards(make_staff, role, allowed, lead):
     user = make_staff(role)
-    script, steps = make_script("call", "handover")
+    _script, steps = make_script("call", "handover")
     card = enroll(lead, steps[0])
     if allowed:
         assert svc.enrollment_move(actor=user, enrollment=card, step=steps[1]).state == State.HANDED_OVER
@@ -248,7 +248,7 @@ def test_who_may_move_cards(make_staff, role, allowed, lead):
 
 def test_cards_of_another_office_cannot_be_moved(make_staff, other_office, lead):
     stranger = make_staff("operator", offices=[other_office])
-    script, steps = make_script("call", "handover")
+    _script, steps = make_script("call", "handover")
     card = enroll(lead, steps[0])
     with pytest.raises(DomainError) as exc:
         svc.enrollment_move(actor=stranger, enrollment=card, step=steps[1])

@@ -1,0 +1,60 @@
+"""A sales manager takes a payment on an invoice from the contract card's Money tab, in a real browser."""
+
+import os
+
+import pytest
+
+from legal_crm.billing.models import Invoice
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking"]
+
+
+@pytest.fixture
+def page(live_server):
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="ru-RU")
+        yield context.new_page()
+        browser.close()
+
+
+def test_issue_and_pay_an_invoice(page, live_server, make_staff, office):
+    from .factories import ContractFactory
+
+    contract = ContractFactory(office=office)
+    sales = make_staff("sales", username="walk-sales")
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", sales.username)
+    page.fill("input[name=password]", "demo")
+    page.click("[type=submit]")
+    page.wait_for_url("**/admin/")
+
+    page.goto(f"{live_server.url}/admin/billing/invoice/issue/?contract={contract.pk}")
+    assert page.input_value("input[name=contract_number]") == contract.number
+    page.fill("input[name=amount]", "9 000,00")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/change/")
+    invoice = Invoice.objects.get(contract=contract)
+
+    page.goto(f"{live_server.url}/admin/billing/invoice/{invoice.pk}/pay/")
+    page.fill("input[name=amount]", "10000")
+    page.select_option("select[name=method]", "card")
+    page.click("button[type=submit]")
+    assert "больше суммы к оплате" in page.locator(".errorlist").first.inner_text()
+    page.fill("input[name=amount]", "4000")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/change/")
+    assert "Оплата 4" in page.content()
+
+    page.goto(f"{live_server.url}/admin/contracts/contract/{contract.pk}/change/")
+    tab = page.locator("#money-tab")
+    assert invoice.number in tab.inner_text()
+    assert "Оплачен частично" in tab.inner_text()
+    invoice.refresh_from_db()
+    assert invoice.paid_amount == 4000 and invoice.status == "partially_paid"

@@ -1,0 +1,253 @@
+"""The lead card: header, one-click statuses, the questionnaire with its running score, the timeline, planning
+the next call."""
+
+import datetime
+import json
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from legal_crm import hooks
+from legal_crm.directory.models import Tag
+from legal_crm.leads.models import (
+    AssignmentLog,
+    LeadContact,
+    LeadStatusLog,
+    PlannedCall,
+    Question,
+    RefusalReason,
+)
+
+from .factories import AdSourceFactory, LeadFactory, PlannedCallFactory, status
+from .factories_scripts import (
+    AnswerOptionFactory,
+    NumberRangeFactory,
+    QuestionFactory,
+    SegmentThresholdFactory,
+    ServiceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def operator(make_staff):
+    return make_staff("operator")
+
+
+@pytest.fixture
+def service():
+    service = ServiceFactory(code="bfl-court", name="Банкротство через суд")
+    debt = QuestionFactory(service=service, kind=Question.Kind.NUMBER, text="Сумма долга", unit="₽", order=1)
+    NumberRangeFactory(question=debt, min_value=Decimal("500000"), max_value=None, points=40)
+    prop = QuestionFactory(service=service, kind=Question.Kind.CHOICE, text="Имущество", order=2)
+    AnswerOptionFactory(question=prop, text="Нет имущества", points=15)
+    SegmentThresholdFactory(service=service, segment="Горячий", min_score=50)
+    SegmentThresholdFactory(service=service, segment="Тёплый", min_score=20)
+    return service
+
+
+@pytest.fixture
+def lead(office, service):
+    lead = LeadFactory(office=office, service=service, name="Пётр <script>alert(1)</script>", phone="+79167770011",
+                       source=AdSourceFactory(code="site", name="Сайт"))
+    lead.tags.add(Tag.objects.create(group=Tag.Group.LEAD, name="Горячий клиент"))
+    return lead
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _url(lead):
+    return reverse("leads_lead_card", args=[lead.pk])
+
+
+def test_the_card_shows_the_header_escaped(operator, lead):
+    response = _client(operator).get(_url(lead))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Пётр &lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+    assert 'href="tel:+79167770011"' in html and "+7 916 777-00-11" in html
+    for text in ("Новый", "Онлайн-заявка", "Сайт", "Москва", "Горячий клиент", "Сумма долга, ₽", "Имущество"):
+        assert text in html
+    assert "leads/lead_card.js" in html
+    # one-click statuses: plain ones are buttons, refusals ask for a reason
+    assert ">В работе</button>" in html
+    assert "<summary>Отказ: дорого</summary>" in html and "Не устроила цена" in html
+
+
+def test_the_lead_page_links_to_the_card(operator, lead):
+    html = _client(operator).get(reverse("admin:leads_lead_change", args=[lead.pk])).content.decode()
+    assert _url(lead) in html
+
+
+def test_another_offices_lead_is_not_found_and_a_lawyer_is_refused(make_staff, other_office, lead):
+    assert _client(make_staff("operator", offices=[other_office])).get(_url(lead)).status_code == 404
+    assert _client(make_staff("lawyer")).get(_url(lead)).status_code == 403
+
+
+def test_one_click_status_change(operator, lead):
+    response = _client(operator).post(_url(lead), {"action": "status", "status": status("in_work").pk})
+    assert response.status_code == 302 and response["Location"] == _url(lead)
+    lead.refresh_from_db()
+    assert lead.status.code == "in_work"
+    assert LeadStatusLog.objects.filter(lead=lead, to_status__code="in_work", actor=operator).exists()
+
+
+def test_a_refusal_needs_its_reason(operator, lead):
+    client = _client(operator)
+    refusal = status("refusal_expensive")
+    response = client.post(_url(lead), {"action": "status", "status": refusal.pk}, follow=True)
+    assert "Для статуса «Отказ: дорого» укажите причину отказа." in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.status.code == "new"
+    reason = RefusalReason.objects.get(code="price")
+    client.post(_url(lead), {"action": "status", "status": refusal.pk, "reason": reason.pk, "comment": "дорого"})
+    lead.refresh_from_db()
+    assert lead.status == refusal and lead.refusal_reason == reason
+
+
+def test_answers_update_the_score_without_reload(operator, lead, service):
+    debt, prop = service.questions.order_by("order")
+    option = prop.options.get()
+    url = reverse("leads_lead_card_answers", args=[lead.pk])
+    client = _client(operator)
+    response = client.post(url, data=json.dumps({"answers": {str(debt.pk): "1 200 000"}}),
+                           content_type="application/json")
+    assert response.json() == {"ok": True, "score": 40, "segment": "Тёплый", "service": service.pk}
+    response = client.post(url, data=json.dumps({"answers": {str(prop.pk): str(option.pk)}}),
+                           content_type="application/json")
+    assert response.json()["score"] == 55 and response.json()["segment"] == "Горячий"
+    html = client.get(_url(lead)).content.decode()
+    assert 'id="lead-score">55<' in html and 'value="1200000"' in html
+
+
+def test_bad_answers_come_back_on_their_fields(operator, lead, service):
+    debt = service.questions.get(kind="number")
+    url = reverse("leads_lead_card_answers", args=[lead.pk])
+    client = _client(operator)
+    response = client.post(url, data=json.dumps({"answers": {str(debt.pk): "сто тысяч"}}),
+                           content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["fields"] == {f"q{debt.pk}": "Введите число, например 350000 или 12,5."}
+    assert client.post(url, data="[1, 2", content_type="application/json").status_code == 400
+    assert client.post(url, data=json.dumps({"answers": [1]}), content_type="application/json").status_code == 400
+    assert client.get(url).status_code == 405
+
+
+def test_the_questionnaire_form_works_without_javascript(operator, lead, service):
+    debt = service.questions.get(kind="number")
+    response = _client(operator).post(_url(lead), {"action": "answers", "service": service.pk,
+                                                   f"q{debt.pk}": "800000"}, follow=True)
+    assert "Анкета сохранена: 40 баллов." in response.content.decode()
+
+
+def test_choosing_a_service_shows_its_questionnaire(operator, office, service):
+    lead = LeadFactory(office=office)
+    client = _client(operator)
+    html = client.get(_url(lead)).content.decode()
+    assert "Выберите услугу, которая интересует человека" in html
+    client.post(_url(lead), {"action": "answers", "service": service.pk, "q999999": "чужой"})
+    lead.refresh_from_db()
+    assert lead.service == service
+    assert "Сумма долга" in client.get(_url(lead)).content.decode()
+
+
+def test_the_timeline_shows_the_persons_history_newest_first(operator, office, lead):
+    earlier = LeadFactory(office=office, phone=lead.phone, status=status("refusal_expensive"), name="Пётр")
+    LeadContact.objects.create(lead=earlier, phone=lead.phone, comment="Звонил в прошлом году")
+    LeadStatusLog.objects.create(lead=lead, to_status=status("callback"), actor=operator, comment="просил вечером")
+    AssignmentLog.objects.create(lead=lead, office=office, assigned_to=operator, reason="manual")
+    PlannedCallFactory(lead=lead, due_at=timezone.now() - datetime.timedelta(hours=1))
+    html = _client(operator).get(_url(lead)).content.decode()
+    for text in ("Заявка: Отказ: дорого", "Звонил в прошлом году", "Статус: Перезвонить", "просил вечером",
+                 "Назначен: ", "Просроченный звонок", "ещё 1 заявка"):
+        assert text in html
+    # newest first: the contact made just now, then the call that was due an hour ago
+    assert html.index("Звонил в прошлом году") < html.index("Просроченный звонок")
+    assert reverse("leads_lead_card", args=[earlier.pk]) in html
+
+
+def test_later_modules_add_timeline_rows_through_hooks(operator, lead, monkeypatch):
+    monkeypatch.setattr(hooks, "LEAD_TIMELINE_SOURCES", [
+        "legal_crm.leads.tests.test_lead_card.contracts_rows"], raising=False)
+    html = _client(operator).get(_url(lead)).content.decode()
+    assert "Договор №Д-1 &lt;подписан&gt;" in html
+
+
+def contracts_rows(lead, lead_ids, user):
+    return [{"at": timezone.now(), "kind": "contract", "title": "Договор №Д-1 <подписан>", "text": "150 000,00 ₽"}]
+
+
+def test_the_card_costs_the_same_queries_for_a_short_and_a_long_history(operator, office, lead):
+    client = _client(operator)
+    client.get(_url(lead))
+    with CaptureQueriesContext(connection) as short:
+        client.get(_url(lead))
+    for index in range(12):
+        other = LeadFactory(office=office, phone=lead.phone)
+        LeadContact.objects.create(lead=other, phone=lead.phone, comment=f"обращение {index}")
+        LeadStatusLog.objects.create(lead=other, to_status=status("in_work"), actor=operator)
+        PlannedCallFactory(lead=other, assignee=operator)
+        AssignmentLog.objects.create(lead=other, office=office, assigned_to=operator)
+    with CaptureQueriesContext(connection) as long:
+        assert client.get(_url(lead)).status_code == 200
+    assert len(long.captured_queries) == len(short.captured_queries)
+
+
+def test_planning_the_next_call_in_the_offices_time_zone(make_staff, other_office, service):
+    lead = LeadFactory(office=other_office, service=service)  # Novosibirsk, UTC+7
+    operator = make_staff("operator", offices=[other_office])
+    tomorrow = (timezone.now() + datetime.timedelta(days=1)).astimezone(zoneinfo.ZoneInfo("Asia/Novosibirsk")).date()
+    response = _client(operator).post(_url(lead), {"action": "call", "due_date": tomorrow.isoformat(),
+                                                   "due_time": "10:30", "comment": "после обеда"}, follow=True)
+    call = PlannedCall.objects.get(lead=lead)
+    expected = datetime.datetime.combine(tomorrow, datetime.time(10, 30), tzinfo=zoneinfo.ZoneInfo("Asia/Novosibirsk"))
+    assert call.due_at == expected and call.due_at.astimezone(datetime.UTC).hour == 3
+    assert call.assignee == operator and call.comment == "после обеда"
+    html = response.content.decode()
+    assert f"{tomorrow:%d.%m.%Y} 10:30" in html  # shown in the office's time
+
+
+def test_bad_call_times_are_refused(operator, lead):
+    client = _client(operator)
+    response = client.post(_url(lead), {"action": "call", "due_date": "завтра", "due_time": "10"}, follow=True)
+    assert "Укажите дату и время звонка." in response.content.decode()
+    response = client.post(_url(lead), {"action": "call", "due_date": "2020-01-01", "due_time": "10:00"}, follow=True)
+    assert "Время звонка уже прошло." in response.content.decode()
+    assert not PlannedCall.objects.exists()
+
+
+def test_marking_a_planned_call_done(operator, lead):
+    call = PlannedCallFactory(lead=lead, assignee=operator)
+    _client(operator).post(_url(lead), {"action": "call_done", "call": call.pk, "result": "reached"})
+    call.refresh_from_db()
+    assert call.result == "reached" and call.done_at is not None
+
+
+def test_the_contract_link_appears_only_when_contracts_provide_it(operator, lead, monkeypatch):
+    from legal_crm.leads import selectors_card
+
+    html = _client(operator).get(_url(lead)).content.decode()
+    expected = selectors_card.contract_url(lead)
+    if expected:
+        assert expected in html and "Оформить договор" in html
+    else:
+        assert "Оформить договор" not in html
+    monkeypatch.setattr(selectors_card, "contract_url", lambda lead: f"/admin/contracts/contract/from-lead/{lead.pk}/")
+    html = _client(operator).get(_url(lead)).content.decode()
+    assert f"/admin/contracts/contract/from-lead/{lead.pk}/" in html
+
+
+def test_unknown_actions_are_reported(operator, lead):
+    response = _client(operator).post(_url(lead), {"action": "drop_table"}, follow=True)
+    assert "Неизвестное действие." in response.content.decode()

@@ -1,0 +1,91 @@
+import io
+
+import pytest
+from openpyxl import load_workbook
+from rest_framework.authtoken.models import Token
+
+from legal_crm.core.errors import DomainError
+from legal_crm.leads.tests.factories import AdSourceFactory, LeadFactory, PartnerFactory, status
+from legal_crm.marketing import selectors, services
+
+REPORT = "/admin/marketing/adsource/report/"
+
+
+@pytest.mark.django_db
+def test_token_regenerate_only_with_permission(make_staff):
+    partner = PartnerFactory()
+    with pytest.raises(DomainError):
+        services.partner_token_regenerate(actor=make_staff("operator"), partner=partner)
+    marketer = make_staff("marketer")
+    key1 = services.partner_token_regenerate(actor=marketer, partner=partner)
+    partner.refresh_from_db()
+    assert partner.api_user is not None and not partner.api_user.has_usable_password()
+    key2 = services.partner_token_regenerate(actor=marketer, partner=partner)
+    assert key1 != key2 and not Token.objects.filter(key=key1).exists()
+    assert services.partner_token(partner) == key2
+
+
+@pytest.mark.django_db
+def test_partner_page_shows_token_and_stats(client, make_staff, office):
+    marketer = make_staff("marketer")
+    partner = PartnerFactory(name="ЛидПро")
+    key = services.partner_token_regenerate(actor=marketer, partner=partner)
+    LeadFactory(office=office, partner=partner, status=status("converted"))
+    LeadFactory(office=office, partner=partner, status=status("spam"))
+    LeadFactory(office=office, partner=partner)
+    client.force_login(marketer)
+    r = client.get(f"/admin/marketing/partner/{partner.pk}/change/")
+    content = r.content.decode()
+    assert r.status_code == 200 and key in content
+    stats = selectors.partner_stats(marketer, partner)
+    assert (stats["total"], stats["spam"], stats["converted"], stats["conversion"]) == (3, 1, 1, 50.0)
+    r = client.post(f"/admin/marketing/partner/{partner.pk}/token/")
+    assert r.status_code == 302 and services.partner_token(partner) != key
+
+
+@pytest.mark.django_db
+def test_field_mapping_validated(client, make_staff):
+    client.force_login(make_staff("marketer"))
+    r = client.post("/admin/marketing/partner/add/", {"name": "П", "field_mapping": '{"tel": "telephone"}',
+                                                      "is_active": "on"})
+    assert r.status_code == 200 and "Неизвестные поля CRM" in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_leads_by_source_report_table_chart_and_xlsx(client, make_staff, office, other_office):
+    site = AdSourceFactory(code="site", name="Сайт <b>БФЛ</b>")
+    radio = AdSourceFactory(code="radio", name="Радио", channel="media")
+    LeadFactory(office=office, source=site, status=status("converted"))
+    LeadFactory(office=office, source=site)
+    LeadFactory(office=office, source=radio, status=status("spam"))
+    LeadFactory(office=other_office, source=radio)
+    marketer = make_staff("marketer")
+    client.force_login(marketer)
+    r = client.get(REPORT)
+    content = r.content.decode()
+    assert r.status_code == 200 and "<svg" in content
+    assert "Сайт &lt;b&gt;БФЛ&lt;/b&gt;" in content and "<b>БФЛ</b>" not in content
+    rows = {row["source"]: row for row in selectors.leads_by_source(
+        marketer, date_from=__import__("datetime").date(2000, 1, 1), date_to=__import__("datetime").date(2100, 1, 1))}
+    assert rows["Сайт <b>БФЛ</b>"]["total"] == 2 and rows["Сайт <b>БФЛ</b>"]["conversion"] == 50.0
+    assert rows["Радио"]["total"] == 2 and rows["Радио"]["spam"] == 1
+    x = client.get(REPORT, {"export": "xlsx"})
+    assert x["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(io.BytesIO(x.content)).active
+    assert ws["A2"].value == "Источник" and ws.cell(ws.max_row, 3).value == 4
+    r = client.get(REPORT, {"date_from": "31.02.2026"})
+    assert "Дата в виде 27.11.2026" in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_report_respects_office_scope_and_permission(client, make_staff, office, other_office):
+    src = AdSourceFactory(code="s1")
+    LeadFactory(office=office, source=src)
+    LeadFactory(office=other_office, source=src)
+    head = make_staff("office_head")
+    import datetime
+
+    rows = selectors.leads_by_source(head, date_from=datetime.date(2000, 1, 1), date_to=datetime.date(2100, 1, 1))
+    assert sum(r["total"] for r in rows) == 1
+    client.force_login(make_staff("operator"))
+    assert client.get(REPORT).status_code == 403

@@ -1,0 +1,228 @@
+"""Employees' status, dismissal and the offboarding checklist (SPEC 6.3.5)."""
+
+import datetime
+
+import pytest
+from legal_crm.core.audit import audit_for
+from legal_crm.core.errors import DomainError
+from legal_crm.core.models import User
+from legal_crm.org import services
+from legal_crm.org.models import Employee, OffboardingChecklist, OffboardingItem
+from legal_crm.org.tests.factories import OffboardingTemplateItemFactory, PositionFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 27)
+
+
+def fresh(employee) -> Employee:
+    return Employee.objects.select_related("user").get(pk=employee.pk)
+
+
+# --- status ---------------------------------------------------------------
+
+def test_hr_blocks_and_unblocks_with_audit(make_staff):
+    hr = make_staff("hr")
+    employee = make_staff("operator").employee
+    services.employee_set_status(actor=hr, employee=employee, status=Employee.Status.BLOCKED)
+    employee = fresh(employee)
+    assert employee.status == Employee.Status.BLOCKED
+    assert not employee.user.is_active
+    row = audit_for(employee).get(action="employee.status")
+    assert (row.actor, row.before, row.after) == (hr, "active", "blocked")
+    services.employee_set_status(actor=hr, employee=employee, status=Employee.Status.ON_LEAVE)
+    employee = fresh(employee)
+    assert employee.status == Employee.Status.ON_LEAVE
+    assert employee.user.is_active  # on leave may still log in
+
+
+def test_same_status_again_writes_nothing(make_staff):
+    hr = make_staff("hr")
+    employee = make_staff("operator").employee
+    services.employee_set_status(actor=hr, employee=employee, status=Employee.Status.ACTIVE)
+    assert not audit_for(employee).exists()
+
+
+@pytest.mark.parametrize("role", ["operator", "office_head", "finance", "marketer"])
+def test_roles_without_change_employee_are_refused(role, make_staff):
+    actor = make_staff(role)
+    employee = make_staff("operator").employee
+    with pytest.raises(DomainError) as exc:
+        services.employee_set_status(actor=actor, employee=employee, status=Employee.Status.BLOCKED)
+    assert exc.value.code == "access_denied"
+    assert fresh(employee).status == Employee.Status.ACTIVE
+    assert fresh(employee).user.is_active
+
+
+def test_unknown_status_and_self_block_are_refused(admin_user, make_staff):
+    employee = make_staff("operator").employee
+    with pytest.raises(DomainError) as exc:
+        services.employee_set_status(actor=admin_user, employee=employee, status="fired")
+    assert exc.value.code == "invalid_status"
+    with pytest.raises(DomainError) as exc:
+        services.employee_set_status(actor=admin_user, employee=admin_user.employee, status=Employee.Status.BLOCKED)
+    assert exc.value.code == "self_block"
+    assert User.objects.get(pk=admin_user.pk).is_active
+
+
+def test_office_scoped_actor_cannot_change_another_offices_employee(make_staff, office, other_office, roles):
+    from django.contrib.auth.models import Permission
+
+    head = make_staff("office_head", offices=[office])
+    head.groups.first().permissions.add(Permission.objects.get(codename="change_employee"))
+    head = User.objects.get(pk=head.pk)
+    stranger = make_staff("operator", offices=[other_office]).employee
+    with pytest.raises(DomainError) as exc:
+        services.employee_set_status(actor=head, employee=stranger, status=Employee.Status.BLOCKED)
+    assert exc.value.code == "access_denied"
+    assert fresh(stranger).status == Employee.Status.ACTIVE
+    colleague = make_staff("operator", offices=[office]).employee
+    services.employee_set_status(actor=head, employee=colleague, status=Employee.Status.ON_LEAVE)
+    assert fresh(colleague).status == Employee.Status.ON_LEAVE
+
+
+# --- employee_create --------------------------------------------------------
+
+def test_employee_create_needs_add_permission(make_staff, office):
+    with pytest.raises(DomainError) as exc:
+        services.employee_create(actor=make_staff("office_head"), username="x", password=None, first_name="И",
+                                 last_name="Ф", main_office=office)
+    assert exc.value.code == "access_denied"
+    assert not User.objects.filter(username="x").exists()
+
+
+def test_employee_create_by_hr(make_staff, office, other_office, roles):
+    hr = make_staff("hr")
+    employee = services.employee_create(actor=hr, username="new.one", password=None, first_name="Иван",
+                                        last_name="Новый", main_office=office, offices=[other_office],
+                                        phone="8 916 000-00-01")
+    assert set(employee.offices.all()) == {office, other_office}
+    assert employee.phone == "+79160000001"
+    assert not employee.user.has_usable_password()
+    with pytest.raises(DomainError) as exc:  # groups are access: administrators only
+        services.employee_create(actor=hr, username="other", password=None, first_name="И", last_name="Ф",
+                                 groups=[roles["admin"]])
+    assert exc.value.code == "access_denied"
+    with pytest.raises(DomainError) as exc:
+        services.employee_create(actor=hr, username="new.one", password=None, first_name="И", last_name="Ф")
+    assert exc.value.code == "username_taken"
+    assert "username" in exc.value.fields
+
+
+# --- dismissal and offboarding ---------------------------------------------
+
+@pytest.fixture
+def template(roles):
+    lawyer_position = PositionFactory(code="lawyer", name="Юрист")
+    items = [
+        OffboardingTemplateItemFactory(text="Сдать ноутбук", responsible_group=roles["office_head"], order=1),
+        OffboardingTemplateItemFactory(text="Подписать в кадрах", responsible_group=roles["hr"], order=2),
+        OffboardingTemplateItemFactory(text="Передать дела", responsible_group=roles["lawyer"], order=0,
+                                       position=lawyer_position),
+        OffboardingTemplateItemFactory(text="Для другой должности", responsible_group=roles["hr"],
+                                       position=PositionFactory(code="other", name="Другая")),
+    ]
+    return lawyer_position, items
+
+
+def test_dismiss_copies_the_template(make_staff, template):
+    position, _items = template
+    hr = make_staff("hr")
+    employee = make_staff("lawyer").employee
+    employee.position = position
+    employee.save()
+    checklist = services.employee_dismiss(actor=hr, employee=employee, dismissal_date=TODAY)
+    texts = list(checklist.items.values_list("text", "responsible_group__name"))
+    assert sorted(texts) == sorted([
+        ("Передать дела", "Юристы"), ("Сдать ноутбук", "Руководители офисов"), ("Подписать в кадрах", "Кадры")])
+    assert checklist.opened_by == hr
+    assert fresh(employee).dismissed_on == TODAY
+    assert fresh(employee).user.is_active  # still works until the checklist is complete
+    with pytest.raises(DomainError) as exc:
+        services.employee_dismiss(actor=hr, employee=employee, dismissal_date=TODAY)
+    assert exc.value.code == "offboarding_open"
+
+
+def test_dismiss_without_template_is_refused(make_staff):
+    with pytest.raises(DomainError) as exc:
+        services.employee_dismiss(actor=make_staff("hr"), employee=make_staff("operator").employee,
+                                  dismissal_date=TODAY)
+    assert exc.value.code == "offboarding_template_empty"
+    assert not OffboardingChecklist.objects.exists()
+
+
+def test_dismiss_needs_permission(make_staff, template):
+    with pytest.raises(DomainError) as exc:
+        services.employee_dismiss(actor=make_staff("office_head"), employee=make_staff("operator").employee,
+                                  dismissal_date=TODAY)
+    assert exc.value.code == "access_denied"
+    assert not OffboardingChecklist.objects.exists()
+
+
+def test_signing_by_someone_outside_the_responsible_group_is_refused(make_staff, template):
+    employee = make_staff("operator").employee
+    checklist = services.employee_dismiss(actor=make_staff("hr"), employee=employee, dismissal_date=TODAY)
+    item = checklist.items.get(text="Сдать ноутбук")  # office heads sign this one
+    for role in ("hr", "operator", "finance"):
+        with pytest.raises(DomainError) as exc:
+            services.offboarding_item_sign(actor=make_staff(role), item=item)
+        assert exc.value.code == "access_denied"
+        assert "Руководители офисов" in exc.value.message
+    item.refresh_from_db()
+    assert item.signed_at is None and item.signed_by is None
+
+
+def test_signing_every_item_closes_the_checklist_and_blocks_the_account(
+        make_staff, template, django_capture_on_commit_callbacks):
+    hr, head = make_staff("hr"), make_staff("office_head")
+    employee = make_staff("operator").employee
+    checklist = services.employee_dismiss(actor=hr, employee=employee, dismissal_date=TODAY)
+    laptop = checklist.items.get(text="Сдать ноутбук")
+    services.offboarding_item_sign(actor=head, item=laptop, comment="Сдан, инв. № 17")
+    checklist.refresh_from_db()
+    assert checklist.completed_at is None
+    assert fresh(employee).user.is_active
+    with pytest.raises(DomainError) as exc:
+        services.offboarding_item_sign(actor=head, item=laptop)
+    assert exc.value.code == "already_signed"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.offboarding_item_sign(actor=hr, item=checklist.items.get(text="Подписать в кадрах"))
+    checklist.refresh_from_db()
+    assert checklist.completed_at is not None
+    employee = fresh(employee)
+    assert employee.status == Employee.Status.BLOCKED
+    assert not employee.user.is_active
+    laptop.refresh_from_db()
+    assert (laptop.signed_by, laptop.comment) == (head, "Сдан, инв. № 17")
+    assert not OffboardingItem.objects.filter(checklist=checklist, signed_at__isnull=True).exists()
+    assert audit_for(employee).filter(action="employee.status", after="blocked").exists()
+
+
+def test_superuser_may_sign_any_item(make_staff, template):
+    employee = make_staff("operator").employee
+    checklist = services.employee_dismiss(actor=make_staff("hr"), employee=employee, dismissal_date=TODAY)
+    root = make_staff("operator", superuser=True)
+    for item in checklist.items.all():
+        services.offboarding_item_sign(actor=root, item=item)
+    assert not fresh(employee).user.is_active
+
+
+def test_sign_page_of_the_desk(client, make_staff, template):
+    from django.urls import reverse
+
+    employee = make_staff("operator").employee
+    checklist = services.employee_dismiss(actor=make_staff("hr"), employee=employee, dismissal_date=TODAY)
+    item = checklist.items.get(text="Сдать ноутбук")
+    url = reverse("admin:org_offboardingitem_sign", args=[item.pk])
+    client.force_login(make_staff("hr"))
+    response = client.post(url, {"comment": "нет"}, follow=True)
+    assert "подписывает другая группа" in response.content.decode()
+    item.refresh_from_db()
+    assert item.signed_at is None
+    client.force_login(make_staff("office_head"))
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"comment": "ок"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.signed_at is not None and item.comment == "ок"
+
