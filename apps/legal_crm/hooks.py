@@ -92,12 +92,15 @@ SCHEDULER_EVENTS: dict = {
     },
 }
 
-HOME_BLOCKS: list[str] = []
+HOME_BLOCKS: list[str] = [
+    "legal_crm.billing.home.overdue_invoices_block",
+]
 
 # Extra rows of the lead card's timeline (leads/selectors_card.py): `(lead, lead_ids, user) -> list[dict]` with
 # "at", "kind", "title" and optionally "text", "url". Contracts, payments, calls and messages add theirs here.
 LEAD_TIMELINE_SOURCES: list[str] = [
     "legal_crm.contracts.timeline.lead_timeline",
+    "legal_crm.billing.timeline.lead_timeline",
 ]
 
 DEMO_SEEDERS: list[str] = [

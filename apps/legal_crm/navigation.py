@@ -37,12 +37,13 @@ SECTIONS: list[tuple] = [
     (_("Справочники"), "menu_book", [
         "directory.Counterparty", "directory.SelfRegulatoryOrganization", "directory.FinancialManager",
         "directory.Tag", "directory.ServiceGroup", "directory.Service",
+        # Lead reference lists: operators and sales read them, so they are directories, not administration.
+        "leads.LeadStatus", "leads.LeadType", "leads.RefusalReason", "leads.Question", "leads.SegmentThreshold",
     ]),
     (_("Администрирование"), "admin_panel_settings", [
         "org.Office", "org.Employee", "auth.Group", "org.Position", "org.StaffingPlan",
         "org.OffboardingTemplateItem", "org.OffboardingChecklist", "org.Banner", "core.AuditLog",
-        "leads.Question", "leads.SegmentThreshold",
-        "leads.LeadStatus", "leads.LeadType", "leads.RefusalReason", "leads.SpamRule", "leads.DistributionRule",
+        "leads.SpamRule", "leads.DistributionRule",
         "leads.LeadSettings", "leads.ClientMerge",
         "contracts.ServiceSettings", "contracts.StageTemplate", "contracts.ActionType", "contracts.DocumentType",
         "contracts.DocumentTemplate", "contracts.TerminationStepTemplate",

@@ -69,7 +69,7 @@ def _bankruptcy_details(actor, contract) -> None:
         services.creditor_add(actor=actor, contract=contract, counterparty=creditor, debt_amount=amount,
                               basis="Кредитный договор")
     services.property_add(actor=actor, contract=contract, kind="real_estate", is_sole_residence=True,
-                          description="Квартира 42 м², единственное жильё", value=Decimal("5200000"))
+                          description="Квартира 42 м², Москва, ул. Садовая", value=Decimal("5200000"))
 
 
 def _actions(actor, contract, codes) -> None:

@@ -127,8 +127,12 @@ def card_context(request, contract: Contract) -> dict:
             "property_kinds": PropertyItem.Kind.choices,
             "routes": BankruptcyCase.Route.choices,
         }
+    post = {op: reverse("admin:contracts_contract_card_post", args=[contract.pk, op]) for op in POST_HANDLERS}
+    document_url = reverse("admin:contracts_contract_document", args=[contract.pk, 0])[:-2]
     return {
         **bankruptcy_choices,
+        "post": post,
+        "document_url": document_url,
         "service_fields": service_fields,
         **admin.site.each_context(request),
         "title": _("Договор %(number)s") % {"number": contract.number},
@@ -285,9 +289,15 @@ def _post_action(request, contract):
     return _("Действие записано."), "actions"
 
 
+def _target(value: str | None) -> tuple[int, bool]:
+    """"42:1" from a toggle button: the record and whether it should be published."""
+    pk, _sep, flag = (value or "").partition(":")
+    return (int(pk) if pk.isdigit() else 0), flag == "1"
+
+
 def _post_action_publish(request, contract):
-    action = get_object_or_404(ContractAction, pk=request.POST.get("action") or 0, contract=contract)
-    published = request.POST.get("published") == "1"
+    pk, published = _target(request.POST.get("action"))
+    action = get_object_or_404(ContractAction, pk=pk, contract=contract)
     services.action_publish(actor=request.user, action=action, published=published)
     return (_("Действие опубликовано клиенту.") if published else _("Действие скрыто от клиента.")), "actions"
 
@@ -306,8 +316,8 @@ def _post_upload(request, contract):
 
 
 def _post_document_publish(request, contract):
-    document = get_object_or_404(ContractDocument, pk=request.POST.get("document") or 0, contract=contract)
-    published = request.POST.get("published") == "1"
+    pk, published = _target(request.POST.get("document"))
+    document = get_object_or_404(ContractDocument, pk=pk, contract=contract)
     services.document_publish(actor=request.user, document=document, published=published)
     return (_("Документ опубликован клиенту.") if published else _("Документ скрыт от клиента.")), "documents"
 

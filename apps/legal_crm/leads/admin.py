@@ -14,7 +14,15 @@ from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.errors import DomainError
 
 from . import selectors, services
-from .admin_filters import OfficeFilter, OverdueFilter, OwnerFilter, PeriodFilter, SourceFilter, StatusFilter, TypeFilter
+from .admin_filters import (
+    OfficeFilter,
+    OverdueFilter,
+    OwnerFilter,
+    PeriodFilter,
+    SourceFilter,
+    StatusFilter,
+    TypeFilter,
+)
 from .admin_paginator import CappedPaginator
 from .forms import LeadAddForm, LeadChangeForm
 from .models import (
@@ -88,7 +96,7 @@ class LeadAdmin(HistoryDeskAdmin):
     list_select_related = selectors.LIST_RELATED
     list_filter = (StatusFilter, TypeFilter, SourceFilter, OfficeFilter, OwnerFilter, PeriodFilter)
     search_fields = ("phone",)  # the search box; get_search_results matches it on the indexed phone
-    search_help_text = _("Телефон в любом виде: +7 916 123-45-67, 8916…, 916 12 — или номер лида #123.")
+    search_help_text = _("Телефон в любом виде (+7 916 123-45-67, 8916…, от пяти цифр начала), имя или номер лида #123.")
     sortable_by = ("created",)
     ordering = ("-created_at", "-id")
     actions = ("restore_from_spam", "redistribute")

@@ -37,6 +37,7 @@ from .models import (
 )
 from .services import calls as call_services
 from .services import questionnaire as questionnaire_services
+from .services import scripts as script_services
 from .services import statuses as status_services
 
 
@@ -114,7 +115,7 @@ def lead_card_view(request, pk):
     lead = _lead_or_404(request, pk)
     if request.method == "POST":
         handler = {"status": _post_status, "call": _post_call, "call_done": _post_call_done,
-                   "answers": _post_answers}.get(request.POST.get("action"))
+                   "answers": _post_answers, "enroll": _post_enroll}.get(request.POST.get("action"))
         if handler is None:
             messages.error(request, _("Неизвестное действие."))
         else:
@@ -139,6 +140,7 @@ def lead_card_view(request, pk):
         "lead": lead,
         "tags": list(lead.tags.all()),
         "office_tz": tz,
+        "office_tz_label": lead.office.get_time_zone_display() if lead.office_id else str(tz),
         "office_now": timezone.localtime(timezone.now(), tz),
         "status_choices": selectors_card.status_choices(lead) if request.user.has_perm("leads.change_lead") else [],
         "questionnaire": rows,
@@ -152,6 +154,9 @@ def lead_card_view(request, pk):
         "open_calls": list(selectors_card.planned_calls_open(lead)),
         "call_results": PlannedCall.Result.choices,
         "contract_url": selectors_card.contract_url(lead),
+        "script_cards": selectors_card.script_cards(lead),
+        "scripts": (list(Script.objects.filter(is_active=True).order_by("name"))
+                    if request.user.has_perm("leads.move_scriptenrollment") else []),
         "answers_url": reverse("leads_lead_card_answers", args=[lead.pk]),
         "change_url": _change_url(lead),
     }
@@ -198,6 +203,16 @@ def _post_call_done(request, lead: Lead) -> str:
     call_services.planned_call_complete(actor=request.user, call=call, result=request.POST.get("result", ""),
                                         comment=(request.POST.get("comment") or "")[:500])
     return _("Результат звонка сохранён.")
+
+
+def _post_enroll(request, lead: Lead) -> str:
+    script = Script.objects.filter(pk=_int(request.POST.get("script")), is_active=True).first()
+    if script is None:
+        raise DomainError("invalid_script", _("Выберите скрипт."), fields={"script": _("Выберите скрипт.")})
+    card = script_services.lead_enroll(actor=request.user, lead=lead, script=script)
+    if card is None:
+        raise DomainError("already_enrolled", _("Лид уже в скрипте «%(s)s».") % {"s": script.name})
+    return _("Лид добавлен в скрипт «%(s)s».") % {"s": script.name}
 
 
 def _post_answers(request, lead: Lead) -> str:

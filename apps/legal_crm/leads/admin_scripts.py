@@ -30,7 +30,7 @@ from .services import scripts as script_services
 class ScriptStepInline(TabularInline):
     model = ScriptStep
     extra = 0
-    fields = ("order", "name", "kind", "wait_hours", "message_text")
+    fields = ("order", "name", "kind", "wait_hours", "message_text", "is_advertising")
     ordering = ("order", "id")
 
 

@@ -70,7 +70,7 @@ SCRIPTS = [
         "types": [],
         "steps": [
             ("WhatsApp-приветствие", "whatsapp", 0, "{name}, добрый день! Ситуация с долгами не решилась? "
-             "Бесплатная консультация в офисе: {office_address}."),
+             "Бесплатная консультация в офисе: {office_address}.", True),
             ("Ждём сутки", "wait", 24, ""),
             ("Звонок", "call", 0, ""),
             ("Дозвонились", "reached", 0, ""),
@@ -118,9 +118,9 @@ def _scripts() -> list[Script]:
             "start_on_reengage": spec.get("start_on_reengage", False)})
         if created:
             script.lead_types.set(LeadType.objects.filter(code__in=spec["types"]))
-            for order, (name, kind, hours, text) in enumerate(spec["steps"]):
+            for order, (name, kind, hours, text, *advertising) in enumerate(spec["steps"]):
                 ScriptStep.objects.create(script=script, order=order * 10, name=name, kind=kind, wait_hours=hours,
-                                          message_text=text)
+                                          message_text=text, is_advertising=bool(advertising))
         made.append(script)
     return made
 

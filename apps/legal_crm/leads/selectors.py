@@ -31,7 +31,7 @@ def lead_list_visible_to(user) -> QuerySet[Lead]:
     if not getattr(user, "is_authenticated", False):
         return qs.none()
     partner = partner_of(user)
-    if partner is not None and not user.has_perm("leads.view_lead"):
+    if partner is not None:
         return qs.filter(partner=partner)
     if not user.has_perm("leads.view_lead"):
         return qs.none()
@@ -45,14 +45,14 @@ def phone_search_prefix(text: str) -> str | None:
     """What a person typed → the E.164 prefix to match on the indexed phone column, or None.
 
     A full number in any format gives the full E.164; a partial one (`8916123`, `+7 916`, `916 12`) gives a
-    prefix that starts with +7; a string of fewer than three digits is not a phone search.
+    prefix that starts with +7; fewer than five digits are not a phone search (too many numbers would match).
     """
     text = (text or "").strip()
     full = normalize_phone(text)
     if full:
         return full
     ds = digits(text)
-    if len(ds) < 3 or len(ds) > 15 or any(ch.isalpha() for ch in text):
+    if len(ds) < 5 or len(ds) > 15 or any(ch.isalpha() for ch in text):
         return None
     if ds[0] == "8" and len(ds) <= 11:
         return "+7" + ds[1:]

@@ -23,6 +23,7 @@ from .models import (
     LeadStatusLog,
     PlannedCall,
     RefusalReason,
+    ScriptEnrollment,
     ScriptMessage,
     ScriptMove,
 )
@@ -70,6 +71,12 @@ def status_choices(lead: Lead) -> list[dict]:
         fitting = [r for r in reasons if not r.statuses.all() or any(s.pk == status.pk for s in r.statuses.all())]
         out.append({"status": status, "reasons": fitting if status.is_refusal else []})
     return out
+
+
+def script_cards(lead: Lead) -> list[ScriptEnrollment]:
+    """The lead's cards on script boards, active first."""
+    return sorted(ScriptEnrollment.objects.filter(lead=lead).select_related("script", "step"),
+                  key=lambda c: (c.state != ScriptEnrollment.State.ACTIVE, c.script.name))
 
 
 def contract_url(lead: Lead) -> str | None:

@@ -104,6 +104,7 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"  # unfold's login form posts no "next" when opened directly
 
 # --- REST API --------------------------------------------------------------
 REST_FRAMEWORK = {

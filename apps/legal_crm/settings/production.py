@@ -44,7 +44,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"  # the desk is never framed (check --deploy W019)
 
 if os.environ.get("MEDIA_S3_BUCKET"):
     # Files go through Django's storage API, so object storage replaces the local folder here.

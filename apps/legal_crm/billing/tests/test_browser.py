@@ -27,9 +27,9 @@ def page(live_server):
 def test_issue_and_pay_an_invoice(page, live_server, make_staff, office):
     from .factories import ContractFactory
 
-    contract = ContractFactory(office=office)
     sales = make_staff("sales", username="walk-sales")
-    page.goto(f"{live_server.url}/admin/login/")
+    contract = ContractFactory(office=office, sales_manager=sales)  # sales see their own contracts
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
     page.fill("input[name=username]", sales.username)
     page.fill("input[name=password]", "demo")
     page.click("[type=submit]")
@@ -38,17 +38,17 @@ def test_issue_and_pay_an_invoice(page, live_server, make_staff, office):
     page.goto(f"{live_server.url}/admin/billing/invoice/issue/?contract={contract.pk}")
     assert page.input_value("input[name=contract_number]") == contract.number
     page.fill("input[name=amount]", "9 000,00")
-    page.click("button[type=submit]")
+    page.click("#service-submit")
     page.wait_for_url("**/change/")
     invoice = Invoice.objects.get(contract=contract)
 
     page.goto(f"{live_server.url}/admin/billing/invoice/{invoice.pk}/pay/")
     page.fill("input[name=amount]", "10000")
     page.select_option("select[name=method]", "card")
-    page.click("button[type=submit]")
+    page.click("#service-submit")
     assert "больше суммы к оплате" in page.locator(".errorlist").first.inner_text()
     page.fill("input[name=amount]", "4000")
-    page.click("button[type=submit]")
+    page.click("#service-submit")
     page.wait_for_url("**/change/")
     assert "Оплата 4" in page.content()
 

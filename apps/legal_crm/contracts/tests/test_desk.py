@@ -128,3 +128,36 @@ def test_template_upload_in_desk_refuses_unknown_tag(client, admin_user):
         "file": SimpleUploadedFile("t.docx", out.getvalue())})
     assert response.status_code == 200
     assert "неизвестный тег" in response.content.decode()
+
+
+def test_publish_toggles_from_card(client, lawyer, contract_in_work):
+    note = ActionType.objects.get(code="internal-note")
+    action = services.action_add(actor=lawyer, contract=contract_in_work, action_type=note, text="Заметка")
+    document = services.document_upload(actor=lawyer, contract=contract_in_work, group=DocumentGroup.BY_LAWYER,
+                                        file=SimpleUploadedFile("ходатайство.pdf", PDF))
+    client.force_login(lawyer)
+    client.post(reverse("admin:contracts_contract_card_post", args=[contract_in_work.pk, "action_publish"]),
+                {"action": f"{action.pk}:1"})
+    client.post(reverse("admin:contracts_contract_card_post", args=[contract_in_work.pk, "document_publish"]),
+                {"document": f"{document.pk}:1"})
+    action.refresh_from_db()
+    document.refresh_from_db()
+    assert action.published_to_portal and document.published_to_portal
+    client.post(reverse("admin:contracts_contract_card_post", args=[contract_in_work.pk, "action_publish"]),
+                {"action": f"{action.pk}:0"})
+    action.refresh_from_db()
+    assert not action.published_to_portal
+
+
+def test_sales_cannot_publish_or_finish_stages(client, sales, contract_in_work):
+    contract_in_work.sales_manager = sales
+    contract_in_work.save(update_fields=["sales_manager"])
+    client.force_login(sales)
+    html = _card(client, contract_in_work).content.decode()
+    assert "action-publish-form" not in html and "data-finish-stage" not in html
+    stage = contract_in_work.stages.order_by("order").first()
+    response = client.post(reverse("admin:contracts_contract_card_post", args=[contract_in_work.pk, "stage_finish"]),
+                           {"stage": stage.pk}, follow=True)
+    assert "Недостаточно прав" in response.content.decode()
+    stage.refresh_from_db()
+    assert stage.status == "in_progress"

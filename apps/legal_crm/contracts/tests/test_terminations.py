@@ -125,3 +125,15 @@ def test_daily_job_flags_overdue(lawyer, contract_in_work, settings):
     assert flag_overdue_terminations() == 1
     assert flag_overdue_terminations() == 0  # idempotent
     assert TerminationRequest.objects.get(pk=request.pk).is_overdue
+
+
+def test_paid_amount_reads_billing_by_default(contract_in_work):
+    from django.utils.module_loading import import_string
+
+    from legal_crm.contracts import money
+
+    try:
+        import_string(money.DEFAULT_PATH)
+    except ImportError:
+        pytest.skip("billing is not installed in this build")
+    assert paid_amount(contract_in_work) == Decimal("0.00")

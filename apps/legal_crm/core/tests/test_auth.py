@@ -25,6 +25,14 @@ def login(client, username, password="demo"):
     return client.post(LOGIN, {"username": username, "password": password, "next": "/admin/"})
 
 
+def test_login_form_opened_directly_leads_to_the_desk(client, make_staff):
+    user = make_staff("operator")
+    assert client.get(LOGIN).status_code == 200
+    response = client.post(LOGIN, {"username": user.username, "password": "demo"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+
+
 def test_active_employee_logs_in(client, make_staff):
     user = make_staff("operator")
     response = login(client, user.username)

@@ -64,14 +64,16 @@ class Lead(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["partner", "external_id"], name="uniq_lead_partner_external_id"),
         ]
+        # Ascending on purpose: the lists order by (-created_at, -id); InnoDB appends the primary key to each
+        # secondary index, so a backward scan of (x, created_at[, id]) yields exactly that order, no filesort.
         indexes = [
-            models.Index(fields=["office", "-created_at"], name="lead_office_created"),
-            models.Index(fields=["status", "-created_at"], name="lead_status_created"),
+            models.Index(fields=["office", "created_at"], name="lead_office_created_asc"),
+            models.Index(fields=["status", "created_at"], name="lead_status_created_asc"),
             models.Index(fields=["assigned_to", "status", "created_at"], name="lead_assignee_load"),
             models.Index(fields=["source", "created_at"], name="lead_source_created"),
             models.Index(fields=["partner", "created_at"], name="lead_partner_created"),
-            models.Index(fields=["type", "-created_at"], name="lead_type_created"),
-            models.Index(fields=["phone", "-created_at"], name="lead_phone_created"),
+            models.Index(fields=["type", "created_at"], name="lead_type_created_asc"),
+            models.Index(fields=["phone", "created_at"], name="lead_phone_created_asc"),
         ]
         permissions = [("take_leads", _("Получает новые лиды при распределении")),
                        ("restore_spam", _("Восстанавливает лиды из спама")),

@@ -117,6 +117,12 @@ class SegmentThreshold(models.Model):
     def __str__(self) -> str:
         return f"{self.segment} (≥ {self.min_score})"
 
+    def clean(self):
+        # The unique constraint does not cover an empty service (NULLs differ in SQL): check it here.
+        same = SegmentThreshold.objects.filter(service_id=self.service_id, min_score=self.min_score)
+        if self.service_id is None and same.exclude(pk=self.pk).exists():
+            raise ValidationError({"min_score": _("Порог с таким числом баллов для всех услуг уже есть.")})
+
 
 class LeadAnswer(models.Model):
     """The lead's answer to one question, with the points it earned when saved."""

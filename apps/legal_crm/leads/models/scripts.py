@@ -74,6 +74,11 @@ class ScriptStep(models.Model):
         help_text=_("Для SMS и WhatsApp. Подстановки: {name}, {phone}, {office}, {office_address}, "
                     "{office_phone}."),
     )
+    is_advertising = models.BooleanField(
+        _("рекламное сообщение"), default=False,
+        help_text=_("Отправляется только тем, кто дал согласие на рекламу (38-ФЗ); остальным сообщение "
+                    "записывается как отменённое, а лид идёт дальше."),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -2,7 +2,14 @@
 
 from .calls import planned_call_complete, planned_call_create
 from .conversion import clients_merge, find_client, lead_convert_to_client
-from .distribution import choose_office, choose_operator, lead_distribute, lead_reassign, office_is_open, phone_info
+from .distribution import (
+    choose_office,
+    choose_operator,
+    lead_distribute,
+    lead_reassign,
+    office_is_open,
+    phone_info,
+)
 from .intake import IntakeData, lead_intake
 from .leads import lead_update
 from .spam import find_spam_rule, lead_restore_from_spam

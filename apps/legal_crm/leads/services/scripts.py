@@ -180,9 +180,12 @@ def _perform(enrollment: ScriptEnrollment, now: datetime.datetime) -> bool:
         lead = enrollment.lead
         text = render_message(step.message_text, lead)
         if text and lead.phone:
+            # Advertising goes only to those who agreed to it; the others' message is kept as cancelled.
+            allowed = lead.consent_ads or not step.is_advertising
             ScriptMessage.objects.get_or_create(
                 enrollment=enrollment, step=step, step_entered_at=enrollment.step_entered_at,
-                defaults={"lead": lead, "channel": step.kind, "phone": lead.phone, "text": text})
+                defaults={"lead": lead, "channel": step.kind, "phone": lead.phone, "text": text,
+                          "status": ScriptMessage.Status.TO_SEND if allowed else ScriptMessage.Status.CANCELLED})
     following = next_step(step)
     if following is None:
         enrollment.next_action_at = None  # the last column and not a final one: it waits for a person

@@ -20,7 +20,7 @@ def site_client(site_user):
 
 @pytest.fixture
 def partner_client(partner_with_token):
-    partner, key = partner_with_token
+    _partner, key = partner_with_token
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client

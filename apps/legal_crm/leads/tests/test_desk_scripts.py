@@ -173,7 +173,7 @@ def test_the_script_list_links_to_the_board_and_the_menu_lists_scripts(operator,
     def menu(user):
         return [item["model"] for section in visible_sections(user) for item in section["items"] if "model" in item]
 
-    assert "leads.Script" in menu(operator)
+    assert "leads.Script" in menu(operator) and "leads.Question" not in menu(operator)
     assert "leads.Script" not in menu(make_staff("lawyer")) and "leads.Question" not in menu(make_staff("lawyer"))
     assert {"leads.Script", "leads.Question", "leads.SegmentThreshold"} <= set(menu(make_staff("admin")))
 
@@ -202,3 +202,21 @@ def test_time_in_step_reads_naturally(minutes, text):
     import datetime
 
     assert duration_text(datetime.timedelta(minutes=minutes)) == text
+
+
+@pytest.mark.parametrize("role, code", [
+    ("operator", 200), ("sales", 200), ("office_head", 200), ("admin", 200),
+    ("lawyer", 403), ("finance", 403), ("hr", 403), ("marketer", 403),
+])
+def test_who_opens_the_board(make_staff, board, role, code):
+    script, _steps = board
+    assert _client(make_staff(role)).get(reverse("admin:leads_script_board", args=[script.pk])).status_code == code
+
+
+@pytest.mark.parametrize("role, can_edit", [("admin", True), ("operator", False), ("sales", False),
+                                            ("office_head", False)])
+def test_only_administrators_edit_scripts_and_questions(make_staff, board, role, can_edit):
+    user = make_staff(role)
+    assert user.has_perm("leads.change_script") is can_edit
+    assert user.has_perm("leads.add_question") is can_edit
+    assert user.has_perm("leads.change_segmentthreshold") is can_edit

@@ -170,7 +170,7 @@ def test_the_timeline_shows_the_persons_history_newest_first(operator, office, l
     PlannedCallFactory(lead=lead, due_at=timezone.now() - datetime.timedelta(hours=1))
     html = _client(operator).get(_url(lead)).content.decode()
     for text in ("Заявка: Отказ: дорого", "Звонил в прошлом году", "Статус: Перезвонить", "просил вечером",
-                 "Назначен: ", "Просроченный звонок", "ещё 1 заявка"):
+                 "Назначен: ", "Просроченный звонок", "других заявок: 1"):
         assert text in html
     # newest first: the contact made just now, then the call that was due an hour ago
     assert html.index("Звонил в прошлом году") < html.index("Просроченный звонок")
@@ -251,3 +251,22 @@ def test_the_contract_link_appears_only_when_contracts_provide_it(operator, lead
 def test_unknown_actions_are_reported(operator, lead):
     response = _client(operator).post(_url(lead), {"action": "drop_table"}, follow=True)
     assert "Неизвестное действие." in response.content.decode()
+
+
+def test_an_operator_puts_the_lead_into_a_script_from_the_card(operator, lead):
+    from legal_crm.leads.models import ScriptEnrollment
+
+    from .factories_scripts import make_script
+
+    script, steps = make_script("call", "reached", name="Ручной обзвон")
+    client = _client(operator)
+    response = client.post(_url(lead), {"action": "enroll", "script": script.pk}, follow=True)
+    assert "Лид добавлен в скрипт «Ручной обзвон»." in response.content.decode()
+    card = ScriptEnrollment.objects.get(lead=lead)
+    assert card.step == steps[0] and card.trigger == "manual"
+    html = client.get(_url(lead)).content.decode()
+    assert reverse("admin:leads_script_board", args=[script.pk]) in html and "Скрипт «Ручной обзвон»" in html
+    again = client.post(_url(lead), {"action": "enroll", "script": script.pk}, follow=True)
+    assert "Лид уже в скрипте «Ручной обзвон»." in again.content.decode()
+    assert client.post(_url(lead), {"action": "enroll", "script": "x"}, follow=True).status_code == 200
+    assert ScriptEnrollment.objects.count() == 1

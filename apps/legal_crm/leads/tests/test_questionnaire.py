@@ -212,3 +212,46 @@ def test_a_changed_score_emits_the_scored_event(operator, lead, form, monkeypatc
     monkeypatch.setattr(svc, "emit", lambda event, **payload: seen.append((event, payload)))
     svc.lead_answers_save(actor=operator, lead=lead, answers={form["debt"].pk: "600000"})
     assert seen == [("leads.lead_scored", {"lead_id": lead.pk, "score": 20, "segment": "Тёплый"})]
+
+
+def test_common_thresholds_do_not_repeat_a_score():
+    from django.core.exceptions import ValidationError
+
+    from legal_crm.leads.models import SegmentThreshold
+
+    SegmentThresholdFactory(service=None, segment="Горячий", min_score=50)
+    with pytest.raises(ValidationError) as exc:
+        SegmentThreshold(service=None, segment="Тоже горячий", min_score=50).full_clean()
+    assert exc.value.message_dict["min_score"] == ["Порог с таким числом баллов для всех услуг уже есть."]
+    SegmentThreshold(service=None, segment="Тёплый", min_score=20).full_clean()
+
+
+def test_a_range_needs_its_upper_bound_above_the_lower(form):
+    from django.core.exceptions import ValidationError
+
+    from legal_crm.leads.models import NumberRange
+
+    with pytest.raises(ValidationError) as exc:
+        NumberRange(question=form["debt"], min_value=Decimal("10"), max_value=Decimal("5"), points=1).full_clean()
+    assert exc.value.message_dict["max_value"] == ["Верхняя граница должна быть больше нижней."]
+
+
+def test_an_admin_configures_a_question_with_prepared_answers_in_the_desk(admin_user, service):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:leads_question_add"), data={
+        "service": service.pk, "order": "1", "text": "Есть ли ипотека?", "hint": "", "kind": "choice", "unit": "",
+        "text_points": "0", "is_active": "on",
+        "options-TOTAL_FORMS": "2", "options-INITIAL_FORMS": "0", "options-MIN_NUM_FORMS": "0",
+        "options-MAX_NUM_FORMS": "1000",
+        "options-0-order": "1", "options-0-text": "Да", "options-0-points": "-5",
+        "options-1-order": "2", "options-1-text": "Нет", "options-1-points": "5",
+        "ranges-TOTAL_FORMS": "0", "ranges-INITIAL_FORMS": "0", "ranges-MIN_NUM_FORMS": "0",
+        "ranges-MAX_NUM_FORMS": "1000",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    question = Question.objects.get(text="Есть ли ипотека?")
+    assert list(question.options.order_by("order").values_list("text", "points")) == [("Да", -5), ("Нет", 5)]

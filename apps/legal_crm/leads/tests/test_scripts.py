@@ -266,3 +266,17 @@ def test_manual_enrolment_needs_the_permission_and_steps(make_staff, lead):
     with pytest.raises(DomainError) as exc:
         svc.lead_enroll(actor=None, lead=lead, script=empty)
     assert exc.value.code == "script_empty"
+
+
+def test_advertising_steps_send_only_to_those_who_agreed(office):
+    _script, steps = make_script("whatsapp", "call")
+    steps[0].is_advertising = True
+    steps[0].save()
+    agreed = LeadFactory(office=office, consent_ads=True)
+    refused = LeadFactory(office=office, consent_ads=False)
+    for lead in (agreed, refused):
+        svc.lead_enroll(actor=None, lead=lead, script=steps[0].script)
+    assert svc.advance_due_enrollments() == 2
+    assert ScriptMessage.objects.get(lead=agreed).status == "to_send"
+    assert ScriptMessage.objects.get(lead=refused).status == "cancelled"
+    assert set(ScriptEnrollment.objects.values_list("step", flat=True)) == {steps[1].pk}

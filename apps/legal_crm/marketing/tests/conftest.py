@@ -21,7 +21,6 @@ def partner_with_token(db):
     from rest_framework.authtoken.models import Token
 
     from legal_crm.core.models import User
-
     from legal_crm.leads.tests.factories import AdSourceFactory, PartnerFactory
 
     user = User.objects.create(username="partner-api")

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+
 from legal_crm.core.audit import audit_for
 from legal_crm.core.errors import DomainError
 from legal_crm.core.models import User

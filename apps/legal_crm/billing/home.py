@@ -1,0 +1,30 @@
+"""The billing block of the desk's home page: overdue invoices in the user's offices."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import selectors
+from .models import Invoice
+from .services.common import format_rub
+
+LIMIT = 8
+
+
+def overdue_invoices_block(request) -> dict | None:
+    user = request.user
+    if not user.has_perm("billing.view_invoice"):
+        return None
+    rows = list(selectors.invoice_list_visible_to(user).filter(status__in=Invoice.OPEN_STATUSES, is_overdue=True)
+                .order_by("due_date", "id")[:LIMIT])
+    return {
+        "key": "billing-overdue",
+        "title": _("Просроченные счета"),
+        "rows": [{"text": f"{inv.number} — {inv.contract.client}",
+                  "url": reverse("admin:billing_invoice_change", args=[inv.pk]),
+                  "note": _("%(due)s к оплате, срок был %(date)s") % {
+                      "due": format_rub(inv.amount - inv.paid_amount), "date": f"{inv.due_date:%d.%m.%Y}"}}
+                 for inv in rows],
+        "empty": _("Просроченных счетов нет."),
+    }

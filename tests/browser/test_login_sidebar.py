@@ -1,0 +1,74 @@
+"""Log in through the real login form in Chromium and check each role's sidebar (issue 2, "Security base")."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+                       reason="Chromium is not installed (in CI it must be)"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="ru-RU")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "demo")
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_operator_and_admin_see_their_own_sidebars(page, live_server, make_staff):
+    make_staff("operator", username="operator")
+    make_staff("admin", username="admin")
+
+    log_in(page, live_server, "operator")
+    text = page.content()
+    assert "Справочники" in text
+    assert "Контрагенты" in text
+    assert "Администрирование" not in text
+    assert "Сотрудники" not in text
+    page.context.clear_cookies()
+
+    log_in(page, live_server, "admin")
+    text = page.content()
+    assert "Справочники" in text
+    assert "Администрирование" in text
+    assert "Сотрудники" in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wrong_password_stays_on_the_login_form(page, live_server, make_staff):
+    make_staff("operator", username="operator")
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", "operator")
+    page.fill("input[name=password]", "wrong")
+    page.click("button[type=submit], input[type=submit]")
+    assert "/admin/login/" in page.url
+    assert page.locator("input[name=password]").is_visible()
