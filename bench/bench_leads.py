@@ -171,7 +171,7 @@ def run_desk(repeat: int) -> list[tuple[str, dict]]:
     last_id = Lead.objects.order_by("-id").values_list("id", flat=True).first()
     sample = []
     while len(sample) < 5:
-        row = Lead.objects.filter(id__gte=rnd.randrange(1, last_id), office__code="msk").values_list(
+        row = Lead.objects.filter(id__gte=rnd.randrange(1, last_id), office__code="msk").order_by("id").values_list(
             "phone", flat=True).first()
         if row:
             sample.append(row)
@@ -181,6 +181,7 @@ def run_desk(repeat: int) -> list[tuple[str, dict]]:
     op, adm = Client(), Client()
     op.force_login(operator)
     adm.force_login(admin)
+    print("desk…", flush=True)
     results.append(("Список лидов, оператор (свой офис), 50 строк", time_get(op, "/admin/leads/lead/", None, repeat)))
     results.append(("Список лидов, администратор (все офисы)", time_get(adm, "/admin/leads/lead/", None, repeat)))
     results.append(("Список лидов, фильтр статус + период", time_get(
@@ -266,6 +267,8 @@ def main(argv=None) -> None:
         intake = run_intake(port, [org["site_token"], org["partner_token"]], args.requests, args.clients)
     finally:
         stop(server)
+    print(f"intake: {intake['rate']:.0f}/s p50 {intake['p50']:.0f} p95 {intake['p95']:.0f} p99 {intake['p99']:.0f} "
+          f"ms {intake['codes']}", flush=True)
     desk = run_desk(args.repeat)
 
     ok_intake = intake["rate"] >= TARGETS["intake_rate"] and intake["p99"] <= TARGETS["intake_p99_ms"]

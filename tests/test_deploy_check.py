@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _env(**overrides):
     env = {k: v for k, v in os.environ.items()
-           if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")}
+           if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE",
+                        "DJANGO_ALLOW_ASYNC_UNSAFE")}  # the last one is set by browser tests only
     env.update({"DJANGO_SETTINGS_MODULE": "legal_crm.settings.production", "PYTHONPATH": str(ROOT / "apps")})
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}

@@ -94,6 +94,7 @@ SCHEDULER_EVENTS: dict = {
 
 HOME_BLOCKS: list[str] = [
     "legal_crm.billing.home.overdue_invoices_block",
+    "legal_crm.quality.home.complaints_block",
 ]
 
 # Extra rows of the lead card's timeline (leads/selectors_card.py): `(lead, lead_ids, user) -> list[dict]` with

@@ -10,6 +10,7 @@ api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("", include("legal_crm.directory.api")),
     path("", include("legal_crm.leads.api")),
+    path("", include("legal_crm.contracts.api")),
     path("", include("legal_crm.billing.api")),
 ]
 

@@ -112,7 +112,7 @@ SCENARIOS = [_paid_in_full, _instalments, _subscription, _partial_and_cancelled,
 def seed() -> str:
     actor = User.objects.filter(username=DEMO_ADMIN).first()
     if actor is None:
-        return "billing: no demo administrator, nothing created"
+        return "нет демо-администратора: счета не созданы"
     today = timezone.localdate()
     contracts = list(Contract.objects.exclude(status=Contract.Status.DRAFT).order_by("id")[:60])
     done = 0
@@ -128,5 +128,5 @@ def seed() -> str:
             continue
         done += 1
     mark_overdue_invoices(today=today)
-    return (f"billing: {done} contracts billed; {Invoice.objects.count()} invoices, "
-            f"{Payment.objects.count()} payments")
+    return (f"договоров со счетами добавлено: {done}; всего счетов: {Invoice.objects.count()}, "
+            f"платежей: {Payment.objects.count()}")

@@ -125,8 +125,18 @@ def _make(spec, offices, generated: list) -> Contract | None:
         _actions(lawyer, contract, [("deposit-paid", "25 000 ₽ на депозит Арбитражного суда г. Москвы"),
                                     ("application-filed", "Заявление подано через «Мой арбитр»"),
                                     ("hearing-date-set", "Заседание назначено на 15.01.2027, 10:30")])
+    services.contract_general_info_update(
+        actor=lawyer, contract=contract, essence="Долги по кредитам и займам, платить нечем после потери работы",
+        planned_actions="Собрать документы, подготовить заявление, сопровождать процедуру до освобождения от долгов",
+        client_expectations="Списать долги, сохранить единственное жильё")
     stage_count = {"in_work": 2, "in_work_far": 7, "completed": 99}.get(state, 3)
     _finish_stages(lawyer, contract, stage_count)
+    stages = list(contract.stages.order_by("order"))
+    for stage, title, amount in zip(stages[2:5], ("Почтовые расходы: запросы кредиторам", "Государственная пошлина",
+                                                   "Публикация в ЕФРСБ"), ("1250.00", "300.00", "15400.00"),
+                                    strict=False):
+        if stage.status != "pending":
+            services.stage_expense_add(actor=lawyer, stage=stage, title=title, amount=Decimal(amount))
     _upload(lawyer, contract, "snils", "снилс.pdf")
     if len(generated) < 3:
         templates = [t for t in DocumentTemplate.objects.filter(code__in=["contract", "bankruptcy-application"])

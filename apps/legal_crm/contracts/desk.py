@@ -432,11 +432,11 @@ def contract_add_view(request, lead=None):
 
 
 def contract_from_lead_view(request, lead_id):
-    from legal_crm.leads.models import Lead
+    from legal_crm.leads.selectors import lead_list_visible_to
 
     if not request.user.has_perm("contracts.add_contract"):
         raise PermissionDenied
-    lead = get_object_or_404(Lead.objects.select_related("office", "client"), pk=lead_id)
+    lead = get_object_or_404(lead_list_visible_to(request.user).select_related("client"), pk=lead_id)
     return contract_add_view(request, lead=lead)
 
 

@@ -96,3 +96,4 @@ def group_permissions_set(*, actor, group: Group, permissions) -> None:
         for member in group.user_set.all():
             audit(actor=actor, action="access.group_permissions", obj=member,
                   before={group.name: before}, after={group.name: after})
+            emit("core.access_changed", user_id=member.pk)

@@ -33,6 +33,7 @@ from .models import (
     PlannedCall,
     Question,
     RefusalReason,
+    Script,
     SegmentThreshold,
 )
 from .services import calls as call_services

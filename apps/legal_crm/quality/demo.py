@@ -21,7 +21,7 @@ def seed() -> str:
     admin = User.objects.filter(username="admin").first()
     contracts = list(Contract.objects.exclude(status=Contract.Status.DRAFT).order_by("id")[:len(CASES)])
     if admin is None or not contracts or Complaint.objects.exists():
-        return f"quality: {Complaint.objects.count()} complaints"
+        return f"жалоб: {Complaint.objects.count()}"
     head = User.objects.filter(username="office_head").first() or admin
     for contract, (about_login, text, outcome) in zip(contracts, CASES, strict=False):
         about = User.objects.filter(username=about_login).first()
@@ -35,4 +35,4 @@ def seed() -> str:
                 services.complaint_close(actor=admin, complaint=complaint, resolution=outcome)
         except DomainError:
             continue
-    return f"quality: {Complaint.objects.count()} complaints"
+    return f"жалоб: {Complaint.objects.count()}"

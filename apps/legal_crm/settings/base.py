@@ -127,6 +127,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that several components call "status" get a stable name (else drf_spectacular.W001).
+    "ENUM_NAME_OVERRIDES": {
+        "ContractStatusEnum": "legal_crm.contracts.models.contract.Contract.Status",
+    },
 }
 
 # --- Login throttling ------------------------------------------------------

@@ -37,3 +37,10 @@ def test_lead_timeline_lists_payments(finance, office):
     assert len(rows) == 1 and rows[0]["kind"] == "payment"
     assert contract.number in rows[0]["title"] and "2\u00a0000,00\u00a0₽" in rows[0]["title"]
     assert lead_timeline(lead, [lead.pk + 1000], finance) == []
+
+
+def test_home_page_shows_the_blocks(client, make_staff):
+    client.force_login(make_staff("office_head"))
+    html = client.get("/admin/").content.decode()
+    assert "Просроченные счета" in html and "Просроченных счетов нет." in html
+    assert "Жалобы клиентов" in html

@@ -110,6 +110,10 @@ def contract_create_from_lead(*, actor, lead, service=None, office=None, price: 
                           fields={"office": _("Обязательное поле.")})
     ensure_perm(actor, "contracts.add_contract")
     ensure_office(actor, office)
+    from legal_crm.leads.selectors import lead_list_visible_to
+
+    if not lead_list_visible_to(actor).filter(pk=lead.pk).exists():
+        raise DomainError("access_denied", _("Этот лид вам недоступен."))
     existing = Contract.objects.filter(lead=lead).exclude(status=Status.TERMINATED).first()
     if existing is not None and existing.status == Status.DRAFT and existing.service_id == service.pk:
         raise DomainError("draft_exists", _("По этому лиду уже есть черновик договора %(number)s.")

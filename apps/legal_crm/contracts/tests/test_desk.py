@@ -30,6 +30,9 @@ def test_card_renders_all_tabs(client, lawyer, contract_in_work):
 def test_card_query_count_is_bounded(client, lawyer, contract_in_work):
     client.force_login(lawyer)
     note = ActionType.objects.get(code="internal-note")
+    services.action_add(actor=lawyer, contract=contract_in_work, action_type=note, text="Первое")
+    services.document_upload(actor=lawyer, contract=contract_in_work, group=DocumentGroup.BY_LAWYER,
+                             file=SimpleUploadedFile("первый.pdf", PDF))
     _card(client, contract_in_work)  # warm caches (content types, permissions)
     with CaptureQueriesContext(connection) as few:
         assert _card(client, contract_in_work).status_code == 200
@@ -161,3 +164,41 @@ def test_sales_cannot_publish_or_finish_stages(client, sales, contract_in_work):
     assert "Недостаточно прав" in response.content.decode()
     stage.refresh_from_db()
     assert stage.status == "in_progress"
+
+
+def test_template_upload_in_desk_accepts_good_docx(client, admin_user):
+    import io
+
+    from docx import Document
+
+    from legal_crm.contracts.models import DocumentTemplate
+
+    document = Document()
+    document.add_paragraph("Договор {{ contract.number }} с {{ client.name }}")
+    out = io.BytesIO()
+    document.save(out)
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:contracts_documenttemplate_add"), {
+        "name": "Договор Word", "code": "dogovor-word", "kind": "docx", "group": "client_company",
+        "is_active": "on", "file": SimpleUploadedFile("договор.docx", out.getvalue())})
+    assert response.status_code == 302
+    template = DocumentTemplate.objects.get(code="dogovor-word")
+    assert template.file.name.endswith(".docx") and template.uploaded_by == admin_user
+
+
+def test_service_counts_and_templates_for(make_contract, bfl):
+    from legal_crm.contracts.models import DocumentTemplate
+    from legal_crm.contracts.selectors import service_contract_counts, templates_for
+    from legal_crm.directory.models import Service
+
+    make_contract(status="in_work")
+    make_contract(status="draft")
+    row = service_contract_counts().get(pk=bfl.pk)
+    assert (row.contracts_total, row.contracts_in_work) == (2, 1)
+    contract = Contract.objects.first()
+    codes = set(templates_for(contract).values_list("code", flat=True))
+    assert {"contract", "act", "bankruptcy-application"} <= codes
+    other = Service.objects.get(code="debt-collectors")
+    DocumentTemplate.objects.create(code="only-collectors", name="Жалоба", kind="html", body="<p>x</p>",
+                                    service=other)
+    assert "only-collectors" not in set(templates_for(contract).values_list("code", flat=True))

@@ -47,3 +47,12 @@ def test_lead_timeline_lists_contracts(sales, office, bfl):
     rows = lead_timeline(lead, [lead.pk], sales)
     assert [r["title"] for r in rows] == [f"Договор {contract.number}: Черновик"]
     assert rows[0]["url"].endswith(f"/{contract.pk}/change/")
+
+
+def test_lead_of_another_office_refused(make_staff, other_office, office, bfl):
+    lead = LeadFactory(office=other_office)
+    sales = make_staff("sales", offices=[office])
+    with pytest.raises(DomainError) as exc:
+        services.contract_create_from_lead(actor=sales, lead=lead, service=bfl, office=office)
+    assert exc.value.code == "access_denied"
+    assert not Contract.objects.filter(lead=lead).exists()

@@ -202,3 +202,33 @@ def test_group_admin_is_read_only_for_non_administrators(client, make_staff, rol
     before = set(roles["operator"].permissions.all())
     client.post(url, {"name": roles["operator"].name, "permissions": [perm("org.change_employee").pk]})
     assert set(roles["operator"].permissions.all()) == before
+
+
+def test_access_changes_emit_an_event_after_commit(admin_user, make_staff, roles, monkeypatch,
+                                                   django_capture_on_commit_callbacks):
+    from legal_crm import hooks
+    from legal_crm.core.tests import handlers
+
+    handlers.CALLS.clear()
+    monkeypatch.setitem(hooks.DOC_EVENTS, "core.access_changed", ["legal_crm.core.tests.handlers.record"])
+    operator = make_staff("operator")
+    with django_capture_on_commit_callbacks(execute=True):
+        access.user_groups_set(actor=admin_user, user=operator, groups=[roles["sales"]])
+        access.permission_override_set(actor=admin_user, user=operator, permission=perm("org.view_office"),
+                                       granted=True)
+        access.group_permissions_set(actor=admin_user, group=roles["sales"], permissions=[perm("org.view_office")])
+    assert handlers.CALLS == [{"user_id": operator.pk}] * 3
+    handlers.CALLS.clear()
+
+
+def test_audit_log_list_with_rows_and_a_date_range(client, admin_user, make_staff):
+    operator = make_staff("operator")
+    access.permission_override_set(actor=admin_user, user=operator, permission=perm("org.view_office"),
+                                   granted=True)
+    client.force_login(admin_user)
+    url = reverse("admin:core_auditlog_changelist")
+    assert "access.overrides" in client.get(url).content.decode()
+    response = client.get(url, {"at_from_0": "01.01.2020", "at_from_1": "00:00",
+                                "at_to_0": "31.12.2099", "at_to_1": "23:59"})
+    assert response.status_code == 200
+    assert client.get(reverse("admin:core_auditlog_change", args=[AuditLog.objects.first().pk])).status_code == 200

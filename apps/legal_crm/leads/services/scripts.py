@@ -120,9 +120,9 @@ def lead_enroll(*, actor, lead: Lead, script: Script, trigger: str = Trigger.MAN
     steps = _steps(script)
     if not steps:
         raise DomainError("script_empty", _("В скрипте «%(s)s» нет шагов.") % {"s": script.name})
-    enrollment = (ScriptEnrollment.objects.select_for_update().select_related("step")
-                  .filter(script=script, lead=lead).first())
-    if enrollment is None:
+    # Insert first and lock only an existing row: a locking read of a missing row takes a gap lock on
+    # MariaDB, and two such readers inserting at once deadlock.
+    if not ScriptEnrollment.objects.filter(script=script, lead=lead).exists():
         try:
             with transaction.atomic():
                 enrollment = ScriptEnrollment.objects.create(
@@ -135,9 +135,10 @@ def lead_enroll(*, actor, lead: Lead, script: Script, trigger: str = Trigger.MAN
                                   actor=actor if getattr(actor, "pk", None) else None)
         emit("leads.script_step_entered", enrollment_id=enrollment.pk, lead_id=lead.pk, script_id=script.pk,
              step_id=steps[0].pk, kind=steps[0].kind, state=enrollment.state)
-    elif enrollment.state == State.ACTIVE:
-        return None
     else:
+        enrollment = ScriptEnrollment.objects.select_for_update().get(script=script, lead=lead)
+        if enrollment.state == State.ACTIVE:
+            return None
         enrollment.trigger = trigger
         enrollment.entered_at = now
         _place(enrollment, steps[0], now=now, reason=ScriptMove.Reason.ENROLLED, actor=actor)
@@ -151,8 +152,8 @@ def enrollment_move(*, actor, enrollment: ScriptEnrollment, step: ScriptStep,
                     now: datetime.datetime | None = None) -> ScriptEnrollment:
     """An operator drags a card to another column (actor=None: the system moves it)."""
     ensure_perm(actor, "leads.move_scriptenrollment")
-    enrollment = (ScriptEnrollment.objects.select_for_update()
-                  .select_related("lead", "step", "script").get(pk=enrollment.pk))
+    # Only the card's row is locked (no joins: MariaDB would lock the joined rows too).
+    enrollment = ScriptEnrollment.objects.select_for_update().get(pk=enrollment.pk)
     ensure_lead_in_scope(actor, enrollment.lead)
     if step.script_id != enrollment.script_id:
         raise DomainError("wrong_script", _("Этот шаг относится к другому скрипту."),
@@ -200,10 +201,10 @@ def enrollment_advance(*, enrollment_id: int, now: datetime.datetime | None = No
     """Run one card's due automatic steps (message → message → wait...). Returns how many moves were made.
     Safe to run twice: the row is locked and a card whose time has not come is left alone."""
     now = now or timezone.now()
-    enrollment = (ScriptEnrollment.objects.select_for_update()
-                  .select_related("step", "lead", "lead__office").filter(pk=enrollment_id).first())
+    enrollment = ScriptEnrollment.objects.select_for_update().filter(pk=enrollment_id).first()
     if enrollment is None:
         return 0
+    enrollment.lead = Lead.objects.select_related("office").get(pk=enrollment.lead_id)
     moves = 0
     while moves < MAX_AUTO_STEPS and _perform(enrollment, now):
         moves += 1
@@ -240,8 +241,7 @@ def enroll_on_event(*, lead_id: int, trigger: str, status_code: str | None = Non
 def finish_on_refusal(*, lead_id: int) -> int:
     """A lead refused (its status): its active cards go to their script's refusal column, if it has one."""
     finished = 0
-    cards = (ScriptEnrollment.objects.select_for_update().select_related("step")
-             .filter(lead_id=lead_id, state=State.ACTIVE))
+    cards = ScriptEnrollment.objects.select_for_update().filter(lead_id=lead_id, state=State.ACTIVE)
     for enrollment in cards:
         refuse = (ScriptStep.objects.filter(script_id=enrollment.script_id, kind=Kind.REFUSE)
                   .order_by("order", "id").first())

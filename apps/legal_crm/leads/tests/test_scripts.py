@@ -280,3 +280,49 @@ def test_advertising_steps_send_only_to_those_who_agreed(office):
     assert ScriptMessage.objects.get(lead=agreed).status == "to_send"
     assert ScriptMessage.objects.get(lead=refused).status == "cancelled"
     assert set(ScriptEnrollment.objects.values_list("step", flat=True)) == {steps[1].pk}
+
+
+def test_the_scheduler_runs_the_job_by_its_hooks_path(lead):
+    from legal_crm.core import scheduler
+
+    _script, steps = make_script("sms", "call")
+    svc.lead_enroll(actor=None, lead=lead, script=steps[0].script)
+    assert scheduler.run_job("legal_crm.leads.jobs_scripts.advance_scripts") == 1
+    assert scheduler.run_job("legal_crm.leads.jobs_scripts.advance_scripts") == 0
+    assert "cron */5 * * * *:legal_crm.leads.jobs_scripts.advance_scripts" in scheduler.beat_schedule()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_handlers_entering_one_lead_at_once_make_one_card(office):
+    import threading
+
+    from django.db import connection
+
+    from legal_crm.leads.reference import load_reference_data
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; the race needs MariaDB")
+    load_reference_data()
+    lead = LeadFactory(office=office)
+    _script, steps = make_script("call", "reached")
+    barrier = threading.Barrier(4)
+    errors, results = [], []
+
+    def enter():
+        try:
+            barrier.wait()
+            results.append(svc.lead_enroll(actor=None, lead=lead, script=steps[0].script))
+        except Exception as exc:  # the assertion below reports it
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=enter) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len([r for r in results if r is not None]) == 1
+    assert ScriptEnrollment.objects.filter(lead=lead).count() == 1
+    assert ScriptMove.objects.filter(enrollment__lead=lead).count() == 1

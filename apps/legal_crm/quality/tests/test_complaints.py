@@ -119,3 +119,21 @@ def test_desk_pages(client, staff, contract):
     page = client.get(reverse("admin:quality_complaint_change", args=[complaint.pk])).content.decode()
     assert "закрыл(а) с решением" in page
     assert Complaint.objects.get().status == "closed"
+
+
+def test_home_block(rf, staff, contract):
+    from legal_crm.quality.home import complaints_block
+
+    head, sales, lawyer = staff["office_head"], staff["sales"], staff["lawyer"]
+    complaint = file(lawyer, contract)
+    request = rf.get("/")
+    request.user = head
+    block = complaints_block(request)
+    assert len(block["rows"]) == 1 and "нужен ответственный" in block["rows"][0]["note"]
+    request.user = sales
+    assert complaints_block(request) is None
+    complaint_assign(actor=head, complaint=complaint, responsible=sales)
+    block = complaints_block(request)
+    assert block["rows"][0]["url"].endswith(f"/{complaint.pk}/change/")
+    request.user = staff["finance"]
+    assert complaints_block(request) is None
