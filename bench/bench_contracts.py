@@ -87,10 +87,12 @@ def main() -> None:
     parser.add_argument("--contracts", type=int, default=20_000)
     parser.add_argument("--actions", type=int, default=20, help="actions per background contract")
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--reuse", action="store_true", help="time again on the data of the previous run")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("mysql"):
         sys.exit("Set DATABASE_URL=mysql://root@127.0.0.1:3306/legalcrm_bench_contracts (a scratch database).")
-    recreate_database()
+    if not args.reuse:
+        recreate_database()
 
     import django
 
@@ -108,21 +110,29 @@ def main() -> None:
     from legal_crm.org.models import Employee, Office
 
     setup_test_environment()
-    call_command("migrate", verbosity=0)
-    sync_groups()
-    t0 = time.perf_counter()
-    made = generate(contracts=args.contracts, actions_per_contract=args.actions)
-    t_gen = time.perf_counter() - t0
+    from legal_crm.contracts.models import Contract
 
-    office = Office.objects.get(code="bench0")
-    lawyer = User.objects.create_user("bench-lawyer", password="demo", is_staff=True, last_name="Юристова",
-                                      first_name="Юлия")
-    from django.contrib.auth.models import Group
+    if args.reuse:
+        contract = Contract.objects.get(client__name="Бенчмарков Борис Борисович")
+        lawyer = User.objects.get(username="bench-lawyer")
+        made = {"contracts": Contract.objects.count(), "actions": contract.actions.model.objects.count(),
+                "documents": contract.documents.model.objects.count(), "stages": contract.stages.model.objects.count()}
+        t_gen = 0.0
+    else:
+        call_command("migrate", verbosity=0)
+        sync_groups()
+        t0 = time.perf_counter()
+        made = generate(contracts=args.contracts, actions_per_contract=args.actions)
+        t_gen = time.perf_counter() - t0
+        office = Office.objects.get(code="bench0")
+        lawyer = User.objects.create_user("bench-lawyer", password="demo", is_staff=True, last_name="Юристова",
+                                          first_name="Юлия")
+        from django.contrib.auth.models import Group
 
-    lawyer.groups.add(Group.objects.get(name="Юристы"))
-    employee = Employee.objects.create(user=lawyer, main_office=office)
-    employee.offices.add(office)
-    contract = build_target(lawyer, office)
+        lawyer.groups.add(Group.objects.get(name="Юристы"))
+        employee = Employee.objects.create(user=lawyer, main_office=office)
+        employee.offices.add(office)
+        contract = build_target(lawyer, office)
 
     client = Client()
     client.force_login(lawyer)

@@ -263,8 +263,9 @@ def main(argv=None) -> None:
     port = free_port()
     server = start_gunicorn(port, args.workers, args.threads)
     try:
-        run_intake(port, [org["site_token"], org["partner_token"]], 200, args.clients, seed=1)  # warm-up
-        intake = run_intake(port, [org["site_token"], org["partner_token"]], args.requests, args.clients)
+        run_intake(port, [org["site_token"], org["partner_token"]], 200, args.clients, seed=int(time.time()) + 1)  # warm-up
+        intake = run_intake(port, [org["site_token"], org["partner_token"]], args.requests, args.clients,
+                            seed=int(time.time()))
     finally:
         stop(server)
     print(f"intake: {intake['rate']:.0f}/s p50 {intake['p50']:.0f} p95 {intake['p95']:.0f} p99 {intake['p99']:.0f} "

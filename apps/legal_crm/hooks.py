@@ -56,7 +56,9 @@ DOC_EVENTS: dict[str, list[str]] = {
     "contracts.action_published": [],
     "contracts.document_published": [],
     "contracts.termination_requested": [],
-    "contracts.termination_decided": [],
+    "contracts.termination_decided": [
+        "legal_crm.billing.handlers.stop_billing_of_terminated",
+    ],
     # billing
     "billing.invoice_issued": [],
     "billing.invoice_cancelled": [],

@@ -22,7 +22,7 @@ from legal_crm.core.errors import DomainError
 from legal_crm.org.selectors import scope_to_offices
 
 from . import forms, printing, selectors, services
-from .models import InstalmentSchedule, Invoice, LedgerEntry, Payment, ScheduleItem, Subscription
+from .models import InstalmentSchedule, Invoice, LedgerEntry, Payment, Refund, ScheduleItem, Subscription
 from .services.common import format_rub
 
 STATUS_COLORS = {
@@ -262,6 +262,17 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
         return response
 
 
+class RefundInline(TabularInline):
+    model = Refund
+    extra = 0
+    can_delete = False
+    fields = ("refunded_at", "amount", "reason", "created_by")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyMixin, ServicePageMixin, DeskAdmin):
     selector = selectors.payment_list_visible_to
@@ -274,6 +285,8 @@ class PaymentAdmin(ReadOnlyMixin, ServicePageMixin, DeskAdmin):
     readonly_fields = ("contract", "invoice", "amount", "advance_amount", "refunded_amount", "method", "paid_at",
                        "external_ref", "document", "comment", "created_by", "created_at")
     actions_detail = ["attach_document", "refund"]
+    actions_list = ["refund_contract"]
+    inlines = [RefundInline]
 
     def has_add_permission(self, request):
         return False  # payments are accepted on their invoice ("Принять оплату")
@@ -314,6 +327,36 @@ class PaymentAdmin(ReadOnlyMixin, ServicePageMixin, DeskAdmin):
         return self.render_form(request, title=_("Платёжный документ"), form=form, submit=_("Приложить"),
                                 summary=[(_("Платёж"), str(payment)), (_("Счёт"), payment.invoice.number)],
                                 back=reverse("admin:billing_payment_change", args=[payment.pk]))
+
+    @action(description=_("Возврат по договору"), url_path="contract-refund", icon="currency_exchange",
+            permissions=["refund_payment"])
+    def refund_contract(self, request):
+        """A termination's refund: the amount is spread over the contract's payments, newest first."""
+        form = forms.ContractRefundForm(request.POST or None, initial=self.contract_initial(request))
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            contract = self.find_contract(request, data["contract_number"])
+            if contract is None:
+                form.add_error("contract_number", _("Договор с таким номером не найден среди доступных вам."))
+            else:
+                try:
+                    services.contract_refund(actor=request.user, contract=contract, amount=data["amount"],
+                                             reason=data["reason"])
+                except DomainError as exc:
+                    form.add_domain_error(exc)
+                else:
+                    self.message_user(request, _("Возврат оформлен."), messages.SUCCESS)
+                    return redirect(reverse("admin:billing_payment_changelist") + f"?q={contract.number}")
+        summary = []
+        number = form.data.get("contract_number") or form.initial.get("contract_number")
+        contract = self.find_contract(request, number) if number else None
+        if contract is not None:
+            summary = [(_("Договор"), contract.number),
+                       (_("Оплачено за вычетом возвратов"), money(selectors.contract_paid_total(contract)))]
+        return self.render_form(request, title=_("Возврат по договору"), form=form, submit=_("Оформить возврат"),
+                                summary=summary, back=reverse("admin:billing_payment_changelist"),
+                                note=_("При расторжении возвращается оплаченное за вычетом принятой клиентом "
+                                       "работы; сумма списывается с последних платежей."))
 
     @action(description=_("Оформить возврат"), url_path="refund", icon="undo", permissions=["refund_payment"])
     def refund(self, request, object_id):

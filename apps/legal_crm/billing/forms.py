@@ -69,6 +69,13 @@ class RefundForm(ServiceForm):
     reason = forms.CharField(label=_("Основание"), max_length=300, widget=_text())
 
 
+class ContractRefundForm(ServiceForm):
+    contract_number = forms.CharField(label=_("Номер договора"), max_length=32, widget=_text())
+    amount = forms.CharField(label=_("Сумма возврата, ₽"), max_length=24, widget=_text(inputmode="decimal"))
+    reason = forms.CharField(label=_("Основание"), max_length=300, widget=_text(),
+                             initial=_("Расторжение договора: возврат за вычетом принятой работы"))
+
+
 class DocumentForm(ServiceForm):
     document = forms.FileField(label=_("Платёжный документ (PDF, JPG, PNG)"), widget=UnfoldAdminFileFieldWidget)
 

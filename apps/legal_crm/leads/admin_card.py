@@ -123,9 +123,9 @@ def lead_card_view(request, pk):
             try:
                 text = handler(request, lead)
             except DomainError as exc:
-                detail = "; ".join(exc.fields.values())
-                messages.error(request, f"{exc.message} {detail}".strip() if detail and detail != exc.message
-                               else exc.message)
+                # The questionnaire's message is general; its fields say which answers to fix.
+                detail = "; ".join(exc.fields.values()) if exc.code == "invalid_answers" else ""
+                messages.error(request, f"{exc.message} {detail}".strip())
             else:
                 messages.success(request, text)
         return redirect("leads_lead_card", pk=lead.pk)

@@ -122,7 +122,8 @@ class LeadListCreateView(APIView):
         serializer.is_valid(raise_exception=True)
         payload = services.IntakeData(**serializer.validated_data, ip=_client_ip(request))
         lead, created = services.lead_intake(actor=request.user, data=payload, partner=partner)
-        lead = Lead.objects.select_related(*selectors.LIST_RELATED).get(pk=lead.pk)
+        if not created:  # a new lead carries its related rows already; an existing one is read whole
+            lead = Lead.objects.select_related(*selectors.LIST_RELATED).get(pk=lead.pk)
         return Response(self._serializer_class(request.user)(lead).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

@@ -1,15 +1,31 @@
 """Reference data the intake reads on every lead (statuses, types, rules, settings), kept in Django's cache.
 
 Each set lives under one key with a generation number; saving or deleting any row of these tables bumps
-the generation (signals.py), so every web process sees a change on its next request.
+the generation (signals.py), so every web process sees a change within LOCAL_TTL seconds (a process keeps
+its copy that long, so one intake does not fetch and unpickle the set several times).
 """
 
 from __future__ import annotations
+
+import time
 
 from django.core.cache import cache
 
 GENERATION_KEY = "leads:refgen"
 TTL = 300
+LOCAL_TTL = 2.0  # seconds a process reuses its copy without asking the shared cache
+
+
+class _Local:
+    """This process's copy of the reference data: read-only snapshots, replaced whole, never mutated, so
+    sharing it between the threads of a worker is safe. Lives at most LOCAL_TTL seconds."""
+
+    data: dict | None = None
+    loaded_at: float = 0.0
+
+
+def forget_local() -> None:
+    _Local.data = None
 
 
 def _generation() -> int:
@@ -21,6 +37,7 @@ def _generation() -> int:
 
 
 def bump() -> None:
+    forget_local()
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
@@ -54,11 +71,16 @@ def _load() -> dict:
 
 
 def get() -> dict:
+    now = time.monotonic()
+    data = _Local.data
+    if data is not None and now - _Local.loaded_at < LOCAL_TTL:
+        return data
     key = f"leads:ref:{_generation()}"
     data = cache.get(key)
     if data is None:
         data = _load()
         cache.set(key, data, TTL)
+    _Local.data, _Local.loaded_at = data, now
     return data
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -78,7 +80,7 @@ class Invoice(TimeStampedModel):
     @property
     def due_amount(self):
         if self.status == self.Status.CANCELLED:
-            return self.amount - self.amount
+            return Decimal("0.00")
         return self.amount - self.paid_amount
 
     @property

@@ -1,7 +1,13 @@
 """Billing writes. Import services from here: `from legal_crm.billing import services`."""
 
 from .invoices import derive_status, invoice_cancel, invoice_issue, recompute_invoice
-from .payments import advance_apply, payment_attach_document, payment_refund, payment_register
+from .payments import (
+    advance_apply,
+    contract_refund,
+    payment_attach_document,
+    payment_refund,
+    payment_register,
+)
 from .plans import (
     schedule_cancel,
     schedule_create,
@@ -12,7 +18,7 @@ from .plans import (
 )
 
 __all__ = [
-    "advance_apply", "derive_status", "invoice_cancel", "invoice_issue", "payment_attach_document",
+    "advance_apply", "contract_refund", "derive_status", "invoice_cancel", "invoice_issue", "payment_attach_document",
     "payment_refund", "payment_register", "recompute_invoice", "schedule_cancel", "schedule_create",
     "schedule_item_issue", "split_amount", "subscription_start", "subscription_stop",
 ]

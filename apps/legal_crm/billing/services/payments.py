@@ -280,3 +280,28 @@ def payment_refund(*, actor, payment: Payment, amount, reason: str,
     emit("billing.payment_refunded", payment_id=payment.pk, refund_id=refund.pk, contract_id=payment.contract_id,
          amount=str(amount))
     return refund
+
+
+@transaction.atomic
+def contract_refund(*, actor, contract, amount, reason: str) -> list[Refund]:
+    """Return `amount` to the client across the contract's payments, newest payment first (a termination's
+    refund = paid − accepted work). Refused when it exceeds what the client has paid net of refunds."""
+    ensure_perm(actor, "billing.refund_payment", _("Недостаточно прав, чтобы оформлять возвраты."))
+    ensure_contract_scope(actor, contract)
+    amount = to_money(amount)
+    payments = list(Payment.objects.filter(contract=contract).order_by("-paid_at", "-id"))
+    left_total = sum((p.amount - p.refunded_amount for p in payments), ZERO)
+    if amount > left_total:
+        message = _("Вернуть можно не больше %(left)s: столько клиент оплатил по договору за вычетом возвратов.") % {
+            "left": format_rub(left_total)}
+        raise DomainError("refund_exceeds_paid", message, fields={"amount": message})
+    refunds, rest = [], amount
+    for payment in payments:
+        if rest <= 0:
+            break
+        part = min(rest, payment.amount - payment.refunded_amount)
+        if part <= 0:
+            continue
+        refunds.append(payment_refund(actor=actor, payment=payment, amount=part, reason=reason))
+        rest -= part
+    return refunds

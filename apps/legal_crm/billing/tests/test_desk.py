@@ -100,6 +100,7 @@ def test_issue_cancel_and_refund_pages(client, finance, contract):
     refund = client.post(reverse("admin:billing_payment_refund", args=[payment.pk]),
                          {"amount": "25000", "reason": "Расторжение договора"})
     assert refund.status_code == 302
+    assert "Расторжение договора" in client.get(reverse("admin:billing_payment_change", args=[payment.pk])).content.decode()
     assert client.post(reverse("admin:billing_invoice_cancel", args=[invoice.pk]), {"reason": "Ошибка"}).status_code == 302
     invoice.refresh_from_db()
     assert invoice.status == "cancelled"

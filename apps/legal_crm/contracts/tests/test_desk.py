@@ -202,3 +202,15 @@ def test_service_counts_and_templates_for(make_contract, bfl):
     DocumentTemplate.objects.create(code="only-collectors", name="Жалоба", kind="html", body="<p>x</p>",
                                     service=other)
     assert "only-collectors" not in set(templates_for(contract).values_list("code", flat=True))
+
+
+def test_large_ids_are_not_localised_in_forms(client, lawyer, contract_in_work):
+    note = ActionType.objects.get(code="internal-note")
+    ContractAction.objects.create(pk=123456, contract=contract_in_work, action_type=note, text="Большой номер",
+                                  happened_on=contract_in_work.work_started_on, author=lawyer)
+    ContractDocument.objects.create(pk=654321, contract=contract_in_work, group=DocumentGroup.BY_LAWYER,
+                                    title="Большой документ", file="contracts/x/big.pdf", uploaded_by=lawyer)
+    client.force_login(lawyer)
+    html = _card(client, contract_in_work).content.decode()
+    assert 'value="123456:1"' in html
+    assert f'/{contract_in_work.pk}/documents/654321/"' in html

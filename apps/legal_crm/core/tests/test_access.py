@@ -221,14 +221,12 @@ def test_access_changes_emit_an_event_after_commit(admin_user, make_staff, roles
     handlers.CALLS.clear()
 
 
-def test_audit_log_list_with_rows_and_a_date_range(client, admin_user, make_staff):
+def test_audit_log_list_with_rows(client, admin_user, make_staff):
     operator = make_staff("operator")
     access.permission_override_set(actor=admin_user, user=operator, permission=perm("org.view_office"),
                                    granted=True)
     client.force_login(admin_user)
     url = reverse("admin:core_auditlog_changelist")
     assert "access.overrides" in client.get(url).content.decode()
-    response = client.get(url, {"at_from_0": "01.01.2020", "at_from_1": "00:00",
-                                "at_to_0": "31.12.2099", "at_to_1": "23:59"})
-    assert response.status_code == 200
+    assert "access.overrides" in client.get(url, {"action": "access.overrides"}).content.decode()
     assert client.get(reverse("admin:core_auditlog_change", args=[AuditLog.objects.first().pk])).status_code == 200

@@ -182,7 +182,7 @@ def test_format_phone_and_mobile():
 # --- Property tests ----------------------------------------------------------
 
 # No per-example deadline: the CI machine is shared, and these are checks of logic, not of speed.
-relaxed = settings(deadline=None)
+relaxed = settings(deadline=None, database=None)  # and no example database written into the repo
 
 W10 = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 W11 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)

@@ -16,20 +16,20 @@ class Lead(TimeStampedModel):
     phone = PhoneField(_("телефон"))
     name = models.CharField(_("имя"), max_length=200, blank=True, db_index=True)
     office = models.ForeignKey("org.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="leads",
-                               verbose_name=_("офис"))
+                               db_index=False, verbose_name=_("офис"))
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="leads", verbose_name=_("ответственный"))
+                                    db_index=False, related_name="leads", verbose_name=_("ответственный"))
     type = models.ForeignKey("leads.LeadType", on_delete=models.PROTECT, related_name="leads",
-                             verbose_name=_("тип"))
+                             db_index=False, verbose_name=_("тип"))
     status = models.ForeignKey("leads.LeadStatus", on_delete=models.PROTECT, related_name="leads",
-                               verbose_name=_("статус"))
+                               db_index=False, verbose_name=_("статус"))
     status_changed_at = models.DateTimeField(_("статус изменён"), null=True, blank=True)
     refusal_reason = models.ForeignKey("leads.RefusalReason", null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="leads", verbose_name=_("причина отказа"))
     source = models.ForeignKey("marketing.AdSource", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="leads", verbose_name=_("источник"))
+                               db_index=False, related_name="leads", verbose_name=_("источник"))
     partner = models.ForeignKey("marketing.Partner", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="leads", verbose_name=_("партнёр"))
+                                db_index=False, related_name="leads", verbose_name=_("партнёр"))
     external_id = models.CharField(_("номер у партнёра"), max_length=100, null=True, blank=True)
     utm_source = models.CharField("utm_source", max_length=200, blank=True)
     utm_medium = models.CharField("utm_medium", max_length=200, blank=True)
@@ -91,7 +91,8 @@ class Lead(TimeStampedModel):
 class LeadContact(models.Model):
     """One incoming contact: the first one of a lead and every later duplicate recorded on it."""
 
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("лид"))
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("лид"),
+                             db_index=False)  # leadcontact_lead_at starts with it
     at = models.DateTimeField(_("когда"), auto_now_add=True)
     is_duplicate = models.BooleanField(_("повторное"), default=False)
     phone = models.CharField(_("телефон"), max_length=16)

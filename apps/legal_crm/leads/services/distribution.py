@@ -148,15 +148,6 @@ def _office_load(office_id: int, now) -> tuple[list[int], dict[int, int]]:
     return ids, load
 
 
-def _note_assignment(office_id: int, operator_id: int) -> None:
-    key = f"leads:load:{office_id}:{refcache._generation()}"
-    cached = cache.get(key)
-    if cached is not None:
-        ids, load = cached
-        load[operator_id] = load.get(operator_id, 0) + 1
-        cache.set(key, (ids, load), LOAD_TTL)
-
-
 def forget_load(office_id: int | None = None) -> None:
     """Drop the cached load (after a manual reassignment or an employee's absence changes)."""
     if office_id is not None:
@@ -175,7 +166,8 @@ def choose_operator(office_id: int, *, now=None, exclude: set[int] | None = None
     if not candidates:
         return None
     chosen = min(candidates, key=lambda pk: (load.get(pk, 0), pk))
-    _note_assignment(office_id, chosen)
+    load = {**load, chosen: load.get(chosen, 0) + 1}
+    cache.set(f"leads:load:{office_id}:{refcache._generation()}", (ids, load), LOAD_TTL)
     return chosen
 
 

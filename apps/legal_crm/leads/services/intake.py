@@ -83,17 +83,23 @@ def _clean(data: IntakeData) -> tuple[str, dict]:
 
 
 def _ensure_lock_row(phone: str) -> None:
-    """Create the phone's lock row in its own short transaction, before the intake's transaction starts.
+    """Create the phone's lock row in its own statement, before the intake's transaction starts.
 
     Inserting it inside the intake transaction lets several waiters hold shared locks on the duplicate key
-    and deadlock when they upgrade; a committed row is simply locked with SELECT … FOR UPDATE."""
-    if IntakeLock.objects.filter(phone=phone).exists():
+    and deadlock when they upgrade; a committed row is simply locked with SELECT … FOR UPDATE. Outside a
+    transaction the INSERT commits by itself; a duplicate (the phone was seen before) is the usual case."""
+    if connection.in_atomic_block:
+        if not IntakeLock.objects.filter(phone=phone).exists():
+            try:
+                with transaction.atomic():
+                    IntakeLock.objects.create(phone=phone)
+            except IntegrityError:
+                pass
         return
     try:
-        with transaction.atomic():
-            IntakeLock.objects.create(phone=phone)
+        IntakeLock.objects.create(phone=phone)
     except IntegrityError:
-        pass  # created by a parallel request
+        pass  # seen before, or created by a parallel request
 
 
 def _lock_phone(phone: str) -> None:

@@ -5,9 +5,13 @@ from django.core.cache import cache
 @pytest.fixture(autouse=True)
 def _fresh_reference_cache():
     """Reference data is cached; each test starts from its own database state."""
+    from legal_crm.leads import refcache
+
     cache.clear()
+    refcache.forget_local()
     yield
     cache.clear()
+    refcache.forget_local()
 
 
 @pytest.fixture

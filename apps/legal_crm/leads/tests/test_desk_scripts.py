@@ -220,3 +220,28 @@ def test_only_administrators_edit_scripts_and_questions(make_staff, board, role,
     assert user.has_perm("leads.change_script") is can_edit
     assert user.has_perm("leads.add_question") is can_edit
     assert user.has_perm("leads.change_segmentthreshold") is can_edit
+
+
+@pytest.mark.parametrize("name", ["leads_script", "leads_scriptenrollment", "leads_scriptmove", "leads_scriptmessage",
+                                  "leads_question", "leads_segmentthreshold"])
+def test_the_desk_lists_open(admin_user, board, office, name):
+    from legal_crm.leads.services import scripts as svc
+
+    _script, steps = board
+    card = enroll(LeadFactory(office=office, name="<i>Лид</i>"), steps[0])
+    svc.enrollment_move(actor=admin_user, enrollment=card, step=steps[1])
+    svc.advance_due_enrollments()
+    response = _client(admin_user).get(reverse(f"admin:{name}_changelist"))
+    assert response.status_code == 200
+    assert "<i>Лид</i>" not in response.content.decode()
+
+
+def test_the_logs_are_read_only_and_scoped(make_staff, board, office, other_office):
+    _script, steps = board
+    enroll(LeadFactory(office=other_office, name="Чужой"), steps[0])
+    enroll(LeadFactory(office=office, name="Свой"), steps[0])
+    head = make_staff("office_head")
+    client = _client(head)
+    html = client.get(reverse("admin:leads_scriptenrollment_changelist")).content.decode()
+    assert "Свой" in html and "Чужой" not in html
+    assert client.get(reverse("admin:leads_scriptenrollment_add")).status_code == 403

@@ -270,3 +270,9 @@ def test_an_operator_puts_the_lead_into_a_script_from_the_card(operator, lead):
     assert "Лид уже в скрипте «Ручной обзвон»." in again.content.decode()
     assert client.post(_url(lead), {"action": "enroll", "script": "x"}, follow=True).status_code == 200
     assert ScriptEnrollment.objects.count() == 1
+
+
+def test_the_form_without_javascript_names_the_wrong_answers(operator, lead, service):
+    debt = service.questions.get(kind="number")
+    response = _client(operator).post(_url(lead), {"action": "answers", f"q{debt.pk}": "много"}, follow=True)
+    assert "Проверьте ответы анкеты. Введите число, например 350000 или 12,5." in response.content.decode()
