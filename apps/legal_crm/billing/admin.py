@@ -99,7 +99,7 @@ def money(value):
 @admin.register(Invoice)
 class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
     selector = selectors.invoice_list_visible_to
-    list_display = ("number", "contract_link", "client", "kind", "amount_rub", "paid_rub", "due_date",
+    list_display = ("number", "contract_link", "client", "kind", "amount_rub", "paid_rub", "due_on",
                     "status_badge", "overdue_badge")
     list_filter = ("status", "kind", "is_overdue", ("contract__office", RelatedDropdownFilter),
                    ("issued_on", RangeDateFilter), ("due_date", RangeDateFilter))
@@ -144,13 +144,17 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
     def paid_rub(self, obj):
         return money(obj.paid_amount)
 
+    @display(description=_("Оплатить до"), ordering="due_date")
+    def due_on(self, obj):
+        return f"{obj.due_date:%d.%m.%Y}"
+
     @display(description=_("Статус"), label=STATUS_COLORS)
     def status_badge(self, obj):
         return obj.status, obj.get_status_display()
 
-    @display(description=_("Просрочка"), label={True: "danger", False: "info"})
+    @display(description=_("Просрочка"), label={True: "danger"})
     def overdue_badge(self, obj):
-        return (True, _("просрочен")) if obj.is_overdue else (False, "—")
+        return (True, _("просрочен")) if obj.is_overdue else (False, "")
 
     @display(description=_("Платежи по счёту"))
     def payments_table(self, obj):
@@ -276,7 +280,7 @@ class RefundInline(TabularInline):
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyMixin, ServicePageMixin, DeskAdmin):
     selector = selectors.payment_list_visible_to
-    list_display = ("paid_at", "contract_number", "invoice", "amount_rub", "method", "external_ref",
+    list_display = ("paid_on", "contract_number", "invoice", "amount_rub", "method", "external_ref",
                     "refunded_rub", "has_document", "created_by")
     list_filter = ("method", ("contract__office", RelatedDropdownFilter), ("paid_at", RangeDateFilter))
     list_filter_submit = True
@@ -290,6 +294,10 @@ class PaymentAdmin(ReadOnlyMixin, ServicePageMixin, DeskAdmin):
 
     def has_add_permission(self, request):
         return False  # payments are accepted on their invoice ("Принять оплату")
+
+    @display(description=_("Дата оплаты"), ordering="paid_at")
+    def paid_on(self, obj):
+        return f"{timezone.localtime(obj.paid_at):%d.%m.%Y %H:%M}"
 
     @display(description=_("Договор"), ordering="contract__number")
     def contract_number(self, obj):
@@ -481,7 +489,7 @@ class InstalmentScheduleAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin)
 @admin.register(Subscription)
 class SubscriptionAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
     selector = selectors.subscription_list_visible_to
-    list_display = ("contract", "fee_rub", "started_on", "next_period_start", "is_active", "ended_on")
+    list_display = ("contract", "fee_rub", "started", "next_period", "is_active", "ended_on")
     list_filter = ("is_active", ("contract__office", RelatedDropdownFilter))
     list_select_related = ("contract",)
     search_fields = ("contract__number",)
@@ -496,6 +504,14 @@ class SubscriptionAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         return redirect(reverse("admin:billing_subscription_start")
                         + (f"?{request.GET.urlencode()}" if request.GET else ""))
+
+    @display(description=_("Начало"), ordering="started_on")
+    def started(self, obj):
+        return f"{obj.started_on:%d.%m.%Y}"
+
+    @display(description=_("Следующий период с"), ordering="next_period_start")
+    def next_period(self, obj):
+        return f"{obj.next_period_start:%d.%m.%Y}"
 
     @display(description=_("Ежемесячно"))
     def fee_rub(self, obj):

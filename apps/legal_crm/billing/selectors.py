@@ -10,6 +10,7 @@ from django.utils import timezone
 from legal_crm.org.selectors import scope_to_offices
 
 from .models import InstalmentSchedule, Invoice, LedgerEntry, Payment, Refund, Subscription
+from .services.common import money_sum
 
 ZERO = Decimal("0.00")
 OFFICE_FIELD = "contract__office"
@@ -56,14 +57,13 @@ def refund_list_visible_to(user) -> QuerySet[Refund]:
 def contract_paid_total(contract) -> Decimal:
     """Money the client has paid on the contract, net of refunds (advances included)."""
     row = Payment.objects.filter(contract=contract).aggregate(paid=Sum("amount"), refunded=Sum("refunded_amount"))
-    return (row["paid"] or ZERO) - (row["refunded"] or ZERO)
+    return money_sum(row["paid"]) - money_sum(row["refunded"])
 
 
 def contract_advance(contract) -> Decimal:
     """The contract's unspent advance: the sum of its ledger "advance" rows."""
-    total = (LedgerEntry.objects.filter(contract=contract, account=LedgerEntry.Account.ADVANCE)
-             .aggregate(s=Sum("amount"))["s"])
-    return total or ZERO
+    return money_sum(LedgerEntry.objects.filter(contract=contract, account=LedgerEntry.Account.ADVANCE)
+                     .aggregate(s=Sum("amount"))["s"])
 
 
 def contract_balance(contract, *, today=None) -> dict:
@@ -78,15 +78,16 @@ def contract_balance(contract, *, today=None) -> dict:
         overdue_paid=Sum("paid_amount", filter=Q(status__in=Invoice.OPEN_STATUSES, due_date__lt=today)),
     )
     price = contract.price or ZERO
-    invoiced = row["invoiced"] or ZERO
+    row = {key: money_sum(value) for key, value in row.items()}
+    invoiced = row["invoiced"]
     return {
         "price": price,
         "invoiced": invoiced,
         "paid": contract_paid_total(contract),
-        "applied": row["applied"] or ZERO,
+        "applied": row["applied"],
         "advance": contract_advance(contract),
-        "due": (row["open_amount"] or ZERO) - (row["open_paid"] or ZERO),
-        "overdue": (row["overdue_amount"] or ZERO) - (row["overdue_paid"] or ZERO),
+        "due": row["open_amount"] - row["open_paid"],
+        "overdue": row["overdue_amount"] - row["overdue_paid"],
         "not_invoiced": max(price - invoiced, ZERO),
     }
 

@@ -83,3 +83,21 @@ class AuditLogAdmin(DeskAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _desk_axes_admins() -> None:
+    """django-axes' lists (lockouts, login log) in the desk's look, without date_hierarchy: that needs
+    MariaDB's time zone tables, which a plain MariaDB install lacks (the list would fail with a 500)."""
+    from django.apps import apps
+
+    for model in apps.get_app_config("axes").get_models():
+        if not admin.site.is_registered(model):
+            continue
+        base = type(admin.site._registry[model])
+        admin.site.unregister(model)
+        admin.site.register(model, type(base.__name__, (base, ModelAdmin), {
+            "__module__": __name__, "date_hierarchy": None}))
+
+
+_desk_axes_admins()
+

@@ -20,6 +20,7 @@ from legal_crm.core.errors import DomainError
 from legal_crm.org.models import Office
 
 from . import refcache, selectors, services
+from .admin_paginator import rows_by_ids
 from .models import Lead, LeadStatus, RefusalReason
 from .serializers import (
     LeadFilterSerializer,
@@ -49,7 +50,7 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
         self.request = request
         self.limit = self.get_limit(request)
         self.offset = self.get_offset(request)
-        rows = list(queryset[self.offset:self.offset + self.limit + 1])
+        rows = rows_by_ids(queryset, self.offset, self.offset + self.limit + 1)
         self.has_more = len(rows) > self.limit
         self.count = None if self.has_more else self.offset + len(rows)
         return rows[:self.limit]

@@ -1,16 +1,15 @@
 """Reads of the call scripts: which scripts a user sees and what their boards show.
 
-The board costs a fixed number of queries whatever the number of cards: the script, its steps, the counters
-per column, the totals per state and one query for the cards (at most PER_COLUMN per column, picked with a
-window function), each card with its lead, office and next planned call.
+The board's queries do not grow with the number of cards: the steps, the counters per column (the totals are
+read off them), and one indexed read per column (at most PER_COLUMN cards, each with its lead, office and next planned
+call) — so the count depends only on how many steps the script has.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -90,45 +89,47 @@ def board(script: Script, user, *, per_column: int = PER_COLUMN, now: datetime.d
     steps = list(ScriptStep.objects.filter(script=script).order_by("order", "id"))
     base = scope_to_offices(ScriptEnrollment.objects.filter(script=script), user, field="lead__office")
     counts = dict(base.values("step_id").annotate(n=Count("id")).values_list("step_id", "n"))
-    states = dict(base.values("state").annotate(n=Count("id")).values_list("state", "n"))
     next_call = (PlannedCall.objects.filter(lead_id=OuterRef("lead_id"), done_at__isnull=True)
                  .order_by("due_at").values("due_at")[:1])
-    cards = list(
-        base.select_related("lead", "lead__office")
-        .annotate(next_call_at=Subquery(next_call),
-                  rank=Window(RowNumber(), partition_by=[F("step_id")],
-                              order_by=[F("step_entered_at").asc(), F("id").asc()]))
-        .filter(rank__lte=per_column)
-        .order_by("step_entered_at", "id")
-    )
-    by_step: dict[int, list[dict]] = {s.pk: [] for s in steps}
-    steps_by_pk = {s.pk: s for s in steps}
-    for card in cards:
-        step = steps_by_pk.get(card.step_id)
-        if step is None:
-            continue
-        action, overdue = next_action_text(card, step, now)
-        by_step[step.pk].append({
-            "id": card.pk, "lead_id": card.lead_id, "name": card.lead.name or _("Без имени"),
-            "phone": format_phone(card.lead.phone), "phone_e164": card.lead.phone,
-            "in_step": duration_text(now - card.step_entered_at), "next_action": action, "overdue": overdue,
-            "state": card.state,
-        })
+    cards_qs = base.select_related("lead", "lead__office").annotate(next_call_at=Subquery(next_call))
+    by_step: dict[int, list[dict]] = {}
+    for step in steps:
+        # One indexed range read per column (script, step, step_entered_at), never the whole script: waiting
+        # columns show the longest-waiting cards first, final columns the latest results.
+        order = ("-step_entered_at", "-id") if step.is_final else ("step_entered_at", "id")
+        cards = list(cards_qs.filter(step=step).order_by(*order)[:per_column]) if counts.get(step.pk) else []
+        by_step[step.pk] = [_card(card, step, now) for card in cards]
     columns = [{"step": s, "cards": by_step[s.pk], "count": counts.get(s.pk, 0),
                 "hidden": max(counts.get(s.pk, 0) - len(by_step[s.pk]), 0)} for s in steps]
-    return {"columns": columns, "counts": {s.pk: counts.get(s.pk, 0) for s in steps}, "totals": totals_of(states)}
+    return {"columns": columns, "counts": {s.pk: counts.get(s.pk, 0) for s in steps},
+            "totals": totals_of(steps, counts)}
 
 
-def totals_of(states: dict) -> dict:
+def _card(card: ScriptEnrollment, step: ScriptStep, now: datetime.datetime) -> dict:
+    action, overdue = next_action_text(card, step, now)
     return {
-        "active": states.get(State.ACTIVE, 0), "reached": states.get(State.REACHED, 0),
-        "handed_over": states.get(State.HANDED_OVER, 0), "refused": states.get(State.REFUSED, 0),
+        "id": card.pk, "lead_id": card.lead_id, "name": card.lead.name or _("Без имени"),
+        "phone": format_phone(card.lead.phone), "phone_e164": card.lead.phone,
+        "in_step": duration_text(now - card.step_entered_at), "next_action": action, "overdue": overdue,
+        "state": card.state,
     }
+
+
+STATE_OF_KIND = {Kind.REACHED: "reached", Kind.HANDOVER: "handed_over", Kind.REFUSE: "refused"}
+
+
+def totals_of(steps: list[ScriptStep], counts: dict) -> dict:
+    """"Reached / handed over / refused / in work": the cards in the final columns of each kind, the rest in
+    work — read off the column counters, so the totals always agree with what the board shows."""
+    totals = {"active": 0, "reached": 0, "handed_over": 0, "refused": 0}
+    for step in steps:
+        totals[STATE_OF_KIND.get(step.kind, "active")] += counts.get(step.pk, 0)
+    return totals
 
 
 def board_counters(script: Script, user) -> dict:
     """The column counters and the totals after a move (two queries)."""
+    steps = list(ScriptStep.objects.filter(script=script))
     base = scope_to_offices(ScriptEnrollment.objects.filter(script=script), user, field="lead__office")
     counts = dict(base.values("step_id").annotate(n=Count("id")).values_list("step_id", "n"))
-    states = dict(base.values("state").annotate(n=Count("id")).values_list("state", "n"))
-    return {"counts": {str(k): v for k, v in counts.items()}, "totals": totals_of(states)}
+    return {"counts": {str(k): v for k, v in counts.items()}, "totals": totals_of(steps, counts)}

@@ -53,6 +53,12 @@ def to_money(value, *, field: str = "amount") -> Decimal:
     return value.quantize(KOPECK)
 
 
+def money_sum(value) -> Decimal:
+    """An aggregated amount as exact kopecks. SQLite sums decimals in floating point (0.03 − 0.03 comes back
+    as −1.7e−18); the error is far below a kopeck, so rounding to kopecks restores the exact sum."""
+    return Decimal(value if value is not None else 0).quantize(KOPECK)
+
+
 def format_rub(value) -> str:
     """1234567.8 → «1 234 567,80 ₽» (a no-break space between thousands)."""
     value = Decimal(value).quantize(KOPECK)

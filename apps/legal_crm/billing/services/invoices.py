@@ -15,7 +15,7 @@ from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 
 from ..models import Invoice, PaymentAllocation
-from .common import ensure_contract_scope, ensure_perm, format_rub, to_money
+from .common import ensure_contract_scope, ensure_perm, format_rub, money_sum, to_money
 
 DEFAULT_DUE_DAYS = 5
 
@@ -55,8 +55,7 @@ def derive_status(invoice: Invoice) -> str:
 
 def recompute_invoice(invoice: Invoice, *, today: datetime.date | None = None) -> Invoice:
     """Set paid amount and status from the allocations, in the caller's transaction (invoice row locked)."""
-    total = PaymentAllocation.objects.filter(invoice=invoice).aggregate(s=Sum("amount"))["s"] or 0
-    invoice.paid_amount = total
+    invoice.paid_amount = money_sum(PaymentAllocation.objects.filter(invoice=invoice).aggregate(s=Sum("amount"))["s"])
     invoice.status = derive_status(invoice)
     today = today or timezone.localdate()
     invoice.is_overdue = invoice.is_open and invoice.due_date < today

@@ -30,7 +30,7 @@ from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 
 from ..models import Invoice, LedgerEntry, Payment, PaymentAllocation, PaymentMethod, Refund
-from .common import ensure_contract_scope, ensure_perm, format_rub, setting, to_money
+from .common import ensure_contract_scope, ensure_perm, format_rub, money_sum, setting, to_money
 from .invoices import recompute_invoice
 
 ZERO = Decimal("0.00")
@@ -94,7 +94,7 @@ def _ledger(operation, payment: Payment, *, cash=ZERO, invoice_parts=(), advance
 
 def payment_unallocated(payment: Payment) -> Decimal:
     """What of this payment is held as advance: received − credited to invoices − refunded."""
-    allocated = payment.allocations.aggregate(s=Sum("amount"))["s"] or ZERO
+    allocated = money_sum(payment.allocations.aggregate(s=Sum("amount"))["s"])
     return payment.amount - allocated - payment.refunded_amount
 
 
@@ -261,7 +261,7 @@ def payment_refund(*, actor, payment: Payment, amount, reason: str,
     for row in per_invoice:
         if rest <= 0:
             break
-        part = min(rest, row["s"])
+        part = min(rest, money_sum(row["s"]))
         if part <= 0:
             continue
         invoice = invoices.get(row["invoice_id"]) or Invoice.objects.select_for_update().get(pk=row["invoice_id"])

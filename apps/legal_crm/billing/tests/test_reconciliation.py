@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from legal_crm.billing.models import Invoice, Payment
@@ -23,6 +23,8 @@ step = st.one_of(
 @pytest.mark.django_db
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(step, min_size=1, max_size=12))
+# Found by hypothesis: SQLite summed 0.03 − 0.02 − 0.01 of advance to −1.7e−18 (sums are now rounded to kopecks).
+@example(steps=[("pay", 2, Decimal("0.03"), True), ("pay", 2, Decimal("0.01"), True), ("apply", 0, Decimal("0"), False)])
 def test_random_sequences_reconcile(finance, contract, steps):
     invoices = [invoice_issue(actor=finance, contract=contract, amount=amount)
                 for amount in (Decimal("10000.00"), Decimal("3000.50"), Decimal("0.01"))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,16 +29,22 @@ Status = Contract.Status
 
 
 def _locked_counter(office, year: int) -> ContractNumberCounter:
-    qs = ContractNumberCounter.objects.select_for_update()
-    try:
-        return qs.get(office=office, year=year)
-    except ContractNumberCounter.DoesNotExist:
-        try:
-            with transaction.atomic():
-                ContractNumberCounter.objects.create(office=office, year=year)
-        except IntegrityError:
-            pass  # another transaction created it first; its row is locked below
-        return qs.get(office=office, year=year)
+    """The office-year counter row, created if missing, locked (SELECT … FOR UPDATE) until commit.
+
+    The row is first upserted, which takes an exclusive lock at once: with a plain SELECT … FOR UPDATE then
+    INSERT, two transactions numbering an office's first contract of the year both hold a shared lock on the
+    new key and deadlock when each asks for the exclusive one (InnoDB).
+    """
+    table = connection.ops.quote_name(ContractNumberCounter._meta.db_table)
+    if connection.vendor == "mysql":
+        sql = (f"INSERT INTO {table} (office_id, year, last_value) VALUES (%s, %s, 0) "
+               f"ON DUPLICATE KEY UPDATE last_value = last_value")
+    else:
+        sql = (f"INSERT INTO {table} (office_id, year, last_value) VALUES (%s, %s, 0) "
+               f"ON CONFLICT (office_id, year) DO NOTHING")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [office.pk, year])
+    return ContractNumberCounter.objects.select_for_update().get(office=office, year=year)
 
 
 def next_contract_number(office, *, year: int | None = None) -> str:

@@ -1,0 +1,90 @@
+"""Termination: billing stops, unpaid invoices are cancelled, and the refund goes back over the payments."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from legal_crm import hooks
+from legal_crm.billing import selectors
+from legal_crm.billing.handlers import stop_billing_of_terminated
+from legal_crm.billing.models import InstalmentSchedule, Invoice, Refund, Subscription
+from legal_crm.billing.services import (
+    contract_refund,
+    invoice_issue,
+    payment_register,
+    schedule_create,
+    subscription_start,
+)
+from legal_crm.contracts.models import Contract
+from legal_crm.core.errors import DomainError
+
+from .helpers import assert_reconciled
+
+pytestmark = pytest.mark.django_db
+
+
+def test_handler_is_wired_to_the_termination_event():
+    assert "legal_crm.billing.handlers.stop_billing_of_terminated" in hooks.DOC_EVENTS["contracts.termination_decided"]
+
+
+def test_termination_stops_billing_and_cancels_unpaid(finance, contract):
+    paid = invoice_issue(actor=finance, contract=contract, amount="10000")
+    payment_register(actor=finance, invoice=paid, amount="10000", method="cash")
+    partial = invoice_issue(actor=finance, contract=contract, amount="5000")
+    payment_register(actor=finance, invoice=partial, amount="1000", method="card")
+    unpaid = invoice_issue(actor=finance, contract=contract, amount="7000")
+    schedule_create(actor=finance, contract=contract, months=10, first_due_date=datetime.date(2031, 1, 1),
+                    total=Decimal("60000"))
+    subscription_start(actor=finance, contract=contract, monthly_fee="3000", started_on=datetime.date(2031, 1, 1))
+    assert stop_billing_of_terminated(contract_id=contract.pk, status="returned") == {}
+    assert stop_billing_of_terminated(contract_id=contract.pk, status="terminated") == {}  # not terminated yet
+    Contract.objects.filter(pk=contract.pk).update(status=Contract.Status.TERMINATED,
+                                                   terminated_on=datetime.date(2026, 11, 20))
+    result = stop_billing_of_terminated(contract_id=contract.pk, status="terminated", request_id=1,
+                                        refund_amount="3000.00")
+    assert result == {"subscriptions": 1, "schedules": 1, "invoices": 1}
+    assert stop_billing_of_terminated(contract_id=contract.pk, status="terminated") == \
+        {"subscriptions": 0, "schedules": 0, "invoices": 0}
+    assert Invoice.objects.get(pk=unpaid.pk).status == "cancelled"
+    assert Invoice.objects.get(pk=partial.pk).status == "partially_paid"
+    assert InstalmentSchedule.objects.get().status == "cancelled"
+    sub = Subscription.objects.get()
+    assert not sub.is_active and sub.ended_on == datetime.date(2026, 11, 20)
+    assert_reconciled(contract)
+
+
+def test_contract_refund_spreads_over_payments(finance, contract):
+    first = invoice_issue(actor=finance, contract=contract, amount="10000")
+    payment_register(actor=finance, invoice=first, amount="6000", method="cash")
+    second = invoice_issue(actor=finance, contract=contract, amount="5000")
+    payment_register(actor=finance, invoice=second, amount="5000", method="card")
+    assert selectors.contract_paid_total(contract) == Decimal("11000.00")
+    with pytest.raises(DomainError) as err:
+        contract_refund(actor=finance, contract=contract, amount="11000.01", reason="Расторжение")
+    assert err.value.code == "refund_exceeds_paid"
+    refunds = contract_refund(actor=finance, contract=contract, amount="7000", reason="Расторжение")
+    assert [r.amount for r in refunds] == [Decimal("5000.00"), Decimal("2000.00")]
+    assert selectors.contract_paid_total(contract) == Decimal("4000.00")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.paid_amount, first.status) == (Decimal("4000.00"), "partially_paid")
+    assert (second.paid_amount, second.status) == (Decimal("0.00"), "issued")
+    assert_reconciled(contract)
+
+
+def test_contract_refund_page(client, finance, sales, contract):
+    invoice = invoice_issue(actor=finance, contract=contract, amount="10000")
+    payment_register(actor=finance, invoice=invoice, amount="10000", method="cash")
+    url = reverse("admin:billing_payment_refund_contract")
+    client.force_login(sales)
+    assert client.get(url).status_code == 403
+    client.force_login(finance)
+    page = client.get(url + f"?contract={contract.pk}").content.decode()
+    assert "10\u00a0000,00\u00a0₽" in page
+    too_much = client.post(url, {"contract_number": contract.number, "amount": "10000,01", "reason": "Расторжение"})
+    assert "Вернуть можно не больше" in too_much.content.decode()
+    done = client.post(url, {"contract_number": contract.number, "amount": "2500", "reason": "Расторжение"})
+    assert done.status_code == 302
+    assert Refund.objects.get().amount == Decimal("2500.00")
