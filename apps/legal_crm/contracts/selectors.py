@@ -136,3 +136,19 @@ def termination_list_visible_to(user) -> QuerySet[TerminationRequest]:
 
 def stage_expenses_total(contract: Contract):
     return contract.stages.aggregate(total=Sum("expenses__amount"))["total"] or 0
+
+
+def client_view(contract: Contract) -> dict:
+    """What the client may see of their case (the portal reads this): the current stage in the client's
+    words, the next date, published actions and documents. Nothing unpublished ever leaves here."""
+    stages = [s for s in contract.stages.order_by("order") if s.client_visible]
+    current = next((s for s in stages if s.status == ContractStage.Status.IN_PROGRESS), None)
+    upcoming = next((s for s in stages if s.status == ContractStage.Status.PENDING and s.due_on), None)
+    return {
+        "stage": (current.client_title or current.name) if current else None,
+        "stages": [{"title": s.client_title or s.name, "status": s.status} for s in stages],
+        "next_date": (current.due_on if current and current.due_on else (upcoming.due_on if upcoming else None)),
+        "actions": list(contract.actions.filter(published_to_portal=True).select_related("action_type")
+                        .order_by("-happened_on", "-id")),
+        "documents": list(contract.documents.filter(published_to_portal=True).order_by("-created_at")),
+    }

@@ -165,7 +165,7 @@ def validate_inn_person(value: str) -> None:
 
 def validate_snils(value: str) -> None:
     if not is_valid_snils(value):
-        raise ValidationError(_("СНИЛС указан неверно: 11 цифр (XXX-XXX-XXX YY) с верной контрольной суммой."),
+        raise ValidationError(_("СНИЛС указан неверно: 11 цифр (вида 123-456-789 01) с верной контрольной суммой."),
                               code="invalid_snils")
 
 

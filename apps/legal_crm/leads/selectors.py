@@ -76,7 +76,11 @@ def filter_by_phone(qs: QuerySet[Lead], text: str) -> QuerySet[Lead]:
         return qs.none()
     if len(prefix) == 12:
         return qs.filter(phone=prefix)
-    ids = list(qs.filter(phone__startswith=prefix).order_by().values_list("pk", flat=True)[:PREFIX_MATCHES_MAX])
+    # A range, not LIKE: Django's startswith is LIKE BINARY on MariaDB, which cannot use the index under a
+    # case-insensitive collation. Numbers are digits only, so [prefix, prefix + 99…9] holds exactly them.
+    upper = prefix + "9" * (16 - len(prefix))
+    ids = list(qs.filter(phone__gte=prefix, phone__lte=upper).order_by()
+               .values_list("pk", flat=True)[:PREFIX_MATCHES_MAX])
     return qs.filter(pk__in=ids)
 
 

@@ -1,15 +1,15 @@
 """Reads of the call scripts: which scripts a user sees and what their boards show.
 
-The board's queries do not grow with the number of cards: the steps, the counters per column (the totals are
-read off them), and one indexed read per column (at most PER_COLUMN cards, each with its lead, office and next planned
-call) — so the count depends only on how many steps the script has.
+The board's queries do not grow with the number of cards: the steps, then per column a capped counter (the totals
+are read off them) and one indexed read of at most PER_COLUMN cards, each with its lead, office and next planned
+call — so the count depends only on how many steps the script has.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from legal_crm.org.selectors import scope_to_offices
 from .models import PlannedCall, Script, ScriptEnrollment, ScriptMove, ScriptStep
 
 PER_COLUMN = 100
+COUNT_CAP = 1000
 
 Kind = ScriptStep.Kind
 State = ScriptEnrollment.State
@@ -84,24 +85,37 @@ def next_action_text(card: ScriptEnrollment, step: ScriptStep, now: datetime.dat
     return _("Ждёт оператора"), False
 
 
+def column_counts(script: Script, user, steps: list[ScriptStep]) -> dict[int, int]:
+    """Cards per column, counted up to COUNT_CAP + 1 (an indexed read that stops there, never a COUNT over a
+    script's whole history): a number above COUNT_CAP is shown as "1000+"."""
+    base = scope_to_offices(ScriptEnrollment.objects.filter(script=script), user, field="lead__office")
+    return {step.pk: base.filter(step=step).values("pk")[:COUNT_CAP + 1].count() for step in steps}
+
+
+def shown(n: int) -> str:
+    return f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
+
+
 def board(script: Script, user, *, per_column: int = PER_COLUMN, now: datetime.datetime | None = None) -> dict:
     now = now or timezone.now()
     steps = list(ScriptStep.objects.filter(script=script).order_by("order", "id"))
+    counts = column_counts(script, user, steps)
     base = scope_to_offices(ScriptEnrollment.objects.filter(script=script), user, field="lead__office")
-    counts = dict(base.values("step_id").annotate(n=Count("id")).values_list("step_id", "n"))
     next_call = (PlannedCall.objects.filter(lead_id=OuterRef("lead_id"), done_at__isnull=True)
                  .order_by("due_at").values("due_at")[:1])
     cards_qs = base.select_related("lead", "lead__office").annotate(next_call_at=Subquery(next_call))
-    by_step: dict[int, list[dict]] = {}
+    columns = []
     for step in steps:
         # One indexed range read per column (script, step, step_entered_at), never the whole script: waiting
         # columns show the longest-waiting cards first, final columns the latest results.
         order = ("-step_entered_at", "-id") if step.is_final else ("step_entered_at", "id")
-        cards = list(cards_qs.filter(step=step).order_by(*order)[:per_column]) if counts.get(step.pk) else []
-        by_step[step.pk] = [_card(card, step, now) for card in cards]
-    columns = [{"step": s, "cards": by_step[s.pk], "count": counts.get(s.pk, 0),
-                "hidden": max(counts.get(s.pk, 0) - len(by_step[s.pk]), 0)} for s in steps]
-    return {"columns": columns, "counts": {s.pk: counts.get(s.pk, 0) for s in steps},
+        cards = list(cards_qs.filter(step=step).order_by(*order)[:per_column]) if counts[step.pk] else []
+        hidden = counts[step.pk] - len(cards)
+        columns.append({"step": step, "cards": [_card(card, step, now) for card in cards],
+                        "count": shown(counts[step.pk]),
+                        "hidden": (f"{hidden}+" if counts[step.pk] > COUNT_CAP else str(hidden)) if hidden > 0
+                        else ""})
+    return {"columns": columns, "counts": {str(pk): shown(n) for pk, n in counts.items()},
             "totals": totals_of(steps, counts)}
 
 
@@ -122,14 +136,17 @@ def totals_of(steps: list[ScriptStep], counts: dict) -> dict:
     """"Reached / handed over / refused / in work": the cards in the final columns of each kind, the rest in
     work — read off the column counters, so the totals always agree with what the board shows."""
     totals = {"active": 0, "reached": 0, "handed_over": 0, "refused": 0}
+    capped = set()
     for step in steps:
-        totals[STATE_OF_KIND.get(step.kind, "active")] += counts.get(step.pk, 0)
-    return totals
+        key = STATE_OF_KIND.get(step.kind, "active")
+        totals[key] += min(counts.get(step.pk, 0), COUNT_CAP)
+        if counts.get(step.pk, 0) > COUNT_CAP:
+            capped.add(key)
+    return {key: f"{n}+" if key in capped else str(n) for key, n in totals.items()}
 
 
 def board_counters(script: Script, user) -> dict:
-    """The column counters and the totals after a move (two queries)."""
+    """The column counters and the totals after a move."""
     steps = list(ScriptStep.objects.filter(script=script))
-    base = scope_to_offices(ScriptEnrollment.objects.filter(script=script), user, field="lead__office")
-    counts = dict(base.values("step_id").annotate(n=Count("id")).values_list("step_id", "n"))
-    return {"counts": {str(k): v for k, v in counts.items()}, "totals": totals_of(steps, counts)}
+    counts = column_counts(script, user, steps)
+    return {"counts": {str(pk): shown(n) for pk, n in counts.items()}, "totals": totals_of(steps, counts)}

@@ -106,3 +106,17 @@ def test_declared_events_exist():
 
     for event in ("contracts.action_published", "contracts.contract_signed", "contracts.termination_decided"):
         assert event in hooks.DOC_EVENTS
+
+
+def test_client_view_shows_only_published(lawyer, contract_in_work):
+    from legal_crm.contracts.selectors import client_view
+
+    filed = ActionType.objects.get(code="application-filed")
+    note = ActionType.objects.get(code="internal-note")
+    services.action_add(actor=lawyer, contract=contract_in_work, action_type=filed, text="Подано")
+    services.action_add(actor=lawyer, contract=contract_in_work, action_type=note, text="Внутреннее")
+    view = client_view(contract_in_work)
+    assert view["stage"] == "Консультация юриста"
+    assert [a.text for a in view["actions"]] == ["Подано"]
+    assert view["next_date"] == contract_in_work.stages.get(order=1).due_on
+    assert view["documents"] == []

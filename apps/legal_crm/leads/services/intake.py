@@ -1,14 +1,15 @@
 """Lead intake: every incoming lead from websites, partners and staff (SPEC 5.2.1).
 
-One transaction per lead: the phone's IntakeLock row is locked first (SELECT … FOR UPDATE), so two
-simultaneous posts of one person are serialised; the unique (partner, external_id) constraint catches
-the rest. Inside: dedup (same partner + external_id, or same phone within the window → the contact is
+One transaction per lead, taken under a lock per phone number — a MariaDB named lock (GET_LOCK), or on
+other databases the phone's IntakeLock row (SELECT … FOR UPDATE) — so two simultaneous posts of one person
+are serialised; the unique (partner, external_id) constraint catches the rest. Inside: dedup (same partner + external_id, or same phone within the window → the contact is
 recorded on the existing lead), spam check, typing, distribution, logs, events.
 """
 
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -146,12 +147,37 @@ def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime
     if source is None and partner is not None and partner.default_source_id:
         source = next((s for s in refcache.get()["sources"].values() if s.pk == partner.default_source_id), None)
     external_id = str(data.external_id).strip() if data.external_id not in (None, "") else None
+    if connection.vendor == "mysql" and not connection.in_atomic_block:
+        # MariaDB: a named lock per phone serialises the posts of one person without writing anything
+        # (the lock row would cost one more commit, a disk flush, on every new number).
+        with _named_lock(f"lead-intake:{phone}"):
+            return _intake_retrying(actor=actor, data=data, phone=phone, source=source, partner=partner,
+                                    external_id=external_id, now=now, row_lock=False)
     _ensure_lock_row(phone)
+    return _intake_retrying(actor=actor, data=data, phone=phone, source=source, partner=partner,
+                            external_id=external_id, now=now, row_lock=True)
+
+
+@contextmanager
+def _named_lock(name: str, timeout: int = 10):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT GET_LOCK(%s, %s)", [name, timeout])
+        got = cursor.fetchone()[0]
+    if got != 1:
+        raise DomainError("busy", _("Заявка с этим номером уже обрабатывается, повторите через несколько секунд."))
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT RELEASE_LOCK(%s)", [name])
+
+
+def _intake_retrying(*, actor, data, phone, source, partner, external_id, now, row_lock: bool):
     retriable = not connection.in_atomic_block
     for attempt in range(4):
         try:
             return _intake_once(actor=actor, data=data, phone=phone, source=source, partner=partner,
-                                external_id=external_id, now=now or timezone.now())
+                                external_id=external_id, now=now or timezone.now(), row_lock=row_lock)
         except IntegrityError:
             # A parallel post with the same partner and external_id (another phone) won the race: the retry
             # finds its lead and records this post as a contact on it.
@@ -165,8 +191,10 @@ def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime
 
 
 @transaction.atomic
-def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, external_id, now) -> tuple[Lead, bool]:
-    _lock_phone(phone)
+def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, external_id, now,
+                 row_lock: bool = True) -> tuple[Lead, bool]:
+    if row_lock:
+        _lock_phone(phone)
     existing = _find_existing(phone=phone, partner=partner, external_id=external_id, now=now)
     if existing is not None:
         return _record_duplicate(existing, data=data, phone=phone, source=source, partner=partner, now=now), False

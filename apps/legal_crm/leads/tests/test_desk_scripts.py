@@ -82,7 +82,7 @@ def test_the_board_costs_the_same_queries_for_few_and_many_cards(operator, board
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
-    assert len(many.captured_queries) <= 15 + len(steps)  # one read per column, never one per card
+    assert len(many.captured_queries) <= 15 + 2 * len(steps)  # a counter and a read per column, not per card
 
 
 def test_waiting_columns_show_the_oldest_cards_and_final_ones_the_latest(operator, board, office):
@@ -111,7 +111,7 @@ def test_a_column_shows_at_most_its_limit(operator, board, office, monkeypatch):
         enroll(LeadFactory(office=office), steps[0])
     data = selectors_scripts.board(script, operator, per_column=3)
     column = data["columns"][0]
-    assert len(column["cards"]) == 3 and column["count"] == 4 and column["hidden"] == 1
+    assert len(column["cards"]) == 3 and column["count"] == "4" and column["hidden"] == "1"
 
 
 def test_moving_a_card_saves_logs_and_answers_with_counters(operator, board, office):
@@ -121,8 +121,8 @@ def test_moving_a_card_saves_logs_and_answers_with_counters(operator, board, off
     assert response.status_code == 200
     data = response.json()
     assert data["ok"] and data["state"] == "handed_over"
-    assert data["counts"] == {str(steps[4].pk): 1}
-    assert data["totals"] == {"active": 0, "reached": 0, "handed_over": 1, "refused": 0}
+    assert data["counts"][str(steps[4].pk)] == "1" and data["counts"][str(steps[0].pk)] == "0"
+    assert data["totals"] == {"active": "0", "reached": "0", "handed_over": "1", "refused": "0"}
     card.refresh_from_db()
     assert card.step == steps[4]
     move = ScriptMove.objects.get(enrollment=card)
@@ -263,3 +263,16 @@ def test_the_logs_are_read_only_and_scoped(make_staff, board, office, other_offi
     html = client.get(reverse("admin:leads_scriptenrollment_changelist")).content.decode()
     assert "Свой" in html and "Чужой" not in html
     assert client.get(reverse("admin:leads_scriptenrollment_add")).status_code == 403
+
+
+def test_counters_stop_at_the_cap(operator, board, office, monkeypatch):
+    from legal_crm.leads import selectors_scripts
+
+    monkeypatch.setattr(selectors_scripts, "COUNT_CAP", 3)
+    script, steps = board
+    for _ in range(5):
+        enroll(LeadFactory(office=office), steps[0])
+    enroll(LeadFactory(office=office), steps[3], state=ScriptEnrollment.State.REACHED)
+    data = selectors_scripts.board(script, operator, per_column=2)
+    assert data["columns"][0]["count"] == "3+" and data["columns"][0]["hidden"] == "2+"
+    assert data["totals"] == {"active": "3+", "reached": "1", "handed_over": "0", "refused": "0"}
