@@ -190,6 +190,21 @@ class DocumentTypeAdmin(DeskAdmin):
     prepopulated_fields = {"code": ("name",)}
 
 
+def tags_help() -> str:
+    """The tags a template may use, from the sample context every uploaded template is checked against."""
+    from .printing import sample_context
+
+    parts = []
+    for key, value in sample_context().items():
+        if isinstance(value, dict):
+            parts.append(", ".join(f"{{{{ {key}.{name} }}}}" for name in value))
+        else:
+            parts.append(f"{{{{ {key} }}}}")
+    return str(_("Доступные теги (в Word и в HTML одинаково): ")) + "; ".join(parts) + ". " + str(
+        _("Списки: {% for c in bankruptcy.creditors %}{{ c.name }} — {{ c.amount }}{% endfor %}. "
+          "Шаблон с неизвестным тегом не сохранится."))
+
+
 class DocumentTemplateForm(forms.ModelForm):
     class Meta:
         model = DocumentTemplate
@@ -224,6 +239,13 @@ class DocumentTemplateAdmin(HistoryDeskAdmin):
     search_fields = ("name", "code")
     list_select_related = ("service", "service_group", "document_type")
     prepopulated_fields = {"code": ("name",)}
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (None, {"fields": ("name", "code", "kind", "is_active")}),
+            (_("Где используется"), {"fields": ("service", "service_group", "document_type", "group")}),
+            (_("Содержимое"), {"fields": ("file", "body", "print_format"), "description": tags_help()}),
+        ]
 
     def save_model(self, request, obj, form, change):
         upload = form.files.get("file")

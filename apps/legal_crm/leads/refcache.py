@@ -75,10 +75,12 @@ def get() -> dict:
     data = _Local.data
     if data is not None and now - _Local.loaded_at < LOCAL_TTL:
         return data
-    key = f"leads:ref:{_generation()}"
+    generation = _generation()
+    key = f"leads:ref:{generation}"
     data = cache.get(key)
     if data is None:
         data = _load()
+        data["generation"] = generation
         cache.set(key, data, TTL)
     _Local.data, _Local.loaded_at = data, now
     return data

@@ -19,3 +19,11 @@ def contract_money(contract):
     from legal_crm.billing.selectors import contract_money_context
 
     return contract_money_context(contract) if contract is not None and getattr(contract, "pk", None) else {}
+
+
+@register.filter
+def in_words(value):
+    """12500.50 → «Двенадцать тысяч пятьсот рублей 50 копеек»"""
+    from legal_crm.billing.words import amount_in_words
+
+    return amount_in_words(value) if value not in (None, "") else ""

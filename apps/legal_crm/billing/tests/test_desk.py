@@ -175,6 +175,7 @@ def test_invoice_pdf_has_cyrillic_text(client, finance, invoice, tmp_path):
                           text=True).stdout
     assert f"Счёт на оплату № {invoice.number}" in text
     assert "ООО «Юридическая защита»" in text and "12 500,50 ₽" in text.replace("\u00a0", " ")
+    assert "Двенадцать тысяч пятьсот рублей 50 копеек" in " ".join(text.split())
     client.force_login(finance)
     response = client.get(reverse("admin:billing_invoice_print_pdf", args=[invoice.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

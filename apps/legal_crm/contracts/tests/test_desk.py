@@ -178,6 +178,8 @@ def test_template_upload_in_desk_accepts_good_docx(client, admin_user):
     out = io.BytesIO()
     document.save(out)
     client.force_login(admin_user)
+    page = client.get(reverse("admin:contracts_documenttemplate_add")).content.decode()
+    assert "{{ client.name }}" in page and "{{ bankruptcy.case_number }}" in page
     response = client.post(reverse("admin:contracts_documenttemplate_add"), {
         "name": "Договор Word", "code": "dogovor-word", "kind": "docx", "group": "client_company",
         "is_active": "on", "file": SimpleUploadedFile("договор.docx", out.getvalue())})

@@ -132,7 +132,7 @@ def _office_load(office_id: int, now) -> tuple[list[int], dict[int, int]]:
     Counting a busy office's open leads on every intake would cost more than the intake itself, so the
     count is taken once per LOAD_TTL and the cached copy is bumped as leads are handed out; the figure is
     a balancing heuristic, a few seconds of staleness do not matter."""
-    key = f"leads:load:{office_id}:{refcache._generation()}"
+    key = f"leads:load:{office_id}:{refcache.get()['generation']}"
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -151,7 +151,7 @@ def _office_load(office_id: int, now) -> tuple[list[int], dict[int, int]]:
 def forget_load(office_id: int | None = None) -> None:
     """Drop the cached load (after a manual reassignment or an employee's absence changes)."""
     if office_id is not None:
-        cache.delete(f"leads:load:{office_id}:{refcache._generation()}")
+        cache.delete(f"leads:load:{office_id}:{refcache.get()['generation']}")
 
 
 def choose_operator(office_id: int, *, now=None, exclude: set[int] | None = None) -> int | None:
@@ -167,7 +167,7 @@ def choose_operator(office_id: int, *, now=None, exclude: set[int] | None = None
         return None
     chosen = min(candidates, key=lambda pk: (load.get(pk, 0), pk))
     load = {**load, chosen: load.get(chosen, 0) + 1}
-    cache.set(f"leads:load:{office_id}:{refcache._generation()}", (ids, load), LOAD_TTL)
+    cache.set(f"leads:load:{office_id}:{refcache.get()['generation']}", (ids, load), LOAD_TTL)
     return chosen
 
 
