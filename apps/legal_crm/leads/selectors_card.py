@@ -8,8 +8,11 @@ to callables `(lead, lead_ids, user) -> list[dict]`, each dict with "at", "kind"
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -90,6 +93,8 @@ def contract_url(lead: Lead) -> str | None:
 
 
 def _item(at, kind: str, title: str, text: str = "", url: str = "", lead_id=None) -> dict:
+    if isinstance(at, datetime.date) and not isinstance(at, datetime.datetime):
+        at = datetime.datetime.combine(at, datetime.time.min, tzinfo=timezone.get_current_timezone())
     return {"at": at, "kind": kind, "title": title, "text": text, "url": url, "lead_id": lead_id}
 
 

@@ -92,6 +92,7 @@ TIME_ZONE = "Europe/Moscow"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["legal_crm.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = SITE_DIR / "static"

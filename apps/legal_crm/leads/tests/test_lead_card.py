@@ -181,11 +181,12 @@ def test_later_modules_add_timeline_rows_through_hooks(operator, lead, monkeypat
     monkeypatch.setattr(hooks, "LEAD_TIMELINE_SOURCES", [
         "legal_crm.leads.tests.test_lead_card.contracts_rows"], raising=False)
     html = _client(operator).get(_url(lead)).content.decode()
-    assert "Договор №Д-1 &lt;подписан&gt;" in html
+    assert "Договор №Д-1 &lt;подписан&gt;" in html and "Платёж по графику" in html
 
 
 def contracts_rows(lead, lead_ids, user):
-    return [{"at": timezone.now(), "kind": "contract", "title": "Договор №Д-1 <подписан>", "text": "150 000,00 ₽"}]
+    return [{"at": timezone.now(), "kind": "contract", "title": "Договор №Д-1 <подписан>", "text": "150 000,00 ₽"},
+            {"at": timezone.localdate(), "kind": "payment", "title": "Платёж по графику"}]
 
 
 def test_the_card_costs_the_same_queries_for_a_short_and_a_long_history(operator, office, lead):
