@@ -6,3 +6,11 @@ class ContractsConfig(AppConfig):
     name = "legal_crm.contracts"
     label = "contracts"
     verbose_name = _("Договоры")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import reference
+
+        # Reference data also comes back after a flush (transactional tests), not only via its migration.
+        post_migrate.connect(reference.load_after_migrate, sender=self)

@@ -180,3 +180,10 @@ def load(apps) -> None:
     for order, title, group_name in TERMINATION_STEPS:
         group, _ = Group.objects.get_or_create(name=group_name)
         TerminationStepTemplate.objects.get_or_create(order=order, defaults={"title": title, "group": group})
+
+
+def load_after_migrate(sender, apps=None, using="default", **kwargs) -> None:
+    """post_migrate receiver: the same idempotent load, run after every migrate and test flush."""
+    if apps is None:
+        from django.apps import apps
+    load(apps)

@@ -8,6 +8,10 @@ class LeadsConfig(AppConfig):
     verbose_name = _("Продажи")
 
     def ready(self):
-        from . import signals
+        from django.db.models.signals import post_migrate
+
+        from . import reference, signals
 
         signals.connect()
+        # Reference data also comes back after a flush (transactional tests), not only via its migration.
+        post_migrate.connect(reference.load_after_migrate, sender=self)

@@ -83,3 +83,11 @@ def load_reference_data(apps=None) -> None:
     for order, (code, name, status_codes) in enumerate(REFUSAL_REASONS):
         reason, _c = RefusalReason.objects.update_or_create(code=code, defaults={"name": name, "order": order})
         reason.statuses.set([statuses[c] for c in status_codes])
+
+
+def load_after_migrate(sender, apps=None, using="default", **kwargs) -> None:
+    """post_migrate receiver: the same idempotent load, run after every migrate and test flush."""
+    from . import refcache
+
+    load_reference_data(apps)
+    refcache.bump()  # a flush truncates tables without signals

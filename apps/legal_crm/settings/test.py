@@ -1,6 +1,7 @@
 """Tests: SQLite by default; MariaDB and Redis when DATABASE_URL / REDIS_URL are set (CI)."""
 
 import os
+import uuid
 from pathlib import Path
 
 import dj_database_url
@@ -22,7 +23,9 @@ else:
 
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"],
-                          "KEY_PREFIX": "test"}}
+                          # Each test process has its own database, so it gets its own cache keys too:
+                          # nothing cached by another worker or an earlier run can leak in.
+                          "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -15,7 +15,7 @@ from legal_crm.core.errors import DomainError
 from .helpers import assert_reconciled
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor == "sqlite", reason="needs a server database with row locks"),
 ]
 

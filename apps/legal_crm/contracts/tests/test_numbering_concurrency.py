@@ -8,7 +8,7 @@ from django.db import connection, connections
 from legal_crm.contracts import services
 from legal_crm.contracts.models import Contract
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.skipif(connection.vendor != "mysql", reason="SQLite serialises writers itself")

@@ -222,6 +222,8 @@ def lead_reassign(*, actor, lead: Lead, office: Office | None = None, assigned_t
     AssignmentLog.objects.create(lead=lead, office=lead.office, assigned_to_id=lead.assigned_to_id,
                                  previous_office_id=previous[0], previous_assigned_to_id=previous[1],
                                  reason=AssignmentLog.Reason.MANUAL, actor=actor, comment=comment[:300])
+    for office_id in {previous[0], lead.office_id} - {None}:
+        transaction.on_commit(lambda office_id=office_id: forget_load(office_id))
     audit(actor=actor, action="leads.reassign", obj=lead,
           before={"office": previous[0], "assigned_to": previous[1]},
           after={"office": lead.office_id, "assigned_to": lead.assigned_to_id})
