@@ -44,5 +44,5 @@ def emit(event: str, **payload) -> None:
 
 
 def call_handler(path: str, event: str, payload: dict) -> None:
-    logger.info("event %s → %s", event, path)
+    logger.debug("event %s → %s", event, path)
     import_string(path)(**payload)
