@@ -1,10 +1,11 @@
-"""One entry point for the benchmarks: `python bench/run.py leads --leads 1000000`.
+"""One entry point for the benchmarks: `python bench/run.py leads|contracts|billing [options]`.
 
 Each module registers its benchmark below as name → (module, function taking argv)."""
 
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 from pathlib import Path
 
@@ -12,6 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 BENCHMARKS = {
     "leads": ("bench_leads", "main"),
+    "contracts": ("bench_contracts", "main"),
+    "billing": ("bench_billing", "main"),
 }
 
 
@@ -19,7 +22,13 @@ def main() -> None:
     if len(sys.argv) < 2 or sys.argv[1] not in BENCHMARKS:
         sys.exit(f"usage: python bench/run.py {{{'|'.join(BENCHMARKS)}}} [options]")
     module, func = BENCHMARKS[sys.argv[1]]
-    getattr(importlib.import_module(module), func)(sys.argv[2:])
+    entry = getattr(importlib.import_module(module), func)
+    argv = sys.argv[2:]
+    if inspect.signature(entry).parameters:
+        entry(argv)
+    else:  # an argparse main() that reads sys.argv itself
+        sys.argv = [f"bench/{module}.py", *argv]
+        entry()
 
 
 if __name__ == "__main__":

@@ -95,6 +95,9 @@ SCHEDULER_EVENTS: dict = {
 }
 
 HOME_BLOCKS: list[str] = [
+    "legal_crm.leads.home.my_figures_block",
+    "legal_crm.leads.home.my_calls_block",
+    "legal_crm.leads.home.my_leads_block",
     "legal_crm.billing.home.overdue_invoices_block",
     "legal_crm.quality.home.complaints_block",
 ]

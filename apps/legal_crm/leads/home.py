@@ -1,0 +1,71 @@
+"""The sales blocks of the desk's home page ("My day", UX.md): planned calls, leads waiting, figures."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from legal_crm.core.validators import format_phone
+
+from . import selectors
+
+LIMIT = 10
+
+
+def _day_bounds():
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + datetime.timedelta(days=1)
+
+
+def my_calls_block(request) -> dict | None:
+    """Calls planned for me up to the end of today, the overdue ones first, each with a call link."""
+    user = request.user
+    if not user.has_perm("leads.view_plannedcall"):
+        return None
+    _start, end = _day_bounds()
+    calls = list(selectors.planned_calls_visible_to(user).filter(assignee=user, done_at__isnull=True,
+                                                                  due_at__lt=end)
+                 .select_related("lead").order_by("due_at")[:LIMIT])
+    now = timezone.now()
+    rows = []
+    for call in calls:
+        due = timezone.localtime(call.due_at)
+        note = _("просрочен, был на %(time)s") if call.due_at < now else _("в %(time)s")
+        rows.append({"text": f"{call.lead.name or format_phone(call.lead.phone)} · {format_phone(call.lead.phone)}",
+                     "url": reverse("leads_lead_card", args=[call.lead_id]),
+                     "note": note % {"time": f"{due:%d.%m %H:%M}"}})
+    return {"key": "leads-calls", "title": _("Мои звонки на сегодня"), "rows": rows,
+            "empty": _("Запланированных звонков на сегодня нет. Звонок планируют внизу карточки лида.")}
+
+
+def my_leads_block(request) -> dict | None:
+    """New leads assigned to me that nobody has worked yet, oldest first."""
+    user = request.user
+    if not user.has_perm("leads.view_lead"):
+        return None
+    leads = list(selectors.lead_list_visible_to(user).filter(assigned_to=user, status__is_initial=True)
+                 .order_by("created_at")[:LIMIT])
+    rows = [{"text": f"{lead.name or _('Без имени')} · {format_phone(lead.phone)}",
+             "url": reverse("leads_lead_card", args=[lead.pk]),
+             "note": _("поступил %(at)s") % {"at": f"{timezone.localtime(lead.created_at):%d.%m %H:%M}"}}
+            for lead in leads]
+    return {"key": "leads-waiting", "title": _("Новые лиды ждут меня"), "rows": rows,
+            "empty": _("Новых лидов нет — новые заявки распределяются автоматически.")}
+
+
+def my_figures_block(request) -> dict | None:
+    """Today's figures of an operator or sales manager: leads taken and calls made."""
+    user = request.user
+    if not user.has_perm("leads.view_lead"):
+        return None
+    start, end = _day_bounds()
+    taken = selectors.lead_list_visible_to(user).filter(assigned_to=user, created_at__gte=start,
+                                                        created_at__lt=end).count()
+    calls = selectors.planned_calls_visible_to(user).filter(assignee=user, done_at__gte=start,
+                                                            done_at__lt=end).count()
+    return {"key": "leads-figures", "title": _("Сегодня"),
+            "figures": [{"value": taken, "label": _("лидов получено")},
+                        {"value": calls, "label": _("звонков сделано")}]}

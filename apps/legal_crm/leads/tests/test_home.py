@@ -1,0 +1,35 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from legal_crm.leads.models import LeadStatus, PlannedCall
+from legal_crm.leads.tests.factories import LeadFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_my_day_shows_my_calls_and_new_leads_not_others(client, make_staff, office):
+    me = make_staff("operator", offices=[office])
+    other = make_staff("operator", offices=[office])
+    mine = LeadFactory(office=office, assigned_to=me, name="Иванов Пётр", status=LeadStatus.objects.get(code="new"))
+    theirs = LeadFactory(office=office, assigned_to=other, name="Сидоров Чужой")
+    PlannedCall.objects.create(lead=mine, assignee=me, due_at=timezone.now() - datetime.timedelta(hours=1))
+    PlannedCall.objects.create(lead=theirs, assignee=other, due_at=timezone.now())
+
+    client.force_login(me)
+    page = client.get(reverse("admin:index")).content.decode()
+
+    assert "Мои звонки на сегодня" in page
+    assert "просрочен" in page
+    assert "Иванов Пётр" in page
+    assert "Сидоров Чужой" not in page
+    assert reverse("leads_lead_card", args=[mine.pk]) in page
+
+
+def test_my_day_has_no_sales_blocks_for_hr(client, make_staff):
+    hr = make_staff("hr")
+    client.force_login(hr)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Мои звонки на сегодня" not in page
