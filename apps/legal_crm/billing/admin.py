@@ -19,11 +19,11 @@ from unfold.decorators import action, display
 from legal_crm.contracts.models import Contract
 from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.errors import DomainError
+from legal_crm.core.formatting import format_money as format_rub
 from legal_crm.org.selectors import scope_to_offices
 
 from . import forms, printing, selectors, services
 from .models import InstalmentSchedule, Invoice, LedgerEntry, Payment, Refund, ScheduleItem, Subscription
-from .services.common import format_rub
 
 STATUS_COLORS = {
     Invoice.Status.ISSUED: "info", Invoice.Status.PARTIALLY_PAID: "warning",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from legal_crm.core.formatting import format_money as format_rub
+
 from . import selectors
 from .models import Invoice
-from .services.common import format_rub
 
 LIMIT = 8
 

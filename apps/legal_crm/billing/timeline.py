@@ -6,8 +6,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from legal_crm.core.formatting import format_money as format_rub
+
 from .selectors import payment_list_visible_to
-from .services.common import format_rub
 
 LIMIT = 20
 

@@ -12,9 +12,9 @@ from unfold.decorators import display
 
 from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.errors import DomainError
+from legal_crm.core.formatting import format_date, format_money
 
 from . import desk, selectors, services
-from .formatting import format_date, format_money
 from .models import (
     ActionType,
     Contract,

@@ -24,12 +24,12 @@ from django.utils.translation import gettext_lazy
 
 from legal_crm.core.audit import audit_for
 from legal_crm.core.errors import DomainError
+from legal_crm.core.formatting import format_money
 from legal_crm.directory.models import Counterparty, Service
 from legal_crm.org.models import Office
 from legal_crm.org.selectors import office_list_visible_to
 
 from . import selectors, services
-from .formatting import format_money
 from .models import (
     ActionType,
     BankruptcyCase,

@@ -25,8 +25,7 @@ from django.utils.translation import gettext as _
 from jinja2.sandbox import SandboxedEnvironment
 
 from legal_crm.core.errors import DomainError
-
-from .formatting import format_date, format_money
+from legal_crm.core.formatting import format_date, format_money
 
 
 def _jinja_env() -> SandboxedEnvironment:

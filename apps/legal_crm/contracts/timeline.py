@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .formatting import format_money
+from legal_crm.core.formatting import format_money
+
 from .selectors import contract_list_visible_to
 
 

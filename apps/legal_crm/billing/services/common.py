@@ -59,18 +59,6 @@ def money_sum(value) -> Decimal:
     return Decimal(value if value is not None else 0).quantize(KOPECK)
 
 
-def format_rub(value) -> str:
-    """1234567.8 → «1 234 567,80 ₽» (a no-break space between thousands)."""
-    value = Decimal(value).quantize(KOPECK)
-    sign = "−" if value < 0 else ""
-    whole, frac = f"{abs(value):.2f}".split(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{sign}{chr(0xa0).join(groups)},{frac}\u00a0₽"
-
-
 def ensure_perm(actor, perm: str, message: str) -> None:
     if not getattr(actor, "is_authenticated", False) or not actor.has_perm(perm):
         raise DomainError("access_denied", message)

@@ -13,9 +13,10 @@ from legal_crm.contracts.models import Contract
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.formatting import format_money as format_rub
 
 from ..models import Invoice, PaymentAllocation
-from .common import ensure_contract_scope, ensure_perm, format_rub, money_sum, to_money
+from .common import ensure_contract_scope, ensure_perm, money_sum, to_money
 
 DEFAULT_DUE_DAYS = 5
 

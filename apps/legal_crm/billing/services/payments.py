@@ -28,9 +28,10 @@ from django.utils.translation import gettext as _
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.formatting import format_money as format_rub
 
 from ..models import Invoice, LedgerEntry, Payment, PaymentAllocation, PaymentMethod, Refund
-from .common import ensure_contract_scope, ensure_perm, format_rub, money_sum, setting, to_money
+from .common import ensure_contract_scope, ensure_perm, money_sum, setting, to_money
 from .invoices import recompute_invoice
 
 ZERO = Decimal("0.00")

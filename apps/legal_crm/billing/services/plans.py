@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.formatting import format_money as format_rub
 
 from ..models import InstalmentSchedule, Invoice, ScheduleItem, Subscription
-from .common import KOPECK, add_months, ensure_contract_scope, ensure_perm, format_rub, setting, to_money
+from .common import KOPECK, add_months, ensure_contract_scope, ensure_perm, setting, to_money
 from .invoices import _announce, _check_contract_open, _create_invoice
 
 MAX_MONTHS = 60

@@ -1,16 +1,11 @@
 from django import template
 
-from legal_crm.billing.services.common import format_rub
+from legal_crm.core.formatting import format_money as format_rub
 
 register = template.Library()
 
 
-@register.filter
-def rub(value):
-    """1234567.8 → 1 234 567,80 ₽"""
-    if value is None or value == "":
-        return ""
-    return format_rub(value)
+register.filter("rub", format_rub)  # 1234567.8 → 1 234 567,80 ₽
 
 
 @register.simple_tag

@@ -1,15 +1,9 @@
 from django import template
 
-from legal_crm.contracts.formatting import format_date, format_money
+from legal_crm.core.formatting import format_date, format_money
 
 register = template.Library()
 
 
-@register.filter(name="rub")
-def rub(value):
-    return format_money(value)
-
-
-@register.filter(name="ru_date")
-def ru_date(value):
-    return format_date(value)
+register.filter("rub", format_money)  # 1234567.8 → 1 234 567,80 ₽
+register.filter("ru_date", format_date)  # 27.11.2026
