@@ -1,9 +1,11 @@
 from django import template
 
 from legal_crm.core.formatting import format_date, format_money
+from legal_crm.core.validators import format_phone
 
 register = template.Library()
 
 
 register.filter("rub", format_money)  # 1234567.8 → 1 234 567,80 ₽
 register.filter("ru_date", format_date)  # 27.11.2026
+register.filter("phone", format_phone)  # +79161234567 → +7 916 123-45-67
