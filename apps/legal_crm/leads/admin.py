@@ -92,7 +92,7 @@ class LeadAdmin(HistoryDeskAdmin):
     paginator = CappedPaginator
     list_display = ("created", "lead_name", "phone_link", "status_badge", "type", "source", "office",
                     "assigned_to")
-    list_display_links = ("created", "lead_name")
+    list_display_links = ("created",)
     list_select_related = selectors.LIST_RELATED
     list_filter = (StatusFilter, TypeFilter, SourceFilter, OfficeFilter, OwnerFilter, PeriodFilter)
     search_fields = ("phone",)  # the search box; get_search_results matches it on the indexed phone
@@ -140,7 +140,9 @@ class LeadAdmin(HistoryDeskAdmin):
 
     @display(description=_("имя"))
     def lead_name(self, obj):
-        return obj.name or _("Без имени")
+        # The name opens the lead card, the screen operators work a call in (UX.md).
+        return format_html('<a class="text-primary-600 font-semibold" href="{}">{}</a>',
+                           reverse("leads_lead_card", args=[obj.pk]), obj.name or _("Без имени"))
 
     @display(description=_("телефон"))
     def phone_link(self, obj):
