@@ -112,6 +112,7 @@ def generate(n: int, seed: int = 2026, progress=print) -> dict:
     existing = Lead.objects.count()
     if existing >= n:
         progress(f"уже есть {existing} лидов")
+        generate_questionnaires_and_scripts(random.Random(seed), progress)
         return org
     rnd = random.Random(seed + existing)
     statuses = {s.code: s for s in LeadStatus.objects.all()}
@@ -178,7 +179,45 @@ def generate(n: int, seed: int = 2026, progress=print) -> dict:
         cur.execute("SET unique_checks=1, foreign_key_checks=1")
         cur.execute(f"ANALYZE TABLE `{Lead._meta.db_table}`, `{LeadContact._meta.db_table}`")
         cur.fetchall()
+    generate_questionnaires_and_scripts(rnd, progress)
     return org
+
+
+def generate_questionnaires_and_scripts(rnd: random.Random, progress=print, cards: int = 20_000) -> None:
+    """Answered questionnaires (with score and segment) and script cards for the newest open leads, so the
+    lead card and the call-script boards are measured on realistic data. Skipped when cards exist."""
+    from django.utils import timezone
+
+    from legal_crm.leads.demo_scripts import questionnaire_and_scripts
+    from legal_crm.leads.models import Lead, LeadAnswer, ScriptEnrollment
+
+    service, questions, scripts = questionnaire_and_scripts()
+    if ScriptEnrollment.objects.filter(script__in=scripts).count() >= cards:
+        return
+    now = timezone.now()
+    lead_ids = list(Lead.objects.filter(status__is_open=True, is_spam=False).order_by("-created_at")
+                    .values_list("id", flat=True)[:cards])
+    numbers = [q for q in questions if q.kind == "number"][:3]
+    steps_by_script = {script.pk: list(script.steps.all()) for script in scripts}
+    answers, enrollments = [], []
+    for index, lead_id in enumerate(lead_ids):
+        script = scripts[index % len(scripts)]
+        steps = steps_by_script[script.pk]
+        entered = now - datetime.timedelta(hours=rnd.randrange(1, 96))
+        enrollments.append(ScriptEnrollment(script=script, lead_id=lead_id, step=steps[index % len(steps)],
+                                            trigger=ScriptEnrollment.Trigger.ARRIVAL, entered_at=entered,
+                                            step_entered_at=entered, next_action_at=entered))
+        if index % 2 == 0:
+            for question, value in zip(numbers, (rnd.randrange(100_000, 3_000_000), rnd.randrange(1, 12),
+                                                 rnd.randrange(0, 24)), strict=False):
+                answers.append(LeadAnswer(lead_id=lead_id, question=question, number_value=value,
+                                          points=rnd.randrange(0, 30)))
+    ScriptEnrollment.objects.bulk_create(enrollments, batch_size=BATCH, ignore_conflicts=True)
+    LeadAnswer.objects.bulk_create(answers, batch_size=BATCH, ignore_conflicts=True)
+    answered = lead_ids[::2]
+    for segment, chunk in (("Горячий", answered[::3]), ("Тёплый", answered[1::3]), ("Холодный", answered[2::3])):
+        Lead.objects.filter(pk__in=chunk).update(service=service, segment=segment, score=rnd.randrange(10, 90))
+    progress(f"  карточек в скриптах: {len(enrollments)}, анкет: {len(answered)}")
 
 
 def main() -> None:

@@ -161,10 +161,14 @@ def _fill_boards(scripts: list[Script], leads: list[Lead]) -> int:
     return placed
 
 
-def seed() -> str:
+def questionnaire_and_scripts() -> tuple[Service, list[Question], list[Script]]:
+    """The bankruptcy questionnaire and the demo scripts (the bench generator reuses them). Idempotent."""
     service = _bankruptcy_service()
-    questions = _questionnaire(service)
-    scripts = _scripts()
+    return service, _questionnaire(service), _scripts()
+
+
+def seed() -> str:
+    service, questions, scripts = questionnaire_and_scripts()
     open_statuses = LeadStatus.objects.filter(is_open=True, is_spam=False)
     leads = list(Lead.objects.filter(status__in=open_statuses, is_spam=False, office__isnull=False)
                  .select_related("office").order_by("id")[:24])
