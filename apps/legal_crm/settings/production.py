@@ -27,7 +27,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
 REDIS_URL = _required("REDIS_URL")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "legal_crm.core.cache.ReusingRedisCache",
         "LOCATION": REDIS_URL,
     }
 }

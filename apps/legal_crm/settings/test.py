@@ -22,7 +22,7 @@ else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"],
+    CACHES = {"default": {"BACKEND": "legal_crm.core.cache.ReusingRedisCache", "LOCATION": os.environ["REDIS_URL"],
                           # Each test process has its own database, so it gets its own cache keys too:
                           # nothing cached by another worker or an earlier run can leak in.
                           "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}}

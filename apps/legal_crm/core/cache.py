@@ -1,0 +1,28 @@
+"""Django's Redis cache, keeping one redis.Redis client per connection pool.
+
+Django's RedisCacheClient builds a new redis.Redis for every cache call; each construction fills a table of
+several hundred response callbacks (≈ 0.15 ms of CPU). With sessions in the cache that is paid several times
+on every request. redis.Redis is thread-safe over its pool, so one client per pool is enough.
+"""
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.utils.functional import cached_property
+
+
+class ReusingRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class ReusingRedisCache(RedisCache):
+    @cached_property
+    def _cache(self):
+        return ReusingRedisCacheClient(self._servers, **self._options)
