@@ -3,6 +3,7 @@ from SELECT DISTINCT over the leads."""
 
 from __future__ import annotations
 
+import abc
 import datetime
 
 from django.contrib import admin
@@ -15,11 +16,12 @@ from legal_crm.org.selectors import office_list_visible_to
 from .models import LeadStatus, LeadType
 
 
-class _RefFilter(admin.SimpleListFilter):
+class _RefFilter(admin.SimpleListFilter, metaclass=abc.ABCMeta):
     field = ""
 
+    @abc.abstractmethod
     def rows(self, request):
-        raise NotImplementedError
+        """(pk, name) pairs of the reference table this filter offers."""
 
     def lookups(self, request, model_admin):
         return [(str(pk), name) for pk, name in self.rows(request)]
