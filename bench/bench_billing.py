@@ -26,17 +26,7 @@ sys.path[:0] = [str(ROOT / "apps"), str(ROOT)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legal_crm.settings.test")
 
 
-def recreate_database() -> None:
-    import dj_database_url
-    import MySQLdb
-
-    cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
-    conn = MySQLdb.connect(host=cfg["HOST"] or "127.0.0.1", port=int(cfg["PORT"] or 3306), user=cfg["USER"],
-                           passwd=cfg["PASSWORD"] or "")
-    cur = conn.cursor()
-    cur.execute(f"DROP DATABASE IF EXISTS `{cfg['NAME']}`")
-    cur.execute(f"CREATE DATABASE `{cfg['NAME']}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    conn.close()
+from scratch_db import recreate_database  # noqa: E402 - bench/ is on sys.path
 
 
 def generate(n: int, today: datetime.date) -> None:

@@ -1,27 +1,10 @@
 """A sales manager takes a payment on an invoice from the contract card's Money tab, in a real browser."""
 
-import os
-
 import pytest
 
 from legal_crm.billing.models import Invoice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking"]
-
-
-@pytest.fixture
-def page(live_server):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="ru-RU")
-        yield context.new_page()
-        browser.close()
 
 
 def test_issue_and_pay_an_invoice(page, live_server, make_staff, office):

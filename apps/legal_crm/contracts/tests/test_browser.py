@@ -1,7 +1,5 @@
 """A contract taken from a lead to completion in the desk, in a real browser (issue 4: "done when")."""
 
-import os
-
 import pytest
 from django.apps import apps as django_apps
 
@@ -9,21 +7,6 @@ from legal_crm.contracts import reference
 from legal_crm.contracts.models import Contract
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking"]
-
-
-@pytest.fixture
-def page(live_server):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="ru-RU")
-        yield context.new_page()
-        browser.close()
 
 
 def test_lead_to_completed_contract(page, live_server, make_staff, office):
