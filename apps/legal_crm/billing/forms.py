@@ -13,6 +13,8 @@ from unfold.widgets import (
     UnfoldBooleanSwitchWidget,
 )
 
+from legal_crm.core.forms import ServiceForm
+
 from .models import Invoice, PaymentMethod
 from .services.payments import UNAVAILABLE_METHODS
 
@@ -23,16 +25,6 @@ def _text(**attrs):
     return UnfoldAdminTextInputWidget(attrs=attrs)
 
 
-class ServiceForm(forms.Form):
-    def add_domain_error(self, exc) -> None:
-        """Show a DomainError on its fields (or on the form when it names none)."""
-        placed = False
-        for field, message in exc.fields.items():
-            if field in self.fields:
-                self.add_error(field, message)
-                placed = True
-        if not placed:
-            self.add_error(None, exc.message)
 
 
 class InvoiceIssueForm(ServiceForm):

@@ -9,20 +9,10 @@ from unfold.widgets import (
     UnfoldAdminTextInputWidget,
 )
 
+from legal_crm.core.forms import ServiceForm
 from legal_crm.core.models import User
 
 from .models import Complaint
-
-
-class ServiceForm(forms.Form):
-    def add_domain_error(self, exc) -> None:
-        placed = False
-        for field, message in exc.fields.items():
-            if field in self.fields:
-                self.add_error(field, message)
-                placed = True
-        if not placed:
-            self.add_error(None, exc.message)
 
 
 def staff_users():
