@@ -3,6 +3,7 @@
 from django.contrib.auth.backends import ModelBackend
 
 from .models import PermissionOverride
+from .perm_cache import cached_permissions
 
 
 def _perm_name(app_label: str, codename: str) -> str:
@@ -14,18 +15,21 @@ class EffectivePermissionsBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_effective_perm_cache"):
-            perms = set(super().get_all_permissions(user_obj))
-            rows = PermissionOverride.objects.filter(user=user_obj).values_list(
-                "permission__content_type__app_label", "permission__codename", "granted"
-            )
-            for app_label, codename, granted in rows:
-                name = _perm_name(app_label, codename)
-                if granted:
-                    perms.add(name)
-                else:
-                    perms.discard(name)
-            user_obj._effective_perm_cache = perms
+            user_obj._effective_perm_cache = cached_permissions(user_obj, lambda: self._compute(user_obj))
         return user_obj._effective_perm_cache
+
+    def _compute(self, user_obj) -> set[str]:
+        perms = set(super().get_all_permissions(user_obj))
+        rows = PermissionOverride.objects.filter(user=user_obj).values_list(
+            "permission__content_type__app_label", "permission__codename", "granted"
+        )
+        for app_label, codename, granted in rows:
+            name = _perm_name(app_label, codename)
+            if granted:
+                perms.add(name)
+            else:
+                perms.discard(name)
+        return perms
 
 
 def forget_permissions(user) -> None:

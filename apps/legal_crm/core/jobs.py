@@ -11,6 +11,11 @@ def run_event_handler(path: str, event: str, payload: dict) -> None:
     events.call_handler(path, event, payload)
 
 
+@shared_task(name="legal_crm.core.jobs.run_event_handlers")
+def run_event_handlers(items: list) -> None:
+    events.call_handlers(items)
+
+
 @shared_task(name="legal_crm.core.jobs.run_scheduled_job")
 def run_scheduled_job(path: str):
     return scheduler.run_job(path)

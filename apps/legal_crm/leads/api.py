@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.shortcuts import get_object_or_404
@@ -21,7 +23,7 @@ from legal_crm.org.models import Office
 
 from . import refcache, selectors, services
 from .admin_paginator import rows_by_ids
-from .models import Lead, LeadStatus, RefusalReason
+from .models import LeadStatus, RefusalReason
 from .serializers import (
     LeadFilterSerializer,
     LeadIntakeSerializer,
@@ -123,9 +125,7 @@ class LeadListCreateView(APIView):
         serializer.is_valid(raise_exception=True)
         payload = services.IntakeData(**serializer.validated_data, ip=_client_ip(request))
         lead, created = services.lead_intake(actor=request.user, data=payload, partner=partner)
-        if not created:  # a new lead carries its related rows already; an existing one is read whole
-            lead = Lead.objects.select_related(*selectors.LIST_RELATED).get(pk=lead.pk)
-        return Response(self._serializer_class(request.user)(lead).data,
+        return Response(_shape(request.user).to_representation(lead),
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @staticmethod
@@ -134,6 +134,17 @@ class LeadListCreateView(APIView):
         if selectors.partner_of(user) is not None:
             return PartnerLeadSerializer
         return LeadSerializer
+
+
+@functools.cache
+def _prebuilt(serializer_class):
+    """One serializer instance per shape, its fields built once per process (building them introspects the
+    model on every instance). Its to_representation only reads them, as a list serializer's child does."""
+    return serializer_class()
+
+
+def _shape(user):
+    return _prebuilt(LeadListCreateView._serializer_class(user))
 
 
 class LeadDetailView(APIView):
@@ -146,7 +157,7 @@ class LeadDetailView(APIView):
     @extend_schema(responses=LeadSerializer, summary="Карточка лида", tags=["leads"])
     def get(self, request, pk: int):
         lead = self._get(request, pk)
-        return Response(LeadListCreateView._serializer_class(request.user)(lead).data)
+        return Response(_shape(request.user).to_representation(lead))
 
     @extend_schema(request=LeadPatchSerializer, responses=LeadSerializer, summary="Изменить лид", tags=["leads"])
     def patch(self, request, pk: int):

@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
-from legal_crm.core.events import emit
+from legal_crm.core.events import batch, emit
 from legal_crm.core.validators import normalize_phone
 
 from .. import refcache
 from ..models import AssignmentLog, IntakeLock, Lead, LeadContact, LeadStatusLog
+from ..selectors import LIST_RELATED
 from .distribution import choose_office, choose_operator
-from .spam import find_spam_rule
+from .spam import count_partner_post, find_spam_rule
 from .typing import resolve_lead_type
 
 NAME_MAX = 200
@@ -110,34 +111,35 @@ def _lock_phone(phone: str) -> None:
         IntakeLock.objects.select_for_update().filter(phone=phone).exists()
 
 
-def _find_existing(*, phone: str, partner, external_id: str | None, now: datetime.datetime) -> Lead | None:
+def _find_existing(*, phone: str, partner, external_id: str | None, now: datetime.datetime) -> int | None:
+    """The id of the lead this post repeats, or None. Reads ids and dates only: most posts are new people."""
     if partner is not None and external_id:
-        lead = Lead.objects.filter(partner=partner, external_id=external_id).first()
-        if lead is not None:
-            return lead
+        lead_id = Lead.objects.filter(partner=partner, external_id=external_id).values_list("pk", flat=True).first()
+        if lead_id is not None:
+            return lead_id
     window = datetime.timedelta(hours=refcache.get()["settings"].dedup_window_hours)
-    latest = Lead.objects.filter(phone=phone).order_by("-created_at", "-id").first()
-    if latest is not None and (latest.last_contact_at or latest.created_at) >= now - window:
-        return latest
+    latest = Lead.objects.filter(phone=phone).order_by("-created_at", "-id").values_list(
+        "pk", "created_at", "last_contact_at").first()
+    if latest is not None and (latest[2] or latest[1]) >= now - window:
+        return latest[0]
     return None
 
 
-def _contact(lead: Lead, *, data: IntakeData, phone: str, source, partner, duplicate: bool) -> LeadContact:
-    return LeadContact.objects.create(
-        lead=lead, is_duplicate=duplicate, phone=phone, name=(data.name or "")[:NAME_MAX], source=source,
-        partner=partner, external_id=str(data.external_id or "")[:EXTERNAL_ID_MAX],
-        utm_source=data.utm_source or "", utm_medium=data.utm_medium or "", utm_campaign=data.utm_campaign or "",
-        comment=data.comment or "", ip=data.ip,
-    )
+def _contact_fields(*, data: IntakeData, phone: str, source, partner) -> dict:
+    return {
+        "phone": phone, "name": (data.name or "")[:NAME_MAX], "source": source, "partner": partner,
+        "external_id": str(data.external_id or "")[:EXTERNAL_ID_MAX], "utm_source": data.utm_source or "",
+        "utm_medium": data.utm_medium or "", "utm_campaign": data.utm_campaign or "", "comment": data.comment or "",
+        "ip": data.ip,
+    }
 
 
-def _record_duplicate(lead: Lead, *, data: IntakeData, phone: str, source, partner, now) -> Lead:
-    _contact(lead, data=data, phone=phone, source=source, partner=partner, duplicate=True)
-    Lead.objects.filter(pk=lead.pk).update(last_contact_at=now, contacts_count=F("contacts_count") + 1)
-    lead.last_contact_at = now
-    lead.contacts_count += 1
-    emit("leads.lead_contact_added", lead_id=lead.pk, source=getattr(source, "code", None))
-    return lead
+def _record_duplicate(lead_id: int, *, data: IntakeData, phone: str, source, partner, now) -> Lead:
+    LeadContact.objects.create(
+        lead_id=lead_id, is_duplicate=True, **_contact_fields(data=data, phone=phone, source=source, partner=partner))
+    Lead.objects.filter(pk=lead_id).update(last_contact_at=now, contacts_count=F("contacts_count") + 1)
+    emit("leads.lead_contact_added", lead_id=lead_id, source=getattr(source, "code", None))
+    return Lead.objects.select_related(*LIST_RELATED).get(pk=lead_id)
 
 
 def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime | None = None) -> tuple[Lead, bool]:
@@ -147,15 +149,20 @@ def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime
     if source is None and partner is not None and partner.default_source_id:
         source = next((s for s in refcache.get()["sources"].values() if s.pk == partner.default_source_id), None)
     external_id = str(data.external_id).strip() if data.external_id not in (None, "") else None
+    now = now or timezone.now()
     if connection.vendor == "mysql" and not connection.in_atomic_block:
         # MariaDB: a named lock per phone serialises the posts of one person without writing anything
         # (the lock row would cost one more commit, a disk flush, on every new number).
         with _named_lock(f"lead-intake:{phone}"):
-            return _intake_retrying(actor=actor, data=data, phone=phone, source=source, partner=partner,
-                                    external_id=external_id, now=now, row_lock=False)
-    _ensure_lock_row(phone)
-    return _intake_retrying(actor=actor, data=data, phone=phone, source=source, partner=partner,
-                            external_id=external_id, now=now, row_lock=True)
+            result = _intake_retrying(actor=actor, data=data, phone=phone, source=source, partner=partner,
+                                      external_id=external_id, now=now, row_lock=False)
+    else:
+        _ensure_lock_row(phone)
+        result = _intake_retrying(actor=actor, data=data, phone=phone, source=source, partner=partner,
+                                  external_id=external_id, now=now, row_lock=True)
+    if partner is not None:
+        count_partner_post(partner, now)  # after the check: the flood rule compares with the posts before
+    return result
 
 
 @contextmanager
@@ -177,7 +184,7 @@ def _intake_retrying(*, actor, data, phone, source, partner, external_id, now, r
     for attempt in range(4):
         try:
             return _intake_once(actor=actor, data=data, phone=phone, source=source, partner=partner,
-                                external_id=external_id, now=now or timezone.now(), row_lock=row_lock)
+                                external_id=external_id, now=now, row_lock=row_lock)
         except IntegrityError:
             # A parallel post with the same partner and external_id (another phone) won the race: the retry
             # finds its lead and records this post as a contact on it.
@@ -195,9 +202,9 @@ def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, extern
                  row_lock: bool = True) -> tuple[Lead, bool]:
     if row_lock:
         _lock_phone(phone)
-    existing = _find_existing(phone=phone, partner=partner, external_id=external_id, now=now)
-    if existing is not None:
-        return _record_duplicate(existing, data=data, phone=phone, source=source, partner=partner, now=now), False
+    existing_id = _find_existing(phone=phone, partner=partner, external_id=external_id, now=now)
+    if existing_id is not None:
+        return _record_duplicate(existing_id, data=data, phone=phone, source=source, partner=partner, now=now), False
 
     rule = find_spam_rule(phone=phone, name=data.name, comment=data.comment, source=source, partner=partner, now=now)
     lead_type = resolve_lead_type(source=source, partner=partner, requested_code=data.lead_type)
@@ -217,7 +224,8 @@ def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, extern
     )
     lead.skip_history_when_saving = True  # the creation is in the audit log and the status log already
     lead.save()
-    _contact(lead, data=data, phone=phone, source=source, partner=partner, duplicate=False)
+    LeadContact.objects.create(lead=lead, is_duplicate=False,
+                               **_contact_fields(data=data, phone=phone, source=source, partner=partner))
     LeadStatusLog.objects.create(lead=lead, from_status=None, to_status=status,
                                  actor=actor if getattr(actor, "pk", None) else None,
                                  comment=rule.name[:500] if rule else "")
@@ -227,6 +235,14 @@ def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, extern
     audit(actor=actor, action="leads.intake", obj=lead, after={
         "phone": phone, "source": getattr(source, "code", None), "partner": getattr(partner, "pk", None),
         "status": status.code, "spam_rule": getattr(rule, "pk", None)})
+    with batch():  # one publish to the broker for all of them
+        _emit_created(lead, actor=actor, source=source, partner=partner, status=status, rule=rule, office=office,
+                      operator_id=operator_id)
+    return lead, True
+
+
+def _emit_created(lead: Lead, *, actor, source, partner, status, rule, office, operator_id) -> None:
+    lead_type = lead.type
     emit("leads.lead_created", lead_id=lead.pk, type=lead_type.code, source=getattr(source, "code", None),
          partner_id=getattr(partner, "pk", None))
     emit("leads.lead_status_changed", lead_id=lead.pk, from_status=None, to_status=status.code, reason=None,
@@ -235,4 +251,3 @@ def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, extern
         emit("leads.lead_marked_spam", lead_id=lead.pk, rule_id=rule.pk, rule_kind=rule.kind)
     elif office is not None:
         emit("leads.lead_assigned", lead_id=lead.pk, office_id=office.pk, assigned_to_id=operator_id)
-    return lead, True
