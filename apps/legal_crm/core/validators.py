@@ -6,6 +6,7 @@ Russian message, for model fields and forms.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import phonenumbers
@@ -102,6 +103,14 @@ def normalize_phone(value: str) -> str | None:
     `8 916 123-45-67`, `79161234567`, `+7 (916) 123-45-67` and `9161234567` all give `+79161234567`.
     A number typed with "+" is international: only `+7…` is Russian, any other country code is kept.
     """
+    if not value or len(value) > 64:  # nobody types a number that long; it would only fill the cache below
+        return None
+    return _normalize_phone(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalize_phone(value: str) -> str | None:
+    # Pure and called several times per incoming lead (API check, intake, blacklist rules): parsed once.
     ds = digits(value)
     international = (value or "").strip().startswith("+")
     if international:

@@ -33,6 +33,8 @@ CACHES = {
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 CELERY_BROKER_URL = REDIS_URL
+if REDIS_URL.startswith("redis"):
+    CELERY_BROKER_TRANSPORT = "legal_crm.core.broker:Transport"  # one Redis client per channel, not per publish
 CELERY_RESULT_BACKEND = None
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

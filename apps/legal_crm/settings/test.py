@@ -33,6 +33,8 @@ else:
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_EAGER", "1") == "1"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = os.environ.get("REDIS_URL", "memory://")
+if CELERY_BROKER_URL.startswith("redis"):
+    CELERY_BROKER_TRANSPORT = "legal_crm.core.broker:Transport"  # as in production
 
 AXES_ENABLED = True
 MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/legal-crm-test-media"))
