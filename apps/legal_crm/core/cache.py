@@ -26,3 +26,8 @@ class ReusingRedisCache(RedisCache):
     @cached_property
     def _cache(self):
         return ReusingRedisCacheClient(self._servers, **self._options)
+
+    def redis_client(self):
+        """The shared redis.Redis of this cache, for what the cache API cannot say (sorted sets, pipelines).
+        Keys must go through make_and_validate_key so the configured prefix applies."""
+        return self._cache.get_client(write=True)

@@ -26,7 +26,7 @@ from .. import refcache
 from ..models import AssignmentLog, IntakeLock, Lead, LeadContact, LeadStatusLog
 from ..selectors import LIST_RELATED
 from .distribution import choose_office, choose_operator
-from .spam import count_partner_post, find_spam_rule
+from .spam import count_post, find_spam_rule
 from .typing import resolve_lead_type
 
 NAME_MAX = 200
@@ -156,12 +156,12 @@ def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime
         with _named_lock(f"lead-intake:{phone}"):
             result = _intake_retrying(actor=actor, data=data, phone=phone, source=source, partner=partner,
                                       external_id=external_id, now=now, row_lock=False)
-    else:
-        _ensure_lock_row(phone)
-        result = _intake_retrying(actor=actor, data=data, phone=phone, source=source, partner=partner,
-                                  external_id=external_id, now=now, row_lock=True)
-    if partner is not None:
-        count_partner_post(partner, now)  # after the check: the flood rule compares with the posts before
+            count_post(phone=phone, partner=partner, now=now)  # still under the lock: the next post sees it
+        return result
+    _ensure_lock_row(phone)
+    result = _intake_retrying(actor=actor, data=data, phone=phone, source=source, partner=partner,
+                              external_id=external_id, now=now, row_lock=True)
+    count_post(phone=phone, partner=partner, now=now)  # after the check: flood rules compare with the posts before
     return result
 
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 import datetime
 import re
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from legal_crm.core import sliding_counts
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.validators import digits, is_mobile, normalize_phone
 
 from .. import refcache
-from ..models import Lead, LeadContact, SpamRule
+from ..models import Lead, SpamRule
 from .common import ensure_lead_in_scope, ensure_perm
 
 _REPEATED = re.compile(r"(\d)\1{6,}")
@@ -35,12 +35,15 @@ def _words(text: str) -> set[str]:
 
 def find_spam_rule(*, phone: str, name: str = "", comment: str = "", source=None, partner=None,
                    now: datetime.datetime | None = None) -> SpamRule | None:
-    """The first active rule the incoming lead breaks, or None. Called before the lead is saved; the
-    current contact is not yet in LeadContact, so flood thresholds compare with what came before."""
+    """The first active rule the incoming lead breaks, or None. Called before the post is counted
+    (count_post), so flood thresholds compare with the posts that came before."""
     now = now or timezone.now()
     lowered_name = (name or "").strip().lower()
     text_words = _words(name) | _words(comment)
-    for rule in refcache.get()["spam_rules"]:
+    rules = refcache.get()["spam_rules"]
+    floods = _flood_windows(rules, phone=phone, partner=partner)
+    recent = dict(zip(floods, sliding_counts.counts(list(floods.values()), now), strict=True)) if floods else {}
+    for rule in rules:
         kind, value = rule.kind, (rule.value or "").strip()
         if kind == SpamRule.Kind.PHONE_BLACKLIST:
             if value and normalize_phone(value) == phone:
@@ -59,52 +62,51 @@ def find_spam_rule(*, phone: str, name: str = "", comment: str = "", source=None
         elif kind == SpamRule.Kind.INVALID_NUMBER:
             if looks_invalid(phone):
                 return rule
-        elif kind == SpamRule.Kind.PHONE_FLOOD:
-            since = now - datetime.timedelta(minutes=rule.window_minutes or 60)
-            limit = rule.threshold or 5
-            n = LeadContact.objects.filter(phone=phone, at__gte=since)[:limit].count()  # bounded count
-            if n >= limit:
-                return rule
-        elif kind == SpamRule.Kind.PARTNER_FLOOD:
-            if partner is None or (rule.partner_id and rule.partner_id != partner.pk):
-                continue
-            if partner_posts_in_window(partner, rule.window_minutes or 10, now) >= (rule.threshold or 100):
-                return rule
+        elif rule.pk in recent and recent[rule.pk] >= _threshold(rule):
+            return rule
     return None
 
 
-# A busy partner sends thousands of leads per window: counting its contacts in SQL would read that many index
-# entries on every lead, so its posts are counted in the shared cache, one counter per fixed window. The
-# sliding window is estimated from the current and the previous counter (the previous one weighted by the part
-# of it still inside the window). Keys carry the partner's creation time: a partner re-created under the same
-# id starts from zero.
+# Floods are counted in the shared cache (core.sliding_counts), not by counting LeadContact rows: a busy
+# partner sends thousands of leads per window, and counting them in SQL would read that many index entries on
+# every lead. Every post is counted — new leads and repeats alike — once it has been checked.
 
-def _partner_window_keys(partner, minutes: int, now: datetime.datetime) -> tuple[str, str, float]:
-    seconds = minutes * 60
-    ts = now.timestamp()
-    bucket = int(ts // seconds)
-    prefix = f"leads:flood:partner:{partner.pk}:{int(partner.created_at.timestamp())}:{seconds}"
-    return f"{prefix}:{bucket}", f"{prefix}:{bucket - 1}", (ts % seconds) / seconds
+_DEFAULT_WINDOW = {SpamRule.Kind.PHONE_FLOOD: 60, SpamRule.Kind.PARTNER_FLOOD: 10}
+_DEFAULT_THRESHOLD = {SpamRule.Kind.PHONE_FLOOD: 5, SpamRule.Kind.PARTNER_FLOOD: 100}
 
 
-def partner_posts_in_window(partner, minutes: int, now: datetime.datetime) -> float:
-    """Posts of the partner within the last `minutes`, before the current one."""
-    current, previous, elapsed = _partner_window_keys(partner, minutes, now)
-    values = cache.get_many([current, previous])
-    return values.get(current, 0) + values.get(previous, 0) * (1 - elapsed)
+def _threshold(rule: SpamRule) -> int:
+    return rule.threshold or _DEFAULT_THRESHOLD[rule.kind]
 
 
-def count_partner_post(partner, now: datetime.datetime) -> None:
-    """Count one post of the partner in the window of every active partner-flood rule."""
-    windows = {rule.window_minutes or 10 for rule in refcache.get()["spam_rules"]
-               if rule.kind == SpamRule.Kind.PARTNER_FLOOD and rule.partner_id in (None, partner.pk)}
-    for minutes in windows:
-        key = _partner_window_keys(partner, minutes, now)[0]
-        if not cache.add(key, 1, minutes * 60 * 2):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between the two calls
-                cache.add(key, 1, minutes * 60 * 2)
+def _flood_key(kind: str, *, phone: str, partner) -> str:
+    if kind == SpamRule.Kind.PHONE_FLOOD:
+        return f"leads:flood:phone:{phone}"
+    # The partner's creation time: a partner re-created under the same id starts from zero.
+    return f"leads:flood:partner:{partner.pk}:{int(partner.created_at.timestamp())}"
+
+
+def _flood_windows(rules, *, phone: str, partner) -> dict[int, tuple[str, int]]:
+    """rule id → (counter key, window in seconds) for the flood rules that apply to this post."""
+    windows = {}
+    for rule in rules:
+        if rule.kind == SpamRule.Kind.PARTNER_FLOOD:
+            if partner is None or (rule.partner_id and rule.partner_id != partner.pk):
+                continue
+        elif rule.kind != SpamRule.Kind.PHONE_FLOOD:
+            continue
+        minutes = rule.window_minutes or _DEFAULT_WINDOW[rule.kind]
+        windows[rule.pk] = (_flood_key(rule.kind, phone=phone, partner=partner), minutes * 60)
+    return windows
+
+
+def count_post(*, phone: str, partner, now: datetime.datetime) -> None:
+    """Count one post from this phone (and partner) for the active flood rules."""
+    longest: dict[str, int] = {}
+    for key, seconds in _flood_windows(refcache.get()["spam_rules"], phone=phone, partner=partner).values():
+        longest[key] = max(seconds, longest.get(key, 0))
+    if longest:
+        sliding_counts.record(list(longest.items()), now)
 
 
 @transaction.atomic

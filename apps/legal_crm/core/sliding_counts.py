@@ -1,0 +1,52 @@
+"""How many times something happened within the last N seconds, counted in the shared cache.
+
+Used for flood limits (posts from one phone or one partner): counting such rows in SQL reads as many index
+entries as there were posts, on every post. On Redis each key is a sorted set of moments, so a count is exact
+for any window and one round trip answers several keys; the local-memory cache of the embedded default keeps
+the moments in a plain list (one process, no races worth a lock).
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.core.cache import caches
+
+from .cache import ReusingRedisCache
+
+
+def _redis():
+    backend = caches["default"]
+    return backend.redis_client() if isinstance(backend, ReusingRedisCache) else None
+
+
+def counts(windows: list[tuple[str, int]], now: datetime.datetime) -> list[int]:
+    """For each (key, seconds): the moments recorded under key within `seconds` before now."""
+    ts = now.timestamp()
+    client = _redis()
+    if client is not None:
+        pipe = client.pipeline(transaction=False)
+        for key, seconds in windows:
+            pipe.zcount(caches["default"].make_and_validate_key(key), f"({ts - seconds}", "+inf")
+        return [int(n) for n in pipe.execute()]
+    stored = caches["default"].get_many([key for key, _s in windows])
+    return [sum(1 for moment in stored.get(key, ()) if moment > ts - seconds) for key, seconds in windows]
+
+
+def record(keys: list[tuple[str, int]], now: datetime.datetime) -> None:
+    """Record one moment under each (key, longest window in seconds); older moments are dropped."""
+    ts = now.timestamp()
+    client = _redis()
+    if client is not None:
+        pipe = client.pipeline(transaction=False)
+        for key, seconds in keys:
+            full_key = caches["default"].make_and_validate_key(key)
+            pipe.zadd(full_key, {f"{ts}:{uuid.uuid4().hex[:8]}": ts})
+            pipe.zremrangebyscore(full_key, "-inf", ts - seconds)
+            pipe.expire(full_key, seconds + 60)
+        pipe.execute()
+        return
+    for key, seconds in keys:
+        moments = [m for m in caches["default"].get(key, ()) if m > ts - seconds]
+        caches["default"].set(key, [*moments, ts], seconds + 60)
