@@ -10,10 +10,11 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import perm_cache
+        from . import perm_cache, token_auth
         from .access_sync import sync_groups_after_migrate
 
         perm_cache.connect()
+        token_auth.connect()
 
         # Framework plumbing: the shipped groups are re-synced after every migrate.
         post_migrate.connect(sync_groups_after_migrate, sender=self)

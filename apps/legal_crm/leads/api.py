@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from legal_crm.core.errors import DomainError
+from legal_crm.core.token_auth import CachedTokenAuthentication
 from legal_crm.org.models import Office
 
 from . import refcache, selectors, services
@@ -81,7 +82,7 @@ def _client_ip(request) -> str | None:
 
 
 # Token first: a wrong or missing token answers 401 with WWW-Authenticate, not 403.
-AUTHENTICATION = (TokenAuthentication, SessionAuthentication)
+AUTHENTICATION = (CachedTokenAuthentication, SessionAuthentication)
 
 
 class LeadListCreateView(APIView):

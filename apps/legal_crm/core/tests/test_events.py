@@ -72,8 +72,8 @@ def test_batch_sends_one_task_after_commit(declared, django_capture_on_commit_ca
     from legal_crm.core import jobs
 
     sent = []
-    monkeypatch.setattr(jobs.run_event_handlers, "delay", lambda items: sent.append(items) or
-                        events.call_handlers(items))
+    monkeypatch.setattr(jobs.run_event_handlers, "apply_async", lambda args, **options: sent.append(args[0]) or
+                        events.call_handlers(args[0]))
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         with events.batch():
             events.emit("tests.thing_happened", n=1)

@@ -36,8 +36,8 @@ def test_allowed_move_logged_and_event_emitted(make_staff, office, django_captur
     monkeypatch.setattr("legal_crm.core.events.call_handler", lambda path, event, payload: calls.append(payload))
     from legal_crm.core import jobs as core_jobs
 
-    monkeypatch.setattr(core_jobs.run_event_handler, "delay",
-                        lambda path, event, payload: calls.append(payload), raising=False)
+    monkeypatch.setattr(core_jobs.run_event_handler, "apply_async",
+                        lambda args, **options: calls.append(args[2]), raising=False)
     operator = make_staff("operator")
     lead = LeadFactory(office=office)
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,0 +1,44 @@
+"""API tokens are remembered in the cache, and a revoked token or a blocked user is refused at once."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, token):
+    return client.get("/api/v1/leads/", HTTP_AUTHORIZATION=f"Token {token}")
+
+
+def test_second_request_does_not_look_the_token_up(client, make_staff):
+    token = Token.objects.create(user=make_staff("operator"))
+    assert _get(client, token.key).status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        assert _get(client, token.key).status_code == 200
+    assert not [q for q in ctx.captured_queries if "authtoken_token" in q["sql"]]
+
+
+def test_deleted_token_is_refused_at_once(client, make_staff):
+    token = Token.objects.create(user=make_staff("operator"))
+    assert _get(client, token.key).status_code == 200
+    token.delete()
+    response = _get(client, token.key)
+    assert response.status_code == 401 and response.json()["code"] == "authentication_failed"
+
+
+def test_blocked_user_is_refused_at_once(client, make_staff):
+    from legal_crm.org import services
+    from legal_crm.org.models import Employee
+
+    admin = make_staff("admin")
+    operator = make_staff("operator")
+    token = Token.objects.create(user=operator)
+    assert _get(client, token.key).status_code == 200
+    services.employee_set_status(actor=admin, employee=operator.employee, status=Employee.Status.BLOCKED)
+    assert _get(client, token.key).status_code == 401
+
+
+def test_wrong_token_is_refused(client):
+    assert _get(client, "0" * 40).status_code == 401
