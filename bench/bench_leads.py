@@ -182,9 +182,11 @@ def run_desk(repeat: int) -> list[tuple[str, dict]]:
     from django.test.utils import setup_test_environment
 
     from legal_crm.core.models import User
+    from legal_crm.gc_tuning import tune_for_serving
     from legal_crm.leads.models import Lead
 
     setup_test_environment()
+    tune_for_serving()  # the garbage-collector settings of a web process (legal_crm/wsgi.py)
     operator = User.objects.get(username="bench-msk-op0")
     admin = User.objects.get(username="bench-admin")
     rnd = random.Random(11)
