@@ -303,8 +303,7 @@ def main() -> None:
         version = cur.fetchone()[0]
     now = datetime.datetime.now(datetime.UTC)
     card_p95 = p95(timings)
-    command = (f"python bench/run.py contracts --contracts {args.contracts} --actions {args.actions:g} "
-               f"--payments {args.payments} --runs {args.runs}" + (" --reuse" if args.reuse else ""))
+    command = " ".join(["python bench/run.py contracts", *(a for a in sys.argv[1:] if a != "--no-write")])
     card_data = (f"{target_data['actions']} actions, {target_data['documents']} documents, "
                  f"{target_data['stages']} stages, {target_data['invoices']} invoices, "
                  f"{target_data['payments']} payments")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
 import time
 import uuid
 
@@ -43,12 +44,35 @@ class Loader:
         self.cursor.max_stmt_length = MAX_STATEMENT_BYTES
         self.cursor.execute("SET SESSION unique_checks=0, foreign_key_checks=0")
         self.next_ids: dict[str, int] = {}
+        self.deferred: dict[str, list[str]] = {}  # table → definitions of the indexes dropped for the load
         self.counts: dict[str, int] = {}
         self._plans: dict[type, tuple[str, list[str], dict]] = {}
 
     def close(self) -> None:
         self.cursor.execute("SET SESSION unique_checks=1, foreign_key_checks=1")
         self.cursor.close()
+
+    def defer_indexes(self, models) -> None:
+        """Drop the secondary indexes no foreign key needs (created_at, paid_at, the ledger's operation uuid…):
+        rows arrive in id order but those keys in random order, and with the server's 128 MB buffer pool every
+        such insert would read an index page from disk. `restore_indexes` builds them again by sorting."""
+        for model in models:
+            table = model._meta.db_table
+            self.cursor.execute(f"SHOW CREATE TABLE `{table}`")
+            ddl = self.cursor.fetchone()[1]
+            fk_columns = set(re.findall(r"FOREIGN KEY \(`(\w+)`\)", ddl))
+            keys = re.findall(r"^\s*((?:UNIQUE )?KEY `(\w+)` \(`(\w+)`.*\)),?$", ddl, re.M)
+            deferred = [(definition, name) for definition, name, first in keys if first not in fk_columns]
+            if deferred:
+                self.cursor.execute(f"ALTER TABLE `{table}` " + ", ".join(f"DROP KEY `{name}`" for _d, name in deferred))
+                self.deferred[table] = [definition for definition, _name in deferred]
+
+    def restore_indexes(self, log=print) -> None:
+        for table, definitions in self.deferred.items():
+            started = time.perf_counter()
+            self.cursor.execute(f"ALTER TABLE `{table}` " + ", ".join(f"ADD {d}" for d in definitions))
+            log(f"  {table}: {len(definitions)} indexes built in {time.perf_counter() - started:.0f} s")
+        self.deferred = {}
 
     def _plan(self, model):
         plan = self._plans.get(model)
@@ -221,10 +245,13 @@ def generate(*, contracts: int, actions_per_contract: float, payments: int = 0, 
     billed = sum(1 for n in range(start, start + contracts) if statuses[n % len(statuses)] != "draft")
     billed_index = 0
 
+    models = (Counterparty, Contract, ContractStage, ContractAction, ContractDocument, Invoice, Payment,
+              PaymentAllocation, LedgerEntry)
     loader = Loader(connection)
     started = time.perf_counter()
     rows_total = 0
     try:
+        loader.defer_indexes(models)
         for offset in range(0, contracts, batch):
             size = min(batch, contracts - offset)
             client_ids = loader.take_ids(Counterparty, size)
@@ -292,12 +319,11 @@ def generate(*, contracts: int, actions_per_contract: float, payments: int = 0, 
                 f"{loader.counts.get(Payment._meta.db_table, 0):,} payments; {rows_total:,} rows in {elapsed:.0f} s "
                 f"({rows_total / elapsed:,.0f} rows/s)")
     finally:
+        loader.restore_indexes(log)
         loader.close()
     # Explicit ids move each table's AUTO_INCREMENT past them, so later ORM inserts continue after them.
     with connection.cursor() as cur:
-        tables = [m._meta.db_table for m in (Counterparty, Contract, ContractStage, ContractAction,
-                                             ContractDocument, Invoice, Payment, PaymentAllocation, LedgerEntry)]
-        cur.execute("ANALYZE TABLE " + ", ".join(f"`{t}`" for t in tables))
+        cur.execute("ANALYZE TABLE " + ", ".join(f"`{m._meta.db_table}`" for m in models))
         cur.fetchall()
     counts = loader.counts
     return {

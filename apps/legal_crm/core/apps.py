@@ -10,11 +10,12 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import perm_cache, token_auth
+        from . import perm_cache, token_auth, user_names
         from .access_sync import sync_groups_after_migrate
 
         perm_cache.connect()
         token_auth.connect()
+        user_names.connect()
 
         # Framework plumbing: the shipped groups are re-synced after every migrate.
         post_migrate.connect(sync_groups_after_migrate, sender=self)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from legal_crm.core.user_names import display_name
 from legal_crm.core.validators import normalize_phone
 
 from . import refcache
@@ -69,7 +70,11 @@ class LeadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_assigned_to_name(self, obj) -> str | None:
-        return str(obj.assigned_to) if obj.assigned_to_id else None
+        if not obj.assigned_to_id:
+            return None
+        if Lead.assigned_to.is_cached(obj):  # lists read the users with the leads
+            return str(obj.assigned_to)
+        return display_name(obj.assigned_to_id)
 
 
 class PartnerLeadSerializer(serializers.ModelSerializer):

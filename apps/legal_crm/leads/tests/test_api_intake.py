@@ -212,3 +212,19 @@ def test_openapi_schema_lists_lead_endpoints(admin_user):
     assert "/api/v1/leads/" in paths and "/api/v1/leads/{id}/" in paths
     assert {"get", "post"} <= set(paths["/api/v1/leads/"])
     assert {"get", "patch"} <= set(paths["/api/v1/leads/{id}/"])
+
+
+@pytest.mark.django_db
+def test_intake_answer_names_the_operator_without_loading_the_user_each_time(site_client, office):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from legal_crm.core.models import User
+
+    first = site_client.post(URL, {"phone": "+79161234501"}, format="json").json()
+    operator = User.objects.get(pk=first["assigned_to"])
+    assert first["assigned_to_name"] == str(operator)
+    with CaptureQueriesContext(connection) as ctx:
+        second = site_client.post(URL, {"phone": "+79161234502"}, format="json").json()
+    assert second["assigned_to"] == operator.pk and second["assigned_to_name"] == str(operator)
+    assert not [q for q in ctx.captured_queries if 'FROM "core_user"' in q["sql"] or "FROM `core_user`" in q["sql"]]
