@@ -256,6 +256,7 @@ def main(argv=None) -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=20, help="intake duration with wrk")
+    parser.add_argument("--intake-runs", type=int, default=3, help="intake runs; the median is reported")
     parser.add_argument("--python-client", action="store_true", help="use the threaded Python client, not wrk")
     parser.add_argument("--recreate", action="store_true")
     parser.add_argument("--no-write", action="store_true")
@@ -289,17 +290,25 @@ def main(argv=None) -> None:
     server = start_gunicorn(port, args.workers, args.threads)
     tokens = [org["site_token"], org["partner_token"]]
     use_wrk = shutil.which("wrk") is not None and not args.python_client
+    runs = []
     try:
         if use_wrk:
             run_intake_wrk(port, tokens, 3, args.clients)  # warm-up
-            intake = run_intake_wrk(port, tokens, args.seconds, args.clients)
         else:
             run_intake(port, tokens, 200, args.clients, seed=int(time.time()) + 1)  # warm-up
-            intake = run_intake(port, tokens, args.requests, args.clients, seed=int(time.time()))
+        for _ in range(args.intake_runs):
+            if use_wrk:
+                result = run_intake_wrk(port, tokens, args.seconds, args.clients)
+            else:
+                result = run_intake(port, tokens, args.requests, args.clients, seed=int(time.time()))
+            print(f"intake: {result['rate']:.0f}/s p50 {result['p50']:.0f} p95 {result['p95']:.0f} "
+                  f"p99 {result['p99']:.0f} ms {result['codes']}", flush=True)
+            runs.append(result)
     finally:
         stop(server)
-    print(f"intake: {intake['rate']:.0f}/s p50 {intake['p50']:.0f} p95 {intake['p95']:.0f} p99 {intake['p99']:.0f} "
-          f"ms {intake['codes']}", flush=True)
+    # The machine's speed varies between runs (shared virtual cores): the median run is reported, with the range.
+    intake = sorted(runs, key=lambda r: r["rate"])[len(runs) // 2]
+    rates = sorted(r["rate"] for r in runs)
     desk = run_desk(args.repeat)
     load_after = os.getloadavg()[0]
 
@@ -317,7 +326,8 @@ def main(argv=None) -> None:
         f"Answers: {', '.join(f'{k}: {v}' for k, v in sorted(intake['codes'].items()))}.", "",
         "| what | result | p50, ms | p95, ms | p99, ms | queries | target | met |",
         "|---|---:|---:|---:|---:|---:|---|---|",
-        f"| intake, HTTP API | {fmt(intake['rate'])} leads/s | {fmt(intake['p50'])} | {fmt(intake['p95'])} | "
+        f"| intake, HTTP API (median of {len(runs)} runs: {', '.join(fmt(r) for r in rates)}) | "
+        f"{fmt(intake['rate'])} leads/s | {fmt(intake['p50'])} | {fmt(intake['p95'])} | "
         f"{fmt(intake['p99'])} | — | ≥ 300 leads/s, p99 ≤ 100 ms | {'yes' if ok_intake else 'no'} |",
     ]
     for label, r in desk:
@@ -327,7 +337,17 @@ def main(argv=None) -> None:
     lines += ["", f"Load average of the shared machine: {load_before:.1f} before the run, {load_after:.1f} after "
               "(other developers' test suites run on the same 2 cores; the figures above are what was left for "
               "this benchmark).",
-              "", "Intake is below target here: the 2 cores are saturated. Measured per lead (CPU time of the processes over a wrk run): ≈ 8.6 ms in the gunicorn worker (Django + DRF, about 14 SQL statements: token, per-phone named lock, dedup by partner id and by phone, two flood counts, inserts of lead, contact, status log, assignment log and audit; two Celery publishes to Redis for the call-script handlers) and ≈ 1.6 ms in MariaDB, so 2 cores top out near 190 leads/s; 300 leads/s needs ≈ 6.6 ms per lead in all. Nothing in the path serialises leads of different people (no table or row shared between them; reference data comes from a per-process cache), so throughput grows with cores and gunicorn workers.",
+              "", ("Intake meets the target on the median run. " if ok_intake else
+                   "Intake is below target on the median run. ")
+              + "Where the time goes, per lead (CPU time of each process over a wrk run): ≈ 5 ms in the gunicorn "
+              "worker — Django and DRF, 8–9 SQL statements (a per-phone named lock, dedup by the partner's id and "
+              "by phone, inserts of the lead, its contact, status log, assignment log and audit row, commit); the "
+              "API token, the user's permissions and the reference data come from Redis or the process; flood "
+              "limits are Redis sorted sets; one Celery publish carries the call-script handlers of all the "
+              "lead's events — ≈ 1 ms in MariaDB and ≈ 0.2 ms in Redis. The 2 cores are saturated at this rate, "
+              "so the figure follows the speed the shared virtual machine gives at the moment (see the range). "
+              "Nothing serialises leads of different people (no shared row or table lock), so throughput grows "
+              "with cores and gunicorn workers.",
               "", "Query counts are per page and do not depend on the number of rows: the list reads 50 rows "
               "with their status, type, source, office, owner and partner in one query (select_related), counts "
               "at most 10 001 rows (capped paginator, no full COUNT(*)), filters list reference tables, and the "

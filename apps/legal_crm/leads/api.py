@@ -122,9 +122,9 @@ class LeadListCreateView(APIView):
                 _("Ожидался JSON-объект с полями заявки."), code="invalid")]})
         if partner is not None and partner.field_mapping:
             data = {partner.field_mapping.get(k, k): v for k, v in data.items()}
-        serializer = LeadIntakeSerializer(data=data)
-        serializer.is_valid(raise_exception=True)
-        payload = services.IntakeData(**serializer.validated_data, ip=_client_ip(request))
+        # The shared instance validates as a list serializer's child does (no state kept between calls).
+        validated = _prebuilt(LeadIntakeSerializer).run_validation(data)
+        payload = services.IntakeData(**validated, ip=_client_ip(request))
         lead, created = services.lead_intake(actor=request.user, data=payload, partner=partner)
         return Response(_shape(request.user).to_representation(lead),
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
@@ -139,8 +139,9 @@ class LeadListCreateView(APIView):
 
 @functools.cache
 def _prebuilt(serializer_class):
-    """One serializer instance per shape, its fields built once per process (building them introspects the
-    model on every instance). Its to_representation only reads them, as a list serializer's child does."""
+    """One serializer instance per shape, its fields built once per process (building them deep-copies the
+    declared fields, or introspects the model, on every instance). run_validation and to_representation only
+    read them, as a list serializer's child does for every item."""
     return serializer_class()
 
 
