@@ -243,7 +243,8 @@ def main() -> None:
         sync_groups()
         print(f"generating {n(args.contracts)} contracts, {args.actions} actions each, {n(args.payments)} payments…",
               flush=True)
-        made = generate(contracts=args.contracts, actions_per_contract=args.actions, payments=args.payments)
+        made = generate(contracts=args.contracts, actions_per_contract=args.actions, payments=args.payments,
+                        log=lambda message: print(message, flush=True))
         office = Office.objects.get(code="bench0")
         lawyer = User.objects.create_user("bench-lawyer", password="demo", is_staff=True, last_name="Юристова",
                                           first_name="Юлия")

@@ -7,19 +7,21 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from legal_crm.contracts.selectors import own_contracts_q
 from legal_crm.org.selectors import scope_to_offices
 
 from .models import InstalmentSchedule, Invoice, LedgerEntry, Payment, Refund, Subscription
 from .services.common import money_sum
 
 ZERO = Decimal("0.00")
-OFFICE_FIELD = "contract__office"
 
 
-def _none_unless(user, perm: str, qs: QuerySet) -> QuerySet:
+def _none_unless(user, perm: str, qs: QuerySet, contract_path: str = "contract__") -> QuerySet:
     if not getattr(user, "is_authenticated", False) or not user.has_perm(perm):
         return qs.none()
-    return scope_to_offices(qs, user, field=OFFICE_FIELD)
+    qs = scope_to_offices(qs, user, field=f"{contract_path}office")
+    own = own_contracts_q(user, prefix=contract_path)  # sales and lawyers: only their contracts' money
+    return qs if own is None else qs.filter(own)
 
 
 def invoice_list_visible_to(user) -> QuerySet[Invoice]:
@@ -49,9 +51,7 @@ def ledger_visible_to(user) -> QuerySet[LedgerEntry]:
 
 def refund_list_visible_to(user) -> QuerySet[Refund]:
     qs = Refund.objects.select_related("payment", "payment__contract")
-    if not getattr(user, "is_authenticated", False) or not user.has_perm("billing.view_refund"):
-        return qs.none()
-    return scope_to_offices(qs, user, field="payment__contract__office")
+    return _none_unless(user, "billing.view_refund", qs, contract_path="payment__contract__")
 
 
 def contract_paid_total(contract) -> Decimal:

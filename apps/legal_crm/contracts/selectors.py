@@ -28,11 +28,18 @@ def contract_list_visible_to(user) -> QuerySet[Contract]:
     if not getattr(user, "is_authenticated", False) or not user.has_perm("contracts.view_contract"):
         return Contract.objects.none()
     qs = scope_to_offices(Contract.objects.all(), user)
-    if not user.has_perm(OFFICE_CONTRACTS_PERM):
-        # "own only" roles: the contracts they sold or work on
-        lawyer_of = Contract.lawyers.through.objects.filter(user_id=user.pk).values("contract_id")
-        qs = qs.filter(Q(sales_manager_id=user.pk) | Q(pk__in=lawyer_of))
-    return qs
+    own = own_contracts_q(user)
+    return qs if own is None else qs.filter(own)
+
+
+def own_contracts_q(user, prefix: str = "") -> Q | None:
+    """The "own only" rule: None for roles that see every contract of their offices; otherwise the condition
+    (on rows reaching the contract through `prefix`, e.g. "contract__") keeping the contracts the user sold or
+    works on. Billing applies it to invoices and payments, so both lists agree with the contract list."""
+    if user.has_perm(OFFICE_CONTRACTS_PERM):
+        return None
+    lawyer_of = Contract.lawyers.through.objects.filter(user_id=user.pk).values("contract_id")
+    return Q(**{f"{prefix}sales_manager_id": user.pk}) | Q(**{f"{prefix}pk__in": lawyer_of})
 
 
 def contract_list_for_desk(user) -> QuerySet[Contract]:

@@ -65,10 +65,18 @@ def ensure_perm(actor, perm: str, message: str) -> None:
 
 
 def ensure_contract_scope(actor, contract) -> None:
+    """The contract is in the actor's offices, and is the actor's own where the role sees only its own."""
+    from legal_crm.contracts.models import Contract
+    from legal_crm.contracts.selectors import own_contracts_q
+
     ids = office_ids_visible_to(actor)
     if ids is not None and contract.office_id not in ids:
         raise DomainError("access_denied", _("Договор %(number)s относится к офису, к которому у вас нет доступа.")
                           % {"number": contract.number})
+    own = own_contracts_q(actor)
+    if own is not None and not Contract.objects.filter(own, pk=contract.pk).exists():
+        raise DomainError("access_denied", _("Договор %(number)s не ваш: его деньгами занимаются его менеджер и "
+                                             "юристы.") % {"number": contract.number})
 
 
 def add_months(day: datetime.date, months: int, *, anchor_day: int | None = None) -> datetime.date:

@@ -19,5 +19,9 @@ def finance(make_staff, office):
 
 
 @pytest.fixture
-def sales(make_staff, office):
-    return make_staff("sales", offices=[office])
+def sales(make_staff, office, contract):
+    """The sales manager of `contract` (sales see and take money only for the contracts they sold)."""
+    user = make_staff("sales", offices=[office])
+    contract.sales_manager = user
+    contract.save(update_fields=["sales_manager"])
+    return user

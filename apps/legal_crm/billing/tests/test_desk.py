@@ -30,11 +30,15 @@ def test_invoice_list_is_scoped_to_offices(client, make_staff, office, other_off
     other = ContractFactory(office=other_office)
     hidden = invoice_issue(actor=finance, contract=other, amount="100")
     sales = make_staff("sales", offices=[office])
+    someone_elses = invoice_issue(actor=finance, contract=ContractFactory(office=office), amount="200")
+    invoice.contract.sales_manager = sales
+    invoice.contract.save(update_fields=["sales_manager"])
     client.force_login(sales)
     page = client.get(reverse("admin:billing_invoice_changelist"))
     assert page.status_code == 200
     body = page.content.decode()
     assert invoice.number in body and hidden.number not in body
+    assert someone_elses.number not in body  # same office, another manager's contract
     assert client.get(reverse("admin:billing_invoice_change", args=[hidden.pk])).status_code in (302, 404)
     client.force_login(finance)
     body = client.get(reverse("admin:billing_invoice_changelist") + "?status__exact=issued").content.decode()

@@ -40,9 +40,19 @@ def allowed(fn) -> bool:
     return True
 
 
+def own(contract, user, role):
+    """Sales and lawyers handle only their contracts' money: make the contract theirs."""
+    if role == "sales":
+        contract.sales_manager = user
+        contract.save(update_fields=["sales_manager"])
+    elif role == "lawyer":
+        contract.lawyers.add(user)
+
+
 @pytest.mark.parametrize("role", sorted(MATRIX))
 def test_role_matrix(role, make_staff, contract, office):
     user = make_staff(role, offices=[office])
+    own(contract, user, role)
     boss = make_staff("finance", offices=[office])
     invoice = invoice_issue(actor=boss, contract=contract, amount="1000")
     paid = invoice_issue(actor=boss, contract=contract, amount="1000")
@@ -69,8 +79,30 @@ def test_office_scope(role, make_staff, contract, other_contract, other_office, 
     mine = invoice_issue(actor=boss, contract=contract, amount="100")
     theirs = invoice_issue(actor=boss, contract=other_contract, amount="100")
     user = make_staff(role, offices=[office])
+    own(contract, user, role)
+    own(other_contract, user, role)
     assert list(selectors.invoice_list_visible_to(user)) == [mine]
     assert theirs not in selectors.invoice_list_visible_to(user)
     both = make_staff(role, offices=[office, other_office])
+    own(contract, both, role)
+    own(other_contract, both, role)
     assert set(selectors.invoice_list_visible_to(both)) == {mine, theirs}
     assert set(selectors.invoice_list_visible_to(boss)) == {mine, theirs}  # finance sees every office
+
+
+def test_sales_see_and_take_money_of_their_contracts_only(make_staff, contract, office):
+    from .factories import ContractFactory
+
+    boss = make_staff("finance", offices=[office])
+    user = make_staff("sales", offices=[office])
+    own(contract, user, "sales")
+    colleagues = ContractFactory(office=office)
+    mine = invoice_issue(actor=boss, contract=contract, amount="100")
+    theirs = invoice_issue(actor=boss, contract=colleagues, amount="100")
+    payment_register(actor=boss, invoice=theirs, amount="50", method="cash")
+    assert list(selectors.invoice_list_visible_to(user)) == [mine]
+    assert not selectors.payment_list_visible_to(user).filter(contract=colleagues).exists()
+    with pytest.raises(DomainError) as err:
+        payment_register(actor=user, invoice=theirs, amount="10", method="cash")
+    assert err.value.code == "access_denied"
+    assert payment_register(actor=user, invoice=mine, amount="10", method="cash").amount == Decimal("10.00")

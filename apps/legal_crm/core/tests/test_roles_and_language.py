@@ -3,6 +3,8 @@ switches."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from django.utils import translation
 
 from legal_crm.core.access_sync import expand, load_roles, sync_groups
 
@@ -56,3 +58,33 @@ def test_english_when_the_user_switched(client):
     client.cookies["django_language"] = "en"
     response = client.get("/admin/login/")
     assert response["Content-Language"] == "en"
+
+
+def test_unfold_strings_are_russian_and_english_after_the_switch():
+    """django-unfold ships no translations; locale/ru holds its strings, in the words Django's admin uses."""
+    with translation.override("ru"):
+        assert translation.gettext("Choose file to upload") == "Выберите файл для загрузки"
+        assert translation.gettext("Apply Filters") == "Применить фильтры"
+        assert translation.gettext("Save") == "Сохранить"  # the same word as Django's own catalog
+        assert [translation.ngettext("%(counter)s result", "%(counter)s results", n) % {"counter": n}
+                for n in (1, 3, 5, 21)] == ["1 результат", "3 результата", "5 результатов", "21 результат"]
+        assert translation.gettext("Сроки") == "Сроки"  # the project's own msgids are Russian already
+    with translation.override("en"):
+        assert translation.gettext("Choose file to upload") == "Choose file to upload"
+        assert translation.gettext("Сроки") == "Timeline"
+
+
+def test_desk_file_field_and_list_are_russian(client, admin_user):
+    client.force_login(admin_user)
+    form = client.get(reverse("admin:contracts_documenttemplate_add")).content.decode()
+    assert "Выберите файл для загрузки" in form
+    assert "Choose file to upload" not in form
+    assert "Сохранить и продолжить редактирование" in form
+    changelist = client.get(reverse("admin:contracts_documenttemplate_changelist")).content.decode()
+    assert "Введите текст для поиска" in changelist and "Фильтры" in changelist and "Тёмная" in changelist
+    assert "Type to search" not in changelist and "Filters" not in changelist
+
+    client.cookies["django_language"] = "en"
+    form = client.get(reverse("admin:contracts_documenttemplate_add")).content.decode()
+    assert "Choose file to upload" in form
+    assert "Выберите файл для загрузки" not in form
