@@ -339,7 +339,7 @@ def main(argv=None) -> None:
               "this benchmark).",
               "", ("Intake meets the target on the median run. " if ok_intake else
                    "Intake is below target on the median run. ")
-              + "Where the time goes, per lead (CPU time of each process over a wrk run): ≈ 5 ms in the gunicorn "
+              + "Where the time goes, per lead (CPU time of each process over a wrk run): ≈ 4–5 ms in the gunicorn "
               "worker — Django and DRF, 8–9 SQL statements (a per-phone named lock, dedup by the partner's id and "
               "by phone, inserts of the lead, its contact, status log, assignment log and audit row, commit); the "
               "API token, the user's permissions and the reference data come from Redis or the process; flood "
