@@ -8,6 +8,7 @@ import logging
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from legal_crm.contracts.models import Contract
 from legal_crm.core.events import emit
@@ -59,9 +60,10 @@ def _invoice_chunk(subs: list[Subscription], today: datetime.date) -> int:
     # A period invoiced already (a second run, a crash between chunks) is skipped by the unique
     # (subscription, period_start) constraint; only periods that really have an invoice advance.
     Invoice.objects.bulk_create(invoices, ignore_conflicts=True, batch_size=1000)
-    invoiced = set(Invoice.objects.filter(subscription_id__in=[s.pk for s in billable])
-                   .filter(period_start__in={s.next_period_start for s in billable})
-                   .values_list("subscription_id", "period_start"))
+    rows = list(Invoice.objects.filter(subscription_id__in=[s.pk for s in billable])
+                .filter(period_start__in={s.next_period_start for s in billable}))
+    invoiced = {(inv.subscription_id, inv.period_start) for inv in rows}
+    _record_history(rows)
     changed = list(stopped)
     for sub in billable:
         if (sub.pk, sub.next_period_start) in invoiced:
@@ -77,6 +79,17 @@ def _invoice_chunk(subs: list[Subscription], today: datetime.date) -> int:
         Subscription.objects.filter(pk__in=ids).update(next_period_start=next_start, is_active=is_active,
                                                        ended_on=ended_on, updated_at=timezone.now())
     return len(invoiced)
+
+
+def _record_history(rows: list[Invoice]) -> None:
+    """The "created" history rows a desk-issued invoice gets from save(), for the invoices just bulk-inserted
+    (an invoice left by an interrupted earlier run has its row already)."""
+    seen = set(Invoice.history.filter(id__in=[inv.pk for inv in rows], history_type="+")
+               .values_list("id", flat=True))
+    new = [inv for inv in rows if inv.pk not in seen]
+    if new:
+        Invoice.history.bulk_history_create(new, batch_size=1000, default_date=timezone.now(),
+                                            default_change_reason=_("Счёт по подписке"))
 
 
 def generate_subscription_invoices(today: datetime.date | None = None) -> dict:

@@ -122,6 +122,10 @@ class TestSubscriptionJob:
         assert sub.next_period_start == datetime.date(2026, 4, 30)
         inv = Invoice.objects.filter(subscription=sub).order_by("seq").first()
         assert inv.kind == "subscription" and inv.amount == Decimal("7500.00")
+        # Each bulk-issued invoice has its "created" history row, once, as a desk-issued one has.
+        history = Invoice.history.filter(subscription_id=sub.pk)
+        assert history.count() == 3 and set(history.values_list("history_type", flat=True)) == {"+"}
+        assert history.get(id=inv.pk).amount == Decimal("7500.00")
         assert "31.01.2026–27.02.2026" in inv.purpose
         assert inv.number == f"{contract.number}/1"
 
