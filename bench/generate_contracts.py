@@ -6,7 +6,8 @@ payments, fast, on MariaDB.
 
 Rows go in with multi-row INSERTs (mysqlclient's `executemany` collapses one `INSERT … VALUES (…)` into
 statements of up to 4 MB), ids are assigned here from the table's current maximum, and unique and foreign-key
-checks are off for the session while loading. No services, no history rows, no audit. Uses the reference
+checks are off for the session while loading; secondary indexes that take keys in random order are dropped
+for the load and built again afterwards. No services, no history rows, no audit. Uses the reference
 data shipped by the migrations (services, stage templates, action types).
 
 Billing rows are consistent with what `billing.services` would write: every payment has one allocation to
