@@ -17,3 +17,17 @@ def test_redis_cache_reuses_one_client_and_round_trips():
     assert cache.incr("counter") == 2
     cache.delete("answer")
     assert cache.get("answer") is None
+
+
+def test_clear_deletes_only_this_caches_keys():
+    cache = caches["default"]
+    client = cache.redis_client()
+    foreign = "test-foreign-key-of-another-process"
+    client.set(foreign, "keep", ex=60)
+    try:
+        cache.set("mine", 1, 30)
+        cache.clear()
+        assert cache.get("mine") is None
+        assert client.get(foreign) == b"keep"
+    finally:
+        client.delete(foreign)
