@@ -10,6 +10,15 @@ from legal_crm.core.access_sync import load_roles
 ROLE_GROUPS = {spec["role"]: name for name, spec in load_roles().items()}
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: counters, cached permissions and tokens of an earlier test never
+    leak in (on SQLite a new row may reuse an earlier test's id). clear() deletes only this worker's keys."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def roles(db):
     """The shipped groups, synced from fixtures/groups.json (post_migrate already did it once)."""

@@ -83,7 +83,7 @@ def _flood_key(kind: str, *, phone: str, partner) -> str:
     if kind == SpamRule.Kind.PHONE_FLOOD:
         return f"leads:flood:phone:{phone}"
     # The partner's creation time: a partner re-created under the same id starts from zero.
-    return f"leads:flood:partner:{partner.pk}:{int(partner.created_at.timestamp())}"
+    return f"leads:flood:partner:{partner.pk}:{partner.created_at.timestamp()}"
 
 
 def _flood_windows(rules, *, phone: str, partner) -> dict[int, tuple[str, int]]:
