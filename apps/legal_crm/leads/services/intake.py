@@ -9,7 +9,7 @@ recorded on the existing lead), spam check, typing, distribution, logs, events.
 from __future__ import annotations
 
 import datetime
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -155,15 +155,15 @@ def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime
     if connection.vendor == "mysql" and not connection.in_atomic_block:
         # MariaDB: a named lock per phone serialises the posts of one person without writing anything
         # (the lock row would cost one more commit, a disk flush, on every new number).
-        with _named_lock(f"lead-intake:{phone}"):
-            result = _intake_retrying(actor=actor, data=data, phone=phone, source=source, partner=partner,
-                                      external_id=external_id, now=now, row_lock=False)
-            count_post(phone=phone, partner=partner, now=now)  # still under the lock: the next post sees it
-        return result
-    _ensure_lock_row(phone)
-    result = _intake_retrying(actor=actor, data=data, phone=phone, source=source, partner=partner,
-                              external_id=external_id, now=now, row_lock=True)
-    count_post(phone=phone, partner=partner, now=now)  # after the check: flood rules compare with the posts before
+        lock, row_lock = _named_lock(f"lead-intake:{phone}"), False
+    else:
+        _ensure_lock_row(phone)
+        lock, row_lock = nullcontext(), True
+    with lock:
+        result = _intake_retrying(actor=actor, data=data, phone=phone, source=source, partner=partner,
+                                  external_id=external_id, now=now, row_lock=row_lock)
+        # Counted after the check (flood rules compare with the posts before), still under the lock.
+        count_post(phone=phone, partner=partner, now=now)
     return result
 
 
