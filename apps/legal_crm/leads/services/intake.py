@@ -111,20 +111,27 @@ def _lock_phone(phone: str) -> None:
         IntakeLock.objects.select_for_update().filter(phone=phone).exists()
 
 
-def _find_existing(*, phone: str, partner, external_id: str | None, now: datetime.datetime) -> int | None:
+def _find_existing(*, phone: str, partner, external_id: str | None, now: datetime.datetime,
+                   look_up_external_id: bool = True) -> int | None:
     """The id of the lead this post repeats, or None: the same partner's external id first, else the latest lead
     of the phone if it was in touch within the window. Ids and dates only: most posts are new people.
-    (Two plain queries: one UNION costs the database a round trip less but Django more to compile.)"""
-    if partner is not None and external_id:
-        lead_id = Lead.objects.filter(partner=partner, external_id=external_id).values_list("pk", flat=True).first()
-        if lead_id is not None:
-            return lead_id
+
+    A partner's new lead usually costs one query: when the phone has no recent lead and the caller may retry
+    (look_up_external_id=False), a repeated external id is left to the unique (partner, external_id)
+    constraint — the insert fails, the transaction rolls back and the retry looks the id up."""
     window = datetime.timedelta(hours=refcache.get()["settings"].dedup_window_hours)
     latest = Lead.objects.filter(phone=phone).order_by("-created_at", "-id").values_list(
-        "pk", "created_at", "last_contact_at").first()
-    if latest is not None and (latest[2] or latest[1]) >= now - window:
-        return latest[0]
-    return None
+        "pk", "created_at", "last_contact_at", "partner_id", "external_id").first()
+    recent = latest if latest is not None and (latest[2] or latest[1]) >= now - window else None
+    if partner is not None and external_id:
+        if recent is not None and recent[3] == partner.pk and recent[4] == external_id:
+            return recent[0]
+        if recent is not None or look_up_external_id:
+            lead_id = Lead.objects.filter(partner=partner, external_id=external_id).values_list(
+                "pk", flat=True).first()
+            if lead_id is not None:
+                return lead_id
+    return recent[0] if recent is not None else None
 
 
 def _contact_fields(*, data: IntakeData, phone: str, source, partner) -> dict:
@@ -186,10 +193,12 @@ def _intake_retrying(*, actor, data, phone, source, partner, external_id, now, r
     for attempt in range(4):
         try:
             return _intake_once(actor=actor, data=data, phone=phone, source=source, partner=partner,
-                                external_id=external_id, now=now, row_lock=row_lock)
+                                external_id=external_id, now=now, row_lock=row_lock,
+                                look_up_external_id=attempt > 0 or not retriable)
         except IntegrityError:
-            # A parallel post with the same partner and external_id (another phone) won the race: the retry
-            # finds its lead and records this post as a contact on it.
+            # The partner's external id is taken — by an earlier lead (not looked up on the first attempt) or by
+            # a parallel post with another phone that won the race: the retry finds that lead and records this
+            # post as a contact on it.
             if attempt == 3 or not retriable:
                 raise
         except OperationalError as exc:
@@ -201,10 +210,11 @@ def _intake_retrying(*, actor, data, phone, source, partner, external_id, now, r
 
 @transaction.atomic
 def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, external_id, now,
-                 row_lock: bool = True) -> tuple[Lead, bool]:
+                 row_lock: bool = True, look_up_external_id: bool = True) -> tuple[Lead, bool]:
     if row_lock:
         _lock_phone(phone)
-    existing_id = _find_existing(phone=phone, partner=partner, external_id=external_id, now=now)
+    existing_id = _find_existing(phone=phone, partner=partner, external_id=external_id, now=now,
+                                 look_up_external_id=look_up_external_id)
     if existing_id is not None:
         return _record_duplicate(existing_id, data=data, phone=phone, source=source, partner=partner, now=now), False
 

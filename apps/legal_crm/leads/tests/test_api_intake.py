@@ -228,3 +228,25 @@ def test_intake_answer_names_the_operator_without_loading_the_user_each_time(sit
         second = site_client.post(URL, {"phone": "+79161234502"}, format="json").json()
     assert second["assigned_to"] == operator.pk and second["assigned_to_name"] == str(operator)
     assert not [q for q in ctx.captured_queries if 'FROM "core_user"' in q["sql"] or "FROM `core_user`" in q["sql"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_repeated_external_id_outside_a_transaction(partner_with_token, office):
+    """As in production (no outer transaction): a repeated id is caught by the unique constraint and retried,
+    and the partner's id still wins over the phone's recent lead."""
+    from legal_crm.leads.reference import load_reference_data
+
+    load_reference_data()
+    _partner, key = partner_with_token
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    first = client.post(URL, {"phone": "+79161110001", "external_id": "X-1"}, format="json")
+    assert first.status_code == 201, first.content
+    again = client.post(URL, {"phone": "+79161110002", "external_id": "X-1"}, format="json")
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    other = client.post(URL, {"phone": "+79161110003", "external_id": "Y-1"}, format="json")
+    assert other.status_code == 201
+    conflict = client.post(URL, {"phone": "+79161110003", "external_id": "X-1"}, format="json")
+    assert conflict.status_code == 200 and conflict.json()["id"] == first.json()["id"]
+    assert Lead.objects.count() == 2
+    assert LeadContact.objects.filter(lead_id=first.json()["id"]).count() == 3
