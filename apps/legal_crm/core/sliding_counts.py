@@ -21,17 +21,31 @@ def _redis():
     return backend.redis_client() if isinstance(backend, ReusingRedisCache) else None
 
 
-def counts(windows: list[tuple[str, int]], now: datetime.datetime) -> list[int]:
-    """For each (key, seconds): the moments recorded under key within `seconds` before now."""
+def counts(windows: list[tuple[str, int]], now: datetime.datetime,
+           and_record: list[tuple[str, int]] = ()) -> list[int]:
+    """For each (key, seconds): the moments recorded under key within `seconds` before now. With `and_record`,
+    this moment is then recorded under those keys as record() does — on Redis in the same round trip."""
     ts = now.timestamp()
     client = _redis()
     if client is not None:
         pipe = client.pipeline(transaction=False)
         for key, seconds in windows:
             pipe.zcount(caches["default"].make_and_validate_key(key), f"({ts - seconds}", "+inf")
-        return [int(n) for n in pipe.execute()]
+        _queue_record(pipe, and_record, ts)
+        return [int(n) for n in pipe.execute()[:len(windows)]]
     stored = caches["default"].get_many([key for key, _s in windows])
-    return [sum(1 for moment in stored.get(key, ()) if moment > ts - seconds) for key, seconds in windows]
+    found = [sum(1 for moment in stored.get(key, ()) if moment > ts - seconds) for key, seconds in windows]
+    if and_record:
+        record(list(and_record), now)
+    return found
+
+
+def _queue_record(pipe, keys, ts: float) -> None:
+    for key, seconds in keys:
+        full_key = caches["default"].make_and_validate_key(key)
+        pipe.zadd(full_key, {f"{ts}:{uuid.uuid4().hex[:8]}": ts})
+        pipe.zremrangebyscore(full_key, "-inf", ts - seconds)
+        pipe.expire(full_key, seconds + 60)
 
 
 def record(keys: list[tuple[str, int]], now: datetime.datetime) -> None:
@@ -40,11 +54,7 @@ def record(keys: list[tuple[str, int]], now: datetime.datetime) -> None:
     client = _redis()
     if client is not None:
         pipe = client.pipeline(transaction=False)
-        for key, seconds in keys:
-            full_key = caches["default"].make_and_validate_key(key)
-            pipe.zadd(full_key, {f"{ts}:{uuid.uuid4().hex[:8]}": ts})
-            pipe.zremrangebyscore(full_key, "-inf", ts - seconds)
-            pipe.expire(full_key, seconds + 60)
+        _queue_record(pipe, keys, ts)
         pipe.execute()
         return
     for key, seconds in keys:

@@ -144,9 +144,12 @@ def _contact_fields(*, data: IntakeData, phone: str, source, partner) -> dict:
 
 
 def _record_duplicate(lead_id: int, *, data: IntakeData, phone: str, source, partner, now) -> Lead:
+    # The lead row is locked first (UPDATE), then the contact inserted: in the other order, parallel repeats of one
+    # lead (other phones, so other named locks) each hold the shared lock the contact's foreign key takes and
+    # deadlock upgrading it.
+    Lead.objects.filter(pk=lead_id).update(last_contact_at=now, contacts_count=F("contacts_count") + 1)
     LeadContact.objects.create(
         lead_id=lead_id, is_duplicate=True, **_contact_fields(data=data, phone=phone, source=source, partner=partner))
-    Lead.objects.filter(pk=lead_id).update(last_contact_at=now, contacts_count=F("contacts_count") + 1)
     emit("leads.lead_contact_added", lead_id=lead_id, source=getattr(source, "code", None))
     return Lead.objects.select_related(*LIST_RELATED).get(pk=lead_id)
 
@@ -167,11 +170,10 @@ def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime
         _ensure_lock_row(phone)
         lock, row_lock = nullcontext(), True
     with lock:
-        result = _intake_retrying(actor=actor, data=data, phone=phone, source=source, partner=partner,
-                                  external_id=external_id, now=now, row_lock=row_lock)
-        # Counted after the check (flood rules compare with the posts before), still under the lock.
-        count_post(phone=phone, partner=partner, now=now)
-    return result
+        # Counted once per post, not per retry; the flood rules compare with the posts before this one.
+        recent = count_post(phone=phone, partner=partner, now=now)
+        return _intake_retrying(actor=actor, data=data, phone=phone, source=source, partner=partner,
+                                external_id=external_id, now=now, row_lock=row_lock, recent=recent)
 
 
 @contextmanager
@@ -188,12 +190,12 @@ def _named_lock(name: str, timeout: int = 10):
             cursor.execute("SELECT RELEASE_LOCK(%s)", [name])
 
 
-def _intake_retrying(*, actor, data, phone, source, partner, external_id, now, row_lock: bool):
+def _intake_retrying(*, actor, data, phone, source, partner, external_id, now, row_lock: bool, recent: dict):
     retriable = not connection.in_atomic_block
     for attempt in range(4):
         try:
             return _intake_once(actor=actor, data=data, phone=phone, source=source, partner=partner,
-                                external_id=external_id, now=now, row_lock=row_lock,
+                                external_id=external_id, now=now, row_lock=row_lock, recent=recent,
                                 look_up_external_id=attempt > 0 or not retriable)
         except IntegrityError:
             # The partner's external id is taken — by an earlier lead (not looked up on the first attempt) or by
@@ -209,7 +211,7 @@ def _intake_retrying(*, actor, data, phone, source, partner, external_id, now, r
 
 
 @transaction.atomic
-def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, external_id, now,
+def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, external_id, now, recent: dict,
                  row_lock: bool = True, look_up_external_id: bool = True) -> tuple[Lead, bool]:
     if row_lock:
         _lock_phone(phone)
@@ -218,7 +220,8 @@ def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, extern
     if existing_id is not None:
         return _record_duplicate(existing_id, data=data, phone=phone, source=source, partner=partner, now=now), False
 
-    rule = find_spam_rule(phone=phone, name=data.name, comment=data.comment, source=source, partner=partner, now=now)
+    rule = find_spam_rule(phone=phone, name=data.name, comment=data.comment, source=source, partner=partner, now=now,
+                          recent=recent)
     lead_type = resolve_lead_type(source=source, partner=partner, requested_code=data.lead_type)
     status = refcache.spam_status() if rule else refcache.initial_status()
     office, dist_rule = choose_office(phone=phone, lead_type_id=lead_type.pk,

@@ -34,15 +34,16 @@ def _words(text: str) -> set[str]:
 
 
 def find_spam_rule(*, phone: str, name: str = "", comment: str = "", source=None, partner=None,
-                   now: datetime.datetime | None = None) -> SpamRule | None:
-    """The first active rule the incoming lead breaks, or None. Called before the post is counted
-    (count_post), so flood thresholds compare with the posts that came before."""
+                   now: datetime.datetime | None = None, recent: dict[int, int] | None = None) -> SpamRule | None:
+    """The first active rule the incoming lead breaks, or None. `recent` holds the flood rules' counts of the
+    posts before this one (count_post returns them); without it they are read here."""
     now = now or timezone.now()
     lowered_name = (name or "").strip().lower()
     text_words = _words(name) | _words(comment)
     rules = refcache.get()["spam_rules"]
-    floods = _flood_windows(rules, phone=phone, partner=partner)
-    recent = dict(zip(floods, sliding_counts.counts(list(floods.values()), now), strict=True)) if floods else {}
+    if recent is None:
+        floods = _flood_windows(rules, phone=phone, partner=partner)
+        recent = dict(zip(floods, sliding_counts.counts(list(floods.values()), now), strict=True))
     for rule in rules:
         kind, value = rule.kind, (rule.value or "").strip()
         if kind == SpamRule.Kind.PHONE_BLACKLIST:
@@ -69,7 +70,7 @@ def find_spam_rule(*, phone: str, name: str = "", comment: str = "", source=None
 
 # Floods are counted in the shared cache (core.sliding_counts), not by counting LeadContact rows: a busy
 # partner sends thousands of leads per window, and counting them in SQL would read that many index entries on
-# every lead. Every post is counted — new leads and repeats alike — once it has been checked.
+# every lead. Every post is counted — new leads and repeats alike — as it arrives.
 
 _DEFAULT_WINDOW = {SpamRule.Kind.PHONE_FLOOD: 60, SpamRule.Kind.PARTNER_FLOOD: 10}
 _DEFAULT_THRESHOLD = {SpamRule.Kind.PHONE_FLOOD: 5, SpamRule.Kind.PARTNER_FLOOD: 100}
@@ -100,13 +101,17 @@ def _flood_windows(rules, *, phone: str, partner) -> dict[int, tuple[str, int]]:
     return windows
 
 
-def count_post(*, phone: str, partner, now: datetime.datetime) -> None:
-    """Count one post from this phone (and partner) for the active flood rules."""
+def count_post(*, phone: str, partner, now: datetime.datetime) -> dict[int, int]:
+    """Count one post from this phone (and partner) for the active flood rules, and return each rule's count of
+    the posts before it — one round trip to Redis for both."""
+    floods = _flood_windows(refcache.get()["spam_rules"], phone=phone, partner=partner)
+    if not floods:
+        return {}
     longest: dict[str, int] = {}
-    for key, seconds in _flood_windows(refcache.get()["spam_rules"], phone=phone, partner=partner).values():
+    for key, seconds in floods.values():
         longest[key] = max(seconds, longest.get(key, 0))
-    if longest:
-        sliding_counts.record(list(longest.items()), now)
+    found = sliding_counts.counts(list(floods.values()), now, and_record=list(longest.items()))
+    return dict(zip(floods, found, strict=True))
 
 
 @transaction.atomic
