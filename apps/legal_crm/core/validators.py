@@ -108,9 +108,10 @@ def normalize_phone(value: str) -> str | None:
     return _normalize_phone(value)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)
 def _normalize_phone(value: str) -> str | None:
-    # Pure and called several times per incoming lead (API check, intake, blacklist rules): parsed once.
+    # Pure and called several times per incoming lead (API check, intake, blacklist rules): parsed once. Small:
+    # the repeats are within one request (and the blacklist's own numbers), not across the stream of new numbers.
     ds = digits(value)
     international = (value or "").strip().startswith("+")
     if international:
