@@ -6,7 +6,15 @@ on every request. redis.Redis is thread-safe over its pool, so one client per po
 """
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import transaction
 from django.utils.functional import cached_property
+
+
+def drop_now_and_after_commit(drop) -> None:
+    """Invalidate a cached copy now and again after commit: a request that read the old rows between the first
+    drop and the commit must not leave them cached. (Outside a transaction on_commit runs at once: twice, harmless.)"""
+    drop()
+    transaction.on_commit(drop)
 
 
 class ReusingRedisCacheClient(RedisCacheClient):

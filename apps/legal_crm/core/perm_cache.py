@@ -2,14 +2,14 @@
 
 One generation number covers everybody's access: any change of groups, group permissions, personal
 overrides or users bumps it (signals below, connected in CoreConfig.ready), and a cached set from an older
-generation is ignored. The bump is repeated after commit: a process that recomputed from the old rows
-between the first bump and the commit cannot leave a stale set behind.
+generation is ignored. The bump is repeated after commit (core.cache.drop_now_and_after_commit).
 """
 
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db import transaction
+
+from .cache import drop_now_and_after_commit
 
 GENERATION_KEY = "access:generation"
 TTL = 3600
@@ -38,8 +38,7 @@ def _bump() -> None:
 
 
 def bump_generation() -> None:
-    _bump()
-    transaction.on_commit(_bump)
+    drop_now_and_after_commit(_bump)
 
 
 def access_changed(sender, **kwargs) -> None:

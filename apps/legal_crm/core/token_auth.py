@@ -12,9 +12,10 @@ import hashlib
 from functools import partial
 
 from django.core.cache import cache
-from django.db import transaction
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
+
+from .cache import drop_now_and_after_commit
 
 TTL = 60
 
@@ -34,9 +35,7 @@ class CachedTokenAuthentication(TokenAuthentication):
 
 
 def _forget(token_key: str) -> None:
-    # Again after commit: a request that read the old rows meanwhile must not leave them cached.
-    cache.delete(_key(token_key))
-    transaction.on_commit(partial(cache.delete, _key(token_key)))
+    drop_now_and_after_commit(partial(cache.delete, _key(token_key)))
 
 
 def forget_token(sender, instance, **kwargs) -> None:

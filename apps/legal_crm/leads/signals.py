@@ -4,12 +4,11 @@ from django.db.models.signals import post_delete, post_save
 
 
 def _bump(sender, **kwargs):
-    from django.db import transaction
+    from legal_crm.core.cache import drop_now_and_after_commit
 
     from . import refcache
 
-    refcache.bump()
-    transaction.on_commit(refcache.bump)
+    drop_now_and_after_commit(refcache.bump)
 
 
 def connect() -> None:

@@ -220,8 +220,7 @@ def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, extern
     if existing_id is not None:
         return _record_duplicate(existing_id, data=data, phone=phone, source=source, partner=partner, now=now), False
 
-    rule = find_spam_rule(phone=phone, name=data.name, comment=data.comment, source=source, partner=partner, now=now,
-                          recent=recent)
+    rule = find_spam_rule(phone=phone, name=data.name, comment=data.comment, source=source, recent=recent)
     lead_type = resolve_lead_type(source=source, partner=partner, requested_code=data.lead_type)
     status = refcache.spam_status() if rule else refcache.initial_status()
     office, dist_rule = choose_office(phone=phone, lead_type_id=lead_type.pk,

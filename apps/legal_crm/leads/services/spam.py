@@ -33,18 +33,13 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", (text or "").lower()))
 
 
-def find_spam_rule(*, phone: str, name: str = "", comment: str = "", source=None, partner=None,
-                   now: datetime.datetime | None = None, recent: dict[int, int] | None = None) -> SpamRule | None:
+def find_spam_rule(*, phone: str, name: str = "", comment: str = "", source=None,
+                   recent: dict[int, int]) -> SpamRule | None:
     """The first active rule the incoming lead breaks, or None. `recent` holds the flood rules' counts of the
-    posts before this one (count_post returns them); without it they are read here."""
-    now = now or timezone.now()
+    posts before this one, as count_post returns them."""
     lowered_name = (name or "").strip().lower()
     text_words = _words(name) | _words(comment)
-    rules = refcache.get()["spam_rules"]
-    if recent is None:
-        floods = _flood_windows(rules, phone=phone, partner=partner)
-        recent = dict(zip(floods, sliding_counts.counts(list(floods.values()), now), strict=True))
-    for rule in rules:
+    for rule in refcache.get()["spam_rules"]:
         kind, value = rule.kind, (rule.value or "").strip()
         if kind == SpamRule.Kind.PHONE_BLACKLIST:
             if value and normalize_phone(value) == phone:
