@@ -20,7 +20,7 @@ def _none_unless(user, perm: str, qs: QuerySet, contract_path: str = "contract__
     if not getattr(user, "is_authenticated", False) or not user.has_perm(perm):
         return qs.none()
     qs = scope_to_offices(qs, user, field=f"{contract_path}office")
-    own = own_contracts_q(user, prefix=contract_path)  # sales and lawyers: only their contracts' money
+    own = own_contracts_q(user, prefix=contract_path)  # own-only roles (sales): their contracts' money only
     return qs if own is None else qs.filter(own)
 
 
