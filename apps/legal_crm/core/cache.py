@@ -5,6 +5,7 @@ several hundred response callbacks (≈ 0.15 ms of CPU). With sessions in the ca
 on every request. redis.Redis is thread-safe over its pool, so one client per pool is enough.
 """
 
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import transaction
 from django.utils.functional import cached_property
@@ -53,3 +54,10 @@ class ReusingRedisCache(RedisCache):
         if batch:
             client.delete(*batch)
         return True
+
+
+def shared_redis():
+    """The default cache's redis.Redis client, or None when the cache is not Redis (the embedded default's
+    local memory): for counters and scripts the cache API cannot express."""
+    backend = caches["default"]
+    return backend.redis_client() if isinstance(backend, ReusingRedisCache) else None

@@ -13,12 +13,7 @@ import uuid
 
 from django.core.cache import caches
 
-from .cache import ReusingRedisCache
-
-
-def _redis():
-    backend = caches["default"]
-    return backend.redis_client() if isinstance(backend, ReusingRedisCache) else None
+from .cache import shared_redis
 
 
 def counts(windows: list[tuple[str, int]], now: datetime.datetime,
@@ -26,7 +21,7 @@ def counts(windows: list[tuple[str, int]], now: datetime.datetime,
     """For each (key, seconds): the moments recorded under key within `seconds` before now. With `and_record`,
     this moment is then recorded under those keys as record() does — on Redis in the same round trip."""
     ts = now.timestamp()
-    client = _redis()
+    client = shared_redis()
     if client is not None:
         pipe = client.pipeline(transaction=False)
         for key, seconds in windows:
@@ -51,7 +46,7 @@ def _queue_record(pipe, keys, ts: float) -> None:
 def record(keys: list[tuple[str, int]], now: datetime.datetime) -> None:
     """Record one moment under each (key, longest window in seconds); older moments are dropped."""
     ts = now.timestamp()
-    client = _redis()
+    client = shared_redis()
     if client is not None:
         pipe = client.pipeline(transaction=False)
         _queue_record(pipe, keys, ts)

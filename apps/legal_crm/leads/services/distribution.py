@@ -15,9 +15,8 @@ from functools import lru_cache
 
 import phonenumbers
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from phonenumbers import geocoder
@@ -31,9 +30,8 @@ from legal_crm.org.models import Employee, Office
 from .. import refcache
 from ..models import AssignmentLog, DistributionRule, Lead
 from .common import ensure_lead_in_scope, ensure_office_in_scope, ensure_perm
+from .operator_load import forget_load, take_least_loaded
 
-LOAD_WINDOW_DAYS = 30
-LOAD_TTL = 30
 OPERATOR_PERMISSION = ("leads", "take_leads")
 
 
@@ -126,49 +124,11 @@ def operators_of(office_id: int) -> list[int]:
     )
 
 
-def _office_load(office_id: int, now) -> tuple[list[int], dict[int, int]]:
-    """Operators of the office and their open leads, cached for LOAD_TTL seconds per office.
-
-    Counting a busy office's open leads on every intake would cost more than the intake itself, so the
-    count is taken once per LOAD_TTL and the cached copy is bumped as leads are handed out; the figure is
-    a balancing heuristic, a few seconds of staleness do not matter."""
-    key = f"leads:load:{office_id}:{refcache.get()['generation']}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    ids = operators_of(office_id)
-    load: dict[int, int] = {}
-    if ids:
-        since = now - datetime.timedelta(days=LOAD_WINDOW_DAYS)
-        rows = (Lead.objects.filter(assigned_to__in=ids, status__in=refcache.open_status_ids(),
-                                    created_at__gte=since)
-                .values("assigned_to").annotate(n=Count("id")).order_by())
-        load = {r["assigned_to"]: r["n"] for r in rows}
-    cache.set(key, (ids, load), LOAD_TTL)
-    return ids, load
-
-
-def forget_load(office_id: int | None = None) -> None:
-    """Drop the cached load (after a manual reassignment or an employee's absence changes)."""
-    if office_id is not None:
-        cache.delete(f"leads:load:{office_id}:{refcache.get()['generation']}")
-
-
 def choose_operator(office_id: int, *, now=None, exclude: set[int] | None = None) -> int | None:
     """The operator with the fewest open leads taken in the last LOAD_WINDOW_DAYS; ties go to the first."""
-    now = now or timezone.now()
-    ids, load = _office_load(office_id, now)
-    ids = [pk for pk in ids if pk not in (exclude or set())]
-    if not ids:
-        return None
-    limit = refcache.get()["settings"].max_open_leads_per_operator
-    candidates = [pk for pk in ids if not limit or load.get(pk, 0) < limit]
-    if not candidates:
-        return None
-    chosen = min(candidates, key=lambda pk: (load.get(pk, 0), pk))
-    load = {**load, chosen: load.get(chosen, 0) + 1}
-    cache.set(f"leads:load:{office_id}:{refcache.get()['generation']}", (ids, load), LOAD_TTL)
-    return chosen
+    return take_least_loaded(office_id, operators=lambda: operators_of(office_id), now=now or timezone.now(),
+                             limit=refcache.get()["settings"].max_open_leads_per_operator or 0,
+                             exclude=exclude or set())
 
 
 def lead_distribute(*, lead: Lead, actor=None, now=None, assign_operator: bool = True) -> Lead:

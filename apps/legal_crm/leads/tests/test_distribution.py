@@ -128,3 +128,54 @@ def test_manual_reassignment_logged_and_checked(make_staff, office, other_office
     with pytest.raises(DomainError) as err:
         services.lead_reassign(actor=head, lead=lead, office=other_office)
     assert err.value.code == "access_denied"  # the head has no access to the other office
+
+
+@pytest.mark.django_db
+def test_parallel_hand_outs_are_all_counted(office):
+    """Many workers choosing at once: every lead handed out is counted (Redis: one script call; locally: a lock),
+    so the operators end up with equal shares."""
+    import threading
+
+    from legal_crm.leads.services.operator_load import forget_load, take_least_loaded
+
+    now = datetime.datetime.now(datetime.UTC)
+    operators = [101, 102, 103, 104]
+    forget_load(office.pk)
+    got = [take_least_loaded(office.pk, operators=lambda: operators, now=now, limit=0, exclude=set())]
+    barrier = threading.Barrier(8)
+
+    def worker():
+        barrier.wait()
+        for _ in range(5):
+            got.append(take_least_loaded(office.pk, operators=lambda: operators, now=now, limit=0, exclude=set()))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(got.count(pk) for pk in operators) == [10, 10, 10, 11]
+    # The limit and the exclusions are respected; nobody left → None.
+    assert got.count(101) == 11  # ties go to the lowest id
+    assert take_least_loaded(office.pk, operators=lambda: operators, now=now, limit=11, exclude={101, 102, 103}) == 104
+    assert take_least_loaded(office.pk, operators=lambda: operators, now=now, limit=1, exclude=set()) is None
+    # Forgetting the load recounts it from the leads (there are none here): shares start again from zero.
+    forget_load(office.pk)
+    assert take_least_loaded(office.pk, operators=lambda: operators, now=now, limit=1, exclude={101}) == 102
+
+
+@pytest.mark.django_db
+def test_office_without_operators_is_counted_once(office):
+    from legal_crm.leads.services.operator_load import forget_load, take_least_loaded
+
+    now = datetime.datetime.now(datetime.UTC)
+    forget_load(office.pk)
+    calls = []
+
+    def operators():
+        calls.append(1)
+        return []
+
+    assert take_least_loaded(office.pk, operators=operators, now=now, limit=0, exclude=set()) is None
+    assert take_least_loaded(office.pk, operators=operators, now=now, limit=0, exclude=set()) is None
+    assert calls == [1]
