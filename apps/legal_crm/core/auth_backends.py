@@ -32,6 +32,11 @@ class EffectivePermissionsBackend(ModelBackend):
         return perms
 
 
+def remember_permissions(user, perms) -> None:
+    """Give the user object permissions already known for this request (the API token's cached entry)."""
+    user._effective_perm_cache = set(perms)
+
+
 def forget_permissions(user) -> None:
     """Drop the per-object caches after access changed, so the next check recomputes."""
     for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_effective_perm_cache"):

@@ -1,9 +1,13 @@
-"""DRF's token authentication, remembering token → user for a minute in the shared cache.
+"""DRF's token authentication, remembering token → user and the user's permissions for a minute in the shared cache.
 
 Websites and partners post leads many times a second with the same token; looking the token and its user up
 in the database was a tenth of the intake's work. Deleting or replacing a token and saving its user (blocking
 an employee sets is_active) drop the entry at once (signals below), so a revoked token stops working on the
 next request, in every process. Keys hold a hash of the token, never the token itself.
+
+The entry also carries the user's effective permissions with the access generation they were computed at
+(core.perm_cache); token and generation are read in one round trip, and the permissions are used only while
+the generation is unchanged — any change of anybody's access falls back to the permissions cache.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from django.core.cache import cache
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
+from . import perm_cache
+from .auth_backends import forget_permissions, remember_permissions
 from .cache import drop_now_and_after_commit
 
 TTL = 60
@@ -26,11 +32,20 @@ def _key(token_key: str) -> str:
 
 class CachedTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
-        user = cache.get(_key(key))
-        if user is not None and user.is_active:
+        values = cache.get_many([_key(key), perm_cache.GENERATION_KEY])
+        generation = values.get(perm_cache.GENERATION_KEY) or 0
+        entry = values.get(_key(key))
+        if entry is not None and entry[0].is_active:
+            user, perms_generation, perms = entry
+            if perms_generation == generation:
+                remember_permissions(user, perms)
             return user, Token(key=key, user=user)
         user, token = super().authenticate_credentials(key)  # raises AuthenticationFailed as DRF does
-        cache.set(_key(key), user, TTL)
+        # Read at the generation seen before computing: a change meanwhile makes the entry's permissions unused.
+        perms = sorted(user.get_all_permissions())
+        forget_permissions(user)  # the pickled user must not carry them past a change
+        cache.set(_key(key), (user, generation, perms), TTL)
+        remember_permissions(user, perms)
         return user, token
 
 

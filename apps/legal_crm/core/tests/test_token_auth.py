@@ -1,6 +1,9 @@
 """API tokens are remembered in the cache, and a revoked token or a blocked user is refused at once."""
 
+from unittest import mock
+
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
@@ -42,3 +45,30 @@ def test_blocked_user_is_refused_at_once(client, make_staff):
 
 def test_wrong_token_is_refused(client):
     assert _get(client, "0" * 40).status_code == 401
+
+
+def test_permissions_come_with_the_token_and_follow_access_changes(client, make_staff, office):
+    """The token's entry carries the user's permissions; a change of access is obeyed on the next request."""
+    from django.contrib.auth.models import Permission
+
+    from legal_crm.core.models import PermissionOverride
+    from legal_crm.leads.reference import load_reference_data
+
+    load_reference_data()
+    operator = make_staff("operator")
+    token = Token.objects.create(user=operator)
+
+    def post(phone):
+        return client.post("/api/v1/leads/", {"phone": phone}, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    assert post("+79161110001").status_code == 201
+    backend = caches["default"]
+    with CaptureQueriesContext(connection) as ctx, mock.patch.object(
+            backend, "get_many", wraps=backend.get_many) as get_many:
+        assert post("+79161110002").status_code == 201
+    assert not [q for q in ctx.captured_queries if "auth_permission" in q["sql"] or "authtoken" in q["sql"]]
+    assert get_many.call_count == 1  # token, user and permissions in one read
+    PermissionOverride.objects.create(user=operator, permission=Permission.objects.get(
+        codename="add_lead", content_type__app_label="leads"), granted=False)
+    assert post("+79161110003").status_code == 403
