@@ -39,6 +39,9 @@ def worker(transactional_db, settings):
          "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "WARNING"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
+    from legal_crm.core import outbox
+
+    outbox._relay_due = 0.0  # a relay this process requested earlier went to another test's queue
     conf = celery_app.conf
     saved = (conf.task_always_eager, conf.broker_url, conf.task_default_queue)
     conf.task_always_eager, conf.broker_url, conf.task_default_queue = False, os.environ["REDIS_URL"], queue
@@ -81,3 +84,6 @@ def test_event_handler_runs_in_a_real_worker_after_commit(worker, make_staff, ad
         worker.terminate()
         output = worker.communicate(timeout=10)[0].decode(errors="replace")
         pytest.fail(f"the worker did not end the blocked user's session; worker output:\n{output}")
+    from legal_crm.core.models import EventOutbox
+
+    assert _wait_for(lambda: not EventOutbox.objects.exists())  # relayed rows are deleted

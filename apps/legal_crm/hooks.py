@@ -88,6 +88,10 @@ SCHEDULER_EVENTS: dict = {
     ],
     "weekly": [],
     "cron": {
+        # Events whose relay request was lost (broker down, process killed) wait at most a minute.
+        "* * * * *": [
+            "legal_crm.core.outbox.relay",
+        ],
         "*/5 * * * *": [
             "legal_crm.leads.jobs_scripts.advance_scripts",
         ],

@@ -1,8 +1,8 @@
-"""Celery tasks of the core: event handlers and scheduled jobs, looked up by dotted path."""
+"""Celery tasks of the core: the events relay, a handler retried on its own, scheduled jobs by dotted path."""
 
 from celery import shared_task
 
-from . import events, scheduler
+from . import events, outbox, scheduler
 
 
 @shared_task(name="legal_crm.core.jobs.run_event_handler", autoretry_for=(ConnectionError,),
@@ -11,9 +11,9 @@ def run_event_handler(path: str, event: str, payload: dict) -> None:
     events.call_handler(path, event, payload)
 
 
-@shared_task(name="legal_crm.core.jobs.run_event_handlers")
-def run_event_handlers(items: list) -> None:
-    events.call_handlers(items)
+@shared_task(name="legal_crm.core.jobs.relay_events")
+def relay_events() -> int:
+    return outbox.relay()
 
 
 @shared_task(name="legal_crm.core.jobs.run_scheduled_job")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -77,3 +78,18 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.action} {self.object_repr}"
+
+
+class EventOutbox(models.Model):
+    """Events written with the business change, in its transaction, until the relay runs their handlers
+    (core.outbox): a commit always leaves its events behind, a rollback takes them away."""
+
+    created_at = models.DateTimeField(_("создано"), default=timezone.now)
+    items = models.JSONField(_("обработчики"))  # [[handler path, event, payload], …]
+
+    class Meta:
+        verbose_name = _("событие в очереди")
+        verbose_name_plural = _("события в очереди")
+
+    def __str__(self) -> str:
+        return ", ".join(sorted({event for _path, event, _payload in self.items}))

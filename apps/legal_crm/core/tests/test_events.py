@@ -68,22 +68,20 @@ def test_event_without_handlers_queues_nothing(monkeypatch, django_capture_on_co
     assert callbacks == []
 
 
-def test_batch_sends_one_task_after_commit(declared, django_capture_on_commit_callbacks, monkeypatch):
-    from legal_crm.core import jobs
+def test_batch_stores_one_row_relayed_after_commit(declared, django_capture_on_commit_callbacks):
+    from legal_crm.core.models import EventOutbox
 
-    sent = []
-    monkeypatch.setattr(jobs.run_event_handlers, "apply_async", lambda args, **options: sent.append(args[0]) or
-                        events.call_handlers(args[0]))
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         with events.batch():
             events.emit("tests.thing_happened", n=1)
             events.emit("tests.both", n=2)
             assert handlers.CALLS == []
-    assert len(callbacks) == 1 and len(sent) == 1
-    assert [path for path, _e, _p in sent[0]] == ["legal_crm.core.tests.handlers.record",
-                                                  "legal_crm.core.tests.handlers.fail",
-                                                  "legal_crm.core.tests.handlers.record"]
+        assert [[path for path, _e, _p in row.items] for row in EventOutbox.objects.all()] == [[
+            "legal_crm.core.tests.handlers.record", "legal_crm.core.tests.handlers.fail",
+            "legal_crm.core.tests.handlers.record"]]
+    assert len(callbacks) == 1
     assert handlers.CALLS == [{"n": 1}, {"n": 2}]  # the failing handler did not stop the last one
+    assert not EventOutbox.objects.exists()
 
 
 def test_batch_keeps_savepoint_rollback_exact(declared, django_capture_on_commit_callbacks):
@@ -107,12 +105,73 @@ def test_batch_rolled_back_notifies_nobody(declared, django_capture_on_commit_ca
     assert callbacks == [] and handlers.CALLS == []
 
 
-def test_handler_that_lost_its_connection_is_queued_again(monkeypatch):
+def test_handler_that_lost_its_connection_is_queued_again(declared, monkeypatch, django_capture_on_commit_callbacks):
     from legal_crm.core import jobs
 
     requeued = []
     monkeypatch.setattr(jobs.run_event_handler, "delay", lambda *args: requeued.append(args))
-    monkeypatch.setattr(events, "call_handler", lambda path, event, payload: (_ for _ in ()).throw(
-        ConnectionError("broker gone")) if path == "a" else None)
-    events.call_handlers([("a", "tests.both", {"n": 1}), ("b", "tests.both", {"n": 1})])
-    assert requeued == [("a", "tests.both", {"n": 1})]
+    monkeypatch.setattr(handlers, "fail", lambda **payload: (_ for _ in ()).throw(ConnectionError("provider gone")))
+    with django_capture_on_commit_callbacks(execute=True):
+        events.emit("tests.both", n=1)
+    assert requeued == [("legal_crm.core.tests.handlers.fail", "tests.both", {"n": 1})]
+    assert handlers.CALLS == [{"n": 1}]
+
+
+def test_a_failing_handler_keeps_its_writes_out_and_the_others_in(declared, monkeypatch,
+                                                                    django_capture_on_commit_callbacks):
+    """Each handler runs in its own savepoint: a failure undoes only that handler's writes."""
+    from legal_crm.core.models import AuditLog
+
+    def write_then_fail(**payload):
+        AuditLog.objects.create(action="tests.half_done", content_type_id=1, object_id="1")
+        raise RuntimeError("handler bug")
+
+    monkeypatch.setattr(handlers, "fail", write_then_fail)
+    with django_capture_on_commit_callbacks(execute=True):
+        events.emit("tests.both", n=4)
+    assert handlers.CALLS == [{"n": 4}]
+    assert not AuditLog.objects.filter(action="tests.half_done").exists()
+
+
+@pytest.fixture
+def through_broker(monkeypatch):
+    """Jobs go to the broker (as in production) instead of running in-process."""
+    from legal_crm import celery_app
+    from legal_crm.core import outbox
+
+    monkeypatch.setattr(outbox, "_relay_due", 0.0)
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = saved
+
+
+def test_rows_of_a_lost_relay_request_are_relayed_later(declared, monkeypatch, through_broker,
+                                                        django_capture_on_commit_callbacks):
+    """The broker refused the relay request: the committed event stays in the outbox for the scheduled relay."""
+    from legal_crm.core import jobs, outbox, scheduler
+    from legal_crm.core.models import EventOutbox
+
+    monkeypatch.setattr(jobs.relay_events, "apply_async", lambda **kw: (_ for _ in ()).throw(OSError("no broker")))
+    with django_capture_on_commit_callbacks(execute=True):
+        events.emit("tests.thing_happened", n=5)
+    assert handlers.CALLS == [] and EventOutbox.objects.count() == 1
+    assert outbox._relay_due == 0.0  # the next commit asks again
+    assert "legal_crm.core.outbox.relay" in scheduler.all_job_paths()
+    assert scheduler.run_job("legal_crm.core.outbox.relay") == 1
+    assert handlers.CALLS == [{"n": 5}] and not EventOutbox.objects.exists()
+
+
+def test_relay_requests_are_one_per_delay_per_process(declared, monkeypatch, through_broker,
+                                                       django_capture_on_commit_callbacks):
+    from legal_crm.core import jobs, outbox
+
+    requested = []
+    monkeypatch.setattr(outbox, "RELAY_DELAY", 30)  # the five emits below surely fall in one delay
+    monkeypatch.setattr(jobs.relay_events, "apply_async", lambda **kw: requested.append(kw))
+    for n in range(5):
+        with django_capture_on_commit_callbacks(execute=True):
+            events.emit("tests.thing_happened", n=n)
+    # One request, delayed so that it runs after all five rows were committed.
+    assert requested == [{"countdown": outbox.RELAY_DELAY}]
+    assert outbox.relay() == 5 and len(handlers.CALLS) == 5

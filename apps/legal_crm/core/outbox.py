@@ -1,0 +1,97 @@
+"""The transactional outbox behind core.events: handlers of committed events, run by a relay.
+
+`emit()` writes its event's handlers as a row in the business transaction, so the event commits or rolls back with
+the change it reports and cannot be lost between the commit and a publish. After the commit a relay is requested:
+in-process at once when jobs run eagerly (the embedded default, tests), else as one Celery task per process per
+RELAY_DELAY seconds, delayed by that much so it sees every row committed while it was pending — a busy intake
+publishes a few times a second instead of once per lead. A scheduled relay every minute picks up what a lost
+request left behind.
+
+The relay locks a batch of rows (SKIP LOCKED: parallel relays share the work), runs each handler in its own
+savepoint — a failing handler neither stops the others nor undoes their writes — and deletes the rows in the same
+transaction: a relay that dies midway leaves its rows to the next one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.db import transaction
+
+from .models import EventOutbox
+
+logger = logging.getLogger(__name__)
+
+RELAY_DELAY = 0.2
+BATCH = 100
+MAX_BATCHES = 50
+
+_lock = threading.Lock()
+_relay_due = 0.0  # monotonic moment at which the relay this process last requested runs
+
+
+def store(items: list) -> None:
+    """Keep handlers to run once the current transaction commits (at once outside a transaction)."""
+    EventOutbox.objects.create(items=items)
+    transaction.on_commit(request_relay, robust=True)
+
+
+def _eager() -> bool:
+    from legal_crm import celery_app
+
+    return bool(celery_app.conf.task_always_eager)
+
+
+def request_relay() -> None:
+    global _relay_due
+    if _eager():
+        relay()
+        return
+    now = time.monotonic()
+    with _lock:
+        if now < _relay_due:
+            return  # the relay requested earlier starts after this commit, so it sees our rows
+        _relay_due = now + RELAY_DELAY
+    from .jobs import relay_events
+
+    try:
+        relay_events.apply_async(countdown=RELAY_DELAY)
+    except Exception:
+        logger.exception("could not request the events relay; the scheduled relay will run the events")
+        with _lock:
+            _relay_due = 0.0
+
+
+def relay(max_batches: int = MAX_BATCHES) -> int:
+    """Run the handlers of stored events, oldest first; returns how many rows were relayed."""
+    done = 0
+    for _ in range(max_batches):
+        with transaction.atomic():
+            rows = list(EventOutbox.objects.select_for_update(skip_locked=True).order_by("id")[:BATCH])
+            if not rows:
+                break
+            for row in rows:
+                _run(row.items)
+            EventOutbox.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        done += len(rows)
+    else:
+        request_relay()  # more than max_batches were waiting: the rest in a new task
+    return done
+
+
+def _run(items: list) -> None:
+    from .events import call_handler
+    from .jobs import run_event_handler
+
+    for path, event, payload in items:
+        try:
+            with transaction.atomic():
+                call_handler(path, event, payload)
+        except ConnectionError:
+            # A provider or service is unreachable: retried on its own with backoff, not blocking the relay.
+            logger.warning("handler %s of event %s lost a connection; queued again", path, event)
+            transaction.on_commit(lambda args=(path, event, payload): run_event_handler.delay(*args))
+        except Exception:
+            logger.exception("handler %s of event %s failed", path, event)
