@@ -1,6 +1,7 @@
 """Celery tasks of the core: the events relay, a handler retried on its own, scheduled jobs by dotted path."""
 
 from celery import shared_task
+from django.db import transaction
 
 from . import events, outbox, scheduler
 
@@ -19,3 +20,10 @@ def relay_events() -> int:
 @shared_task(name="legal_crm.core.jobs.run_scheduled_job")
 def run_scheduled_job(path: str):
     return scheduler.run_job(path)
+
+
+@shared_task(name="legal_crm.core.jobs.run_event_handlers")
+def run_event_handlers(items: list) -> None:
+    """Event messages published before the outbox existed, still queued while a deploy rolls out."""
+    with transaction.atomic():
+        outbox.run_handlers(items)

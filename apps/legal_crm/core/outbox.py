@@ -73,7 +73,7 @@ def relay(max_batches: int = MAX_BATCHES) -> int:
             if not rows:
                 break
             for row in rows:
-                _run(row.items)
+                run_handlers(row.items)
             EventOutbox.objects.filter(pk__in=[row.pk for row in rows]).delete()
         done += len(rows)
     else:
@@ -81,7 +81,7 @@ def relay(max_batches: int = MAX_BATCHES) -> int:
     return done
 
 
-def _run(items: list) -> None:
+def run_handlers(items: list) -> None:
     from .events import call_handler
     from .jobs import run_event_handler
 

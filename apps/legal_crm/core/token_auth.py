@@ -27,7 +27,8 @@ TTL = 60
 
 
 def _key(token_key: str) -> str:
-    return "api:token:" + hashlib.sha256(token_key.encode()).hexdigest()[:32]
+    # Not the name the earlier user-only entry had: processes of both versions may share the cache while deploying.
+    return "api:token-perms:" + hashlib.sha256(token_key.encode()).hexdigest()[:32]
 
 
 class CachedTokenAuthentication(TokenAuthentication):

@@ -56,7 +56,8 @@ _scripts: dict[int, object] = {}
 
 
 def _key(office_id: int) -> str:
-    return f"leads:load:{office_id}:{refcache.get()['generation']}"
+    # Not the name the earlier pickled (operators, load) entry had: processes of both versions may share Redis.
+    return f"leads:operator-load:{office_id}:{refcache.get()['generation']}"
 
 
 def pick(load: dict[int, int], *, limit: int, exclude: set[int]) -> int | None:
