@@ -10,7 +10,7 @@ from unfold.widgets import UnfoldAdminSelectMultipleWidget
 
 from . import access
 from .admin_base import DeskAdmin
-from .models import AuditLog, User
+from .models import AuditLog, EventOutbox, User
 
 admin.site.unregister(Group)
 admin.site.site_title = _("Legal CRM")
@@ -74,6 +74,23 @@ class AuditLogAdmin(DeskAdmin):
     list_filter = ("action", "content_type")
     search_fields = ("object_repr", "actor__username")
     list_select_related = ("actor", "content_type")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EventOutbox)
+class EventOutboxAdmin(DeskAdmin):
+    """Events committed but not relayed yet: normally empty; rows that stay mean the Celery worker or beat is down."""
+
+    list_display = ("id", "created_at", "__str__")
+    ordering = ("id",)
 
     def has_add_permission(self, request):
         return False

@@ -175,3 +175,16 @@ def test_relay_requests_are_one_per_delay_per_process(declared, monkeypatch, thr
     # One request, delayed so that it runs after all five rows were committed.
     assert requested == [{"countdown": outbox.RELAY_DELAY}]
     assert outbox.relay() == 5 and len(handlers.CALLS) == 5
+
+
+def test_pending_events_are_listed_in_the_desk(client, admin_user, make_staff):
+    from django.urls import reverse
+
+    from legal_crm.core.models import EventOutbox
+
+    EventOutbox.objects.create(items=[["legal_crm.x.handler", "leads.lead_created", {"lead_id": 1}]])
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:core_eventoutbox_changelist"))
+    assert page.status_code == 200 and "leads.lead_created" in page.content.decode()
+    client.force_login(make_staff("operator"))
+    assert client.get(reverse("admin:core_eventoutbox_changelist")).status_code == 403
