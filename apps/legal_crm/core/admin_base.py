@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 
 from .errors import DomainError
+from .unfold_lists import row_checkbox
 
 
 class DeskAdmin(ModelAdmin):
@@ -16,6 +17,11 @@ class DeskAdmin(ModelAdmin):
     selector = None  # callable(user) -> QuerySet
     list_per_page = 50
     show_full_result_count = False  # no second COUNT(*) over the whole table
+
+    def action_checkbox(self, obj):
+        return row_checkbox(obj.pk)
+
+    action_checkbox.__dict__.update(ModelAdmin.action_checkbox.__dict__)  # the select-all header, as unfold's
 
     def get_queryset(self, request):
         if self.selector is not None:

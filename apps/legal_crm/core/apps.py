@@ -10,9 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import perm_cache, token_auth, user_names
+        from . import perm_cache, token_auth, unfold_lists, user_names
         from .access_sync import sync_groups_after_migrate
 
+        unfold_lists.install()
         perm_cache.connect()
         token_auth.connect()
         user_names.connect()

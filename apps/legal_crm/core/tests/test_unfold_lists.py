@@ -1,0 +1,29 @@
+"""The desk's lists build column headers once per list and stamp the row checkbox (core.unfold_lists)."""
+
+from unittest import mock
+
+import pytest
+from django.contrib.admin import helpers
+from unfold import admin as unfold_admin
+
+from legal_crm.core import unfold_lists
+from legal_crm.leads.tests.factories import LeadFactory
+
+
+def test_row_checkbox_is_unfolds_markup():
+    for pk in (7, 123456789):
+        assert unfold_lists.row_checkbox(pk) == unfold_admin.checkbox.render(helpers.ACTION_CHECKBOX_NAME, str(pk))
+
+
+@pytest.mark.django_db
+def test_list_builds_headers_once_and_checks_each_row(client, admin_user, office):
+    leads = [LeadFactory(office=office) for _ in range(3)]
+    client.force_login(admin_user)
+    with mock.patch.object(unfold_lists, "_build_headers", wraps=unfold_lists._build_headers) as build:
+        page = client.get("/admin/leads/lead/")
+    assert page.status_code == 200
+    assert build.call_count == 1
+    html = page.content.decode()
+    for lead in leads:
+        assert f'value="{lead.pk}"' in html and lead.phone[-4:] in html
+    assert html.count('name="_selected_action"') == 3 and 'action-toggle' in html  # rows, select-all
