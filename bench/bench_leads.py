@@ -310,6 +310,11 @@ def main(argv=None) -> None:
     intake = sorted(runs, key=lambda r: r["rate"])[len(runs) // 2]
     rates = sorted(r["rate"] for r in runs)
     desk = run_desk(args.repeat)
+    import intake_cost
+
+    speed = {"loop_ms": intake_cost.python_loop_ms(), "round_trip_ms": intake_cost.round_trip_ms()}
+    cost = intake_cost.per_lead(tokens)
+    print(f"speed {speed}, per lead {cost}", flush=True)
     load_after = os.getloadavg()[0]
 
     ok_intake = intake["rate"] >= TARGETS["intake_rate"] and intake["p99"] <= TARGETS["intake_p99_ms"]
@@ -334,6 +339,11 @@ def main(argv=None) -> None:
         met = r["p95"] <= TARGETS["desk_p95_ms"]
         lines.append(f"| {label} | — | {fmt(r['p50'])} | {fmt(r['p95'])} | — | {r['queries']} | "
                      f"p95 ≤ 300 ms | {'yes' if met else 'no'} |")
+    lines += ["", f"Per lead in the web process (in-process through the WSGI application, `bench/intake_cost.py`): "
+              f"{cost['cpu_ms']:.1f} ms CPU, {cost['sql']:.1f} SQL statements (BEGIN and COMMIT included), "
+              f"{cost['redis']:.1f} Redis round trips. Speed of the machine during this run: "
+              f"{speed['loop_ms']:.0f} ms CPU for the fixed Python loop, {speed['round_trip_ms']:.3f} ms CPU per "
+              "`SELECT 1` round trip (lower is faster; compare runs of different days by these)."]
     lines += ["", f"Load average of the shared machine: {load_before:.1f} before the run, {load_after:.1f} after "
               "(other developers' test suites run on the same 2 cores; the figures above are what was left for "
               "this benchmark).",
