@@ -349,15 +349,14 @@ def main(argv=None) -> None:
               "this benchmark).",
               "", ("Intake meets the target on the median run. " if ok_intake else
                    "Intake is below target on the median run. ")
-              + "Where the time goes, per lead (CPU time of each process over a wrk run): ≈ 4–5 ms in the gunicorn "
-              "worker — Django and DRF, 8–9 SQL statements (a per-phone named lock, dedup by the partner's id and "
-              "by phone, inserts of the lead, its contact, status log, assignment log and audit row, commit); the "
-              "API token, the user's permissions and the reference data come from Redis or the process; flood "
-              "limits are Redis sorted sets; one Celery publish carries the call-script handlers of all the "
-              "lead's events — ≈ 1 ms in MariaDB and ≈ 0.2 ms in Redis. The 2 cores are saturated at this rate, "
-              "so the figure follows the speed the shared virtual machine gives at the moment (see the range). "
-              "Nothing serialises leads of different people (no shared row or table lock), so throughput grows "
-              "with cores and gunicorn workers.",
+              + "Where the time goes, per lead: the web process runs Django and DRF, a per-phone named lock, the "
+              "dedup query, six inserts in one transaction (the lead, its contact, status log, assignment log, audit "
+              "row and the outbox row of its events) and the commit; the API token with the user's permissions, the "
+              "flood counts and the choice of operator are one Redis round trip each; MariaDB spends about a fifth "
+              "of the web process's CPU. The 2 cores are saturated at this rate, so the figure follows the speed the "
+              "shared virtual machine gives at the moment (see the range and the speed figures above). Nothing "
+              "serialises leads of different people (no shared row or table lock), so throughput grows with cores "
+              "and gunicorn workers.",
               "", "Query counts are per page and do not depend on the number of rows: the list reads 50 rows "
               "with their status, type, source, office, owner and partner in one query (select_related), counts "
               "at most 10 001 rows (capped paginator, no full COUNT(*)), filters list reference tables, and the "
