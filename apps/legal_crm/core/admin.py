@@ -9,7 +9,7 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 from unfold.widgets import UnfoldAdminSelectMultipleWidget
 
 from . import access
-from .admin_base import DeskAdmin
+from .admin_base import DeskAdmin, ReadOnlyDeskAdmin
 from .models import AuditLog, EventOutbox, User
 
 admin.site.unregister(Group)
@@ -67,7 +67,7 @@ class GroupAdmin(BaseGroupAdmin, DeskAdmin):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(DeskAdmin):
+class AuditLogAdmin(ReadOnlyDeskAdmin):
     list_display = ("at", "actor", "action", "content_type", "object_repr")
     # Newest first, no date_hierarchy: it needs MariaDB's time zone tables (CONVERT_TZ), which a plain
     # MariaDB install lacks.
@@ -75,31 +75,13 @@ class AuditLogAdmin(DeskAdmin):
     search_fields = ("object_repr", "actor__username")
     list_select_related = ("actor", "content_type")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(EventOutbox)
-class EventOutboxAdmin(DeskAdmin):
+class EventOutboxAdmin(ReadOnlyDeskAdmin):
     """Events committed but not relayed yet: normally empty; rows that stay mean the Celery worker or beat is down."""
 
     list_display = ("id", "created_at", "__str__")
     ordering = ("id",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _desk_axes_admins() -> None:

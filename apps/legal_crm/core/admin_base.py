@@ -40,5 +40,18 @@ class DeskAdmin(ModelAdmin):
         return result
 
 
+class ReadOnlyDeskAdmin(DeskAdmin):
+    """A desk list of records written only by services (logs, queues): nobody adds, edits or deletes them here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class HistoryDeskAdmin(SimpleHistoryAdmin, DeskAdmin):
     """A desk admin whose records keep their history (django-simple-history)."""

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from unfold.admin import TabularInline
 from unfold.decorators import display
 
-from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
+from legal_crm.core.admin_base import HistoryDeskAdmin, ReadOnlyDeskAdmin
 from legal_crm.core.errors import DomainError
 from legal_crm.org.selectors import scope_to_offices
 
@@ -112,17 +112,6 @@ def _move(request, script: Script):
         return JsonResponse({"code": exc.code, "detail": exc.message, "fields": exc.fields}, status=status)
     return JsonResponse({"ok": True, "card": card.pk, "step": step.pk, "state": card.state,
                          **selectors_scripts.board_counters(script, request.user)})
-
-
-class ReadOnlyDeskAdmin(DeskAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ScriptEnrollment)

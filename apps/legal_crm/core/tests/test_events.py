@@ -188,3 +188,17 @@ def test_pending_events_are_listed_in_the_desk(client, admin_user, make_staff):
     assert page.status_code == 200 and "leads.lead_created" in page.content.decode()
     client.force_login(make_staff("operator"))
     assert client.get(reverse("admin:core_eventoutbox_changelist")).status_code == 403
+
+
+def test_a_relay_batch_that_deadlocks_leaves_its_rows(declared, monkeypatch):
+    from django.db import OperationalError
+
+    from legal_crm.core import outbox
+    from legal_crm.core.models import EventOutbox
+
+    EventOutbox.objects.create(items=[["legal_crm.core.tests.handlers.record", "tests.thing_happened", {"n": 6}]])
+    with monkeypatch.context() as patched:
+        patched.setattr(outbox, "_relay_batch", lambda: (_ for _ in ()).throw(OperationalError(1213, "Deadlock")))
+        assert outbox.relay() == 0
+    assert handlers.CALLS == [] and EventOutbox.objects.count() == 1
+    assert outbox.relay() == 1 and handlers.CALLS == [{"n": 6}]
