@@ -1,8 +1,9 @@
 """The one table of document events and scheduled jobs (Frappe's hooks.py).
 
-DOC_EVENTS: event name → dotted paths of handlers. `core.events.emit()` queues each handler as a
-Celery task after the surrounding transaction commits; a handler takes the event's payload as
-keyword arguments and must be idempotent.
+DOC_EVENTS: event name → dotted paths of handlers. `core.events.emit()` writes the handlers to the outbox
+in the surrounding transaction, and the relay (a Celery task, in-process in the embedded default) runs them
+after it commits, each in its own savepoint (core/outbox.py); a handler takes the event's payload as keyword
+arguments and must be idempotent.
 
 SCHEDULER_EVENTS: "hourly" / "daily" / "weekly" → job paths, and "cron" → {"m h dom mon dow": [...]}.
 They become Celery beat's schedule; `manage.py run_job PATH` or `manage.py run_scheduled daily` run
