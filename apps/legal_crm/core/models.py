@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -85,7 +86,8 @@ class EventOutbox(models.Model):
     (core.outbox): a commit always leaves its events behind, a rollback takes them away."""
 
     created_at = models.DateTimeField(_("создано"), default=timezone.now)
-    items = models.JSONField(_("обработчики"))  # [[handler path, event, payload], …]
+    # [[handler path, event, payload], …]; dates and decimals in a payload arrive as strings, as through Celery's JSON.
+    items = models.JSONField(_("обработчики"), encoder=DjangoJSONEncoder)
 
     class Meta:
         verbose_name = _("событие в очереди")

@@ -202,3 +202,12 @@ def test_a_relay_batch_that_deadlocks_leaves_its_rows(declared, monkeypatch):
         assert outbox.relay() == 0
     assert handlers.CALLS == [] and EventOutbox.objects.count() == 1
     assert outbox.relay() == 1 and handlers.CALLS == [{"n": 6}]
+
+
+def test_dates_and_decimals_in_a_payload_arrive_as_strings(declared, django_capture_on_commit_callbacks):
+    import datetime
+    from decimal import Decimal
+
+    with django_capture_on_commit_callbacks(execute=True):
+        events.emit("tests.thing_happened", on=datetime.date(2026, 11, 28), amount=Decimal("100.50"))
+    assert handlers.CALLS == [{"on": "2026-11-28", "amount": "100.50"}]
