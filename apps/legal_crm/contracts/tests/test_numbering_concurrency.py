@@ -1,12 +1,11 @@
 """Contracts created at the same time in one office never share a number (MariaDB: row locks)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from legal_crm.contracts import services
 from legal_crm.contracts.models import Contract
+from legal_crm.core.tests.parallel import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,22 +21,12 @@ def test_parallel_creation_gets_distinct_consecutive_numbers(make_staff, office,
 
     service = Service.objects.get(code="bfl-judicial")
     sales = make_staff("sales")
-    errors = []
 
-    def worker():
-        try:
-            for _ in range(5):
-                services.contract_create(actor=sales, client=client_cp, service=service, office=office)
-        except Exception as exc:  # reported by the assertion below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def worker(_i):
+        for _ in range(5):
+            services.contract_create(actor=sales, client=client_cp, service=service, office=office)
 
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = at_once(worker, 4)
     assert errors == []
     numbers = sorted(Contract.objects.values_list("number", flat=True))
     assert len(numbers) == len(set(numbers)) == 20

@@ -1,15 +1,15 @@
 """Parallel relays share the outbox without running an event twice (MariaDB: SELECT … FOR UPDATE SKIP LOCKED)."""
 
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from legal_crm import hooks
 from legal_crm.core import outbox
 from legal_crm.core.models import EventOutbox
 from legal_crm.core.tests import handlers
+from legal_crm.core.tests.parallel import at_once
 
 pytestmark = pytest.mark.skipif(connection.vendor == "sqlite",
                                 reason="SQLite serialises writers; the race is tested on MariaDB")
@@ -28,21 +28,8 @@ def test_parallel_relays_run_each_event_once(monkeypatch):
     EventOutbox.objects.bulk_create(
         EventOutbox(items=[["legal_crm.core.tests.test_outbox_concurrency.slow_record", "tests.counted", {"n": n}]])
         for n in range(200))
-    barrier = threading.Barrier(3)
-    relayed = []
-
-    def relay():
-        try:
-            barrier.wait()
-            relayed.append(outbox.relay())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=relay) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    relayed, errors = at_once(lambda _i: outbox.relay(), 3)
+    assert errors == []
     assert sum(relayed) == 200
     assert sorted(call["n"] for call in handlers.CALLS) == list(range(200))
     assert not EventOutbox.objects.exists()

@@ -1,12 +1,11 @@
 """The same lead posted at once from several connections creates one lead (MariaDB: real row locks)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from legal_crm.core.tests.parallel import at_once
 from legal_crm.leads.models import Lead, LeadContact
 
 pytestmark = pytest.mark.skipif(connection.vendor == "sqlite",
@@ -14,24 +13,14 @@ pytestmark = pytest.mark.skipif(connection.vendor == "sqlite",
 
 
 def _post_many(key, payloads):
-    barrier = threading.Barrier(len(payloads))
-    results = [None] * len(payloads)
+    def post(i):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        r = client.post("/api/v1/leads/", payloads[i], format="json")
+        return r.status_code, r.json().get("id")
 
-    def worker(i, payload):
-        try:
-            client = APIClient()
-            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-            barrier.wait()
-            r = client.post("/api/v1/leads/", payload, format="json")
-            results[i] = (r.status_code, r.json().get("id"))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, p)) for i, p in enumerate(payloads)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results, errors = at_once(post, len(payloads))
+    assert errors == []
     return results
 
 

@@ -134,26 +134,21 @@ def test_manual_reassignment_logged_and_checked(make_staff, office, other_office
 def test_parallel_hand_outs_are_all_counted(office):
     """Many workers choosing at once: every lead handed out is counted (Redis: one script call; locally: a lock),
     so the operators end up with equal shares."""
-    import threading
-
+    from legal_crm.core.tests.parallel import at_once
     from legal_crm.leads.services.operator_load import forget_load, take_least_loaded
 
     now = datetime.datetime.now(datetime.UTC)
     operators = [101, 102, 103, 104]
     forget_load(office.pk)
     got = [take_least_loaded(office.pk, operators=lambda: operators, now=now, limit=0, exclude=set())]
-    barrier = threading.Barrier(8)
 
-    def worker():
-        barrier.wait()
-        for _ in range(5):
-            got.append(take_least_loaded(office.pk, operators=lambda: operators, now=now, limit=0, exclude=set()))
+    def worker(_i):
+        return [take_least_loaded(office.pk, operators=lambda: operators, now=now, limit=0, exclude=set())
+                for _ in range(5)]
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    handed_out, errors = at_once(worker, 8)
+    assert errors == []
+    got += [pk for batch in handed_out for pk in batch]
     assert sorted(got.count(pk) for pk in operators) == [10, 10, 10, 11]
     # The limit and the exclusions are respected; nobody left → None.
     assert got.count(101) == 11  # ties go to the lowest id

@@ -294,10 +294,9 @@ def test_the_scheduler_runs_the_job_by_its_hooks_path(lead):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_handlers_entering_one_lead_at_once_make_one_card(office):
-    import threading
-
     from django.db import connection
 
+    from legal_crm.core.tests.parallel import at_once
     from legal_crm.leads.reference import load_reference_data
 
     if connection.vendor == "sqlite":
@@ -305,23 +304,7 @@ def test_two_handlers_entering_one_lead_at_once_make_one_card(office):
     load_reference_data()
     lead = LeadFactory(office=office)
     _script, steps = make_script("call", "reached")
-    barrier = threading.Barrier(4)
-    errors, results = [], []
-
-    def enter():
-        try:
-            barrier.wait()
-            results.append(svc.lead_enroll(actor=None, lead=lead, script=steps[0].script))
-        except Exception as exc:  # the assertion below reports it
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=enter) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = at_once(lambda _i: svc.lead_enroll(actor=None, lead=lead, script=steps[0].script), 4)
     assert errors == []
     assert len([r for r in results if r is not None]) == 1
     assert ScriptEnrollment.objects.filter(lead=lead).count() == 1
