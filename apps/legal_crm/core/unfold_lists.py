@@ -12,6 +12,7 @@ from functools import cache
 from django.contrib.admin import helpers
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from unfold import admin as unfold_admin
 from unfold.templatetags import unfold_list
 
@@ -34,10 +35,11 @@ _PK_MARK = "0pk0legal0crm0"
 
 
 @cache
-def _checkbox_markup() -> str:
+def _checkbox_markup(language: str) -> str:
+    # Per language: the markup carries a translated label ("Выбрать запись"); the caller's language is active.
     return str(unfold_admin.checkbox.render(helpers.ACTION_CHECKBOX_NAME, _PK_MARK))
 
 
 def row_checkbox(pk) -> str:
     """The markup unfold renders for a row's selection checkbox, for the row with this primary key."""
-    return mark_safe(_checkbox_markup().replace(_PK_MARK, escape(str(pk))))
+    return mark_safe(_checkbox_markup(get_language()).replace(_PK_MARK, escape(str(pk))))

@@ -10,9 +10,14 @@ from legal_crm.core import unfold_lists
 from legal_crm.leads.tests.factories import LeadFactory
 
 
-def test_row_checkbox_is_unfolds_markup():
-    for pk in (7, 123456789):
-        assert unfold_lists.row_checkbox(pk) == unfold_admin.checkbox.render(helpers.ACTION_CHECKBOX_NAME, str(pk))
+def test_row_checkbox_is_unfolds_markup_in_the_active_language():
+    from django.utils import translation
+
+    for language in ("ru", "en", "ru"):
+        with translation.override(language):
+            for pk in (7, 123456789):
+                assert unfold_lists.row_checkbox(pk) == unfold_admin.checkbox.render(
+                    helpers.ACTION_CHECKBOX_NAME, str(pk))
 
 
 @pytest.mark.django_db
