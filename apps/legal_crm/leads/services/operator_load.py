@@ -66,7 +66,7 @@ def pick(load: dict[int, int], *, limit: int, exclude: set[int]) -> int | None:
     return min(candidates, key=lambda pk: (load[pk], pk)) if candidates else None
 
 
-def count_load(office_id: int, operator_ids: list[int], now: datetime.datetime) -> dict[int, int]:
+def count_load(operator_ids: list[int], now: datetime.datetime) -> dict[int, int]:
     """Open leads taken in the last LOAD_WINDOW_DAYS by each of the operators (0 for those without)."""
     load = dict.fromkeys(operator_ids, 0)
     if operator_ids:
@@ -90,7 +90,7 @@ def take_least_loaded(office_id: int, *, operators, now: datetime.datetime, limi
     args = [limit, LOAD_TTL, len(exclude), *sorted(exclude)]
     chosen = script(keys=[key], args=args)
     if chosen == _NOT_COUNTED:
-        load = count_load(office_id, operators(), now)
+        load = count_load(operators(), now)
         fill = [item for pk, n in load.items() for item in (pk, n)]
         chosen = script(keys=[key], args=[*args, *fill, _NOBODY, 0])
     return chosen if chosen and chosen > 0 else None
@@ -100,7 +100,7 @@ def _take_locally(office_id: int, *, operators, now, limit: int, exclude: set[in
     with _local_lock:
         load = cache.get(_key(office_id))
         if load is None:
-            load = count_load(office_id, operators(), now)
+            load = count_load(operators(), now)
         chosen = pick(load, limit=limit, exclude=exclude)
         if chosen is not None:
             load = {**load, chosen: load[chosen] + 1}
