@@ -352,7 +352,7 @@ def main(argv=None) -> None:
               + "Where the time goes, per lead: the web process runs Django and DRF, a per-phone named lock, the "
               "dedup query, six inserts in one transaction (the lead, its contact, status log, assignment log, audit "
               "row and the outbox row of its events) and the commit; the API token with the user's permissions, the "
-              "flood counts and the choice of operator are one Redis round trip each; MariaDB spends about a fifth "
+              "flood counts and the choice of operator are one Redis round trip each; MariaDB spends about a quarter "
               "of the web process's CPU. The 2 cores are saturated at this rate, so the figure follows the speed the "
               "shared virtual machine gives at the moment (see the range and the speed figures above). Nothing "
               "serialises leads of different people (no shared row or table lock), so throughput grows with cores "
