@@ -26,6 +26,7 @@ from . import refcache, selectors, services
 from .admin_paginator import rows_by_ids
 from .models import LeadStatus, RefusalReason
 from .serializers import (
+    DuplicateReceiptSerializer,
     LeadFilterSerializer,
     LeadIntakeSerializer,
     LeadPatchSerializer,
@@ -126,8 +127,15 @@ class LeadListCreateView(APIView):
         validated = _prebuilt(LeadIntakeSerializer).run_validation(data)
         payload = services.IntakeData(**validated, ip=_client_ip(request))
         lead, created = services.lead_intake(actor=request.user, data=payload, partner=partner)
-        return Response(_shape(request.user).to_representation(lead),
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        if created:
+            return Response(_shape(request.user).to_representation(lead), status=status.HTTP_201_CREATED)
+        if not selectors.lead_is_visible_to(request.user, lead):
+            # The person is already another partner's or another office's lead: the post joined it, and posting
+            # a phone must not become a way to read who else has it.
+            return Response(DuplicateReceiptSerializer({
+                "duplicate": True, "external_id": payload.external_id,
+                "detail": _("Этот человек уже обращался: заявка добавлена к его обращению.")}).data)
+        return Response(_shape(request.user).to_representation(lead))
 
     @staticmethod
     def _serializer_class(user):
@@ -192,7 +200,10 @@ class LeadDetailView(APIView):
                 if assignee is None:
                     raise DomainError("unknown_user", _("Нет такого сотрудника."),
                                       fields={"assigned_to": _("Нет такого сотрудника.")})
-            lead = services.lead_reassign(actor=request.user, lead=lead, office=office, assigned_to=assignee)
+            # PATCH sets values: the office and operator the lead already has are not a change to refuse.
+            if (getattr(office, "pk", lead.office_id), getattr(assignee, "pk", lead.assigned_to_id)) != (
+                    lead.office_id, lead.assigned_to_id):
+                lead = services.lead_reassign(actor=request.user, lead=lead, office=office, assigned_to=assignee)
         if status_code is not None:
             new_status = refcache.get()["status_by_code"].get(status_code) or \
                 LeadStatus.objects.filter(code=status_code).first()
@@ -204,8 +215,9 @@ class LeadDetailView(APIView):
                 if reason is None:
                     raise DomainError("unknown_reason", _("Неизвестная причина отказа."),
                                       fields={"refusal_reason": _("Нет такой причины.")})
-            lead = services.lead_set_status(actor=request.user, lead=lead, status=new_status, reason=reason,
-                                            comment=status_comment)
+            if new_status.pk != lead.status_id:
+                lead = services.lead_set_status(actor=request.user, lead=lead, status=new_status, reason=reason,
+                                                comment=status_comment)
         lead = self._get(request, pk)
         return Response(LeadSerializer(lead).data)  # only staff may PATCH, so the staff shape
 

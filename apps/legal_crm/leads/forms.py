@@ -28,10 +28,9 @@ class LeadChangeForm(forms.ModelForm):
             allowed = [s.pk for s in allowed_next_statuses(lead)] + [lead.status_id]
             self.fields["status"].queryset = LeadStatus.objects.filter(pk__in=allowed).order_by("order")
         if "assigned_to" in self.fields:
-            from django.contrib.auth import get_user_model
+            from .services.distribution import lead_takers
 
-            self.fields["assigned_to"].queryset = get_user_model().objects.filter(
-                employee__isnull=False, is_active=True).order_by("last_name", "first_name")
+            self.fields["assigned_to"].queryset = lead_takers().order_by("last_name", "first_name")
 
 
 class LeadAddForm(forms.ModelForm):

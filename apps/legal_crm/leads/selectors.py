@@ -41,6 +41,19 @@ def lead_list_visible_to(user) -> QuerySet[Lead]:
     return qs.filter(office__in=ids)
 
 
+def lead_is_visible_to(user, lead: Lead) -> bool:
+    """The rule of lead_list_visible_to for a lead already read (the intake's answer to a repeated post)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    partner = partner_of(user)
+    if partner is not None:
+        return lead.partner_id == partner.pk
+    if not user.has_perm("leads.view_lead"):
+        return False
+    ids = office_ids_visible_to(user)
+    return ids is None or lead.office_id in ids
+
+
 def phone_search_prefix(text: str) -> str | None:
     """What a person typed → the E.164 prefix to match on the indexed phone column, or None.
 

@@ -93,6 +93,15 @@ class PartnerLeadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DuplicateReceiptSerializer(serializers.Serializer):
+    """The answer to a repeated post whose lead the sender may not see (another partner's, another office's):
+    the post is recorded on that lead, and nothing of it is shown."""
+
+    duplicate = serializers.BooleanField(read_only=True)
+    external_id = serializers.CharField(read_only=True, allow_null=True, help_text=_("Номер у партнёра из запроса."))
+    detail = serializers.CharField(read_only=True)
+
+
 class LeadPatchSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=NAME_MAX, required=False, allow_blank=True)
     comment = serializers.CharField(max_length=COMMENT_MAX, required=False, allow_blank=True)

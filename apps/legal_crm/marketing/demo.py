@@ -28,7 +28,7 @@ SOURCES = [
 PARTNERS = [
     ("Лидогенератор «ЛидПро»", "lidogen", "api-lidpro", "demo-lidpro-token-0000000000000000000001",
      {"tel": "phone", "fio": "name", "lead_id": "external_id"}),
-    ("Агентская сеть «Партнёр+»", "partner-program", "api-partnerplus", "demo-partnerplus-token-000000000000000002",
+    ("Агентская сеть «Партнёр+»", "partner-program", "api-partnerplus", "demo-partnerplus-token-00000000000000002",
      {}),
 ]
 
@@ -51,5 +51,5 @@ def seed() -> str:
             "api_user": user, "default_source": sources[source_code], "field_mapping": mapping, "is_active": True,
             "contact_name": "Менеджер партнёра", "contact_phone": "+7 495 000-00-00"})
         if not Token.objects.filter(user=user).exists():
-            Token.objects.create(user=user, key=key[:40])
+            Token.objects.create(user=user, key=key)
     return f"источников: {len(SOURCES)}, партнёров: {len(PARTNERS)} (токены API выпущены)"

@@ -111,17 +111,18 @@ def choose_office(*, phone: str, lead_type_id=None, source_id=None, now=None) ->
     return None, None
 
 
-def operators_of(office_id: int) -> list[int]:
-    """Users who may take leads in the office now: active employees, not on leave or blocked."""
+def lead_takers():
+    """Active employees who may take leads (by their group or a personal grant), in any office."""
     app_label, codename = OPERATOR_PERMISSION
     perm_q = (Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
               | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label))
-    User = get_user_model()
-    return list(
-        User.objects.filter(perm_q, is_active=True, is_superuser=False, employee__offices=office_id,
-                            employee__status=Employee.Status.ACTIVE)
-        .order_by("pk").values_list("pk", flat=True).distinct()
-    )
+    return get_user_model().objects.filter(perm_q, is_active=True, employee__isnull=False).distinct()
+
+
+def operators_of(office_id: int) -> list[int]:
+    """Users who may take leads in the office now: active employees, not on leave or blocked."""
+    return list(lead_takers().filter(is_superuser=False, employee__offices=office_id,
+                                     employee__status=Employee.Status.ACTIVE).order_by("pk").values_list("pk", flat=True))
 
 
 def choose_operator(office_id: int, *, now=None, exclude: set[int] | None = None) -> int | None:
@@ -162,6 +163,9 @@ def lead_reassign(*, actor, lead: Lead, office: Office | None = None, assigned_t
         if not assigned_to.is_active:
             raise DomainError("operator_inactive", _("Сотрудник заблокирован."),
                               fields={"assigned_to": _("Выберите действующего сотрудника.")})
+        if not assigned_to.has_perm(".".join(OPERATOR_PERMISSION)):
+            raise DomainError("operator_cannot_take_leads", _("Сотрудник не работает с лидами."),
+                              fields={"assigned_to": _("Выберите сотрудника, который принимает лиды.")})
         employee = Employee.objects.filter(user=assigned_to).first()
         if employee is None or employee.status != Employee.Status.ACTIVE:
             raise DomainError("operator_absent", _("Сотрудник отсутствует (отпуск или блокировка)."),

@@ -26,7 +26,7 @@ from .. import refcache
 from ..models import AssignmentLog, IntakeLock, Lead, LeadContact, LeadStatusLog
 from ..selectors import LIST_RELATED
 from .distribution import choose_office, choose_operator
-from .spam import count_post, find_spam_rule
+from .spam import count_post, find_spam_rule, lead_mark_spam, phone_flood_rule
 from .typing import resolve_lead_type
 
 NAME_MAX = 200
@@ -143,21 +143,50 @@ def _contact_fields(*, data: IntakeData, phone: str, source, partner) -> dict:
     }
 
 
-def _record_duplicate(lead_id: int, *, data: IntakeData, phone: str, source, partner, now) -> Lead:
+def _consent_fields(*, data: IntakeData, source, partner, now) -> dict:
+    """The person's consent as this post gives it (152-ФЗ: when, where, from which address, in which words)."""
+    if not data.consent_personal_data:
+        return {"consent_personal_data": False, "consent_at": None, "consent_source": "", "consent_ip": None,
+                "consent_text": ""}
+    return {"consent_personal_data": True, "consent_at": now, "consent_ip": data.ip,
+            "consent_source": (getattr(source, "name", "") or getattr(partner, "name", "") or "API")[:200],
+            "consent_text": data.consent_text or ""}
+
+
+def _record_duplicate(lead_id: int, *, data: IntakeData, phone: str, source, partner, now, recent: dict) -> Lead:
     # The lead row is locked first (UPDATE), then the contact inserted: in the other order, parallel repeats of one
     # lead (other phones, so other named locks) each hold the shared lock the contact's foreign key takes and
     # deadlock upgrading it.
     Lead.objects.filter(pk=lead_id).update(last_contact_at=now, contacts_count=F("contacts_count") + 1)
+    # What the repeat adds about the person is kept on the lead: a consent given now, a name not known before.
+    if data.consent_personal_data:
+        Lead.objects.filter(pk=lead_id, consent_personal_data=False).update(
+            **_consent_fields(data=data, source=source, partner=partner, now=now))
+    if data.consent_ads:
+        Lead.objects.filter(pk=lead_id, consent_ads=False).update(consent_ads=True)
+    if (data.name or "").strip():
+        Lead.objects.filter(pk=lead_id, name="").update(name=data.name.strip()[:NAME_MAX])
     LeadContact.objects.create(
         lead_id=lead_id, is_duplicate=True, **_contact_fields(data=data, phone=phone, source=source, partner=partner))
     emit("leads.lead_contact_added", lead_id=lead_id, source=getattr(source, "code", None))
-    return Lead.objects.select_related(*LIST_RELATED).get(pk=lead_id)
+    lead = Lead.objects.select_related(*LIST_RELATED).get(pk=lead_id)
+    flood = phone_flood_rule(recent)
+    if flood is not None and lead.status.is_initial and not lead.is_spam:
+        # One phone posting again and again: its lead goes to spam while nobody has worked on it yet
+        # (a person an operator already talks to is not thrown out by a burst of form posts).
+        lead = lead_mark_spam(lead=lead, rule=flood)
+    return lead
 
 
 def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime | None = None) -> tuple[Lead, bool]:
     """Take in one lead. Returns (lead, created): created=False when it joined an existing lead."""
     phone, cleaned = _clean(data)
     source = cleaned["source"]
+    if partner is not None and source is not None and source.pk != partner.default_source_id:
+        # A partner's leads are credited to the partner's own source: naming the site's or another partner's
+        # source would change the lead's type and the sources' statistics.
+        raise DomainError("source_not_allowed", _("Партнёр передаёт лиды только от своего источника."),
+                          fields={"source": _("Этот источник не относится к партнёру.")})
     if source is None and partner is not None and partner.default_source_id:
         source = next((s for s in refcache.get()["sources"].values() if s.pk == partner.default_source_id), None)
     external_id = str(data.external_id).strip() if data.external_id not in (None, "") else None
@@ -218,7 +247,8 @@ def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, extern
     existing_id = _find_existing(phone=phone, partner=partner, external_id=external_id, now=now,
                                  look_up_external_id=look_up_external_id)
     if existing_id is not None:
-        return _record_duplicate(existing_id, data=data, phone=phone, source=source, partner=partner, now=now), False
+        return _record_duplicate(existing_id, data=data, phone=phone, source=source, partner=partner, now=now,
+                                 recent=recent), False
 
     rule = find_spam_rule(phone=phone, name=data.name, comment=data.comment, source=source, recent=recent)
     lead_type = resolve_lead_type(source=source, partner=partner, requested_code=data.lead_type)
@@ -226,15 +256,12 @@ def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, extern
     office, dist_rule = choose_office(phone=phone, lead_type_id=lead_type.pk,
                                       source_id=getattr(source, "pk", None), now=now)
     operator_id = choose_operator(office.pk, now=now) if (office and not rule) else None
-    consent = bool(data.consent_personal_data)
     lead = Lead(
         phone=phone, name=(data.name or "").strip(), office=office, assigned_to_id=operator_id, type=lead_type,
         status=status, status_changed_at=now, source=source, partner=partner, external_id=external_id,
         utm_source=data.utm_source or "", utm_medium=data.utm_medium or "", utm_campaign=data.utm_campaign or "",
-        comment=data.comment or "", consent_personal_data=consent, consent_ads=bool(data.consent_ads),
-        consent_text=data.consent_text or "", consent_at=now if consent else None,
-        consent_source=(getattr(source, "name", "") or getattr(partner, "name", "") or "API")[:200] if consent else "",
-        consent_ip=data.ip if consent else None, is_spam=bool(rule), spam_rule=rule, last_contact_at=now,
+        comment=data.comment or "", consent_ads=bool(data.consent_ads), is_spam=bool(rule), spam_rule=rule,
+        last_contact_at=now, **_consent_fields(data=data, source=source, partner=partner, now=now),
     )
     lead.skip_history_when_saving = True  # the creation is in the audit log and the status log already
     lead.save()

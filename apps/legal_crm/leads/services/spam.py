@@ -63,6 +63,26 @@ def find_spam_rule(*, phone: str, name: str = "", comment: str = "", source=None
     return None
 
 
+def phone_flood_rule(recent: dict[int, int]) -> SpamRule | None:
+    """The phone-flood rule a repeated post breaks, or None (a repeat joins its lead, so only floods apply)."""
+    for rule in refcache.get()["spam_rules"]:
+        if rule.kind == SpamRule.Kind.PHONE_FLOOD and recent.get(rule.pk, 0) >= _threshold(rule):
+            return rule
+    return None
+
+
+def lead_mark_spam(*, lead: Lead, rule: SpamRule) -> Lead:
+    """The spam check moves an existing lead to spam (inside the caller's transaction), logged like any move."""
+    from .statuses import lead_set_status
+
+    lead = lead_set_status(actor=None, lead=lead, status=refcache.spam_status(), comment=rule.name,
+                           enforce_workflow=False)
+    lead.spam_rule = rule
+    lead.save(update_fields=["spam_rule", "updated_at"])
+    emit("leads.lead_marked_spam", lead_id=lead.pk, rule_id=rule.pk, rule_kind=rule.kind)
+    return lead
+
+
 # Floods are counted in the shared cache (core.sliding_counts), not by counting LeadContact rows: a busy
 # partner sends thousands of leads per window, and counting them in SQL would read that many index entries on
 # every lead. Every post is counted — new leads and repeats alike — as it arrives.

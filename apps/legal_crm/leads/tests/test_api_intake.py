@@ -250,3 +250,78 @@ def test_repeated_external_id_outside_a_transaction(partner_with_token, office):
     assert conflict.status_code == 200 and conflict.json()["id"] == first.json()["id"]
     assert Lead.objects.count() == 2
     assert LeadContact.objects.filter(lead_id=first.json()["id"]).count() == 3
+
+
+def _second_partner_client():
+    from rest_framework.authtoken.models import Token
+
+    from legal_crm.core.models import User
+    from legal_crm.leads.tests.factories import PartnerFactory
+
+    user = User.objects.create(username="partner-two")
+    source = AdSourceFactory(code="partner-two-feed", channel="partner")
+    PartnerFactory(name="Партнёр два", api_user=user, default_source=source)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.mark.django_db
+def test_repeat_of_a_lead_the_sender_may_not_see_shows_nothing_of_it(partner_client, make_staff, office,
+                                                                     other_office):
+    r = partner_client.post(URL, {"phone": "+79165551270", "name": "Секретный Клиент", "external_id": "P1-777"},
+                            format="json")
+    assert r.status_code == 201
+    lead = Lead.objects.get()
+    other = _second_partner_client()
+    r = other.post(URL, {"phone": "8 916 555-12-70", "external_id": "P2-1"}, format="json")
+    assert r.status_code == 200, r.content
+    assert r.json() == {"duplicate": True, "external_id": "P2-1", "detail": r.json()["detail"]}
+    assert "Секретный" not in r.content.decode() and "P1-777" not in r.content.decode()
+    # The post is not lost: it is the lead's second contact, with the second partner's number.
+    contact = LeadContact.objects.filter(lead=lead).order_by("pk").last()
+    assert (contact.is_duplicate, contact.external_id, contact.partner.name) == (True, "P2-1", "Партнёр два")
+    # Staff of an office that does not see the lead get the same receipt; its own partner sees the lead.
+    stranger = APIClient()
+    stranger.force_authenticate(make_staff("operator", offices=[other_office]))
+    r = stranger.post(URL, {"phone": "+79165551270"}, format="json")
+    assert r.status_code == 200 and r.json()["duplicate"] is True and "assigned_to" not in r.json()
+    r = partner_client.post(URL, {"phone": "+79165551270", "external_id": "P1-777"}, format="json")
+    assert r.status_code == 200 and r.json()["id"] == lead.pk and r.json()["name"] == "Секретный Клиент"
+
+
+@pytest.mark.django_db
+def test_partner_may_name_only_its_own_source(partner_client, office):
+    AdSourceFactory(code="site-bfl", channel="site")
+    r = partner_client.post(URL, {"phone": "+79165551280", "source": "site-bfl"}, format="json")
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "source_not_allowed" and "source" in r.json()["fields"]
+    assert not Lead.objects.exists() and not LeadContact.objects.exists()
+    r = partner_client.post(URL, {"phone": "+79165551280", "source": "partner-feed"}, format="json")
+    assert r.status_code == 201 and r.json()["source"] == "partner-feed"
+
+
+@pytest.mark.django_db
+def test_consent_and_name_of_a_repeat_are_kept_on_the_lead(site_client, office):
+    r = site_client.post(URL, {"phone": "+79165551320"}, format="json")
+    assert r.status_code == 201
+    r = site_client.post(URL, {"phone": "+79165551320", "name": "Анна", "consent_personal_data": True,
+                               "consent_ads": True, "consent_text": "Согласна на обработку"}, format="json")
+    assert r.status_code == 200, r.content
+    lead = Lead.objects.get()
+    assert (lead.name, lead.consent_personal_data, lead.consent_ads, lead.consent_text) == (
+        "Анна", True, True, "Согласна на обработку")
+    assert lead.consent_at is not None and lead.consent_source
+    given_at = lead.consent_at
+    # A later post neither withdraws the consent nor overwrites what was recorded.
+    site_client.post(URL, {"phone": "+79165551320", "name": "Другое имя"}, format="json")
+    lead.refresh_from_db()
+    assert (lead.name, lead.consent_personal_data, lead.consent_at) == ("Анна", True, given_at)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["8916abc5551231", "8916555122a", "+7 916 555 12 31 доб. 2"])
+def test_letters_in_a_phone_are_refused_not_dropped(site_client, office, typed):
+    r = site_client.post(URL, {"phone": typed}, format="json")
+    assert r.status_code == 400 and r.json()["field_codes"]["phone"] == "invalid_phone"
+    assert not Lead.objects.exists()

@@ -87,6 +87,21 @@ def test_patch_bad_move_changes_nothing(api, office):
 
 
 @pytest.mark.django_db
+def test_patch_sets_values_and_keeps_the_workflow_rules(api, office):
+    lead = LeadFactory(office=office, status=status("in_work"))
+    r = api.patch(f"{URL}{lead.pk}/", {"status": "in_work", "office": office.code, "name": "Имя"}, format="json")
+    assert r.status_code == 200, r.content  # values it already has are no error
+    assert r.json()["name"] == "Имя" and not LeadStatusLog.objects.filter(lead=lead).exists()
+    r = api.patch(f"{URL}{lead.pk}/", {"status": "converted"}, format="json")
+    assert r.status_code == 400 and r.json()["code"] == "conversion_required"
+    spam = LeadFactory(office=office, status=status("spam"), is_spam=True)
+    r = api.patch(f"{URL}{spam.pk}/", {"status": "new"}, format="json")  # an operator may not restore spam
+    assert r.status_code in (400, 403) and r.json()["code"] == "access_denied"
+    spam.refresh_from_db()
+    assert spam.is_spam and spam.status.code == "spam"
+
+
+@pytest.mark.django_db
 def test_patch_refused_for_partner_and_other_office(partner_with_token, make_staff, other_office, office):
     partner, key = partner_with_token
     own = LeadFactory(office=office, partner=partner)

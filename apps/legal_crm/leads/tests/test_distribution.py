@@ -125,6 +125,10 @@ def test_manual_reassignment_logged_and_checked(make_staff, office, other_office
     with pytest.raises(DomainError) as err:
         services.lead_reassign(actor=head, lead=lead, assigned_to=stranger)
     assert err.value.code == "operator_not_in_office"
+    lawyer = make_staff("lawyer")  # same office, but does not work leads
+    with pytest.raises(DomainError) as err:
+        services.lead_reassign(actor=head, lead=lead, assigned_to=lawyer)
+    assert err.value.code == "operator_cannot_take_leads"
     with pytest.raises(DomainError) as err:
         services.lead_reassign(actor=head, lead=lead, office=other_office)
     assert err.value.code == "access_denied"  # the head has no access to the other office

@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from legal_crm.core.errors import DomainError
 from legal_crm.leads import services
-from legal_crm.leads.models import Lead, SpamRule
-from legal_crm.leads.tests.factories import AdSourceFactory, PartnerFactory, SpamRuleFactory
+from legal_crm.leads.models import Lead, LeadStatusLog, SpamRule
+from legal_crm.leads.tests.factories import AdSourceFactory, PartnerFactory, SpamRuleFactory, status
 
 
 def intake(phone, **kw):
@@ -63,6 +63,27 @@ def test_phone_flood(office):
     assert results[-1].spam_rule == rule
     # Posts older than the window do not count.
     assert not intake("+79167770011", now=timezone.now() + datetime.timedelta(hours=2))[0].is_spam
+
+
+@pytest.mark.django_db
+def test_phone_flood_of_repeats_puts_an_untouched_lead_to_spam(office, make_staff):
+    """Within the dedup window the repeats join one lead; a flood of them sends it to spam — unless somebody
+    is already working on it."""
+    rule = SpamRuleFactory(kind="phone_flood", threshold=3, window_minutes=60)
+    results = [intake("+79167770022") for _ in range(4)]
+    assert [created for _lead, created in results] == [True, False, False, False]
+    lead = Lead.objects.get(phone="+79167770022")
+    assert lead.is_spam and lead.status.code == "spam" and lead.spam_rule == rule
+    assert lead.contacts_count == 4
+    log = LeadStatusLog.objects.filter(lead=lead).order_by("pk").last()
+    assert (log.from_status.code, log.to_status.code, log.comment, log.actor) == ("new", "spam", rule.name, None)
+
+    worked, _c = intake("+79167770033")
+    services.lead_set_status(actor=make_staff("operator"), lead=worked, status=status("in_work"))
+    for _ in range(4):
+        intake("+79167770033")
+    worked.refresh_from_db()
+    assert not worked.is_spam and worked.status.code == "in_work"
 
 
 @pytest.mark.django_db

@@ -63,6 +63,34 @@ def test_disallowed_move_refused(make_staff, office):
 
 
 @pytest.mark.django_db
+def test_leaving_spam_is_a_restore_with_its_own_permission(make_staff, office):
+    operator, head = make_staff("operator"), make_staff("office_head")
+    assert not operator.has_perm("leads.restore_spam") and head.has_perm("leads.restore_spam")
+    lead = LeadFactory(office=office, status=status("spam"), is_spam=True, assigned_to=None)
+    with pytest.raises(DomainError) as err:
+        services.lead_set_status(actor=operator, lead=lead, status=status("new"))
+    assert err.value.code == "access_denied"
+    lead.refresh_from_db()
+    assert lead.is_spam and lead.status.code == "spam"
+    services.lead_set_status(actor=head, lead=lead, status=status("new"))
+    lead.refresh_from_db()
+    assert not lead.is_spam and lead.status.code == "new"
+    assert lead.assigned_to is not None  # distributed like a new lead
+
+
+@pytest.mark.django_db
+def test_client_status_only_through_conversion(make_staff, office):
+    operator = make_staff("operator")
+    lead = LeadFactory(office=office, status=status("in_work"))
+    assert "converted" not in [s.code for s in services.allowed_next_statuses(lead)]
+    with pytest.raises(DomainError) as err:
+        services.lead_set_status(actor=operator, lead=lead, status=status("converted"))
+    assert err.value.code == "conversion_required" and "status" in err.value.fields
+    lead.refresh_from_db()
+    assert lead.status.code == "in_work" and lead.client_id is None
+
+
+@pytest.mark.django_db
 def test_refusal_needs_reason_fitting_the_status(make_staff, office):
     operator = make_staff("operator")
     lead = LeadFactory(office=office, status=status("in_work"))

@@ -89,3 +89,20 @@ def test_report_respects_office_scope_and_permission(client, make_staff, office,
     assert sum(r["total"] for r in rows) == 1
     client.force_login(make_staff("operator"))
     assert client.get(REPORT).status_code == 403
+
+
+@pytest.mark.django_db
+def test_demo_partner_tokens_work_as_printed(office):
+    """The demo partners' keys are documented: each one, as written, posts a lead."""
+    from rest_framework.test import APIClient
+
+    from legal_crm.marketing import demo
+
+    demo.seed()
+    for i, (_name, source_code, _login, key, mapping) in enumerate(demo.PARTNERS):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        phone_field = next((k for k, v in mapping.items() if v == "phone"), "phone")
+        r = client.post("/api/v1/leads/", {phone_field: f"+791655513{i:02d}"}, format="json")
+        assert r.status_code == 201, (key, r.content)
+        assert r.json()["source"] == source_code
