@@ -36,9 +36,13 @@ DOC_EVENTS: dict[str, list[str]] = {
     "leads.lead_reengaged": [
         "legal_crm.leads.handlers_scripts.on_lead_reengaged",
     ],
-    "leads.lead_marked_spam": [],
+    "leads.lead_marked_spam": [
+        "legal_crm.leads.handlers_scripts.on_lead_marked_spam",
+    ],
     "leads.lead_restored_from_spam": [],
-    "leads.lead_converted": [],
+    "leads.lead_converted": [
+        "legal_crm.leads.handlers_scripts.on_lead_converted",
+    ],
     "leads.clients_merged": [],
     "leads.call_planned": [
         "legal_crm.leads.handlers_scripts.on_call_planned",

@@ -4,6 +4,8 @@ as messages, history on every page."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 
@@ -55,3 +57,20 @@ class ReadOnlyDeskAdmin(DeskAdmin):
 
 class HistoryDeskAdmin(SimpleHistoryAdmin, DeskAdmin):
     """A desk admin whose records keep their history (django-simple-history)."""
+
+    # simple-history reads a record's history by id alone — falling back to the last historical copy when
+    # get_queryset() does not find the record (meant for deleted ones) — so it would show records outside the
+    # user's offices. Only records the desk's selector lets the user see; deleted ones to superusers.
+    def _ensure_visible(self, request, object_id) -> None:
+        if request.user.is_superuser:
+            return
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._ensure_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._ensure_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)

@@ -235,10 +235,10 @@ class LeadAdmin(HistoryDeskAdmin):
     def redistribute(self, request, queryset):
         done = 0
         for lead in queryset[:200]:
-            with transaction.atomic():
-                services.lead_distribute(lead=Lead.objects.select_for_update().get(pk=lead.pk), actor=request.user)
-            done += 1
-        self.message_user(request, _("Распределено лидов: %(n)s.") % {"n": done}, level=messages.SUCCESS)
+            if self.run_service(request, services.lead_redistribute, actor=request.user, lead=lead):
+                done += 1
+        if done:
+            self.message_user(request, _("Распределено лидов: %(n)s.") % {"n": done}, level=messages.SUCCESS)
 
     def has_reassign_permission(self, request):
         return request.user.has_perm("leads.reassign_lead")

@@ -30,7 +30,8 @@ from .services import scripts as script_services
 class ScriptStepInline(TabularInline):
     model = ScriptStep
     extra = 0
-    fields = ("order", "name", "kind", "wait_hours", "message_text", "is_advertising")
+    fields = ("order", "name", "kind", "wait_hours", "message_text", "is_advertising", "refusal_status",
+              "refusal_reason")
     ordering = ("order", "id")
 
 

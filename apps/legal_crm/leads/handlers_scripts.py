@@ -1,5 +1,6 @@
-"""Event handlers (hooks.DOC_EVENTS) that put leads into call scripts. Each is idempotent: a lead already
-active in a script stays where it is."""
+"""Event handlers (hooks.DOC_EVENTS) that put leads into call scripts and finish their cards when the lead
+refuses, goes to spam or becomes a client. Each is idempotent: a lead already active in a script stays where
+it is, a finished card is not moved again."""
 
 from __future__ import annotations
 
@@ -18,6 +19,14 @@ def on_lead_status_changed(*, lead_id: int, to_status: str | None = None, **_pay
 
 
 def on_lead_refused(*, lead_id: int, **_payload) -> None:
+    scripts.finish_on_refusal(lead_id=lead_id)
+
+
+def on_lead_converted(*, lead_id: int, **_payload) -> None:
+    scripts.finish_on_conversion(lead_id=lead_id)
+
+
+def on_lead_marked_spam(*, lead_id: int, **_payload) -> None:
     scripts.finish_on_refusal(lead_id=lead_id)
 
 

@@ -1,6 +1,7 @@
 """The call-script constructor (SPEC 6.5.2): scripts as kanban boards of steps that leads move through."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -79,6 +80,16 @@ class ScriptStep(models.Model):
         help_text=_("Отправляется только тем, кто дал согласие на рекламу (38-ФЗ); остальным сообщение "
                     "записывается как отменённое, а лид идёт дальше."),
     )
+    refusal_status = models.ForeignKey(
+        "leads.LeadStatus", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        limit_choices_to={"is_refusal": True}, verbose_name=_("статус отказа"),
+        help_text=_("«Отказ»: в какой статус перевести лид, когда карточка попадает в эту колонку "
+                    "(пусто — первый отказ без обязательной причины)."),
+    )
+    refusal_reason = models.ForeignKey(
+        "leads.RefusalReason", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("причина отказа"), help_text=_("Для статуса отказа, которому нужна причина."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -88,6 +99,12 @@ class ScriptStep(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        if self.refusal_status_id and self.kind != self.Kind.REFUSE:
+            raise ValidationError({"refusal_status": _("Статус отказа задаётся только шагу «Отказ».")})
+        if self.refusal_status_id and self.refusal_status.needs_reason and not self.refusal_reason_id:
+            raise ValidationError({"refusal_reason": _("Этому статусу отказа нужна причина.")})
 
     @property
     def is_automatic(self) -> bool:

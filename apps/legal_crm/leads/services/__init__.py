@@ -7,6 +7,7 @@ from .distribution import (
     choose_operator,
     lead_distribute,
     lead_reassign,
+    lead_redistribute,
     office_is_open,
     phone_info,
 )
@@ -19,6 +20,6 @@ from .typing import resolve_lead_type
 __all__ = [
     "IntakeData", "allowed_next_statuses", "choose_office", "choose_operator", "clients_merge", "find_client",
     "find_spam_rule", "lead_convert_to_client", "lead_distribute", "lead_intake", "lead_reassign",
-    "lead_restore_from_spam", "lead_set_status", "lead_update", "office_is_open", "phone_info",
+    "lead_redistribute", "lead_restore_from_spam", "lead_set_status", "lead_update", "office_is_open", "phone_info",
     "planned_call_complete", "planned_call_create", "reengage_due_leads", "resolve_lead_type",
 ]

@@ -26,6 +26,7 @@ from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.org.models import Employee, Office
+from legal_crm.org.selectors import office_ids_visible_to
 
 from .. import refcache
 from ..models import AssignmentLog, DistributionRule, Lead
@@ -132,9 +133,13 @@ def choose_operator(office_id: int, *, now=None, exclude: set[int] | None = None
                              exclude=exclude or set())
 
 
-def lead_distribute(*, lead: Lead, actor=None, now=None, assign_operator: bool = True) -> Lead:
-    """Pick office and operator for a lead (inside the caller's transaction) and log the assignment."""
+def lead_distribute(*, lead: Lead, actor=None, now=None, assign_operator: bool = True,
+                    reason: str = AssignmentLog.Reason.AUTO, within: set[int] | None = None) -> Lead:
+    """Pick office and operator for a lead (inside the caller's transaction) and log the assignment.
+    `within`: the offices allowed (a person distributing by hand keeps leads in their offices)."""
     office, rule = choose_office(phone=lead.phone, lead_type_id=lead.type_id, source_id=lead.source_id, now=now)
+    if within is not None and (office is None or office.pk not in within) and lead.office_id in within:
+        office, rule = lead.office, None
     operator_id = choose_operator(office.pk, now=now) if (office and assign_operator) else None
     previous = (lead.office_id, lead.assigned_to_id)
     lead.office = office
@@ -144,10 +149,27 @@ def lead_distribute(*, lead: Lead, actor=None, now=None, assign_operator: bool =
     if lead.pk and previous != (lead.office_id, lead.assigned_to_id):
         AssignmentLog.objects.create(lead=lead, office=office, assigned_to_id=operator_id,
                                      previous_office_id=previous[0], previous_assigned_to_id=previous[1],
-                                     reason=AssignmentLog.Reason.AUTO, rule=rule,
+                                     reason=reason, rule=rule,
                                      actor=actor if getattr(actor, "pk", None) else None)
         emit("leads.lead_assigned", lead_id=lead.pk, office_id=lead.office_id, assigned_to_id=operator_id)
     lead._distribution_rule = rule
+    return lead
+
+
+@transaction.atomic
+def lead_redistribute(*, actor, lead: Lead) -> Lead:
+    """"Distribute again" by hand: the rules choose office and operator anew, within the actor's offices."""
+    ensure_perm(actor, "leads.reassign_lead")
+    lead = Lead.objects.select_for_update().select_related("status", "office").get(pk=lead.pk)
+    ensure_lead_in_scope(actor, lead)
+    if not lead.status.is_open or lead.is_spam:
+        raise DomainError("lead_closed", _("Лид %(phone)s в статусе «%(s)s»: закрытые лиды не распределяют.")
+                          % {"phone": lead.phone, "s": lead.status.name})
+    previous_office = lead.office_id
+    lead = lead_distribute(lead=lead, actor=actor, reason=AssignmentLog.Reason.MANUAL,
+                           within=office_ids_visible_to(actor))
+    for office_id in {previous_office, lead.office_id} - {None}:
+        transaction.on_commit(lambda office_id=office_id: forget_load(office_id))
     return lead
 
 

@@ -20,6 +20,7 @@ from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.validators import format_phone
 
+from .. import refcache
 from ..models import Lead, Script, ScriptEnrollment, ScriptMessage, ScriptMove, ScriptStep
 from .common import ensure_lead_in_scope, ensure_perm
 
@@ -164,6 +165,8 @@ def enrollment_move(*, actor, enrollment: ScriptEnrollment, step: ScriptStep,
     old = {"step": enrollment.step_id, "state": enrollment.state}
     reason = ScriptMove.Reason.AUTO if actor is None else ScriptMove.Reason.MANUAL
     _place(enrollment, step, now=now or timezone.now(), reason=reason, actor=actor)
+    if step.kind == Kind.REFUSE:
+        _refuse_lead(enrollment, step, actor=actor)
     audit(actor=actor, action="leads.script_move", obj=enrollment.lead, before=old,
           after={"step": step.pk, "state": enrollment.state, "script": enrollment.script_id})
     return enrollment
@@ -193,7 +196,31 @@ def _perform(enrollment: ScriptEnrollment, now: datetime.datetime) -> bool:
         enrollment.save(update_fields=["next_action_at"])
         return False
     _place(enrollment, following, now=now, reason=ScriptMove.Reason.AUTO)
+    if following.kind == Kind.REFUSE:
+        _refuse_lead(enrollment, following, actor=None)
     return True
+
+
+def refusal_of(step: ScriptStep):
+    """The status (and reason) a refusal column gives the lead: its own, else the first refusal that needs no
+    reason."""
+    if step.refusal_status_id:
+        return step.refusal_status, step.refusal_reason
+    refusals = [s for s in refcache.get()["statuses"].values() if s.is_refusal and s.is_active and not s.needs_reason]
+    return (min(refusals, key=lambda s: s.order) if refusals else None), None
+
+
+def _refuse_lead(enrollment: ScriptEnrollment, step: ScriptStep, *, actor) -> None:
+    """A card in the refusal column means the lead refused: its status says so too (a person's move keeps to
+    the workflow; a lead already refused, converted or in spam keeps its status)."""
+    from .statuses import lead_set_status
+
+    lead = Lead.objects.select_related("status").get(pk=enrollment.lead_id)
+    status, reason = refusal_of(step)
+    if status is None or lead.is_spam or lead.status.is_refusal or lead.status.is_converted or lead.status.is_spam:
+        return
+    lead_set_status(actor=actor, lead=lead, status=status, reason=reason, enforce_workflow=actor is not None,
+                    comment=_("Скрипт «%(script)s»: %(step)s") % {"script": enrollment.script.name, "step": step.name})
 
 
 @transaction.atomic
@@ -237,15 +264,25 @@ def enroll_on_event(*, lead_id: int, trigger: str, status_code: str | None = Non
     return entered
 
 
-@transaction.atomic
 def finish_on_refusal(*, lead_id: int) -> int:
-    """A lead refused (its status): its active cards go to their script's refusal column, if it has one."""
+    """A lead refused (its status), or went to spam: its active cards go to their script's refusal column."""
+    return _finish_cards(lead_id, Kind.REFUSE)
+
+
+def finish_on_conversion(*, lead_id: int) -> int:
+    """A lead became a client: its active cards go to their script's "reached" column."""
+    return _finish_cards(lead_id, Kind.REACHED)
+
+
+@transaction.atomic
+def _finish_cards(lead_id: int, kind: str) -> int:
+    """Move the lead's active cards to their script's first column of `kind`; a script without one leaves the
+    card where it is, for a person to decide."""
     finished = 0
     cards = ScriptEnrollment.objects.select_for_update().filter(lead_id=lead_id, state=State.ACTIVE)
     for enrollment in cards:
-        refuse = (ScriptStep.objects.filter(script_id=enrollment.script_id, kind=Kind.REFUSE)
-                  .order_by("order", "id").first())
-        if refuse is not None:
-            _place(enrollment, refuse, now=timezone.now(), reason=ScriptMove.Reason.AUTO)
+        column = ScriptStep.objects.filter(script_id=enrollment.script_id, kind=kind).order_by("order", "id").first()
+        if column is not None:
+            _place(enrollment, column, now=timezone.now(), reason=ScriptMove.Reason.AUTO)
             finished += 1
     return finished

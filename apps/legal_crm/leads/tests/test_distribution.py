@@ -178,3 +178,23 @@ def test_office_without_operators_is_counted_once(office):
     assert take_least_loaded(office.pk, operators=operators, now=now, limit=0, exclude=set()) is None
     assert take_least_loaded(office.pk, operators=operators, now=now, limit=0, exclude=set()) is None
     assert calls == [1]
+
+
+@pytest.mark.django_db
+def test_distributing_again_by_hand_stays_in_the_actors_offices(make_staff, office, other_office):
+    DistributionRuleFactory(phone_prefix="+7913", office=other_office, priority=1)  # the rules say: other office
+    operator = make_staff("operator")
+    head = make_staff("office_head")  # sees `office` only
+    lead = LeadFactory(office=office, phone="+79135550001", assigned_to=None)
+    services.lead_redistribute(actor=head, lead=lead)
+    lead.refresh_from_db()
+    assert lead.office == office and lead.assigned_to == operator
+    log = AssignmentLog.objects.get(lead=lead)
+    assert (log.reason, log.actor, log.office) == ("manual", head, office)
+    closed = LeadFactory(office=office, status=status("converted"))
+    with pytest.raises(DomainError) as err:
+        services.lead_redistribute(actor=head, lead=closed)
+    assert err.value.code == "lead_closed"
+    with pytest.raises(DomainError) as err:
+        services.lead_redistribute(actor=operator, lead=lead)
+    assert err.value.code == "access_denied"

@@ -50,3 +50,18 @@ def test_planned_calls_scope(make_staff, two_leads):
     operator = make_staff("operator")
     assert list(selectors.planned_calls_visible_to(operator)) == [mine]
     assert not selectors.planned_calls_visible_to(make_staff("hr")).exists()
+
+
+@pytest.mark.django_db
+def test_desk_history_pages_respect_scope(client, make_staff, two_leads):
+    """simple-history reads a record's history by id alone; the desk admits only records the user may see."""
+    own, other = two_leads
+    for lead in two_leads:
+        lead.name = "Изменено"
+        lead.save()
+    client.force_login(make_staff("operator"))
+    assert client.get(f"/admin/leads/lead/{own.pk}/history/").status_code == 200
+    r = client.get(f"/admin/leads/lead/{other.pk}/history/")
+    assert r.status_code == 404 and other.phone not in r.content.decode()
+    version = other.history.latest().history_id
+    assert client.get(f"/admin/leads/lead/{other.pk}/history/{version}/").status_code == 404

@@ -34,6 +34,8 @@ def lead(office):
 def test_handlers_and_the_job_are_wired_in_hooks():
     assert "legal_crm.leads.handlers_scripts.on_lead_created" in hooks.DOC_EVENTS["leads.lead_created"]
     assert "legal_crm.leads.handlers_scripts.on_lead_status_changed" in hooks.DOC_EVENTS["leads.lead_status_changed"]
+    assert "legal_crm.leads.handlers_scripts.on_lead_converted" in hooks.DOC_EVENTS["leads.lead_converted"]
+    assert "legal_crm.leads.handlers_scripts.on_lead_marked_spam" in hooks.DOC_EVENTS["leads.lead_marked_spam"]
     assert "legal_crm.leads.handlers_scripts.on_lead_reengaged" in hooks.DOC_EVENTS["leads.lead_reengaged"]
     assert "legal_crm.leads.handlers_scripts.on_call_planned" in hooks.DOC_EVENTS["leads.call_planned"]
     assert "legal_crm.leads.jobs_scripts.advance_scripts" in hooks.SCHEDULER_EVENTS["cron"]["*/5 * * * *"]
@@ -215,6 +217,65 @@ def test_an_operator_moves_a_card_and_the_move_is_logged(operator, lead):
     # back into work: a message step acts at once
     card = svc.enrollment_move(actor=operator, enrollment=card, step=steps[1])
     assert card.state == State.ACTIVE and card.finished_at is None and card.next_action_at is not None
+
+
+def test_a_card_dragged_to_the_refusal_column_refuses_the_lead(operator, lead):
+    from legal_crm.leads.models import LeadStatusLog, RefusalReason
+
+    _script, steps = make_script("call", "refuse", "refuse")
+    steps[2].refusal_status, steps[2].refusal_reason = status("refusal_expensive"), RefusalReason.objects.get(
+        code="price")
+    steps[2].save()
+    card = svc.enrollment_move(actor=operator, enrollment=enroll(lead, steps[0]), step=steps[1])
+    lead.refresh_from_db()
+    assert card.state == State.REFUSED
+    assert lead.status.code == "refusal_unreachable"  # no status set on the column: the refusal without a reason
+    log = LeadStatusLog.objects.get(lead=lead)
+    assert (log.actor, log.to_status.code) == (operator, "refusal_unreachable") and steps[1].name in log.comment
+    other = LeadFactory(office=lead.office, status=status("in_work"))
+    svc.enrollment_move(actor=operator, enrollment=enroll(other, steps[0]), step=steps[2])
+    other.refresh_from_db()
+    assert (other.status.code, other.refusal_reason.code) == ("refusal_expensive", "price")
+
+
+def test_the_job_refuses_the_lead_when_its_card_reaches_the_refusal_column(lead):
+    script, _steps = make_script(("wait", 1), "refuse")
+    start = timezone.now()
+    svc.lead_enroll(actor=None, lead=lead, script=script, now=start)
+    svc.advance_due_enrollments(now=start + datetime.timedelta(hours=2))
+    lead.refresh_from_db()
+    assert lead.status.code == "refusal_unreachable"
+    assert ScriptEnrollment.objects.get().state == State.REFUSED
+
+
+def test_a_refusal_column_with_a_status_needing_a_reason_must_name_it():
+    from django.core.exceptions import ValidationError
+
+    _script, steps = make_script("call", "refuse")
+    steps[0].refusal_status = status("refusal_unreachable")
+    with pytest.raises(ValidationError) as err:
+        steps[0].full_clean()  # only a refusal column sets a status
+    assert "refusal_status" in err.value.message_dict
+    steps[1].refusal_status = status("refusal_expensive")
+    with pytest.raises(ValidationError) as err:
+        steps[1].full_clean()
+    assert "refusal_reason" in err.value.message_dict
+
+
+def test_conversion_and_spam_finish_the_cards(operator, lead, django_capture_on_commit_callbacks):
+    from legal_crm.leads.services import lead_convert_to_client
+
+    _script, steps = make_script("call", "reached", "refuse")
+    card = enroll(lead, steps[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        lead_convert_to_client(actor=operator, lead=lead)
+    card.refresh_from_db()
+    assert card.step == steps[1] and card.state == State.REACHED
+    spam_lead = LeadFactory(office=lead.office)
+    spam_card = enroll(spam_lead, steps[0])
+    handlers_scripts.on_lead_marked_spam(lead_id=spam_lead.pk, rule_id=1, rule_kind="stop_word")
+    spam_card.refresh_from_db()
+    assert spam_card.step == steps[2] and spam_card.state == State.REFUSED
 
 
 def test_moves_are_checked(operator, lead):
