@@ -173,6 +173,8 @@ def seed() -> str:
     leads = list(Lead.objects.filter(status__in=open_statuses, is_spam=False, office__isnull=False)
                  .select_related("office").order_by("id")[:24])
     _answer_some(leads[:3], service, questions)
-    placed = _fill_boards(scripts, leads)
+    # Boards are filled once: cards placed in a refusal column refuse their leads, so the open leads picked
+    # above are other ones on a second run.
+    placed = 0 if ScriptEnrollment.objects.filter(script__in=scripts).exists() else _fill_boards(scripts, leads)
     return (f"{len(questions)} questions, {len(scripts)} scripts, "
             f"{ScriptEnrollment.objects.count()} cards ({placed} placed now)")
