@@ -111,7 +111,8 @@ HOME_BLOCKS: list[str] = [
     "legal_crm.quality.home.complaints_block",
 ]
 
-# Extra rows of the lead card's timeline (leads/selectors_card.py): `(lead, lead_ids, user) -> list[dict]` with
+# Extra rows of the lead card's timeline (leads/selectors_card.py): `(lead, lead_ids, user, client_ids) -> list[dict]`
+# (client_ids: the person's client cards, linked or found by phone) with
 # "at", "kind", "title" and optionally "text", "url". Contracts, payments, calls and messages add theirs here.
 LEAD_TIMELINE_SOURCES: list[str] = [
     "legal_crm.contracts.timeline.lead_timeline",

@@ -13,11 +13,11 @@ from .selectors import payment_list_visible_to
 LIMIT = 20
 
 
-def lead_timeline(lead, lead_ids, user) -> list[dict]:
-    """Payments on contracts made from any of the person's leads or for their client card, one query."""
+def lead_timeline(lead, lead_ids, user, client_ids=()) -> list[dict]:
+    """Payments on contracts made from any of the person's leads or for their client cards, one query."""
     condition = Q(contract__lead_id__in=list(lead_ids))
-    if getattr(lead, "client_id", None):
-        condition |= Q(contract__client_id=lead.client_id)
+    if client_ids:
+        condition |= Q(contract__client_id__in=list(client_ids))
     rows = []
     for payment in payment_list_visible_to(user).filter(condition).order_by("-paid_at", "-id")[:LIMIT]:
         title = _("Оплата %(amount)s по договору %(number)s") % {"amount": format_rub(payment.amount),

@@ -11,11 +11,11 @@ from legal_crm.core.formatting import format_money
 from .selectors import contract_list_visible_to
 
 
-def lead_timeline(lead, lead_ids, user) -> list[dict]:
-    """The person's contracts (made from any of their leads, or for their client card), one query."""
+def lead_timeline(lead, lead_ids, user, client_ids=()) -> list[dict]:
+    """The person's contracts (made from any of their leads, or for their client cards), one query."""
     condition = Q(lead_id__in=list(lead_ids))
-    if getattr(lead, "client_id", None):
-        condition |= Q(client_id=lead.client_id)
+    if client_ids:
+        condition |= Q(client_id__in=list(client_ids))
     rows = []
     for contract in contract_list_visible_to(user).filter(condition).select_related("service")[:20]:
         rows.append({

@@ -54,6 +54,16 @@ def person_leads(lead: Lead, user) -> list[Lead]:
     return list(qs[:PERSON_LEADS_LIMIT])
 
 
+def person_client_ids(lead: Lead, others: list[Lead]) -> set[int]:
+    """The person's client cards: linked to any of their leads, or a client with their phone (a returning
+    client's new lead is not linked yet, and their contracts and payments belong in its 360° view)."""
+    from legal_crm.directory.models import Counterparty
+
+    ids = {x.client_id for x in (lead, *others) if x.client_id}
+    ids.update(Counterparty.objects.filter(phone=lead.phone, kind=Counterparty.Kind.PERSON).values_list("pk", flat=True))
+    return ids
+
+
 def questionnaire(lead: Lead) -> list[dict]:
     """The questions of the lead's service with the lead's answers (three queries)."""
     questions = questions_of(lead.service_id)
@@ -150,8 +160,9 @@ def timeline(lead: Lead, user, *, others: list[Lead] | None = None, limit: int =
 
     from legal_crm import hooks
 
+    client_ids = person_client_ids(lead, others)
     for path in getattr(hooks, "LEAD_TIMELINE_SOURCES", []):
-        for extra in import_string(path)(lead, ids, user) or []:
+        for extra in import_string(path)(lead, ids, user, client_ids=client_ids) or []:
             items.append(_item(extra["at"], extra.get("kind", "other"), str(extra["title"]),
                                str(extra.get("text", "")), extra.get("url", ""), extra.get("lead_id")))
     items.sort(key=lambda i: i["at"], reverse=True)

@@ -56,3 +56,16 @@ def test_lead_of_another_office_refused(make_staff, other_office, office, bfl):
         services.contract_create_from_lead(actor=sales, lead=lead, service=bfl, office=office)
     assert exc.value.code == "access_denied"
     assert not Contract.objects.filter(lead=lead).exists()
+
+
+def test_a_returning_clients_new_lead_shows_their_contracts(sales, office, bfl):
+    """The new lead is not linked to the client yet; the card finds the client by phone."""
+    from legal_crm.leads import selectors_card
+
+    first = LeadFactory(office=office, phone="+79167001008", assigned_to=sales)
+    contract = services.contract_create_from_lead(actor=sales, lead=first, service=bfl)
+    Contract.objects.filter(pk=contract.pk).update(lead=None)  # e.g. a contract signed in the office, no lead
+    new = LeadFactory(office=office, phone="+79167001008", assigned_to=sales)
+    assert new.client_id is None
+    titles = [row["title"] for row in selectors_card.timeline(new, sales)]
+    assert f"Договор {contract.number}: Черновик" in titles

@@ -184,7 +184,7 @@ def test_later_modules_add_timeline_rows_through_hooks(operator, lead, monkeypat
     assert "Договор №Д-1 &lt;подписан&gt;" in html and "Платёж по графику" in html
 
 
-def contracts_rows(lead, lead_ids, user):
+def contracts_rows(lead, lead_ids, user, client_ids=()):
     return [{"at": timezone.now(), "kind": "contract", "title": "Договор №Д-1 <подписан>", "text": "150 000,00 ₽"},
             {"at": timezone.localdate(), "kind": "payment", "title": "Платёж по графику"}]
 
