@@ -43,7 +43,9 @@ DOC_EVENTS: dict[str, list[str]] = {
     "leads.lead_converted": [
         "legal_crm.leads.handlers_scripts.on_lead_converted",
     ],
-    "leads.clients_merged": [],
+    "leads.clients_merged": [
+        "legal_crm.contracts.handlers.on_clients_merged",
+    ],
     "leads.call_planned": [
         "legal_crm.leads.handlers_scripts.on_call_planned",
     ],

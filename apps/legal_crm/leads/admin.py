@@ -377,5 +377,5 @@ class ClientMergeAdmin(DeskAdmin):
         return False
 
 
-# The questionnaire, the lead card and the call-script boards register themselves.
-from . import admin_card, admin_scripts  # noqa: E402, F401
+# The questionnaire, the lead card, the call-script boards and the merge of client cards register themselves.
+from . import admin_card, admin_merge, admin_scripts  # noqa: E402, F401

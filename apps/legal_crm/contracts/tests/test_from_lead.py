@@ -69,3 +69,21 @@ def test_a_returning_clients_new_lead_shows_their_contracts(sales, office, bfl):
     assert new.client_id is None
     titles = [row["title"] for row in selectors_card.timeline(new, sales)]
     assert f"Договор {contract.number}: Черновик" in titles
+
+
+def test_merging_client_cards_moves_the_duplicates_contracts(sales, make_staff, office, bfl, client_cp,
+                                                               django_capture_on_commit_callbacks):
+    from legal_crm.core.models import AuditLog
+    from legal_crm.directory.tests.factories import CounterpartyFactory
+    from legal_crm.leads.services import clients_merge
+
+    duplicate = CounterpartyFactory(name="Иванов И. И.", phone="+79167001009")
+    lead = LeadFactory(office=office, client=duplicate)
+    contract = services.contract_create_from_lead(actor=sales, lead=lead, service=bfl)
+    assert contract.client == duplicate
+    with django_capture_on_commit_callbacks(execute=True):
+        clients_merge(actor=make_staff("office_head"), survivor=client_cp, duplicate=duplicate)
+    contract.refresh_from_db()
+    assert contract.client == client_cp
+    entry = AuditLog.objects.get(action="contracts.clients_merged")
+    assert entry.after["contracts"] == [contract.pk] and entry.object_id == str(client_cp.pk)

@@ -61,3 +61,25 @@ def test_merge_refuses_different_inn(make_staff):
     with pytest.raises(DomainError) as err:
         services.clients_merge(actor=head, survivor=a, duplicate=b)
     assert err.value.code == "inn_conflict"
+
+
+@pytest.mark.django_db
+def test_merge_from_the_counterparty_list(client, make_staff, office):
+    survivor = Counterparty.objects.create(name="Иванов Иван", phone="+79161230009")
+    duplicate = Counterparty.objects.create(name="Иванов И.", inn=INN)
+    lead = LeadFactory(office=office, client=duplicate)
+    url = "/admin/directory/counterparty/"
+    selected = {"action": "merge_duplicates", "_selected_action": [survivor.pk, duplicate.pk]}
+    client.force_login(make_staff("operator"))  # may not merge: the action is not offered
+    assert "merge_duplicates" not in client.get(url).content.decode()
+    client.force_login(make_staff("office_head"))
+    page = client.post(url, selected)
+    assert page.status_code == 200 and "Объединение дублей" in page.content.decode()
+    assert "Иванов И." in page.content.decode() and Counterparty.objects.get(pk=duplicate.pk).inn == INN
+    r = client.post(url, {**selected, "confirm": "1", "survivor": survivor.pk})
+    assert r.status_code == 302
+    lead.refresh_from_db()
+    survivor.refresh_from_db()
+    assert lead.client == survivor and survivor.inn == INN
+    assert ClientMerge.objects.get().merged_id == duplicate.pk
+    assert client.get("/admin/leads/clientmerge/").status_code == 200  # the head sees the merge log

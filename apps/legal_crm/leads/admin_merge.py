@@ -1,0 +1,55 @@
+"""Merging duplicate client cards from the counterparty list (the merge itself is leads.services.clients_merge).
+
+The leads module extends the directory's counterparty admin with the action: directory is the lower module
+and does not know about leads (DESIGN.md, module order)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from unfold.decorators import action
+
+from legal_crm.directory.admin import CounterpartyAdmin
+from legal_crm.directory.models import Counterparty
+
+from . import services
+
+
+class ClientCounterpartyAdmin(CounterpartyAdmin):
+    actions = (*(CounterpartyAdmin.actions or ()), "merge_duplicates")
+
+    @action(description=gettext_lazy("Объединить дубли"), permissions=["merge"])
+    def merge_duplicates(self, request, queryset):
+        records = list(queryset[:3])
+        if len(records) != 2:
+            self.message_user(request, _("Отметьте ровно две записи одного человека."), level=messages.WARNING)
+            return None
+        if request.POST.get("confirm"):
+            survivor_pk = request.POST.get("survivor")
+            survivor = next((r for r in records if str(r.pk) == survivor_pk), None)
+            if survivor is None:
+                self.message_user(request, _("Выберите запись, которая останется."), level=messages.WARNING)
+                return None
+            duplicate = next(r for r in records if r.pk != survivor.pk)
+            self.run_service(request, services.clients_merge, actor=request.user, survivor=survivor,
+                             duplicate=duplicate,
+                             success=_("Записи объединены: осталась «%(name)s».") % {"name": survivor.name})
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Объединение дублей"),
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "records": [{"obj": r, "leads": r.leads.count()} for r in records],
+        }
+        return TemplateResponse(request, "leads/merge_confirm.html", context)
+
+    def has_merge_permission(self, request):
+        return request.user.has_perm("leads.merge_clients")
+
+
+admin.site.unregister(Counterparty)
+admin.site.register(Counterparty, ClientCounterpartyAdmin)
