@@ -111,7 +111,11 @@ class LeadAdmin(HistoryDeskAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["form"] = LeadChangeForm if obj is not None else LeadAddForm
-        return super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, **kwargs)  # a new class per call: safe to set per request
+        if obj is not None:
+            form.user = request.user
+            form.service_error = getattr(request, "_lead_service_error", None)
+        return form
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -210,10 +214,15 @@ class LeadAdmin(HistoryDeskAdmin):
             with transaction.atomic():
                 return super().changeform_view(request, object_id, form_url, extra_context)
         except DomainError as exc:
-            self.message_user(request, exc.message, level=messages.ERROR)
-            from django.http import HttpResponseRedirect
+            if object_id is None or request.method != "POST":
+                self.message_user(request, exc.message, level=messages.ERROR)
+                from django.http import HttpResponseRedirect
 
-            return HttpResponseRedirect(request.get_full_path())
+                return HttpResponseRedirect(request.get_full_path())
+            # A service refused the change (rolled back above): render the same POST again, the form now
+            # invalid with the refusal on its fields (LeadChangeForm.clean), so what was typed stays.
+            request._lead_service_error = exc
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         return False  # leads are never deleted; spam is kept with its rule
@@ -286,10 +295,15 @@ class PlannedCallAdmin(HistoryDeskAdmin):
             with transaction.atomic():
                 return super().changeform_view(request, object_id, form_url, extra_context)
         except DomainError as exc:
-            self.message_user(request, exc.message, level=messages.ERROR)
-            from django.http import HttpResponseRedirect
+            if object_id is None or request.method != "POST":
+                self.message_user(request, exc.message, level=messages.ERROR)
+                from django.http import HttpResponseRedirect
 
-            return HttpResponseRedirect(request.get_full_path())
+                return HttpResponseRedirect(request.get_full_path())
+            # A service refused the change (rolled back above): render the same POST again, the form now
+            # invalid with the refusal on its fields (LeadChangeForm.clean), so what was typed stays.
+            request._lead_service_error = exc
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _complete(self, request, queryset, result):
         for call in queryset.filter(done_at__isnull=True)[:200]:

@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from legal_crm.leads.forms import LeadChangeForm
 from legal_crm.leads.models import Lead, PlannedCall
 from legal_crm.leads.tests.factories import LeadFactory, PlannedCallFactory, status
 
@@ -107,3 +108,76 @@ def test_planned_calls_overdue_filter(client, make_staff, office):
 def test_admin_pages_open(client, admin_user, url, office):
     client.force_login(admin_user)
     assert client.get(url).status_code == 200
+
+
+def _change_data(lead, **overrides):
+    data = {"name": lead.name, "status": lead.status_id, "office": lead.office_id or "", "comment": "",
+            "segment": "", "refusal_reason": "", "assigned_to": lead.assigned_to_id or "", "status_comment": "",
+            "contacts-TOTAL_FORMS": 0, "contacts-INITIAL_FORMS": 0, "status_log-TOTAL_FORMS": 0,
+            "status_log-INITIAL_FORMS": 0, "assignments-TOTAL_FORMS": 0, "assignments-INITIAL_FORMS": 0,
+            "planned_calls-TOTAL_FORMS": 0, "planned_calls-INITIAL_FORMS": 0, "_save": "1"}
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+def test_change_form_offers_only_the_users_offices_and_their_lead_takers(client, make_staff, office, other_office):
+    from legal_crm.org.tests.factories import OfficeFactory
+
+    third = OfficeFactory(code="spb", name="Санкт-Петербург")
+    head = make_staff("office_head", offices=[office, other_office])
+    here = make_staff("operator", offices=[office])
+    there = make_staff("operator", offices=[other_office])
+    elsewhere = make_staff("operator", offices=[third])
+    lawyer = make_staff("lawyer", offices=[office])  # works in the office but does not take leads
+    lead = LeadFactory(office=office)
+    client.force_login(head)
+    form = client.get(f"{LIST}{lead.pk}/change/").context["adminform"].form
+    assert set(form.fields["office"].queryset) == {office, other_office}
+    takers = set(form.fields["assigned_to"].queryset)
+    assert {here, there} <= takers and elsewhere not in takers and lawyer not in takers and head not in takers
+
+
+@pytest.mark.django_db
+def test_change_form_keeps_the_lead_s_current_office_and_owner_among_the_choices(client, make_staff, office,
+                                                                                  other_office):
+    owner = make_staff("operator", offices=[other_office])
+    lead = LeadFactory(office=other_office, assigned_to=owner)
+    form = type("Form", (LeadChangeForm,), {"user": make_staff("office_head", offices=[office])})(instance=lead)
+    assert set(form.fields["office"].queryset) == {office, other_office}
+    assert owner in set(form.fields["assigned_to"].queryset)
+
+
+@pytest.mark.django_db
+def test_a_refused_reassignment_shows_on_its_field_and_keeps_what_was_typed(client, make_staff, office,
+                                                                            other_office):
+    head = make_staff("office_head", offices=[office, other_office])
+    there = make_staff("operator", offices=[other_office])
+    lead = LeadFactory(office=office, name="Старое имя")
+    client.force_login(head)
+    r = client.post(f"{LIST}{lead.pk}/change/", _change_data(lead, name="Новое имя", assigned_to=there.pk,
+                                                             status_comment="перезвонить"))
+    assert r.status_code == 200
+    form = r.context["adminform"].form
+    assert form.errors["assigned_to"] == ["Сотрудник не работает в офисе «Москва». Сотрудник не из этого офиса."]
+    assert form["name"].value() == "Новое имя" and form["status_comment"].value() == "перезвонить"
+    html = r.content.decode()
+    assert 'value="Новое имя"' in html and "Сотрудник не из этого офиса." in html
+    lead.refresh_from_db()
+    assert lead.name == "Старое имя" and lead.assigned_to is None  # the whole save was rolled back
+    assert not lead.assignments.exists()
+
+
+@pytest.mark.django_db
+def test_the_status_comment_field_is_styled_and_labelled(client, make_staff, office):
+    from unfold.widgets import UnfoldAdminTextInputWidget
+
+    lead = LeadFactory(office=office)
+    client.force_login(make_staff("operator"))
+    r = client.get(f"{LIST}{lead.pk}/change/")
+    field = r.context["adminform"].form.fields["status_comment"]
+    assert isinstance(field.widget, UnfoldAdminTextInputWidget)
+    assert str(field.label) == "Комментарий к смене статуса"
+    html = r.content.decode()
+    assert "Комментарий к смене статуса" in html and "комментарий к смене статуса" not in html
+
