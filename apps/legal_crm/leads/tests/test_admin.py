@@ -181,3 +181,19 @@ def test_the_status_comment_field_is_styled_and_labelled(client, make_staff, off
     html = r.content.decode()
     assert "Комментарий к смене статуса" in html and "комментарий к смене статуса" not in html
 
+
+@pytest.mark.django_db
+def test_the_history_page_shows_a_dash_for_a_missing_change_reason(client, make_staff, office):
+    import re
+
+    lead = LeadFactory(office=office)
+    lead.name = "Переименован"
+    lead._change_reason = "Звонок клиента"
+    lead.save()
+    assert [h.history_change_reason for h in lead.history.order_by("history_id")] == [None, "Звонок клиента"]
+    client.force_login(make_staff("operator"))
+    r = client.get(f"{LIST}{lead.pk}/history/")
+    assert r.status_code == 200
+    cells = re.findall(r'data-label="Причина изменения">\s*(.*?)\s*</td>', r.content.decode(), re.S)
+    assert sorted(cells) == sorted(["—", "Звонок клиента"])
+
