@@ -197,3 +197,15 @@ def test_the_history_page_shows_a_dash_for_a_missing_change_reason(client, make_
     cells = re.findall(r'data-label="Причина изменения">\s*(.*?)\s*</td>', r.content.decode(), re.S)
     assert sorted(cells) == sorted(["—", "Звонок клиента"])
 
+
+@pytest.mark.django_db
+def test_utm_fields_have_readable_labels(client, make_staff, office):
+    from legal_crm.leads.models import LeadContact
+
+    expected = {"utm_source": "UTM: источник", "utm_medium": "UTM: канал", "utm_campaign": "UTM: кампания"}
+    for model in (Lead, LeadContact):
+        assert {name: str(model._meta.get_field(name).verbose_name) for name in expected} == expected
+    lead = LeadFactory(office=office, utm_source="yandex")
+    client.force_login(make_staff("operator"))
+    html = client.get(f"{LIST}{lead.pk}/change/").content.decode()
+    assert "UTM: источник" in html and "UTM: кампания" in html and "Utm_source" not in html
