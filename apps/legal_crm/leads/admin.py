@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
 
@@ -90,6 +91,7 @@ def _badge(text, color):
 class LeadAdmin(HistoryDeskAdmin):
     selector = staticmethod(selectors.lead_list_visible_to)
     paginator = CappedPaginator
+    result_count_label = ngettext_lazy("%(count)s лид", "%(count)s лидов", "count")  # the list's footer
     list_display = ("created", "lead_name", "phone_link", "status_badge", "type", "source", "office",
                     "assigned_to")
     list_display_links = ("created",)

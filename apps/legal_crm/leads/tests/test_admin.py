@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -184,8 +186,6 @@ def test_the_status_comment_field_is_styled_and_labelled(client, make_staff, off
 
 @pytest.mark.django_db
 def test_the_history_page_shows_a_dash_for_a_missing_change_reason(client, make_staff, office):
-    import re
-
     lead = LeadFactory(office=office)
     lead.name = "Переименован"
     lead._change_reason = "Звонок клиента"
@@ -209,3 +209,21 @@ def test_utm_fields_have_readable_labels(client, make_staff, office):
     client.force_login(make_staff("operator"))
     html = client.get(f"{LIST}{lead.pk}/change/").content.decode()
     assert "UTM: источник" in html and "UTM: кампания" in html and "Utm_source" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("rows", "words"), [(0, "0 лидов"), (1, "1 лид"), (3, "3 лида"), (11, "11 лидов")])
+def test_the_list_footer_counts_leads_in_proper_russian(desk, office, rows, words):
+    for _ in range(rows):
+        LeadFactory(office=office)
+    html = desk.get(LIST).content.decode()
+    footer = re.search(r'data-result-count="\d+">(.*?)</div>', html, re.S).group(1)
+    assert " ".join(footer.split()) == words
+
+
+@pytest.mark.django_db
+def test_other_lists_name_their_rows_before_the_count(client, admin_user):
+    client.force_login(admin_user)
+    html = client.get("/admin/leads/leadtype/").content.decode()
+    footer = " ".join(re.search(r'data-result-count="(\d+)">(.*?)</div>', html, re.S).group(2).split())
+    assert re.fullmatch(r"Типы лидов: \d+", footer)
