@@ -175,6 +175,8 @@ class LeadAdmin(HistoryDeskAdmin):
             return queryset.filter(pk=int(term[1:])), False
         if selectors.phone_search_prefix(term) is not None:
             return selectors.filter_by_phone(queryset, term), False
+        # LIKE 'term%' on the name: MariaDB's case-insensitive collation keeps it on the index; on SQLite,
+        # core/sqlite_like.py makes LIKE ignore case in Cyrillic too («смирнова» finds «Смирнова»).
         return queryset.filter(name__istartswith=term), False
 
     # --- writes go through services -------------------------------------------------------------------

@@ -227,3 +227,15 @@ def test_other_lists_name_their_rows_before_the_count(client, admin_user):
     html = client.get("/admin/leads/leadtype/").content.decode()
     footer = " ".join(re.search(r'data-result-count="(\d+)">(.*?)</div>', html, re.S).group(2).split())
     assert re.fullmatch(r"Типы лидов: \d+", footer)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["Смирнова", "смирнова", "СМИРНОВА", "смирн"])
+def test_name_search_ignores_case_in_cyrillic_and_keeps_its_query_shape(desk, office, typed):
+    LeadFactory(office=office, phone="+79160000001", name="Смирнова Анна")
+    LeadFactory(office=office, phone="+79160000002", name="Иванова Смирна")
+    with CaptureQueriesContext(connection) as ctx:
+        html = desk.get(LIST, {"q": typed}).content.decode()
+    assert "Смирнова Анна" in html and "Иванова Смирна" not in html
+    name_sql = [q["sql"] for q in ctx.captured_queries if '"leads_lead"."name" LIKE' in q["sql"]]
+    assert name_sql and all("LOWER(" not in s.upper() for s in name_sql)  # the indexed prefix LIKE, as before
