@@ -19,6 +19,7 @@ from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from legal_crm.core.admin_base import HistoryDeskAdmin, ReadOnlyDeskAdmin
+from legal_crm.core.admin_search import PhoneSearchMixin
 from legal_crm.core.errors import DomainError
 from legal_crm.org.selectors import scope_to_offices
 
@@ -138,7 +139,7 @@ class ScriptMoveAdmin(ReadOnlyDeskAdmin):
 
 
 @admin.register(ScriptMessage)
-class ScriptMessageAdmin(ReadOnlyDeskAdmin):
+class ScriptMessageAdmin(PhoneSearchMixin, ReadOnlyDeskAdmin):
     list_display = ("created_at", "channel", "phone", "status", "short_text")
     list_filter = ("status", "channel")
     search_fields = ("=phone",)
