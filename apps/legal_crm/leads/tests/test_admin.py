@@ -239,3 +239,39 @@ def test_name_search_ignores_case_in_cyrillic_and_keeps_its_query_shape(desk, of
     assert "Смирнова Анна" in html and "Иванова Смирна" not in html
     name_sql = [q["sql"] for q in ctx.captured_queries if '"leads_lead"."name" LIKE' in q["sql"]]
     assert name_sql and all("LOWER(" not in s.upper() for s in name_sql)  # the indexed prefix LIKE, as before
+
+
+@pytest.mark.django_db
+def test_the_owner_filter_offers_the_lead_takers_of_my_offices(client, make_staff, office, other_office):
+    from legal_crm.org.tests.factories import OfficeFactory
+
+    head = make_staff("office_head", offices=[office, other_office])
+    here = make_staff("operator", offices=[office])
+    there = make_staff("operator", offices=[other_office])
+    far = make_staff("operator", offices=[OfficeFactory(code="spb", name="Санкт-Петербург")])
+    LeadFactory(office=office, assigned_to=here, name="Лид-здесь")
+    LeadFactory(office=other_office, assigned_to=there, name="Лид-там")
+    client.force_login(head)
+    response = client.get(LIST)
+    owner = next(f for f in response.context["cl"].filter_specs if f.parameter_name == "owner")
+    values = [value for value, _label in owner.lookup_choices]
+    assert values[:2] == ["me", "none"]
+    assert {str(here.pk), str(there.pk)} <= set(values) and str(far.pk) not in values
+    assert str(head.pk) not in values  # "Мои" already stands for me
+    html = client.get(LIST, {"owner": str(here.pk)}).content.decode()
+    assert "Лид-здесь" in html and "Лид-там" not in html
+
+
+@pytest.mark.django_db
+def test_the_owner_filter_costs_the_same_queries_for_more_leads_and_takers(desk, make_staff, office):
+    for _ in range(3):
+        LeadFactory(office=office, assigned_to=make_staff("operator"))
+    desk.get(LIST)
+    with CaptureQueriesContext(connection) as few:
+        assert desk.get(LIST).status_code == 200
+    for _ in range(10):
+        LeadFactory(office=office, assigned_to=make_staff("operator"))
+    desk.get(LIST)  # new staff reset the cached permissions and reference data: read them again once
+    with CaptureQueriesContext(connection) as many:
+        assert desk.get(LIST).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
