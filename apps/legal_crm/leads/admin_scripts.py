@@ -81,6 +81,7 @@ class ScriptAdmin(HistoryDeskAdmin):
             **self.admin_site.each_context(request),
             "title": _("Доска скрипта «%(s)s»") % {"s": script.name},
             "script": script,
+            "original": script,  # unfold's header then reads "Продажи › Скрипты звонков › <the script>"
             "columns": data["columns"],
             "totals": data["totals"],
             "can_move": request.user.has_perm("leads.move_scriptenrollment"),
