@@ -10,13 +10,14 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import perm_cache, token_auth, unfold_lists, user_names
+        from . import perm_cache, sqlite_like, token_auth, unfold_lists, user_names
         from .access_sync import sync_groups_after_migrate
 
         unfold_lists.install()
         perm_cache.connect()
         token_auth.connect()
         user_names.connect()
+        sqlite_like.connect()  # case-insensitive LIKE in every alphabet on SQLite
 
         # Framework plumbing: the shipped groups are re-synced after every migrate.
         post_migrate.connect(sync_groups_after_migrate, sender=self)

@@ -5,6 +5,7 @@ from unfold.admin import TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
 from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
+from legal_crm.core.admin_search import PhoneSearchMixin
 
 from .models import Counterparty, FinancialManager, SelfRegulatoryOrganization, Service, ServiceGroup, Tag
 
@@ -17,7 +18,7 @@ class TagAdmin(DeskAdmin):
 
 
 @admin.register(Counterparty)
-class CounterpartyAdmin(HistoryDeskAdmin, ImportExportModelAdmin):
+class CounterpartyAdmin(PhoneSearchMixin, HistoryDeskAdmin, ImportExportModelAdmin):
     import_form_class = ImportForm
     export_form_class = ExportForm
     list_display = ("name", "kind", "role", "inn", "phone")

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
 
@@ -90,6 +91,7 @@ def _badge(text, color):
 class LeadAdmin(HistoryDeskAdmin):
     selector = staticmethod(selectors.lead_list_visible_to)
     paginator = CappedPaginator
+    result_count_label = ngettext_lazy("%(count)s лид", "%(count)s лидов", "count")  # the list's footer
     list_display = ("created", "lead_name", "phone_link", "status_badge", "type", "source", "office",
                     "assigned_to")
     list_display_links = ("created",)
@@ -111,7 +113,11 @@ class LeadAdmin(HistoryDeskAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["form"] = LeadChangeForm if obj is not None else LeadAddForm
-        return super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, **kwargs)  # a new class per call: safe to set per request
+        if obj is not None:
+            form.user = request.user
+            form.service_error = getattr(request, "_lead_service_error", None)
+        return form
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -169,6 +175,8 @@ class LeadAdmin(HistoryDeskAdmin):
             return queryset.filter(pk=int(term[1:])), False
         if selectors.phone_search_prefix(term) is not None:
             return selectors.filter_by_phone(queryset, term), False
+        # LIKE 'term%' on the name: MariaDB's case-insensitive collation keeps it on the index; on SQLite,
+        # core/sqlite_like.py makes LIKE ignore case in Cyrillic too («смирнова» finds «Смирнова»).
         return queryset.filter(name__istartswith=term), False
 
     # --- writes go through services -------------------------------------------------------------------
@@ -210,10 +218,15 @@ class LeadAdmin(HistoryDeskAdmin):
             with transaction.atomic():
                 return super().changeform_view(request, object_id, form_url, extra_context)
         except DomainError as exc:
-            self.message_user(request, exc.message, level=messages.ERROR)
-            from django.http import HttpResponseRedirect
+            if object_id is None or request.method != "POST":
+                self.message_user(request, exc.message, level=messages.ERROR)
+                from django.http import HttpResponseRedirect
 
-            return HttpResponseRedirect(request.get_full_path())
+                return HttpResponseRedirect(request.get_full_path())
+            # A service refused the change (rolled back above): render the same POST again, the form now
+            # invalid with the refusal on its fields (LeadChangeForm.clean), so what was typed stays.
+            request._lead_service_error = exc
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         return False  # leads are never deleted; spam is kept with its rule
@@ -286,10 +299,15 @@ class PlannedCallAdmin(HistoryDeskAdmin):
             with transaction.atomic():
                 return super().changeform_view(request, object_id, form_url, extra_context)
         except DomainError as exc:
-            self.message_user(request, exc.message, level=messages.ERROR)
-            from django.http import HttpResponseRedirect
+            if object_id is None or request.method != "POST":
+                self.message_user(request, exc.message, level=messages.ERROR)
+                from django.http import HttpResponseRedirect
 
-            return HttpResponseRedirect(request.get_full_path())
+                return HttpResponseRedirect(request.get_full_path())
+            # A service refused the change (rolled back above): render the same POST again, the form now
+            # invalid with the refusal on its fields (LeadChangeForm.clean), so what was typed stays.
+            request._lead_service_error = exc
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _complete(self, request, queryset, result):
         for call in queryset.filter(done_at__isnull=True)[:200]:

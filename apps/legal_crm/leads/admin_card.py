@@ -154,10 +154,11 @@ def lead_card_view(request, pk):
         "other_leads_count": len(others),
         "open_calls": list(selectors_card.planned_calls_open(lead)),
         "call_results": PlannedCall.Result.choices,
-        "contract_url": selectors_card.contract_url(lead),
+        "contract_url": selectors_card.contract_url(lead, request.user),
         "script_cards": selectors_card.script_cards(lead),
-        "scripts": (list(Script.objects.filter(is_active=True).order_by("name"))
-                    if request.user.has_perm("leads.move_scriptenrollment") else []),
+        # Not "scripts": unfold's base template reads that key as its list of <script src> URLs.
+        "enroll_scripts": (list(Script.objects.filter(is_active=True).order_by("name"))
+                           if request.user.has_perm("leads.move_scriptenrollment") else []),
         "answers_url": reverse("leads_lead_card_answers", args=[lead.pk]),
         "change_url": _change_url(lead),
     }

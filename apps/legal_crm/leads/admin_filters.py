@@ -9,9 +9,10 @@ import datetime
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import DropdownFilter
 
 from legal_crm.marketing.models import AdSource
-from legal_crm.org.selectors import office_list_visible_to
+from legal_crm.org.selectors import office_ids_visible_to, office_list_visible_to
 
 from .models import LeadStatus, LeadType
 
@@ -69,18 +70,33 @@ class OfficeFilter(_RefFilter):
         return office_list_visible_to(request.user).order_by("name").values_list("pk", "name")
 
 
-class OwnerFilter(admin.SimpleListFilter):
+class OwnerFilter(DropdownFilter):
+    """Mine, nobody's, or one of the lead takers of the offices the user sees: one query for the choices,
+    whatever the number of leads; a dropdown, as an office may have dozens of operators."""
+
     title = _("ответственный")
     parameter_name = "owner"
+    TAKERS_LIMIT = 500
 
     def lookups(self, request, model_admin):
-        return [("me", _("Мои")), ("none", _("Не назначен"))]
+        from .services.distribution import lead_takers
+
+        takers = lead_takers().exclude(pk=request.user.pk)
+        office_ids = office_ids_visible_to(request.user)
+        if office_ids is not None:
+            takers = takers.filter(employee__offices__in=office_ids)
+        takers = (takers.only("id", "username", "first_name", "last_name", "middle_name")
+                  .order_by("last_name", "first_name", "id")[:self.TAKERS_LIMIT])
+        return [("me", _("Мои")), ("none", _("Не назначен")), *((str(u.pk), str(u)) for u in takers)]
 
     def queryset(self, request, queryset):
-        if self.value() == "me":
+        value = self.value()
+        if value == "me":
             return queryset.filter(assigned_to=request.user)
-        if self.value() == "none":
+        if value == "none":
             return queryset.filter(assigned_to__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(assigned_to_id=int(value))
         return queryset
 
 

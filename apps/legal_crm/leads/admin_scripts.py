@@ -19,6 +19,7 @@ from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from legal_crm.core.admin_base import HistoryDeskAdmin, ReadOnlyDeskAdmin
+from legal_crm.core.admin_search import PhoneSearchMixin
 from legal_crm.core.errors import DomainError
 from legal_crm.org.selectors import scope_to_offices
 
@@ -81,6 +82,7 @@ class ScriptAdmin(HistoryDeskAdmin):
             **self.admin_site.each_context(request),
             "title": _("Доска скрипта «%(s)s»") % {"s": script.name},
             "script": script,
+            "original": script,  # unfold's header then reads "Продажи › Скрипты звонков › <the script>"
             "columns": data["columns"],
             "totals": data["totals"],
             "can_move": request.user.has_perm("leads.move_scriptenrollment"),
@@ -139,7 +141,7 @@ class ScriptMoveAdmin(ReadOnlyDeskAdmin):
 
 
 @admin.register(ScriptMessage)
-class ScriptMessageAdmin(ReadOnlyDeskAdmin):
+class ScriptMessageAdmin(PhoneSearchMixin, ReadOnlyDeskAdmin):
     list_display = ("created_at", "channel", "phone", "status", "short_text")
     list_filter = ("status", "channel")
     search_fields = ("=phone",)

@@ -47,6 +47,14 @@ SPAM_RULES = [
     ("Больше 5 заявок с номера за час", "phone_flood", "", 5, 60),
     ("Больше 300 заявок от партнёра за 10 минут", "partner_flood", "", 300, 10),
 ]
+# What a seeded spam lead looks like, one kind after another, so that a content rule above catches it; the
+# lead then carries the rule the intake's spam check (find_spam_rule) names for it.
+SPAM_SHAPES = [
+    {"name": "Test"},                                                   # «Тестовые имена»
+    {"comment": "Реклама: кредиты без отказа, звоните прямо сейчас"},   # «Стоп-слово «реклама»»
+    {"phone": "+79000000000"},                                          # «Номер из чёрного списка»
+    {"phone": "invalid"},                                               # «Несуществующий номер»
+]
 
 
 def seed_reference() -> None:
@@ -65,8 +73,36 @@ def seed_reference() -> None:
         settings_row.save()
 
 
+def _spam_shape(index: int, *, phone: str, name: str, comment: str) -> dict:
+    """The phone, name and comment of the index-th seeded spam lead (see SPAM_SHAPES)."""
+    shape = {"phone": phone, "name": name, "comment": comment, **SPAM_SHAPES[index % len(SPAM_SHAPES)]}
+    if shape["phone"] == "invalid":  # seven equal digits: a number no person has, a different one each time
+        shape["phone"] = f"+79{index % 10}{index % 7}{str(index % 10) * 7}"
+    return shape
+
+
+def _spam_rule(*, phone: str, name: str, comment: str, source) -> SpamRule | None:
+    from .services.spam import find_spam_rule
+
+    return find_spam_rule(phone=phone, name=name, comment=comment, source=source, recent={})
+
+
+def _tidy_earlier_seed() -> None:
+    """Demo sites seeded before: segments without answers were made up (the questionnaire computes them), and
+    spam leads lacked the rule that caught them."""
+    Lead.objects.filter(utm_campaign=DEMO_CAMPAIGN, score__isnull=True).exclude(segment="").update(segment="")
+    ruleless = Lead.objects.filter(utm_campaign=DEMO_CAMPAIGN, is_spam=True, spam_rule__isnull=True)
+    for index, lead in enumerate(ruleless.select_related("source").order_by("id")):
+        shape = _spam_shape(index, phone=lead.phone, name=lead.name, comment=lead.comment)
+        rule = _spam_rule(source=lead.source, **shape)
+        if rule is not None:
+            Lead.objects.filter(pk=lead.pk).update(spam_rule=rule, **shape)
+            lead.contacts.update(phone=shape["phone"], name=shape["name"], comment=shape["comment"])
+
+
 def seed() -> str:
     seed_reference()
+    _tidy_earlier_seed()
     if Lead.objects.filter(utm_campaign=DEMO_CAMPAIGN).count() >= TOTAL:
         return "лиды уже созданы"
     rnd = random.Random(2026)
@@ -83,6 +119,7 @@ def seed() -> str:
     now = timezone.now()
     made = 0
     start = Lead.objects.filter(utm_campaign=DEMO_CAMPAIGN).count()
+    spam_made = Lead.objects.filter(utm_campaign=DEMO_CAMPAIGN, is_spam=True).count()
     for i in range(start, TOTAL):
         status = statuses[i % len(statuses)]
         office = offices[i % len(offices)]
@@ -91,19 +128,26 @@ def seed() -> str:
         source = sources[i % len(sources)] if sources else None
         partner = partners[i % len(partners)] if (partners and source and source.channel == "partner") else None
         operators = staff.get(office.pk) or []
+        person = {"phone": f"+79{rnd.choice([16, 26, 22, 13, 85])}{5000000 + i:07d}",
+                  "name": f"{LAST[i % len(LAST)]}{'а' if i % 2 else ''} {FIRST[i % len(FIRST)]}",
+                  "comment": COMMENTS[i % len(COMMENTS)]}
+        spam_rule = None
+        if status.is_spam:
+            person = _spam_shape(spam_made, **person)
+            spam_rule = _spam_rule(source=source, **person)
+            spam_made += 1
         lead = Lead.objects.create(
-            phone=f"+79{rnd.choice([16, 26, 22, 13, 85])}{5000000 + i:07d}",
-            name=f"{LAST[i % len(LAST)]}{'а' if i % 2 else ''} {FIRST[i % len(FIRST)]}",
+            phone=person["phone"], name=person["name"], spam_rule=spam_rule,
             office=office, assigned_to=operators[i % len(operators)] if operators and not status.is_spam else None,
             type=(source.default_lead_type if source and source.default_lead_type else types[i % len(types)]),
             status=status, status_changed_at=created + datetime.timedelta(hours=2), source=source, partner=partner,
-            external_id=f"demo-{i}" if partner else None, comment=COMMENTS[i % len(COMMENTS)],
+            external_id=f"demo-{i}" if partner else None, comment=person["comment"],
             utm_source=getattr(source, "code", ""), utm_campaign=DEMO_CAMPAIGN,
             consent_personal_data=True, consent_at=created, consent_source=getattr(source, "name", "Сайт"),
             consent_text="Согласен на обработку персональных данных в соответствии с 152-ФЗ.",
             consent_ads=i % 3 == 0, is_spam=status.is_spam,
             refusal_reason=(reasons.get(status.pk) or [None])[0] if status.is_refusal else None,
-            last_contact_at=created, segment=rnd.choice(["", "A", "B", "C"]) if status.is_open else "",
+            last_contact_at=created,  # no segment: it comes from the questionnaire's answers (demo_scripts)
         )
         Lead.objects.filter(pk=lead.pk).update(created_at=created)
         LeadContact.objects.create(lead=lead, phone=lead.phone, name=lead.name, source=source, partner=partner,

@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from unfold.widgets import UnfoldAdminTextInputWidget
 
+from legal_crm.core.errors import DomainError
 from legal_crm.core.validators import normalize_phone
 from legal_crm.marketing.models import AdSource
+from legal_crm.org.models import Office
+from legal_crm.org.selectors import office_ids_visible_to
 
 from .models import Lead, LeadStatus
 
 
 class LeadChangeForm(forms.ModelForm):
+    """The lead's change form. LeadAdmin.get_form sets `user` (whose offices bound the choices) and, when a
+    service refused the save, `service_error`, so the form comes back with the refusal on its fields."""
+
+    user = None
+    service_error: DomainError | None = None
+
     class Meta:
         model = Lead
         fields = ("name", "status", "refusal_reason", "office", "assigned_to", "service", "segment", "comment",
                   "tags", "consent_ads")
 
-    status_comment = forms.CharField(label=_("комментарий к смене статуса"), required=False, max_length=500)
+    status_comment = forms.CharField(label=_("Комментарий к смене статуса"), required=False, max_length=500,
+                                     widget=UnfoldAdminTextInputWidget)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -27,10 +39,32 @@ class LeadChangeForm(forms.ModelForm):
 
             allowed = [s.pk for s in allowed_next_statuses(lead)] + [lead.status_id]
             self.fields["status"].queryset = LeadStatus.objects.filter(pk__in=allowed).order_by("order")
+        office_ids = office_ids_visible_to(self.user) if self.user is not None else None
+        if "office" in self.fields:
+            offices = Office.objects.all()
+            if office_ids is not None:
+                # The lead's own office stays, so saving other fields never trips on it.
+                offices = offices.filter(Q(pk__in=office_ids) | Q(pk=lead.office_id))
+            self.fields["office"].queryset = offices.order_by("name")
         if "assigned_to" in self.fields:
             from .services.distribution import lead_takers
 
-            self.fields["assigned_to"].queryset = lead_takers().order_by("last_name", "first_name")
+            takers = lead_takers()
+            if office_ids is not None:
+                takers = takers.filter(Q(employee__offices__in=office_ids) | Q(pk=lead.assigned_to_id))
+            self.fields["assigned_to"].queryset = takers.distinct().order_by("last_name", "first_name")
+
+    def clean(self):
+        cleaned = super().clean()
+        error = self.service_error
+        if error is not None:
+            on_fields = [name for name in error.fields if name in self.fields]
+            for name in on_fields:
+                hint = error.fields[name]
+                self.add_error(name, error.message if hint == error.message else f"{error.message} {hint}")
+            if not on_fields:
+                self.add_error(None, error.message)
+        return cleaned
 
 
 class LeadAddForm(forms.ModelForm):

@@ -7,6 +7,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from legal_crm.core.validators import format_phone
 
@@ -67,5 +68,5 @@ def my_figures_block(request) -> dict | None:
     calls = selectors.planned_calls_visible_to(user).filter(assignee=user, done_at__gte=start,
                                                             done_at__lt=end).count()
     return {"key": "leads-figures", "title": _("Сегодня"),
-            "figures": [{"value": taken, "label": _("лидов получено")},
-                        {"value": calls, "label": _("звонков сделано")}]}
+            "figures": [{"value": taken, "label": ngettext("лид получен", "лидов получено", taken)},
+                        {"value": calls, "label": ngettext("звонок сделан", "звонков сделано", calls)}]}

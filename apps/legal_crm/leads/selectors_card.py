@@ -92,8 +92,11 @@ def script_cards(lead: Lead) -> list[ScriptEnrollment]:
                   key=lambda c: (c.state != ScriptEnrollment.State.ACTIVE, c.script.name))
 
 
-def contract_url(lead: Lead) -> str | None:
-    """The contracts module's "contract from lead" page, when that module provides it."""
+def contract_url(lead: Lead, user) -> str | None:
+    """The contracts module's "contract from lead" page, when that module provides it and the user may add
+    contracts (the page refuses everyone else)."""
+    if not user.has_perm("contracts.add_contract"):
+        return None
     for name in ("admin:contracts_contract_from_lead", "admin:contracts_contract_from-lead"):
         try:
             return reverse(name, args=[lead.pk])

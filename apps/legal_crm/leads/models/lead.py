@@ -31,9 +31,9 @@ class Lead(TimeStampedModel):
     partner = models.ForeignKey("marketing.Partner", null=True, blank=True, on_delete=models.PROTECT,
                                 db_index=False, related_name="leads", verbose_name=_("партнёр"))
     external_id = models.CharField(_("номер у партнёра"), max_length=100, null=True, blank=True)
-    utm_source = models.CharField("utm_source", max_length=200, blank=True)
-    utm_medium = models.CharField("utm_medium", max_length=200, blank=True)
-    utm_campaign = models.CharField("utm_campaign", max_length=200, blank=True)
+    utm_source = models.CharField(_("UTM: источник"), max_length=200, blank=True)
+    utm_medium = models.CharField(_("UTM: канал"), max_length=200, blank=True)
+    utm_campaign = models.CharField(_("UTM: кампания"), max_length=200, blank=True)
     comment = models.TextField(_("комментарий"), blank=True)
     # Consent to personal data processing (152-ФЗ) and to advertising (38-ФЗ), as given.
     consent_personal_data = models.BooleanField(_("согласие на обработку ПДн"), default=False)
@@ -102,9 +102,9 @@ class LeadContact(models.Model):
     partner = models.ForeignKey("marketing.Partner", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="+", verbose_name=_("партнёр"))
     external_id = models.CharField(_("номер у партнёра"), max_length=100, blank=True)
-    utm_source = models.CharField("utm_source", max_length=200, blank=True)
-    utm_medium = models.CharField("utm_medium", max_length=200, blank=True)
-    utm_campaign = models.CharField("utm_campaign", max_length=200, blank=True)
+    utm_source = models.CharField(_("UTM: источник"), max_length=200, blank=True)
+    utm_medium = models.CharField(_("UTM: канал"), max_length=200, blank=True)
+    utm_campaign = models.CharField(_("UTM: кампания"), max_length=200, blank=True)
     comment = models.TextField(_("комментарий"), blank=True)
     ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
 

@@ -1,7 +1,10 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from legal_crm.leads.forms import LeadChangeForm
 from legal_crm.leads.models import Lead, PlannedCall
 from legal_crm.leads.tests.factories import LeadFactory, PlannedCallFactory, status
 
@@ -107,3 +110,168 @@ def test_planned_calls_overdue_filter(client, make_staff, office):
 def test_admin_pages_open(client, admin_user, url, office):
     client.force_login(admin_user)
     assert client.get(url).status_code == 200
+
+
+def _change_data(lead, **overrides):
+    data = {"name": lead.name, "status": lead.status_id, "office": lead.office_id or "", "comment": "",
+            "segment": "", "refusal_reason": "", "assigned_to": lead.assigned_to_id or "", "status_comment": "",
+            "contacts-TOTAL_FORMS": 0, "contacts-INITIAL_FORMS": 0, "status_log-TOTAL_FORMS": 0,
+            "status_log-INITIAL_FORMS": 0, "assignments-TOTAL_FORMS": 0, "assignments-INITIAL_FORMS": 0,
+            "planned_calls-TOTAL_FORMS": 0, "planned_calls-INITIAL_FORMS": 0, "_save": "1"}
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+def test_change_form_offers_only_the_users_offices_and_their_lead_takers(client, make_staff, office, other_office):
+    from legal_crm.org.tests.factories import OfficeFactory
+
+    third = OfficeFactory(code="spb", name="Санкт-Петербург")
+    head = make_staff("office_head", offices=[office, other_office])
+    here = make_staff("operator", offices=[office])
+    there = make_staff("operator", offices=[other_office])
+    elsewhere = make_staff("operator", offices=[third])
+    lawyer = make_staff("lawyer", offices=[office])  # works in the office but does not take leads
+    lead = LeadFactory(office=office)
+    client.force_login(head)
+    form = client.get(f"{LIST}{lead.pk}/change/").context["adminform"].form
+    assert set(form.fields["office"].queryset) == {office, other_office}
+    takers = set(form.fields["assigned_to"].queryset)
+    assert {here, there} <= takers and elsewhere not in takers and lawyer not in takers and head not in takers
+
+
+@pytest.mark.django_db
+def test_change_form_keeps_the_lead_s_current_office_and_owner_among_the_choices(client, make_staff, office,
+                                                                                  other_office):
+    owner = make_staff("operator", offices=[other_office])
+    lead = LeadFactory(office=other_office, assigned_to=owner)
+    form = type("Form", (LeadChangeForm,), {"user": make_staff("office_head", offices=[office])})(instance=lead)
+    assert set(form.fields["office"].queryset) == {office, other_office}
+    assert owner in set(form.fields["assigned_to"].queryset)
+
+
+@pytest.mark.django_db
+def test_a_refused_reassignment_shows_on_its_field_and_keeps_what_was_typed(client, make_staff, office,
+                                                                            other_office):
+    head = make_staff("office_head", offices=[office, other_office])
+    there = make_staff("operator", offices=[other_office])
+    lead = LeadFactory(office=office, name="Старое имя")
+    client.force_login(head)
+    r = client.post(f"{LIST}{lead.pk}/change/", _change_data(lead, name="Новое имя", assigned_to=there.pk,
+                                                             status_comment="перезвонить"))
+    assert r.status_code == 200
+    form = r.context["adminform"].form
+    assert form.errors["assigned_to"] == ["Сотрудник не работает в офисе «Москва». Сотрудник не из этого офиса."]
+    assert form["name"].value() == "Новое имя" and form["status_comment"].value() == "перезвонить"
+    html = r.content.decode()
+    assert 'value="Новое имя"' in html and "Сотрудник не из этого офиса." in html
+    lead.refresh_from_db()
+    assert lead.name == "Старое имя" and lead.assigned_to is None  # the whole save was rolled back
+    assert not lead.assignments.exists()
+
+
+@pytest.mark.django_db
+def test_the_status_comment_field_is_styled_and_labelled(client, make_staff, office):
+    from unfold.widgets import UnfoldAdminTextInputWidget
+
+    lead = LeadFactory(office=office)
+    client.force_login(make_staff("operator"))
+    r = client.get(f"{LIST}{lead.pk}/change/")
+    field = r.context["adminform"].form.fields["status_comment"]
+    assert isinstance(field.widget, UnfoldAdminTextInputWidget)
+    assert str(field.label) == "Комментарий к смене статуса"
+    html = r.content.decode()
+    assert "Комментарий к смене статуса" in html and "комментарий к смене статуса" not in html
+
+
+@pytest.mark.django_db
+def test_the_history_page_shows_a_dash_for_a_missing_change_reason(client, make_staff, office):
+    lead = LeadFactory(office=office)
+    lead.name = "Переименован"
+    lead._change_reason = "Звонок клиента"
+    lead.save()
+    assert [h.history_change_reason for h in lead.history.order_by("history_id")] == [None, "Звонок клиента"]
+    client.force_login(make_staff("operator"))
+    r = client.get(f"{LIST}{lead.pk}/history/")
+    assert r.status_code == 200
+    cells = re.findall(r'data-label="Причина изменения">\s*(.*?)\s*</td>', r.content.decode(), re.S)
+    assert sorted(cells) == sorted(["—", "Звонок клиента"])
+
+
+@pytest.mark.django_db
+def test_utm_fields_have_readable_labels(client, make_staff, office):
+    from legal_crm.leads.models import LeadContact
+
+    expected = {"utm_source": "UTM: источник", "utm_medium": "UTM: канал", "utm_campaign": "UTM: кампания"}
+    for model in (Lead, LeadContact):
+        assert {name: str(model._meta.get_field(name).verbose_name) for name in expected} == expected
+    lead = LeadFactory(office=office, utm_source="yandex")
+    client.force_login(make_staff("operator"))
+    html = client.get(f"{LIST}{lead.pk}/change/").content.decode()
+    assert "UTM: источник" in html and "UTM: кампания" in html and "Utm_source" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("rows", "words"), [(0, "0 лидов"), (1, "1 лид"), (3, "3 лида"), (11, "11 лидов")])
+def test_the_list_footer_counts_leads_in_proper_russian(desk, office, rows, words):
+    for _ in range(rows):
+        LeadFactory(office=office)
+    html = desk.get(LIST).content.decode()
+    footer = re.search(r'data-result-count="\d+">(.*?)</div>', html, re.S).group(1)
+    assert " ".join(footer.split()) == words
+
+
+@pytest.mark.django_db
+def test_other_lists_name_their_rows_before_the_count(client, admin_user):
+    client.force_login(admin_user)
+    html = client.get("/admin/leads/leadtype/").content.decode()
+    footer = " ".join(re.search(r'data-result-count="(\d+)">(.*?)</div>', html, re.S).group(2).split())
+    assert re.fullmatch(r"Типы лидов: \d+", footer)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["Смирнова", "смирнова", "СМИРНОВА", "смирн"])
+def test_name_search_ignores_case_in_cyrillic_and_keeps_its_query_shape(desk, office, typed):
+    LeadFactory(office=office, phone="+79160000001", name="Смирнова Анна")
+    LeadFactory(office=office, phone="+79160000002", name="Иванова Смирна")
+    with CaptureQueriesContext(connection) as ctx:
+        html = desk.get(LIST, {"q": typed}).content.decode()
+    assert "Смирнова Анна" in html and "Иванова Смирна" not in html
+    name_sql = [q["sql"] for q in ctx.captured_queries if '"leads_lead"."name" LIKE' in q["sql"]]
+    assert name_sql and all("LOWER(" not in s.upper() for s in name_sql)  # the indexed prefix LIKE, as before
+
+
+@pytest.mark.django_db
+def test_the_owner_filter_offers_the_lead_takers_of_my_offices(client, make_staff, office, other_office):
+    from legal_crm.org.tests.factories import OfficeFactory
+
+    head = make_staff("office_head", offices=[office, other_office])
+    here = make_staff("operator", offices=[office])
+    there = make_staff("operator", offices=[other_office])
+    far = make_staff("operator", offices=[OfficeFactory(code="spb", name="Санкт-Петербург")])
+    LeadFactory(office=office, assigned_to=here, name="Лид-здесь")
+    LeadFactory(office=other_office, assigned_to=there, name="Лид-там")
+    client.force_login(head)
+    response = client.get(LIST)
+    owner = next(f for f in response.context["cl"].filter_specs if f.parameter_name == "owner")
+    values = [value for value, _label in owner.lookup_choices]
+    assert values[:2] == ["me", "none"]
+    assert {str(here.pk), str(there.pk)} <= set(values) and str(far.pk) not in values
+    assert str(head.pk) not in values  # "Мои" already stands for me
+    html = client.get(LIST, {"owner": str(here.pk)}).content.decode()
+    assert "Лид-здесь" in html and "Лид-там" not in html
+
+
+@pytest.mark.django_db
+def test_the_owner_filter_costs_the_same_queries_for_more_leads_and_takers(desk, make_staff, office):
+    for _ in range(3):
+        LeadFactory(office=office, assigned_to=make_staff("operator"))
+    desk.get(LIST)
+    with CaptureQueriesContext(connection) as few:
+        assert desk.get(LIST).status_code == 200
+    for _ in range(10):
+        LeadFactory(office=office, assigned_to=make_staff("operator"))
+    desk.get(LIST)  # new staff reset the cached permissions and reference data: read them again once
+    with CaptureQueriesContext(connection) as many:
+        assert desk.get(LIST).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)

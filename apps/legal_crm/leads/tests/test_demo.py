@@ -24,3 +24,40 @@ def test_demo_seeds_every_status_and_is_idempotent(roles):
     seed_marketing()
     seed_leads()
     assert Lead.objects.count() == TOTAL and AdSource.objects.count() == sources
+
+
+@pytest.mark.django_db
+def test_demo_spam_carries_its_rule_and_segments_come_from_the_questionnaire(roles):
+    from django.utils.module_loading import import_string
+
+    from legal_crm.leads.demo import DEMO_CAMPAIGN
+    from legal_crm.leads.models import SegmentThreshold
+    from legal_crm.leads.services.spam import find_spam_rule
+
+    for path in ["legal_crm.org.demo.seed", "legal_crm.directory.demo.seed", "legal_crm.marketing.demo.seed",
+                 "legal_crm.leads.demo.seed", "legal_crm.leads.demo_scripts.seed"]:
+        import_string(path)()
+    spam = list(Lead.objects.filter(is_spam=True).select_related("spam_rule", "source"))
+    assert spam and all(lead.spam_rule is not None for lead in spam)
+    assert len({lead.spam_rule.kind for lead in spam}) >= 3
+    for lead in spam:  # the rule on the lead is the one the intake's check names for it
+        assert find_spam_rule(phone=lead.phone, name=lead.name, comment=lead.comment, source=lead.source,
+                              recent={}) == lead.spam_rule
+        assert lead.contacts.get().name == lead.name
+    assert not Lead.objects.filter(is_spam=False, spam_rule__isnull=False).exists()
+
+    # a segment only where the questionnaire scored the lead, and always the one its thresholds give
+    assert not Lead.objects.filter(score__isnull=True).exclude(segment="").exists()
+    scored = list(Lead.objects.filter(score__isnull=False))
+    assert scored
+    for lead in scored:
+        thresholds = SegmentThreshold.objects.filter(service=lead.service, min_score__lte=lead.score)
+        assert lead.segment == thresholds.order_by("-min_score").first().segment
+
+    # an earlier demo site (made-up segments, spam without its rule) is brought up to date by a rerun
+    Lead.objects.filter(utm_campaign=DEMO_CAMPAIGN, score__isnull=True, is_spam=False).update(segment="A")
+    Lead.objects.filter(is_spam=True).update(spam_rule=None, name="Иванов Иван", comment="",
+                                             phone="+79165550000")
+    import_string("legal_crm.leads.demo.seed")()
+    assert not Lead.objects.filter(score__isnull=True).exclude(segment="").exists()
+    assert not Lead.objects.filter(is_spam=True, spam_rule__isnull=True).exists()

@@ -276,3 +276,21 @@ def test_counters_stop_at_the_cap(operator, board, office, monkeypatch):
     data = selectors_scripts.board(script, operator, per_column=2)
     assert data["columns"][0]["count"] == "3+" and data["columns"][0]["hidden"] == "2+"
     assert data["totals"] == {"active": "3+", "reached": "1", "handed_over": "0", "refused": "0"}
+
+
+def test_the_board_is_headed_by_the_script_s_name(operator, board):
+    import re
+
+    script, _steps = board
+    url = reverse("admin:leads_script_board", args=[script.pk])
+    html = _client(operator).get(url).content.decode()
+    header = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+    crumbs = [" ".join(t.split()) for t in re.findall(r"<a [^>]*>(.*?)</a\s*>", header, re.S)]
+    assert crumbs == ["Продажи", "Скрипты звонков", "Новые заявки"]
+    assert reverse("admin:leads_script_change", args=[script.pk]) in header
+    heading = re.search(r'<h2 id="script-name"[^>]*>(.*?)</h2>', html, re.S)
+    assert heading and heading.group(1).strip() == "Новые заявки"
+    script.is_active = False
+    script.save()
+    html = _client(operator).get(url).content.decode()
+    assert re.search(r"<h2 id=\"script-name\"[^>]*>Новые заявки <span[^>]*>\(выключен\)</span></h2>", html)

@@ -33,3 +33,32 @@ def test_my_day_has_no_sales_blocks_for_hr(client, make_staff):
     client.force_login(hr)
     page = client.get(reverse("admin:index")).content.decode()
     assert "Мои звонки на сегодня" not in page
+
+
+@pytest.mark.parametrize(("taken", "words"), [(0, "лидов получено"), (1, "лид получен"), (2, "лида получено"),
+                                              (5, "лидов получено"), (21, "лид получен")])
+def test_todays_figures_agree_with_their_number(rf, make_staff, office, taken, words):
+    from legal_crm.leads.home import my_figures_block
+
+    me = make_staff("operator", offices=[office])
+    for _ in range(taken):
+        LeadFactory(office=office, assigned_to=me)
+    request = rf.get("/")
+    request.user = me
+    figures = my_figures_block(request)["figures"]
+    assert (figures[0]["value"], str(figures[0]["label"])) == (taken, words)
+    assert str(figures[1]["label"]) == "звонков сделано"
+
+
+def test_todays_figures_in_english(rf, make_staff, office):
+    from django.utils import translation
+
+    from legal_crm.leads.home import my_figures_block
+
+    me = make_staff("operator", offices=[office])
+    LeadFactory(office=office, assigned_to=me)
+    request = rf.get("/")
+    request.user = me
+    with translation.override("en"):
+        labels = [str(f["label"]) for f in my_figures_block(request)["figures"]]
+    assert labels == ["lead received", "calls made"]

@@ -235,18 +235,48 @@ def test_marking_a_planned_call_done(operator, lead):
     assert call.result == "reached" and call.done_at is not None
 
 
-def test_the_contract_link_appears_only_when_contracts_provide_it(operator, lead, monkeypatch):
+def test_the_contract_link_appears_only_when_contracts_provide_it(make_staff, lead, monkeypatch):
     from legal_crm.leads import selectors_card
 
-    html = _client(operator).get(_url(lead)).content.decode()
-    expected = selectors_card.contract_url(lead)
+    sales = make_staff("sales")
+    html = _client(sales).get(_url(lead)).content.decode()
+    expected = selectors_card.contract_url(lead, sales)
     if expected:
         assert expected in html and "Оформить договор" in html
     else:
         assert "Оформить договор" not in html
-    monkeypatch.setattr(selectors_card, "contract_url", lambda lead: f"/admin/contracts/contract/from-lead/{lead.pk}/")
-    html = _client(operator).get(_url(lead)).content.decode()
+    monkeypatch.setattr(selectors_card, "contract_url",
+                        lambda lead, user: f"/admin/contracts/contract/from-lead/{lead.pk}/")
+    html = _client(sales).get(_url(lead)).content.decode()
     assert f"/admin/contracts/contract/from-lead/{lead.pk}/" in html
+
+
+def test_the_contract_button_is_only_for_those_who_may_add_contracts(operator, make_staff, lead):
+    from legal_crm.leads import selectors_card
+
+    assert not operator.has_perm("contracts.add_contract")
+    assert selectors_card.contract_url(lead, operator) is None
+    assert "Оформить договор" not in _client(operator).get(_url(lead)).content.decode()
+    sales = make_staff("sales")
+    assert sales.has_perm("contracts.add_contract")
+    url = selectors_card.contract_url(lead, sales)
+    assert url == reverse("admin:contracts_contract_from_lead", args=[lead.pk])
+    html = _client(sales).get(_url(lead)).content.decode()
+    assert f'href="{url}"' in html and "Оформить договор" in html
+
+
+def test_script_names_never_become_script_sources(operator, lead):
+    """The list of scripts to enroll in must not take the place of unfold's own `scripts` (its <script src>)."""
+    import re
+
+    from .factories_scripts import make_script
+
+    make_script("call", "reached", name="Возврат отказников")
+    html = _client(operator).get(_url(lead)).content.decode()
+    sources = re.findall(r'<script[^>]*\bsrc="([^"]*)"', html)
+    assert sources and "Возврат отказников" not in sources
+    assert all(src.startswith(("/", "http")) for src in sources)
+    assert '<option value="' in html and ">Возврат отказников</option>" in html
 
 
 def test_unknown_actions_are_reported(operator, lead):

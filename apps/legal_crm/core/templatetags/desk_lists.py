@@ -1,0 +1,20 @@
+"""Desk list helpers: the result count under a list, in words that agree with the number."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.text import capfirst
+
+register = template.Library()
+
+
+@register.simple_tag
+def result_count_text(cl) -> str:
+    """"12 лидов" when the list's admin names its rows (`result_count_label`, an ngettext_lazy with a
+    %(count)s placeholder, whose Russian forms are in the ru catalog); otherwise "Договоры: 12". A number
+    followed by the bare verbose_name_plural ("0 лиды") is wrong Russian for most numbers."""
+    count = cl.result_count
+    label = getattr(cl.model_admin, "result_count_label", None)
+    if label is not None:
+        return label % {"count": count}
+    return f"{capfirst(cl.opts.verbose_name_plural)}: {count}"
