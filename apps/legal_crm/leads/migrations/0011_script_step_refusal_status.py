@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('leads', '0009_lead_fk_indexes_covered'),
+        ('leads', '0010_utm_verbose_names'),
     ]
 
     operations = [
