@@ -144,6 +144,8 @@ class LeadStatusLog(models.Model):
         indexes = [models.Index(fields=["lead", "-at"], name="leadstatuslog_lead_at")]
 
     def __str__(self) -> str:
+        if self.from_status_id is None:  # the lead's first status
+            return f"{self.lead_id}: {self.to_status}"
         return f"{self.lead_id}: {self.from_status} → {self.to_status}"
 
 
