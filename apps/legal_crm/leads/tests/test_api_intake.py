@@ -250,3 +250,14 @@ def test_repeated_external_id_outside_a_transaction(partner_with_token, office):
     assert conflict.status_code == 200 and conflict.json()["id"] == first.json()["id"]
     assert Lead.objects.count() == 2
     assert LeadContact.objects.filter(lead_id=first.json()["id"]).count() == 3
+
+
+NESTED_TOO_DEEP = '{"phone": "+79165551248", "name": ' + "[" * 100_000 + "]" * 100_000 + "}"
+
+
+@pytest.mark.django_db
+def test_too_deeply_nested_json_is_a_parse_error(site_client, office):
+    r = site_client.post(URL, data=NESTED_TOO_DEEP, content_type="application/json")
+    assert r.status_code == 400
+    assert r.json() == {"code": "parse_error", "detail": "Тело запроса не является корректным JSON.", "fields": {}}
+    assert not Lead.objects.exists()

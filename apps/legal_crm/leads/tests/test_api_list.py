@@ -98,3 +98,14 @@ def test_patch_refused_for_partner_and_other_office(partner_with_token, make_sta
     op = APIClient()
     op.force_authenticate(make_staff("operator"))
     assert op.patch(f"{URL}{foreign.pk}/", {"name": "x"}, format="json").status_code == 404
+
+
+@pytest.mark.django_db
+def test_patch_with_too_deeply_nested_json_is_a_parse_error(api, office):
+    lead = LeadFactory(office=office, name="Старое")
+    body = '{"name": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    r = api.patch(f"{URL}{lead.pk}/", data=body, content_type="application/json")
+    assert r.status_code == 400
+    assert r.json()["code"] == "parse_error"
+    lead.refresh_from_db()
+    assert lead.name == "Старое"
