@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -28,6 +29,13 @@ class PhoneField(serializers.CharField):
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
         return (normalize_phone(value) or value) if value else value
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = gettext_lazy("Тело запроса слишком большое.")
+    default_code = "request_too_large"
+
 
 _DEFAULT_DETAILS = {
     "not_authenticated": gettext_lazy("Нужна авторизация: передайте токен или войдите."),
@@ -68,6 +76,9 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response({"code": exc.code, "detail": exc.message, "fields": exc.fields},
                         status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        # Raised by Django while DRF reads the body; unhandled, it would become Django's HTML 400 page.
+        exc = RequestTooLarge()
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     if isinstance(exc, Http404):

@@ -261,3 +261,14 @@ def test_too_deeply_nested_json_is_a_parse_error(site_client, office):
     assert r.status_code == 400
     assert r.json() == {"code": "parse_error", "detail": "Тело запроса не является корректным JSON.", "fields": {}}
     assert not Lead.objects.exists()
+
+
+@pytest.mark.django_db
+def test_body_over_the_upload_limit_is_a_json_413(site_client, office, settings):
+    body = json.dumps({"phone": "+79161234567", "comment": "я" * 1_500_000}, ensure_ascii=False)  # 3 MB
+    assert len(body.encode()) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    r = site_client.post(URL, data=body, content_type="application/json")
+    assert r.status_code == 413
+    assert r["Content-Type"] == "application/json"
+    assert r.json() == {"code": "request_too_large", "detail": "Тело запроса слишком большое.", "fields": {}}
+    assert not Lead.objects.exists()
