@@ -72,9 +72,11 @@ def _field_codes(detail) -> dict[str, str]:
 
 
 def exception_handler(exc, context):
-    """Every API error is {"code", "detail", "fields"}; field errors also carry "field_codes"."""
+    """Every API error is {"code", "detail", "fields"}; field errors and domain errors also carry
+    "field_codes" (a domain error's fields all carry its own code)."""
     if isinstance(exc, DomainError):
-        return Response({"code": exc.code, "detail": exc.message, "fields": exc.fields},
+        return Response({"code": exc.code, "detail": exc.message, "fields": exc.fields,
+                         "field_codes": dict.fromkeys(exc.fields, exc.code)},
                         status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
         # Raised by Django while DRF reads the body; unhandled, it would become Django's HTML 400 page.

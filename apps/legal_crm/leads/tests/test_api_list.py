@@ -109,3 +109,17 @@ def test_patch_with_too_deeply_nested_json_is_a_parse_error(api, office):
     assert r.json()["code"] == "parse_error"
     lead.refresh_from_db()
     assert lead.name == "Старое"
+
+
+@pytest.mark.django_db
+def test_domain_errors_name_their_fields_codes(api, office):
+    lead = LeadFactory(office=office)
+    r = api.patch(f"{URL}{lead.pk}/", {"status": "refusal_expensive"}, format="json")
+    assert r.status_code == 400
+    body = r.json()
+    assert body["code"] == "reason_required"
+    assert body["field_codes"] == {field: "reason_required" for field in body["fields"]}
+    assert "refusal_reason" in body["field_codes"]
+    r = api.patch(f"{URL}{lead.pk}/", {"office": "no-such-office"}, format="json")
+    assert r.status_code == 400
+    assert r.json()["field_codes"] == {"office": "unknown_office"}
