@@ -47,6 +47,9 @@ _DEFAULT_DETAILS = {
     "method_not_allowed": gettext_lazy("Метод не поддерживается."),
 }
 
+# Domain errors that refuse access rather than reject the data answer 403, as the desk's views do.
+_FORBIDDEN_CODES = {"access_denied"}
+
 
 def _flatten(detail) -> str:
     if isinstance(detail, list):
@@ -77,7 +80,8 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response({"code": exc.code, "detail": exc.message, "fields": exc.fields,
                          "field_codes": dict.fromkeys(exc.fields, exc.code)},
-                        status=status.HTTP_400_BAD_REQUEST)
+                        status=status.HTTP_403_FORBIDDEN if exc.code in _FORBIDDEN_CODES
+                        else status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
         # Raised by Django while DRF reads the body; unhandled, it would become Django's HTML 400 page.
         exc = RequestTooLarge()

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -123,3 +125,21 @@ def test_domain_errors_name_their_fields_codes(api, office):
     r = api.patch(f"{URL}{lead.pk}/", {"office": "no-such-office"}, format="json")
     assert r.status_code == 400
     assert r.json()["field_codes"] == {"office": "unknown_office"}
+
+
+@pytest.mark.django_db
+def test_access_denied_by_a_service_is_403(api, make_staff, office, other_office):
+    lead = LeadFactory(office=office)
+    # An operator may edit a lead but not hand it over (no leads.reassign_lead).
+    r = api.patch(f"{URL}{lead.pk}/", {"office": office.code}, format="json")
+    assert r.status_code == 403
+    assert r.json()["code"] == "access_denied" and re.search("[а-яА-Я]", r.json()["detail"])
+    # An office head may hand leads over, but only to the offices they work in.
+    head = APIClient()
+    head.force_authenticate(make_staff("office_head"))
+    r = head.patch(f"{URL}{lead.pk}/", {"office": other_office.code}, format="json")
+    assert r.status_code == 403
+    body = r.json()
+    assert body["code"] == "access_denied" and body["field_codes"] == {"office": "access_denied"}
+    lead.refresh_from_db()
+    assert lead.office == office
