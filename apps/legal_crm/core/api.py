@@ -47,8 +47,25 @@ _DEFAULT_DETAILS = {
     "method_not_allowed": gettext_lazy("Метод не поддерживается."),
 }
 
+# DRF messages that are plain strings, never passed through gettext, so no catalogue can translate them.
+# Everything DRF does translate gets its Russian from the project's catalogue (locale/ru, LOCALE_PATHS).
+_UNTRANSLATED = {
+    "No data provided": gettext_lazy("Нет данных: ожидался JSON-объект с полями."),
+}
+
 # Domain errors that refuse access rather than reject the data answer 403, as the desk's views do.
 _FORBIDDEN_CODES = {"access_denied"}
+
+
+def _translated(detail):
+    if isinstance(detail, list):
+        return [_translated(d) for d in detail]
+    if isinstance(detail, dict):
+        return {key: _translated(value) for key, value in detail.items()}
+    text = _UNTRANSLATED.get(str(detail))
+    if text is None:
+        return detail
+    return exceptions.ErrorDetail(str(text), code=getattr(detail, "code", None))
 
 
 def _flatten(detail) -> str:
@@ -96,11 +113,12 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        fields = _field_errors(exc.detail)
+        detail = _translated(exc.detail)
+        fields = _field_errors(detail)
         body = {"code": "invalid", "detail": _("Проверьте выделенные поля."), "fields": fields,
-                "field_codes": _field_codes(exc.detail)}
+                "field_codes": _field_codes(detail)}
         if not fields:
-            body["detail"] = _flatten(exc.detail)
+            body["detail"] = _flatten(detail)
     else:
         code = getattr(exc, "default_code", "error")
         if isinstance(exc.detail, dict | list):

@@ -105,14 +105,17 @@ class LeadPatchSerializer(serializers.Serializer):
     assigned_to = serializers.IntegerField(required=False, help_text=_("Номер пользователя-оператора."))
 
 
+DATE_ERRORS = {"invalid": _("Неправильный формат даты: нужен ГГГГ-ММ-ДД, например 2026-05-01.")}
+
+
 class LeadFilterSerializer(serializers.Serializer):
     phone = serializers.CharField(required=False, max_length=40)
     status = serializers.SlugField(required=False)
     type = serializers.SlugField(required=False)
     source = serializers.SlugField(required=False)
     office = serializers.SlugField(required=False)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = serializers.DateField(required=False, error_messages=DATE_ERRORS)
+    date_to = serializers.DateField(required=False, error_messages=DATE_ERRORS)
 
     def validate(self, attrs):
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:

@@ -272,3 +272,19 @@ def test_body_over_the_upload_limit_is_a_json_413(site_client, office, settings)
     assert r["Content-Type"] == "application/json"
     assert r.json() == {"code": "request_too_large", "detail": "Тело запроса слишком большое.", "fields": {}}
     assert not Lead.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body,field,message", [
+    ('{"phone": true}', "phone", "Ожидалась строка."),
+    ('{"phone": "+79161234567", "name": ["a"]}', "name", "Ожидалась строка."),
+    ('{"phone": "+79161234567", "consent_personal_data": "да"}', "consent_personal_data",
+     "Ожидалось логическое значение."),
+    ('{"phone": "+79161234567", "comment": null}', "comment", "Это поле не может быть пустым."),
+    ('{"phone": "+79161234567", "name": "\\ud800"}', "name", "Недопустимый символ: U+D800."),
+])
+def test_drf_messages_come_in_russian(site_client, office, body, field, message):
+    r = site_client.post(URL, data=body, content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert r.json()["fields"][field] == message
+    assert not Lead.objects.exists()

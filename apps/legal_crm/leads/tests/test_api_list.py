@@ -114,6 +114,30 @@ def test_patch_with_too_deeply_nested_json_is_a_parse_error(api, office):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("body,message", [
+    ("null", "Нет данных: ожидался JSON-объект с полями."),
+    ("[1, 2]", "Недопустимые данные: ожидался JSON-объект."),
+])
+def test_patch_without_an_object_is_refused_in_russian(api, office, body, message):
+    lead = LeadFactory(office=office)
+    r = api.patch(f"{URL}{lead.pk}/", data=body, content_type="application/json")
+    assert r.status_code == 400
+    assert r.json()["fields"] == {"non_field_errors": message}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("params,field,message", [
+    ({"date_from": "01.05.2026x"}, "date_from", "Неправильный формат даты: нужен ГГГГ-ММ-ДД, например 2026-05-01."),
+    ({"status": "в работе"}, "status", "Допустимы только латинские буквы, цифры, знаки подчёркивания и дефисы."),
+    ({"phone": "9" * 41}, "phone", "Убедитесь, что это значение содержит не более 40 символов."),
+])
+def test_list_filter_messages_come_in_russian(api, office, params, field, message):
+    r = api.get(URL, params)
+    assert r.status_code == 400
+    assert r.json()["fields"] == {field: message}
+
+
+@pytest.mark.django_db
 def test_domain_errors_name_their_fields_codes(api, office):
     lead = LeadFactory(office=office)
     r = api.patch(f"{URL}{lead.pk}/", {"status": "refusal_expensive"}, format="json")
