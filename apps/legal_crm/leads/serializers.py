@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -105,6 +107,10 @@ class LeadPatchSerializer(serializers.Serializer):
     assigned_to = serializers.IntegerField(required=False, help_text=_("Номер пользователя-оператора."))
 
 
+# The period a list may ask for: wide enough for "from the beginning" (1900-01-01), narrow enough that the
+# day after the end and the start of a day in any time zone are still dates (9999-12-31 + 1 day is not).
+PERIOD_MIN = datetime.date(1900, 1, 1)
+PERIOD_MAX = datetime.date(2100, 12, 31)
 DATE_ERRORS = {"invalid": _("Неправильный формат даты: нужен ГГГГ-ММ-ДД, например 2026-05-01.")}
 
 
@@ -116,6 +122,16 @@ class LeadFilterSerializer(serializers.Serializer):
     office = serializers.SlugField(required=False)
     date_from = serializers.DateField(required=False, error_messages=DATE_ERRORS)
     date_to = serializers.DateField(required=False, error_messages=DATE_ERRORS)
+
+    def _validate_day(self, value):
+        if not PERIOD_MIN <= value <= PERIOD_MAX:
+            raise serializers.ValidationError(
+                _("Дата должна быть между %(min)s и %(max)s.") % {"min": PERIOD_MIN.strftime("%d.%m.%Y"),
+                                                                 "max": PERIOD_MAX.strftime("%d.%m.%Y")},
+                code="date_out_of_range")
+        return value
+
+    validate_date_from = validate_date_to = _validate_day
 
     def validate(self, attrs):
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:

@@ -114,6 +114,30 @@ def test_patch_with_too_deeply_nested_json_is_a_parse_error(api, office):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("params,field", [
+    ({"date_to": "9999-12-31"}, "date_to"),
+    ({"date_from": "0001-01-01"}, "date_from"),
+    ({"date_from": "1899-12-31", "date_to": "2026-01-01"}, "date_from"),
+    ({"date_to": "2101-01-01"}, "date_to"),
+])
+def test_period_outside_the_supported_years_is_400(api, office, params, field):
+    LeadFactory(office=office)
+    r = api.get(URL, params)
+    assert r.status_code == 400
+    body = r.json()
+    assert body["field_codes"] == {field: "date_out_of_range"}
+    assert body["fields"][field] == "Дата должна быть между 01.01.1900 и 31.12.2100."
+
+
+@pytest.mark.django_db
+def test_period_at_the_edges_of_the_supported_years(api, office):
+    lead = LeadFactory(office=office)
+    r = api.get(URL, {"date_from": "1900-01-01", "date_to": "2100-12-31"})
+    assert r.status_code == 200
+    assert [row["id"] for row in r.json()["results"]] == [lead.pk]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("body,message", [
     ("null", "Нет данных: ожидался JSON-объект с полями."),
     ("[1, 2]", "Недопустимые данные: ожидался JSON-объект."),
