@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Container
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from legal_crm.core.user_names import display_name
 from legal_crm.core.validators import normalize_phone
+from legal_crm.marketing.models import AdSource
+from legal_crm.org.models import Office
 
 from . import refcache
-from .models import Lead
+from .models import Lead, LeadStatus, LeadType
 from .services.intake import COMMENT_MAX, EXTERNAL_ID_MAX, NAME_MAX, UTM_MAX
 
 
@@ -114,6 +117,15 @@ PERIOD_MAX = datetime.date(2100, 12, 31)
 DATE_ERRORS = {"invalid": _("Неправильный формат даты: нужен ГГГГ-ММ-ДД, например 2026-05-01.")}
 
 
+def _known_code(value: str, cached: Container[str], model, message, code: str) -> str:
+    """A filter's code must name an existing row: checked against the cached reference data (no query), and
+    only when it is not there against the table (a row added a moment ago, an inactive office). The error
+    codes are those of the intake and of PATCH for the same mistake (unknown_source, unknown_status…)."""
+    if value in cached or model.objects.filter(code=value).exists():
+        return value
+    raise serializers.ValidationError(message % {"code": value}, code=code)
+
+
 class LeadFilterSerializer(serializers.Serializer):
     phone = serializers.CharField(required=False, max_length=40)
     status = serializers.SlugField(required=False)
@@ -122,6 +134,22 @@ class LeadFilterSerializer(serializers.Serializer):
     office = serializers.SlugField(required=False)
     date_from = serializers.DateField(required=False, error_messages=DATE_ERRORS)
     date_to = serializers.DateField(required=False, error_messages=DATE_ERRORS)
+
+    def validate_status(self, value):
+        return _known_code(value, refcache.get()["status_by_code"].keys(), LeadStatus,
+                           _("Нет статуса с кодом «%(code)s»."), "unknown_status")
+
+    def validate_type(self, value):
+        return _known_code(value, refcache.get()["types"].keys(), LeadType, _("Нет типа лида с кодом «%(code)s»."),
+                           "unknown_type")
+
+    def validate_source(self, value):
+        return _known_code(value, refcache.get()["sources"].keys(), AdSource,
+                           _("Нет рекламного источника с кодом «%(code)s»."), "unknown_source")
+
+    def validate_office(self, value):
+        return _known_code(value, {o.code for o in refcache.get()["offices"].values()}, Office,
+                           _("Нет офиса с кодом «%(code)s»."), "unknown_office")
 
     def _validate_day(self, value):
         if not PERIOD_MIN <= value <= PERIOD_MAX:

@@ -191,3 +191,41 @@ def test_access_denied_by_a_service_is_403(api, make_staff, office, other_office
     assert body["code"] == "access_denied" and body["field_codes"] == {"office": "access_denied"}
     lead.refresh_from_db()
     assert lead.office == office
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field,code,message", [
+    ("status", "unknown_status", "Нет статуса с кодом «zzz»."),
+    ("type", "unknown_type", "Нет типа лида с кодом «zzz»."),
+    ("source", "unknown_source", "Нет рекламного источника с кодом «zzz»."),
+    ("office", "unknown_office", "Нет офиса с кодом «zzz»."),
+])
+def test_unknown_filter_value_is_400(api, office, field, code, message):
+    LeadFactory(office=office)
+    r = api.get(URL, {field: "zzz"})
+    assert r.status_code == 400
+    body = r.json()
+    assert body["code"] == "invalid"
+    assert body["fields"] == {field: message} and body["field_codes"] == {field: code}
+
+
+@pytest.mark.django_db
+def test_known_filter_values_cost_no_queries(api, office, other_office):
+    """Codes are checked against the cached reference data: a filtered list asks no more than an unfiltered
+    one. A code missing from the cache (an inactive office) is looked up in its table and still filters."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    src = AdSourceFactory(code="vk")
+    lead = LeadFactory(office=office, source=src)
+    api.get(URL)  # warms the reference-data cache
+    with CaptureQueriesContext(connection) as plain:
+        api.get(URL)
+    with CaptureQueriesContext(connection) as filtered:
+        r = api.get(URL, {"status": "new", "type": lead.type.code, "source": "vk", "office": office.code})
+    assert r.status_code == 200 and [row["id"] for row in r.json()["results"]] == [lead.pk]
+    assert len(filtered.captured_queries) <= len(plain.captured_queries)
+    other_office.is_active = False
+    other_office.save()
+    r = api.get(URL, {"office": other_office.code})
+    assert r.status_code == 200 and r.json()["results"] == []
