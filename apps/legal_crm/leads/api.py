@@ -16,6 +16,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from legal_crm.core.errors import DomainError
@@ -23,7 +24,7 @@ from legal_crm.core.token_auth import CachedTokenAuthentication
 from legal_crm.org.models import Office
 
 from . import refcache, selectors, services
-from .admin_paginator import rows_by_ids
+from .admin_paginator import CAP, rows_by_ids
 from .models import LeadStatus, RefusalReason
 from .serializers import (
     LeadFilterSerializer,
@@ -45,7 +46,11 @@ FILTER_PARAMS = [
 
 
 class CappedLimitOffsetPagination(LimitOffsetPagination):
-    """No COUNT(*) over a million rows: `count` is returned only when the page is the last one."""
+    """No COUNT(*) over a million rows: `count` is returned only when the page is the last one.
+
+    Paging goes at most CAP rows deep (as in the desk's lists): a larger offset is a 400, and a page that
+    would lead past CAP has no `next` link — narrow the filters instead. A page past the end is empty and
+    reports the real count (one capped count), with `previous` pointing at the last page."""
 
     max_limit = 200
 
@@ -53,19 +58,35 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
         self.request = request
         self.limit = self.get_limit(request)
         self.offset = self.get_offset(request)
+        if self.offset > CAP:
+            raise exceptions.ValidationError({self.offset_query_param: [exceptions.ErrorDetail(
+                _("Смещение не может быть больше %(cap)s: уточните фильтры.") % {"cap": CAP}, code="max_value")]})
         rows = rows_by_ids(queryset, self.offset, self.offset + self.limit + 1)
         self.has_more = len(rows) > self.limit
-        self.count = None if self.has_more else self.offset + len(rows)
+        if self.has_more:
+            self.count = None
+        elif rows or not self.offset:
+            self.count = self.offset + len(rows)
+        else:  # past the end: fewer than `offset` rows (at most CAP), counted
+            self.count = queryset.order_by()[:self.offset].count()
         return rows[:self.limit]
 
     def get_next_link(self):
-        if not self.has_more:
+        if not self.has_more or self.offset + self.limit > CAP:
             return None
-        from rest_framework.utils.urls import replace_query_param
-
         url = self.request.build_absolute_uri()
         url = replace_query_param(url, self.limit_query_param, self.limit)
         return replace_query_param(url, self.offset_query_param, self.offset + self.limit)
+
+    def get_previous_link(self):
+        if self.count is None or self.offset < self.count or not self.offset:
+            return super().get_previous_link()
+        # Past the end: the last page that has rows.
+        last = (max(self.count, 1) - 1) // self.limit * self.limit
+        url = replace_query_param(self.request.build_absolute_uri(), self.limit_query_param, self.limit)
+        if not last:
+            return remove_query_param(url, self.offset_query_param)
+        return replace_query_param(url, self.offset_query_param, last)
 
     def get_paginated_response(self, data):
         return Response({"count": self.count, "next": self.get_next_link(), "previous": self.get_previous_link(),

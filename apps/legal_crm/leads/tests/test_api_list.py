@@ -138,6 +138,48 @@ def test_period_at_the_edges_of_the_supported_years(api, office):
 
 
 @pytest.mark.django_db
+def test_offset_deeper_than_the_cap_is_400(api, office):
+    from legal_crm.leads.admin_paginator import CAP
+
+    LeadFactory(office=office)
+    for offset in ("99999999999999999999", str(CAP + 1)):
+        r = api.get(URL, {"offset": offset})
+        assert r.status_code == 400
+        assert r.json()["field_codes"] == {"offset": "max_value"}
+        assert r.json()["fields"]["offset"] == f"Смещение не может быть больше {CAP}: уточните фильтры."
+    assert api.get(URL, {"offset": CAP}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_page_past_the_end_reports_the_real_count(api, office):
+    for _ in range(7):
+        LeadFactory(office=office)
+    body = api.get(URL, {"limit": 5, "offset": 1000}).json()
+    assert body["results"] == [] and body["count"] == 7 and body["next"] is None
+    assert body["previous"].endswith("?limit=5&offset=5")
+    body = api.get(URL, {"limit": 5, "offset": 7}).json()
+    assert body["results"] == [] and body["count"] == 7
+    body = api.get(URL, {"limit": 10, "offset": 500}).json()
+    assert body["count"] == 7 and body["previous"].endswith("?limit=10")
+    last = api.get(URL, {"limit": 5, "offset": 5}).json()
+    assert len(last["results"]) == 2 and last["count"] == 7 and last["next"] is None
+
+
+@pytest.mark.django_db
+def test_no_next_link_past_the_cap(api, office, monkeypatch):
+    from legal_crm.leads import api as leads_api
+
+    monkeypatch.setattr(leads_api, "CAP", 4)
+    for _ in range(8):
+        LeadFactory(office=office)
+    body = api.get(URL, {"limit": 2, "offset": 2}).json()
+    assert body["next"].endswith("offset=4")
+    body = api.get(URL, {"limit": 2, "offset": 4}).json()
+    assert len(body["results"]) == 2 and body["count"] is None and body["next"] is None
+    assert api.get(URL, {"limit": 2, "offset": 5}).status_code == 400
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("body,message", [
     ("null", "Нет данных: ожидался JSON-объект с полями."),
     ("[1, 2]", "Недопустимые данные: ожидался JSON-объект."),
