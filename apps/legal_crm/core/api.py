@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -29,6 +30,34 @@ class PhoneField(serializers.CharField):
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
         return (normalize_phone(value) or value) if value else value
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every API error: a stable code, a text in Russian, and the fields at fault with their texts
+    and codes. Documents the schema; exception_handler below builds the bodies."""
+
+    code = serializers.CharField(help_text=gettext_lazy("Стабильный код ошибки: invalid, parse_error, "
+                                                        "not_authenticated, access_denied, unknown_status…"))
+    detail = serializers.CharField(help_text=gettext_lazy("Текст для человека, по-русски."))
+    fields = serializers.DictField(child=serializers.CharField(), help_text=gettext_lazy(
+        "Поле → текст ошибки в этом поле; пусто, если ошибка не в поле."))
+    field_codes = serializers.DictField(child=serializers.CharField(), required=False, help_text=gettext_lazy(
+        "Поле → стабильный код ошибки в этом поле; есть у ошибок данных (invalid) и бизнес-правил."))
+
+
+_ERROR_DESCRIPTIONS = {
+    400: gettext_lazy("Ошибка в данных (code: invalid, parse_error или код бизнес-правила; поля — в fields и "
+                      "field_codes)."),
+    401: gettext_lazy("Нет или неверный токен (not_authenticated, authentication_failed)."),
+    403: gettext_lazy("Недостаточно прав (permission_denied, access_denied)."),
+    404: gettext_lazy("Не найдено или недоступно пользователю (not_found)."),
+    413: gettext_lazy("Тело запроса больше допустимого (request_too_large)."),
+}
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """The error answers an endpoint documents: extend_schema(responses={200: X, **error_responses(400, 401)})."""
+    return {code: OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[code]) for code in codes}
 
 
 class RequestTooLarge(exceptions.APIException):

@@ -59,12 +59,13 @@ class LeadSerializer(serializers.ModelSerializer):
     status_name = serializers.CharField(source="status.name", read_only=True)
     type = serializers.SlugRelatedField(slug_field="code", read_only=True)
     type_name = serializers.CharField(source="type.name", read_only=True)
-    source = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    office = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    office_name = serializers.CharField(source="office.name", read_only=True, default=None)
-    assigned_to = serializers.PrimaryKeyRelatedField(read_only=True)
+    # allow_null on what a lead may lack (no office or operator yet, no source, no refusal): the schema says so.
+    source = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    office = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    office_name = serializers.CharField(source="office.name", read_only=True, default=None, allow_null=True)
+    assigned_to = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     assigned_to_name = serializers.SerializerMethodField()
-    refusal_reason = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    refusal_reason = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Lead
@@ -88,8 +89,8 @@ class PartnerLeadSerializer(serializers.ModelSerializer):
     status = serializers.SlugRelatedField(slug_field="code", read_only=True)
     status_name = serializers.CharField(source="status.name", read_only=True)
     type = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    office = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    source = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    office = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    source = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Lead

@@ -288,3 +288,38 @@ def test_drf_messages_come_in_russian(site_client, office, body, field, message)
     assert r.status_code == 400, r.content
     assert r.json()["fields"][field] == message
     assert not Lead.objects.exists()
+
+
+@pytest.mark.django_db
+def test_openapi_schema_documents_nulls_shapes_and_errors(admin_user):
+    client = APIClient()
+    client.force_authenticate(admin_user)
+    schema = client.get("/api/schema/?format=json").json()
+    components = schema["components"]["schemas"]
+    lead = components["Lead"]["properties"]
+    for field in ("assigned_to", "assigned_to_name", "office", "office_name", "source", "refusal_reason",
+                  "external_id", "score", "last_contact_at"):
+        assert lead[field].get("nullable") is True, field
+    for field in ("status", "type", "phone", "created_at"):
+        assert not lead[field].get("nullable"), field
+    partner_lead = components["PartnerLead"]["properties"]
+    assert partner_lead["office"]["nullable"] is True and partner_lead["source"]["nullable"] is True
+    assert components["LeadOrPartnerLead"]["oneOf"] == [{"$ref": "#/components/schemas/Lead"},
+                                                        {"$ref": "#/components/schemas/PartnerLead"}]
+    error = components["Error"]
+    assert set(error["properties"]) == {"code", "detail", "fields", "field_codes"}
+    assert set(error["required"]) == {"code", "detail", "fields"}
+
+    def ref(responses, code):
+        return responses[code]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+
+    post = schema["paths"]["/api/v1/leads/"]["post"]["responses"]
+    assert ref(post, "201") == ref(post, "200") == "LeadOrPartnerLead"
+    assert {ref(post, code) for code in ("400", "401", "403", "413")} == {"Error"}
+    listing = schema["paths"]["/api/v1/leads/"]["get"]["responses"]
+    assert ref(listing, "200") == "PaginatedLeadOrPartnerLeadList" and ref(listing, "400") == "Error"
+    detail = schema["paths"]["/api/v1/leads/{id}/"]
+    assert ref(detail["get"]["responses"], "200") == "LeadOrPartnerLead"
+    assert ref(detail["get"]["responses"], "404") == "Error"
+    assert ref(detail["patch"]["responses"], "200") == "Lead"
+    assert {ref(detail["patch"]["responses"], code) for code in ("400", "401", "403", "404", "413")} == {"Error"}
