@@ -38,7 +38,7 @@ class ErrorSerializer(serializers.Serializer):
 
     code = serializers.CharField(help_text=gettext_lazy("Стабильный код ошибки: invalid, parse_error, "
                                                         "not_authenticated, access_denied, unknown_status…"))
-    detail = serializers.CharField(help_text=gettext_lazy("Текст для человека, по-русски."))
+    detail = serializers.CharField(help_text=gettext_lazy("Текст для человека на языке пользователя (по умолчанию русский)."))
     fields = serializers.DictField(child=serializers.CharField(), help_text=gettext_lazy(
         "Поле → текст ошибки в этом поле; пусто, если ошибка не в поле."))
     field_codes = serializers.DictField(child=serializers.CharField(), required=False, help_text=gettext_lazy(

@@ -271,3 +271,14 @@ def test_known_filter_values_cost_no_queries(api, office, other_office):
     other_office.save()
     r = api.get(URL, {"office": other_office.code})
     assert r.status_code == 200 and r.json()["results"] == []
+
+
+@pytest.mark.django_db
+def test_new_list_errors_follow_the_chosen_language(api, office, settings):
+    api.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    r = api.get(URL, {"status": "zzz", "date_to": "9999-12-31"})
+    assert r.status_code == 400
+    assert r.json()["fields"] == {"status": "No status with the code “zzz”.",
+                                  "date_to": "The date must be between 01.01.1900 and 31.12.2100."}
+    r = api.get(URL, {"offset": 10**20})
+    assert r.json()["fields"]["offset"].startswith("The offset cannot be greater than")
