@@ -10,20 +10,22 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
+from legal_crm.core.api import error_responses
 from legal_crm.core.errors import DomainError
 from legal_crm.core.token_auth import CachedTokenAuthentication
 from legal_crm.org.models import Office
 
 from . import refcache, selectors, services
-from .admin_paginator import rows_by_ids
+from .admin_paginator import CAP, rows_by_ids
 from .models import LeadStatus, RefusalReason
 from .serializers import (
     DuplicateReceiptSerializer,
@@ -45,8 +47,20 @@ FILTER_PARAMS = [
 ]
 
 
+def _lead_shapes(**kwargs):
+    """What the lead endpoints answer: staff get Lead; a partner's API user gets PartnerLead (its own leads,
+    without the staff's fields)."""
+    return PolymorphicProxySerializer(
+        component_name="LeadOrPartnerLead", serializers=[LeadSerializer, PartnerLeadSerializer],
+        resource_type_field_name=None, **kwargs)
+
+
 class CappedLimitOffsetPagination(LimitOffsetPagination):
-    """No COUNT(*) over a million rows: `count` is returned only when the page is the last one."""
+    """No COUNT(*) over a million rows: `count` is returned only when the page is the last one.
+
+    Paging goes at most CAP rows deep (as in the desk's lists): a larger offset is a 400, and a page that
+    would lead past CAP has no `next` link — narrow the filters instead. A page past the end is empty and
+    reports the real count (one capped count), with `previous` pointing at the last page."""
 
     max_limit = 200
 
@@ -54,19 +68,35 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
         self.request = request
         self.limit = self.get_limit(request)
         self.offset = self.get_offset(request)
+        if self.offset > CAP:
+            raise exceptions.ValidationError({self.offset_query_param: [exceptions.ErrorDetail(
+                _("Смещение не может быть больше %(cap)s: уточните фильтры.") % {"cap": CAP}, code="max_value")]})
         rows = rows_by_ids(queryset, self.offset, self.offset + self.limit + 1)
         self.has_more = len(rows) > self.limit
-        self.count = None if self.has_more else self.offset + len(rows)
+        if self.has_more:
+            self.count = None
+        elif rows or not self.offset:
+            self.count = self.offset + len(rows)
+        else:  # past the end: fewer than `offset` rows (at most CAP), counted
+            self.count = queryset.order_by()[:self.offset].count()
         return rows[:self.limit]
 
     def get_next_link(self):
-        if not self.has_more:
+        if not self.has_more or self.offset + self.limit > CAP:
             return None
-        from rest_framework.utils.urls import replace_query_param
-
         url = self.request.build_absolute_uri()
         url = replace_query_param(url, self.limit_query_param, self.limit)
         return replace_query_param(url, self.offset_query_param, self.offset + self.limit)
+
+    def get_previous_link(self):
+        if self.count is None or self.offset < self.count or not self.offset:
+            return super().get_previous_link()
+        # Past the end: the last page that has rows.
+        last = (max(self.count, 1) - 1) // self.limit * self.limit
+        url = replace_query_param(self.request.build_absolute_uri(), self.limit_query_param, self.limit)
+        if not last:
+            return remove_query_param(url, self.offset_query_param)
+        return replace_query_param(url, self.offset_query_param, last)
 
     def get_paginated_response(self, data):
         return Response({"count": self.count, "next": self.get_next_link(), "previous": self.get_previous_link(),
@@ -75,7 +105,18 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
     def get_paginated_response_schema(self, schema):
         result = super().get_paginated_response_schema(schema)
         result["properties"]["count"]["nullable"] = True
+        result["properties"]["count"]["description"] = _(
+            "Число записей — только на последней странице; на остальных null.")
         return result
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.limit_query_param:
+                parameter["schema"]["maximum"] = self.max_limit
+            elif parameter["name"] == self.offset_query_param:
+                parameter["schema"].update(minimum=0, maximum=CAP)
+        return parameters
 
 
 def _client_ip(request) -> str | None:
@@ -91,8 +132,10 @@ class LeadListCreateView(APIView):
     permission_classes = (IsAuthenticated,)
     pagination_class = CappedLimitOffsetPagination
 
-    @extend_schema(parameters=FILTER_PARAMS, responses=LeadSerializer(many=True), summary="Список лидов",
-                   tags=["leads"])
+    @extend_schema(parameters=FILTER_PARAMS, responses={200: _lead_shapes(many=True), **error_responses(400, 401, 403)},
+                   summary="Список лидов", tags=["leads"],
+                   description="Сотрудник получает лиды своих офисов в форме Lead, API-пользователь партнёра — "
+                               "только свои лиды в форме PartnerLead. Неизвестный код в фильтре — 400.")
     def get(self, request):
         params = LeadFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -105,10 +148,13 @@ class LeadListCreateView(APIView):
 
     @extend_schema(
         request=LeadIntakeSerializer,
-        responses={201: LeadSerializer, 200: LeadSerializer},
+        responses={201: OpenApiResponse(_lead_shapes(), description="Новый лид."),
+                   200: OpenApiResponse(_lead_shapes(), description="Повтор: существующий лид, обращение добавлено."),
+                   **error_responses(400, 401, 403, 413)},
         summary="Принять лид",
         description="Новый лид — 201. Тот же партнёр и external_id, или тот же телефон в окне дедупликации — "
-                    "200 с существующим лидом; обращение добавляется к нему. Ошибки — 400 с кодами по полям.",
+                    "200 с существующим лидом; обращение добавляется к нему. Ошибки — 400 с кодами по полям. "
+                    "Партнёр получает лид в форме PartnerLead, сайт и сотрудник — в форме Lead.",
         tags=["leads"],
     )
     def post(self, request):
@@ -164,12 +210,14 @@ class LeadDetailView(APIView):
     def _get(self, request, pk):
         return get_object_or_404(selectors.lead_list_visible_to(request.user), pk=pk)
 
-    @extend_schema(responses=LeadSerializer, summary="Карточка лида", tags=["leads"])
+    @extend_schema(responses={200: _lead_shapes(), **error_responses(401, 404)}, summary="Карточка лида",
+                   tags=["leads"])
     def get(self, request, pk: int):
         lead = self._get(request, pk)
         return Response(_shape(request.user).to_representation(lead))
 
-    @extend_schema(request=LeadPatchSerializer, responses=LeadSerializer, summary="Изменить лид", tags=["leads"])
+    @extend_schema(request=LeadPatchSerializer, responses={200: LeadSerializer, **error_responses(400, 401, 403, 404, 413)},
+                   summary="Изменить лид", tags=["leads"])
     def patch(self, request, pk: int):
         with transaction.atomic():  # several services, one outcome: all or nothing
             return self._patch(request, pk)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Container
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from legal_crm.core.user_names import display_name
 from legal_crm.core.validators import normalize_phone
+from legal_crm.marketing.models import AdSource
+from legal_crm.org.models import Office
 
 from . import refcache
-from .models import Lead
+from .models import Lead, LeadStatus, LeadType
 from .services.intake import COMMENT_MAX, EXTERNAL_ID_MAX, NAME_MAX, UTM_MAX
 
 
@@ -54,12 +59,13 @@ class LeadSerializer(serializers.ModelSerializer):
     status_name = serializers.CharField(source="status.name", read_only=True)
     type = serializers.SlugRelatedField(slug_field="code", read_only=True)
     type_name = serializers.CharField(source="type.name", read_only=True)
-    source = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    office = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    office_name = serializers.CharField(source="office.name", read_only=True, default=None)
-    assigned_to = serializers.PrimaryKeyRelatedField(read_only=True)
+    # allow_null on what a lead may lack (no office or operator yet, no source, no refusal): the schema says so.
+    source = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    office = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    office_name = serializers.CharField(source="office.name", read_only=True, default=None, allow_null=True)
+    assigned_to = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     assigned_to_name = serializers.SerializerMethodField()
-    refusal_reason = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    refusal_reason = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Lead
@@ -83,8 +89,8 @@ class PartnerLeadSerializer(serializers.ModelSerializer):
     status = serializers.SlugRelatedField(slug_field="code", read_only=True)
     status_name = serializers.CharField(source="status.name", read_only=True)
     type = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    office = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    source = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    office = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    source = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Lead
@@ -114,14 +120,56 @@ class LeadPatchSerializer(serializers.Serializer):
     assigned_to = serializers.IntegerField(required=False, help_text=_("Номер пользователя-оператора."))
 
 
+# The period a list may ask for: wide enough for "from the beginning" (1900-01-01), narrow enough that the
+# day after the end and the start of a day in any time zone are still dates (9999-12-31 + 1 day is not).
+PERIOD_MIN = datetime.date(1900, 1, 1)
+PERIOD_MAX = datetime.date(2100, 12, 31)
+DATE_ERRORS = {"invalid": _("Неправильный формат даты: нужен ГГГГ-ММ-ДД, например 2026-05-01.")}
+
+
+def _known_code(value: str, cached: Container[str], model, message, code: str) -> str:
+    """A filter's code must name an existing row: checked against the cached reference data (no query), and
+    only when it is not there against the table (a row added a moment ago, an inactive office). The error
+    codes are those of the intake and of PATCH for the same mistake (unknown_source, unknown_status…)."""
+    if value in cached or model.objects.filter(code=value).exists():
+        return value
+    raise serializers.ValidationError(message % {"code": value}, code=code)
+
+
 class LeadFilterSerializer(serializers.Serializer):
     phone = serializers.CharField(required=False, max_length=40)
     status = serializers.SlugField(required=False)
     type = serializers.SlugField(required=False)
     source = serializers.SlugField(required=False)
     office = serializers.SlugField(required=False)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = serializers.DateField(required=False, error_messages=DATE_ERRORS)
+    date_to = serializers.DateField(required=False, error_messages=DATE_ERRORS)
+
+    def validate_status(self, value):
+        return _known_code(value, refcache.get()["status_by_code"].keys(), LeadStatus,
+                           _("Нет статуса с кодом «%(code)s»."), "unknown_status")
+
+    def validate_type(self, value):
+        return _known_code(value, refcache.get()["types"].keys(), LeadType, _("Нет типа лида с кодом «%(code)s»."),
+                           "unknown_type")
+
+    def validate_source(self, value):
+        return _known_code(value, refcache.get()["sources"].keys(), AdSource,
+                           _("Нет рекламного источника с кодом «%(code)s»."), "unknown_source")
+
+    def validate_office(self, value):
+        return _known_code(value, {o.code for o in refcache.get()["offices"].values()}, Office,
+                           _("Нет офиса с кодом «%(code)s»."), "unknown_office")
+
+    def _validate_day(self, value):
+        if not PERIOD_MIN <= value <= PERIOD_MAX:
+            raise serializers.ValidationError(
+                _("Дата должна быть между %(min)s и %(max)s.") % {"min": PERIOD_MIN.strftime("%d.%m.%Y"),
+                                                                 "max": PERIOD_MAX.strftime("%d.%m.%Y")},
+                code="date_out_of_range")
+        return value
+
+    validate_date_from = validate_date_to = _validate_day
 
     def validate(self, attrs):
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:

@@ -325,3 +325,75 @@ def test_letters_in_a_phone_are_refused_not_dropped(site_client, office, typed):
     r = site_client.post(URL, {"phone": typed}, format="json")
     assert r.status_code == 400 and r.json()["field_codes"]["phone"] == "invalid_phone"
     assert not Lead.objects.exists()
+
+NESTED_TOO_DEEP = '{"phone": "+79165551248", "name": ' + "[" * 100_000 + "]" * 100_000 + "}"
+
+
+@pytest.mark.django_db
+def test_too_deeply_nested_json_is_a_parse_error(site_client, office):
+    r = site_client.post(URL, data=NESTED_TOO_DEEP, content_type="application/json")
+    assert r.status_code == 400
+    assert r.json() == {"code": "parse_error", "detail": "Тело запроса не является корректным JSON.", "fields": {}}
+    assert not Lead.objects.exists()
+
+
+@pytest.mark.django_db
+def test_body_over_the_upload_limit_is_a_json_413(site_client, office, settings):
+    body = json.dumps({"phone": "+79161234567", "comment": "я" * 1_500_000}, ensure_ascii=False)  # 3 MB
+    assert len(body.encode()) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    r = site_client.post(URL, data=body, content_type="application/json")
+    assert r.status_code == 413
+    assert r["Content-Type"] == "application/json"
+    assert r.json() == {"code": "request_too_large", "detail": "Тело запроса слишком большое.", "fields": {}}
+    assert not Lead.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body,field,message", [
+    ('{"phone": true}', "phone", "Ожидалась строка."),
+    ('{"phone": "+79161234567", "name": ["a"]}', "name", "Ожидалась строка."),
+    ('{"phone": "+79161234567", "consent_personal_data": "да"}', "consent_personal_data",
+     "Ожидалось логическое значение."),
+    ('{"phone": "+79161234567", "comment": null}', "comment", "Это поле не может быть пустым."),
+    ('{"phone": "+79161234567", "name": "\\ud800"}', "name", "Недопустимый символ: U+D800."),
+])
+def test_drf_messages_come_in_russian(site_client, office, body, field, message):
+    r = site_client.post(URL, data=body, content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert r.json()["fields"][field] == message
+    assert not Lead.objects.exists()
+
+
+@pytest.mark.django_db
+def test_openapi_schema_documents_nulls_shapes_and_errors(admin_user):
+    client = APIClient()
+    client.force_authenticate(admin_user)
+    schema = client.get("/api/schema/?format=json").json()
+    components = schema["components"]["schemas"]
+    lead = components["Lead"]["properties"]
+    for field in ("assigned_to", "assigned_to_name", "office", "office_name", "source", "refusal_reason",
+                  "external_id", "score", "last_contact_at"):
+        assert lead[field].get("nullable") is True, field
+    for field in ("status", "type", "phone", "created_at"):
+        assert not lead[field].get("nullable"), field
+    partner_lead = components["PartnerLead"]["properties"]
+    assert partner_lead["office"]["nullable"] is True and partner_lead["source"]["nullable"] is True
+    assert components["LeadOrPartnerLead"]["oneOf"] == [{"$ref": "#/components/schemas/Lead"},
+                                                        {"$ref": "#/components/schemas/PartnerLead"}]
+    error = components["Error"]
+    assert set(error["properties"]) == {"code", "detail", "fields", "field_codes"}
+    assert set(error["required"]) == {"code", "detail", "fields"}
+
+    def ref(responses, code):
+        return responses[code]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+
+    post = schema["paths"]["/api/v1/leads/"]["post"]["responses"]
+    assert ref(post, "201") == ref(post, "200") == "LeadOrPartnerLead"
+    assert {ref(post, code) for code in ("400", "401", "403", "413")} == {"Error"}
+    listing = schema["paths"]["/api/v1/leads/"]["get"]["responses"]
+    assert ref(listing, "200") == "PaginatedLeadOrPartnerLeadList" and ref(listing, "400") == "Error"
+    detail = schema["paths"]["/api/v1/leads/{id}/"]
+    assert ref(detail["get"]["responses"], "200") == "LeadOrPartnerLead"
+    assert ref(detail["get"]["responses"], "404") == "Error"
+    assert ref(detail["patch"]["responses"], "200") == "Lead"
+    assert {ref(detail["patch"]["responses"], code) for code in ("400", "401", "403", "404", "413")} == {"Error"}
