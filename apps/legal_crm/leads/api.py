@@ -149,7 +149,13 @@ class LeadListCreateView(APIView):
     @extend_schema(
         request=LeadIntakeSerializer,
         responses={201: OpenApiResponse(_lead_shapes(), description="Новый лид."),
-                   200: OpenApiResponse(_lead_shapes(), description="Повтор: существующий лид, обращение добавлено."),
+                   200: OpenApiResponse(
+                       PolymorphicProxySerializer(
+                           component_name="LeadRepeat", resource_type_field_name=None,
+                           serializers=[LeadSerializer, PartnerLeadSerializer, DuplicateReceiptSerializer]),
+                       description="Повтор: существующий лид, обращение добавлено к нему. Если лид принадлежит "
+                                   "другому партнёру или офису, которого отправитель не видит, — только "
+                                   "DuplicateReceipt (duplicate: true), без данных лида."),
                    **error_responses(400, 401, 403, 413)},
         summary="Принять лид",
         description="Новый лид — 201. Тот же партнёр и external_id, или тот же телефон в окне дедупликации — "

@@ -388,7 +388,9 @@ def test_openapi_schema_documents_nulls_shapes_and_errors(admin_user):
         return responses[code]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
 
     post = schema["paths"]["/api/v1/leads/"]["post"]["responses"]
-    assert ref(post, "201") == ref(post, "200") == "LeadOrPartnerLead"
+    assert ref(post, "201") == "LeadOrPartnerLead" and ref(post, "200") == "LeadRepeat"
+    assert {"$ref": "#/components/schemas/DuplicateReceipt"} in components["LeadRepeat"]["oneOf"]
+    assert set(components["DuplicateReceipt"]["properties"]) == {"duplicate", "external_id", "detail"}
     assert {ref(post, code) for code in ("400", "401", "403", "413")} == {"Error"}
     listing = schema["paths"]["/api/v1/leads/"]["get"]["responses"]
     assert ref(listing, "200") == "PaginatedLeadOrPartnerLeadList" and ref(listing, "400") == "Error"
