@@ -173,12 +173,18 @@ class LeadListCreateView(APIView):
         if not isinstance(data, dict):
             raise exceptions.ValidationError({"non_field_errors": [exceptions.ErrorDetail(
                 _("Ожидался JSON-объект с полями заявки."), code="invalid")]})
-        if partner is not None and partner.field_mapping:
-            data = {partner.field_mapping.get(k, k): v for k, v in data.items()}
-        # The shared instance validates as a list serializer's child does (no state kept between calls).
-        validated = _prebuilt(LeadIntakeSerializer).run_validation(data)
-        payload = services.IntakeData(**validated, ip=_client_ip(request))
-        lead, created = services.lead_intake(actor=request.user, data=payload, partner=partner)
+        mapping = partner.field_mapping if partner is not None and partner.field_mapping else None
+        if mapping:
+            data = {mapping.get(k, k): v for k, v in data.items()}
+        try:
+            # The shared instance validates as a list serializer's child does (no state kept between calls).
+            validated = _prebuilt(LeadIntakeSerializer).run_validation(data)
+            payload = services.IntakeData(**validated, ip=_client_ip(request))
+            lead, created = services.lead_intake(actor=request.user, data=payload, partner=partner)
+        except (exceptions.ValidationError, DomainError) as exc:
+            if mapping:
+                _name_fields_as_sent(exc, mapping)
+            raise
         if created:
             return Response(_shape(request.user).to_representation(lead), status=status.HTTP_201_CREATED)
         if not selectors.lead_is_visible_to(request.user, lead):
@@ -195,6 +201,15 @@ class LeadListCreateView(APIView):
         if selectors.partner_of(user) is not None:
             return PartnerLeadSerializer
         return LeadSerializer
+
+
+def _name_fields_as_sent(exc, mapping: dict) -> None:
+    """A partner with a field mapping reads errors under its own field names (`tel`, not `phone`)."""
+    sent = {ours: theirs for theirs, ours in mapping.items()}
+    if isinstance(exc, DomainError):
+        exc.fields = {sent.get(k, k): v for k, v in (exc.fields or {}).items()}
+    elif isinstance(exc.detail, dict):
+        exc.detail = {sent.get(k, k): v for k, v in exc.detail.items()}
 
 
 @functools.cache

@@ -104,6 +104,16 @@ def test_partner_field_mapping(partner_client, partner_with_token, office):
     r = partner_client.post(URL, {"tel": "+79164445566", "fio": "Пётр"}, format="json")
     assert r.status_code == 201, r.content
     assert Lead.objects.get().name == "Пётр"
+    # Errors name the fields as the partner sent them.
+    r = partner_client.post(URL, {"tel": "8916abc", "fio": "П" * 300}, format="json")
+    assert r.status_code == 400
+    assert set(r.json()["fields"]) == set(r.json()["field_codes"]) == {"tel", "fio"}
+    partner.field_mapping["src"] = "source"
+    partner.save()
+    AdSourceFactory(code="site-bfl")
+    r = partner_client.post(URL, {"tel": "+79164445567", "src": "site-bfl"}, format="json")
+    assert r.status_code == 400 and r.json()["code"] == "source_not_allowed"
+    assert r.json()["fields"].keys() == r.json()["field_codes"].keys() == {"src"}
 
 
 @pytest.mark.django_db
