@@ -11,7 +11,7 @@ register = template.Library()
 @register.simple_tag
 def result_count_text(cl) -> str:
     """"12 лидов" when the list's admin names its rows (`result_count_label`, an ngettext_lazy with a
-    %(count)s placeholder, whose Russian forms are in the ru catalog); otherwise "Договоры: 12". A number
+    %(count)s in the text, whose Russian forms are in the ru catalog); otherwise "Договоры: 12". A number
     followed by the bare verbose_name_plural ("0 лиды") is wrong Russian for most numbers."""
     count = cl.result_count
     label = getattr(cl.model_admin, "result_count_label", None)
