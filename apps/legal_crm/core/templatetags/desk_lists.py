@@ -15,6 +15,8 @@ def result_count_text(cl) -> str:
     followed by the bare verbose_name_plural ("0 лиды") is wrong Russian for most numbers."""
     count = cl.result_count
     label = getattr(cl.model_admin, "result_count_label", None)
-    if label is not None:
-        return label % {"count": count}
-    return f"{capfirst(cl.opts.verbose_name_plural)}: {count}"
+    text = label % {"count": count} if label is not None else f"{capfirst(cl.opts.verbose_name_plural)}: {count}"
+    if getattr(cl.paginator, "capped", False):
+        # A capped paginator counted only so far (no COUNT(*) over a million rows): "10 000+ лидов".
+        text = text.replace(str(count), f"{count:,}".replace(",", "\u00a0") + "+", 1)
+    return text

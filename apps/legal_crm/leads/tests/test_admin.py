@@ -222,6 +222,16 @@ def test_the_list_footer_counts_leads_in_proper_russian(desk, office, rows, word
 
 
 @pytest.mark.django_db
+def test_a_capped_count_says_there_are_more(desk, office, monkeypatch):
+    monkeypatch.setattr("legal_crm.leads.admin_paginator.CAP", 3)
+    for _ in range(5):
+        LeadFactory(office=office)
+    html = desk.get(LIST).content.decode()
+    footer = re.search(r'data-result-count="\d+">(.*?)</div>', html, re.S).group(1)
+    assert " ".join(footer.split()) == "3+ лида"
+
+
+@pytest.mark.django_db
 def test_other_lists_name_their_rows_before_the_count(client, admin_user):
     client.force_login(admin_user)
     html = client.get("/admin/leads/leadtype/").content.decode()
