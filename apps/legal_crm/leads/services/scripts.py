@@ -9,6 +9,7 @@ steps (reached / handed over / refused) finish the card. Every move is logged in
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 
 from django.db import IntegrityError, transaction
@@ -24,6 +25,7 @@ from .. import refcache
 from ..models import Lead, Script, ScriptEnrollment, ScriptMessage, ScriptMove, ScriptStep
 from .common import ensure_lead_in_scope, ensure_perm
 
+logger = logging.getLogger(__name__)
 Kind = ScriptStep.Kind
 State = ScriptEnrollment.State
 Trigger = ScriptEnrollment.Trigger
@@ -219,8 +221,14 @@ def _refuse_lead(enrollment: ScriptEnrollment, step: ScriptStep, *, actor) -> No
     status, reason = refusal_of(step)
     if status is None or lead.is_spam or lead.status.is_refusal or lead.status.is_converted or lead.status.is_spam:
         return
-    lead_set_status(actor=actor, lead=lead, status=status, reason=reason, enforce_workflow=actor is not None,
-                    comment=_("Скрипт «%(script)s»: %(step)s") % {"script": enrollment.script.name, "step": step.name})
+    comment = _("Скрипт «%(script)s»: %(step)s") % {"script": enrollment.script.name, "step": step.name}
+    if actor is not None:  # a person's move: a refused status change refuses the move too
+        lead_set_status(actor=actor, lead=lead, status=status, reason=reason, comment=comment)
+        return
+    try:  # the scheduled job: a column whose status was switched off since must not stop the job
+        lead_set_status(actor=None, lead=lead, status=status, reason=reason, comment=comment, enforce_workflow=False)
+    except DomainError as exc:
+        logger.warning("script %s: lead %s not refused: %s", enrollment.script_id, lead.pk, exc.code)
 
 
 @transaction.atomic

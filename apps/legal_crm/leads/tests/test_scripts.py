@@ -9,7 +9,14 @@ from legal_crm import hooks
 from legal_crm.core.errors import DomainError
 from legal_crm.core.models import AuditLog
 from legal_crm.leads import handlers_scripts, jobs_scripts
-from legal_crm.leads.models import ScriptEnrollment, ScriptMessage, ScriptMove, ScriptStep
+from legal_crm.leads.models import (
+    LeadStatus,
+    RefusalReason,
+    ScriptEnrollment,
+    ScriptMessage,
+    ScriptMove,
+    ScriptStep,
+)
 from legal_crm.leads.services import IntakeData, lead_intake, lead_set_status, planned_call_create
 from legal_crm.leads.services import scripts as svc
 
@@ -246,6 +253,19 @@ def test_the_job_refuses_the_lead_when_its_card_reaches_the_refusal_column(lead)
     lead.refresh_from_db()
     assert lead.status.code == "refusal_unreachable"
     assert ScriptEnrollment.objects.get().state == State.REFUSED
+
+
+def test_a_refusal_column_whose_status_was_switched_off_does_not_stop_the_job(lead):
+    script, steps = make_script(("wait", 1), "refuse")
+    steps[1].refusal_status = status("refusal_competitor")
+    steps[1].refusal_reason = RefusalReason.objects.get(code="competitor")
+    steps[1].save()
+    LeadStatus.objects.filter(code="refusal_competitor").update(is_active=False)
+    start = timezone.now()
+    svc.lead_enroll(actor=None, lead=lead, script=script, now=start)
+    assert svc.advance_due_enrollments(now=start + datetime.timedelta(hours=2)) == 1
+    lead.refresh_from_db()
+    assert lead.status.code == "new" and ScriptEnrollment.objects.get().state == State.REFUSED
 
 
 def test_a_refusal_column_with_a_status_needing_a_reason_must_name_it():
