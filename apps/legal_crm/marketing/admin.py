@@ -100,8 +100,8 @@ class PartnerAdmin(HistoryDeskAdmin):
         if not obj or not obj.pk:
             return _("Сохраните партнёра, затем выпустите токен.")
         key = services.partner_token(obj)
-        can_manage = self._request.user.has_perm("marketing.manage_partner_token") if hasattr(self, "_request") \
-            else False
+        viewer = getattr(obj, "_viewer", None)
+        can_manage = viewer is not None and viewer.has_perm("marketing.manage_partner_token")
         return format_html(
             '{}<div style="margin-top:6px">{}</div>',
             render_to_string("marketing/partner_token.html", {
@@ -113,9 +113,9 @@ class PartnerAdmin(HistoryDeskAdmin):
 
     @admin.display(description=_("статистика за 30 дней"))
     def stats(self, obj):
-        if not obj or not obj.pk:
+        if not obj or not obj.pk or getattr(obj, "_viewer", None) is None:
             return "—"
-        s = selectors.partner_stats(self._request.user, obj)
+        s = selectors.partner_stats(obj._viewer, obj)
         return format_html(
             "{}: <b>{}</b> · {}: {} · {}: {} · {}: {} · {}: <b>{} %</b>",
             _("лидов"), s["total"], _("спам"), s["spam"], _("отказ"), s["refused"], _("клиенты"), s["converted"],
@@ -123,15 +123,15 @@ class PartnerAdmin(HistoryDeskAdmin):
 
     @admin.display(description=_("последние лиды"))
     def recent_leads(self, obj):
-        if not obj or not obj.pk:
+        if not obj or not obj.pk or getattr(obj, "_viewer", None) is None:
             return "—"
-        leads = list(selectors.partner_recent_leads(self._request.user, obj))
+        leads = list(selectors.partner_recent_leads(obj._viewer, obj))
         return render_to_string("marketing/partner_leads.html", {"leads": leads})
 
-    def get_form(self, request, obj=None, **kwargs):
-        self._request = request
-        return super().get_form(request, obj, **kwargs)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        self._request = request
-        return super().changeform_view(request, object_id, form_url, extra_context)
+    def get_object(self, request, object_id, from_field=None):
+        # The read-only fields above depend on who looks (token in full, office scope of the figures). The admin
+        # object is shared by all requests and threads, so the viewer travels on this request's own instance.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj._viewer = request.user
+        return obj

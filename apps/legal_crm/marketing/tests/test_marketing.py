@@ -106,3 +106,28 @@ def test_demo_partner_tokens_work_as_printed(office):
         r = client.post("/api/v1/leads/", {phone_field: f"+791655513{i:02d}"}, format="json")
         assert r.status_code == 201, (key, r.content)
         assert r.json()["source"] == source_code
+
+
+@pytest.mark.django_db
+def test_partner_page_fields_follow_the_viewer_not_the_last_request(rf, make_staff, office, other_office):
+    """The admin object is shared by every request and thread: what a read-only field shows must come from the
+    request that loaded the object (a head must never get the marketer's full token or all-office figures)."""
+    from django.contrib import admin
+
+    from legal_crm.marketing.models import Partner
+
+    marketer, head = make_staff("marketer"), make_staff("office_head")
+    partner = PartnerFactory(name="ЛидПро")
+    key = services.partner_token_regenerate(actor=marketer, partner=partner)
+    LeadFactory(office=office, partner=partner)
+    LeadFactory(office=other_office, partner=partner)
+    model_admin = admin.site._registry[Partner]
+
+    def loaded_by(user):
+        request = rf.get("/")
+        request.user = user
+        return model_admin.get_object(request, str(partner.pk))
+
+    for_head, for_marketer = loaded_by(head), loaded_by(marketer)  # the marketer's request came last
+    assert key not in str(model_admin.api_access(for_head)) and key in str(model_admin.api_access(for_marketer))
+    assert "<b>1</b>" in str(model_admin.stats(for_head)) and "<b>2</b>" in str(model_admin.stats(for_marketer))
