@@ -82,7 +82,7 @@ def test_merging_client_cards_moves_the_duplicates_contracts(sales, make_staff, 
     contract = services.contract_create_from_lead(actor=sales, lead=lead, service=bfl)
     assert contract.client == duplicate
     with django_capture_on_commit_callbacks(execute=True):
-        clients_merge(actor=make_staff("office_head"), survivor=client_cp, duplicate=duplicate)
+        clients_merge(actor=make_staff("admin"), survivor=client_cp, duplicate=duplicate)
     contract.refresh_from_db()
     assert contract.client == client_cp
     entry = AuditLog.objects.get(action="contracts.clients_merged")

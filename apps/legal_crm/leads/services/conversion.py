@@ -15,10 +15,11 @@ from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.validators import is_valid_inn
 from legal_crm.directory.models import Counterparty
+from legal_crm.org.selectors import office_ids_visible_to
 
 from .. import refcache
 from ..models import ClientMerge, Lead
-from .common import ensure_lead_in_scope, ensure_perm
+from .common import ensure_lead_in_scope, ensure_perm, is_system
 from .statuses import record_status_change
 
 
@@ -77,6 +78,10 @@ def clients_merge(*, actor, survivor: Counterparty, duplicate: Counterparty, com
 
     Order matters: the duplicate's phone and ИНН are released before the survivor takes them."""
     ensure_perm(actor, "leads.merge_clients")
+    if not is_system(actor) and office_ids_visible_to(actor) is not None:
+        # A client card is shared by every office: its leads and contracts may be anywhere.
+        raise DomainError("access_denied", _("Объединять карточки клиентов может сотрудник с доступом ко всем "
+                                             "офисам: у клиента могут быть лиды и договоры других офисов."))
     if survivor.pk == duplicate.pk:
         raise DomainError("same_client", _("Нельзя объединить запись саму с собой."))
     if survivor.inn and duplicate.inn and survivor.inn != duplicate.inn:
