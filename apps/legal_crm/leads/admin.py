@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -191,7 +192,9 @@ class LeadAdmin(HistoryDeskAdmin):
             lead, created = services.lead_intake(actor=request.user, data=payload)
             obj.pk = lead.pk
             obj.__dict__.update({k: v for k, v in lead.__dict__.items() if not k.startswith("_")})
-            if not created:
+            if not created and not selectors.lead_is_visible_to(request.user, lead):
+                obj._hidden_duplicate = True  # another office's lead: response_add says nothing of it
+            elif not created:
                 self.message_user(request, _("Этот номер уже есть в работе: обращение добавлено к лиду."),
                                   level=messages.WARNING)
             return
@@ -204,6 +207,13 @@ class LeadAdmin(HistoryDeskAdmin):
         if data.get("status") and data["status"] != original.status:
             services.lead_set_status(actor=request.user, lead=original, status=data["status"],
                                      reason=data.get("refusal_reason"), comment=data.get("status_comment", ""))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(obj, "_hidden_duplicate", False):
+            self.message_user(request, _("Этот человек уже обращался, его лид ведёт другой офис: обращение "
+                                         "добавлено к тому лиду."), level=messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:leads_lead_changelist"))
+        return super().response_add(request, obj, post_url_continue)
 
     def save_related(self, request, form, formsets, change):
         # Tags are saved by lead_update; the inlines are read-only logs.
@@ -220,8 +230,6 @@ class LeadAdmin(HistoryDeskAdmin):
         except DomainError as exc:
             if object_id is None or request.method != "POST":
                 self.message_user(request, exc.message, level=messages.ERROR)
-                from django.http import HttpResponseRedirect
-
                 return HttpResponseRedirect(request.get_full_path())
             # A service refused the change (rolled back above): render the same POST again, the form now
             # invalid with the refusal on its fields (LeadChangeForm.clean), so what was typed stays.
@@ -301,8 +309,6 @@ class PlannedCallAdmin(HistoryDeskAdmin):
         except DomainError as exc:
             if object_id is None or request.method != "POST":
                 self.message_user(request, exc.message, level=messages.ERROR)
-                from django.http import HttpResponseRedirect
-
                 return HttpResponseRedirect(request.get_full_path())
             # A service refused the change (rolled back above): render the same POST again, the form now
             # invalid with the refusal on its fields (LeadChangeForm.clean), so what was typed stays.

@@ -72,6 +72,17 @@ def test_desk_add_goes_through_intake(client, make_staff, office):
 
 
 @pytest.mark.django_db
+def test_desk_add_of_another_offices_person_says_nothing_of_their_lead(client, make_staff, office, other_office):
+    theirs = LeadFactory(office=other_office, phone="+79225000093", name="Лебедева Ирина")
+    client.force_login(make_staff("sales"))
+    r = client.post(f"{LIST}add/", {"phone": "+7 922 500-00-93", "name": "проба", "comment": "", "_save": "1"},
+                    follow=True)
+    html = r.content.decode()
+    assert r.status_code == 200 and "Лебедева" not in html and "другой офис" in html
+    assert theirs.contacts.filter(is_duplicate=True).count() == 1  # the visit is recorded on their lead
+
+
+@pytest.mark.django_db
 def test_desk_change_status_through_workflow(client, make_staff, office):
     op = make_staff("operator")
     client.force_login(op)
