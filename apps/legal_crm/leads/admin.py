@@ -280,6 +280,11 @@ class PlannedCallAdmin(HistoryDeskAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ("lead", "done_at", "result", "assignee") if obj else ("done_at", "result")
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assignee":
+            kwargs["queryset"] = selectors.assignee_choices(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     @display(description=_("когда"), ordering="due_at")
     def due(self, obj):
         from django.utils import timezone

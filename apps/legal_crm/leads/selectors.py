@@ -143,3 +143,16 @@ def planned_calls_visible_to(user) -> QuerySet[PlannedCall]:
 
 def overdue_calls(user, now=None) -> QuerySet[PlannedCall]:
     return planned_calls_visible_to(user).overdue(now)
+
+
+def assignee_choices(user):
+    """Whom the user may give a call to: active employees of the user's offices."""
+    from django.contrib.auth import get_user_model
+
+    from legal_crm.org.models import Employee
+
+    qs = get_user_model().objects.filter(is_active=True, employee__status=Employee.Status.ACTIVE)
+    ids = office_ids_visible_to(user)
+    if ids is not None:
+        qs = qs.filter(employee__offices__in=ids)
+    return qs.distinct().order_by("last_name", "first_name")

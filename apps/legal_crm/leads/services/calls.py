@@ -25,11 +25,21 @@ def planned_call_create(*, actor, lead: Lead, due_at: datetime.datetime, assigne
         raise DomainError("due_required", _("Укажите дату и время звонка."), fields={"due_at": _("Обязательное поле.")})
     if due_at < timezone.now() - datetime.timedelta(minutes=5):
         raise DomainError("due_in_past", _("Время звонка уже прошло."), fields={"due_at": _("Укажите будущее время.")})
+    if assignee is not None and not _works_in(assignee, lead.office_id):
+        raise DomainError("assignee_not_in_office", _("Звонок можно поручить только сотруднику офиса лида."),
+                          fields={"assignee": _("Выберите сотрудника офиса лида.")})
     call = PlannedCall.objects.create(lead=lead, due_at=due_at, assignee=assignee or lead.assigned_to or actor,
                                       comment=comment[:500], created_by=actor if getattr(actor, "pk", None) else None)
     audit(actor=actor, action="leads.call_planned", obj=call, after={"lead": lead.pk, "due_at": due_at.isoformat()})
     emit("leads.call_planned", call_id=call.pk, lead_id=lead.pk, due_at=due_at.isoformat())
     return call
+
+
+def _works_in(user, office_id) -> bool:
+    from legal_crm.org.models import Employee
+
+    return user.is_active and Employee.objects.filter(user=user, offices=office_id,
+                                                      status=Employee.Status.ACTIVE).exists()
 
 
 @transaction.atomic

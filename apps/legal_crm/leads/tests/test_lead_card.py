@@ -307,3 +307,19 @@ def test_the_form_without_javascript_names_the_wrong_answers(operator, lead, ser
     debt = service.questions.get(kind="number")
     response = _client(operator).post(_url(lead), {"action": "answers", f"q{debt.pk}": "много"}, follow=True)
     assert "Проверьте ответы анкеты. Введите число, например 350000 или 12,5." in response.content.decode()
+
+
+def test_a_call_is_given_only_to_staff_of_the_leads_office(operator, lead, make_staff, other_office):
+    from legal_crm.core.errors import DomainError
+    from legal_crm.leads import selectors
+    from legal_crm.leads.services import planned_call_create
+
+    stranger = make_staff("operator", offices=[other_office])
+    due = timezone.now() + datetime.timedelta(hours=2)
+    with pytest.raises(DomainError) as err:
+        planned_call_create(actor=operator, lead=lead, due_at=due, assignee=stranger)
+    assert err.value.code == "assignee_not_in_office" and "assignee" in err.value.fields
+    colleague = make_staff("sales")
+    assert planned_call_create(actor=operator, lead=lead, due_at=due, assignee=colleague).assignee == colleague
+    choices = set(selectors.assignee_choices(operator))
+    assert colleague in choices and operator in choices and stranger not in choices
