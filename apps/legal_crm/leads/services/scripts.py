@@ -225,8 +225,9 @@ def _refuse_lead(enrollment: ScriptEnrollment, step: ScriptStep, *, actor) -> No
     if actor is not None:  # a person's move: a refused status change refuses the move too
         lead_set_status(actor=actor, lead=lead, status=status, reason=reason, comment=comment)
         return
-    try:  # the scheduled job: a column whose status was switched off since must not stop the job
-        lead_set_status(actor=None, lead=lead, status=status, reason=reason, comment=comment, enforce_workflow=False)
+    try:  # the scheduled job keeps to the workflow too; a move it forbids (or a column whose status was switched
+        # off since) leaves the status as it is and must not stop the job
+        lead_set_status(actor=None, lead=lead, status=status, reason=reason, comment=comment)
     except DomainError as exc:
         logger.warning("script %s: lead %s not refused: %s", enrollment.script_id, lead.pk, exc.code)
 
@@ -249,7 +250,8 @@ def enrollment_advance(*, enrollment_id: int, now: datetime.datetime | None = No
 def advance_due_enrollments(*, now: datetime.datetime | None = None, batch: int = 500) -> int:
     """The scheduled job's work: every active card whose next action is due."""
     now = now or timezone.now()
-    ids = list(ScriptEnrollment.objects.filter(state=State.ACTIVE, next_action_at__lte=now)
+    # A switched-off script stops acting: its cards wait where they are until it is switched on again.
+    ids = list(ScriptEnrollment.objects.filter(state=State.ACTIVE, next_action_at__lte=now, script__is_active=True)
                .order_by("next_action_at").values_list("pk", flat=True)[:batch])
     return sum(enrollment_advance(enrollment_id=pk, now=now) for pk in ids)
 

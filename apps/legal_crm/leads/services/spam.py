@@ -18,13 +18,15 @@ from legal_crm.core.validators import digits, is_mobile, normalize_phone
 from .. import refcache
 from ..models import Lead, SpamRule
 from .common import ensure_lead_in_scope, ensure_perm
+from .operator_load import forget_load
 
 _REPEATED = re.compile(r"(\d)\1{6,}")
-_SEQUENCES = ("1234567", "2345678", "3456789", "9876543", "0123456")
+# Eight digits counting up or down: seven are common in real numbers (+7 916 123-45-67 is somebody's).
+_SEQUENCES = tuple("0123456789"[i:i + 8] for i in range(3)) + tuple("9876543210"[i:i + 8] for i in range(3))
 
 
 def looks_invalid(e164: str) -> bool:
-    """A number that parses but no person has: long runs of one digit, counting sequences."""
+    """A number that parses but no person has: long runs of one digit, long counting sequences."""
     local = digits(e164)[1:]
     return bool(_REPEATED.search(local)) or any(seq in local for seq in _SEQUENCES)
 
@@ -78,7 +80,10 @@ def lead_mark_spam(*, lead: Lead, rule: SpamRule) -> Lead:
     lead = lead_set_status(actor=None, lead=lead, status=refcache.spam_status(), comment=rule.name,
                            enforce_workflow=False)
     lead.spam_rule = rule
-    lead.save(update_fields=["spam_rule", "updated_at"])
+    office_id, lead.assigned_to_id = lead.office_id, None  # as a lead found spam on arrival: nobody's to call
+    lead.save(update_fields=["spam_rule", "assigned_to", "updated_at"])
+    if office_id is not None:
+        transaction.on_commit(lambda: forget_load(office_id))
     emit("leads.lead_marked_spam", lead_id=lead.pk, rule_id=rule.pk, rule_kind=rule.kind)
     return lead
 

@@ -268,6 +268,20 @@ def test_a_refusal_column_whose_status_was_switched_off_does_not_stop_the_job(le
     assert lead.status.code == "new" and ScriptEnrollment.objects.get().state == State.REFUSED
 
 
+def test_a_switched_off_script_stops_acting(lead):
+    script, steps = make_script("sms", "call")
+    start = timezone.now()
+    svc.lead_enroll(actor=None, lead=lead, script=script, now=start)
+    script.is_active = False
+    script.save()
+    assert svc.advance_due_enrollments(now=start + datetime.timedelta(minutes=1)) == 0
+    assert not ScriptMessage.objects.exists() and ScriptEnrollment.objects.get().step == steps[0]
+    script.is_active = True
+    script.save()
+    assert svc.advance_due_enrollments(now=start + datetime.timedelta(minutes=2)) == 1
+    assert ScriptMessage.objects.count() == 1
+
+
 def test_a_refusal_column_with_a_status_needing_a_reason_must_name_it():
     from django.core.exceptions import ValidationError
 

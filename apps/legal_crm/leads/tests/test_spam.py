@@ -126,3 +126,25 @@ def test_restore_from_spam_by_hand(make_staff, office):
 def test_rule_kinds_cover_spec():
     assert set(SpamRule.Kind.values) == {"phone_blacklist", "name_blacklist", "stop_word", "not_mobile",
                                          "invalid_number", "phone_flood", "partner_flood"}
+
+
+@pytest.mark.parametrize("phone,invalid", [
+    ("+79161234567", False), ("+79169876543", False), ("+79031112233", False),
+    ("+79012345678", True), ("+79998765432", True), ("+79160000000", True), ("+79111111111", True),
+])
+def test_invalid_number_heuristic_spares_real_numbers(phone, invalid):
+    from legal_crm.leads.services.spam import looks_invalid
+
+    assert looks_invalid(phone) is invalid
+
+
+@pytest.mark.django_db
+def test_a_lead_sent_to_spam_by_a_flood_of_repeats_has_nobody_to_call_it(office, make_staff):
+    operator = make_staff("operator")
+    SpamRuleFactory(kind="phone_flood", threshold=2, window_minutes=60)
+    first, _c = intake("+79167770044")
+    assert first.assigned_to == operator
+    for _ in range(3):
+        intake("+79167770044")
+    first.refresh_from_db()
+    assert first.is_spam and first.assigned_to is None and first.office == office
