@@ -143,7 +143,8 @@ def lead_card_view(request, pk):
         "office_tz": tz,
         "office_tz_label": lead.office.get_time_zone_display() if lead.office_id else str(tz),
         "office_now": timezone.localtime(timezone.now(), tz),
-        "status_choices": selectors_card.status_choices(lead) if request.user.has_perm("leads.change_lead") else [],
+        "status_choices": (selectors_card.status_choices(lead, request.user)
+                           if request.user.has_perm("leads.change_lead") else []),
         "questionnaire": rows,
         "services": list(Service.objects.filter(is_active=True, questions__is_active=True).distinct()
                          .order_by("name")),

@@ -71,9 +71,12 @@ def questionnaire(lead: Lead) -> list[dict]:
     return [{"question": q, "answer": answers.get(q.pk), "options": list(q.options.all())} for q in questions]
 
 
-def status_choices(lead: Lead) -> list[dict]:
-    """The statuses the lead may go to next, with the refusal reasons each one accepts."""
+def status_choices(lead: Lead, user=None) -> list[dict]:
+    """The statuses the lead may go to next, with the refusal reasons each one accepts. Out of spam only for
+    those who may restore spam (leaving spam is the restore)."""
     statuses = allowed_next_statuses(lead)
+    if lead.status.is_spam and user is not None and not user.has_perm("leads.restore_spam"):
+        statuses = [s for s in statuses if s.is_spam]
     refusal_ids = [s.pk for s in statuses if s.is_refusal]
     reasons = []
     if refusal_ids:

@@ -323,3 +323,19 @@ def test_a_call_is_given_only_to_staff_of_the_leads_office(operator, lead, make_
     assert planned_call_create(actor=operator, lead=lead, due_at=due, assignee=colleague).assignee == colleague
     choices = set(selectors.assignee_choices(operator))
     assert colleague in choices and operator in choices and stranger not in choices
+
+
+def test_the_card_shows_what_operators_need_to_know_about_the_source(operator, office):
+    source = AdSourceFactory(code="site-x", name="Сайт X", operator_info="Обещана бесплатная консультация <b>")
+    lead = LeadFactory(office=office, source=source)
+    html = _client(operator).get(_url(lead)).content.decode()
+    assert "Обещана бесплатная консультация &lt;b&gt;" in html
+
+
+def test_an_operator_is_not_offered_to_take_a_lead_out_of_spam(operator, make_staff, office):
+    lead = LeadFactory(office=office, status=status("spam"), is_spam=True)
+    assert not operator.has_perm("leads.restore_spam")
+    from legal_crm.leads import selectors_card
+
+    assert selectors_card.status_choices(lead, operator) == []
+    assert [c["status"].code for c in selectors_card.status_choices(lead, make_staff("office_head"))] == ["new"]
