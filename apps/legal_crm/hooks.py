@@ -18,6 +18,9 @@ DOC_EVENTS: dict[str, list[str]] = {
     "org.employee_blocked": [
         "legal_crm.org.handlers.end_sessions_of_blocked",
     ],
+    "org.employee_status_changed": [
+        "legal_crm.leads.handlers_load.recount_offices_of_employee",
+    ],
     "org.offboarding_completed": [],
     "core.access_changed": [],
     # leads

@@ -46,6 +46,7 @@ def employee_set_status(*, actor, employee: Employee, status: str) -> Employee:
     user.is_active = status != Employee.Status.BLOCKED
     user.save(update_fields=["is_active"])
     audit(actor=actor, action="employee.status", obj=employee, before=before, after=status)
+    emit("org.employee_status_changed", user_id=user.pk, employee_id=employee.pk, status=status)
     if status == Employee.Status.BLOCKED:
         emit("org.employee_blocked", user_id=user.pk)
     return employee

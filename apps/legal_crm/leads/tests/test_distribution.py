@@ -198,3 +198,20 @@ def test_distributing_again_by_hand_stays_in_the_actors_offices(make_staff, offi
     with pytest.raises(DomainError) as err:
         services.lead_redistribute(actor=operator, lead=lead)
     assert err.value.code == "access_denied"
+
+
+@pytest.mark.django_db
+def test_an_operator_sent_on_leave_gets_no_more_leads_at_once(make_staff, office, django_capture_on_commit_callbacks):
+    """The counted load lists the operators; sending one on leave drops it (no wait for LOAD_TTL)."""
+    from legal_crm.org.services import employee_set_status
+
+    admin = make_staff("admin", superuser=True)  # superusers are not handed leads
+    first, second = make_staff("operator"), make_staff("operator")
+    got = {services.lead_intake(actor=None, data=services.IntakeData(phone=f"+7926333000{i}"))[0].assigned_to
+           for i in range(2)}
+    assert got == {first, second}  # the load of the office is counted and cached now
+    with django_capture_on_commit_callbacks(execute=True):
+        employee_set_status(actor=admin, employee=Employee.objects.get(user=first), status=Employee.Status.ON_LEAVE)
+    later = [services.lead_intake(actor=None, data=services.IntakeData(phone=f"+7926333001{i}"))[0].assigned_to
+             for i in range(3)]
+    assert later == [second, second, second]
