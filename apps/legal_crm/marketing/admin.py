@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -119,7 +120,7 @@ class PartnerAdmin(HistoryDeskAdmin):
         return format_html(
             "{}: <b>{}</b> · {}: {} · {}: {} · {}: {} · {}: <b>{} %</b>",
             _("лидов"), s["total"], _("спам"), s["spam"], _("отказ"), s["refused"], _("клиенты"), s["converted"],
-            _("конверсия"), s["conversion"])
+            _("конверсия"), number_format(s["conversion"], 1))
 
     @admin.display(description=_("последние лиды"))
     def recent_leads(self, obj):
