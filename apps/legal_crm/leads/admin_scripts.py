@@ -71,7 +71,8 @@ class ScriptAdmin(HistoryDeskAdmin):
         ]
 
     def _script(self, request, pk) -> Script:
-        if not request.user.has_perm("leads.view_script"):
+        # The board shows the cards (leads in the script), not only the script's settings.
+        if not (request.user.has_perm("leads.view_script") and request.user.has_perm("leads.view_scriptenrollment")):
             raise PermissionDenied
         return get_object_or_404(selectors_scripts.script_list_visible_to(request.user), pk=pk)
 

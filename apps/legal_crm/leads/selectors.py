@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from legal_crm.core.validators import digits, normalize_phone
@@ -121,14 +121,6 @@ def filter_leads(qs: QuerySet[Lead], *, phone=None, status=None, type=None, sour
         qs = qs.filter(created_at__lt=datetime.datetime.combine(date_to + datetime.timedelta(days=1),
                                                                 datetime.time.min, tz))
     return qs
-
-
-def lead_timeline(lead: Lead) -> QuerySet[Lead]:
-    """Earlier and later leads of the same person (by phone or client)."""
-    q = Q(phone=lead.phone)
-    if lead.client_id:
-        q |= Q(client_id=lead.client_id)
-    return Lead.objects.filter(q).exclude(pk=lead.pk).select_related("status", "type", "source").order_by("-created_at")
 
 
 def planned_calls_visible_to(user) -> QuerySet[PlannedCall]:
