@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from legal_crm.core.admin_base import HistoryDeskAdmin
-from legal_crm.org.selectors import office_list_visible_to
 
 from . import reports, selectors, services
 from .forms import PartnerForm
@@ -41,12 +40,9 @@ class AdSourceAdmin(HistoryDeskAdmin):
         if not request.user.has_perm("marketing.view_lead_report"):
             raise PermissionDenied
         date_from, date_to, errors = reports.parse_period(request.GET)
-        offices = office_list_visible_to(request.user)
-        office = None
-        office_id = request.GET.get("office") or ""
-        if office_id.isdigit():
-            office = offices.filter(pk=int(office_id)).first()
-        rows, totals = reports.report_rows(request.user, date_from, date_to, office)
+        choices = selectors.report_filter_choices(request.user)
+        chosen = reports.chosen_filters(request.GET, choices)
+        rows, totals = reports.report_rows(request.user, date_from, date_to, **chosen)
         if request.GET.get("export") == "xlsx":
             response = HttpResponse(
                 reports.report_xlsx(rows, totals, date_from, date_to),
@@ -60,7 +56,10 @@ class AdSourceAdmin(HistoryDeskAdmin):
             **self.admin_site.each_context(request),
             "title": _("Лиды по источникам"),
             "rows": rows, "totals": totals, "errors": errors,
-            "date_from": date_from, "date_to": date_to, "offices": offices, "office": office,
+            "date_from": date_from, "date_to": date_to, "choices": choices, "chosen": chosen,
+            "filters": [(name, label, choices[name], chosen[name]) for name, label in (
+                ("office", _("Офис")), ("employee", _("Сотрудник")), ("service", _("Услуга")),
+                ("source", _("Источник")))],
             "export_query": query.urlencode(),
             "chart_height": 28 * len(rows) + 10,
         }

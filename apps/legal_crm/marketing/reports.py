@@ -7,13 +7,15 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from . import selectors
 
-COLUMNS = [("source", "Источник"), ("channel", "Канал"), ("total", "Лидов"), ("spam", "Спам"),
-           ("open", "В работе"), ("refused", "Отказ"), ("converted", "Клиенты"), ("conversion", "Конверсия, %")]
+COLUMNS = [("source", gettext_lazy("Источник")), ("channel", gettext_lazy("Канал")), ("total", gettext_lazy("Лидов")),
+           ("spam", gettext_lazy("Спам")), ("open", gettext_lazy("В работе")), ("refused", gettext_lazy("Отказ")),
+           ("converted", gettext_lazy("Клиенты")), ("conversion", gettext_lazy("Конверсия, %"))]
 
 
 def parse_period(params) -> tuple[datetime.date, datetime.date, dict]:
@@ -44,8 +46,17 @@ def parse_period(params) -> tuple[datetime.date, datetime.date, dict]:
     return date_from, date_to, errors
 
 
-def report_rows(user, date_from, date_to, office=None) -> tuple[list[dict], dict]:
-    rows = selectors.leads_by_source(user, date_from=date_from, date_to=date_to, office=office)
+def chosen_filters(params, choices: dict) -> dict:
+    """The filters picked in the request (ids), each looked up among what the user may choose; unknown → none."""
+    chosen = {}
+    for name, queryset in choices.items():
+        raw = (params.get(name) or "").strip()
+        chosen[name] = queryset.filter(pk=int(raw)).first() if raw.isdigit() else None
+    return chosen
+
+
+def report_rows(user, date_from, date_to, **filters) -> tuple[list[dict], dict]:
+    rows = selectors.leads_by_source(user, date_from=date_from, date_to=date_to, **filters)
     totals = {k: sum(r[k] for r in rows) for k in ("total", "spam", "open", "refused", "converted")}
     good = totals["total"] - totals["spam"]
     totals["conversion"] = round(100 * totals["converted"] / good, 1) if good > 0 else 0.0
@@ -59,15 +70,15 @@ def report_rows(user, date_from, date_to, office=None) -> tuple[list[dict], dict
 def report_xlsx(rows: list[dict], totals: dict, date_from, date_to) -> bytes:
     wb = Workbook()
     ws = wb.active
-    ws.title = "Лиды по источникам"
-    ws.append([f"Лиды по источникам за {date_from:%d.%m.%Y} — {date_to:%d.%m.%Y}"])
+    ws.title = _("Лиды по источникам")
+    ws.append([_("Лиды по источникам за %(a)s — %(b)s") % {"a": f"{date_from:%d.%m.%Y}", "b": f"{date_to:%d.%m.%Y}"}])
     ws["A1"].font = Font(bold=True)
-    ws.append([title for _k, title in COLUMNS])
+    ws.append([str(title) for _k, title in COLUMNS])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for r in rows:
         ws.append([r[k] for k, _t in COLUMNS])
-    ws.append(["Итого", "", *[totals[k] for k, _t in COLUMNS[2:]]])
+    ws.append([_("Итого"), "", *[totals[k] for k, _t in COLUMNS[2:]]])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     ws.column_dimensions["A"].width = 36

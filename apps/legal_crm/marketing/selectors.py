@@ -32,12 +32,15 @@ def leads_in_scope(user) -> QuerySet:
     return qs if ids is None else qs.filter(office__in=ids)
 
 
-def leads_by_source(user, *, date_from: datetime.date, date_to: datetime.date, office=None) -> list[dict]:
-    """Per source (and "без источника"): leads, spam, in work, refused, converted, conversion %."""
+def leads_by_source(user, *, date_from: datetime.date, date_to: datetime.date, office=None, employee=None,
+                    service=None, source=None) -> list[dict]:
+    """Per source (and "без источника"): leads, spam, in work, refused, converted, conversion %. Narrowed by
+    office, responsible employee, service and source when given (the report's filters, UX.md)."""
     start, end = _period(date_from, date_to)
     qs = leads_in_scope(user).filter(created_at__gte=start, created_at__lt=end)
-    if office is not None:
-        qs = qs.filter(office=office)
+    for field, value in (("office", office), ("assigned_to", employee), ("service", service), ("source", source)):
+        if value is not None:
+            qs = qs.filter(**{field: value})
     rows = (qs.values("source_id").annotate(
         total=Count("id"),
         spam=Count("id", filter=Q(status__is_spam=True)),
@@ -79,3 +82,20 @@ def partner_recent_leads(user, partner: Partner, limit: int = 20):
 
 def active_sources() -> QuerySet[AdSource]:
     return AdSource.objects.filter(is_active=True).select_related("default_lead_type")
+
+
+def report_filter_choices(user) -> dict:
+    """What the report's filters offer the user: their offices, the staff of those offices, services, sources."""
+    from django.contrib.auth import get_user_model
+
+    from legal_crm.directory.models import Service
+    from legal_crm.org.selectors import office_list_visible_to
+
+    staff = get_user_model().objects.filter(employee__isnull=False, is_active=True)
+    ids = office_ids_visible_to(user)
+    if ids is not None:
+        staff = staff.filter(employee__offices__in=ids)
+    return {"office": office_list_visible_to(user).order_by("name"),
+            "employee": staff.distinct().order_by("last_name", "first_name"),
+            "service": Service.objects.filter(is_active=True).order_by("name"),
+            "source": AdSource.objects.order_by("name")}

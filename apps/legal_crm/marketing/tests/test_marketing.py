@@ -131,3 +131,31 @@ def test_partner_page_fields_follow_the_viewer_not_the_last_request(rf, make_sta
     for_head, for_marketer = loaded_by(head), loaded_by(marketer)  # the marketer's request came last
     assert key not in str(model_admin.api_access(for_head)) and key in str(model_admin.api_access(for_marketer))
     assert "<b>1</b>" in str(model_admin.stats(for_head)) and "<b>2</b>" in str(model_admin.stats(for_marketer))
+
+
+@pytest.mark.django_db
+def test_the_report_filters_by_office_employee_service_and_source(client, make_staff, office, other_office):
+    from legal_crm.leads.tests.factories_scripts import ServiceFactory
+
+    site = AdSourceFactory(code="site", name="Сайт")
+    radio = AdSourceFactory(code="radio", name="Радио", channel="media")
+    operator = make_staff("operator")
+    bfl = ServiceFactory(code="bfl-report", name="Банкротство")
+    LeadFactory(office=office, source=site, assigned_to=operator, service=bfl)
+    LeadFactory(office=office, source=site)
+    LeadFactory(office=office, source=radio, assigned_to=operator)
+    LeadFactory(office=other_office, source=radio)
+    client.force_login(make_staff("marketer"))
+
+    def totals(**params):
+        ws = load_workbook(io.BytesIO(client.get(REPORT, {"export": "xlsx", **params}).content)).active
+        return ws.cell(ws.max_row, 3).value
+
+    assert totals() == 4
+    assert totals(office=other_office.pk) == 1
+    assert totals(employee=operator.pk) == 2
+    assert totals(service=bfl.pk) == 1
+    assert totals(source=radio.pk) == 2
+    assert totals(employee=operator.pk, source=site.pk) == 1
+    html = client.get(REPORT, {"employee": operator.pk}).content.decode()
+    assert f'value="{operator.pk}" selected' in html
