@@ -386,14 +386,21 @@ class ContractCreateForm(forms.Form):
     office = forms.ModelChoiceField(label=gettext_lazy("Офис"), queryset=Office.objects.none())
     price = forms.DecimalField(label=gettext_lazy("Стоимость, ₽"), required=False, min_value=0,
                                help_text=gettext_lazy("Пусто — цена услуги."))
+    inn = forms.CharField(label=gettext_lazy("ИНН клиента"), required=False, max_length=12,
+                          help_text=gettext_lazy("Если известен: найдётся карточка клиента с этим ИНН, иначе — по "
+                                                 "телефону лида."))
 
     def __init__(self, *args, user, lead=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = Service.objects.filter(is_active=True).select_related("group")
         self.fields["office"].queryset = office_list_visible_to(user).filter(is_active=True)
         self.fields["client"].queryset = Counterparty.objects.filter(role=Counterparty.Role.CLIENT)
+        if lead is None:
+            del self.fields["inn"]
         if lead is not None:
             del self.fields["client"]
+            if lead.client_id:
+                del self.fields["inn"]
             if lead.office_id:
                 self.fields["office"].initial = lead.office_id
             if getattr(lead, "service_id", None):
@@ -409,7 +416,8 @@ def contract_add_view(request, lead=None):
         try:
             if lead is not None:
                 contract = services.contract_create_from_lead(actor=request.user, lead=lead, service=data["service"],
-                                                              office=data["office"], price=data["price"])
+                                                              office=data["office"], price=data["price"],
+                                                              inn=data.get("inn", ""))
             else:
                 contract = services.contract_create(actor=request.user, client=data["client"],
                                                     service=data["service"], office=data["office"],

@@ -92,20 +92,22 @@ def contract_create(*, actor, client: Counterparty, service, office, price: Deci
     return contract
 
 
-def _client_for_lead(actor, lead) -> Counterparty:
-    """The lead's client; the leads module finds (by phone, ИНН) or creates it when there is none yet."""
+def _client_for_lead(actor, lead, inn: str = "") -> Counterparty:
+    """The lead's client; the leads module finds (by ИНН, then phone) or creates it when there is none yet."""
     if lead.client_id:
         return lead.client
     from legal_crm.leads.services import lead_convert_to_client
 
-    _lead, client, _created = lead_convert_to_client(actor=actor, lead=lead)
+    _lead, client, _created = lead_convert_to_client(actor=actor, lead=lead, inn=inn)
     lead.client = client
     return client
 
 
 @transaction.atomic
-def contract_create_from_lead(*, actor, lead, service=None, office=None, price: Decimal | None = None) -> Contract:
-    """A draft contract for the lead's person, in the lead's office, for the chosen (or lead's) service."""
+def contract_create_from_lead(*, actor, lead, service=None, office=None, price: Decimal | None = None,
+                              inn: str = "") -> Contract:
+    """A draft contract for the lead's person, in the lead's office, for the chosen (or lead's) service.
+    `inn`: the person's ИНН when known — an existing client card with it is used (SPEC: dedup by phone and ИНН)."""
     service = service or getattr(lead, "service", None)
     if service is None:
         raise DomainError("service_required", _("Выберите услугу договора."),
@@ -124,7 +126,7 @@ def contract_create_from_lead(*, actor, lead, service=None, office=None, price: 
     if existing is not None and existing.status == Status.DRAFT and existing.service_id == service.pk:
         raise DomainError("draft_exists", _("По этому лиду уже есть черновик договора %(number)s.")
                           % {"number": existing.number})
-    client = _client_for_lead(actor, lead)
+    client = _client_for_lead(actor, lead, inn=inn)
     return contract_create(actor=actor, client=client, service=service, office=office, price=price, lead=lead,
                            sales_manager=getattr(lead, "assigned_to", None) or actor)
 

@@ -87,3 +87,19 @@ def test_merging_client_cards_moves_the_duplicates_contracts(sales, make_staff, 
     assert contract.client == client_cp
     entry = AuditLog.objects.get(action="contracts.clients_merged")
     assert entry.after["contracts"] == [contract.pk] and entry.object_id == str(client_cp.pk)
+
+
+def test_contract_from_lead_in_the_desk_finds_the_client_by_inn(client, sales, office, bfl, client_cp):
+    from django.urls import reverse
+
+    lead = LeadFactory(office=office, phone="+79167001010", assigned_to=sales)  # a phone the card does not have
+    url = reverse("admin:contracts_contract_from_lead", args=[lead.pk])
+    client.force_login(sales)
+    assert 'name="inn"' in client.get(url).content.decode()
+    r = client.post(url, {"service": bfl.pk, "office": office.pk, "price": "", "inn": "500100732258"})
+    assert r.status_code == 200 and "ИНН" in r.content.decode() and not Contract.objects.exists()  # bad check digit
+    r = client.post(url, {"service": bfl.pk, "office": office.pk, "price": "", "inn": client_cp.inn})
+    assert r.status_code == 302
+    assert Contract.objects.get().client == client_cp
+    lead.refresh_from_db()
+    assert lead.client == client_cp
