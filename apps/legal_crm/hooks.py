@@ -54,6 +54,9 @@ DOC_EVENTS: dict[str, list[str]] = {
     ],
     "leads.call_done": [],
     "leads.lead_scored": [],
+    "leads.segment_thresholds_changed": [
+        "legal_crm.leads.handlers_questionnaire.resegment",
+    ],
     "leads.script_step_entered": [],
     # marketing
     "marketing.partner_token_issued": [],

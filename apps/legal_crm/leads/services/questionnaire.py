@@ -62,6 +62,28 @@ def segment_for(service_id: int | None, score: int | None) -> str:
     return ""
 
 
+def resegment_leads(*, service_id: int | None = None) -> int:
+    """Thresholds of a service (or the common ones) changed: its scored leads get their segment anew, one UPDATE
+    per service, highest threshold first. Returns how many leads were updated."""
+    from django.db.models import Case, CharField, Value, When
+
+    from legal_crm.directory.models import Service
+
+    if service_id is not None:
+        services = [service_id]
+    else:  # the common thresholds serve the services that have none of their own
+        own = SegmentThreshold.objects.filter(service__isnull=False).values_list("service_id", flat=True)
+        services = list(Service.objects.exclude(pk__in=own).values_list("pk", flat=True))
+    updated = 0
+    for pk in services:
+        own = list(SegmentThreshold.objects.filter(service_id=pk).order_by("-min_score"))
+        thresholds = own or list(SegmentThreshold.objects.filter(service__isnull=True).order_by("-min_score"))
+        segment = Case(*[When(score__gte=t.min_score, then=Value(t.segment)) for t in thresholds],
+                       default=Value(""), output_field=CharField()) if thresholds else Value("")
+        updated += Lead.objects.filter(service_id=pk, score__isnull=False).update(segment=segment)
+    return updated
+
+
 def questions_of(service_id: int | None) -> list[Question]:
     if not service_id:
         return []

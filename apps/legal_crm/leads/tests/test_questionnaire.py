@@ -255,3 +255,22 @@ def test_an_admin_configures_a_question_with_prepared_answers_in_the_desk(admin_
     assert response.status_code == 302, response.content.decode()[:2000]
     question = Question.objects.get(text="Есть ли ипотека?")
     assert list(question.options.order_by("order").values_list("text", "points")) == [("Да", -5), ("Нет", 5)]
+
+
+@pytest.mark.django_db
+def test_changing_thresholds_resegments_scored_leads(service, office, django_capture_on_commit_callbacks):
+    from legal_crm.leads.models import Lead, SegmentThreshold
+
+    hot = SegmentThresholdFactory(service=service, segment="Горячий", min_score=30)
+    SegmentThresholdFactory(service=service, segment="Тёплый", min_score=10)
+    scored = LeadFactory(office=office, service=service, score=55, segment="Горячий")
+    warm = LeadFactory(office=office, service=service, score=12, segment="Тёплый")
+    unscored = LeadFactory(office=office, service=service, score=None, segment="")
+    with django_capture_on_commit_callbacks(execute=True):
+        hot.min_score = 60
+        hot.save()
+    assert dict(Lead.objects.filter(pk__in=[scored.pk, warm.pk, unscored.pk]).values_list("pk", "segment")) == {
+        scored.pk: "Тёплый", warm.pk: "Тёплый", unscored.pk: ""}
+    with django_capture_on_commit_callbacks(execute=True):
+        SegmentThreshold.objects.filter(service=service, segment="Тёплый").delete()
+    assert Lead.objects.get(pk=warm.pk).segment == ""
