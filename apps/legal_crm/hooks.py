@@ -122,6 +122,13 @@ HOME_BLOCKS: list[str] = [
 # Extra rows of the lead card's timeline (leads/selectors_card.py): `(lead, lead_ids, user, client_ids) -> list[dict]`
 # (client_ids: the person's client cards, linked or found by phone) with
 # "at", "kind", "title" and optionally "text", "url". Contracts, payments, calls and messages add theirs here.
+# Which client cards an office-scoped employee sees (directory.selectors.counterparty_list_visible_to):
+# `(office_ids) -> Q` on Counterparty — "linked to one of these offices"; office_ids=None: "linked to any office".
+COUNTERPARTY_OFFICE_LINKS: list[str] = [
+    "legal_crm.leads.selectors.client_office_link",
+    "legal_crm.contracts.selectors.client_office_link",
+]
+
 LEAD_TIMELINE_SOURCES: list[str] = [
     "legal_crm.contracts.timeline.lead_timeline",
     "legal_crm.billing.timeline.lead_timeline",

@@ -26,6 +26,7 @@ from legal_crm.core.audit import audit_for
 from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_money
 from legal_crm.directory.models import Counterparty, Service
+from legal_crm.directory.selectors import counterparty_list_visible_to
 from legal_crm.org.models import Office
 from legal_crm.org.selectors import office_list_visible_to
 
@@ -394,7 +395,7 @@ class ContractCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = Service.objects.filter(is_active=True).select_related("group")
         self.fields["office"].queryset = office_list_visible_to(user).filter(is_active=True)
-        self.fields["client"].queryset = Counterparty.objects.filter(role=Counterparty.Role.CLIENT)
+        self.fields["client"].queryset = counterparty_list_visible_to(user).filter(role=Counterparty.Role.CLIENT)
         if lead is None:
             del self.fields["inn"]
         if lead is not None:

@@ -159,3 +159,13 @@ def client_view(contract: Contract) -> dict:
                         .order_by("-happened_on", "-id")),
         "documents": list(contract.documents.filter(published_to_portal=True).order_by("-created_at")),
     }
+
+
+def client_office_link(office_ids):
+    """hooks.COUNTERPARTY_OFFICE_LINKS: the card is the client of a contract in these offices (None: in any)."""
+    from django.db.models import Exists, OuterRef
+
+    contracts = Contract.objects.filter(client=OuterRef("pk"))
+    if office_ids is not None:
+        contracts = contracts.filter(office__in=office_ids)
+    return Q(Exists(contracts))

@@ -7,6 +7,7 @@ from unfold.contrib.import_export.forms import ExportForm, ImportForm
 from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.admin_search import PhoneSearchMixin
 
+from . import selectors
 from .models import Counterparty, FinancialManager, SelfRegulatoryOrganization, Service, ServiceGroup, Tag
 
 
@@ -19,6 +20,7 @@ class TagAdmin(DeskAdmin):
 
 @admin.register(Counterparty)
 class CounterpartyAdmin(PhoneSearchMixin, HistoryDeskAdmin, ImportExportModelAdmin):
+    selector = staticmethod(selectors.counterparty_list_visible_to)  # the export and autocomplete read it too
     import_form_class = ImportForm
     export_form_class = ExportForm
     list_display = ("name", "kind", "role", "inn", "phone")

@@ -22,7 +22,7 @@ class CounterpartyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
 
     def get_queryset(self):
         return selectors.counterparty_search(self.request.query_params.get("q", ""),
-                                             role=self.request.query_params.get("role"))
+                                             role=self.request.query_params.get("role"), user=self.request.user)
 
     def perform_create(self, serializer):
         serializer.instance = services.counterparty_create(actor=self.request.user, **serializer.validated_data)

@@ -7,9 +7,34 @@ from legal_crm.core.validators import digits, normalize_phone
 from .models import Counterparty, FinancialManager, Tag
 
 
-def counterparty_search(query: str = "", role: str | None = None) -> QuerySet[Counterparty]:
-    """Find counterparties by name prefix, exact ИНН or any way of typing a phone (indexed lookups)."""
+def counterparty_list_visible_to(user) -> QuerySet[Counterparty]:
+    """Counterparties the user may see. Courts, creditors, bailiffs… are shared reference data; a client card is
+    seen by the offices the person is a lead or has a contract in (the higher modules say which, through
+    hooks.COUNTERPARTY_OFFICE_LINKS), and by everyone while it is linked to no office yet."""
+    from django.utils.module_loading import import_string
+
+    from legal_crm import hooks
+    from legal_crm.org.selectors import office_ids_visible_to
+
     qs = Counterparty.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    ids = office_ids_visible_to(user)
+    if ids is None:
+        return qs
+    links = [import_string(path) for path in hooks.COUNTERPARTY_OFFICE_LINKS]
+    linked_here, linked_anywhere = Q(), Q()
+    for link in links:
+        linked_here |= link(ids)
+        linked_anywhere |= link(None)
+    visible = ~Q(role=Counterparty.Role.CLIENT) | linked_here | ~linked_anywhere if links else Q()
+    return qs.filter(visible)
+
+
+def counterparty_search(query: str = "", role: str | None = None, *, user=None) -> QuerySet[Counterparty]:
+    """Find counterparties by name prefix, exact ИНН or any way of typing a phone (indexed lookups); with `user`,
+    among those the user may see."""
+    qs = Counterparty.objects.all() if user is None else counterparty_list_visible_to(user)
     if role:
         qs = qs.filter(role=role)
     query = (query or "").strip()

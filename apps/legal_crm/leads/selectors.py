@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from legal_crm.core.validators import digits, normalize_phone
@@ -148,3 +148,13 @@ def assignee_choices(user):
     if ids is not None:
         qs = qs.filter(employee__offices__in=ids)
     return qs.distinct().order_by("last_name", "first_name")
+
+
+def client_office_link(office_ids):
+    """hooks.COUNTERPARTY_OFFICE_LINKS: the card is the client of a lead in these offices (None: in any office)."""
+    from django.db.models import Exists, OuterRef
+
+    leads = Lead.objects.filter(client=OuterRef("pk"))
+    if office_ids is not None:
+        leads = leads.filter(office__in=office_ids)
+    return Q(Exists(leads))

@@ -65,3 +65,27 @@ def test_desk_history_pages_respect_scope(client, make_staff, two_leads):
     assert r.status_code == 404 and other.phone not in r.content.decode()
     version = other.history.latest().history_id
     assert client.get(f"/admin/leads/lead/{other.pk}/history/{version}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_client_cards_are_seen_by_the_offices_the_person_deals_with(client, make_staff, office, other_office):
+    from legal_crm.directory.models import Counterparty
+    from legal_crm.directory.selectors import counterparty_list_visible_to
+    from legal_crm.directory.tests.factories import CounterpartyFactory
+
+    ours = CounterpartyFactory(name="Наш клиент", phone="+79161110101", passport_number="111111")
+    theirs = CounterpartyFactory(name="Чужой клиент", phone="+79161110102", passport_number="222222")
+    fresh = CounterpartyFactory(name="Новый клиент", phone="+79161110103")
+    court = CounterpartyFactory(name="Арбитражный суд", role=Counterparty.Role.COURT)
+    LeadFactory(office=office, client=ours)
+    LeadFactory(office=other_office, client=theirs)
+    operator = make_staff("sales")
+    assert set(counterparty_list_visible_to(operator)) == {ours, fresh, court}
+    assert theirs in counterparty_list_visible_to(make_staff("admin"))
+    client.force_login(operator)
+    listing = client.get("/admin/directory/counterparty/").content.decode()
+    assert "Наш клиент" in listing and "Чужой клиент" not in listing
+    assert client.get(f"/admin/directory/counterparty/{theirs.pk}/change/").status_code == 302  # "no such record"
+    export = client.post("/admin/directory/counterparty/export/", {"format": "0", "resource": ""})
+    assert export.status_code == 200 and "Наш клиент" in export.content.decode()
+    assert "Чужой клиент" not in export.content.decode() and "222222" not in export.content.decode()
