@@ -1,5 +1,6 @@
 """Lead types, statuses, the workflow between statuses and refusal reasons (SPEC 5.2.2)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -80,6 +81,12 @@ class StatusTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+    def clean(self):
+        # The inline on the status page leaves from_status out of the form's validation, so the check
+        # constraint would only fire in the database (a 500): check it here, where the parent is already set.
+        if self.from_status_id and self.from_status_id == self.to_status_id:
+            raise ValidationError({"to_status": _("Переход из статуса в него же не нужен: выберите другой статус.")})
 
 
 class RefusalReason(models.Model):
