@@ -203,3 +203,30 @@ def test_a_duplicate_transition_names_the_field_in_russian(admin_user):
     response = _desk(admin_user).post(url, data=_status_form(converted, in_work))
     assert response.status_code == 302 and list(converted.transitions_out.values_list("to_status", flat=True)) == [
         in_work.pk]
+
+
+@pytest.mark.django_db
+def test_reengagement_is_configured_on_refusal_statuses_only():
+    thinking = status("thinking")
+    thinking.reengage_after_days = 10
+    assert "только статусам отказа" in _clean_errors(thinking)["reengage_after_days"][0]
+    expensive = status("refusal_expensive")
+    for target in ("spam", "refusal_not_ready", "converted", "refusal_expensive"):
+        expensive.reengage_status = status(target)
+        assert f"«{status(target).name}» для этого не подходит" in _clean_errors(expensive)["reengage_status"][0]
+    expensive.reengage_status = status("callback")
+    expensive.full_clean()
+
+
+@pytest.mark.django_db
+def test_only_one_status_is_initial(admin_user):
+    from django.urls import reverse
+
+    in_work = status("in_work")
+    in_work.is_initial = True
+    assert "Начальный статус уже есть: «Новый»" in _clean_errors(in_work)["is_initial"][0]
+    status("new").full_clean()
+    url = reverse("admin:leads_leadstatus_change", args=[in_work.pk])
+    response = _desk(admin_user).post(url, data=_status_form(status("in_work"), is_initial="on"))
+    assert response.status_code == 200 and "Начальный статус уже есть: «Новый»" in response.content.decode()
+    assert LeadStatus.objects.filter(is_initial=True).count() == 1
