@@ -8,7 +8,8 @@ import datetime
 import json
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -42,8 +43,59 @@ from .services import scripts as script_services
 from .services import statuses as status_services
 
 
+def _kept_forms(formset) -> list:
+    """The valid rows of an inline formset that stay after saving (filled, not marked for deletion)."""
+    return [f for f in formset.forms
+            if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")]
+
+
+class AnswerOptionFormSet(BaseInlineFormSet):
+    """A choice question needs its answers; other kinds have none (the card would never offer them)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        question, kept = self.instance, _kept_forms(self)
+        if question.kind == Question.Kind.CHOICE and not kept:
+            raise ValidationError(_("У вопроса с выбором из готовых ответов должен быть хотя бы один ответ."))
+        if question.kind != Question.Kind.CHOICE and kept:
+            raise ValidationError(_("Готовые ответы задаются только вопросу «%(kind)s»; у вопроса «%(this)s» "
+                                    "их не будет видно — удалите их.")
+                                  % {"kind": Question.Kind.CHOICE.label, "this": question.get_kind_display()})
+
+
+def _bound(value, infinity: str) -> str:
+    return infinity if value is None else f"{value:g}"
+
+
+class NumberRangeFormSet(BaseInlineFormSet):
+    """The ranges of one number question may not overlap: a number would earn the points of whichever came
+    first."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = _kept_forms(self)
+        if kept and self.instance.kind != Question.Kind.NUMBER:
+            raise ValidationError(_("Диапазоны баллов задаются только вопросу «%(kind)s».")
+                                  % {"kind": Question.Kind.NUMBER.label})
+        ranges = [(f.cleaned_data.get("min_value"), f.cleaned_data.get("max_value")) for f in kept]
+        for i, (low_a, high_a) in enumerate(ranges):
+            for low_b, high_b in ranges[i + 1:]:
+                a_before_b = high_a is not None and low_b is not None and high_a <= low_b
+                b_before_a = high_b is not None and low_a is not None and high_b <= low_a
+                if not (a_before_b or b_before_a):
+                    raise ValidationError(_("Диапазоны [%(a)s; %(b)s) и [%(c)s; %(d)s) пересекаются: у числа "
+                                            "должен быть один диапазон.") % {
+                        "a": _bound(low_a, "−∞"), "b": _bound(high_a, "+∞"),
+                        "c": _bound(low_b, "−∞"), "d": _bound(high_b, "+∞")})
+
+
 class AnswerOptionInline(TabularInline):
     model = AnswerOption
+    formset = AnswerOptionFormSet
     extra = 0
     fields = ("order", "text", "points")
     ordering = ("order", "id")
@@ -51,6 +103,7 @@ class AnswerOptionInline(TabularInline):
 
 class NumberRangeInline(TabularInline):
     model = NumberRange
+    formset = NumberRangeFormSet
     extra = 0
     fields = ("min_value", "max_value", "points")
 
