@@ -9,6 +9,7 @@ import json
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
@@ -16,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from unfold.admin import TabularInline
 from unfold.decorators import display
@@ -180,7 +181,8 @@ def lead_card_view(request, pk):
                 detail = "; ".join(exc.fields.values()) if exc.code == "invalid_answers" else ""
                 messages.error(request, f"{exc.message} {detail}".strip())
             else:
-                messages.success(request, text)
+                if text:  # a handler that chose another level has already said it
+                    messages.success(request, text)
         return redirect("leads_lead_card", pk=lead.pk)
 
     others = selectors_card.person_leads(lead, request.user)
@@ -277,9 +279,33 @@ def _post_answers(request, lead: Lead) -> str:
         service = Service.objects.filter(pk=_int(request.POST.get("service"))).first()
     answers = {key[1:]: value for key, value in request.POST.items() if key.startswith("q") and key[1:].isdigit()}
     if service is not None and service.pk != lead.service_id:
-        answers = {}  # another service: its questions replace the ones on the screen
+        return _switch_service(request, lead, service, answers)
     lead = questionnaire_services.lead_answers_save(actor=request.user, lead=lead, answers=answers, service=service)
-    return _("Анкета сохранена: %(score)s баллов.") % {"score": lead.score if lead.score is not None else 0}
+    if lead.score is None:
+        return _("Анкета сохранена. Баллов нет: ни на один вопрос анкеты нет ответа.")
+    return ngettext("Анкета сохранена: %(score)s балл.", "Анкета сохранена: %(score)s баллов.",
+                    abs(lead.score)) % {"score": lead.score}
+
+
+def _switch_service(request, lead: Lead, service: Service, answers: dict) -> str:
+    """Another service chosen in the same submit as answers (the form without JavaScript). The answers on the
+    screen belong to the previous service's questions: they are saved for it (as the page with JavaScript
+    saves them while the operator types), and the operator is told that the new questionnaire is shown now."""
+    previous = lead.service
+    kept = {}
+    if previous is not None:
+        ids = {str(pk) for pk in Question.objects.filter(service=previous, is_active=True).values_list("pk", flat=True)}
+        kept = {key: value for key, value in answers.items() if key in ids and str(value).strip()}
+    with transaction.atomic():
+        if kept:
+            lead = questionnaire_services.lead_answers_save(actor=request.user, lead=lead, answers=kept)
+        questionnaire_services.lead_answers_save(actor=request.user, lead=lead, answers={}, service=service)
+    text = _("Выбрана услуга «%(s)s». Теперь показаны вопросы её анкеты — ответьте на них и нажмите "
+             "«Сохранить анкету».") % {"s": service.name}
+    if kept:
+        text += " " + _("Ответы на вопросы услуги «%(s)s» сохранены.") % {"s": previous.name}
+    messages.warning(request, text)
+    return ""
 
 
 def _int(value) -> int | None:
