@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from unfold.admin import TabularInline
@@ -333,8 +335,23 @@ class PlannedCallAdmin(HistoryDeskAdmin):
         self._complete(request, queryset, PlannedCall.Result.NO_ANSWER)
 
 
+class TransitionFormSet(BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check):
+        # Django names the fields by their code ("to_status"); staff read the column titles.
+        names = [str(capfirst(StatusTransition._meta.get_field(f).verbose_name)) for f in unique_check
+                 if f != self.fk.name]
+        if not names:
+            return super().get_unique_error_message(unique_check)
+        return _("Исправьте повторяющееся значение поля «%(fields)s»: каждый переход указывается один раз.") % {
+            "fields": ", ".join(names)}
+
+    def get_form_error(self):
+        return _("Исправьте повторяющиеся строки ниже.")
+
+
 class TransitionInline(TabularInline):
     model = StatusTransition
+    formset = TransitionFormSet
     fk_name = "from_status"
     extra = 0
     verbose_name_plural = _("куда можно перейти из этого статуса")

@@ -8,14 +8,16 @@ import datetime
 import json
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from unfold.admin import TabularInline
 from unfold.decorators import display
@@ -42,8 +44,59 @@ from .services import scripts as script_services
 from .services import statuses as status_services
 
 
+def _kept_forms(formset) -> list:
+    """The valid rows of an inline formset that stay after saving (filled, not marked for deletion)."""
+    return [f for f in formset.forms
+            if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")]
+
+
+class AnswerOptionFormSet(BaseInlineFormSet):
+    """A choice question needs its answers; other kinds have none (the card would never offer them)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        question, kept = self.instance, _kept_forms(self)
+        if question.kind == Question.Kind.CHOICE and not kept:
+            raise ValidationError(_("У вопроса с выбором из готовых ответов должен быть хотя бы один ответ."))
+        if question.kind != Question.Kind.CHOICE and kept:
+            raise ValidationError(_("Готовые ответы задаются только вопросу «%(kind)s»; у вопроса «%(this)s» "
+                                    "их не будет видно — удалите их.")
+                                  % {"kind": Question.Kind.CHOICE.label, "this": question.get_kind_display()})
+
+
+def _bound(value, infinity: str) -> str:
+    return infinity if value is None else f"{value:g}"
+
+
+class NumberRangeFormSet(BaseInlineFormSet):
+    """The ranges of one number question may not overlap: a number would earn the points of whichever came
+    first."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = _kept_forms(self)
+        if kept and self.instance.kind != Question.Kind.NUMBER:
+            raise ValidationError(_("Диапазоны баллов задаются только вопросу «%(kind)s».")
+                                  % {"kind": Question.Kind.NUMBER.label})
+        ranges = [(f.cleaned_data.get("min_value"), f.cleaned_data.get("max_value")) for f in kept]
+        for i, (low_a, high_a) in enumerate(ranges):
+            for low_b, high_b in ranges[i + 1:]:
+                a_before_b = high_a is not None and low_b is not None and high_a <= low_b
+                b_before_a = high_b is not None and low_a is not None and high_b <= low_a
+                if not (a_before_b or b_before_a):
+                    raise ValidationError(_("Диапазоны [%(a)s; %(b)s) и [%(c)s; %(d)s) пересекаются: у числа "
+                                            "должен быть один диапазон.") % {
+                        "a": _bound(low_a, "−∞"), "b": _bound(high_a, "+∞"),
+                        "c": _bound(low_b, "−∞"), "d": _bound(high_b, "+∞")})
+
+
 class AnswerOptionInline(TabularInline):
     model = AnswerOption
+    formset = AnswerOptionFormSet
     extra = 0
     fields = ("order", "text", "points")
     ordering = ("order", "id")
@@ -51,6 +104,7 @@ class AnswerOptionInline(TabularInline):
 
 class NumberRangeInline(TabularInline):
     model = NumberRange
+    formset = NumberRangeFormSet
     extra = 0
     fields = ("min_value", "max_value", "points")
 
@@ -127,7 +181,8 @@ def lead_card_view(request, pk):
                 detail = "; ".join(exc.fields.values()) if exc.code == "invalid_answers" else ""
                 messages.error(request, f"{exc.message} {detail}".strip())
             else:
-                messages.success(request, text)
+                if text:  # a handler that chose another level has already said it
+                    messages.success(request, text)
         return redirect("leads_lead_card", pk=lead.pk)
 
     others = selectors_card.person_leads(lead, request.user)
@@ -225,9 +280,33 @@ def _post_answers(request, lead: Lead) -> str:
         service = Service.objects.filter(pk=_int(request.POST.get("service"))).first()
     answers = {key[1:]: value for key, value in request.POST.items() if key.startswith("q") and key[1:].isdigit()}
     if service is not None and service.pk != lead.service_id:
-        answers = {}  # another service: its questions replace the ones on the screen
+        return _switch_service(request, lead, service, answers)
     lead = questionnaire_services.lead_answers_save(actor=request.user, lead=lead, answers=answers, service=service)
-    return _("Анкета сохранена: %(score)s баллов.") % {"score": lead.score if lead.score is not None else 0}
+    if lead.score is None:
+        return _("Анкета сохранена. Баллов нет: ни на один вопрос анкеты нет ответа.")
+    return ngettext("Анкета сохранена: %(score)s балл.", "Анкета сохранена: %(score)s баллов.",
+                    abs(lead.score)) % {"score": lead.score}
+
+
+def _switch_service(request, lead: Lead, service: Service, answers: dict) -> str:
+    """Another service chosen in the same submit as answers (the form without JavaScript). The answers on the
+    screen belong to the previous service's questions: they are saved for it (as the page with JavaScript
+    saves them while the operator types), and the operator is told that the new questionnaire is shown now."""
+    previous = lead.service
+    kept = {}
+    if previous is not None:
+        ids = {str(pk) for pk in Question.objects.filter(service=previous, is_active=True).values_list("pk", flat=True)}
+        kept = {key: value for key, value in answers.items() if key in ids and str(value).strip()}
+    with transaction.atomic():
+        if kept:
+            lead = questionnaire_services.lead_answers_save(actor=request.user, lead=lead, answers=kept)
+        questionnaire_services.lead_answers_save(actor=request.user, lead=lead, answers={}, service=service)
+    text = _("Выбрана услуга «%(s)s». Теперь показаны вопросы её анкеты — ответьте на них и нажмите "
+             "«Сохранить анкету».") % {"s": service.name}
+    if kept:
+        text += " " + _("Ответы на вопросы услуги «%(s)s» сохранены.") % {"s": previous.name}
+    messages.warning(request, text)
+    return ""
 
 
 def _int(value) -> int | None:

@@ -1,11 +1,50 @@
 """Where new leads go: distribution rules, assignment log, the intake settings."""
 
+import functools
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from legal_crm.org.models import TIME_ZONES
+
+_PREFIX_CHARS = re.compile(r"[0-9+\-().\s]*")
+_REGION_WORDS = (("область", "обл"), ("республика", "респ"), ("автономный округ", "ао"))
+
+
+@functools.lru_cache(maxsize=1024)
+def normalize_prefix(value: str) -> str | None:
+    """A number prefix as staff type it → the E.164 prefix form (`8 (351)`, `+7 351`, `7351`, `351` → `+7351`);
+    None when it is not the beginning of a phone number. Empty stays empty (no condition).
+
+    Without "+", a leading 8 or 7 of four or more digits is the trunk / country code; shorter is an area code."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if not _PREFIX_CHARS.fullmatch(value):
+        return None
+    ds = "".join(ch for ch in value if ch.isdigit())
+    if not ds or "+" in value[1:]:
+        return None
+    if value.startswith("+"):
+        prefix = "+" + ds
+    elif len(ds) >= 4 and ds[0] in "78":
+        prefix = "+7" + ds[1:]
+    else:
+        prefix = "+7" + ds
+    return prefix if len(prefix) <= 16 else None
+
+
+@functools.lru_cache(maxsize=1024)
+def normalize_region(value: str) -> str:
+    """«Челябинская область», «челябинская обл.» and «Челябинская обл» all read «челябинская обл»."""
+    text = (value or "").lower().replace("ё", "е").replace(".", " ")
+    for word, short in _REGION_WORDS:
+        text = re.sub(rf"\b{word}\b", short, text)
+    return " ".join(text.split())
 
 
 class DistributionRule(models.Model):
@@ -38,6 +77,19 @@ class DistributionRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Rows written without clean() (imports, the shell) are stored in the same form the matching compares.
+        self.phone_prefix = normalize_prefix(self.phone_prefix) or self.phone_prefix
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        prefix = normalize_prefix(self.phone_prefix)
+        if prefix is None:
+            raise ValidationError({"phone_prefix": _("Префикс — начало номера цифрами, например +7343, 8 (351) или "
+                                                     "+7 913.")})
+        self.phone_prefix = prefix
+        self.region = " ".join((self.region or "").split())
 
 
 class AssignmentLog(models.Model):

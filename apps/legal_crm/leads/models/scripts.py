@@ -1,5 +1,7 @@
 """The call-script constructor (SPEC 6.5.2): scripts as kanban boards of steps that leads move through."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -44,6 +46,20 @@ class Script(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    START_FIELDS = ("start_on_arrival", "start_on_status", "start_on_planned_call", "start_on_reengage")
+
+    def clean(self):
+        super().clean()
+        if self.is_active and not any(getattr(self, f) for f in self.START_FIELDS):
+            raise ValidationError(_("Включённому скрипту нужно хотя бы одно событие запуска: иначе в него не "
+                                    "войдёт ни один лид. Отметьте событие или выключите скрипт."))
+
+
+# The substitutions services/scripts.py render_message fills in (the help text lists all but {first_name});
+# anything else would reach the client as typed.
+MESSAGE_TAGS = ("name", "first_name", "phone", "office", "office_address", "office_phone")
+_TAG = re.compile(r"\{(\w*)\}")
 
 
 class ScriptStep(models.Model):
@@ -101,10 +117,34 @@ class ScriptStep(models.Model):
         return self.name
 
     def clean(self):
+        errors = {}
+        if self.kind in (self.Kind.SMS, self.Kind.WHATSAPP):
+            if not (self.message_text or "").strip():
+                errors["message_text"] = _("Шагу «%(kind)s» нужен текст сообщения.") % {
+                    "kind": self.get_kind_display()}
+            else:
+                unknown = [t for t in dict.fromkeys(_TAG.findall(self.message_text)) if t not in MESSAGE_TAGS]
+                if unknown:
+                    errors["message_text"] = _("Неизвестная подстановка %(tags)s. Допустимы: %(allowed)s.") % {
+                        "tags": ", ".join("{" + t + "}" for t in unknown),
+                        "allowed": ", ".join("{" + t + "}" for t in MESSAGE_TAGS)}
         if self.refusal_status_id and self.kind != self.Kind.REFUSE:
-            raise ValidationError({"refusal_status": _("Статус отказа задаётся только шагу «Отказ».")})
-        if self.refusal_status_id and self.refusal_status.needs_reason and not self.refusal_reason_id:
-            raise ValidationError({"refusal_reason": _("Этому статусу отказа нужна причина.")})
+            errors["refusal_status"] = _("Статус отказа задаётся только шагу «Отказ».")
+        elif self.refusal_status_id:
+            status = self.refusal_status
+            if status.needs_reason and not self.refusal_reason_id:
+                errors["refusal_reason"] = _("Этому статусу отказа нужна причина.")
+            elif self.refusal_reason_id:
+                # The same rule as lead_set_status: a reason with no statuses fits any refusal status.
+                allowed = set(self.refusal_reason.statuses.values_list("pk", flat=True))
+                if allowed and status.pk not in allowed:
+                    errors["refusal_reason"] = _("Причина «%(r)s» не подходит к статусу «%(s)s».") % {
+                        "r": self.refusal_reason.name, "s": status.name}
+        elif self.refusal_reason_id:
+            # Without a status the step ignores the reason (services/scripts.py): say so instead of keeping it.
+            errors["refusal_reason"] = _("Причина отказа задаётся вместе со статусом отказа.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_automatic(self) -> bool:

@@ -1,8 +1,11 @@
 """Configurable spam rules checked on every incoming lead (SPEC 5.2.1)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from legal_crm.core.validators import normalize_phone
 
 
 class SpamRule(models.Model):
@@ -39,3 +42,36 @@ class SpamRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    FLOODS = (Kind.PHONE_FLOOD, Kind.PARTNER_FLOOD)
+    NEEDS_VALUE = (Kind.PHONE_BLACKLIST, Kind.NAME_BLACKLIST, Kind.STOP_WORD)
+
+    def clean(self):
+        errors = {}
+        value = (self.value or "").strip()
+        if self.kind in self.NEEDS_VALUE and not value:
+            errors["value"] = _("Для правила «%(kind)s» укажите значение.") % {"kind": self.get_kind_display()}
+        elif self.kind == self.Kind.PHONE_BLACKLIST:
+            phone = normalize_phone(value)
+            if phone is None:
+                errors["value"] = _("«%(v)s» — не номер телефона. Пример: +7 916 123-45-67.") % {"v": value}
+            else:
+                self.value = phone  # stored as E.164, the form the spam check compares with
+        if self.kind in self.FLOODS:
+            # Empty keeps meaning "the default" (services/spam.py) for the rows saved before; an explicit 0
+            # is a mistake, not a request for the default.
+            if self.threshold is not None and self.threshold < 1:
+                errors["threshold"] = _("Порог — не меньше 1 заявки (пусто — порог по умолчанию).")
+            if self.window_minutes is not None and self.window_minutes < 1:
+                errors["window_minutes"] = _("Окно — не меньше 1 минуты (пусто — окно по умолчанию).")
+        else:
+            # An error rather than clearing silently: a threshold typed on the wrong kind usually means the
+            # kind was picked by mistake, and the person should see it before the rule goes live.
+            if self.threshold is not None:
+                errors["threshold"] = _("Порог задаётся только правилам флуда.")
+            if self.window_minutes is not None:
+                errors["window_minutes"] = _("Окно задаётся только правилам флуда.")
+        if self.partner_id and self.kind != self.Kind.PARTNER_FLOOD:
+            errors["partner"] = _("Партнёр задаётся только правилу «Много заявок от одного партнёра».")
+        if errors:
+            raise ValidationError(errors)

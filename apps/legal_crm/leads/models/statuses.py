@@ -1,5 +1,6 @@
 """Lead types, statuses, the workflow between statuses and refusal reasons (SPEC 5.2.2)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -59,6 +60,27 @@ class LeadStatus(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        errors = {}
+        if not self.is_refusal:
+            # Only refusals are re-opened (services/statuses.py reengage_due_leads reads refusal statuses only).
+            if self.reengage_after_days is not None:
+                errors["reengage_after_days"] = _("Возврат в работу задаётся только статусам отказа.")
+            if self.reengage_status_id:
+                errors["reengage_status"] = _("Статус при возврате задаётся только статусам отказа.")
+        elif self.reengage_status_id:
+            target = self.reengage_status
+            if target.is_spam or target.is_refusal or target.is_converted or (self.pk and target.pk == self.pk):
+                errors["reengage_status"] = _("Лид возвращается в работу: статус «%(s)s» для этого не подходит "
+                                              "(нельзя спам, отказ или клиента).") % {"s": target.name}
+        if self.is_initial:
+            other = LeadStatus.objects.filter(is_initial=True).exclude(pk=self.pk).first()
+            if other is not None:
+                errors["is_initial"] = _("Начальный статус уже есть: «%(s)s». Снимите с него отметку, "
+                                         "прежде чем отмечать этот.") % {"s": other.name}
+        if errors:
+            raise ValidationError(errors)
+
 
 class StatusTransition(models.Model):
     """One allowed move of the workflow: a lead in `from_status` may go to `to_status`."""
@@ -80,6 +102,12 @@ class StatusTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+    def clean(self):
+        # The inline on the status page leaves from_status out of the form's validation, so the check
+        # constraint would only fire in the database (a 500): check it here, where the parent is already set.
+        if self.from_status_id and self.from_status_id == self.to_status_id:
+            raise ValidationError({"to_status": _("Переход из статуса в него же не нужен: выберите другой статус.")})
 
 
 class RefusalReason(models.Model):

@@ -30,6 +30,7 @@ from legal_crm.org.selectors import office_ids_visible_to
 
 from .. import refcache
 from ..models import AssignmentLog, DistributionRule, Lead
+from ..models.distribution import normalize_prefix, normalize_region
 from .common import ensure_lead_in_scope, ensure_office_in_scope, ensure_perm
 from .operator_load import forget_load, take_least_loaded
 
@@ -74,11 +75,13 @@ def office_is_open(office_id: int, now: datetime.datetime) -> bool:
 
 
 def rule_matches(rule: DistributionRule, *, phone: str, info: PhoneInfo, lead_type_id, source_id) -> bool:
-    if rule.phone_prefix and not phone.startswith(rule.phone_prefix.replace(" ", "")):
+    # Both normalisers are memoised: on the hot path they are a dict lookup. clean() stores the prefix already
+    # normalised; rows saved before that (e.g. "8 (351)") still match through the same function.
+    if rule.phone_prefix and not phone.startswith(normalize_prefix(rule.phone_prefix) or rule.phone_prefix):
         return False
     if rule.time_zone and rule.time_zone != info.time_zone:
         return False
-    if rule.region and rule.region.lower().rstrip(".") not in info.region.lower():
+    if rule.region and normalize_region(rule.region) not in normalize_region(info.region):
         return False
     if rule.lead_type_id and rule.lead_type_id != lead_type_id:
         return False

@@ -294,3 +294,34 @@ def test_the_board_is_headed_by_the_script_s_name(operator, board):
     script.save()
     html = _client(operator).get(url).content.decode()
     assert re.search(r"<h2 id=\"script-name\"[^>]*>Новые заявки <span[^>]*>\(выключен\)</span></h2>", html)
+
+
+def _script_post(**steps):
+    data = {"name": "Холодные звонки", "description": "", "is_active": "on", "start_on_arrival": "on",
+            "steps-TOTAL_FORMS": "1", "steps-INITIAL_FORMS": "0", "steps-MIN_NUM_FORMS": "0",
+            "steps-MAX_NUM_FORMS": "1000", "steps-0-order": "1", "steps-0-name": "Шаг", "steps-0-kind": "call",
+            "steps-0-wait_hours": "0", "steps-0-message_text": ""}
+    data.update({f"steps-0-{k}": v for k, v in steps.items()})
+    return data
+
+
+def test_the_desk_shows_step_errors_instead_of_saving(admin_user):
+    from legal_crm.leads.models import LeadStatus, RefusalReason, Script
+
+    client = _client(admin_user)
+    url = reverse("admin:leads_script_add")
+    response = client.post(url, data=_script_post(kind="sms", message_text="Здравствуйте, {фио}!"))
+    assert response.status_code == 200
+    assert "Неизвестная подстановка {фио}" in response.content.decode()
+    response = client.post(url, data=_script_post(kind="whatsapp"))
+    assert "Шагу «Отправить WhatsApp» нужен текст сообщения." in response.content.decode()
+    response = client.post(url, data=_script_post(
+        kind="refuse", refusal_status=str(LeadStatus.objects.get(code="refusal_expensive").pk),
+        refusal_reason=str(RefusalReason.objects.get(code="later").pk)))
+    assert response.status_code == 200
+    assert "Причина «Решит позже» не подходит к статусу «Отказ: дорого»." in response.content.decode()
+    data = _script_post()
+    del data["start_on_arrival"]
+    response = client.post(url, data=data)
+    assert response.status_code == 200 and "хотя бы одно событие запуска" in response.content.decode()
+    assert not Script.objects.filter(name="Холодные звонки").exists()

@@ -215,3 +215,67 @@ def test_an_operator_sent_on_leave_gets_no_more_leads_at_once(make_staff, office
     later = [services.lead_intake(actor=None, data=services.IntakeData(phone=f"+7926333001{i}"))[0].assigned_to
              for i in range(3)]
     assert later == [second, second, second]
+
+# --- how staff type prefixes and regions -----------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, stored", [
+    ("8 (351)", "+7351"), ("+7 351", "+7351"), ("7351", "+7351"), ("351", "+7351"), ("+7913", "+7913"),
+    ("8-912", "+7912"), ("", ""),
+])
+def test_a_prefix_is_normalised_to_the_e164_form(typed, stored):
+    from legal_crm.leads.models.distribution import normalize_prefix
+
+    assert normalize_prefix(typed) == stored
+
+
+@pytest.mark.django_db
+def test_a_prefix_typed_the_russian_way_matches_and_is_stored_normalised(office):
+    from django.core.exceptions import ValidationError
+
+    from legal_crm.leads.models import DistributionRule
+
+    rule = DistributionRule(name="Челябинск", phone_prefix="8 (351)", office=office)
+    rule.full_clean()
+    assert rule.phone_prefix == "+7351"
+    rule.save()
+    assert choose_office(phone="+73512223344") == (office, rule)
+    rule.phone_prefix = "Челябинск"
+    with pytest.raises(ValidationError) as err:
+        rule.full_clean()
+    assert "Префикс — начало номера цифрами" in err.value.message_dict["phone_prefix"][0]
+
+
+@pytest.mark.django_db
+def test_a_prefix_saved_before_normalisation_still_matches(office):
+    from legal_crm.leads.models import DistributionRule
+
+    rule = DistributionRuleFactory(office=office)
+    DistributionRule.objects.filter(pk=rule.pk).update(phone_prefix="+7 351")  # a row from before, not cleaned
+    assert choose_office(phone="+73512223344") == (office, DistributionRule.objects.get(pk=rule.pk))
+    assert choose_office(phone="+73432223344")[1] is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["Челябинская область", "челябинская обл.", "Челябинская обл", "Челябинская"])
+def test_a_region_matches_the_number_directory_however_it_is_typed(office, typed):
+    assert phone_info("+73512223344").region == "Челябинская обл."
+    rule = DistributionRuleFactory(region=typed, office=office)
+    assert choose_office(phone="+73512223344") == (office, rule)
+    assert choose_office(phone="+73432223344")[1] is None  # «Свердловская обл»
+
+
+@pytest.mark.django_db
+def test_the_desk_refuses_a_prefix_that_is_not_one(make_staff, office):
+    from django.test import Client
+    from django.urls import reverse
+
+    from legal_crm.leads.models import DistributionRule
+
+    client = Client()
+    client.force_login(make_staff("admin"))
+    data = {"name": "Челябинск", "priority": "100", "phone_prefix": "код 351", "time_zone": "", "region": "",
+            "lead_type": "", "source": "", "office": str(office.pk), "only_working_hours": "on", "is_active": "on"}
+    response = client.post(reverse("admin:leads_distributionrule_add"), data=data)
+    assert response.status_code == 200 and "Префикс — начало номера цифрами" in response.content.decode()
+    response = client.post(reverse("admin:leads_distributionrule_add"), data={**data, "phone_prefix": "8 (351)"})
+    assert response.status_code == 302 and DistributionRule.objects.get().phone_prefix == "+7351"

@@ -339,3 +339,38 @@ def test_an_operator_is_not_offered_to_take_a_lead_out_of_spam(operator, make_st
 
     assert selectors_card.status_choices(lead, operator) == []
     assert [c["status"].code for c in selectors_card.status_choices(lead, make_staff("office_head"))] == ["new"]
+
+def test_the_saved_message_uses_russian_plurals_and_claims_no_points_without_answers(operator, lead, service):
+    prop = service.questions.get(kind="choice")
+    option = prop.options.get()
+    client = _client(operator)
+    for points, text in ((1, "Анкета сохранена: 1 балл."), (3, "Анкета сохранена: 3 балла."),
+                         (21, "Анкета сохранена: 21 балл."), (11, "Анкета сохранена: 11 баллов.")):
+        option.points = points
+        option.save()
+        response = client.post(_url(lead), {"action": "answers", f"q{prop.pk}": str(option.pk)}, follow=True)
+        assert text in response.content.decode()
+    response = client.post(_url(lead), {"action": "answers", f"q{prop.pk}": ""}, follow=True)
+    html = response.content.decode()
+    assert "Анкета сохранена. Баллов нет: ни на один вопрос анкеты нет ответа." in html
+    assert "0 баллов" not in html
+
+
+def test_choosing_another_service_with_answers_in_one_submit_keeps_them_and_says_what_to_do(operator, lead,
+                                                                                               service):
+    from legal_crm.leads.models import LeadAnswer
+
+    from .factories_scripts import QuestionFactory, ServiceFactory
+
+    other = ServiceFactory(code="debt-restructuring", name="Реструктуризация долгов")
+    QuestionFactory(service=other, kind=Question.Kind.TEXT, text="Где прописан?")
+    debt = service.questions.get(kind="number")
+    response = _client(operator).post(_url(lead), {"action": "answers", "service": other.pk,
+                                                   f"q{debt.pk}": "800000"}, follow=True)
+    html = response.content.decode()
+    assert "Выбрана услуга «Реструктуризация долгов». Теперь показаны вопросы её анкеты" in html
+    assert "Ответы на вопросы услуги «Банкротство через суд» сохранены." in html
+    assert "Анкета сохранена" not in html and "Где прописан?" in html
+    lead.refresh_from_db()
+    assert lead.service == other and lead.score is None
+    assert LeadAnswer.objects.get(lead=lead, question=debt).points == 40  # the typed answer is not lost

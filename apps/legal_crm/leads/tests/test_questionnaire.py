@@ -274,3 +274,52 @@ def test_changing_thresholds_resegments_scored_leads(service, office, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         SegmentThreshold.objects.filter(service=service, segment="Тёплый").delete()
     assert Lead.objects.get(pk=warm.pk).segment == ""
+
+def _question_post(service, kind: str, *, options=(), ranges=()) -> dict:
+    data = {"service": service.pk, "order": "1", "text": "Сумма долга?", "hint": "", "kind": kind, "unit": "",
+            "text_points": "0", "is_active": "on",
+            "options-TOTAL_FORMS": str(len(options)), "options-INITIAL_FORMS": "0", "options-MIN_NUM_FORMS": "0",
+            "options-MAX_NUM_FORMS": "1000",
+            "ranges-TOTAL_FORMS": str(len(ranges)), "ranges-INITIAL_FORMS": "0", "ranges-MIN_NUM_FORMS": "0",
+            "ranges-MAX_NUM_FORMS": "1000"}
+    for index, (text, points) in enumerate(options):
+        data.update({f"options-{index}-order": str(index), f"options-{index}-text": text,
+                     f"options-{index}-points": str(points)})
+    for index, (low, high, points) in enumerate(ranges):
+        data.update({f"ranges-{index}-min_value": low, f"ranges-{index}-max_value": high,
+                     f"ranges-{index}-points": str(points)})
+    return data
+
+
+@pytest.mark.parametrize("kind, options, ranges, message", [
+    ("number", (), [("0", "500000", 0), ("300000", "", 40)],
+     "Диапазоны [0; 500000) и [300000; +∞) пересекаются: у числа должен быть один диапазон."),
+    ("number", (), [("", "", 5), ("100", "200", 40)], "Диапазоны [−∞; +∞) и [100; 200) пересекаются"),
+    ("choice", (), (), "У вопроса с выбором из готовых ответов должен быть хотя бы один ответ."),
+    ("number", [("Да", 5)], (), "Готовые ответы задаются только вопросу «Выбор из готовых ответов»"),
+    ("text", (), [("0", "10", 1)], "Диапазоны баллов задаются только вопросу «Число»."),
+])
+def test_the_desk_refuses_a_questionnaire_configuration_that_cannot_work(admin_user, service, kind, options,
+                                                                          ranges, message):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:leads_question_add"),
+                           data=_question_post(service, kind, options=options, ranges=ranges))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Question.objects.filter(text="Сумма долга?").exists()
+
+
+def test_adjacent_ranges_do_not_overlap(admin_user, service):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:leads_question_add"), data=_question_post(
+        service, "number", ranges=[("", "300000", 0), ("300000", "500000", 20), ("500000", "", 40)]))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Question.objects.get(text="Сумма долга?").ranges.count() == 3

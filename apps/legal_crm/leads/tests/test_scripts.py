@@ -404,3 +404,54 @@ def test_two_handlers_entering_one_lead_at_once_make_one_card(office):
     assert len([r for r in results if r is not None]) == 1
     assert ScriptEnrollment.objects.filter(lead=lead).count() == 1
     assert ScriptMove.objects.filter(enrollment__lead=lead).count() == 1
+
+
+def _clean_errors(obj) -> dict:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as err:
+        obj.full_clean()
+    return err.value.message_dict
+
+
+@pytest.mark.parametrize("kind", ["sms", "whatsapp"])
+def test_a_message_step_needs_a_text(kind):
+    _script, steps = make_script(kind)
+    steps[0].message_text = "  "
+    assert "нужен текст сообщения" in _clean_errors(steps[0])["message_text"][0]
+
+
+def test_unknown_substitutions_in_a_message_are_named():
+    _script, steps = make_script("sms")
+    steps[0].message_text = "{first_name}, ждём вас: {office_address}, {office_phone}. {имя} {date} {date}"
+    message = _clean_errors(steps[0])["message_text"][0]
+    assert "{имя}, {date}" in message and "Допустимы" in message and "{first_name}" in message
+    steps[0].message_text = "{name}, {first_name}: {phone}, {office}, {office_address}, {office_phone}"
+    steps[0].full_clean()
+    steps[0].message_text = "Текст без подстановок"
+    steps[0].full_clean()
+
+
+def test_a_refusal_reason_must_fit_the_refusal_status():
+    _script, steps = make_script("refuse")
+    step = steps[0]
+    step.refusal_status = status("refusal_expensive")
+    step.refusal_reason = RefusalReason.objects.get(code="later")  # a reason of «не готов сейчас»
+    message = _clean_errors(step)["refusal_reason"][0]
+    assert "«Решит позже» не подходит к статусу «Отказ: дорого»" in message
+    step.refusal_reason = RefusalReason.objects.get(code="price")
+    step.full_clean()
+    step.refusal_reason = RefusalReason.objects.get(code="other")  # no statuses: fits any
+    step.full_clean()
+    step.refusal_status = None
+    assert "вместе со статусом" in _clean_errors(step)["refusal_reason"][0]
+
+
+def test_an_active_script_needs_a_start_event():
+    script, _steps = make_script("call", name="Без запуска")
+    errors = _clean_errors(script)
+    assert "событие запуска" in errors["__all__"][0]
+    script.is_active = False
+    script.full_clean()
+    script.is_active, script.start_on_planned_call = True, True
+    script.full_clean()

@@ -148,3 +148,70 @@ def test_a_lead_sent_to_spam_by_a_flood_of_repeats_has_nobody_to_call_it(office,
         intake("+79167770044")
     first.refresh_from_db()
     assert first.is_spam and first.assigned_to is None and first.office == office
+
+# --- configuration of the rules -------------------------------------------------------------------------
+
+def _clean_errors(rule) -> dict:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as err:
+        rule.full_clean()
+    return err.value.message_dict
+
+
+@pytest.mark.django_db
+def test_a_blacklisted_phone_must_be_a_phone_and_is_stored_in_e164():
+    rule = SpamRule(name="Чёрный список", kind=SpamRule.Kind.PHONE_BLACKLIST, value="8 916 abc")
+    assert "«8 916 abc» — не номер телефона" in _clean_errors(rule)["value"][0]
+    rule.value = "8 (916) 000-11-22"
+    rule.full_clean()
+    assert rule.value == "+79160001122"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["phone_blacklist", "name_blacklist", "stop_word"])
+def test_lists_and_stop_words_need_a_value(kind):
+    rule = SpamRule(name="Пустое", kind=kind, value="   ")
+    assert "укажите значение" in _clean_errors(rule)["value"][0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["phone_flood", "partner_flood"])
+def test_flood_rules_need_a_threshold_and_a_window_of_at_least_one(kind):
+    rule = SpamRule(name="Флуд", kind=kind, threshold=0, window_minutes=0)
+    errors = _clean_errors(rule)
+    assert "Порог — не меньше 1" in errors["threshold"][0] and "Окно — не меньше 1" in errors["window_minutes"][0]
+    rule.threshold, rule.window_minutes = 3, 15
+    rule.full_clean()
+    rule.threshold = rule.window_minutes = None  # empty keeps the default of services/spam.py
+    rule.full_clean()
+
+
+@pytest.mark.django_db
+def test_threshold_window_and_partner_only_on_the_kinds_that_use_them():
+    rule = SpamRule(name="Стоп", kind=SpamRule.Kind.STOP_WORD, value="реклама", threshold=5, window_minutes=60,
+                    partner=PartnerFactory())
+    errors = _clean_errors(rule)
+    assert errors["threshold"] == ["Порог задаётся только правилам флуда."]
+    assert errors["window_minutes"] == ["Окно задаётся только правилам флуда."]
+    assert "Партнёр задаётся только правилу" in errors["partner"][0]
+
+
+@pytest.mark.django_db
+def test_the_desk_shows_rule_errors_instead_of_saving(make_staff):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(make_staff("admin"))
+    data = {"name": "Флуд с номера", "kind": "phone_flood", "value": "", "threshold": "0", "window_minutes": "60",
+            "partner": "", "order": "0", "is_active": "on"}
+    response = client.post(reverse("admin:leads_spamrule_add"), data=data)
+    assert response.status_code == 200 and "Порог — не меньше 1 заявки" in response.content.decode()
+    response = client.post(reverse("admin:leads_spamrule_add"), data={
+        **data, "kind": "phone_blacklist", "value": "не номер", "threshold": "", "window_minutes": ""})
+    assert response.status_code == 200 and "«не номер» — не номер телефона" in response.content.decode()
+    assert not SpamRule.objects.exists()
+    response = client.post(reverse("admin:leads_spamrule_add"), data={
+        **data, "kind": "phone_blacklist", "value": "8 916 000-11-22", "threshold": "", "window_minutes": ""})
+    assert response.status_code == 302 and SpamRule.objects.get().value == "+79160001122"

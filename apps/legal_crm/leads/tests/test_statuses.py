@@ -138,3 +138,95 @@ def test_reengagement_job_reopens_after_n_days(office):
     assert Lead.objects.get(pk=final.pk).status.code == "refusal_not_target"
     assert LeadStatusLog.objects.filter(lead=old, to_status__code="new").exists()
     assert old.assignments.filter(reason="reengage").exists()
+
+
+# --- configuration of the statuses in the desk ---------------------------------------------------------
+
+def _clean_errors(obj) -> dict:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as err:
+        obj.full_clean()
+    return err.value.message_dict
+
+
+def _status_form(obj: LeadStatus, *transitions: LeadStatus, **changes) -> dict:
+    """The status change form as the desk posts it, with new rows of transitions out of the status."""
+    data = {"code": obj.code, "name": obj.name, "order": obj.order, "color": obj.color,
+            "reengage_after_days": obj.reengage_after_days or "",
+            "reengage_status": obj.reengage_status_id or ""}
+    for flag in ("is_initial", "is_open", "is_refusal", "needs_reason", "is_final", "is_spam", "is_converted",
+                 "is_active"):
+        if getattr(obj, flag):
+            data[flag] = "on"
+    data.update({"transitions_out-TOTAL_FORMS": str(len(transitions)), "transitions_out-INITIAL_FORMS": "0",
+                 "transitions_out-MIN_NUM_FORMS": "0", "transitions_out-MAX_NUM_FORMS": "1000"})
+    for index, target in enumerate(transitions):
+        data[f"transitions_out-{index}-to_status"] = str(target.pk)
+        data[f"transitions_out-{index}-from_status"] = str(obj.pk)
+    data.update(changes)
+    return data
+
+
+def _desk(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_a_transition_to_the_same_status_is_a_form_error_not_a_500(admin_user):
+    from django.urls import reverse
+
+    converted = status("converted")
+    url = reverse("admin:leads_leadstatus_change", args=[converted.pk])
+    response = _desk(admin_user).post(url, data=_status_form(converted, converted))
+    assert response.status_code == 200
+    assert "Переход из статуса в него же не нужен" in response.content.decode()
+    assert not converted.transitions_out.exists()
+
+
+@pytest.mark.django_db
+def test_a_duplicate_transition_names_the_field_in_russian(admin_user):
+    from django.urls import reverse
+
+    converted, in_work = status("converted"), status("in_work")
+    url = reverse("admin:leads_leadstatus_change", args=[converted.pk])
+    response = _desk(admin_user).post(url, data=_status_form(converted, in_work, in_work))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Исправьте повторяющееся значение поля «В статус»: каждый переход указывается один раз." in html
+    assert "данные для поля to_status" not in html and "for to_status" not in html
+    assert not converted.transitions_out.exists()
+    response = _desk(admin_user).post(url, data=_status_form(converted, in_work))
+    assert response.status_code == 302 and list(converted.transitions_out.values_list("to_status", flat=True)) == [
+        in_work.pk]
+
+
+@pytest.mark.django_db
+def test_reengagement_is_configured_on_refusal_statuses_only():
+    thinking = status("thinking")
+    thinking.reengage_after_days = 10
+    assert "только статусам отказа" in _clean_errors(thinking)["reengage_after_days"][0]
+    expensive = status("refusal_expensive")
+    for target in ("spam", "refusal_not_ready", "converted", "refusal_expensive"):
+        expensive.reengage_status = status(target)
+        assert f"«{status(target).name}» для этого не подходит" in _clean_errors(expensive)["reengage_status"][0]
+    expensive.reengage_status = status("callback")
+    expensive.full_clean()
+
+
+@pytest.mark.django_db
+def test_only_one_status_is_initial(admin_user):
+    from django.urls import reverse
+
+    in_work = status("in_work")
+    in_work.is_initial = True
+    assert "Начальный статус уже есть: «Новый»" in _clean_errors(in_work)["is_initial"][0]
+    status("new").full_clean()
+    url = reverse("admin:leads_leadstatus_change", args=[in_work.pk])
+    response = _desk(admin_user).post(url, data=_status_form(status("in_work"), is_initial="on"))
+    assert response.status_code == 200 and "Начальный статус уже есть: «Новый»" in response.content.decode()
+    assert LeadStatus.objects.filter(is_initial=True).count() == 1
