@@ -11,8 +11,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from legal_crm.contracts.models import Contract
-from legal_crm.org.selectors import scope_to_offices
+from legal_crm.contracts.selectors import contract_list_visible_to
 
 from . import selectors, services
 from .models import Invoice, Payment, PaymentMethod
@@ -109,7 +108,8 @@ class ContractBalanceView(APIView):
 
     @extend_schema(responses=BalanceSerializer)
     def get(self, request, contract_id: int):
-        contract = get_object_or_404(scope_to_offices(Contract.objects.all(), request.user), pk=contract_id)
+        # The contracts' own visibility (office and, for "own contracts only" roles, the person), as everywhere.
+        contract = get_object_or_404(contract_list_visible_to(request.user), pk=contract_id)
         return Response(BalanceSerializer(selectors.contract_balance(contract)).data)
 
 

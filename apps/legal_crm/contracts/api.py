@@ -48,7 +48,7 @@ class ContractSerializer(serializers.ModelSerializer):
 
 
 class ContractCreateSerializer(serializers.Serializer):
-    client = serializers.PrimaryKeyRelatedField(queryset=Counterparty.objects.all())
+    client = serializers.PrimaryKeyRelatedField(queryset=Counterparty.objects.filter(role=Counterparty.Role.CLIENT))
     service = serializers.PrimaryKeyRelatedField(queryset=Service.objects.all())
     office = serializers.PrimaryKeyRelatedField(queryset=Office.objects.all())
     price = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)

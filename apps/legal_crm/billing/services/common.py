@@ -10,10 +10,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from legal_crm.core.errors import DomainError
+from legal_crm.core.money import KOPECK, MAX_AMOUNT
 from legal_crm.org.selectors import office_ids_visible_to
-
-KOPECK = Decimal("0.01")
-MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def setting(name: str, default):

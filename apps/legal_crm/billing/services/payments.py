@@ -105,12 +105,24 @@ def _existing_by_reference(method: str, external_ref: str | None):
     return Payment.objects.filter(method=method, external_ref=external_ref).first()
 
 
-def _duplicate(existing: Payment) -> DomainError:
-    message = _("Платёж с номером документа «%(ref)s» уже зарегистрирован (%(date)s, счёт %(invoice)s): "
-                "повторно он не принимается.") % {"ref": existing.external_ref,
-                                                   "date": f"{timezone.localtime(existing.paid_at):%d.%m.%Y}",
-                                                   "invoice": existing.invoice.number}
+def _duplicate(existing: Payment, actor) -> DomainError:
+    if _may_see(actor, existing):
+        message = _("Платёж с номером документа «%(ref)s» уже зарегистрирован (%(date)s, счёт %(invoice)s): "
+                    "повторно он не принимается.") % {"ref": existing.external_ref,
+                                                       "date": f"{timezone.localtime(existing.paid_at):%d.%m.%Y}",
+                                                       "invoice": existing.invoice.number}
+    else:  # another office's payment: that it exists is all this office learns
+        message = _("Платёж с номером документа «%(ref)s» уже зарегистрирован: повторно он не принимается.") % {
+            "ref": existing.external_ref}
     return DomainError("duplicate_reference", message, fields={"external_ref": message})
+
+
+def _may_see(actor, payment: Payment) -> bool:
+    try:
+        ensure_contract_scope(actor, payment.invoice.contract)
+    except DomainError:
+        return False
+    return True
 
 
 @transaction.atomic
@@ -141,7 +153,7 @@ def payment_register(*, actor, invoice: Invoice, amount, method: str, paid_at: d
         if existing.invoice_id == invoice.pk and existing.amount == amount:
             existing.replayed = True
             return existing
-        raise _duplicate(existing)
+        raise _duplicate(existing, actor)
     if invoice.status == Invoice.Status.CANCELLED:
         raise DomainError("invoice_cancelled", _("Счёт %(number)s отменён: оплату по нему принять нельзя.")
                           % {"number": invoice.number})
@@ -165,7 +177,7 @@ def payment_register(*, actor, invoice: Invoice, amount, method: str, paid_at: d
         existing = _existing_by_reference(method, external_ref)
         if existing is None:
             raise
-        raise _duplicate(existing) from None
+        raise _duplicate(existing, actor) from None
     if document:
         payment.document.save(document.name, document, save=True)
     if applied > 0:

@@ -68,3 +68,29 @@ def test_schema_includes_billing(api, admin_user):
     api.force_authenticate(admin_user)
     schema = api.get("/api/schema/?format=json").json()
     assert "/api/v1/billing/invoices/{id}/payments/" in schema["paths"]
+
+
+def test_own_contracts_roles_read_only_their_contracts_balance(sales, contract, office):
+    from rest_framework.test import APIClient
+
+    from .factories import ContractFactory
+
+    colleagues = ContractFactory(office=office)  # same office, sold by somebody else
+    client = APIClient()
+    client.force_authenticate(sales)
+    assert client.get(f"/api/v1/billing/contracts/{contract.pk}/balance/").status_code == 200
+    assert client.get(f"/api/v1/billing/contracts/{colleagues.pk}/balance/").status_code == 404
+
+
+def test_a_repeated_reference_does_not_describe_another_offices_payment(make_staff, sales, contract, other_contract):
+    from legal_crm.billing.services import invoice_issue, payment_register
+    from legal_crm.core.errors import DomainError
+
+    admin = make_staff("admin")
+    theirs = invoice_issue(actor=admin, contract=other_contract, amount="1000")
+    payment_register(actor=admin, invoice=theirs, amount="100", method="card", external_ref="REF-1")
+    ours = invoice_issue(actor=admin, contract=contract, amount="1000")
+    with pytest.raises(DomainError) as exc:
+        payment_register(actor=sales, invoice=ours, amount="1", method="card", external_ref="REF-1")
+    assert exc.value.code == "duplicate_reference"
+    assert theirs.number not in exc.value.message and "REF-1" in exc.value.message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -63,8 +64,11 @@ class BankruptcyCase(TimeStampedModel):
 
     def clean(self):
         self.case_number = normalize_case_number(self.case_number)
-        if self.court_deposit is not None and self.court_deposit < 0:
-            raise ValidationError({"court_deposit": _("Сумма не может быть отрицательной.")})
+        # full_clean() runs this after clean_fields() even when a field failed to convert: only numbers compare.
+        errors = {field: _("Сумма не может быть отрицательной.") for field in ("court_deposit", "monthly_income")
+                  if isinstance(getattr(self, field), Decimal | int) and getattr(self, field) < 0}
+        if errors:
+            raise ValidationError(errors)
 
 
 class Creditor(models.Model):

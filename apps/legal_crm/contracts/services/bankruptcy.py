@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
+from legal_crm.core.money import parse_amount
 from legal_crm.directory.models import Counterparty
+from legal_crm.directory.selectors import counterparty_list_visible_to
 
 from ..models import BankruptcyCase, Contract, Creditor, PropertyItem, normalize_case_number
 from ._common import ensure_contract, validated
@@ -46,10 +48,10 @@ def bankruptcy_case_update(*, actor, contract: Contract, **fields) -> Bankruptcy
 
 
 def _amount(value, field: str) -> Decimal:
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except ArithmeticError as exc:
-        raise DomainError("invalid_amount", _("Введите сумму числом."), fields={field: _("Введите сумму.")}) from exc
+    amount = parse_amount(value)
+    if amount is None:
+        raise DomainError("invalid_amount", _("Введите сумму числом, до двух знаков после запятой."),
+                          fields={field: _("Введите сумму, например 150000,00.")})
     return amount
 
 
@@ -64,6 +66,10 @@ def creditor_add(*, actor, contract: Contract, counterparty: Counterparty, debt_
     if counterparty.pk == contract.client_id:
         raise DomainError("invalid", _("Клиент не может быть своим кредитором."),
                           fields={"counterparty": _("Выберите другого контрагента.")})
+    if not counterparty_list_visible_to(actor).filter(pk=counterparty.pk).exists():
+        # Another office's client: the card and the documents would show their name, ИНН and address here.
+        raise DomainError("unknown_counterparty", _("Такого контрагента нет среди ваших."),
+                          fields={"counterparty": _("Выберите контрагента из списка.")})
     case, _created = BankruptcyCase.objects.get_or_create(contract=contract)
     if case.creditors.filter(counterparty=counterparty).exists():
         raise DomainError("creditor_exists", _("Кредитор «%(c)s» уже в списке: измените сумму его долга.")

@@ -13,6 +13,7 @@ from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.directory.models import Counterparty
+from legal_crm.directory.selectors import counterparty_list_visible_to
 
 from ..models import (
     Contract,
@@ -73,6 +74,10 @@ def contract_create(*, actor, client: Counterparty, service, office, price: Deci
     """A draft contract for an existing client; priced from the service unless a price is given."""
     ensure_perm(actor, "contracts.add_contract")
     ensure_office(actor, office)
+    if client.role != Counterparty.Role.CLIENT or not counterparty_list_visible_to(actor).filter(pk=client.pk).exists():
+        # Not a client card, or another office's client: a contract would open that card to this office.
+        raise DomainError("unknown_client", _("Такого клиента нет среди ваших."),
+                          fields={"client": _("Выберите клиента из списка.")})
     if not service.is_active:
         raise DomainError("service_inactive", _("Услуга «%(service)s» больше не продаётся.") % {"service": service},
                           fields={"service": _("Выберите действующую услугу.")})

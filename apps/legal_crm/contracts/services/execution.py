@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.money import parse_amount
 
 from ..models import ActionType, Contract, ContractAction, ContractStage, ExtraWork, StageExpense
 from ._common import ensure_contract, local_today, lock
@@ -73,10 +74,10 @@ def stage_finish(*, actor, stage: ContractStage, skip: bool = False, note: str =
 
 
 def _positive(amount, field: str, *, allow_zero: bool = False) -> Decimal:
-    try:
-        value = Decimal(str(amount)).quantize(Decimal("0.01"))
-    except (ArithmeticError, ValueError) as exc:
-        raise DomainError("invalid_amount", _("Введите сумму числом."), fields={field: _("Введите сумму.")}) from exc
+    value = parse_amount(amount)
+    if value is None:
+        raise DomainError("invalid_amount", _("Введите сумму числом, до двух знаков после запятой."),
+                          fields={field: _("Введите сумму, например 1500,00.")})
     if value < 0 or (value == 0 and not allow_zero):
         raise DomainError("invalid_amount", _("Сумма должна быть больше нуля."),
                           fields={field: _("Введите положительную сумму.")})

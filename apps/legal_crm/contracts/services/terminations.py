@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.money import parse_amount
 
 from ..models import Contract, TerminationRequest, TerminationStep, TerminationStepTemplate
 from ..money import paid_amount
@@ -123,11 +124,10 @@ def termination_decide(*, actor, request: TerminationRequest, terminate: bool,
         if accepted_work_amount in (None, ""):
             raise DomainError("invalid", _("Укажите стоимость принятых клиентом работ."),
                               fields={"accepted_work_amount": _("Обязательное поле.")})
-        try:
-            accepted = Decimal(str(accepted_work_amount)).quantize(Decimal("0.01"))
-        except ArithmeticError as exc:
-            raise DomainError("invalid_amount", _("Введите сумму числом."),
-                              fields={"accepted_work_amount": _("Введите сумму.")}) from exc
+        accepted = parse_amount(accepted_work_amount)
+        if accepted is None:
+            raise DomainError("invalid_amount", _("Введите сумму числом, до двух знаков после запятой."),
+                              fields={"accepted_work_amount": _("Введите сумму.")})
         if accepted < 0:
             raise DomainError("invalid_amount", _("Стоимость принятых работ не может быть отрицательной."),
                               fields={"accepted_work_amount": _("Введите сумму не меньше нуля.")})

@@ -46,3 +46,34 @@ def test_lifecycle_and_errors(api, head, lawyer, office, bfl, client_cp):
 def test_operator_has_no_access(api, make_staff):
     api.force_authenticate(make_staff("operator"))
     assert api.get("/api/v1/contracts/").status_code == 403
+
+
+def test_a_contract_cannot_open_another_offices_client_card(api, head, office, other_office, bfl, make_staff):
+    from legal_crm.contracts import services
+    from legal_crm.contracts.tests.factories import CounterpartyFactory
+    from legal_crm.directory.models import Counterparty
+
+    theirs = CounterpartyFactory(name="Клиент Новосибирска", passport_number="654321")
+    services.contract_create(actor=make_staff("admin"), client=theirs, service=bfl, office=other_office)
+    api.force_authenticate(head)
+    assert api.get(f"/api/v1/counterparties/{theirs.pk}/").status_code == 404
+    response = api.post("/api/v1/contracts/", {"client": theirs.pk, "service": bfl.pk, "office": office.pk},
+                        format="json")
+    assert response.status_code == 400 and response.json()["code"] == "unknown_client"
+    assert api.get(f"/api/v1/counterparties/{theirs.pk}/").status_code == 404  # still not theirs
+    court = CounterpartyFactory(kind="company", role=Counterparty.Role.COURT, name="Суд")
+    response = api.post("/api/v1/contracts/", {"client": court.pk, "service": bfl.pk, "office": office.pk},
+                        format="json")
+    assert response.status_code == 400  # not a client card at all
+
+
+def test_a_creditor_is_not_another_offices_client(lawyer, contract_in_work, other_office, bfl, make_staff):
+    from legal_crm.contracts import services
+    from legal_crm.contracts.tests.factories import CounterpartyFactory
+    from legal_crm.core.errors import DomainError
+
+    theirs = CounterpartyFactory(name="Клиент Екатеринбурга")
+    services.contract_create(actor=make_staff("admin"), client=theirs, service=bfl, office=other_office)
+    with pytest.raises(DomainError) as exc:
+        services.creditor_add(actor=lawyer, contract=contract_in_work, counterparty=theirs, debt_amount="1000")
+    assert exc.value.code == "unknown_counterparty"

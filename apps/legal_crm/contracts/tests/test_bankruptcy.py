@@ -71,3 +71,18 @@ def test_non_bankruptcy_service_refused(lawyer, make_contract):
     with pytest.raises(DomainError) as exc:
         services.bankruptcy_case_update(actor=lawyer, contract=contract, case_number="А40-1/2025")
     assert exc.value.code == "not_bankruptcy"
+
+
+@pytest.mark.parametrize("bad", ["NaN", "1e20", "abc", "-Infinity"])
+def test_amounts_that_no_money_field_holds_are_field_errors(lawyer, contract_in_work, bad):
+    """They used to be saved (1e20) and break the card for good, or raise a 500 (NaN, text)."""
+    bank = CounterpartyFactory(kind="company", role=Counterparty.Role.CREDITOR, name="ПАО Банк")
+    with pytest.raises(DomainError) as exc:
+        services.creditor_add(actor=lawyer, contract=contract_in_work, counterparty=bank, debt_amount=bad)
+    assert exc.value.code == "invalid_amount" and "debt_amount" in exc.value.fields
+    with pytest.raises(DomainError) as exc:
+        services.property_add(actor=lawyer, contract=contract_in_work, kind="flat", description="Квартира", value=bad)
+    assert exc.value.code == "invalid_amount"
+    with pytest.raises(DomainError) as exc:
+        services.bankruptcy_case_update(actor=lawyer, contract=contract_in_work, court_deposit=bad)
+    assert "court_deposit" in exc.value.fields

@@ -7,6 +7,7 @@ from django.db import transaction
 from legal_crm.contracts import services
 from legal_crm.contracts.models import Contract, ContractNumbering, ContractStage, StageTemplate
 from legal_crm.contracts.selectors import contract_list_visible_to
+from legal_crm.contracts.tests.factories import CounterpartyFactory
 from legal_crm.core.errors import DomainError
 from legal_crm.core.models import AuditLog
 
@@ -24,7 +25,12 @@ def test_create_numbers_per_office_and_year(sales, office, other_office, bfl, cl
     assert first.sales_manager == sales
     other_sales = make_staff("sales", offices=[other_office])
     ContractNumbering.objects.create(office=other_office, prefix="НСБ")
-    third = services.contract_create(actor=other_sales, client=client_cp, service=bfl, office=other_office)
+    # A client card of the first office is not theirs to pick (they reach it through their own lead).
+    with pytest.raises(DomainError) as exc:
+        services.contract_create(actor=other_sales, client=client_cp, service=bfl, office=other_office)
+    assert exc.value.code == "unknown_client"
+    third = services.contract_create(actor=other_sales, client=CounterpartyFactory(name="Другой клиент"),
+                                     service=bfl, office=other_office)
     assert third.number == f"НСБ-{year}-00001"
 
 

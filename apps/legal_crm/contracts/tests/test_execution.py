@@ -46,7 +46,7 @@ def test_expenses_and_extra_work(lawyer, contract_in_work):
     services.stage_expense_add(actor=lawyer, stage=stage, title="Госпошлина", amount="300")
     services.stage_expense_add(actor=lawyer, stage=stage, title="Депозит суда", amount=Decimal("25000.00"))
     assert sum(e.amount for e in stage.expenses.all()) == Decimal("25300.00")
-    for bad in ("0", "-5", "abc"):
+    for bad in ("0", "-5", "abc", "NaN", "Infinity", "1e20", "12.345", 12.5):
         with pytest.raises(DomainError) as exc:
             services.stage_expense_add(actor=lawyer, stage=stage, title="Почта", amount=bad)
         assert exc.value.code == "invalid_amount"
