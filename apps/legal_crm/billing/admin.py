@@ -287,10 +287,36 @@ class PaymentAdmin(ReadOnlyMixin, ServicePageMixin, DeskAdmin):
     list_select_related = ("contract", "invoice", "created_by")
     search_fields = ("external_ref", "invoice__number", "contract__number")
     readonly_fields = ("contract", "invoice", "amount", "advance_amount", "refunded_amount", "method", "paid_at",
-                       "external_ref", "document", "comment", "created_by", "created_at")
+                       "external_ref", "document_link", "comment", "created_by", "created_at")
+    exclude = ("document",)  # shown as document_link: the file's own URL would be public media
     actions_detail = ["attach_document", "refund"]
     actions_list = ["refund_contract"]
     inlines = [RefundInline]
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [path("<int:pk>/file/", self.admin_site.admin_view(self.document_view),
+                     name="billing_payment_document"), *super().get_urls()]
+
+    def document_view(self, request, pk):
+        """The payment's document, for those who may see the payment: files are never served as public media."""
+        import os
+
+        from django.http import FileResponse, Http404
+
+        payment = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not payment.document:
+            raise Http404
+        return FileResponse(payment.document.open("rb"), as_attachment=request.GET.get("inline") != "1",
+                            filename=os.path.basename(payment.document.name))
+
+    @display(description=_("Документ"))
+    def document_link(self, obj):
+        if not obj.document:
+            return "—"
+        return format_html('<a class="text-primary-600" href="{}">{}</a>',
+                           reverse("admin:billing_payment_document", args=[obj.pk]), _("скачать"))
 
     def has_add_permission(self, request):
         return False  # payments are accepted on their invoice ("Принять оплату")

@@ -227,3 +227,20 @@ def test_failed_registration_leaves_no_trace(finance, invoice, settings):
     assert Payment.objects.count() == 0 and LedgerEntry.objects.count() == 0
     invoice.refresh_from_db()
     assert invoice.paid_amount == 0
+
+
+def test_payment_document_is_served_only_to_those_who_see_the_payment(client, finance, invoice, make_staff,
+                                                                     other_office, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    payment = pay(finance, invoice, Decimal("100.00"),
+                  document=SimpleUploadedFile("чек.pdf", PDF, content_type="application/pdf"))
+    url = f"/admin/billing/payment/{payment.pk}/file/"
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    assert client.get(f"/media/{payment.document.name}").status_code == 404  # no public media, even in DEBUG
+    client.force_login(make_staff("office_head", offices=[other_office]))
+    assert client.get(url).status_code == 404
+    client.force_login(finance)
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    page = client.get(f"/admin/billing/payment/{payment.pk}/change/").content.decode()
+    assert url in page and "/media/" not in page
