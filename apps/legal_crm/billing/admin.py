@@ -195,6 +195,9 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
     def pay(self, request, object_id):
         invoice = self._invoice(request, object_id)
         form = forms.PaymentRegisterForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid() and not _first_submission(form.cleaned_data["submission"]):
+            self.message_user(request, _("Эта оплата уже отправлена — повторное нажатие не учтено."), messages.WARNING)
+            return redirect("admin:billing_invoice_change", invoice.pk)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             paid_on = data["paid_on"]
@@ -206,6 +209,7 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
                     paid_at=paid_at, external_ref=data["external_ref"], document=data["document"],
                     as_advance=data["as_advance"], comment=data["comment"])
             except DomainError as exc:
+                _forget_submission(data["submission"])  # refused: the corrected form may be sent again
                 form.add_domain_error(exc)
             else:
                 if payment.replayed:
@@ -596,3 +600,22 @@ class LedgerEntryAdmin(ReadOnlyMixin, DeskAdmin):
     @display(description=_("Сумма"))
     def amount_rub(self, obj):
         return money(obj.amount)
+
+
+def _submission_key(token: str) -> str:
+    return f"billing:payment-form:{token}"
+
+
+def _first_submission(token: str) -> bool:
+    """True for the first POST of an opened payment form (an atomic add in the shared cache); a form without a
+    token (an old page) is let through."""
+    from django.core.cache import cache
+
+    return not token or cache.add(_submission_key(token), 1, timeout=24 * 3600)
+
+
+def _forget_submission(token: str) -> None:
+    from django.core.cache import cache
+
+    if token:
+        cache.delete(_submission_key(token))

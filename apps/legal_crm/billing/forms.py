@@ -50,6 +50,26 @@ class PaymentRegisterForm(ServiceForm):
     as_advance = forms.BooleanField(label=_("Излишек принять авансом по договору"), required=False,
                                     widget=UnfoldBooleanSwitchWidget)
     comment = forms.CharField(label=_("Комментарий"), max_length=300, required=False, widget=_text())
+    # One token per opened form: a second press of the button (or a re-sent POST) is recognised as the same
+    # payment even when it has no document number to be idempotent by.
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            import uuid
+
+            self.initial["submission"] = uuid.uuid4().hex
+
+    def clean_paid_on(self):
+        import datetime
+
+        paid_on = self.cleaned_data["paid_on"]
+        if paid_on > timezone.localdate():
+            raise forms.ValidationError(_("Дата оплаты ещё не наступила."))
+        if paid_on < datetime.date(2000, 1, 1):
+            raise forms.ValidationError(_("Проверьте год даты оплаты."))
+        return paid_on
 
 
 class ReasonForm(ServiceForm):

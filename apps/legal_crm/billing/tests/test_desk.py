@@ -56,6 +56,25 @@ def test_filters_render(client, finance, invoice, office):
         assert client.get(reverse(f"admin:billing_{name}_changelist")).status_code == 200
 
 
+def test_pressing_accept_payment_twice_registers_one_payment(client, sales, invoice):
+    import re
+
+    client.force_login(sales)
+    url = reverse("admin:billing_invoice_pay", args=[invoice.pk])
+    token = re.search(r'name="submission" value="([0-9a-f]+)"', client.get(url).content.decode()).group(1)
+    today = timezone.localdate().strftime("%d.%m.%Y")
+    wrong = {"amount": "999999", "method": "cash", "paid_on": today, "submission": token}
+    assert client.post(url, wrong).status_code == 200  # refused by the service: the same form may be sent again
+    data = {"amount": "100", "method": "cash", "paid_on": today, "submission": token}
+    assert client.post(url, data).status_code == 302
+    second = client.post(url, data, follow=True)
+    assert "уже отправлена" in second.content.decode()
+    assert Payment.objects.count() == 1
+    for bad_day in ("01.01.1900", (timezone.localdate() + datetime.timedelta(days=2)).strftime("%d.%m.%Y")):
+        response = client.post(url, {**data, "paid_on": bad_day, "submission": "other"})
+        assert response.status_code == 200 and Payment.objects.count() == 1
+
+
 def test_register_payment_page(client, sales, invoice, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(sales)
