@@ -114,6 +114,7 @@ def card_context(request, contract: Contract) -> dict:
     history = list(audit_for(contract)[:HISTORY_LIMIT])
     for entry in history:
         entry.label = AUDIT_LABELS.get(entry.action, entry.action)
+        entry.before_text, entry.after_text = audit_text(entry.before), audit_text(entry.after)
     values = contract.custom_fields or {}
     service_fields = [(f, values.get(f.code)) for f in ServiceField.objects.filter(service_id=contract.service_id)]
     bankruptcy_choices = {}
@@ -377,6 +378,37 @@ def document_download(request, pk, document_id):
     handle = document.file.open("rb")
     return FileResponse(handle, as_attachment=request.GET.get("inline") != "1",
                         filename=os.path.basename(document.file.name))
+
+
+# Words for the keys the contracts' audit entries carry besides model fields.
+AUDIT_KEYS = {
+    "stage": gettext_lazy("этап"), "request": gettext_lazy("заявление"), "status": gettext_lazy("статус"),
+    "document": gettext_lazy("документ"), "amount": gettext_lazy("сумма"), "title": gettext_lazy("название"),
+    "action": gettext_lazy("действие"), "type": gettext_lazy("тип"), "template": gettext_lazy("шаблон"),
+    "step": gettext_lazy("шаг"), "size": gettext_lazy("размер"), "refund": gettext_lazy("к возврату"),
+    "published": gettext_lazy("в кабинете клиента"), "property": gettext_lazy("имущество"),
+    "kind": gettext_lazy("вид"), "due": gettext_lazy("срок"), "description": gettext_lazy("описание"),
+    "creditor": gettext_lazy("кредитор"), "code": gettext_lazy("код"),
+}
+
+
+def _field_words() -> dict[str, str]:
+    from .models import BankruptcyCase
+
+    return {f.name: str(f.verbose_name) for model in (Contract, BankruptcyCase) for f in model._meta.concrete_fields}
+
+
+def audit_text(value) -> str:
+    """An audit entry's before/after in words: field lists and key → value pairs named in Russian, not as
+    stored ("['case_number', 'court']")."""
+    if value in (None, "", [], {}):
+        return ""
+    words = {**_field_words(), **{k: str(v) for k, v in AUDIT_KEYS.items()}}
+    if isinstance(value, list):
+        return ", ".join(words.get(str(v), str(v)) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{words.get(k, k)}: {v}" for k, v in value.items() if v not in (None, "", [], {}))
+    return str(value)
 
 
 # --- creating contracts -----------------------------------------------------------------------------

@@ -86,3 +86,11 @@ def test_amounts_that_no_money_field_holds_are_field_errors(lawyer, contract_in_
     with pytest.raises(DomainError) as exc:
         services.bankruptcy_case_update(actor=lawyer, contract=contract_in_work, court_deposit=bad)
     assert "court_deposit" in exc.value.fields
+
+
+def test_the_card_history_names_fields_in_russian(lawyer, contract_in_work):
+    from legal_crm.contracts.desk import audit_text
+
+    assert audit_text(["case_number", "court_deposit"]) == "номер дела, депозит суда"
+    assert audit_text({"creditor": "ПАО Банк", "amount": "1000.00"}) == "кредитор: ПАО Банк; сумма: 1000.00"
+    assert audit_text(None) == "" and audit_text("draft") == "draft"
