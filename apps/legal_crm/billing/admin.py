@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
-from unfold.contrib.filters.admin import RangeDateFilter, RelatedDropdownFilter
+from unfold.contrib.filters.admin import RangeDateFilter
 from unfold.decorators import action, display
 
 from legal_crm.contracts.models import Contract
 from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_money as format_rub
+from legal_crm.org.admin_filters import OfficeDropdownFilter
 from legal_crm.org.selectors import scope_to_offices
 
 from . import forms, printing, selectors, services
@@ -101,7 +102,7 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
     selector = selectors.invoice_list_visible_to
     list_display = ("number", "contract_link", "client", "kind", "amount_rub", "paid_rub", "due_on",
                     "status_badge", "overdue_badge")
-    list_filter = ("status", "kind", "is_overdue", ("contract__office", RelatedDropdownFilter),
+    list_filter = ("status", "kind", "is_overdue", ("contract__office", OfficeDropdownFilter),
                    ("issued_on", RangeDateFilter), ("due_date", RangeDateFilter))
     list_filter_submit = True
     list_select_related = ("contract", "contract__office", "contract__client")
@@ -286,7 +287,7 @@ class PaymentAdmin(ReadOnlyMixin, ServicePageMixin, DeskAdmin):
     selector = selectors.payment_list_visible_to
     list_display = ("paid_on", "contract_number", "invoice", "amount_rub", "method", "external_ref",
                     "refunded_rub", "has_document", "created_by")
-    list_filter = ("method", ("contract__office", RelatedDropdownFilter), ("paid_at", RangeDateFilter))
+    list_filter = ("method", ("contract__office", OfficeDropdownFilter), ("paid_at", RangeDateFilter))
     list_filter_submit = True
     list_select_related = ("contract", "invoice", "created_by")
     search_fields = ("external_ref", "invoice__number", "contract__number")
@@ -437,7 +438,7 @@ class ScheduleItemInline(TabularInline):
 class InstalmentScheduleAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
     selector = selectors.schedule_list_visible_to
     list_display = ("contract", "total_rub", "months", "first_due_date", "status", "created_at")
-    list_filter = ("status", ("contract__office", RelatedDropdownFilter))
+    list_filter = ("status", ("contract__office", OfficeDropdownFilter))
     list_select_related = ("contract",)
     search_fields = ("contract__number",)
     readonly_fields = ("contract", "total", "months", "first_due_date", "status", "created_by")
@@ -520,7 +521,7 @@ class InstalmentScheduleAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin)
 class SubscriptionAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
     selector = selectors.subscription_list_visible_to
     list_display = ("contract", "fee_rub", "started", "next_period", "is_active", "ended_on")
-    list_filter = ("is_active", ("contract__office", RelatedDropdownFilter))
+    list_filter = ("is_active", ("contract__office", OfficeDropdownFilter))
     list_select_related = ("contract",)
     search_fields = ("contract__number",)
     readonly_fields = ("contract", "monthly_fee", "started_on", "next_period_start", "due_days", "is_active",

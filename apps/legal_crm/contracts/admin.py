@@ -13,6 +13,7 @@ from unfold.decorators import display
 from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_date, format_money
+from legal_crm.org.admin_filters import OfficeFilter
 
 from . import desk, selectors, services
 from .models import (
@@ -33,7 +34,7 @@ from .models import (
 class ContractAdmin(HistoryDeskAdmin):
     selector = selectors.contract_list_for_desk
     list_display = ("number", "client", "service", "office", "status", "signed", "price_rub", "sales_manager")
-    list_filter = ("status", "office", "service")
+    list_filter = ("status", ("office", OfficeFilter), "service")
     search_fields = ("=number", "client__name", "=client__phone", "=client__inn")
     list_select_related = ("client", "service", "office", "sales_manager")
 
@@ -79,7 +80,7 @@ class ContractAdmin(HistoryDeskAdmin):
 class TerminationRequestAdmin(HistoryDeskAdmin):
     selector = selectors.termination_list_visible_to
     list_display = ("contract", "client", "received", "due", "status", "is_overdue", "refund")
-    list_filter = ("status", "is_overdue", "contract__office")
+    list_filter = ("status", "is_overdue", ("contract__office", OfficeFilter))
     search_fields = ("=contract__number", "contract__client__name")
 
     @display(description=_("Клиент"))

@@ -77,3 +77,14 @@ def test_a_creditor_is_not_another_offices_client(lawyer, contract_in_work, othe
     with pytest.raises(DomainError) as exc:
         services.creditor_add(actor=lawyer, contract=contract_in_work, counterparty=theirs, debt_amount="1000")
     assert exc.value.code == "unknown_counterparty"
+
+
+def test_the_office_filters_of_the_desk_lists_offer_only_the_users_offices(client, make_staff, office,
+                                                                            other_office):
+    from legal_crm.org.tests.factories import OfficeFactory
+
+    third = OfficeFactory(code="ekb", name="Екатеринбург", time_zone="Asia/Yekaterinburg")
+    client.force_login(make_staff("office_head", offices=[office, third]))  # two offices: the filter is shown
+    for url in ("/admin/contracts/contract/", "/admin/billing/invoice/", "/admin/billing/payment/"):
+        html = client.get(url).content.decode()
+        assert "Екатеринбург" in html and other_office.name not in html, url
