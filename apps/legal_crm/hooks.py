@@ -17,6 +17,7 @@ DEMO_SEEDERS: what `manage.py seed_demo` runs, lower modules first; each is idem
 DOC_EVENTS: dict[str, list[str]] = {
     "org.employee_blocked": [
         "legal_crm.org.handlers.end_sessions_of_blocked",
+        "legal_crm.org.handlers.revoke_tokens_of_blocked",
     ],
     "org.employee_status_changed": [
         "legal_crm.leads.handlers_load.recount_offices_of_employee",

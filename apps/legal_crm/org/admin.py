@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -124,6 +126,11 @@ class EmployeeAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
     filter_horizontal = ("offices",)
     readonly_fields = ("status", "dismissed_on", "access_history")
     actions = ["make_active", "make_on_leave", "make_blocked", "dismiss"]
+
+    def has_delete_permission(self, request, obj=None):
+        # An employee leaves through dismissal (checklist, blocked account, audit), never by deleting the row:
+        # that left a live account nobody could block any more.
+        return False
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["form"] = EmployeeAddForm if obj is None else EmployeeForm
@@ -275,6 +282,8 @@ class OffboardingChecklistAdmin(DeskAdmin):
         ]
 
     def sign_view(self, request, pk):
+        if not request.user.has_perm("org.view_offboardingchecklist"):
+            raise PermissionDenied
         item = get_object_or_404(OffboardingItem.objects.filter(
             checklist__in=self.get_queryset(request)), pk=pk)
         if request.method == "POST":
@@ -288,7 +297,22 @@ class OffboardingChecklistAdmin(DeskAdmin):
 
 @admin.register(Banner)
 class BannerAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
+    selector = staticmethod(selectors.banner_list_visible_to)
     list_display = ("title", "level", "starts_on", "ends_on", "is_archived")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if selectors.office_ids_visible_to(request.user) is None:
+            return form
+
+        class ScopedBannerForm(form):
+            def clean_offices(self):
+                offices = self.cleaned_data.get("offices")
+                if not offices:  # empty means every office of the chain
+                    raise forms.ValidationError(_("Выберите офисы: баннер для всех офисов ставит администратор."))
+                return offices
+
+        return ScopedBannerForm
     list_filter = ("level", "is_archived")
     search_fields = ("title", "text")
     filter_horizontal = ("groups", "offices")

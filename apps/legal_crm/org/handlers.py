@@ -19,3 +19,12 @@ def end_sessions_of_blocked(*, user_id: int) -> int:
             session.delete()
             ended += 1
     return ended
+
+
+def revoke_tokens_of_blocked(*, user_id: int) -> int:
+    """Delete a blocked user's API tokens: refused while blocked anyway, they must not work again after an
+    unblock (a new token is issued then)."""
+    from rest_framework.authtoken.models import Token
+
+    deleted, _rows = Token.objects.filter(user_id=user_id).delete()
+    return deleted

@@ -82,3 +82,15 @@ def staffing_report(user) -> list[dict]:
             "planned": planned, "actual": present, "difference": present - planned,
         })
     return rows
+
+
+def banner_list_visible_to(user) -> QuerySet[Banner]:
+    """Banners the user may edit: all with every office; else those shown only in the user's offices (a banner
+    for every office, or for another office too, is the administrators')."""
+    qs = Banner.objects.all()
+    ids = office_ids_visible_to(user)
+    if ids is None:
+        return qs
+    return qs.annotate(n_offices=Count("offices", distinct=True),
+                       n_outside=Count("offices", filter=~Q(offices__in=ids), distinct=True)
+                       ).filter(n_offices__gt=0, n_outside=0)

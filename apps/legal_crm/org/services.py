@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from legal_crm.core import access
 from legal_crm.core.access import ensure_administrator
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
@@ -26,6 +27,11 @@ def _ensure_may_change_employees(actor, employee: Employee) -> None:
         raise DomainError("access_denied", _("Недостаточно прав, чтобы менять статус сотрудника."))
     if not employee_list_visible_to(actor).filter(pk=employee.pk).exists():
         raise DomainError("access_denied", _("Сотрудник работает в офисе, к которому у вас нет доступа."))
+    target = employee.user  # blocked or not: HR must not re-activate an administrator an administrator blocked
+    target_is_admin = target.is_superuser or target.groups.filter(name=access.ADMINISTRATORS_GROUP).exists()
+    if target_is_admin and not access.is_administrator(actor):
+        # HR manages the staff, not the administrators: it could otherwise lock them out of the system.
+        raise DomainError("access_denied", _("Статус администратора меняет только администратор."))
 
 
 @transaction.atomic

@@ -124,6 +124,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "legal_crm.core.api.exception_handler",
+    # Throttles tell clients apart by address. With NUM_PROXIES unset DRF trusts any X-Forwarded-For a client
+    # sends (a new "address" per request, no limit); 0 = REMOTE_ADDR. Production sets how many proxies it has.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Legal CRM API",

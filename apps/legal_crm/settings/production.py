@@ -54,3 +54,6 @@ if os.environ.get("MEDIA_S3_BUCKET"):
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {"bucket_name": os.environ["MEDIA_S3_BUCKET"]},
     }
+
+# The reverse proxies in front of gunicorn (each appends to X-Forwarded-For): throttles count the client's address.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "1"))}  # noqa: F405

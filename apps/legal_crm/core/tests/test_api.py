@@ -128,3 +128,15 @@ def test_docs_assets_are_served_locally(client):
 
 def test_schema_is_public_for_integrators(client):
     assert client.get("/api/schema/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_token_throttle_is_not_fooled_by_x_forwarded_for(settings):
+    from django.core.cache import cache
+    from rest_framework.test import APIClient
+
+    cache.clear()
+    client = APIClient()
+    codes = [client.post(TOKEN_URL, {"username": f"nobody{i}", "password": "x"}, format="json",
+                         HTTP_X_FORWARDED_FOR=f"10.0.{i // 250}.{i % 250}").status_code for i in range(22)]
+    assert codes[-1] == 429  # one client, whatever address it claims

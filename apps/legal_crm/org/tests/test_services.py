@@ -227,3 +227,60 @@ def test_sign_page_of_the_desk(client, make_staff, template):
     item.refresh_from_db()
     assert item.signed_at is not None and item.comment == "ок"
 
+
+
+def test_nobody_changes_the_status_of_a_colleague_who_may_do_more(make_staff, django_capture_on_commit_callbacks):
+    from rest_framework.authtoken.models import Token
+
+    hr = make_staff("hr")
+    admin = make_staff("admin")
+    root = make_staff("admin", superuser=True)
+    for target in (admin, root):
+        with pytest.raises(DomainError) as err:
+            services.employee_set_status(actor=hr, employee=target.employee, status=Employee.Status.BLOCKED)
+        assert err.value.code == "access_denied"
+        assert User.objects.get(pk=target.pk).is_active
+    operator = make_staff("operator")
+    key = Token.objects.create(user=operator).key
+    with django_capture_on_commit_callbacks(execute=True):
+        services.employee_set_status(actor=hr, employee=operator.employee, status=Employee.Status.BLOCKED)
+    assert not Token.objects.filter(key=key).exists()  # blocked: the token is gone, not just refused
+    services.employee_set_status(actor=root, employee=admin.employee, status=Employee.Status.BLOCKED)
+    with pytest.raises(DomainError):  # nor undo an administrator's block
+        services.employee_set_status(actor=hr, employee=admin.employee, status=Employee.Status.ACTIVE)
+
+
+def test_employees_are_not_deleted_from_the_desk(client, make_staff):
+    hr = make_staff("hr")
+    employee = make_staff("operator").employee
+    client.force_login(hr)
+    response = client.post(f"/admin/org/employee/{employee.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403 and Employee.objects.filter(pk=employee.pk).exists()
+
+
+def test_office_heads_edit_only_their_offices_banners(client, make_staff, office, other_office):
+    from legal_crm.org.models import Banner
+    from legal_crm.org.tests.factories import BannerFactory
+
+    ours = BannerFactory(title="Наш баннер")
+    ours.offices.set([office])
+    theirs = BannerFactory(title="Баннер Новосибирска")
+    theirs.offices.set([other_office])
+    everyone = BannerFactory(title="Для всех офисов")
+    head = make_staff("office_head")
+    client.force_login(head)
+    listing = client.get("/admin/org/banner/").content.decode()
+    assert "Наш баннер" in listing and "Новосибирска" not in listing and "Для всех офисов" not in listing
+    assert client.get(f"/admin/org/banner/{theirs.pk}/change/").status_code == 302  # "no such banner"
+    assert client.get(f"/admin/org/banner/{everyone.pk}/change/").status_code == 302
+    data = {"title": "Новый", "text": "Текст", "level": "info", "starts_on": "27.11.2026", "_save": "1"}
+    response = client.post("/admin/org/banner/add/", data)
+    assert response.status_code == 200 and "Выберите офисы" in response.content.decode()
+    assert not Banner.objects.filter(title="Новый").exists()
+
+
+def test_offboarding_items_seen_by_hr_and_the_sign_page_closed_to_others(client, make_staff):
+    hr = make_staff("hr")
+    assert hr.has_perm("org.view_offboardingitem") and make_staff("office_head").has_perm("org.view_offboardingitem")
+    client.force_login(make_staff("operator"))
+    assert client.get("/admin/org/offboardingchecklist/item/1/sign/").status_code == 403
