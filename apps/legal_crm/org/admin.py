@@ -162,7 +162,8 @@ class EmployeeAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
 
     @display(description=_("Кто, когда, было → стало"))
     def access_history(self, obj):
-        rows = audit_for(obj.user).filter(action__startswith="access.")[:50]
+        rows = sorted([*audit_for(obj.user).filter(action__startswith="access.")[:50],
+                       *audit_for(obj).filter(action="employee.offices")[:50]], key=lambda r: r.at, reverse=True)[:50]
         if not rows:
             return _("Доступ не менялся.")
         from django.template.loader import render_to_string
@@ -193,7 +194,7 @@ class EmployeeAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
         if change and visible is not None:
             # Offices this user does not see were not offered in the form: keep them.
             offices.update(form.instance.offices.exclude(pk__in=visible))
-        form.instance.offices.set(offices)
+        services.employee_offices_set(actor=request.user, employee=form.instance, offices=offices)
         if not access.is_administrator(request.user):
             return
         data, user = form.cleaned_data, form.instance.user

@@ -137,3 +137,14 @@ def employee_create(*, actor, username: str, password: str | None, first_name: s
         user_groups_set(actor=actor, user=user, groups=groups)
     audit(actor=actor, action="employee.create", obj=employee)
     return employee
+
+
+@transaction.atomic
+def employee_offices_set(*, actor, employee: Employee, offices) -> None:
+    """Set the offices an employee works in — what rows they see — and record the change in the audit log
+    (simple-history does not follow many-to-many fields)."""
+    before = sorted(employee.offices.values_list("name", flat=True))
+    employee.offices.set(offices)
+    after = sorted(employee.offices.values_list("name", flat=True))
+    if before != after:
+        audit(actor=actor, action="employee.offices", obj=employee, before=before, after=after)

@@ -284,3 +284,13 @@ def test_offboarding_items_seen_by_hr_and_the_sign_page_closed_to_others(client,
     assert hr.has_perm("org.view_offboardingitem") and make_staff("office_head").has_perm("org.view_offboardingitem")
     client.force_login(make_staff("operator"))
     assert client.get("/admin/org/offboardingchecklist/item/1/sign/").status_code == 403
+
+
+def test_office_assignments_are_recorded(make_staff, office, other_office):
+    hr = make_staff("hr")
+    employee = make_staff("operator").employee
+    services.employee_offices_set(actor=hr, employee=employee, offices=[office, other_office])
+    row = audit_for(employee).get(action="employee.offices")
+    assert (row.actor, row.before, row.after) == (hr, [office.name], sorted([office.name, other_office.name]))
+    services.employee_offices_set(actor=hr, employee=employee, offices=[office, other_office])  # no change
+    assert audit_for(employee).filter(action="employee.offices").count() == 1
