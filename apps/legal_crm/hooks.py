@@ -14,6 +14,8 @@ HOME_BLOCKS: blocks of the desk's home page ("My day"), each `(request) -> dict 
 DEMO_SEEDERS: what `manage.py seed_demo` runs, lower modules first; each is idempotent.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 DOC_EVENTS: dict[str, list[str]] = {
     "org.employee_blocked": [
         "legal_crm.org.handlers.end_sessions_of_blocked",
@@ -146,3 +148,40 @@ DEMO_SEEDERS: list[str] = [
     "legal_crm.billing.demo.seed",
     "legal_crm.quality.demo.seed",
 ]
+
+# What the audit log's actions are called in the desk (its list, filter and the contract card's history).
+AUDIT_LABELS: dict[str, str] = {
+    "access.groups": _("Доступ: группы"), "access.overrides": _("Доступ: личные настройки"),
+    "access.group_permissions": _("Доступ: права группы"),
+    "employee.create": _("Сотрудник принят"), "employee.status": _("Статус сотрудника"),
+    "employee.dismiss": _("Сотрудник уволен"), "employee.offices": _("Офисы сотрудника"),
+    "counterparty.create": _("Контрагент создан"), "counterparty.update": _("Контрагент изменён"),
+    "marketing.partner_token": _("Партнёр: токен API"), "marketing.partner_api_user": _("Партнёр: пользователь API"),
+    "leads.intake": _("Лид принят"), "leads.update": _("Лид изменён"), "leads.status": _("Статус лида"),
+    "leads.reassign": _("Лид передан"), "leads.restore_spam": _("Лид восстановлен из спама"),
+    "leads.questionnaire": _("Анкета лида"), "leads.call_planned": _("Звонок запланирован"),
+    "leads.call_done": _("Звонок выполнен"), "leads.convert": _("Лид стал клиентом"),
+    "leads.client_created": _("Клиент создан из лида"), "leads.clients_merge": _("Карточки клиентов объединены"),
+    "leads.script_enroll": _("Лид в скрипте"), "leads.script_move": _("Карточка скрипта перенесена"),
+    "contract.create": _("Договор создан"), "contract.update": _("Договор изменён"),
+    "contract.sign": _("Договор подписан"), "contract.start_work": _("Передан в работу"),
+    "contract.complete": _("Договор исполнен"), "contract.terminate": _("Договор расторгнут"),
+    "contract.general_info": _("Общие сведения"), "contracts.clients_merged": _("Договоры переданы при объединении"),
+    "stage.start": _("Этап начат"), "stage.finish": _("Этап завершён"), "stage.skip": _("Этап пропущен"),
+    "stage.expense": _("Расход по этапу"), "stage.extra_work": _("Дополнительная работа"),
+    "action.add": _("Действие"), "action.publish": _("Действие опубликовано"),
+    "action.unpublish": _("Действие скрыто"), "document.upload": _("Документ загружен"),
+    "document.generate": _("Документ сформирован"), "document.publish": _("Документ опубликован"),
+    "document.unpublish": _("Документ скрыт"), "template.save": _("Шаблон документа"),
+    "bankruptcy.update": _("Сведения о банкротстве"), "bankruptcy.creditor": _("Кредитор"),
+    "bankruptcy.property": _("Имущество"), "termination.request": _("Заявление о расторжении"),
+    "termination.retention": _("Попытка удержания"), "termination.approve": _("Расторжение согласовано"),
+    "termination.decide": _("Решение по расторжению"),
+    "invoice.issue": _("Счёт выставлен"), "invoice.cancel": _("Счёт отменён"),
+    "invoice.advance_apply": _("Аванс зачтён"), "payment.register": _("Оплата принята"),
+    "payment.refund": _("Возврат"), "payment.document": _("Документ оплаты"),
+    "schedule.create": _("График платежей"), "schedule.cancel": _("График отменён"),
+    "subscription.start": _("Абонемент начат"), "subscription.stop": _("Абонемент остановлен"),
+    "complaint.file": _("Жалоба подана"), "complaint.assign": _("Жалоба назначена"),
+    "complaint.close": _("Жалоба закрыта"),
+}

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from legal_crm import hooks
 from legal_crm.core.audit import audit_for
 from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_money
@@ -51,23 +52,6 @@ TABS = [("general", gettext_lazy("Общее")), ("stages", gettext_lazy("Эта
         ("actions", gettext_lazy("Действия")), ("documents", gettext_lazy("Документы")),
         ("money", gettext_lazy("Деньги")), ("history", gettext_lazy("История"))]
 HISTORY_LIMIT = 50
-AUDIT_LABELS = {
-    "contract.create": gettext_lazy("Договор создан"), "contract.update": gettext_lazy("Договор изменён"),
-    "contract.sign": gettext_lazy("Договор подписан"), "contract.start_work": gettext_lazy("Передан в работу"),
-    "contract.complete": gettext_lazy("Договор исполнен"), "contract.terminate": gettext_lazy("Договор расторгнут"),
-    "contract.general_info": gettext_lazy("Общие сведения"), "stage.start": gettext_lazy("Этап начат"),
-    "stage.finish": gettext_lazy("Этап завершён"), "stage.skip": gettext_lazy("Этап пропущен"),
-    "stage.expense": gettext_lazy("Расход по этапу"), "stage.extra_work": gettext_lazy("Дополнительная работа"),
-    "action.add": gettext_lazy("Действие"), "action.publish": gettext_lazy("Действие опубликовано"),
-    "action.unpublish": gettext_lazy("Действие скрыто"), "document.upload": gettext_lazy("Документ загружен"),
-    "document.generate": gettext_lazy("Документ сформирован"),
-    "document.publish": gettext_lazy("Документ опубликован"), "document.unpublish": gettext_lazy("Документ скрыт"),
-    "bankruptcy.update": gettext_lazy("Сведения о банкротстве"), "bankruptcy.creditor": gettext_lazy("Кредитор"),
-    "bankruptcy.property": gettext_lazy("Имущество"), "termination.request": gettext_lazy("Заявление о расторжении"),
-    "termination.retention": gettext_lazy("Попытка удержания"),
-    "termination.approve": gettext_lazy("Расторжение согласовано"),
-    "termination.decide": gettext_lazy("Решение по расторжению"),
-}
 
 
 def _parse_date(value: str) -> datetime.date | None:
@@ -113,7 +97,7 @@ def card_context(request, contract: Contract) -> dict:
     money_template = select_template(["billing/contract_money_tab.html", "contracts/card/money_fallback.html"])
     history = list(audit_for(contract)[:HISTORY_LIMIT])
     for entry in history:
-        entry.label = AUDIT_LABELS.get(entry.action, entry.action)
+        entry.label = hooks.AUDIT_LABELS.get(entry.action, entry.action)
         entry.before_text, entry.after_text = audit_text(entry.before), audit_text(entry.after)
     values = contract.custom_fields or {}
     service_fields = [(f, values.get(f.code)) for f in ServiceField.objects.filter(service_id=contract.service_id)]

@@ -66,12 +66,33 @@ class GroupAdmin(BaseGroupAdmin, DeskAdmin):
                                      permissions=form.cleaned_data["permissions"])
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """Actions from the table of their names (hooks.AUDIT_LABELS), not a SELECT DISTINCT over the whole log."""
+
+    title = _("действие")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        from legal_crm import hooks
+
+        return sorted(hooks.AUDIT_LABELS.items(), key=lambda item: str(item[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditLog)
 class AuditLogAdmin(ReadOnlyDeskAdmin):
-    list_display = ("at", "actor", "action", "content_type", "object_repr")
+    list_display = ("at", "actor", "action_label", "content_type", "object_repr")
     # Newest first, no date_hierarchy: it needs MariaDB's time zone tables (CONVERT_TZ), which a plain
     # MariaDB install lacks.
-    list_filter = ("action", "content_type")
+    list_filter = (AuditActionFilter, "content_type")
+
+    @admin.display(description=_("действие"), ordering="action")
+    def action_label(self, obj):
+        from legal_crm import hooks
+
+        return hooks.AUDIT_LABELS.get(obj.action, obj.action)
     search_fields = ("object_repr", "actor__username")
     list_select_related = ("actor", "content_type")
 
