@@ -21,6 +21,7 @@ class TagAdmin(DeskAdmin):
 @admin.register(Counterparty)
 class CounterpartyAdmin(PhoneSearchMixin, HistoryDeskAdmin, ImportExportModelAdmin):
     selector = staticmethod(selectors.counterparty_list_visible_to)  # the export and autocomplete read it too
+    to_encoding = "utf-8-sig"  # CSV with a byte-order mark: Excel then reads the Cyrillic names as UTF-8
     import_form_class = ImportForm
     export_form_class = ExportForm
     list_display = ("name", "kind", "role", "inn", "phone")

@@ -204,10 +204,11 @@ class EmployeeAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
         access.permission_overrides_replace(actor=request.user, user=user, overrides=overrides)
 
     def _set_status(self, request, queryset, status, done):
-        for employee in queryset:
-            self.run_service(request, services.employee_set_status, actor=request.user, employee=employee,
-                             status=status)
-        self.message_user(request, done, messages.SUCCESS)
+        changed = [employee for employee in queryset
+                   if self.run_service(request, services.employee_set_status, actor=request.user, employee=employee,
+                                       status=status) is not None]
+        if changed:  # the refused ones have their own error message
+            self.message_user(request, done, messages.SUCCESS)
 
     @action(description=_("Сделать активным"), permissions=["change"])
     def make_active(self, request, queryset):

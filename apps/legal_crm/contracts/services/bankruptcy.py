@@ -50,7 +50,7 @@ def bankruptcy_case_update(*, actor, contract: Contract, **fields) -> Bankruptcy
 def _amount(value, field: str) -> Decimal:
     amount = parse_amount(value)
     if amount is None:
-        raise DomainError("invalid_amount", _("Введите сумму числом, до двух знаков после запятой."),
+        raise DomainError("invalid_amount", _("Введите сумму числом: до двух знаков после запятой, не больше 999 999 999 999,99."),
                           fields={field: _("Введите сумму, например 150000,00.")})
     return amount
 

@@ -76,7 +76,7 @@ def stage_finish(*, actor, stage: ContractStage, skip: bool = False, note: str =
 def _positive(amount, field: str, *, allow_zero: bool = False) -> Decimal:
     value = parse_amount(amount)
     if value is None:
-        raise DomainError("invalid_amount", _("Введите сумму числом, до двух знаков после запятой."),
+        raise DomainError("invalid_amount", _("Введите сумму числом: до двух знаков после запятой, не больше 999 999 999 999,99."),
                           fields={field: _("Введите сумму, например 1500,00.")})
     if value < 0 or (value == 0 and not allow_zero):
         raise DomainError("invalid_amount", _("Сумма должна быть больше нуля."),

@@ -126,7 +126,7 @@ def termination_decide(*, actor, request: TerminationRequest, terminate: bool,
                               fields={"accepted_work_amount": _("Обязательное поле.")})
         accepted = parse_amount(accepted_work_amount)
         if accepted is None:
-            raise DomainError("invalid_amount", _("Введите сумму числом, до двух знаков после запятой."),
+            raise DomainError("invalid_amount", _("Введите сумму числом: до двух знаков после запятой, не больше 999 999 999 999,99."),
                               fields={"accepted_work_amount": _("Введите сумму.")})
         if accepted < 0:
             raise DomainError("invalid_amount", _("Стоимость принятых работ не может быть отрицательной."),

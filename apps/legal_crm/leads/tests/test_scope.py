@@ -88,4 +88,5 @@ def test_client_cards_are_seen_by_the_offices_the_person_deals_with(client, make
     assert client.get(f"/admin/directory/counterparty/{theirs.pk}/change/").status_code == 302  # "no such record"
     export = client.post("/admin/directory/counterparty/export/", {"format": "0", "resource": ""})
     assert export.status_code == 200 and "Наш клиент" in export.content.decode()
+    assert export.content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads it as UTF-8
     assert "Чужой клиент" not in export.content.decode() and "222222" not in export.content.decode()
