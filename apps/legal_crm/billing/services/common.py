@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from legal_crm.core.errors import DomainError
-from legal_crm.core.money import KOPECK, MAX_AMOUNT
+from legal_crm.core.money import KOPECK, MAX_AMOUNT, to_decimal
 from legal_crm.org.selectors import office_ids_visible_to
 
 
@@ -27,16 +27,11 @@ def to_money(value, *, field: str = "amount") -> Decimal:
         message = _("Сумма передана дробным числом с плавающей точкой; передайте её точно: строкой или Decimal, "
                     "например «1500.00».")
         raise DomainError("amount_float", message, fields={field: message})
-    if isinstance(value, int):
-        value = Decimal(value)
-    elif isinstance(value, str):
-        cleaned = value.replace("\u00a0", "").replace(" ", "").replace(",", ".").replace("₽", "")
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
-            message = _("«%(value)s» — не сумма. Укажите сумму числом, например 1500,00.") % {"value": value[:30]}
-            raise DomainError("amount_invalid", message, fields={field: message}) from None
-    if not isinstance(value, Decimal) or not value.is_finite():
+    typed, value = value, to_decimal(value)
+    if value is None and isinstance(typed, str):
+        message = _("«%(value)s» — не сумма. Укажите сумму числом, например 1500,00.") % {"value": typed[:30]}
+        raise DomainError("amount_invalid", message, fields={field: message})
+    if value is None or not value.is_finite():
         message = _("Укажите сумму числом, например 1500,00.")
         raise DomainError("amount_invalid", message, fields={field: message})
     if value <= 0:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
-from legal_crm.core.money import parse_amount
 from legal_crm.directory.models import Counterparty
 from legal_crm.directory.selectors import counterparty_list_visible_to
 
 from ..models import BankruptcyCase, Contract, Creditor, PropertyItem, normalize_case_number
-from ._common import ensure_contract, validated
+from ._common import amount_or_error, ensure_contract, validated
 
 CASE_FIELDS = {"route", "court", "case_number", "financial_manager", "sro", "court_deposit", "deposit_paid_on",
                "filed_on", "hearing_on", "monthly_income", "income_note"}
@@ -47,19 +44,11 @@ def bankruptcy_case_update(*, actor, contract: Contract, **fields) -> Bankruptcy
     return case
 
 
-def _amount(value, field: str) -> Decimal:
-    amount = parse_amount(value)
-    if amount is None:
-        raise DomainError("invalid_amount", _("Введите сумму числом: до двух знаков после запятой, не больше 999 999 999 999,99."),
-                          fields={field: _("Введите сумму, например 150000,00.")})
-    return amount
-
-
 @transaction.atomic
 def creditor_add(*, actor, contract: Contract, counterparty: Counterparty, debt_amount, basis: str = "") -> Creditor:
     ensure_contract(actor, contract, "contracts.change_contract")
     _ensure_bankruptcy_service(contract)
-    amount = _amount(debt_amount, "debt_amount")
+    amount = amount_or_error(debt_amount, "debt_amount", example="150000,00")
     if amount <= 0:
         raise DomainError("invalid_amount", _("Сумма долга должна быть больше нуля."),
                           fields={"debt_amount": _("Введите положительную сумму.")})
@@ -85,7 +74,7 @@ def property_add(*, actor, contract: Contract, kind: str, description: str, valu
                  is_sole_residence: bool = False, is_pledged: bool = False) -> PropertyItem:
     ensure_contract(actor, contract, "contracts.change_contract")
     _ensure_bankruptcy_service(contract)
-    amount = _amount(value, "value")
+    amount = amount_or_error(value, "value", example="150000,00")
     if amount < 0:
         raise DomainError("invalid_amount", _("Оценка не может быть отрицательной."),
                           fields={"value": _("Введите сумму не меньше нуля.")})

@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
-from legal_crm.core.money import parse_amount
 
 from ..models import ActionType, Contract, ContractAction, ContractStage, ExtraWork, StageExpense
-from ._common import ensure_contract, local_today, lock
+from ._common import amount_or_error, ensure_contract, local_today, lock
 
 StageStatus = ContractStage.Status
 
@@ -74,10 +73,7 @@ def stage_finish(*, actor, stage: ContractStage, skip: bool = False, note: str =
 
 
 def _positive(amount, field: str, *, allow_zero: bool = False) -> Decimal:
-    value = parse_amount(amount)
-    if value is None:
-        raise DomainError("invalid_amount", _("Введите сумму числом: до двух знаков после запятой, не больше 999 999 999 999,99."),
-                          fields={field: _("Введите сумму, например 1500,00.")})
+    value = amount_or_error(amount, field)
     if value < 0 or (value == 0 and not allow_zero):
         raise DomainError("invalid_amount", _("Сумма должна быть больше нуля."),
                           fields={field: _("Введите положительную сумму.")})

@@ -13,11 +13,10 @@ from django.utils.translation import gettext as _
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
-from legal_crm.core.money import parse_amount
 
 from ..models import Contract, TerminationRequest, TerminationStep, TerminationStepTemplate
 from ..money import paid_amount
-from ._common import ensure_contract, local_today, lock
+from ._common import amount_or_error, ensure_contract, local_today, lock
 
 DEFAULT_DECISION_DAYS = 10
 RequestStatus = TerminationRequest.Status
@@ -124,10 +123,7 @@ def termination_decide(*, actor, request: TerminationRequest, terminate: bool,
         if accepted_work_amount in (None, ""):
             raise DomainError("invalid", _("Укажите стоимость принятых клиентом работ."),
                               fields={"accepted_work_amount": _("Обязательное поле.")})
-        accepted = parse_amount(accepted_work_amount)
-        if accepted is None:
-            raise DomainError("invalid_amount", _("Введите сумму числом: до двух знаков после запятой, не больше 999 999 999 999,99."),
-                              fields={"accepted_work_amount": _("Введите сумму.")})
+        accepted = amount_or_error(accepted_work_amount, "accepted_work_amount")
         if accepted < 0:
             raise DomainError("invalid_amount", _("Стоимость принятых работ не может быть отрицательной."),
                               fields={"accepted_work_amount": _("Введите сумму не меньше нуля.")})
