@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import DropdownFilter
 
 from legal_crm.marketing.models import AdSource
-from legal_crm.org.selectors import office_ids_visible_to, office_list_visible_to
+from legal_crm.org.selectors import office_list_visible_to, scope_to_offices
 
 from .models import LeadStatus, LeadType
 
@@ -81,10 +81,7 @@ class OwnerFilter(DropdownFilter):
     def lookups(self, request, model_admin):
         from .services.distribution import lead_takers
 
-        takers = lead_takers().exclude(pk=request.user.pk)
-        office_ids = office_ids_visible_to(request.user)
-        if office_ids is not None:
-            takers = takers.filter(employee__offices__in=office_ids)
+        takers = scope_to_offices(lead_takers().exclude(pk=request.user.pk), request.user, field="employee__offices")
         takers = (takers.only("id", "username", "first_name", "last_name", "middle_name")
                   .order_by("last_name", "first_name", "id")[:self.TAKERS_LIMIT])
         return [("me", _("Мои")), ("none", _("Не назначен")), *((str(u.pk), str(u)) for u in takers)]

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from legal_crm.core.validators import digits, normalize_phone
-from legal_crm.org.selectors import office_ids_visible_to
+from legal_crm.org.selectors import office_ids_visible_to, scope_to_offices
 
 from .models import Lead, PlannedCall
 
@@ -144,10 +144,7 @@ def assignee_choices(user):
     from legal_crm.org.models import Employee
 
     qs = get_user_model().objects.filter(is_active=True, employee__status=Employee.Status.ACTIVE)
-    ids = office_ids_visible_to(user)
-    if ids is not None:
-        qs = qs.filter(employee__offices__in=ids)
-    return qs.distinct().order_by("last_name", "first_name")
+    return scope_to_offices(qs, user, field="employee__offices").distinct().order_by("last_name", "first_name")
 
 
 def client_office_link(office_ids):

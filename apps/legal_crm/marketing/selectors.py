@@ -89,12 +89,10 @@ def report_filter_choices(user) -> dict:
     from django.contrib.auth import get_user_model
 
     from legal_crm.directory.models import Service
-    from legal_crm.org.selectors import office_list_visible_to
+    from legal_crm.org.selectors import office_list_visible_to, scope_to_offices
 
-    staff = get_user_model().objects.filter(employee__isnull=False, is_active=True)
-    ids = office_ids_visible_to(user)
-    if ids is not None:
-        staff = staff.filter(employee__offices__in=ids)
+    staff = scope_to_offices(get_user_model().objects.filter(employee__isnull=False, is_active=True), user,
+                             field="employee__offices")
     return {"office": office_list_visible_to(user).order_by("name"),
             "employee": staff.distinct().order_by("last_name", "first_name"),
             "service": Service.objects.filter(is_active=True).order_by("name"),
