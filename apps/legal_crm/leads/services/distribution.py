@@ -32,7 +32,7 @@ from .. import refcache
 from ..models import AssignmentLog, DistributionRule, Lead
 from ..models.distribution import normalize_prefix, normalize_region
 from .common import ensure_lead_in_scope, ensure_office_in_scope, ensure_perm
-from .operator_load import forget_load, take_least_loaded
+from .operator_load import forget_load_after_commit, take_least_loaded
 
 OPERATOR_PERMISSION = ("leads", "take_leads")
 
@@ -171,8 +171,7 @@ def lead_redistribute(*, actor, lead: Lead) -> Lead:
     previous_office = lead.office_id
     lead = lead_distribute(lead=lead, actor=actor, reason=AssignmentLog.Reason.MANUAL,
                            within=office_ids_visible_to(actor))
-    for office_id in {previous_office, lead.office_id} - {None}:
-        transaction.on_commit(lambda office_id=office_id: forget_load(office_id))
+    forget_load_after_commit(previous_office, lead.office_id)
     return lead
 
 
@@ -211,8 +210,7 @@ def lead_reassign(*, actor, lead: Lead, office: Office | None = None, assigned_t
     AssignmentLog.objects.create(lead=lead, office=lead.office, assigned_to_id=lead.assigned_to_id,
                                  previous_office_id=previous[0], previous_assigned_to_id=previous[1],
                                  reason=AssignmentLog.Reason.MANUAL, actor=actor, comment=comment[:300])
-    for office_id in {previous[0], lead.office_id} - {None}:
-        transaction.on_commit(lambda office_id=office_id: forget_load(office_id))
+    forget_load_after_commit(previous[0], lead.office_id)
     audit(actor=actor, action="leads.reassign", obj=lead,
           before={"office": previous[0], "assigned_to": previous[1]},
           after={"office": lead.office_id, "assigned_to": lead.assigned_to_id})

@@ -13,6 +13,7 @@ import datetime
 import threading
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count
 
 from legal_crm.core.cache import shared_redis
@@ -112,3 +113,9 @@ def forget_load(office_id: int | None = None) -> None:
     """Drop the office's counted load (after a manual reassignment): the next lead counts afresh."""
     if office_id is not None:
         cache.delete(_key(office_id))
+
+
+def forget_load_after_commit(*office_ids: int | None) -> None:
+    """Drop these offices' counted load once the change that moved leads in or out of them commits."""
+    for office_id in set(office_ids) - {None}:
+        transaction.on_commit(lambda office_id=office_id: forget_load(office_id))

@@ -18,7 +18,7 @@ from legal_crm.core.validators import digits, is_mobile, normalize_phone
 from .. import refcache
 from ..models import Lead, SpamRule
 from .common import ensure_lead_in_scope, ensure_perm
-from .operator_load import forget_load
+from .operator_load import forget_load_after_commit
 
 _REPEATED = re.compile(r"(\d)\1{6,}")
 # Eight digits counting up or down: seven are common in real numbers (+7 916 123-45-67 is somebody's).
@@ -80,10 +80,9 @@ def lead_mark_spam(*, lead: Lead, rule: SpamRule) -> Lead:
     lead = lead_set_status(actor=None, lead=lead, status=refcache.spam_status(), comment=rule.name,
                            enforce_workflow=False)
     lead.spam_rule = rule
-    office_id, lead.assigned_to_id = lead.office_id, None  # as a lead found spam on arrival: nobody's to call
+    lead.assigned_to_id = None  # as a lead found spam on arrival: nobody's to call
     lead.save(update_fields=["spam_rule", "assigned_to", "updated_at"])
-    if office_id is not None:
-        transaction.on_commit(lambda: forget_load(office_id))
+    forget_load_after_commit(lead.office_id)
     emit("leads.lead_marked_spam", lead_id=lead.pk, rule_id=rule.pk, rule_kind=rule.kind)
     return lead
 
