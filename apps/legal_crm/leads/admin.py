@@ -46,6 +46,25 @@ from .models import (
 )
 
 
+class ServiceSaveMixin:
+    """The admin's save runs services in one transaction: a DomainError they raise rolls it back whole and is
+    shown as a message — or, where the change form can show it on its fields (`refusal_on_form`, the form's
+    clean() reading `service_error`), the same POST is rendered again so what was typed stays."""
+
+    refusal_on_form = False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            with transaction.atomic():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            if not self.refusal_on_form or object_id is None or request.method != "POST":
+                self.message_user(request, exc.message, level=messages.ERROR)
+                return HttpResponseRedirect(request.get_full_path())
+            request._lead_service_error = exc
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+
 class ReadOnlyInline(TabularInline):
     extra = 0
     can_delete = False
@@ -91,10 +110,11 @@ def _badge(text, color):
 
 
 @admin.register(Lead)
-class LeadAdmin(HistoryDeskAdmin):
+class LeadAdmin(ServiceSaveMixin, HistoryDeskAdmin):
     selector = staticmethod(selectors.lead_list_visible_to)
     paginator = CappedPaginator
     result_count_label = ngettext_lazy("%(count)s лид", "%(count)s лидов", "count")  # the list's footer
+    refusal_on_form = True  # LeadChangeForm shows a refused status or reassignment on its field
     list_display = ("created", "lead_name", "phone_link", "status_badge", "type", "source", "office",
                     "assigned_to")
     list_display_links = ("created",)
@@ -225,19 +245,6 @@ class LeadAdmin(HistoryDeskAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else ()
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            with transaction.atomic():
-                return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as exc:
-            if object_id is None or request.method != "POST":
-                self.message_user(request, exc.message, level=messages.ERROR)
-                return HttpResponseRedirect(request.get_full_path())
-            # A service refused the change (rolled back above): render the same POST again, the form now
-            # invalid with the refusal on its fields (LeadChangeForm.clean), so what was typed stays.
-            request._lead_service_error = exc
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
     def has_delete_permission(self, request, obj=None):
         return False  # leads are never deleted; spam is kept with its rule
 
@@ -268,7 +275,7 @@ class LeadAdmin(HistoryDeskAdmin):
 
 
 @admin.register(PlannedCall)
-class PlannedCallAdmin(HistoryDeskAdmin):
+class PlannedCallAdmin(ServiceSaveMixin, HistoryDeskAdmin):
     selector = staticmethod(selectors.planned_calls_visible_to)
     paginator = CappedPaginator
     list_display = ("due", "lead", "assignee", "state", "result")
@@ -308,19 +315,6 @@ class PlannedCallAdmin(HistoryDeskAdmin):
         call = services.planned_call_create(actor=request.user, lead=obj.lead, due_at=obj.due_at,
                                             assignee=obj.assignee, comment=obj.comment)
         obj.pk = call.pk
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            with transaction.atomic():
-                return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as exc:
-            if object_id is None or request.method != "POST":
-                self.message_user(request, exc.message, level=messages.ERROR)
-                return HttpResponseRedirect(request.get_full_path())
-            # A service refused the change (rolled back above): render the same POST again, the form now
-            # invalid with the refusal on its fields (LeadChangeForm.clean), so what was typed stays.
-            request._lead_service_error = exc
-            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _complete(self, request, queryset, result):
         for call in queryset.filter(done_at__isnull=True)[:200]:
