@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import admin, messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,7 @@ from unfold.decorators import action, display
 
 from legal_crm.contracts.models import Contract
 from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
+from legal_crm.core.downloads import file_response
 from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_money as format_rub
 from legal_crm.org.admin_filters import OfficeDropdownFilter
@@ -299,22 +300,15 @@ class PaymentAdmin(ReadOnlyMixin, ServicePageMixin, DeskAdmin):
     inlines = [RefundInline]
 
     def get_urls(self):
-        from django.urls import path
-
         return [path("<int:pk>/file/", self.admin_site.admin_view(self.document_view),
                      name="billing_payment_document"), *super().get_urls()]
 
     def document_view(self, request, pk):
         """The payment's document, for those who may see the payment: files are never served as public media."""
-        import os
-
-        from django.http import FileResponse, Http404
-
         payment = get_object_or_404(self.get_queryset(request), pk=pk)
         if not payment.document:
             raise Http404
-        return FileResponse(payment.document.open("rb"), as_attachment=request.GET.get("inline") != "1",
-                            filename=os.path.basename(payment.document.name))
+        return file_response(request, payment.document)
 
     @display(description=_("Документ"))
     def document_link(self, obj):

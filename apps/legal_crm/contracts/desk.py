@@ -7,13 +7,12 @@ so the card costs a fixed number of queries however many actions and documents t
 from __future__ import annotations
 
 import datetime
-import os
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import select_template
 from django.template.response import TemplateResponse
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from legal_crm import hooks
 from legal_crm.core.audit import audit_for
+from legal_crm.core.downloads import file_response
 from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_money
 from legal_crm.directory.models import Counterparty, Service
@@ -359,9 +359,7 @@ def document_download(request, pk, document_id):
     if not request.user.has_perm("contracts.view_contractdocument"):
         raise PermissionDenied
     document = get_object_or_404(ContractDocument, pk=document_id, contract=contract)
-    handle = document.file.open("rb")
-    return FileResponse(handle, as_attachment=request.GET.get("inline") != "1",
-                        filename=os.path.basename(document.file.name))
+    return file_response(request, document.file)
 
 
 # Words for the keys the contracts' audit entries carry besides model fields.
