@@ -6,6 +6,7 @@ import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from legal_crm.directory.selectors import client_link
 from legal_crm.org.selectors import scope_to_offices
 
 from .models import (
@@ -163,9 +164,4 @@ def client_view(contract: Contract) -> dict:
 
 def client_office_link(office_ids):
     """hooks.COUNTERPARTY_OFFICE_LINKS: the card is the client of a contract in these offices (None: in any)."""
-    from django.db.models import Exists, OuterRef
-
-    contracts = Contract.objects.filter(client=OuterRef("pk"))
-    if office_ids is not None:
-        contracts = contracts.filter(office__in=office_ids)
-    return Q(Exists(contracts))
+    return client_link(Contract.objects.all(), office_ids)

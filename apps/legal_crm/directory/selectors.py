@@ -31,6 +31,17 @@ def counterparty_list_visible_to(user) -> QuerySet[Counterparty]:
     return qs.filter(visible)
 
 
+def client_link(rows: QuerySet, office_ids) -> Q:
+    """For hooks.COUNTERPARTY_OFFICE_LINKS: the card is the `client` of one of `rows` (a model with client and
+    office) in these offices — in any office when office_ids is None."""
+    from django.db.models import Exists, OuterRef
+
+    rows = rows.filter(client=OuterRef("pk"))
+    if office_ids is not None:
+        rows = rows.filter(office__in=office_ids)
+    return Q(Exists(rows))
+
+
 def counterparty_search(query: str = "", role: str | None = None, *, user=None) -> QuerySet[Counterparty]:
     """Find counterparties by name prefix, exact ИНН or any way of typing a phone (indexed lookups); with `user`,
     among those the user may see."""

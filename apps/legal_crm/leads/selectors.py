@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from legal_crm.core.validators import digits, normalize_phone
+from legal_crm.directory.selectors import client_link
 from legal_crm.org.selectors import office_ids_visible_to, scope_to_offices
 
 from .models import Lead, PlannedCall
@@ -148,10 +149,5 @@ def assignee_choices(user):
 
 
 def client_office_link(office_ids):
-    """hooks.COUNTERPARTY_OFFICE_LINKS: the card is the client of a lead in these offices (None: in any office)."""
-    from django.db.models import Exists, OuterRef
-
-    leads = Lead.objects.filter(client=OuterRef("pk"))
-    if office_ids is not None:
-        leads = leads.filter(office__in=office_ids)
-    return Q(Exists(leads))
+    """hooks.COUNTERPARTY_OFFICE_LINKS: the card is the client of a lead in these offices (None: in any)."""
+    return client_link(Lead.objects.all(), office_ids)
