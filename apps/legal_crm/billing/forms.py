@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,13 +60,9 @@ class PaymentRegisterForm(ServiceForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            import uuid
-
             self.initial["submission"] = uuid.uuid4().hex
 
     def clean_paid_on(self):
-        import datetime
-
         paid_on = self.cleaned_data["paid_on"]
         if paid_on > timezone.localdate():
             raise forms.ValidationError(_("Дата оплаты ещё не наступила."))

@@ -8,6 +8,8 @@ from unfold.admin import ModelAdmin
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 from unfold.widgets import UnfoldAdminSelectMultipleWidget
 
+from legal_crm import hooks
+
 from . import access
 from .admin_base import DeskAdmin, ReadOnlyDeskAdmin
 from .models import AuditLog, EventOutbox, User
@@ -73,8 +75,6 @@ class AuditActionFilter(admin.SimpleListFilter):
     parameter_name = "action"
 
     def lookups(self, request, model_admin):
-        from legal_crm import hooks
-
         return sorted(hooks.AUDIT_LABELS.items(), key=lambda item: str(item[1]))
 
     def queryset(self, request, queryset):
@@ -87,14 +87,12 @@ class AuditLogAdmin(ReadOnlyDeskAdmin):
     # Newest first, no date_hierarchy: it needs MariaDB's time zone tables (CONVERT_TZ), which a plain
     # MariaDB install lacks.
     list_filter = (AuditActionFilter, "content_type")
+    search_fields = ("object_repr", "actor__username")
+    list_select_related = ("actor", "content_type")
 
     @admin.display(description=_("действие"), ordering="action")
     def action_label(self, obj):
-        from legal_crm import hooks
-
         return hooks.AUDIT_LABELS.get(obj.action, obj.action)
-    search_fields = ("object_repr", "actor__username")
-    list_select_related = ("actor", "content_type")
 
 
 @admin.register(EventOutbox)
