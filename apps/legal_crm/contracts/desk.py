@@ -7,6 +7,7 @@ so the card costs a fixed number of queries however many actions and documents t
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django import forms
 from django.contrib import admin, messages
@@ -18,8 +19,8 @@ from django.template.loader import select_template
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from legal_crm import hooks
 from legal_crm.core.audit import audit_for
@@ -374,10 +375,13 @@ AUDIT_KEYS = {
 }
 
 
-def _field_words() -> dict[str, str]:
+@functools.cache
+def _audit_words(language: str) -> dict[str, str]:
+    """Field names and audit keys in words, built once per language (the history tab asks for every entry)."""
     from .models import BankruptcyCase
 
-    return {f.name: str(f.verbose_name) for model in (Contract, BankruptcyCase) for f in model._meta.concrete_fields}
+    fields = {f.name: str(f.verbose_name) for model in (Contract, BankruptcyCase) for f in model._meta.concrete_fields}
+    return {**fields, **{k: str(v) for k, v in AUDIT_KEYS.items()}}
 
 
 def audit_text(value) -> str:
@@ -385,7 +389,7 @@ def audit_text(value) -> str:
     stored ("['case_number', 'court']")."""
     if value in (None, "", [], {}):
         return ""
-    words = {**_field_words(), **{k: str(v) for k, v in AUDIT_KEYS.items()}}
+    words = _audit_words(get_language())
     if isinstance(value, list):
         return ", ".join(words.get(str(v), str(v)) for v in value)
     if isinstance(value, dict):
