@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 _NON_DIGITS = re.compile(r"[^0-9]+")
 # What people put between the digits of a phone number; a letter or any other sign means it is not one
 # (dropping it would turn "8916abc5551231" into somebody's real number).
-_PHONE_CHARS = re.compile(r"[0-9+\-().\s]*")
+PHONE_CHARS = re.compile(r"[0-9+\-().\s]*")
 
 
 def digits(value: str) -> str:
@@ -115,7 +115,7 @@ def normalize_phone(value: str) -> str | None:
 def _normalize_phone(value: str) -> str | None:
     # Pure and called several times per incoming lead (API check, intake, blacklist rules): parsed once. Small:
     # the repeats are within one request (and the blacklist's own numbers), not across the stream of new numbers.
-    if not _PHONE_CHARS.fullmatch(value):
+    if not PHONE_CHARS.fullmatch(value):
         return None
     ds = digits(value)
     international = (value or "").strip().startswith("+")

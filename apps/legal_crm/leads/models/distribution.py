@@ -9,9 +9,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from legal_crm.core.validators import PHONE_CHARS
 from legal_crm.org.models import TIME_ZONES
 
-_PREFIX_CHARS = re.compile(r"[0-9+\-().\s]*")
 _REGION_WORDS = (("область", "обл"), ("республика", "респ"), ("автономный округ", "ао"))
 
 
@@ -24,7 +24,7 @@ def normalize_prefix(value: str) -> str | None:
     value = (value or "").strip()
     if not value:
         return ""
-    if not _PREFIX_CHARS.fullmatch(value):
+    if not PHONE_CHARS.fullmatch(value):
         return None
     ds = "".join(ch for ch in value if ch.isdigit())
     if not ds or "+" in value[1:]:
