@@ -101,12 +101,16 @@ SCHEDULER_EVENTS: dict = {
         "legal_crm.billing.jobs.generate_subscription_invoices",
         "legal_crm.billing.jobs.issue_schedule_invoices",
         "legal_crm.billing.jobs.mark_overdue_invoices",
+        "legal_crm.core.deliveries.prune",
+        "legal_crm.core.scheduler.prune_runs",
     ],
     "weekly": [],
     "cron": {
         # Events whose relay request was lost (broker down, process killed) wait at most a minute.
         "* * * * *": [
             "legal_crm.core.outbox.relay",
+            # Reactions that failed, retried with backoff (core.deliveries).
+            "legal_crm.core.deliveries.retry_due",
         ],
         "*/5 * * * *": [
             "legal_crm.leads.jobs_scripts.advance_scripts",
@@ -115,6 +119,7 @@ SCHEDULER_EVENTS: dict = {
 }
 
 HOME_BLOCKS: list[str] = [
+    "legal_crm.core.home.operations_block",
     "legal_crm.leads.home.my_figures_block",
     "legal_crm.leads.home.my_calls_block",
     "legal_crm.leads.home.my_leads_block",
@@ -184,4 +189,5 @@ AUDIT_LABELS: dict[str, str] = {
     "subscription.start": _("Абонемент начат"), "subscription.stop": _("Абонемент остановлен"),
     "complaint.file": _("Жалоба подана"), "complaint.assign": _("Жалоба назначена"),
     "complaint.close": _("Жалоба закрыта"),
+    "delivery.retry": _("Сбой обработки: повтор"), "delivery.resolve": _("Сбой обработки закрыт"),
 }

@@ -43,6 +43,7 @@ SECTIONS: list[tuple] = [
     (_("Администрирование"), "admin_panel_settings", [
         "org.Office", "org.Employee", "auth.Group", "org.Position", "org.StaffingPlan",
         "org.OffboardingTemplateItem", "org.OffboardingChecklist", "org.Banner", "core.AuditLog",
+        "core.EventDelivery", "core.JobRun",
         "leads.SpamRule", "leads.DistributionRule",
         "leads.LeadSettings", "leads.ClientMerge",
         "contracts.ServiceSettings", "contracts.StageTemplate", "contracts.ActionType", "contracts.DocumentType",

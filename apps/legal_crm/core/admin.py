@@ -119,3 +119,5 @@ def _desk_axes_admins() -> None:
 
 _desk_axes_admins()
 
+
+from . import admin_ops  # noqa: E402,F401  the operations pages register themselves

@@ -95,3 +95,63 @@ class EventOutbox(models.Model):
 
     def __str__(self) -> str:
         return ", ".join(sorted({event for _path, event, _payload in self.items}))
+
+
+class EventDelivery(models.Model):
+    """One (event, handler) delivery that failed: kept with its payload and error until it is delivered on a
+    retry or someone resolves it (core.deliveries). Deliveries that succeed the first time leave no row — the
+    outbox row that carried them is deleted in the same transaction as their writes."""
+
+    class Status(models.TextChoices):
+        RETRYING = "retrying", _("Повтор запланирован")
+        DEAD = "dead", _("Не доставлено")
+        DELIVERED = "delivered", _("Доставлено повтором")
+        RESOLVED = "resolved", _("Закрыто вручную")
+
+    event = models.CharField(_("событие"), max_length=100, db_index=True)
+    handler = models.CharField(_("обработчик"), max_length=200, db_index=True)
+    payload = models.JSONField(_("данные события"), encoder=DjangoJSONEncoder)
+    status = models.CharField(_("состояние"), max_length=10, choices=Status.choices, default=Status.RETRYING)
+    attempts = models.PositiveSmallIntegerField(_("попыток"), default=0)
+    error = models.TextField(_("ошибка"), blank=True)
+    created_at = models.DateTimeField(_("первый сбой"), default=timezone.now, db_index=True)
+    last_attempt_at = models.DateTimeField(_("последняя попытка"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("следующая попытка"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("закрыто"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("кто закрыл"))
+
+    class Meta:
+        verbose_name = _("сбой обработки")
+        verbose_name_plural = _("сбои обработки")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due_idx")]
+        permissions = [("retry_eventdelivery", _("Повторять и закрывать сбои обработки"))]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.handler}"
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job (hooks.SCHEDULER_EVENTS): when, how long, how many rows, how it ended."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Выполняется")
+        OK = "ok", _("Успешно")
+        FAILED = "failed", _("Ошибка")
+
+    job = models.CharField(_("задание"), max_length=200, db_index=True)
+    status = models.CharField(_("результат"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(_("начало"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("окончание"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("длительность, мс"), null=True, blank=True)
+    rows = models.IntegerField(_("обработано записей"), null=True, blank=True)
+    error = models.TextField(_("ошибка"), blank=True)
+
+    class Meta:
+        verbose_name = _("запуск задания")
+        verbose_name_plural = _("журнал заданий")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.started_at:%d.%m.%Y %H:%M}"

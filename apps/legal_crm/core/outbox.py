@@ -8,8 +8,9 @@ publishes a few times a second instead of once per lead. A scheduled relay every
 request left behind.
 
 The relay locks a batch of rows (SKIP LOCKED: parallel relays share the work), runs each handler in its own
-savepoint — a failing handler neither stops the others nor undoes their writes — and deletes the rows in the same
-transaction: a relay that dies midway leaves its rows to the next one.
+savepoint — a failing handler neither stops the others nor undoes their writes, and is kept for retries by
+core.deliveries — and deletes the rows in the same transaction: a relay that dies midway leaves its rows to the next
+one, with none of their handlers' writes committed.
 """
 
 from __future__ import annotations
@@ -97,16 +98,14 @@ def _relay_batch() -> int:
 
 
 def run_handlers(items: list) -> None:
+    """Each handler in its own savepoint; one that raises is kept by core.deliveries for retries, in this
+    transaction — so it leaves the outbox and enters the retry table together."""
+    from .deliveries import record_failure
     from .events import call_handler
-    from .jobs import run_event_handler
 
     for path, event, payload in items:
         try:
             with transaction.atomic():
                 call_handler(path, event, payload)
-        except ConnectionError:
-            # A provider or service is unreachable: retried on its own with backoff, not blocking the relay.
-            logger.warning("handler %s of event %s lost a connection; queued again", path, event)
-            transaction.on_commit(lambda args=(path, event, payload): run_event_handler.delay(*args))
-        except Exception:
-            logger.exception("handler %s of event %s failed", path, event)
+        except Exception as exc:
+            record_failure(path, event, payload, exc)

@@ -105,15 +105,17 @@ def test_batch_rolled_back_notifies_nobody(declared, django_capture_on_commit_ca
     assert callbacks == [] and handlers.CALLS == []
 
 
-def test_handler_that_lost_its_connection_is_queued_again(declared, monkeypatch, django_capture_on_commit_callbacks):
-    from legal_crm.core import jobs
+def test_handler_that_lost_its_connection_is_kept_for_a_retry(declared, monkeypatch,
+                                                               django_capture_on_commit_callbacks):
+    from legal_crm.core.models import EventDelivery
 
-    requeued = []
-    monkeypatch.setattr(jobs.run_event_handler, "delay", lambda *args: requeued.append(args))
     monkeypatch.setattr(handlers, "fail", lambda **payload: (_ for _ in ()).throw(ConnectionError("provider gone")))
     with django_capture_on_commit_callbacks(execute=True):
         events.emit("tests.both", n=1)
-    assert requeued == [("legal_crm.core.tests.handlers.fail", "tests.both", {"n": 1})]
+    kept = EventDelivery.objects.get()
+    assert (kept.handler, kept.event, kept.payload, kept.status) == (
+        "legal_crm.core.tests.handlers.fail", "tests.both", {"n": 1}, EventDelivery.Status.RETRYING)
+    assert "provider gone" in kept.error
     assert handlers.CALLS == [{"n": 1}]
 
 
