@@ -19,6 +19,23 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _process_copies_follow_the_data(monkeypatch):
+    """The per-process copies (reference data, user names) live until the data changes, never for N seconds of wall
+    time: on a slow machine a TTL that runs out between two requests would change what a test measures. Their
+    invalidation by signals is what keeps them right in one process, and tests run in one process. Each test starts
+    without a copy: a rolled-back test fires no signal, so its copy would otherwise outlive its rows."""
+    import math
+
+    from legal_crm.core import user_names
+    from legal_crm.leads import refcache
+
+    monkeypatch.setattr(refcache, "LOCAL_TTL", math.inf)
+    monkeypatch.setattr(user_names, "TTL", math.inf)
+    refcache.forget_local()
+    user_names._names.clear()
+
+
 @pytest.fixture
 def roles(db):
     """The shipped groups, synced from fixtures/groups.json (post_migrate already did it once)."""
