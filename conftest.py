@@ -10,6 +10,25 @@ from legal_crm.core.access_sync import load_roles
 ROLE_GROUPS = {spec["role"]: name for name, spec in load_roles().items()}
 
 
+def pytest_configure(config):
+    """LCRM_TEST_CLOCK=2026-12-31T23:30:00+03:00 runs the whole suite as if started at that moment (the clock keeps
+    ticking from there): the suite must pass at a year's, a month's or a day's edge in any office's time zone."""
+    import os
+
+    moment = os.environ.get("LCRM_TEST_CLOCK")
+    if moment:
+        import time_machine
+
+        config._lcrm_clock = time_machine.travel(moment, tick=True)
+        config._lcrm_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_lcrm_clock", None)
+    if clock is not None:
+        clock.stop()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with an empty cache: counters, cached permissions and tokens of an earlier test never
