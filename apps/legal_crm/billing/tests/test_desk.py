@@ -107,14 +107,15 @@ def test_lawyer_sees_invoices_but_cannot_pay(client, make_staff, invoice):
 
 def test_issue_cancel_and_refund_pages(client, finance, contract):
     client.force_login(finance)
+    due = f"{timezone.localdate() + datetime.timedelta(days=10):%d.%m.%Y}"  # a fixed date would pass one day
     url = reverse("admin:billing_invoice_issue")
     assert contract.number in client.get(url + f"?contract={contract.pk}").content.decode()
     response = client.post(url, {"contract_number": contract.number, "kind": "deposit", "amount": "25000",
-                                 "due_date": "10.12.2026", "purpose": ""})
+                                 "due_date": due, "purpose": ""})
     assert response.status_code == 302
     invoice = Invoice.objects.get()
     assert invoice.kind == "deposit" and invoice.purpose.startswith("Депозит")
-    bad = client.post(url, {"contract_number": "НЕТ-ТАКОГО", "kind": "one_off", "amount": "1", "due_date": "10.12.2026"})
+    bad = client.post(url, {"contract_number": "НЕТ-ТАКОГО", "kind": "one_off", "amount": "1", "due_date": due})
     assert "не найден" in bad.content.decode()
     payment_register(actor=finance, invoice=invoice, amount="25000", method="cash")
     refused = client.post(reverse("admin:billing_invoice_cancel", args=[invoice.pk]), {"reason": "Ошибка"})
