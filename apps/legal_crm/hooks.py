@@ -65,7 +65,9 @@ DOC_EVENTS: dict[str, list[str]] = {
     "marketing.partner_token_issued": [],
     # contracts
     "contracts.contract_created": [],
-    "contracts.contract_signed": [],
+    "contracts.contract_signed": [
+        "legal_crm.leads.handlers_contracts.on_contract_signed",
+    ],
     "contracts.contract_work_started": [],
     "contracts.contract_completed": [],
     "contracts.stage_finished": [],
@@ -166,6 +168,7 @@ AUDIT_LABELS: dict[str, str] = {
     "leads.reassign": _("Лид передан"), "leads.restore_spam": _("Лид восстановлен из спама"),
     "leads.questionnaire": _("Анкета лида"), "leads.call_planned": _("Звонок запланирован"),
     "leads.call_done": _("Звонок выполнен"), "leads.convert": _("Лид стал клиентом"),
+    "leads.client_linked": _("Лид связан с карточкой клиента"),
     "leads.client_created": _("Клиент создан из лида"), "leads.clients_merge": _("Карточки клиентов объединены"),
     "leads.script_enroll": _("Лид в скрипте"), "leads.script_move": _("Карточка скрипта перенесена"),
     "contract.create": _("Договор создан"), "contract.update": _("Договор изменён"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.urls import include, path
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, routers, serializers, status, viewsets
@@ -52,6 +53,9 @@ class ContractCreateSerializer(serializers.Serializer):
     service = serializers.PrimaryKeyRelatedField(queryset=Service.objects.all())
     office = serializers.PrimaryKeyRelatedField(queryset=Office.objects.all())
     price = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    sales_manager = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True), required=False, allow_null=True,
+        help_text="Продавец: по умолчанию — автор запроса; иначе сотрудник отдела продаж офиса договора.")
 
 
 class ContractDetailSerializer(ContractSerializer):

@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import select_template
@@ -30,7 +31,7 @@ from legal_crm.core.formatting import format_money
 from legal_crm.directory.models import Counterparty, Service
 from legal_crm.directory.selectors import counterparty_list_visible_to
 from legal_crm.org.models import Office
-from legal_crm.org.selectors import office_list_visible_to
+from legal_crm.org.selectors import office_ids_visible_to, office_list_visible_to
 
 from . import selectors, services
 from .models import (
@@ -399,6 +400,17 @@ def audit_text(value) -> str:
 
 # --- creating contracts -----------------------------------------------------------------------------
 
+def _seller_offices(user, lead=None) -> list[int]:
+    """Offices whose sales staff the create form offers as the seller: the lead's office, else the user's
+    offices (for those who see every office: the offices they work in)."""
+    if lead is not None and lead.office_id:
+        return [lead.office_id]
+    ids = office_ids_visible_to(user)
+    if ids is None:
+        ids = Office.objects.filter(employees__user=user).values_list("pk", flat=True)
+    return list(ids)
+
+
 class ContractCreateForm(forms.Form):
     client = forms.ModelChoiceField(label=gettext_lazy("Клиент"), queryset=Counterparty.objects.none())
     service = forms.ModelChoiceField(label=gettext_lazy("Услуга"), queryset=Service.objects.none())
@@ -408,9 +420,16 @@ class ContractCreateForm(forms.Form):
     inn = forms.CharField(label=gettext_lazy("ИНН клиента"), required=False, max_length=12,
                           help_text=gettext_lazy("Если известен: найдётся карточка клиента с этим ИНН, иначе — по "
                                                  "телефону лида."))
+    sales_manager = forms.ModelChoiceField(
+        label=gettext_lazy("Продавец"), queryset=get_user_model().objects.none(), required=False,
+        empty_label=None, help_text=gettext_lazy("Кто продал договор: вы или сотрудник отдела продаж офиса договора."))
 
     def __init__(self, *args, user, lead=None, **kwargs):
         super().__init__(*args, **kwargs)
+        sellers = selectors.seller_choices(_seller_offices(user, lead)).values("pk")
+        self.fields["sales_manager"].queryset = (get_user_model().objects.filter(Q(pk__in=sellers) | Q(pk=user.pk))
+                                                 .order_by("last_name", "first_name", "username"))
+        self.fields["sales_manager"].initial = user.pk
         self.fields["service"].queryset = Service.objects.filter(is_active=True).select_related("group")
         self.fields["office"].queryset = office_list_visible_to(user).filter(is_active=True)
         self.fields["client"].queryset = counterparty_list_visible_to(user).filter(role=Counterparty.Role.CLIENT)
@@ -436,11 +455,12 @@ def contract_add_view(request, lead=None):
             if lead is not None:
                 contract = services.contract_create_from_lead(actor=request.user, lead=lead, service=data["service"],
                                                               office=data["office"], price=data["price"],
-                                                              inn=data.get("inn", ""))
+                                                              inn=data.get("inn", ""),
+                                                              sales_manager=data["sales_manager"])
             else:
                 contract = services.contract_create(actor=request.user, client=data["client"],
                                                     service=data["service"], office=data["office"],
-                                                    price=data["price"])
+                                                    price=data["price"], sales_manager=data["sales_manager"])
         except DomainError as exc:
             for field, text in exc.fields.items():
                 if field in form.fields:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
+from legal_crm.core.auth_backends import users_with_perm
 from legal_crm.directory.selectors import client_link
+from legal_crm.org.models import Employee
 from legal_crm.org.selectors import scope_to_offices
 
 from .models import (
@@ -35,12 +37,27 @@ def contract_list_visible_to(user) -> QuerySet[Contract]:
 
 def own_contracts_q(user, prefix: str = "") -> Q | None:
     """The "own only" rule: None for roles that see every contract of their offices; otherwise the condition
-    (on rows reaching the contract through `prefix`, e.g. "contract__") keeping the contracts the user sold or
-    works on. Billing applies it to invoices and payments, so both lists agree with the contract list."""
+    (on rows reaching the contract through `prefix`, e.g. "contract__") keeping the contracts the user sold,
+    made (a seller who names a colleague as the contract's seller still opens the card they just created)
+    or works on. Billing applies it to invoices and payments, so both lists agree with the contract list."""
     if user.has_perm(OFFICE_CONTRACTS_PERM):
         return None
     lawyer_of = Contract.lawyers.through.objects.filter(user_id=user.pk).values("contract_id")
-    return Q(**{f"{prefix}sales_manager_id": user.pk}) | Q(**{f"{prefix}pk__in": lawyer_of})
+    return (Q(**{f"{prefix}sales_manager_id": user.pk}) | Q(**{f"{prefix}created_by_id": user.pk})
+            | Q(**{f"{prefix}pk__in": lawyer_of}))
+
+
+SELL_PERM = "contracts.add_contract"
+
+
+def seller_choices(offices) -> QuerySet:
+    """The sales staff of `offices` (an office, or office ids): active, not blocked employees of those offices
+    who may sell, i.e. whose effective permissions hold "contracts.add_contract" (the sales managers' and
+    office heads' roles, or a personal grant). A contract's seller is one of them, or the person making it."""
+    ids = [offices.pk] if hasattr(offices, "pk") else list(offices)
+    works_there = Employee.offices.through.objects.filter(employee__user=OuterRef("pk"), office_id__in=ids)
+    return (users_with_perm(SELL_PERM).filter(Exists(works_there))
+            .exclude(employee__status=Employee.Status.BLOCKED).order_by("last_name", "first_name", "username"))
 
 
 def contract_list_for_desk(user) -> QuerySet[Contract]:

@@ -1,6 +1,9 @@
 """Effective permissions: groups grant, a personal override grants or revokes and wins."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import PermissionOverride
 from .perm_cache import cached_permissions
@@ -42,3 +45,19 @@ def forget_permissions(user) -> None:
     for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_effective_perm_cache"):
         if hasattr(user, attr):
             delattr(user, attr)
+
+
+def users_with_perm(perm: str) -> QuerySet:
+    """Active users whose effective permissions (the rule above) hold `perm`, as one query: superusers, and
+    those a group or a personal setting grants it to, unless a personal setting revokes it."""
+    app_label, _dot, codename = perm.partition(".")
+    User = get_user_model()
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+    if permission is None:
+        return User.objects.filter(is_active=True, is_superuser=True)
+    override = PermissionOverride.objects.filter(user=OuterRef("pk"), permission=permission)
+    by_group = User.groups.through.objects.filter(user_id=OuterRef("pk"), group__permissions=permission)
+    by_user = User.user_permissions.through.objects.filter(user_id=OuterRef("pk"), permission=permission)
+    granted = Q(Exists(by_group)) | Q(Exists(by_user)) | Q(Exists(override.filter(granted=True)))
+    return User.objects.filter(is_active=True).filter(
+        Q(is_superuser=True) | (granted & ~Q(Exists(override.filter(granted=False)))))

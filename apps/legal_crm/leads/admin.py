@@ -16,6 +16,7 @@ from unfold.decorators import action, display
 
 from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.errors import DomainError
+from legal_crm.org.selectors import office_ids_visible_to
 
 from . import selectors, services
 from .admin_filters import (
@@ -211,7 +212,9 @@ class LeadAdmin(ServiceSaveMixin, HistoryDeskAdmin):
                 comment=data.get("comment", ""), consent_personal_data=data.get("consent_personal_data", False),
                 consent_ads=data.get("consent_ads", False), lead_type=data.get("lead_type") or None,
                 ip=request.META.get("REMOTE_ADDR"))
-            lead, created = services.lead_intake(actor=request.user, data=payload)
+            # A lead added by hand stays in the adder's offices: they see what they just made.
+            lead, created = services.lead_intake(actor=request.user, data=payload,
+                                                 offices=office_ids_visible_to(request.user))
             obj.pk = lead.pk
             obj.__dict__.update({k: v for k, v in lead.__dict__.items() if not k.startswith("_")})
             if not created and not selectors.lead_is_visible_to(request.user, lead):

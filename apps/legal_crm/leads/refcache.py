@@ -106,5 +106,16 @@ def spam_status():
     return ref["status_by_code"]["spam"]
 
 
+def converted_status():
+    """The status a lead takes when its contract is signed: «Клиент» (code "converted"), or the first active
+    status flagged as conversion."""
+    ref = get()
+    found = ref["status_by_code"].get("converted")
+    if found is not None and found.is_converted and found.is_active:
+        return found
+    return next((s for s in sorted(ref["statuses"].values(), key=lambda s: s.order)
+                 if s.is_converted and s.is_active), None)
+
+
 def open_status_ids() -> list[int]:
     return sorted(pk for pk, s in get()["statuses"].items() if s.is_open)

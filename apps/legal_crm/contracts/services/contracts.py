@@ -68,12 +68,28 @@ def _snapshot(contract: Contract) -> dict:
             "office": contract.office_id}
 
 
+def ensure_seller(actor, office, seller, *, actor_may_sell: bool = True) -> None:
+    """A contract's seller is the person making it (`actor_may_sell`) or one of the office's sales staff
+    (selectors.seller_choices): never someone of another office or without the right to sell."""
+    from ..selectors import seller_choices
+
+    if seller is None or (actor_may_sell and seller.pk == getattr(actor, "pk", None)):
+        return
+    if not seller_choices(office).filter(pk=seller.pk).exists():
+        raise DomainError("invalid_seller",
+                          _("%(user)s не продаёт договоры офиса «%(office)s».") % {"user": seller, "office": office},
+                          fields={"sales_manager": _("Выберите сотрудника отдела продаж офиса «%(office)s».")
+                                  % {"office": office}})
+
+
 @transaction.atomic
 def contract_create(*, actor, client: Counterparty, service, office, price: Decimal | None = None,
                     sales_manager=None, lawyers=(), lead=None, essence: str = "") -> Contract:
-    """A draft contract for an existing client; priced from the service unless a price is given."""
+    """A draft contract for an existing client; priced from the service unless a price is given.
+    The seller is the actor unless `sales_manager` names one of the office's sales staff."""
     ensure_perm(actor, "contracts.add_contract")
     ensure_office(actor, office)
+    ensure_seller(actor, office, sales_manager)
     if client.role != Counterparty.Role.CLIENT or not counterparty_list_visible_to(actor).filter(pk=client.pk).exists():
         # Not a client card, or another office's client: a contract would open that card to this office.
         raise DomainError("unknown_client", _("Такого клиента нет среди ваших."),
@@ -103,6 +119,8 @@ def _client_for_lead(actor, lead, inn: str = "") -> Counterparty:
         return lead.client
     from legal_crm.leads.services import lead_convert_to_client
 
+    # The client card is made now; the lead's status becomes «Клиент» when the contract is signed
+    # (leads.handlers_contracts.on_contract_signed).
     _lead, client, _created = lead_convert_to_client(actor=actor, lead=lead, inn=inn)
     lead.client = client
     return client
@@ -110,9 +128,11 @@ def _client_for_lead(actor, lead, inn: str = "") -> Counterparty:
 
 @transaction.atomic
 def contract_create_from_lead(*, actor, lead, service=None, office=None, price: Decimal | None = None,
-                              inn: str = "") -> Contract:
+                              inn: str = "", sales_manager=None) -> Contract:
     """A draft contract for the lead's person, in the lead's office, for the chosen (or lead's) service.
-    `inn`: the person's ИНН when known — an existing client card with it is used (SPEC: dedup by phone and ИНН)."""
+    `inn`: the person's ИНН when known — an existing client card with it is used (SPEC: dedup by phone and ИНН).
+    The seller is the person converting the lead (not the lead's operator), unless `sales_manager` names
+    one of the office's sales staff."""
     service = service or getattr(lead, "service", None)
     if service is None:
         raise DomainError("service_required", _("Выберите услугу договора."),
@@ -131,9 +151,10 @@ def contract_create_from_lead(*, actor, lead, service=None, office=None, price: 
     if existing is not None and existing.status == Status.DRAFT and existing.service_id == service.pk:
         raise DomainError("draft_exists", _("По этому лиду уже есть черновик договора %(number)s.")
                           % {"number": existing.number})
+    ensure_seller(actor, office, sales_manager)
     client = _client_for_lead(actor, lead, inn=inn)
     return contract_create(actor=actor, client=client, service=service, office=office, price=price, lead=lead,
-                           sales_manager=getattr(lead, "assigned_to", None) or actor)
+                           sales_manager=sales_manager or actor)
 
 
 def _refuse_transition(contract: Contract, target: str):
@@ -161,6 +182,8 @@ def contract_update(*, actor, contract: Contract, **fields) -> Contract:
     if "price" in fields and Decimal(fields["price"]) < 0:
         raise DomainError("invalid_price", _("Стоимость договора не может быть отрицательной."),
                           fields={"price": _("Введите сумму не меньше нуля.")})
+    if fields.get("sales_manager") is not None and fields["sales_manager"].pk != contract.sales_manager_id:
+        ensure_seller(actor, contract.office, fields["sales_manager"], actor_may_sell=False)
     for name, value in fields.items():
         setattr(contract, name, value)
     validated(contract).save()
@@ -187,7 +210,8 @@ def contract_sign(*, actor, contract: Contract, signed_on: datetime.date | None 
     contract.status, contract.signed_on = Status.SIGNED, signed_on
     contract.save(update_fields=["status", "signed_on", "updated_at"])
     audit(actor=actor, action="contract.sign", obj=contract, before=before, after=_snapshot(contract))
-    emit("contracts.contract_signed", contract_id=contract.pk, signed_on=signed_on.isoformat())
+    emit("contracts.contract_signed", contract_id=contract.pk, signed_on=signed_on.isoformat(),
+         lead_id=contract.lead_id, client_id=contract.client_id, actor_id=actor.pk)
     return contract
 
 

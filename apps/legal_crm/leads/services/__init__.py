@@ -1,7 +1,7 @@
 """Every write of the leads module. Import from here: `from legal_crm.leads import services`."""
 
 from .calls import planned_call_complete, planned_call_create
-from .conversion import clients_merge, find_client, lead_convert_to_client
+from .conversion import clients_merge, find_client, lead_convert_to_client, lead_mark_converted
 from .distribution import (
     choose_office,
     choose_operator,
@@ -19,7 +19,7 @@ from .typing import resolve_lead_type
 
 __all__ = [
     "IntakeData", "allowed_next_statuses", "choose_office", "choose_operator", "clients_merge", "find_client",
-    "find_spam_rule", "lead_convert_to_client", "lead_distribute", "lead_intake", "lead_reassign",
-    "lead_redistribute", "lead_restore_from_spam", "lead_set_status", "lead_update", "office_is_open", "phone_info",
+    "find_spam_rule", "lead_convert_to_client", "lead_distribute", "lead_intake", "lead_mark_converted",
+    "lead_reassign", "lead_redistribute", "lead_restore_from_spam", "lead_set_status", "lead_update", "office_is_open", "phone_info",
     "planned_call_complete", "planned_call_create", "reengage_due_leads", "resolve_lead_type",
 ]

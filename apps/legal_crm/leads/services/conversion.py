@@ -1,13 +1,17 @@
 """Lead → client: find or create the counterparty (deduplicated by phone and ИНН), and merge duplicates.
 
-The contract is not made here: `leads.lead_converted` and the desk action of the contracts module do it.
-`leads.clients_merged` lets later modules move their own records (contracts, invoices) to the survivor.
+The contract is not made here: the desk action of the contracts module does it, linking the lead to its client
+card (`lead_convert_to_client`) when the draft is made. The lead's status becomes «Клиент» only when that
+contract is signed: `contracts.contract_signed` → leads.handlers_contracts → `lead_mark_converted`, which emits
+`leads.lead_converted`. `leads.clients_merged` lets later modules move their own records (contracts, invoices)
+to the survivor.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
@@ -35,9 +39,10 @@ def find_client(*, phone: str = "", inn: str = "") -> Counterparty | None:
 
 
 @transaction.atomic
-def lead_convert_to_client(*, actor, lead: Lead, inn: str = "", name: str = "", mark_converted: bool = True
+def lead_convert_to_client(*, actor, lead: Lead, inn: str = "", name: str = ""
                            ) -> tuple[Lead, Counterparty, bool]:
-    """Link the lead to its client, creating the counterparty when none matches. Returns (lead, client, created)."""
+    """Link the lead to its client, creating the counterparty when none matches. Returns (lead, client, created).
+    The lead keeps its status: it becomes «Клиент» when a contract is signed (`lead_mark_converted`)."""
     ensure_perm(actor, "leads.change_lead")
     ensure_perm(actor, "directory.add_counterparty")
     lead = Lead.objects.select_for_update().select_related("status").get(pk=lead.pk)
@@ -59,17 +64,32 @@ def lead_convert_to_client(*, actor, lead: Lead, inn: str = "", name: str = "", 
         client.inn = inn
         client.save(update_fields=["inn", "updated_at"])
     lead.client = client
-    update = ["client", "updated_at"]
-    converted = refcache.get()["status_by_code"].get("converted")
-    old_status = lead.status
-    if mark_converted and converted is not None and not old_status.is_converted:
-        lead.status = converted
-        update.append("status")
-    lead.save(update_fields=update)
-    if lead.status.pk != old_status.pk:
-        record_status_change(lead=lead, old=old_status, new=lead.status, actor=actor)
-    audit(actor=actor, action="leads.convert", obj=lead, after={"client": client.pk, "created": created})
+    lead.save(update_fields=["client", "updated_at"])
+    audit(actor=actor, action="leads.client_linked", obj=lead, after={"client": client.pk, "created": created})
     return lead, client, created
+
+
+@transaction.atomic
+def lead_mark_converted(*, lead_id: int, client_id: int | None = None, actor=None) -> Lead | None:
+    """The lead's contract was signed: the lead takes the converted status («Клиент»), whatever status it was in
+    (a signed contract outweighs a refusal or a spam mark), and its client card when it had none.
+
+    Runs from the `contracts.contract_signed` hook, so it checks no permission of its own: the signature was
+    the checked act; `actor` (the signer) is recorded in the status log and the audit. Idempotent: a lead
+    already converted is left as it is, so a handler run twice logs one conversion."""
+    lead = Lead.objects.select_for_update().select_related("status").filter(pk=lead_id).first()
+    converted = refcache.converted_status()
+    if lead is None or converted is None or lead.status.is_converted:
+        return lead
+    old = lead.status
+    lead.status, lead.status_changed_at, lead.refusal_reason, lead.is_spam = converted, timezone.now(), None, False
+    if lead.client_id is None and client_id is not None:
+        lead.client_id = client_id
+    lead.save(update_fields=["status", "status_changed_at", "refusal_reason", "is_spam", "client", "updated_at"])
+    record_status_change(lead=lead, old=old, new=converted, actor=actor)
+    audit(actor=actor, action="leads.convert", obj=lead, before={"status": old.code},
+          after={"status": converted.code, "client": lead.client_id})
+    return lead
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ recorded on the existing lead), spam check, typing, distribution, logs, events.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
@@ -178,8 +179,11 @@ def _record_duplicate(lead_id: int, *, data: IntakeData, phone: str, source, par
     return lead
 
 
-def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime | None = None) -> tuple[Lead, bool]:
-    """Take in one lead. Returns (lead, created): created=False when it joined an existing lead."""
+def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime | None = None,
+                offices: Collection[int] | None = None) -> tuple[Lead, bool]:
+    """Take in one lead. Returns (lead, created): created=False when it joined an existing lead.
+    `offices`: the offices of a person adding the lead by hand (the desk): a new lead stays in one of them — their
+    main office first — when distribution would send it elsewhere or nowhere, so they see what they just made."""
     phone, cleaned = _clean(data)
     source = cleaned["source"]
     if partner is not None and source is not None and source.pk != partner.default_source_id:
@@ -202,7 +206,7 @@ def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime
         # Counted once per post, not per retry; the flood rules compare with the posts before this one.
         recent = count_post(phone=phone, partner=partner, now=now)
         return _intake_retrying(actor=actor, data=data, phone=phone, source=source, partner=partner,
-                                external_id=external_id, now=now, row_lock=row_lock, recent=recent)
+                                external_id=external_id, now=now, row_lock=row_lock, recent=recent, offices=offices)
 
 
 @contextmanager
@@ -219,12 +223,13 @@ def _named_lock(name: str, timeout: int = 10):
             cursor.execute("SELECT RELEASE_LOCK(%s)", [name])
 
 
-def _intake_retrying(*, actor, data, phone, source, partner, external_id, now, row_lock: bool, recent: dict):
+def _intake_retrying(*, actor, data, phone, source, partner, external_id, now, row_lock: bool, recent: dict,
+                     offices=None):
     retriable = not connection.in_atomic_block
     for attempt in range(4):
         try:
             return _intake_once(actor=actor, data=data, phone=phone, source=source, partner=partner,
-                                external_id=external_id, now=now, row_lock=row_lock, recent=recent,
+                                external_id=external_id, now=now, row_lock=row_lock, recent=recent, offices=offices,
                                 look_up_external_id=attempt > 0 or not retriable)
         except IntegrityError:
             # The partner's external id is taken — by an earlier lead (not looked up on the first attempt) or by
@@ -240,8 +245,18 @@ def _intake_retrying(*, actor, data, phone, source, partner, external_id, now, r
 
 
 @transaction.atomic
+def _makers_office(actor, offices):
+    """One of `offices` for a lead a person adds by hand: their main office if it is among them, else the first."""
+    known = refcache.get()["offices"]
+    ids = sorted(pk for pk in offices if pk in known)
+    if not ids:
+        return None
+    main = getattr(getattr(actor, "employee", None), "main_office_id", None)
+    return known[main if main in ids else ids[0]]
+
+
 def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, external_id, now, recent: dict,
-                 row_lock: bool = True, look_up_external_id: bool = True) -> tuple[Lead, bool]:
+                 row_lock: bool = True, look_up_external_id: bool = True, offices=None) -> tuple[Lead, bool]:
     if row_lock:
         _lock_phone(phone)
     existing_id = _find_existing(phone=phone, partner=partner, external_id=external_id, now=now,
@@ -255,6 +270,10 @@ def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, extern
     status = refcache.spam_status() if rule else refcache.initial_status()
     office, dist_rule = choose_office(phone=phone, lead_type_id=lead_type.pk,
                                       source_id=getattr(source, "pk", None), now=now)
+    if offices is not None and (office is None or office.pk not in offices):
+        own = _makers_office(actor, offices)
+        if own is not None:
+            office, dist_rule = own, None
     operator_id = choose_operator(office.pk, now=now) if (office and not rule) else None
     lead = Lead(
         phone=phone, name=(data.name or "").strip(), office=office, assigned_to_id=operator_id, type=lead_type,

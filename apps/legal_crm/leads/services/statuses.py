@@ -20,9 +20,9 @@ from .common import ensure_lead_in_scope, ensure_perm
 def allowed_next_statuses(lead: Lead) -> list[LeadStatus]:
     ref = refcache.get()
     ids = {to for frm, to in ref["transitions"] if frm == lead.status_id}
-    # "Client" is reached by conversion (the contract), not chosen from the list, while the lead has no client.
+    # "Client" is reached when the lead's contract is signed (lead_mark_converted), never chosen from the list.
     return sorted((s for pk, s in ref["statuses"].items()
-                   if pk in ids and s.is_active and (lead.client_id or not s.is_converted)), key=lambda s: s.order)
+                   if pk in ids and s.is_active and not s.is_converted), key=lambda s: s.order)
 
 
 def is_transition_allowed(from_status_id: int, to_status_id: int) -> bool:
@@ -62,11 +62,12 @@ def lead_set_status(*, actor, lead: Lead, status: LeadStatus, reason: RefusalRea
                               _("Из спама лид возвращается только в статус «%(s)s».") % {"s": refcache.initial_status().name},
                               fields={"status": _("Такой переход не разрешён.")})
         return lead_restore_from_spam(actor=actor, lead=lead, comment=comment)
-    if status.is_converted and lead.client_id is None:
-        # A client is a counterparty card (found or created by phone and ИНН), not a status: conversion makes it.
+    if status.is_converted:
+        # A client is a person with a signed contract: the signature sets this status (lead_mark_converted).
         raise DomainError("conversion_required",
-                          _("Клиентом лид становится при оформлении договора: «Оформить договор» в карточке лида."),
-                          fields={"status": _("Оформите договор по лиду.")})
+                          _("Клиентом лид становится, когда подписан договор: «Оформить договор» в карточке лида, "
+                            "затем подпишите договор в его карточке."),
+                          fields={"status": _("Оформите и подпишите договор по лиду.")})
     if not status.is_active:
         raise DomainError("status_inactive", _("Статус «%(s)s» больше не используется.") % {"s": status.name},
                           fields={"status": _("Статус не используется.")})

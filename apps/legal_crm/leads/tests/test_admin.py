@@ -72,6 +72,28 @@ def test_desk_add_goes_through_intake(client, make_staff, office):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("default", ["another_office", "none"])
+def test_a_lead_added_in_the_desk_stays_where_its_maker_sees_it(client, make_staff, office, other_office, default):
+    """Distribution alone would send this number to another office (or to none, every office being closed): the
+    person adding it by hand would be refused the lead they just made (issue 10)."""
+    from django.urls import reverse
+
+    from legal_crm.leads.models import LeadSettings
+    from legal_crm.leads.selectors import lead_is_visible_to
+
+    LeadSettings.objects.filter(pk=1).update(default_office=office if default == "another_office" else None)
+    op = make_staff("operator", offices=[other_office])
+    client.force_login(op)
+    r = client.post(f"{LIST}add/", {"phone": "8 916 999-88-70", "name": "Пришёл в офис", "lead_type": "walk_in",
+                                     "comment": "", "_save": "1"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    lead = Lead.objects.get(phone="+79169998870")
+    assert lead.office == other_office and lead_is_visible_to(op, lead)
+    assert client.get(r["Location"], follow=True).status_code == 200
+    assert client.get(reverse("leads_lead_card", args=[lead.pk])).status_code == 200
+
+
+@pytest.mark.django_db
 def test_desk_add_of_another_offices_person_says_nothing_of_their_lead(client, make_staff, office, other_office):
     theirs = LeadFactory(office=other_office, phone="+79225000093", name="Лебедева Ирина")
     client.force_login(make_staff("sales"))

@@ -15,11 +15,28 @@ def test_convert_creates_client_once_by_phone(make_staff, office):
     lead = LeadFactory(office=office, phone="+79161230001", name="Петров Пётр", status=status("meeting"))
     lead, client, created = services.lead_convert_to_client(actor=op, lead=lead)
     assert created and client.phone == "+79161230001" and client.name == "Петров Пётр"
-    assert lead.client == client and lead.status.code == "converted"
+    assert lead.client == client and lead.status.code == "meeting"  # «Клиент» comes with the signed contract
     again = LeadFactory(office=office, phone="+79161230001", status=status("in_work"))
     _l, client2, created2 = services.lead_convert_to_client(actor=op, lead=again)
     assert client2 == client and not created2
     assert Counterparty.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_mark_converted_sets_the_client_status_once(make_staff, office, django_capture_on_commit_callbacks):
+    from legal_crm.leads.models import LeadStatusLog
+
+    sales = make_staff("sales")
+    lead = LeadFactory(office=office, phone="+79161230009", status=status("refusal_expensive"), is_spam=False)
+    lead, client, _created = services.lead_convert_to_client(actor=sales, lead=lead)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.lead_mark_converted(lead_id=lead.pk, actor=sales)
+    assert callbacks  # the status events (leads.lead_converted finishes the script cards) were queued
+    lead.refresh_from_db()
+    assert lead.status.code == "converted" and lead.client == client and lead.refusal_reason is None
+    services.lead_mark_converted(lead_id=lead.pk, actor=sales)  # the hook ran twice: nothing more happens
+    log = LeadStatusLog.objects.get(lead=lead, to_status__code="converted")
+    assert log.from_status.code == "refusal_expensive" and log.actor == sales
 
 
 @pytest.mark.django_db

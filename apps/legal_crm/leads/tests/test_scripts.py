@@ -297,12 +297,12 @@ def test_a_refusal_column_with_a_status_needing_a_reason_must_name_it():
 
 
 def test_conversion_and_spam_finish_the_cards(operator, lead, django_capture_on_commit_callbacks):
-    from legal_crm.leads.services import lead_convert_to_client
+    from legal_crm.leads.services import lead_mark_converted
 
     _script, steps = make_script("call", "reached", "refuse")
     card = enroll(lead, steps[0])
     with django_capture_on_commit_callbacks(execute=True):
-        lead_convert_to_client(actor=operator, lead=lead)
+        lead_mark_converted(lead_id=lead.pk, actor=operator)  # its contract was signed
     card.refresh_from_db()
     assert card.step == steps[1] and card.state == State.REACHED
     spam_lead = LeadFactory(office=lead.office)
