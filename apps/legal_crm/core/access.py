@@ -97,3 +97,35 @@ def group_permissions_set(*, actor, group: Group, permissions) -> None:
             audit(actor=actor, action="access.group_permissions", obj=member,
                   before={group.name: before}, after={group.name: after})
             emit("core.access_changed", user_id=member.pk)
+
+
+@transaction.atomic
+def permission_overrides_apply(*, actor, user: User, changes: dict[Permission, bool | None]) -> None:
+    """Change only the given personal settings (the access matrix saves this way): True grants, False revokes,
+    None removes the setting so the groups decide. One audit row for the whole change."""
+    ensure_administrator(actor)
+    before = _overrides_snapshot(user)
+    existing = dict(PermissionOverride.objects.filter(user=user, permission__in=list(changes))
+                    .values_list("permission_id", "granted"))
+    for permission, granted in changes.items():
+        if granted is None:
+            if permission.pk in existing:
+                PermissionOverride.objects.filter(user=user, permission=permission).delete()
+        elif existing.get(permission.pk) is not granted:
+            PermissionOverride.objects.update_or_create(user=user, permission=permission,
+                                                        defaults={"granted": granted})
+    after = _overrides_snapshot(user)
+    if before != after:
+        audit(actor=actor, action="access.overrides", obj=user, before=before, after=after)
+        emit("core.access_changed", user_id=user.pk)
+    forget_permissions(user)
+
+
+@transaction.atomic
+def group_permissions_set_within(*, actor, group: Group, permissions, within) -> None:
+    """Make the group's permissions among `within` (the matrix's cells) exactly `permissions`; the group's
+    permissions outside `within` (technical models) stay as they are."""
+    ensure_administrator(actor)
+    within_ids = {p.pk for p in within}
+    kept = [p for p in group.permissions.all() if p.pk not in within_ids]
+    group_permissions_set(actor=actor, group=group, permissions=[*kept, *[p for p in permissions if p.pk in within_ids]])
