@@ -161,7 +161,7 @@ class EmployeeAdmin(EmployeeAccessMixin, OfficeChoicesMixin, HistoryDeskAdmin):
     def username(self, obj):
         return obj.user.username
 
-    @display(description=_("Кто, когда, было → стало"))
+    @display(description=_("Кто и что менял"))
     def access_history(self, obj):
         rows = sorted([*audit_for(obj.user).filter(action__startswith="access.")[:50],
                        *audit_for(obj).filter(action="employee.offices")[:50]], key=lambda r: r.at, reverse=True)[:50]

@@ -250,3 +250,21 @@ def test_employee_page_and_audit_log_show_sentences_not_dicts(client, admin_user
     row = audit_for(seller).get()
     html = client.get(reverse("admin:core_auditlog_change", args=[row.pk])).content.decode()
     assert "отозвал право „Договоры: просмотр“" in html
+
+
+def test_a_new_group_is_made_on_the_matrix(client, admin_user):
+    client.force_login(admin_user)
+    url = reverse("admin:auth_group_add")
+    assert 'data-perm="leads.take_leads"' in client.get(url).content.decode()
+    response = client.post(url, {"name": "Стажёры", "permissions": [perm("leads.take_leads").pk]})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert list(Group.objects.get(name="Стажёры").permissions.all()) == [perm("leads.take_leads")]
+
+
+def test_a_technical_right_cannot_be_posted_on_the_group_matrix(client, admin_user):
+    group = Group.objects.create(name="Стажёры")
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:auth_group_change", args=[group.pk]),
+                           {"name": group.name, "permissions": [perm("axes.view_accessattempt").pk]})
+    assert response.status_code == 200  # the form refuses a choice it does not offer
+    assert not group.permissions.exists()
