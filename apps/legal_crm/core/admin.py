@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.template.loader import render_to_string
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +13,9 @@ from legal_crm import hooks
 
 from . import access
 from .access_history import describe_entries
-from .admin_access import GroupForm
+from .admin_access import AccessMatrixWidget, GroupForm
 from .admin_base import DeskAdmin, ReadOnlyDeskAdmin
+from .audit import audit_for
 from .models import AuditLog, EventOutbox, User
 
 admin.site.unregister(Group)
@@ -43,6 +45,25 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
 class GroupAdmin(BaseGroupAdmin, DeskAdmin):
     form = GroupForm
     filter_horizontal = ()
+    readonly_fields = ("rights", "rights_history")
+
+    def get_fields(self, request, obj=None):
+        history = ("rights_history",) if obj is not None else ()
+        if access.is_administrator(request.user):
+            return ("name", "permissions", *history)
+        return ("name", "rights", *history)  # the same matrix, read-only, never the raw permission names
+
+    @admin.display(description=_("права"))
+    def rights(self, obj):
+        widget = AccessMatrixWidget(attrs={"disabled": True})
+        return widget.render("rights", [p.pk for p in obj.permissions.all()] if obj and obj.pk else [])
+
+    @admin.display(description=_("история прав группы"))
+    def rights_history(self, obj):
+        rows = list(audit_for(obj).filter(action="access.group_permissions")[:50])
+        if not rows:
+            return _("Права группы не менялись.")
+        return render_to_string("core/access_history.html", {"rows": rows})
 
     def has_add_permission(self, request):
         return access.is_administrator(request.user)

@@ -24,6 +24,7 @@ class AccessMatrixWidget(forms.CheckboxSelectMultiple):
 
         context["matrix"] = {
             "name": name,
+            "disabled": bool(self.attrs.get("disabled")),
             "actions": [str(title) for _a, title in ACTIONS],
             "sections": [{"title": s.title, "rows": [
                 {"row": r, "actions": [cell(c) for c in r.actions], "special": [cell(c) for c in r.special]}

@@ -268,3 +268,25 @@ def test_a_technical_right_cannot_be_posted_on_the_group_matrix(client, admin_us
                            {"name": group.name, "permissions": [perm("axes.view_accessattempt").pk]})
     assert response.status_code == 200  # the form refuses a choice it does not offer
     assert not group.permissions.exists()
+
+
+def test_read_only_group_page_shows_the_matrix_not_raw_names(client, make_staff, roles):
+    hr = make_staff("hr")
+    roles["hr"].permissions.add(perm("auth.view_group"))
+    client.force_login(hr)
+    response = client.get(reverse("admin:auth_group_change", args=[roles["sales"].pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "access-matrix" in html and "Подписывает договоры" in html
+    assert 'data-perm="contracts.view_contract" aria-label="Договоры: просмотр" title="Договоры: просмотр" checked ' \
+           'disabled' in html
+    assert "Can view" not in html and "Can add" not in html
+
+
+def test_group_page_shows_its_history_as_sentences(client, admin_user, roles):
+    group = roles["sales"]
+    access.group_permissions_set(actor=admin_user, group=group,
+                                 permissions=[*group.permissions.all(), perm("leads.reassign_lead")])
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:auth_group_change", args=[group.pk])).content.decode()
+    assert f"{short_name(admin_user)} дал группе „{group.name}“ право „Лиды: Переназначает лиды“" in html
