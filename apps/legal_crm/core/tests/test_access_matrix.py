@@ -290,3 +290,16 @@ def test_group_page_shows_its_history_as_sentences(client, admin_user, roles):
     client.force_login(admin_user)
     html = client.get(reverse("admin:auth_group_change", args=[group.pk])).content.decode()
     assert f"{short_name(admin_user)} дал группе „{group.name}“ право „Лиды: Переназначает лиды“" in html
+
+
+def test_office_changes_and_nameless_actors_read_as_sentences(admin_user, make_staff, office, other_office):
+    from legal_crm.org import services as org_services
+
+    seller = make_staff("sales")
+    org_services.employee_offices_set(actor=admin_user, employee=seller.employee, offices=[other_office])
+    row = audit_for(seller.employee).get(action="employee.offices")
+    who = short_name(admin_user)
+    assert describe_entries([row])[row.pk] == [f"{who} добавил офис „{other_office.name}“",
+                                               f"{who} убрал офис „{office.name}“"]
+    nameless = User(username="robot")
+    assert short_name(nameless) == "robot" and short_name(None) == "Система"
