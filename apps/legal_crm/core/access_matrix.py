@@ -147,11 +147,9 @@ def build_matrix() -> list[Section]:
     perms_by_ct: dict[int, list[Permission]] = {}
     for perm in Permission.objects.filter(content_type__in=list(cts.values())).select_related("content_type"):
         perms_by_ct.setdefault(perm.content_type_id, []).append(perm)
-    custom_names = {}
     sections: dict[str, Section] = {}
     for section_title, model in ordered:
         opts = model._meta
-        custom_names.update({codename: str(name) for codename, name in opts.permissions})
         model_title = _model_title(model)
         actions: list = [None] * len(ACTIONS)
         special = []
