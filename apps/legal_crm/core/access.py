@@ -23,6 +23,22 @@ def perm_label(perm: Permission) -> str:
     return f"{perm.content_type.app_label}.{perm.codename}"
 
 
+def users_with_permission(label: str):
+    """Users whose effective permissions (core.auth_backends) include `label` ("app.codename"), superusers
+    aside: a personal setting wins — a personal grant includes, a personal revoke excludes — otherwise a group
+    or the account's own permissions decide. One query, for lists of people who may do something."""
+    from django.db.models import OuterRef, Q, Subquery
+
+    app_label, _dot, codename = label.partition(".")
+    personal = PermissionOverride.objects.filter(
+        user=OuterRef("pk"), permission__content_type__app_label=app_label, permission__codename=codename,
+    ).values("granted")[:1]
+    by_groups = (Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
+                 | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label))
+    return (User.objects.annotate(personal_setting=Subquery(personal))
+            .filter(Q(personal_setting=True) | (Q(personal_setting__isnull=True) & by_groups)).distinct())
+
+
 def is_administrator(user) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
@@ -97,3 +113,35 @@ def group_permissions_set(*, actor, group: Group, permissions) -> None:
             audit(actor=actor, action="access.group_permissions", obj=member,
                   before={group.name: before}, after={group.name: after})
             emit("core.access_changed", user_id=member.pk)
+
+
+@transaction.atomic
+def permission_overrides_apply(*, actor, user: User, changes: dict[Permission, bool | None]) -> None:
+    """Change only the given personal settings (the access matrix saves this way): True grants, False revokes,
+    None removes the setting so the groups decide. One audit row for the whole change."""
+    ensure_administrator(actor)
+    before = _overrides_snapshot(user)
+    existing = dict(PermissionOverride.objects.filter(user=user, permission__in=list(changes))
+                    .values_list("permission_id", "granted"))
+    for permission, granted in changes.items():
+        if granted is None:
+            if permission.pk in existing:
+                PermissionOverride.objects.filter(user=user, permission=permission).delete()
+        elif existing.get(permission.pk) is not granted:
+            PermissionOverride.objects.update_or_create(user=user, permission=permission,
+                                                        defaults={"granted": granted})
+    after = _overrides_snapshot(user)
+    if before != after:
+        audit(actor=actor, action="access.overrides", obj=user, before=before, after=after)
+        emit("core.access_changed", user_id=user.pk)
+    forget_permissions(user)
+
+
+@transaction.atomic
+def group_permissions_set_within(*, actor, group: Group, permissions, within) -> None:
+    """Make the group's permissions among `within` (the matrix's cells) exactly `permissions`; the group's
+    permissions outside `within` (technical models) stay as they are."""
+    ensure_administrator(actor)
+    within_ids = {p.pk for p in within}
+    kept = [p for p in group.permissions.all() if p.pk not in within_ids]
+    group_permissions_set(actor=actor, group=group, permissions=[*kept, *[p for p in permissions if p.pk in within_ids]])

@@ -1,17 +1,21 @@
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
+from django.template.loader import render_to_string
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
-from unfold.widgets import UnfoldAdminSelectMultipleWidget
 
 from legal_crm import hooks
 
 from . import access
+from .access_history import describe_entries
+from .admin_access import AccessMatrixWidget, GroupForm
 from .admin_base import DeskAdmin, ReadOnlyDeskAdmin
+from .audit import audit_for
 from .models import AuditLog, EventOutbox, User
 
 admin.site.unregister(Group)
@@ -37,21 +41,29 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
     list_filter = ("is_active", "is_staff")
 
 
-class GroupForm(forms.ModelForm):
-    permissions = forms.ModelMultipleChoiceField(
-        Permission.objects.select_related("content_type"), required=False, label=_("права"),
-        widget=UnfoldAdminSelectMultipleWidget(attrs={"size": 20}),
-    )
-
-    class Meta:
-        model = Group
-        fields = ("name", "permissions")
-
-
 @admin.register(Group)
 class GroupAdmin(BaseGroupAdmin, DeskAdmin):
     form = GroupForm
     filter_horizontal = ()
+    readonly_fields = ("rights", "rights_history")
+
+    def get_fields(self, request, obj=None):
+        history = ("rights_history",) if obj is not None else ()
+        if access.is_administrator(request.user):
+            return ("name", "permissions", *history)
+        return ("name", "rights", *history)  # the same matrix, read-only, never the raw permission names
+
+    @admin.display(description=_("права"))
+    def rights(self, obj):
+        widget = AccessMatrixWidget(attrs={"disabled": True})
+        return widget.render("rights", [p.pk for p in obj.permissions.all()] if obj and obj.pk else [])
+
+    @admin.display(description=_("история прав группы"))
+    def rights_history(self, obj):
+        rows = list(audit_for(obj).filter(action="access.group_permissions")[:50])
+        if not rows:
+            return _("Права группы не менялись.")
+        return render_to_string("core/access_history.html", {"rows": rows})
 
     def has_add_permission(self, request):
         return access.is_administrator(request.user)
@@ -64,8 +76,10 @@ class GroupAdmin(BaseGroupAdmin, DeskAdmin):
 
     def save_related(self, request, form, formsets, change):
         # Permissions go through the service: it checks the actor and writes the history.
-        access.group_permissions_set(actor=request.user, group=form.instance,
-                                     permissions=form.cleaned_data["permissions"])
+        # Only the matrix's rights are offered; the group keeps the technical ones it has.
+        access.group_permissions_set_within(actor=request.user, group=form.instance,
+                                            permissions=form.cleaned_data["permissions"],
+                                            within=form.matrix_permissions)
 
 
 class AuditActionFilter(admin.SimpleListFilter):
@@ -83,7 +97,9 @@ class AuditActionFilter(admin.SimpleListFilter):
 
 @admin.register(AuditLog)
 class AuditLogAdmin(ReadOnlyDeskAdmin):
-    list_display = ("at", "actor", "action_label", "content_type", "object_repr")
+    list_display = ("at", "actor", "action_label", "content_type", "object_repr", "changes")
+    fields = ("at", "actor", "action_label", "content_type", "object_id", "object_repr", "changes", "before", "after")
+    readonly_fields = ("action_label", "changes")
     # Newest first, no date_hierarchy: it needs MariaDB's time zone tables (CONVERT_TZ), which a plain
     # MariaDB install lacks.
     list_filter = (AuditActionFilter, "content_type")
@@ -93,6 +109,23 @@ class AuditLogAdmin(ReadOnlyDeskAdmin):
     @admin.display(description=_("действие"), ordering="action")
     def action_label(self, obj):
         return hooks.AUDIT_LABELS.get(obj.action, obj.action)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # Access rows told as sentences, with one query for the names of all the rights on the page.
+        described = describe_entries(changelist.result_list)
+        for row in changelist.result_list:
+            row._access_sentences = described.get(row.pk, [])
+        return changelist
+
+    @admin.display(description=_("что изменилось"))
+    def changes(self, obj):
+        sentences = getattr(obj, "_access_sentences", None)
+        if sentences is None:
+            sentences = describe_entries([obj]).get(obj.pk, [])
+        if not sentences:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{}", ((sentence,) for sentence in sentences))
 
 
 @admin.register(EventOutbox)

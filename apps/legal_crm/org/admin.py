@@ -16,6 +16,7 @@ from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.audit import audit_for
 
 from . import selectors, services
+from .admin_access import EmployeeAccessMixin
 from .forms import EmployeeAddForm, EmployeeForm
 from .models import (
     Banner,
@@ -116,7 +117,7 @@ class StaffingPlanAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
+class EmployeeAdmin(EmployeeAccessMixin, OfficeChoicesMixin, HistoryDeskAdmin):
     selector = selectors.employee_list_visible_to
     form = EmployeeForm
     list_display = ("__str__", "position", "main_office", "status_badge", "username")
@@ -124,7 +125,7 @@ class EmployeeAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
     search_fields = ("user__last_name", "user__first_name", "user__username", "phone")
     autocomplete_fields = ()
     filter_horizontal = ("offices",)
-    readonly_fields = ("status", "dismissed_on", "access_history")
+    readonly_fields = ("status", "dismissed_on", "access_history", "access_matrix")
     actions = ["make_active", "make_on_leave", "make_blocked", "dismiss"]
 
     def has_delete_permission(self, request, obj=None):
@@ -137,7 +138,7 @@ class EmployeeAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
         return super().get_form(request, obj, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
-        access_fields = ("groups", "personal_grants", "personal_revokes")
+        access_fields = ("groups", "access_matrix")  # rights one by one: the access matrix page
         profile = ("position", "main_office", "offices", "phone", "extension", "hired_on")
         if obj is None:
             sets = [(None, {"fields": ("username", "last_name", "first_name", "email", "password")}),
@@ -160,7 +161,7 @@ class EmployeeAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
     def username(self, obj):
         return obj.user.username
 
-    @display(description=_("Кто, когда, было → стало"))
+    @display(description=_("Кто и что менял"))
     def access_history(self, obj):
         rows = sorted([*audit_for(obj.user).filter(action__startswith="access.")[:50],
                        *audit_for(obj).filter(action="employee.offices")[:50]], key=lambda r: r.at, reverse=True)[:50]
@@ -199,9 +200,6 @@ class EmployeeAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
             return
         data, user = form.cleaned_data, form.instance.user
         access.user_groups_set(actor=request.user, user=user, groups=data.get("groups") or [])
-        overrides = {p: True for p in data.get("personal_grants") or []}
-        overrides.update({p: False for p in data.get("personal_revokes") or []})
-        access.permission_overrides_replace(actor=request.user, user=user, overrides=overrides)
 
     def _set_status(self, request, queryset, status, done):
         changed = [employee for employee in queryset

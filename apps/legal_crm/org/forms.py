@@ -1,15 +1,9 @@
 from django import forms
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import UnfoldAdminSelectMultipleWidget, UnfoldAdminTextInputWidget
 
-from legal_crm.core.models import PermissionOverride
-
 from .models import Employee
-
-
-def _perm_choices():
-    return Permission.objects.select_related("content_type").order_by("content_type__app_label", "codename")
 
 
 class EmployeeForm(forms.ModelForm):
@@ -17,16 +11,6 @@ class EmployeeForm(forms.ModelForm):
 
     groups = forms.ModelMultipleChoiceField(Group.objects.all(), required=False, label=_("группы доступа"),
                                             widget=UnfoldAdminSelectMultipleWidget)
-    personal_grants = forms.ModelMultipleChoiceField(
-        _perm_choices(), required=False, label=_("лично выданные права"),
-        help_text=_("Действуют, даже если группы их не дают."),
-        widget=UnfoldAdminSelectMultipleWidget(attrs={"size": 8}),
-    )
-    personal_revokes = forms.ModelMultipleChoiceField(
-        _perm_choices(), required=False, label=_("лично отозванные права"),
-        help_text=_("Не действуют, даже если их даёт группа."),
-        widget=UnfoldAdminSelectMultipleWidget(attrs={"size": 8}),
-    )
 
     class Meta:
         model = Employee
@@ -37,16 +21,6 @@ class EmployeeForm(forms.ModelForm):
         if self.instance.pk:
             user = self.instance.user
             self.fields["groups"].initial = list(user.groups.all())
-            rows = PermissionOverride.objects.filter(user=user)
-            self.fields["personal_grants"].initial = [r.permission_id for r in rows if r.granted]
-            self.fields["personal_revokes"].initial = [r.permission_id for r in rows if not r.granted]
-
-    def clean(self):
-        data = super().clean()
-        both = set(data.get("personal_grants") or []) & set(data.get("personal_revokes") or [])
-        if both:
-            self.add_error("personal_revokes", _("Право не может быть одновременно выдано и отозвано."))
-        return data
 
 
 class EmployeeAddForm(EmployeeForm):

@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from phonenumbers import geocoder
 from phonenumbers import timezone as phone_timezone
 
+from legal_crm.core.access import users_with_permission
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
@@ -116,11 +115,10 @@ def choose_office(*, phone: str, lead_type_id=None, source_id=None, now=None) ->
 
 
 def lead_takers():
-    """Active employees who may take leads (by their group or a personal grant), in any office."""
+    """Active employees who may take leads, in any office: by their groups unless a personal setting (the access
+    matrix) grants or revokes it — the same rule as the permission backend's."""
     app_label, codename = OPERATOR_PERMISSION
-    perm_q = (Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
-              | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label))
-    return get_user_model().objects.filter(perm_q, is_active=True, employee__isnull=False).distinct()
+    return users_with_permission(f"{app_label}.{codename}").filter(is_active=True, employee__isnull=False)
 
 
 def operators_of(office_id: int) -> list[int]:

@@ -1,0 +1,63 @@
+"""An administrator revokes one right from one person on the access matrix, in a real browser (issue 10, item 3):
+the cell shows the new effective result and its source «лично», the history says so in a sentence, and the
+person's sidebar loses the item while its URL refuses."""
+
+import pytest
+
+from legal_crm.core.access_history import short_name
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CONTRACTS = "/admin/contracts/contract/"
+
+
+def log_in(page, live_server, username):
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "demo")
+    page.click("[type=submit]")
+    page.wait_for_url("**/admin/")
+
+
+def sidebar_links_to(page, href):
+    return page.locator(f'#nav-sidebar a[href="{href}"], nav a[href="{href}"], aside a[href="{href}"]').count()
+
+
+def test_administrator_revokes_contracts_view_from_one_seller(page, live_server, make_staff):
+    admin = make_staff("admin", username="walk-admin")
+    seller = make_staff("sales", username="walk-seller")
+    other = make_staff("sales", username="walk-other")
+
+    log_in(page, live_server, seller.username)
+    assert sidebar_links_to(page, CONTRACTS) > 0  # the group gives it today
+    assert page.goto(f"{live_server.url}{CONTRACTS}").status == 200
+
+    log_in(page, live_server, admin.username)
+    page.goto(f"{live_server.url}/admin/org/employee/{seller.employee.pk}/change/")
+    page.click("a.access-matrix-link")
+    page.wait_for_url(f"**/admin/org/employee/{seller.employee.pk}/access/")
+    cell = page.locator('.access-cell[data-perm="contracts.view_contract"]')
+    assert "✓" in cell.inner_text() and "Менеджеры по продажам" in cell.inner_text()
+    cell.locator("select").select_option("revoke")
+    page.click("button[name=save]")
+    page.wait_for_load_state()
+    assert "Доступ сохранён" in page.content()
+    cell = page.locator('.access-cell[data-perm="contracts.view_contract"]')
+    assert cell.get_attribute("data-effective") == "0"
+    assert "✗" in cell.inner_text()
+    assert cell.locator(".access-source").inner_text() == "лично"
+    assert cell.locator("select").input_value() == "revoke"
+    # Other rights of the person are untouched.
+    assert page.locator('.access-cell[data-perm="leads.view_lead"]').get_attribute("data-effective") == "1"
+
+    page.goto(f"{live_server.url}/admin/org/employee/{seller.employee.pk}/change/")
+    assert f"{short_name(admin)} отозвал право „Договоры: просмотр“" in page.locator(".access-history").inner_text()
+
+    log_in(page, live_server, seller.username)
+    assert sidebar_links_to(page, "/admin/leads/lead/") > 0  # the sidebar is there, without contracts
+    assert sidebar_links_to(page, CONTRACTS) == 0
+    assert page.goto(f"{live_server.url}{CONTRACTS}").status == 403
+
+    log_in(page, live_server, other.username)  # one person only
+    assert sidebar_links_to(page, CONTRACTS) > 0
