@@ -46,6 +46,8 @@ DOC_EVENTS: dict[str, list[str]] = {
         "legal_crm.leads.handlers_scripts.on_lead_marked_spam",
     ],
     "leads.lead_restored_from_spam": [],
+    # A refused lead applied again within the dedup window and was re-opened (services/intake.py).
+    "leads.lead_reopened": [],
     "leads.lead_converted": [
         "legal_crm.leads.handlers_scripts.on_lead_converted",
     ],

@@ -216,6 +216,9 @@ class LeadAdmin(ServiceSaveMixin, HistoryDeskAdmin):
             obj.__dict__.update({k: v for k, v in lead.__dict__.items() if not k.startswith("_")})
             if not created and not selectors.lead_is_visible_to(request.user, lead):
                 obj._hidden_duplicate = True  # another office's lead: response_add says nothing of it
+            elif not created and getattr(lead, "_reopened", False):
+                self.message_user(request, _("Этот человек уже обращался и получил отказ: лид открыт заново "
+                                             "и распределён, обращение добавлено к нему."), level=messages.WARNING)
             elif not created:
                 self.message_user(request, _("Этот номер уже есть в работе: обращение добавлено к лиду."),
                                   level=messages.WARNING)

@@ -97,6 +97,7 @@ class AssignmentLog(models.Model):
         AUTO = "auto", _("Автоматически")
         MANUAL = "manual", _("Вручную")
         REENGAGE = "reengage", _("Возврат в работу")
+        REOPEN = "reopen", _("Повторное обращение")
 
     lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="assignments",
                              verbose_name=_("лид"))
