@@ -134,6 +134,16 @@ COUNTERPARTY_OFFICE_LINKS: list[str] = [
     "legal_crm.contracts.selectors.client_office_link",
 ]
 
+# What a desk form offers and pre-fills for a foreign key or many-to-many to these models — its choice list, the
+# label of a raw-id field, an id in the URL (`?lead=`, `?contract=`, `?client=`, `?office=`): `(user) -> QuerySet`
+# (core/admin_base.py DeskAdmin). An id outside it is not found, so a URL is no way to read another office's row.
+DESK_CHOICE_SCOPES: dict[str, str] = {
+    "org.Office": "legal_crm.org.selectors.office_list_visible_to",
+    "directory.Counterparty": "legal_crm.directory.selectors.counterparty_list_visible_to",
+    "leads.Lead": "legal_crm.leads.selectors.lead_list_visible_to",
+    "contracts.Contract": "legal_crm.contracts.selectors.contracts_referable_by",
+}
+
 LEAD_TIMELINE_SOURCES: list[str] = [
     "legal_crm.contracts.timeline.lead_timeline",
     "legal_crm.billing.timeline.lead_timeline",

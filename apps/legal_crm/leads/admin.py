@@ -16,6 +16,7 @@ from unfold.decorators import action, display
 
 from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.errors import DomainError
+from legal_crm.org.selectors import office_ids_visible_to
 
 from . import selectors, services
 from .admin_filters import (
@@ -389,12 +390,23 @@ class SpamRuleAdmin(HistoryDeskAdmin):
 
 
 @admin.register(DistributionRule)
-class DistributionRuleAdmin(HistoryDeskAdmin):
+class DistributionRuleAdmin(ServiceSaveMixin, HistoryDeskAdmin):
+    selector = staticmethod(selectors.distribution_rule_list_visible_to)
     list_display = ("name", "priority", "phone_prefix", "region", "time_zone", "lead_type", "source", "office",
                     "only_working_hours", "is_active")
     list_select_related = ("lead_type", "source", "office")
     list_editable = ("priority", "is_active")
     list_filter = ("office", "is_active")
+
+    def save_model(self, request, obj, form, change):
+        services.distribution_rule_save(actor=request.user, rule=obj)
+
+    def delete_model(self, request, obj):
+        services.distribution_rule_delete(actor=request.user, rule=obj)
+
+    def delete_queryset(self, request, queryset):
+        for rule in queryset:
+            services.distribution_rule_delete(actor=request.user, rule=rule)
 
 
 @admin.register(LeadSettings)
@@ -402,7 +414,12 @@ class LeadSettingsAdmin(HistoryDeskAdmin):
     list_display = ("__str__", "dedup_window_hours", "max_open_leads_per_operator", "default_office")
 
     def has_add_permission(self, request):
-        return not LeadSettings.objects.exists() and super().has_add_permission(request)
+        return (not LeadSettings.objects.exists() and super().has_add_permission(request)
+                and office_ids_visible_to(request.user) is None)
+
+    def has_change_permission(self, request, obj=None):
+        # The chain's intake settings (the default office among them): only for those who see every office.
+        return super().has_change_permission(request, obj) and office_ids_visible_to(request.user) is None
 
     def has_delete_permission(self, request, obj=None):
         return False
