@@ -46,6 +46,8 @@ DOC_EVENTS: dict[str, list[str]] = {
         "legal_crm.leads.handlers_scripts.on_lead_marked_spam",
     ],
     "leads.lead_restored_from_spam": [],
+    # A refused lead applied again within the dedup window and was re-opened (services/intake.py).
+    "leads.lead_reopened": [],
     "leads.lead_converted": [
         "legal_crm.leads.handlers_scripts.on_lead_converted",
     ],
@@ -139,6 +141,16 @@ COUNTERPARTY_OFFICE_LINKS: list[str] = [
     "legal_crm.contracts.selectors.client_office_link",
 ]
 
+# What a desk form offers and pre-fills for a foreign key or many-to-many to these models — its choice list, the
+# label of a raw-id field, an id in the URL (`?lead=`, `?contract=`, `?client=`, `?office=`): `(user) -> QuerySet`
+# (core/admin_base.py DeskAdmin). An id outside it is not found, so a URL is no way to read another office's row.
+DESK_CHOICE_SCOPES: dict[str, str] = {
+    "org.Office": "legal_crm.org.selectors.office_list_visible_to",
+    "directory.Counterparty": "legal_crm.directory.selectors.counterparty_list_visible_to",
+    "leads.Lead": "legal_crm.leads.selectors.lead_list_visible_to",
+    "contracts.Contract": "legal_crm.contracts.selectors.contracts_referable_by",
+}
+
 LEAD_TIMELINE_SOURCES: list[str] = [
     "legal_crm.contracts.timeline.lead_timeline",
     "legal_crm.billing.timeline.lead_timeline",
@@ -166,6 +178,10 @@ AUDIT_LABELS: dict[str, str] = {
     "marketing.partner_token": _("Партнёр: токен API"), "marketing.partner_api_user": _("Партнёр: пользователь API"),
     "leads.intake": _("Лид принят"), "leads.update": _("Лид изменён"), "leads.status": _("Статус лида"),
     "leads.reassign": _("Лид передан"), "leads.restore_spam": _("Лид восстановлен из спама"),
+    "leads.reopen": _("Лид открыт заново после повторного обращения"),
+    "leads.distribution_rule_create": _("Правило распределения создано"),
+    "leads.distribution_rule_change": _("Правило распределения изменено"),
+    "leads.distribution_rule_delete": _("Правило распределения удалено"),
     "leads.questionnaire": _("Анкета лида"), "leads.call_planned": _("Звонок запланирован"),
     "leads.call_done": _("Звонок выполнен"), "leads.convert": _("Лид стал клиентом"),
     "leads.client_linked": _("Лид связан с карточкой клиента"),

@@ -16,13 +16,12 @@ from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import RangeDateFilter
 from unfold.decorators import action, display
 
-from legal_crm.contracts.models import Contract
+from legal_crm.contracts import selectors as contract_selectors
 from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.downloads import file_response
 from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_money as format_rub
 from legal_crm.org.admin_filters import OfficeDropdownFilter
-from legal_crm.org.selectors import scope_to_offices
 
 from . import forms, printing, selectors, services
 from .models import InstalmentSchedule, Invoice, LedgerEntry, Payment, Refund, ScheduleItem, Subscription
@@ -82,16 +81,21 @@ class ServicePageMixin:
         return TemplateResponse(request, self.form_template, context)
 
     def find_contract(self, request, number: str):
-        qs = scope_to_offices(Contract.objects.select_related("office"), request.user)
+        qs = contract_selectors.contracts_referable_by(request.user).select_related("office")
         return qs.filter(number=(number or "").strip()).first()
 
     def contract_initial(self, request) -> dict:
+        """`?contract=<id>` pre-fills the number of a contract the user may see (sales: their own); any other
+        id — another seller's, another office's, junk — is not found."""
         contract_id = request.GET.get("contract")
-        if contract_id and contract_id.isdigit():
-            contract = scope_to_offices(Contract.objects.all(), request.user).filter(pk=contract_id).first()
-            if contract:
-                return {"contract_number": contract.number}
-        return {}
+        if contract_id is None or contract_id == "":
+            return {}
+        if not contract_id.isdigit():
+            raise Http404
+        contract = contract_selectors.contracts_referable_by(request.user).filter(pk=int(contract_id)).first()
+        if contract is None:
+            raise Http404(_("Договор не найден или вам недоступен."))
+        return {"contract_number": contract.number}
 
 
 def money(value):

@@ -150,11 +150,21 @@ def service_contract_counts() -> QuerySet[ServiceSettings]:
     )
 
 
+def contracts_referable_by(user) -> QuerySet[Contract]:
+    """The contracts a user may name in another module's form (an invoice, a payment, a complaint) or have
+    pre-filled from `?contract=`: those of the contract list (sales: their own) for a user who sees contracts,
+    else the contracts of their offices (quality staff, finance without the contract list)."""
+    if not getattr(user, "is_authenticated", False):
+        return Contract.objects.none()
+    if user.has_perm("contracts.view_contract"):
+        return contract_list_visible_to(user)
+    return scope_to_offices(Contract.objects.all(), user)
+
+
 def termination_list_visible_to(user) -> QuerySet[TerminationRequest]:
     if not getattr(user, "is_authenticated", False) or not user.has_perm("contracts.view_terminationrequest"):
         return TerminationRequest.objects.none()
-    contracts = contract_list_visible_to(user) if user.has_perm("contracts.view_contract") else \
-        scope_to_offices(Contract.objects.all(), user)
+    contracts = contracts_referable_by(user)
     return TerminationRequest.objects.filter(contract__in=contracts.values("pk")).select_related(
         "contract__office", "contract__client")
 

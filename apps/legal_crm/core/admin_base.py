@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import Http404
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 
@@ -13,12 +17,69 @@ from .errors import DomainError
 from .unfold_lists import row_checkbox
 
 
+def desk_choices(model, user):
+    """The rows of `model` a desk form may offer `user` (hooks.DESK_CHOICE_SCOPES), or None: not scoped."""
+    from legal_crm import hooks
+
+    path = hooks.DESK_CHOICE_SCOPES.get(model._meta.label)
+    return import_string(path)(user) if path else None
+
+
+def _visible_ids(queryset, key: str, values) -> bool:
+    try:
+        wanted = {str(v) for v in values if str(v) != ""}
+        return len(wanted) == queryset.filter(**{f"{key}__in": wanted}).values(key).distinct().count()
+    except (ValueError, TypeError, ValidationError):
+        return False
+
+
 class DeskAdmin(ModelAdmin):
-    """ModelAdmin for the desk. Subclasses set `selector` to the function that limits the rows."""
+    """ModelAdmin for the desk. Subclasses set `selector` to the function that limits the rows.
+
+    Every foreign key and many-to-many to a scoped model (hooks.DESK_CHOICE_SCOPES: offices, leads, contracts,
+    client cards) offers only the rows the user may see, a raw-id field shows no label for another's row, and an
+    id of another's row in the add form's URL (`?lead=5`) answers 404."""
 
     selector = None  # callable(user) -> QuerySet
     list_per_page = 50
     show_full_result_count = False  # no second COUNT(*) over the whole table
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # A record outside the user's rows (another office's) is not found: 404, as for one that never existed —
+        # not a redirect whose message confirms the id.
+        raise Http404(_("Запись не найдена или вам недоступна."))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scoped = desk_choices(db_field.related_model, request.user)
+        if scoped is not None and "queryset" not in kwargs:
+            kwargs["queryset"] = scoped
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if scoped is not None and formfield is not None and isinstance(formfield.widget, ForeignKeyRawIdWidget):
+            _scope_raw_id_label(formfield.widget, formfield.queryset, db_field.remote_field.field_name)
+        return formfield
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        scoped = desk_choices(db_field.related_model, request.user)
+        if scoped is not None and "queryset" not in kwargs:
+            kwargs["queryset"] = scoped
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        for name, value in initial.items():
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not (field.is_relation and field.concrete and field.related_model):
+                continue
+            scoped = desk_choices(field.related_model, request.user)
+            if scoped is None:
+                continue
+            key = field.remote_field.field_name if field.many_to_one else "pk"
+            if not _visible_ids(scoped, key, value if isinstance(value, list) else [value]):
+                raise Http404
+        return initial
 
     def action_checkbox(self, obj):
         return row_checkbox(obj.pk)
@@ -40,6 +101,16 @@ class DeskAdmin(ModelAdmin):
         if success:
             self.message_user(request, success, level=messages.SUCCESS)
         return result
+
+
+def _scope_raw_id_label(widget, queryset, key: str) -> None:
+    """A raw-id widget reads its label from the model's default manager: only rows of `queryset` get one."""
+    original = widget.label_and_url_for_value
+
+    def label_and_url_for_value(value):
+        return original(value) if _visible_ids(queryset, key, [value]) else ("", "")
+
+    widget.label_and_url_for_value = label_and_url_for_value
 
 
 class ReadOnlyDeskAdmin(DeskAdmin):

@@ -219,6 +219,9 @@ class LeadAdmin(ServiceSaveMixin, HistoryDeskAdmin):
             obj.__dict__.update({k: v for k, v in lead.__dict__.items() if not k.startswith("_")})
             if not created and not selectors.lead_is_visible_to(request.user, lead):
                 obj._hidden_duplicate = True  # another office's lead: response_add says nothing of it
+            elif not created and getattr(lead, "_reopened", False):
+                self.message_user(request, _("Этот человек уже обращался и получил отказ: лид открыт заново "
+                                             "и распределён, обращение добавлено к нему."), level=messages.WARNING)
             elif not created:
                 self.message_user(request, _("Этот номер уже есть в работе: обращение добавлено к лиду."),
                                   level=messages.WARNING)
@@ -389,12 +392,23 @@ class SpamRuleAdmin(HistoryDeskAdmin):
 
 
 @admin.register(DistributionRule)
-class DistributionRuleAdmin(HistoryDeskAdmin):
+class DistributionRuleAdmin(ServiceSaveMixin, HistoryDeskAdmin):
+    selector = staticmethod(selectors.distribution_rule_list_visible_to)
     list_display = ("name", "priority", "phone_prefix", "region", "time_zone", "lead_type", "source", "office",
                     "only_working_hours", "is_active")
     list_select_related = ("lead_type", "source", "office")
     list_editable = ("priority", "is_active")
     list_filter = ("office", "is_active")
+
+    def save_model(self, request, obj, form, change):
+        services.distribution_rule_save(actor=request.user, rule=obj)
+
+    def delete_model(self, request, obj):
+        services.distribution_rule_delete(actor=request.user, rule=obj)
+
+    def delete_queryset(self, request, queryset):
+        for rule in queryset:
+            services.distribution_rule_delete(actor=request.user, rule=rule)
 
 
 @admin.register(LeadSettings)
@@ -402,7 +416,12 @@ class LeadSettingsAdmin(HistoryDeskAdmin):
     list_display = ("__str__", "dedup_window_hours", "max_open_leads_per_operator", "default_office")
 
     def has_add_permission(self, request):
-        return not LeadSettings.objects.exists() and super().has_add_permission(request)
+        return (not LeadSettings.objects.exists() and super().has_add_permission(request)
+                and office_ids_visible_to(request.user) is None)
+
+    def has_change_permission(self, request, obj=None):
+        # The chain's intake settings (the default office among them): only for those who see every office.
+        return super().has_change_permission(request, obj) and office_ids_visible_to(request.user) is None
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -60,7 +60,8 @@ SPAM_SHAPES = [
 def seed_reference() -> None:
     load_reference_data()
     for order, (name, kind, value, threshold, window) in enumerate(SPAM_RULES):
-        SpamRule.objects.update_or_create(name=name, defaults={
+        # get_or_create: the shipped defaults of the same name (reference.py) and an administrator's edits stay.
+        SpamRule.objects.get_or_create(name=name, defaults={
             "kind": kind, "value": value, "threshold": threshold, "window_minutes": window, "order": order})
     offices = {o.code: o for o in Office.objects.filter(code__in=["msk", "ekb", "nsk"])}
     for priority, (prefix, code) in enumerate(PREFIX_OFFICE, start=10):

@@ -1,5 +1,6 @@
 """Reference data shipped with the product: the 16 lead types (SPEC 5.2.2), the statuses and their workflow,
-refusal reasons. A data migration loads them on install; demo and tests reuse `load_reference_data`."""
+refusal reasons, the default spam rules. A data migration loads them on install; demo and tests reuse
+`load_reference_data`."""
 
 LEAD_TYPES = [
     ("online", "Онлайн-заявка"), ("incoming_call", "Входящий звонок"), ("missed_call", "Пропущенный звонок"),
@@ -85,9 +86,52 @@ def load_reference_data(apps=None) -> None:
         reason.statuses.set([statuses[c] for c in status_codes])
 
 
+# The spam rules a fresh install starts with: (set version, name, kind, value, threshold, window in minutes).
+# Each set is installed once (LeadSettings.spam_defaults_version records it): an administrator's edits and
+# deletions stay. A later release adds a rule with the next set version.
+DEFAULT_SPAM_RULES_VERSION = 1
+DEFAULT_SPAM_RULES = [
+    (1, "Несуществующий номер", "invalid_number", "", None, None),
+    (1, "Больше 5 заявок с номера за час", "phone_flood", "", 5, 60),
+    (1, "Больше 300 заявок от партнёра за 10 минут", "partner_flood", "", 300, 10),
+    (1, "Тестовые имена", "name_blacklist", "test", None, None),
+    (1, "Тестовое имя «тест»", "name_blacklist", "тест", None, None),
+    (1, "Стоп-слово «реклама»", "stop_word", "реклама", None, None),
+    (1, "Стоп-слово «казино»", "stop_word", "казино", None, None),
+    (1, "Стоп-слово «casino»", "stop_word", "casino", None, None),
+    (1, "Стоп-слово «seo»", "stop_word", "seo", None, None),
+]
+DEFAULT_SPAM_RULES_ORDER = 100  # after the rules an administrator adds with the default order 0
+
+
+def install_default_spam_rules(apps=None) -> int:
+    """Create the default spam rules of the sets not installed yet; returns how many were created. A rule of
+    the same name already there (the demo's, an administrator's) is kept as it is."""
+    if apps is None:
+        from django.apps import apps as apps
+    LeadSettings = apps.get_model("leads", "LeadSettings")
+    SpamRule = apps.get_model("leads", "SpamRule")
+    if "spam_defaults_version" not in {f.name for f in LeadSettings._meta.get_fields()}:
+        return 0  # migrated back to before the field: nothing to record the install in
+    settings_row, _c = LeadSettings.objects.get_or_create(pk=1)
+    installed = settings_row.spam_defaults_version
+    if installed >= DEFAULT_SPAM_RULES_VERSION:
+        return 0
+    created = 0
+    for order, (version, name, kind, value, threshold, window) in enumerate(DEFAULT_SPAM_RULES):
+        if version <= installed or SpamRule.objects.filter(name=name).exists():
+            continue
+        SpamRule.objects.create(name=name, kind=kind, value=value, threshold=threshold, window_minutes=window,
+                                order=DEFAULT_SPAM_RULES_ORDER + order)
+        created += 1
+    LeadSettings.objects.filter(pk=settings_row.pk).update(spam_defaults_version=DEFAULT_SPAM_RULES_VERSION)
+    return created
+
+
 def load_after_migrate(sender, apps=None, using="default", **kwargs) -> None:
     """post_migrate receiver: the same idempotent load, run after every migrate and test flush."""
     from . import refcache
 
     load_reference_data(apps)
+    install_default_spam_rules(apps)
     refcache.bump()  # a flush truncates tables without signals

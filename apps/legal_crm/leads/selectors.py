@@ -11,9 +11,15 @@ from legal_crm.core.validators import digits, normalize_phone
 from legal_crm.directory.selectors import client_link
 from legal_crm.org.selectors import office_ids_visible_to, scope_to_offices
 
-from .models import Lead, PlannedCall
+from .models import DistributionRule, Lead, PlannedCall
 
 LIST_RELATED = ("status", "type", "source", "office", "assigned_to", "partner")
+
+
+def distribution_rule_list_visible_to(user) -> QuerySet[DistributionRule]:
+    """Distribution rules of the user's offices (every rule with "all offices"): where another office's leads
+    come from is that office's business."""
+    return scope_to_offices(DistributionRule.objects.select_related("lead_type", "source", "office"), user)
 
 
 def partner_of(user):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -9,11 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import RangeDateFilter, RelatedDropdownFilter
 from unfold.decorators import action, display
 
-from legal_crm.contracts.models import Contract
+from legal_crm.contracts import selectors as contract_selectors
 from legal_crm.core.admin_base import HistoryDeskAdmin
 from legal_crm.core.audit import audit_for
 from legal_crm.core.errors import DomainError
-from legal_crm.org.selectors import scope_to_offices
 
 from . import forms, selectors, services
 from .models import Complaint
@@ -83,15 +83,17 @@ class ComplaintAdmin(HistoryDeskAdmin):
     def file(self, request):
         initial = {}
         contract_id = request.GET.get("contract")
-        if contract_id and contract_id.isdigit():
-            contract = scope_to_offices(Contract.objects.all(), request.user).filter(pk=contract_id).first()
-            if contract:
-                initial["contract_number"] = contract.number
+        contracts = contract_selectors.contracts_referable_by(request.user)
+        if contract_id:
+            # Only a contract the user may see is pre-filled; another's id is not found (not a hint it exists).
+            contract = contracts.filter(pk=int(contract_id)).first() if contract_id.isdigit() else None
+            if contract is None:
+                raise Http404(_("Договор не найден или вам недоступен."))
+            initial["contract_number"] = contract.number
         form = forms.ComplaintFileForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            contract = scope_to_offices(Contract.objects.all(), request.user).filter(
-                number=data["contract_number"].strip()).first()
+            contract = contracts.filter(number=data["contract_number"].strip()).first()
             if contract is None:
                 form.add_error("contract_number", _("Договор с таким номером не найден среди доступных вам."))
             else:

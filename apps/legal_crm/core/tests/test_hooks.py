@@ -32,6 +32,8 @@ def _all_paths():
         yield "HOME_BLOCKS", path
     for path in hooks.DEMO_SEEDERS:
         yield "DEMO_SEEDERS", path
+    for label, path in hooks.DESK_CHOICE_SCOPES.items():
+        yield f"DESK_CHOICE_SCOPES[{label}]", path
 
 
 ALL = list(_all_paths())
@@ -79,3 +81,10 @@ def test_no_path_is_listed_twice_in_one_table():
         assert len(paths) == len(set(paths)), name
     for event, paths in hooks.DOC_EVENTS.items():
         assert len(paths) == len(set(paths)), event
+
+
+def test_desk_choice_scopes_name_real_models():
+    from django.apps import apps
+
+    for label in hooks.DESK_CHOICE_SCOPES:
+        assert apps.get_model(label) is not None, label

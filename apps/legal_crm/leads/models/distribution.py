@@ -97,6 +97,7 @@ class AssignmentLog(models.Model):
         AUTO = "auto", _("Автоматически")
         MANUAL = "manual", _("Вручную")
         REENGAGE = "reengage", _("Возврат в работу")
+        REOPEN = "reopen", _("Повторное обращение")
 
     lead = models.ForeignKey("leads.Lead", on_delete=models.CASCADE, related_name="assignments",
                              verbose_name=_("лид"))
@@ -140,6 +141,11 @@ class LeadSettings(models.Model):
     default_office = models.ForeignKey("org.Office", null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="+", verbose_name=_("офис по умолчанию"),
                                        help_text=_("Куда идут лиды, если не подошло ни одно правило и офис."))
+    spam_defaults_version = models.PositiveSmallIntegerField(
+        _("установленные правила спама по умолчанию"), default=0, editable=False,
+        help_text=_("Какой набор правил спама по умолчанию уже установлен: его правила не создаются заново, "
+                    "даже если администратор их изменил или удалил."),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -14,6 +14,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
+<<<<<<< HEAD
+=======
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+>>>>>>> fix-e2
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -214,3 +219,52 @@ def lead_reassign(*, actor, lead: Lead, office: Office | None = None, assigned_t
           after={"office": lead.office_id, "assigned_to": lead.assigned_to_id})
     emit("leads.lead_assigned", lead_id=lead.pk, office_id=lead.office_id, assigned_to_id=lead.assigned_to_id)
     return lead
+
+
+RULE_FIELDS = ("name", "priority", "phone_prefix", "time_zone", "region", "lead_type_id", "source_id", "office_id",
+               "only_working_hours", "is_active")
+
+
+def _rule_state(rule: DistributionRule) -> dict:
+    return {f: getattr(rule, f) for f in RULE_FIELDS}
+
+
+@transaction.atomic
+def distribution_rule_save(*, actor, rule: DistributionRule) -> DistributionRule:
+    """Create or change a distribution rule. Only within the actor's offices: the rule as stored and as changed
+    both route leads to one of them (an office head never takes over or redirects another office's leads)."""
+    creating = rule.pk is None
+    ensure_perm(actor, "leads.add_distributionrule" if creating else "leads.change_distributionrule")
+    before = None
+    if not creating:
+        stored = DistributionRule.objects.select_for_update().select_related("office").filter(pk=rule.pk).first()
+        if stored is None:
+            raise DomainError("not_found", _("Правило распределения не найдено."))
+        ensure_office_in_scope(actor, stored.office)
+        before = _rule_state(stored)
+    if rule.office_id is None:
+        raise DomainError("invalid", _("Укажите офис."), fields={"office": _("Обязательное поле.")})
+    ensure_office_in_scope(actor, rule.office)
+    try:
+        rule.full_clean()
+    except ValidationError as exc:
+        raise DomainError("invalid", _("Проверьте выделенные поля."),
+                          fields={k: " ".join(v) for k, v in exc.message_dict.items()}) from exc
+    rule.save()
+    after = _rule_state(rule)
+    if before != after:
+        audit(actor=actor, action="leads.distribution_rule_create" if creating else "leads.distribution_rule_change",
+              obj=rule, before={k: v for k, v in (before or {}).items() if after.get(k) != v} or None,
+              after={k: v for k, v in after.items() if before is None or before.get(k) != v})
+    return rule
+
+
+@transaction.atomic
+def distribution_rule_delete(*, actor, rule: DistributionRule) -> None:
+    ensure_perm(actor, "leads.delete_distributionrule")
+    stored = DistributionRule.objects.select_for_update().select_related("office").filter(pk=rule.pk).first()
+    if stored is None:
+        return
+    ensure_office_in_scope(actor, stored.office)
+    audit(actor=actor, action="leads.distribution_rule_delete", obj=stored, before=_rule_state(stored))
+    stored.delete()

@@ -3,7 +3,7 @@
 One transaction per lead, taken under a lock per phone number — a MariaDB named lock (GET_LOCK), or on
 other databases the phone's IntakeLock row (SELECT … FOR UPDATE) — so two simultaneous posts of one person
 are serialised; the unique (partner, external_id) constraint catches the rest. Inside: dedup (same partner + external_id, or same phone within the window → the contact is
-recorded on the existing lead), spam check, typing, distribution, logs, events.
+recorded on the existing lead; a refused lead is re-opened), spam check, typing, distribution, logs, events.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from legal_crm.core.validators import normalize_phone
 from .. import refcache
 from ..models import AssignmentLog, IntakeLock, Lead, LeadContact, LeadStatusLog
 from ..selectors import LIST_RELATED
-from .distribution import choose_office, choose_operator
+from .distribution import choose_office, choose_operator, lead_distribute
 from .spam import count_post, find_spam_rule, lead_mark_spam, phone_flood_rule
+from .statuses import record_status_change
 from .typing import resolve_lead_type
 
 NAME_MAX = 200
@@ -154,7 +155,8 @@ def _consent_fields(*, data: IntakeData, source, partner, now) -> dict:
             "consent_text": data.consent_text or ""}
 
 
-def _record_duplicate(lead_id: int, *, data: IntakeData, phone: str, source, partner, now, recent: dict) -> Lead:
+def _record_duplicate(lead_id: int, *, actor, data: IntakeData, phone: str, source, partner, now,
+                      recent: dict) -> Lead:
     # The lead row is locked first (UPDATE), then the contact inserted: in the other order, parallel repeats of one
     # lead (other phones, so other named locks) each hold the shared lock the contact's foreign key takes and
     # deadlock upgrading it.
@@ -171,11 +173,48 @@ def _record_duplicate(lead_id: int, *, data: IntakeData, phone: str, source, par
         lead_id=lead_id, is_duplicate=True, **_contact_fields(data=data, phone=phone, source=source, partner=partner))
     emit("leads.lead_contact_added", lead_id=lead_id, source=getattr(source, "code", None))
     lead = Lead.objects.select_related(*LIST_RELATED).get(pk=lead_id)
+    if lead.status.is_refusal and not (lead.is_spam or lead.status.is_spam or lead.status.is_converted):
+        lead = _reopen_on_contact(lead, actor=actor, source=source, partner=partner, now=now)
     flood = phone_flood_rule(recent)
     if flood is not None and lead.status.is_initial and not lead.is_spam:
         # One phone posting again and again: its lead goes to spam while nobody has worked on it yet
         # (a person an operator already talks to is not thrown out by a burst of form posts).
         lead = lead_mark_spam(lead=lead, rule=flood)
+    return lead
+
+
+def _reopen_on_contact(lead: Lead, *, actor, source, partner, now) -> Lead:
+    """A refused person applies again within the dedup window: the lead goes back to the initial status and is
+    distributed again (its office keeps it while that office takes leads; the operator by the usual load), the
+    re-opening is logged on the lead and announced (leads.lead_reopened). Spam and clients never come here."""
+    old, target = lead.status, refcache.initial_status()
+    reason = lead.refusal_reason_id
+    lead.status = target
+    lead.status_changed_at = now
+    lead.refusal_reason = None
+    lead.save(update_fields=["status", "status_changed_at", "refusal_reason", "updated_at"])
+    where = getattr(source, "name", "") or getattr(partner, "name", "") or (
+        _("сотрудник %(who)s") % {"who": actor} if getattr(actor, "pk", None) else "")
+    comment = " · ".join(p for p in (_("Повторное обращение: лид открыт заново"), where,
+                                     timezone.localtime(now).strftime("%d.%m.%Y %H:%M")) if p)
+    actor_user = actor if getattr(actor, "pk", None) else None
+    record_status_change(lead=lead, old=old, new=target, actor=actor_user, comment=comment)
+    previous = (lead.office_id, lead.assigned_to_id)
+    keep = {lead.office_id} if lead.office_id in refcache.get()["offices"] else None
+    lead = lead_distribute(lead=lead, actor=actor_user, now=now, reason=AssignmentLog.Reason.REOPEN, within=keep)
+    if previous == (lead.office_id, lead.assigned_to_id):
+        # The same office and operator again: the distribution still happened and the card shows it.
+        AssignmentLog.objects.create(lead=lead, office=lead.office, assigned_to_id=lead.assigned_to_id,
+                                     previous_office_id=previous[0], previous_assigned_to_id=previous[1],
+                                     reason=AssignmentLog.Reason.REOPEN, actor=actor_user)
+    audit(actor=actor, action="leads.reopen", obj=lead,
+          before={"status": old.code, "refusal_reason": reason, "office": previous[0], "assigned_to": previous[1]},
+          after={"status": target.code, "office": lead.office_id, "assigned_to": lead.assigned_to_id,
+                 "source": getattr(source, "code", None)})
+    emit("leads.lead_reopened", lead_id=lead.pk, from_status=old.code, to_status=target.code,
+         source=getattr(source, "code", None), partner_id=getattr(partner, "pk", None), office_id=lead.office_id,
+         assigned_to_id=lead.assigned_to_id)
+    lead._reopened = True
     return lead
 
 
@@ -262,7 +301,7 @@ def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, extern
     existing_id = _find_existing(phone=phone, partner=partner, external_id=external_id, now=now,
                                  look_up_external_id=look_up_external_id)
     if existing_id is not None:
-        return _record_duplicate(existing_id, data=data, phone=phone, source=source, partner=partner, now=now,
+        return _record_duplicate(existing_id, actor=actor, data=data, phone=phone, source=source, partner=partner, now=now,
                                  recent=recent), False
 
     rule = find_spam_rule(phone=phone, name=data.name, comment=data.comment, source=source, recent=recent)

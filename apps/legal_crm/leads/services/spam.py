@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 
+import phonenumbers
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from legal_crm.core import sliding_counts
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
-from legal_crm.core.validators import digits, is_mobile, normalize_phone
+from legal_crm.core.validators import is_mobile, normalize_phone
 
 from .. import refcache
 from ..models import Lead, SpamRule
@@ -21,14 +22,19 @@ from .common import ensure_lead_in_scope, ensure_perm
 from .operator_load import forget_load_after_commit
 
 _REPEATED = re.compile(r"(\d)\1{6,}")
-# Eight digits counting up or down: seven are common in real numbers (+7 916 123-45-67 is somebody's).
-_SEQUENCES = tuple("0123456789"[i:i + 8] for i in range(3)) + tuple("9876543210"[i:i + 8] for i in range(3))
 
 
 def looks_invalid(e164: str) -> bool:
-    """A number that parses but no person has: long runs of one digit, long counting sequences."""
-    local = digits(e164)[1:]
-    return bool(_REPEATED.search(local)) or any(seq in local for seq in _SEQUENCES)
+    """A number no person has: not a valid number by libphonenumber's plan (wrong length, no such range),
+    or seven and more of one digit in a row (+7 916 000-00-00, +7 911 111-11-11). Counting sequences are
+    real numbers (+7 901 234-56-78 is somebody's), so they are not looked at."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return True
+    if not phonenumbers.is_valid_number(parsed):
+        return True
+    return bool(_REPEATED.search(str(parsed.national_number)))
 
 
 def _words(text: str) -> set[str]:

@@ -85,7 +85,7 @@ def test_client_cards_are_seen_by_the_offices_the_person_deals_with(client, make
     client.force_login(operator)
     listing = client.get("/admin/directory/counterparty/").content.decode()
     assert "Наш клиент" in listing and "Чужой клиент" not in listing
-    assert client.get(f"/admin/directory/counterparty/{theirs.pk}/change/").status_code == 302  # "no such record"
+    assert client.get(f"/admin/directory/counterparty/{theirs.pk}/change/").status_code == 404  # "no such record"
     export = client.post("/admin/directory/counterparty/export/", {"format": "0", "resource": ""})
     assert export.status_code == 200 and "Наш клиент" in export.content.decode()
     assert export.content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads it as UTF-8

@@ -129,13 +129,28 @@ def test_rule_kinds_cover_spec():
 
 
 @pytest.mark.parametrize("phone,invalid", [
+    # Real numbers, counting sequences included (+7 901 234-56-78 was marked spam for its digits).
     ("+79161234567", False), ("+79169876543", False), ("+79031112233", False),
-    ("+79012345678", True), ("+79998765432", True), ("+79160000000", True), ("+79111111111", True),
+    ("+79012345678", False), ("+79998765432", False), ("+74951234567", False), ("+78001234567", False),
+    ("+4930123456", False),
+    # One digit repeated, no such range, wrong length.
+    ("+79160000000", True), ("+79111111111", True), ("+79000000000", True), ("+79999999999", True),
+    ("+76001234567", True), ("+71234567890", True), ("+7916123456", True), ("+791612345678", True),
+    ("+3", True), ("", True),
 ])
 def test_invalid_number_heuristic_spares_real_numbers(phone, invalid):
     from legal_crm.leads.services.spam import looks_invalid
 
     assert looks_invalid(phone) is invalid
+
+
+@pytest.mark.django_db
+def test_invalid_number_rule_lets_a_real_ascending_number_through(office):
+    rule = SpamRule.objects.get(kind="invalid_number", name="Несуществующий номер")  # shipped by default
+    lead, created = intake("+7 901 234-56-78")
+    assert created and not lead.is_spam and lead.status.code == "new"
+    lead, created = intake("+7 916 000-00-00")
+    assert created and lead.is_spam and lead.spam_rule == rule
 
 
 @pytest.mark.django_db
@@ -204,6 +219,7 @@ def test_the_desk_shows_rule_errors_instead_of_saving(make_staff):
 
     client = Client()
     client.force_login(make_staff("admin"))
+    shipped = SpamRule.objects.count()  # the default rules a fresh install has
     data = {"name": "Флуд с номера", "kind": "phone_flood", "value": "", "threshold": "0", "window_minutes": "60",
             "partner": "", "order": "0", "is_active": "on"}
     response = client.post(reverse("admin:leads_spamrule_add"), data=data)
@@ -211,7 +227,7 @@ def test_the_desk_shows_rule_errors_instead_of_saving(make_staff):
     response = client.post(reverse("admin:leads_spamrule_add"), data={
         **data, "kind": "phone_blacklist", "value": "не номер", "threshold": "", "window_minutes": ""})
     assert response.status_code == 200 and "«не номер» — не номер телефона" in response.content.decode()
-    assert not SpamRule.objects.exists()
+    assert SpamRule.objects.count() == shipped
     response = client.post(reverse("admin:leads_spamrule_add"), data={
         **data, "kind": "phone_blacklist", "value": "8 916 000-11-22", "threshold": "", "window_minutes": ""})
-    assert response.status_code == 302 and SpamRule.objects.get().value == "+79160001122"
+    assert response.status_code == 302 and SpamRule.objects.get(kind="phone_blacklist").value == "+79160001122"

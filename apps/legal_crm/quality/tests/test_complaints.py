@@ -97,6 +97,8 @@ def test_permissions_per_role(staff, contract, make_staff, other_office):
 
 def test_desk_pages(client, staff, contract):
     head, sales = staff["office_head"], staff["sales"]
+    contract.sales_manager = sales  # sales name only the contracts they sold (issue 10, item 15)
+    contract.save(update_fields=["sales_manager"])
     client.force_login(sales)
     url = reverse("admin:quality_complaint_file")
     assert contract.number in client.get(url + f"?contract={contract.pk}").content.decode()
