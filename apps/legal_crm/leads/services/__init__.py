@@ -20,15 +20,10 @@ from .statuses import allowed_next_statuses, lead_set_status, reengage_due_leads
 from .typing import resolve_lead_type
 
 __all__ = [
-<<<<<<< HEAD
-    "IntakeData", "allowed_next_statuses", "choose_office", "choose_operator", "clients_merge", "find_client",
+    "IntakeData", "allowed_next_statuses", "choose_office", "choose_operator", "clients_merge",
+    "distribution_rule_delete", "distribution_rule_save", "find_client",
     "find_spam_rule", "lead_convert_to_client", "lead_distribute", "lead_intake", "lead_mark_converted",
-    "lead_reassign", "lead_redistribute", "lead_restore_from_spam", "lead_set_status", "lead_update", "office_is_open", "phone_info",
-=======
-    "IntakeData", "allowed_next_statuses", "choose_office", "choose_operator", "clients_merge", "distribution_rule_delete",
-    "distribution_rule_save", "find_client",
-    "find_spam_rule", "lead_convert_to_client", "lead_distribute", "lead_intake", "lead_reassign",
-    "lead_redistribute", "lead_restore_from_spam", "lead_set_status", "lead_update", "office_is_open", "phone_info",
->>>>>>> fix-e2
+    "lead_reassign", "lead_redistribute", "lead_restore_from_spam", "lead_set_status", "lead_update",
+    "office_is_open", "phone_info",
     "planned_call_complete", "planned_call_create", "reengage_due_leads", "resolve_lead_type",
 ]

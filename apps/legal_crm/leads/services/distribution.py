@@ -14,11 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
-<<<<<<< HEAD
-=======
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
->>>>>>> fix-e2
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
