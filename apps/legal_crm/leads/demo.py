@@ -102,6 +102,7 @@ def _tidy_earlier_seed() -> None:
 
 def seed() -> str:
     seed_reference()
+    _seed_source_lead_types()
     _tidy_earlier_seed()
     if Lead.objects.filter(utm_campaign=DEMO_CAMPAIGN).count() >= TOTAL:
         return "лиды уже созданы"
@@ -161,3 +162,12 @@ def seed() -> str:
         made += 1
     overdue = PlannedCall.objects.overdue().filter(lead__utm_campaign=DEMO_CAMPAIGN).count()
     return f"лидов создано: {made}, запланированных звонков просрочено: {overdue}"
+
+
+def _seed_source_lead_types() -> None:
+    """The demo sources' default lead types (marketing.demo.SOURCES names them; marketing sits below leads)."""
+    from legal_crm.marketing.demo import SOURCES
+
+    types = {t.code: t for t in LeadType.objects.all()}
+    for code, _name, _channel, type_code, _info in SOURCES:
+        AdSource.objects.filter(code=code).update(default_lead_type=types.get(type_code))
