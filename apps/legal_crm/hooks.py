@@ -144,6 +144,16 @@ LEAD_TIMELINE_SOURCES: list[str] = [
     "legal_crm.billing.timeline.lead_timeline",
 ]
 
+# What a client paid on a contract (contracts.money.paid_amount: refunds, terminations): `(contract) -> Decimal`.
+# None: no payments module in this build, nothing was paid through the system.
+CONTRACT_PAID_AMOUNT: str | None = "legal_crm.billing.selectors.contract_paid_total"
+
+# Tabs of the contract card (contracts/desk.py) that a higher module fills: tab → `(request, contract) -> str`, the
+# name of a template included in the tab with the card's context. A tab nobody fills shows the card's own stub.
+CONTRACT_CARD_TABS: dict[str, str] = {
+    "money": "legal_crm.billing.card_tabs.money_tab",
+}
+
 DEMO_SEEDERS: list[str] = [
     "legal_crm.org.demo.seed",
     "legal_crm.directory.demo.seed",
