@@ -156,6 +156,23 @@ LEAD_TIMELINE_SOURCES: list[str] = [
     "legal_crm.billing.timeline.lead_timeline",
 ]
 
+# Parts a higher module adds to a lower module's desk page (core.admin_base.DeskExtension: inlines, list columns,
+# read-only sections, URLs), by the page's model: so the lower module's admin never imports the higher module.
+DESK_EXTENSIONS: dict[str, list[str]] = {
+    "marketing.adsource": ["legal_crm.leads.desk_marketing.AdSourceExtension"],
+    "marketing.partner": ["legal_crm.leads.desk_marketing.PartnerExtension"],
+}
+
+# What a client paid on a contract (contracts.money.paid_amount: refunds, terminations): `(contract) -> Decimal`.
+# None: no payments module in this build, nothing was paid through the system.
+CONTRACT_PAID_AMOUNT: str | None = "legal_crm.billing.selectors.contract_paid_total"
+
+# Tabs of the contract card (contracts/desk.py) that a higher module fills: tab → `(request, contract) -> str`, the
+# name of a template included in the tab with the card's context. A tab nobody fills shows the card's own stub.
+CONTRACT_CARD_TABS: dict[str, str] = {
+    "money": "legal_crm.billing.card_tabs.money_tab",
+}
+
 DEMO_SEEDERS: list[str] = [
     "legal_crm.org.demo.seed",
     "legal_crm.directory.demo.seed",

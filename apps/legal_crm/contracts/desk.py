@@ -16,10 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.loader import select_template
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -86,6 +86,12 @@ def lawyers_for(office_id: int):
             .distinct().order_by("last_name", "first_name"))
 
 
+def _tab_template(request, contract: Contract, tab: str) -> str | None:
+    """The template a higher module registered for this tab of the card (hooks.CONTRACT_CARD_TABS)."""
+    path = hooks.CONTRACT_CARD_TABS.get(tab)
+    return import_string(path)(request, contract) if path else None
+
+
 def card_context(request, contract: Contract) -> dict:
     user = request.user
     stages = list(contract.stages.all())
@@ -96,7 +102,7 @@ def card_context(request, contract: Contract) -> dict:
         case = contract.bankruptcy
     except Contract.bankruptcy.RelatedObjectDoesNotExist:
         case = None
-    money_template = select_template(["billing/contract_money_tab.html", "contracts/card/money_fallback.html"])
+    money_template = _tab_template(request, contract, "money") or "contracts/card/money_fallback.html"
     history = list(audit_for(contract)[:HISTORY_LIMIT])
     for entry in history:
         entry.label = hooks.AUDIT_LABELS.get(entry.action, entry.action)

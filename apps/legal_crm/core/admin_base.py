@@ -13,14 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 
+from legal_crm import hooks
+
 from .errors import DomainError
 from .unfold_lists import row_checkbox
 
 
 def desk_choices(model, user):
     """The rows of `model` a desk form may offer `user` (hooks.DESK_CHOICE_SCOPES), or None: not scoped."""
-    from legal_crm import hooks
-
     path = hooks.DESK_CHOICE_SCOPES.get(model._meta.label)
     return import_string(path)(user) if path else None
 
@@ -31,6 +31,35 @@ def _visible_ids(queryset, key: str, values) -> bool:
         return len(wanted) == queryset.filter(**{f"{key}__in": wanted}).values(key).distinct().count()
     except (ValueError, TypeError, ValidationError):
         return False
+
+
+class DeskExtension:
+    """What a higher module adds to a lower module's desk page, registered in hooks.DESK_EXTENSIONS under the
+    page's model ("marketing.adsource"): the lower module never imports the higher one. All parts are optional."""
+
+    inlines: tuple = ()  # inline admin classes shown under the form
+    list_columns: tuple = ()  # callables `(obj) -> value` (with @admin.display) appended to the list
+    list_select_related: tuple = ()  # what those columns read, joined in the list's query
+
+    def urls(self, model_admin) -> list:
+        """Extra URL patterns under the page's admin URL (their views wrapped in admin_view by the extension)."""
+        return []
+
+    def blocks(self, request, obj) -> list[tuple[str, list[tuple[str, object]]]]:
+        """Read-only sections of the change page for this request: [(title, [(label, render(obj) -> html)])]."""
+        return []
+
+
+def _extensions(model_admin) -> list[DeskExtension]:
+    return [import_string(path)() for path in hooks.DESK_EXTENSIONS.get(model_admin.opts.label_lower, ())]
+
+
+def _readonly(label, render):
+    def field(obj):
+        return render(obj)
+
+    field.short_description = label
+    return field
 
 
 class DeskAdmin(ModelAdmin):
@@ -90,6 +119,40 @@ class DeskAdmin(ModelAdmin):
         if self.selector is not None:
             return type(self).selector(request.user)
         return super().get_queryset(request)
+
+    # Parts added by higher modules (hooks.DESK_EXTENSIONS).
+    def get_urls(self):
+        return [*(url for ext in _extensions(self) for url in ext.urls(self)), *super().get_urls()]
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), *(i for ext in _extensions(self) for i in ext.inlines)]
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), *(c for ext in _extensions(self) for c in ext.list_columns)]
+
+    def get_list_select_related(self, request):
+        own = super().get_list_select_related(request)
+        extra = [name for ext in _extensions(self) for name in ext.list_select_related]
+        if not extra or own is True:
+            return own
+        return [*(own or ()), *extra]
+
+    def _extension_blocks(self, request, obj) -> list[tuple[str, list]]:
+        # Built once per request and object, so the fieldsets and the read-only fields hold the same callables.
+        cache = request.__dict__.setdefault("_desk_extension_blocks", {})
+        key = (self.opts.label_lower, getattr(obj, "pk", None))
+        if key not in cache:
+            cache[key] = [(title, [_readonly(label, render) for label, render in rows])
+                          for ext in _extensions(self) for title, rows in ext.blocks(request, obj)]
+        return cache[key]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        return fieldsets + [(title, {"fields": fields}) for title, fields in self._extension_blocks(request, obj)]
+
+    def get_readonly_fields(self, request, obj=None):
+        extra = [f for _title, fields in self._extension_blocks(request, obj) for f in fields]
+        return [*super().get_readonly_fields(request, obj), *extra]
 
     def run_service(self, request, fn, *args, success: str | None = None, **kwargs):
         """Call a service and turn its DomainError into a message; returns the result or None."""

@@ -23,6 +23,7 @@ from .models import (
     LeadType,
     PlannedCall,
     RefusalReason,
+    SourceLeadType,
     SpamRule,
 )
 from .reference import load_reference_data
@@ -103,6 +104,7 @@ def _tidy_earlier_seed() -> None:
 
 def seed() -> str:
     seed_reference()
+    _seed_source_lead_types()
     _tidy_earlier_seed()
     if Lead.objects.filter(utm_campaign=DEMO_CAMPAIGN).count() >= TOTAL:
         return "лиды уже созданы"
@@ -114,6 +116,7 @@ def seed() -> str:
     types = list(LeadType.objects.order_by("order"))
     sources = list(AdSource.objects.order_by("code"))
     partners = list(Partner.objects.order_by("pk"))
+    source_types = {row.source_id: row.lead_type for row in SourceLeadType.objects.select_related("lead_type")}
     reasons = {s.pk: list(RefusalReason.objects.filter(statuses=s)) for s in statuses if s.is_refusal}
     staff = {o.pk: list(User.objects.filter(employee__offices=o, groups__permissions__codename="take_leads")
                         .distinct().order_by("pk")) for o in offices}
@@ -140,7 +143,7 @@ def seed() -> str:
         lead = Lead.objects.create(
             phone=person["phone"], name=person["name"], spam_rule=spam_rule,
             office=office, assigned_to=operators[i % len(operators)] if operators and not status.is_spam else None,
-            type=(source.default_lead_type if source and source.default_lead_type else types[i % len(types)]),
+            type=source_types.get(getattr(source, "pk", None)) or types[i % len(types)],
             status=status, status_changed_at=created + datetime.timedelta(hours=2), source=source, partner=partner,
             external_id=f"demo-{i}" if partner else None, comment=person["comment"],
             utm_source=getattr(source, "code", ""), utm_campaign=DEMO_CAMPAIGN,
@@ -162,3 +165,14 @@ def seed() -> str:
         made += 1
     overdue = PlannedCall.objects.overdue().filter(lead__utm_campaign=DEMO_CAMPAIGN).count()
     return f"лидов создано: {made}, запланированных звонков просрочено: {overdue}"
+
+
+def _seed_source_lead_types() -> None:
+    """The demo sources' default lead types (marketing.demo.SOURCES names them; marketing sits below leads)."""
+    from legal_crm.marketing.demo import SOURCES
+
+    types = {t.code: t for t in LeadType.objects.all()}
+    for code, _name, _channel, type_code, _info in SOURCES:
+        source = AdSource.objects.filter(code=code).first()
+        if source is not None and type_code in types:
+            SourceLeadType.objects.update_or_create(source=source, defaults={"lead_type": types[type_code]})

@@ -48,7 +48,16 @@ def _load() -> dict:
     from legal_crm.marketing.models import AdSource, Partner
     from legal_crm.org.models import Office, OfficeHours
 
-    from .models import DistributionRule, LeadSettings, LeadStatus, LeadType, SpamRule, StatusTransition
+    from .models import (
+        DistributionRule,
+        LeadSettings,
+        LeadStatus,
+        LeadType,
+        PartnerLeadType,
+        SourceLeadType,
+        SpamRule,
+        StatusTransition,
+    )
 
     statuses = {s.pk: s for s in LeadStatus.objects.all()}
     hours: dict[int, dict[int, tuple]] = {}
@@ -64,6 +73,9 @@ def _load() -> dict:
         "distribution_rules": list(DistributionRule.objects.filter(is_active=True).order_by("priority", "id")),
         "sources": {s.code: s for s in AdSource.objects.all()},
         "partners_by_user": {p.api_user_id: p for p in Partner.objects.filter(api_user__isnull=False)},
+        # the lead type each source's / partner's leads get (pk → LeadType pk), when one is chosen
+        "type_by_source": dict(SourceLeadType.objects.values_list("source_id", "lead_type_id")),
+        "type_by_partner": dict(PartnerLeadType.objects.values_list("partner_id", "lead_type_id")),
         "offices": {o.pk: o for o in Office.objects.filter(is_active=True)},
         "office_hours": hours,
         "settings": LeadSettings.load(),

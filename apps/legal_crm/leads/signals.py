@@ -22,7 +22,8 @@ def connect() -> None:
     from django.apps import apps
 
     labels = ["leads.LeadStatus", "leads.LeadType", "leads.StatusTransition", "leads.SpamRule",
-              "leads.DistributionRule", "leads.LeadSettings", "marketing.AdSource", "marketing.Partner",
+              "leads.DistributionRule", "leads.LeadSettings", "leads.SourceLeadType", "leads.PartnerLeadType",
+              "marketing.AdSource", "marketing.Partner",
               "org.Office", "org.OfficeHours"]
     for label in labels:
         model = apps.get_model(label)

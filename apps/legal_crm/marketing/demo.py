@@ -34,13 +34,10 @@ PARTNERS = [
 
 
 def seed() -> str:
-    from legal_crm.leads.models import LeadType
-
-    types = {t.code: t for t in LeadType.objects.all()}
     sources = {}
-    for code, name, channel, type_code, info in SOURCES:
+    for code, name, channel, _type_code, info in SOURCES:  # the lead type: leads' seeder (leads sit above)
         sources[code], _c = AdSource.objects.update_or_create(code=code, defaults={
-            "name": name, "channel": channel, "default_lead_type": types.get(type_code), "operator_info": info,
+            "name": name, "channel": channel, "operator_info": info,
             "expects_mobile": channel not in ("phone", "media"), "is_active": True})
     for name, source_code, login, key, mapping in PARTNERS:
         user, _c = User.objects.get_or_create(username=login, defaults={"first_name": name[:150], "is_staff": False})

@@ -7,7 +7,7 @@ from .services import validate_field_mapping
 class PartnerForm(forms.ModelForm):
     class Meta:
         model = Partner
-        fields = ("name", "default_source", "default_lead_type", "field_mapping", "contact_name", "contact_phone",
+        fields = ("name", "default_source", "field_mapping", "contact_name", "contact_phone",
                   "note", "is_active")
 
     def clean_field_mapping(self):

@@ -9,7 +9,8 @@ from legal_crm.core.models import TimeStampedModel
 
 
 class AdSource(TimeStampedModel):
-    """An advertising source. Leads name it by `code`; operators read `operator_info` while calling."""
+    """An advertising source. Leads name it by `code`; operators read `operator_info` while calling. The lead type
+    its leads get is leads' (leads.SourceLeadType): marketing sits below leads."""
 
     class Channel(models.TextChoices):
         SITE = "site", _("Сайт")
@@ -29,11 +30,6 @@ class AdSource(TimeStampedModel):
     name = models.CharField(_("название"), max_length=200)
     channel = models.CharField(_("канал"), max_length=16, choices=Channel.choices, default=Channel.SITE,
                                db_index=True)
-    default_lead_type = models.ForeignKey(
-        "leads.LeadType", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("тип лида по умолчанию"),
-        help_text=_("Лиды из этого источника получают этот тип; пусто — тип по каналу."),
-    )
     operator_info = models.TextField(_("информация для операторов"), blank=True,
                                      help_text=_("Что обещает реклама, какие условия назвать клиенту."))
     expects_mobile = models.BooleanField(_("ожидается мобильный номер"), default=True,
@@ -65,10 +61,6 @@ class Partner(TimeStampedModel):
     )
     default_source = models.ForeignKey(AdSource, null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="partners", verbose_name=_("источник по умолчанию"))
-    default_lead_type = models.ForeignKey(
-        "leads.LeadType", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("тип лида по умолчанию"),
-    )
     contact_name = models.CharField(_("контактное лицо"), max_length=200, blank=True)
     contact_phone = models.CharField(_("телефон контакта"), max_length=32, blank=True)
     note = models.TextField(_("примечание"), blank=True)

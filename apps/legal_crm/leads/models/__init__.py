@@ -5,6 +5,7 @@ from .distribution import AssignmentLog, DistributionRule, LeadSettings
 from .lead import ClientMerge, IntakeLock, Lead, LeadContact, LeadStatusLog
 from .questionnaire import AnswerOption, LeadAnswer, NumberRange, Question, SegmentThreshold
 from .scripts import Script, ScriptEnrollment, ScriptMessage, ScriptMove, ScriptStep
+from .source_types import PartnerLeadType, SourceLeadType
 from .spam import SpamRule
 from .statuses import LeadStatus, LeadType, RefusalReason, StatusTransition
 
@@ -22,6 +23,7 @@ __all__ = [
     "LeadStatusLog",
     "LeadType",
     "NumberRange",
+    "PartnerLeadType",
     "PlannedCall",
     "PlannedCallQuerySet",
     "Question",
@@ -32,6 +34,7 @@ __all__ = [
     "ScriptMove",
     "ScriptStep",
     "SegmentThreshold",
+    "SourceLeadType",
     "SpamRule",
     "StatusTransition",
 ]

@@ -1,0 +1,169 @@
+"""Leads by where they came from: the "Лиды по источникам" report (period from the request, rows, an XLSX export)
+and a partner's figures and latest leads on its desk page (leads/desk_marketing.py).
+
+Ad sources and partners are marketing's, below leads; the leads are read through `selectors.lead_list_visible_to`,
+so a report never shows a lead the user's lead list hides.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from legal_crm.marketing.models import AdSource, Partner
+
+from .selectors import lead_list_visible_to
+
+COLUMNS = [("source", gettext_lazy("Источник")), ("channel", gettext_lazy("Канал")), ("total", gettext_lazy("Лидов")),
+           ("spam", gettext_lazy("Спам")), ("open", gettext_lazy("В работе")), ("refused", gettext_lazy("Отказ")),
+           ("converted", gettext_lazy("Клиенты")), ("conversion", gettext_lazy("Конверсия, %"))]
+
+
+def parse_period(params) -> tuple[datetime.date, datetime.date, dict]:
+    """date_from/date_to as 27.11.2026 or 2026-11-27; default — this month. Returns (from, to, errors)."""
+    today = timezone.localdate()
+    errors = {}
+
+    def parse(name, default):
+        raw = (params.get(name) or "").strip()
+        if not raw:
+            return default
+        for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+            try:
+                return datetime.datetime.strptime(raw, fmt).date()
+            except ValueError:
+                continue
+        errors[name] = _("Дата в виде 27.11.2026.")
+        return default
+
+    date_from = parse("date_from", today.replace(day=1))
+    date_to = parse("date_to", today)
+    if date_from > date_to:
+        errors["date_to"] = _("Конец периода раньше начала.")
+        date_to = date_from
+    if (date_to - date_from).days > 366 * 3:
+        errors["date_from"] = _("Период не больше трёх лет.")
+        date_from = date_to - datetime.timedelta(days=366 * 3)
+    return date_from, date_to, errors
+
+
+def chosen_filters(params, choices: dict) -> dict:
+    """The filters picked in the request (ids), each looked up among what the user may choose; unknown → none."""
+    chosen = {}
+    for name, queryset in choices.items():
+        raw = (params.get(name) or "").strip()
+        chosen[name] = queryset.filter(pk=int(raw)).first() if raw.isdigit() else None
+    return chosen
+
+
+def _period(date_from: datetime.date, date_to: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(date_from, datetime.time.min, tz)
+    end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tz)
+    return start, end
+
+
+def _leads(user) -> QuerySet:
+    return lead_list_visible_to(user).select_related(None).order_by()
+
+
+def leads_by_source(user, *, date_from: datetime.date, date_to: datetime.date, office=None, employee=None,
+                    service=None, source=None) -> list[dict]:
+    """Per source (and "без источника"): leads, spam, in work, refused, converted, conversion %. Narrowed by
+    office, responsible employee, service and source when given (the report's filters, UX.md)."""
+    start, end = _period(date_from, date_to)
+    qs = _leads(user).filter(created_at__gte=start, created_at__lt=end)
+    for field, value in (("office", office), ("assigned_to", employee), ("service", service), ("source", source)):
+        if value is not None:
+            qs = qs.filter(**{field: value})
+    rows = (qs.values("source_id").annotate(
+        total=Count("id"),
+        spam=Count("id", filter=Q(status__is_spam=True)),
+        refused=Count("id", filter=Q(status__is_refusal=True)),
+        converted=Count("id", filter=Q(status__is_converted=True)),
+        open=Count("id", filter=Q(status__is_open=True)),
+    ).order_by())
+    sources = {s.pk: s for s in AdSource.objects.all()}
+    result = []
+    for r in rows:
+        total, found = r["total"], sources.get(r["source_id"])
+        result.append({
+            "source_id": r["source_id"], "source": found.name if found else "— без источника —",
+            "channel": found.get_channel_display() if found else "", "total": total, "spam": r["spam"],
+            "open": r["open"], "refused": r["refused"], "converted": r["converted"],
+            "conversion": round(100 * r["converted"] / (total - r["spam"]), 1) if total > r["spam"] else 0.0,
+        })
+    result.sort(key=lambda r: (-r["total"], r["source"]))
+    return result
+
+
+def partner_stats(user, partner: Partner, *, days: int = 30) -> dict:
+    since = timezone.now() - datetime.timedelta(days=days)
+    qs = _leads(user).filter(partner=partner, created_at__gte=since)
+    agg = qs.aggregate(total=Count("id"), spam=Count("id", filter=Q(status__is_spam=True)),
+                       converted=Count("id", filter=Q(status__is_converted=True)),
+                       refused=Count("id", filter=Q(status__is_refusal=True)))
+    good = agg["total"] - agg["spam"]
+    agg["conversion"] = round(100 * agg["converted"] / good, 1) if good > 0 else 0.0
+    agg["days"] = days
+    return agg
+
+
+def partner_recent_leads(user, partner: Partner, limit: int = 20):
+    return (lead_list_visible_to(user).filter(partner=partner).select_related("status", "office")
+            .order_by("-created_at")[:limit])
+
+
+def report_filter_choices(user) -> dict:
+    """What the report's filters offer the user: their offices, the staff of those offices, services, sources."""
+    from django.contrib.auth import get_user_model
+
+    from legal_crm.directory.models import Service
+    from legal_crm.org.selectors import office_list_visible_to, scope_to_offices
+
+    staff = scope_to_offices(get_user_model().objects.filter(employee__isnull=False, is_active=True), user,
+                             field="employee__offices")
+    return {"office": office_list_visible_to(user).order_by("name"),
+            "employee": staff.distinct().order_by("last_name", "first_name"),
+            "service": Service.objects.filter(is_active=True).order_by("name"),
+            "source": AdSource.objects.order_by("name")}
+
+
+def report_rows(user, date_from, date_to, **filters) -> tuple[list[dict], dict]:
+    rows = leads_by_source(user, date_from=date_from, date_to=date_to, **filters)
+    totals = {k: sum(r[k] for r in rows) for k in ("total", "spam", "open", "refused", "converted")}
+    good = totals["total"] - totals["spam"]
+    totals["conversion"] = round(100 * totals["converted"] / good, 1) if good > 0 else 0.0
+    peak = max((r["total"] for r in rows), default=0)
+    for r in rows:
+        r["bar"] = round(100 * r["total"] / peak, 1) if peak else 0
+        r["bar_converted"] = round(100 * r["converted"] / peak, 1) if peak else 0
+    return rows, totals
+
+
+def report_xlsx(rows: list[dict], totals: dict, date_from, date_to) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Лиды по источникам")
+    ws.append([_("Лиды по источникам за %(a)s — %(b)s") % {"a": f"{date_from:%d.%m.%Y}", "b": f"{date_to:%d.%m.%Y}"}])
+    ws["A1"].font = Font(bold=True)
+    ws.append([str(title) for _k, title in COLUMNS])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        ws.append([r[k] for k, _t in COLUMNS])
+    ws.append([_("Итого"), "", *[totals[k] for k, _t in COLUMNS[2:]]])
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    ws.column_dimensions["A"].width = 36
+    ws.column_dimensions["B"].width = 22
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
