@@ -96,6 +96,7 @@ SCHEDULER_EVENTS: dict = {
     "hourly": [],
     "daily": [
         "legal_crm.org.jobs.expire_banners",
+        "legal_crm.org.jobs.apply_due_dismissals",
         "legal_crm.leads.jobs.reengage_refused_leads",
         "legal_crm.contracts.jobs.flag_overdue_terminations",
         "legal_crm.billing.jobs.generate_subscription_invoices",

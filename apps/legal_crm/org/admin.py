@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import StackedInline, TabularInline
@@ -124,7 +123,7 @@ class EmployeeAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
     search_fields = ("user__last_name", "user__first_name", "user__username", "phone")
     autocomplete_fields = ()
     filter_horizontal = ("offices",)
-    readonly_fields = ("status", "dismissed_on", "access_history")
+    readonly_fields = ("status_text", "dismissed_on", "access_history")
     actions = ["make_active", "make_on_leave", "make_blocked", "dismiss"]
 
     def has_delete_permission(self, request, obj=None):
@@ -143,18 +142,12 @@ class EmployeeAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
             sets = [(None, {"fields": ("username", "last_name", "first_name", "email", "password")}),
                     (_("Работа"), {"fields": profile})]
         else:
-            sets = [(_("Работа"), {"fields": ("status", "dismissed_on", *profile)})]
+            sets = [(_("Работа"), {"fields": ("status_text", "dismissed_on", *profile)})]
         if access.is_administrator(request.user):
             sets.append((_("Доступ"), {"fields": access_fields}))
         if obj is not None:
             sets.append((_("История доступа"), {"fields": ("access_history",)}))
         return sets
-
-    @display(description=_("Статус"), label={
-        Employee.Status.ACTIVE: "success", Employee.Status.ON_LEAVE: "warning", Employee.Status.BLOCKED: "danger",
-    })
-    def status_badge(self, obj):
-        return obj.status, obj.get_status_display()
 
     @display(description=_("Логин"))
     def username(self, obj):
@@ -222,15 +215,46 @@ class EmployeeAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
     def make_blocked(self, request, queryset):
         self._set_status(request, queryset, Employee.Status.BLOCKED, _("Статус обновлён."))
 
-    @action(description=_("Уволить: открыть обходной лист"), permissions=["change"])
+    @action(description=_("Уволить: дата увольнения и обходной лист"), permissions=["change"])
     def dismiss(self, request, queryset):
-        for employee in queryset:
-            checklist = self.run_service(request, services.employee_dismiss, actor=request.user,
-                                         employee=employee, dismissal_date=timezone.localdate())
-            if checklist:
-                self.message_user(request, format_html(
-                    _('Открыт <a href="{}">обходной лист</a> для {}.'),
-                    reverse("admin:org_offboardingchecklist_change", args=[checklist.pk]), employee))
+        """Asks for the dismissal date first (a confirmation page); the service opens the checklist."""
+        from django.contrib.admin import helpers
+
+        from .dismissal_form import DismissalForm
+
+        employees = list(queryset)
+        form = DismissalForm(request.POST if request.POST.get("confirm") else None)
+        if form.is_bound and form.is_valid():
+            for employee in employees:
+                checklist = self.run_service(request, services.employee_dismiss, actor=request.user,
+                                             employee=employee, dismissal_date=form.cleaned_data["dismissal_date"])
+                if checklist:
+                    employee.refresh_from_db()
+                    self.message_user(request, format_html(
+                        _('{}: {}. Открыт <a href="{}">обходной лист</a>.'), employee, employee.status_text,
+                        reverse("admin:org_offboardingchecklist_change", args=[checklist.pk])))
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Увольнение сотрудников"),
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "employees": employees,
+            "form": form,
+        }
+        return TemplateResponse(request, "org/dismiss_confirm.html", context)
+
+    @display(description=_("Статус"), label={
+        Employee.Status.ACTIVE: "success", Employee.Status.ON_LEAVE: "warning", Employee.Status.BLOCKED: "danger",
+        Employee.Status.DISMISSED: "danger", "leaving": "warning",
+    })
+    def status_badge(self, obj):
+        leaving = obj.dismissed_on and obj.status != Employee.Status.DISMISSED
+        return ("leaving" if leaving else obj.status), obj.status_text
+
+    @display(description=_("статус"))
+    def status_text(self, obj):
+        return obj.status_text
 
 
 @admin.register(OffboardingTemplateItem)

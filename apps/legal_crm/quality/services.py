@@ -34,7 +34,8 @@ def _ensure_scope(actor, contract) -> None:
 
 def _is_staff_of(user, office_id: int) -> bool:
     employee = Employee.objects.filter(user=user).first()
-    if employee is None or not user.is_active or employee.status == Employee.Status.BLOCKED:
+    gone = (Employee.Status.BLOCKED, Employee.Status.DISMISSED)
+    if employee is None or not user.is_active or employee.status in gone:
         return False
     return user.is_superuser or user.has_perm("org.view_all_offices") or \
         employee.offices.filter(pk=office_id).exists()
