@@ -40,6 +40,7 @@ from .models import (
     ContractAction,
     ContractDocument,
     ContractStage,
+    Creditor,
     DocumentGroup,
     DocumentType,
     PropertyItem,
@@ -112,6 +113,7 @@ def card_context(request, contract: Contract) -> dict:
             "creditor_choices": list(Counterparty.objects.filter(role=Counterparty.Role.CREDITOR)
                                      .only("id", "name", "short_name")[:500]),
             "property_kinds": PropertyItem.Kind.choices,
+            "debt_kinds": Creditor.Kind.choices,
             "routes": BankruptcyCase.Route.choices,
         }
     post = {op: reverse("admin:contracts_contract_card_post", args=[contract.pk, op]) for op in POST_HANDLERS}
@@ -228,8 +230,24 @@ def _post_creditor(request, contract):
     counterparty = get_object_or_404(Counterparty, pk=request.POST.get("counterparty") or 0)
     services.creditor_add(actor=request.user, contract=contract, counterparty=counterparty,
                           debt_amount=(request.POST.get("debt_amount") or "").replace(" ", "").replace(",", "."),
-                          basis=request.POST.get("basis", ""))
-    return _("Кредитор добавлен."), "general"
+                          basis=request.POST.get("basis", ""), kind=request.POST.get("kind") or "other")
+    return _("Долг кредитору добавлен."), "general"
+
+
+def _post_creditor_update(request, contract):
+    services.creditor_update(actor=request.user, contract=contract, creditor=_int_or_zero(request.POST.get("debt")),
+                             debt_amount=(request.POST.get("debt_amount") or "").replace(" ", "").replace(",", "."),
+                             kind=request.POST.get("kind") or "other", basis=request.POST.get("basis", ""))
+    return _("Долг кредитору сохранён."), "general"
+
+
+def _post_creditor_remove(request, contract):
+    services.creditor_remove(actor=request.user, contract=contract, creditor=_int_or_zero(request.POST.get("debt")))
+    return _("Долг кредитору удалён."), "general"
+
+
+def _int_or_zero(value) -> int:
+    return int(value) if (value or "").isdigit() else 0
 
 
 def _post_property(request, contract):
@@ -326,6 +344,7 @@ def _post_termination(request, contract):
 POST_HANDLERS = {
     "sign": _post_sign, "start": _post_start, "complete": _post_complete, "team": _post_team,
     "general": _post_general, "bankruptcy": _post_bankruptcy, "creditor": _post_creditor,
+    "creditor_update": _post_creditor_update, "creditor_remove": _post_creditor_remove,
     "property": _post_property, "stage_finish": _post_stage_finish, "stage_start": _post_stage_start,
     "expense": _post_expense, "extra_work": _post_extra_work, "action": _post_action,
     "action_publish": _post_action_publish, "upload": _post_upload, "document_publish": _post_document_publish,

@@ -44,14 +44,28 @@ def bankruptcy_case_update(*, actor, contract: Contract, **fields) -> Bankruptcy
     return case
 
 
-@transaction.atomic
-def creditor_add(*, actor, contract: Contract, counterparty: Counterparty, debt_amount, basis: str = "") -> Creditor:
-    ensure_contract(actor, contract, "contracts.change_contract")
-    _ensure_bankruptcy_service(contract)
-    amount = amount_or_error(debt_amount, "debt_amount", example="150000,00")
+def _debt_amount(value):
+    amount = amount_or_error(value, "debt_amount", example="150000,00")
     if amount <= 0:
         raise DomainError("invalid_amount", _("Сумма долга должна быть больше нуля."),
                           fields={"debt_amount": _("Введите положительную сумму.")})
+    return amount
+
+
+def _debt_kind(value: str) -> str:
+    if value not in Creditor.Kind.values:
+        raise DomainError("invalid", _("Проверьте выделенные поля."), fields={"kind": _("Выберите вид долга.")})
+    return value
+
+
+@transaction.atomic
+def creditor_add(*, actor, contract: Contract, counterparty: Counterparty, debt_amount, basis: str = "",
+                 kind: str = Creditor.Kind.OTHER) -> Creditor:
+    """Add one debt to a creditor. One creditor may hold several debts (a card and a loan at one bank)."""
+    ensure_contract(actor, contract, "contracts.change_contract")
+    _ensure_bankruptcy_service(contract)
+    amount = _debt_amount(debt_amount)
+    kind = _debt_kind(kind)
     if counterparty.pk == contract.client_id:
         raise DomainError("invalid", _("Клиент не может быть своим кредитором."),
                           fields={"counterparty": _("Выберите другого контрагента.")})
@@ -60,13 +74,63 @@ def creditor_add(*, actor, contract: Contract, counterparty: Counterparty, debt_
         raise DomainError("unknown_counterparty", _("Такого контрагента нет среди ваших."),
                           fields={"counterparty": _("Выберите контрагента из списка.")})
     case, _created = BankruptcyCase.objects.get_or_create(contract=contract)
-    if case.creditors.filter(counterparty=counterparty).exists():
-        raise DomainError("creditor_exists", _("Кредитор «%(c)s» уже в списке: измените сумму его долга.")
-                          % {"c": counterparty}, fields={"counterparty": _("Уже добавлен.")})
-    creditor = Creditor.objects.create(case=case, counterparty=counterparty, debt_amount=amount, basis=basis.strip())
+    creditor = validated(Creditor(case=case, counterparty=counterparty, kind=kind, debt_amount=amount,
+                                  basis=basis.strip()))
+    creditor.save()
     audit(actor=actor, action="bankruptcy.creditor", obj=contract,
-          after={"creditor": counterparty.name, "amount": str(amount)})
+          after={"creditor": counterparty.name, "kind": creditor.get_kind_display(), "amount": str(amount)})
     return creditor
+
+
+def _creditor_of(contract: Contract, creditor) -> Creditor:
+    found = (Creditor.objects.select_for_update().select_related("counterparty")
+             .filter(pk=getattr(creditor, "pk", creditor), case__contract=contract).first())
+    if found is None:
+        raise DomainError("not_found", _("Такого долга в этом договоре нет."))
+    return found
+
+
+@transaction.atomic
+def creditor_update(*, actor, contract: Contract, creditor, debt_amount=None, kind: str | None = None,
+                    basis: str | None = None) -> Creditor:
+    """Change one debt: its amount, kind or basis. Only what changed is written and audited."""
+    ensure_contract(actor, contract, "contracts.change_contract")
+    _ensure_bankruptcy_service(contract)
+    debt = _creditor_of(contract, creditor)
+    new = {}
+    if debt_amount is not None:
+        new["debt_amount"] = _debt_amount(debt_amount)
+    if kind is not None:
+        new["kind"] = _debt_kind(kind)
+    if basis is not None:
+        new["basis"] = basis.strip()
+    before = {k: getattr(debt, k) for k in new if getattr(debt, k) != new[k]}
+    if not before:
+        return debt
+    for name in before:
+        setattr(debt, name, new[name])
+    validated(debt).save()
+    shown = {"debt_amount": "amount", "kind": "kind", "basis": "basis"}
+
+    def words(values):
+        return {shown[k]: str(Creditor.Kind(v).label if k == "kind" else v) for k, v in values.items()}
+
+    audit(actor=actor, action="bankruptcy.creditor_update", obj=contract,
+          before={"creditor": debt.counterparty.name, **words(before)},
+          after={"creditor": debt.counterparty.name, **words({k: new[k] for k in before})})
+    return debt
+
+
+@transaction.atomic
+def creditor_remove(*, actor, contract: Contract, creditor) -> None:
+    """Remove a debt entered by mistake (the audit keeps what it was)."""
+    ensure_contract(actor, contract, "contracts.change_contract")
+    _ensure_bankruptcy_service(contract)
+    debt = _creditor_of(contract, creditor)
+    audit(actor=actor, action="bankruptcy.creditor_remove", obj=contract,
+          before={"creditor": debt.counterparty.name, "kind": debt.get_kind_display(),
+                  "amount": str(debt.debt_amount)})
+    debt.delete()
 
 
 @transaction.atomic

@@ -51,9 +51,6 @@ def test_court_must_be_a_court(lawyer, contract_in_work):
 def test_creditors_and_property(lawyer, contract_in_work):
     bank = CounterpartyFactory(kind="company", role=Counterparty.Role.CREDITOR, name="ПАО Банк")
     services.creditor_add(actor=lawyer, contract=contract_in_work, counterparty=bank, debt_amount="350000.50")
-    with pytest.raises(DomainError) as exc:
-        services.creditor_add(actor=lawyer, contract=contract_in_work, counterparty=bank, debt_amount="1")
-    assert exc.value.code == "creditor_exists"
     other = CounterpartyFactory(kind="company", role=Counterparty.Role.CREDITOR, name="МФО")
     with pytest.raises(DomainError) as exc:
         services.creditor_add(actor=lawyer, contract=contract_in_work, counterparty=other, debt_amount="-10")
@@ -94,3 +91,73 @@ def test_the_card_history_names_fields_in_russian(lawyer, contract_in_work):
     assert audit_text(["case_number", "court_deposit"]) == "номер дела, депозит суда"
     assert audit_text({"creditor": "ПАО Банк", "amount": "1000.00"}) == "кредитор: ПАО Банк; сумма: 1000.00"
     assert audit_text(None) == "" and audit_text("draft") == "draft"
+
+
+def test_one_creditor_holds_several_debts_each_editable(lawyer, contract_in_work):
+    """A credit card and a loan at one bank: two debts to one creditor, each with its own kind and amount."""
+    from legal_crm.contracts.models import Creditor
+    from legal_crm.contracts.printing import _bankruptcy
+    from legal_crm.core.audit import audit_for
+
+    bank = CounterpartyFactory(kind="company", role=Counterparty.Role.CREDITOR, name="ПАО Банк")
+    card = services.creditor_add(actor=lawyer, contract=contract_in_work, counterparty=bank, debt_amount="85000",
+                                 kind=Creditor.Kind.CREDIT_CARD, basis="Карта № 1234")
+    loan = services.creditor_add(actor=lawyer, contract=contract_in_work, counterparty=bank, debt_amount="400000",
+                                 kind=Creditor.Kind.LOAN, basis="Кредитный договор № 77")
+    case = contract_in_work.bankruptcy
+    assert sorted(case.creditors.values_list("kind", "debt_amount")) == [
+        ("credit_card", Decimal("85000")), ("loan", Decimal("400000"))]
+
+    services.creditor_update(actor=lawyer, contract=contract_in_work, creditor=loan, debt_amount="412500.10",
+                             kind=Creditor.Kind.MORTGAGE, basis="Кредитный договор № 77")
+    loan.refresh_from_db()
+    assert (loan.debt_amount, loan.kind) == (Decimal("412500.10"), "mortgage")
+    entry = audit_for(contract_in_work).filter(action="bankruptcy.creditor_update").get()
+    assert entry.before == {"creditor": "ПАО Банк", "amount": "400000.00", "kind": "Кредит"}
+    assert entry.after == {"creditor": "ПАО Банк", "amount": "412500.10", "kind": "Ипотека"}
+    # nothing changed, nothing written
+    services.creditor_update(actor=lawyer, contract=contract_in_work, creditor=loan, debt_amount="412500.1",
+                             kind="mortgage", basis="Кредитный договор № 77")
+    assert audit_for(contract_in_work).filter(action="bankruptcy.creditor_update").count() == 1
+    for bad in ({"debt_amount": "0"}, {"debt_amount": "abc"}, {"kind": "gold"}):
+        with pytest.raises(DomainError):
+            services.creditor_update(actor=lawyer, contract=contract_in_work, creditor=card, **bad)
+    printed = _bankruptcy(case)
+    assert printed["creditors_count"] == 1 and len(printed["creditors"]) == 2
+
+    services.creditor_remove(actor=lawyer, contract=contract_in_work, creditor=card)
+    assert list(case.creditors.all()) == [loan]
+
+
+def test_debts_of_another_contract_are_not_touched(lawyer, contract_in_work, make_contract):
+    bank = CounterpartyFactory(kind="company", role=Counterparty.Role.CREDITOR, name="ПАО Банк")
+    debt = services.creditor_add(actor=lawyer, contract=contract_in_work, counterparty=bank, debt_amount="1000")
+    other = make_contract(status="in_work", lawyers=[lawyer])
+    with pytest.raises(DomainError) as exc:
+        services.creditor_update(actor=lawyer, contract=other, creditor=debt, debt_amount="5")
+    assert exc.value.code in ("not_found", "not_bankruptcy")
+    debt.refresh_from_db()
+    assert debt.debt_amount == Decimal("1000")
+
+
+def test_the_card_adds_a_second_debt_and_edits_the_amount(client, lawyer, contract_in_work):
+    from django.urls import reverse
+
+    bank = CounterpartyFactory(kind="company", role=Counterparty.Role.CREDITOR, name="ПАО Сбербанк")
+    client.force_login(lawyer)
+
+    def post(op, data):
+        return client.post(reverse("admin:contracts_contract_card_post", args=[contract_in_work.pk, op]),
+                           {"tab": "general", **data}, follow=True)
+
+    post("creditor", {"counterparty": bank.pk, "kind": "credit_card", "debt_amount": "85 000,00"})
+    page = post("creditor", {"counterparty": bank.pk, "kind": "loan", "debt_amount": "400000", "basis": "КД 77"})
+    assert "Долг кредитору добавлен" in page.content.decode()
+    debts = contract_in_work.bankruptcy.creditors
+    assert debts.count() == 2
+    loan = debts.get(kind="loan")
+    html = page.content.decode()
+    assert f'data-debt="{loan.pk}"' in html and 'value="400000.00"' in html
+    post("creditor_update", {"debt": loan.pk, "kind": "loan", "debt_amount": "410 000,50", "basis": "КД 77"})
+    loan.refresh_from_db()
+    assert loan.debt_amount == Decimal("410000.50")
