@@ -100,7 +100,7 @@ def card_context(request, contract: Contract) -> dict:
     history = list(audit_for(contract)[:HISTORY_LIMIT])
     for entry in history:
         entry.label = hooks.AUDIT_LABELS.get(entry.action, entry.action)
-        entry.before_text, entry.after_text = audit_text(entry.before), audit_text(entry.after)
+        entry.change_text = audit_change_text(entry.before, entry.after)
     values = contract.custom_fields or {}
     service_fields = [(f, values.get(f.code)) for f in ServiceField.objects.filter(service_id=contract.service_id)]
     bankruptcy_choices = {}
@@ -403,17 +403,25 @@ def _audit_words(language: str) -> dict[str, str]:
     return {**fields, **{k: str(v) for k, v in AUDIT_KEYS.items()}}
 
 
-def audit_text(value) -> str:
-    """An audit entry's before/after in words: field lists and key → value pairs named in Russian, not as
-    stored ("['case_number', 'court']")."""
-    if value in (None, "", [], {}):
-        return ""
-    words = _audit_words(get_language())
-    if isinstance(value, list):
-        return ", ".join(words.get(str(v), str(v)) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{words.get(k, k)}: {v}" for k, v in value.items() if v not in (None, "", [], {}))
-    return str(value)
+def _action_type_name(code) -> str:
+    found = ActionType.objects.filter(code=code).values_list("name", flat=True).first()
+    return found or str(code)
+
+
+def audit_change_text(before, after) -> str:
+    """A contract history entry in words (core.history_text): labels, names, Да/Нет, only what changed."""
+    from legal_crm.core.history_text import change_text
+
+    from .models import BankruptcyCase
+
+    return change_text((Contract, BankruptcyCase), before, after, words=_audit_words(get_language()),
+                       values={"type": _action_type_name, "amount": format_money, "refund": format_money,
+                               "action": _action_text})
+
+
+def _action_text(pk) -> str:
+    action = ContractAction.objects.filter(pk=pk).select_related("action_type").first()
+    return action.action_type.name if action is not None else f"№ {pk}"
 
 
 # --- creating contracts -----------------------------------------------------------------------------

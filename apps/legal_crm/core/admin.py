@@ -81,18 +81,61 @@ class AuditActionFilter(admin.SimpleListFilter):
         return queryset.filter(action=self.value()) if self.value() else queryset
 
 
+class AuditRecordKindFilter(admin.SimpleListFilter):
+    """Kinds of records as the desk names them (the sections people work in), not every Django content type:
+    no login-lock tables, historical copies or sessions."""
+
+    title = _("вид записи")
+    parameter_name = "record"
+
+    def lookups(self, request, model_admin):
+        from django.contrib.contenttypes.models import ContentType
+        from django.utils.text import capfirst
+
+        models = [m for m in model_admin.admin_site._registry if desk_model(m)]
+        types = ContentType.objects.get_for_models(*models, for_concrete_models=False)
+        return sorted(((ct.pk, capfirst(str(m._meta.verbose_name_plural))) for m, ct in types.items()),
+                      key=lambda item: str(item[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(content_type_id=self.value()) if (self.value() or "").isdigit() else queryset
+
+
+def desk_model(model) -> bool:
+    """A model people work with in the desk: not a technical table of a library."""
+    meta = model._meta
+    return meta.app_label not in ("axes", "sessions", "contenttypes", "admin") and \
+        not meta.model_name.startswith("historical")
+
+
 @admin.register(AuditLog)
 class AuditLogAdmin(ReadOnlyDeskAdmin):
-    list_display = ("at", "actor", "action_label", "content_type", "object_repr")
+    list_display = ("at", "actor", "action_label", "record_kind", "object_repr", "changes")
     # Newest first, no date_hierarchy: it needs MariaDB's time zone tables (CONVERT_TZ), which a plain
     # MariaDB install lacks.
-    list_filter = (AuditActionFilter, "content_type")
+    list_filter = (AuditActionFilter, AuditRecordKindFilter)
     search_fields = ("object_repr", "actor__username")
     list_select_related = ("actor", "content_type")
+    fields = ("at", "actor", "action_label", "record_kind", "object_repr", "changes")
+    readonly_fields = fields
 
     @admin.display(description=_("действие"), ordering="action")
     def action_label(self, obj):
         return hooks.AUDIT_LABELS.get(obj.action, obj.action)
+
+    @admin.display(description=_("вид записи"))
+    def record_kind(self, obj):
+        from django.utils.text import capfirst
+
+        model = obj.content_type.model_class() if obj.content_type_id else None
+        return capfirst(str(model._meta.verbose_name)) if model is not None else "—"
+
+    @admin.display(description=_("что изменилось"))
+    def changes(self, obj):
+        from .history_text import change_text
+
+        model = obj.content_type.model_class() if obj.content_type_id else None
+        return change_text(model, obj.before, obj.after) or "—"
 
 
 @admin.register(EventOutbox)

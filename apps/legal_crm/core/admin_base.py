@@ -6,10 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.http import Http404
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 from unfold.admin import ModelAdmin
 
 from .errors import DomainError
+from .history_text import normalised, value_text
 from .unfold_lists import row_checkbox
 
 
@@ -55,8 +58,29 @@ class ReadOnlyDeskAdmin(DeskAdmin):
         return False
 
 
+class ReadableHistoryHelper(HistoricalRecordContextHelper):
+    """The «Изменения» column of a history page in words (core.history_text): choice labels, Да/Нет, names of
+    related records, money and dates in Russian; a change that normalises to the same value is not one."""
+
+    def context_for_delta_changes(self, delta):
+        rows = []
+        for change in delta.changes:
+            field = self.model._meta.get_field(change.field)
+            if normalised(field, change.old) == normalised(field, change.new):
+                continue
+            old = self.prepare_delta_change_value(change, change.old)
+            new = self.prepare_delta_change_value(change, change.new)
+            rows.append({"field": capfirst(field.verbose_name),
+                         "old": value_text(self.model, change.field, old),
+                         "new": value_text(self.model, change.field, new)})
+        return rows
+
+
 class HistoryDeskAdmin(SimpleHistoryAdmin, DeskAdmin):
     """A desk admin whose records keep their history (django-simple-history)."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistoryHelper(self.model, historical_record)
 
     # simple-history reads a record's history by id alone — falling back to the last historical copy when
     # get_queryset() does not find the record (meant for deleted ones) — so it would show records outside the

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
+from legal_crm.core.history_text import normalised
 from legal_crm.directory.models import Counterparty
 from legal_crm.directory.selectors import counterparty_list_visible_to
 
@@ -30,6 +34,7 @@ def bankruptcy_case_update(*, actor, contract: Contract, **fields) -> Bankruptcy
     if unknown:
         raise DomainError("invalid", _("Неизвестные поля: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     case, _created = BankruptcyCase.objects.select_for_update().get_or_create(contract=contract)
+    old = {name: _stored(case, name) for name in CASE_FIELDS}
     for name, value in fields.items():
         setattr(case, name, value)
     if "case_number" in fields:
@@ -40,8 +45,27 @@ def bankruptcy_case_update(*, actor, contract: Contract, **fields) -> Bankruptcy
         raise DomainError("invalid", _("Проверьте выделенные поля."),
                           fields={"court": _("Выберите контрагента с ролью «Суд».")})
     validated(case).save()
-    audit(actor=actor, action="bankruptcy.update", obj=contract, after=sorted(fields))
+    # Only what really changed: the form sends every field, and 25000 typed over 25000.00 or an empty note over
+    # none is no change.
+    new = {name: _stored(case, name) for name in CASE_FIELDS}
+    changed = sorted(name for name in CASE_FIELDS
+                     if normalised(BankruptcyCase._meta.get_field(name), old[name])
+                     != normalised(BankruptcyCase._meta.get_field(name), new[name]))
+    if changed:
+        audit(actor=actor, action="bankruptcy.update", obj=contract,
+              before={name: old[name] for name in changed}, after={name: new[name] for name in changed})
     return case
+
+
+def _stored(case: BankruptcyCase, name: str):
+    """A field's value as the audit log keeps it (JSON): ids for records, text for amounts and dates."""
+    field = BankruptcyCase._meta.get_field(name)
+    value = getattr(case, field.attname)
+    if value is None:
+        return None
+    if isinstance(value, Decimal | datetime.date):
+        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    return value
 
 
 def _debt_amount(value):

@@ -86,11 +86,52 @@ def test_amounts_that_no_money_field_holds_are_field_errors(lawyer, contract_in_
 
 
 def test_the_card_history_names_fields_in_russian(lawyer, contract_in_work):
-    from legal_crm.contracts.desk import audit_text
+    from legal_crm.contracts.desk import audit_change_text
 
-    assert audit_text(["case_number", "court_deposit"]) == "номер дела, депозит суда"
-    assert audit_text({"creditor": "ПАО Банк", "amount": "1000.00"}) == "кредитор: ПАО Банк; сумма: 1000.00"
-    assert audit_text(None) == "" and audit_text("draft") == "draft"
+    assert audit_change_text(["case_number", "court_deposit"], None) == "номер дела, депозит суда"
+    assert audit_change_text(None, {"creditor": "ПАО Банк", "amount": "1000.00"}) == \
+        "кредитор: ПАО Банк; сумма: 1\u00a0000,00\u00a0₽"
+    assert audit_change_text(None, None) == "" and audit_change_text("draft", "signed") == "Черновик → Подписан"
+    office = contract_in_work.office
+    assert audit_change_text({"status": "draft", "price": "100", "office": office.pk},
+                             {"status": "signed", "price": "100.00", "office": office.pk}) == \
+        "статус: Черновик → Подписан"
+    assert audit_change_text(None, {"published": True, "office": office.pk}) == \
+        f"в кабинете клиента: Да; офис: {office}"
+
+
+def test_saving_the_bankruptcy_section_unchanged_logs_nothing(lawyer, contract_in_work, client):
+    import datetime
+
+    from django.urls import reverse
+
+    from legal_crm.contracts.desk import audit_change_text
+    from legal_crm.core.audit import audit_for
+
+    client.force_login(lawyer)
+    url = reverse("admin:contracts_contract_card_post", args=[contract_in_work.pk, "bankruptcy"])
+    form = {"tab": "general", "route": "judicial", "case_number": "А40-12345/2025", "court_deposit": "25000",
+            "monthly_income": "0", "income_note": "", "filed_on": "", "hearing_on": ""}
+    client.post(url, form)
+    first = audit_for(contract_in_work).filter(action="bankruptcy.update")
+    assert first.count() == 1
+    client.post(url, {**form, "court_deposit": "25 000,00"})  # the same, typed as the card shows it
+    assert first.count() == 1
+    client.post(url, {**form, "hearing_on": "2026-12-10"})
+    entry = audit_for(contract_in_work).filter(action="bankruptcy.update").order_by("-pk").first()
+    assert entry.after == {"hearing_on": "2026-12-10"} and entry.before == {"hearing_on": None}
+    assert audit_change_text(entry.before, entry.after) == "судебное заседание: — → 10.12.2026"
+    assert contract_in_work.bankruptcy.hearing_on == datetime.date(2026, 12, 10)
+
+
+def test_the_history_tab_shows_labels_and_names(lawyer, contract_in_work, client):
+    from django.urls import reverse
+
+    client.force_login(lawyer)
+    html = client.get(reverse("admin:contracts_contract_change", args=[contract_in_work.pk])).content.decode()
+    history = html[html.index("Полная история полей договора") - 3000:]
+    assert "Черновик → Подписан" in history
+    assert "draft" not in history and "signed →" not in history and "офис: 1" not in history
 
 
 def test_one_creditor_holds_several_debts_each_editable(lawyer, contract_in_work):
