@@ -11,7 +11,7 @@ from unfold.widgets import UnfoldAdminSelectMultipleWidget
 from legal_crm import hooks
 
 from . import access
-from .admin_base import DeskAdmin, ReadOnlyDeskAdmin
+from .admin_base import CaseFormTitles, DeskAdmin, ReadOnlyDeskAdmin
 from .models import AuditLog, EventOutbox, User
 
 admin.site.unregister(Group)
@@ -21,7 +21,7 @@ admin.site.index_title = _("Мой день")
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, ModelAdmin):
+class UserAdmin(CaseFormTitles, BaseUserAdmin, ModelAdmin):
     """Accounts (passwords, logins). Access is edited on the employee page, through the services."""
 
     form = UserChangeForm
@@ -156,9 +156,35 @@ def _desk_axes_admins() -> None:
             continue
         base = type(admin.site._registry[model])
         admin.site.unregister(model)
-        admin.site.register(model, type(base.__name__, (base, ModelAdmin), {
-            "__module__": __name__, "date_hierarchy": None}))
+        attrs = {"__module__": __name__, "date_hierarchy": None}
+        # axes names some columns in English only («User Agent», «Status»): their Russian names.
+        columns = []
+        for name in base.list_display:
+            if name in AXES_COLUMNS:
+                attrs[f"{name}_ru"] = admin.display(description=AXES_COLUMNS[name], ordering=name)(
+                    lambda self, obj, name=name: getattr(obj, name))
+                columns.append(f"{name}_ru")
+            else:
+                columns.append(name)
+        attrs["list_display"] = tuple(columns)
+        admin.site.register(model, type(base.__name__, (CaseFormTitles, base, ModelAdmin), attrs))
+
+
+AXES_COLUMNS = {"user_agent": _("браузер"), "status": _("статус")}
 
 
 _desk_axes_admins()
+
+
+def _desk_token_admin() -> None:
+    """DRF's token list with the desk's titles (its name in the right case)."""
+    from rest_framework.authtoken.models import TokenProxy
+
+    if admin.site.is_registered(TokenProxy):
+        base = type(admin.site._registry[TokenProxy])
+        admin.site.unregister(TokenProxy)
+        admin.site.register(TokenProxy, type(base.__name__, (CaseFormTitles, base), {"__module__": __name__}))
+
+
+_desk_token_admin()
 

@@ -7,16 +7,48 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.http import Http404
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 from unfold.admin import ModelAdmin
 
+from .case_forms import accusative
 from .errors import DomainError
 from .history_text import normalised, value_text
 from .unfold_lists import row_checkbox
 
 
-class DeskAdmin(ModelAdmin):
+class CaseFormTitles:
+    """Titles built from the record's name in the right case (core.case_forms): «Добавить контрагента»,
+    «Изменить группу», «Выберите проводку для изменения» — Django puts the nominative into them."""
+
+    def _case_title(self, request, obj=None, add=False) -> str:
+        name = accusative(self.opts)
+        if add:
+            return _("Добавить %s") % name
+        if self.has_change_permission(request, obj):
+            return _("Изменить %s") % name
+        return _("Просмотр: %s") % name
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        add = object_id is None
+        obj = None if add else self.get_object(request, unquote(object_id))
+        extra_context = {"title": self._case_title(request, obj, add), **(extra_context or {})}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        name = accusative(self.opts)
+        if changelist.is_popup:
+            changelist.title = _("Выберите %s") % name
+        elif self.has_change_permission(request):
+            changelist.title = _("Выберите %s для изменения") % name
+        else:
+            changelist.title = _("Выберите %s для просмотра") % name
+        return changelist
+
+
+class DeskAdmin(CaseFormTitles, ModelAdmin):
     """ModelAdmin for the desk. Subclasses set `selector` to the function that limits the rows."""
 
     selector = None  # callable(user) -> QuerySet
