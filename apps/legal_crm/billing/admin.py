@@ -196,7 +196,9 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
     @action(description=_("Принять оплату"), url_path="pay", icon="payments", permissions=["add_payment"])
     def pay(self, request, object_id):
         invoice = self._invoice(request, object_id)
-        form = forms.PaymentRegisterForm(request.POST or None, request.FILES or None)
+        due = invoice.due_amount
+        initial = {"amount": f"{due:.2f}".replace(".", ",")} if due and due > 0 else {}  # what is still owed
+        form = forms.PaymentRegisterForm(request.POST or None, request.FILES or None, initial=initial)
         if request.method == "POST" and form.is_valid() and not _first_submission(form.cleaned_data["submission"]):
             self.message_user(request, _("Эта оплата уже отправлена — повторное нажатие не учтено."), messages.WARNING)
             return redirect("admin:billing_invoice_change", invoice.pk)
@@ -582,7 +584,7 @@ class SubscriptionAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyMixin, DeskAdmin):
     selector = selectors.ledger_visible_to
-    list_display = ("created_at", "account", "amount_rub", "contract", "invoice", "payment", "operation")
+    list_display = ("created_at", "account", "amount_rub", "contract", "invoice", "payment", "operation_text")
     list_filter = ("account", ("created_at", RangeDateFilter))
     list_filter_submit = True
     list_select_related = ("contract", "invoice", "payment")
@@ -595,6 +597,10 @@ class LedgerEntryAdmin(ReadOnlyMixin, DeskAdmin):
     @display(description=_("Сумма"))
     def amount_rub(self, obj):
         return money(obj.amount)
+
+    @display(description=_("Операция"))
+    def operation_text(self, obj):
+        return selectors.ledger_operation_text(obj)
 
 
 def _submission_key(token: str) -> str:

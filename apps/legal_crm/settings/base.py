@@ -163,6 +163,10 @@ UNFOLD = {
     "SITE_HEADER": _("Legal CRM"),
     "SITE_SUBHEADER": _("Рабочий стол"),
     "SITE_SYMBOL": "balance",
+    # linked by the desk's base template (unfold's skeleton); served by core.favicon whether static is or not
+    "SITE_FAVICONS": [
+        {"rel": "icon", "sizes": "32x32", "type": "image/x-icon", "href": "/favicon.ico"},
+    ],
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
     "DASHBOARD_CALLBACK": "legal_crm.org.dashboard.dashboard_callback",
