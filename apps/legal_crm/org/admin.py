@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import StackedInline, TabularInline
@@ -339,6 +340,19 @@ class BannerAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
                 return offices
 
         return ScopedBannerForm
+
+    def get_changeform_initial_data(self, request):
+        """An office head's banner is for their office: it comes preselected (their main office, or the offices
+        they work in), so the form does not open with a choice they cannot leave empty."""
+        initial = super().get_changeform_initial_data(request)
+        visible = selectors.office_ids_visible_to(request.user)
+        if visible is not None and "offices" not in initial:
+            employee = Employee.objects.filter(user=request.user).only("main_office_id").first()
+            main = employee.main_office_id if employee is not None else None
+            initial["offices"] = [main] if main in visible else sorted(visible)
+        initial.setdefault("starts_on", timezone.localdate())
+        return initial
+
     list_filter = ("level", "is_archived")
     search_fields = ("title", "text")
     filter_horizontal = ("groups", "offices")

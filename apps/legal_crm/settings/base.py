@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -167,6 +168,8 @@ UNFOLD = {
     "SITE_FAVICONS": [
         {"rel": "icon", "sizes": "32x32", "type": "image/x-icon", "href": "/favicon.ico"},
     ],
+    # no time-zone warning beside date-only fields (core/static/core/desk_dates.js)
+    "SCRIPTS": [lambda request: static("core/desk_dates.js")],
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
     "DASHBOARD_CALLBACK": "legal_crm.org.dashboard.dashboard_callback",
