@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
+from django.db.models import DecimalField
 from django.http import Http404
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from unfold.admin import ModelAdmin
 
 from .case_forms import accusative
 from .errors import DomainError
+from .formatting import format_money
 from .history_text import normalised, value_text
 from .unfold_lists import row_checkbox
 
@@ -48,7 +50,64 @@ class CaseFormTitles:
         return changelist
 
 
-class DeskAdmin(CaseFormTitles, ModelAdmin):
+MONEY_SUFFIX = "__rub"
+
+
+class MoneyColumns:
+    """Amounts shown (list columns and read-only card fields) as 3 000,00 ₽ through core.formatting.format_money,
+    the one money formatter, instead of Django's bare «3000,00»: each money field shown is swapped for a display
+    of the same name and label."""
+
+    def _money_fields(self) -> dict:
+        return {f.name: f for f in self.model._meta.concrete_fields
+                if isinstance(f, DecimalField) and f.decimal_places == 2}
+
+    def __getattr__(self, name):
+        if name.endswith(MONEY_SUFFIX):
+            field = self._money_fields().get(name[:-len(MONEY_SUFFIX)])
+            if field is not None:
+                def show(obj, field=field):
+                    value = getattr(obj, field.attname)
+                    return format_money(value) if value is not None else "—"
+                show.short_description = capfirst(field.verbose_name)
+                show.admin_order_field = field.name
+                return show
+        raise AttributeError(name)
+
+    def _money_names(self, names, only=None):
+        money = self._money_fields()
+        return type(names)(f"{n}{MONEY_SUFFIX}" if isinstance(n, str) and n in money and (only is None or n in only)
+                           else n for n in names)
+
+    def get_list_display(self, request):
+        names = list(super().get_list_display(request))
+        shown = set(names) - set(self.list_editable or ())  # an editable column stays an input
+        return self._money_names(names, shown)
+
+    def get_exclude(self, request, obj=None):
+        """The read-only money fields stay out of the form under their own names too (they are shown renamed)."""
+        excluded = super().get_exclude(request, obj)
+        money = self._money_fields()
+        hidden = [n for n in super().get_readonly_fields(request, obj) if n in money]
+        if not hidden:
+            return excluded
+        from_form = list(getattr(getattr(self.form, "_meta", None), "exclude", None) or []) if excluded is None else []
+        return [*(excluded or []), *from_form, *hidden]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._money_names(list(super().get_readonly_fields(request, obj)))
+
+    def get_fieldsets(self, request, obj=None):
+        readonly = set(super().get_readonly_fields(request, obj))
+        sets = []
+        for title, options in super().get_fieldsets(request, obj):
+            fields = [self._money_names(tuple(f), readonly) if isinstance(f, list | tuple) else
+                      self._money_names((f,), readonly)[0] for f in options.get("fields", ())]
+            sets.append((title, {**options, "fields": fields}))
+        return sets
+
+
+class DeskAdmin(MoneyColumns, CaseFormTitles, ModelAdmin):
     """ModelAdmin for the desk. Subclasses set `selector` to the function that limits the rows."""
 
     selector = None  # callable(user) -> QuerySet
