@@ -160,3 +160,13 @@ def test_only_people_who_work_complaints_can_be_made_responsible(staff, contract
         complaint_assign(actor=head, complaint=complaint, responsible=operator)
     assert err.value.code == "responsible_cannot_work"
     assert Complaint.objects.get(pk=complaint.pk).responsible is None
+
+
+def test_the_work_log_names_the_responsible(client, staff, contract, admin_user):
+    head, lawyer, sales = staff["office_head"], staff["lawyer"], staff["sales"]
+    complaint = file(sales, contract, about_employee=lawyer)
+    complaint_assign(actor=head, complaint=complaint, responsible=sales)
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:quality_complaint_change", args=[complaint.pk])).content.decode()
+    assert f"ответственный: — → {sales}" in html.replace("&#x27;", "'")
+    assert "В работе" in html
