@@ -44,13 +44,15 @@ def bankruptcy_case_update(*, actor, contract: Contract, **fields) -> Bankruptcy
     if case.court_id and case.court.role != Counterparty.Role.COURT:
         raise DomainError("invalid", _("Проверьте выделенные поля."),
                           fields={"court": _("Выберите контрагента с ролью «Суд».")})
-    validated(case).save()
+    validated(case)
     # Only what really changed: the form sends every field, and 25000 typed over 25000.00 or an empty note over
-    # none is no change.
+    # none is no change (no save, so no empty version in the record's history either).
     new = {name: _stored(case, name) for name in CASE_FIELDS}
     changed = sorted(name for name in CASE_FIELDS
                      if normalised(BankruptcyCase._meta.get_field(name), old[name])
                      != normalised(BankruptcyCase._meta.get_field(name), new[name]))
+    if changed or _created:
+        case.save()
     if changed:
         audit(actor=actor, action="bankruptcy.update", obj=contract,
               before={name: old[name] for name in changed}, after={name: new[name] for name in changed})

@@ -115,12 +115,15 @@ def test_saving_the_bankruptcy_section_unchanged_logs_nothing(lawyer, contract_i
     client.post(url, form)
     first = audit_for(contract_in_work).filter(action="bankruptcy.update")
     assert first.count() == 1
+    versions = contract_in_work.bankruptcy.history.count()
     client.post(url, {**form, "court_deposit": "25 000,00"})  # the same, typed as the card shows it
     assert first.count() == 1
+    assert contract_in_work.bankruptcy.history.count() == versions  # no empty version either
     client.post(url, {**form, "hearing_on": "2026-12-10"})
     entry = audit_for(contract_in_work).filter(action="bankruptcy.update").order_by("-pk").first()
     assert entry.after == {"hearing_on": "2026-12-10"} and entry.before == {"hearing_on": None}
     assert audit_change_text(entry.before, entry.after) == "судебное заседание: — → 10.12.2026"
+    contract_in_work.bankruptcy.refresh_from_db()
     assert contract_in_work.bankruptcy.hearing_on == datetime.date(2026, 12, 10)
 
 

@@ -46,6 +46,8 @@ def test_simple_history_pages_show_labels(client, admin_user, make_staff, office
     assert "Работает" in html and "В отпуске" in html
     assert str(other_office) in html
     assert "on_leave" not in html and "active</span>" not in html
+    for english in ("Date/time", "Changed by", "Change reason", ">Changes<", ">Object<", ">Comment<"):
+        assert english not in html
 
 
 def test_the_audit_log_shows_sentences_and_only_desk_record_kinds(client, admin_user, make_staff):
