@@ -17,7 +17,7 @@ from unfold.contrib.filters.admin import RangeDateFilter
 from unfold.decorators import action, display
 
 from legal_crm.contracts.models import Contract
-from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
+from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin, MoneyColumns
 from legal_crm.core.downloads import file_response
 from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_money as format_rub
@@ -274,7 +274,7 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
         return response
 
 
-class RefundInline(TabularInline):
+class RefundInline(MoneyColumns, TabularInline):
     model = Refund
     extra = 0
     can_delete = False
@@ -412,7 +412,7 @@ class PaymentAdmin(ReadOnlyMixin, ServicePageMixin, DeskAdmin):
                                 back=reverse("admin:billing_payment_change", args=[payment.pk]))
 
 
-class ScheduleItemInline(TabularInline):
+class ScheduleItemInline(MoneyColumns, TabularInline):
     model = ScheduleItem
     extra = 0
     can_delete = False

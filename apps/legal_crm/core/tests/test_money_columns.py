@@ -26,3 +26,16 @@ def test_money_in_lists_and_cards(client, admin_user, make_staff, office):
     services = client.get(reverse("admin:directory_service_changelist")).content.decode()
     assert Service.objects.exists()  # the contract's service
     assert "150\u00a0000,00\u00a0₽" in services
+
+
+def test_money_in_read_only_inlines(client, admin_user, make_staff, office):
+    from legal_crm.billing.services import schedule_create
+    from legal_crm.billing.tests.factories import ContractFactory
+
+    finance = make_staff("finance", offices=[office])
+    contract = ContractFactory(office=office)
+    schedule = schedule_create(actor=finance, contract=contract, total=Decimal("30000"), months=3,
+                               first_due_date=timezone.localdate() + datetime.timedelta(days=5))
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:billing_instalmentschedule_change", args=[schedule.pk])).content.decode()
+    assert "10\u00a0000,00\u00a0₽" in html
