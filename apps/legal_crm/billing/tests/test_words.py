@@ -36,6 +36,8 @@ def test_the_payment_form_is_pre_filled_with_the_amount_due(client, finance, inv
     client.force_login(finance)
     html = client.get(reverse("admin:billing_invoice_pay", args=[invoice.pk])).content.decode()
     assert 'value="2000,00"' in html
+    assert "Отправка формы" not in html and "Submission" not in html  # the hidden token has no visible label
+    assert 'type="hidden" name="submission"' in html
 
 
 def test_favicon_is_served_and_linked(client, admin_user):
