@@ -98,6 +98,10 @@ def test_the_card_history_names_fields_in_russian(lawyer, contract_in_work):
         "статус: Черновик → Подписан"
     assert audit_change_text(None, {"published": True, "office": office.pk}) == \
         f"в кабинете клиента: Да; офис: {office}"
+    from legal_crm.contracts.models import ActionType
+
+    kind = ActionType.objects.get(code="publication-made")  # shipped reference data
+    assert audit_change_text(None, {"type": kind.code}) == f"тип: {kind.name}"
 
 
 def test_saving_the_bankruptcy_section_unchanged_logs_nothing(lawyer, contract_in_work, client):
