@@ -100,6 +100,7 @@ SCHEDULER_EVENTS: dict = {
     "hourly": [],
     "daily": [
         "legal_crm.org.jobs.expire_banners",
+        "legal_crm.org.jobs.apply_due_dismissals",
         "legal_crm.leads.jobs.reengage_refused_leads",
         "legal_crm.contracts.jobs.flag_overdue_terminations",
         "legal_crm.billing.jobs.generate_subscription_invoices",
@@ -214,7 +215,8 @@ AUDIT_LABELS: dict[str, str] = {
     "action.unpublish": _("Действие скрыто"), "document.upload": _("Документ загружен"),
     "document.generate": _("Документ сформирован"), "document.publish": _("Документ опубликован"),
     "document.unpublish": _("Документ скрыт"), "template.save": _("Шаблон документа"),
-    "bankruptcy.update": _("Сведения о банкротстве"), "bankruptcy.creditor": _("Кредитор"),
+    "bankruptcy.update": _("Сведения о банкротстве"), "bankruptcy.creditor": _("Долг кредитору добавлен"),
+    "bankruptcy.creditor_update": _("Долг кредитору изменён"), "bankruptcy.creditor_remove": _("Долг кредитору удалён"),
     "bankruptcy.property": _("Имущество"), "termination.request": _("Заявление о расторжении"),
     "termination.retention": _("Попытка удержания"), "termination.approve": _("Расторжение согласовано"),
     "termination.decide": _("Решение по расторжению"),

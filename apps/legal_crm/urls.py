@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from legal_crm.core.api_auth import ObtainTokenView
+from legal_crm.core.favicon import favicon
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
@@ -15,6 +16,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/leads/lead/", include("legal_crm.leads.urls_desk")),  # the lead card, before the admin
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -17,7 +17,7 @@ from unfold.contrib.filters.admin import RangeDateFilter
 from unfold.decorators import action, display
 
 from legal_crm.contracts import selectors as contract_selectors
-from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
+from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin, MoneyColumns
 from legal_crm.core.downloads import file_response
 from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_money as format_rub
@@ -200,7 +200,9 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
     @action(description=_("Принять оплату"), url_path="pay", icon="payments", permissions=["add_payment"])
     def pay(self, request, object_id):
         invoice = self._invoice(request, object_id)
-        form = forms.PaymentRegisterForm(request.POST or None, request.FILES or None)
+        due = invoice.due_amount
+        initial = {"amount": f"{due:.2f}".replace(".", ",")} if due and due > 0 else {}  # what is still owed
+        form = forms.PaymentRegisterForm(request.POST or None, request.FILES or None, initial=initial)
         if request.method == "POST" and form.is_valid() and not _first_submission(form.cleaned_data["submission"]):
             self.message_user(request, _("Эта оплата уже отправлена — повторное нажатие не учтено."), messages.WARNING)
             return redirect("admin:billing_invoice_change", invoice.pk)
@@ -276,7 +278,7 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
         return response
 
 
-class RefundInline(TabularInline):
+class RefundInline(MoneyColumns, TabularInline):
     model = Refund
     extra = 0
     can_delete = False
@@ -414,7 +416,7 @@ class PaymentAdmin(ReadOnlyMixin, ServicePageMixin, DeskAdmin):
                                 back=reverse("admin:billing_payment_change", args=[payment.pk]))
 
 
-class ScheduleItemInline(TabularInline):
+class ScheduleItemInline(MoneyColumns, TabularInline):
     model = ScheduleItem
     extra = 0
     can_delete = False
@@ -586,7 +588,7 @@ class SubscriptionAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyMixin, DeskAdmin):
     selector = selectors.ledger_visible_to
-    list_display = ("created_at", "account", "amount_rub", "contract", "invoice", "payment", "operation")
+    list_display = ("created_at", "account", "amount_rub", "contract", "invoice", "payment", "operation_text")
     list_filter = ("account", ("created_at", RangeDateFilter))
     list_filter_submit = True
     list_select_related = ("contract", "invoice", "payment")
@@ -599,6 +601,10 @@ class LedgerEntryAdmin(ReadOnlyMixin, DeskAdmin):
     @display(description=_("Сумма"))
     def amount_rub(self, obj):
         return money(obj.amount)
+
+    @display(description=_("Операция"))
+    def operation_text(self, obj):
+        return selectors.ledger_operation_text(obj)
 
 
 def _submission_key(token: str) -> str:

@@ -55,7 +55,7 @@ class PaymentRegisterForm(ServiceForm):
     comment = forms.CharField(label=_("Комментарий"), max_length=300, required=False, widget=_text())
     # One token per opened form: a second press of the button (or a re-sent POST) is recognised as the same
     # payment even when it has no document number to be idempotent by.
-    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    submission = forms.CharField(label=_("Отправка формы"), widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

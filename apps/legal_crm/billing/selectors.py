@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from legal_crm.contracts.selectors import own_contracts_q
 from legal_crm.org.selectors import scope_to_offices
@@ -45,8 +46,34 @@ def schedule_list_visible_to(user) -> QuerySet[InstalmentSchedule]:
 
 
 def ledger_visible_to(user) -> QuerySet[LedgerEntry]:
-    qs = LedgerEntry.objects.select_related("contract", "invoice", "payment")
+    cash = LedgerEntry.objects.filter(operation=OuterRef("operation"), account=LedgerEntry.Account.CASH)
+    qs = LedgerEntry.objects.select_related("contract", "invoice", "payment", "refund").annotate(
+        operation_has_cash=Exists(cash))
     return _none_unless(user, "billing.view_ledgerentry", qs)
+
+
+def ledger_operation_text(entry: LedgerEntry) -> str:
+    """What happened, in words, for a ledger row (its `operation` is only a UUID shared by the rows of one
+    operation): «Платёж 3 000,00 ₽ от 01.12.2026 (наличные) по счёту СЧ-7», «Зачёт аванса в счёт СЧ-7»,
+    «Возврат: <основание>»."""
+    payment = entry.payment
+    paid = _("платёж от %(date)s, %(method)s") % {
+        "date": timezone.localtime(payment.paid_at).strftime("%d.%m.%Y"),
+        "method": str(payment.get_method_display()).lower()}
+    if entry.refund_id:
+        return _("Возврат по платежу от %(date)s: %(reason)s") % {
+            "date": timezone.localtime(payment.paid_at).strftime("%d.%m.%Y"), "reason": entry.refund.reason}
+    has_cash = getattr(entry, "operation_has_cash", None)
+    if has_cash is None:
+        has_cash = LedgerEntry.objects.filter(operation=entry.operation, account=LedgerEntry.Account.CASH).exists()
+    if not has_cash:  # an advance moved onto an invoice: no money came in
+        number = entry.invoice.number if entry.invoice_id else ""
+        return _("Зачёт аванса в счёт %(number)s") % {"number": number} if number else _("Зачёт аванса")
+    if entry.account == LedgerEntry.Account.CASH:
+        return _("Получен %(paid)s") % {"paid": paid}
+    if entry.account == LedgerEntry.Account.INVOICE:
+        return _("Оплата счёта %(number)s (%(paid)s)") % {"number": entry.invoice.number, "paid": paid}
+    return _("Излишек платежа принят авансом (%(paid)s)") % {"paid": paid}
 
 
 def refund_list_visible_to(user) -> QuerySet[Refund]:

@@ -41,6 +41,7 @@ from .models import (
     ContractAction,
     ContractDocument,
     ContractStage,
+    Creditor,
     DocumentGroup,
     DocumentType,
     PropertyItem,
@@ -106,7 +107,7 @@ def card_context(request, contract: Contract) -> dict:
     history = list(audit_for(contract)[:HISTORY_LIMIT])
     for entry in history:
         entry.label = hooks.AUDIT_LABELS.get(entry.action, entry.action)
-        entry.before_text, entry.after_text = audit_text(entry.before), audit_text(entry.after)
+        entry.change_text = audit_change_text(entry.before, entry.after)
     values = contract.custom_fields or {}
     service_fields = [(f, values.get(f.code)) for f in ServiceField.objects.filter(service_id=contract.service_id)]
     bankruptcy_choices = {}
@@ -119,6 +120,7 @@ def card_context(request, contract: Contract) -> dict:
             "creditor_choices": list(Counterparty.objects.filter(role=Counterparty.Role.CREDITOR)
                                      .only("id", "name", "short_name")[:500]),
             "property_kinds": PropertyItem.Kind.choices,
+            "debt_kinds": Creditor.Kind.choices,
             "routes": BankruptcyCase.Route.choices,
         }
     post = {op: reverse("admin:contracts_contract_card_post", args=[contract.pk, op]) for op in POST_HANDLERS}
@@ -235,8 +237,24 @@ def _post_creditor(request, contract):
     counterparty = get_object_or_404(Counterparty, pk=request.POST.get("counterparty") or 0)
     services.creditor_add(actor=request.user, contract=contract, counterparty=counterparty,
                           debt_amount=(request.POST.get("debt_amount") or "").replace(" ", "").replace(",", "."),
-                          basis=request.POST.get("basis", ""))
-    return _("Кредитор добавлен."), "general"
+                          basis=request.POST.get("basis", ""), kind=request.POST.get("kind") or "other")
+    return _("Долг кредитору добавлен."), "general"
+
+
+def _post_creditor_update(request, contract):
+    services.creditor_update(actor=request.user, contract=contract, creditor=_int_or_zero(request.POST.get("debt")),
+                             debt_amount=(request.POST.get("debt_amount") or "").replace(" ", "").replace(",", "."),
+                             kind=request.POST.get("kind") or "other", basis=request.POST.get("basis", ""))
+    return _("Долг кредитору сохранён."), "general"
+
+
+def _post_creditor_remove(request, contract):
+    services.creditor_remove(actor=request.user, contract=contract, creditor=_int_or_zero(request.POST.get("debt")))
+    return _("Долг кредитору удалён."), "general"
+
+
+def _int_or_zero(value) -> int:
+    return int(value) if (value or "").isdigit() else 0
 
 
 def _post_property(request, contract):
@@ -333,6 +351,7 @@ def _post_termination(request, contract):
 POST_HANDLERS = {
     "sign": _post_sign, "start": _post_start, "complete": _post_complete, "team": _post_team,
     "general": _post_general, "bankruptcy": _post_bankruptcy, "creditor": _post_creditor,
+    "creditor_update": _post_creditor_update, "creditor_remove": _post_creditor_remove,
     "property": _post_property, "stage_finish": _post_stage_finish, "stage_start": _post_stage_start,
     "expense": _post_expense, "extra_work": _post_extra_work, "action": _post_action,
     "action_publish": _post_action_publish, "upload": _post_upload, "document_publish": _post_document_publish,
@@ -391,17 +410,25 @@ def _audit_words(language: str) -> dict[str, str]:
     return {**fields, **{k: str(v) for k, v in AUDIT_KEYS.items()}}
 
 
-def audit_text(value) -> str:
-    """An audit entry's before/after in words: field lists and key → value pairs named in Russian, not as
-    stored ("['case_number', 'court']")."""
-    if value in (None, "", [], {}):
-        return ""
-    words = _audit_words(get_language())
-    if isinstance(value, list):
-        return ", ".join(words.get(str(v), str(v)) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{words.get(k, k)}: {v}" for k, v in value.items() if v not in (None, "", [], {}))
-    return str(value)
+def _action_type_name(code) -> str:
+    found = ActionType.objects.filter(code=code).values_list("name", flat=True).first()
+    return found or str(code)
+
+
+def audit_change_text(before, after) -> str:
+    """A contract history entry in words (core.history_text): labels, names, Да/Нет, only what changed."""
+    from legal_crm.core.history_text import change_text
+
+    from .models import BankruptcyCase
+
+    return change_text((Contract, BankruptcyCase), before, after, words=_audit_words(get_language()),
+                       values={"type": _action_type_name, "amount": format_money, "refund": format_money,
+                               "action": _action_text})
+
+
+def _action_text(pk) -> str:
+    action = ContractAction.objects.filter(pk=pk).select_related("action_type").first()
+    return action.action_type.name if action is not None else f"№ {pk}"
 
 
 # --- creating contracts -----------------------------------------------------------------------------

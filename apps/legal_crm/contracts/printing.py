@@ -150,7 +150,8 @@ def _bankruptcy(case) -> dict:
                 "monthly_income": "", "income_note": "", "creditors": [], "total_debt": "", "property": [],
                 "creditors_count": 0}
     creditors = [{"name": c.counterparty.name, "inn": c.counterparty.inn, "address": c.counterparty.address,
-                  "amount": format_money(c.debt_amount), "basis": c.basis} for c in case.creditors.all()]
+                  "amount": format_money(c.debt_amount), "kind": c.get_kind_display(),
+                  "basis": c.basis or c.get_kind_display()} for c in case.creditors.all()]
     total = sum((c.debt_amount for c in case.creditors.all()), start=Decimal("0"))
     items = [{"kind": p.get_kind_display(), "description": p.description, "value": format_money(p.value),
               "is_sole_residence": p.is_sole_residence, "is_pledged": p.is_pledged}
@@ -159,7 +160,9 @@ def _bankruptcy(case) -> dict:
         "route": case.get_route_display(), "court": case.court.name if case.court else "",
         "court_address": case.court.address if case.court else "", "case_number": case.case_number,
         "court_deposit": format_money(case.court_deposit), "monthly_income": format_money(case.monthly_income),
-        "income_note": case.income_note, "creditors": creditors, "creditors_count": len(creditors),
+        "income_note": case.income_note, "creditors": creditors,
+        # several debts to one bank are one creditor
+        "creditors_count": len({c.counterparty_id for c in case.creditors.all()}),
         "total_debt": format_money(total), "property": items,
     }
 

@@ -14,7 +14,7 @@ from legal_crm import hooks
 from . import access
 from .access_history import describe_entries
 from .admin_access import AccessMatrixWidget, GroupForm
-from .admin_base import DeskAdmin, ReadOnlyDeskAdmin
+from .admin_base import CaseFormTitles, DeskAdmin, ReadOnlyDeskAdmin
 from .audit import audit_for
 from .models import AuditLog, EventOutbox, User
 
@@ -25,7 +25,7 @@ admin.site.index_title = _("Мой день")
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, ModelAdmin):
+class UserAdmin(CaseFormTitles, BaseUserAdmin, ModelAdmin):
     """Accounts (passwords, logins). Access is edited on the employee page, through the services."""
 
     form = UserChangeForm
@@ -95,16 +95,45 @@ class AuditActionFilter(admin.SimpleListFilter):
         return queryset.filter(action=self.value()) if self.value() else queryset
 
 
+class AuditRecordKindFilter(admin.SimpleListFilter):
+    """Kinds of records as the desk names them (the sections people work in), not every Django content type:
+    no login-lock tables, historical copies or sessions."""
+
+    title = _("вид записи")
+    parameter_name = "record"
+
+    def lookups(self, request, model_admin):
+        from django.contrib.contenttypes.models import ContentType
+        from django.utils.text import capfirst
+
+        models = [m for m in model_admin.admin_site._registry if desk_model(m)]
+        types = ContentType.objects.get_for_models(*models, for_concrete_models=False)
+        return sorted(((ct.pk, capfirst(str(m._meta.verbose_name_plural))) for m, ct in types.items()),
+                      key=lambda item: str(item[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(content_type_id=self.value()) if (self.value() or "").isdigit() else queryset
+
+
+def desk_model(model) -> bool:
+    """A model people work with in the desk: not a technical table of a library."""
+    meta = model._meta
+    return meta.app_label not in ("axes", "sessions", "contenttypes", "admin") and \
+        not meta.model_name.startswith("historical")
+
+
 @admin.register(AuditLog)
 class AuditLogAdmin(ReadOnlyDeskAdmin):
-    list_display = ("at", "actor", "action_label", "content_type", "object_repr", "changes")
+    list_display = ("at", "actor", "action_label", "record_kind", "object_repr", "changes")
     fields = ("at", "actor", "action_label", "content_type", "object_id", "object_repr", "changes", "before", "after")
     readonly_fields = ("action_label", "changes")
     # Newest first, no date_hierarchy: it needs MariaDB's time zone tables (CONVERT_TZ), which a plain
     # MariaDB install lacks.
-    list_filter = (AuditActionFilter, "content_type")
+    list_filter = (AuditActionFilter, AuditRecordKindFilter)
     search_fields = ("object_repr", "actor__username")
     list_select_related = ("actor", "content_type")
+    fields = ("at", "actor", "action_label", "record_kind", "object_repr", "changes")
+    readonly_fields = fields
 
     @admin.display(description=_("действие"), ordering="action")
     def action_label(self, obj):
@@ -118,14 +147,25 @@ class AuditLogAdmin(ReadOnlyDeskAdmin):
             row._access_sentences = described.get(row.pk, [])
         return changelist
 
+    @admin.display(description=_("вид записи"))
+    def record_kind(self, obj):
+        from django.utils.text import capfirst
+
+        model = obj.content_type.model_class() if obj.content_type_id else None
+        return capfirst(str(model._meta.verbose_name)) if model is not None else "—"
+
     @admin.display(description=_("что изменилось"))
     def changes(self, obj):
+        """Access changes as sentences («… выдал право …»), every other change as its fields in words."""
+        from .history_text import change_text
+
         sentences = getattr(obj, "_access_sentences", None)
         if sentences is None:
             sentences = describe_entries([obj]).get(obj.pk, [])
-        if not sentences:
-            return "—"
-        return format_html_join(mark_safe("<br>"), "{}", ((sentence,) for sentence in sentences))
+        if sentences:
+            return format_html_join(mark_safe("<br>"), "{}", ((sentence,) for sentence in sentences))
+        model = obj.content_type.model_class() if obj.content_type_id else None
+        return change_text(model, obj.before, obj.after) or "—"
 
 
 @admin.register(EventOutbox)
@@ -146,11 +186,36 @@ def _desk_axes_admins() -> None:
             continue
         base = type(admin.site._registry[model])
         admin.site.unregister(model)
-        admin.site.register(model, type(base.__name__, (base, ModelAdmin), {
-            "__module__": __name__, "date_hierarchy": None}))
+        attrs = {"__module__": __name__, "date_hierarchy": None}
+        # axes names some columns in English only («User Agent», «Status»): their Russian names.
+        columns = []
+        for name in base.list_display:
+            if name in AXES_COLUMNS:
+                attrs[f"{name}_ru"] = admin.display(description=AXES_COLUMNS[name], ordering=name)(
+                    lambda self, obj, name=name: getattr(obj, name))
+                columns.append(f"{name}_ru")
+            else:
+                columns.append(name)
+        attrs["list_display"] = tuple(columns)
+        admin.site.register(model, type(base.__name__, (CaseFormTitles, base, ModelAdmin), attrs))
+
+
+AXES_COLUMNS = {"user_agent": _("браузер"), "status": _("статус")}
 
 
 _desk_axes_admins()
 
+
+def _desk_token_admin() -> None:
+    """DRF's token list with the desk's titles (its name in the right case)."""
+    from rest_framework.authtoken.models import TokenProxy
+
+    if admin.site.is_registered(TokenProxy):
+        base = type(admin.site._registry[TokenProxy])
+        admin.site.unregister(TokenProxy)
+        admin.site.register(TokenProxy, type(base.__name__, (CaseFormTitles, base), {"__module__": __name__}))
+
+
+_desk_token_admin()
 
 from . import admin_ops  # noqa: E402,F401  the operations pages register themselves

@@ -7,15 +7,21 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import DecimalField
 from django.http import Http404
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext_lazy as _
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 from unfold.admin import ModelAdmin
 
 from legal_crm import hooks
 
+from .case_forms import accusative
 from .errors import DomainError
+from .formatting import format_money
+from .history_text import normalised, value_text
 from .unfold_lists import row_checkbox
 
 
@@ -62,7 +68,94 @@ def _readonly(label, render):
     return field
 
 
-class DeskAdmin(ModelAdmin):
+class CaseFormTitles:
+    """Titles built from the record's name in the right case (core.case_forms): «Добавить контрагента»,
+    «Изменить группу», «Выберите проводку для изменения» — Django puts the nominative into them."""
+
+    def _case_title(self, request, obj=None, add=False) -> str:
+        name = accusative(self.opts)
+        if add:
+            return _("Добавить %s") % name
+        if self.has_change_permission(request, obj):
+            return _("Изменить %s") % name
+        return _("Просмотр: %s") % name
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        add = object_id is None
+        obj = None if add else self.get_object(request, unquote(object_id))
+        extra_context = {"title": self._case_title(request, obj, add), **(extra_context or {})}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        name = accusative(self.opts)
+        if changelist.is_popup:
+            changelist.title = _("Выберите %s") % name
+        elif self.has_change_permission(request):
+            changelist.title = _("Выберите %s для изменения") % name
+        else:
+            changelist.title = _("Выберите %s для просмотра") % name
+        return changelist
+
+
+MONEY_SUFFIX = "__rub"
+
+
+class MoneyColumns:
+    """Amounts shown (list columns and read-only card fields) as 3 000,00 ₽ through core.formatting.format_money,
+    the one money formatter, instead of Django's bare «3000,00»: each money field shown is swapped for a display
+    of the same name and label."""
+
+    def _money_fields(self) -> dict:
+        return {f.name: f for f in self.model._meta.concrete_fields
+                if isinstance(f, DecimalField) and f.decimal_places == 2}
+
+    def __getattr__(self, name):
+        if name.endswith(MONEY_SUFFIX):
+            field = self._money_fields().get(name[:-len(MONEY_SUFFIX)])
+            if field is not None:
+                def show(obj, field=field):
+                    value = getattr(obj, field.attname)
+                    return format_money(value) if value is not None else "—"
+                show.short_description = capfirst(field.verbose_name)
+                show.admin_order_field = field.name
+                return show
+        raise AttributeError(name)
+
+    def _money_names(self, names, only=None):
+        money = self._money_fields()
+        return type(names)(f"{n}{MONEY_SUFFIX}" if isinstance(n, str) and n in money and (only is None or n in only)
+                           else n for n in names)
+
+    def get_list_display(self, request):
+        names = list(super().get_list_display(request))
+        shown = set(names) - set(self.list_editable or ())  # an editable column stays an input
+        return self._money_names(names, shown)
+
+    def get_exclude(self, request, obj=None):
+        """The read-only money fields stay out of the form under their own names too (they are shown renamed)."""
+        excluded = super().get_exclude(request, obj)
+        money = self._money_fields()
+        hidden = [n for n in super().get_readonly_fields(request, obj) if n in money]
+        if not hidden:
+            return excluded
+        from_form = list(getattr(getattr(self.form, "_meta", None), "exclude", None) or []) if excluded is None else []
+        return [*(excluded or []), *from_form, *hidden]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._money_names(list(super().get_readonly_fields(request, obj)))
+
+    def get_fieldsets(self, request, obj=None):
+        readonly = set(super().get_readonly_fields(request, obj))
+        sets = []
+        for title, options in super().get_fieldsets(request, obj):
+            fields = [self._money_names(tuple(f), readonly) if isinstance(f, list | tuple) else
+                      self._money_names((f,), readonly)[0] for f in options.get("fields", ())]
+            sets.append((title, {**options, "fields": fields}))
+        return sets
+
+
+class DeskAdmin(MoneyColumns, CaseFormTitles, ModelAdmin):
     """ModelAdmin for the desk. Subclasses set `selector` to the function that limits the rows.
 
     Every foreign key and many-to-many to a scoped model (hooks.DESK_CHOICE_SCOPES: offices, leads, contracts,
@@ -189,8 +282,29 @@ class ReadOnlyDeskAdmin(DeskAdmin):
         return False
 
 
+class ReadableHistoryHelper(HistoricalRecordContextHelper):
+    """The «Изменения» column of a history page in words (core.history_text): choice labels, Да/Нет, names of
+    related records, money and dates in Russian; a change that normalises to the same value is not one."""
+
+    def context_for_delta_changes(self, delta):
+        rows = []
+        for change in delta.changes:
+            field = self.model._meta.get_field(change.field)
+            if normalised(field, change.old) == normalised(field, change.new):
+                continue
+            old = self.prepare_delta_change_value(change, change.old)
+            new = self.prepare_delta_change_value(change, change.new)
+            rows.append({"field": capfirst(field.verbose_name),
+                         "old": value_text(self.model, change.field, old),
+                         "new": value_text(self.model, change.field, new)})
+        return rows
+
+
 class HistoryDeskAdmin(SimpleHistoryAdmin, DeskAdmin):
     """A desk admin whose records keep their history (django-simple-history)."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistoryHelper(self.model, historical_record)
 
     # simple-history reads a record's history by id alone — falling back to the last historical copy when
     # get_queryset() does not find the record (meant for deleted ones) — so it would show records outside the

@@ -54,11 +54,15 @@ class SROAdmin(HistoryDeskAdmin):
 
 @admin.register(FinancialManager)
 class FinancialManagerAdmin(HistoryDeskAdmin):
-    list_display = ("full_name", "inn", "registry_number", "sro", "is_active")
+    list_display = ("name", "inn", "registry_number", "sro", "is_active")
     list_filter = ("is_active", "sro")
     search_fields = ("last_name", "=inn", "registry_number")
     list_select_related = ("sro",)
     autocomplete_fields = ("sro",)
+
+    @admin.display(description=_("ФИО"), ordering="last_name")
+    def name(self, obj):
+        return obj.full_name
 
 
 @admin.register(ServiceGroup)

@@ -125,7 +125,7 @@ class EmployeeAdmin(EmployeeAccessMixin, OfficeChoicesMixin, HistoryDeskAdmin):
     search_fields = ("user__last_name", "user__first_name", "user__username", "phone")
     autocomplete_fields = ()
     filter_horizontal = ("offices",)
-    readonly_fields = ("status", "dismissed_on", "access_history", "access_matrix")
+    readonly_fields = ("status_text", "dismissed_on", "access_history", "access_matrix")
     actions = ["make_active", "make_on_leave", "make_blocked", "dismiss"]
 
     def has_delete_permission(self, request, obj=None):
@@ -144,18 +144,12 @@ class EmployeeAdmin(EmployeeAccessMixin, OfficeChoicesMixin, HistoryDeskAdmin):
             sets = [(None, {"fields": ("username", "last_name", "first_name", "email", "password")}),
                     (_("Работа"), {"fields": profile})]
         else:
-            sets = [(_("Работа"), {"fields": ("status", "dismissed_on", *profile)})]
+            sets = [(_("Работа"), {"fields": ("status_text", "dismissed_on", *profile)})]
         if access.is_administrator(request.user):
             sets.append((_("Доступ"), {"fields": access_fields}))
         if obj is not None:
             sets.append((_("История доступа"), {"fields": ("access_history",)}))
         return sets
-
-    @display(description=_("Статус"), label={
-        Employee.Status.ACTIVE: "success", Employee.Status.ON_LEAVE: "warning", Employee.Status.BLOCKED: "danger",
-    })
-    def status_badge(self, obj):
-        return obj.status, obj.get_status_display()
 
     @display(description=_("Логин"))
     def username(self, obj):
@@ -220,15 +214,46 @@ class EmployeeAdmin(EmployeeAccessMixin, OfficeChoicesMixin, HistoryDeskAdmin):
     def make_blocked(self, request, queryset):
         self._set_status(request, queryset, Employee.Status.BLOCKED, _("Статус обновлён."))
 
-    @action(description=_("Уволить: открыть обходной лист"), permissions=["change"])
+    @action(description=_("Уволить: дата увольнения и обходной лист"), permissions=["change"])
     def dismiss(self, request, queryset):
-        for employee in queryset:
-            checklist = self.run_service(request, services.employee_dismiss, actor=request.user,
-                                         employee=employee, dismissal_date=timezone.localdate())
-            if checklist:
-                self.message_user(request, format_html(
-                    _('Открыт <a href="{}">обходной лист</a> для {}.'),
-                    reverse("admin:org_offboardingchecklist_change", args=[checklist.pk]), employee))
+        """Asks for the dismissal date first (a confirmation page); the service opens the checklist."""
+        from django.contrib.admin import helpers
+
+        from .dismissal_form import DismissalForm
+
+        employees = list(queryset)
+        form = DismissalForm(request.POST if request.POST.get("confirm") else None)
+        if form.is_bound and form.is_valid():
+            for employee in employees:
+                checklist = self.run_service(request, services.employee_dismiss, actor=request.user,
+                                             employee=employee, dismissal_date=form.cleaned_data["dismissal_date"])
+                if checklist:
+                    employee.refresh_from_db()
+                    self.message_user(request, format_html(
+                        _('{}: {}. Открыт <a href="{}">обходной лист</a>.'), employee, employee.status_text,
+                        reverse("admin:org_offboardingchecklist_change", args=[checklist.pk])))
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Увольнение сотрудников"),
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "employees": employees,
+            "form": form,
+        }
+        return TemplateResponse(request, "org/dismiss_confirm.html", context)
+
+    @display(description=_("Статус"), label={
+        Employee.Status.ACTIVE: "success", Employee.Status.ON_LEAVE: "warning", Employee.Status.BLOCKED: "danger",
+        Employee.Status.DISMISSED: "danger", "leaving": "warning",
+    })
+    def status_badge(self, obj):
+        leaving = obj.dismissed_on and obj.status != Employee.Status.DISMISSED
+        return ("leaving" if leaving else obj.status), obj.status_text
+
+    @display(description=_("статус"))
+    def status_text(self, obj):
+        return obj.status_text
 
 
 @admin.register(OffboardingTemplateItem)
@@ -313,6 +338,19 @@ class BannerAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
                 return offices
 
         return ScopedBannerForm
+
+    def get_changeform_initial_data(self, request):
+        """An office head's banner is for their office: it comes preselected (their main office, or the offices
+        they work in), so the form does not open with a choice they cannot leave empty."""
+        initial = super().get_changeform_initial_data(request)
+        visible = selectors.office_ids_visible_to(request.user)
+        if visible is not None and "offices" not in initial:
+            employee = Employee.objects.filter(user=request.user).only("main_office_id").first()
+            main = employee.main_office_id if employee is not None else None
+            initial["offices"] = [main] if main in visible else sorted(visible)
+        initial.setdefault("starts_on", timezone.localdate())
+        return initial
+
     list_filter = ("level", "is_archived")
     search_fields = ("title", "text")
     filter_horizontal = ("groups", "offices")

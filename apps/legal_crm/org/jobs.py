@@ -14,3 +14,10 @@ def expire_banners() -> int:
         is_archived=False, ends_on__isnull=True, starts_on__lt=cutoff
     )
     return Banner.objects.filter(pk__in=stale.values("pk")).update(is_archived=True)
+
+
+def apply_due_dismissals() -> int:
+    """Block the accounts of employees whose dismissal date has come (dated ahead in the dismissal form)."""
+    from .services import dismissals_apply_due
+
+    return dismissals_apply_due()

@@ -133,6 +133,7 @@ class Employee(TimeStampedModel):
         ACTIVE = "active", _("Работает")
         ON_LEAVE = "on_leave", _("В отпуске")
         BLOCKED = "blocked", _("Заблокирован")
+        DISMISSED = "dismissed", _("Уволен")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employee",
                                 verbose_name=_("учётная запись"))
@@ -155,6 +156,15 @@ class Employee(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    @property
+    def status_text(self) -> str:
+        """The status as people read it: «Уволен с 27.11.2026», «Увольняется 15.12.2026», «Работает»."""
+        if self.status == self.Status.DISMISSED and self.dismissed_on:
+            return _("Уволен с %(date)s") % {"date": self.dismissed_on.strftime("%d.%m.%Y")}
+        if self.dismissed_on and self.status != self.Status.DISMISSED:
+            return _("Увольняется %(date)s") % {"date": self.dismissed_on.strftime("%d.%m.%Y")}
+        return str(self.get_status_display())
 
 
 class StaffingPlan(models.Model):

@@ -64,7 +64,7 @@ def staffing_report(user) -> list[dict]:
         for p in StaffingPlan.objects.filter(office__in=offices)
     }
     actual_rows = (
-        Employee.objects.exclude(status=Employee.Status.BLOCKED)
+        Employee.objects.exclude(status__in=(Employee.Status.BLOCKED, Employee.Status.DISMISSED))
         .filter(main_office__in=offices, position__isnull=False)
         .values("main_office_id", "position_id")
         .annotate(n=Count("id"))

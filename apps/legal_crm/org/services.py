@@ -40,6 +40,8 @@ def employee_set_status(*, actor, employee: Employee, status: str) -> Employee:
     _ensure_may_change_employees(actor, employee)
     if status not in Employee.Status.values:
         raise DomainError("invalid_status", _("Неизвестный статус сотрудника."))
+    if status == Employee.Status.DISMISSED:
+        raise DomainError("invalid_status", _("Увольнение оформляется действием «Уволить» с датой увольнения."))
     employee = Employee.objects.select_for_update().select_related("user").get(pk=employee.pk)
     if employee.user_id == actor.pk and status == Employee.Status.BLOCKED:
         raise DomainError("self_block", _("Нельзя заблокировать самого себя."))
@@ -47,7 +49,11 @@ def employee_set_status(*, actor, employee: Employee, status: str) -> Employee:
     if before == status:
         return employee
     employee.status = status
-    employee.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if before == Employee.Status.DISMISSED:
+        employee.dismissed_on = None  # taken back on: the daily job must not dismiss them again
+        fields.append("dismissed_on")
+    employee.save(update_fields=fields)
     user = employee.user
     user.is_active = status != Employee.Status.BLOCKED
     user.save(update_fields=["is_active"])
@@ -58,10 +64,38 @@ def employee_set_status(*, actor, employee: Employee, status: str) -> Employee:
     return employee
 
 
+DISMISSAL_DAYS_BACK = 31  # a dismissal entered late: at most a month after the last working day
+DISMISSAL_DAYS_AHEAD = 92  # a notice period (two weeks by law, longer by agreement): at most three months ahead
+
+
+def dismissal_date_error(dismissal_date: datetime.date | None, today: datetime.date | None = None) -> str | None:
+    """The Russian reason a dismissal date is refused, or None. Shared by the service and the desk form."""
+    today = today or timezone.localdate()
+    if dismissal_date is None:
+        return _("Укажите дату увольнения.")
+    earliest = today - datetime.timedelta(days=DISMISSAL_DAYS_BACK)
+    latest = today + datetime.timedelta(days=DISMISSAL_DAYS_AHEAD)
+    if not earliest <= dismissal_date <= latest:
+        return _("Дата увольнения должна быть между %(earliest)s и %(latest)s.") % {
+            "earliest": earliest.strftime("%d.%m.%Y"), "latest": latest.strftime("%d.%m.%Y")}
+    return None
+
+
 @transaction.atomic
 def employee_dismiss(*, actor, employee: Employee, dismissal_date: datetime.date) -> OffboardingChecklist:
-    """Open the offboarding checklist from the position's template (SPEC 6.3.5)."""
+    """Record the dismissal date and open the offboarding checklist from the position's template (SPEC 6.3.5).
+
+    A dismissal dated today or earlier takes effect at once (status «Уволен», account blocked); a later one
+    takes effect on its day through the daily job `org.jobs.apply_due_dismissals`."""
     _ensure_may_change_employees(actor, employee)
+    error = dismissal_date_error(dismissal_date)
+    if error:
+        raise DomainError("invalid_dismissal_date", error, fields={"dismissal_date": error})
+    employee = Employee.objects.select_for_update().select_related("user").get(pk=employee.pk)
+    if employee.user_id == actor.pk:
+        raise DomainError("self_block", _("Нельзя уволить самого себя."))
+    if employee.status == Employee.Status.DISMISSED:
+        raise DomainError("already_dismissed", _("Сотрудник уже уволен."))
     if employee.offboardings.filter(completed_at__isnull=True).exists():
         raise DomainError("offboarding_open", _("Обходной лист уже открыт."))
     template = OffboardingTemplateItem.objects.filter(Q(position__isnull=True) | Q(position=employee.position_id))
@@ -76,7 +110,35 @@ def employee_dismiss(*, actor, employee: Employee, dismissal_date: datetime.date
     employee.dismissed_on = dismissal_date
     employee.save(update_fields=["dismissed_on", "updated_at"])
     audit(actor=actor, action="employee.dismiss", obj=employee, after={"date": dismissal_date.isoformat()})
+    if dismissal_date <= timezone.localdate():
+        _apply_dismissal(actor=actor, employee=employee)
     return checklist
+
+
+def _apply_dismissal(*, actor, employee: Employee) -> None:
+    """The dismissal date has come: status «Уволен», the account blocked, sessions and tokens ended."""
+    before = employee.status
+    employee.status = Employee.Status.DISMISSED
+    employee.save(update_fields=["status", "updated_at"])
+    employee.user.is_active = False
+    employee.user.save(update_fields=["is_active"])
+    audit(actor=actor, action="employee.status", obj=employee, before=before, after=Employee.Status.DISMISSED)
+    emit("org.employee_status_changed", user_id=employee.user_id, employee_id=employee.pk,
+         status=Employee.Status.DISMISSED)
+    emit("org.employee_blocked", user_id=employee.user_id)
+
+
+@transaction.atomic
+def dismissals_apply_due(*, today: datetime.date | None = None) -> int:
+    """Dismiss the employees whose dismissal date has come (the daily job). Idempotent."""
+    today = today or timezone.localdate()
+    due = (Employee.objects.select_for_update().select_related("user")
+           .filter(dismissed_on__lte=today).exclude(status=Employee.Status.DISMISSED))
+    done = 0
+    for employee in due:
+        _apply_dismissal(actor=None, employee=employee)
+        done += 1
+    return done
 
 
 def may_sign(user, item: OffboardingItem) -> bool:
@@ -98,13 +160,11 @@ def offboarding_item_sign(*, actor, item: OffboardingItem, comment: str = "") ->
     if not checklist.items.filter(signed_at__isnull=True).exists():
         checklist.completed_at = timezone.now()
         checklist.save(update_fields=["completed_at", "updated_at"])
-        employee = checklist.employee
-        employee.status = Employee.Status.BLOCKED
-        employee.save(update_fields=["status", "updated_at"])
-        employee.user.is_active = False
-        employee.user.save(update_fields=["is_active"])
-        audit(actor=actor, action="employee.status", obj=employee, before="offboarding", after="blocked")
-        emit("org.employee_blocked", user_id=employee.user_id)
+        employee = Employee.objects.select_for_update().select_related("user").get(pk=checklist.employee_id)
+        # The account closes on the dismissal date (at once if it has come, else the daily job), not earlier:
+        # an employee who has handed everything in may still work out their notice.
+        if employee.status != Employee.Status.DISMISSED and checklist.dismissal_date <= timezone.localdate():
+            _apply_dismissal(actor=actor, employee=employee)
         emit("org.offboarding_completed", checklist_id=checklist.pk)
     return item
 

@@ -72,7 +72,12 @@ class ComplaintAdmin(HistoryDeskAdmin):
 
     @display(description=_("Кто, когда, что"))
     def work_log(self, obj):
-        return render_to_string("quality/work_log.html", {"rows": audit_for(obj)[:50]})
+        from legal_crm.core.history_text import change_text
+
+        rows = list(audit_for(obj)[:50])
+        for row in rows:  # who was made responsible, the status — in words, not ids and codes
+            row.change_text = change_text(Complaint, row.before, row.after) if row.action == "complaint.assign" else ""
+        return render_to_string("quality/work_log.html", {"rows": rows})
 
     def _page(self, request, *, title, form, submit, summary=None, back=None):
         context = {**self.admin_site.each_context(request), "title": title, "form": form, "submit": submit,

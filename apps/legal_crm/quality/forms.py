@@ -11,8 +11,10 @@ from unfold.widgets import (
 
 from legal_crm.core.forms import ServiceForm
 from legal_crm.core.models import User
+from legal_crm.core.perm_queries import users_with_perm
 
 from .models import Complaint
+from .services import WORK_COMPLAINTS
 
 
 def staff_users():
@@ -42,7 +44,8 @@ class ComplaintAssignForm(ServiceForm):
 
     def __init__(self, *args, office_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        qs = staff_users()
+        # Only those who can work complaints (open and close them): not operators, finance or HR.
+        qs = staff_users().filter(pk__in=users_with_perm(WORK_COMPLAINTS).values("pk"))
         if office_id:
             qs = qs.filter(employee__offices=office_id).distinct()
         self.fields["responsible"].queryset = qs

@@ -32,9 +32,13 @@ def _ensure_scope(actor, contract) -> None:
                           % {"number": contract.number})
 
 
+WORK_COMPLAINTS = "quality.view_complaint"  # who may be responsible: sees the complaint and may close it
+
+
 def _is_staff_of(user, office_id: int) -> bool:
     employee = Employee.objects.filter(user=user).first()
-    if employee is None or not user.is_active or employee.status == Employee.Status.BLOCKED:
+    gone = (Employee.Status.BLOCKED, Employee.Status.DISMISSED)
+    if employee is None or not user.is_active or employee.status in gone:
         return False
     return user.is_superuser or user.has_perm("org.view_all_offices") or \
         employee.offices.filter(pk=office_id).exists()
@@ -91,6 +95,10 @@ def complaint_assign(*, actor, complaint: Complaint, responsible) -> Complaint:
     if complaint.about_employee_id and responsible.pk == complaint.about_employee_id:
         message = _("Нельзя поручить жалобу сотруднику, на которого она подана.")
         raise DomainError("responsible_is_subject", message, fields={"responsible": message})
+    if not responsible.has_perm(WORK_COMPLAINTS):
+        message = _("%(user)s не работает с жалобами: выберите того, у кого есть доступ к жалобам.") % {
+            "user": responsible}
+        raise DomainError("responsible_cannot_work", message, fields={"responsible": message})
     if not _is_staff_of(responsible, complaint.contract.office_id):
         message = _("%(user)s не работает в офисе договора или заблокирован.") % {"user": responsible}
         raise DomainError("responsible_no_access", message, fields={"responsible": message})

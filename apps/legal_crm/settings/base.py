@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -163,6 +164,12 @@ UNFOLD = {
     "SITE_HEADER": _("Legal CRM"),
     "SITE_SUBHEADER": _("Рабочий стол"),
     "SITE_SYMBOL": "balance",
+    # linked by the desk's base template (unfold's skeleton); served by core.favicon whether static is or not
+    "SITE_FAVICONS": [
+        {"rel": "icon", "sizes": "32x32", "type": "image/x-icon", "href": "/favicon.ico"},
+    ],
+    # no time-zone warning beside date-only fields (core/static/core/desk_dates.js)
+    "SCRIPTS": [lambda request: static("core/desk_dates.js")],
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
     "DASHBOARD_CALLBACK": "legal_crm.org.dashboard.dashboard_callback",

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from legal_crm.core.fields import MoneyField
+from legal_crm.core.formatting import format_money
 from legal_crm.core.models import TimeStampedModel
 
 
@@ -72,7 +73,8 @@ class Payment(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return _("Платёж %(amount)s ₽ от %(date)s") % {"amount": self.amount, "date": f"{self.paid_at:%d.%m.%Y}"}
+        return _("Платёж %(amount)s от %(date)s") % {"amount": format_money(self.amount),
+                                                     "date": f"{self.paid_at:%d.%m.%Y}"}
 
 
 class PaymentAllocation(models.Model):
@@ -94,7 +96,7 @@ class PaymentAllocation(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.payment_id} → {self.invoice_id}: {self.amount}"
+        return f"{self.payment_id} → {self.invoice_id}: {format_money(self.amount)}"
 
 
 class Refund(TimeStampedModel):
@@ -112,7 +114,7 @@ class Refund(TimeStampedModel):
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive")]
 
     def __str__(self) -> str:
-        return _("Возврат %(amount)s ₽") % {"amount": self.amount}
+        return _("Возврат %(amount)s") % {"amount": format_money(self.amount)}
 
 
 class LedgerEntry(models.Model):
@@ -149,4 +151,4 @@ class LedgerEntry(models.Model):
         indexes = [models.Index(fields=["contract", "account"], name="ledger_contract_account_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_account_display()}: {self.amount}"
+        return f"{self.get_account_display()}: {format_money(self.amount)}"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from legal_crm.core.fields import MoneyField
+from legal_crm.core.formatting import format_money
 from legal_crm.core.models import TimeStampedModel
 
 
@@ -61,7 +62,7 @@ class ScheduleItem(models.Model):
         indexes = [models.Index(fields=["due_date"], name="schedule_item_due_idx")]
 
     def __str__(self) -> str:
-        return f"{self.seq}. {self.due_date:%d.%m.%Y} — {self.amount}"
+        return f"{self.seq}. {self.due_date:%d.%m.%Y} — {format_money(self.amount)}"
 
 
 class Subscription(TimeStampedModel):

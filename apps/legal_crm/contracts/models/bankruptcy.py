@@ -72,25 +72,39 @@ class BankruptcyCase(TimeStampedModel):
 
 
 class Creditor(models.Model):
+    """One debt of the client to one creditor. A creditor often has several (a credit card and a loan at one bank):
+    each is its own row with its kind, basis and amount."""
+
+    class Kind(models.TextChoices):
+        LOAN = "loan", _("Кредит")
+        CREDIT_CARD = "credit_card", _("Кредитная карта")
+        MICROLOAN = "microloan", _("Микрозаём")
+        MORTGAGE = "mortgage", _("Ипотека")
+        CAR_LOAN = "car_loan", _("Автокредит")
+        TAX = "tax", _("Налоги и сборы")
+        UTILITIES = "utilities", _("ЖКУ")
+        PRIVATE = "private", _("Долг частному лицу")
+        OTHER = "other", _("Другое")
+
     case = models.ForeignKey(BankruptcyCase, on_delete=models.CASCADE, related_name="creditors",
                              verbose_name=_("дело"))
     counterparty = models.ForeignKey("directory.Counterparty", on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("кредитор"))
+    kind = models.CharField(_("вид долга"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
     debt_amount = MoneyField(_("сумма долга"))
     basis = models.CharField(_("основание"), max_length=300, blank=True, help_text=_("Кредитный договор, заём…"))
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("кредитор")
-        verbose_name_plural = _("кредиторы")
-        ordering = ["-debt_amount", "id"]
+        verbose_name = _("долг кредитору")
+        verbose_name_plural = _("долги кредиторам")
+        ordering = ["counterparty__name", "-debt_amount", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "counterparty"], name="uniq_case_creditor"),
             models.CheckConstraint(condition=models.Q(debt_amount__gt=0), name="creditor_debt_positive"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.counterparty}: {self.debt_amount}"
+        return f"{self.counterparty}: {self.get_kind_display()}"
 
 
 class PropertyItem(models.Model):

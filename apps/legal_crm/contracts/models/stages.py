@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from legal_crm.core.fields import MoneyField
+from legal_crm.core.formatting import format_money
 from legal_crm.core.models import TimeStampedModel
 
 
@@ -94,7 +95,7 @@ class StageExpense(TimeStampedModel):
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="stage_expense_positive")]
 
     def __str__(self) -> str:
-        return f"{self.title}: {self.amount}"
+        return f"{self.title}: {format_money(self.amount)}"
 
 
 class ExtraWork(TimeStampedModel):

@@ -1,6 +1,6 @@
 """Every write of the contracts module. Desk, API, jobs and other modules call these."""
 
-from .bankruptcy import bankruptcy_case_update, creditor_add, property_add
+from .bankruptcy import bankruptcy_case_update, creditor_add, creditor_remove, creditor_update, property_add
 from .contracts import (
     contract_complete,
     contract_create,
@@ -32,7 +32,7 @@ from .terminations import (
 __all__ = [
     "action_add", "action_publish", "bankruptcy_case_update", "contract_complete", "contract_create",
     "contract_create_from_lead", "contract_general_info_update", "contract_sign", "contract_start_work",
-    "contract_update", "creditor_add", "document_generate", "document_publish", "document_upload",
+    "contract_update", "creditor_add", "creditor_remove", "creditor_update", "document_generate", "document_publish", "document_upload",
     "extra_work_add", "next_contract_number", "property_add", "refund_for", "stage_expense_add", "stage_finish",
     "stage_start", "template_save", "termination_decide", "termination_request_create",
     "termination_retention_record", "termination_step_approve", "validate_template_source",

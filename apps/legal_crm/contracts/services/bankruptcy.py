@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
+from legal_crm.core.history_text import normalised
 from legal_crm.directory.models import Counterparty
 from legal_crm.directory.selectors import counterparty_list_visible_to
 
@@ -30,6 +34,7 @@ def bankruptcy_case_update(*, actor, contract: Contract, **fields) -> Bankruptcy
     if unknown:
         raise DomainError("invalid", _("Неизвестные поля: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     case, _created = BankruptcyCase.objects.select_for_update().get_or_create(contract=contract)
+    old = {name: _stored(case, name) for name in CASE_FIELDS}
     for name, value in fields.items():
         setattr(case, name, value)
     if "case_number" in fields:
@@ -39,19 +44,54 @@ def bankruptcy_case_update(*, actor, contract: Contract, **fields) -> Bankruptcy
     if case.court_id and case.court.role != Counterparty.Role.COURT:
         raise DomainError("invalid", _("Проверьте выделенные поля."),
                           fields={"court": _("Выберите контрагента с ролью «Суд».")})
-    validated(case).save()
-    audit(actor=actor, action="bankruptcy.update", obj=contract, after=sorted(fields))
+    validated(case)
+    # Only what really changed: the form sends every field, and 25000 typed over 25000.00 or an empty note over
+    # none is no change (no save, so no empty version in the record's history either).
+    new = {name: _stored(case, name) for name in CASE_FIELDS}
+    changed = sorted(name for name in CASE_FIELDS
+                     if normalised(BankruptcyCase._meta.get_field(name), old[name])
+                     != normalised(BankruptcyCase._meta.get_field(name), new[name]))
+    if changed or _created:
+        case.save()
+    if changed:
+        audit(actor=actor, action="bankruptcy.update", obj=contract,
+              before={name: old[name] for name in changed}, after={name: new[name] for name in changed})
     return case
 
 
-@transaction.atomic
-def creditor_add(*, actor, contract: Contract, counterparty: Counterparty, debt_amount, basis: str = "") -> Creditor:
-    ensure_contract(actor, contract, "contracts.change_contract")
-    _ensure_bankruptcy_service(contract)
-    amount = amount_or_error(debt_amount, "debt_amount", example="150000,00")
+def _stored(case: BankruptcyCase, name: str):
+    """A field's value as the audit log keeps it (JSON): ids for records, text for amounts and dates."""
+    field = BankruptcyCase._meta.get_field(name)
+    value = getattr(case, field.attname)
+    if value is None:
+        return None
+    if isinstance(value, Decimal | datetime.date):
+        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    return value
+
+
+def _debt_amount(value):
+    amount = amount_or_error(value, "debt_amount", example="150000,00")
     if amount <= 0:
         raise DomainError("invalid_amount", _("Сумма долга должна быть больше нуля."),
                           fields={"debt_amount": _("Введите положительную сумму.")})
+    return amount
+
+
+def _debt_kind(value: str) -> str:
+    if value not in Creditor.Kind.values:
+        raise DomainError("invalid", _("Проверьте выделенные поля."), fields={"kind": _("Выберите вид долга.")})
+    return value
+
+
+@transaction.atomic
+def creditor_add(*, actor, contract: Contract, counterparty: Counterparty, debt_amount, basis: str = "",
+                 kind: str = Creditor.Kind.OTHER) -> Creditor:
+    """Add one debt to a creditor. One creditor may hold several debts (a card and a loan at one bank)."""
+    ensure_contract(actor, contract, "contracts.change_contract")
+    _ensure_bankruptcy_service(contract)
+    amount = _debt_amount(debt_amount)
+    kind = _debt_kind(kind)
     if counterparty.pk == contract.client_id:
         raise DomainError("invalid", _("Клиент не может быть своим кредитором."),
                           fields={"counterparty": _("Выберите другого контрагента.")})
@@ -60,13 +100,63 @@ def creditor_add(*, actor, contract: Contract, counterparty: Counterparty, debt_
         raise DomainError("unknown_counterparty", _("Такого контрагента нет среди ваших."),
                           fields={"counterparty": _("Выберите контрагента из списка.")})
     case, _created = BankruptcyCase.objects.get_or_create(contract=contract)
-    if case.creditors.filter(counterparty=counterparty).exists():
-        raise DomainError("creditor_exists", _("Кредитор «%(c)s» уже в списке: измените сумму его долга.")
-                          % {"c": counterparty}, fields={"counterparty": _("Уже добавлен.")})
-    creditor = Creditor.objects.create(case=case, counterparty=counterparty, debt_amount=amount, basis=basis.strip())
+    creditor = validated(Creditor(case=case, counterparty=counterparty, kind=kind, debt_amount=amount,
+                                  basis=basis.strip()))
+    creditor.save()
     audit(actor=actor, action="bankruptcy.creditor", obj=contract,
-          after={"creditor": counterparty.name, "amount": str(amount)})
+          after={"creditor": counterparty.name, "kind": creditor.get_kind_display(), "amount": str(amount)})
     return creditor
+
+
+def _creditor_of(contract: Contract, creditor) -> Creditor:
+    found = (Creditor.objects.select_for_update().select_related("counterparty")
+             .filter(pk=getattr(creditor, "pk", creditor), case__contract=contract).first())
+    if found is None:
+        raise DomainError("not_found", _("Такого долга в этом договоре нет."))
+    return found
+
+
+@transaction.atomic
+def creditor_update(*, actor, contract: Contract, creditor, debt_amount=None, kind: str | None = None,
+                    basis: str | None = None) -> Creditor:
+    """Change one debt: its amount, kind or basis. Only what changed is written and audited."""
+    ensure_contract(actor, contract, "contracts.change_contract")
+    _ensure_bankruptcy_service(contract)
+    debt = _creditor_of(contract, creditor)
+    new = {}
+    if debt_amount is not None:
+        new["debt_amount"] = _debt_amount(debt_amount)
+    if kind is not None:
+        new["kind"] = _debt_kind(kind)
+    if basis is not None:
+        new["basis"] = basis.strip()
+    before = {k: getattr(debt, k) for k in new if getattr(debt, k) != new[k]}
+    if not before:
+        return debt
+    for name in before:
+        setattr(debt, name, new[name])
+    validated(debt).save()
+    shown = {"debt_amount": "amount", "kind": "kind", "basis": "basis"}
+
+    def words(values):
+        return {shown[k]: str(Creditor.Kind(v).label if k == "kind" else v) for k, v in values.items()}
+
+    audit(actor=actor, action="bankruptcy.creditor_update", obj=contract,
+          before={"creditor": debt.counterparty.name, **words(before)},
+          after={"creditor": debt.counterparty.name, **words({k: new[k] for k in before})})
+    return debt
+
+
+@transaction.atomic
+def creditor_remove(*, actor, contract: Contract, creditor) -> None:
+    """Remove a debt entered by mistake (the audit keeps what it was)."""
+    ensure_contract(actor, contract, "contracts.change_contract")
+    _ensure_bankruptcy_service(contract)
+    debt = _creditor_of(contract, creditor)
+    audit(actor=actor, action="bankruptcy.creditor_remove", obj=contract,
+          before={"creditor": debt.counterparty.name, "kind": debt.get_kind_display(),
+                  "amount": str(debt.debt_amount)})
+    debt.delete()
 
 
 @transaction.atomic

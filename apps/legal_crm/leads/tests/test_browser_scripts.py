@@ -159,3 +159,44 @@ def test_the_lead_card_questionnaire_scores_as_you_answer_and_a_refusal_asks_why
     lead.refresh_from_db()
     assert lead.status.code == "refusal_expensive" and lead.refusal_reason.code == "price"
     assert "Нашёл дешевле" in page.content()
+
+
+def test_a_refused_answer_keeps_its_error_while_other_answers_save(reference, make_staff, office, live_server,
+                                                                   page_as):
+    operator = make_staff("operator")
+    service = ServiceFactory(code="bfl-court", name="Банкротство через суд")
+    debt = QuestionFactory(service=service, kind=Question.Kind.NUMBER, text="Сумма долга", order=1)
+    NumberRangeFactory(question=debt, min_value=Decimal("500000"), max_value=None, points=40)
+    prop = QuestionFactory(service=service, kind=Question.Kind.CHOICE, text="Имущество", order=2)
+    none = AnswerOptionFactory(question=prop, text="Нет имущества", points=15)
+    lead = LeadFactory(office=office, service=service, name="Дарья Волкова", status=status("in_work"))
+    page = page_as(operator)
+    page.goto(f"{live_server.url}/admin/leads/lead/{lead.pk}/card/")
+    error = page.locator(f'[data-error-for="q{debt.pk}"]')
+    indicator = page.locator("#lc-q-state")
+
+    with page.expect_response(lambda r: "/card/answers/" in r.url) as refused:
+        page.fill(f"#q{debt.pk}", "абв")
+    assert refused.value.status == 400
+    page.wait_for_selector(f'[data-error-for="q{debt.pk}"]:has-text("Введите число")')
+    assert indicator.get_attribute("data-state") == "error"
+
+    # another answer saves: the refused one keeps its error and the indicator does not claim everything is saved
+    with page.expect_response(lambda r: "/card/answers/" in r.url) as saved:
+        page.select_option(f"#q{prop.pk}", str(none.pk))
+    assert saved.value.status == 200
+    page.wait_for_function("document.getElementById('lead-score').textContent === '15'")
+    assert "Введите число" in error.inner_text()
+    assert indicator.get_attribute("data-state") == "error"
+    assert "✓" not in indicator.inner_text() and "Не сохранено ответов: 1" in indicator.inner_text()
+    assert page.locator(f"#q{debt.pk}").get_attribute("aria-invalid") == "true"
+    page.screenshot(path="/tmp/f17_questionnaire_error_kept.png", full_page=True)
+
+    # typing is not saving: no ✓ before the answer is stored
+    page.fill(f"#q{debt.pk}", "600000")
+    assert indicator.get_attribute("data-state") == "saving"
+    page.wait_for_selector("#lc-q-state[data-state=saved]")
+    assert error.inner_text() == ""
+    assert page.locator("#lead-score").inner_text() == "55"
+    lead.refresh_from_db()
+    assert lead.score == 55

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from legal_crm.core.audit import audit_for
 from legal_crm.core.models import User
@@ -54,9 +55,15 @@ def test_dismiss_action_opens_a_checklist(client, admin_user, make_staff, roles)
     OffboardingTemplateItemFactory(text="Сдать ноутбук", responsible_group=roles["hr"])
     operator = make_staff("operator")
     client.force_login(admin_user)
-    response = client.post(reverse("admin:org_employee_changelist"),
-                           {"action": "dismiss", "_selected_action": [operator.employee.pk]}, follow=True)
+    url = reverse("admin:org_employee_changelist")
+    asked = client.post(url, {"action": "dismiss", "_selected_action": [operator.employee.pk]})
+    assert asked.status_code == 200 and "Дата увольнения" in asked.content.decode()
+    assert not OffboardingChecklist.objects.exists()  # nothing happens before the date is confirmed
+    today = timezone.localdate()
+    response = client.post(url, {"action": "dismiss", "_selected_action": [operator.employee.pk], "confirm": "1",
+                                 "dismissal_date": today.strftime("%d.%m.%Y")}, follow=True)
     assert response.status_code == 200
+    assert f"Уволен с {today:%d.%m.%Y}" in response.content.decode()
     checklist = OffboardingChecklist.objects.get(employee=operator.employee)
     assert reverse("admin:org_offboardingchecklist_change", args=[checklist.pk]) in response.content.decode()
     page = client.get(reverse("admin:org_offboardingchecklist_change", args=[checklist.pk]))

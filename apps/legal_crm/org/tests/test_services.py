@@ -16,6 +16,17 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 27)
 
 
+@pytest.fixture(autouse=True)
+def today(monkeypatch):
+    """The clock of these tests: «today» is TODAY (dismissal dates are checked against it)."""
+    from django.utils import timezone
+
+    real = timezone.localdate
+    monkeypatch.setattr(timezone, "localdate", lambda value=None, timezone=None: TODAY if value is None
+                        else real(value, timezone))
+    return TODAY
+
+
 def fresh(employee) -> Employee:
     return Employee.objects.select_related("user").get(pk=employee.pk)
 
@@ -137,11 +148,15 @@ def test_dismiss_copies_the_template(make_staff, template):
     assert sorted(texts) == sorted([
         ("Передать дела", "Юристы"), ("Сдать ноутбук", "Руководители офисов"), ("Подписать в кадрах", "Кадры")])
     assert checklist.opened_by == hr
-    assert fresh(employee).dismissed_on == TODAY
-    assert fresh(employee).user.is_active  # still works until the checklist is complete
+    employee = fresh(employee)
+    assert employee.dismissed_on == TODAY
+    # Dismissed today: the status says so and the account is closed at once (the checklist is signed by others).
+    assert employee.status == Employee.Status.DISMISSED
+    assert employee.status_text == "Уволен с 27.11.2026"
+    assert not employee.user.is_active
     with pytest.raises(DomainError) as exc:
         services.employee_dismiss(actor=hr, employee=employee, dismissal_date=TODAY)
-    assert exc.value.code == "offboarding_open"
+    assert exc.value.code == "already_dismissed"
 
 
 def test_dismiss_without_template_is_refused(make_staff):
@@ -173,8 +188,7 @@ def test_signing_by_someone_outside_the_responsible_group_is_refused(make_staff,
     assert item.signed_at is None and item.signed_by is None
 
 
-def test_signing_every_item_closes_the_checklist_and_blocks_the_account(
-        make_staff, template, django_capture_on_commit_callbacks):
+def test_signing_every_item_closes_the_checklist(make_staff, template, django_capture_on_commit_callbacks):
     hr, head = make_staff("hr"), make_staff("office_head")
     employee = make_staff("operator").employee
     checklist = services.employee_dismiss(actor=hr, employee=employee, dismissal_date=TODAY)
@@ -182,7 +196,6 @@ def test_signing_every_item_closes_the_checklist_and_blocks_the_account(
     services.offboarding_item_sign(actor=head, item=laptop, comment="Сдан, инв. № 17")
     checklist.refresh_from_db()
     assert checklist.completed_at is None
-    assert fresh(employee).user.is_active
     with pytest.raises(DomainError) as exc:
         services.offboarding_item_sign(actor=head, item=laptop)
     assert exc.value.code == "already_signed"
@@ -191,12 +204,89 @@ def test_signing_every_item_closes_the_checklist_and_blocks_the_account(
     checklist.refresh_from_db()
     assert checklist.completed_at is not None
     employee = fresh(employee)
-    assert employee.status == Employee.Status.BLOCKED
+    assert employee.status == Employee.Status.DISMISSED
     assert not employee.user.is_active
     laptop.refresh_from_db()
     assert (laptop.signed_by, laptop.comment) == (head, "Сдан, инв. № 17")
     assert not OffboardingItem.objects.filter(checklist=checklist, signed_at__isnull=True).exists()
-    assert audit_for(employee).filter(action="employee.status", after="blocked").exists()
+    assert audit_for(employee).filter(action="employee.status", after="dismissed").count() == 1
+
+
+def test_a_dismissal_dated_ahead_blocks_the_account_on_its_day(
+        make_staff, template, monkeypatch, django_capture_on_commit_callbacks):
+    from rest_framework.authtoken.models import Token
+
+    from legal_crm.org import jobs
+
+    hr = make_staff("hr")
+    employee = make_staff("operator").employee
+    Token.objects.create(user=employee.user)
+    day = TODAY + datetime.timedelta(days=14)
+    checklist = services.employee_dismiss(actor=hr, employee=employee, dismissal_date=day)
+    for item in checklist.items.all():  # everything handed in before the last day
+        services.offboarding_item_sign(actor=make_staff("operator", superuser=True), item=item)
+    employee = fresh(employee)
+    assert employee.status == Employee.Status.ACTIVE and employee.user.is_active
+    assert employee.status_text == "Увольняется 11.12.2026"
+    assert jobs.apply_due_dismissals() == 0  # not yet
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda value=None, timezone=None: day)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.apply_due_dismissals() == 1
+    assert jobs.apply_due_dismissals() == 0  # idempotent
+    employee = fresh(employee)
+    assert employee.status == Employee.Status.DISMISSED and not employee.user.is_active
+    assert employee.status_text == "Уволен с 11.12.2026"
+    assert not Token.objects.filter(user=employee.user).exists()
+
+
+@pytest.mark.parametrize("offset", [-32, 93])
+def test_dismissal_dates_far_from_today_are_refused(make_staff, template, offset):
+    with pytest.raises(DomainError) as exc:
+        services.employee_dismiss(actor=make_staff("hr"), employee=make_staff("operator").employee,
+                                  dismissal_date=TODAY + datetime.timedelta(days=offset))
+    assert exc.value.code == "invalid_dismissal_date"
+    assert not OffboardingChecklist.objects.exists()
+
+
+def test_dismissed_is_not_a_status_to_pick_and_taking_back_clears_the_date(make_staff, template):
+    hr = make_staff("hr")
+    employee = make_staff("operator").employee
+    with pytest.raises(DomainError):
+        services.employee_set_status(actor=hr, employee=employee, status=Employee.Status.DISMISSED)
+    services.employee_dismiss(actor=hr, employee=employee, dismissal_date=TODAY - datetime.timedelta(days=3))
+    with pytest.raises(DomainError) as exc:
+        services.employee_dismiss(actor=hr, employee=employee, dismissal_date=TODAY)
+    assert exc.value.code in ("already_dismissed", "offboarding_open")
+    services.employee_set_status(actor=hr, employee=employee, status=Employee.Status.ACTIVE)
+    employee = fresh(employee)
+    assert employee.dismissed_on is None and employee.user.is_active
+    assert employee.status_text == "Работает"
+
+
+def test_dismiss_action_asks_for_the_date_first(client, make_staff, template):
+    from django.urls import reverse
+
+    hr = make_staff("hr")
+    employee = make_staff("operator").employee
+    client.force_login(hr)
+    url = reverse("admin:org_employee_changelist")
+    page = client.post(url, {"action": "dismiss", "_selected_action": [employee.pk]})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Дата увольнения" in html and "27.11.2026" in html  # today by default
+    assert not OffboardingChecklist.objects.exists() and fresh(employee).dismissed_on is None
+    refused = client.post(url, {"action": "dismiss", "_selected_action": [employee.pk], "confirm": "1",
+                                "dismissal_date": "01.01.2020"})
+    assert "Дата увольнения должна быть между" in refused.content.decode()
+    assert not OffboardingChecklist.objects.exists()
+    done = client.post(url, {"action": "dismiss", "_selected_action": [employee.pk], "confirm": "1",
+                             "dismissal_date": "04.12.2026"}, follow=True)
+    assert "Увольняется 04.12.2026" in done.content.decode()
+    assert fresh(employee).dismissed_on == datetime.date(2026, 12, 4)
+    card = client.get(reverse("admin:org_employee_change", args=[employee.pk])).content.decode()
+    assert "Увольняется 04.12.2026" in card
 
 
 def test_superuser_may_sign_any_item(make_staff, template):

@@ -139,3 +139,36 @@ def test_home_block(rf, staff, contract):
     assert block["rows"][0]["url"].endswith(f"/{complaint.pk}/change/")
     request.user = staff["finance"]
     assert complaints_block(request) is None
+
+
+def test_only_people_who_work_complaints_can_be_made_responsible(staff, contract, make_staff, office):
+    from django.contrib.auth.models import Permission
+
+    from legal_crm.core.models import PermissionOverride
+    from legal_crm.quality.forms import ComplaintAssignForm
+
+    head, lawyer, sales, finance = staff["office_head"], staff["lawyer"], staff["sales"], staff["finance"]
+    operator = make_staff("operator", offices=[office])
+    complaint = file(sales, contract, about_employee=lawyer)
+    choices = set(ComplaintAssignForm(office_id=office.pk).fields["responsible"].queryset)
+    assert {head, sales} <= choices
+    assert operator not in choices and finance not in choices
+    view = Permission.objects.get(content_type__app_label="quality", codename="view_complaint")
+    PermissionOverride.objects.create(user=sales, permission=view, granted=False)  # revoked personally
+    PermissionOverride.objects.create(user=finance, permission=view, granted=True)  # granted personally
+    choices = set(ComplaintAssignForm(office_id=office.pk).fields["responsible"].queryset)
+    assert sales not in choices and finance in choices
+    with pytest.raises(DomainError) as err:
+        complaint_assign(actor=head, complaint=complaint, responsible=operator)
+    assert err.value.code == "responsible_cannot_work"
+    assert Complaint.objects.get(pk=complaint.pk).responsible is None
+
+
+def test_the_work_log_names_the_responsible(client, staff, contract, admin_user):
+    head, lawyer, sales = staff["office_head"], staff["lawyer"], staff["sales"]
+    complaint = file(sales, contract, about_employee=lawyer)
+    complaint_assign(actor=head, complaint=complaint, responsible=sales)
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:quality_complaint_change", args=[complaint.pk])).content.decode()
+    assert f"ответственный: — → {sales}" in html.replace("&#x27;", "'")
+    assert "В работе" in html

@@ -10,17 +10,49 @@
   var csrf = tokenInput ? tokenInput.value : "";
   var state = document.getElementById("lc-q-state");
   var timers = {};
+  /* Each answer keeps its own state: a refused answer keeps its error until that same answer is saved, and
+     the indicator says ✓ only when no answer is waiting, failing or unsaved. */
+  var errors = {};    // field name -> message of its last refused save
+  var pending = {};   // field name -> number of the save under way
+  var sequence = 0;
+  var offline = false;
 
-  function setErrors(fields) {
+  function showErrors() {
     form.querySelectorAll("[data-error-for]").forEach(function (el) {
-      el.textContent = (fields && fields[el.getAttribute("data-error-for")]) || "";
+      var name = el.getAttribute("data-error-for");
+      el.textContent = errors[name] || "";
+      var field = form.querySelector("[name='" + name + "']");
+      if (field) {
+        if (errors[name]) { field.setAttribute("aria-invalid", "true"); } else { field.removeAttribute("aria-invalid"); }
+      }
     });
   }
 
+  function showState() {
+    var waiting = Object.keys(pending).length + Object.keys(timers).length;
+    var failed = Object.keys(errors);
+    if (waiting) {
+      state.textContent = "…";
+      state.setAttribute("data-state", "saving");
+    } else if (failed.length) {
+      state.textContent = card.getAttribute("data-unsaved-text").replace("%(count)s", failed.length);
+      state.setAttribute("data-state", "error");
+    } else if (offline) {
+      state.textContent = card.getAttribute("data-offline-text");
+      state.setAttribute("data-state", "error");
+    } else {
+      state.textContent = "✓";
+      state.setAttribute("data-state", "saved");
+    }
+  }
+
   function save(field) {
+    var name = field.name;
     var answers = {};
-    answers[field.name.slice(1)] = field.value;
-    state.textContent = "…";
+    answers[name.slice(1)] = field.value;
+    var mine = ++sequence;
+    pending[name] = mine;
+    showState();
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
@@ -31,26 +63,41 @@
         return {ok: response.ok, data: data};
       });
     }).then(function (result) {
+      if (pending[name] !== mine) { return; }  // a later save of this answer is under way: it decides
+      delete pending[name];
+      offline = false;
       if (!result.ok) {
-        setErrors(result.data.fields);
-        state.textContent = result.data.detail || card.getAttribute("data-error-text");
+        var fields = result.data.fields || {};
+        errors[name] = fields[name] || result.data.detail || card.getAttribute("data-error-text");
+        showErrors();
+        showState();
         return;
       }
-      setErrors({});
-      state.textContent = "✓";
+      delete errors[name];
+      showErrors();
+      showState();
       document.getElementById("lead-score").textContent = result.data.score === null ? "0" : result.data.score;
       card.querySelectorAll("[data-segment]").forEach(function (el) {
         el.textContent = result.data.segment || "—";
       });
     }).catch(function () {
-      state.textContent = card.getAttribute("data-offline-text");
+      if (pending[name] !== mine) { return; }
+      delete pending[name];
+      offline = true;
+      errors[name] = card.getAttribute("data-offline-text");
+      showErrors();
+      showState();
     });
   }
 
   form.querySelectorAll("[name^=q]").forEach(function (field) {
     var handler = function () {
       clearTimeout(timers[field.name]);
-      timers[field.name] = setTimeout(function () { save(field); }, field.tagName === "SELECT" ? 0 : 400);
+      timers[field.name] = setTimeout(function () {
+        delete timers[field.name];
+        save(field);
+      }, field.tagName === "SELECT" ? 0 : 400);
+      showState();  // typed but not yet sent: not saved
     };
     field.addEventListener("change", handler);
     if (field.tagName === "INPUT") { field.addEventListener("input", handler); }

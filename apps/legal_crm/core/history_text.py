@@ -1,0 +1,176 @@
+"""Values of history and audit entries as people read them: choice labels instead of codes («Подписан», not
+`signed`), Да/Нет instead of True/False, the names of related records instead of their ids («офис: Москва», not
+«офис: 1»), money as 3 000,00 ₽ and dates as 27.11.2026.
+
+One renderer for every history screen: the contract card's history tab, the simple-history pages of every desk
+record and the audit log."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .formatting import format_date, format_money
+
+EMPTY = (None, "", [], {}, ())
+
+
+def yes_no(value: bool) -> str:
+    return _("Да") if value else _("Нет")
+
+
+def _field(model, name: str):
+    """The field `name` of `model` (or of the first of several models that has it)."""
+    if model is None:
+        return None
+    if isinstance(model, list | tuple):
+        return next((f for f in (_field(m, name) for m in model) if f is not None), None)
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        if name.endswith("_id"):
+            return _field(model, name[:-3])
+        return None
+
+
+def _related_name(field, value) -> str:
+    if isinstance(value, models.Model):
+        return str(value)
+    related = field.related_model
+    obj = related._default_manager.filter(pk=value).first() if value not in EMPTY else None
+    return str(obj) if obj is not None else f"№ {value}"
+
+
+def _is_money(field) -> bool:
+    return isinstance(field, models.DecimalField) and field.decimal_places == 2
+
+
+def normalised(field, value):
+    """The value compared for "did it change": '' and None are both empty, 100 and 100.00 the same amount."""
+    if value in EMPTY:
+        return None
+    if isinstance(field, models.DecimalField) or isinstance(value, Decimal):
+        try:
+            return Decimal(str(value)).normalize()
+        except InvalidOperation:
+            return value
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def value_text(model, name: str, value) -> str:
+    """One value of the field `name` of `model` in words. Unknown fields fall back to the value's own kind."""
+    if value in EMPTY:
+        return "—"
+    field = _field(model, name)
+    if field is not None:
+        if getattr(field, "flatchoices", None):
+            labels = {str(k): v for k, v in field.flatchoices}
+            if not isinstance(value, list | tuple):
+                return str(labels.get(str(value), value))
+            return ", ".join(str(labels.get(str(v), v)) for v in value)
+        if field.many_to_many and isinstance(value, list | tuple):
+            return ", ".join(_related_name(field, v) for v in value) or "—"
+        if field.is_relation and field.related_model is not None:
+            return _related_name(field, value)
+        if _is_money(field):
+            try:
+                return format_money(value)
+            except (InvalidOperation, ValueError, TypeError):
+                return str(value)
+        if isinstance(field, models.DateTimeField) and isinstance(value, str):
+            value = datetime.datetime.fromisoformat(value)
+        elif isinstance(field, models.DateField) and isinstance(value, str):
+            try:
+                value = datetime.date.fromisoformat(value)
+            except ValueError:
+                return value
+    return plain_text(value)
+
+
+def plain_text(value) -> str:
+    """A value with no field to say what it is."""
+    if value in EMPTY:
+        return "—"
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if timezone.is_aware(value) else \
+            value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return format_date(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(plain_text(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {plain_text(v)}" for k, v in value.items() if v not in EMPTY)
+    if isinstance(value, models.Model):
+        return str(value)
+    return str(value)
+
+
+def field_label(model, name: str, words: dict | None = None) -> str:
+    if words and name in words:
+        return str(words[name])
+    field = _field(model, name)
+    return str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
+
+
+def change_text(model, before, after, *, words: dict | None = None, values: dict | None = None) -> str:
+    """An audit entry's before/after in one line: «статус: Черновик → Подписан; офис: Москва».
+
+    `words` names keys that are not fields of `model`; `values` maps a key to a function that turns its value into
+    words (e.g. an action type's code into its name). Keys whose value did not change are left out."""
+    values = values or {}
+
+    def one(name, value):
+        if name in values and value not in EMPTY:
+            return values[name](value)
+        return value_text(model, name, value)
+
+    if isinstance(before, dict) or isinstance(after, dict):
+        before = before if isinstance(before, dict) else {}
+        after = after if isinstance(after, dict) else {}
+        parts = []
+        for name in [*before, *(k for k in after if k not in before)]:
+            old, new = before.get(name), after.get(name)
+            field = _field(model, name)
+            if name in before and name in after and normalised(field, old) == normalised(field, new):
+                if name in ("creditor", "stage", "document", "title", "property"):
+                    parts.append(f"{field_label(model, name, words)}: {one(name, new)}")  # what the entry is about
+                continue
+            if name not in before:
+                if new in EMPTY:
+                    continue
+                parts.append(f"{field_label(model, name, words)}: {one(name, new)}")
+            elif name not in after:
+                parts.append(f"{field_label(model, name, words)}: {one(name, old)}")
+            else:
+                parts.append(f"{field_label(model, name, words)}: {one(name, old)} → {one(name, new)}")
+        return "; ".join(parts)
+    if isinstance(before, list) or isinstance(after, list):
+        names = after if isinstance(after, list) else before
+        return ", ".join(field_label(model, str(n), words) for n in names)
+    if before in EMPTY and after in EMPTY:
+        return ""
+    if before in EMPTY:
+        return _status_text(model, after)
+    return f"{_status_text(model, before)} → {_status_text(model, after)}"
+
+
+def _status_text(model, value) -> str:
+    """A bare before/after is a status (contract.terminate, employee.status): its label if the model has one."""
+    if isinstance(value, str) and _field(model, "status") is not None:
+        return value_text(model, "status", value)
+    if isinstance(value, str):
+        try:
+            return plain_text(json.loads(value))
+        except ValueError:
+            return value
+    return plain_text(value)

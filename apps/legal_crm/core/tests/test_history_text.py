@@ -1,0 +1,62 @@
+"""Every history screen shows values in words: labels, names, Да/Нет, money and dates (core.history_text)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from legal_crm.core.history_text import change_text, normalised, value_text
+from legal_crm.org import services as org_services
+from legal_crm.org.models import Employee, Office
+
+pytestmark = pytest.mark.django_db
+
+
+def test_values_of_fields_in_words(office):
+    assert value_text(Employee, "status", "blocked") == "Заблокирован"
+    assert value_text(Employee, "main_office", office.pk) == str(office)
+    assert value_text(Employee, "main_office_id", office.pk) == str(office)
+    assert value_text(Employee, "hired_on", datetime.date(2026, 3, 1)) == "01.03.2026"
+    assert value_text(Employee, "hired_on", "2026-03-01") == "01.03.2026"
+    assert value_text(Office, "is_active", True) == "Да"
+    assert value_text(None, "anything", False) == "Нет"
+    assert value_text(Employee, "phone", "") == "—"
+
+
+def test_equal_values_are_no_change():
+    from legal_crm.contracts.models import BankruptcyCase
+
+    deposit = BankruptcyCase._meta.get_field("court_deposit")
+    assert normalised(deposit, Decimal("100")) == normalised(deposit, "100.00")
+    assert normalised(BankruptcyCase._meta.get_field("income_note"), "") == normalised(None, None)
+    assert change_text(Employee, {"status": "active", "phone": ""}, {"status": "blocked", "phone": None}) == \
+        "статус: Работает → Заблокирован"
+    assert change_text(Employee, "active", "blocked") == "Работает → Заблокирован"
+
+
+def test_simple_history_pages_show_labels(client, admin_user, make_staff, office, other_office):
+    employee = make_staff("operator").employee
+    org_services.employee_set_status(actor=admin_user, employee=employee, status=Employee.Status.ON_LEAVE)
+    employee.refresh_from_db()
+    employee.main_office = other_office
+    employee.save()
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:org_employee_history", args=[employee.pk])).content.decode()
+    assert "Работает" in html and "В отпуске" in html
+    assert str(other_office) in html
+    assert "on_leave" not in html and "active</span>" not in html
+    for english in ("Date/time", "Changed by", "Change reason", ">Changes<", ">Object<", ">Comment<"):
+        assert english not in html
+
+
+def test_the_audit_log_shows_sentences_and_only_desk_record_kinds(client, admin_user, make_staff):
+    employee = make_staff("operator").employee
+    org_services.employee_set_status(actor=admin_user, employee=employee, status=Employee.Status.BLOCKED)
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:core_auditlog_changelist")).content.decode()
+    assert "Работает → Заблокирован" in html
+    filters = html[html.index("вид записи"):]
+    for technical in ("access attempt", "access log", "historical", "Попытка доступа", "session", "content type"):
+        assert technical.lower() not in filters.lower()
+    assert "Сотрудники" in filters
