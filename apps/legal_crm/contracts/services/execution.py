@@ -25,6 +25,26 @@ def _ensure_in_work(contract: Contract) -> None:
                           % {"number": contract.number})
 
 
+def _ensure_earlier_finished(stage: ContractStage) -> None:
+    """Stages go in order: every earlier mandatory stage is finished before a later one starts or finishes."""
+    blocking = (ContractStage.objects.filter(contract_id=stage.contract_id, order__lt=stage.order,
+                                             is_optional=False)
+                .exclude(status=StageStatus.DONE).order_by("order").first())
+    if blocking is not None:
+        raise DomainError("stage_order",
+                          _("Сначала завершите этап «%(earlier)s»: этапы идут по порядку, «%(name)s» — после него.")
+                          % {"earlier": blocking.name, "name": stage.name})
+
+
+def _skip_earlier_optional(stage: ContractStage, now) -> None:
+    """Optional stages left open before the one that starts (or finishes) did not happen in this case."""
+    for earlier in ContractStage.objects.filter(contract_id=stage.contract_id, order__lt=stage.order,
+                                                is_optional=True,
+                                                status__in=(StageStatus.PENDING, StageStatus.IN_PROGRESS)):
+        earlier.status, earlier.finished_at = StageStatus.SKIPPED, now
+        earlier.save(update_fields=["status", "finished_at"])
+
+
 @transaction.atomic
 def stage_start(*, actor, stage: ContractStage) -> ContractStage:
     ensure_contract(actor, stage.contract, "contracts.change_contractstage")
@@ -34,7 +54,16 @@ def stage_start(*, actor, stage: ContractStage) -> ContractStage:
     if stage.status != StageStatus.PENDING:
         raise DomainError("invalid_transition", _("Этап «%(name)s» уже %(status)s.")
                           % {"name": stage.name, "status": stage.get_status_display().lower()})
-    stage.status, stage.started_at = StageStatus.IN_PROGRESS, timezone.now()
+    running = (ContractStage.objects.filter(contract_id=stage.contract_id, status=StageStatus.IN_PROGRESS)
+               .exclude(pk=stage.pk).order_by("order").first())
+    if running is not None:
+        raise DomainError("stage_in_progress",
+                          _("Сейчас идёт этап «%(running)s»: завершите его, прежде чем начинать «%(name)s».")
+                          % {"running": running.name, "name": stage.name})
+    _ensure_earlier_finished(stage)
+    now = timezone.now()
+    _skip_earlier_optional(stage, now)
+    stage.status, stage.started_at = StageStatus.IN_PROGRESS, now
     stage.save(update_fields=["status", "started_at"])
     audit(actor=actor, action="stage.start", obj=stage.contract, after={"stage": stage.name})
     return stage
@@ -53,16 +82,22 @@ def stage_finish(*, actor, stage: ContractStage, skip: bool = False, note: str =
         raise DomainError("stage_required", _("Этап «%(name)s» обязательный: его нельзя пропустить.")
                           % {"name": stage.name})
     now = timezone.now()
+    if not skip:
+        # Skipping an optional stage ahead of time is a decision ("no auction in this case"), not work done out of
+        # order; finishing one is work, so every earlier mandatory stage must be finished first.
+        _ensure_earlier_finished(stage)
+        _skip_earlier_optional(stage, now)
     stage.status = StageStatus.SKIPPED if skip else StageStatus.DONE
     stage.started_at = stage.started_at or now
     stage.finished_at = now
     if note:
         stage.note = note
     stage.save(update_fields=["status", "started_at", "finished_at", "note"])
-    following = ContractStage.objects.filter(contract_id=stage.contract_id, order__gt=stage.order)
-    if not following.filter(status=StageStatus.IN_PROGRESS).exists():
-        upcoming = following.filter(status=StageStatus.PENDING).order_by("order").first()
-        if upcoming is not None:
+    stages = ContractStage.objects.filter(contract_id=stage.contract_id)
+    if not stages.filter(status=StageStatus.IN_PROGRESS).exists():
+        upcoming = stages.filter(order__gt=stage.order, status=StageStatus.PENDING).order_by("order").first()
+        if upcoming is not None and not stages.filter(order__lt=upcoming.order, is_optional=False).exclude(
+                status=StageStatus.DONE).exists():
             upcoming.status, upcoming.started_at = StageStatus.IN_PROGRESS, now
             upcoming.save(update_fields=["status", "started_at"])
     audit(actor=actor, action="stage.skip" if skip else "stage.finish", obj=stage.contract,

@@ -216,3 +216,16 @@ def test_large_ids_are_not_localised_in_forms(client, lawyer, contract_in_work):
     html = _card(client, contract_in_work).content.decode()
     assert 'value="123456:1"' in html
     assert f'/{contract_in_work.pk}/documents/654321/"' in html
+
+
+def test_out_of_order_stage_shows_the_refusal_on_the_card(client, lawyer, contract_in_work):
+    client.force_login(lawyer)
+    later = contract_in_work.stages.order_by("order")[3]
+    for op in ("stage_start", "stage_finish"):
+        response = client.post(reverse("admin:contracts_contract_card_post", args=[contract_in_work.pk, op]),
+                               {"stage": later.pk, "tab": "stages"}, follow=True)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Сейчас идёт этап «Консультация»" in html or "Сначала завершите этап «Консультация»" in html
+    later.refresh_from_db()
+    assert later.status == "pending"
