@@ -45,7 +45,7 @@ SECTIONS: list[tuple] = [
         "org.OffboardingTemplateItem", "org.OffboardingChecklist", "org.Banner", "core.AuditLog",
         "leads.SpamRule", "leads.DistributionRule",
         "leads.LeadSettings", "leads.ClientMerge",
-        "contracts.ServiceSettings", "contracts.StageTemplate", "contracts.ActionType", "contracts.DocumentType",
+        "contracts.ContractNumbering", "contracts.ServiceSettings", "contracts.StageTemplate", "contracts.ActionType", "contracts.DocumentType",
         "contracts.DocumentTemplate", "contracts.TerminationStepTemplate",
     ]),
 ]

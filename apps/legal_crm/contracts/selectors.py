@@ -14,6 +14,7 @@ from .models import (
     Contract,
     ContractAction,
     ContractDocument,
+    ContractNumbering,
     ContractStage,
     DocumentGroup,
     DocumentTemplate,
@@ -165,3 +166,8 @@ def client_view(contract: Contract) -> dict:
 def client_office_link(office_ids):
     """hooks.COUNTERPARTY_OFFICE_LINKS: the card is the client of a contract in these offices (None: in any)."""
     return client_link(Contract.objects.all(), office_ids)
+
+
+def numbering_list_visible_to(user):
+    """The offices' contract-number prefixes, limited to the offices the user works in."""
+    return scope_to_offices(ContractNumbering.objects.select_related("office"), user)

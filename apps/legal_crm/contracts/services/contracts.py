@@ -18,13 +18,12 @@ from legal_crm.directory.selectors import counterparty_list_visible_to
 from ..models import (
     Contract,
     ContractNumberCounter,
-    ContractNumbering,
     ContractStage,
     ServiceField,
     StageTemplate,
-    default_prefix,
 )
 from ._common import ensure_contract, ensure_office, ensure_perm, local_today, lock, validated
+from .numbering import office_prefix
 
 Status = Contract.Status
 
@@ -55,8 +54,7 @@ def next_contract_number(office, *, year: int | None = None) -> str:
     created at once never share a number, and a rolled-back contract gives its number back.
     """
     year = year or local_today(office).year
-    prefix = (ContractNumbering.objects.filter(office=office).values_list("prefix", flat=True).first()
-              or default_prefix(office.code))
+    prefix = office_prefix(office)
     counter = _locked_counter(office, year)
     counter.last_value += 1
     counter.save(update_fields=["last_value"])
