@@ -16,6 +16,7 @@ from unfold.widgets import (
     UnfoldBooleanSwitchWidget,
 )
 
+from legal_crm.core.fields import MoneyFormField
 from legal_crm.core.forms import ServiceForm
 
 from .models import Invoice, PaymentMethod
@@ -33,7 +34,7 @@ def _text(**attrs):
 class InvoiceIssueForm(ServiceForm):
     contract_number = forms.CharField(label=_("Номер договора"), max_length=32, widget=_text())
     kind = forms.ChoiceField(label=_("Вид счёта"), choices=Invoice.Kind.choices, widget=UnfoldAdminSelectWidget)
-    amount = forms.CharField(label=_("Сумма, ₽"), max_length=24, widget=_text(inputmode="decimal"))
+    amount = MoneyFormField(label=_("Сумма, ₽"), allow_zero=False, widget=_text(inputmode="decimal"))
     due_date = forms.DateField(label=_("Оплатить до"), widget=UnfoldAdminDateWidget)
     period_start = forms.DateField(label=_("Период с (для абонентского)"), required=False,
                                    widget=UnfoldAdminDateWidget)
@@ -43,7 +44,7 @@ class InvoiceIssueForm(ServiceForm):
 
 
 class PaymentRegisterForm(ServiceForm):
-    amount = forms.CharField(label=_("Сумма, ₽"), max_length=24, widget=_text(inputmode="decimal"))
+    amount = MoneyFormField(label=_("Сумма, ₽"), allow_zero=False, widget=_text(inputmode="decimal"))
     method = forms.ChoiceField(label=_("Способ оплаты"), choices=AVAILABLE_METHODS, widget=UnfoldAdminSelectWidget)
     paid_on = forms.DateField(label=_("Дата оплаты"), initial=timezone.localdate, widget=UnfoldAdminDateWidget)
     external_ref = forms.CharField(label=_("Номер платёжного документа"), max_length=100, required=False,
@@ -76,13 +77,13 @@ class ReasonForm(ServiceForm):
 
 
 class RefundForm(ServiceForm):
-    amount = forms.CharField(label=_("Сумма возврата, ₽"), max_length=24, widget=_text(inputmode="decimal"))
+    amount = MoneyFormField(label=_("Сумма возврата, ₽"), allow_zero=False, widget=_text(inputmode="decimal"))
     reason = forms.CharField(label=_("Основание"), max_length=300, widget=_text())
 
 
 class ContractRefundForm(ServiceForm):
     contract_number = forms.CharField(label=_("Номер договора"), max_length=32, widget=_text())
-    amount = forms.CharField(label=_("Сумма возврата, ₽"), max_length=24, widget=_text(inputmode="decimal"))
+    amount = MoneyFormField(label=_("Сумма возврата, ₽"), allow_zero=False, widget=_text(inputmode="decimal"))
     reason = forms.CharField(label=_("Основание"), max_length=300, widget=_text(),
                              initial=_("Расторжение договора: возврат за вычетом принятой работы"))
 
@@ -93,15 +94,16 @@ class DocumentForm(ServiceForm):
 
 class ScheduleForm(ServiceForm):
     contract_number = forms.CharField(label=_("Номер договора"), max_length=32, widget=_text())
-    total = forms.CharField(label=_("Сумма графика, ₽"), max_length=24, required=False,
-                            widget=_text(inputmode="decimal"), help_text=_("Пусто — стоимость договора."))
+    total = MoneyFormField(label=_("Сумма графика, ₽"), required=False, allow_zero=False,
+                           widget=_text(inputmode="decimal"), help_text=_("Пусто — стоимость договора."))
     months = forms.IntegerField(label=_("Месяцев"), min_value=1, max_value=60, widget=_text(inputmode="numeric"))
     first_due_date = forms.DateField(label=_("Первый платёж"), widget=UnfoldAdminDateWidget)
 
 
 class SubscriptionForm(ServiceForm):
     contract_number = forms.CharField(label=_("Номер договора"), max_length=32, widget=_text())
-    monthly_fee = forms.CharField(label=_("Ежемесячный платёж, ₽"), max_length=24, widget=_text(inputmode="decimal"))
+    monthly_fee = MoneyFormField(label=_("Ежемесячный платёж, ₽"), allow_zero=False,
+                                 widget=_text(inputmode="decimal"))
     started_on = forms.DateField(label=_("Начало"), widget=UnfoldAdminDateWidget)
     due_days = forms.IntegerField(label=_("Дней на оплату"), min_value=0, max_value=60, initial=5,
                                   widget=_text(inputmode="numeric"))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import display
 
-from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
+from legal_crm.core.admin_base import MONEY_DECIMALS, DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_date, format_money
 from legal_crm.org.admin_filters import OfficeFilter
@@ -201,6 +201,7 @@ class ServiceFieldInline(TabularInline):
 
 @admin.register(ServiceSettings)
 class ServiceSettingsAdmin(HistoryDeskAdmin):
+    formfield_overrides = MONEY_DECIMALS
     list_display = ("name", "group", "price_rub", "contracts_total", "contracts_in_work", "is_active")
     list_filter = ("group", "is_active")
     search_fields = ("name", "code")

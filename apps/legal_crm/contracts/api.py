@@ -8,6 +8,7 @@ from rest_framework import permissions, routers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from legal_crm.core.api import MoneySerializerField
 from legal_crm.directory.models import Counterparty, Service
 from legal_crm.org.models import Office
 
@@ -51,7 +52,7 @@ class ContractCreateSerializer(serializers.Serializer):
     client = serializers.PrimaryKeyRelatedField(queryset=Counterparty.objects.filter(role=Counterparty.Role.CLIENT))
     service = serializers.PrimaryKeyRelatedField(queryset=Service.objects.all())
     office = serializers.PrimaryKeyRelatedField(queryset=Office.objects.all())
-    price = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    price = MoneySerializerField(required=False, allow_null=True)
 
 
 class ContractDetailSerializer(ContractSerializer):

@@ -5,18 +5,27 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
+from django.db import models
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
+from unfold.widgets import UnfoldAdminTextInputWidget
 
 from .errors import DomainError
+from .fields import MoneyField, MoneyFormField
 from .unfold_lists import row_checkbox
+
+# For a model whose money is a plain DecimalField (the service's price): read it with the money parser too.
+MONEY_DECIMALS = {MoneyField: {"form_class": MoneyFormField, "widget": UnfoldAdminTextInputWidget},
+                  models.DecimalField: {"form_class": MoneyFormField, "widget": UnfoldAdminTextInputWidget}}
 
 
 class DeskAdmin(ModelAdmin):
     """ModelAdmin for the desk. Subclasses set `selector` to the function that limits the rows."""
 
     selector = None  # callable(user) -> QuerySet
+    # Money is read by the one parser (core.money): typed text, not the browser's number box.
+    formfield_overrides = {MoneyField: MONEY_DECIMALS[MoneyField]}
     list_per_page = 50
     show_full_result_count = False  # no second COUNT(*) over the whole table
 

@@ -29,6 +29,9 @@ def bankruptcy_case_update(*, actor, contract: Contract, **fields) -> Bankruptcy
     unknown = set(fields) - CASE_FIELDS
     if unknown:
         raise DomainError("invalid", _("Неизвестные поля: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    for name in ("court_deposit", "monthly_income"):
+        if name in fields:
+            fields[name] = amount_or_error(fields[name], name)
     case, _created = BankruptcyCase.objects.select_for_update().get_or_create(contract=contract)
     for name, value in fields.items():
         setattr(case, name, value)
@@ -48,10 +51,7 @@ def bankruptcy_case_update(*, actor, contract: Contract, **fields) -> Bankruptcy
 def creditor_add(*, actor, contract: Contract, counterparty: Counterparty, debt_amount, basis: str = "") -> Creditor:
     ensure_contract(actor, contract, "contracts.change_contract")
     _ensure_bankruptcy_service(contract)
-    amount = amount_or_error(debt_amount, "debt_amount", example="150000,00")
-    if amount <= 0:
-        raise DomainError("invalid_amount", _("Сумма долга должна быть больше нуля."),
-                          fields={"debt_amount": _("Введите положительную сумму.")})
+    amount = amount_or_error(debt_amount, "debt_amount", allow_zero=False)
     if counterparty.pk == contract.client_id:
         raise DomainError("invalid", _("Клиент не может быть своим кредитором."),
                           fields={"counterparty": _("Выберите другого контрагента.")})
@@ -74,10 +74,7 @@ def property_add(*, actor, contract: Contract, kind: str, description: str, valu
                  is_sole_residence: bool = False, is_pledged: bool = False) -> PropertyItem:
     ensure_contract(actor, contract, "contracts.change_contract")
     _ensure_bankruptcy_service(contract)
-    amount = amount_or_error(value, "value", example="150000,00")
-    if amount < 0:
-        raise DomainError("invalid_amount", _("Оценка не может быть отрицательной."),
-                          fields={"value": _("Введите сумму не меньше нуля.")})
+    amount = amount_or_error(value, "value")
     case, _created = BankruptcyCase.objects.get_or_create(contract=contract)
     item = validated(PropertyItem(case=case, kind=kind, description=description.strip(), value=amount,
                                   is_sole_residence=is_sole_residence, is_pledged=is_pledged))

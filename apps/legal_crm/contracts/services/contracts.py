@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.money import MoneyError, parse_money, parse_plain_number
 from legal_crm.directory.models import Counterparty
 from legal_crm.directory.selectors import counterparty_list_visible_to
 
@@ -22,10 +23,19 @@ from ..models import (
     ServiceField,
     StageTemplate,
 )
-from ._common import ensure_contract, ensure_office, ensure_perm, local_today, lock, validated
+from ._common import (
+    amount_or_error,
+    ensure_contract,
+    ensure_office,
+    ensure_perm,
+    local_today,
+    lock,
+    validated,
+)
 from .numbering import office_prefix
 
 Status = Contract.Status
+CUSTOM_NUMBER_LIMIT = Decimal("999999999999")
 
 
 def _locked_counter(office, year: int) -> ContractNumberCounter:
@@ -79,10 +89,7 @@ def contract_create(*, actor, client: Counterparty, service, office, price: Deci
     if not service.is_active:
         raise DomainError("service_inactive", _("Услуга «%(service)s» больше не продаётся.") % {"service": service},
                           fields={"service": _("Выберите действующую услугу.")})
-    price = service.price if price is None else Decimal(price)
-    if price < 0:
-        raise DomainError("invalid_price", _("Стоимость договора не может быть отрицательной."),
-                          fields={"price": _("Введите сумму не меньше нуля.")})
+    price = service.price if price is None else amount_or_error(price, "price")
     contract = Contract(
         number=next_contract_number(office), office=office, client=client, service=service, price=price,
         sales_manager=sales_manager or actor, created_by=actor, lead=lead, essence=essence,
@@ -156,9 +163,8 @@ def contract_update(*, actor, contract: Contract, **fields) -> Contract:
         raise DomainError("invalid", _("Эти поля так не меняются: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     if ({"price", "service"} & set(fields)) and contract.status != Status.DRAFT:
         raise DomainError("not_draft", _("Стоимость и услугу можно менять только в черновике договора."))
-    if "price" in fields and Decimal(fields["price"]) < 0:
-        raise DomainError("invalid_price", _("Стоимость договора не может быть отрицательной."),
-                          fields={"price": _("Введите сумму не меньше нуля.")})
+    if "price" in fields:
+        fields["price"] = amount_or_error(fields["price"], "price")
     for name, value in fields.items():
         setattr(contract, name, value)
     validated(contract).save()
@@ -262,12 +268,9 @@ def _clean_custom_value(field: ServiceField, raw):
         return None
     try:
         if field.kind == ServiceField.Kind.NUMBER:
-            return str(Decimal(str(raw).replace(",", ".").replace(" ", "")))
+            return str(parse_plain_number(raw, max_value=CUSTOM_NUMBER_LIMIT))
         if field.kind == ServiceField.Kind.MONEY:
-            value = Decimal(str(raw).replace(",", ".").replace(" ", "").replace("\u00a0", ""))
-            if value < 0:
-                raise ValueError
-            return str(value.quantize(Decimal("0.01")))
+            return str(parse_money(raw))
         if field.kind == ServiceField.Kind.DATE:
             if isinstance(raw, datetime.date):
                 return raw.isoformat()
@@ -278,6 +281,8 @@ def _clean_custom_value(field: ServiceField, raw):
             return str(raw).lower() in ("1", "true", "on", "да", "yes")
         if field.kind == ServiceField.Kind.CHOICE and str(raw) not in field.choice_list:
             raise ValueError
+    except MoneyError as exc:
+        raise DomainError(exc.code, _("Проверьте выделенные поля."), fields={field.code: exc.message}) from exc
     except (ValueError, ArithmeticError) as exc:
         raise DomainError("invalid", _("Проверьте выделенные поля."),
                           fields={field.code: _("Недопустимое значение для поля «%(label)s».")

@@ -108,11 +108,7 @@ def stage_finish(*, actor, stage: ContractStage, skip: bool = False, note: str =
 
 
 def _positive(amount, field: str, *, allow_zero: bool = False) -> Decimal:
-    value = amount_or_error(amount, field)
-    if value < 0 or (value == 0 and not allow_zero):
-        raise DomainError("invalid_amount", _("Сумма должна быть больше нуля."),
-                          fields={field: _("Введите положительную сумму.")})
-    return value
+    return amount_or_error(amount, field, allow_zero=allow_zero)
 
 
 @transaction.atomic

@@ -124,9 +124,6 @@ def termination_decide(*, actor, request: TerminationRequest, terminate: bool,
             raise DomainError("invalid", _("Укажите стоимость принятых клиентом работ."),
                               fields={"accepted_work_amount": _("Обязательное поле.")})
         accepted = amount_or_error(accepted_work_amount, "accepted_work_amount")
-        if accepted < 0:
-            raise DomainError("invalid_amount", _("Стоимость принятых работ не может быть отрицательной."),
-                              fields={"accepted_work_amount": _("Введите сумму не меньше нуля.")})
         if not contract.can_terminate():
             raise DomainError("invalid_transition", _("Договор %(n)s в статусе «%(s)s» расторгнуть нельзя.")
                               % {"n": contract.number, "s": contract.get_status_display()})
