@@ -12,7 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from legal_crm.contracts.selectors import contract_list_visible_to
-from legal_crm.core.api import MoneySerializerField
+from legal_crm.core.api import MoneySerializerField, PlausibleDateTimeSerializerField
+from legal_crm.core.dates import PAST_EVENT
 
 from . import selectors, services
 from .models import Invoice, Payment, PaymentMethod
@@ -49,7 +50,7 @@ class PaymentCreateSerializer(serializers.Serializer):
     external_ref = serializers.CharField(max_length=100, required=False, allow_blank=True,
                                          help_text="Номер платёжного документа; повтор с теми же данными "
                                                    "возвращает уже зарегистрированный платёж.")
-    paid_at = serializers.DateTimeField(required=False)
+    paid_at = PlausibleDateTimeSerializerField(kind=PAST_EVENT, required=False)
     as_advance = serializers.BooleanField(default=False)
     comment = serializers.CharField(max_length=300, required=False, allow_blank=True)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import uuid
 
 from django import forms
@@ -16,6 +15,7 @@ from unfold.widgets import (
     UnfoldBooleanSwitchWidget,
 )
 
+from legal_crm.core.dates import PAST_EVENT, PLANNED, PlausibleDateFormField
 from legal_crm.core.fields import MoneyFormField
 from legal_crm.core.forms import ServiceForm
 
@@ -35,10 +35,11 @@ class InvoiceIssueForm(ServiceForm):
     contract_number = forms.CharField(label=_("Номер договора"), max_length=32, widget=_text())
     kind = forms.ChoiceField(label=_("Вид счёта"), choices=Invoice.Kind.choices, widget=UnfoldAdminSelectWidget)
     amount = MoneyFormField(label=_("Сумма, ₽"), allow_zero=False, widget=_text(inputmode="decimal"))
-    due_date = forms.DateField(label=_("Оплатить до"), widget=UnfoldAdminDateWidget)
-    period_start = forms.DateField(label=_("Период с (для абонентского)"), required=False,
-                                   widget=UnfoldAdminDateWidget)
-    period_end = forms.DateField(label=_("Период по"), required=False, widget=UnfoldAdminDateWidget)
+    due_date = PlausibleDateFormField(label=_("Оплатить до"), kind=PLANNED, widget=UnfoldAdminDateWidget)
+    period_start = PlausibleDateFormField(label=_("Период с (для абонентского)"), kind=PLANNED, required=False,
+                                          widget=UnfoldAdminDateWidget)
+    period_end = PlausibleDateFormField(label=_("Период по"), kind=PLANNED, required=False,
+                                        widget=UnfoldAdminDateWidget)
     purpose = forms.CharField(label=_("Назначение платежа"), max_length=500, required=False,
                               widget=_text(), help_text=_("Пусто — по виду счёта."))
 
@@ -46,7 +47,8 @@ class InvoiceIssueForm(ServiceForm):
 class PaymentRegisterForm(ServiceForm):
     amount = MoneyFormField(label=_("Сумма, ₽"), allow_zero=False, widget=_text(inputmode="decimal"))
     method = forms.ChoiceField(label=_("Способ оплаты"), choices=AVAILABLE_METHODS, widget=UnfoldAdminSelectWidget)
-    paid_on = forms.DateField(label=_("Дата оплаты"), initial=timezone.localdate, widget=UnfoldAdminDateWidget)
+    paid_on = PlausibleDateFormField(label=_("Дата оплаты"), kind=PAST_EVENT, initial=timezone.localdate,
+                                     widget=UnfoldAdminDateWidget)
     external_ref = forms.CharField(label=_("Номер платёжного документа"), max_length=100, required=False,
                                    widget=_text())
     document = forms.FileField(label=_("Платёжный документ (PDF, JPG, PNG)"), required=False,
@@ -67,8 +69,6 @@ class PaymentRegisterForm(ServiceForm):
         paid_on = self.cleaned_data["paid_on"]
         if paid_on > timezone.localdate():
             raise forms.ValidationError(_("Дата оплаты ещё не наступила."))
-        if paid_on < datetime.date(2000, 1, 1):
-            raise forms.ValidationError(_("Проверьте год даты оплаты."))
         return paid_on
 
 
@@ -97,13 +97,13 @@ class ScheduleForm(ServiceForm):
     total = MoneyFormField(label=_("Сумма графика, ₽"), required=False, allow_zero=False,
                            widget=_text(inputmode="decimal"), help_text=_("Пусто — стоимость договора."))
     months = forms.IntegerField(label=_("Месяцев"), min_value=1, max_value=60, widget=_text(inputmode="numeric"))
-    first_due_date = forms.DateField(label=_("Первый платёж"), widget=UnfoldAdminDateWidget)
+    first_due_date = PlausibleDateFormField(label=_("Первый платёж"), kind=PLANNED, widget=UnfoldAdminDateWidget)
 
 
 class SubscriptionForm(ServiceForm):
     contract_number = forms.CharField(label=_("Номер договора"), max_length=32, widget=_text())
     monthly_fee = MoneyFormField(label=_("Ежемесячный платёж, ₽"), allow_zero=False,
                                  widget=_text(inputmode="decimal"))
-    started_on = forms.DateField(label=_("Начало"), widget=UnfoldAdminDateWidget)
+    started_on = PlausibleDateFormField(label=_("Начало"), kind=PLANNED, widget=UnfoldAdminDateWidget)
     due_days = forms.IntegerField(label=_("Дней на оплату"), min_value=0, max_value=60, initial=5,
                                   widget=_text(inputmode="numeric"))

@@ -8,7 +8,8 @@ from rest_framework import permissions, routers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from legal_crm.core.api import MoneySerializerField
+from legal_crm.core.api import MoneySerializerField, PlausibleDateSerializerField
+from legal_crm.core.dates import PAST_EVENT
 from legal_crm.directory.models import Counterparty, Service
 from legal_crm.org.models import Office
 
@@ -25,13 +26,14 @@ class ContractStageSerializer(serializers.ModelSerializer):
 class ContractActionSerializer(serializers.ModelSerializer):
     action_type = serializers.SlugRelatedField(slug_field="code", queryset=ActionType.objects.filter(is_active=True))
     publish = serializers.BooleanField(write_only=True, required=False, allow_null=True, default=None)
+    happened_on = PlausibleDateSerializerField(kind=PAST_EVENT, required=False)
 
     class Meta:
         model = ContractAction
         fields = ("id", "action_type", "text", "happened_on", "published_to_portal", "published_at", "author",
                   "publish")
         read_only_fields = ("published_to_portal", "published_at", "author")
-        extra_kwargs = {"happened_on": {"required": False}}
+
 
 
 class ContractSerializer(serializers.ModelSerializer):

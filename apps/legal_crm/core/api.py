@@ -13,6 +13,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .dates import date_error
 from .errors import DomainError
 from .fields import TYPED_PHONE_MAX_LENGTH
 from .money import MAX_AMOUNT, MoneyError, parse_money
@@ -56,6 +57,34 @@ class MoneySerializerField(serializers.Field):
 
     def to_representation(self, value):
         return None if value is None else f"{value:.2f}"
+
+
+class PlausibleDateSerializerField(serializers.DateField):
+    """A date with its kind's plausible range (core.dates): a payment in year 1 is a 400, not a record."""
+
+    def __init__(self, *, kind, **kwargs):
+        self.kind = kind
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value):
+        value = super().to_internal_value(value)
+        message = date_error(value, self.kind)
+        if message:
+            raise serializers.ValidationError(message, code="date_out_of_range")
+        return value
+
+
+class PlausibleDateTimeSerializerField(serializers.DateTimeField):
+    def __init__(self, *, kind, **kwargs):
+        self.kind = kind
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value):
+        value = super().to_internal_value(value)
+        message = date_error(value, self.kind)
+        if message:
+            raise serializers.ValidationError(message, code="date_out_of_range")
+        return value
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
+from legal_crm.core.dates import ANY, PAST_EVENT, PLANNED, date_error, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.money import MoneyError, parse_money, parse_plain_number
@@ -187,6 +188,7 @@ def contract_sign(*, actor, contract: Contract, signed_on: datetime.date | None 
     if signed_on > local_today(contract.office):
         raise DomainError("future_date", _("Дата подписания не может быть в будущем."),
                           fields={"signed_on": _("Укажите сегодняшнюю или прошедшую дату.")})
+    date_or_domain_error(signed_on, PAST_EVENT, "signed_on", local_today(contract.office))
     before = _snapshot(contract)
     contract.status, contract.signed_on = Status.SIGNED, signed_on
     contract.save(update_fields=["status", "signed_on", "updated_at"])
@@ -273,10 +275,15 @@ def _clean_custom_value(field: ServiceField, raw):
             return str(parse_money(raw))
         if field.kind == ServiceField.Kind.DATE:
             if isinstance(raw, datetime.date):
+                date_or_domain_error(raw, ANY, field.code)
                 return raw.isoformat()
             text = str(raw).strip()
             fmt = "%d.%m.%Y" if "." in text else "%Y-%m-%d"
-            return datetime.datetime.strptime(text, fmt).date().isoformat()
+            day = datetime.datetime.strptime(text, fmt).date()
+            message = date_error(day, ANY)
+            if message:
+                raise DomainError("date_out_of_range", message, fields={field.code: message})
+            return day.isoformat()
         if field.kind == ServiceField.Kind.BOOL:
             return str(raw).lower() in ("1", "true", "on", "да", "yes")
         if field.kind == ServiceField.Kind.CHOICE and str(raw) not in field.choice_list:
@@ -302,6 +309,9 @@ def contract_general_info_update(*, actor, contract: Contract, custom_fields: di
     unknown = set(fields) - set(GENERAL_FIELDS)
     if unknown:
         raise DomainError("invalid", _("Неизвестные поля: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    for name in ("expected_start_on", "expected_end_on"):
+        if name in fields:
+            date_or_domain_error(fields[name], PLANNED, name)
     for name, value in fields.items():
         setattr(contract, name, value)
     if contract.expected_start_on and contract.expected_end_on and contract.expected_end_on < contract.expected_start_on:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
+from legal_crm.core.dates import PAST_EVENT, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 
@@ -116,8 +117,10 @@ def stage_expense_add(*, actor, stage: ContractStage, title: str, amount, spent_
     ensure_contract(actor, stage.contract, "contracts.add_stageexpense")
     if not title.strip():
         raise DomainError("invalid", _("Укажите, на что потрачено."), fields={"title": _("Обязательное поле.")})
+    today = local_today(stage.contract.office)
+    spent_on = date_or_domain_error(spent_on or today, PAST_EVENT, "spent_on", today)
     expense = StageExpense.objects.create(stage=stage, title=title.strip(), amount=_positive(amount, "amount"),
-                                          spent_on=spent_on or local_today(stage.contract.office), author=actor)
+                                          spent_on=spent_on, author=actor)
     audit(actor=actor, action="stage.expense", obj=stage.contract,
           after={"stage": stage.name, "title": expense.title, "amount": str(expense.amount)})
     return expense
@@ -128,9 +131,11 @@ def extra_work_add(*, actor, stage: ContractStage, description: str, amount=0, d
     ensure_contract(actor, stage.contract, "contracts.add_extrawork")
     if not description.strip():
         raise DomainError("invalid", _("Опишите выполненную работу."), fields={"description": _("Обязательное поле.")})
+    today = local_today(stage.contract.office)
+    done_on = date_or_domain_error(done_on or today, PAST_EVENT, "done_on", today)
     work = ExtraWork.objects.create(stage=stage, description=description.strip(),
-                                    amount=_positive(amount, "amount", allow_zero=True),
-                                    done_on=done_on or local_today(stage.contract.office), author=actor)
+                                    amount=_positive(amount, "amount", allow_zero=True), done_on=done_on,
+                                    author=actor)
     audit(actor=actor, action="stage.extra_work", obj=stage.contract,
           after={"stage": stage.name, "description": work.description, "amount": str(work.amount)})
     return work
@@ -169,6 +174,7 @@ def action_add(*, actor, contract: Contract, action_type: ActionType, text: str 
     if happened_on > today:
         raise DomainError("future_date", _("Действие не может быть датировано будущим днём."),
                           fields={"happened_on": _("Укажите сегодняшнюю или прошедшую дату.")})
+    date_or_domain_error(happened_on, PAST_EVENT, "happened_on", today)
     publish = action_type.publish_to_portal if publish is None else publish
     action = ContractAction.objects.create(
         contract=contract, action_type=action_type, text=text.strip(), happened_on=happened_on, author=actor,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
+from legal_crm.core.dates import PAST_EVENT, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 
@@ -53,6 +54,7 @@ def termination_request_create(*, actor, contract: Contract, reason: str,
     if received_on > today:
         raise DomainError("future_date", _("Дата получения заявления не может быть в будущем."),
                           fields={"received_on": _("Укажите сегодняшнюю или прошедшую дату.")})
+    date_or_domain_error(received_on, PAST_EVENT, "received_on", today)
     request = TerminationRequest.objects.create(
         contract=contract, received_on=received_on, reason=reason.strip(), created_by=actor,
         decision_due_on=received_on + datetime.timedelta(days=decision_days()),
