@@ -12,7 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from legal_crm.contracts.selectors import contract_list_visible_to
-from legal_crm.core.api import MoneySerializerField, PlausibleDateTimeSerializerField
+from legal_crm.core.api import (
+    CleanTextSerializerMixin,
+    MoneySerializerField,
+    PlausibleDateTimeSerializerField,
+)
 from legal_crm.core.dates import PAST_EVENT
 
 from . import selectors, services
@@ -43,7 +47,7 @@ class PaymentSerializer(serializers.ModelSerializer):
         return bool(obj.document)
 
 
-class PaymentCreateSerializer(serializers.Serializer):
+class PaymentCreateSerializer(CleanTextSerializerMixin, serializers.Serializer):
     amount = MoneySerializerField(allow_zero=False, help_text="Сумма строкой с точкой, например \"1500.00\"; "
                                                               "дробные числа JSON не принимаются (они неточны).")
     method = serializers.ChoiceField(choices=PaymentMethod.choices)

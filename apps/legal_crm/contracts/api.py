@@ -8,7 +8,7 @@ from rest_framework import permissions, routers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from legal_crm.core.api import MoneySerializerField, PlausibleDateSerializerField
+from legal_crm.core.api import CleanTextSerializerMixin, MoneySerializerField, PlausibleDateSerializerField
 from legal_crm.core.dates import PAST_EVENT
 from legal_crm.directory.models import Counterparty, Service
 from legal_crm.org.models import Office
@@ -23,7 +23,7 @@ class ContractStageSerializer(serializers.ModelSerializer):
         fields = ("id", "order", "name", "status", "due_on", "started_at", "finished_at", "client_visible")
 
 
-class ContractActionSerializer(serializers.ModelSerializer):
+class ContractActionSerializer(CleanTextSerializerMixin, serializers.ModelSerializer):
     action_type = serializers.SlugRelatedField(slug_field="code", queryset=ActionType.objects.filter(is_active=True))
     publish = serializers.BooleanField(write_only=True, required=False, allow_null=True, default=None)
     happened_on = PlausibleDateSerializerField(kind=PAST_EVENT, required=False)

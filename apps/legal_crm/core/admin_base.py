@@ -13,6 +13,7 @@ from unfold.widgets import UnfoldAdminTextInputWidget
 
 from .errors import DomainError
 from .fields import MoneyField, MoneyFormField
+from .forms import CleanTextMixin
 from .unfold_lists import row_checkbox
 
 # For a model whose money is a plain DecimalField (the service's price): read it with the money parser too.
@@ -33,6 +34,13 @@ class DeskAdmin(ModelAdmin):
         return row_checkbox(obj.pk)
 
     action_checkbox.__dict__.update(ModelAdmin.action_checkbox.__dict__)  # the select-all header, as unfold's
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The model form, with every typed text cleaned of invisible and control characters (core.text)."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if issubclass(form, CleanTextMixin):
+            return form
+        return type(form.__name__, (CleanTextMixin, form), {"__module__": form.__module__})
 
     def get_queryset(self, request):
         if self.selector is not None:

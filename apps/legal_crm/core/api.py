@@ -17,6 +17,7 @@ from .dates import date_error
 from .errors import DomainError
 from .fields import TYPED_PHONE_MAX_LENGTH
 from .money import MAX_AMOUNT, MoneyError, parse_money
+from .text import clean_text
 from .validators import normalize_phone, validate_phone
 
 
@@ -85,6 +86,22 @@ class PlausibleDateTimeSerializerField(serializers.DateTimeField):
         if message:
             raise serializers.ValidationError(message, code="date_out_of_range")
         return value
+
+
+class CleanTextSerializerMixin:
+    """Every text field of the serializer loses invisible and control characters (core.text.clean_text): bidi
+    overrides, zero-width characters... Multi-line fields (textarea style) keep their line breaks; passwords are
+    left as sent."""
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        for field in self._writable_fields:
+            if not isinstance(field, serializers.CharField) or field.style.get("input_type") == "password":
+                continue
+            key = field.source_attrs[0] if field.source_attrs else field.field_name
+            if isinstance(values.get(key), str):
+                values[key] = clean_text(values[key], multiline=field.style.get("base_template") == "textarea.html")
+        return values
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from legal_crm.core import access
 from legal_crm.core.access import ensure_administrator
 from legal_crm.core.audit import audit
+from legal_crm.core.dates import EMPLOYMENT, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.text import clean_text
 
 from .models import Employee, OffboardingChecklist, OffboardingItem, OffboardingTemplateItem
 from .selectors import employee_list_visible_to
@@ -62,6 +64,7 @@ def employee_set_status(*, actor, employee: Employee, status: str) -> Employee:
 def employee_dismiss(*, actor, employee: Employee, dismissal_date: datetime.date) -> OffboardingChecklist:
     """Open the offboarding checklist from the position's template (SPEC 6.3.5)."""
     _ensure_may_change_employees(actor, employee)
+    date_or_domain_error(dismissal_date, EMPLOYMENT, "dismissal_date")
     if employee.offboardings.filter(completed_at__isnull=True).exists():
         raise DomainError("offboarding_open", _("Обходной лист уже открыт."))
     template = OffboardingTemplateItem.objects.filter(Q(position__isnull=True) | Q(position=employee.position_id))
@@ -121,6 +124,9 @@ def employee_create(*, actor, username: str, password: str | None, first_name: s
         raise DomainError("access_denied", _("Недостаточно прав, чтобы добавлять сотрудников."))
     if groups:
         ensure_administrator(actor)
+    first_name, last_name, email = clean_text(first_name), clean_text(last_name), clean_text(email)
+    username = clean_text(username)
+    date_or_domain_error(hired_on, EMPLOYMENT, "hired_on")
     if User.objects.filter(username=username).exists():
         raise DomainError("username_taken", _("Логин «%(u)s» уже занят.") % {"u": username},
                           fields={"username": _("Логин уже занят.")})
