@@ -129,7 +129,7 @@ def card_context(request, contract: Contract) -> dict:
         "case": case,
         "is_bankruptcy": contract.service.group.is_bankruptcy,
         "tabs": TABS,
-        "stages": stages,
+        "stages": selectors.mark_stage_moves(stages),
         "progress": selectors.stage_progress(stages),
         "actions": actions,
         "action_types": list(selectors.action_types_for(contract)),

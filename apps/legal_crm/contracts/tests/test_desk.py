@@ -229,3 +229,27 @@ def test_out_of_order_stage_shows_the_refusal_on_the_card(client, lawyer, contra
         assert "Сейчас идёт этап «Консультация»" in html or "Сначала завершите этап «Консультация»" in html
     later.refresh_from_db()
     assert later.status == "pending"
+
+
+def test_card_offers_only_the_stage_moves_the_order_allows(client, lawyer, contract_in_work):
+    client.force_login(lawyer)
+    html = _card(client, contract_in_work).content.decode()
+    assert "data-finish-stage=\"1\"" in html  # the running stage
+    assert "data-finish-stage=\"2\"" not in html and "data-finish-stage=\"3\"" not in html
+    assert ">Начать<" not in html  # a stage is running: nothing else starts
+    assert "data-skip-stage=\"6\"" in html  # optional stages may be skipped ahead
+
+
+def test_mark_stage_moves():
+    from types import SimpleNamespace
+
+    from legal_crm.contracts.selectors import mark_stage_moves
+
+    def stage(order, status, optional=False):
+        return SimpleNamespace(order=order, status=status, is_optional=optional,
+                               is_closed=status in ("done", "skipped"))
+
+    stages = mark_stage_moves([stage(1, "done"), stage(2, "pending", optional=True), stage(3, "pending"),
+                               stage(4, "pending")])
+    assert [(s.can_start, s.can_finish) for s in stages] == [(False, False), (True, True), (True, True),
+                                                            (False, False)]
