@@ -95,3 +95,24 @@ def test_custom_money_and_number_fields_use_the_parser(head, bfl):
             with pytest.raises(DomainError) as exc:
                 _clean_custom_value(field, junk)
             assert field.code in exc.value.fields
+
+
+@pytest.mark.parametrize("url_name", ["admin:directory_service_add", "admin:contracts_servicesettings_add"])
+def test_service_price_in_the_desk_uses_the_parser(client, admin_user, bfl, url_name):
+    from legal_crm.directory.models import Service
+
+    client.force_login(admin_user)
+    data = {"group": bfl.group_id, "code": "new-service", "name": "Новая услуга", "description": "",
+            "price": "1e308", "is_active": "on"}
+    for prefix in ("stage_templates", "required_documents", "fields"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    response = client.post(reverse(url_name), data)
+    assert response.status_code == 200
+    assert "Укажите сумму цифрами" in response.content.decode()
+    assert not Service.objects.filter(code="new-service").exists()
+    if url_name != "admin:directory_service_add":
+        return  # the same form field; its inlines make a full save longer to post
+    data["price"] = "15 000,50"
+    response = client.post(reverse(url_name), data)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert Service.objects.get(code="new-service").price == Decimal("15000.50")
