@@ -77,3 +77,24 @@ def test_desk_admin_change_form_strips(client, admin_user):
         "group": Tag.Group.values[0], "name": f"{RLO}Важный\u200b клиент\x07", "color": Tag._meta.get_field("color").default})
     assert response.status_code == 302, response.content.decode()[-3000:]
     assert Tag.objects.get().name == "Важный клиент"
+
+
+def test_contract_card_texts_strip(make_staff, office):
+    from legal_crm.contracts import services
+    from legal_crm.contracts.models import ActionType
+    from legal_crm.contracts.tests.factories import bfl_service
+    from legal_crm.directory.tests.factories import CounterpartyFactory
+
+    head, lawyer = make_staff("office_head"), make_staff("lawyer")
+    contract = services.contract_create(actor=head, client=CounterpartyFactory(), service=bfl_service(), office=office)
+    services.contract_sign(actor=head, contract=contract)
+    contract = services.contract_start_work(actor=head, contract=contract, lawyers=[lawyer])
+    stage = contract.stages.order_by("order").first()
+    expense = services.stage_expense_add(actor=lawyer, stage=stage, title=f"Гос{RLO}пошлина\u200b", amount="300")
+    assert expense.title == "Госпошлина"
+    action = services.action_add(actor=lawyer, contract=contract, action_type=ActionType.objects.get(
+        code="internal-note"), text="Позвонить\u200b клиенту\nзавтра")
+    assert action.text == "Позвонить клиенту\nзавтра"
+    services.contract_general_info_update(actor=lawyer, contract=contract, essence=f"Банкротство{RLO}")
+    contract.refresh_from_db()
+    assert contract.essence == "Банкротство"

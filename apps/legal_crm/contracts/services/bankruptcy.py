@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
+from legal_crm.core.text import clean_text, clean_text_fields
 from legal_crm.directory.models import Counterparty
 from legal_crm.directory.selectors import counterparty_list_visible_to
 
@@ -29,6 +30,7 @@ def bankruptcy_case_update(*, actor, contract: Contract, **fields) -> Bankruptcy
     unknown = set(fields) - CASE_FIELDS
     if unknown:
         raise DomainError("invalid", _("Неизвестные поля: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    fields = clean_text_fields(fields, {"case_number", "income_note"}, multiline={"income_note"})
     for name in ("court_deposit", "monthly_income"):
         if name in fields:
             fields[name] = amount_or_error(fields[name], name)
@@ -63,7 +65,7 @@ def creditor_add(*, actor, contract: Contract, counterparty: Counterparty, debt_
     if case.creditors.filter(counterparty=counterparty).exists():
         raise DomainError("creditor_exists", _("Кредитор «%(c)s» уже в списке: измените сумму его долга.")
                           % {"c": counterparty}, fields={"counterparty": _("Уже добавлен.")})
-    creditor = Creditor.objects.create(case=case, counterparty=counterparty, debt_amount=amount, basis=basis.strip())
+    creditor = Creditor.objects.create(case=case, counterparty=counterparty, debt_amount=amount, basis=clean_text(basis or ""))
     audit(actor=actor, action="bankruptcy.creditor", obj=contract,
           after={"creditor": counterparty.name, "amount": str(amount)})
     return creditor
@@ -76,7 +78,7 @@ def property_add(*, actor, contract: Contract, kind: str, description: str, valu
     _ensure_bankruptcy_service(contract)
     amount = amount_or_error(value, "value")
     case, _created = BankruptcyCase.objects.get_or_create(contract=contract)
-    item = validated(PropertyItem(case=case, kind=kind, description=description.strip(), value=amount,
+    item = validated(PropertyItem(case=case, kind=kind, description=clean_text(description or ""), value=amount,
                                   is_sole_residence=is_sole_residence, is_pledged=is_pledged))
     item.save()
     audit(actor=actor, action="bankruptcy.property", obj=contract, after={"property": item.description})

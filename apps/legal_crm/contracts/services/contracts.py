@@ -14,6 +14,7 @@ from legal_crm.core.dates import ANY, PAST_EVENT, PLANNED, date_error, date_or_d
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.money import MoneyError, parse_money, parse_plain_number
+from legal_crm.core.text import clean_text_fields
 from legal_crm.directory.models import Counterparty
 from legal_crm.directory.selectors import counterparty_list_visible_to
 
@@ -309,6 +310,7 @@ def contract_general_info_update(*, actor, contract: Contract, custom_fields: di
     unknown = set(fields) - set(GENERAL_FIELDS)
     if unknown:
         raise DomainError("invalid", _("Неизвестные поля: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    fields = clean_text_fields(fields, {"essence", "planned_actions", "client_expectations"}, multiline={"essence", "planned_actions", "client_expectations"})
     for name in ("expected_start_on", "expected_end_on"):
         if name in fields:
             date_or_domain_error(fields[name], PLANNED, name)

@@ -13,6 +13,7 @@ from legal_crm.core.audit import audit
 from legal_crm.core.dates import PAST_EVENT, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.text import clean_text
 
 from ..models import ActionType, Contract, ContractAction, ContractStage, ExtraWork, StageExpense
 from ._common import amount_or_error, ensure_contract, local_today, lock
@@ -115,11 +116,12 @@ def _positive(amount, field: str, *, allow_zero: bool = False) -> Decimal:
 @transaction.atomic
 def stage_expense_add(*, actor, stage: ContractStage, title: str, amount, spent_on=None) -> StageExpense:
     ensure_contract(actor, stage.contract, "contracts.add_stageexpense")
-    if not title.strip():
+    title = clean_text(title or "")
+    if not title:
         raise DomainError("invalid", _("Укажите, на что потрачено."), fields={"title": _("Обязательное поле.")})
     today = local_today(stage.contract.office)
     spent_on = date_or_domain_error(spent_on or today, PAST_EVENT, "spent_on", today)
-    expense = StageExpense.objects.create(stage=stage, title=title.strip(), amount=_positive(amount, "amount"),
+    expense = StageExpense.objects.create(stage=stage, title=title, amount=_positive(amount, "amount"),
                                           spent_on=spent_on, author=actor)
     audit(actor=actor, action="stage.expense", obj=stage.contract,
           after={"stage": stage.name, "title": expense.title, "amount": str(expense.amount)})
@@ -129,11 +131,12 @@ def stage_expense_add(*, actor, stage: ContractStage, title: str, amount, spent_
 @transaction.atomic
 def extra_work_add(*, actor, stage: ContractStage, description: str, amount=0, done_on=None) -> ExtraWork:
     ensure_contract(actor, stage.contract, "contracts.add_extrawork")
-    if not description.strip():
+    description = clean_text(description or "", multiline=True)
+    if not description:
         raise DomainError("invalid", _("Опишите выполненную работу."), fields={"description": _("Обязательное поле.")})
     today = local_today(stage.contract.office)
     done_on = date_or_domain_error(done_on or today, PAST_EVENT, "done_on", today)
-    work = ExtraWork.objects.create(stage=stage, description=description.strip(),
+    work = ExtraWork.objects.create(stage=stage, description=description,
                                     amount=_positive(amount, "amount", allow_zero=True), done_on=done_on,
                                     author=actor)
     audit(actor=actor, action="stage.extra_work", obj=stage.contract,
@@ -177,7 +180,7 @@ def action_add(*, actor, contract: Contract, action_type: ActionType, text: str 
     date_or_domain_error(happened_on, PAST_EVENT, "happened_on", today)
     publish = action_type.publish_to_portal if publish is None else publish
     action = ContractAction.objects.create(
-        contract=contract, action_type=action_type, text=text.strip(), happened_on=happened_on, author=actor,
+        contract=contract, action_type=action_type, text=clean_text(text or "", multiline=True), happened_on=happened_on, author=actor,
         published_to_portal=publish, published_at=timezone.now() if publish else None)
     audit(actor=actor, action="action.add", obj=contract,
           after={"action": action.pk, "type": action_type.code, "published": publish})
