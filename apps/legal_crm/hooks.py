@@ -206,6 +206,7 @@ AUDIT_LABELS: dict[str, str] = {
     "leads.client_created": _("Клиент создан из лида"), "leads.clients_merge": _("Карточки клиентов объединены"),
     "leads.script_enroll": _("Лид в скрипте"), "leads.script_move": _("Карточка скрипта перенесена"),
     "contract.create": _("Договор создан"), "contract.update": _("Договор изменён"),
+    "contract_numbering.set": _("Префикс номеров договоров изменён"),
     "contract.sign": _("Договор подписан"), "contract.start_work": _("Передан в работу"),
     "contract.complete": _("Договор исполнен"), "contract.terminate": _("Договор расторгнут"),
     "contract.general_info": _("Общие сведения"), "contracts.clients_merged": _("Договоры переданы при объединении"),

@@ -46,7 +46,7 @@ SECTIONS: list[tuple] = [
         "core.EventDelivery", "core.JobRun",
         "leads.SpamRule", "leads.DistributionRule",
         "leads.LeadSettings", "leads.ClientMerge",
-        "contracts.ServiceSettings", "contracts.StageTemplate", "contracts.ActionType", "contracts.DocumentType",
+        "contracts.ContractNumbering", "contracts.ServiceSettings", "contracts.StageTemplate", "contracts.ActionType", "contracts.DocumentType",
         "contracts.DocumentTemplate", "contracts.TerminationStepTemplate",
     ]),
 ]

@@ -12,6 +12,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from legal_crm.contracts.selectors import contract_list_visible_to
+from legal_crm.core.api import (
+    CleanTextSerializerMixin,
+    MoneySerializerField,
+    PlausibleDateTimeSerializerField,
+)
+from legal_crm.core.dates import PAST_EVENT
 
 from . import selectors, services
 from .models import Invoice, Payment, PaymentMethod
@@ -41,27 +47,27 @@ class PaymentSerializer(serializers.ModelSerializer):
         return bool(obj.document)
 
 
-class PaymentCreateSerializer(serializers.Serializer):
-    amount = serializers.JSONField(help_text="Сумма строкой с точкой, например \"1500.00\"; дробные числа JSON "
-                                             "не принимаются (они неточны).")
+class PaymentCreateSerializer(CleanTextSerializerMixin, serializers.Serializer):
+    amount = MoneySerializerField(allow_zero=False, help_text="Сумма строкой с точкой, например \"1500.00\"; "
+                                                              "дробные числа JSON не принимаются (они неточны).")
     method = serializers.ChoiceField(choices=PaymentMethod.choices)
     external_ref = serializers.CharField(max_length=100, required=False, allow_blank=True,
                                          help_text="Номер платёжного документа; повтор с теми же данными "
                                                    "возвращает уже зарегистрированный платёж.")
-    paid_at = serializers.DateTimeField(required=False)
+    paid_at = PlausibleDateTimeSerializerField(kind=PAST_EVENT, required=False)
     as_advance = serializers.BooleanField(default=False)
     comment = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
 class BalanceSerializer(serializers.Serializer):
-    price = serializers.DecimalField(max_digits=14, decimal_places=2)
-    invoiced = serializers.DecimalField(max_digits=14, decimal_places=2)
-    paid = serializers.DecimalField(max_digits=14, decimal_places=2)
-    applied = serializers.DecimalField(max_digits=14, decimal_places=2)
-    advance = serializers.DecimalField(max_digits=14, decimal_places=2)
-    due = serializers.DecimalField(max_digits=14, decimal_places=2)
-    overdue = serializers.DecimalField(max_digits=14, decimal_places=2)
-    not_invoiced = serializers.DecimalField(max_digits=14, decimal_places=2)
+    price = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    invoiced = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    paid = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    applied = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    advance = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    due = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    overdue = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    not_invoiced = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
 
 
 class ViewInvoices(permissions.BasePermission):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import uuid
 
 from django import forms
@@ -16,6 +15,8 @@ from unfold.widgets import (
     UnfoldBooleanSwitchWidget,
 )
 
+from legal_crm.core.dates import PAST_EVENT, PLANNED, PlausibleDateFormField
+from legal_crm.core.fields import MoneyFormField
 from legal_crm.core.forms import ServiceForm
 
 from .models import Invoice, PaymentMethod
@@ -33,19 +34,21 @@ def _text(**attrs):
 class InvoiceIssueForm(ServiceForm):
     contract_number = forms.CharField(label=_("Номер договора"), max_length=32, widget=_text())
     kind = forms.ChoiceField(label=_("Вид счёта"), choices=Invoice.Kind.choices, widget=UnfoldAdminSelectWidget)
-    amount = forms.CharField(label=_("Сумма, ₽"), max_length=24, widget=_text(inputmode="decimal"))
-    due_date = forms.DateField(label=_("Оплатить до"), widget=UnfoldAdminDateWidget)
-    period_start = forms.DateField(label=_("Период с (для абонентского)"), required=False,
-                                   widget=UnfoldAdminDateWidget)
-    period_end = forms.DateField(label=_("Период по"), required=False, widget=UnfoldAdminDateWidget)
+    amount = MoneyFormField(label=_("Сумма, ₽"), allow_zero=False, widget=_text(inputmode="decimal"))
+    due_date = PlausibleDateFormField(label=_("Оплатить до"), kind=PLANNED, widget=UnfoldAdminDateWidget)
+    period_start = PlausibleDateFormField(label=_("Период с (для абонентского)"), kind=PLANNED, required=False,
+                                          widget=UnfoldAdminDateWidget)
+    period_end = PlausibleDateFormField(label=_("Период по"), kind=PLANNED, required=False,
+                                        widget=UnfoldAdminDateWidget)
     purpose = forms.CharField(label=_("Назначение платежа"), max_length=500, required=False,
                               widget=_text(), help_text=_("Пусто — по виду счёта."))
 
 
 class PaymentRegisterForm(ServiceForm):
-    amount = forms.CharField(label=_("Сумма, ₽"), max_length=24, widget=_text(inputmode="decimal"))
+    amount = MoneyFormField(label=_("Сумма, ₽"), allow_zero=False, widget=_text(inputmode="decimal"))
     method = forms.ChoiceField(label=_("Способ оплаты"), choices=AVAILABLE_METHODS, widget=UnfoldAdminSelectWidget)
-    paid_on = forms.DateField(label=_("Дата оплаты"), initial=timezone.localdate, widget=UnfoldAdminDateWidget)
+    paid_on = PlausibleDateFormField(label=_("Дата оплаты"), kind=PAST_EVENT, initial=timezone.localdate,
+                                     widget=UnfoldAdminDateWidget)
     external_ref = forms.CharField(label=_("Номер платёжного документа"), max_length=100, required=False,
                                    widget=_text())
     document = forms.FileField(label=_("Платёжный документ (PDF, JPG, PNG)"), required=False,
@@ -66,8 +69,6 @@ class PaymentRegisterForm(ServiceForm):
         paid_on = self.cleaned_data["paid_on"]
         if paid_on > timezone.localdate():
             raise forms.ValidationError(_("Дата оплаты ещё не наступила."))
-        if paid_on < datetime.date(2000, 1, 1):
-            raise forms.ValidationError(_("Проверьте год даты оплаты."))
         return paid_on
 
 
@@ -76,13 +77,13 @@ class ReasonForm(ServiceForm):
 
 
 class RefundForm(ServiceForm):
-    amount = forms.CharField(label=_("Сумма возврата, ₽"), max_length=24, widget=_text(inputmode="decimal"))
+    amount = MoneyFormField(label=_("Сумма возврата, ₽"), allow_zero=False, widget=_text(inputmode="decimal"))
     reason = forms.CharField(label=_("Основание"), max_length=300, widget=_text())
 
 
 class ContractRefundForm(ServiceForm):
     contract_number = forms.CharField(label=_("Номер договора"), max_length=32, widget=_text())
-    amount = forms.CharField(label=_("Сумма возврата, ₽"), max_length=24, widget=_text(inputmode="decimal"))
+    amount = MoneyFormField(label=_("Сумма возврата, ₽"), allow_zero=False, widget=_text(inputmode="decimal"))
     reason = forms.CharField(label=_("Основание"), max_length=300, widget=_text(),
                              initial=_("Расторжение договора: возврат за вычетом принятой работы"))
 
@@ -93,15 +94,16 @@ class DocumentForm(ServiceForm):
 
 class ScheduleForm(ServiceForm):
     contract_number = forms.CharField(label=_("Номер договора"), max_length=32, widget=_text())
-    total = forms.CharField(label=_("Сумма графика, ₽"), max_length=24, required=False,
-                            widget=_text(inputmode="decimal"), help_text=_("Пусто — стоимость договора."))
+    total = MoneyFormField(label=_("Сумма графика, ₽"), required=False, allow_zero=False,
+                           widget=_text(inputmode="decimal"), help_text=_("Пусто — стоимость договора."))
     months = forms.IntegerField(label=_("Месяцев"), min_value=1, max_value=60, widget=_text(inputmode="numeric"))
-    first_due_date = forms.DateField(label=_("Первый платёж"), widget=UnfoldAdminDateWidget)
+    first_due_date = PlausibleDateFormField(label=_("Первый платёж"), kind=PLANNED, widget=UnfoldAdminDateWidget)
 
 
 class SubscriptionForm(ServiceForm):
     contract_number = forms.CharField(label=_("Номер договора"), max_length=32, widget=_text())
-    monthly_fee = forms.CharField(label=_("Ежемесячный платёж, ₽"), max_length=24, widget=_text(inputmode="decimal"))
-    started_on = forms.DateField(label=_("Начало"), widget=UnfoldAdminDateWidget)
+    monthly_fee = MoneyFormField(label=_("Ежемесячный платёж, ₽"), allow_zero=False,
+                                 widget=_text(inputmode="decimal"))
+    started_on = PlausibleDateFormField(label=_("Начало"), kind=PLANNED, widget=UnfoldAdminDateWidget)
     due_days = forms.IntegerField(label=_("Дней на оплату"), min_value=0, max_value=60, initial=5,
                                   widget=_text(inputmode="numeric"))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import display
 
-from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
+from legal_crm.core.admin_base import MONEY_DECIMALS, DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_date, format_money
 from legal_crm.org.admin_filters import OfficeFilter
@@ -19,6 +19,7 @@ from . import desk, selectors, services
 from .models import (
     ActionType,
     Contract,
+    ContractNumbering,
     DocumentTemplate,
     DocumentType,
     RequiredDocument,
@@ -119,6 +120,63 @@ class TerminationStepTemplateAdmin(DeskAdmin):
     list_display_links = ("title",)
 
 
+# --- contract numbering -----------------------------------------------------------------------------
+
+class ContractNumberingForm(forms.ModelForm):
+    class Meta:
+        model = ContractNumbering
+        fields = ("office", "prefix")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "office" in self.fields and user is not None:
+            from legal_crm.org.selectors import office_list_visible_to
+
+            self.fields["office"].queryset = office_list_visible_to(user).filter(contract_numbering__isnull=True)
+
+    def clean(self):
+        data = super().clean()
+        office = data.get("office") or (self.instance.office if self.instance.office_id else None)
+        if office is not None and data.get("prefix"):
+            try:
+                data["prefix"] = services.numbering_prefix_check(office, data["prefix"])
+            except DomainError as exc:
+                self.add_error("prefix", exc.fields.get("prefix", exc.message))
+        return data
+
+
+@admin.register(ContractNumbering)
+class ContractNumberingAdmin(DeskAdmin):
+    """Each office's contract-number prefix; two offices never share one (their numbers would collide)."""
+
+    form = ContractNumberingForm
+    list_display = ("office", "prefix")
+    list_select_related = ("office",)
+    search_fields = ("prefix", "office__name", "office__code")
+    ordering = ("office__name",)
+    selector = staticmethod(selectors.numbering_list_visible_to)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class WithUser(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, user=request.user, **kw)
+
+        return WithUser
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("office",) if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an office always numbers its contracts with some prefix
+
+    def save_model(self, request, obj, form, change):
+        office = obj.office if change else form.cleaned_data["office"]
+        form.instance = services.numbering_prefix_set(actor=request.user, office=office,
+                                                      prefix=form.cleaned_data["prefix"])
+
+
 # --- service set-up (SPEC 6.5.3) --------------------------------------------------------------------
 
 class StageTemplateInline(TabularInline):
@@ -143,6 +201,7 @@ class ServiceFieldInline(TabularInline):
 
 @admin.register(ServiceSettings)
 class ServiceSettingsAdmin(HistoryDeskAdmin):
+    formfield_overrides = MONEY_DECIMALS
     list_display = ("name", "group", "price_rub", "contracts_total", "contracts_in_work", "is_active")
     list_filter = ("group", "is_active")
     search_fields = ("name", "code")

@@ -9,6 +9,8 @@ from rest_framework import permissions, routers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from legal_crm.core.api import CleanTextSerializerMixin, MoneySerializerField, PlausibleDateSerializerField
+from legal_crm.core.dates import PAST_EVENT
 from legal_crm.directory.models import Counterparty, Service
 from legal_crm.org.models import Office
 
@@ -22,16 +24,17 @@ class ContractStageSerializer(serializers.ModelSerializer):
         fields = ("id", "order", "name", "status", "due_on", "started_at", "finished_at", "client_visible")
 
 
-class ContractActionSerializer(serializers.ModelSerializer):
+class ContractActionSerializer(CleanTextSerializerMixin, serializers.ModelSerializer):
     action_type = serializers.SlugRelatedField(slug_field="code", queryset=ActionType.objects.filter(is_active=True))
     publish = serializers.BooleanField(write_only=True, required=False, allow_null=True, default=None)
+    happened_on = PlausibleDateSerializerField(kind=PAST_EVENT, required=False)
 
     class Meta:
         model = ContractAction
         fields = ("id", "action_type", "text", "happened_on", "published_to_portal", "published_at", "author",
                   "publish")
         read_only_fields = ("published_to_portal", "published_at", "author")
-        extra_kwargs = {"happened_on": {"required": False}}
+
 
 
 class ContractSerializer(serializers.ModelSerializer):
@@ -52,7 +55,7 @@ class ContractCreateSerializer(serializers.Serializer):
     client = serializers.PrimaryKeyRelatedField(queryset=Counterparty.objects.filter(role=Counterparty.Role.CLIENT))
     service = serializers.PrimaryKeyRelatedField(queryset=Service.objects.all())
     office = serializers.PrimaryKeyRelatedField(queryset=Office.objects.all())
-    price = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    price = MoneySerializerField(required=False, allow_null=True)
     sales_manager = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True), required=False, allow_null=True,
         help_text="Продавец: по умолчанию — автор запроса; иначе сотрудник отдела продаж офиса договора.")

@@ -27,6 +27,7 @@ from legal_crm import hooks
 from legal_crm.core.audit import audit_for
 from legal_crm.core.downloads import file_response
 from legal_crm.core.errors import DomainError
+from legal_crm.core.fields import MoneyFormField
 from legal_crm.core.formatting import format_money
 from legal_crm.directory.models import Counterparty, Service
 from legal_crm.directory.selectors import counterparty_list_visible_to
@@ -137,7 +138,7 @@ def card_context(request, contract: Contract) -> dict:
         "case": case,
         "is_bankruptcy": contract.service.group.is_bankruptcy,
         "tabs": TABS,
-        "stages": stages,
+        "stages": selectors.mark_stage_moves(stages),
         "progress": selectors.stage_progress(stages),
         "actions": actions,
         "action_types": list(selectors.action_types_for(contract)),
@@ -226,8 +227,8 @@ def _post_bankruptcy(request, contract):
     services.bankruptcy_case_update(
         actor=request.user, contract=contract, route=post.get("route") or "judicial", court=court,
         case_number=post.get("case_number", ""), financial_manager=manager, sro=manager.sro if manager else None,
-        court_deposit=(post.get("court_deposit") or "0").replace(" ", "").replace(",", "."),
-        monthly_income=(post.get("monthly_income") or "0").replace(" ", "").replace(",", "."),
+        court_deposit=(post.get("court_deposit") or "0"),
+        monthly_income=(post.get("monthly_income") or "0"),
         income_note=post.get("income_note", ""), filed_on=_parse_date(post.get("filed_on")),
         hearing_on=_parse_date(post.get("hearing_on")))
     return _("Сведения о банкротстве сохранены."), "general"
@@ -236,14 +237,14 @@ def _post_bankruptcy(request, contract):
 def _post_creditor(request, contract):
     counterparty = get_object_or_404(Counterparty, pk=request.POST.get("counterparty") or 0)
     services.creditor_add(actor=request.user, contract=contract, counterparty=counterparty,
-                          debt_amount=(request.POST.get("debt_amount") or "").replace(" ", "").replace(",", "."),
+                          debt_amount=request.POST.get("debt_amount") or "",
                           basis=request.POST.get("basis", ""), kind=request.POST.get("kind") or "other")
     return _("Долг кредитору добавлен."), "general"
 
 
 def _post_creditor_update(request, contract):
     services.creditor_update(actor=request.user, contract=contract, creditor=_int_or_zero(request.POST.get("debt")),
-                             debt_amount=(request.POST.get("debt_amount") or "").replace(" ", "").replace(",", "."),
+                             debt_amount=request.POST.get("debt_amount") or "",
                              kind=request.POST.get("kind") or "other", basis=request.POST.get("basis", ""))
     return _("Долг кредитору сохранён."), "general"
 
@@ -260,7 +261,7 @@ def _int_or_zero(value) -> int:
 def _post_property(request, contract):
     services.property_add(actor=request.user, contract=contract, kind=request.POST.get("kind", "other"),
                           description=request.POST.get("description", ""),
-                          value=(request.POST.get("value") or "0").replace(" ", "").replace(",", "."),
+                          value=(request.POST.get("value") or "0"),
                           is_sole_residence=bool(request.POST.get("is_sole_residence")),
                           is_pledged=bool(request.POST.get("is_pledged")))
     return _("Имущество добавлено."), "general"
@@ -280,7 +281,7 @@ def _post_stage_start(request, contract):
 def _post_expense(request, contract):
     services.stage_expense_add(actor=request.user, stage=_stage(contract, request),
                                title=request.POST.get("title", ""),
-                               amount=(request.POST.get("amount") or "").replace(" ", "").replace(",", "."),
+                               amount=(request.POST.get("amount") or ""),
                                spent_on=_parse_date(request.POST.get("spent_on")))
     return _("Расход записан."), "stages"
 
@@ -288,7 +289,7 @@ def _post_expense(request, contract):
 def _post_extra_work(request, contract):
     services.extra_work_add(actor=request.user, stage=_stage(contract, request),
                             description=request.POST.get("description", ""),
-                            amount=(request.POST.get("amount") or "0").replace(" ", "").replace(",", "."))
+                            amount=(request.POST.get("amount") or "0"))
     return _("Дополнительная работа записана."), "stages"
 
 
@@ -448,7 +449,7 @@ class ContractCreateForm(forms.Form):
     client = forms.ModelChoiceField(label=gettext_lazy("Клиент"), queryset=Counterparty.objects.none())
     service = forms.ModelChoiceField(label=gettext_lazy("Услуга"), queryset=Service.objects.none())
     office = forms.ModelChoiceField(label=gettext_lazy("Офис"), queryset=Office.objects.none())
-    price = forms.DecimalField(label=gettext_lazy("Стоимость, ₽"), required=False, min_value=0,
+    price = MoneyFormField(label=gettext_lazy("Стоимость, ₽"), required=False,
                                help_text=gettext_lazy("Пусто — цена услуги."))
     inn = forms.CharField(label=gettext_lazy("ИНН клиента"), required=False, max_length=12,
                           help_text=gettext_lazy("Если известен: найдётся карточка клиента с этим ИНН, иначе — по "
@@ -560,8 +561,7 @@ def termination_view(request, pk):
             elif op in ("terminate", "return"):
                 services.termination_decide(
                     actor=request.user, request=termination, terminate=op == "terminate",
-                    accepted_work_amount=(request.POST.get("accepted_work_amount") or "").replace(" ", "")
-                    .replace(",", ".") or None, note=request.POST.get("note", ""))
+                    accepted_work_amount=(request.POST.get("accepted_work_amount") or None), note=request.POST.get("note", ""))
                 messages.success(request, _("Решение принято."))
             else:
                 raise Http404

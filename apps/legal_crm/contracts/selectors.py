@@ -16,6 +16,7 @@ from .models import (
     Contract,
     ContractAction,
     ContractDocument,
+    ContractNumbering,
     ContractStage,
     DocumentGroup,
     DocumentTemplate,
@@ -133,6 +134,21 @@ def next_deadline(contract: Contract, *, today: datetime.date) -> dict | None:
     return {"date": due, "title": title, "overdue": due < today}
 
 
+def mark_stage_moves(stages) -> list:
+    """Set `can_start` / `can_finish` on each stage by the order rules of services.execution (one stage in
+    progress; earlier mandatory stages finished first), so the card offers only the moves the service allows."""
+    stages = sorted(stages, key=lambda s: s.order)
+    running = any(s.status == ContractStage.Status.IN_PROGRESS for s in stages)
+    earlier_open = False  # an earlier mandatory stage is not finished
+    for stage in stages:
+        in_order = not earlier_open
+        stage.can_finish = in_order and not stage.is_closed
+        stage.can_start = in_order and stage.status == ContractStage.Status.PENDING and not running
+        if not stage.is_optional and stage.status != ContractStage.Status.DONE:
+            earlier_open = True
+    return stages
+
+
 def stage_progress(stages) -> dict:
     stages = list(stages)
     closed = sum(1 for s in stages if s.is_closed)
@@ -192,3 +208,8 @@ def client_view(contract: Contract) -> dict:
 def client_office_link(office_ids):
     """hooks.COUNTERPARTY_OFFICE_LINKS: the card is the client of a contract in these offices (None: in any)."""
     return client_link(Contract.objects.all(), office_ids)
+
+
+def numbering_list_visible_to(user):
+    """The offices' contract-number prefixes, limited to the offices the user works in."""
+    return scope_to_offices(ContractNumbering.objects.select_related("office"), user)

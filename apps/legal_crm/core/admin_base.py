@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.db.models import DecimalField
 from django.http import Http404
 from django.utils.module_loading import import_string
@@ -15,14 +16,21 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 from unfold.admin import ModelAdmin
+from unfold.widgets import UnfoldAdminTextInputWidget
 
 from legal_crm import hooks
 
 from .case_forms import accusative
 from .errors import DomainError
+from .fields import MoneyField, MoneyFormField
 from .formatting import format_money
+from .forms import CleanTextMixin
 from .history_text import normalised, value_text
 from .unfold_lists import row_checkbox
+
+# For a model whose money is a plain DecimalField (the service's price): read it with the money parser too.
+MONEY_DECIMALS = {MoneyField: {"form_class": MoneyFormField, "widget": UnfoldAdminTextInputWidget},
+                  models.DecimalField: {"form_class": MoneyFormField, "widget": UnfoldAdminTextInputWidget}}
 
 
 def desk_choices(model, user):
@@ -163,6 +171,8 @@ class DeskAdmin(MoneyColumns, CaseFormTitles, ModelAdmin):
     id of another's row in the add form's URL (`?lead=5`) answers 404."""
 
     selector = None  # callable(user) -> QuerySet
+    # Money is read by the one parser (core.money): typed text, not the browser's number box.
+    formfield_overrides = {MoneyField: MONEY_DECIMALS[MoneyField]}
     list_per_page = 50
     show_full_result_count = False  # no second COUNT(*) over the whole table
 
@@ -207,6 +217,13 @@ class DeskAdmin(MoneyColumns, CaseFormTitles, ModelAdmin):
         return row_checkbox(obj.pk)
 
     action_checkbox.__dict__.update(ModelAdmin.action_checkbox.__dict__)  # the select-all header, as unfold's
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The model form, with every typed text cleaned of invisible and control characters (core.text)."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if issubclass(form, CleanTextMixin):
+            return form
+        return type(form.__name__, (CleanTextMixin, form), {"__module__": form.__module__})
 
     def get_queryset(self, request):
         if self.selector is not None:

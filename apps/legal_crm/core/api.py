@@ -8,13 +8,16 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .dates import date_error
 from .errors import DomainError
 from .fields import TYPED_PHONE_MAX_LENGTH
+from .money import MAX_AMOUNT, MoneyError, parse_money
+from .text import clean_text
 from .validators import normalize_phone, validate_phone
 
 
@@ -30,6 +33,75 @@ class PhoneField(serializers.CharField):
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
         return (normalize_phone(value) or value) if value else value
+
+
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^[0-9]{1,9}([.,][0-9]{1,2})?$",
+                      "maxLength": 12, "example": "1500.00",
+                      "description": "Сумма строкой: цифры, точка или запятая, не больше двух знаков после неё."})
+class MoneySerializerField(serializers.Field):
+    """An amount through the one parser (core.money.parse_money): a string such as "1500.00" or "1 500,50", or
+    a JSON integer; floats, exponents, other scripts' digits, more than two decimals, a sign where none is allowed
+    and amounts beyond the maximum are a 400 with the parser's code. Out: a string with two decimals."""
+
+    default_error_messages = {"invalid": gettext_lazy("Укажите сумму цифрами, например 1500.00.")}
+
+    def __init__(self, *, allow_negative: bool = False, allow_zero: bool = True, max_amount=MAX_AMOUNT, **kwargs):
+        self.allow_negative, self.allow_zero, self.max_amount = allow_negative, allow_zero, max_amount
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return parse_money(data, allow_negative=self.allow_negative, allow_zero=self.allow_zero,
+                               max_amount=self.max_amount)
+        except MoneyError as exc:
+            raise serializers.ValidationError(exc.message, code=exc.code) from exc
+
+    def to_representation(self, value):
+        return None if value is None else f"{value:.2f}"
+
+
+class PlausibleDateSerializerField(serializers.DateField):
+    """A date with its kind's plausible range (core.dates): a payment in year 1 is a 400, not a record."""
+
+    def __init__(self, *, kind, **kwargs):
+        self.kind = kind
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value):
+        value = super().to_internal_value(value)
+        message = date_error(value, self.kind)
+        if message:
+            raise serializers.ValidationError(message, code="date_out_of_range")
+        return value
+
+
+class PlausibleDateTimeSerializerField(serializers.DateTimeField):
+    def __init__(self, *, kind, **kwargs):
+        self.kind = kind
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value):
+        value = super().to_internal_value(value)
+        message = date_error(value, self.kind)
+        if message:
+            raise serializers.ValidationError(message, code="date_out_of_range")
+        return value
+
+
+class CleanTextSerializerMixin:
+    """Every text field of the serializer loses invisible and control characters (core.text.clean_text): bidi
+    overrides, zero-width characters... Multi-line fields (textarea style) keep their line breaks; passwords are
+    left as sent."""
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        for field in self._writable_fields:
+            if not isinstance(field, serializers.CharField) or field.style.get("input_type") == "password":
+                continue
+            key = field.source_attrs[0] if field.source_attrs else field.field_name
+            if isinstance(values.get(key), str):
+                values[key] = clean_text(values[key], multiline=field.style.get("base_template") == "textarea.html")
+        return values
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -2,8 +2,31 @@
 
 from django import forms
 
+from .text import clean_text
 
-class ServiceForm(forms.Form):
+
+def _is_secret(field) -> bool:
+    return isinstance(field.widget, forms.PasswordInput)
+
+
+def _is_multiline(field) -> bool:
+    return isinstance(field.widget, forms.Textarea)
+
+
+class CleanTextMixin:
+    """Every text a person typed into the form loses invisible and control characters (core.text.clean_text):
+    bidi overrides, zero-width characters... Passwords are left exactly as typed."""
+
+    def clean(self):
+        data = super().clean()
+        for name, value in list(data.items()):
+            field = self.fields.get(name)
+            if isinstance(value, str) and field is not None and not _is_secret(field):
+                data[name] = clean_text(value, multiline=_is_multiline(field))
+        return data
+
+
+class ServiceForm(CleanTextMixin, forms.Form):
     """A form whose submit calls a service; the service's DomainError is shown where it belongs."""
 
     def add_domain_error(self, exc) -> None:

@@ -4,7 +4,7 @@ from import_export.admin import ImportExportModelAdmin
 from unfold.admin import TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
-from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
+from legal_crm.core.admin_base import MONEY_DECIMALS, DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.admin_search import PhoneSearchMixin
 
 from . import selectors
@@ -73,6 +73,7 @@ class ServiceGroupAdmin(DeskAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(HistoryDeskAdmin):
+    formfield_overrides = MONEY_DECIMALS
     list_display = ("name", "group", "price", "is_active")
     list_filter = ("group", "is_active")
     search_fields = ("name", "code")

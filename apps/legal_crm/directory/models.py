@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from legal_crm.core.dates import BIRTH, ISSUED, date_errors
 from legal_crm.core.fields import PhoneField
 from legal_crm.core.models import TimeStampedModel
 from legal_crm.core.validators import (
@@ -121,6 +122,8 @@ class Counterparty(BankDetailsMixin, TimeStampedModel):
                 errors["kpp"] = _("КПП есть только у организаций.")
         if bool(self.passport_series) != bool(self.passport_number):
             errors["passport_number"] = _("Укажите и серию, и номер паспорта.")
+        errors.update(date_errors({"birth_date": (self.birth_date, BIRTH),
+                                   "passport_issued_on": (self.passport_issued_on, ISSUED)}))
         if errors:
             raise ValidationError(errors)
 

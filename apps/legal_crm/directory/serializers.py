@@ -1,11 +1,11 @@
 from rest_framework import serializers
 
-from legal_crm.core.api import PhoneField
+from legal_crm.core.api import CleanTextSerializerMixin, PhoneField
 
 from .models import Counterparty, FinancialManager, SelfRegulatoryOrganization
 
 
-class CounterpartySerializer(serializers.ModelSerializer):
+class CounterpartySerializer(CleanTextSerializerMixin, serializers.ModelSerializer):
     phone = PhoneField(label=Counterparty._meta.get_field("phone").verbose_name, required=False, allow_blank=True)
 
     class Meta:
@@ -16,13 +16,13 @@ class CounterpartySerializer(serializers.ModelSerializer):
                   "corr_account", "note")
 
 
-class SROSerializer(serializers.ModelSerializer):
+class SROSerializer(CleanTextSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = SelfRegulatoryOrganization
         fields = ("id", "full_name", "short_name", "inn", "ogrn", "registry_number", "address", "email")
 
 
-class FinancialManagerSerializer(serializers.ModelSerializer):
+class FinancialManagerSerializer(CleanTextSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = FinancialManager
         fields = ("id", "last_name", "first_name", "middle_name", "inn", "snils", "registry_number",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
+from legal_crm.core.text import clean_text_fields
 
 from .models import Counterparty
 
@@ -21,9 +22,19 @@ def _validated(instance):
     return instance
 
 
+# What a person types on a card: names, addresses, documents. Invisible and control characters go (core.text).
+TYPED_TEXT = {"name", "short_name", "address", "passport_issued_by", "bank_name", "email"}
+MULTILINE_TEXT = {"note"}
+
+
+def _typed(fields: dict) -> dict:
+    return clean_text_fields(fields, TYPED_TEXT | MULTILINE_TEXT, multiline=MULTILINE_TEXT)
+
+
 @transaction.atomic
 def counterparty_create(*, actor, **fields) -> Counterparty:
     tags = fields.pop("tags", None)
+    fields = _typed(fields)
     counterparty = _validated(Counterparty(**fields))
     counterparty.save()
     if tags:
@@ -35,6 +46,7 @@ def counterparty_create(*, actor, **fields) -> Counterparty:
 @transaction.atomic
 def counterparty_update(*, actor, counterparty: Counterparty, **fields) -> Counterparty:
     tags = fields.pop("tags", None)
+    fields = _typed(fields)
     for name, value in fields.items():
         setattr(counterparty, name, value)
     _validated(counterparty).save()

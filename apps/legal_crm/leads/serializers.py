@@ -8,6 +8,7 @@ from collections.abc import Container
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from legal_crm.core.api import CleanTextSerializerMixin
 from legal_crm.core.user_names import display_name
 from legal_crm.core.validators import normalize_phone
 from legal_crm.marketing.models import AdSource
@@ -18,7 +19,7 @@ from .models import Lead, LeadStatus, LeadType
 from .services.intake import COMMENT_MAX, EXTERNAL_ID_MAX, NAME_MAX, UTM_MAX
 
 
-class LeadIntakeSerializer(serializers.Serializer):
+class LeadIntakeSerializer(CleanTextSerializerMixin, serializers.Serializer):
     phone = serializers.CharField(label=_("телефон"), max_length=40,
                                   help_text=_("В любом виде: +7 916 123-45-67, 89161234567, 9161234567."))
     name = serializers.CharField(label=_("имя"), max_length=NAME_MAX, required=False, allow_blank=True, default="")
@@ -27,7 +28,7 @@ class LeadIntakeSerializer(serializers.Serializer):
     external_id = serializers.CharField(label=_("номер у партнёра"), max_length=EXTERNAL_ID_MAX, required=False,
                                         allow_blank=True, allow_null=True, default=None)
     comment = serializers.CharField(label=_("комментарий"), max_length=COMMENT_MAX, required=False,
-                                    allow_blank=True, default="")
+                                    allow_blank=True, default="", style={"base_template": "textarea.html"})
     utm_source = serializers.CharField(max_length=UTM_MAX, required=False, allow_blank=True, default="")
     utm_medium = serializers.CharField(max_length=UTM_MAX, required=False, allow_blank=True, default="")
     utm_campaign = serializers.CharField(max_length=UTM_MAX, required=False, allow_blank=True, default="")
@@ -35,7 +36,7 @@ class LeadIntakeSerializer(serializers.Serializer):
                                                      default=False)
     consent_ads = serializers.BooleanField(label=_("согласие на рекламу"), required=False, default=False)
     consent_text = serializers.CharField(label=_("текст согласия"), max_length=5000, required=False,
-                                         allow_blank=True, default="")
+                                         allow_blank=True, default="", style={"base_template": "textarea.html"})
 
     default_error_messages = {"invalid": _("Ожидался JSON-объект с полями заявки.")}
 
@@ -108,9 +109,10 @@ class DuplicateReceiptSerializer(serializers.Serializer):
     detail = serializers.CharField(read_only=True)
 
 
-class LeadPatchSerializer(serializers.Serializer):
+class LeadPatchSerializer(CleanTextSerializerMixin, serializers.Serializer):
     name = serializers.CharField(max_length=NAME_MAX, required=False, allow_blank=True)
-    comment = serializers.CharField(max_length=COMMENT_MAX, required=False, allow_blank=True)
+    comment = serializers.CharField(max_length=COMMENT_MAX, required=False, allow_blank=True,
+                                    style={"base_template": "textarea.html"})
     segment = serializers.CharField(max_length=50, required=False, allow_blank=True)
     score = serializers.IntegerField(required=False, allow_null=True, min_value=-100000, max_value=100000)
     status = serializers.SlugField(required=False, help_text=_("Код нового статуса."))

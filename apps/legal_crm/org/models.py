@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from legal_crm.core.dates import EMPLOYMENT, PLANNED, date_errors
 from legal_crm.core.fields import PhoneField
 from legal_crm.core.models import TimeStampedModel
 from legal_crm.core.validators import (
@@ -166,6 +167,13 @@ class Employee(TimeStampedModel):
             return _("Увольняется %(date)s") % {"date": self.dismissed_on.strftime("%d.%m.%Y")}
         return str(self.get_status_display())
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = date_errors({"hired_on": (self.hired_on, EMPLOYMENT), "dismissed_on": (self.dismissed_on, EMPLOYMENT)})
+        if errors:
+            raise ValidationError(errors)
+
 
 class StaffingPlan(models.Model):
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="staffing", verbose_name=_("офис"))
@@ -271,3 +279,10 @@ class Banner(TimeStampedModel):
     @property
     def last_day(self):
         return self.ends_on or self.starts_on
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = date_errors({"starts_on": (self.starts_on, PLANNED), "ends_on": (self.ends_on, PLANNED)})
+        if errors:
+            raise ValidationError(errors)

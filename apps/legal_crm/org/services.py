@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from legal_crm.core import access
 from legal_crm.core.access import ensure_administrator
 from legal_crm.core.audit import audit
+from legal_crm.core.dates import EMPLOYMENT, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.text import clean_text
 
 from .models import Employee, OffboardingChecklist, OffboardingItem, OffboardingTemplateItem
 from .selectors import employee_list_visible_to
@@ -88,6 +90,7 @@ def employee_dismiss(*, actor, employee: Employee, dismissal_date: datetime.date
     A dismissal dated today or earlier takes effect at once (status «Уволен», account blocked); a later one
     takes effect on its day through the daily job `org.jobs.apply_due_dismissals`."""
     _ensure_may_change_employees(actor, employee)
+    date_or_domain_error(dismissal_date, EMPLOYMENT, "dismissal_date")
     error = dismissal_date_error(dismissal_date)
     if error:
         raise DomainError("invalid_dismissal_date", error, fields={"dismissal_date": error})
@@ -181,6 +184,9 @@ def employee_create(*, actor, username: str, password: str | None, first_name: s
         raise DomainError("access_denied", _("Недостаточно прав, чтобы добавлять сотрудников."))
     if groups:
         ensure_administrator(actor)
+    first_name, last_name, email = clean_text(first_name), clean_text(last_name), clean_text(email)
+    username = clean_text(username)
+    date_or_domain_error(hired_on, EMPLOYMENT, "hired_on")
     if User.objects.filter(username=username).exists():
         raise DomainError("username_taken", _("Логин «%(u)s» уже занят.") % {"u": username},
                           fields={"username": _("Логин уже занят.")})

@@ -9,6 +9,7 @@ from unfold.widgets import (
     UnfoldAdminTextInputWidget,
 )
 
+from legal_crm.core.dates import PLANNED, PlausibleDateFormField
 from legal_crm.core.forms import ServiceForm
 from legal_crm.core.models import User
 from legal_crm.core.perm_queries import users_with_perm
@@ -30,8 +31,8 @@ class ComplaintFileForm(ServiceForm):
     about_employee = forms.ModelChoiceField(label=_("На кого жалоба"), queryset=User.objects.none(), required=False,
                                             widget=UnfoldAdminSelectWidget)
     text = forms.CharField(label=_("Суть жалобы"), widget=UnfoldAdminTextareaWidget)
-    deadline = forms.DateField(label=_("Срок ответа"), required=False, widget=UnfoldAdminDateWidget,
-                               help_text=_("Пусто — 10 дней."))
+    deadline = PlausibleDateFormField(label=_("Срок ответа"), kind=PLANNED, required=False,
+                                      widget=UnfoldAdminDateWidget, help_text=_("Пусто — 10 дней."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
+from legal_crm.core.dates import PLANNED, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.org.models import Employee
@@ -65,6 +66,7 @@ def complaint_file(*, actor, contract, text: str, about_employee=None, complaina
     if deadline < today:
         message = _("Срок ответа не может быть в прошлом.")
         raise DomainError("deadline_past", message, fields={"deadline": message})
+    date_or_domain_error(deadline, PLANNED, "deadline", today)
     complaint = Complaint.objects.create(
         contract=contract, text=text, about_employee=about_employee, source=source, deadline=deadline,
         complainant=(complainant or "").strip()[:300] or str(contract.client), filed_by=actor,

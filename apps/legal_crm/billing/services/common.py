@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from legal_crm.core.errors import DomainError
-from legal_crm.core.money import KOPECK, MAX_AMOUNT, to_decimal
+from legal_crm.core.money import KOPECK, money_or_domain_error
 from legal_crm.org.selectors import office_ids_visible_to
 
 
@@ -19,31 +19,9 @@ def setting(name: str, default):
 
 
 def to_money(value, *, field: str = "amount") -> Decimal:
-    """A positive amount of roubles with at most two decimals. Floats are refused: they are not exact."""
-    if isinstance(value, bool) or value is None:
-        raise DomainError("amount_invalid", _("Укажите сумму числом, например 1500,00."),
-                          fields={field: _("Укажите сумму.")})
-    if isinstance(value, float):
-        message = _("Сумма передана дробным числом с плавающей точкой; передайте её точно: строкой или Decimal, "
-                    "например «1500.00».")
-        raise DomainError("amount_float", message, fields={field: message})
-    typed, value = value, to_decimal(value)
-    if value is None and isinstance(typed, str):
-        message = _("«%(value)s» — не сумма. Укажите сумму числом, например 1500,00.") % {"value": typed[:30]}
-        raise DomainError("amount_invalid", message, fields={field: message})
-    if value is None or not value.is_finite():
-        message = _("Укажите сумму числом, например 1500,00.")
-        raise DomainError("amount_invalid", message, fields={field: message})
-    if value <= 0:
-        message = _("Сумма должна быть больше нуля.")
-        raise DomainError("amount_not_positive", message, fields={field: message})
-    if value != value.quantize(KOPECK):
-        message = _("Сумма указывается в рублях и копейках: не больше двух знаков после запятой.")
-        raise DomainError("amount_precision", message, fields={field: message})
-    if value > MAX_AMOUNT:
-        message = _("Слишком большая сумма.")
-        raise DomainError("amount_too_large", message, fields={field: message})
-    return value.quantize(KOPECK)
+    """A positive amount of roubles through the one parser (core.money.parse_money); refused ones are the
+    field's DomainError with the parser's code (amount_invalid, amount_float, amount_precision...)."""
+    return money_or_domain_error(value, field, allow_zero=False)
 
 
 def money_sum(value) -> Decimal:

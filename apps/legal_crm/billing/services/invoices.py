@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from legal_crm.contracts.models import Contract
 from legal_crm.core.audit import audit
+from legal_crm.core.dates import PAST_EVENT, PLANNED, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.formatting import format_money as format_rub
@@ -103,6 +104,10 @@ def invoice_issue(*, actor, contract, amount, kind: str = Invoice.Kind.ONE_OFF,
         raise DomainError("invoice_kind", _("Неизвестный вид счёта."), fields={"kind": _("Выберите вид счёта.")})
     issued_on = issued_on or timezone.localdate()
     due_date = due_date or issued_on + datetime.timedelta(days=DEFAULT_DUE_DAYS)
+    date_or_domain_error(issued_on, PAST_EVENT, "issued_on")
+    date_or_domain_error(due_date, PLANNED, "due_date")
+    date_or_domain_error(period_start, PLANNED, "period_start")
+    date_or_domain_error(period_end, PLANNED, "period_end")
     if due_date < issued_on:
         message = _("Срок оплаты не может быть раньше даты счёта.")
         raise DomainError("due_date_before_issue", message, fields={"due_date": message})

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
+from legal_crm.core.dates import PAST_EVENT, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.formatting import format_money as format_rub
@@ -143,6 +144,7 @@ def payment_register(*, actor, invoice: Invoice, amount, method: str, paid_at: d
     if paid_at > timezone.now() + datetime.timedelta(days=1):
         message = _("Дата оплаты не может быть в будущем.")
         raise DomainError("paid_at_future", message, fields={"paid_at": message})
+    date_or_domain_error(paid_at, PAST_EVENT, "paid_at")
     if document:
         check_document(document)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
+from legal_crm.core.dates import PLANNED, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.formatting import format_money as format_rub
@@ -56,6 +57,7 @@ def schedule_create(*, actor, contract, months: int, first_due_date: datetime.da
             raise DomainError("schedule_total", message, fields={"total": message})
         total = contract.price
     total = to_money(total, field="total")
+    date_or_domain_error(first_due_date, PLANNED, "first_due_date")
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
         message = _("Число месяцев — от 1 до %(max)s.") % {"max": MAX_MONTHS}
         raise DomainError("schedule_months", message, fields={"months": message})
@@ -133,6 +135,7 @@ def subscription_start(*, actor, contract, monthly_fee, started_on: datetime.dat
     ensure_contract_scope(actor, contract)
     _check_contract_open(contract)
     fee = to_money(monthly_fee, field="monthly_fee")
+    date_or_domain_error(started_on, PLANNED, "started_on")
     if not isinstance(due_days, int) or not 0 <= due_days <= 60:
         message = _("Срок оплаты — от 0 до 60 дней.")
         raise DomainError("due_days", message, fields={"due_days": message})

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from legal_crm.core.dates import HEARING, PAST_EVENT, date_errors
 from legal_crm.core.fields import MoneyField
 from legal_crm.core.models import TimeStampedModel
 
@@ -67,6 +68,9 @@ class BankruptcyCase(TimeStampedModel):
         # full_clean() runs this after clean_fields() even when a field failed to convert: only numbers compare.
         errors = {field: _("Сумма не может быть отрицательной.") for field in ("court_deposit", "monthly_income")
                   if isinstance(getattr(self, field), Decimal | int) and getattr(self, field) < 0}
+        errors.update(date_errors({"filed_on": (self.filed_on, PAST_EVENT),
+                                   "deposit_paid_on": (self.deposit_paid_on, PAST_EVENT),
+                                   "hearing_on": (self.hearing_on, HEARING)}))
         if errors:
             raise ValidationError(errors)
 

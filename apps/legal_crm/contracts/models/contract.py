@@ -17,9 +17,23 @@ _LATIN_TO_CYRILLIC = str.maketrans({
 })
 
 
-def default_prefix(office_code: str) -> str:
-    """"msk" → "МСК": the office code spelt in Cyrillic capitals, the default contract prefix."""
-    return office_code.lower().translate(_LATIN_TO_CYRILLIC).upper()[:12]
+PREFIX_MAX_LENGTH = 12
+
+
+def default_prefix(office_code: str, taken=frozenset()) -> str:
+    """"msk" → "МСК": the office code spelt in Cyrillic capitals, the default contract prefix. Two codes may
+    spell the same ("kzn" and "qzn" → "КЗН"): when the natural prefix is in `taken`, a digit is appended
+    ("КЗН2", "КЗН3"...) until it is free."""
+    natural = office_code.lower().translate(_LATIN_TO_CYRILLIC).upper()[:PREFIX_MAX_LENGTH] or "Д"
+    if natural not in taken:
+        return natural
+    n = 2
+    while True:
+        suffix = str(n)
+        candidate = natural[:PREFIX_MAX_LENGTH - len(suffix)] + suffix
+        if candidate not in taken:
+            return candidate
+        n += 1
 
 
 class Contract(TimeStampedModel):
@@ -108,7 +122,9 @@ class ContractNumbering(models.Model):
 
     office = models.OneToOneField("org.Office", on_delete=models.CASCADE, related_name="contract_numbering",
                                   verbose_name=_("офис"))
-    prefix = models.CharField(_("префикс номера"), max_length=12)
+    prefix = models.CharField(_("префикс номера"), max_length=PREFIX_MAX_LENGTH, unique=True,
+                              help_text=_("Начало номеров договоров офиса: «МСК» в МСК-2026-00042. У каждого офиса "
+                                          "свой префикс."))
 
     class Meta:
         verbose_name = _("нумерация договоров офиса")

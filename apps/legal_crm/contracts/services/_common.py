@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legal_crm.core.errors import DomainError
-from legal_crm.core.money import parse_amount
+from legal_crm.core.money import money_or_domain_error
 from legal_crm.org.selectors import office_ids_visible_to
 
 from ..models import Contract
@@ -35,15 +35,10 @@ def ensure_contract(actor, contract: Contract, perm: str) -> None:
         raise DomainError("access_denied", _("Договор %(number)s вам недоступен.") % {"number": contract.number})
 
 
-def amount_or_error(value, field: str, *, example: str = "1500,00") -> Decimal:
-    """The amount typed for `field` (core.money.parse_amount), or the field's error: not a number, NaN, too large,
-    more than two decimals. The sign is the caller's rule."""
-    amount = parse_amount(value)
-    if amount is None:
-        raise DomainError("invalid_amount",
-                          _("Введите сумму числом: до двух знаков после запятой, не больше 999 999 999 999,99."),
-                          fields={field: _("Введите сумму, например %(example)s.") % {"example": example}})
-    return amount
+def amount_or_error(value, field: str, *, allow_zero: bool = True) -> Decimal:
+    """The amount typed for `field` through the one parser (core.money.parse_money), or the field's DomainError
+    with the parser's code: not a number, negative, zero where refused, more than two decimals, too large."""
+    return money_or_domain_error(value, field, allow_zero=allow_zero)
 
 
 def validated(instance):

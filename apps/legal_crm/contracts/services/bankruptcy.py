@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.history_text import normalised
+from legal_crm.core.text import clean_text, clean_text_fields
 from legal_crm.directory.models import Counterparty
 from legal_crm.directory.selectors import counterparty_list_visible_to
 
@@ -33,6 +34,10 @@ def bankruptcy_case_update(*, actor, contract: Contract, **fields) -> Bankruptcy
     unknown = set(fields) - CASE_FIELDS
     if unknown:
         raise DomainError("invalid", _("Неизвестные поля: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    fields = clean_text_fields(fields, {"case_number", "income_note"}, multiline={"income_note"})
+    for name in ("court_deposit", "monthly_income"):
+        if name in fields:
+            fields[name] = amount_or_error(fields[name], name)
     case, _created = BankruptcyCase.objects.select_for_update().get_or_create(contract=contract)
     old = {name: _stored(case, name) for name in CASE_FIELDS}
     for name, value in fields.items():
@@ -71,11 +76,7 @@ def _stored(case: BankruptcyCase, name: str):
 
 
 def _debt_amount(value):
-    amount = amount_or_error(value, "debt_amount", example="150000,00")
-    if amount <= 0:
-        raise DomainError("invalid_amount", _("Сумма долга должна быть больше нуля."),
-                          fields={"debt_amount": _("Введите положительную сумму.")})
-    return amount
+    return amount_or_error(value, "debt_amount", allow_zero=False)
 
 
 def _debt_kind(value: str) -> str:
@@ -101,7 +102,7 @@ def creditor_add(*, actor, contract: Contract, counterparty: Counterparty, debt_
                           fields={"counterparty": _("Выберите контрагента из списка.")})
     case, _created = BankruptcyCase.objects.get_or_create(contract=contract)
     creditor = validated(Creditor(case=case, counterparty=counterparty, kind=kind, debt_amount=amount,
-                                  basis=basis.strip()))
+                                  basis=clean_text(basis or "").strip()))
     creditor.save()
     audit(actor=actor, action="bankruptcy.creditor", obj=contract,
           after={"creditor": counterparty.name, "kind": creditor.get_kind_display(), "amount": str(amount)})
@@ -164,12 +165,9 @@ def property_add(*, actor, contract: Contract, kind: str, description: str, valu
                  is_sole_residence: bool = False, is_pledged: bool = False) -> PropertyItem:
     ensure_contract(actor, contract, "contracts.change_contract")
     _ensure_bankruptcy_service(contract)
-    amount = amount_or_error(value, "value", example="150000,00")
-    if amount < 0:
-        raise DomainError("invalid_amount", _("Оценка не может быть отрицательной."),
-                          fields={"value": _("Введите сумму не меньше нуля.")})
+    amount = amount_or_error(value, "value")
     case, _created = BankruptcyCase.objects.get_or_create(contract=contract)
-    item = validated(PropertyItem(case=case, kind=kind, description=description.strip(), value=amount,
+    item = validated(PropertyItem(case=case, kind=kind, description=clean_text(description or ""), value=amount,
                                   is_sole_residence=is_sole_residence, is_pledged=is_pledged))
     item.save()
     audit(actor=actor, action="bankruptcy.property", obj=contract, after={"property": item.description})

@@ -10,23 +10,34 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
+from legal_crm.core.dates import ANY, PAST_EVENT, PLANNED, date_error, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.money import MoneyError, parse_money, parse_plain_number
+from legal_crm.core.text import clean_text_fields
 from legal_crm.directory.models import Counterparty
 from legal_crm.directory.selectors import counterparty_list_visible_to
 
 from ..models import (
     Contract,
     ContractNumberCounter,
-    ContractNumbering,
     ContractStage,
     ServiceField,
     StageTemplate,
-    default_prefix,
 )
-from ._common import ensure_contract, ensure_office, ensure_perm, local_today, lock, validated
+from ._common import (
+    amount_or_error,
+    ensure_contract,
+    ensure_office,
+    ensure_perm,
+    local_today,
+    lock,
+    validated,
+)
+from .numbering import office_prefix
 
 Status = Contract.Status
+CUSTOM_NUMBER_LIMIT = Decimal("999999999999")
 
 
 def _locked_counter(office, year: int) -> ContractNumberCounter:
@@ -55,8 +66,7 @@ def next_contract_number(office, *, year: int | None = None) -> str:
     created at once never share a number, and a rolled-back contract gives its number back.
     """
     year = year or local_today(office).year
-    prefix = (ContractNumbering.objects.filter(office=office).values_list("prefix", flat=True).first()
-              or default_prefix(office.code))
+    prefix = office_prefix(office)
     counter = _locked_counter(office, year)
     counter.last_value += 1
     counter.save(update_fields=["last_value"])
@@ -97,10 +107,7 @@ def contract_create(*, actor, client: Counterparty, service, office, price: Deci
     if not service.is_active:
         raise DomainError("service_inactive", _("Услуга «%(service)s» больше не продаётся.") % {"service": service},
                           fields={"service": _("Выберите действующую услугу.")})
-    price = service.price if price is None else Decimal(price)
-    if price < 0:
-        raise DomainError("invalid_price", _("Стоимость договора не может быть отрицательной."),
-                          fields={"price": _("Введите сумму не меньше нуля.")})
+    price = service.price if price is None else amount_or_error(price, "price")
     contract = Contract(
         number=next_contract_number(office), office=office, client=client, service=service, price=price,
         sales_manager=sales_manager or actor, created_by=actor, lead=lead, essence=essence,
@@ -179,9 +186,8 @@ def contract_update(*, actor, contract: Contract, **fields) -> Contract:
         raise DomainError("invalid", _("Эти поля так не меняются: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     if ({"price", "service"} & set(fields)) and contract.status != Status.DRAFT:
         raise DomainError("not_draft", _("Стоимость и услугу можно менять только в черновике договора."))
-    if "price" in fields and Decimal(fields["price"]) < 0:
-        raise DomainError("invalid_price", _("Стоимость договора не может быть отрицательной."),
-                          fields={"price": _("Введите сумму не меньше нуля.")})
+    if "price" in fields:
+        fields["price"] = amount_or_error(fields["price"], "price")
     if fields.get("sales_manager") is not None and fields["sales_manager"].pk != contract.sales_manager_id:
         ensure_seller(actor, contract.office, fields["sales_manager"], actor_may_sell=False)
     for name, value in fields.items():
@@ -206,6 +212,7 @@ def contract_sign(*, actor, contract: Contract, signed_on: datetime.date | None 
     if signed_on > local_today(contract.office):
         raise DomainError("future_date", _("Дата подписания не может быть в будущем."),
                           fields={"signed_on": _("Укажите сегодняшнюю или прошедшую дату.")})
+    date_or_domain_error(signed_on, PAST_EVENT, "signed_on", local_today(contract.office))
     before = _snapshot(contract)
     contract.status, contract.signed_on = Status.SIGNED, signed_on
     contract.save(update_fields=["status", "signed_on", "updated_at"])
@@ -288,22 +295,26 @@ def _clean_custom_value(field: ServiceField, raw):
         return None
     try:
         if field.kind == ServiceField.Kind.NUMBER:
-            return str(Decimal(str(raw).replace(",", ".").replace(" ", "")))
+            return str(parse_plain_number(raw, max_value=CUSTOM_NUMBER_LIMIT))
         if field.kind == ServiceField.Kind.MONEY:
-            value = Decimal(str(raw).replace(",", ".").replace(" ", "").replace("\u00a0", ""))
-            if value < 0:
-                raise ValueError
-            return str(value.quantize(Decimal("0.01")))
+            return str(parse_money(raw))
         if field.kind == ServiceField.Kind.DATE:
             if isinstance(raw, datetime.date):
+                date_or_domain_error(raw, ANY, field.code)
                 return raw.isoformat()
             text = str(raw).strip()
             fmt = "%d.%m.%Y" if "." in text else "%Y-%m-%d"
-            return datetime.datetime.strptime(text, fmt).date().isoformat()
+            day = datetime.datetime.strptime(text, fmt).date()
+            message = date_error(day, ANY)
+            if message:
+                raise DomainError("date_out_of_range", message, fields={field.code: message})
+            return day.isoformat()
         if field.kind == ServiceField.Kind.BOOL:
             return str(raw).lower() in ("1", "true", "on", "да", "yes")
         if field.kind == ServiceField.Kind.CHOICE and str(raw) not in field.choice_list:
             raise ValueError
+    except MoneyError as exc:
+        raise DomainError(exc.code, _("Проверьте выделенные поля."), fields={field.code: exc.message}) from exc
     except (ValueError, ArithmeticError) as exc:
         raise DomainError("invalid", _("Проверьте выделенные поля."),
                           fields={field.code: _("Недопустимое значение для поля «%(label)s».")
@@ -323,6 +334,10 @@ def contract_general_info_update(*, actor, contract: Contract, custom_fields: di
     unknown = set(fields) - set(GENERAL_FIELDS)
     if unknown:
         raise DomainError("invalid", _("Неизвестные поля: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    fields = clean_text_fields(fields, {"essence", "planned_actions", "client_expectations"}, multiline={"essence", "planned_actions", "client_expectations"})
+    for name in ("expected_start_on", "expected_end_on"):
+        if name in fields:
+            date_or_domain_error(fields[name], PLANNED, name)
     for name, value in fields.items():
         setattr(contract, name, value)
     if contract.expected_start_on and contract.expected_end_on and contract.expected_end_on < contract.expected_start_on:

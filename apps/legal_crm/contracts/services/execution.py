@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
+from legal_crm.core.dates import PAST_EVENT, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.text import clean_text
 
 from ..models import ActionType, Contract, ContractAction, ContractStage, ExtraWork, StageExpense
 from ._common import amount_or_error, ensure_contract, local_today, lock
@@ -25,6 +27,26 @@ def _ensure_in_work(contract: Contract) -> None:
                           % {"number": contract.number})
 
 
+def _ensure_earlier_finished(stage: ContractStage) -> None:
+    """Stages go in order: every earlier mandatory stage is finished before a later one starts or finishes."""
+    blocking = (ContractStage.objects.filter(contract_id=stage.contract_id, order__lt=stage.order,
+                                             is_optional=False)
+                .exclude(status=StageStatus.DONE).order_by("order").first())
+    if blocking is not None:
+        raise DomainError("stage_order",
+                          _("Сначала завершите этап «%(earlier)s»: этапы идут по порядку, «%(name)s» — после него.")
+                          % {"earlier": blocking.name, "name": stage.name})
+
+
+def _skip_earlier_optional(stage: ContractStage, now) -> None:
+    """Optional stages left open before the one that starts (or finishes) did not happen in this case."""
+    for earlier in ContractStage.objects.filter(contract_id=stage.contract_id, order__lt=stage.order,
+                                                is_optional=True,
+                                                status__in=(StageStatus.PENDING, StageStatus.IN_PROGRESS)):
+        earlier.status, earlier.finished_at = StageStatus.SKIPPED, now
+        earlier.save(update_fields=["status", "finished_at"])
+
+
 @transaction.atomic
 def stage_start(*, actor, stage: ContractStage) -> ContractStage:
     ensure_contract(actor, stage.contract, "contracts.change_contractstage")
@@ -34,7 +56,16 @@ def stage_start(*, actor, stage: ContractStage) -> ContractStage:
     if stage.status != StageStatus.PENDING:
         raise DomainError("invalid_transition", _("Этап «%(name)s» уже %(status)s.")
                           % {"name": stage.name, "status": stage.get_status_display().lower()})
-    stage.status, stage.started_at = StageStatus.IN_PROGRESS, timezone.now()
+    running = (ContractStage.objects.filter(contract_id=stage.contract_id, status=StageStatus.IN_PROGRESS)
+               .exclude(pk=stage.pk).order_by("order").first())
+    if running is not None:
+        raise DomainError("stage_in_progress",
+                          _("Сейчас идёт этап «%(running)s»: завершите его, прежде чем начинать «%(name)s».")
+                          % {"running": running.name, "name": stage.name})
+    _ensure_earlier_finished(stage)
+    now = timezone.now()
+    _skip_earlier_optional(stage, now)
+    stage.status, stage.started_at = StageStatus.IN_PROGRESS, now
     stage.save(update_fields=["status", "started_at"])
     audit(actor=actor, action="stage.start", obj=stage.contract, after={"stage": stage.name})
     return stage
@@ -53,16 +84,22 @@ def stage_finish(*, actor, stage: ContractStage, skip: bool = False, note: str =
         raise DomainError("stage_required", _("Этап «%(name)s» обязательный: его нельзя пропустить.")
                           % {"name": stage.name})
     now = timezone.now()
+    if not skip:
+        # Skipping an optional stage ahead of time is a decision ("no auction in this case"), not work done out of
+        # order; finishing one is work, so every earlier mandatory stage must be finished first.
+        _ensure_earlier_finished(stage)
+        _skip_earlier_optional(stage, now)
     stage.status = StageStatus.SKIPPED if skip else StageStatus.DONE
     stage.started_at = stage.started_at or now
     stage.finished_at = now
     if note:
         stage.note = note
     stage.save(update_fields=["status", "started_at", "finished_at", "note"])
-    following = ContractStage.objects.filter(contract_id=stage.contract_id, order__gt=stage.order)
-    if not following.filter(status=StageStatus.IN_PROGRESS).exists():
-        upcoming = following.filter(status=StageStatus.PENDING).order_by("order").first()
-        if upcoming is not None:
+    stages = ContractStage.objects.filter(contract_id=stage.contract_id)
+    if not stages.filter(status=StageStatus.IN_PROGRESS).exists():
+        upcoming = stages.filter(order__gt=stage.order, status=StageStatus.PENDING).order_by("order").first()
+        if upcoming is not None and not stages.filter(order__lt=upcoming.order, is_optional=False).exclude(
+                status=StageStatus.DONE).exists():
             upcoming.status, upcoming.started_at = StageStatus.IN_PROGRESS, now
             upcoming.save(update_fields=["status", "started_at"])
     audit(actor=actor, action="stage.skip" if skip else "stage.finish", obj=stage.contract,
@@ -73,20 +110,19 @@ def stage_finish(*, actor, stage: ContractStage, skip: bool = False, note: str =
 
 
 def _positive(amount, field: str, *, allow_zero: bool = False) -> Decimal:
-    value = amount_or_error(amount, field)
-    if value < 0 or (value == 0 and not allow_zero):
-        raise DomainError("invalid_amount", _("Сумма должна быть больше нуля."),
-                          fields={field: _("Введите положительную сумму.")})
-    return value
+    return amount_or_error(amount, field, allow_zero=allow_zero)
 
 
 @transaction.atomic
 def stage_expense_add(*, actor, stage: ContractStage, title: str, amount, spent_on=None) -> StageExpense:
     ensure_contract(actor, stage.contract, "contracts.add_stageexpense")
-    if not title.strip():
+    title = clean_text(title or "")
+    if not title:
         raise DomainError("invalid", _("Укажите, на что потрачено."), fields={"title": _("Обязательное поле.")})
-    expense = StageExpense.objects.create(stage=stage, title=title.strip(), amount=_positive(amount, "amount"),
-                                          spent_on=spent_on or local_today(stage.contract.office), author=actor)
+    today = local_today(stage.contract.office)
+    spent_on = date_or_domain_error(spent_on or today, PAST_EVENT, "spent_on", today)
+    expense = StageExpense.objects.create(stage=stage, title=title, amount=_positive(amount, "amount"),
+                                          spent_on=spent_on, author=actor)
     audit(actor=actor, action="stage.expense", obj=stage.contract,
           after={"stage": stage.name, "title": expense.title, "amount": str(expense.amount)})
     return expense
@@ -95,11 +131,14 @@ def stage_expense_add(*, actor, stage: ContractStage, title: str, amount, spent_
 @transaction.atomic
 def extra_work_add(*, actor, stage: ContractStage, description: str, amount=0, done_on=None) -> ExtraWork:
     ensure_contract(actor, stage.contract, "contracts.add_extrawork")
-    if not description.strip():
+    description = clean_text(description or "", multiline=True)
+    if not description:
         raise DomainError("invalid", _("Опишите выполненную работу."), fields={"description": _("Обязательное поле.")})
-    work = ExtraWork.objects.create(stage=stage, description=description.strip(),
-                                    amount=_positive(amount, "amount", allow_zero=True),
-                                    done_on=done_on or local_today(stage.contract.office), author=actor)
+    today = local_today(stage.contract.office)
+    done_on = date_or_domain_error(done_on or today, PAST_EVENT, "done_on", today)
+    work = ExtraWork.objects.create(stage=stage, description=description,
+                                    amount=_positive(amount, "amount", allow_zero=True), done_on=done_on,
+                                    author=actor)
     audit(actor=actor, action="stage.extra_work", obj=stage.contract,
           after={"stage": stage.name, "description": work.description, "amount": str(work.amount)})
     return work
@@ -138,9 +177,10 @@ def action_add(*, actor, contract: Contract, action_type: ActionType, text: str 
     if happened_on > today:
         raise DomainError("future_date", _("Действие не может быть датировано будущим днём."),
                           fields={"happened_on": _("Укажите сегодняшнюю или прошедшую дату.")})
+    date_or_domain_error(happened_on, PAST_EVENT, "happened_on", today)
     publish = action_type.publish_to_portal if publish is None else publish
     action = ContractAction.objects.create(
-        contract=contract, action_type=action_type, text=text.strip(), happened_on=happened_on, author=actor,
+        contract=contract, action_type=action_type, text=clean_text(text or "", multiline=True), happened_on=happened_on, author=actor,
         published_to_portal=publish, published_at=timezone.now() if publish else None)
     audit(actor=actor, action="action.add", obj=contract,
           after={"action": action.pk, "type": action_type.code, "published": publish})

@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
+from legal_crm.core.dates import PAST_EVENT, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.text import clean_text
 
 from ..models import Contract, TerminationRequest, TerminationStep, TerminationStepTemplate
 from ..money import paid_amount
@@ -46,15 +48,17 @@ def termination_request_create(*, actor, contract: Contract, reason: str,
     if contract.termination_requests.filter(status=RequestStatus.OPEN).exists():
         raise DomainError("termination_exists", _("По договору %(n)s уже есть заявление на согласовании.")
                           % {"n": contract.number})
-    if not reason.strip():
+    reason = clean_text(reason or "", multiline=True)
+    if not reason:
         raise DomainError("invalid", _("Запишите причину со слов клиента."), fields={"reason": _("Обязательное поле.")})
     today = local_today(contract.office)
     received_on = received_on or today
     if received_on > today:
         raise DomainError("future_date", _("Дата получения заявления не может быть в будущем."),
                           fields={"received_on": _("Укажите сегодняшнюю или прошедшую дату.")})
+    date_or_domain_error(received_on, PAST_EVENT, "received_on", today)
     request = TerminationRequest.objects.create(
-        contract=contract, received_on=received_on, reason=reason.strip(), created_by=actor,
+        contract=contract, received_on=received_on, reason=reason, created_by=actor,
         decision_due_on=received_on + datetime.timedelta(days=decision_days()),
         is_overdue=received_on + datetime.timedelta(days=decision_days()) < today)
     TerminationStep.objects.bulk_create([
@@ -72,10 +76,11 @@ def termination_request_create(*, actor, contract: Contract, reason: str,
 def termination_retention_record(*, actor, request: TerminationRequest, text: str) -> TerminationRequest:
     ensure_contract(actor, request.contract, "contracts.change_terminationrequest")
     request = _lock_request(request)
-    if not text.strip():
+    text = clean_text(text or "", multiline=True)
+    if not text:
         raise DomainError("invalid", _("Опишите, что предложили клиенту."),
                           fields={"retention_attempt": _("Обязательное поле.")})
-    request.retention_attempt, request.retention_by, request.retention_at = text.strip(), actor, timezone.now()
+    request.retention_attempt, request.retention_by, request.retention_at = text, actor, timezone.now()
     request.save(update_fields=["retention_attempt", "retention_by", "retention_at", "updated_at"])
     audit(actor=actor, action="termination.retention", obj=request.contract, after={"request": request.pk})
     return request
@@ -95,7 +100,7 @@ def termination_step_approve(*, actor, step: TerminationStep, comment: str = "")
         raise DomainError("access_denied", _("Шаг «%(s)s» согласует группа «%(g)s».")
                           % {"s": step.title, "g": step.group.name})
     step.status, step.decided_by, step.decided_at, step.comment = (
-        TerminationStep.Status.APPROVED, actor, timezone.now(), comment.strip())
+        TerminationStep.Status.APPROVED, actor, timezone.now(), clean_text(comment or "", multiline=True))
     step.save(update_fields=["status", "decided_by", "decided_at", "comment"])
     audit(actor=actor, action="termination.approve", obj=request.contract,
           after={"request": request.pk, "step": step.title})
@@ -124,9 +129,6 @@ def termination_decide(*, actor, request: TerminationRequest, terminate: bool,
             raise DomainError("invalid", _("Укажите стоимость принятых клиентом работ."),
                               fields={"accepted_work_amount": _("Обязательное поле.")})
         accepted = amount_or_error(accepted_work_amount, "accepted_work_amount")
-        if accepted < 0:
-            raise DomainError("invalid_amount", _("Стоимость принятых работ не может быть отрицательной."),
-                              fields={"accepted_work_amount": _("Введите сумму не меньше нуля.")})
         if not contract.can_terminate():
             raise DomainError("invalid_transition", _("Договор %(n)s в статусе «%(s)s» расторгнуть нельзя.")
                               % {"n": contract.number, "s": contract.get_status_display()})
@@ -143,7 +145,7 @@ def termination_decide(*, actor, request: TerminationRequest, terminate: bool,
             raise DomainError("retention_required", _("Запишите попытку удержания: что предложили клиенту."),
                               fields={"retention_attempt": _("Обязательное поле.")})
         request.status = RequestStatus.RETURNED
-    request.decided_at, request.decided_by, request.decision_note = now, actor, note.strip()
+    request.decided_at, request.decided_by, request.decision_note = now, actor, clean_text(note or "", multiline=True)
     request.is_overdue = request.decision_due_on < local_today(contract.office)
     request.save()
     audit(actor=actor, action="termination.decide", obj=contract,

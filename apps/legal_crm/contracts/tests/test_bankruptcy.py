@@ -54,7 +54,7 @@ def test_creditors_and_property(lawyer, contract_in_work):
     other = CounterpartyFactory(kind="company", role=Counterparty.Role.CREDITOR, name="МФО")
     with pytest.raises(DomainError) as exc:
         services.creditor_add(actor=lawyer, contract=contract_in_work, counterparty=other, debt_amount="-10")
-    assert exc.value.code == "invalid_amount"
+    assert exc.value.code == "amount_not_positive"
     with pytest.raises(DomainError):
         services.creditor_add(actor=lawyer, contract=contract_in_work, counterparty=contract_in_work.client,
                               debt_amount="10")
@@ -76,10 +76,10 @@ def test_amounts_that_no_money_field_holds_are_field_errors(lawyer, contract_in_
     bank = CounterpartyFactory(kind="company", role=Counterparty.Role.CREDITOR, name="ПАО Банк")
     with pytest.raises(DomainError) as exc:
         services.creditor_add(actor=lawyer, contract=contract_in_work, counterparty=bank, debt_amount=bad)
-    assert exc.value.code == "invalid_amount" and "debt_amount" in exc.value.fields
+    assert exc.value.code == "amount_invalid" and "debt_amount" in exc.value.fields
     with pytest.raises(DomainError) as exc:
         services.property_add(actor=lawyer, contract=contract_in_work, kind="flat", description="Квартира", value=bad)
-    assert exc.value.code == "invalid_amount"
+    assert exc.value.code == "amount_invalid"
     with pytest.raises(DomainError) as exc:
         services.bankruptcy_case_update(actor=lawyer, contract=contract_in_work, court_deposit=bad)
     assert "court_deposit" in exc.value.fields

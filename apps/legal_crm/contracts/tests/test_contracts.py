@@ -60,7 +60,7 @@ def test_create_refuses_without_permission(make_staff, office, bfl, client_cp):
 def test_negative_price_refused(sales, office, bfl, client_cp):
     with pytest.raises(DomainError) as exc:
         services.contract_create(actor=sales, client=client_cp, service=bfl, office=office, price=Decimal("-1"))
-    assert exc.value.code == "invalid_price"
+    assert exc.value.code == "amount_negative"
     assert "price" in exc.value.fields
 
 

@@ -216,3 +216,40 @@ def test_large_ids_are_not_localised_in_forms(client, lawyer, contract_in_work):
     html = _card(client, contract_in_work).content.decode()
     assert 'value="123456:1"' in html
     assert f'/{contract_in_work.pk}/documents/654321/"' in html
+
+
+def test_out_of_order_stage_shows_the_refusal_on_the_card(client, lawyer, contract_in_work):
+    client.force_login(lawyer)
+    later = contract_in_work.stages.order_by("order")[3]
+    for op in ("stage_start", "stage_finish"):
+        response = client.post(reverse("admin:contracts_contract_card_post", args=[contract_in_work.pk, op]),
+                               {"stage": later.pk, "tab": "stages"}, follow=True)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Сейчас идёт этап «Консультация»" in html or "Сначала завершите этап «Консультация»" in html
+    later.refresh_from_db()
+    assert later.status == "pending"
+
+
+def test_card_offers_only_the_stage_moves_the_order_allows(client, lawyer, contract_in_work):
+    client.force_login(lawyer)
+    html = _card(client, contract_in_work).content.decode()
+    assert "data-finish-stage=\"1\"" in html  # the running stage
+    assert "data-finish-stage=\"2\"" not in html and "data-finish-stage=\"3\"" not in html
+    assert ">Начать<" not in html  # a stage is running: nothing else starts
+    assert "data-skip-stage=\"6\"" in html  # optional stages may be skipped ahead
+
+
+def test_mark_stage_moves():
+    from types import SimpleNamespace
+
+    from legal_crm.contracts.selectors import mark_stage_moves
+
+    def stage(order, status, optional=False):
+        return SimpleNamespace(order=order, status=status, is_optional=optional,
+                               is_closed=status in ("done", "skipped"))
+
+    stages = mark_stage_moves([stage(1, "done"), stage(2, "pending", optional=True), stage(3, "pending"),
+                               stage(4, "pending")])
+    assert [(s.can_start, s.can_finish) for s in stages] == [(False, False), (True, True), (True, True),
+                                                            (False, False)]

@@ -46,10 +46,13 @@ def test_expenses_and_extra_work(lawyer, contract_in_work):
     services.stage_expense_add(actor=lawyer, stage=stage, title="Госпошлина", amount="300")
     services.stage_expense_add(actor=lawyer, stage=stage, title="Депозит суда", amount=Decimal("25000.00"))
     assert sum(e.amount for e in stage.expenses.all()) == Decimal("25300.00")
-    for bad in ("0", "-5", "abc", "NaN", "Infinity", "1e20", "12.345", 12.5):
+    refused = {"0": "amount_not_positive", "-5": "amount_not_positive", "abc": "amount_invalid",
+               "NaN": "amount_invalid", "Infinity": "amount_invalid", "1e20": "amount_invalid",
+               "1e308": "amount_invalid", "12.345": "amount_precision", 12.5: "amount_float"}
+    for bad, code in refused.items():
         with pytest.raises(DomainError) as exc:
             services.stage_expense_add(actor=lawyer, stage=stage, title="Почта", amount=bad)
-        assert exc.value.code == "invalid_amount"
+        assert exc.value.code == code and "amount" in exc.value.fields
     work = services.extra_work_add(actor=lawyer, stage=stage, description="Ходатайство об отложении")
     assert work.amount == 0
 
@@ -120,3 +123,83 @@ def test_client_view_shows_only_published(lawyer, contract_in_work):
     assert [a.text for a in view["actions"]] == ["Подано"]
     assert view["next_date"] == contract_in_work.stages.get(order=1).due_on
     assert view["documents"] == []
+
+
+# --- the order of stages (issue 10, item 12) -------------------------------------------------------------
+
+def _ordered(contract):
+    return list(contract.stages.order_by("order"))
+
+
+def _status(stage):
+    stage.refresh_from_db()
+    return stage.status
+
+
+def test_only_one_stage_in_progress(lawyer, contract_in_work):
+    first, second = _ordered(contract_in_work)[:2]
+    assert first.status == ContractStage.Status.IN_PROGRESS
+    with pytest.raises(DomainError) as exc:
+        services.stage_start(actor=lawyer, stage=second)
+    assert exc.value.code == "stage_in_progress"
+    assert "Консультация" in exc.value.message
+    assert _status(second) == ContractStage.Status.PENDING
+
+
+def test_starting_a_stage_needs_earlier_mandatory_stages_finished(lawyer, contract_in_work):
+    stages = _ordered(contract_in_work)
+    ContractStage.objects.filter(pk=stages[0].pk).update(status=ContractStage.Status.PENDING, started_at=None)
+    with pytest.raises(DomainError) as exc:
+        services.stage_start(actor=lawyer, stage=stages[2])
+    assert exc.value.code == "stage_order"
+    assert "«Консультация»" in exc.value.message
+    services.stage_start(actor=lawyer, stage=stages[0])  # the first one may start
+    assert _status(stages[0]) == ContractStage.Status.IN_PROGRESS
+
+
+def test_finishing_a_later_stage_while_an_earlier_is_open_is_refused(lawyer, contract_in_work):
+    stages = _ordered(contract_in_work)
+    with pytest.raises(DomainError) as exc:
+        services.stage_finish(actor=lawyer, stage=stages[3])
+    assert exc.value.code == "stage_order"
+    assert _status(stages[3]) == ContractStage.Status.PENDING
+    assert _status(stages[0]) == ContractStage.Status.IN_PROGRESS
+
+
+def test_optional_stage_may_be_skipped_ahead_without_starting_another(lawyer, contract_in_work):
+    optional = _stage(contract_in_work, "Оставление без движения")
+    services.stage_finish(actor=lawyer, stage=optional, skip=True)
+    assert _status(optional) == ContractStage.Status.SKIPPED
+    running = contract_in_work.stages.filter(status=ContractStage.Status.IN_PROGRESS)
+    assert [s.name for s in running] == ["Консультация"]
+
+
+def test_earlier_optional_stage_is_skipped_when_the_next_one_goes_on(lawyer, contract_in_work):
+    stages = _ordered(contract_in_work)
+    optional = _stage(contract_in_work, "Оставление без движения")
+    for stage in stages:
+        if stage.order >= optional.order:
+            break
+        services.stage_finish(actor=lawyer, stage=stage)
+    assert _status(optional) == ContractStage.Status.IN_PROGRESS  # started by the previous stage's finish
+    # The optional stage did not happen: the lawyer goes on with the next one once the optional one is closed.
+    after = _stage(contract_in_work, "Заседание по проверке обоснованности")
+    with pytest.raises(DomainError) as exc:
+        services.stage_start(actor=lawyer, stage=after)
+    assert exc.value.code == "stage_in_progress"
+    services.stage_finish(actor=lawyer, stage=after)  # finishing the next one closes the optional one as skipped
+    assert _status(optional) == ContractStage.Status.SKIPPED
+    assert _status(after) == ContractStage.Status.DONE
+    assert contract_in_work.stages.filter(status=ContractStage.Status.IN_PROGRESS).count() == 1
+
+
+def test_pending_optional_stage_before_the_started_one_is_skipped(lawyer, contract_in_work):
+    stages = _ordered(contract_in_work)
+    optional = _stage(contract_in_work, "Оставление без движения")
+    ContractStage.objects.filter(contract=contract_in_work, order__lt=optional.order).update(
+        status=ContractStage.Status.DONE)
+    after = _stage(contract_in_work, "Заседание по проверке обоснованности")
+    services.stage_start(actor=lawyer, stage=after)
+    assert _status(optional) == ContractStage.Status.SKIPPED
+    assert _status(after) == ContractStage.Status.IN_PROGRESS
+    assert stages[0].order < optional.order

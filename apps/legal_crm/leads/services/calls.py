@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
+from legal_crm.core.dates import PLANNED, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 
@@ -25,6 +26,7 @@ def planned_call_create(*, actor, lead: Lead, due_at: datetime.datetime, assigne
         raise DomainError("due_required", _("Укажите дату и время звонка."), fields={"due_at": _("Обязательное поле.")})
     if due_at < timezone.now() - datetime.timedelta(minutes=5):
         raise DomainError("due_in_past", _("Время звонка уже прошло."), fields={"due_at": _("Укажите будущее время.")})
+    date_or_domain_error(due_at, PLANNED, "due_at")
     if assignee is not None and not _works_in(assignee, lead.office_id):
         raise DomainError("assignee_not_in_office", _("Звонок можно поручить только сотруднику офиса лида."),
                           fields={"assignee": _("Выберите сотрудника офиса лида.")})

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import batch, emit
+from legal_crm.core.text import clean_text
 from legal_crm.core.validators import normalize_phone
 
 from .. import refcache
@@ -58,6 +59,9 @@ class IntakeData:
 def _clean(data: IntakeData) -> tuple[str, dict]:
     """Normalise and check the input; every problem is reported on its field."""
     errors = {}
+    # Names and texts lose invisible and control characters (bidi overrides, zero-width...): core.text.
+    data.name = clean_text(data.name or "")
+    data.comment = clean_text(data.comment or "", multiline=True)
     phone = normalize_phone(data.phone or "")
     if not data.phone:
         errors["phone"] = _("Укажите телефон.")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.text import clean_text_fields
 
 from ..models import Lead
 from .common import ensure_lead_in_scope, ensure_perm
@@ -28,6 +29,7 @@ def lead_update(*, actor, lead: Lead, tags=None, **fields) -> Lead:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise DomainError("not_editable", _("Эти поля нельзя изменить здесь: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    fields = clean_text_fields(fields, {"name", "comment", "segment"}, multiline={"comment"})
     before, after = {}, {}
     for key, value in fields.items():
         old = getattr(lead, key)

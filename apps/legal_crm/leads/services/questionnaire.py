@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.money import parse_plain_number
 
 from ..models import Lead, LeadAnswer, Question, SegmentThreshold
 from .common import ensure_lead_in_scope, ensure_perm
@@ -19,20 +20,9 @@ NUMBER_LIMIT = Decimal("99999999999999")
 
 
 def parse_number(raw) -> Decimal:
-    """'1 250 000,50' / '1250000.5' / 1250000 → Decimal; ValueError with a Russian message otherwise."""
-    if isinstance(raw, int | Decimal):
-        value = Decimal(raw)
-    else:
-        text = str(raw).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(_("Введите число, например 350000 или 12,5.")) from None
-    if not value.is_finite():
-        raise ValueError(_("Введите число, например 350000 или 12,5."))
-    if abs(value) > NUMBER_LIMIT:
-        raise ValueError(_("Слишком большое число."))
-    return value.quantize(Decimal("0.01"))
+    """'1 250 000,50' / '1250000.5' / 1250000 → Decimal; ValueError with a Russian message otherwise (the rules
+    of core.money: no exponent, no underscores, ASCII digits only)."""
+    return parse_plain_number(raw, max_value=NUMBER_LIMIT)
 
 
 def points_for(question: Question, *, option=None, number: Decimal | None = None, text: str = "") -> int:

@@ -323,3 +323,13 @@ def test_adjacent_ranges_do_not_overlap(admin_user, service):
         service, "number", ranges=[("", "300000", 0), ("300000", "500000", 20), ("500000", "", 40)]))
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Question.objects.get(text="Сумма долга?").ranges.count() == 3
+
+
+@pytest.mark.parametrize("junk", ["1e308", "1e2", "1_000", "١٠٠", "１００"])
+def test_number_answers_follow_the_strict_number_rules(junk):
+    """The same rules as amounts (core.money): no exponent, no underscores, ASCII digits only."""
+    from legal_crm.leads.services.questionnaire import parse_number
+
+    with pytest.raises(ValueError):
+        parse_number(junk)
+    assert parse_number("1 250 000,5") == Decimal("1250000.50")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0004_permissions'),
+        ('contracts', '0005_contract_prefix_unique'),
     ]
 
     operations = [
