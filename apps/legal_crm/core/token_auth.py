@@ -50,6 +50,13 @@ class CachedTokenAuthentication(TokenAuthentication):
         return user, token
 
 
+def revoke_tokens(user_id: int) -> int:
+    """Delete the user's API tokens (blocked, or their password changed): the cached entries go with them
+    (forget_token below), so the next request with an old token is a 401 in every process."""
+    deleted, _rows = Token.objects.filter(user_id=user_id).delete()
+    return deleted
+
+
 def _forget(token_key: str) -> None:
     drop_now_and_after_commit(partial(cache.delete, _key(token_key)))
 

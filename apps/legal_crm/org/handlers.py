@@ -24,7 +24,6 @@ def end_sessions_of_blocked(*, user_id: int) -> int:
 def revoke_tokens_of_blocked(*, user_id: int) -> int:
     """Delete a blocked user's API tokens: refused while blocked anyway, they must not work again after an
     unblock (a new token is issued then)."""
-    from rest_framework.authtoken.models import Token
+    from legal_crm.core.token_auth import revoke_tokens
 
-    deleted, _rows = Token.objects.filter(user_id=user_id).delete()
-    return deleted
+    return revoke_tokens(user_id)
