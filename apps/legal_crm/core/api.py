@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -128,6 +129,11 @@ def exception_handler(exc, context):
                          "field_codes": dict.fromkeys(exc.fields, exc.code)},
                         status=status.HTTP_403_FORBIDDEN if exc.code in _FORBIDDEN_CODES
                         else status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is unreachable: an outage to wait out, not a bug (core.error_views).
+        from .error_views import unavailable
+
+        return unavailable(context["request"])
     if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
         # Raised by Django while DRF reads the body; unhandled, it would become Django's HTML 400 page.
         exc = RequestTooLarge()

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +19,7 @@ from rest_framework.views import APIView
 from legal_crm.core.api import error_responses
 from legal_crm.core.errors import DomainError
 from legal_crm.core.pagination import CappedLimitOffsetPagination as BasePagination
-from legal_crm.core.token_auth import CachedTokenAuthentication
+from legal_crm.core.token_auth import CachedTokenAuthentication, SessionAuthentication
 from legal_crm.org.models import Office
 
 from . import refcache, selectors, services

@@ -108,10 +108,13 @@ LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"  # unfold's login form posts no "next" when opened directly
 
 # --- REST API --------------------------------------------------------------
+CSRF_FAILURE_VIEW = "legal_crm.core.error_views.csrf_failure"  # says the form is stale, in Russian
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: a missing or wrong token answers 401 with WWW-Authenticate (the first class's header).
         "legal_crm.core.token_auth.CachedTokenAuthentication",
+        "legal_crm.core.token_auth.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # DRF's parsers, with a JSON parser that answers a too deeply nested body with a parse error.
