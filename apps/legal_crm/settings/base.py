@@ -123,7 +123,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "legal_crm.core.api.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "legal_crm.core.pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "legal_crm.core.api.exception_handler",
@@ -140,6 +140,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "legal_crm.core.api.one_shape_of_several"],
     # Choice sets that several components call "status" get a stable name (else drf_spectacular.W001).
     "ENUM_NAME_OVERRIDES": {
         "ContractStatusEnum": "legal_crm.contracts.models.contract.Contract.Status",
