@@ -12,22 +12,20 @@ from __future__ import annotations
 import io
 
 import pytest
-
-schemathesis = pytest.importorskip("schemathesis")
-
-from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
-from schemathesis import GenerationMode  # noqa: E402
-from schemathesis.checks import not_a_server_error  # noqa: E402
-from schemathesis.specs.openapi.checks import (  # noqa: E402
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.management import call_command
+from hypothesis import HealthCheck, Phase, given, settings
+from rest_framework.authtoken.models import Token
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
 
-from legal_crm.org.models import Office  # noqa: E402
+from legal_crm.org.models import Office
 
 pytestmark = pytest.mark.django_db
 
