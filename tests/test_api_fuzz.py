@@ -15,6 +15,8 @@ import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
@@ -32,6 +34,17 @@ pytestmark = pytest.mark.django_db
 EXAMPLES = 12
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 PARTNER_PATHS = ("/api/v1/leads/",)
+
+
+@pytest.fixture
+def wsgi_app():
+    """Django's WSGI handler, keeping the test's connection: like Django's test client, the requests must not close
+    the connection at their start and end (that would end the test's transaction on MariaDB)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield WSGIHandler()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -78,8 +91,8 @@ def _run(operation, token: str, who: str, mode: GenerationMode) -> list[str]:
     return problems
 
 
-def test_the_api_holds_against_generated_requests(tokens):
-    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", WSGIHandler(),
+def test_the_api_holds_against_generated_requests(tokens, wsgi_app):
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app,
                                             headers={"Authorization": f"Token {tokens['admin']}"})
     problems: list[str] = []
     operations = list(_operations(schema))

@@ -117,7 +117,7 @@ def test_health_when_all_is_well(client):
 # --- the database down ---------------------------------------------------------------------------------
 
 def _database_down():
-    connection.close_if_unusable_or_obsolete()
+    """Every new cursor fails as a lost server does (each query asks ensure_connection first)."""
     return mock.patch.object(connection, "ensure_connection",
                              side_effect=OperationalError(2003, "Can't connect to MySQL server"))
 
