@@ -46,3 +46,23 @@ def test_sane_paging_answers_a_capped_page(api, url):
     assert response.status_code == 200
     assert set(response.json()) == {"count", "next", "previous", "results"}
     assert api.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "9223372036854775808", "abc", "-1", "0", "1.5"])
+def test_an_id_filter_that_is_not_an_id_is_a_400(api, value):
+    response = api.get("/api/v1/billing/invoices/", {"contract": value})
+    assert response.status_code == 400
+    assert response.json()["field_codes"] == {"contract": "invalid"}
+
+
+@pytest.mark.parametrize("url", ["/api/v1/contracts/99999999999999999999/", "/api/v1/leads/99999999999999999999/",
+                                 "/api/v1/billing/contracts/99999999999999999999/balance/",
+                                 "/api/v1/billing/invoices/99999999999999999999/payments/"])
+def test_a_huge_id_in_the_path_is_a_404(api, url):
+    response = api.get(url)
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_an_id_filter_still_filters(api):
+    assert api.get("/api/v1/billing/invoices/", {"contract": "9223372036854775807"}).json()["results"] == []
+    assert api.get("/api/v1/billing/invoices/", {"contract": ""}).status_code == 200

@@ -96,6 +96,21 @@ def one_shape_of_several(result, generator, request, public):
     return result
 
 
+MAX_ID = 2**63 - 1  # the largest id a database column holds; SQLite overflows past it (a 500, not a miss)
+
+
+def id_param(request, name: str) -> int | None:
+    """An id in the query string (?contract=12): None when absent or empty, else a positive integer that a
+    database can compare; anything else is a 400 with a field code, never a silent "no filter" or a 500."""
+    raw = request.query_params.get(name, "")
+    if raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw[:20]) <= MAX_ID or len(raw) > 19:
+        raise exceptions.ValidationError({name: [exceptions.ErrorDetail(
+            _("Ожидался номер записи: целое положительное число."), code="invalid")]})
+    return int(raw)
+
+
 class RequestTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = gettext_lazy("Тело запроса слишком большое.")
