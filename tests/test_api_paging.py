@@ -66,3 +66,11 @@ def test_a_huge_id_in_the_path_is_a_404(api, url):
 def test_an_id_filter_still_filters(api):
     assert api.get("/api/v1/billing/invoices/", {"contract": "9223372036854775807"}).json()["results"] == []
     assert api.get("/api/v1/billing/invoices/", {"contract": ""}).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/v1/billing/invoices/", "/api/v1/contracts/"])
+def test_an_unknown_status_filter_is_a_400(api, url):
+    response = api.get(url, {"status": "nonsense"})
+    assert response.status_code == 400
+    assert response.json()["field_codes"] == {"status": "invalid_choice"}
+    assert api.get(url, {"status": ""}).status_code == 200

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from legal_crm.contracts.selectors import contract_list_visible_to
-from legal_crm.core.api import MAX_ID, id_param
+from legal_crm.core.api import MAX_ID, choice_param, id_param
 
 from . import selectors, services
 from .models import Invoice, Payment, PaymentMethod
@@ -82,12 +82,12 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = selectors.invoice_list_visible_to(self.request.user).order_by("-issued_on", "-id")
-        params = self.request.query_params
         contract_id = id_param(self.request, "contract")
         if contract_id is not None:
             qs = qs.filter(contract_id=contract_id)
-        if params.get("status") in Invoice.Status.values:
-            qs = qs.filter(status=params["status"])
+        status_ = choice_param(self.request, "status", Invoice.Status.values)
+        if status_:
+            qs = qs.filter(status=status_)
         return qs
 
     @extend_schema(request=PaymentCreateSerializer, responses={200: PaymentSerializer, 201: PaymentSerializer})

@@ -111,6 +111,19 @@ def id_param(request, name: str) -> int | None:
     return int(raw)
 
 
+def choice_param(request, name: str, choices) -> str | None:
+    """A code in the query string (?status=signed): None when absent or empty, else one of `choices`; an unknown
+    code is a 400 (invalid_choice) rather than a filter that silently finds nothing or is silently dropped."""
+    raw = request.query_params.get(name, "")
+    if raw == "":
+        return None
+    if raw not in choices:
+        raise exceptions.ValidationError({name: [exceptions.ErrorDetail(
+            _("Неизвестное значение «%(value)s»; допустимо: %(choices)s.")
+            % {"value": raw[:50], "choices": ", ".join(choices)}, code="invalid_choice")]})
+    return raw
+
+
 class RequestTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = gettext_lazy("Тело запроса слишком большое.")
