@@ -59,7 +59,6 @@ _down_lock = threading.Lock()
 
 
 class ReusingRedisCache(RedisCache):
-
     @cached_property
     def _cache(self):
         return ReusingRedisCacheClient(self._servers, **self._options)
