@@ -195,3 +195,31 @@ def test_an_api_csrf_failure_says_so(make_staff):
     response = client.post("/api/v1/leads/", {"phone": "+79161234567"}, format="json")
     assert response.status_code == 403
     assert response.json()["code"] == "csrf_failed" and "CSRF" in response.json()["detail"]
+
+
+def test_a_write_lost_in_an_outage_clears_the_cache_when_redis_answers_again():
+    """A generation bump or a token's entry dropped while Redis was unreachable must not leave stale entries
+    (permissions, tokens) in Redis once it answers: the first call that reaches it deletes this cache's keys."""
+    from django.core.cache.backends.redis import RedisCache
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    backend = core_cache.ReusingRedisCache("redis://127.0.0.1:1/0", {})
+    core_cache._down_until.clear()
+    core_cache._writes_lost.clear()
+    try:
+        with mock.patch.object(RedisCache, "get", return_value=None), \
+                mock.patch.object(core_cache.ReusingRedisCache, "_clear") as cleared:
+            backend.get("k")  # no outage yet: nothing to forget
+            assert not cleared.called
+            with mock.patch.object(RedisCache, "delete", side_effect=RedisConnectionError("down")):
+                assert backend.delete("token-entry") is False
+            assert backend.is_down()
+            backend.set("generation", 2)  # skipped while down: lost too
+            core_cache._down_until.clear()  # DOWN_SECONDS later
+            backend.get("k")
+            assert cleared.call_count == 1
+            backend.get("k")
+            assert cleared.call_count == 1  # once per outage
+    finally:
+        core_cache._down_until.clear()
+        core_cache._writes_lost.clear()

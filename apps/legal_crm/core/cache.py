@@ -10,6 +10,9 @@ reference data, operator load, sessions through cached_db), so a failed call ans
 default, set() and delete() do nothing, incr() says "no such key" — and is logged. After a failure the cache does not
 try Redis again for DOWN_SECONDS, so a dead server costs one failed connection per process every few seconds, not
 one per cache call. shared_redis() answers None meanwhile: its users take their local-memory path.
+A write lost meanwhile (an access change's generation bump, a revoked token's entry dropped) would leave stale
+entries behind once Redis answers again — so the first call that reaches Redis after lost writes deletes this
+cache's keys: nothing cached before or during the outage outlives it.
 """
 
 import logging
@@ -55,7 +58,9 @@ class _Unreachable(Exception):
 
 
 _down_until: dict[tuple, float] = {}  # servers → until when they count as unreachable (shared by the threads)
+_writes_lost: set[tuple] = set()  # servers that missed a write while unreachable: cleared when they answer again
 _down_lock = threading.Lock()
+_WRITES = {"set", "set_many", "add", "touch", "delete", "delete_many", "incr"}
 
 
 class ReusingRedisCache(RedisCache):
@@ -75,13 +80,33 @@ class ReusingRedisCache(RedisCache):
             logger.warning("Redis is unreachable (%s): the cache answers misses, the database carries on", exc)
 
     def _call(self, name: str, fallback, *args, **kwargs):
+        servers = tuple(self._servers)
         if self.is_down():
+            if name in _WRITES:
+                _writes_lost.add(servers)
             return fallback
         try:
-            return getattr(super(), name)(*args, **kwargs)
+            result = getattr(super(), name)(*args, **kwargs)
         except UNREACHABLE as exc:
             self.mark_down(exc)
+            if name in _WRITES:
+                _writes_lost.add(servers)
             return fallback
+        if servers in _writes_lost:
+            self._forget_after_outage(servers)
+        return result
+
+    def _forget_after_outage(self, servers: tuple) -> None:
+        with _down_lock:
+            if servers not in _writes_lost:
+                return
+            _writes_lost.discard(servers)
+        logger.warning("Redis answers again after missing writes: this cache's keys are deleted")
+        try:
+            self._clear()
+        except UNREACHABLE as exc:
+            _writes_lost.add(servers)
+            self.mark_down(exc)
 
     def get(self, key, default=None, version=None):
         return self._call("get", default, key, default, version)
