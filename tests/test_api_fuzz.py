@@ -2,7 +2,8 @@
 that its documented schema does not allow.
 
 Runs in-process against the WSGI app (no server, the test's database), authenticated with the token of an
-administrator (every operation) and of a partner's API user (the lead intake and its list). Hypothesis is
+administrator (every operation) and of a partner's API user (its leads, and a few staff lists it must be
+refused). Hypothesis is
 derandomised and each operation gets a few examples, so the run is the same in every CI run and takes a few
 minutes at most. A failure names the request to reproduce.
 """
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 EXAMPLES = 12
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-PARTNER_PATHS = ("/api/v1/leads/",)
+PARTNER_PATHS = ("/api/v1/leads/", "/api/v1/leads/{id}/", "/api/v1/counterparties/", "/api/v1/contracts/")
 
 
 @pytest.fixture
