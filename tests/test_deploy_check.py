@@ -53,4 +53,4 @@ def test_production_settings_are_secure():
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True", "True", "True", "True",
-                                     "django.contrib.sessions.backends.cache", "DENY"]
+                                     "django.contrib.sessions.backends.cached_db", "DENY"]

@@ -44,3 +44,38 @@ def test_the_error_pages_follow_the_language():
     with translation.override("en"):
         html = defaults.server_error(RequestFactory().get("/")).content.decode()
     assert '<html lang="en">' in html and "<h1>Server error</h1>" in html
+
+
+def _embedded_settings(monkeypatch, value):
+    import importlib
+
+    from legal_crm.settings import embedded
+
+    if value is None:
+        monkeypatch.delenv("LEGAL_CRM_DEBUG", raising=False)
+    else:
+        monkeypatch.setenv("LEGAL_CRM_DEBUG", value)
+    return importlib.reload(embedded)
+
+
+def test_the_embedded_default_runs_without_debug(monkeypatch):
+    """bin/run's settings show no tracebacks or URL lists unless a developer opts in with LEGAL_CRM_DEBUG=1."""
+    monkeypatch.setenv("DJANGO_DEBUG", "1")  # the variable that used to turn it on (by default) does nothing
+    assert _embedded_settings(monkeypatch, None).DEBUG is False
+    assert _embedded_settings(monkeypatch, "0").DEBUG is False
+    assert _embedded_settings(monkeypatch, "1").DEBUG is True
+
+
+def test_bin_run_serves_static_files_without_debug():
+    """runserver serves /static/ only with DEBUG on, unless --insecure: the desk would lose its styles."""
+    from pathlib import Path
+
+    run = (Path(__file__).resolve().parents[1] / "bin" / "run").read_text()
+    assert "manage.py runserver --insecure" in run
+
+
+def test_an_unknown_desk_url_lists_no_urls(client):
+    response = client.get("/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404 and "<h1>Страница не найдена</h1>" in html
+    assert "URLconf" not in html and "Traceback" not in html

@@ -3,11 +3,13 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from legal_crm.core import error_views
 from legal_crm.core.api_auth import ObtainTokenView
 from legal_crm.core.favicon import favicon
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("health/", error_views.health, name="api-health"),
     path("", include("legal_crm.directory.api")),
     path("", include("legal_crm.leads.api")),
     path("", include("legal_crm.contracts.api")),
@@ -15,6 +17,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("health/", error_views.health, name="health"),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/leads/lead/", include("legal_crm.leads.urls_desk")),  # the lead card, before the admin
@@ -27,3 +30,7 @@ urlpatterns = [
 
 # No public /media/: uploaded files (passport scans, payment documents) are served only by views that check who
 # asks (contracts' document download, billing's payment document).
+
+# Under /api/ a 404 or 500 is the API's JSON; the database unreachable is a 503 (core.error_views).
+handler404 = "legal_crm.core.error_views.page_not_found"
+handler500 = "legal_crm.core.error_views.server_error"

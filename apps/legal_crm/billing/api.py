@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, routers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -13,9 +13,12 @@ from rest_framework.views import APIView
 
 from legal_crm.contracts.selectors import contract_list_visible_to
 from legal_crm.core.api import (
+    MAX_ID,
     CleanTextSerializerMixin,
     MoneySerializerField,
     PlausibleDateTimeSerializerField,
+    choice_param,
+    id_param,
 )
 from legal_crm.core.dates import PAST_EVENT
 
@@ -75,6 +78,11 @@ class ViewInvoices(permissions.BasePermission):
         return request.user.has_perm("billing.view_invoice")
 
 
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("contract", {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                     description="Счета одного договора (его id); не число — 400."),
+    OpenApiParameter("status", str, enum=list(Invoice.Status.values), description="Статус счёта."),
+]))
 class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = InvoiceSerializer
     permission_classes = (permissions.IsAuthenticated, ViewInvoices)
@@ -82,11 +90,12 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = selectors.invoice_list_visible_to(self.request.user).order_by("-issued_on", "-id")
-        params = self.request.query_params
-        if params.get("contract", "").isdigit():
-            qs = qs.filter(contract_id=params["contract"])
-        if params.get("status") in Invoice.Status.values:
-            qs = qs.filter(status=params["status"])
+        contract_id = id_param(self.request, "contract")
+        if contract_id is not None:
+            qs = qs.filter(contract_id=contract_id)
+        status_ = choice_param(self.request, "status", Invoice.Status.values)
+        if status_:
+            qs = qs.filter(status=status_)
         return qs
 
     @extend_schema(request=PaymentCreateSerializer, responses={200: PaymentSerializer, 201: PaymentSerializer})

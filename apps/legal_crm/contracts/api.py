@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.urls import include, path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, routers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from legal_crm.core.api import CleanTextSerializerMixin, MoneySerializerField, PlausibleDateSerializerField
+from legal_crm.core.api import (
+    CleanTextSerializerMixin,
+    MoneySerializerField,
+    PlausibleDateSerializerField,
+    choice_param,
+)
 from legal_crm.core.dates import PAST_EVENT
 from legal_crm.directory.models import Counterparty, Service
 from legal_crm.org.models import Office
@@ -74,6 +79,9 @@ class ViewContracts(permissions.BasePermission):
         return bool(request.user and request.user.has_perm("contracts.view_contract"))
 
 
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("status", str, enum=list(Contract.Status.values), description="Статус договора."),
+]))
 class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     """Contracts of the user's offices (or their own, for "own only" roles). Writes go through services."""
 
@@ -84,7 +92,7 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         qs = selectors.contract_list_for_desk(self.request.user).prefetch_related("lawyers")
         if self.action == "retrieve":
             qs = qs.prefetch_related("stages")
-        status_ = self.request.query_params.get("status")
+        status_ = choice_param(self.request, "status", Contract.Status.values)
         return qs.filter(status=status_) if status_ else qs
 
     def get_serializer_class(self):

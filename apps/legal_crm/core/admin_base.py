@@ -332,10 +332,26 @@ class HistoryDeskAdmin(SimpleHistoryAdmin, DeskAdmin):
         if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
             raise Http404
 
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        # A proxy (a second desk page over the same table) keeps its concrete model's history: simple-history
+        # marks only the concrete model's options, and would fail (a 500) on the proxy's.
+        opts, concrete = model._meta, model._meta.concrete_model._meta
+        if not hasattr(opts, "simple_history_manager_attribute") and \
+                hasattr(concrete, "simple_history_manager_attribute"):
+            opts.simple_history_manager_attribute = concrete.simple_history_manager_attribute
+
+    def _has_history(self) -> bool:
+        return hasattr(self.model._meta, "simple_history_manager_attribute")
+
     def history_view(self, request, object_id, extra_context=None):
         self._ensure_visible(request, object_id)
+        if not self._has_history():  # a model without simple-history: the desk's own log of changes
+            return DeskAdmin.history_view(self, request, object_id, extra_context=extra_context)
         return super().history_view(request, object_id, extra_context=extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._ensure_visible(request, object_id)
+        if not self._has_history():
+            raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -124,12 +126,74 @@ _ERROR_DESCRIPTIONS = {
     403: gettext_lazy("Недостаточно прав (permission_denied, access_denied)."),
     404: gettext_lazy("Не найдено или недоступно пользователю (not_found)."),
     413: gettext_lazy("Тело запроса больше допустимого (request_too_large)."),
+    429: gettext_lazy("Слишком много запросов, повторите позже (throttled)."),
+    503: gettext_lazy("Сервис временно недоступен: база данных не отвечает (unavailable); повторите через "
+                      "Retry-After секунд."),
 }
 
 
 def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
     """The error answers an endpoint documents: extend_schema(responses={200: X, **error_responses(400, 401)})."""
     return {code: OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[code]) for code in codes}
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema, documenting on every operation the errors any request may get: bad data or
+    paging (400), no or a wrong token (401), no rights (403), an unknown id (404), too many requests (429), the
+    database unreachable (503), and a too large body on writes (413). An endpoint's own documented answers win."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        codes = [400, 401, 403, 404, 429, 503]
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.append(413)
+        for code in codes:
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(
+                    OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[code]), str(code),
+                    direction=direction)
+        return responses
+
+
+def one_shape_of_several(result, generator, request, public):
+    """drf-spectacular postprocessing hook: a response that is one of several shapes without a type field (the
+    lead endpoints' Lead for staff, PartnerLead for partners) is documented as anyOf, not oneOf. A staff lead holds
+    every field of a partner's lead, so it matches both shapes, and oneOf ("exactly one") made every staff answer
+    a violation of the schema."""
+    for component in result.get("components", {}).get("schemas", {}).values():
+        if "oneOf" in component and "discriminator" not in component:
+            component["anyOf"] = component.pop("oneOf")
+    return result
+
+
+MAX_ID = 2**63 - 1  # the largest id a database column holds; SQLite overflows past it (a 500, not a miss)
+
+
+def id_param(request, name: str) -> int | None:
+    """An id in the query string (?contract=12): None when absent or empty, else a positive integer that a
+    database can compare; anything else is a 400 with a field code, never a silent "no filter" or a 500."""
+    raw = request.query_params.get(name, "")
+    if raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw[:20]) <= MAX_ID or len(raw) > 19:
+        raise exceptions.ValidationError({name: [exceptions.ErrorDetail(
+            _("Ожидался номер записи: целое положительное число."), code="invalid")]})
+    return int(raw)
+
+
+def choice_param(request, name: str, choices) -> str | None:
+    """A code in the query string (?status=signed): None when absent or empty, else one of `choices`; an unknown
+    code is a 400 (invalid_choice) rather than a filter that silently finds nothing or is silently dropped."""
+    raw = request.query_params.get(name, "")
+    if raw == "":
+        return None
+    if raw not in choices:
+        raise exceptions.ValidationError({name: [exceptions.ErrorDetail(
+            _("Неизвестное значение «%(value)s»; допустимо: %(choices)s.")
+            % {"value": raw[:50], "choices": ", ".join(choices)}, code="invalid_choice")]})
+    return raw
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -200,6 +264,11 @@ def exception_handler(exc, context):
                          "field_codes": dict.fromkeys(exc.fields, exc.code)},
                         status=status.HTTP_403_FORBIDDEN if exc.code in _FORBIDDEN_CODES
                         else status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is unreachable: an outage to wait out, not a bug (core.error_views).
+        from .error_views import unavailable
+
+        return unavailable(context["request"])
     if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
         # Raised by Django while DRF reads the body; unhandled, it would become Django's HTML 400 page.
         exc = RequestTooLarge()

@@ -29,6 +29,17 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def save(self, *args, **kwargs):
+        # set_password() leaves the new password in _password until the save (AbstractBaseUser). Every way of
+        # changing a password — the desk's form, the admin's set-password, a reset, a service, changepassword —
+        # ends here, so here the user's API tokens stop working, as Django's session hash ends their sessions.
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            from .token_auth import revoke_tokens
+
+            revoke_tokens(self.pk)
+
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)

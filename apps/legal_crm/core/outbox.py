@@ -26,6 +26,7 @@ from .models import EventOutbox
 logger = logging.getLogger(__name__)
 
 RELAY_DELAY = 0.2
+BROKER_DOWN_RETRY = 5.0  # seconds before a process asks an unreachable broker again (each try costs ≈ 1 s)
 BATCH = 100
 MAX_BATCHES = 50
 
@@ -60,9 +61,11 @@ def request_relay() -> None:
     try:
         relay_events.apply_async(countdown=RELAY_DELAY)
     except Exception:
-        logger.exception("could not request the events relay; the scheduled relay will run the events")
+        # Redis (the broker) unreachable: the rows stay in the outbox for a later relay. Commits in the next few
+        # seconds do not wait on the broker again — the lead intake goes on at its speed meanwhile.
+        logger.exception("could not request the events relay; the events wait in the outbox")
         with _lock:
-            _relay_due = 0.0
+            _relay_due = time.monotonic() + BROKER_DOWN_RETRY
 
 
 def relay(max_batches: int = MAX_BATCHES) -> int:

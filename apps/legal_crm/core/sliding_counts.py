@@ -4,16 +4,30 @@ Used for flood limits (posts from one phone or one partner): counting such rows 
 entries as there were posts, on every post. On Redis each key is a sorted set of moments, so a count is exact
 for any window and one round trip answers several keys; the local-memory cache of the embedded default keeps
 the moments in a plain list (one process, no races worth a lock).
+
+Redis unreachable: nothing is counted — the limits are skipped (and that is logged) rather than the posts refused;
+leads are the firm's income, and a flood that gets through is cheaper than an intake that is down.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 import uuid
 
 from django.core.cache import caches
 
-from .cache import shared_redis
+from .cache import UNREACHABLE, ReusingRedisCache, redis_failed, shared_redis
+
+logger = logging.getLogger(__name__)
+
+
+def _redis_unreachable() -> bool:
+    """The cache is Redis but cannot be reached just now: counts are skipped (logged) until it can."""
+    if isinstance(caches["default"], ReusingRedisCache):
+        logger.warning("flood limits not counted: Redis is unreachable")
+        return True
+    return False
 
 
 def counts(windows: list[tuple[str, int]], now: datetime.datetime,
@@ -27,7 +41,12 @@ def counts(windows: list[tuple[str, int]], now: datetime.datetime,
         for key, seconds in windows:
             pipe.zcount(caches["default"].make_and_validate_key(key), f"({ts - seconds}", "+inf")
         _queue_record(pipe, and_record, ts)
-        return [int(n) for n in pipe.execute()[:len(windows)]]
+        try:
+            return [int(n) for n in pipe.execute()[:len(windows)]]
+        except UNREACHABLE as exc:
+            redis_failed(exc)
+    if _redis_unreachable():
+        return [0] * len(windows)
     stored = caches["default"].get_many([key for key, _s in windows])
     found = [sum(1 for moment in stored.get(key, ()) if moment > ts - seconds) for key, seconds in windows]
     if and_record:
@@ -50,7 +69,12 @@ def record(keys: list[tuple[str, int]], now: datetime.datetime) -> None:
     if client is not None:
         pipe = client.pipeline(transaction=False)
         _queue_record(pipe, keys, ts)
-        pipe.execute()
+        try:
+            pipe.execute()
+            return
+        except UNREACHABLE as exc:
+            redis_failed(exc)
+    if _redis_unreachable():
         return
     for key, seconds in keys:
         moments = [m for m in caches["default"].get(key, ()) if m > ts - seconds]

@@ -16,6 +16,9 @@ import hashlib
 from functools import partial
 
 from django.core.cache import cache
+from drf_spectacular import authentication as spectacular_auth
+from rest_framework import exceptions
+from rest_framework.authentication import SessionAuthentication as DRFSessionAuthentication
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
@@ -48,6 +51,31 @@ class CachedTokenAuthentication(TokenAuthentication):
         cache.set(_key(key), (user, generation, perms), TTL)
         remember_permissions(user, perms)
         return user, token
+
+
+class SessionAuthentication(DRFSessionAuthentication):
+    """The desk's session for the API; a failed CSRF check says so (code csrf_failed), not «no rights»."""
+
+    def enforce_csrf(self, request):
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied as exc:
+            from .error_views import csrf_message
+
+            raise exceptions.PermissionDenied(exceptions.ErrorDetail(csrf_message(), code="csrf_failed")) from exc
+
+
+class SessionScheme(spectacular_auth.SessionScheme):
+    """The OpenAPI description of the session above: DRF's session (a cookie), as for DRF's own class."""
+
+    target_class = SessionAuthentication
+
+
+def revoke_tokens(user_id: int) -> int:
+    """Delete the user's API tokens (blocked, or their password changed): the cached entries go with them
+    (forget_token below), so the next request with an old token is a 401 in every process."""
+    deleted, _rows = Token.objects.filter(user_id=user_id).delete()
+    return deleted
 
 
 def _forget(token_key: str) -> None:

@@ -9,7 +9,7 @@
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-CAP = 10_000
+from legal_crm.core.pagination import CAP  # the API pages as deep as the desk
 
 
 def rows_by_ids(queryset, bottom: int, top: int) -> list:

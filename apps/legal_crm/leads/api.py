@@ -12,20 +12,18 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from legal_crm.core.api import error_responses
 from legal_crm.core.errors import DomainError
-from legal_crm.core.token_auth import CachedTokenAuthentication
+from legal_crm.core.pagination import CappedLimitOffsetPagination as BasePagination
+from legal_crm.core.token_auth import CachedTokenAuthentication, SessionAuthentication
 from legal_crm.org.models import Office
 
 from . import refcache, selectors, services
-from .admin_paginator import CAP, rows_by_ids
+from .admin_paginator import rows_by_ids
 from .models import LeadStatus, RefusalReason
 from .serializers import (
     DuplicateReceiptSerializer,
@@ -55,68 +53,11 @@ def _lead_shapes(**kwargs):
         resource_type_field_name=None, **kwargs)
 
 
-class CappedLimitOffsetPagination(LimitOffsetPagination):
-    """No COUNT(*) over a million rows: `count` is returned only when the page is the last one.
+class CappedLimitOffsetPagination(BasePagination):
+    """The API's pagination; leads read a page by ids first (leads.admin_paginator.rows_by_ids), as the desk does."""
 
-    Paging goes at most CAP rows deep (as in the desk's lists): a larger offset is a 400, and a page that
-    would lead past CAP has no `next` link — narrow the filters instead. A page past the end is empty and
-    reports the real count (one capped count), with `previous` pointing at the last page."""
-
-    max_limit = 200
-
-    def paginate_queryset(self, queryset, request, view=None):
-        self.request = request
-        self.limit = self.get_limit(request)
-        self.offset = self.get_offset(request)
-        if self.offset > CAP:
-            raise exceptions.ValidationError({self.offset_query_param: [exceptions.ErrorDetail(
-                _("Смещение не может быть больше %(cap)s: уточните фильтры.") % {"cap": CAP}, code="max_value")]})
-        rows = rows_by_ids(queryset, self.offset, self.offset + self.limit + 1)
-        self.has_more = len(rows) > self.limit
-        if self.has_more:
-            self.count = None
-        elif rows or not self.offset:
-            self.count = self.offset + len(rows)
-        else:  # past the end: fewer than `offset` rows (at most CAP), counted
-            self.count = queryset.order_by()[:self.offset].count()
-        return rows[:self.limit]
-
-    def get_next_link(self):
-        if not self.has_more or self.offset + self.limit > CAP:
-            return None
-        url = self.request.build_absolute_uri()
-        url = replace_query_param(url, self.limit_query_param, self.limit)
-        return replace_query_param(url, self.offset_query_param, self.offset + self.limit)
-
-    def get_previous_link(self):
-        if self.count is None or self.offset < self.count or not self.offset:
-            return super().get_previous_link()
-        # Past the end: the last page that has rows.
-        last = (max(self.count, 1) - 1) // self.limit * self.limit
-        url = replace_query_param(self.request.build_absolute_uri(), self.limit_query_param, self.limit)
-        if not last:
-            return remove_query_param(url, self.offset_query_param)
-        return replace_query_param(url, self.offset_query_param, last)
-
-    def get_paginated_response(self, data):
-        return Response({"count": self.count, "next": self.get_next_link(), "previous": self.get_previous_link(),
-                         "results": data})
-
-    def get_paginated_response_schema(self, schema):
-        result = super().get_paginated_response_schema(schema)
-        result["properties"]["count"]["nullable"] = True
-        result["properties"]["count"]["description"] = _(
-            "Число записей — только на последней странице; на остальных null.")
-        return result
-
-    def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == self.limit_query_param:
-                parameter["schema"]["maximum"] = self.max_limit
-            elif parameter["name"] == self.offset_query_param:
-                parameter["schema"].update(minimum=0, maximum=CAP)
-        return parameters
+    def rows(self, queryset, bottom: int, top: int) -> list:
+        return rows_by_ids(queryset, bottom, top)
 
 
 def _client_ip(request) -> str | None:

@@ -109,10 +109,13 @@ LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"  # unfold's login form posts no "next" when opened directly
 
 # --- REST API --------------------------------------------------------------
+CSRF_FAILURE_VIEW = "legal_crm.core.error_views.csrf_failure"  # says the form is stale, in Russian
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: a missing or wrong token answers 401 with WWW-Authenticate (the first class's header).
         "legal_crm.core.token_auth.CachedTokenAuthentication",
+        "legal_crm.core.token_auth.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # DRF's parsers, with a JSON parser that answers a too deeply nested body with a parse error.
@@ -121,8 +124,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_SCHEMA_CLASS": "legal_crm.core.api.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "legal_crm.core.pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "legal_crm.core.api.exception_handler",
     # Throttles tell clients apart by address. With NUM_PROXIES unset DRF trusts any X-Forwarded-For a client
@@ -138,6 +141,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "legal_crm.core.api.one_shape_of_several"],
     # Choice sets that several components call "status" get a stable name (else drf_spectacular.W001).
     "ENUM_NAME_OVERRIDES": {
         "ContractStatusEnum": "legal_crm.contracts.models.contract.Contract.Status",

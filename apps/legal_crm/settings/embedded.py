@@ -5,7 +5,10 @@ import os
 from .base import *  # noqa: F403
 from .base import SITE_DIR
 
-DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+# Off by default: DEBUG shows tracebacks, settings and the URL list to anybody who reaches an error. A developer
+# opts in with LEGAL_CRM_DEBUG=1. bin/run serves static files itself (runserver --insecure), so the desk keeps its
+# look either way.
+DEBUG = os.environ.get("LEGAL_CRM_DEBUG", "0") == "1"
 SECRET_KEY = os.environ.get("SECRET_KEY", "embedded-default-only-not-for-production")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 

@@ -29,9 +29,12 @@ CACHES = {
     "default": {
         "BACKEND": "legal_crm.core.cache.ReusingRedisCache",
         "LOCATION": REDIS_URL,
+        # A Redis that does not answer is given up on quickly (core.cache carries on from the database).
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+# Sessions are read from Redis and kept in the database too: with Redis unreachable nobody is logged out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_BROKER_URL = REDIS_URL
 if REDIS_URL.startswith("redis"):
     CELERY_BROKER_TRANSPORT = "legal_crm.core.broker:Transport"  # one Redis client per channel, not per publish
@@ -39,6 +42,7 @@ CELERY_RESULT_BACKEND = None
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the load balancer asks over plain HTTP
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 31536000

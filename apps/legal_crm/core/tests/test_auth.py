@@ -77,7 +77,11 @@ def test_blocked_employees_existing_token_stops_working(admin_user, make_staff):
     assert set(response.json()) >= {"code", "detail", "fields"}
 
 
-def test_blocking_ends_the_logged_in_session(client, admin_user, make_staff, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("engine", ["django.contrib.sessions.backends.db",
+                                    "django.contrib.sessions.backends.cached_db"])  # production's: cached_db
+def test_blocking_ends_the_logged_in_session(client, admin_user, make_staff, django_capture_on_commit_callbacks,
+                                             settings, engine):
+    settings.SESSION_ENGINE = engine
     user = make_staff("operator")
     login(client, user.username)
     assert client.get("/admin/").status_code == 200

@@ -1,5 +1,7 @@
 """core.events.emit(): handlers run after commit, never after a rollback; undeclared events raise."""
 
+import time
+
 import pytest
 from django.db import transaction
 
@@ -158,7 +160,15 @@ def test_rows_of_a_lost_relay_request_are_relayed_later(declared, monkeypatch, t
     with django_capture_on_commit_callbacks(execute=True):
         events.emit("tests.thing_happened", n=5)
     assert handlers.CALLS == [] and EventOutbox.objects.count() == 1
-    assert outbox._relay_due == 0.0  # the next commit asks again
+    # The next commits do not wait on the dead broker again at once; after BROKER_DOWN_RETRY one asks again.
+    assert outbox._relay_due > time.monotonic() + outbox.BROKER_DOWN_RETRY - 1
+    calls = []
+    monkeypatch.setattr(jobs.relay_events, "apply_async", lambda **kw: calls.append(kw))
+    outbox.request_relay()
+    assert calls == []
+    monkeypatch.setattr(outbox, "_relay_due", time.monotonic() - 1)
+    outbox.request_relay()
+    assert len(calls) == 1
     assert "legal_crm.core.outbox.relay" in scheduler.all_job_paths()
     assert scheduler.run_job("legal_crm.core.outbox.relay") == 1
     assert handlers.CALLS == [{"n": 5}] and not EventOutbox.objects.exists()

@@ -4,7 +4,8 @@ Counting a busy office's open leads on every intake would cost more than the int
 taken once per LOAD_TTL seconds and kept in the shared cache; each lead handed out adds one to its operator.
 On Redis the office's load is a hash, and picking the least loaded operator and adding one is a single script
 call: one round trip, and two processes never hand out from the same stale copy. The embedded default's
-local-memory cache is one process, so there a lock does the same.
+local-memory cache is one process, so there a lock does the same. With Redis unreachable the load is counted from
+the database for every lead (the local path, whose cache reads are misses then): slower, but leads are handed out.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
 
-from legal_crm.core.cache import shared_redis
+from legal_crm.core.cache import UNREACHABLE, redis_failed, shared_redis
 
 from .. import refcache
 from ..models import Lead
@@ -84,8 +85,15 @@ def take_least_loaded(office_id: int, *, operators, now: datetime.datetime, limi
     """Choose the office's least loaded operator and count the lead on them. `operators()` lists the office's
     operators; it and the count run only when the office's load is not cached."""
     client = shared_redis()
-    if client is None:
-        return _take_locally(office_id, operators=operators, now=now, limit=limit, exclude=exclude)
+    if client is not None:
+        try:
+            return _take_on_redis(client, office_id, operators=operators, now=now, limit=limit, exclude=exclude)
+        except UNREACHABLE as exc:
+            redis_failed(exc)
+    return _take_locally(office_id, operators=operators, now=now, limit=limit, exclude=exclude)
+
+
+def _take_on_redis(client, office_id: int, *, operators, now, limit: int, exclude: set[int]) -> int | None:
     key = cache.make_and_validate_key(_key(office_id))
     script = _scripts.get(id(client)) or _scripts.setdefault(id(client), client.register_script(_PICK_AND_BUMP))
     args = [limit, LOAD_TTL, len(exclude), *sorted(exclude)]

@@ -154,7 +154,7 @@ def test_period_at_the_edges_of_the_supported_years(api, office):
 
 @pytest.mark.django_db
 def test_offset_deeper_than_the_cap_is_400(api, office):
-    from legal_crm.leads.admin_paginator import CAP
+    from legal_crm.core.pagination import CAP
 
     LeadFactory(office=office)
     for offset in ("99999999999999999999", str(CAP + 1)):
@@ -182,9 +182,9 @@ def test_page_past_the_end_reports_the_real_count(api, office):
 
 @pytest.mark.django_db
 def test_no_next_link_past_the_cap(api, office, monkeypatch):
-    from legal_crm.leads import api as leads_api
+    from legal_crm.core import pagination
 
-    monkeypatch.setattr(leads_api, "CAP", 4)
+    monkeypatch.setattr(pagination, "CAP", 4)
     for _ in range(8):
         LeadFactory(office=office)
     body = api.get(URL, {"limit": 2, "offset": 2}).json()

@@ -1,0 +1,119 @@
+"""What answers when something is wrong before or outside a view: the 404/500 handlers, the CSRF failure page and
+the health check.
+
+- Under /api/ every error is the API's JSON ({"code", "detail", "fields"}), never an HTML page: an unknown path or
+  an id that is not a number is {"code": "not_found"}.
+- The database unreachable is not a bug but an outage: 503 with Retry-After — JSON {"code": "unavailable"} for the
+  API, the Russian «Сервис временно недоступен» page for the desk. These pages need no database and no session.
+- /health/ (no login) says whether the database and Redis answer, for the load balancer and monitoring.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from django.core.cache import caches
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.views import defaults
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from .cache import ReusingRedisCache
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 30
+DB_UNREACHABLE = (OperationalError, InterfaceError)
+
+
+def is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def api_error(code: str, detail: str, status: int) -> JsonResponse:
+    return JsonResponse({"code": code, "detail": str(detail), "fields": {}}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def database_unreachable(exc: BaseException | None) -> bool:
+    return isinstance(exc, DB_UNREACHABLE)
+
+
+def unavailable(request) -> HttpResponse:
+    """503: the database cannot be reached. Rendered without a request context (that would read the session)."""
+    if is_api(request):
+        response = api_error("unavailable", _("Сервис временно недоступен: база данных не отвечает. "
+                                              "Повторите запрос позже."), 503)
+    else:
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def page_not_found(request, exception=None):
+    if is_api(request):
+        return api_error("not_found", _("Не найдено."), 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    exc = sys.exc_info()[1]  # Django calls the handler inside its except block
+    if database_unreachable(exc):
+        return unavailable(request)
+    if is_api(request):
+        return api_error("server_error", _("Ошибка на сервере. Повторите запрос позже; если ошибка повторяется, "
+                                           "сообщите администратору."), 500)
+    return defaults.server_error(request)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the form is stale or the page was opened elsewhere — say so, not «no access»."""
+    if is_api(request):
+        return api_error("csrf_failed", csrf_message(), 403)
+    return HttpResponse(loader.render_to_string("403_csrf.html", {"reason": reason}), status=403)
+
+
+def csrf_message() -> str:
+    return _("Проверка безопасности формы (CSRF) не пройдена: страница устарела или открыта с другого сайта. "
+             "Обновите страницу и повторите.")
+
+
+def _database_up() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except DatabaseError:
+        logger.warning("health: the database is unreachable", exc_info=True)
+        return False
+
+
+def _redis_state() -> str:
+    backend = caches["default"]
+    if not isinstance(backend, ReusingRedisCache):
+        return "not_used"
+    return "up" if backend.ping() else "down"
+
+
+@csrf_exempt
+@never_cache
+def health(request):
+    """GET /health/: {"status": "ok"|"degraded"|"down", "database": "up"|"down", "redis": "up"|"down"|"not_used"}.
+    200 while the database answers (Redis down only slows things: "degraded"), 503 when it does not."""
+    database = "up" if _database_up() else "down"
+    redis = _redis_state()
+    if database == "down":
+        state = "down"
+    elif redis == "down":
+        state = "degraded"
+    else:
+        state = "ok"
+    response = JsonResponse({"status": state, "database": database, "redis": redis},
+                            status=503 if database == "down" else 200)
+    if database == "down":
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
