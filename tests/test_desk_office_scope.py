@@ -99,6 +99,7 @@ def _script_message(office):
 
 def _build(label: str, office):
     from legal_crm.billing.tests.factories import InvoiceFactory, SubscriptionFactory
+    from legal_crm.contracts.models import ContractNumbering
     from legal_crm.leads.models import DistributionRule
     from legal_crm.leads.tests.factories import PlannedCallFactory
     from legal_crm.org.models import StaffingPlan
@@ -119,6 +120,7 @@ def _build(label: str, office):
         "leads.ScriptMessage": lambda: _script_message(office),
         "contracts.Contract": lambda: _contract(office),
         "contracts.TerminationRequest": lambda: _termination(office),
+        "contracts.ContractNumbering": lambda: ContractNumbering.objects.create(office=office, prefix="НСК9"),
         "billing.Invoice": lambda: InvoiceFactory(contract=_contract(office)),
         "billing.Payment": lambda: _payment(office),
         "billing.InstalmentSchedule": lambda: _schedule(office),
@@ -131,7 +133,7 @@ def _build(label: str, office):
 
 BUILT = {"org.Office", "org.Employee", "org.StaffingPlan", "org.Banner", "leads.Lead", "leads.DistributionRule",
          "leads.PlannedCall", "leads.ScriptEnrollment", "leads.ScriptMessage", "contracts.Contract",
-         "contracts.TerminationRequest", "billing.Invoice", "billing.Payment", "billing.InstalmentSchedule",
+         "contracts.TerminationRequest", "contracts.ContractNumbering", "billing.Invoice", "billing.Payment", "billing.InstalmentSchedule",
          "billing.Subscription", "billing.LedgerEntry", "quality.Complaint"}
 
 

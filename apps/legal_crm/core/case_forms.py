@@ -23,6 +23,7 @@ ACCUSATIVE = {
     "billing.subscription": _("абонентское обслуживание"),
     "contracts.actiontype": _("тип действия"),
     "contracts.contract": _("договор"),
+    "contracts.contractnumbering": _("нумерацию договоров офиса"),
     "contracts.documenttemplate": _("шаблон документа"),
     "contracts.documenttype": _("тип документа"),
     "contracts.servicesettings": _("настройку исполнения услуги"),
