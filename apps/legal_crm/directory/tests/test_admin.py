@@ -30,3 +30,29 @@ def test_names_and_inn_are_still_searched(desk):
     for typed in ("Смирнова", "500100732259"):
         html = desk.get(LIST, {"q": typed}).content.decode()
         assert "Смирнова Анна" in html and "Петров Пётр" not in html, typed
+
+
+def test_the_desk_form_names_the_existing_card_with_a_link_and_saves_through_the_service(desk):
+    from legal_crm.core.audit import audit_for
+    from legal_crm.directory.models import Counterparty
+
+    existing = CounterpartyFactory(kind="company", role="creditor", name="ПАО Сбербанк", inn="7707083893",
+                                   kpp="773601001")
+    data = {"kind": "company", "role": "creditor", "name": "Сбер", "inn": "7707083893", "kpp": "773601001"}
+    response = desk.post(f"{LIST}add/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="/admin/directory/counterparty/{existing.pk}/change/"' in html
+    assert "ПАО Сбербанк" in html
+    assert Counterparty.objects.filter(inn="7707083893").count() == 1
+    response = desk.post(f"{LIST}add/", {**data, "kpp": "784201001"})
+    assert response.status_code == 302
+    branch = Counterparty.objects.get(kpp="784201001")
+    assert audit_for(branch).filter(action="counterparty.create").exists()
+    response = desk.post(f"{LIST}{branch.pk}/change/", {**data, "kpp": "773601001"})
+    assert response.status_code == 200 and f"/counterparty/{existing.pk}/change/" in response.content.decode()
+    response = desk.post(f"{LIST}{branch.pk}/change/", {**data, "kpp": "784201001", "name": "Сбер СЗБ"})
+    assert response.status_code == 302
+    assert audit_for(branch).filter(action="counterparty.update").exists()
+    branch.refresh_from_db()
+    assert branch.name == "Сбер СЗБ"
