@@ -1,6 +1,6 @@
 """Every write of the leads module. Import from here: `from legal_crm.leads import services`."""
 
-from .calls import planned_call_complete, planned_call_create
+from .calls import planned_call_complete, planned_call_create, planned_call_update
 from .conversion import clients_merge, find_client, lead_convert_to_client
 from .distribution import (
     choose_office,
@@ -13,6 +13,7 @@ from .distribution import (
 )
 from .intake import IntakeData, lead_intake
 from .leads import lead_update
+from .questionnaire import segment_threshold_delete, segment_threshold_save
 from .spam import find_spam_rule, lead_restore_from_spam
 from .statuses import allowed_next_statuses, lead_set_status, reengage_due_leads
 from .typing import resolve_lead_type
@@ -21,5 +22,6 @@ __all__ = [
     "IntakeData", "allowed_next_statuses", "choose_office", "choose_operator", "clients_merge", "find_client",
     "find_spam_rule", "lead_convert_to_client", "lead_distribute", "lead_intake", "lead_reassign",
     "lead_redistribute", "lead_restore_from_spam", "lead_set_status", "lead_update", "office_is_open", "phone_info",
-    "planned_call_complete", "planned_call_create", "reengage_due_leads", "resolve_lead_type",
+    "planned_call_complete", "planned_call_create", "planned_call_update", "reengage_due_leads",
+    "resolve_lead_type", "segment_threshold_delete", "segment_threshold_save",
 ]
