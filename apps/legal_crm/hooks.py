@@ -157,7 +157,7 @@ AUDIT_LABELS: dict[str, str] = {
     "employee.dismiss": _("Сотрудник уволен"), "employee.offices": _("Офисы сотрудника"),
     "counterparty.create": _("Контрагент создан"), "counterparty.update": _("Контрагент изменён"),
     "counterparty.delete": _("Контрагент удалён"), "counterparty.merge_duplicates": _("Дубли контрагента объединены"),
-    "employee.update": _("Сотрудник изменён"), "leads.call_updated": _("Звонок перенесён"),
+    "employee.update": _("Сотрудник изменён"), "api.token_issued": _("Выдан токен API"), "leads.call_updated": _("Звонок перенесён"),
     "leads.segment_thresholds": _("Пороги сегментов изменены"),
     "marketing.partner_token": _("Партнёр: токен API"), "marketing.partner_api_user": _("Партнёр: пользователь API"),
     "leads.intake": _("Лид принят"), "leads.update": _("Лид изменён"), "leads.status": _("Статус лида"),
