@@ -60,6 +60,12 @@ def test_seed_demo_tolerates_and_never_changes_the_users_own_rows(make_staff):
     courts = [CounterpartyFactory(kind="company", role="court", name="Арбитражный суд города Москвы",
                                   note=f"суд {n}") for n in (1, 2)]
     rules = [SpamRule.objects.create(name="Тестовые имена", kind="stop_word", value=f"моё{n}") for n in (1, 2)]
+    import datetime
+
+    from legal_crm.org.models import Banner
+
+    banners = [Banner.objects.create(title="Добро пожаловать в Legal CRM", text=f"мой {n}",
+                                     starts_on=datetime.date(2026, 1, 1)) for n in (1, 2)]
     mine = [sber, namesake, *courts]
     before = [(c.name, c.kpp, c.note, c.phone, c.role, c.updated_at) for c in mine]
 
@@ -71,5 +77,7 @@ def test_seed_demo_tolerates_and_never_changes_the_users_own_rows(make_staff):
     assert [(c.name, c.kpp, c.note, c.phone, c.role, c.updated_at) for c in mine] == before
     assert Counterparty.objects.filter(inn="7707083893").count() == 1
     assert not namesake.contracts.exists()  # the demo made its own client card
-    assert [(r.kind, r.value) for r in SpamRule.objects.filter(pk__in=[r.pk for r in rules])] == [
+    assert [(r.kind, r.value) for r in SpamRule.objects.filter(pk__in=[r.pk for r in rules]).order_by("pk")] == [
         ("stop_word", "моё1"), ("stop_word", "моё2")]
+    assert list(Banner.objects.filter(pk__in=[b.pk for b in banners]).order_by("pk").values_list("text", flat=True)
+                ) == ["мой 1", "мой 2"]
