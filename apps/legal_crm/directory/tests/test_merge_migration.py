@@ -55,3 +55,34 @@ def test_existing_duplicates_are_merged_into_the_oldest_card(office):
     assert Counterparty.objects.filter(pk__in=[b.pk for b in blanks]).count() == 2
     entry = AuditLog.objects.get(action="counterparty.merge_duplicates", object_id=str(keeper.pk))
     assert sorted(entry.after["deleted"]) == sorted([second.pk, third.pk])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_duplicate_whose_row_cannot_move_is_kept_without_its_inn(office):
+    """A case lists both cards as its creditors (one row per creditor and case): that row cannot move, so the
+    duplicate stays — without its ИНН, with a note naming the card it was merged into — and nothing loses a link."""
+    from legal_crm.contracts.models import BankruptcyCase, Creditor
+    from legal_crm.contracts.models import Contract
+    from legal_crm.contracts.tests.factories import bfl_service
+    from legal_crm.directory.models import Counterparty
+
+    old = _migrate(BEFORE)
+    try:
+        Old = old.get_model("directory", "Counterparty")
+        client = Old.objects.create(kind="person", role="client", name="Должников Дмитрий")
+        oldest = Old.objects.create(kind="company", role="creditor", name="ПАО Сбербанк", inn="7707083893",
+                                    kpp="773601001")
+        duplicate = Old.objects.create(kind="company", role="creditor", name="Сбер", inn="7707083893",
+                                       kpp="773601001")
+        contract = Contract.objects.create(number="ТСТ-2026-00001", office=office, client_id=client.pk,
+                                           service=bfl_service(), price=150000)
+        case = BankruptcyCase.objects.create(contract=contract)
+        Creditor.objects.create(case=case, counterparty_id=oldest.pk, debt_amount=100)
+        stuck = Creditor.objects.create(case=case, counterparty_id=duplicate.pk, debt_amount=200)
+    finally:
+        _migrate(AFTER)
+
+    kept = Counterparty.objects.get(pk=duplicate.pk)
+    assert kept.inn == "" and f"№{oldest.pk}" in kept.note
+    assert Creditor.objects.get(pk=stuck.pk).counterparty_id == duplicate.pk
+    assert Counterparty.objects.filter(inn="7707083893").count() == 1
