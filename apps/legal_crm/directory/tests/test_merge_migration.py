@@ -61,8 +61,7 @@ def test_existing_duplicates_are_merged_into_the_oldest_card(office):
 def test_a_duplicate_whose_row_cannot_move_is_kept_without_its_inn(office):
     """A case lists both cards as its creditors (one row per creditor and case): that row cannot move, so the
     duplicate stays — without its ИНН, with a note naming the card it was merged into — and nothing loses a link."""
-    from legal_crm.contracts.models import BankruptcyCase, Creditor
-    from legal_crm.contracts.models import Contract
+    from legal_crm.contracts.models import BankruptcyCase, Contract, Creditor
     from legal_crm.contracts.tests.factories import bfl_service
     from legal_crm.directory.models import Counterparty
 
