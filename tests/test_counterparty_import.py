@@ -102,4 +102,5 @@ def test_valid_rows_go_through_the_services_with_audit_and_history(client, opera
     mine.refresh_from_db()
     assert mine.name == "ООО «Лютик»"
     assert audit_for(mine).filter(action="counterparty.update", actor=operator).exists()
-    assert mine.history.filter(history_type="~").exists()
+    assert mine.history.filter(history_type="~", history_user=operator).exists()
+    assert created.history.get(history_type="+").history_user == operator
