@@ -30,6 +30,12 @@ class DeskAdmin(ModelAdmin):
             return type(self).selector(request.user)
         return super().get_queryset(request)
 
+    def delete_queryset(self, request, queryset):
+        # The bulk «delete selected» action deletes record by record through delete_model, so an admin whose
+        # delete_model calls a service (audit, scope, refusals) is not bypassed by the bulk action.
+        for obj in queryset:
+            self.delete_model(request, obj)
+
     def run_service(self, request, fn, *args, success: str | None = None, **kwargs):
         """Call a service and turn its DomainError into a message; returns the result or None."""
         try:

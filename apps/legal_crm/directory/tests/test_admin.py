@@ -56,3 +56,16 @@ def test_the_desk_form_names_the_existing_card_with_a_link_and_saves_through_the
     assert audit_for(branch).filter(action="counterparty.update").exists()
     branch.refresh_from_db()
     assert branch.name == "Сбер СЗБ"
+
+
+def test_bulk_delete_goes_through_the_service_record_by_record(desk):
+    from legal_crm.core.audit import audit_for
+    from legal_crm.directory.models import Counterparty
+
+    cards = [CounterpartyFactory(name=f"Удаляемый {n}") for n in range(2)]
+    response = desk.post(LIST, {"action": "delete_selected", "_selected_action": [c.pk for c in cards],
+                                "post": "yes"})
+    assert response.status_code == 302
+    assert not Counterparty.objects.filter(pk__in=[c.pk for c in cards]).exists()
+    for card in cards:
+        assert audit_for(card).filter(action="counterparty.delete").exists()
