@@ -69,3 +69,19 @@ def test_bulk_delete_goes_through_the_service_record_by_record(desk):
     assert not Counterparty.objects.filter(pk__in=[c.pk for c in cards]).exists()
     for card in cards:
         assert audit_for(card).filter(action="counterparty.delete").exists()
+
+
+def test_a_reference_record_without_its_own_service_is_saved_and_deleted_with_an_audit_row(desk, admin_user):
+    from legal_crm.core.audit import audit_for
+    from legal_crm.directory.models import Tag
+
+    response = desk.post("/admin/directory/tag/add/", {"group": "client", "name": "Ипотека", "color": "#2563eb"})
+    assert response.status_code == 302
+    tag = Tag.objects.get(name="Ипотека")
+    created = audit_for(tag).get(action="record.create")
+    assert created.actor == admin_user and created.after == {"fields": ["color", "group", "name"]}
+    desk.post(f"/admin/directory/tag/{tag.pk}/change/", {"group": "client", "name": "Ипотека", "color": "#dc2626"})
+    assert audit_for(tag).get(action="record.update").after == {"fields": ["color"]}
+    assert desk.post(f"/admin/directory/tag/{tag.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not Tag.objects.filter(pk=tag.pk).exists()
+    assert audit_for(tag).filter(action="record.delete", actor=admin_user).exists()
