@@ -90,7 +90,9 @@ def _writes(func: ast.AST):
             yield node.lineno, f"super().{method}"
         elif method in WRITE_METHODS and _dotted(receiver).split(".")[-1] not in NOT_MODELS:
             yield node.lineno, f"{_dotted(receiver)}.{method}"
-        elif method in MANAGER_WRITES and _is_queryset_like(receiver):
+        elif method in MANAGER_WRITES and (method != "update" or _is_queryset_like(receiver)):
+            # create / get_or_create / bulk_* are model writes on any receiver (a related manager too);
+            # update() only on a queryset or manager (dict.update is everywhere)
             yield node.lineno, f"{_dotted(receiver)}.{method}"
 
 
@@ -142,6 +144,7 @@ def test_the_allow_list_has_reasons_and_no_stale_entries():
     ("def f(qs):\n    qs.filter(a=1).update(b=2)\n", ["qs.filter().update"]),
     ("def f():\n    Lead.objects.create(a=1)\n", ["Lead.objects.create"]),
     ("def f(d):\n    d.update(a=1)\n", []),
+    ("def f(lead):\n    lead.tags.create(name='x')\n", ["lead.tags.create"]),
     ("def f(services, obj):\n    services.thing_save(actor=None, obj=obj)\n", []),
     ("class A:\n    def save_model(self, r, obj, f, c):\n        super().save_model(r, obj, f, c)\n",
      ["super().save_model"]),
