@@ -37,3 +37,47 @@ def test_seed_demo_twice_gives_the_same_data(client):
     response = client.post("/admin/login/", {"username": "admin", "password": "demo", "next": "/admin/"})
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_seed_demo_tolerates_and_never_changes_the_users_own_rows(make_staff):
+    """A user entered Сбербанк (the most frequent creditor) through the API, a person with a demo client's phone,
+    two courts named like the demo's and a spam rule named like the demo's — before the first seeding. Seeding
+    twice passes and leaves every one of those rows as the user made it."""
+    from rest_framework.test import APIClient
+
+    from legal_crm.directory.models import Counterparty
+    from legal_crm.directory.tests.factories import CounterpartyFactory
+    from legal_crm.leads.models import SpamRule
+
+    api = APIClient()
+    api.force_authenticate(make_staff("operator"))
+    response = api.post("/api/v1/counterparties/", {"kind": "company", "role": "creditor", "name": "Сбер (мой)",
+                                                     "inn": "7707083893", "note": "введено пользователем"},
+                        format="json")
+    assert response.status_code == 201, response.json()
+    sber = Counterparty.objects.get(pk=response.json()["id"])
+    namesake = CounterpartyFactory(name="Мой клиент", phone="+79167001001")
+    courts = [CounterpartyFactory(kind="company", role="court", name="Арбитражный суд города Москвы",
+                                  note=f"суд {n}") for n in (1, 2)]
+    rules = [SpamRule.objects.create(name="Тестовые имена", kind="stop_word", value=f"моё{n}") for n in (1, 2)]
+    import datetime
+
+    from legal_crm.org.models import Banner
+
+    banners = [Banner.objects.create(title="Добро пожаловать в Legal CRM", text=f"мой {n}",
+                                     starts_on=datetime.date(2026, 1, 1)) for n in (1, 2)]
+    mine = [sber, namesake, *courts]
+    before = [(c.name, c.kpp, c.note, c.phone, c.role, c.updated_at) for c in mine]
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+
+    for card in mine:
+        card.refresh_from_db()
+    assert [(c.name, c.kpp, c.note, c.phone, c.role, c.updated_at) for c in mine] == before
+    assert Counterparty.objects.filter(inn="7707083893").count() == 1
+    assert not namesake.contracts.exists()  # the demo made its own client card
+    assert [(r.kind, r.value) for r in SpamRule.objects.filter(pk__in=[r.pk for r in rules]).order_by("pk")] == [
+        ("stop_word", "моё1"), ("stop_word", "моё2")]
+    assert list(Banner.objects.filter(pk__in=[b.pk for b in banners]).order_by("pk").values_list("text", flat=True)
+                ) == ["мой 1", "мой 2"]

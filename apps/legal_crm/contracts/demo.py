@@ -13,6 +13,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from legal_crm.core.models import User
+from legal_crm.core.seeding import find_or_create
+from legal_crm.directory import demo as directory_demo
 from legal_crm.directory.models import Counterparty, FinancialManager, Service
 from legal_crm.org.models import Office
 
@@ -58,13 +60,14 @@ def _finish_stages(actor, contract, count: int) -> None:
 
 
 def _bankruptcy_details(actor, contract) -> None:
-    court = Counterparty.objects.filter(role=Counterparty.Role.COURT).first()
-    manager = FinancialManager.objects.filter(is_active=True).first()
+    court = Counterparty.objects.filter(role=Counterparty.Role.COURT, name=directory_demo.COURT).order_by("pk").first()
+    manager = FinancialManager.objects.filter(inn=directory_demo.FINANCIAL_MANAGER_INN).order_by("pk").first()
     services.bankruptcy_case_update(actor=actor, contract=contract, court=court, financial_manager=manager,
                                     case_number=f"А40-{100000 + contract.pk}/2026", court_deposit=Decimal("25000"),
                                     monthly_income=Decimal("42000"), income_note="Заработная плата")
     for amount, creditor in zip((Decimal("612400.00"), Decimal("188900.50"), Decimal("54300.00")),
-                                Counterparty.objects.filter(role=Counterparty.Role.CREDITOR).order_by("pk"),
+                                [c for c in (Counterparty.objects.filter(inn=inn).order_by("pk").first()
+                                             for _n, inn, _k, _o in directory_demo.CREDITORS) if c is not None],
                                 strict=False):
         services.creditor_add(actor=actor, contract=contract, counterparty=creditor, debt_amount=amount,
                               basis="Кредитный договор")
@@ -95,8 +98,10 @@ def _make(spec, offices, generated: list) -> Contract | None:
     service = Service.objects.filter(code=service_code).first()
     if office is None or service is None:
         return None
-    client, _ = Counterparty.objects.get_or_create(phone=phone, kind=Counterparty.Kind.PERSON, defaults={
-        "name": name, "role": Counterparty.Role.CLIENT, "address": f"{office.city}, ул. Садовая, {phone[-2:]}"})
+    # The demo's own client card (its name and phone); a user's card with the same phone is left alone.
+    client, _ = find_or_create(Counterparty, {"phone": phone, "name": name, "kind": Counterparty.Kind.PERSON,
+                                              "role": Counterparty.Role.CLIENT},
+                               {"address": f"{office.city}, ул. Садовая, {phone[-2:]}"})
     if Contract.objects.filter(client=client).exists():
         return None
     sales_login, lawyer_login, head_login = STAFF[office_code]

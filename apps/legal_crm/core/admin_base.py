@@ -264,6 +264,29 @@ class DeskAdmin(MoneyColumns, CaseFormTitles, ModelAdmin):
         extra = [f for _title, fields in self._extension_blocks(request, obj) for f in fields]
         return [*super().get_readonly_fields(request, obj), *extra]
 
+    # Records without a service of their own are saved by the generic one (transaction + audit); an admin whose
+    # model has business rules overrides these and calls its module's service.
+    def save_model(self, request, obj, form, change):
+        from . import services
+
+        services.record_save(actor=request.user, obj=obj, created=not change, changed=form.changed_data)
+
+    def delete_model(self, request, obj):
+        from . import services
+
+        services.record_delete(actor=request.user, obj=obj)
+
+    def save_formset(self, request, form, formset, change):
+        from . import services
+
+        services.formset_save(actor=request.user, formset=formset)
+
+    def delete_queryset(self, request, queryset):
+        # The bulk «delete selected» action deletes record by record through delete_model, so an admin whose
+        # delete_model calls a service (audit, scope, refusals) is not bypassed by the bulk action.
+        for obj in queryset:
+            self.delete_model(request, obj)
+
     def run_service(self, request, fn, *args, success: str | None = None, **kwargs):
         """Call a service and turn its DomainError into a message; returns the result or None."""
         try:

@@ -260,7 +260,7 @@ def exception_handler(exc, context):
     """Every API error is {"code", "detail", "fields"}; field errors and domain errors also carry
     "field_codes" (a domain error's fields all carry its own code)."""
     if isinstance(exc, DomainError):
-        return Response({"code": exc.code, "detail": exc.message, "fields": exc.fields,
+        return Response({**exc.extra, "code": exc.code, "detail": exc.message, "fields": exc.fields,
                          "field_codes": dict.fromkeys(exc.fields, exc.code)},
                         status=status.HTTP_403_FORBIDDEN if exc.code in _FORBIDDEN_CODES
                         else status.HTTP_400_BAD_REQUEST)

@@ -4,12 +4,12 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from . import services
 from .errors import DomainError
 
 
@@ -37,5 +37,5 @@ class ObtainTokenView(APIView):
                             password=data.validated_data["password"])
         if user is None:
             raise DomainError("invalid_credentials", _("Неверный логин или пароль, либо вход заблокирован."))
-        token, _created = Token.objects.get_or_create(user=user)
+        token = services.api_token_obtain(user=user)
         return Response({"token": token.key})

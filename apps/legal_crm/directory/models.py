@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -96,7 +97,17 @@ class Counterparty(BankDetailsMixin, TimeStampedModel):
     tags = models.ManyToManyField(Tag, blank=True, limit_choices_to={"group": Tag.Group.CLIENT},
                                   verbose_name=_("теги"))
     note = models.TextField(_("примечание"), blank=True)
-    history = HistoricalRecords(m2m_fields=[tags], excluded_fields=["created_at", "updated_at"])
+    # One card per legal entity: ИНН + КПП (a person has no КПП, so for a person it is the ИНН alone). The key is
+    # NULL while the ИНН is empty, and NULLs never collide, so cards without an ИНН stay allowed many times — on
+    # SQLite and MariaDB alike (MariaDB has no partial unique indexes; a unique generated column works on both).
+    legal_key = models.GeneratedField(
+        expression=models.Case(
+            models.When(inn="", then=models.Value(None)),
+            default=Concat("inn", models.Value("/"), "kpp"),
+            output_field=models.CharField(max_length=22)),
+        output_field=models.CharField(max_length=22, null=True), db_persist=True, unique=True,
+        verbose_name=_("ИНН/КПП"))
+    history = HistoricalRecords(m2m_fields=[tags], excluded_fields=["created_at", "updated_at", "legal_key"])
 
     class Meta:
         verbose_name = _("контрагент")
@@ -105,6 +116,12 @@ class Counterparty(BankDetailsMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
+        # The generated key cannot be read before the card is saved; the directory's services check it (and
+        # name the existing card), the database enforces it.
+        exclude = {*(exclude or ()), "legal_key"}
+        super().full_clean(exclude=exclude, validate_unique=validate_unique, validate_constraints=validate_constraints)
 
     def clean(self):
         errors = self.bank_errors()

@@ -67,3 +67,14 @@ def active_financial_managers() -> QuerySet[FinancialManager]:
 
 def tags_of(group: str) -> QuerySet[Tag]:
     return Tag.objects.filter(group=group)
+
+
+def counterparty_same_entity(inn: str, kpp: str = "", *, exclude_pk=None) -> Counterparty | None:
+    """The card of the same legal entity — same ИНН and КПП (a person has no КПП) — if one exists; the oldest
+    first. Cards without an ИНН are never the same entity."""
+    if not inn:
+        return None
+    qs = Counterparty.objects.filter(inn=inn, kpp=kpp or "")
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.order_by("created_at", "pk").first()

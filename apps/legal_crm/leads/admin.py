@@ -316,7 +316,7 @@ class PlannedCallAdmin(ServiceSaveMixin, HistoryDeskAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            PlannedCall.objects.filter(pk=obj.pk).update(due_at=obj.due_at, comment=obj.comment)
+            services.planned_call_update(actor=request.user, call=obj, due_at=obj.due_at, comment=obj.comment)
             return
         call = services.planned_call_create(actor=request.user, lead=obj.lead, due_at=obj.due_at,
                                             assignee=obj.assignee, comment=obj.comment)

@@ -129,6 +129,21 @@ class SegmentThresholdAdmin(HistoryDeskAdmin):
     def service_or_all(self, obj):
         return obj.service or _("Все услуги")
 
+    # --- writes go through services (the leads are re-segmented after the commit) ------------------------------
+    def save_model(self, request, obj, form, change):
+        saved = questionnaire_services.segment_threshold_save(
+            actor=request.user, threshold=obj if change else None,
+            **{name: form.cleaned_data[name] for name in questionnaire_services.THRESHOLD_FIELDS if name in form.cleaned_data})
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def delete_model(self, request, obj):
+        questionnaire_services.segment_threshold_delete(actor=request.user, threshold=obj)
+
+    def delete_queryset(self, request, queryset):
+        for threshold in queryset:
+            self.run_service(request, questionnaire_services.segment_threshold_delete, actor=request.user, threshold=threshold)
+
 
 # --- the lead card ---------------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ import random
 from django.utils import timezone
 
 from legal_crm.core.models import User
+from legal_crm.core.seeding import find_or_create
 from legal_crm.marketing.models import AdSource, Partner
 from legal_crm.org.models import Office
 
@@ -61,13 +62,13 @@ SPAM_SHAPES = [
 def seed_reference() -> None:
     load_reference_data()
     for order, (name, kind, value, threshold, window) in enumerate(SPAM_RULES):
-        # get_or_create: the shipped defaults of the same name (reference.py) and an administrator's edits stay.
-        SpamRule.objects.get_or_create(name=name, defaults={
+        # find_or_create: the shipped defaults of the same name (reference.py) and an administrator's edits stay.
+        find_or_create(SpamRule, {"name": name}, {
             "kind": kind, "value": value, "threshold": threshold, "window_minutes": window, "order": order})
     offices = {o.code: o for o in Office.objects.filter(code__in=["msk", "ekb", "nsk"])}
     for priority, (prefix, code) in enumerate(PREFIX_OFFICE, start=10):
         if code in offices:
-            DistributionRule.objects.update_or_create(name=f"Номера {prefix} → {offices[code].city}", defaults={
+            find_or_create(DistributionRule, {"name": f"Номера {prefix} → {offices[code].city}"}, {
                 "priority": priority, "phone_prefix": prefix, "office": offices[code], "only_working_hours": True})
     settings_row = LeadSettings.load()
     if settings_row.default_office_id is None and "msk" in offices:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from legal_crm.core.seeding import find_or_create
 from legal_crm.directory.models import Service, ServiceGroup
 
 from .models import (
@@ -94,7 +95,7 @@ def _bankruptcy_service() -> Service:
 def _questionnaire(service: Service) -> list[Question]:
     questions = []
     for order, (text, kind, unit, hint, scoring) in enumerate(BANKRUPTCY_QUESTIONS):
-        question, created = Question.objects.get_or_create(service=service, text=text, defaults={
+        question, created = find_or_create(Question, {"service": service, "text": text}, {
             "order": order * 10, "kind": kind, "unit": unit, "hint": hint,
             "text_points": scoring if kind == "text" else 0})
         if created and kind == "choice":

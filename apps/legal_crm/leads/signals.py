@@ -1,5 +1,5 @@
-"""Signal plumbing only: reference tables changed → the intake's cached copy is dropped; segment thresholds
-changed → an event asks for the leads' segments to be recomputed (in the background)."""
+"""Signal plumbing only: reference tables changed → the intake's cached copy is dropped. (Business events are
+emitted by the services — e.g. a segment threshold's change by leads.services.segment_threshold_save.)"""
 
 from django.db.models.signals import post_delete, post_save
 
@@ -10,12 +10,6 @@ def _bump(sender, **kwargs):
     from . import refcache
 
     drop_now_and_after_commit(refcache.bump)
-
-
-def _thresholds_changed(sender, instance, **kwargs):
-    from legal_crm.core.events import emit
-
-    emit("leads.segment_thresholds_changed", service_id=instance.service_id)
 
 
 def connect() -> None:
@@ -29,6 +23,3 @@ def connect() -> None:
         model = apps.get_model(label)
         post_save.connect(_bump, sender=model, dispatch_uid=f"leads-refcache-save-{label}")
         post_delete.connect(_bump, sender=model, dispatch_uid=f"leads-refcache-delete-{label}")
-    threshold = apps.get_model("leads.SegmentThreshold")
-    post_save.connect(_thresholds_changed, sender=threshold, dispatch_uid="leads-thresholds-save")
-    post_delete.connect(_thresholds_changed, sender=threshold, dispatch_uid="leads-thresholds-delete")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework.authtoken.models import Token
 
 from legal_crm.core.models import User
+from legal_crm.core.seeding import find_or_create
 
 from .models import AdSource, Partner
 
@@ -36,7 +37,7 @@ PARTNERS = [
 def seed() -> str:
     sources = {}
     for code, name, channel, _type_code, info in SOURCES:  # the lead type: leads' seeder (leads sit above)
-        sources[code], _c = AdSource.objects.update_or_create(code=code, defaults={
+        sources[code], _c = find_or_create(AdSource, {"code": code}, {
             "name": name, "channel": channel, "operator_info": info,
             "expects_mobile": channel not in ("phone", "media"), "is_active": True})
     for name, source_code, login, key, mapping in PARTNERS:
@@ -44,7 +45,7 @@ def seed() -> str:
         if user.has_usable_password():
             user.set_unusable_password()
             user.save(update_fields=["password"])
-        Partner.objects.update_or_create(name=name, defaults={
+        find_or_create(Partner, {"name": name}, {
             "api_user": user, "default_source": sources[source_code], "field_mapping": mapping, "is_active": True,
             "contact_name": "Менеджер партнёра", "contact_phone": "+7 495 000-00-00"})
         if not Token.objects.filter(user=user).exists():

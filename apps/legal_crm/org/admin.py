@@ -166,10 +166,12 @@ class EmployeeAdmin(EmployeeAccessMixin, OfficeChoicesMixin, HistoryDeskAdmin):
         return render_to_string("org/access_history.html", {"rows": rows})
 
     def save_model(self, request, obj, form, change):
-        if change:
-            obj.save()
-            return
         data = form.cleaned_data
+        if change:
+            saved = services.employee_update(actor=request.user, employee=obj, **{
+                name: data[name] for name in services.EMPLOYEE_PROFILE_FIELDS if name in data})
+            obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
+            return
         employee = services.employee_create(
             actor=request.user, username=data["username"], password=data["password"] or None,
             first_name=data["first_name"], last_name=data["last_name"], email=data.get("email", ""),

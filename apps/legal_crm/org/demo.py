@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from legal_crm.core.access_sync import load_roles
 from legal_crm.core.models import User
+from legal_crm.core.seeding import find_or_create
 
 from .models import Banner, Employee, OffboardingTemplateItem, Office, OfficeHours, Position, StaffingPlan
 
@@ -135,11 +136,10 @@ def seed() -> str:
         ("Передать клиентов и незакрытые задачи", "office_head"),
         ("Подписать обходной лист в кадрах", "hr"),
     ]):
-        OffboardingTemplateItem.objects.get_or_create(text=text, position=None,
-                                                      defaults={"responsible_group": groups_by_role[role],
-                                                                "order": order})
+        find_or_create(OffboardingTemplateItem, {"text": text, "position": None},
+                       {"responsible_group": groups_by_role[role], "order": order})
     today = timezone.localdate()
-    Banner.objects.get_or_create(title="Добро пожаловать в Legal CRM", defaults={
+    find_or_create(Banner, {"title": "Добро пожаловать в Legal CRM"}, {
         "text": "Это демонстрационная база. Пароль всех демо-пользователей — demo.",
         "starts_on": today, "ends_on": today + datetime.timedelta(days=365)})
     return f"{len(offices)} offices, {Employee.objects.count()} employees"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -203,6 +204,45 @@ def employee_create(*, actor, username: str, password: str | None, first_name: s
         user_groups_set(actor=actor, user=user, groups=groups)
     audit(actor=actor, action="employee.create", obj=employee)
     return employee
+
+
+EMPLOYEE_PROFILE_FIELDS = ("position", "main_office", "phone", "extension", "hired_on")
+
+
+@transaction.atomic
+def employee_update(*, actor, employee: Employee, **fields) -> Employee:
+    """Change an employee's profile (position, main office, phone, extension, hiring date): a visible employee,
+    the change right, a main office the actor works with; audited (the history is kept by simple-history)."""
+    from .selectors import office_ids_visible_to
+
+    unknown = set(fields) - set(EMPLOYEE_PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    if not actor.has_perm(STATUS_PERMISSION):
+        raise DomainError("access_denied", _("Недостаточно прав, чтобы менять данные сотрудника."))
+    current = employee_list_visible_to(actor).select_for_update().filter(pk=employee.pk).first()
+    if current is None:
+        raise DomainError("access_denied", _("Сотрудник работает в офисе, к которому у вас нет доступа."))
+    changed = {name: value for name, value in fields.items() if getattr(current, name) != value}
+    office = changed.get("main_office")
+    visible = office_ids_visible_to(actor)
+    if office is not None and visible is not None and office.pk not in visible:
+        raise DomainError("access_denied", _("У вас нет доступа к этому офису."),
+                          fields={"main_office": _("Нет доступа.")})
+    if not changed:
+        return current
+    before = {name: str(getattr(current, name) or "") for name in changed}
+    for name, value in changed.items():
+        setattr(current, name, value)
+    try:
+        current.full_clean(exclude=["user"])
+    except ValidationError as exc:
+        raise DomainError("invalid", _("Проверьте выделенные поля."), fields={
+            k: " ".join(str(m) for m in v) for k, v in exc.message_dict.items()}) from exc
+    current.save(update_fields=[*changed, "updated_at"])
+    audit(actor=actor, action="employee.update", obj=current, before=before,
+          after={name: str(value or "") for name, value in changed.items()})
+    return current
 
 
 @transaction.atomic

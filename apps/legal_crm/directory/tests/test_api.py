@@ -126,3 +126,55 @@ def test_financial_managers_list_only_active(api):
     rows = api.get("/api/v1/financial-managers/").json()["results"]
     assert [r["last_name"] for r in rows] == ["Арбитражный"]
     assert api.get("/api/v1/sros/").json()["results"][0]["inn"] == "7705494552"
+
+
+SBER = {"kind": "company", "role": "creditor", "name": "ПАО Сбербанк", "inn": "7707083893", "kpp": "773601001"}
+
+
+def test_a_second_card_of_the_same_company_is_refused_with_the_existing_id(api):
+    first = api.post(URL, SBER, format="json").json()["id"]
+    response = api.post(URL, {**SBER, "name": "Сбер"}, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "duplicate_counterparty" and body["existing_id"] == first
+    assert "inn" in body["fields"] and russian(body["detail"])
+    assert Counterparty.objects.filter(inn="7707083893").count() == 1
+
+
+def test_a_branch_with_another_kpp_and_cards_without_inn_are_allowed(api):
+    assert api.post(URL, SBER, format="json").status_code == 201
+    assert api.post(URL, {**SBER, "kpp": "784201001", "name": "Северо-Западный банк"},
+                    format="json").status_code == 201
+    for n in range(2):
+        assert api.post(URL, {"kind": "person", "role": "client", "name": f"Без ИНН {n}"},
+                        format="json").status_code == 201
+
+
+def test_a_second_card_of_the_same_person_is_refused_and_so_is_an_edit_into_one(api):
+    first = api.post(URL, PERSON, format="json").json()["id"]
+    assert api.post(URL, {**PERSON, "phone": ""}, format="json").json()["existing_id"] == first
+    other = api.post(URL, {**PERSON, "inn": "", "phone": ""}, format="json").json()["id"]
+    response = api.patch(f"{URL}{other}/", {"inn": PERSON["inn"]}, format="json")
+    assert response.status_code == 400 and response.json()["existing_id"] == first
+
+
+def test_the_database_refuses_a_duplicate_that_bypasses_the_services():
+    from django.db import IntegrityError, transaction
+
+    CounterpartyFactory(kind="company", inn="7707083893", kpp="773601001")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CounterpartyFactory(kind="company", inn="7707083893", kpp="773601001")
+    CounterpartyFactory(inn="")
+    CounterpartyFactory(inn="")
+
+
+def test_a_duplicate_of_a_card_the_user_may_not_see_gives_no_id(api, other_office):
+    from legal_crm.leads.tests.factories import LeadFactory
+
+    hidden = CounterpartyFactory(name="Чужой клиент", inn=PERSON["inn"])
+    LeadFactory(office=other_office, client=hidden)
+    response = api.post(URL, PERSON, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "duplicate_counterparty" and body["existing_id"] is None
+    assert "Чужой" not in response.content.decode()

@@ -1,6 +1,6 @@
 """Every write of the leads module. Import from here: `from legal_crm.leads import services`."""
 
-from .calls import planned_call_complete, planned_call_create
+from .calls import planned_call_complete, planned_call_create, planned_call_update
 from .conversion import clients_merge, find_client, lead_convert_to_client, lead_mark_converted
 from .distribution import (
     choose_office,
@@ -15,6 +15,7 @@ from .distribution import (
 )
 from .intake import IntakeData, lead_intake
 from .leads import lead_update
+from .questionnaire import segment_threshold_delete, segment_threshold_save
 from .spam import find_spam_rule, lead_restore_from_spam
 from .statuses import allowed_next_statuses, lead_set_status, reengage_due_leads
 from .typing import resolve_lead_type
@@ -24,6 +25,6 @@ __all__ = [
     "distribution_rule_delete", "distribution_rule_save", "find_client",
     "find_spam_rule", "lead_convert_to_client", "lead_distribute", "lead_intake", "lead_mark_converted",
     "lead_reassign", "lead_redistribute", "lead_restore_from_spam", "lead_set_status", "lead_update",
-    "office_is_open", "phone_info",
-    "planned_call_complete", "planned_call_create", "reengage_due_leads", "resolve_lead_type",
+    "office_is_open", "phone_info", "planned_call_complete", "planned_call_create", "planned_call_update",
+    "reengage_due_leads", "resolve_lead_type", "segment_threshold_delete", "segment_threshold_save",
 ]

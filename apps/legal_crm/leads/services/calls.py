@@ -37,6 +37,27 @@ def planned_call_create(*, actor, lead: Lead, due_at: datetime.datetime, assigne
     return call
 
 
+@transaction.atomic
+def planned_call_update(*, actor, call: PlannedCall, due_at: datetime.datetime, comment: str = "") -> PlannedCall:
+    """Move an open call to another time or change its comment (the desk's change form)."""
+    ensure_perm(actor, "leads.change_plannedcall")
+    call = PlannedCall.objects.select_for_update().select_related("lead").get(pk=call.pk)
+    ensure_lead_in_scope(actor, call.lead)
+    if call.done_at is not None:
+        raise DomainError("call_done", _("Звонок уже отмечен выполненным."))
+    if due_at is None:
+        raise DomainError("due_required", _("Укажите дату и время звонка."), fields={"due_at": _("Обязательное поле.")})
+    comment = (comment or "")[:500]
+    if due_at != call.due_at and due_at < timezone.now() - datetime.timedelta(minutes=5):
+        raise DomainError("due_in_past", _("Время звонка уже прошло."), fields={"due_at": _("Укажите будущее время.")})
+    before = {"due_at": call.due_at.isoformat(), "comment": call.comment}
+    call.due_at, call.comment = due_at, comment
+    call.save(update_fields=["due_at", "comment"])
+    audit(actor=actor, action="leads.call_updated", obj=call, before=before,
+          after={"due_at": due_at.isoformat(), "comment": comment})
+    return call
+
+
 def _works_in(user, office_id) -> bool:
     from legal_crm.org.models import Employee
 

@@ -173,3 +173,55 @@ def lead_answers_save(*, actor, lead: Lead, answers: dict, service=None) -> Lead
     if before["score"] != lead.score or before["segment"] != lead.segment:
         emit("leads.lead_scored", lead_id=lead.pk, score=lead.score, segment=lead.segment)
     return lead
+
+
+THRESHOLD_FIELDS = ("service", "segment", "min_score", "color")
+
+
+def _thresholds_changed(*service_ids) -> None:
+    for service_id in dict.fromkeys(service_ids):  # the leads are re-segmented after the commit (hooks.py)
+        emit("leads.segment_thresholds_changed", service_id=service_id)
+
+
+@transaction.atomic
+def segment_threshold_save(*, actor, threshold: SegmentThreshold | None = None, **fields) -> SegmentThreshold:
+    """Add (threshold=None) or change a segment threshold; the leads already scored get their new segment."""
+    from django.core.exceptions import ValidationError
+
+    unknown = set(fields) - set(THRESHOLD_FIELDS)
+    if unknown:
+        raise ValueError(f"not threshold fields: {sorted(unknown)}")
+    creating = threshold is None or threshold.pk is None
+    ensure_perm(actor, "leads.add_segmentthreshold" if creating else "leads.change_segmentthreshold")
+    if creating:
+        current, before = SegmentThreshold(), None
+    else:
+        current = SegmentThreshold.objects.select_for_update().get(pk=threshold.pk)
+        before = {"service": current.service_id, "segment": current.segment, "min_score": current.min_score,
+                  "color": current.color}
+    old_service_id = current.service_id
+    for name, value in fields.items():
+        setattr(current, name, value)
+    try:
+        current.full_clean()
+    except ValidationError as exc:
+        raise DomainError("invalid", _("Проверьте выделенные поля."), fields={
+            k: " ".join(str(m) for m in v) for k, v in exc.message_dict.items()}) from exc
+    current.save()
+    audit(actor=actor, action="leads.segment_thresholds", obj=current, before=before,
+          after={"service": current.service_id, "segment": current.segment, "min_score": current.min_score,
+                 "color": current.color})
+    _thresholds_changed(*([] if creating else [old_service_id]), current.service_id)
+    return current
+
+
+@transaction.atomic
+def segment_threshold_delete(*, actor, threshold: SegmentThreshold) -> None:
+    ensure_perm(actor, "leads.delete_segmentthreshold")
+    current = SegmentThreshold.objects.select_for_update().get(pk=threshold.pk)
+    audit(actor=actor, action="leads.segment_thresholds", obj=current,
+          before={"service": current.service_id, "segment": current.segment, "min_score": current.min_score},
+          after=None)
+    service_id = current.service_id
+    current.delete()
+    _thresholds_changed(service_id)

@@ -3,6 +3,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from legal_crm.leads.forms import LeadChangeForm
 from legal_crm.leads.models import Lead, PlannedCall
@@ -319,3 +320,36 @@ def test_the_owner_filter_costs_the_same_queries_for_more_leads_and_takers(desk,
     with CaptureQueriesContext(connection) as many:
         assert desk.get(LIST).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.django_db
+def test_moving_a_planned_call_in_the_desk_goes_through_the_service(client, make_staff, office):
+    from legal_crm.core.models import AuditLog
+
+    operator = make_staff("operator")
+    call = PlannedCallFactory(lead=LeadFactory(office=office), due_at=timezone.now() + timezone.timedelta(hours=1),
+                              assignee=operator)
+    client.force_login(operator)
+    later = timezone.localtime(timezone.now() + timezone.timedelta(days=1))
+    response = client.post(f"/admin/leads/plannedcall/{call.pk}/change/", {
+        "lead": call.lead_id, "due_at_0": later.strftime("%d.%m.%Y"), "due_at_1": later.strftime("%H:%M:%S"),
+        "assignee": operator.pk, "comment": "Перенесли по просьбе клиента"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    call.refresh_from_db()
+    assert call.comment == "Перенесли по просьбе клиента"
+    entry = AuditLog.objects.get(action="leads.call_updated", object_id=str(call.pk))
+    assert entry.actor == operator and entry.after["comment"] == "Перенесли по просьбе клиента"
+
+
+@pytest.mark.django_db
+def test_a_done_call_cannot_be_moved_and_another_offices_call_is_refused(make_staff, office, other_office):
+    from legal_crm.core.errors import DomainError
+    from legal_crm.leads import services
+
+    operator = make_staff("operator")
+    done = PlannedCallFactory(lead=LeadFactory(office=office), done_at=timezone.now(), result="reached")
+    theirs = PlannedCallFactory(lead=LeadFactory(office=other_office))
+    for call in (done, theirs):
+        with pytest.raises(DomainError):
+            services.planned_call_update(actor=operator, call=call, due_at=timezone.now() + timezone.timedelta(hours=2),
+                                         comment="x")

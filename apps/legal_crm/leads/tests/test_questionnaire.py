@@ -267,13 +267,31 @@ def test_changing_thresholds_resegments_scored_leads(service, office, django_cap
     warm = LeadFactory(office=office, service=service, score=12, segment="Тёплый")
     unscored = LeadFactory(office=office, service=service, score=None, segment="")
     with django_capture_on_commit_callbacks(execute=True):
-        hot.min_score = 60
-        hot.save()
+        svc.segment_threshold_save(actor=None, threshold=hot, min_score=60)
     assert dict(Lead.objects.filter(pk__in=[scored.pk, warm.pk, unscored.pk]).values_list("pk", "segment")) == {
         scored.pk: "Тёплый", warm.pk: "Тёплый", unscored.pk: ""}
+    assert AuditLog.objects.filter(action="leads.segment_thresholds", object_id=str(hot.pk)).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        SegmentThreshold.objects.filter(service=service, segment="Тёплый").delete()
+        svc.segment_threshold_delete(actor=None, threshold=SegmentThreshold.objects.get(service=service,
+                                                                                         segment="Тёплый"))
     assert Lead.objects.get(pk=warm.pk).segment == ""
+
+
+@pytest.mark.django_db
+def test_the_desk_changes_thresholds_through_the_service(admin_user, service, office, client,
+                                                        django_capture_on_commit_callbacks):
+    """The desk's threshold form emits the re-segmenting event from the service (no post_save signal does)."""
+    from legal_crm.leads.models import Lead
+
+    hot = SegmentThresholdFactory(service=service, segment="Горячий", min_score=30)
+    scored = LeadFactory(office=office, service=service, score=55, segment="")
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/leads/segmentthreshold/{hot.pk}/change/", {
+            "service": service.pk, "segment": "Горячий", "min_score": "50", "color": "#dc2626"})
+    assert response.status_code == 302
+    assert Lead.objects.get(pk=scored.pk).segment == "Горячий"
+    assert AuditLog.objects.filter(action="leads.segment_thresholds", actor=admin_user).exists()
 
 def _question_post(service, kind: str, *, options=(), ranges=()) -> dict:
     data = {"service": service.pk, "order": "1", "text": "Сумма долга?", "hint": "", "kind": kind, "unit": "",

@@ -69,3 +69,32 @@ def test_dismiss_action_opens_a_checklist(client, admin_user, make_staff, roles)
     page = client.get(reverse("admin:org_offboardingchecklist_change", args=[checklist.pk]))
     assert page.status_code == 200
     assert "Сдать ноутбук" in page.content.decode()
+
+
+def test_editing_the_profile_in_the_desk_goes_through_the_service_and_is_audited(client, admin_user, make_staff,
+                                                                                  office):
+    operator = make_staff("operator")
+    employee = operator.employee
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:org_employee_change", args=[employee.pk]), {
+        "position": "", "main_office": office.pk, "offices": [office.pk], "phone": "8 916 765-43-22",
+        "extension": "202", "hired_on": "01.03.2026", "groups": list(operator.groups.values_list("pk", flat=True)),
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    employee.refresh_from_db()
+    assert employee.phone == "+79167654322" and employee.extension == "202"
+    entry = audit_for(employee).get(action="employee.update")
+    assert entry.actor == admin_user and entry.after["extension"] == "202"
+
+
+def test_the_profile_service_refuses_an_employee_out_of_scope(make_staff, office, other_office):
+    from legal_crm.core.errors import DomainError
+    from legal_crm.org import services
+
+    head = make_staff("office_head", offices=[office])
+    stranger = make_staff("operator", offices=[other_office]).employee
+    with pytest.raises(DomainError) as refused:
+        services.employee_update(actor=head, employee=stranger, extension="999")
+    assert refused.value.code == "access_denied"
+    stranger.refresh_from_db()
+    assert stranger.extension != "999"
