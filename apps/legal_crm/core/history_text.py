@@ -42,6 +42,8 @@ def _field(model, name: str):
 def _related_name(field, value) -> str:
     if isinstance(value, models.Model):
         return str(value)
+    if not isinstance(value, int | str):
+        return str(value)  # simple-history's DeletedObject: the related record no longer exists
     related = field.related_model
     obj = related._default_manager.filter(pk=value).first() if value not in EMPTY else None
     return str(obj) if obj is not None else f"№ {value}"

@@ -58,9 +58,9 @@ def test_existing_duplicates_are_merged_into_the_oldest_card(office):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_duplicate_whose_row_cannot_move_is_kept_without_its_inn(office):
-    """A case lists both cards as its creditors (one row per creditor and case): that row cannot move, so the
-    duplicate stays — without its ИНН, with a note naming the card it was merged into — and nothing loses a link."""
+def test_debts_to_both_cards_of_one_creditor_end_up_on_the_oldest(office):
+    """A case lists both cards as its creditors: a creditor may hold several debts in one case (a card and a loan),
+    so both debts move to the oldest card and the duplicate goes; nothing loses a link."""
     from legal_crm.contracts.models import BankruptcyCase, Contract, Creditor
     from legal_crm.contracts.tests.factories import bfl_service
     from legal_crm.directory.models import Counterparty
@@ -81,7 +81,7 @@ def test_a_duplicate_whose_row_cannot_move_is_kept_without_its_inn(office):
     finally:
         _migrate(AFTER)
 
-    kept = Counterparty.objects.get(pk=duplicate.pk)
-    assert kept.inn == "" and f"№{oldest.pk}" in kept.note
-    assert Creditor.objects.get(pk=stuck.pk).counterparty_id == duplicate.pk
+    assert not Counterparty.objects.filter(pk=duplicate.pk).exists()
+    assert Creditor.objects.get(pk=stuck.pk).counterparty_id == oldest.pk
+    assert sorted(Creditor.objects.filter(case=case).values_list("debt_amount", flat=True)) == [100, 200]
     assert Counterparty.objects.filter(inn="7707083893").count() == 1
