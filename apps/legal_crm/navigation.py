@@ -58,7 +58,9 @@ def _model_item(label: str, user) -> dict | None:
     except LookupError:
         return None  # the module is not installed in this build
     opts = model._meta
-    if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+    # The desk opens a list to whoever may view or change its records (Django's rule), so the sidebar does too.
+    if not (user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+            or user.has_perm(f"{opts.app_label}.change_{opts.model_name}")):
         return None
     try:
         link = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")

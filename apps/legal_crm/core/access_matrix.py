@@ -26,6 +26,7 @@ ACTIONS = (
     ("change", _("изменение")),
     ("delete", _("удаление")),
 )
+ACTION_INDEX = {code: index for index, (code, _title) in enumerate(ACTIONS)}
 
 # Apps whose models are the product's (plus auth groups, which the administrators manage).
 PRODUCT_APPS = ("core", "org", "directory", "marketing", "leads", "contracts", "billing", "quality",
@@ -252,6 +253,13 @@ def person_matrix(user) -> list[tuple[Section, list[tuple[Row, list, list]]]]:
             effective, source = False, str(_("вход закрыт"))
         return PersonCell(cell, setting, effective, source)
 
-    return [(section, [(row, [person_cell(c) for c in row.actions], [person_cell(c) for c in row.special])
-                       for row in section.rows])
+    def action_cells(row: Row) -> list:
+        cells = [person_cell(c) for c in row.actions]
+        view, change = cells[ACTION_INDEX["view"]], cells[ACTION_INDEX["change"]]
+        if view is not None and change is not None and not view.effective and change.effective:
+            # The desk opens a record to whoever may change it (Django's rule): the view cell says so.
+            view.effective, view.source = True, str(_("входит в право «изменение»"))
+        return cells
+
+    return [(section, [(row, action_cells(row), [person_cell(c) for c in row.special]) for row in section.rows])
             for section in sections]

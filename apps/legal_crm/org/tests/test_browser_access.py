@@ -39,10 +39,17 @@ def test_administrator_revokes_contracts_view_from_one_seller(page, live_server,
     page.wait_for_url(f"**/admin/org/employee/{seller.employee.pk}/access/")
     cell = page.locator('.access-cell[data-perm="contracts.view_contract"]')
     assert "✓" in cell.inner_text() and "Менеджеры по продажам" in cell.inner_text()
+    change = page.locator('.access-cell[data-perm="contracts.change_contract"]')
     cell.locator("select").select_option("revoke")
     page.click("button[name=save]")
     page.wait_for_load_state()
     assert "Доступ сохранён" in page.content()
+    # Sellers may also change their contracts, and who may change may open: the view cell says so.
+    cell = page.locator('.access-cell[data-perm="contracts.view_contract"]')
+    assert cell.get_attribute("data-effective") == "1" and "изменение" in cell.inner_text()
+    change.locator("select").select_option("revoke")
+    page.click("button[name=save]")
+    page.wait_for_load_state()
     cell = page.locator('.access-cell[data-perm="contracts.view_contract"]')
     assert cell.get_attribute("data-effective") == "0"
     assert "✗" in cell.inner_text()
