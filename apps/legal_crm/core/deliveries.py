@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import perms
 from .audit import audit
 from .errors import DomainError
 from .models import EventDelivery
@@ -28,7 +29,7 @@ MAX_ATTEMPTS = 6
 BACKOFF_BASE = datetime.timedelta(minutes=1)  # 1, 2, 4, 8, 16 minutes between attempts
 BACKOFF_MAX = datetime.timedelta(hours=1)
 BATCH = 100
-PERM = "core.retry_eventdelivery"
+PERM = perms.RETRY_EVENTDELIVERY
 
 Status = EventDelivery.Status
 
