@@ -12,10 +12,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from legal_crm.marketing import perms as marketing_perms
+
 SECTIONS: list[tuple] = [
     (_("Маркетинг"), "campaign", [
         "marketing.AdSource", "marketing.Partner",
-        (_("Лиды по источникам"), "admin:marketing_leads_by_source", "marketing.view_lead_report"),
+        (_("Лиды по источникам"), "admin:marketing_leads_by_source", marketing_perms.VIEW_LEAD_REPORT),
     ]),
     (_("Продажи"), "point_of_sale", [
         "leads.Lead", "leads.PlannedCall",

@@ -16,6 +16,7 @@ from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import RangeDateFilter
 from unfold.decorators import action, display
 
+from legal_crm.billing import perms
 from legal_crm.contracts import selectors as contract_selectors
 from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin, MoneyColumns
 from legal_crm.core.downloads import file_response
@@ -48,31 +49,31 @@ class ServicePageMixin:
     form_template = "billing/form_page.html"
 
     def has_add_instalmentschedule_permission(self, request, object_id=None):
-        return request.user.has_perm("billing.add_instalmentschedule")
+        return request.user.has_perm(perms.ADD_INSTALMENTSCHEDULE)
 
     def has_add_invoice_permission(self, request, object_id=None):
-        return request.user.has_perm("billing.add_invoice")
+        return request.user.has_perm(perms.ADD_INVOICE)
 
     def has_add_payment_permission(self, request, object_id=None):
-        return request.user.has_perm("billing.add_payment")
+        return request.user.has_perm(perms.ADD_PAYMENT)
 
     def has_add_subscription_permission(self, request, object_id=None):
-        return request.user.has_perm("billing.add_subscription")
+        return request.user.has_perm(perms.ADD_SUBSCRIPTION)
 
     def has_cancel_invoice_permission(self, request, object_id=None):
-        return request.user.has_perm("billing.cancel_invoice")
+        return request.user.has_perm(perms.CANCEL_INVOICE)
 
     def has_change_instalmentschedule_permission(self, request, object_id=None):
-        return request.user.has_perm("billing.change_instalmentschedule")
+        return request.user.has_perm(perms.CHANGE_INSTALMENTSCHEDULE)
 
     def has_change_subscription_permission(self, request, object_id=None):
-        return request.user.has_perm("billing.change_subscription")
+        return request.user.has_perm(perms.CHANGE_SUBSCRIPTION)
 
     def has_refund_payment_permission(self, request, object_id=None):
-        return request.user.has_perm("billing.refund_payment")
+        return request.user.has_perm(perms.REFUND_PAYMENT)
 
     def has_view_invoice_permission(self, request, object_id=None):
-        return request.user.has_perm("billing.view_invoice")
+        return request.user.has_perm(perms.VIEW_INVOICE)
 
     def render_form(self, request, *, title, form, submit, summary=None, back=None, note=None, hidden=None):
         context = {**self.admin_site.each_context(request), "title": title, "form": form, "submit": submit,
@@ -129,7 +130,7 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
     actions_row = ["pay"]
 
     def has_add_permission(self, request):
-        return request.user.has_perm("billing.add_invoice")
+        return request.user.has_perm(perms.ADD_INVOICE)
 
     def add_view(self, request, form_url="", extra_context=None):
         return redirect(reverse("admin:billing_invoice_issue") + (f"?{request.GET.urlencode()}" if request.GET else ""))
@@ -447,7 +448,7 @@ class InstalmentScheduleAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin)
     actions_detail = ["cancel_schedule", "issue_item"]
 
     def has_add_permission(self, request):
-        return request.user.has_perm("billing.add_instalmentschedule")
+        return request.user.has_perm(perms.ADD_INSTALMENTSCHEDULE)
 
     def add_view(self, request, form_url="", extra_context=None):
         return redirect(reverse("admin:billing_instalmentschedule_create_schedule")
@@ -530,7 +531,7 @@ class SubscriptionAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
     actions_detail = ["stop"]
 
     def has_add_permission(self, request):
-        return request.user.has_perm("billing.add_subscription")
+        return request.user.has_perm(perms.ADD_SUBSCRIPTION)
 
     def add_view(self, request, form_url="", extra_context=None):
         return redirect(reverse("admin:billing_subscription_start")

@@ -11,6 +11,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from legal_crm.billing import perms
 from legal_crm.contracts.selectors import contract_list_visible_to
 from legal_crm.core.api import (
     MAX_ID,
@@ -75,7 +76,7 @@ class BalanceSerializer(serializers.Serializer):
 
 class ViewInvoices(permissions.BasePermission):
     def has_permission(self, request, view):
-        return request.user.has_perm("billing.view_invoice")
+        return request.user.has_perm(perms.VIEW_INVOICE)
 
 
 @extend_schema_view(list=extend_schema(parameters=[
@@ -105,11 +106,11 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
         registered already and nothing new was written)."""
         invoice = self.get_object()
         if request.method == "GET":
-            if not request.user.has_perm("billing.view_payment"):
+            if not request.user.has_perm(perms.VIEW_PAYMENT):
                 raise PermissionDenied
             rows = selectors.payment_list_visible_to(request.user).filter(invoice=invoice)
             return Response(PaymentSerializer(rows, many=True).data)
-        if not request.user.has_perm("billing.add_payment"):
+        if not request.user.has_perm(perms.ADD_PAYMENT):
             raise PermissionDenied
         data = PaymentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from legal_crm.billing import perms
 from legal_crm.core.formatting import format_money as format_rub
 
 from . import selectors
@@ -15,7 +16,7 @@ LIMIT = 8
 
 def overdue_invoices_block(request) -> dict | None:
     user = request.user
-    if not user.has_perm("billing.view_invoice"):
+    if not user.has_perm(perms.VIEW_INVOICE):
         return None
     rows = list(selectors.invoice_list_visible_to(user).filter(status__in=Invoice.OPEN_STATUSES, is_overdue=True)
                 .order_by("due_date", "id")[:LIMIT])

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from legal_crm.billing import perms
 from legal_crm.contracts.selectors import own_contracts_q
 from legal_crm.org.selectors import scope_to_offices
 
@@ -27,29 +28,29 @@ def _none_unless(user, perm: str, qs: QuerySet, contract_path: str = "contract__
 
 def invoice_list_visible_to(user) -> QuerySet[Invoice]:
     qs = Invoice.objects.select_related("contract", "contract__office", "contract__client")
-    return _none_unless(user, "billing.view_invoice", qs)
+    return _none_unless(user, perms.VIEW_INVOICE, qs)
 
 
 def payment_list_visible_to(user) -> QuerySet[Payment]:
     qs = Payment.objects.select_related("invoice", "contract", "contract__office", "created_by")
-    return _none_unless(user, "billing.view_payment", qs)
+    return _none_unless(user, perms.VIEW_PAYMENT, qs)
 
 
 def subscription_list_visible_to(user) -> QuerySet[Subscription]:
     qs = Subscription.objects.select_related("contract", "contract__office", "contract__client")
-    return _none_unless(user, "billing.view_subscription", qs)
+    return _none_unless(user, perms.VIEW_SUBSCRIPTION, qs)
 
 
 def schedule_list_visible_to(user) -> QuerySet[InstalmentSchedule]:
     qs = InstalmentSchedule.objects.select_related("contract", "contract__office")
-    return _none_unless(user, "billing.view_instalmentschedule", qs)
+    return _none_unless(user, perms.VIEW_INSTALMENTSCHEDULE, qs)
 
 
 def ledger_visible_to(user) -> QuerySet[LedgerEntry]:
     cash = LedgerEntry.objects.filter(operation=OuterRef("operation"), account=LedgerEntry.Account.CASH)
     qs = LedgerEntry.objects.select_related("contract", "invoice", "payment", "refund").annotate(
         operation_has_cash=Exists(cash))
-    return _none_unless(user, "billing.view_ledgerentry", qs)
+    return _none_unless(user, perms.VIEW_LEDGERENTRY, qs)
 
 
 def ledger_operation_text(entry: LedgerEntry) -> str:
@@ -78,7 +79,7 @@ def ledger_operation_text(entry: LedgerEntry) -> str:
 
 def refund_list_visible_to(user) -> QuerySet[Refund]:
     qs = Refund.objects.select_related("payment", "payment__contract")
-    return _none_unless(user, "billing.view_refund", qs, contract_path="payment__contract__")
+    return _none_unless(user, perms.VIEW_REFUND, qs, contract_path="payment__contract__")
 
 
 def contract_paid_total(contract) -> Decimal:

@@ -9,6 +9,7 @@ from rest_framework import permissions, routers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from legal_crm.contracts import perms
 from legal_crm.core.api import (
     CleanTextSerializerMixin,
     MoneySerializerField,
@@ -76,7 +77,7 @@ class ContractDetailSerializer(ContractSerializer):
 
 class ViewContracts(permissions.BasePermission):
     def has_permission(self, request, view):
-        return bool(request.user and request.user.has_perm("contracts.view_contract"))
+        return bool(request.user and request.user.has_perm(perms.VIEW_CONTRACT))
 
 
 @extend_schema_view(list=extend_schema(parameters=[

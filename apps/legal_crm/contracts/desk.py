@@ -24,6 +24,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from legal_crm import hooks
+from legal_crm.contracts import perms
 from legal_crm.core.audit import audit_for
 from legal_crm.core.downloads import file_response
 from legal_crm.core.errors import DomainError
@@ -112,7 +113,7 @@ def card_context(request, contract: Contract) -> dict:
     values = contract.custom_fields or {}
     service_fields = [(f, values.get(f.code)) for f in ServiceField.objects.filter(service_id=contract.service_id)]
     bankruptcy_choices = {}
-    if contract.service.group.is_bankruptcy and user.has_perm("contracts.change_contract"):
+    if contract.service.group.is_bankruptcy and user.has_perm(perms.CHANGE_CONTRACT):
         from legal_crm.directory.models import FinancialManager
 
         bankruptcy_choices = {
@@ -149,23 +150,23 @@ def card_context(request, contract: Contract) -> dict:
         "group_choices": DocumentGroup.choices,
         "templates": list(selectors.templates_for(contract)),
         "lawyers": list(contract.lawyers.all()),
-        "lawyer_choices": list(lawyers_for(contract.office_id)) if user.has_perm("contracts.change_contract") else [],
+        "lawyer_choices": list(lawyers_for(contract.office_id)) if user.has_perm(perms.CHANGE_CONTRACT) else [],
         "next_deadline": selectors.next_deadline(contract, today=today),
         "terminations": list(contract.termination_requests.all()),
         "money_template": money_template,
         "history": history,
         "today": today,
         "perms_": {
-            "change": user.has_perm("contracts.change_contract"),
-            "sign": user.has_perm("contracts.sign_contract"),
-            "work": user.has_perm("contracts.manage_contract_work"),
-            "action": user.has_perm("contracts.add_contractaction"),
-            "publish": user.has_perm("contracts.change_contractaction"),
-            "document": user.has_perm("contracts.add_contractdocument"),
-            "document_publish": user.has_perm("contracts.change_contractdocument"),
-            "stage": user.has_perm("contracts.change_contractstage"),
-            "expense": user.has_perm("contracts.add_stageexpense"),
-            "terminate": user.has_perm("contracts.add_terminationrequest"),
+            "change": user.has_perm(perms.CHANGE_CONTRACT),
+            "sign": user.has_perm(perms.SIGN_CONTRACT),
+            "work": user.has_perm(perms.MANAGE_CONTRACT_WORK),
+            "action": user.has_perm(perms.ADD_CONTRACTACTION),
+            "publish": user.has_perm(perms.CHANGE_CONTRACTACTION),
+            "document": user.has_perm(perms.ADD_CONTRACTDOCUMENT),
+            "document_publish": user.has_perm(perms.CHANGE_CONTRACTDOCUMENT),
+            "stage": user.has_perm(perms.CHANGE_CONTRACTSTAGE),
+            "expense": user.has_perm(perms.ADD_STAGEEXPENSE),
+            "terminate": user.has_perm(perms.ADD_TERMINATIONREQUEST),
         },
         "max_upload_mb": max_upload_bytes() // (1024 * 1024),
     }
@@ -318,7 +319,7 @@ def _post_action_publish(request, contract):
 def _post_upload(request, contract):
     files = request.FILES.getlist("file")
     if not files:
-        raise DomainError("invalid", _("Выберите файл."), fields={"file": _("Обязательное поле.")})
+        raise DomainError("file_required", _("Выберите файл."), fields={"file": _("Обязательное поле.")})
     document_type = DocumentType.objects.filter(pk=request.POST.get("document_type") or None).first()
     for upload in files:
         services.document_upload(actor=request.user, contract=contract, file=upload, document_type=document_type,
@@ -384,7 +385,7 @@ def contract_card_post(request, pk, op):
 
 def document_download(request, pk, document_id):
     contract = _contract_or_404(request, pk)
-    if not request.user.has_perm("contracts.view_contractdocument"):
+    if not request.user.has_perm(perms.VIEW_CONTRACTDOCUMENT):
         raise PermissionDenied
     document = get_object_or_404(ContractDocument, pk=document_id, contract=contract)
     return file_response(request, document.file)
@@ -515,7 +516,7 @@ def contract_add_view(request, lead=None):
 def contract_from_lead_view(request, lead_id):
     from legal_crm.leads.selectors import lead_list_visible_to
 
-    if not request.user.has_perm("contracts.add_contract"):
+    if not request.user.has_perm(perms.ADD_CONTRACT):
         raise PermissionDenied
     lead = get_object_or_404(lead_list_visible_to(request.user).select_related("client"), pk=lead_id)
     return contract_add_view(request, lead=lead)
@@ -528,7 +529,7 @@ def termination_context(request, termination: TerminationRequest) -> dict:
     current = next((s for s in steps if s.status == TerminationStep.Status.PENDING), None)
     user = request.user
     can_approve = (current is not None and termination.status == TerminationRequest.Status.OPEN
-                   and user.has_perm("contracts.approve_termination")
+                   and user.has_perm(perms.APPROVE_TERMINATION)
                    and (user.is_superuser or current.group_id in {g.pk for g in user.groups.all()}))
     from .money import paid_amount
 
@@ -537,8 +538,8 @@ def termination_context(request, termination: TerminationRequest) -> dict:
         "title": _("Заявление о расторжении: %(c)s") % {"c": termination.contract.number},
         "opts": TerminationRequest._meta, "termination": termination, "steps": steps, "current": current,
         "can_approve": can_approve, "is_open": termination.status == TerminationRequest.Status.OPEN,
-        "can_change": user.has_perm("contracts.change_terminationrequest"),
-        "can_decide": user.has_perm("contracts.decide_termination"),
+        "can_change": user.has_perm(perms.CHANGE_TERMINATIONREQUEST),
+        "can_decide": user.has_perm(perms.DECIDE_TERMINATION),
         "paid": paid_amount(termination.contract), "today": timezone.localdate(),
         "contract_url": card_url(termination.contract_id),
     }

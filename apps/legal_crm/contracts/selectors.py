@@ -6,10 +6,11 @@ import datetime
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
+from legal_crm.contracts import perms
 from legal_crm.core.auth_backends import users_with_perm
 from legal_crm.directory.selectors import client_link
 from legal_crm.org.models import Employee
-from legal_crm.org.selectors import scope_to_offices
+from legal_crm.org.selectors import office_ids_visible_to, scope_to_offices
 
 from .models import (
     ActionType,
@@ -25,11 +26,11 @@ from .models import (
     TerminationRequest,
 )
 
-OFFICE_CONTRACTS_PERM = "contracts.view_office_contracts"
+OFFICE_CONTRACTS_PERM = perms.VIEW_OFFICE_CONTRACTS
 
 
 def contract_list_visible_to(user) -> QuerySet[Contract]:
-    if not getattr(user, "is_authenticated", False) or not user.has_perm("contracts.view_contract"):
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(perms.VIEW_CONTRACT):
         return Contract.objects.none()
     qs = scope_to_offices(Contract.objects.all(), user)
     own = own_contracts_q(user)
@@ -48,12 +49,31 @@ def own_contracts_q(user, prefix: str = "") -> Q | None:
             | Q(**{f"{prefix}pk__in": lawyer_of}))
 
 
-SELL_PERM = "contracts.add_contract"
+OUTSIDE_OFFICES = "office"
+NOT_OWN = "not_own"
+
+
+def contract_scope_gap(user, contract: Contract, *, own_rule: bool = True) -> str | None:
+    """Why `contract` is outside the rows the user works on (its money, its complaints), None if it is not:
+    OUTSIDE_OFFICES — it belongs to an office the user does not work in; NOT_OWN — the user's role works only on
+    its own contracts (own_contracts_q) and this is not one of them (skipped with own_rule=False). Other modules
+    ask this instead of restating the contract scope."""
+    ids = office_ids_visible_to(user)
+    if ids is not None and contract.office_id not in ids:
+        return OUTSIDE_OFFICES
+    if own_rule:
+        own = own_contracts_q(user)
+        if own is not None and not Contract.objects.filter(own, pk=contract.pk).exists():
+            return NOT_OWN
+    return None
+
+
+SELL_PERM = perms.ADD_CONTRACT
 
 
 def seller_choices(offices) -> QuerySet:
     """The sales staff of `offices` (an office, or office ids): active, not blocked employees of those offices
-    who may sell, i.e. whose effective permissions hold "contracts.add_contract" (the sales managers' and
+    who may sell, i.e. whose effective permissions hold perms.ADD_CONTRACT (the sales managers' and
     office heads' roles, or a personal grant). A contract's seller is one of them, or the person making it."""
     ids = [offices.pk] if hasattr(offices, "pk") else list(offices)
     works_there = Employee.offices.through.objects.filter(employee__user=OuterRef("pk"), office_id__in=ids)
@@ -172,13 +192,13 @@ def contracts_referable_by(user) -> QuerySet[Contract]:
     else the contracts of their offices (quality staff, finance without the contract list)."""
     if not getattr(user, "is_authenticated", False):
         return Contract.objects.none()
-    if user.has_perm("contracts.view_contract"):
+    if user.has_perm(perms.VIEW_CONTRACT):
         return contract_list_visible_to(user)
     return scope_to_offices(Contract.objects.all(), user)
 
 
 def termination_list_visible_to(user) -> QuerySet[TerminationRequest]:
-    if not getattr(user, "is_authenticated", False) or not user.has_perm("contracts.view_terminationrequest"):
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(perms.VIEW_TERMINATIONREQUEST):
         return TerminationRequest.objects.none()
     contracts = contracts_referable_by(user)
     return TerminationRequest.objects.filter(contract__in=contracts.values("pk")).select_related(

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import deliveries
+from . import deliveries, perms
 from .admin_base import ReadOnlyDeskAdmin
 from .models import EventDelivery, JobRun
 
@@ -61,7 +61,7 @@ class EventDeliveryAdmin(ReadOnlyDeskAdmin):
         return format_html('<pre class="text-xs whitespace-pre-wrap">{}</pre>', obj.error)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("core.view_eventdelivery")
+        return request.user.has_perm(perms.VIEW_EVENTDELIVERY)
 
     @admin.action(description=_("Повторить сейчас"), permissions=["retry"])
     def retry_selected(self, request, queryset):

@@ -110,8 +110,9 @@ class ErrorSerializer(serializers.Serializer):
     """The body of every API error: a stable code, a text in Russian, and the fields at fault with their texts
     and codes. Documents the schema; exception_handler below builds the bodies."""
 
-    code = serializers.CharField(help_text=gettext_lazy("Стабильный код ошибки: invalid, parse_error, "
-                                                        "not_authenticated, access_denied, unknown_status…"))
+    code = serializers.CharField(help_text=gettext_lazy(
+        "Стабильный код ошибки: invalid, parse_error, not_authenticated, access_denied, unknown_status…; полный "
+        "список — в перечислении (коды протокола и каталоги ошибок модулей, core.errors)."))
     detail = serializers.CharField(help_text=gettext_lazy("Текст для человека на языке пользователя (по умолчанию русский)."))
     fields = serializers.DictField(child=serializers.CharField(), help_text=gettext_lazy(
         "Поле → текст ошибки в этом поле; пусто, если ошибка не в поле."))
@@ -155,6 +156,29 @@ class AutoSchema(openapi.AutoSchema):
                     OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[code]), str(code),
                     direction=direction)
         return responses
+
+
+# Codes the API itself answers besides the domain errors' catalogues (core.errors): DRF's exceptions, the body
+# limit, the database outage, the sign-in lockout and the error pages under /api/.
+PROTOCOL_CODES = ("invalid", "parse_error", "not_authenticated", "authentication_failed", "permission_denied",
+                  "not_found", "method_not_allowed", "not_acceptable", "unsupported_media_type", "throttled",
+                  "request_too_large", "unavailable", "locked_out", "server_error", "csrf_failed", "error")
+
+
+def error_codes() -> list[str]:
+    """Every `code` an API error body may carry: the protocol's and every module's catalogue."""
+    from .errors import all_codes
+
+    return sorted(set(PROTOCOL_CODES) | set(all_codes()))
+
+
+def document_error_codes(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the error body's `code` lists its values (an enum), read from the
+    catalogues when the schema is built, so a code added to a module's catalogue is documented at once."""
+    error = result.get("components", {}).get("schemas", {}).get("Error")
+    if error is not None:
+        error["properties"]["code"]["enum"] = error_codes()
+    return result
 
 
 def one_shape_of_several(result, generator, request, public):

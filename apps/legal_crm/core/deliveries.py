@@ -16,10 +16,10 @@ import traceback
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from . import perms
 from .audit import audit
-from .errors import DomainError
+from .guard import ensure
 from .models import EventDelivery
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ MAX_ATTEMPTS = 6
 BACKOFF_BASE = datetime.timedelta(minutes=1)  # 1, 2, 4, 8, 16 minutes between attempts
 BACKOFF_MAX = datetime.timedelta(hours=1)
 BATCH = 100
-PERM = "core.retry_eventdelivery"
+PERM = perms.RETRY_EVENTDELIVERY
 
 Status = EventDelivery.Status
 
@@ -94,15 +94,10 @@ def retry_due() -> int:
             return delivered
 
 
-def _ensure_allowed(actor) -> None:
-    if actor is None or not actor.has_perm(PERM):
-        raise DomainError("access_denied", _("Повторять и закрывать сбои обработки могут только администраторы."))
-
-
 @transaction.atomic
 def deliveries_retry(*, actor, deliveries) -> tuple[int, int]:
     """Retry now (the cause was fixed): each chosen open delivery runs once more. Returns (delivered, failed)."""
-    _ensure_allowed(actor)
+    ensure(actor, PERM)
     now = timezone.now()
     ids = [d.pk for d in deliveries]
     rows = list(EventDelivery.objects.select_for_update().filter(pk__in=ids, status__in=[Status.RETRYING, Status.DEAD])
@@ -119,7 +114,7 @@ def deliveries_retry(*, actor, deliveries) -> tuple[int, int]:
 @transaction.atomic
 def deliveries_resolve(*, actor, deliveries) -> int:
     """Close without delivering (the reaction was done by hand or is no longer needed)."""
-    _ensure_allowed(actor)
+    ensure(actor, PERM)
     now = timezone.now()
     rows = list(EventDelivery.objects.select_for_update()
                 .filter(pk__in=[d.pk for d in deliveries], status__in=[Status.RETRYING, Status.DEAD]))

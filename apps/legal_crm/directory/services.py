@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
+from legal_crm.core.guard import ensure
 from legal_crm.core.text import clean_text_fields
+from legal_crm.directory import perms
 
 from . import selectors
 from .models import Counterparty
@@ -39,13 +41,6 @@ MULTILINE_TEXT = {"note"}
 
 def _typed(fields: dict) -> dict:
     return clean_text_fields(fields, TYPED_TEXT | MULTILINE_TEXT, multiline=MULTILINE_TEXT)
-
-
-def _ensure_perm(actor, perm: str) -> None:
-    if actor is None:  # demo seeding, jobs
-        return
-    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(perm):
-        raise DomainError("access_denied", _("Недостаточно прав для этого действия."))
 
 
 def counterparty_not_found() -> DomainError:
@@ -87,7 +82,7 @@ def _save(actor, counterparty: Counterparty) -> None:
 
 @transaction.atomic
 def counterparty_create(*, actor, **fields) -> Counterparty:
-    _ensure_perm(actor, "directory.add_counterparty")
+    ensure(actor, perms.ADD_COUNTERPARTY)
     tags = fields.pop("tags", None)
     fields = _typed(fields)
     fields.pop("id", None)  # a new card never takes an id from outside
@@ -102,7 +97,7 @@ def counterparty_create(*, actor, **fields) -> Counterparty:
 @transaction.atomic
 def counterparty_update(*, actor, counterparty: Counterparty, **fields) -> Counterparty:
     """Change a card the actor may see (another office's client card is «not found», as in the list)."""
-    _ensure_perm(actor, "directory.change_counterparty")
+    ensure(actor, perms.CHANGE_COUNTERPARTY)
     visible = Counterparty.objects.all() if actor is None else selectors.counterparty_list_visible_to(actor)
     current = visible.select_for_update().filter(pk=counterparty.pk).first()
     if current is None:
@@ -126,7 +121,7 @@ def counterparty_update(*, actor, counterparty: Counterparty, **fields) -> Count
 @transaction.atomic
 def counterparty_delete(*, actor, counterparty: Counterparty) -> None:
     """Delete a card the actor may see and nothing refers to (contracts, creditors and courts protect theirs)."""
-    _ensure_perm(actor, "directory.delete_counterparty")
+    ensure(actor, perms.DELETE_COUNTERPARTY)
     visible = Counterparty.objects.all() if actor is None else selectors.counterparty_list_visible_to(actor)
     current = visible.select_for_update().filter(pk=counterparty.pk).first()
     if current is None:

@@ -16,6 +16,7 @@ from unfold.decorators import action, display
 
 from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.errors import DomainError
+from legal_crm.leads import perms
 from legal_crm.org.selectors import office_ids_visible_to
 
 from . import selectors, services
@@ -265,7 +266,7 @@ class LeadAdmin(ServiceSaveMixin, HistoryDeskAdmin):
             self.message_user(request, _("Восстановлено лидов: %(n)s.") % {"n": done}, level=messages.SUCCESS)
 
     def has_restore_permission(self, request):
-        return request.user.has_perm("leads.restore_spam")
+        return request.user.has_perm(perms.RESTORE_SPAM)
 
     @action(description=_("Распределить заново"), permissions=["reassign"])
     def redistribute(self, request, queryset):
@@ -277,7 +278,7 @@ class LeadAdmin(ServiceSaveMixin, HistoryDeskAdmin):
             self.message_user(request, _("Распределено лидов: %(n)s.") % {"n": done}, level=messages.SUCCESS)
 
     def has_reassign_permission(self, request):
-        return request.user.has_perm("leads.reassign_lead")
+        return request.user.has_perm(perms.REASSIGN_LEAD)
 
 
 @admin.register(PlannedCall)

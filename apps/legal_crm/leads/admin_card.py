@@ -25,6 +25,7 @@ from unfold.decorators import display
 from legal_crm.core.admin_base import HistoryDeskAdmin
 from legal_crm.core.errors import DomainError
 from legal_crm.directory.models import Service
+from legal_crm.leads import perms
 
 from . import selectors_card
 from .models import (
@@ -148,7 +149,7 @@ class SegmentThresholdAdmin(HistoryDeskAdmin):
 # --- the lead card ---------------------------------------------------------------------------------------
 
 def _lead_or_404(request, pk) -> Lead:
-    if not request.user.has_perm("leads.view_lead"):
+    if not request.user.has_perm(perms.VIEW_LEAD):
         raise PermissionDenied
     try:
         return selectors_card.lead_for_card(request.user, pk)
@@ -214,13 +215,13 @@ def lead_card_view(request, pk):
         "office_tz_label": lead.office.get_time_zone_display() if lead.office_id else str(tz),
         "office_now": timezone.localtime(timezone.now(), tz),
         "status_choices": (selectors_card.status_choices(lead, request.user)
-                           if request.user.has_perm("leads.change_lead") else []),
+                           if request.user.has_perm(perms.CHANGE_LEAD) else []),
         "questionnaire": rows,
         "services": list(Service.objects.filter(is_active=True, questions__is_active=True).distinct()
                          .order_by("name")),
-        "can_answer": request.user.has_perm("leads.add_leadanswer"),
-        "can_plan": request.user.has_perm("leads.add_plannedcall"),
-        "can_complete": request.user.has_perm("leads.change_plannedcall"),
+        "can_answer": request.user.has_perm(perms.ADD_LEADANSWER),
+        "can_plan": request.user.has_perm(perms.ADD_PLANNEDCALL),
+        "can_complete": request.user.has_perm(perms.CHANGE_PLANNEDCALL),
         "timeline": selectors_card.timeline(lead, request.user, others=others),
         "other_leads_count": len(others),
         "open_calls": list(selectors_card.planned_calls_open(lead)),
@@ -229,7 +230,7 @@ def lead_card_view(request, pk):
         "script_cards": selectors_card.script_cards(lead),
         # Not "scripts": unfold's base template reads that key as its list of <script src> URLs.
         "enroll_scripts": (list(Script.objects.filter(is_active=True).order_by("name"))
-                           if request.user.has_perm("leads.move_scriptenrollment") else []),
+                           if request.user.has_perm(perms.MOVE_SCRIPTENROLLMENT) else []),
         "answers_url": reverse("leads_lead_card_answers", args=[lead.pk]),
         "change_url": _change_url(lead),
     }

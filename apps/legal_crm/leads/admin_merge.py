@@ -14,6 +14,7 @@ from unfold.decorators import action
 
 from legal_crm.directory.admin import CounterpartyAdmin
 from legal_crm.directory.models import Counterparty
+from legal_crm.leads import perms
 
 from . import services
 
@@ -48,7 +49,7 @@ class ClientCounterpartyAdmin(CounterpartyAdmin):
         return TemplateResponse(request, "leads/merge_confirm.html", context)
 
     def has_merge_permission(self, request):
-        return request.user.has_perm("leads.merge_clients")
+        return request.user.has_perm(perms.MERGE_CLIENTS)
 
 
 admin.site.unregister(Counterparty)

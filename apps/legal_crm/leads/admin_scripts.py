@@ -21,6 +21,7 @@ from unfold.decorators import display
 from legal_crm.core.admin_base import HistoryDeskAdmin, ReadOnlyDeskAdmin
 from legal_crm.core.admin_search import PhoneSearchMixin
 from legal_crm.core.errors import DomainError
+from legal_crm.leads import perms
 from legal_crm.org.selectors import scope_to_offices
 
 from . import selectors_scripts
@@ -72,7 +73,7 @@ class ScriptAdmin(HistoryDeskAdmin):
 
     def _script(self, request, pk) -> Script:
         # The board shows the cards (leads in the script), not only the script's settings.
-        if not (request.user.has_perm("leads.view_script") and request.user.has_perm("leads.view_scriptenrollment")):
+        if not (request.user.has_perm(perms.VIEW_SCRIPT) and request.user.has_perm(perms.VIEW_SCRIPTENROLLMENT)):
             raise PermissionDenied
         return get_object_or_404(selectors_scripts.script_list_visible_to(request.user), pk=pk)
 
@@ -86,7 +87,7 @@ class ScriptAdmin(HistoryDeskAdmin):
             "original": script,  # unfold's header then reads "Продажи › Скрипты звонков › <the script>"
             "columns": data["columns"],
             "totals": data["totals"],
-            "can_move": request.user.has_perm("leads.move_scriptenrollment"),
+            "can_move": request.user.has_perm(perms.MOVE_SCRIPTENROLLMENT),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "leads/script_board.html", context)
@@ -149,7 +150,7 @@ class ScriptMessageAdmin(PhoneSearchMixin, ReadOnlyDeskAdmin):
 
     def get_queryset(self, request):
         qs = ScriptMessage.objects.select_related("lead", "step")
-        if not request.user.has_perm("leads.view_scriptmessage"):
+        if not request.user.has_perm(perms.VIEW_SCRIPTMESSAGE):
             return qs.none()
         return scope_to_offices(qs, request.user, field="lead__office")
 

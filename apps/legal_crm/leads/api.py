@@ -20,6 +20,7 @@ from legal_crm.core.api import error_responses
 from legal_crm.core.errors import DomainError
 from legal_crm.core.pagination import CappedLimitOffsetPagination as BasePagination
 from legal_crm.core.token_auth import CachedTokenAuthentication, SessionAuthentication
+from legal_crm.leads import perms
 from legal_crm.org.models import Office
 
 from . import refcache, selectors, services
@@ -108,7 +109,7 @@ class LeadListCreateView(APIView):
         partner = selectors.partner_of(request.user)
         if partner is not None and not partner.is_active:
             raise DomainError("partner_inactive", _("Приём лидов от этого партнёра выключен."))
-        if partner is None and not request.user.has_perm("leads.add_lead"):
+        if partner is None and not request.user.has_perm(perms.ADD_LEAD):
             raise exceptions.PermissionDenied()
         data = request.data
         if not isinstance(data, dict):
@@ -186,7 +187,7 @@ class LeadDetailView(APIView):
 
     def _patch(self, request, pk: int):
         lead = self._get(request, pk)
-        if not request.user.has_perm("leads.change_lead"):
+        if not request.user.has_perm(perms.CHANGE_LEAD):
             raise exceptions.PermissionDenied()
         serializer = LeadPatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import StackedInline
 
 from legal_crm.core.admin_base import DeskExtension
+from legal_crm.marketing import perms as marketing_perms
 
 from . import source_report
 from .models import PartnerLeadType, SourceLeadType
@@ -75,7 +76,7 @@ def source_lead_type(source) -> str:
 
 
 def report_view(request):
-    if not request.user.has_perm("marketing.view_lead_report"):
+    if not request.user.has_perm(marketing_perms.VIEW_LEAD_REPORT):
         raise PermissionDenied
     date_from, date_to, errors = source_report.parse_period(request.GET)
     choices = source_report.report_filter_choices(request.user)

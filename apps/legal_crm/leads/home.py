@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from legal_crm.core.validators import format_phone
+from legal_crm.leads import perms
 
 from . import selectors
 
@@ -24,7 +25,7 @@ def _day_bounds():
 def my_calls_block(request) -> dict | None:
     """Calls planned for me up to the end of today, the overdue ones first, each with a call link."""
     user = request.user
-    if not user.has_perm("leads.view_plannedcall"):
+    if not user.has_perm(perms.VIEW_PLANNEDCALL):
         return None
     _start, end = _day_bounds()
     calls = list(selectors.planned_calls_visible_to(user).filter(assignee=user, done_at__isnull=True,
@@ -45,7 +46,7 @@ def my_calls_block(request) -> dict | None:
 def my_leads_block(request) -> dict | None:
     """New leads assigned to me that nobody has worked yet, oldest first."""
     user = request.user
-    if not user.has_perm("leads.view_lead"):
+    if not user.has_perm(perms.VIEW_LEAD):
         return None
     leads = list(selectors.lead_list_visible_to(user).filter(assigned_to=user, status__is_initial=True)
                  .order_by("created_at")[:LIMIT])
@@ -60,7 +61,7 @@ def my_leads_block(request) -> dict | None:
 def my_figures_block(request) -> dict | None:
     """Today's figures of an operator or sales manager: leads taken and calls made."""
     user = request.user
-    if not user.has_perm("leads.view_lead"):
+    if not user.has_perm(perms.VIEW_LEAD):
         return None
     start, end = _day_bounds()
     taken = selectors.lead_list_visible_to(user).filter(assigned_to=user, created_at__gte=start,

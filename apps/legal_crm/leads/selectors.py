@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from legal_crm.core.validators import digits, normalize_phone
 from legal_crm.directory.selectors import client_link
+from legal_crm.leads import perms
 from legal_crm.org.selectors import office_ids_visible_to, scope_to_offices
 
 from .models import DistributionRule, Lead, PlannedCall
@@ -40,7 +41,7 @@ def lead_list_visible_to(user) -> QuerySet[Lead]:
     partner = partner_of(user)
     if partner is not None:
         return qs.filter(partner=partner)
-    if not user.has_perm("leads.view_lead"):
+    if not user.has_perm(perms.VIEW_LEAD):
         return qs.none()
     ids = office_ids_visible_to(user)
     if ids is None:
@@ -125,7 +126,7 @@ def filter_leads(qs: QuerySet[Lead], *, phone=None, status=None, type=None, sour
 
 def planned_calls_visible_to(user) -> QuerySet[PlannedCall]:
     qs = PlannedCall.objects.select_related("lead", "lead__status", "assignee")
-    if not getattr(user, "is_authenticated", False) or not user.has_perm("leads.view_plannedcall"):
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(perms.VIEW_PLANNEDCALL):
         return qs.none()
     ids = office_ids_visible_to(user)
     if ids is None:

@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from legal_crm.core.validators import format_phone
+from legal_crm.leads import perms
 
 from .models import (
     AssignmentLog,
@@ -75,7 +76,7 @@ def status_choices(lead: Lead, user=None) -> list[dict]:
     """The statuses the lead may go to next, with the refusal reasons each one accepts. Out of spam only for
     those who may restore spam (leaving spam is the restore)."""
     statuses = allowed_next_statuses(lead)
-    if lead.status.is_spam and user is not None and not user.has_perm("leads.restore_spam"):
+    if lead.status.is_spam and user is not None and not user.has_perm(perms.RESTORE_SPAM):
         statuses = [s for s in statuses if s.is_spam]
     refusal_ids = [s.pk for s in statuses if s.is_refusal]
     reasons = []

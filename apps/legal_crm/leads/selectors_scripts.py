@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legal_crm.core.validators import format_phone
+from legal_crm.leads import perms
 from legal_crm.org.selectors import scope_to_offices
 
 from .models import PlannedCall, Script, ScriptEnrollment, ScriptMove, ScriptStep
@@ -26,7 +27,7 @@ State = ScriptEnrollment.State
 
 
 def script_list_visible_to(user) -> QuerySet[Script]:
-    if not getattr(user, "is_authenticated", False) or not user.has_perm("leads.view_script"):
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(perms.VIEW_SCRIPT):
         return Script.objects.none()
     return Script.objects.all()
 
@@ -34,14 +35,14 @@ def script_list_visible_to(user) -> QuerySet[Script]:
 def enrollments_visible_to(user) -> QuerySet[ScriptEnrollment]:
     """Cards whose leads belong to the user's offices."""
     qs = ScriptEnrollment.objects.select_related("script", "step", "lead", "lead__office")
-    if not getattr(user, "is_authenticated", False) or not user.has_perm("leads.view_scriptenrollment"):
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(perms.VIEW_SCRIPTENROLLMENT):
         return qs.none()
     return scope_to_offices(qs, user, field="lead__office")
 
 
 def moves_visible_to(user) -> QuerySet[ScriptMove]:
     qs = ScriptMove.objects.select_related("enrollment__lead", "enrollment__script", "from_step", "to_step", "actor")
-    if not getattr(user, "is_authenticated", False) or not user.has_perm("leads.view_scriptmove"):
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(perms.VIEW_SCRIPTMOVE):
         return qs.none()
     return scope_to_offices(qs, user, field="enrollment__lead__office")
 

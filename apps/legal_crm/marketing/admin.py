@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from legal_crm.core.admin_base import HistoryDeskAdmin
+from legal_crm.marketing import perms
 
 from . import services
 from .forms import PartnerForm
@@ -64,7 +65,7 @@ class PartnerAdmin(HistoryDeskAdmin):
             return _("Сохраните партнёра, затем выпустите токен.")
         key = services.partner_token(obj)
         viewer = getattr(obj, "_viewer", None)
-        can_manage = viewer is not None and viewer.has_perm("marketing.manage_partner_token")
+        can_manage = viewer is not None and viewer.has_perm(perms.MANAGE_PARTNER_TOKEN)
         return format_html(
             '{}<div style="margin-top:6px">{}</div>',
             render_to_string("marketing/partner_token.html", {

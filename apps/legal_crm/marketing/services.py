@@ -10,21 +10,17 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from legal_crm.core.audit import audit
-from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.guard import ensure
+from legal_crm.marketing import perms
 
 from .models import Partner
-
-
-def _ensure(actor, perm: str) -> None:
-    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(perm):
-        raise DomainError("access_denied", _("Недостаточно прав для этого действия."))
 
 
 @transaction.atomic
 def partner_api_user_ensure(*, actor, partner: Partner) -> Partner:
     """Give the partner its own API user (no password, no desk access) if it has none."""
-    _ensure(actor, "marketing.manage_partner_token")
+    ensure(actor, perms.MANAGE_PARTNER_TOKEN)
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     if partner.api_user_id is None:
         User = get_user_model()
@@ -41,7 +37,7 @@ def partner_api_user_ensure(*, actor, partner: Partner) -> Partner:
 @transaction.atomic
 def partner_token_regenerate(*, actor, partner: Partner) -> str:
     """Issue a new API token for the partner; the old one stops working at once. Returns the key."""
-    _ensure(actor, "marketing.manage_partner_token")
+    ensure(actor, perms.MANAGE_PARTNER_TOKEN)
     partner = partner_api_user_ensure(actor=actor, partner=partner)
     Token.objects.filter(user=partner.api_user).delete()
     token = Token.objects.create(user=partner.api_user)

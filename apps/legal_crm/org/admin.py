@@ -14,6 +14,7 @@ from unfold.decorators import action, display
 from legal_crm.core import access
 from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.audit import audit_for
+from legal_crm.org import perms
 
 from . import selectors, services
 from .admin_access import EmployeeAccessMixin
@@ -102,7 +103,7 @@ class StaffingPlanAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
         ]
 
     def report_view(self, request):
-        if not request.user.has_perm("org.view_staffingplan"):
+        if not request.user.has_perm(perms.VIEW_STAFFINGPLAN):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
@@ -309,7 +310,7 @@ class OffboardingChecklistAdmin(DeskAdmin):
         ]
 
     def sign_view(self, request, pk):
-        if not request.user.has_perm("org.view_offboardingchecklist"):
+        if not request.user.has_perm(perms.VIEW_OFFBOARDINGCHECKLIST):
             raise PermissionDenied
         item = get_object_or_404(OffboardingItem.objects.filter(
             checklist__in=self.get_queryset(request)), pk=pk)

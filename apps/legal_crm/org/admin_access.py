@@ -32,7 +32,7 @@ def matrix_changes(post, permissions, current: dict[int, bool]) -> dict:
         if raw is None:
             continue
         if raw not in _SETTING_VALUES:
-            raise DomainError("invalid", _("Неизвестная настройка права."))
+            raise DomainError("unknown_permission_setting", _("Неизвестная настройка права."))
         wanted = _SETTING_VALUES[raw]
         if current.get(perm.pk) is not wanted:
             changes[perm] = wanted

@@ -6,9 +6,11 @@ import datetime
 
 from django.db.models import Count, Q, QuerySet
 
+from legal_crm.org import perms
+
 from .models import Banner, Employee, Office, StaffingPlan
 
-ALL_OFFICES_PERM = "org.view_all_offices"
+ALL_OFFICES_PERM = perms.VIEW_ALL_OFFICES
 
 
 def office_ids_visible_to(user) -> set[int] | None:

@@ -17,12 +17,13 @@ from legal_crm.core.dates import EMPLOYMENT, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.text import clean_text
+from legal_crm.org import perms
 
 from .models import Employee, OffboardingChecklist, OffboardingItem, OffboardingTemplateItem
 from .selectors import employee_list_visible_to
 
-STATUS_PERMISSION = "org.change_employee"
-ADD_PERMISSION = "org.add_employee"
+STATUS_PERMISSION = perms.CHANGE_EMPLOYEE
+ADD_PERMISSION = perms.ADD_EMPLOYEE
 
 
 def _ensure_may_change_employees(actor, employee: Employee) -> None:

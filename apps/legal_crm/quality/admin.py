@@ -14,6 +14,7 @@ from legal_crm.contracts import selectors as contract_selectors
 from legal_crm.core.admin_base import HistoryDeskAdmin
 from legal_crm.core.audit import audit_for
 from legal_crm.core.errors import DomainError
+from legal_crm.quality import perms
 
 from . import forms, selectors, services
 from .models import Complaint
@@ -46,16 +47,16 @@ class ComplaintAdmin(HistoryDeskAdmin):
         return False
 
     def has_add_permission(self, request):
-        return request.user.has_perm("quality.add_complaint")
+        return request.user.has_perm(perms.ADD_COMPLAINT)
 
     def has_file_permission(self, request, object_id=None):
-        return request.user.has_perm("quality.add_complaint")
+        return request.user.has_perm(perms.ADD_COMPLAINT)
 
     def has_assign_permission(self, request, object_id=None):
-        return request.user.has_perm("quality.assign_complaint")
+        return request.user.has_perm(perms.ASSIGN_COMPLAINT)
 
     def has_close_permission(self, request, object_id=None):
-        if request.user.has_perm("quality.assign_complaint"):
+        if request.user.has_perm(perms.ASSIGN_COMPLAINT):
             return True
         return object_id is None or Complaint.objects.filter(pk=object_id, responsible=request.user).exists()
 

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from legal_crm.quality import perms
+
 from . import selectors
 from .models import Complaint
 
@@ -15,13 +17,13 @@ LIMIT = 8
 def complaints_block(request) -> dict | None:
     """Complaints in work assigned to me, and — for those who assign — new ones without a responsible."""
     user = request.user
-    if not user.has_perm("quality.view_complaint"):
+    if not user.has_perm(perms.VIEW_COMPLAINT):
         return None
     condition = Q(status=Complaint.Status.IN_WORK, responsible=user)
-    if user.has_perm("quality.assign_complaint"):
+    if user.has_perm(perms.ASSIGN_COMPLAINT):
         condition |= Q(status=Complaint.Status.NEW)
     rows = list(selectors.complaint_list_visible_to(user).filter(condition).order_by("deadline", "id")[:LIMIT])
-    if not rows and not user.has_perm("quality.assign_complaint"):
+    if not rows and not user.has_perm(perms.ASSIGN_COMPLAINT):
         return None
     return {
         "key": "quality-complaints",

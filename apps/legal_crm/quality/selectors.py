@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from legal_crm.org.selectors import scope_to_offices
+from legal_crm.quality import perms
 
 from .models import Complaint
 
 
 def complaint_list_visible_to(user) -> QuerySet[Complaint]:
     qs = Complaint.objects.select_related("contract", "contract__office", "about_employee", "responsible")
-    if not getattr(user, "is_authenticated", False) or not user.has_perm("quality.view_complaint"):
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(perms.VIEW_COMPLAINT):
         return qs.none()
     return scope_to_offices(qs, user, field="contract__office")
 

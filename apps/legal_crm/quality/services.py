@@ -9,12 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from legal_crm.contracts.selectors import contract_scope_gap
 from legal_crm.core.audit import audit
 from legal_crm.core.dates import PLANNED, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.guard import ensure
+from legal_crm.org import perms as org_perms
 from legal_crm.org.models import Employee
-from legal_crm.org.selectors import office_ids_visible_to
+from legal_crm.quality import perms
 
 from .models import Complaint
 
@@ -27,13 +30,13 @@ def response_days() -> int:
 
 
 def _ensure_scope(actor, contract) -> None:
-    ids = office_ids_visible_to(actor)
-    if ids is not None and contract.office_id not in ids:
+    """The contract is in the actor's offices (asked of the contracts module's selectors)."""
+    if contract_scope_gap(actor, contract, own_rule=False) is not None:
         raise DomainError("access_denied", _("Договор %(number)s относится к офису, к которому у вас нет доступа.")
                           % {"number": contract.number})
 
 
-WORK_COMPLAINTS = "quality.view_complaint"  # who may be responsible: sees the complaint and may close it
+WORK_COMPLAINTS = perms.VIEW_COMPLAINT  # who may be responsible: sees the complaint and may close it
 
 
 def _is_staff_of(user, office_id: int) -> bool:
@@ -41,15 +44,14 @@ def _is_staff_of(user, office_id: int) -> bool:
     gone = (Employee.Status.BLOCKED, Employee.Status.DISMISSED)
     if employee is None or not user.is_active or employee.status in gone:
         return False
-    return user.is_superuser or user.has_perm("org.view_all_offices") or \
+    return user.is_superuser or user.has_perm(org_perms.VIEW_ALL_OFFICES) or \
         employee.offices.filter(pk=office_id).exists()
 
 
 @transaction.atomic
 def complaint_file(*, actor, contract, text: str, about_employee=None, complainant: str = "",
                    source: str = Complaint.Source.OFFICE, deadline: datetime.date | None = None) -> Complaint:
-    if not actor.has_perm("quality.add_complaint"):
-        raise DomainError("access_denied", _("Недостаточно прав, чтобы регистрировать жалобы."))
+    ensure(actor, perms.ADD_COMPLAINT)
     _ensure_scope(actor, contract)
     text = (text or "").strip()
     if len(text) < MIN_TEXT:
@@ -85,7 +87,7 @@ def _lock(complaint: Complaint) -> Complaint:
 @transaction.atomic
 def complaint_assign(*, actor, complaint: Complaint, responsible) -> Complaint:
     """Give the complaint to an employee of the contract's office; a new complaint goes into work."""
-    if not actor.has_perm("quality.assign_complaint"):
+    if not actor.has_perm(perms.ASSIGN_COMPLAINT):
         raise DomainError("access_denied", _("Назначать ответственных по жалобам может руководитель офиса."))
     complaint = _lock(complaint)
     _ensure_scope(actor, complaint.contract)
@@ -119,7 +121,7 @@ def complaint_assign(*, actor, complaint: Complaint, responsible) -> Complaint:
 def complaint_close(*, actor, complaint: Complaint, resolution: str) -> Complaint:
     """Close with the resolution: by the responsible employee, or by whoever assigns complaints."""
     complaint = _lock(complaint)
-    if actor.pk != complaint.responsible_id and not actor.has_perm("quality.assign_complaint"):
+    if actor.pk != complaint.responsible_id and not actor.has_perm(perms.ASSIGN_COMPLAINT):
         raise DomainError("access_denied", _("Закрыть жалобу может только ответственный за неё."))
     _ensure_scope(actor, complaint.contract)
     if complaint.status == Complaint.Status.CLOSED:

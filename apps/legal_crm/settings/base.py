@@ -142,7 +142,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
-                             "legal_crm.core.api.one_shape_of_several"],
+                             "legal_crm.core.api.one_shape_of_several",
+                             "legal_crm.core.api.document_error_codes"],
     # Choice sets that several components call "status" get a stable name (else drf_spectacular.W001).
     "ENUM_NAME_OVERRIDES": {
         "ContractStatusEnum": "legal_crm.contracts.models.contract.Contract.Status",

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from legal_crm.core.errors import DomainError
 from legal_crm.core.money import KOPECK, money_or_domain_error
-from legal_crm.org.selectors import office_ids_visible_to
 
 
 def setting(name: str, default):
@@ -30,22 +29,16 @@ def money_sum(value) -> Decimal:
     return Decimal(value if value is not None else 0).quantize(KOPECK)
 
 
-def ensure_perm(actor, perm: str, message: str) -> None:
-    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(perm):
-        raise DomainError("access_denied", message)
-
-
 def ensure_contract_scope(actor, contract) -> None:
-    """The contract is in the actor's offices, and is the actor's own where the role sees only its own."""
-    from legal_crm.contracts.models import Contract
-    from legal_crm.contracts.selectors import own_contracts_q
+    """The contract is in the actor's offices, and is the actor's own where the role sees only its own (the
+    contracts module's selectors decide; billing only words the refusal)."""
+    from legal_crm.contracts import selectors as contract_selectors
 
-    ids = office_ids_visible_to(actor)
-    if ids is not None and contract.office_id not in ids:
+    gap = contract_selectors.contract_scope_gap(actor, contract)
+    if gap == contract_selectors.OUTSIDE_OFFICES:
         raise DomainError("access_denied", _("Договор %(number)s относится к офису, к которому у вас нет доступа.")
                           % {"number": contract.number})
-    own = own_contracts_q(actor)
-    if own is not None and not Contract.objects.filter(own, pk=contract.pk).exists():
+    if gap == contract_selectors.NOT_OWN:
         raise DomainError("access_denied", _("Договор %(number)s не ваш: его деньгами занимаются его менеджер и "
                                              "юристы.") % {"number": contract.number})
 

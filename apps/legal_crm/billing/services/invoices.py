@@ -9,15 +9,17 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from legal_crm.billing import perms
 from legal_crm.contracts.models import Contract
 from legal_crm.core.audit import audit
 from legal_crm.core.dates import PAST_EVENT, PLANNED, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.formatting import format_money as format_rub
+from legal_crm.core.guard import ensure
 
 from ..models import Invoice, PaymentAllocation
-from .common import ensure_contract_scope, ensure_perm, money_sum, to_money
+from .common import ensure_contract_scope, money_sum, to_money
 
 DEFAULT_DUE_DAYS = 5
 
@@ -96,7 +98,7 @@ def invoice_issue(*, actor, contract, amount, kind: str = Invoice.Kind.ONE_OFF,
                   purpose: str = "", period_start: datetime.date | None = None,
                   period_end: datetime.date | None = None) -> Invoice:
     """Issue an invoice on a contract. Subscription invoices need their period; the job issues them monthly."""
-    ensure_perm(actor, "billing.add_invoice", _("Недостаточно прав, чтобы выставлять счета."))
+    ensure(actor, perms.ADD_INVOICE)
     ensure_contract_scope(actor, contract)
     _check_contract_open(contract)
     amount = to_money(amount)
@@ -128,7 +130,7 @@ def invoice_issue(*, actor, contract, amount, kind: str = Invoice.Kind.ONE_OFF,
 @transaction.atomic
 def invoice_cancel(*, actor, invoice: Invoice, reason: str) -> Invoice:
     """Cancel an invoice nobody has paid anything on. A paid invoice is refunded first, then cancelled."""
-    ensure_perm(actor, "billing.cancel_invoice", _("Недостаточно прав, чтобы отменять счета."))
+    ensure(actor, perms.CANCEL_INVOICE)
     invoice = Invoice.objects.select_for_update().select_related("contract").get(pk=invoice.pk)
     ensure_contract_scope(actor, invoice.contract)
     reason = (reason or "").strip()

@@ -25,14 +25,16 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from legal_crm.billing import perms
 from legal_crm.core.audit import audit
 from legal_crm.core.dates import PAST_EVENT, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.formatting import format_money as format_rub
+from legal_crm.core.guard import ensure
 
 from ..models import Invoice, LedgerEntry, Payment, PaymentAllocation, PaymentMethod, Refund
-from .common import ensure_contract_scope, ensure_perm, money_sum, setting, to_money
+from .common import ensure_contract_scope, money_sum, setting, to_money
 from .invoices import recompute_invoice
 
 ZERO = Decimal("0.00")
@@ -136,7 +138,7 @@ def payment_register(*, actor, invoice: Invoice, amount, method: str, paid_at: d
     the payment already registered (its `replayed` attribute is True) and writes nothing; the same
     reference with other data is refused with code ``duplicate_reference``.
     """
-    ensure_perm(actor, "billing.add_payment", _("Недостаточно прав, чтобы регистрировать оплаты."))
+    ensure(actor, perms.ADD_PAYMENT)
     amount = to_money(amount)
     _check_method(method)
     external_ref = (external_ref or "").strip()[:100] or None
@@ -198,7 +200,7 @@ def payment_register(*, actor, invoice: Invoice, amount, method: str, paid_at: d
 @transaction.atomic
 def payment_attach_document(*, actor, payment: Payment, document) -> Payment:
     """Attach (or replace) the scan of the payment document: a receipt, a payment order."""
-    ensure_perm(actor, "billing.add_payment", _("Недостаточно прав, чтобы прикладывать платёжные документы."))
+    ensure(actor, perms.ADD_PAYMENT)
     payment = Payment.objects.select_for_update().select_related("contract").get(pk=payment.pk)
     ensure_contract_scope(actor, payment.contract)
     check_document(document)
@@ -212,7 +214,7 @@ def payment_attach_document(*, actor, payment: Payment, document) -> Payment:
 @transaction.atomic
 def advance_apply(*, actor, invoice: Invoice) -> Decimal:
     """Credit the contract's advance to an open invoice (oldest advance first). Returns the amount credited."""
-    ensure_perm(actor, "billing.add_payment", _("Недостаточно прав, чтобы зачитывать аванс."))
+    ensure(actor, perms.ADD_PAYMENT)
     invoice = Invoice.objects.select_for_update().select_related("contract").get(pk=invoice.pk)
     ensure_contract_scope(actor, invoice.contract)
     if not invoice.is_open:
@@ -248,7 +250,7 @@ def payment_refund(*, actor, payment: Payment, amount, reason: str,
     """Return money of a payment to the client (a termination, a mistake). The advance is returned first,
     then what the payment paid on invoices, newest invoice first; those invoices go back to
     partially paid / issued. Never more than what is left of the payment."""
-    ensure_perm(actor, "billing.refund_payment", _("Недостаточно прав, чтобы оформлять возвраты."))
+    ensure(actor, perms.REFUND_PAYMENT)
     amount = to_money(amount)
     reason = (reason or "").strip()
     if not reason:
@@ -301,7 +303,7 @@ def payment_refund(*, actor, payment: Payment, amount, reason: str,
 def contract_refund(*, actor, contract, amount, reason: str) -> list[Refund]:
     """Return `amount` to the client across the contract's payments, newest payment first (a termination's
     refund = paid − accepted work). Refused when it exceeds what the client has paid net of refunds."""
-    ensure_perm(actor, "billing.refund_payment", _("Недостаточно прав, чтобы оформлять возвраты."))
+    ensure(actor, perms.REFUND_PAYMENT)
     ensure_contract_scope(actor, contract)
     amount = to_money(amount)
     payments = list(Payment.objects.filter(contract=contract).order_by("-paid_at", "-id"))

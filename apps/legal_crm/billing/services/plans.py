@@ -9,14 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from legal_crm.billing import perms
 from legal_crm.core.audit import audit
 from legal_crm.core.dates import PLANNED, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.formatting import format_money as format_rub
+from legal_crm.core.guard import ensure
 
 from ..models import InstalmentSchedule, Invoice, ScheduleItem, Subscription
-from .common import KOPECK, add_months, ensure_contract_scope, ensure_perm, setting, to_money
+from .common import KOPECK, add_months, ensure_contract_scope, setting, to_money
 from .invoices import _announce, _check_contract_open, _create_invoice
 
 MAX_MONTHS = 60
@@ -48,7 +50,7 @@ def schedule_create(*, actor, contract, months: int, first_due_date: datetime.da
 
     Items due within BILLING_SCHEDULE_ISSUE_DAYS_AHEAD days become invoices at once; the daily job issues
     the rest as they come due."""
-    ensure_perm(actor, "billing.add_instalmentschedule", _("Недостаточно прав, чтобы составлять графики платежей."))
+    ensure(actor, perms.ADD_INSTALMENTSCHEDULE)
     ensure_contract_scope(actor, contract)
     _check_contract_open(contract)
     if total is None:
@@ -102,7 +104,7 @@ def _issue_item(actor, item: ScheduleItem) -> Invoice:
 @transaction.atomic
 def schedule_item_issue(*, actor, item: ScheduleItem) -> Invoice:
     """Issue the invoice of one schedule item now (ahead of the job)."""
-    ensure_perm(actor, "billing.add_invoice", _("Недостаточно прав, чтобы выставлять счета."))
+    ensure(actor, perms.ADD_INVOICE)
     item = ScheduleItem.objects.select_for_update().select_related("schedule__contract").get(pk=item.pk)
     ensure_contract_scope(actor, item.schedule.contract)
     _check_contract_open(item.schedule.contract)
@@ -117,7 +119,7 @@ def schedule_item_issue(*, actor, item: ScheduleItem) -> Invoice:
 @transaction.atomic
 def schedule_cancel(*, actor, schedule: InstalmentSchedule) -> InstalmentSchedule:
     """Stop the schedule: items not yet invoiced are never invoiced; issued invoices stay as they are."""
-    ensure_perm(actor, "billing.change_instalmentschedule", _("Недостаточно прав, чтобы отменять графики."))
+    ensure(actor, perms.CHANGE_INSTALMENTSCHEDULE)
     schedule = InstalmentSchedule.objects.select_for_update().select_related("contract").get(pk=schedule.pk)
     ensure_contract_scope(actor, schedule.contract)
     if schedule.status == InstalmentSchedule.Status.CANCELLED:
@@ -131,7 +133,7 @@ def schedule_cancel(*, actor, schedule: InstalmentSchedule) -> InstalmentSchedul
 @transaction.atomic
 def subscription_start(*, actor, contract, monthly_fee, started_on: datetime.date, due_days: int = 5) -> Subscription:
     """Start monthly billing of a subscription contract; the daily job invoices each period from `started_on`."""
-    ensure_perm(actor, "billing.add_subscription", _("Недостаточно прав, чтобы оформлять абонентское обслуживание."))
+    ensure(actor, perms.ADD_SUBSCRIPTION)
     ensure_contract_scope(actor, contract)
     _check_contract_open(contract)
     fee = to_money(monthly_fee, field="monthly_fee")
@@ -152,7 +154,7 @@ def subscription_start(*, actor, contract, monthly_fee, started_on: datetime.dat
 @transaction.atomic
 def subscription_stop(*, actor, subscription: Subscription, ended_on: datetime.date) -> Subscription:
     """End the subscription: periods starting after `ended_on` are not invoiced."""
-    ensure_perm(actor, "billing.change_subscription", _("Недостаточно прав, чтобы менять абонентское обслуживание."))
+    ensure(actor, perms.CHANGE_SUBSCRIPTION)
     subscription = Subscription.objects.select_for_update().select_related("contract").get(pk=subscription.pk)
     ensure_contract_scope(actor, subscription.contract)
     if not subscription.is_active or subscription.ended_on:

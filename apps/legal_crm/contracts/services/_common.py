@@ -9,15 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legal_crm.core.errors import DomainError
+from legal_crm.core.guard import ensure
 from legal_crm.core.money import money_or_domain_error
 from legal_crm.org.selectors import office_ids_visible_to
 
 from ..models import Contract
-
-
-def ensure_perm(actor, perm: str) -> None:
-    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(perm):
-        raise DomainError("access_denied", _("Недостаточно прав для этого действия."))
 
 
 def ensure_office(actor, office) -> None:
@@ -30,7 +26,7 @@ def ensure_contract(actor, contract: Contract, perm: str) -> None:
     """The actor holds `perm` and sees the contract (office scope and the "own only" rule)."""
     from ..selectors import contract_list_visible_to
 
-    ensure_perm(actor, perm)
+    ensure(actor, perm)
     if not contract_list_visible_to(actor).filter(pk=contract.pk).exists():
         raise DomainError("access_denied", _("Договор %(number)s вам недоступен.") % {"number": contract.number})
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from legal_crm.contracts import perms
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.history_text import normalised
@@ -29,11 +30,11 @@ def _ensure_bankruptcy_service(contract: Contract) -> None:
 
 @transaction.atomic
 def bankruptcy_case_update(*, actor, contract: Contract, **fields) -> BankruptcyCase:
-    ensure_contract(actor, contract, "contracts.change_contract")
+    ensure_contract(actor, contract, perms.CHANGE_CONTRACT)
     _ensure_bankruptcy_service(contract)
     unknown = set(fields) - CASE_FIELDS
     if unknown:
-        raise DomainError("invalid", _("Неизвестные поля: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+        raise DomainError("unknown_fields", _("Неизвестные поля: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     fields = clean_text_fields(fields, {"case_number", "income_note"}, multiline={"income_note"})
     for name in ("court_deposit", "monthly_income"):
         if name in fields:
@@ -47,7 +48,7 @@ def bankruptcy_case_update(*, actor, contract: Contract, **fields) -> Bankruptcy
     if case.financial_manager_id and not case.sro_id:
         case.sro_id = case.financial_manager.sro_id
     if case.court_id and case.court.role != Counterparty.Role.COURT:
-        raise DomainError("invalid", _("Проверьте выделенные поля."),
+        raise DomainError("court_role", _("Проверьте выделенные поля."),
                           fields={"court": _("Выберите контрагента с ролью «Суд».")})
     validated(case)
     # Only what really changed: the form sends every field, and 25000 typed over 25000.00 or an empty note over
@@ -81,7 +82,7 @@ def _debt_amount(value):
 
 def _debt_kind(value: str) -> str:
     if value not in Creditor.Kind.values:
-        raise DomainError("invalid", _("Проверьте выделенные поля."), fields={"kind": _("Выберите вид долга.")})
+        raise DomainError("debt_kind_required", _("Проверьте выделенные поля."), fields={"kind": _("Выберите вид долга.")})
     return value
 
 
@@ -89,12 +90,12 @@ def _debt_kind(value: str) -> str:
 def creditor_add(*, actor, contract: Contract, counterparty: Counterparty, debt_amount, basis: str = "",
                  kind: str = Creditor.Kind.OTHER) -> Creditor:
     """Add one debt to a creditor. One creditor may hold several debts (a card and a loan at one bank)."""
-    ensure_contract(actor, contract, "contracts.change_contract")
+    ensure_contract(actor, contract, perms.CHANGE_CONTRACT)
     _ensure_bankruptcy_service(contract)
     amount = _debt_amount(debt_amount)
     kind = _debt_kind(kind)
     if counterparty.pk == contract.client_id:
-        raise DomainError("invalid", _("Клиент не может быть своим кредитором."),
+        raise DomainError("client_is_creditor", _("Клиент не может быть своим кредитором."),
                           fields={"counterparty": _("Выберите другого контрагента.")})
     if not counterparty_list_visible_to(actor).filter(pk=counterparty.pk).exists():
         # Another office's client: the card and the documents would show their name, ИНН and address here.
@@ -121,7 +122,7 @@ def _creditor_of(contract: Contract, creditor) -> Creditor:
 def creditor_update(*, actor, contract: Contract, creditor, debt_amount=None, kind: str | None = None,
                     basis: str | None = None) -> Creditor:
     """Change one debt: its amount, kind or basis. Only what changed is written and audited."""
-    ensure_contract(actor, contract, "contracts.change_contract")
+    ensure_contract(actor, contract, perms.CHANGE_CONTRACT)
     _ensure_bankruptcy_service(contract)
     debt = _creditor_of(contract, creditor)
     new = {}
@@ -151,7 +152,7 @@ def creditor_update(*, actor, contract: Contract, creditor, debt_amount=None, ki
 @transaction.atomic
 def creditor_remove(*, actor, contract: Contract, creditor) -> None:
     """Remove a debt entered by mistake (the audit keeps what it was)."""
-    ensure_contract(actor, contract, "contracts.change_contract")
+    ensure_contract(actor, contract, perms.CHANGE_CONTRACT)
     _ensure_bankruptcy_service(contract)
     debt = _creditor_of(contract, creditor)
     audit(actor=actor, action="bankruptcy.creditor_remove", obj=contract,
@@ -163,7 +164,7 @@ def creditor_remove(*, actor, contract: Contract, creditor) -> None:
 @transaction.atomic
 def property_add(*, actor, contract: Contract, kind: str, description: str, value=0,
                  is_sole_residence: bool = False, is_pledged: bool = False) -> PropertyItem:
-    ensure_contract(actor, contract, "contracts.change_contract")
+    ensure_contract(actor, contract, perms.CHANGE_CONTRACT)
     _ensure_bankruptcy_service(contract)
     amount = amount_or_error(value, "value")
     case, _created = BankruptcyCase.objects.get_or_create(contract=contract)

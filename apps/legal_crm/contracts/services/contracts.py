@@ -9,10 +9,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from legal_crm.contracts import perms
 from legal_crm.core.audit import audit
 from legal_crm.core.dates import ANY, PAST_EVENT, PLANNED, date_error, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.guard import ensure
 from legal_crm.core.money import MoneyError, parse_money, parse_plain_number
 from legal_crm.core.text import clean_text_fields
 from legal_crm.directory.models import Counterparty
@@ -29,7 +31,6 @@ from ._common import (
     amount_or_error,
     ensure_contract,
     ensure_office,
-    ensure_perm,
     local_today,
     lock,
     validated,
@@ -97,7 +98,7 @@ def contract_create(*, actor, client: Counterparty, service, office, price: Deci
                     sales_manager=None, lawyers=(), lead=None, essence: str = "") -> Contract:
     """A draft contract for an existing client; priced from the service unless a price is given.
     The seller is the actor unless `sales_manager` names one of the office's sales staff."""
-    ensure_perm(actor, "contracts.add_contract")
+    ensure(actor, perms.ADD_CONTRACT)
     ensure_office(actor, office)
     ensure_seller(actor, office, sales_manager)
     if client.role != Counterparty.Role.CLIENT or not counterparty_list_visible_to(actor).filter(pk=client.pk).exists():
@@ -148,7 +149,7 @@ def contract_create_from_lead(*, actor, lead, service=None, office=None, price: 
     if office is None:
         raise DomainError("office_required", _("У лида не указан офис: выберите офис договора."),
                           fields={"office": _("Обязательное поле.")})
-    ensure_perm(actor, "contracts.add_contract")
+    ensure(actor, perms.ADD_CONTRACT)
     ensure_office(actor, office)
     from legal_crm.leads.selectors import lead_list_visible_to
 
@@ -176,14 +177,14 @@ def _refuse_transition(contract: Contract, target: str):
 @transaction.atomic
 def contract_update(*, actor, contract: Contract, **fields) -> Contract:
     """Price, manager and lawyers; price and service change only while the contract is a draft."""
-    ensure_contract(actor, contract, "contracts.change_contract")
+    ensure_contract(actor, contract, perms.CHANGE_CONTRACT)
     contract = lock(contract)
     before = _snapshot(contract)
     lawyers = fields.pop("lawyers", None)
     allowed = {"price", "sales_manager", "service"}
     unknown = set(fields) - allowed
     if unknown:
-        raise DomainError("invalid", _("Эти поля так не меняются: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+        raise DomainError("unknown_fields", _("Эти поля так не меняются: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     if ({"price", "service"} & set(fields)) and contract.status != Status.DRAFT:
         raise DomainError("not_draft", _("Стоимость и услугу можно менять только в черновике договора."))
     if "price" in fields:
@@ -201,7 +202,7 @@ def contract_update(*, actor, contract: Contract, **fields) -> Contract:
 
 @transaction.atomic
 def contract_sign(*, actor, contract: Contract, signed_on: datetime.date | None = None) -> Contract:
-    ensure_contract(actor, contract, "contracts.sign_contract")
+    ensure_contract(actor, contract, perms.SIGN_CONTRACT)
     contract = lock(contract)
     if contract.status != Status.DRAFT:
         _refuse_transition(contract, Status.SIGNED)
@@ -242,7 +243,7 @@ def create_stages_from_template(contract: Contract, *, start: datetime.date) -> 
 @transaction.atomic
 def contract_start_work(*, actor, contract: Contract, lawyers=None) -> Contract:
     """Signed → in work: the service's stages appear, the first one starts."""
-    ensure_contract(actor, contract, "contracts.manage_contract_work")
+    ensure_contract(actor, contract, perms.MANAGE_CONTRACT_WORK)
     contract = lock(contract)
     if contract.status != Status.SIGNED:
         _refuse_transition(contract, Status.IN_WORK)
@@ -269,7 +270,7 @@ def contract_start_work(*, actor, contract: Contract, lawyers=None) -> Contract:
 @transaction.atomic
 def contract_complete(*, actor, contract: Contract, completed_on: datetime.date | None = None) -> Contract:
     """In work → completed, once every mandatory stage is done and no termination is pending."""
-    ensure_contract(actor, contract, "contracts.manage_contract_work")
+    ensure_contract(actor, contract, perms.MANAGE_CONTRACT_WORK)
     contract = lock(contract)
     if contract.status != Status.IN_WORK:
         _refuse_transition(contract, Status.COMPLETED)
@@ -291,7 +292,8 @@ def contract_complete(*, actor, contract: Contract, completed_on: datetime.date 
 def _clean_custom_value(field: ServiceField, raw):
     if raw in (None, ""):
         if field.required:
-            raise DomainError("invalid", _("Проверьте выделенные поля."), fields={field.code: _("Обязательное поле.")})
+            raise DomainError("custom_field_required", _("Проверьте выделенные поля."),
+                              fields={field.code: _("Обязательное поле.")})
         return None
     try:
         if field.kind == ServiceField.Kind.NUMBER:
@@ -316,7 +318,7 @@ def _clean_custom_value(field: ServiceField, raw):
     except MoneyError as exc:
         raise DomainError(exc.code, _("Проверьте выделенные поля."), fields={field.code: exc.message}) from exc
     except (ValueError, ArithmeticError) as exc:
-        raise DomainError("invalid", _("Проверьте выделенные поля."),
+        raise DomainError("custom_field_invalid", _("Проверьте выделенные поля."),
                           fields={field.code: _("Недопустимое значение для поля «%(label)s».")
                                   % {"label": field.label}}) from exc
     return str(raw)
@@ -329,11 +331,11 @@ GENERAL_FIELDS = ("essence", "planned_actions", "client_expectations", "expected
 def contract_general_info_update(*, actor, contract: Contract, custom_fields: dict | None = None,
                                  **fields) -> Contract:
     """The general information (SPEC 5.3.1) and the service's own fields."""
-    ensure_contract(actor, contract, "contracts.change_contract")
+    ensure_contract(actor, contract, perms.CHANGE_CONTRACT)
     contract = lock(contract)
     unknown = set(fields) - set(GENERAL_FIELDS)
     if unknown:
-        raise DomainError("invalid", _("Неизвестные поля: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+        raise DomainError("unknown_fields", _("Неизвестные поля: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     fields = clean_text_fields(fields, {"essence", "planned_actions", "client_expectations"}, multiline={"essence", "planned_actions", "client_expectations"})
     for name in ("expected_start_on", "expected_end_on"):
         if name in fields:
@@ -341,13 +343,13 @@ def contract_general_info_update(*, actor, contract: Contract, custom_fields: di
     for name, value in fields.items():
         setattr(contract, name, value)
     if contract.expected_start_on and contract.expected_end_on and contract.expected_end_on < contract.expected_start_on:
-        raise DomainError("invalid", _("Проверьте выделенные поля."),
+        raise DomainError("end_before_start", _("Проверьте выделенные поля."),
                           fields={"expected_end_on": _("Завершение не может быть раньше начала.")})
     if custom_fields is not None:
         definitions = {f.code: f for f in ServiceField.objects.filter(service_id=contract.service_id)}
         unknown = set(custom_fields) - set(definitions)
         if unknown:
-            raise DomainError("invalid", _("У услуги нет полей: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+            raise DomainError("unknown_fields", _("У услуги нет полей: %(f)s.") % {"f": ", ".join(sorted(unknown))})
         values = dict(contract.custom_fields or {})
         for code, definition in definitions.items():
             if code in custom_fields or definition.required:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from legal_crm.contracts import perms
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
@@ -30,13 +31,13 @@ def _safe_name(name: str) -> str:
 @transaction.atomic
 def document_upload(*, actor, contract: Contract, file, document_type: DocumentType | None = None,
                     group: str | None = None, title: str = "", publish: bool = False) -> ContractDocument:
-    ensure_contract(actor, contract, "contracts.add_contractdocument")
+    ensure_contract(actor, contract, perms.ADD_CONTRACTDOCUMENT)
     group = group or (document_type.group if document_type else None)
     if group not in DocumentGroup.values:
-        raise DomainError("invalid", _("Выберите группу документа."), fields={"group": _("Обязательное поле.")})
+        raise DomainError("document_group_required", _("Выберите группу документа."), fields={"group": _("Обязательное поле.")})
     kind = check_upload(file)
     if publish:
-        ensure_contract(actor, contract, "contracts.change_contractdocument")
+        ensure_contract(actor, contract, perms.CHANGE_CONTRACTDOCUMENT)
     document = ContractDocument(
         contract=contract, document_type=document_type, group=group,
         title=(title or (document_type.name if document_type else "") or os.path.basename(file.name))[:255],
@@ -53,7 +54,7 @@ def document_upload(*, actor, contract: Contract, file, document_type: DocumentT
 
 @transaction.atomic
 def document_publish(*, actor, document: ContractDocument, published: bool) -> ContractDocument:
-    ensure_contract(actor, document.contract, "contracts.change_contractdocument")
+    ensure_contract(actor, document.contract, perms.CHANGE_CONTRACTDOCUMENT)
     document = ContractDocument.objects.select_for_update().select_related("contract").get(pk=document.pk)
     if document.published_to_portal == published:
         return document
@@ -72,7 +73,7 @@ def document_generate(*, actor, contract: Contract, template: DocumentTemplate) 
     """Fill a template from the contract's data and keep the result among the contract's documents."""
     from ..printing import document_context, render_template
 
-    ensure_contract(actor, contract, "contracts.add_contractdocument")
+    ensure_contract(actor, contract, perms.ADD_CONTRACTDOCUMENT)
     if not template.is_active:
         raise DomainError("template_inactive", _("Шаблон «%(t)s» отключён.") % {"t": template})
     content, extension = render_template(template, document_context(contract))

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from legal_crm.contracts import perms
 from legal_crm.core.audit import audit
 from legal_crm.core.dates import PAST_EVENT, date_or_domain_error
 from legal_crm.core.errors import DomainError
@@ -49,7 +50,7 @@ def _skip_earlier_optional(stage: ContractStage, now) -> None:
 
 @transaction.atomic
 def stage_start(*, actor, stage: ContractStage) -> ContractStage:
-    ensure_contract(actor, stage.contract, "contracts.change_contractstage")
+    ensure_contract(actor, stage.contract, perms.CHANGE_CONTRACTSTAGE)
     lock(stage.contract)
     stage = ContractStage.objects.select_for_update().get(pk=stage.pk)
     _ensure_in_work(stage.contract)
@@ -74,7 +75,7 @@ def stage_start(*, actor, stage: ContractStage) -> ContractStage:
 @transaction.atomic
 def stage_finish(*, actor, stage: ContractStage, skip: bool = False, note: str = "") -> ContractStage:
     """Finish (or skip an optional) stage; the next pending stage starts by itself."""
-    ensure_contract(actor, stage.contract, "contracts.change_contractstage")
+    ensure_contract(actor, stage.contract, perms.CHANGE_CONTRACTSTAGE)
     lock(stage.contract)
     stage = ContractStage.objects.select_for_update().get(pk=stage.pk)
     _ensure_in_work(stage.contract)
@@ -115,10 +116,10 @@ def _positive(amount, field: str, *, allow_zero: bool = False) -> Decimal:
 
 @transaction.atomic
 def stage_expense_add(*, actor, stage: ContractStage, title: str, amount, spent_on=None) -> StageExpense:
-    ensure_contract(actor, stage.contract, "contracts.add_stageexpense")
+    ensure_contract(actor, stage.contract, perms.ADD_STAGEEXPENSE)
     title = clean_text(title or "")
     if not title:
-        raise DomainError("invalid", _("Укажите, на что потрачено."), fields={"title": _("Обязательное поле.")})
+        raise DomainError("expense_title_required", _("Укажите, на что потрачено."), fields={"title": _("Обязательное поле.")})
     today = local_today(stage.contract.office)
     spent_on = date_or_domain_error(spent_on or today, PAST_EVENT, "spent_on", today)
     expense = StageExpense.objects.create(stage=stage, title=title, amount=_positive(amount, "amount"),
@@ -130,10 +131,10 @@ def stage_expense_add(*, actor, stage: ContractStage, title: str, amount, spent_
 
 @transaction.atomic
 def extra_work_add(*, actor, stage: ContractStage, description: str, amount=0, done_on=None) -> ExtraWork:
-    ensure_contract(actor, stage.contract, "contracts.add_extrawork")
+    ensure_contract(actor, stage.contract, perms.ADD_EXTRAWORK)
     description = clean_text(description or "", multiline=True)
     if not description:
-        raise DomainError("invalid", _("Опишите выполненную работу."), fields={"description": _("Обязательное поле.")})
+        raise DomainError("work_description_required", _("Опишите выполненную работу."), fields={"description": _("Обязательное поле.")})
     today = local_today(stage.contract.office)
     done_on = date_or_domain_error(done_on or today, PAST_EVENT, "done_on", today)
     work = ExtraWork.objects.create(stage=stage, description=description,
@@ -160,7 +161,7 @@ def _emit_published(action: ContractAction) -> None:
 def action_add(*, actor, contract: Contract, action_type: ActionType, text: str = "",
                happened_on: datetime.date | None = None, publish: bool | None = None) -> ContractAction:
     """Record work done; published to the portal when asked, or by default when its type says so."""
-    ensure_contract(actor, contract, "contracts.add_contractaction")
+    ensure_contract(actor, contract, perms.ADD_CONTRACTACTION)
     if not action_type.is_active:
         raise DomainError("action_type_inactive", _("Тип действия «%(t)s» больше не используется.")
                           % {"t": action_type}, fields={"action_type": _("Выберите другой тип.")})
@@ -191,7 +192,7 @@ def action_add(*, actor, contract: Contract, action_type: ActionType, text: str 
 
 @transaction.atomic
 def action_publish(*, actor, action: ContractAction, published: bool) -> ContractAction:
-    ensure_contract(actor, action.contract, "contracts.change_contractaction")
+    ensure_contract(actor, action.contract, perms.CHANGE_CONTRACTACTION)
     action = ContractAction.objects.select_for_update().select_related("contract", "action_type").get(pk=action.pk)
     if action.published_to_portal == published:
         return action

@@ -7,12 +7,14 @@ import re
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from legal_crm.contracts import perms
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
+from legal_crm.core.guard import ensure
 
 from ..models import Contract, ContractNumbering, default_prefix
 from ..models.contract import PREFIX_MAX_LENGTH
-from ._common import ensure_office, ensure_perm
+from ._common import ensure_office
 
 PREFIX_RE = re.compile(r"^[0-9A-ZА-ЯЁ](?:[0-9A-ZА-ЯЁ-]*[0-9A-ZА-ЯЁ])?$")
 
@@ -90,7 +92,7 @@ def numbering_prefix_check(office, prefix: str) -> str:
 @transaction.atomic
 def numbering_prefix_set(*, actor, office, prefix: str) -> ContractNumbering:
     """Set the office's contract-number prefix; refused when another office holds it."""
-    ensure_perm(actor, "contracts.change_contractnumbering")
+    ensure(actor, perms.CHANGE_CONTRACTNUMBERING)
     ensure_office(actor, office)
     prefix = numbering_prefix_check(office, prefix)
     row = ContractNumbering.objects.select_for_update().filter(office=office).first()

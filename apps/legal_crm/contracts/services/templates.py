@@ -6,20 +6,22 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from legal_crm.contracts import perms
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
+from legal_crm.core.guard import ensure
 
 from ..models import DocumentTemplate
 from ..printing import validate_docx_template, validate_html_template
 from ..uploads import check_upload
-from ._common import ensure_perm, validated
+from ._common import validated
 
 
 def validate_template_source(*, kind: str, file=None, body: str = "", print_format: str = "") -> bytes | None:
     """Check what an administrator uploads; returns the .docx bytes to store (None for HTML)."""
     if kind == DocumentTemplate.Kind.DOCX:
         if file is None:
-            raise DomainError("invalid", _("Загрузите файл .docx."), fields={"file": _("Обязательное поле.")})
+            raise DomainError("template_file_required", _("Загрузите файл .docx."), fields={"file": _("Обязательное поле.")})
         name = getattr(file, "name", "") or ""
         if not name.lower().endswith(".docx"):
             raise DomainError("template_corrupt", _("Шаблон Word должен быть файлом .docx."),
@@ -39,17 +41,17 @@ def validate_template_source(*, kind: str, file=None, body: str = "", print_form
         if print_format and not body.strip():
             return None
         if not body.strip():
-            raise DomainError("invalid", _("Заполните HTML-шаблон."), fields={"body": _("Обязательное поле.")})
+            raise DomainError("template_body_required", _("Заполните HTML-шаблон."), fields={"body": _("Обязательное поле.")})
         validate_html_template(body)
         return None
-    raise DomainError("invalid", _("Выберите вид шаблона."), fields={"kind": _("Обязательное поле.")})
+    raise DomainError("template_kind_required", _("Выберите вид шаблона."), fields={"kind": _("Обязательное поле.")})
 
 
 @transaction.atomic
 def template_save(*, actor, template: DocumentTemplate | None = None, file=None, **fields) -> DocumentTemplate:
     """Create or change a template; refuses unknown tags, broken syntax and corrupt files."""
-    ensure_perm(actor, "contracts.change_documenttemplate" if template and template.pk else
-                "contracts.add_documenttemplate")
+    ensure(actor, perms.CHANGE_DOCUMENTTEMPLATE if template and template.pk else
+                perms.ADD_DOCUMENTTEMPLATE)
     template = template or DocumentTemplate()
     for name, value in fields.items():
         setattr(template, name, value)

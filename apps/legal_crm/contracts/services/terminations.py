@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from legal_crm.contracts import perms
 from legal_crm.core.audit import audit
 from legal_crm.core.dates import PAST_EVENT, date_or_domain_error
 from legal_crm.core.errors import DomainError
@@ -40,7 +41,7 @@ def _lock_request(request: TerminationRequest) -> TerminationRequest:
 @transaction.atomic
 def termination_request_create(*, actor, contract: Contract, reason: str,
                                received_on: datetime.date | None = None) -> TerminationRequest:
-    ensure_contract(actor, contract, "contracts.add_terminationrequest")
+    ensure_contract(actor, contract, perms.ADD_TERMINATIONREQUEST)
     contract = lock(contract)
     if not contract.can_terminate():
         raise DomainError("invalid_transition", _("Договор %(n)s в статусе «%(s)s» расторгнуть нельзя.")
@@ -50,7 +51,7 @@ def termination_request_create(*, actor, contract: Contract, reason: str,
                           % {"n": contract.number})
     reason = clean_text(reason or "", multiline=True)
     if not reason:
-        raise DomainError("invalid", _("Запишите причину со слов клиента."), fields={"reason": _("Обязательное поле.")})
+        raise DomainError("termination_reason_required", _("Запишите причину со слов клиента."), fields={"reason": _("Обязательное поле.")})
     today = local_today(contract.office)
     received_on = received_on or today
     if received_on > today:
@@ -74,11 +75,11 @@ def termination_request_create(*, actor, contract: Contract, reason: str,
 
 @transaction.atomic
 def termination_retention_record(*, actor, request: TerminationRequest, text: str) -> TerminationRequest:
-    ensure_contract(actor, request.contract, "contracts.change_terminationrequest")
+    ensure_contract(actor, request.contract, perms.CHANGE_TERMINATIONREQUEST)
     request = _lock_request(request)
     text = clean_text(text or "", multiline=True)
     if not text:
-        raise DomainError("invalid", _("Опишите, что предложили клиенту."),
+        raise DomainError("retention_required", _("Опишите, что предложили клиенту."),
                           fields={"retention_attempt": _("Обязательное поле.")})
     request.retention_attempt, request.retention_by, request.retention_at = text, actor, timezone.now()
     request.save(update_fields=["retention_attempt", "retention_by", "retention_at", "updated_at"])
@@ -89,7 +90,7 @@ def termination_retention_record(*, actor, request: TerminationRequest, text: st
 @transaction.atomic
 def termination_step_approve(*, actor, step: TerminationStep, comment: str = "") -> TerminationStep:
     """Agree the next step; only its group's members may, and only in order."""
-    ensure_contract(actor, step.request.contract, "contracts.approve_termination")
+    ensure_contract(actor, step.request.contract, perms.APPROVE_TERMINATION)
     request = _lock_request(step.request)
     step = TerminationStep.objects.select_related("group").get(pk=step.pk)
     first_pending = request.steps.filter(status=TerminationStep.Status.PENDING).order_by("order").first()
@@ -117,7 +118,7 @@ def refund_for(contract: Contract, accepted_work_amount: Decimal) -> tuple[Decim
 def termination_decide(*, actor, request: TerminationRequest, terminate: bool,
                        accepted_work_amount=None, note: str = "") -> TerminationRequest:
     """Terminate (every step agreed; refund = paid − accepted work) or return the contract to work."""
-    ensure_contract(actor, request.contract, "contracts.decide_termination")
+    ensure_contract(actor, request.contract, perms.DECIDE_TERMINATION)
     request = _lock_request(request)
     contract = lock(request.contract)
     now = timezone.now()
@@ -126,7 +127,7 @@ def termination_decide(*, actor, request: TerminationRequest, terminate: bool,
         if pending:
             raise DomainError("steps_pending", _("Не согласованы шаги: %(s)s.") % {"s": "; ".join(pending)})
         if accepted_work_amount in (None, ""):
-            raise DomainError("invalid", _("Укажите стоимость принятых клиентом работ."),
+            raise DomainError("accepted_amount_required", _("Укажите стоимость принятых клиентом работ."),
                               fields={"accepted_work_amount": _("Обязательное поле.")})
         accepted = amount_or_error(accepted_work_amount, "accepted_work_amount")
         if not contract.can_terminate():

@@ -172,7 +172,7 @@ def test_general_info_and_custom_fields(lawyer, contract_in_work):
     assert "mortgage" in exc.value.fields
     with pytest.raises(DomainError) as exc:
         services.contract_general_info_update(actor=lawyer, contract=contract, custom_fields={"nope": 1})
-    assert exc.value.code == "invalid"
+    assert exc.value.code == "unknown_fields"
     with pytest.raises(DomainError) as exc:
         services.contract_general_info_update(actor=lawyer, contract=contract,
                                               expected_start_on=datetime.date(2026, 5, 1),

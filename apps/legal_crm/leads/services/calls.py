@@ -12,15 +12,17 @@ from legal_crm.core.audit import audit
 from legal_crm.core.dates import PLANNED, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.guard import ensure
+from legal_crm.leads import perms
 
 from ..models import Lead, PlannedCall
-from .common import ensure_lead_in_scope, ensure_perm
+from .common import ensure_lead_in_scope
 
 
 @transaction.atomic
 def planned_call_create(*, actor, lead: Lead, due_at: datetime.datetime, assignee=None,
                         comment: str = "") -> PlannedCall:
-    ensure_perm(actor, "leads.add_plannedcall")
+    ensure(actor, perms.ADD_PLANNEDCALL)
     ensure_lead_in_scope(actor, lead)
     if due_at is None:
         raise DomainError("due_required", _("Укажите дату и время звонка."), fields={"due_at": _("Обязательное поле.")})
@@ -40,7 +42,7 @@ def planned_call_create(*, actor, lead: Lead, due_at: datetime.datetime, assigne
 @transaction.atomic
 def planned_call_update(*, actor, call: PlannedCall, due_at: datetime.datetime, comment: str = "") -> PlannedCall:
     """Move an open call to another time or change its comment (the desk's change form)."""
-    ensure_perm(actor, "leads.change_plannedcall")
+    ensure(actor, perms.CHANGE_PLANNEDCALL)
     call = PlannedCall.objects.select_for_update().select_related("lead").get(pk=call.pk)
     ensure_lead_in_scope(actor, call.lead)
     if call.done_at is not None:
@@ -67,7 +69,7 @@ def _works_in(user, office_id) -> bool:
 
 @transaction.atomic
 def planned_call_complete(*, actor, call: PlannedCall, result: str, comment: str = "") -> PlannedCall:
-    ensure_perm(actor, "leads.change_plannedcall")
+    ensure(actor, perms.CHANGE_PLANNEDCALL)
     call = PlannedCall.objects.select_for_update().select_related("lead").get(pk=call.pk)
     ensure_lead_in_scope(actor, call.lead)
     if call.done_at is not None:

@@ -1,23 +1,12 @@
-"""Shared checks of the lead services: permissions and office scope."""
+"""Shared checks of the lead services: office scope (rights are checked by core.guard.ensure)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
 from legal_crm.core.errors import DomainError
+from legal_crm.core.guard import is_system
 from legal_crm.org.selectors import office_ids_visible_to
-
-
-def is_system(actor) -> bool:
-    """Scheduled jobs and the intake of an anonymous website pass actor=None."""
-    return actor is None
-
-
-def ensure_perm(actor, perm: str) -> None:
-    if is_system(actor):
-        return
-    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(perm):
-        raise DomainError("access_denied", _("Недостаточно прав для этого действия."))
 
 
 def ensure_lead_in_scope(actor, lead) -> None:

@@ -17,13 +17,16 @@ from django.utils.translation import gettext as _
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.guard import ensure
 from legal_crm.core.validators import is_valid_inn
+from legal_crm.directory import perms as directory_perms
 from legal_crm.directory.models import Counterparty
+from legal_crm.leads import perms
 from legal_crm.org.selectors import office_ids_visible_to
 
 from .. import refcache
 from ..models import ClientMerge, Lead
-from .common import ensure_lead_in_scope, ensure_perm, is_system
+from .common import ensure_lead_in_scope, is_system
 from .statuses import record_status_change
 
 
@@ -43,8 +46,8 @@ def lead_convert_to_client(*, actor, lead: Lead, inn: str = "", name: str = ""
                            ) -> tuple[Lead, Counterparty, bool]:
     """Link the lead to its client, creating the counterparty when none matches. Returns (lead, client, created).
     The lead keeps its status: it becomes «Клиент» when a contract is signed (`lead_mark_converted`)."""
-    ensure_perm(actor, "leads.change_lead")
-    ensure_perm(actor, "directory.add_counterparty")
+    ensure(actor, perms.CHANGE_LEAD)
+    ensure(actor, directory_perms.ADD_COUNTERPARTY)
     lead = Lead.objects.select_for_update().select_related("status").get(pk=lead.pk)
     ensure_lead_in_scope(actor, lead)
     inn = (inn or "").strip()
@@ -97,7 +100,7 @@ def clients_merge(*, actor, survivor: Counterparty, duplicate: Counterparty, com
     """Merge `duplicate` into `survivor`: leads move over, empty fields are filled, history is kept.
 
     Order matters: the duplicate's phone and ИНН are released before the survivor takes them."""
-    ensure_perm(actor, "leads.merge_clients")
+    ensure(actor, perms.MERGE_CLIENTS)
     if not is_system(actor) and office_ids_visible_to(actor) is not None:
         # A client card is shared by every office: its leads and contracts may be anywhere.
         raise DomainError("access_denied", _("Объединять карточки клиентов может сотрудник с доступом ко всем "

@@ -25,13 +25,15 @@ from legal_crm.core.access import users_with_permission
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.guard import ensure
+from legal_crm.leads import perms
 from legal_crm.org.models import Employee, Office
 from legal_crm.org.selectors import office_ids_visible_to
 
 from .. import refcache
 from ..models import AssignmentLog, DistributionRule, Lead
 from ..models.distribution import normalize_prefix, normalize_region
-from .common import ensure_lead_in_scope, ensure_office_in_scope, ensure_perm
+from .common import ensure_lead_in_scope, ensure_office_in_scope
 from .operator_load import forget_load_after_commit, take_least_loaded
 
 OPERATOR_PERMISSION = ("leads", "take_leads")
@@ -161,7 +163,7 @@ def lead_distribute(*, lead: Lead, actor=None, now=None, assign_operator: bool =
 @transaction.atomic
 def lead_redistribute(*, actor, lead: Lead) -> Lead:
     """"Distribute again" by hand: the rules choose office and operator anew, within the actor's offices."""
-    ensure_perm(actor, "leads.reassign_lead")
+    ensure(actor, perms.REASSIGN_LEAD)
     lead = Lead.objects.select_for_update().select_related("status", "office").get(pk=lead.pk)
     ensure_lead_in_scope(actor, lead)
     if not lead.status.is_open or lead.is_spam:
@@ -177,7 +179,7 @@ def lead_redistribute(*, actor, lead: Lead) -> Lead:
 @transaction.atomic
 def lead_reassign(*, actor, lead: Lead, office: Office | None = None, assigned_to=None, comment: str = "") -> Lead:
     """Hand a lead to another office and/or operator by hand; the move is logged."""
-    ensure_perm(actor, "leads.reassign_lead")
+    ensure(actor, perms.REASSIGN_LEAD)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     ensure_lead_in_scope(actor, lead)
     target_office = office or lead.office
@@ -230,7 +232,7 @@ def distribution_rule_save(*, actor, rule: DistributionRule) -> DistributionRule
     """Create or change a distribution rule. Only within the actor's offices: the rule as stored and as changed
     both route leads to one of them (an office head never takes over or redirects another office's leads)."""
     creating = rule.pk is None
-    ensure_perm(actor, "leads.add_distributionrule" if creating else "leads.change_distributionrule")
+    ensure(actor, perms.ADD_DISTRIBUTIONRULE if creating else perms.CHANGE_DISTRIBUTIONRULE)
     before = None
     if not creating:
         stored = DistributionRule.objects.select_for_update().select_related("office").filter(pk=rule.pk).first()
@@ -239,7 +241,7 @@ def distribution_rule_save(*, actor, rule: DistributionRule) -> DistributionRule
         ensure_office_in_scope(actor, stored.office)
         before = _rule_state(stored)
     if rule.office_id is None:
-        raise DomainError("invalid", _("Укажите офис."), fields={"office": _("Обязательное поле.")})
+        raise DomainError("office_required", _("Укажите офис."), fields={"office": _("Обязательное поле.")})
     ensure_office_in_scope(actor, rule.office)
     try:
         rule.full_clean()
@@ -257,7 +259,7 @@ def distribution_rule_save(*, actor, rule: DistributionRule) -> DistributionRule
 
 @transaction.atomic
 def distribution_rule_delete(*, actor, rule: DistributionRule) -> None:
-    ensure_perm(actor, "leads.delete_distributionrule")
+    ensure(actor, perms.DELETE_DISTRIBUTIONRULE)
     stored = DistributionRule.objects.select_for_update().select_related("office").filter(pk=rule.pk).first()
     if stored is None:
         return

@@ -8,10 +8,12 @@ from django.utils.translation import gettext as _
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.guard import ensure
 from legal_crm.core.text import clean_text_fields
+from legal_crm.leads import perms
 
 from ..models import Lead
-from .common import ensure_lead_in_scope, ensure_perm
+from .common import ensure_lead_in_scope
 
 EDITABLE = ("name", "comment", "service", "segment", "score", "consent_ads", "utm_source", "utm_medium",
             "utm_campaign")
@@ -23,7 +25,7 @@ def _plain(value):
 
 @transaction.atomic
 def lead_update(*, actor, lead: Lead, tags=None, **fields) -> Lead:
-    ensure_perm(actor, "leads.change_lead")
+    ensure(actor, perms.CHANGE_LEAD)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     ensure_lead_in_scope(actor, lead)
     unknown = set(fields) - set(EDITABLE)

@@ -19,11 +19,13 @@ from django.utils.translation import gettext as _
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.guard import ensure
 from legal_crm.core.validators import format_phone
+from legal_crm.leads import perms
 
 from .. import refcache
 from ..models import Lead, Script, ScriptEnrollment, ScriptMessage, ScriptMove, ScriptStep
-from .common import ensure_lead_in_scope, ensure_perm
+from .common import ensure_lead_in_scope
 
 logger = logging.getLogger(__name__)
 Kind = ScriptStep.Kind
@@ -117,7 +119,7 @@ def lead_enroll(*, actor, lead: Lead, script: Script, trigger: str = Trigger.MAN
                 now: datetime.datetime | None = None) -> ScriptEnrollment | None:
     """Put the lead on the script's first step. A lead already active in the script stays where it is (returns
     None); a finished card is reopened at the first step."""
-    ensure_perm(actor, "leads.move_scriptenrollment")
+    ensure(actor, perms.MOVE_SCRIPTENROLLMENT, system_ok=True)  # scripts enroll and move cards on events
     ensure_lead_in_scope(actor, lead)
     now = now or timezone.now()
     steps = _steps(script)
@@ -154,7 +156,7 @@ def lead_enroll(*, actor, lead: Lead, script: Script, trigger: str = Trigger.MAN
 def enrollment_move(*, actor, enrollment: ScriptEnrollment, step: ScriptStep,
                     now: datetime.datetime | None = None) -> ScriptEnrollment:
     """An operator drags a card to another column (actor=None: the system moves it)."""
-    ensure_perm(actor, "leads.move_scriptenrollment")
+    ensure(actor, perms.MOVE_SCRIPTENROLLMENT, system_ok=True)  # scripts enroll and move cards on events
     # Only the card's row is locked (no joins: MariaDB would lock the joined rows too).
     enrollment = ScriptEnrollment.objects.select_for_update().get(pk=enrollment.pk)
     ensure_lead_in_scope(actor, enrollment.lead)

@@ -14,11 +14,13 @@ from legal_crm.core import sliding_counts
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.guard import ensure
 from legal_crm.core.validators import is_mobile, normalize_phone
+from legal_crm.leads import perms
 
 from .. import refcache
 from ..models import Lead, SpamRule
-from .common import ensure_lead_in_scope, ensure_perm
+from .common import ensure_lead_in_scope
 from .operator_load import forget_load_after_commit
 
 _REPEATED = re.compile(r"(\d)\1{6,}")
@@ -145,7 +147,7 @@ def lead_restore_from_spam(*, actor, lead: Lead, comment: str = "") -> Lead:
     from .distribution import lead_distribute
     from .statuses import record_status_change
 
-    ensure_perm(actor, "leads.restore_spam")
+    ensure(actor, perms.RESTORE_SPAM)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if lead.office_id is not None:
         ensure_lead_in_scope(actor, lead)
@@ -161,6 +163,6 @@ def lead_restore_from_spam(*, actor, lead: Lead, comment: str = "") -> Lead:
                          comment=comment or _("Восстановлен из спама"))
     if lead.assigned_to_id is None:
         lead_distribute(lead=lead, actor=actor)
-    audit(actor=actor, action="leads.restore_spam", obj=lead, before=before, after={"status": lead.status.code})
+    audit(actor=actor, action=perms.RESTORE_SPAM, obj=lead, before=before, after={"status": lead.status.code})
     emit("leads.lead_restored_from_spam", lead_id=lead.pk)
     return lead

@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.guard import ensure
+from legal_crm.leads import perms
 
 from .. import refcache
 from ..models import AssignmentLog, Lead, LeadStatus, LeadStatusLog, RefusalReason
-from .common import ensure_lead_in_scope, ensure_perm
+from .common import ensure_lead_in_scope
 
 
 def allowed_next_statuses(lead: Lead) -> list[LeadStatus]:
@@ -46,7 +48,7 @@ def record_status_change(*, lead: Lead, old, new, actor=None, reason=None, comme
 def lead_set_status(*, actor, lead: Lead, status: LeadStatus, reason: RefusalReason | None = None,
                     comment: str = "", enforce_workflow: bool = True) -> Lead:
     """Move a lead to `status` if the workflow allows it; refusal statuses that need a reason get one."""
-    ensure_perm(actor, "leads.change_lead")
+    ensure(actor, perms.CHANGE_LEAD, system_ok=True)  # spam rules, call scripts and re-engagement move leads
     lead = Lead.objects.select_for_update().select_related("status").get(pk=lead.pk)
     ensure_lead_in_scope(actor, lead)
     old = lead.status

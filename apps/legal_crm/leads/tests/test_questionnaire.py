@@ -258,7 +258,8 @@ def test_an_admin_configures_a_question_with_prepared_answers_in_the_desk(admin_
 
 
 @pytest.mark.django_db
-def test_changing_thresholds_resegments_scored_leads(service, office, django_capture_on_commit_callbacks):
+def test_changing_thresholds_resegments_scored_leads(service, office, admin_user,
+                                                      django_capture_on_commit_callbacks):
     from legal_crm.leads.models import Lead, SegmentThreshold
 
     hot = SegmentThresholdFactory(service=service, segment="Горячий", min_score=30)
@@ -267,12 +268,12 @@ def test_changing_thresholds_resegments_scored_leads(service, office, django_cap
     warm = LeadFactory(office=office, service=service, score=12, segment="Тёплый")
     unscored = LeadFactory(office=office, service=service, score=None, segment="")
     with django_capture_on_commit_callbacks(execute=True):
-        svc.segment_threshold_save(actor=None, threshold=hot, min_score=60)
+        svc.segment_threshold_save(actor=admin_user, threshold=hot, min_score=60)
     assert dict(Lead.objects.filter(pk__in=[scored.pk, warm.pk, unscored.pk]).values_list("pk", "segment")) == {
         scored.pk: "Тёплый", warm.pk: "Тёплый", unscored.pk: ""}
     assert AuditLog.objects.filter(action="leads.segment_thresholds", object_id=str(hot.pk)).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        svc.segment_threshold_delete(actor=None, threshold=SegmentThreshold.objects.get(service=service,
+        svc.segment_threshold_delete(actor=admin_user, threshold=SegmentThreshold.objects.get(service=service,
                                                                                          segment="Тёплый"))
     assert Lead.objects.get(pk=warm.pk).segment == ""
 

@@ -1,0 +1,18 @@
+"""The error codes of the quality module: every code its services raise besides core.errors.CoreCode
+(access_denied, invalid, not_found, date_out_of_range, amount_*). API clients branch on them."""
+
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    COMPLAINT_CLOSED = "complaint_closed"
+    DEADLINE_PAST = "deadline_past"
+    NOT_AN_EMPLOYEE = "not_an_employee"
+    NOT_ASSIGNED = "not_assigned"
+    RESOLUTION_REQUIRED = "resolution_required"
+    RESPONSIBLE_CANNOT_WORK = "responsible_cannot_work"
+    RESPONSIBLE_IS_SUBJECT = "responsible_is_subject"
+    RESPONSIBLE_NO_ACCESS = "responsible_no_access"
+    RESPONSIBLE_REQUIRED = "responsible_required"
+    SOURCE_INVALID = "source_invalid"
+    TEXT_REQUIRED = "text_required"
