@@ -97,6 +97,7 @@ class Message(models.Model):
         verbose_name = _("сообщение")
         verbose_name_plural = _("журнал сообщений")
         ordering = ["-created_at", "-id"]
+        permissions = [("retry_message", _("Повторная отправка сообщений"))]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="msg_due_idx"),
             models.Index(fields=["channel", "sending_started_at"], name="msg_rate_idx"),

@@ -62,7 +62,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             if script and script[0] == "drop":
                 with fake.lock:
-                    fake.received.append(params)  # it reached the provider, the answer is lost
+                    fake.received.append(params)  # it reached the provider, which took it; the answer is lost
+                fake.accept(params)
                 self.connection.shutdown(2)
                 self.close_connection = True
                 return
