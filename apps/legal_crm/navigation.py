@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 SECTIONS: list[tuple] = [
     (_("Маркетинг"), "campaign", [
-        "marketing.AdSource", "marketing.Partner",
+        "marketing.AdSource", "marketing.Partner", "messaging.Message",
         (_("Лиды по источникам"), "admin:marketing_leads_by_source", "marketing.view_lead_report"),
     ]),
     (_("Продажи"), "point_of_sale", [
@@ -44,7 +44,7 @@ SECTIONS: list[tuple] = [
         "org.Office", "org.Employee", "auth.Group", "org.Position", "org.StaffingPlan",
         "org.OffboardingTemplateItem", "org.OffboardingChecklist", "org.Banner", "core.AuditLog",
         "core.EventDelivery", "core.JobRun",
-        "leads.SpamRule", "leads.DistributionRule",
+        "leads.SpamRule", "leads.DistributionRule", "messaging.Channel", "messaging.OptOut",
         "leads.LeadSettings", "leads.ClientMerge",
         "contracts.ServiceSettings", "contracts.StageTemplate", "contracts.ActionType", "contracts.DocumentType",
         "contracts.DocumentTemplate", "contracts.TerminationStepTemplate",
