@@ -27,7 +27,9 @@ DOC_EVENTS: dict[str, list[str]] = {
     "org.offboarding_completed": [],
     "core.access_changed": [],
     # messaging: a message sent, delivered or failed; the owner of its subject ("leads.scriptmessage", …) follows it
-    "messaging.message_status_changed": [],
+    "messaging.message_status_changed": [
+        "legal_crm.leads.handlers_messaging.on_message_status_changed",
+    ],
     # leads
     "leads.lead_created": [
         "legal_crm.leads.handlers_scripts.on_lead_created",

@@ -43,6 +43,7 @@ STALE_AFTER = datetime.timedelta(minutes=10)  # far above any HTTP timeout: a li
 RATE_WINDOW = datetime.timedelta(minutes=1)
 MAX_PER_RUN = 1000
 SEND_DELAY = 0.2
+NO_STATUS = ("console", "email")  # providers that report no delivery: their messages stay "sent"
 
 _lock = threading.Lock()
 _send_due = 0.0
@@ -214,7 +215,7 @@ def poll_statuses(*, now=None, limit: int = 500) -> int:
     """Ask providers what became of sent messages (delivered / failed with the reason), for three days."""
     now = now or timezone.now()
     rows = list(Message.objects.filter(status=Message.Status.SENT, sent_at__gte=now - datetime.timedelta(days=3))
-                .exclude(provider_id="").select_related("channel").order_by("sent_at")[:limit])
+                .exclude(provider_id="").exclude(provider__in=NO_STATUS).select_related("channel").order_by("sent_at")[:limit])
     changed = 0
     for message in rows:
         result = adapter_for(message.provider, message.channel).status(message.provider_id, message)

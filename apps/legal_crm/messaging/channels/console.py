@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from .base import DELIVERED, ChannelAdapter, SendResult
+from .base import SENT, ChannelAdapter, SendResult
 
 logger = logging.getLogger("legal_crm.messaging.console")
 
@@ -17,10 +17,8 @@ class ConsoleAdapter(ChannelAdapter):
         line = f"[{message.kind} → {message.to}] {message.text}"
         logger.info("console message %s: %s", message.pk, line)
         print(line, file=sys.stderr)
-        return SendResult(provider_id=f"console-{message.pk}", status=DELIVERED)
-
-    def status(self, provider_id, message=None) -> SendResult:
-        return SendResult(provider_id=provider_id, status=DELIVERED)
+        # "sent", never "delivered": nobody received it, and the SMS log must not say otherwise.
+        return SendResult(provider_id=f"console-{message.pk}", status=SENT)
 
     def lookup(self, message) -> SendResult:
         return SendResult(status="not_found")

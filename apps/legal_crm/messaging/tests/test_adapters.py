@@ -110,9 +110,9 @@ def test_smsc_http_500_drop_and_timeout(fake_smsc):
 
 # --- console and e-mail -----------------------------------------------------------------------------------------
 
-def test_console_prints_and_marks_delivered(capsys):
+def test_console_prints_and_marks_sent(capsys):
     result = adapter_for(Provider.CONSOLE).send(_msg(text="Проверка"))
-    assert result.status == "delivered"
+    assert result.status == "sent"
     assert "Проверка" in capsys.readouterr().err
 
 

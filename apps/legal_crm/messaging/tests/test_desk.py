@@ -124,5 +124,5 @@ def test_a_failed_message_is_retried_from_its_page(admin_user, messages_of_offic
     failed = messages_of_offices[1]
     client.get(reverse("admin:messaging_message_retry", args=[failed.pk]))
     failed.refresh_from_db()
-    assert failed.status in ("queued", "delivered")  # queued, and sent at once by the console in eager mode
+    assert failed.status == "queued"  # sent by the job after the commit (the test's transaction never commits)
     assert AuditLog.objects.filter(action="messaging.retry", object_id=str(failed.pk)).exists()

@@ -145,7 +145,8 @@ def test_without_a_configured_channel_the_console_sends(db, office, capsys):
     assert message.channel is None and message.provider == "console"
     outbox.send_queued(now=_at(0))
     message.refresh_from_db()
-    assert message.status == "delivered"
+    assert message.status == "sent"  # printed, not delivered to anybody
+    assert outbox.poll_statuses(now=_at(5)) == 0
     assert "Проверка консоли" in capsys.readouterr().err
 
 
