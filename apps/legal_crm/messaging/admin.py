@@ -62,6 +62,19 @@ class ChannelAdmin(DeskAdmin):
     list_display = ("name", "kind", "provider", "office", "sender_name", "secret_display", "rate_per_minute",
                     "is_default", "is_active")
     list_filter = ("kind", "provider", "is_active")
+    readonly_fields = ("callback_url",)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if obj is not None and obj.provider == "smsru" else [f for f in fields if f != "callback_url"]
+
+    @display(description=_("Адрес для отчётов о доставке (после адреса сайта)"))
+    def callback_url(self, obj):
+        from .callbacks import callback_path
+
+        if obj is None or not obj.pk or obj.provider != "smsru":
+            return ""
+        return callback_path(obj)
 
     @display(description=_("Ключ / пароль"))
     def secret_display(self, obj):

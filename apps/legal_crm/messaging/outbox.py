@@ -215,20 +215,30 @@ def poll_statuses(*, now=None, limit: int = 500) -> int:
     """Ask providers what became of sent messages (delivered / failed with the reason), for three days."""
     now = now or timezone.now()
     rows = list(Message.objects.filter(status=Message.Status.SENT, sent_at__gte=now - datetime.timedelta(days=3))
-                .exclude(provider_id="").exclude(provider__in=NO_STATUS).select_related("channel").order_by("sent_at")[:limit])
-    changed = 0
-    for message in rows:
-        result = adapter_for(message.provider, message.channel).status(message.provider_id, message)
-        if result.status not in (DELIVERED, FAILED):
-            continue
-        with transaction.atomic():
-            row = Message.objects.select_for_update().get(pk=message.pk)
-            if row.status != Message.Status.SENT:
-                continue
-            row.status = Message.Status.DELIVERED if result.status == DELIVERED else Message.Status.FAILED
-            row.finished_at = now
-            row.error_code, row.error_text = result.error_code[:50], result.error_text[:500]
-            row.save(update_fields=["status", "finished_at", "error_code", "error_text"])
-            _emit(row)
-        changed += 1
-    return changed
+                .exclude(provider_id="").exclude(provider__in=NO_STATUS).select_related("channel")
+                .order_by("sent_at")[:limit])
+    return sum(_check_status(message, now) for message in rows)
+
+
+def check_statuses(channel: Channel, provider_ids: list[str], *, now=None) -> int:
+    """A provider says these messages changed (its delivery callback): ask it, and record only what it answers —
+    a forged or replayed callback changes nothing the provider itself would not confirm."""
+    now = now or timezone.now()
+    rows = Message.objects.filter(channel=channel, status=Message.Status.SENT, provider_id__in=provider_ids[:100])
+    return sum(_check_status(message, now) for message in rows.select_related("channel"))
+
+
+def _check_status(message: Message, now) -> int:
+    result = adapter_for(message.provider, message.channel).status(message.provider_id, message)
+    if result.status not in (DELIVERED, FAILED):
+        return 0
+    with transaction.atomic():
+        row = Message.objects.select_for_update().get(pk=message.pk)
+        if row.status != Message.Status.SENT:
+            return 0
+        row.status = Message.Status.DELIVERED if result.status == DELIVERED else Message.Status.FAILED
+        row.finished_at = now
+        row.error_code, row.error_text = result.error_code[:50], result.error_text[:500]
+        row.save(update_fields=["status", "finished_at", "error_code", "error_text"])
+        _emit(row)
+    return 1

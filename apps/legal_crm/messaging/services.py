@@ -150,7 +150,7 @@ def message_retry(*, actor, message: Message) -> Message:
     """Send a failed message again (after the cause was fixed, or when its fate was unknown and it did not go)."""
     _ensure_perm(actor, "messaging.retry_message")
     message = Message.objects.select_for_update().get(pk=message.pk)
-    _ensure_office(actor, message.office) if message.office_id else _ensure_office(actor, None)
+    _ensure_office(actor, message.office)
     if message.status != Message.Status.FAILED:
         raise DomainError("not_failed", _("Повторить можно только неотправленное сообщение."))
     before = {"status": message.status, "error_code": message.error_code}

@@ -175,3 +175,30 @@ def test_bad_input_is_refused(db, office):
         _queue(office, text="  ")
     assert empty.value.code == "empty_text"
     assert not Message.objects.exists()
+
+
+def test_the_smsru_delivery_callback_is_verified_and_confirmed_with_the_provider(smsru_channel, office, fake_smsru,
+                                                                                client):
+    from legal_crm.messaging.callbacks import callback_path
+
+    message = _queue(office)
+    outbox.send_queued(now=_at(0))
+    message.refresh_from_db()
+    report = {"data[0]": f"sms_status\n{message.provider_id}\n103\n1764666000"}
+
+    forged = callback_path(smsru_channel)[:-3] + "xx/"  # a wrong token
+    assert client.post(forged, report).status_code == 403
+    message.refresh_from_db()
+    assert message.status == "sent"
+
+    fake_smsru.states[message.provider_id] = 102  # the provider says: still on its way — the claim is not trusted
+    response = client.post(callback_path(smsru_channel), report)
+    assert (response.status_code, response.content) == (200, b"100")
+    message.refresh_from_db()
+    assert message.status == "sent"
+
+    fake_smsru.states[message.provider_id] = 103
+    client.post(callback_path(smsru_channel), report)
+    message.refresh_from_db()
+    assert message.status == "delivered"
+    assert client.get(callback_path(smsru_channel)).status_code == 405
