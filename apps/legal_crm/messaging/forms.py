@@ -24,14 +24,14 @@ class ChannelForm(forms.ModelForm):
         stored = self.instance.secret_masked if self.instance.pk else ""
         self.fields["new_secret"].help_text = (
             _("Сохранён: %(m)s. Оставьте пустым, чтобы не менять.") % {"m": stored} if stored
-            else _("Для SMS.ru — api_id, для SMSC.ru — пароль."))
+            else _("SMS.ru — api_id, SMSC.ru — пароль, GreenAPI — токен инстанса, Telegram — токен бота."))
 
     def clean(self):
         data = super().clean()
         provider = data.get("provider")
         has_secret = bool(data.get("new_secret")) or bool(self.instance.pk and self.instance.secret)
-        if provider in (Provider.SMSRU, Provider.SMSC) and not has_secret:
+        if provider in (Provider.SMSRU, Provider.SMSC, Provider.GREENAPI, Provider.TELEGRAM) and not has_secret:
             self.add_error("new_secret", _("Укажите ключ API или пароль провайдера."))
-        if provider == Provider.SMSC and not data.get("login"):
-            self.add_error("login", _("Укажите логин SMSC."))
+        if provider in (Provider.SMSC, Provider.GREENAPI) and not data.get("login"):
+            self.add_error("login", _("Укажите логин SMSC или номер инстанса GreenAPI."))
         return data

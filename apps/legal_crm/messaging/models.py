@@ -23,6 +23,8 @@ class Provider(models.TextChoices):
     CONSOLE = "console", _("Консоль (без отправки)")
     SMSRU = "smsru", _("SMS.ru")
     SMSC = "smsc", _("SMSC.ru")
+    GREENAPI = "greenapi", _("GreenAPI (WhatsApp)")
+    TELEGRAM = "telegram", _("Telegram-бот")
     EMAIL = "email", _("Почтовый сервер")
 
 

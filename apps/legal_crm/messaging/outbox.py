@@ -43,7 +43,7 @@ STALE_AFTER = datetime.timedelta(minutes=10)  # far above any HTTP timeout: a li
 RATE_WINDOW = datetime.timedelta(minutes=1)
 MAX_PER_RUN = 1000
 SEND_DELAY = 0.2
-NO_STATUS = ("console", "email")  # providers that report no delivery: their messages stay "sent"
+NO_STATUS = ("console", "email", "telegram")  # providers that report no delivery: their messages stay "sent"
 
 _lock = threading.Lock()
 _send_due = 0.0

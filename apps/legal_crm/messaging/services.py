@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.validators import validate_email
 from django.db import transaction
 from django.forms import ValidationError
@@ -55,6 +57,9 @@ def normalize_address(kind: str, to: str) -> str:
         except ValidationError as exc:
             raise DomainError("bad_recipient", _("Неверный e-mail получателя: %(to)s") % {"to": to},
                               fields={"to": _("Неверный e-mail.")}) from exc
+    if kind == Kind.TELEGRAM and not re.fullmatch(r"-?\d{1,20}", to):
+        raise DomainError("bad_recipient", _("Неверный чат Telegram: %(to)s") % {"to": to},
+                          fields={"to": _("Укажите номер чата.")})
     if not to:
         raise DomainError("bad_recipient", _("Не указан получатель."), fields={"to": _("Укажите получателя.")})
     return to
@@ -129,11 +134,12 @@ def channel_save(*, actor, channel: Channel, new_secret: str | None = None) -> C
             channel.secret = old.secret
     if new_secret:
         channel.secret = new_secret.strip()
-    if channel.provider in (Provider.SMSRU, Provider.SMSC) and not channel.secret:
+    if channel.provider in (Provider.SMSRU, Provider.SMSC, Provider.GREENAPI, Provider.TELEGRAM) and not channel.secret:
         raise DomainError("secret_required", _("Укажите ключ API или пароль провайдера."),
                           fields={"new_secret": _("Обязательное поле.")})
-    if channel.provider == Provider.SMSC and not channel.login:
-        raise DomainError("login_required", _("Укажите логин SMSC."), fields={"login": _("Обязательное поле.")})
+    if channel.provider in (Provider.SMSC, Provider.GREENAPI) and not channel.login:
+        raise DomainError("login_required", _("Укажите логин SMSC или номер инстанса GreenAPI."),
+                          fields={"login": _("Обязательное поле.")})
     if channel.is_default:
         # One default per office and kind (MariaDB has no partial unique index: kept here, under the row lock).
         Channel.objects.select_for_update().filter(office_id=channel.office_id, kind=channel.kind,

@@ -16,6 +16,14 @@ def adapter_for(provider: str, channel=None) -> ChannelAdapter:
         from .smsc import SmscAdapter
 
         return SmscAdapter(channel)
+    if provider == Provider.GREENAPI:
+        from .greenapi import GreenApiAdapter
+
+        return GreenApiAdapter(channel)
+    if provider == Provider.TELEGRAM:
+        from .telegram import TelegramAdapter
+
+        return TelegramAdapter(channel)
     if provider == Provider.EMAIL:
         from .email import EmailAdapter
 

@@ -16,6 +16,16 @@ class HttpFailure(Exception):
 
 def call(method: str, url: str, *, timeout: float, **kwargs) -> dict:
     """The provider's JSON answer; raises HttpFailure with a RETRY or UNKNOWN result."""
+    status, data = call_with_status(method, url, timeout=timeout, **kwargs)
+    if data is None:
+        raise HttpFailure(SendResult(status=UNKNOWN if 200 <= status < 300 else RETRY, error_code="bad_answer",
+                                     error_text=_("Непонятный ответ провайдера (HTTP %(c)s)") % {"c": status}))
+    return data
+
+
+def call_with_status(method: str, url: str, *, timeout: float, **kwargs) -> tuple[int, dict | None]:
+    """(HTTP status, JSON answer or None) for providers that answer refusals with 4xx codes; transport failures
+    and 5xx raise HttpFailure as in call()."""
     try:
         response = requests.request(method, url, timeout=timeout, **kwargs)
     except requests.exceptions.ConnectTimeout as exc:  # never connected: nothing was sent
@@ -37,8 +47,7 @@ def call(method: str, url: str, *, timeout: float, **kwargs) -> dict:
                                      error_text=_("Ошибка на стороне провайдера (HTTP %(c)s)")
                                      % {"c": response.status_code}))
     try:
-        return response.json()
-    except ValueError as exc:
-        raise HttpFailure(SendResult(status=UNKNOWN if response.ok else RETRY, error_code="bad_answer",
-                                     error_text=_("Непонятный ответ провайдера (HTTP %(c)s): %(t)s")
-                                     % {"c": response.status_code, "t": response.text[:200]})) from exc
+        data = response.json()
+    except ValueError:
+        data = None
+    return response.status_code, data if isinstance(data, dict) else None

@@ -125,3 +125,83 @@ def test_email_goes_through_django_mail(settings):
     assert result.status == "sent"
     assert mail.outbox[0].to == ["client@example.com"] and mail.outbox[0].body == "Счёт"
     assert mail.outbox[0].from_email == "office@example.com"
+
+
+# --- WhatsApp (GreenAPI) and Telegram ---------------------------------------------------------------------------
+
+@pytest.fixture
+def fake_greenapi():
+    from .fakes.server import FakeGreenApi
+
+    fake = FakeGreenApi().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def fake_telegram():
+    from .fakes.server import FakeTelegram
+
+    fake = FakeTelegram().start()
+    yield fake
+    fake.stop()
+
+
+def _greenapi(fake, token="tok-1234"):
+    ch = Channel(kind="whatsapp", provider=Provider.GREENAPI, name="WA", login="1101", secret=token,
+                 base_url=fake.url)
+    return adapter_for(Provider.GREENAPI, ch)
+
+
+def test_greenapi_sends_to_the_chat_and_reports_delivery(fake_greenapi):
+    adapter = _greenapi(fake_greenapi)
+    message = _msg(text="Ждём вас завтра")
+    result = adapter.send(message)
+    assert result.status == "sent" and result.provider_id.startswith("3EB0")
+    assert fake_greenapi.received[0] == {"chatId": "79161234567@c.us", "message": "Ждём вас завтра"}
+    assert adapter.status(result.provider_id, message).status == "delivered"
+    fake_greenapi.states[result.provider_id] = "noAccount"
+    assert adapter.status(result.provider_id, message).status == "failed"
+    fake_greenapi.states[result.provider_id] = "pending"
+    assert adapter.status(result.provider_id, message).status == "sent"
+
+
+@pytest.mark.parametrize(("code", "status"), [(400, "failed"), (466, "failed"), (429, "retry")])
+def test_greenapi_refusals(fake_greenapi, code, status):
+    adapter = _greenapi(fake_greenapi)
+    fake_greenapi.fail_next("code", code)
+    result = adapter.send(_msg())
+    assert (result.status, result.error_code) == (status, f"greenapi_{code}") and result.error_text
+
+
+def test_greenapi_wrong_token_500_and_drop(fake_greenapi):
+    adapter = _greenapi(fake_greenapi, token="wrong")
+    assert (adapter.send(_msg()).status, adapter.send(_msg()).error_code) == ("failed", "greenapi_401")
+    adapter = _greenapi(fake_greenapi)
+    fake_greenapi.fail_next("http500")
+    assert adapter.send(_msg()).status == "retry"
+    fake_greenapi.fail_next("drop")
+    assert adapter.send(_msg()).status == "unknown"
+
+
+def _telegram(fake, token="123:tok-1234"):
+    ch = Channel(kind="telegram", provider=Provider.TELEGRAM, name="Бот", secret=token, base_url=fake.url)
+    return adapter_for(Provider.TELEGRAM, ch)
+
+
+def test_telegram_sends_and_classifies_its_errors(fake_telegram):
+    adapter = _telegram(fake_telegram)
+    result = adapter.send(_msg(to="123456789", text="Новый лид"))
+    assert (result.status, result.provider_id) == ("sent", "1")
+    assert fake_telegram.received[0] == {"chat_id": "123456789", "text": "Новый лид"}
+    for code, status in ((400, "failed"), (403, "failed"), (429, "retry")):
+        fake_telegram.fail_next("code", code)
+        refused = adapter.send(_msg(to="123456789"))
+        assert (refused.status, refused.error_code) == (status, f"telegram_{code}") and refused.error_text
+    assert _telegram(fake_telegram, token="123:wrong").send(_msg(to="1")).error_code == "telegram_401"
+    too_long = adapter.send(_msg(to="1", text="я" * 4097))
+    assert (too_long.status, too_long.error_code) == ("failed", "telegram_too_long")
+    fake_telegram.fail_next("hang", 1.0)
+    from legal_crm.messaging.channels.telegram import TelegramAdapter
+
+    assert TelegramAdapter(adapter.channel, timeout=0.3).send(_msg(to="1")).status == "unknown"

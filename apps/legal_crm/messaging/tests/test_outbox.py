@@ -174,6 +174,12 @@ def test_bad_input_is_refused(db, office):
     with pytest.raises(DomainError) as empty:
         _queue(office, text="  ")
     assert empty.value.code == "empty_text"
+    with pytest.raises(DomainError) as bad_chat:
+        services.message_queue(actor_or_none=None, channel_kind="telegram", to="@someone", text="x", office=office)
+    assert bad_chat.value.code == "bad_recipient"
+    with pytest.raises(DomainError) as bad_email:
+        services.message_queue(actor_or_none=None, channel_kind="email", to="не почта", text="x", office=office)
+    assert bad_email.value.code == "bad_recipient"
     assert not Message.objects.exists()
 
 

@@ -26,7 +26,10 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command == "POST":
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length).decode()
-            params.update({k: v[-1] for k, v in parse_qs(body).items()})
+            if (self.headers.get("Content-Type") or "").startswith("application/json"):
+                params.update(json.loads(body or "{}"))
+            else:
+                params.update({k: v[-1] for k, v in parse_qs(body).items()})
         return params
 
     def _answer(self, payload, status=200):
@@ -50,9 +53,12 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.server.fake
         path = urlparse(self.path).path
         params = self._params()
-        route = fake.routes().get(path)
+        route = fake.route(path)
         if route is None:
             self._answer({"error": "not found"}, status=404)
+            return
+        if route == "unauthorized":
+            self._answer({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
             return
         if route == "send":
             with fake.lock:
@@ -74,7 +80,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._answer(fake.accept(params))
                 return
             if script and script[0] == "code":
-                self._answer(fake.error(script[1], params))
+                answer = fake.error(script[1], params)
+                if not isinstance(answer, tuple):
+                    answer = (answer, 200)
+                self._answer(*answer)
                 return
             with fake.lock:
                 fake.received.append(params)
@@ -119,12 +128,15 @@ class FakeProvider:
     def release(self):
         self.released.set()
 
+    def route(self, path: str):
+        return self.routes().get(path)
+
     def fail_next(self, *script):
         with self.lock:
             self.script.append(script)
 
     def texts(self) -> list[str]:
-        return [p.get("msg") or p.get("mes") for p in self.received]
+        return [p.get("msg") or p.get("mes") or p.get("message") or p.get("text") for p in self.received]
 
 
 class FakeSmsRu(FakeProvider):
@@ -182,3 +194,56 @@ class FakeSmsc(FakeProvider):
         if msg_id not in self.accepted:
             return {"status": -3, "err": 0}
         return {"status": self.states.get(msg_id, 1), "last_date": "02.12.2026 12:00:00", "err": 0}
+
+
+class FakeGreenApi(FakeProvider):
+    """GreenAPI: /waInstance{id}/sendMessage/{token} and /getMessage/{token}; instance 1101 with token "tok-1234"."""
+
+    def route(self, path):
+        import re
+
+        found = re.fullmatch(r"/waInstance(\d+)/(sendMessage|getMessage)/([^/]+)", path)
+        if not found:
+            return None
+        if found.group(1) != "1101" or found.group(3) != "tok-1234":
+            return "unauthorized"
+        return "send" if found.group(2) == "sendMessage" else "status"
+
+    def accept(self, params):
+        with self.lock:
+            msg_id = f"3EB0{len(self.accepted) + 1:016X}"
+            self.accepted[msg_id] = params
+        return {"idMessage": msg_id}
+
+    def error(self, code, params):
+        texts = {400: "Validation failed: chatId", 466: "Correspondents quota exceeded", 429: "Too Many Requests"}
+        return {"message": texts.get(code, "error")}, code
+
+    def status(self, params):
+        msg_id = params.get("idMessage", "")
+        if msg_id not in self.accepted:
+            return {"message": "message not found"}
+        return {"idMessage": msg_id, "statusMessage": self.states.get(msg_id, "delivered")}
+
+
+class FakeTelegram(FakeProvider):
+    """The Bot API: /bot{token}/sendMessage; the token "123:tok-1234"."""
+
+    def route(self, path):
+        if path == "/bot123:tok-1234/sendMessage":
+            return "send"
+        return "unauthorized" if path.endswith("/sendMessage") else None
+
+    def accept(self, params):
+        with self.lock:
+            self.accepted[str(len(self.accepted) + 1)] = params
+        return {"ok": True, "result": {"message_id": len(self.accepted), "chat": {"id": params.get("chat_id")},
+                                       "text": params.get("text")}}
+
+    def error(self, code, params):
+        texts = {400: "Bad Request: chat not found", 403: "Forbidden: bot was blocked by the user",
+                 429: "Too Many Requests: retry after 5"}
+        answer = {"ok": False, "error_code": code, "description": texts.get(code, "error")}
+        if code == 429:
+            answer["parameters"] = {"retry_after": 5}
+        return answer, code
