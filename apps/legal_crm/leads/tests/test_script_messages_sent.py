@@ -131,3 +131,20 @@ def test_a_whatsapp_step_without_a_configured_channel_goes_to_the_console(office
     assert ScriptMessage.objects.get().status == "sent"
     assert Message.objects.get().provider == "console"
     assert "79161112233" in capsys.readouterr().err
+
+
+def test_the_kanban_card_and_the_lead_card_show_the_delivery(office, fake, make_staff, client,
+                                                             django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    lead = LeadFactory(office=office, name="Анна Смирнова", phone="+79161112233")
+    script, _steps = make_script("sms", "call")
+    svc.lead_enroll(actor=None, lead=lead, script=script)
+    fake.fail_next("code", 207)
+    _run_scripts(django_capture_on_commit_callbacks)
+
+    client.force_login(make_staff("operator"))
+    board = client.get(reverse("admin:leads_script_board", args=[script.pk])).content.decode()
+    assert "SMS: Не отправлено" in board and "нельзя отправлять" in board
+    card = client.get(reverse("leads_lead_card", args=[lead.pk])).content.decode()
+    assert "Не отправлено" in card and "нельзя отправлять" in card
