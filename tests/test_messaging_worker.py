@@ -23,10 +23,9 @@ from legal_crm.leads.tests.factories import LeadFactory
 from legal_crm.leads.tests.factories_scripts import make_script
 from legal_crm.messaging import outbox
 from legal_crm.messaging.models import Channel, Message, Provider
+from legal_crm.messaging.tests.fakes.server import FakeSmsRu
 
-from .fakes.server import FakeSmsRu
-
-ROOT = Path(__file__).resolve().parents[4]
+ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(
     not (os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL", "").startswith("mysql")),
     reason="needs Redis and a server database (CI sets REDIS_URL and DATABASE_URL)",
