@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import RangeDateFilter, RelatedDropdownFilter
@@ -50,9 +51,16 @@ class MessageAdmin(ReadOnlyDeskAdmin):
     @action(description=_("Отправить снова"), url_path="retry", permissions=["retry"])
     def retry(self, request, object_id):
         message = get_object_or_404(self.get_queryset(request), pk=object_id)
-        self.run_service(request, services.message_retry, actor=request.user, message=message,
-                         success=_("Сообщение поставлено в очередь."))
-        return redirect(reverse("admin:messaging_message_change", args=[message.pk]))
+        back = reverse("admin:messaging_message_change", args=[message.pk])
+        if request.method == "POST":  # a change never happens on a GET
+            self.run_service(request, services.message_retry, actor=request.user, message=message,
+                             success=_("Сообщение поставлено в очередь."))
+            return redirect(back)
+        context = {**self.admin_site.each_context(request), "title": _("Отправить сообщение снова?"),
+                   "opts": self.model._meta, "submit": _("Отправить снова"), "back": back,
+                   "summary": [(_("Получатель"), message.to), (_("Состояние"), message.get_status_display()),
+                               (_("Причина"), message.error_text or "—"), (_("Текст"), message.text)]}
+        return TemplateResponse(request, "messaging/confirm.html", context)
 
 
 @admin.register(Channel)

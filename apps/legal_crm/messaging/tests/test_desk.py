@@ -122,7 +122,21 @@ def test_an_office_head_may_not_change_channels(make_staff, office, client):
 def test_a_failed_message_is_retried_from_its_page(admin_user, messages_of_offices, client):
     client.force_login(admin_user)
     failed = messages_of_offices[1]
-    client.get(reverse("admin:messaging_message_retry", args=[failed.pk]))
+    url = reverse("admin:messaging_message_retry", args=[failed.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "Номер недоступен" in page.content.decode()
+    failed.refresh_from_db()
+    assert failed.status == "failed"  # a GET only asks
+    client.post(url)
     failed.refresh_from_db()
     assert failed.status == "queued"  # sent by the job after the commit (the test's transaction never commits)
     assert AuditLog.objects.filter(action="messaging.retry", object_id=str(failed.pk)).exists()
+
+
+def test_an_office_head_may_not_retry_messages(make_staff, messages_of_offices, client):
+    client.force_login(make_staff("office_head"))
+    mine = messages_of_offices[0]
+    Message.objects.filter(pk=mine.pk).update(status="failed")
+    client.post(reverse("admin:messaging_message_retry", args=[mine.pk]))
+    mine.refresh_from_db()
+    assert mine.status == "failed"
