@@ -26,6 +26,10 @@ DOC_EVENTS: dict[str, list[str]] = {
     ],
     "org.offboarding_completed": [],
     "core.access_changed": [],
+    # messaging: a message sent, delivered or failed; the owner of its subject ("leads.scriptmessage", …) follows it
+    "messaging.message_status_changed": [
+        "legal_crm.leads.handlers_messaging.on_message_status_changed",
+    ],
     # leads
     "leads.lead_created": [
         "legal_crm.leads.handlers_scripts.on_lead_created",
@@ -116,9 +120,12 @@ SCHEDULER_EVENTS: dict = {
             "legal_crm.core.outbox.relay",
             # Reactions that failed, retried with backoff (core.deliveries).
             "legal_crm.core.deliveries.retry_due",
+            # Messages whose send request was lost, retries that came due, stale "sending" rows (messaging.outbox).
+            "legal_crm.messaging.jobs.send_queued",
         ],
         "*/5 * * * *": [
             "legal_crm.leads.jobs_scripts.advance_scripts",
+            "legal_crm.messaging.jobs.poll_statuses",
         ],
     },
 }
@@ -232,5 +239,7 @@ AUDIT_LABELS: dict[str, str] = {
     "subscription.start": _("Абонемент начат"), "subscription.stop": _("Абонемент остановлен"),
     "complaint.file": _("Жалоба подана"), "complaint.assign": _("Жалоба назначена"),
     "complaint.close": _("Жалоба закрыта"),
+    "messaging.channel": _("Канал отправки"), "messaging.retry": _("Сообщение: повторная отправка"),
+    "messaging.opt_out": _("Отказ от рассылок"),
     "delivery.retry": _("Сбой обработки: повтор"), "delivery.resolve": _("Сбой обработки закрыт"),
 }

@@ -2,7 +2,8 @@
 
 SECTIONS is the one table to extend when a module adds a screen: a model label ("app.Model") links
 to its list and shows when the user may view that model; a (title, url name, permission) triple links
-to a custom desk page.
+to a custom desk page. Like hooks.py it names things by strings and imports no module: core's access matrix
+reads it.
 """
 
 from __future__ import annotations
@@ -12,12 +13,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from legal_crm.marketing import perms as marketing_perms
-
 SECTIONS: list[tuple] = [
     (_("Маркетинг"), "campaign", [
-        "marketing.AdSource", "marketing.Partner",
-        (_("Лиды по источникам"), "admin:marketing_leads_by_source", marketing_perms.VIEW_LEAD_REPORT),
+        "marketing.AdSource", "marketing.Partner", "messaging.Message",
+        (_("Лиды по источникам"), "admin:marketing_leads_by_source", "marketing.view_lead_report"),
     ]),
     (_("Продажи"), "point_of_sale", [
         "leads.Lead", "leads.PlannedCall",
@@ -46,7 +45,7 @@ SECTIONS: list[tuple] = [
         "org.Office", "org.Employee", "auth.Group", "org.Position", "org.StaffingPlan",
         "org.OffboardingTemplateItem", "org.OffboardingChecklist", "org.Banner", "core.AuditLog",
         "core.EventDelivery", "core.JobRun",
-        "leads.SpamRule", "leads.DistributionRule",
+        "leads.SpamRule", "leads.DistributionRule", "messaging.Channel", "messaging.OptOut",
         "leads.LeadSettings", "leads.ClientMerge",
         "contracts.ContractNumbering", "contracts.ServiceSettings", "contracts.StageTemplate", "contracts.ActionType", "contracts.DocumentType",
         "contracts.DocumentTemplate", "contracts.TerminationStepTemplate",

@@ -144,7 +144,7 @@ class ScriptMoveAdmin(ReadOnlyDeskAdmin):
 
 @admin.register(ScriptMessage)
 class ScriptMessageAdmin(PhoneSearchMixin, ReadOnlyDeskAdmin):
-    list_display = ("created_at", "channel", "phone", "status", "short_text")
+    list_display = ("created_at", "channel", "phone", "status", "short_text", "error_text")
     list_filter = ("status", "channel")
     search_fields = ("=phone",)
 

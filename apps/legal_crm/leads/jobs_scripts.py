@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .services.scripts import advance_due_enrollments
+from .services.scripts import advance_due_enrollments, hand_over_waiting_messages
 
 
 def advance_scripts() -> int:
     """Every 5 minutes: send the due script messages, end the waits, move the cards on."""
-    return advance_due_enrollments()
+    return advance_due_enrollments() + hand_over_waiting_messages()

@@ -163,7 +163,8 @@ def timeline(lead: Lead, user, *, others: list[Lead] | None = None, limit: int =
     for msg in ScriptMessage.objects.filter(lead_id__in=ids).order_by("-created_at", "-id")[:PER_SOURCE_LIMIT]:
         title = _("%(channel)s на %(phone)s (%(status)s)") % {
             "channel": msg.get_channel_display(), "phone": format_phone(msg.phone), "status": msg.get_status_display()}
-        items.append(_item(msg.created_at, "message", title, msg.text[:300], lead_id=msg.lead_id))
+        text = msg.text[:300] + (f"\n{_('Причина')}: {msg.error_text}" if msg.error_text else "")
+        items.append(_item(msg.created_at, "message", title, text, lead_id=msg.lead_id))
 
     from legal_crm import hooks
 

@@ -17,7 +17,7 @@ from legal_crm.core.validators import format_phone
 from legal_crm.leads import perms
 from legal_crm.org.selectors import scope_to_offices
 
-from .models import PlannedCall, Script, ScriptEnrollment, ScriptMove, ScriptStep
+from .models import PlannedCall, Script, ScriptEnrollment, ScriptMessage, ScriptMove, ScriptStep
 
 PER_COLUMN = 100
 COUNT_CAP = 1000
@@ -105,14 +105,19 @@ def board(script: Script, user, *, per_column: int = PER_COLUMN, now: datetime.d
     next_call = (PlannedCall.objects.filter(lead_id=OuterRef("lead_id"), done_at__isnull=True)
                  .order_by("due_at").values("due_at")[:1])
     cards_qs = base.select_related("lead", "lead__office").annotate(next_call_at=Subquery(next_call))
-    columns = []
+    shown_cards = {}
     for step in steps:
         # One indexed range read per column (script, step, step_entered_at), never the whole script: waiting
         # columns show the longest-waiting cards first, final columns the latest results.
         order = ("-step_entered_at", "-id") if step.is_final else ("step_entered_at", "id")
-        cards = list(cards_qs.filter(step=step).order_by(*order)[:per_column]) if counts[step.pk] else []
+        shown_cards[step.pk] = list(cards_qs.filter(step=step).order_by(*order)[:per_column]) if counts[step.pk] \
+            else []
+    messages = last_messages([c.pk for cards in shown_cards.values() for c in cards])
+    columns = []
+    for step in steps:
+        cards = shown_cards[step.pk]
         hidden = counts[step.pk] - len(cards)
-        columns.append({"step": step, "cards": [_card(card, step, now) for card in cards],
+        columns.append({"step": step, "cards": [_card(card, step, now, messages.get(card.pk)) for card in cards],
                         "count": shown(counts[step.pk]),
                         "hidden": (f"{hidden}+" if counts[step.pk] > COUNT_CAP else str(hidden)) if hidden > 0
                         else ""})
@@ -120,13 +125,28 @@ def board(script: Script, user, *, per_column: int = PER_COLUMN, now: datetime.d
             "totals": totals_of(steps, counts)}
 
 
-def _card(card: ScriptEnrollment, step: ScriptStep, now: datetime.datetime) -> dict:
+def last_messages(enrollment_ids: list[int]) -> dict[int, dict]:
+    """The latest script message of each card, with its delivery (one query for the whole board)."""
+    if not enrollment_ids:
+        return {}
+    found: dict[int, dict] = {}
+    rows = (ScriptMessage.objects.filter(enrollment_id__in=enrollment_ids).order_by("enrollment_id", "-created_at", "-id")
+            .only("enrollment_id", "channel", "status", "error_text"))
+    for msg in rows:
+        if msg.enrollment_id not in found:
+            found[msg.enrollment_id] = {
+                "text": f"{msg.get_channel_display()}: {msg.get_status_display()}",
+                "failed": msg.status == ScriptMessage.Status.FAILED, "reason": msg.error_text}
+    return found
+
+
+def _card(card: ScriptEnrollment, step: ScriptStep, now: datetime.datetime, message: dict | None = None) -> dict:
     action, overdue = next_action_text(card, step, now)
     return {
         "id": card.pk, "lead_id": card.lead_id, "name": card.lead.name or _("Без имени"),
         "phone": format_phone(card.lead.phone), "phone_e164": card.lead.phone,
         "in_step": duration_text(now - card.step_entered_at), "next_action": action, "overdue": overdue,
-        "state": card.state,
+        "state": card.state, "message": message,
     }
 
 

@@ -229,7 +229,9 @@ class ScriptMove(models.Model):
 
 
 class ScriptMessage(models.Model):
-    """A message a script step decided to send: a row "to send" that the messaging outbox picks up."""
+    """A message a script step decided to send. It is handed to the messaging outbox at once ("taken"; its
+    `messaging.Message` names it as subject "leads.scriptmessage") and follows that message's fate through the
+    `messaging.message_status_changed` event: sent, delivered, failed (with the reason) or cancelled."""
 
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
@@ -238,6 +240,9 @@ class ScriptMessage(models.Model):
     class Status(models.TextChoices):
         TO_SEND = "to_send", _("К отправке")
         TAKEN = "taken", _("Передано в отправку")
+        SENT = "sent", _("Отправлено")
+        DELIVERED = "delivered", _("Доставлено")
+        FAILED = "failed", _("Не отправлено")
         CANCELLED = "cancelled", _("Отменено")
 
     enrollment = models.ForeignKey(ScriptEnrollment, on_delete=models.CASCADE, related_name="messages",
@@ -251,6 +256,7 @@ class ScriptMessage(models.Model):
     text = models.TextField(_("текст"))
     status = models.CharField(_("состояние"), max_length=10, choices=Status.choices, default=Status.TO_SEND,
                               db_index=True)
+    error_text = models.CharField(_("причина"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("создано"), auto_now_add=True)
 
     class Meta:

@@ -1,7 +1,8 @@
 """Call scripts (SPEC 6.5.2): leads enter scripts on events, move by operators' drags and by the scheduled job.
 
 A card (ScriptEnrollment) sits on one step. Entering a step sets `next_action_at`, the moment the system acts
-on its own: SMS / WhatsApp steps act at once (a ScriptMessage row "to send" is written, then the card moves on),
+on its own: SMS / WhatsApp steps act at once (a ScriptMessage row is written and handed to the messaging outbox,
+whose events it follows — see handlers_messaging; then the card moves on),
 "wait" steps after N hours, call steps after N hours without a result (0 — they wait for the operator). Final
 steps (reached / handed over / refused) finish the card. Every move is logged in ScriptMove.
 """
@@ -190,10 +191,12 @@ def _perform(enrollment: ScriptEnrollment, now: datetime.datetime) -> bool:
         if text and lead.phone:
             # Advertising goes only to those who agreed to it; the others' message is kept as cancelled.
             allowed = lead.consent_ads or not step.is_advertising
-            ScriptMessage.objects.get_or_create(
+            message, created = ScriptMessage.objects.get_or_create(
                 enrollment=enrollment, step=step, step_entered_at=enrollment.step_entered_at,
                 defaults={"lead": lead, "channel": step.kind, "phone": lead.phone, "text": text,
                           "status": ScriptMessage.Status.TO_SEND if allowed else ScriptMessage.Status.CANCELLED})
+            if created and message.status == ScriptMessage.Status.TO_SEND:
+                hand_over_message(message, advertising=step.is_advertising, office=lead.office)
     following = next_step(step)
     if following is None:
         enrollment.next_action_at = None  # the last column and not a final one: it waits for a person
@@ -203,6 +206,36 @@ def _perform(enrollment: ScriptEnrollment, now: datetime.datetime) -> bool:
     if following.kind == Kind.REFUSE:
         _refuse_lead(enrollment, following, actor=None)
     return True
+
+
+def hand_over_message(message: ScriptMessage, *, advertising: bool, office) -> None:
+    """Queue a script message in the messaging outbox, in this transaction (it leaves after the commit)."""
+    from legal_crm.messaging.services import message_queue
+
+    try:
+        queued = message_queue(actor_or_none=None, channel_kind=message.channel, to=message.phone, text=message.text,
+                               office=office, subject=("leads.scriptmessage", message.pk), advertising=advertising)
+    except DomainError as exc:  # a number the outbox cannot send to: kept with the reason, the card moves on
+        message.status, message.error_text = ScriptMessage.Status.FAILED, exc.message[:500]
+    else:
+        skipped = queued.status == queued.Status.SKIPPED  # the recipient opted out of advertising
+        message.status = ScriptMessage.Status.CANCELLED if skipped else ScriptMessage.Status.TAKEN
+        message.error_text = queued.error_text if skipped else ""
+    message.save(update_fields=["status", "error_text"])
+
+
+def hand_over_waiting_messages(*, limit: int = 500) -> int:
+    """Messages written "to send" before they were handed over on the spot (or whose hand-over was interrupted)."""
+    done = 0
+    for message in (ScriptMessage.objects.filter(status=ScriptMessage.Status.TO_SEND)
+                    .select_related("step", "lead__office").order_by("id")[:limit]):
+        with transaction.atomic():
+            row = ScriptMessage.objects.select_for_update().get(pk=message.pk)
+            if row.status != ScriptMessage.Status.TO_SEND:
+                continue
+            hand_over_message(row, advertising=message.step.is_advertising, office=message.lead.office)
+        done += 1
+    return done
 
 
 def refusal_of(step: ScriptStep):

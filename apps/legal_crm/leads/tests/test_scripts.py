@@ -156,7 +156,7 @@ def test_the_job_sends_messages_waits_and_moves_cards_on(lead, office):
     card.refresh_from_db()
     message = ScriptMessage.objects.get()
     assert message.text == "Иван Петров, здравствуйте! Офис: Москва."
-    assert message.channel == "sms" and message.phone == "+79161112233" and message.status == "to_send"
+    assert message.channel == "sms" and message.phone == "+79161112233" and message.status == "taken"
     assert card.step == steps[1] and card.next_action_at == start + datetime.timedelta(hours=3)
 
     assert svc.advance_due_enrollments(now=start + datetime.timedelta(hours=2)) == 0  # still waiting
@@ -372,7 +372,7 @@ def test_advertising_steps_send_only_to_those_who_agreed(office):
     for lead in (agreed, refused):
         svc.lead_enroll(actor=None, lead=lead, script=steps[0].script)
     assert svc.advance_due_enrollments() == 2
-    assert ScriptMessage.objects.get(lead=agreed).status == "to_send"
+    assert ScriptMessage.objects.get(lead=agreed).status == "taken"
     assert ScriptMessage.objects.get(lead=refused).status == "cancelled"
     assert set(ScriptEnrollment.objects.values_list("step", flat=True)) == {steps[1].pk}
 

@@ -41,15 +41,15 @@ def test_administrator_revokes_contracts_view_from_one_seller(page, live_server,
     assert "✓" in cell.inner_text() and "Менеджеры по продажам" in cell.inner_text()
     change = page.locator('.access-cell[data-perm="contracts.change_contract"]')
     cell.locator("select").select_option("revoke")
-    page.click("button[name=save]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=save]")
     assert "Доступ сохранён" in page.content()
     # Sellers may also change their contracts, and who may change may open: the view cell says so.
     cell = page.locator('.access-cell[data-perm="contracts.view_contract"]')
     assert cell.get_attribute("data-effective") == "1" and "изменение" in cell.inner_text()
     change.locator("select").select_option("revoke")
-    page.click("button[name=save]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("button[name=save]")
     cell = page.locator('.access-cell[data-perm="contracts.view_contract"]')
     assert cell.get_attribute("data-effective") == "0"
     assert "✗" in cell.inner_text()

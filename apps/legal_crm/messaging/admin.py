@@ -1,0 +1,102 @@
+"""Desk pages of messaging: the SMS log (read-only; writes only through services), channels, opt-outs."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import RangeDateFilter, RelatedDropdownFilter
+from unfold.decorators import action, display
+
+from legal_crm.core.admin_base import DeskAdmin, ReadOnlyDeskAdmin
+
+from . import perms, selectors, services
+from .forms import ChannelForm
+from .models import Channel, Message, OptOut
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyDeskAdmin):
+    selector = selectors.message_list_visible_to
+    list_display = ("created_at", "kind", "to", "office", "status_badge", "cost", "attempts", "error_text", "sent_at")
+    list_filter = ("status", "kind", ("channel", RelatedDropdownFilter), ("office", RelatedDropdownFilter),
+                   ("created_at", RangeDateFilter))
+    list_filter_submit = True
+    list_select_related = ("office", "channel")
+    search_fields = ("to",)
+    fields = ("created_at", "office", "kind", "channel", "provider", "to", "text", "is_advertising", "status",
+              "error_code", "error_text", "provider_id", "cost", "attempts", "next_attempt_at", "sending_started_at",
+              "sent_at", "finished_at", "subject_type", "subject_id", "created_by")
+    readonly_fields = fields
+    actions_detail = ["retry"]
+
+    def get_search_results(self, request, queryset, search_term):
+        from legal_crm.core.validators import normalize_phone
+
+        phone = normalize_phone(search_term) if search_term else None
+        if phone:  # any way of writing a phone finds its E.164 rows, through the index
+            return queryset.filter(to=phone), False
+        return super().get_search_results(request, queryset, search_term)
+
+    @display(description=_("Состояние"), label={"queued": "info", "sending": "warning", "sent": "info",
+                                                "delivered": "success", "failed": "danger", "skipped": "warning"})
+    def status_badge(self, obj):
+        return obj.status, obj.get_status_display()
+
+    def has_retry_permission(self, request, object_id=None):
+        return request.user.has_perm(perms.RETRY_MESSAGE)
+
+    @action(description=_("Отправить снова"), url_path="retry", permissions=["retry"])
+    def retry(self, request, object_id):
+        message = get_object_or_404(self.get_queryset(request), pk=object_id)
+        back = reverse("admin:messaging_message_change", args=[message.pk])
+        if request.method == "POST":  # a change never happens on a GET
+            self.run_service(request, services.message_retry, actor=request.user, message=message,
+                             success=_("Сообщение поставлено в очередь."))
+            return redirect(back)
+        context = {**self.admin_site.each_context(request), "title": _("Отправить сообщение снова?"),
+                   "opts": self.model._meta, "submit": _("Отправить снова"), "back": back,
+                   "summary": [(_("Получатель"), message.to), (_("Состояние"), message.get_status_display()),
+                               (_("Причина"), message.error_text or "—"), (_("Текст"), message.text)]}
+        return TemplateResponse(request, "messaging/confirm.html", context)
+
+
+@admin.register(Channel)
+class ChannelAdmin(DeskAdmin):
+    selector = selectors.channel_list_visible_to
+    form = ChannelForm
+    list_display = ("name", "kind", "provider", "office", "sender_name", "secret_display", "rate_per_minute",
+                    "is_default", "is_active")
+    list_filter = ("kind", "provider", "is_active")
+    readonly_fields = ("callback_url",)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if obj is not None and obj.provider == "smsru" else [f for f in fields if f != "callback_url"]
+
+    @display(description=_("Адрес для отчётов о доставке (после адреса сайта)"))
+    def callback_url(self, obj):
+        from .callbacks import callback_path
+
+        if obj is None or not obj.pk or obj.provider != "smsru":
+            return ""
+        return callback_path(obj)
+
+    @display(description=_("Ключ / пароль"))
+    def secret_display(self, obj):
+        return obj.secret_masked
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # messages refer to it: switch it off instead
+
+    def save_model(self, request, obj, form, change):
+        services.channel_save(actor=request.user, channel=obj, new_secret=form.cleaned_data.get("new_secret"))
+
+
+@admin.register(OptOut)
+class OptOutAdmin(ReadOnlyDeskAdmin):
+    selector = selectors.optout_list_visible_to
+    list_display = ("address", "source", "created_at")
+    search_fields = ("address",)

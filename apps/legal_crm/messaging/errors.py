@@ -1,0 +1,12 @@
+"""The error codes of the messaging module: every code its services raise besides core.errors.CoreCode."""
+
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    BAD_RECIPIENT = "bad_recipient"
+    BAD_CHANNEL = "bad_channel"
+    EMPTY_TEXT = "empty_text"
+    SECRET_REQUIRED = "secret_required"
+    LOGIN_REQUIRED = "login_required"
+    NOT_FAILED = "not_failed"

@@ -1,0 +1,165 @@
+"""Writes of messaging. Higher modules (leads, contracts, billing) queue messages through `message_queue`."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.validators import validate_email
+from django.db import transaction
+from django.forms import ValidationError
+from django.utils.translation import gettext as _
+
+from legal_crm.core.audit import audit
+from legal_crm.core.errors import DomainError
+from legal_crm.core.guard import ensure
+from legal_crm.core.validators import normalize_phone
+from legal_crm.org.selectors import office_ids_visible_to
+
+from . import perms
+from .models import Channel, Kind, Message, OptOut, Provider
+
+PHONE_KINDS = {Kind.SMS, Kind.WHATSAPP}
+
+
+def _ensure_office(actor, office) -> None:
+    if actor is None:
+        return
+    ids = office_ids_visible_to(actor)
+    if ids is not None and (office is None or office.pk not in ids):
+        raise DomainError("access_denied", _("У вас нет доступа к этому офису."), fields={"office": _("Нет доступа.")})
+
+
+def channel_for(kind: str, office) -> Channel | None:
+    """The office's default channel of this kind, else the one for all offices; None → the console adapter."""
+    rows = {ch.office_id: ch for ch in Channel.objects.filter(kind=kind, is_default=True, is_active=True,
+                                                              office_id__in=[office.pk] if office else [])}
+    if office is not None and office.pk in rows:
+        return rows[office.pk]
+    return Channel.objects.filter(kind=kind, is_default=True, is_active=True, office__isnull=True).first()
+
+
+def normalize_address(kind: str, to: str) -> str:
+    to = (to or "").strip()
+    if kind in PHONE_KINDS:
+        phone = normalize_phone(to)
+        if not phone:
+            raise DomainError("bad_recipient", _("Неверный номер телефона получателя: %(to)s") % {"to": to},
+                              fields={"to": _("Неверный номер.")})
+        return phone
+    if kind == Kind.EMAIL:
+        try:
+            validate_email(to)
+        except ValidationError as exc:
+            raise DomainError("bad_recipient", _("Неверный e-mail получателя: %(to)s") % {"to": to},
+                              fields={"to": _("Неверный e-mail.")}) from exc
+    if kind == Kind.TELEGRAM and not re.fullmatch(r"-?\d{1,20}", to):
+        raise DomainError("bad_recipient", _("Неверный чат Telegram: %(to)s") % {"to": to},
+                          fields={"to": _("Укажите номер чата.")})
+    if not to:
+        raise DomainError("bad_recipient", _("Не указан получатель."), fields={"to": _("Укажите получателя.")})
+    return to
+
+
+def is_opted_out(address: str) -> bool:
+    return OptOut.objects.filter(address=address).exists()
+
+
+def message_queue(*, actor_or_none, channel_kind: str, to: str, text: str, office, subject: tuple | None = None,
+                  advertising: bool = False) -> Message:
+    """Write a message to the outbox in the caller's transaction; the send job takes it after commit.
+
+    Advertising to an address that opted out is written as skipped (so it is counted), never sent. Whether the
+    recipient consented to advertising is the caller's data (leads' consent fields): the caller decides.
+    """
+    ensure(actor_or_none, perms.ADD_MESSAGE, system_ok=True)  # script steps, jobs, handlers
+    _ensure_office(actor_or_none, office)
+    if channel_kind not in Kind.values:
+        raise DomainError("bad_channel", _("Неизвестный канал: %(k)s") % {"k": channel_kind})
+    text = (text or "").strip()
+    if not text:
+        raise DomainError("empty_text", _("Текст сообщения пуст."), fields={"text": _("Введите текст.")})
+    address = normalize_address(channel_kind, to)
+    channel = channel_for(channel_kind, office)
+    subject_type, subject_id = subject if subject else ("", "")
+    message = Message(office=office, channel=channel, kind=channel_kind,
+                      provider=channel.provider if channel else Provider.CONSOLE, to=address, text=text,
+                      is_advertising=advertising, subject_type=subject_type, subject_id=str(subject_id),
+                      created_by=actor_or_none if getattr(actor_or_none, "pk", None) else None)
+    if advertising and is_opted_out(address):
+        message.status = Message.Status.SKIPPED
+        message.error_code = "opted_out"
+        message.error_text = _("Получатель отказался от рассылок.")
+        message.save()
+        return message
+    message.save()
+    from .outbox import request_send
+
+    transaction.on_commit(request_send, robust=True)
+    return message
+
+
+@transaction.atomic
+def opt_out(*, actor_or_none, address: str, source: str = "") -> OptOut:
+    """A recipient refuses advertising for good («СТОП», the unsubscribe link, a request to staff)."""
+    ensure(actor_or_none, perms.ADD_OPTOUT, system_ok=True)  # a provider's STOP reply
+    address = normalize_phone(address) or address.strip().lower()
+    row, created = OptOut.objects.get_or_create(address=address, defaults={"source": source[:200]})
+    if created:
+        audit(actor=actor_or_none, action="messaging.opt_out", obj=row, after={"source": source[:200]})
+    # Advertising still waiting in the outbox for this address is not sent either.
+    Message.objects.filter(to=address, is_advertising=True, status=Message.Status.QUEUED).update(
+        status=Message.Status.SKIPPED, error_code="opted_out", error_text=_("Получатель отказался от рассылок."))
+    return row
+
+
+SECRET_FIELDS = ("secret",)
+AUDITED_FIELDS = ("office_id", "kind", "provider", "name", "login", "sender_name", "base_url", "rate_per_minute",
+                  "is_default", "is_active")
+
+
+@transaction.atomic
+def channel_save(*, actor, channel: Channel, new_secret: str | None = None) -> Channel:
+    """Create or change a channel. A blank `new_secret` keeps the stored one; the audit log never holds it."""
+    ensure(actor, perms.CHANGE_CHANNEL if channel.pk else perms.ADD_CHANNEL)
+    before = None
+    if channel.pk:
+        old = Channel.objects.select_for_update().get(pk=channel.pk)
+        before = {f: getattr(old, f) for f in AUDITED_FIELDS}
+        if not new_secret:
+            channel.secret = old.secret
+    if new_secret:
+        channel.secret = new_secret.strip()
+    if channel.provider in (Provider.SMSRU, Provider.SMSC, Provider.GREENAPI, Provider.TELEGRAM) and not channel.secret:
+        raise DomainError("secret_required", _("Укажите ключ API или пароль провайдера."),
+                          fields={"new_secret": _("Обязательное поле.")})
+    if channel.provider in (Provider.SMSC, Provider.GREENAPI) and not channel.login:
+        raise DomainError("login_required", _("Укажите логин SMSC или номер инстанса GreenAPI."),
+                          fields={"login": _("Обязательное поле.")})
+    if channel.is_default:
+        # One default per office and kind (MariaDB has no partial unique index: kept here, under the row lock).
+        Channel.objects.select_for_update().filter(office_id=channel.office_id, kind=channel.kind,
+                                                   is_default=True).exclude(pk=channel.pk).update(is_default=False)
+    channel.save()
+    after = {f: getattr(channel, f) for f in AUDITED_FIELDS}
+    after["secret_changed"] = bool(new_secret)
+    audit(actor=actor, action="messaging.channel", obj=channel, before=before, after=after)
+    return channel
+
+
+@transaction.atomic
+def message_retry(*, actor, message: Message) -> Message:
+    """Send a failed message again (after the cause was fixed, or when its fate was unknown and it did not go)."""
+    ensure(actor, perms.RETRY_MESSAGE)
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    _ensure_office(actor, message.office)
+    if message.status != Message.Status.FAILED:
+        raise DomainError("not_failed", _("Повторить можно только неотправленное сообщение."))
+    before = {"status": message.status, "error_code": message.error_code}
+    message.status = Message.Status.QUEUED
+    message.next_attempt_at = None
+    message.save(update_fields=["status", "next_attempt_at"])
+    audit(actor=actor, action="messaging.retry", obj=message, before=before, after={"status": message.status})
+    from .outbox import request_send
+
+    transaction.on_commit(request_send, robust=True)
+    return message
