@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from legal_crm import hooks
 from legal_crm.contracts import perms
+from legal_crm.core.access import users_with_permission
 from legal_crm.core.audit import audit_for
 from legal_crm.core.downloads import file_response
 from legal_crm.core.errors import DomainError
@@ -84,8 +85,10 @@ def _contract_or_404(request, pk) -> Contract:
 
 
 def lawyers_for(office_id: int):
-    User = get_user_model()
-    return (User.objects.filter(is_active=True, employee__offices=office_id, groups__name="Юристы")
+    """Who may be named the contract's lawyer: staff of its office with the right (a group's or their own), not
+    members of a group of some name — renaming «Юристы» or granting the right to one person must just work."""
+    return (users_with_permission(perms.ACT_AS_CONTRACT_LAWYER)
+            .filter(is_active=True, is_superuser=False, employee__offices=office_id)
             .distinct().order_by("last_name", "first_name"))
 
 

@@ -9,6 +9,7 @@ VIEW_OFFICE_CONTRACTS = Perm("contracts.view_office_contracts", _("видеть 
 ADD_CONTRACT = Perm("contracts.add_contract", _("создавать договоры"))
 CHANGE_CONTRACT = Perm("contracts.change_contract", _("изменять договоры"))
 SIGN_CONTRACT = Perm("contracts.sign_contract", _("подписывать договоры"))
+ACT_AS_CONTRACT_LAWYER = Perm("contracts.act_as_contract_lawyer", _("быть юристом договора"))
 MANAGE_CONTRACT_WORK = Perm("contracts.manage_contract_work", _("вести работу по договору"))
 CHANGE_CONTRACTSTAGE = Perm("contracts.change_contractstage", _("изменять этапы работ"))
 ADD_CONTRACTACTION = Perm("contracts.add_contractaction", _("добавлять действия по договору"))

@@ -88,6 +88,7 @@ class Contract(TimeStampedModel):
             ("view_office_contracts", _("Видит все договоры своих офисов (без этого права — только свои)")),
             ("sign_contract", _("Подписывает договоры")),
             ("manage_contract_work", _("Ведёт работу по договору: этапы, завершение")),
+            ("act_as_contract_lawyer", _("Может быть назначен юристом договора")),
         ]
 
     def __str__(self) -> str:

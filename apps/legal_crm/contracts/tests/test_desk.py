@@ -253,3 +253,23 @@ def test_mark_stage_moves():
                                stage(4, "pending")])
     assert [(s.can_start, s.can_finish) for s in stages] == [(False, False), (True, True), (True, True),
                                                             (False, False)]
+
+
+def test_who_may_be_the_lawyer_is_a_permission_not_a_group_name(make_staff, office, roles):
+    from django.contrib.auth.models import Permission
+
+    from legal_crm.contracts.desk import lawyers_for
+    from legal_crm.core import access
+    from legal_crm.core.models import PermissionOverride
+
+    lawyer, head, seller = make_staff("lawyer"), make_staff("office_head"), make_staff("sales")
+    assert set(lawyers_for(office.pk)) == {lawyer}  # the office head runs the work but is nobody's lawyer
+    right = Permission.objects.get(codename="act_as_contract_lawyer")
+    PermissionOverride.objects.create(user=seller, permission=right, granted=True)
+    PermissionOverride.objects.create(user=lawyer, permission=right, granted=False)
+    assert set(lawyers_for(office.pk)) == {seller}
+    roles["lawyer"].name = "Юристы сопровождения"  # a renamed group still gives the right
+    roles["lawyer"].save()
+    other = make_staff("lawyer")
+    assert other in set(lawyers_for(office.pk)) and head not in set(lawyers_for(office.pk))
+    assert access.users_with_permission("contracts.act_as_contract_lawyer").filter(pk=other.pk).exists()
