@@ -3,6 +3,7 @@ the cell shows the new effective result and its source «лично», the histo
 person's sidebar loses the item while its URL refuses."""
 
 import pytest
+from playwright.sync_api import expect
 
 from legal_crm.core.access_history import short_name
 
@@ -37,10 +38,12 @@ def test_administrator_revokes_contracts_view_from_one_seller(page, live_server,
     page.goto(f"{live_server.url}/admin/org/employee/{seller.employee.pk}/change/")
     page.click("a.access-matrix-link")
     page.wait_for_url(f"**/admin/org/employee/{seller.employee.pk}/access/")
+    page.wait_for_load_state("networkidle")  # the desk's scripts have run: nothing resets the form after our choice
     cell = page.locator('.access-cell[data-perm="contracts.view_contract"]')
     assert "✓" in cell.inner_text() and "Менеджеры по продажам" in cell.inner_text()
     change = page.locator('.access-cell[data-perm="contracts.change_contract"]')
     cell.locator("select").select_option("revoke")
+    expect(cell.locator("select")).to_have_value("revoke")
     with page.expect_navigation():
         page.click("button[name=save]")
     assert "Доступ сохранён" in page.content()
@@ -48,6 +51,7 @@ def test_administrator_revokes_contracts_view_from_one_seller(page, live_server,
     cell = page.locator('.access-cell[data-perm="contracts.view_contract"]')
     assert cell.get_attribute("data-effective") == "1" and "изменение" in cell.inner_text()
     change.locator("select").select_option("revoke")
+    expect(change.locator("select")).to_have_value("revoke")
     with page.expect_navigation():
         page.click("button[name=save]")
     cell = page.locator('.access-cell[data-perm="contracts.view_contract"]')
