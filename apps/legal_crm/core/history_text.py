@@ -11,7 +11,7 @@ import datetime
 import json
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,8 +42,14 @@ def _field(model, name: str):
 def _related_name(field, value) -> str:
     if isinstance(value, models.Model):
         return str(value)
+    if value in EMPTY:
+        return "—"
     related = field.related_model
-    obj = related._default_manager.filter(pk=value).first() if value not in EMPTY else None
+    try:
+        pk = related._meta.pk.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return plain_text(value)  # not an id: the entry already names the record (an invoice's number, a name)
+    obj = related._default_manager.filter(pk=pk).first()
     return str(obj) if obj is not None else f"№ {value}"
 
 
