@@ -15,6 +15,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.models import DeletedObject
 
 from .formatting import format_date, format_money
 
@@ -42,6 +43,8 @@ def _field(model, name: str):
 def _related_name(field, value) -> str:
     if isinstance(value, models.Model):
         return str(value)
+    if isinstance(value, DeletedObject):  # simple-history's diff: a record gone since, or no record at all (None)
+        return "—" if value.pk in EMPTY else _("№ %(pk)s (удалена)") % {"pk": value.pk}
     if value in EMPTY:
         return "—"
     related = field.related_model

@@ -82,3 +82,24 @@ def test_audit_entries_that_name_a_related_record_by_number_render(client, admin
     assert response.status_code == 200
     assert "МСК-2026-00002/1" in response.content.decode()
     assert client.get(reverse("admin:core_auditlog_change", args=[entry.pk])).status_code == 200
+
+
+def test_history_of_a_link_set_from_nothing_renders(client, admin_user, make_staff, office):
+    """simple-history's diff hands a foreign key that was empty as DeletedObject(model, pk=None): the history pages of
+    a lead given its first operator, a complaint given its first assignee… were a 500 (int(DeletedObject))."""
+    from simple_history.models import DeletedObject
+
+    from legal_crm.core.models import User
+    from legal_crm.leads.tests.factories import LeadFactory
+
+    assert value_text(Employee, "user", DeletedObject(User, None)) == "—"
+    assert value_text(Employee, "user", DeletedObject(User, 999)) == "№ 999 (удалена)"
+    operator = make_staff("operator")
+    lead = LeadFactory(office=office, assigned_to=None)
+    lead.assigned_to = operator
+    lead.save()
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:leads_lead_history", args=[lead.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert str(operator) in html and "DeletedObject" not in html and "Deleted" not in html
