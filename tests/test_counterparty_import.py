@@ -104,3 +104,18 @@ def test_valid_rows_go_through_the_services_with_audit_and_history(client, opera
     assert audit_for(mine).filter(action="counterparty.update", actor=operator).exists()
     assert mine.history.filter(history_type="~", history_user=operator).exists()
     assert created.history.get(history_type="+").history_user == operator
+
+
+def test_confirming_twice_or_a_stale_form_is_a_message_not_a_500(client, operator):
+    """The confirm step reads the file the preview stored and deletes it: a second click on «Подтвердить импорт»
+    (or a forged file name) found no file and answered a 500."""
+    client.force_login(operator)
+    preview = _preview(client, HEADER + ",person,client,Двойнов Клик,,8 916 555-44-33,\n")
+    confirm = preview.context["confirm_form"]
+    assert client.post(PROCESS, {**confirm.initial}).status_code == 302
+    again = client.post(PROCESS, {**confirm.initial}, follow=True)
+    assert again.status_code == 200
+    assert "Загрузите его ещё раз" in again.content.decode()
+    assert Counterparty.objects.filter(name="Двойнов Клик").count() == 1
+    forged = client.post(PROCESS, {**confirm.initial, "import_file_name": "../../etc/passwd"})
+    assert forged.status_code == 302 and forged["Location"].endswith(IMPORT)

@@ -79,3 +79,18 @@ def test_an_unknown_desk_url_lists_no_urls(client):
     html = response.content.decode()
     assert response.status_code == 404 and "<h1>Страница не найдена</h1>" in html
     assert "URLconf" not in html and "Traceback" not in html
+
+
+@override_settings(DEBUG=False)
+def test_a_bad_request_is_the_russian_400_on_the_desk_and_json_on_the_api(client, make_staff):
+    """A filter a list does not offer (a stale bookmark, an edited address) and a forged Host header answered
+    Django's bare English «Bad Request (400)», on the API too."""
+    client.force_login(make_staff("sales"))
+    response = client.get("/admin/leads/lead/", {"status__code__exact": "in_work"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<h1>Неверный запрос</h1>" in html and "Bad Request" not in html
+    with override_settings(ALLOWED_HOSTS=["testserver"]):
+        response = client.get("/api/v1/leads/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"

@@ -81,3 +81,23 @@ def test_seed_demo_tolerates_and_never_changes_the_users_own_rows(make_staff):
         ("stop_word", "моё1"), ("stop_word", "моё2")]
     assert list(Banner.objects.filter(pk__in=[b.pk for b in banners]).order_by("pk").values_list("text", flat=True)
                 ) == ["мой 1", "мой 2"]
+
+
+def test_seeding_again_after_a_user_renamed_a_demo_client_adds_nothing():
+    """A user corrects a demo client's name (the card, the CSV import…); the next `bash bin/run` seeded a second
+    card with the same phone and a second completed contract with its invoices, payments and ledger."""
+    from legal_crm.directory import services as directory_services
+    from legal_crm.directory.models import Counterparty
+
+    call_command("seed_demo", stdout=io.StringIO())
+    card = Counterparty.objects.get(phone="+79167001004", kind="person")
+    from legal_crm.core.models import User
+
+    directory_services.counterparty_update(actor=User.objects.get(username="admin"), counterparty=card,
+                                           name="Васильев Дмитрий Олегович (исправлено)")
+    first = _counts()
+    call_command("seed_demo", stdout=io.StringIO())
+    second = _counts()
+    changed = {label: (first[label], second[label]) for label in first if first[label] != second[label]}
+    assert not changed, f"seed_demo added rows after a user's edit: {changed}"
+    assert Counterparty.objects.filter(phone="+79167001004", kind="person").count() == 1

@@ -33,5 +33,6 @@ urlpatterns = [
 # asks (contracts' document download, billing's payment document).
 
 # Under /api/ a 404 or 500 is the API's JSON; the database unreachable is a 503 (core.error_views).
+handler400 = "legal_crm.core.error_views.bad_request"
 handler404 = "legal_crm.core.error_views.page_not_found"
 handler500 = "legal_crm.core.error_views.server_error"

@@ -99,17 +99,20 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
             qs = qs.filter(status=status_)
         return qs
 
-    @extend_schema(request=PaymentCreateSerializer, responses={200: PaymentSerializer, 201: PaymentSerializer})
+    @extend_schema(methods=["GET"], request=None, responses=PaymentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=PaymentCreateSerializer,
+                   responses={200: PaymentSerializer, 201: PaymentSerializer})
     @action(detail=True, methods=["get", "post"])
     def payments(self, request, pk=None):
-        """GET: the invoice's payments. POST: register a payment (201; 200 when the same document was
-        registered already and nothing new was written)."""
+        """GET: the invoice's payments, paged like every list. POST: register a payment (201; 200 when the same
+        document was registered already and nothing new was written)."""
         invoice = self.get_object()
         if request.method == "GET":
             if not request.user.has_perm(perms.VIEW_PAYMENT):
                 raise PermissionDenied
-            rows = selectors.payment_list_visible_to(request.user).filter(invoice=invoice)
-            return Response(PaymentSerializer(rows, many=True).data)
+            rows = selectors.payment_list_visible_to(request.user).filter(invoice=invoice).order_by("-paid_at", "-id")
+            page = self.paginate_queryset(rows)
+            return self.get_paginated_response(PaymentSerializer(page, many=True).data)
         if not request.user.has_perm(perms.ADD_PAYMENT):
             raise PermissionDenied
         data = PaymentCreateSerializer(data=request.data)

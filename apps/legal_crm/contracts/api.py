@@ -125,13 +125,16 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     def complete(self, request, pk=None):
         return self._transition(services.contract_complete)
 
-    @extend_schema(request=ContractActionSerializer, responses=ContractActionSerializer(many=True))
+    @extend_schema(methods=["GET"], request=None, responses=ContractActionSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ContractActionSerializer, responses={201: ContractActionSerializer})
     @action(detail=True, methods=["get", "post"])
     def actions(self, request, pk=None):
+        """GET: the contract's actions, newest first, paged like every list. POST: add an action (201)."""
         contract = self.get_object()
         if request.method == "GET":
-            rows = contract.actions.select_related("action_type").order_by("-happened_on", "-id")[:200]
-            return Response(ContractActionSerializer(rows, many=True).data)
+            rows = contract.actions.select_related("action_type").order_by("-happened_on", "-id")
+            page = self.paginate_queryset(rows)
+            return self.get_paginated_response(ContractActionSerializer(page, many=True).data)
         data = ContractActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         created = services.action_add(actor=request.user, contract=contract, **data.validated_data)

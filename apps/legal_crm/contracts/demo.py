@@ -98,6 +98,11 @@ def _make(spec, offices, generated: list) -> Contract | None:
     service = Service.objects.filter(code=service_code).first()
     if office is None or service is None:
         return None
+    # The demo's contract is already there when a card with its phone has a contract for that service in that
+    # office — even if a user has since renamed the card (seeding again must not make a second client and contract).
+    if Contract.objects.filter(client__phone=phone, client__kind=Counterparty.Kind.PERSON, office=office,
+                               service=service).exists():
+        return None
     # The demo's own client card (its name and phone); a user's card with the same phone is left alone.
     client, _ = find_or_create(Counterparty, {"phone": phone, "name": name, "kind": Counterparty.Kind.PERSON,
                                               "role": Counterparty.Role.CLIENT},

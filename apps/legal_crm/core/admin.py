@@ -190,17 +190,47 @@ def _desk_axes_admins() -> None:
         # axes names some columns in English only («User Agent», «Status»): their Russian names.
         columns = []
         for name in base.list_display:
-            if name in AXES_COLUMNS:
+            if name == "status":  # a method of axes' admin (not a field), in English: «3 Attempt Remaining»
+                attrs["status_ru"] = admin.display(description=AXES_COLUMNS[name], ordering="failures_since_start")(
+                    _axes_attempt_status)
+                columns.append("status_ru")
+            elif name in AXES_COLUMNS:
                 attrs[f"{name}_ru"] = admin.display(description=AXES_COLUMNS[name], ordering=name)(
                     lambda self, obj, name=name: getattr(obj, name))
                 columns.append(f"{name}_ru")
             else:
                 columns.append(name)
         attrs["list_display"] = tuple(columns)
+        if getattr(base, "list_filter", None):
+            attrs["list_filter"] = [_axes_locked_filter() if getattr(f, "parameter_name", None) == "locked_out" else f
+                                    for f in base.list_filter]
         admin.site.register(model, type(base.__name__, (CaseFormTitles, base, ModelAdmin), attrs))
 
 
 AXES_COLUMNS = {"user_agent": _("браузер"), "status": _("статус")}
+
+
+def _axes_locked_filter():
+    """axes' «Locked Out: Yes/No» filter with Russian words."""
+    from axes.admin import IsLockedOutFilter
+
+    class LockedOutFilter(IsLockedOutFilter):
+        title = _("вход заблокирован")
+
+        def lookups(self, request, model_admin):
+            return (("yes", _("да")), ("no", _("нет")))
+
+    return LockedOutFilter
+
+
+def _axes_attempt_status(self, obj) -> str:
+    """An access attempt's state in Russian: how many tries are left, or blocked."""
+    from django.conf import settings
+
+    left = settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+    if left > 0:
+        return _("осталось попыток: %(n)s") % {"n": left}
+    return _("вход заблокирован")
 
 
 _desk_axes_admins()

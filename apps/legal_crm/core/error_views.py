@@ -54,6 +54,13 @@ def unavailable(request) -> HttpResponse:
     return response
 
 
+def bad_request(request, exception=None):
+    """400: a filter the list does not offer, a forged Host header… — the API's JSON or the Russian page."""
+    if is_api(request):
+        return api_error("bad_request", _("Неверный запрос."), 400)
+    return defaults.bad_request(request, exception)
+
+
 def page_not_found(request, exception=None):
     if is_api(request):
         return api_error("not_found", _("Не найдено."), 404)

@@ -11,10 +11,11 @@ import datetime
 import json
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.models import DeletedObject
 
 from .formatting import format_date, format_money
 
@@ -42,10 +43,16 @@ def _field(model, name: str):
 def _related_name(field, value) -> str:
     if isinstance(value, models.Model):
         return str(value)
-    if not isinstance(value, int | str):
-        return str(value)  # simple-history's DeletedObject: the related record no longer exists
+    if isinstance(value, DeletedObject):  # simple-history's diff: a record gone since, or no record at all (None)
+        return "—" if value.pk in EMPTY else _("№ %(pk)s (удалена)") % {"pk": value.pk}
+    if value in EMPTY:
+        return "—"
     related = field.related_model
-    obj = related._default_manager.filter(pk=value).first() if value not in EMPTY else None
+    try:
+        pk = related._meta.pk.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return plain_text(value)  # not an id: the entry already names the record (an invoice's number, a name)
+    obj = related._default_manager.filter(pk=pk).first()
     return str(obj) if obj is not None else f"№ {value}"
 
 

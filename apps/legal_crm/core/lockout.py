@@ -14,5 +14,10 @@ def lockout_response(request, original_response=None, credentials=None):
     minutes = round(float(settings.AXES_COOLOFF_TIME) * 60)
     detail = _("Слишком много неудачных попыток входа. Повторите через %(minutes)s мин.") % {"minutes": minutes}
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": "locked_out", "detail": detail, "fields": {}}, status=status)
-    return render(request, "core/lockout.html", {"detail": detail}, status=status)
+        response = JsonResponse({"code": "locked_out", "detail": detail, "fields": {}}, status=status,
+                                json_dumps_params={"ensure_ascii": False})
+    else:
+        response = render(request, "core/lockout.html", {"detail": detail}, status=status)
+    if status == 429:  # a client (a partner's script) learns when to try again, as from the API's throttles
+        response["Retry-After"] = str(round(float(settings.AXES_COOLOFF_TIME) * 3600))
+    return response

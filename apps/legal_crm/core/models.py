@@ -89,7 +89,7 @@ class AuditLog(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "-at"], name="audit_object_idx")]
 
     def __str__(self) -> str:
-        return f"{self.at:%d.%m.%Y %H:%M} {self.action} {self.object_repr}"
+        return f"{timezone.localtime(self.at):%d.%m.%Y %H:%M} {self.action} {self.object_repr}"
 
 
 class EventOutbox(models.Model):
@@ -165,4 +165,4 @@ class JobRun(models.Model):
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.job} {self.started_at:%d.%m.%Y %H:%M}"
+        return f"{self.job} {timezone.localtime(self.started_at):%d.%m.%Y %H:%M}"

@@ -84,6 +84,16 @@ class CounterpartyAdmin(PhoneSearchMixin, HistoryDeskAdmin, ImportExportModelAdm
         (_("Банк"), {"fields": ("bank_name", "bik", "account", "corr_account")}),
     )
 
+    def process_import(self, request, **kwargs):
+        """The confirm step reads the file the preview stored; a second click on «Подтвердить импорт», a stale
+        page or a forged name finds no file: say so and send the user back to the upload (it was a 500)."""
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            self.message_user(request, _("Файл импорта уже обработан или устарел. Загрузите его ещё раз."),
+                              level=messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:directory_counterparty_import"))
+
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
 

@@ -70,11 +70,12 @@ def tags_of(group: str) -> QuerySet[Tag]:
 
 
 def counterparty_same_entity(inn: str, kpp: str = "", *, exclude_pk=None) -> Counterparty | None:
-    """The card of the same legal entity — same ИНН and КПП (a person has no КПП) — if one exists; the oldest
-    first. Cards without an ИНН are never the same entity."""
+    """The card of the same legal entity, if one exists; the oldest first. Same ИНН and КПП; a card without a КПП
+    (a person, or a company typed without it) is the same entity as any card of its ИНН — only two cards that both
+    give different КПП are separate branches. Cards without an ИНН are never the same entity."""
     if not inn:
         return None
-    qs = Counterparty.objects.filter(inn=inn, kpp=kpp or "")
+    qs = Counterparty.objects.filter(Q(kpp=kpp) | Q(kpp=""), inn=inn) if kpp else Counterparty.objects.filter(inn=inn)
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     return qs.order_by("created_at", "pk").first()

@@ -148,8 +148,11 @@ class LeadAdmin(ServiceSaveMixin, HistoryDeskAdmin):
         if obj is None:
             return [(None, {"fields": ("phone", "name", "source", "lead_type", "comment",
                                        "consent_personal_data", "consent_ads")})]
+        # The status comment is an input of the change, not a field of the lead: a reader (view only) has no form
+        # to take it, and the page showed it under its code name «Status comment».
+        status_comment = ("status_comment",) if self.has_change_permission(request, obj) else ()
         return [
-            (None, {"fields": ("card_link", "phone_link", "name", "status", "refusal_reason", "status_comment",
+            (None, {"fields": ("card_link", "phone_link", "name", "status", "refusal_reason", *status_comment,
                                "type", "office", "assigned_to")}),
             (_("Интерес"), {"fields": ("service", "segment", "score", "tags", "comment", "client")}),
             (_("Откуда"), {"fields": ("source", "partner", "external_id", "utm_source", "utm_medium",

@@ -197,6 +197,11 @@ class LeadDetailView(APIView):
         status_comment = data.pop("status_comment", "")
         office_code = data.pop("office", None)
         assignee_id = data.pop("assigned_to", None)
+        if status_code is None and (reason_code or status_comment):
+            # A reason or a comment belongs to a change of status: alone it would be dropped with a 200.
+            field = "refusal_reason" if reason_code else "status_comment"
+            raise DomainError("status_required", _("Причина отказа и комментарий задаются вместе с новым статусом."),
+                              fields={field: _("Укажите и статус (status).")})
         if data:
             lead = services.lead_update(actor=request.user, lead=lead, **data)
         if office_code is not None or assignee_id is not None:

@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from legal_crm.core.fields import MoneyField
@@ -74,7 +75,7 @@ class Payment(TimeStampedModel):
 
     def __str__(self) -> str:
         return _("Платёж %(amount)s от %(date)s") % {"amount": format_money(self.amount),
-                                                     "date": f"{self.paid_at:%d.%m.%Y}"}
+                                                     "date": f"{timezone.localtime(self.paid_at):%d.%m.%Y}"}
 
 
 class PaymentAllocation(models.Model):

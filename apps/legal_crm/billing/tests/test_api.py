@@ -40,7 +40,7 @@ def test_register_payment_over_api(api, finance, sales, contract):
     detail = api.get(f"/api/v1/billing/invoices/{invoice.pk}/").json()
     assert detail["status"] == "partially_paid" and detail["due_amount"] == "2000.00"
     listed = api.get(url).json()
-    assert [p["external_ref"] for p in listed] == ["op-555"]
+    assert [p["external_ref"] for p in listed["results"]] == ["op-555"]
     balance = api.get(f"/api/v1/billing/contracts/{contract.pk}/balance/").json()
     assert balance["paid"] == "1000.00" and balance["due"] == "2000.00"
     assert_reconciled(contract)

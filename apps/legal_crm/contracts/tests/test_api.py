@@ -40,7 +40,7 @@ def test_lifecycle_and_errors(api, head, lawyer, office, bfl, client_cp):
     assert response.status_code == 201 and response.data["published_to_portal"] is True
     response = api.post(f"/api/v1/contracts/{pk}/actions/", {"action_type": "complaint-filed"}, format="json")
     assert response.status_code == 400 and response.data["code"] == "action_type_not_for_service"
-    assert len(api.get(f"/api/v1/contracts/{pk}/actions/").data) == 1
+    assert len(api.get(f"/api/v1/contracts/{pk}/actions/").data["results"]) == 1
 
 
 def test_operator_has_no_access(api, make_staff):

@@ -132,6 +132,8 @@ def test_axes_locks_out_after_five_failed_logins(client, make_staff):
     assert body["code"] == "locked_out"
     assert "Слишком много" in body["detail"]
     assert body["fields"] == {}
+    assert response["Retry-After"] == "900"  # the cool-off, like the API's throttles say it
+    assert "Слишком много".encode() in response.content  # UTF-8 like every other API answer, not \u escapes
 
 
 def test_axes_counts_failed_api_token_requests(make_staff):

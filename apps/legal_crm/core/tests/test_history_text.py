@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from legal_crm.core.history_text import change_text, normalised, value_text
@@ -60,3 +61,45 @@ def test_the_audit_log_shows_sentences_and_only_desk_record_kinds(client, admin_
     for technical in ("access attempt", "access log", "historical", "Попытка доступа", "session", "content type"):
         assert technical.lower() not in filters.lower()
     assert "Сотрудники" in filters
+
+
+def test_audit_entries_that_name_a_related_record_by_number_render(client, admin_user, office):
+    """payment.register writes the invoice's number ('МСК-2026-00002/1'), not its id, under the relation's name:
+    the audit log showed a 500 to the administrator (ValueError from filter(pk='МСК-…'))."""
+    from legal_crm.billing.models import Payment
+    from legal_crm.core.audit import audit
+
+    assert value_text(Payment, "invoice", "МСК-2026-00002/1") == "МСК-2026-00002/1"
+    assert value_text(Employee, "main_office", "Москва") == "Москва"
+    assert value_text(Employee, "main_office", {"id": 1}) == "id: 1"
+    audit(actor=admin_user, action="employee.note", obj=office,
+          after={"invoice": "МСК-2026-00002/1", "amount": "20000.00"})
+    entry = audit(actor=admin_user, action="payment.register", obj=office, after={"invoice": "МСК-2026-00002/1"})
+    entry.content_type = ContentType.objects.get_for_model(Payment)
+    entry.save()
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:core_auditlog_changelist"))
+    assert response.status_code == 200
+    assert "МСК-2026-00002/1" in response.content.decode()
+    assert client.get(reverse("admin:core_auditlog_change", args=[entry.pk])).status_code == 200
+
+
+def test_history_of_a_link_set_from_nothing_renders(client, admin_user, make_staff, office):
+    """simple-history's diff hands a foreign key that was empty as DeletedObject(model, pk=None): the history pages of
+    a lead given its first operator, a complaint given its first assignee… were a 500 (int(DeletedObject))."""
+    from simple_history.models import DeletedObject
+
+    from legal_crm.core.models import User
+    from legal_crm.leads.tests.factories import LeadFactory
+
+    assert value_text(Employee, "user", DeletedObject(User, None)) == "—"
+    assert value_text(Employee, "user", DeletedObject(User, 999)) == "№ 999 (удалена)"
+    operator = make_staff("operator")
+    lead = LeadFactory(office=office, assigned_to=None)
+    lead.assigned_to = operator
+    lead.save()
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:leads_lead_history", args=[lead.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert str(operator) in html and "DeletedObject" not in html and "Deleted" not in html

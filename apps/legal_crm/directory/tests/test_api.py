@@ -141,6 +141,16 @@ def test_a_second_card_of_the_same_company_is_refused_with_the_existing_id(api):
     assert Counterparty.objects.filter(inn="7707083893").count() == 1
 
 
+def test_a_company_typed_without_kpp_is_the_card_of_its_inn(api):
+    """Only two cards that both give different КПП are separate branches: one without a КПП is the same company."""
+    first = api.post(URL, SBER, format="json").json()["id"]
+    response = api.post(URL, {**SBER, "kpp": "", "name": "Сбербанк"}, format="json")
+    assert response.status_code == 400 and response.json()["existing_id"] == first
+    Counterparty.objects.filter(pk=first).update(kpp="")  # an old card typed without its КПП
+    response = api.post(URL, SBER, format="json")
+    assert response.status_code == 400 and response.json()["existing_id"] == first
+
+
 def test_a_branch_with_another_kpp_and_cards_without_inn_are_allowed(api):
     assert api.post(URL, SBER, format="json").status_code == 201
     assert api.post(URL, {**SBER, "kpp": "784201001", "name": "Северо-Западный банк"},

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -119,7 +120,7 @@ class LeadContact(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.lead_id} {self.at:%d.%m.%Y %H:%M}"
+        return f"{self.lead_id} {timezone.localtime(self.at):%d.%m.%Y %H:%M}"
 
 
 class LeadStatusLog(models.Model):

@@ -353,3 +353,17 @@ def test_a_done_call_cannot_be_moved_and_another_offices_call_is_refused(make_st
         with pytest.raises(DomainError):
             services.planned_call_update(actor=operator, call=call, due_at=timezone.now() + timezone.timedelta(hours=2),
                                          comment="x")
+
+
+@pytest.mark.django_db
+def test_a_reader_sees_the_lead_page_in_russian_without_the_status_comment_input(client, make_staff, office):
+    """A marketer may view leads, not change them: the page showed the form-only «status_comment» under its code
+    name «Status comment». Editors keep it under its Russian label."""
+    lead = LeadFactory(office=office)
+    marketer = make_staff("marketer", offices=[office])
+    assert marketer.has_perm("leads.view_lead") and not marketer.has_perm("leads.change_lead")
+    client.force_login(marketer)
+    html = client.get(f"{LIST}{lead.pk}/change/").content.decode()
+    assert "Status comment" not in html and "Status" not in re.sub(r"<[^>]+>", " ", html).split()
+    client.force_login(make_staff("operator"))
+    assert "Комментарий к смене статуса" in client.get(f"{LIST}{lead.pk}/change/").content.decode()

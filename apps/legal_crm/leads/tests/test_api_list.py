@@ -297,3 +297,20 @@ def test_new_list_errors_follow_the_chosen_language(api, office, settings):
                                   "date_to": "The date must be between 01.01.1900 and 31.12.2100."}
     r = api.get(URL, {"offset": 10**20})
     assert r.json()["fields"]["offset"].startswith("The offset cannot be greater than")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body,field", [({"refusal_reason": "price"}, "refusal_reason"),
+                                        ({"status_comment": "перезвонить"}, "status_comment"),
+                                        ({"name": "Новое", "refusal_reason": "price"}, "refusal_reason")])
+def test_a_reason_or_comment_without_a_status_is_refused_not_dropped(api, office, body, field):
+    """A refusal reason (or a status comment) sent without a status was dropped silently with a 200."""
+    from legal_crm.leads.models import RefusalReason
+
+    RefusalReason.objects.get_or_create(code="price", defaults={"name": "Дорого"})
+    lead = LeadFactory(office=office, name="Старое")
+    r = api.patch(f"{URL}{lead.pk}/", body, format="json")
+    assert r.status_code == 400
+    assert r.json()["code"] == "status_required" and field in r.json()["fields"]
+    lead.refresh_from_db()
+    assert lead.name == "Старое" and lead.status.code == "new" and lead.refusal_reason is None
