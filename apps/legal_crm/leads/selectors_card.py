@@ -98,8 +98,9 @@ def script_cards(lead: Lead) -> list[ScriptEnrollment]:
 
 def contract_url(lead: Lead, user) -> str | None:
     """The contracts module's "contract from lead" page, when that module provides it and the user may add
-    contracts (the page refuses everyone else)."""
-    if not user.has_perm("contracts.add_contract"):
+    contracts (the page refuses everyone else) and the lead can become a client — not a spam lead, which the
+    conversion refuses (lead_convert_to_client) until it is restored."""
+    if lead.is_spam or not user.has_perm("contracts.add_contract"):
         return None
     for name in ("admin:contracts_contract_from_lead", "admin:contracts_contract_from-lead"):
         try:

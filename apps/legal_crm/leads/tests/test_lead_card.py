@@ -374,3 +374,14 @@ def test_choosing_another_service_with_answers_in_one_submit_keeps_them_and_says
     lead.refresh_from_db()
     assert lead.service == other and lead.score is None
     assert LeadAnswer.objects.get(lead=lead, question=debt).points == 40  # the typed answer is not lost
+
+
+def test_a_spam_lead_offers_no_contract(make_staff, lead):
+    """The conversion refuses a spam lead until it is restored, so its card does not offer the button."""
+    from legal_crm.leads import selectors_card
+
+    sales = make_staff("sales")
+    lead.is_spam = True
+    lead.save(update_fields=["is_spam"])
+    assert selectors_card.contract_url(lead, sales) is None
+    assert "Оформить договор" not in _client(sales).get(_url(lead)).content.decode()
