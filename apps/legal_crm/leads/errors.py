@@ -42,6 +42,7 @@ class Code(StrEnum):
     SERVICE_REQUIRED = "service_required"
     SOURCE_NOT_ALLOWED = "source_not_allowed"
     STATUS_INACTIVE = "status_inactive"
+    STATUS_REQUIRED = "status_required"
     TRANSITION_NOT_ALLOWED = "transition_not_allowed"
     UNKNOWN_OFFICE = "unknown_office"
     UNKNOWN_REASON = "unknown_reason"
