@@ -69,7 +69,8 @@ def lead_edit(*, actor, lead: Lead, changes: Mapping) -> Lead:
     """Apply `changes` to `lead` as `actor`; returns the lead as saved.
 
     `changes` holds only what is being set: the lead's editable fields and `tags` (lead_update), `office` (an
-    Office or its code) and `assigned_to` (a user or its id) (lead_reassign; None keeps the current one),
+    Office or its code) and `assigned_to` (a user or its id) (lead_reassign; None asks to empty it, which
+    lead_reassign refuses when the lead has one),
     `status` (a LeadStatus or its code), `refusal_reason` (a RefusalReason or its code) and `status_comment`
     (lead_set_status). Values equal to the lead's own are not a change: nothing is refused or logged for them.
     Each service keeps its own guards, audit and events; any refusal rolls the whole edit back."""
@@ -78,9 +79,7 @@ def lead_edit(*, actor, lead: Lead, changes: Mapping) -> Lead:
     has_status = status_value is not None
     reason_value = changes.pop("refusal_reason", None)
     status_comment = changes.pop("status_comment", "") or ""
-    has_assignment = any(key in changes for key in ASSIGNMENT_INPUTS)
-    office_value = changes.pop("office", None)
-    assignee_value = changes.pop("assigned_to", None)
+    assignment = {key: changes.pop(key) for key in ASSIGNMENT_INPUTS if key in changes}
     if not has_status and (reason_value or status_comment):
         # A reason or a comment belongs to a change of status: alone it would be dropped silently.
         field = "refusal_reason" if reason_value else "status_comment"
@@ -88,11 +87,13 @@ def lead_edit(*, actor, lead: Lead, changes: Mapping) -> Lead:
                           fields={field: _("Укажите и статус (status).")})
     if changes:  # 1. the fields: what the lead is
         lead = lead_update(actor=actor, lead=lead, **changes)
-    if has_assignment:  # 2. who handles it
-        office, assignee = _office(office_value), _user(assignee_value)
-        # Setting the office and operator the lead already has is not a change to refuse.
-        if (getattr(office, "pk", lead.office_id), getattr(assignee, "pk", lead.assigned_to_id)) != (
-                lead.office_id, lead.assigned_to_id):
+    if assignment:  # 2. who handles it
+        office, assignee = _office(assignment.get("office")), _user(assignment.get("assigned_to"))
+        # Setting the office and operator the lead already has is not a change to refuse. An emptied one (the
+        # desk's form) is a change lead_reassign cannot make: it refuses it rather than let it pass unsaid.
+        wanted = {"office": getattr(office, "pk", None), "assigned_to": getattr(assignee, "pk", None)}
+        current = {"office": lead.office_id, "assigned_to": lead.assigned_to_id}
+        if any(wanted[key] != current[key] for key in assignment):
             lead = lead_reassign(actor=actor, lead=lead, office=office, assigned_to=assignee)
     if has_status:  # 3. where it stands: last, so the workflow's guards see the edited lead
         new_status, reason = _status(status_value), _reason(reason_value)

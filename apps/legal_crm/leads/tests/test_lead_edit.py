@@ -164,3 +164,17 @@ def test_an_inactive_partner_is_refused_by_the_intake_service(partner_with_token
         services.lead_intake(actor=None, data=services.IntakeData(phone="+79161234567"), partner=partner)
     assert err.value.code == "partner_inactive"
     assert not Lead.objects.exists()
+
+
+@pytest.mark.django_db
+def test_emptying_the_operator_is_refused_not_passed_over(make_staff, office):
+    """The desk's form sends every field: an emptied operator is a request lead_reassign cannot carry out, and the
+    desk says so (as it did before lead_edit) instead of saving and keeping the operator unsaid."""
+    head = make_staff("office_head")
+    op = make_staff("operator")
+    lead = LeadFactory(office=office, assigned_to=op, name="Старое")
+    with pytest.raises(DomainError) as err:
+        services.lead_edit(actor=head, lead=lead, changes={"name": "Новое", "office": office, "assigned_to": None})
+    assert err.value.code == "nothing_changed"
+    lead.refresh_from_db()
+    assert lead.name == "Старое" and lead.assigned_to == op
