@@ -230,15 +230,12 @@ class LeadAdmin(ServiceSaveMixin, HistoryDeskAdmin):
                 self.message_user(request, _("Этот номер уже есть в работе: обращение добавлено к лиду."),
                                   level=messages.WARNING)
             return
-        original = Lead.objects.get(pk=obj.pk)
-        fields = {k: data[k] for k in ("name", "comment", "service", "segment", "consent_ads") if k in data}
-        services.lead_update(actor=request.user, lead=original, tags=data.get("tags"), **fields)
-        if (data.get("office") != original.office) or (data.get("assigned_to") != original.assigned_to):
-            services.lead_reassign(actor=request.user, lead=original, office=data.get("office"),
-                                   assigned_to=data.get("assigned_to"))
-        if data.get("status") and data["status"] != original.status:
-            services.lead_set_status(actor=request.user, lead=original, status=data["status"],
-                                     reason=data.get("refusal_reason"), comment=data.get("status_comment", ""))
+        # One edit, one service: the fields, then the office and operator, then the status — as the API's PATCH.
+        changes = {k: data[k] for k in ("name", "comment", "service", "segment", "consent_ads") if k in data}
+        changes.update(tags=data.get("tags"), office=data.get("office"), assigned_to=data.get("assigned_to"),
+                       status=data.get("status"), refusal_reason=data.get("refusal_reason"),
+                       status_comment=data.get("status_comment", ""))
+        services.lead_edit(actor=request.user, lead=Lead.objects.get(pk=obj.pk), changes=changes)
 
     def response_add(self, request, obj, post_url_continue=None):
         if getattr(obj, "_hidden_duplicate", False):

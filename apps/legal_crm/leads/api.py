@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import functools
 
-from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -21,11 +19,9 @@ from legal_crm.core.errors import DomainError
 from legal_crm.core.pagination import CappedLimitOffsetPagination as BasePagination
 from legal_crm.core.token_auth import CachedTokenAuthentication, SessionAuthentication
 from legal_crm.leads import perms
-from legal_crm.org.models import Office
 
-from . import refcache, selectors, services
+from . import selectors, services
 from .admin_paginator import rows_by_ids
-from .models import LeadStatus, RefusalReason
 from .serializers import (
     DuplicateReceiptSerializer,
     LeadFilterSerializer,
@@ -107,8 +103,7 @@ class LeadListCreateView(APIView):
     )
     def post(self, request):
         partner = selectors.partner_of(request.user)
-        if partner is not None and not partner.is_active:
-            raise DomainError("partner_inactive", _("Приём лидов от этого партнёра выключен."))
+        services.ensure_partner_accepts_leads(partner)
         if partner is None and not request.user.has_perm(perms.ADD_LEAD):
             raise exceptions.PermissionDenied()
         data = request.data
@@ -182,58 +177,13 @@ class LeadDetailView(APIView):
     @extend_schema(request=LeadPatchSerializer, responses={200: LeadSerializer, **error_responses(400, 401, 403, 404, 413)},
                    summary="Изменить лид", tags=["leads"])
     def patch(self, request, pk: int):
-        with transaction.atomic():  # several services, one outcome: all or nothing
-            return self._patch(request, pk)
-
-    def _patch(self, request, pk: int):
         lead = self._get(request, pk)
         if not request.user.has_perm(perms.CHANGE_LEAD):
             raise exceptions.PermissionDenied()
         serializer = LeadPatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        status_code = data.pop("status", None)
-        reason_code = data.pop("refusal_reason", None)
-        status_comment = data.pop("status_comment", "")
-        office_code = data.pop("office", None)
-        assignee_id = data.pop("assigned_to", None)
-        if status_code is None and (reason_code or status_comment):
-            # A reason or a comment belongs to a change of status: alone it would be dropped with a 200.
-            field = "refusal_reason" if reason_code else "status_comment"
-            raise DomainError("status_required", _("Причина отказа и комментарий задаются вместе с новым статусом."),
-                              fields={field: _("Укажите и статус (status).")})
-        if data:
-            lead = services.lead_update(actor=request.user, lead=lead, **data)
-        if office_code is not None or assignee_id is not None:
-            office = None
-            if office_code is not None:
-                office = Office.objects.filter(code=office_code, is_active=True).first()
-                if office is None:
-                    raise DomainError("unknown_office", _("Неизвестный офис."), fields={"office": _("Нет такого офиса.")})
-            assignee = None
-            if assignee_id is not None:
-                assignee = get_user_model().objects.filter(pk=assignee_id).first()
-                if assignee is None:
-                    raise DomainError("unknown_user", _("Нет такого сотрудника."),
-                                      fields={"assigned_to": _("Нет такого сотрудника.")})
-            # PATCH sets values: the office and operator the lead already has are not a change to refuse.
-            if (getattr(office, "pk", lead.office_id), getattr(assignee, "pk", lead.assigned_to_id)) != (
-                    lead.office_id, lead.assigned_to_id):
-                lead = services.lead_reassign(actor=request.user, lead=lead, office=office, assigned_to=assignee)
-        if status_code is not None:
-            new_status = refcache.get()["status_by_code"].get(status_code) or \
-                LeadStatus.objects.filter(code=status_code).first()
-            if new_status is None:
-                raise DomainError("unknown_status", _("Неизвестный статус."), fields={"status": _("Нет такого статуса.")})
-            reason = None
-            if reason_code:
-                reason = RefusalReason.objects.filter(code=reason_code, is_active=True).first()
-                if reason is None:
-                    raise DomainError("unknown_reason", _("Неизвестная причина отказа."),
-                                      fields={"refusal_reason": _("Нет такой причины.")})
-            if new_status.pk != lead.status_id:
-                lead = services.lead_set_status(actor=request.user, lead=lead, status=new_status, reason=reason,
-                                                comment=status_comment)
+        # Fields left out of the body are not in validated_data: lead_edit changes only what was sent.
+        services.lead_edit(actor=request.user, lead=lead, changes=dict(serializer.validated_data))
         lead = self._get(request, pk)
         return Response(LeadSerializer(lead).data)  # only staff may PATCH, so the staff shape
 

@@ -222,11 +222,19 @@ def _reopen_on_contact(lead: Lead, *, actor, source, partner, now) -> Lead:
     return lead
 
 
+def ensure_partner_accepts_leads(partner) -> None:
+    """A partner whose intake is switched off (is_active=False) sends no leads: every post of its is refused.
+    The API asks before reading the post, so the partner hears this and not what is wrong with its fields."""
+    if partner is not None and not partner.is_active:
+        raise DomainError("partner_inactive", _("Приём лидов от этого партнёра выключен."))
+
+
 def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime | None = None,
                 offices: Collection[int] | None = None) -> tuple[Lead, bool]:
     """Take in one lead. Returns (lead, created): created=False when it joined an existing lead.
     `offices`: the offices of a person adding the lead by hand (the desk): a new lead stays in one of them — their
     main office first — when distribution would send it elsewhere or nowhere, so they see what they just made."""
+    ensure_partner_accepts_leads(partner)
     phone, cleaned = _clean(data)
     source = cleaned["source"]
     if partner is not None and source is not None and source.pk != partner.default_source_id:
