@@ -5,16 +5,14 @@ import factory
 
 from legal_crm.billing.models import Invoice, Subscription
 from legal_crm.contracts.models import Contract
+from legal_crm.contracts.tests import factories as contracts_factories
 from legal_crm.directory.tests.factories import CounterpartyFactory, ServiceFactory
-from legal_crm.org.tests.factories import OfficeFactory
 
 
-class ContractFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Contract
+class ContractFactory(contracts_factories.ContractFactory):
+    """The contracts module's factory, for a contract that bills: signed, a bankruptcy service at 150 000 ₽."""
 
     number = factory.Sequence(lambda n: f"МСК-2026-{n:05d}")
-    office = factory.SubFactory(OfficeFactory)
     client = factory.SubFactory(CounterpartyFactory, name=factory.Sequence(lambda n: f"Клиентов Иван Петрович {n}"))
     service = factory.SubFactory(ServiceFactory, bankruptcy=True, code="bfl-court", name="Банкротство через суд",
                                  price=Decimal("150000.00"))
