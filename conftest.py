@@ -98,6 +98,18 @@ def admin_user(make_staff):
     return make_staff("admin", username="root-admin")
 
 
+@pytest.fixture
+def operator(make_staff):
+    """A call-centre operator of `office`."""
+    return make_staff("operator")
+
+
+@pytest.fixture
+def finance(make_staff, office):
+    """A finance officer of `office`."""
+    return make_staff("finance", offices=[office])
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking"]

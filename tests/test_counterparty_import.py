@@ -19,10 +19,6 @@ PROCESS = "/admin/directory/counterparty/process_import/"
 HEADER = "id,kind,role,name,inn,phone,note\n"
 
 
-@pytest.fixture
-def operator(make_staff):
-    return make_staff("operator")
-
 
 @pytest.fixture
 def hidden_client(other_office):

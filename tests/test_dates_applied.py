@@ -22,10 +22,6 @@ YEAR_ONE = datetime.date(1, 1, 1)
 FAR_FUTURE = datetime.date(2999, 1, 1)
 
 
-@pytest.fixture
-def finance(make_staff, office):
-    return make_staff("finance", offices=[office])
-
 
 @pytest.fixture
 def invoice(finance, office):

@@ -4,7 +4,6 @@ The desk's form, its CSV import and the API all come here."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.guard import ensure
 from legal_crm.core.text import clean_text_fields
+from legal_crm.core.validation import validated
 from legal_crm.directory import perms
 
 from . import selectors
@@ -23,15 +23,6 @@ COUNTERPARTY_FIELDS = ("kind", "role", "name", "short_name", "birth_date", "phon
                        "ogrn", "snils", "passport_series", "passport_number", "passport_issued_by",
                        "passport_issued_on", "passport_department_code", "bank_name", "bik", "account",
                        "corr_account", "note")
-
-
-def _validated(instance):
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        fields = {k: " ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
-        raise DomainError("invalid", _("Проверьте выделенные поля."), fields=fields) from exc
-    return instance
 
 
 # What a person types on a card: names, addresses, documents. Invisible and control characters go (core.text).
@@ -86,7 +77,7 @@ def counterparty_create(*, actor, **fields) -> Counterparty:
     tags = fields.pop("tags", None)
     fields = _typed(fields)
     fields.pop("id", None)  # a new card never takes an id from outside
-    counterparty = _validated(Counterparty(**fields))
+    counterparty = validated(Counterparty(**fields))
     _save(actor, counterparty)
     if tags:
         counterparty.tags.set(tags)
@@ -109,7 +100,7 @@ def counterparty_update(*, actor, counterparty: Counterparty, **fields) -> Count
     before = {name: _plain(getattr(current, name)) for name in changed}
     for name, value in fields.items():
         setattr(current, name, value)
-    _save(actor, _validated(current))
+    _save(actor, validated(current))
     if tags is not None:
         current.tags.set(tags)
     audit(actor=actor, action="counterparty.update", obj=current, before=before,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +16,7 @@ from legal_crm.core.dates import EMPLOYMENT, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.text import clean_text
+from legal_crm.core.validation import validated
 from legal_crm.org import perms
 
 from .models import Employee, OffboardingChecklist, OffboardingItem, OffboardingTemplateItem
@@ -235,11 +235,7 @@ def employee_update(*, actor, employee: Employee, **fields) -> Employee:
     before = {name: str(getattr(current, name) or "") for name in changed}
     for name, value in changed.items():
         setattr(current, name, value)
-    try:
-        current.full_clean(exclude=["user"])
-    except ValidationError as exc:
-        raise DomainError("invalid", _("Проверьте выделенные поля."), fields={
-            k: " ".join(str(m) for m in v) for k, v in exc.message_dict.items()}) from exc
+    validated(current, exclude=["user"])
     current.save(update_fields=[*changed, "updated_at"])
     audit(actor=actor, action="employee.update", obj=current, before=before,
           after={name: str(value or "") for name, value in changed.items()})

@@ -5,47 +5,17 @@ import factory
 
 from legal_crm.billing.models import Invoice, Subscription
 from legal_crm.contracts.models import Contract
-from legal_crm.directory.models import Counterparty, Service, ServiceGroup
-from legal_crm.org.tests.factories import OfficeFactory
+from legal_crm.contracts.tests import factories as contracts_factories
+from legal_crm.directory.tests.factories import CounterpartyFactory, ServiceFactory
 
 
-class ServiceGroupFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ServiceGroup
-        django_get_or_create = ("code",)
-
-    code = "bfl"
-    name = "Банкротство физических лиц"
-    is_bankruptcy = True
-
-
-class ServiceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Service
-        django_get_or_create = ("code",)
-
-    group = factory.SubFactory(ServiceGroupFactory)
-    code = "bfl-court"
-    name = "Банкротство через суд"
-    price = Decimal("150000.00")
-
-
-class ClientFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Counterparty
-
-    name = factory.Sequence(lambda n: f"Клиентов Иван Петрович {n}")
-    role = Counterparty.Role.CLIENT
-
-
-class ContractFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Contract
+class ContractFactory(contracts_factories.ContractFactory):
+    """The contracts module's factory, for a contract that bills: signed, a bankruptcy service at 150 000 ₽."""
 
     number = factory.Sequence(lambda n: f"МСК-2026-{n:05d}")
-    office = factory.SubFactory(OfficeFactory)
-    client = factory.SubFactory(ClientFactory)
-    service = factory.SubFactory(ServiceFactory)
+    client = factory.SubFactory(CounterpartyFactory, name=factory.Sequence(lambda n: f"Клиентов Иван Петрович {n}"))
+    service = factory.SubFactory(ServiceFactory, bankruptcy=True, code="bfl-court", name="Банкротство через суд",
+                                 price=Decimal("150000.00"))
     status = Contract.Status.SIGNED
     price = Decimal("150000.00")
     signed_on = datetime.date(2026, 11, 1)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,15 +34,6 @@ def amount_or_error(value, field: str, *, allow_zero: bool = True) -> Decimal:
     """The amount typed for `field` through the one parser (core.money.parse_money), or the field's DomainError
     with the parser's code: not a number, negative, zero where refused, more than two decimals, too large."""
     return money_or_domain_error(value, field, allow_zero=allow_zero)
-
-
-def validated(instance):
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        fields = {k: " ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
-        raise DomainError("invalid", _("Проверьте выделенные поля."), fields=fields) from exc
-    return instance
 
 
 def local_today(office=None):

@@ -13,11 +13,12 @@ from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.history_text import normalised
 from legal_crm.core.text import clean_text, clean_text_fields
+from legal_crm.core.validation import validated
 from legal_crm.directory.models import Counterparty
 from legal_crm.directory.selectors import counterparty_list_visible_to
 
 from ..models import BankruptcyCase, Contract, Creditor, PropertyItem, normalize_case_number
-from ._common import amount_or_error, ensure_contract, validated
+from ._common import amount_or_error, ensure_contract
 
 CASE_FIELDS = {"route", "court", "case_number", "financial_manager", "sro", "court_deposit", "deposit_paid_on",
                "filed_on", "hearing_on", "monthly_income", "income_note"}

@@ -17,6 +17,7 @@ from legal_crm.core.events import emit
 from legal_crm.core.guard import ensure
 from legal_crm.core.money import MoneyError, parse_money, parse_plain_number
 from legal_crm.core.text import clean_text_fields
+from legal_crm.core.validation import validated
 from legal_crm.directory.models import Counterparty
 from legal_crm.directory.selectors import counterparty_list_visible_to
 
@@ -33,7 +34,6 @@ from ._common import (
     ensure_office,
     local_today,
     lock,
-    validated,
 )
 from .numbering import office_prefix
 

@@ -10,11 +10,11 @@ from legal_crm.contracts import perms
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.guard import ensure
+from legal_crm.core.validation import validated
 
 from ..models import DocumentTemplate
 from ..printing import validate_docx_template, validate_html_template
 from ..uploads import check_upload
-from ._common import validated
 
 
 def validate_template_source(*, kind: str, file=None, body: str = "", print_format: str = "") -> bytes | None:

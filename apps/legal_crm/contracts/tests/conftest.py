@@ -10,7 +10,7 @@ def bfl(db):
 
 @pytest.fixture
 def client_cp(db):
-    return CounterpartyFactory(name="Иванов Иван Иванович", passport_series="4510", passport_number="123456",
+    return CounterpartyFactory(with_contacts=True, name="Иванов Иван Иванович", passport_series="4510", passport_number="123456",
                                inn="500100732259")
 
 

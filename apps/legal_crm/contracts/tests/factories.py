@@ -1,39 +1,12 @@
 import factory
 
 from legal_crm.contracts.models import Contract
-from legal_crm.directory.models import Counterparty, Service, ServiceGroup
+from legal_crm.directory.models import Service
+from legal_crm.directory.tests.factories import CounterpartyFactory, ServiceFactory
 from legal_crm.org.tests.factories import OfficeFactory
 
-
-class CounterpartyFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Counterparty
-
-    kind = Counterparty.Kind.PERSON
-    role = Counterparty.Role.CLIENT
-    name = factory.Sequence(lambda n: f"Клиентов Клиент {n}")
-    phone = factory.Sequence(lambda n: f"+7916{n:07d}")
-    address = "Москва, ул. Ленина, 1"
-
-
-class ServiceGroupFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ServiceGroup
-        django_get_or_create = ("code",)
-
-    code = factory.Sequence(lambda n: f"group-{n}")
-    name = factory.Sequence(lambda n: f"Группа услуг {n}")
-
-
-class ServiceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Service
-        django_get_or_create = ("code",)
-
-    group = factory.SubFactory(ServiceGroupFactory)
-    code = factory.Sequence(lambda n: f"service-{n}")
-    name = factory.Sequence(lambda n: f"Услуга {n}")
-    price = 50000
+# The directory owns counterparties and services; the names stay importable from here.
+__all__ = ["ContractFactory", "CounterpartyFactory", "ServiceFactory", "bfl_service"]
 
 
 def bfl_service() -> Service:
@@ -48,7 +21,7 @@ class ContractFactory(factory.django.DjangoModelFactory):
 
     number = factory.Sequence(lambda n: f"ТСТ-2026-{n:05d}")
     office = factory.SubFactory(OfficeFactory)
-    client = factory.SubFactory(CounterpartyFactory)
+    client = factory.SubFactory(CounterpartyFactory, with_contacts=True)
     service = factory.LazyFunction(bfl_service)
     price = 150000
     status = Contract.Status.DRAFT

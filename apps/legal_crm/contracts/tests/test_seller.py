@@ -16,10 +16,6 @@ from legal_crm.leads.tests.factories import LeadFactory, status
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def operator(make_staff):
-    return make_staff("operator")
-
 
 @pytest.fixture
 def lead(office, operator):

@@ -23,10 +23,6 @@ def paid_60k(monkeypatch):
     monkeypatch.setattr(hooks, "CONTRACT_PAID_AMOUNT", "legal_crm.contracts.tests.test_terminations.fake_paid")
 
 
-@pytest.fixture
-def finance(make_staff, office):
-    return make_staff("finance", offices=[office])
-
 
 def _approve_all(request, lawyer, head, finance):
     by_group = {"Юристы": lawyer, "Руководители офисов": head, "Финансисты": finance}

@@ -1,6 +1,13 @@
 import factory
 
-from legal_crm.directory.models import Counterparty, FinancialManager, SelfRegulatoryOrganization, Tag
+from legal_crm.directory.models import (
+    Counterparty,
+    FinancialManager,
+    SelfRegulatoryOrganization,
+    Service,
+    ServiceGroup,
+    Tag,
+)
 
 
 class TagFactory(factory.django.DjangoModelFactory):
@@ -19,6 +26,46 @@ class CounterpartyFactory(factory.django.DjangoModelFactory):
     kind = Counterparty.Kind.PERSON
     role = Counterparty.Role.CLIENT
     name = factory.Sequence(lambda n: f"Иванов Иван {n}")
+
+    class Params:
+        # A client a contract is signed with: a phone and an address for the documents.
+        with_contacts = factory.Trait(
+            name=factory.Sequence(lambda n: f"Клиентов Клиент {n}"),
+            phone=factory.Sequence(lambda n: f"+7916{n:07d}"),
+            address="Москва, ул. Ленина, 1",
+        )
+
+
+class ServiceGroupFactory(factory.django.DjangoModelFactory):
+    """A line of business; `ServiceGroupFactory(bankruptcy=True)` is the shipped «bfl» group (migration)."""
+
+    class Meta:
+        model = ServiceGroup
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"group-{n}")
+    name = factory.Sequence(lambda n: f"Группа услуг {n}")
+
+    class Params:
+        bankruptcy = factory.Trait(code="bfl", name="Банкротство физических лиц", is_bankruptcy=True)
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    """A service of a new group; `ServiceFactory(bankruptcy=True)` is one of the bankruptcy group."""
+
+    class Meta:
+        model = Service
+        django_get_or_create = ("code",)
+
+    group = factory.Maybe("bankruptcy",
+                          yes_declaration=factory.SubFactory(ServiceGroupFactory, bankruptcy=True),
+                          no_declaration=factory.SubFactory(ServiceGroupFactory))
+    code = factory.Sequence(lambda n: f"service-{n}")
+    name = factory.Sequence(lambda n: f"Услуга {n}")
+    price = 50000
+
+    class Params:
+        bankruptcy = False
 
 
 class SROFactory(factory.django.DjangoModelFactory):

@@ -3,7 +3,7 @@
 import factory
 from django.utils import timezone
 
-from legal_crm.directory.models import Service, ServiceGroup
+from legal_crm.directory.tests.factories import ServiceFactory  # the directory owns services
 from legal_crm.leads.models import (
     AnswerOption,
     NumberRange,
@@ -13,26 +13,6 @@ from legal_crm.leads.models import (
     ScriptStep,
     SegmentThreshold,
 )
-
-
-class ServiceGroupFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ServiceGroup
-        django_get_or_create = ("code",)
-
-    code = "bfl"
-    name = "Банкротство физических лиц"
-    is_bankruptcy = True
-
-
-class ServiceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Service
-        django_get_or_create = ("code",)
-
-    group = factory.SubFactory(ServiceGroupFactory)
-    code = factory.Sequence(lambda n: f"service-{n}")
-    name = factory.Sequence(lambda n: f"Услуга {n}")
 
 
 class QuestionFactory(factory.django.DjangoModelFactory):

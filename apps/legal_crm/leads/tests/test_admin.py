@@ -257,7 +257,7 @@ def test_the_list_footer_counts_leads_in_proper_russian(desk, office, rows, word
 
 @pytest.mark.django_db
 def test_a_capped_count_says_there_are_more(desk, office, monkeypatch):
-    monkeypatch.setattr("legal_crm.leads.admin_paginator.CAP", 3)
+    monkeypatch.setattr("legal_crm.core.paginators.CAP", 3)
     for _ in range(5):
         LeadFactory(office=office)
     html = desk.get(LIST).content.decode()

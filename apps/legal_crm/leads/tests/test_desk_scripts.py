@@ -15,10 +15,6 @@ from .factories_scripts import enroll, make_script
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def operator(make_staff):
-    return make_staff("operator")
-
 
 @pytest.fixture
 def board(office):

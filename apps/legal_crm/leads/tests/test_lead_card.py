@@ -36,10 +36,6 @@ from .factories_scripts import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def operator(make_staff):
-    return make_staff("operator")
-
 
 @pytest.fixture
 def service():

@@ -43,10 +43,6 @@ def form(service):
     return {"debt": debt, "prop": prop, "none": none, "car": car, "note": note}
 
 
-@pytest.fixture
-def operator(make_staff):
-    return make_staff("operator")
-
 
 @pytest.fixture
 def lead(office, service):

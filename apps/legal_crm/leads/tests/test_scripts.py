@@ -28,10 +28,6 @@ State = ScriptEnrollment.State
 Kind = ScriptStep.Kind
 
 
-@pytest.fixture
-def operator(make_staff):
-    return make_staff("operator")
-
 
 @pytest.fixture
 def lead(office):
