@@ -16,6 +16,7 @@ from unfold.decorators import action, display
 
 from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.errors import DomainError
+from legal_crm.core.paginators import CappedPaginator
 from legal_crm.leads import perms
 from legal_crm.org.selectors import office_ids_visible_to
 
@@ -29,7 +30,6 @@ from .admin_filters import (
     StatusFilter,
     TypeFilter,
 )
-from .admin_paginator import CappedPaginator
 from .forms import LeadAddForm, LeadChangeForm
 from .models import (
     AssignmentLog,

@@ -17,11 +17,11 @@ from rest_framework.views import APIView
 from legal_crm.core.api import error_responses
 from legal_crm.core.errors import DomainError
 from legal_crm.core.pagination import CappedLimitOffsetPagination as BasePagination
+from legal_crm.core.paginators import rows_by_ids
 from legal_crm.core.token_auth import CachedTokenAuthentication, SessionAuthentication
 from legal_crm.leads import perms
 
 from . import selectors, services
-from .admin_paginator import rows_by_ids
 from .serializers import (
     DuplicateReceiptSerializer,
     LeadFilterSerializer,
@@ -51,7 +51,7 @@ def _lead_shapes(**kwargs):
 
 
 class CappedLimitOffsetPagination(BasePagination):
-    """The API's pagination; leads read a page by ids first (leads.admin_paginator.rows_by_ids), as the desk does."""
+    """The API's pagination; leads read a page by ids first (core.paginators.rows_by_ids), as the desk does."""
 
     def rows(self, queryset, bottom: int, top: int) -> list:
         return rows_by_ids(queryset, bottom, top)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import batch, emit
+from legal_crm.core.locks import LockBusy, named_lock
 from legal_crm.core.text import clean_text
 from legal_crm.core.validators import normalize_phone
 
@@ -262,16 +263,12 @@ def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime
 
 @contextmanager
 def _named_lock(name: str, timeout: int = 10):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT GET_LOCK(%s, %s)", [name, timeout])
-        got = cursor.fetchone()[0]
-    if got != 1:
-        raise DomainError("busy", _("Заявка с этим номером уже обрабатывается, повторите через несколько секунд."))
     try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT RELEASE_LOCK(%s)", [name])
+        with named_lock(name, timeout):
+            yield
+    except LockBusy:
+        raise DomainError("busy", _("Заявка с этим номером уже обрабатывается, повторите через несколько секунд.")
+                          ) from None
 
 
 def _intake_retrying(*, actor, data, phone, source, partner, external_id, now, row_lock: bool, recent: dict,
