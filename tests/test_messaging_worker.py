@@ -5,16 +5,9 @@ Runs when REDIS_URL and a server database (DATABASE_URL) are configured, as in C
 """
 
 import os
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
-from legal_crm import celery_app
 from legal_crm.core.models import EventOutbox
 from legal_crm.core.outbox import relay
 from legal_crm.leads.models import ScriptMessage
@@ -24,8 +17,8 @@ from legal_crm.leads.tests.factories_scripts import make_script
 from legal_crm.messaging import outbox
 from legal_crm.messaging.models import Channel, Message, Provider
 from legal_crm.messaging.tests.fakes.server import FakeSmsRu
+from tests.processes import celery_worker, wait_for
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(
     not (os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL", "").startswith("mysql")),
     reason="needs Redis and a server database (CI sets REDIS_URL and DATABASE_URL)",
@@ -34,44 +27,9 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def worker(transactional_db):
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    db = connection.settings_dict
-    url = f"mysql://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 3306}/{db['NAME']}"
-    env = {**os.environ, "CELERY_EAGER": "0", "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "legal_crm.settings.test",
-           "PYTHONPATH": f"{ROOT / 'apps'}:{ROOT}"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "legal_crm", "worker", "-Q", queue, "-c", "1", "-P", "solo",
-         "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    from legal_crm.core import outbox as events_outbox
-
-    events_outbox._relay_due = 0.0
-    outbox._send_due = 0.0  # a request this process made earlier went to another test's queue
-    conf = celery_app.conf
-    saved = (conf.task_always_eager, conf.broker_url, conf.task_default_queue)
-    conf.task_always_eager, conf.broker_url, conf.task_default_queue = False, os.environ["REDIS_URL"], queue
-    try:
+    with celery_worker() as proc:
+        outbox._send_due = 0.0  # a send this process requested earlier went to another test's queue
         yield proc
-    finally:
-        conf.task_always_eager, conf.broker_url, conf.task_default_queue = saved
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        import redis
-
-        redis.Redis.from_url(os.environ["REDIS_URL"]).delete(queue)
-
-
-def _wait_for(predicate, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.3)
-    return False
 
 
 def test_a_script_sms_is_sent_by_a_real_worker_and_its_script_message_follows(worker, office):
@@ -84,7 +42,7 @@ def test_a_script_sms_is_sent_by_a_real_worker_and_its_script_message_follows(wo
         script_services.lead_enroll(actor=None, lead=lead, script=script)
         script_services.advance_due_enrollments()  # commits: the outbox asks the worker to send
 
-        assert _wait_for(lambda: Message.objects.get().status == "sent"), list(
+        assert wait_for(lambda: Message.objects.get().status == "sent"), list(
             Message.objects.values_list("status", "error_text"))
         assert len(fake.received) == 1 and fake.received[0]["to"] == "79161112233"
         # The worker stored the status event with its write; the relay it requested went to the default queue,

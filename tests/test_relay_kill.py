@@ -9,28 +9,16 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from legal_crm import hooks
 from legal_crm.core import outbox
 from legal_crm.core.models import AuditLog, EventOutbox
+from tests.processes import ROOT, child_env, wait_for
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("mysql"),
                                 reason="needs a server database shared with a second process (CI's MariaDB)")
-
-
-def _wait_for(predicate, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_a_relay_killed_midway_loses_and_doubles_nothing(transactional_db, tmp_path, monkeypatch):
@@ -42,15 +30,12 @@ def test_a_relay_killed_midway_loses_and_doubles_nothing(transactional_db, tmp_p
         events.emit("tests.mark", n=n)
     assert EventOutbox.objects.count() == 10
 
-    db = connection.settings_dict
-    url = f"mysql://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 3306}/{db['NAME']}"
     signal_file = tmp_path / "blocked"
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "legal_crm.settings.test",
-           "PYTHONPATH": f"{ROOT / 'apps'}:{ROOT}", "LCRM_TEST_BLOCK_AT": "6", "LCRM_TEST_SIGNAL": str(signal_file)}
+    env = child_env(LCRM_TEST_BLOCK_AT="6", LCRM_TEST_SIGNAL=str(signal_file))
     proc = subprocess.Popen([sys.executable, "manage.py", "run_job", "legal_crm.core.outbox.relay"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        if not _wait_for(signal_file.exists):
+        if not wait_for(signal_file.exists):
             proc.kill()
             pytest.fail("the relay process never reached item 6:\n" + proc.communicate()[0].decode(errors="replace"))
         os.kill(proc.pid, signal.SIGKILL)  # five handlers have written, the sixth hangs: all uncommitted
@@ -60,6 +45,6 @@ def test_a_relay_killed_midway_loses_and_doubles_nothing(transactional_db, tmp_p
             proc.kill()
 
     # The server rolls the dead connection's transaction back and frees its rows; until then SKIP LOCKED skips them.
-    assert _wait_for(lambda: (outbox.relay(), not EventOutbox.objects.exists())[1])
+    assert wait_for(lambda: (outbox.relay(), not EventOutbox.objects.exists())[1])
     marks = sorted(int(n) for n in AuditLog.objects.filter(action="tests.mark").values_list("object_id", flat=True))
     assert marks == list(range(1, 11))  # every handler ran once: nothing lost, nothing doubled
