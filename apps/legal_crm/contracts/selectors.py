@@ -7,6 +7,7 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from legal_crm.contracts import perms
+from legal_crm.core.access import ADMINISTRATORS_GROUP
 from legal_crm.core.auth_backends import users_with_perm
 from legal_crm.directory.selectors import client_link
 from legal_crm.org.models import Employee
@@ -77,8 +78,12 @@ def seller_choices(offices) -> QuerySet:
     office heads' roles, or a personal grant). A contract's seller is one of them, or the person making it."""
     ids = [offices.pk] if hasattr(offices, "pk") else list(offices)
     works_there = Employee.offices.through.objects.filter(employee__user=OuterRef("pk"), office_id__in=ids)
-    return (users_with_perm(SELL_PERM).filter(Exists(works_there))
-            .exclude(employee__status=Employee.Status.BLOCKED).order_by("last_name", "first_name", "username"))
+    # Administrators hold every right ("*") but sell nothing: they are not offered, though one may still make a
+    # contract for themselves (ensure_seller lets the person making it be its seller).
+    return (users_with_perm(SELL_PERM).filter(Exists(works_there), is_superuser=False)
+            .exclude(groups__name=ADMINISTRATORS_GROUP)
+            .exclude(employee__status__in=[Employee.Status.BLOCKED, Employee.Status.DISMISSED])
+            .order_by("last_name", "first_name", "username"))
 
 
 def contract_list_for_desk(user) -> QuerySet[Contract]:

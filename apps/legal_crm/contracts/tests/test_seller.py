@@ -228,3 +228,14 @@ def test_a_seller_naming_a_colleague_still_bills_the_contract_they_made(make_sta
     outsider = make_staff("sales")
     assert not contract_list_visible_to(outsider).filter(pk=contract.pk).exists()
     assert not invoice_list_visible_to(outsider).filter(pk=invoice.pk).exists()
+
+
+def test_administrators_and_dismissed_staff_are_not_offered_as_sellers(make_staff, sales, office):
+    from legal_crm.org.models import Employee
+
+    admin = make_staff("admin")
+    root = make_staff("sales", superuser=True)
+    gone = make_staff("sales")
+    Employee.objects.filter(user=gone).update(status=Employee.Status.DISMISSED)
+    choices = set(seller_choices(office))
+    assert sales in choices and not {admin, root, gone} & choices
