@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 
 from legal_crm import hooks
 from legal_crm.contracts import perms
-from legal_crm.core.access import users_with_permission
 from legal_crm.core.audit import audit_for
+from legal_crm.core.auth_backends import users_with_perm
 from legal_crm.core.downloads import file_response
 from legal_crm.core.errors import DomainError
 from legal_crm.core.fields import MoneyFormField
@@ -87,8 +87,8 @@ def _contract_or_404(request, pk) -> Contract:
 def lawyers_for(office_id: int):
     """Who may be named the contract's lawyer: staff of its office with the right (a group's or their own), not
     members of a group of some name — renaming «Юристы» or granting the right to one person must just work."""
-    return (users_with_permission(perms.ACT_AS_CONTRACT_LAWYER)
-            .filter(is_active=True, is_superuser=False, employee__offices=office_id)
+    return (users_with_perm(perms.ACT_AS_CONTRACT_LAWYER)
+            .filter(is_superuser=False, employee__offices=office_id)
             .distinct().order_by("last_name", "first_name"))
 
 

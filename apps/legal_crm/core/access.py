@@ -23,22 +23,6 @@ def perm_label(perm: Permission) -> str:
     return f"{perm.content_type.app_label}.{perm.codename}"
 
 
-def users_with_permission(label: str):
-    """Users whose effective permissions (core.auth_backends) include `label` ("app.codename"), superusers
-    aside: a personal setting wins — a personal grant includes, a personal revoke excludes — otherwise a group
-    or the account's own permissions decide. One query, for lists of people who may do something."""
-    from django.db.models import OuterRef, Q, Subquery
-
-    app_label, _dot, codename = label.partition(".")
-    personal = PermissionOverride.objects.filter(
-        user=OuterRef("pk"), permission__content_type__app_label=app_label, permission__codename=codename,
-    ).values("granted")[:1]
-    by_groups = (Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
-                 | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label))
-    return (User.objects.annotate(personal_setting=Subquery(personal))
-            .filter(Q(personal_setting=True) | (Q(personal_setting__isnull=True) & by_groups)).distinct())
-
-
 def is_administrator(user) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False

@@ -47,17 +47,18 @@ def forget_permissions(user) -> None:
             delattr(user, attr)
 
 
-def users_with_perm(perm: str) -> QuerySet:
+def users_with_perm(perm: str, *, superusers: bool = True) -> QuerySet:
     """Active users whose effective permissions (the rule above) hold `perm`, as one query: superusers, and
-    those a group or a personal setting grants it to, unless a personal setting revokes it."""
+    those a group, their own permissions or a personal setting grant it to, unless a personal setting revokes it.
+    `superusers=False`: a superuser counts only through those grants, like anybody (lists of who takes leads)."""
     app_label, _dot, codename = perm.partition(".")
     User = get_user_model()
     permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
     if permission is None:
-        return User.objects.filter(is_active=True, is_superuser=True)
+        return User.objects.filter(is_active=True, is_superuser=True) if superusers else User.objects.none()
     override = PermissionOverride.objects.filter(user=OuterRef("pk"), permission=permission)
     by_group = User.groups.through.objects.filter(user_id=OuterRef("pk"), group__permissions=permission)
     by_user = User.user_permissions.through.objects.filter(user_id=OuterRef("pk"), permission=permission)
     granted = Q(Exists(by_group)) | Q(Exists(by_user)) | Q(Exists(override.filter(granted=True)))
-    return User.objects.filter(is_active=True).filter(
-        Q(is_superuser=True) | (granted & ~Q(Exists(override.filter(granted=False)))))
+    effective = granted & ~Q(Exists(override.filter(granted=False)))
+    return User.objects.filter(is_active=True).filter(Q(is_superuser=True) | effective if superusers else effective)

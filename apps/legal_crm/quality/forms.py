@@ -9,10 +9,10 @@ from unfold.widgets import (
     UnfoldAdminTextInputWidget,
 )
 
+from legal_crm.core.auth_backends import users_with_perm
 from legal_crm.core.dates import PLANNED, PlausibleDateFormField
 from legal_crm.core.forms import ServiceForm
 from legal_crm.core.models import User
-from legal_crm.core.perm_queries import users_with_perm
 
 from .models import Complaint
 from .services import WORK_COMPLAINTS

@@ -259,7 +259,7 @@ def test_who_may_be_the_lawyer_is_a_permission_not_a_group_name(make_staff, offi
     from django.contrib.auth.models import Permission
 
     from legal_crm.contracts.desk import lawyers_for
-    from legal_crm.core import access
+    from legal_crm.core.auth_backends import users_with_perm
     from legal_crm.core.models import PermissionOverride
 
     lawyer, head, seller = make_staff("lawyer"), make_staff("office_head"), make_staff("sales")
@@ -272,4 +272,4 @@ def test_who_may_be_the_lawyer_is_a_permission_not_a_group_name(make_staff, offi
     roles["lawyer"].save()
     other = make_staff("lawyer")
     assert other in set(lawyers_for(office.pk)) and head not in set(lawyers_for(office.pk))
-    assert access.users_with_permission("contracts.act_as_contract_lawyer").filter(pk=other.pk).exists()
+    assert users_with_perm("contracts.act_as_contract_lawyer").filter(pk=other.pk).exists()

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from phonenumbers import geocoder
 from phonenumbers import timezone as phone_timezone
 
-from legal_crm.core.access import users_with_permission
 from legal_crm.core.audit import audit
+from legal_crm.core.auth_backends import users_with_perm
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.guard import ensure
@@ -121,7 +121,7 @@ def lead_takers():
     """Active employees who may take leads, in any office: by their groups unless a personal setting (the access
     matrix) grants or revokes it — the same rule as the permission backend's."""
     app_label, codename = OPERATOR_PERMISSION
-    return users_with_permission(f"{app_label}.{codename}").filter(is_active=True, employee__isnull=False)
+    return users_with_perm(f"{app_label}.{codename}", superusers=False).filter(employee__isnull=False)
 
 
 def operators_of(office_id: int) -> list[int]:
