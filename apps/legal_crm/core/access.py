@@ -52,20 +52,18 @@ def user_groups_set(*, actor, user: User, groups) -> None:
 
 
 @transaction.atomic
-def permission_override_set(*, actor, user: User, permission: Permission, granted: bool | None) -> None:
-    """granted=True grants, False revokes, None removes the personal setting (groups decide)."""
-    ensure_administrator(actor)
-    before = _overrides_snapshot(user)
-    if granted is None:
-        PermissionOverride.objects.filter(user=user, permission=permission).delete()
-    else:
-        PermissionOverride.objects.update_or_create(user=user, permission=permission,
-                                                    defaults={"granted": granted})
+def _overrides_changed(actor, user: User, before: dict) -> None:
+    """After personal settings were written: audit and announce a real change, drop the cached permissions."""
     after = _overrides_snapshot(user)
     if before != after:
         audit(actor=actor, action="access.overrides", obj=user, before=before, after=after)
         emit("core.access_changed", user_id=user.pk)
     forget_permissions(user)
+
+
+def permission_override_set(*, actor, user: User, permission: Permission, granted: bool | None) -> None:
+    """granted=True grants, False revokes, None removes the personal setting (groups decide)."""
+    permission_overrides_apply(actor=actor, user=user, changes={permission: granted})
 
 
 @transaction.atomic
@@ -77,11 +75,7 @@ def permission_overrides_replace(*, actor, user: User, overrides: dict[Permissio
     for permission, granted in overrides.items():
         PermissionOverride.objects.update_or_create(user=user, permission=permission,
                                                     defaults={"granted": granted})
-    after = _overrides_snapshot(user)
-    if before != after:
-        audit(actor=actor, action="access.overrides", obj=user, before=before, after=after)
-        emit("core.access_changed", user_id=user.pk)
-    forget_permissions(user)
+    _overrides_changed(actor, user, before)
 
 
 @transaction.atomic
@@ -114,11 +108,7 @@ def permission_overrides_apply(*, actor, user: User, changes: dict[Permission, b
         elif existing.get(permission.pk) is not granted:
             PermissionOverride.objects.update_or_create(user=user, permission=permission,
                                                         defaults={"granted": granted})
-    after = _overrides_snapshot(user)
-    if before != after:
-        audit(actor=actor, action="access.overrides", obj=user, before=before, after=after)
-        emit("core.access_changed", user_id=user.pk)
-    forget_permissions(user)
+    _overrides_changed(actor, user, before)
 
 
 @transaction.atomic
