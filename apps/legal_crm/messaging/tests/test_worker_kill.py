@@ -12,31 +12,19 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from legal_crm.messaging import outbox, services
 from legal_crm.messaging.models import Channel, Message, Provider
+from tests.processes import ROOT, child_env, wait_for
 
 from .fakes.server import FakeSmsc, FakeSmsRu
 
-ROOT = Path(__file__).resolve().parents[4]
 pytestmark = pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("mysql"),
                                 reason="needs a server database shared with a second process (CI's MariaDB)")
-
-
-def _wait_for(predicate, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 @pytest.mark.parametrize("provider", [Provider.SMSC, Provider.SMSRU])
@@ -51,15 +39,10 @@ def test_a_send_worker_killed_midway_loses_and_doubles_nothing(transactional_db,
         ids = [services.message_queue(actor_or_none=None, channel_kind="sms", to="+79161234567", text=f"№{n}",
                                       office=office).pk for n in range(1, 11)]
 
-        db = connection.settings_dict
-        url = (f"mysql://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 3306}/"
-               f"{db['NAME']}")
-        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "legal_crm.settings.test",
-               "PYTHONPATH": f"{ROOT / 'apps'}:{ROOT}"}
         proc = subprocess.Popen([sys.executable, "manage.py", "run_job", "legal_crm.messaging.jobs.send_queued"],
-                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                                cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         try:
-            if not _wait_for(signal_file.exists):
+            if not wait_for(signal_file.exists):
                 proc.kill()
                 pytest.fail("the worker never reached message 6:\n" + proc.communicate()[0].decode(errors="replace"))
             os.kill(proc.pid, signal.SIGKILL)  # the provider has message 6; the worker never stores its answer
@@ -68,7 +51,7 @@ def test_a_send_worker_killed_midway_loses_and_doubles_nothing(transactional_db,
             if proc.poll() is None:
                 proc.kill()
         fake.release()
-        assert _wait_for(lambda: len(fake.accepted) == 6)  # the provider took message 6
+        assert wait_for(lambda: len(fake.accepted) == 6)  # the provider took message 6
 
         states = dict(Message.objects.values_list("pk", "status"))
         assert [states[pk] for pk in ids] == ["sent"] * 5 + ["sending"] + ["queued"] * 4
