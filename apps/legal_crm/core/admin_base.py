@@ -127,6 +127,9 @@ class MoneyColumns:
                     return format_money(value) if value is not None else "—"
                 show.short_description = capfirst(field.verbose_name)
                 show.admin_order_field = field.name
+                # Kept on the admin (one per site): the list asks for it once per row and cell, and a found
+                # attribute no longer reaches __getattr__.
+                self.__dict__[name] = show
                 return show
         raise AttributeError(name)
 
