@@ -22,6 +22,7 @@ admin.site.unregister(Group)
 admin.site.site_title = _("Legal CRM")
 admin.site.site_header = _("Legal CRM")
 admin.site.index_title = _("Мой день")
+admin.site.empty_value_display = "—"  # the dash the desk writes everywhere else, not Django's hyphen
 
 
 @admin.register(User)

@@ -20,3 +20,12 @@ def result_count_text(cl) -> str:
         # A capped paginator counted only so far (no COUNT(*) over a million rows): "10 000+ лидов".
         text = text.replace(str(count), f"{count:,}".replace(",", "\u00a0") + "+", 1)
     return text
+
+
+@register.filter
+def without_repeated_titles(parts):
+    """The header's path without a part named like the next one: «Договоры › Договоры» (a module named after its
+    main list) reads «Договоры»; the deeper link, to the list itself, stays."""
+    parts = list(parts or ())
+    return [p for i, p in enumerate(parts)
+            if i + 1 == len(parts) or str(p["title"]).casefold() != str(parts[i + 1]["title"]).casefold()]

@@ -1,0 +1,23 @@
+"""The path in the desk header names each step once: «Договоры › Договоры» reads «Договоры»."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+
+from legal_crm.core.templatetags.desk_lists import without_repeated_titles
+
+
+def test_a_part_named_like_the_next_one_is_left_out():
+    parts = [{"title": "Договоры", "link": "/a/"}, {"title": "договоры", "link": "/a/c/"}, {"title": "Д-1", "link": ""}]
+    assert [p["link"] for p in without_repeated_titles(parts)] == ["/a/c/", ""]
+    assert without_repeated_titles([]) == []
+
+
+def test_the_contract_list_header_says_contracts_once(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:contracts_contract_changelist")).content.decode()
+    crumbs = re.findall(r'class="align-middle inline-block leading-5 min-w-0 truncate tracking-tight">\s*([^<]+?)\s*<',
+                        page)
+    assert crumbs == ["Договоры"]
