@@ -67,18 +67,6 @@ def permission_override_set(*, actor, user: User, permission: Permission, grante
 
 
 @transaction.atomic
-def permission_overrides_replace(*, actor, user: User, overrides: dict[Permission, bool]) -> None:
-    """Make the user's personal settings exactly `overrides` (the desk form saves this way)."""
-    ensure_administrator(actor)
-    before = _overrides_snapshot(user)
-    PermissionOverride.objects.filter(user=user).exclude(permission__in=list(overrides)).delete()
-    for permission, granted in overrides.items():
-        PermissionOverride.objects.update_or_create(user=user, permission=permission,
-                                                    defaults={"granted": granted})
-    _overrides_changed(actor, user, before)
-
-
-@transaction.atomic
 def group_permissions_set(*, actor, group: Group, permissions) -> None:
     ensure_administrator(actor)
     before = sorted(perm_label(p) for p in group.permissions.select_related("content_type"))

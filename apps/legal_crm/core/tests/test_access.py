@@ -32,8 +32,8 @@ def test_non_administrators_change_nothing(role, make_staff, roles):
         lambda: access.user_groups_set(actor=actor, user=target, groups=[roles["admin"]]),
         lambda: access.permission_override_set(actor=actor, user=target, permission=perm("org.change_employee"),
                                                granted=True),
-        lambda: access.permission_overrides_replace(actor=actor, user=target,
-                                                    overrides={perm("org.change_employee"): True}),
+        lambda: access.permission_overrides_apply(actor=actor, user=target,
+                                                  changes={perm("org.change_employee"): True}),
         lambda: access.group_permissions_set(actor=actor, group=group, permissions=[perm("org.change_employee")]),
     ]
     for call in calls:
@@ -107,19 +107,6 @@ def test_override_change_is_audited_with_before_and_after(admin_user, make_staff
         ({"org.view_office": True}, {"org.view_office": False}),
     ]
     assert all(r.actor == admin_user for r in rows)
-
-
-def test_overrides_replace_sets_exactly_the_given_settings(admin_user, make_staff):
-    operator = make_staff("operator")
-    access.permission_override_set(actor=admin_user, user=operator, permission=perm("org.view_office"),
-                                   granted=True)
-    access.permission_overrides_replace(actor=admin_user, user=operator,
-                                        overrides={perm("directory.add_counterparty"): False})
-    assert dict(PermissionOverride.objects.filter(user=operator).values_list("permission__codename", "granted")) \
-        == {"add_counterparty": False}
-    row = audit_for(operator).filter(action="access.overrides").first()
-    assert row.before == {"org.view_office": True}
-    assert row.after == {"directory.add_counterparty": False}
 
 
 def test_group_permissions_change_is_in_every_members_history(admin_user, make_staff, roles):
