@@ -177,8 +177,10 @@ def lead_redistribute(*, actor, lead: Lead) -> Lead:
 
 
 @transaction.atomic
-def lead_reassign(*, actor, lead: Lead, office: Office | None = None, assigned_to=None, comment: str = "") -> Lead:
-    """Hand a lead to another office and/or operator by hand; the move is logged."""
+def lead_reassign(*, actor, lead: Lead, office: Office | None = None, assigned_to=None, unassign: bool = False,
+                  comment: str = "") -> Lead:
+    """Hand a lead to another office and/or operator by hand; the move is logged. `unassign` takes the lead from
+    its operator back to the office's queue (the office head emptied the field)."""
     ensure(actor, perms.REASSIGN_LEAD)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     ensure_lead_in_scope(actor, lead)
@@ -205,6 +207,8 @@ def lead_reassign(*, actor, lead: Lead, office: Office | None = None, assigned_t
     lead.office = target_office
     if assigned_to is not None:
         lead.assigned_to = assigned_to
+    elif unassign:
+        lead.assigned_to_id = None
     if previous == (lead.office_id, lead.assigned_to_id):
         raise DomainError("nothing_changed", _("Лид уже назначен так."))
     lead.save(update_fields=["office", "assigned_to", "updated_at"])

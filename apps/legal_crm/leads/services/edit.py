@@ -69,8 +69,8 @@ def lead_edit(*, actor, lead: Lead, changes: Mapping) -> Lead:
     """Apply `changes` to `lead` as `actor`; returns the lead as saved.
 
     `changes` holds only what is being set: the lead's editable fields and `tags` (lead_update), `office` (an
-    Office or its code) and `assigned_to` (a user or its id) (lead_reassign; None asks to empty it, which
-    lead_reassign refuses when the lead has one),
+    Office or its code) and `assigned_to` (a user or its id; None takes the lead from its operator back to the
+    office's queue) (lead_reassign),
     `status` (a LeadStatus or its code), `refusal_reason` (a RefusalReason or its code) and `status_comment`
     (lead_set_status). Values equal to the lead's own are not a change: nothing is refused or logged for them.
     Each service keeps its own guards, audit and events; any refusal rolls the whole edit back."""
@@ -89,12 +89,13 @@ def lead_edit(*, actor, lead: Lead, changes: Mapping) -> Lead:
         lead = lead_update(actor=actor, lead=lead, **changes)
     if assignment:  # 2. who handles it
         office, assignee = _office(assignment.get("office")), _user(assignment.get("assigned_to"))
-        # Setting the office and operator the lead already has is not a change to refuse. An emptied one (the
-        # desk's form) is a change lead_reassign cannot make: it refuses it rather than let it pass unsaid.
+        # Setting the office and operator the lead already has is not a change to refuse. An emptied operator
+        # (the desk's form, `"assigned_to": null` in the API) returns the lead to its office's queue.
         wanted = {"office": getattr(office, "pk", None), "assigned_to": getattr(assignee, "pk", None)}
         current = {"office": lead.office_id, "assigned_to": lead.assigned_to_id}
         if any(wanted[key] != current[key] for key in assignment):
-            lead = lead_reassign(actor=actor, lead=lead, office=office, assigned_to=assignee)
+            unassign = "assigned_to" in assignment and assignee is None
+            lead = lead_reassign(actor=actor, lead=lead, office=office, assigned_to=assignee, unassign=unassign)
     if has_status:  # 3. where it stands: last, so the workflow's guards see the edited lead
         new_status, reason = _status(status_value), _reason(reason_value)
         if new_status.pk != lead.status_id:

@@ -167,14 +167,16 @@ def test_an_inactive_partner_is_refused_by_the_intake_service(partner_with_token
 
 
 @pytest.mark.django_db
-def test_emptying_the_operator_is_refused_not_passed_over(make_staff, office):
-    """The desk's form sends every field: an emptied operator is a request lead_reassign cannot carry out, and the
-    desk says so (as it did before lead_edit) instead of saving and keeping the operator unsaid."""
+def test_emptying_the_operator_returns_the_lead_to_the_office_queue(make_staff, office):
+    """The desk's form sends every field: an emptied operator takes the lead from them (logged like any move)."""
     head = make_staff("office_head")
     op = make_staff("operator")
     lead = LeadFactory(office=office, assigned_to=op, name="Старое")
-    with pytest.raises(DomainError) as err:
-        services.lead_edit(actor=head, lead=lead, changes={"name": "Новое", "office": office, "assigned_to": None})
-    assert err.value.code == "nothing_changed"
+    services.lead_edit(actor=head, lead=lead, changes={"name": "Новое", "office": office, "assigned_to": None})
     lead.refresh_from_db()
-    assert lead.name == "Старое" and lead.assigned_to == op
+    assert lead.name == "Новое" and lead.assigned_to is None and lead.office == office
+    move = AssignmentLog.objects.get(lead=lead)
+    assert (move.previous_assigned_to, move.assigned_to_id) == (op, None)
+    # An operator already empty stays so: nothing to refuse, nothing logged.
+    services.lead_edit(actor=head, lead=lead, changes={"office": office, "assigned_to": None})
+    assert AssignmentLog.objects.filter(lead=lead).count() == 1
