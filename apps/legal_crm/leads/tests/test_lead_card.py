@@ -232,7 +232,7 @@ def test_marking_a_planned_call_done(operator, lead):
 
 
 def test_the_contract_link_appears_only_when_contracts_provide_it(make_staff, lead, monkeypatch):
-    from legal_crm.leads import selectors_card
+    from legal_crm.leads.selectors import card as selectors_card
 
     sales = make_staff("sales")
     html = _client(sales).get(_url(lead)).content.decode()
@@ -248,7 +248,7 @@ def test_the_contract_link_appears_only_when_contracts_provide_it(make_staff, le
 
 
 def test_the_contract_button_is_only_for_those_who_may_add_contracts(operator, make_staff, lead):
-    from legal_crm.leads import selectors_card
+    from legal_crm.leads.selectors import card as selectors_card
 
     assert not operator.has_perm("contracts.add_contract")
     assert selectors_card.contract_url(lead, operator) is None
@@ -331,7 +331,7 @@ def test_the_card_shows_what_operators_need_to_know_about_the_source(operator, o
 def test_an_operator_is_not_offered_to_take_a_lead_out_of_spam(operator, make_staff, office):
     lead = LeadFactory(office=office, status=status("spam"), is_spam=True)
     assert not operator.has_perm("leads.restore_spam")
-    from legal_crm.leads import selectors_card
+    from legal_crm.leads.selectors import card as selectors_card
 
     assert selectors_card.status_choices(lead, operator) == []
     assert [c["status"].code for c in selectors_card.status_choices(lead, make_staff("office_head"))] == ["new"]
@@ -374,7 +374,7 @@ def test_choosing_another_service_with_answers_in_one_submit_keeps_them_and_says
 
 def test_a_spam_lead_offers_no_contract(make_staff, lead):
     """The conversion refuses a spam lead until it is restored, so its card does not offer the button."""
-    from legal_crm.leads import selectors_card
+    from legal_crm.leads.selectors import card as selectors_card
 
     sales = make_staff("sales")
     lead.is_spam = True

@@ -1,4 +1,5 @@
-"""Merging duplicate client cards from the counterparty list (the merge itself is leads.services.clients_merge).
+"""Merging duplicate client cards from the counterparty list (the merge itself is leads.services.clients_merge),
+and the read-only log of merges.
 
 The leads module extends the directory's counterparty admin with the action: directory is the lower module
 and does not know about leads (DESIGN.md, module order)."""
@@ -12,11 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from unfold.decorators import action
 
+from legal_crm.core.admin_base import DeskAdmin
 from legal_crm.directory.admin import CounterpartyAdmin
 from legal_crm.directory.models import Counterparty
 from legal_crm.leads import perms
 
-from . import services
+from .. import services
+from ..models import ClientMerge
 
 
 class ClientCounterpartyAdmin(CounterpartyAdmin):
@@ -54,3 +57,15 @@ class ClientCounterpartyAdmin(CounterpartyAdmin):
 
 admin.site.unregister(Counterparty)
 admin.site.register(Counterparty, ClientCounterpartyAdmin)
+
+
+@admin.register(ClientMerge)
+class ClientMergeAdmin(DeskAdmin):
+    list_display = ("at", "survivor", "merged_id", "actor")
+    readonly_fields = ("at", "survivor", "merged_id", "merged_snapshot", "moved_lead_ids", "actor")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -17,7 +17,7 @@ from legal_crm.core.validators import format_phone
 from legal_crm.leads import perms
 from legal_crm.org.selectors import scope_to_offices
 
-from .models import PlannedCall, Script, ScriptEnrollment, ScriptMessage, ScriptMove, ScriptStep
+from ..models import PlannedCall, Script, ScriptEnrollment, ScriptMessage, ScriptMove, ScriptStep
 
 PER_COLUMN = 100
 COUNT_CAP = 1000

@@ -1,82 +1,33 @@
-"""The desk for leads: the lead list built for a million rows, reference data, planned calls."""
+"""The desk's lead list and lead form: the list built for a million rows (capped count, indexed phone search,
+filters from reference tables), the add form that runs the intake and the change form that runs lead_edit."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db import transaction
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
-from unfold.admin import TabularInline
 from unfold.decorators import action, display
 
-from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
-from legal_crm.core.errors import DomainError
+from legal_crm.core.admin_base import HistoryDeskAdmin
 from legal_crm.core.paginators import CappedPaginator
 from legal_crm.leads import perms
 from legal_crm.org.selectors import office_ids_visible_to
 
-from . import selectors, services
-from .admin_filters import (
+from .. import selectors, services
+from ..forms import LeadAddForm, LeadChangeForm
+from ..models import AssignmentLog, Lead, LeadContact, LeadStatusLog, PlannedCall
+from .common import ReadOnlyInline, ServiceSaveMixin, colored_badge
+from .filters import (
     OfficeFilter,
-    OverdueFilter,
     OwnerFilter,
     PeriodFilter,
     SourceFilter,
     StatusFilter,
     TypeFilter,
 )
-from .forms import LeadAddForm, LeadChangeForm
-from .models import (
-    AssignmentLog,
-    ClientMerge,
-    DistributionRule,
-    Lead,
-    LeadContact,
-    LeadSettings,
-    LeadStatus,
-    LeadStatusLog,
-    LeadType,
-    PlannedCall,
-    RefusalReason,
-    SpamRule,
-    StatusTransition,
-)
-
-
-class ServiceSaveMixin:
-    """The admin's save runs services in one transaction: a DomainError they raise rolls it back whole and is
-    shown as a message — or, where the change form can show it on its fields (`refusal_on_form`, the form's
-    clean() reading `service_error`), the same POST is rendered again so what was typed stays."""
-
-    refusal_on_form = False
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            with transaction.atomic():
-                return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as exc:
-            if not self.refusal_on_form or object_id is None or request.method != "POST":
-                self.message_user(request, exc.message, level=messages.ERROR)
-                return HttpResponseRedirect(request.get_full_path())
-            request._lead_service_error = exc
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-
-class ReadOnlyInline(TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ContactInline(ReadOnlyInline):
@@ -104,11 +55,6 @@ class PlannedCallInline(ReadOnlyInline):
     model = PlannedCall
     fields = ("due_at", "assignee", "done_at", "result", "comment")
     readonly_fields = fields
-
-
-def _badge(text, color):
-    return format_html('<span style="background:{};color:#fff;border-radius:4px;padding:1px 6px;'
-                       'white-space:nowrap">{}</span>', color, text)
 
 
 @admin.register(Lead)
@@ -184,7 +130,7 @@ class LeadAdmin(ServiceSaveMixin, HistoryDeskAdmin):
 
     @display(description=_("статус"))
     def status_badge(self, obj):
-        return _badge(obj.status.name, obj.status.color)
+        return colored_badge(obj.status.name, obj.status.color)
 
     @display(description=_("карточка"))
     def card_link(self, obj):
@@ -280,165 +226,3 @@ class LeadAdmin(ServiceSaveMixin, HistoryDeskAdmin):
     def has_reassign_permission(self, request):
         return request.user.has_perm(perms.REASSIGN_LEAD)
 
-
-@admin.register(PlannedCall)
-class PlannedCallAdmin(ServiceSaveMixin, HistoryDeskAdmin):
-    selector = staticmethod(selectors.planned_calls_visible_to)
-    paginator = CappedPaginator
-    list_display = ("due", "lead", "assignee", "state", "result")
-    list_select_related = ("lead", "assignee")
-    list_filter = (OverdueFilter,)
-    raw_id_fields = ("lead",)
-    fields = ("lead", "due_at", "assignee", "comment", "done_at", "result")
-    actions = ("mark_reached", "mark_no_answer")
-    ordering = ("due_at",)
-
-    def get_readonly_fields(self, request, obj=None):
-        return ("lead", "done_at", "result", "assignee") if obj else ("done_at", "result")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "assignee":
-            kwargs["queryset"] = selectors.assignee_choices(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    @display(description=_("когда"), ordering="due_at")
-    def due(self, obj):
-        from django.utils import timezone
-
-        return timezone.localtime(obj.due_at).strftime("%d.%m.%Y %H:%M")
-
-    @display(description=_("состояние"))
-    def state(self, obj):
-        if obj.done_at:
-            return _badge(_("Выполнен"), "#16a34a")
-        if obj.is_overdue:
-            return _badge(_("Просрочен"), "#dc2626")
-        return _badge(_("Запланирован"), "#2563eb")
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            services.planned_call_update(actor=request.user, call=obj, due_at=obj.due_at, comment=obj.comment)
-            return
-        call = services.planned_call_create(actor=request.user, lead=obj.lead, due_at=obj.due_at,
-                                            assignee=obj.assignee, comment=obj.comment)
-        obj.pk = call.pk
-
-    def _complete(self, request, queryset, result):
-        for call in queryset.filter(done_at__isnull=True)[:200]:
-            self.run_service(request, services.planned_call_complete, actor=request.user, call=call, result=result)
-
-    @action(description=_("Отметить: дозвонились"))
-    def mark_reached(self, request, queryset):
-        self._complete(request, queryset, PlannedCall.Result.REACHED)
-
-    @action(description=_("Отметить: не ответил"))
-    def mark_no_answer(self, request, queryset):
-        self._complete(request, queryset, PlannedCall.Result.NO_ANSWER)
-
-
-class TransitionFormSet(BaseInlineFormSet):
-    def get_unique_error_message(self, unique_check):
-        # Django names the fields by their code ("to_status"); staff read the column titles.
-        names = [str(capfirst(StatusTransition._meta.get_field(f).verbose_name)) for f in unique_check
-                 if f != self.fk.name]
-        if not names:
-            return super().get_unique_error_message(unique_check)
-        return _("Исправьте повторяющееся значение поля «%(fields)s»: каждый переход указывается один раз.") % {
-            "fields": ", ".join(names)}
-
-    def get_form_error(self):
-        return _("Исправьте повторяющиеся строки ниже.")
-
-
-class TransitionInline(TabularInline):
-    model = StatusTransition
-    formset = TransitionFormSet
-    fk_name = "from_status"
-    extra = 0
-    verbose_name_plural = _("куда можно перейти из этого статуса")
-
-
-@admin.register(LeadStatus)
-class LeadStatusAdmin(HistoryDeskAdmin):
-    list_display = ("name", "code", "order", "badge", "is_initial", "is_open", "is_refusal", "needs_reason",
-                    "reengage_after_days", "is_final", "is_spam", "is_converted", "is_active")
-    list_editable = ("order",)
-    inlines = (TransitionInline,)
-    search_fields = ("name", "code")
-
-    @display(description=_("вид"))
-    def badge(self, obj):
-        return _badge(obj.name, obj.color)
-
-
-@admin.register(LeadType)
-class LeadTypeAdmin(DeskAdmin):
-    list_display = ("name", "code", "order", "is_active")
-    list_editable = ("order", "is_active")
-    search_fields = ("name", "code")
-
-
-@admin.register(RefusalReason)
-class RefusalReasonAdmin(DeskAdmin):
-    list_display = ("name", "code", "order", "is_active")
-    filter_horizontal = ("statuses",)
-
-
-@admin.register(SpamRule)
-class SpamRuleAdmin(HistoryDeskAdmin):
-    list_display = ("name", "kind", "value", "threshold", "window_minutes", "partner", "order", "is_active")
-    list_filter = ("kind", "is_active")
-    list_editable = ("is_active",)
-    search_fields = ("name", "value")
-
-
-@admin.register(DistributionRule)
-class DistributionRuleAdmin(ServiceSaveMixin, HistoryDeskAdmin):
-    selector = staticmethod(selectors.distribution_rule_list_visible_to)
-    list_display = ("name", "priority", "phone_prefix", "region", "time_zone", "lead_type", "source", "office",
-                    "only_working_hours", "is_active")
-    list_select_related = ("lead_type", "source", "office")
-    list_editable = ("priority", "is_active")
-    list_filter = ("office", "is_active")
-
-    def save_model(self, request, obj, form, change):
-        services.distribution_rule_save(actor=request.user, rule=obj)
-
-    def delete_model(self, request, obj):
-        services.distribution_rule_delete(actor=request.user, rule=obj)
-
-    def delete_queryset(self, request, queryset):
-        for rule in queryset:
-            services.distribution_rule_delete(actor=request.user, rule=rule)
-
-
-@admin.register(LeadSettings)
-class LeadSettingsAdmin(HistoryDeskAdmin):
-    list_display = ("__str__", "dedup_window_hours", "max_open_leads_per_operator", "default_office")
-
-    def has_add_permission(self, request):
-        return (not LeadSettings.objects.exists() and super().has_add_permission(request)
-                and office_ids_visible_to(request.user) is None)
-
-    def has_change_permission(self, request, obj=None):
-        # The chain's intake settings (the default office among them): only for those who see every office.
-        return super().has_change_permission(request, obj) and office_ids_visible_to(request.user) is None
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(ClientMerge)
-class ClientMergeAdmin(DeskAdmin):
-    list_display = ("at", "survivor", "merged_id", "actor")
-    readonly_fields = ("at", "survivor", "merged_id", "merged_snapshot", "moved_lead_ids", "actor")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-# The questionnaire, the lead card, the call-script boards and the merge of client cards register themselves.
-from . import admin_card, admin_merge, admin_scripts  # noqa: E402, F401
