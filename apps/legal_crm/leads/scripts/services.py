@@ -243,7 +243,7 @@ def refusal_of(step: ScriptStep):
     reason."""
     if step.refusal_status_id:
         return step.refusal_status, step.refusal_reason
-    refusals = [s for s in refcache.get()["statuses"].values() if s.is_refusal and s.is_active and not s.needs_reason]
+    refusals = [s for s in refcache.get().status_by_pk.values() if s.is_refusal and s.is_active and not s.needs_reason]
     return (min(refusals, key=lambda s: s.order) if refusals else None), None
 
 

@@ -29,7 +29,7 @@ def partner_of(user):
         return None
     from .. import refcache
 
-    return refcache.get()["partners_by_user"].get(user.pk)
+    return refcache.get().partner_by_user.get(user.pk)
 
 
 def lead_list_visible_to(user) -> QuerySet[Lead]:
