@@ -1,4 +1,4 @@
-"""What the leads module's desk pages share: saving through services, read-only log inlines, status badges."""
+"""What the leads module's desk pages share: saving through services, status badges in their own colours."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html
-from unfold.admin import TabularInline
 
 from legal_crm.core.errors import DomainError
 
@@ -28,19 +27,6 @@ class ServiceSaveMixin:
                 return HttpResponseRedirect(request.get_full_path())
             request._lead_service_error = exc
             return super().changeform_view(request, object_id, form_url, extra_context)
-
-
-class ReadOnlyInline(TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 
 def colored_badge(text, color):

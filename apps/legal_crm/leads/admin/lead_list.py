@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from unfold.decorators import action, display
 
-from legal_crm.core.admin_base import HistoryDeskAdmin
+from legal_crm.core.admin_base import HistoryDeskAdmin, ReadOnlyInline
 from legal_crm.core.paginators import CappedPaginator
 from legal_crm.leads import perms
 from legal_crm.org.selectors import office_ids_visible_to
@@ -19,7 +19,7 @@ from legal_crm.org.selectors import office_ids_visible_to
 from .. import selectors, services
 from ..forms import LeadAddForm, LeadChangeForm
 from ..models import AssignmentLog, Lead, LeadContact, LeadStatusLog, PlannedCall
-from .common import ReadOnlyInline, ServiceSaveMixin, colored_badge
+from .common import ServiceSaveMixin, colored_badge
 from .filters import (
     OfficeFilter,
     OwnerFilter,

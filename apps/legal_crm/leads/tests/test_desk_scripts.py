@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from legal_crm.core.formatting import format_duration
 from legal_crm.leads.models import ScriptEnrollment, ScriptMove
-from legal_crm.leads.scripts.selectors import duration_text
 
 from .factories import LeadFactory, PlannedCallFactory
 from .factories_scripts import enroll, make_script
@@ -215,7 +215,7 @@ def test_an_admin_builds_a_script_with_steps_in_the_desk(admin_user):
 def test_time_in_step_reads_naturally(minutes, text):
     import datetime
 
-    assert duration_text(datetime.timedelta(minutes=minutes)) == text
+    assert format_duration(datetime.timedelta(minutes=minutes)) == text
 
 
 @pytest.mark.parametrize("role, code", [
