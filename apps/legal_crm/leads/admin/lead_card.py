@@ -4,7 +4,6 @@ under /admin/leads/lead/<id>/card/."""
 
 from __future__ import annotations
 
-import datetime
 import json
 
 from django.contrib import admin, messages
@@ -20,15 +19,17 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from legal_crm.core.errors import DomainError
+from legal_crm.core.forms import errors_text
 from legal_crm.directory.models import Service
 from legal_crm.leads import perms
 
-from ..models import Lead, LeadStatus, PlannedCall, Question, RefusalReason, Script
+from ..models import Lead, PlannedCall, Question, Script
 from ..scripts import services as script_services
 from ..selectors import card as selectors_card
 from ..services import calls as call_services
 from ..services import questionnaire as questionnaire_services
 from ..services import statuses as status_services
+from .card_forms import ActionForm, AnswersForm, CallDoneForm, CallForm, EnrollForm, StatusForm
 
 
 def _lead_or_404(request, pk) -> Lead:
@@ -42,16 +43,6 @@ def _lead_or_404(request, pk) -> Lead:
 
 def _office_tz(lead: Lead):
     return lead.office.tz if lead.office_id else timezone.get_current_timezone()
-
-
-def parse_local_datetime(date_text: str, time_text: str, tz) -> datetime.datetime | None:
-    """'2026-11-28' + '14:30' in the office's time zone → an aware datetime; None when unreadable."""
-    try:
-        day = datetime.date.fromisoformat((date_text or "").strip())
-        moment = datetime.time.fromisoformat((time_text or "").strip())
-    except ValueError:
-        return None
-    return datetime.datetime.combine(day, moment, tzinfo=tz)
 
 
 def _answer_value(row: dict) -> str:
@@ -68,20 +59,23 @@ def _answer_value(row: dict) -> str:
 def lead_card_view(request, pk):
     lead = _lead_or_404(request, pk)
     if request.method == "POST":
+        chosen = ActionForm(request.POST)
+        if not chosen.is_valid():
+            messages.error(request, errors_text(chosen))
+            return redirect("leads_lead_card", pk=lead.pk)
         handler = {"status": _post_status, "call": _post_call, "call_done": _post_call_done,
-                   "answers": _post_answers, "enroll": _post_enroll}.get(request.POST.get("action"))
-        if handler is None:
-            messages.error(request, _("Неизвестное действие."))
+                   "answers": _post_answers, "enroll": _post_enroll}[chosen.cleaned_data["action"]]
+        try:
+            text = handler(request, lead)
+        except InvalidInput as exc:
+            messages.error(request, errors_text(exc.form))
+        except DomainError as exc:
+            # The questionnaire's message is general; its fields say which answers to fix.
+            detail = "; ".join(exc.fields.values()) if exc.code == "invalid_answers" else ""
+            messages.error(request, f"{exc.message} {detail}".strip())
         else:
-            try:
-                text = handler(request, lead)
-            except DomainError as exc:
-                # The questionnaire's message is general; its fields say which answers to fix.
-                detail = "; ".join(exc.fields.values()) if exc.code == "invalid_answers" else ""
-                messages.error(request, f"{exc.message} {detail}".strip())
-            else:
-                if text:  # a handler that chose another level has already said it
-                    messages.success(request, text)
+            if text:  # a handler that chose another level has already said it
+                messages.success(request, text)
         return redirect("leads_lead_card", pk=lead.pk)
 
     others = selectors_card.person_leads(lead, request.user)
@@ -127,45 +121,44 @@ def _change_url(lead: Lead) -> str | None:
         return None
 
 
+class InvalidInput(Exception):
+    """A card form that did not validate: the view shows its Russian errors."""
+
+    def __init__(self, form):
+        super().__init__()
+        self.form = form
+
+
+def _valid(form):
+    if not form.is_valid():
+        raise InvalidInput(form)
+    return form.cleaned_data
+
+
 def _post_status(request, lead: Lead) -> str:
-    status = LeadStatus.objects.filter(pk=_int(request.POST.get("status"))).first()
-    if status is None:
-        raise DomainError("invalid_status", _("Выберите статус."), fields={"status": _("Выберите статус.")})
-    reason = None
-    if request.POST.get("reason"):
-        reason = RefusalReason.objects.filter(pk=_int(request.POST.get("reason")), is_active=True).first()
-        if reason is None:
-            raise DomainError("invalid_reason", _("Выберите причину отказа из списка."),
-                              fields={"refusal_reason": _("Выберите причину.")})
-    status_services.lead_set_status(actor=request.user, lead=lead, status=status, reason=reason,
-                                    comment=(request.POST.get("comment") or "")[:500])
-    return _("Статус изменён: «%(s)s».") % {"s": status.name}
+    data = _valid(StatusForm(request.POST))
+    status_services.lead_set_status(actor=request.user, lead=lead, status=data["status"], reason=data["reason"],
+                                    comment=data["comment"])
+    return _("Статус изменён: «%(s)s».") % {"s": data["status"].name}
 
 
 def _post_call(request, lead: Lead) -> str:
-    tz = _office_tz(lead)
-    due_at = parse_local_datetime(request.POST.get("due_date", ""), request.POST.get("due_time", ""), tz)
-    if due_at is None:
-        raise DomainError("due_required", _("Укажите дату и время звонка."),
-                          fields={"due_at": _("Дата и время в формате 28.11.2026 14:30.")})
-    call_services.planned_call_create(actor=request.user, lead=lead, due_at=due_at,
-                                      comment=(request.POST.get("comment") or "")[:500])
+    form = CallForm(request.POST, tz=_office_tz(lead))
+    data = _valid(form)
+    due_at = form.due_at()
+    call_services.planned_call_create(actor=request.user, lead=lead, due_at=due_at, comment=data["comment"])
     return _("Звонок запланирован на %(at)s.") % {"at": due_at.strftime("%d.%m.%Y %H:%M")}
 
 
 def _post_call_done(request, lead: Lead) -> str:
-    call = PlannedCall.objects.filter(pk=_int(request.POST.get("call")), lead=lead).first()
-    if call is None:
-        raise DomainError("call_not_found", _("Звонок не найден."))
-    call_services.planned_call_complete(actor=request.user, call=call, result=request.POST.get("result", ""),
-                                        comment=(request.POST.get("comment") or "")[:500])
+    data = _valid(CallDoneForm(request.POST, lead=lead))
+    call_services.planned_call_complete(actor=request.user, call=data["call"], result=data["result"],
+                                        comment=data["comment"])
     return _("Результат звонка сохранён.")
 
 
 def _post_enroll(request, lead: Lead) -> str:
-    script = Script.objects.filter(pk=_int(request.POST.get("script")), is_active=True).first()
-    if script is None:
-        raise DomainError("invalid_script", _("Выберите скрипт."), fields={"script": _("Выберите скрипт.")})
+    script = _valid(EnrollForm(request.POST))["script"]
     card = script_services.lead_enroll(actor=request.user, lead=lead, script=script)
     if card is None:
         raise DomainError("already_enrolled", _("Лид уже в скрипте «%(s)s».") % {"s": script.name})
@@ -174,10 +167,9 @@ def _post_enroll(request, lead: Lead) -> str:
 
 def _post_answers(request, lead: Lead) -> str:
     """The form without JavaScript: every q<ID> field, plus the chosen service."""
-    service = None
-    if request.POST.get("service"):
-        service = Service.objects.filter(pk=_int(request.POST.get("service"))).first()
-    answers = {key[1:]: value for key, value in request.POST.items() if key.startswith("q") and key[1:].isdigit()}
+    form = AnswersForm(request.POST)
+    service = _valid(form)["service"]
+    answers = form.answers()
     if service is not None and service.pk != lead.service_id:
         return _switch_service(request, lead, service, answers)
     lead = questionnaire_services.lead_answers_save(actor=request.user, lead=lead, answers=answers, service=service)
@@ -208,13 +200,6 @@ def _switch_service(request, lead: Lead, service: Service, answers: dict) -> str
     return ""
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @require_POST
 def lead_card_answers_view(request, pk):
     """Answers saved while the operator talks: JSON in, the new score and segment out."""
@@ -227,12 +212,11 @@ def lead_card_answers_view(request, pk):
     except (ValueError, AttributeError):
         return JsonResponse({"code": "invalid", "detail": _("Тело запроса не является корректным JSON."),
                              "fields": {}}, status=400)
-    service = None
-    if body.get("service"):
-        service = Service.objects.filter(pk=_int(body.get("service"))).first()
-        if service is None:
-            return JsonResponse({"code": "invalid_service", "detail": _("Такой услуги нет."),
-                                 "fields": {"service": _("Выберите услугу.")}}, status=400)
+    chosen = AnswersForm({"service": body.get("service") or ""})
+    if not chosen.is_valid():
+        return JsonResponse({"code": "invalid_service", "detail": _("Такой услуги нет."),
+                             "fields": {"service": _("Выберите услугу.")}}, status=400)
+    service = chosen.cleaned_data["service"]
     try:
         lead = questionnaire_services.lead_answers_save(actor=request.user, lead=lead, answers=answers,
                                                         service=service)

@@ -224,6 +224,29 @@ def test_bad_call_times_are_refused(operator, lead):
     assert not PlannedCall.objects.exists()
 
 
+@pytest.mark.parametrize(("post", "message"), [
+    ({"action": "status", "status": "x"}, "Выберите статус."),
+    ({"action": "status"}, "Выберите статус."),
+    ({"action": "status", "status": "STATUS", "reason": "999999"}, "Выберите причину отказа из списка."),
+    ({"action": "status", "status": "STATUS", "comment": "я" * 501}, "не более 500 символов"),
+    ({"action": "call", "due_date": "2026-13-40", "due_time": "25:00"}, "Укажите дату и время звонка."),
+    ({"action": "call_done", "call": "999999", "result": "reached"}, "Звонок не найден."),
+    ({"action": "call_done", "call": "CALL", "result": "maybe"}, "Выберите результат звонка."),
+    ({"action": "enroll"}, "Выберите скрипт."),
+    ({"action": "answers", "service": "abc"}, "Выберите услугу."),
+    ({}, "Неизвестное действие."),
+])
+def test_the_cards_forms_answer_bad_input_with_their_russian_errors(operator, lead, post, message):
+    """Every action's POST is parsed by a form: nonsense is named in Russian on the card, nothing changes."""
+    call = PlannedCallFactory(lead=lead, assignee=operator)
+    post = {k: {"STATUS": str(status("in_work").pk), "CALL": str(call.pk)}.get(v, v) for k, v in post.items()}
+    response = _client(operator).post(_url(lead), post, follow=True)
+    assert response.status_code == 200 and message in response.content.decode()
+    lead.refresh_from_db()
+    call.refresh_from_db()
+    assert lead.status.code == "new" and call.done_at is None and not LeadStatusLog.objects.filter(lead=lead).exists()
+
+
 def test_marking_a_planned_call_done(operator, lead):
     call = PlannedCallFactory(lead=lead, assignee=operator)
     _client(operator).post(_url(lead), {"action": "call_done", "call": call.pk, "result": "reached"})
