@@ -12,6 +12,7 @@ from django.utils.translation import ngettext_lazy
 from unfold.decorators import action, display
 
 from legal_crm.core.admin_base import HistoryDeskAdmin, ReadOnlyInline
+from legal_crm.core.errors import DomainError
 from legal_crm.core.paginators import CappedPaginator
 from legal_crm.leads import perms
 from legal_crm.org.selectors import office_ids_visible_to
@@ -154,41 +155,59 @@ class LeadAdmin(ServiceSaveMixin, HistoryDeskAdmin):
         return queryset.filter(name__istartswith=term), False
 
     # --- writes go through services -------------------------------------------------------------------
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        if not change:
-            payload = services.IntakeData(
-                phone=data["phone"], name=data.get("name", ""), source=getattr(data.get("source"), "code", None),
-                comment=data.get("comment", ""), consent_personal_data=data.get("consent_personal_data", False),
-                consent_ads=data.get("consent_ads", False), lead_type=data.get("lead_type") or None,
-                ip=request.META.get("REMOTE_ADDR"))
-            # A lead added by hand stays in the adder's offices: they see what they just made.
-            lead, created = services.lead_intake(actor=request.user, data=payload,
+    def add_view(self, request, form_url="", extra_context=None):
+        """The add form's POST runs the intake here, outside admin's changeform transaction: the intake owns its
+        transaction (durable — its dedup lock, retries and events after commit need that), so it is never a part
+        of another one. The page itself (and a form with errors) is admin's."""
+        if request.method != "POST" or not self.has_add_permission(request):
+            return super().add_view(request, form_url, extra_context)
+        form = self.get_form(request, None)(request.POST)
+        if not form.is_valid():
+            return super().add_view(request, form_url, extra_context)  # shows the form's errors
+        try:
+            lead, created = services.lead_intake(actor=request.user, data=self._intake_data(request, form),
                                                  offices=office_ids_visible_to(request.user))
-            obj.pk = lead.pk
-            obj.__dict__.update({k: v for k, v in lead.__dict__.items() if not k.startswith("_")})
-            if not created and not selectors.lead_is_visible_to(request.user, lead):
-                obj._hidden_duplicate = True  # another office's lead: response_add says nothing of it
-            elif not created and getattr(lead, "_reopened", False):
-                self.message_user(request, _("Этот человек уже обращался и получил отказ: лид открыт заново "
-                                             "и распределён, обращение добавлено к нему."), level=messages.WARNING)
-            elif not created:
-                self.message_user(request, _("Этот номер уже есть в работе: обращение добавлено к лиду."),
-                                  level=messages.WARNING)
-            return
-        # One edit, one service: the fields, then the office and operator, then the status — as the API's PATCH.
+        except DomainError as exc:
+            self.message_user(request, exc.message, level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        return self._response_intake(request, lead, created)
+
+    @staticmethod
+    def _intake_data(request, form) -> services.IntakeData:
+        data = form.cleaned_data
+        return services.IntakeData(
+            phone=data["phone"], name=data.get("name", ""), source=getattr(data.get("source"), "code", None),
+            comment=data.get("comment", ""), consent_personal_data=data.get("consent_personal_data", False),
+            consent_ads=data.get("consent_ads", False), lead_type=data.get("lead_type") or None,
+            ip=request.META.get("REMOTE_ADDR"))
+
+    def _response_intake(self, request, lead, created: bool):
+        if not created and not selectors.lead_is_visible_to(request.user, lead):
+            # Another office's lead: the visit is recorded on it, and nothing of it is shown.
+            self.message_user(request, _("Этот человек уже обращался, его лид ведёт другой офис: обращение "
+                                         "добавлено к тому лиду."), level=messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:leads_lead_changelist"))
+        if created:
+            self.message_user(request, _("Лид «%(lead)s» добавлен.") % {"lead": lead}, level=messages.SUCCESS)
+        elif getattr(lead, "_reopened", False):
+            self.message_user(request, _("Этот человек уже обращался и получил отказ: лид открыт заново "
+                                         "и распределён, обращение добавлено к нему."), level=messages.WARNING)
+        else:
+            self.message_user(request, _("Этот номер уже есть в работе: обращение добавлено к лиду."),
+                              level=messages.WARNING)
+        if "_addanother" in request.POST:
+            return HttpResponseRedirect(reverse("admin:leads_lead_add"))
+        return HttpResponseRedirect(reverse("leads_lead_card", args=[lead.pk]))  # the operator works the call there
+
+    def save_model(self, request, obj, form, change):
+        # Only the change form saves here (add_view runs the intake). One edit, one service: the fields, then the
+        # office and operator, then the status — as the API's PATCH.
+        data = form.cleaned_data
         changes = {k: data[k] for k in ("name", "comment", "service", "segment", "consent_ads") if k in data}
         changes.update(tags=data.get("tags"), office=data.get("office"), assigned_to=data.get("assigned_to"),
                        status=data.get("status"), refusal_reason=data.get("refusal_reason"),
                        status_comment=data.get("status_comment", ""))
         services.lead_edit(actor=request.user, lead=Lead.objects.get(pk=obj.pk), changes=changes)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        if getattr(obj, "_hidden_duplicate", False):
-            self.message_user(request, _("Этот человек уже обращался, его лид ведёт другой офис: обращение "
-                                         "добавлено к тому лиду."), level=messages.WARNING)
-            return HttpResponseRedirect(reverse("admin:leads_lead_changelist"))
-        return super().response_add(request, obj, post_url_continue)
 
     def save_related(self, request, form, formsets, change):
         # Tags are saved by lead_update; the inlines are read-only logs.

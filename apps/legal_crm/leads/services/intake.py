@@ -292,7 +292,6 @@ def _intake_retrying(*, actor, data, phone, source, partner, external_id, now, r
     raise AssertionError("unreachable")
 
 
-@transaction.atomic
 def _makers_office(actor, offices):
     """One of `offices` for a lead a person adds by hand: their main office if it is among them, else the first."""
     known = refcache.get().office_by_pk
@@ -303,6 +302,10 @@ def _makers_office(actor, offices):
     return known[main if main in ids else ids[0]]
 
 
+# Durable: the intake owns its transaction. Its guarantees need it — the named lock and the retries on a lost race
+# wrap the transaction, and the events are relayed when it commits — so a caller's transaction around it is refused
+# (RuntimeError) rather than silently turning them off. Callers that hold one (the desk's add form) call it outside.
+@transaction.atomic(durable=True)
 def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, external_id, now, recent: dict,
                  row_lock: bool = True, look_up_external_id: bool = True, offices=None) -> tuple[Lead, bool]:
     if row_lock:
