@@ -178,8 +178,8 @@ def generate_questionnaires_and_scripts(rnd: random.Random, progress=print, card
     lead card and the call-script boards are measured on realistic data. Skipped when cards exist."""
     from django.utils import timezone
 
-    from legal_crm.leads.demo_scripts import questionnaire_and_scripts
     from legal_crm.leads.models import Lead, LeadAnswer, ScriptEnrollment
+    from legal_crm.leads.scripts.demo import questionnaire_and_scripts
 
     service, questions, scripts = questionnaire_and_scripts()
     if ScriptEnrollment.objects.filter(script__in=scripts).count() >= cards:

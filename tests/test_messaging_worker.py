@@ -11,7 +11,7 @@ import pytest
 from legal_crm.core.models import EventOutbox
 from legal_crm.core.outbox import relay
 from legal_crm.leads.models import ScriptMessage
-from legal_crm.leads.services import scripts as script_services
+from legal_crm.leads.scripts import services as script_services
 from legal_crm.leads.tests.factories import LeadFactory
 from legal_crm.leads.tests.factories_scripts import make_script
 from legal_crm.messaging import outbox

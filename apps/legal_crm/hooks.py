@@ -28,38 +28,38 @@ DOC_EVENTS: dict[str, list[str]] = {
     "core.access_changed": [],
     # messaging: a message sent, delivered or failed; the owner of its subject ("leads.scriptmessage", …) follows it
     "messaging.message_status_changed": [
-        "legal_crm.leads.handlers_messaging.on_message_status_changed",
+        "legal_crm.leads.scripts.handlers_messaging.on_message_status_changed",
     ],
     # leads
     "leads.lead_created": [
-        "legal_crm.leads.handlers_scripts.on_lead_created",
+        "legal_crm.leads.scripts.handlers.on_lead_created",
     ],
     "leads.lead_contact_added": [],
     "leads.lead_updated": [],
     "leads.lead_assigned": [],
     "leads.lead_status_changed": [
-        "legal_crm.leads.handlers_scripts.on_lead_status_changed",
+        "legal_crm.leads.scripts.handlers.on_lead_status_changed",
     ],
     "leads.lead_refused": [
-        "legal_crm.leads.handlers_scripts.on_lead_refused",
+        "legal_crm.leads.scripts.handlers.on_lead_refused",
     ],
     "leads.lead_reengaged": [
-        "legal_crm.leads.handlers_scripts.on_lead_reengaged",
+        "legal_crm.leads.scripts.handlers.on_lead_reengaged",
     ],
     "leads.lead_marked_spam": [
-        "legal_crm.leads.handlers_scripts.on_lead_marked_spam",
+        "legal_crm.leads.scripts.handlers.on_lead_marked_spam",
     ],
     "leads.lead_restored_from_spam": [],
     # A refused lead applied again within the dedup window and was re-opened (services/intake.py).
     "leads.lead_reopened": [],
     "leads.lead_converted": [
-        "legal_crm.leads.handlers_scripts.on_lead_converted",
+        "legal_crm.leads.scripts.handlers.on_lead_converted",
     ],
     "leads.clients_merged": [
         "legal_crm.contracts.handlers.on_clients_merged",
     ],
     "leads.call_planned": [
-        "legal_crm.leads.handlers_scripts.on_call_planned",
+        "legal_crm.leads.scripts.handlers.on_call_planned",
     ],
     "leads.call_done": [],
     "leads.lead_scored": [],
@@ -124,7 +124,7 @@ SCHEDULER_EVENTS: dict = {
             "legal_crm.messaging.jobs.send_queued",
         ],
         "*/5 * * * *": [
-            "legal_crm.leads.jobs_scripts.advance_scripts",
+            "legal_crm.leads.scripts.jobs.advance_scripts",
             "legal_crm.messaging.jobs.poll_statuses",
         ],
     },
@@ -139,7 +139,7 @@ HOME_BLOCKS: list[str] = [
     "legal_crm.quality.home.complaints_block",
 ]
 
-# Extra rows of the lead card's timeline (leads/selectors_card.py): `(lead, lead_ids, user, client_ids) -> list[dict]`
+# Extra rows of the lead card's timeline (leads/selectors/card.py): `(lead, lead_ids, user, client_ids) -> list[dict]`
 # (client_ids: the person's client cards, linked or found by phone) with
 # "at", "kind", "title" and optionally "text", "url". Contracts, payments, calls and messages add theirs here.
 # Which client cards an office-scoped employee sees (directory.selectors.counterparty_list_visible_to):
@@ -167,8 +167,8 @@ LEAD_TIMELINE_SOURCES: list[str] = [
 # Parts a higher module adds to a lower module's desk page (core.admin_base.DeskExtension: inlines, list columns,
 # read-only sections, URLs), by the page's model: so the lower module's admin never imports the higher module.
 DESK_EXTENSIONS: dict[str, list[str]] = {
-    "marketing.adsource": ["legal_crm.leads.desk_marketing.AdSourceExtension"],
-    "marketing.partner": ["legal_crm.leads.desk_marketing.PartnerExtension"],
+    "marketing.adsource": ["legal_crm.leads.admin.marketing.AdSourceExtension"],
+    "marketing.partner": ["legal_crm.leads.admin.marketing.PartnerExtension"],
 }
 
 # What a client paid on a contract (contracts.money.paid_amount: refunds, terminations): `(contract) -> Decimal`.
@@ -186,7 +186,7 @@ DEMO_SEEDERS: list[str] = [
     "legal_crm.directory.demo.seed",
     "legal_crm.marketing.demo.seed",
     "legal_crm.leads.demo.seed",
-    "legal_crm.leads.demo_scripts.seed",
+    "legal_crm.leads.scripts.demo.seed",
     "legal_crm.contracts.demo.seed",
     # billing and quality run after the contracts' seeder (they bill and complain on its contracts)
     "legal_crm.billing.demo.seed",

@@ -531,16 +531,15 @@ def termination_context(request, termination: TerminationRequest) -> dict:
     steps = list(termination.steps.select_related("group", "decided_by").order_by("order"))
     current = next((s for s in steps if s.status == TerminationStep.Status.PENDING), None)
     user = request.user
-    can_approve = (current is not None and termination.status == TerminationRequest.Status.OPEN
-                   and user.has_perm(perms.APPROVE_TERMINATION)
-                   and (user.is_superuser or current.group_id in {g.pk for g in user.groups.all()}))
+    can_approve = (current is not None and termination.is_open and user.has_perm(perms.APPROVE_TERMINATION)
+                   and current.approvable_by(user))
     from .money import paid_amount
 
     return {
         **admin.site.each_context(request),
         "title": _("Заявление о расторжении: %(c)s") % {"c": termination.contract.number},
         "opts": TerminationRequest._meta, "termination": termination, "steps": steps, "current": current,
-        "can_approve": can_approve, "is_open": termination.status == TerminationRequest.Status.OPEN,
+        "can_approve": can_approve, "is_open": termination.is_open,
         "can_change": user.has_perm(perms.CHANGE_TERMINATIONREQUEST),
         "can_decide": user.has_perm(perms.DECIDE_TERMINATION),
         "paid": paid_amount(termination.contract), "today": timezone.localdate(),

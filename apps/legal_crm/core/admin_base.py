@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
-from unfold.admin import ModelAdmin
+from unfold.admin import ModelAdmin, TabularInline
 from unfold.widgets import UnfoldAdminTextInputWidget
 
 from legal_crm import hooks
@@ -310,6 +310,20 @@ def _scope_raw_id_label(widget, queryset, key: str) -> None:
         return original(value) if _visible_ids(queryset, key, [value]) else ("", "")
 
     widget.label_and_url_for_value = label_and_url_for_value
+
+
+class ReadOnlyInline(TabularInline):
+    """A log shown under a record: rows are read, never added, changed or deleted from the page."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnlyDeskAdmin(DeskAdmin):

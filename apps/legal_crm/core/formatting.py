@@ -1,9 +1,12 @@
-"""Russian formatting of money and dates for print formats and desk pages: 1 234 567,89 ₽, 27.11.2026."""
+"""Russian formatting of money, dates and durations for print formats and desk pages: 1 234 567,89 ₽, 27.11.2026,
+«3 ч 5 мин»."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
 
 NBSP = "\u00a0"
 
@@ -28,3 +31,17 @@ def format_date(value) -> str:
     if isinstance(value, datetime.datetime):
         value = value.date()
     return value.strftime("%d.%m.%Y")
+
+
+def format_duration(delta: datetime.timedelta) -> str:
+    """A short Russian duration: «менее минуты», «45 мин», «3 ч 5 мин», «2 дн 4 ч»."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    if minutes < 1:
+        return _("менее минуты")
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(d)s дн %(h)s ч") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)s ч %(m)s мин") % {"h": hours, "m": mins}
+    return _("%(m)s мин") % {"m": mins}

@@ -38,3 +38,14 @@ class ServiceForm(CleanTextMixin, forms.Form):
                 placed = True
         if not placed:
             self.add_error(None, exc.message)
+
+
+def errors_text(form: forms.BaseForm) -> str:
+    """A bound form's errors as one line for a message on a page that has no place for field errors (the form's
+    own Russian messages, each once, the form's general errors first)."""
+    seen: list[str] = []
+    for field in (forms.forms.NON_FIELD_ERRORS, *form.fields):
+        for message in form.errors.get(field, ()):
+            if message not in seen:
+                seen.append(message)
+    return " ".join(seen)

@@ -48,7 +48,7 @@ class LeadIntakeSerializer(CleanTextSerializerMixin, serializers.Serializer):
 
     def validate_source(self, value):
         if value:
-            source = refcache.get()["sources"].get(value)
+            source = refcache.get().source_by_code.get(value)
             if source is None or not source.is_active:
                 raise serializers.ValidationError(_("Неизвестный источник «%(s)s».") % {"s": value},
                                                   code="unknown_source")
@@ -148,19 +148,19 @@ class LeadFilterSerializer(serializers.Serializer):
     date_to = serializers.DateField(required=False, error_messages=DATE_ERRORS)
 
     def validate_status(self, value):
-        return _known_code(value, refcache.get()["status_by_code"].keys(), LeadStatus,
+        return _known_code(value, refcache.get().status_by_code.keys(), LeadStatus,
                            _("Нет статуса с кодом «%(code)s»."), "unknown_status")
 
     def validate_type(self, value):
-        return _known_code(value, refcache.get()["types"].keys(), LeadType, _("Нет типа лида с кодом «%(code)s»."),
+        return _known_code(value, refcache.get().type_by_code.keys(), LeadType, _("Нет типа лида с кодом «%(code)s»."),
                            "unknown_type")
 
     def validate_source(self, value):
-        return _known_code(value, refcache.get()["sources"].keys(), AdSource,
+        return _known_code(value, refcache.get().source_by_code.keys(), AdSource,
                            _("Нет рекламного источника с кодом «%(code)s»."), "unknown_source")
 
     def validate_office(self, value):
-        return _known_code(value, {o.code for o in refcache.get()["offices"].values()}, Office,
+        return _known_code(value, {o.code for o in refcache.get().office_by_pk.values()}, Office,
                            _("Нет офиса с кодом «%(code)s»."), "unknown_office")
 
     def _validate_day(self, value):

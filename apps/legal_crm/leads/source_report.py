@@ -1,5 +1,5 @@
 """Leads by where they came from: the "Лиды по источникам" report (period from the request, rows, an XLSX export)
-and a partner's figures and latest leads on its desk page (leads/desk_marketing.py).
+and a partner's figures and latest leads on its desk page (leads/admin/marketing.py).
 
 Ad sources and partners are marketing's, below leads; the leads are read through `selectors.lead_list_visible_to`,
 so a report never shows a lead the user's lead list hides.

@@ -1,5 +1,5 @@
 """Desk pages of the leads module that live beside the lead's admin pages (/admin/leads/lead/<id>/card/)."""
 
-from .admin_card import card_urls
+from .admin.lead_card import card_urls
 
 urlpatterns = card_urls()

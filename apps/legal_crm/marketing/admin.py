@@ -1,5 +1,5 @@
 """The desk for marketing: ad sources and partners (token, field mapping). Leads add the lead type, the partner's
-leads and the "Лиды по источникам" report to these pages (leads/desk_marketing.py, hooks.DESK_EXTENSIONS)."""
+leads and the "Лиды по источникам" report to these pages (leads/admin/marketing.py, hooks.DESK_EXTENSIONS)."""
 
 from __future__ import annotations
 

@@ -41,6 +41,10 @@ class InstalmentSchedule(TimeStampedModel):
     def __str__(self) -> str:
         return _("График %(contract)s на %(months)s мес.") % {"contract": self.contract, "months": self.months}
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
 
 class ScheduleItem(models.Model):
     schedule = models.ForeignKey(InstalmentSchedule, on_delete=models.CASCADE, related_name="items",

@@ -48,7 +48,7 @@ def next_seq(contract_id: int) -> int:
 
 def derive_status(invoice: Invoice) -> str:
     """The status an invoice's payments give it; a cancelled invoice stays cancelled."""
-    if invoice.status == Invoice.Status.CANCELLED:
+    if invoice.is_cancelled:
         return Invoice.Status.CANCELLED
     if invoice.paid_amount <= 0:
         return Invoice.Status.ISSUED
@@ -68,7 +68,7 @@ def recompute_invoice(invoice: Invoice, *, today: datetime.date | None = None) -
 
 
 def _check_contract_open(contract) -> None:
-    if contract.status == Contract.Status.TERMINATED:
+    if not contract.can_issue_invoices():
         raise DomainError("contract_terminated",
                           _("Договор %(number)s расторгнут: новые счета по нему не выставляются.")
                           % {"number": contract.number})
@@ -137,7 +137,7 @@ def invoice_cancel(*, actor, invoice: Invoice, reason: str) -> Invoice:
     if not reason:
         message = _("Укажите причину отмены счёта.")
         raise DomainError("reason_required", message, fields={"reason": message})
-    if invoice.status == Invoice.Status.CANCELLED:
+    if invoice.is_cancelled:
         raise DomainError("invoice_cancelled", _("Счёт %(number)s уже отменён.") % {"number": invoice.number})
     if invoice.paid_amount > 0:
         raise DomainError("invoice_has_payments",

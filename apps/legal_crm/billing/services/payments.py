@@ -158,7 +158,7 @@ def payment_register(*, actor, invoice: Invoice, amount, method: str, paid_at: d
             existing.replayed = True
             return existing
         raise _duplicate(existing, actor)
-    if invoice.status == Invoice.Status.CANCELLED:
+    if invoice.is_cancelled:
         raise DomainError("invoice_cancelled", _("Счёт %(number)s отменён: оплату по нему принять нельзя.")
                           % {"number": invoice.number})
     due = invoice.amount - invoice.paid_amount

@@ -122,7 +122,7 @@ def schedule_cancel(*, actor, schedule: InstalmentSchedule) -> InstalmentSchedul
     ensure(actor, perms.CHANGE_INSTALMENTSCHEDULE)
     schedule = InstalmentSchedule.objects.select_for_update().select_related("contract").get(pk=schedule.pk)
     ensure_contract_scope(actor, schedule.contract)
-    if schedule.status == InstalmentSchedule.Status.CANCELLED:
+    if schedule.is_cancelled:
         raise DomainError("schedule_cancelled", _("График уже отменён."))
     schedule.status = InstalmentSchedule.Status.CANCELLED
     schedule.save(update_fields=["status", "updated_at"])

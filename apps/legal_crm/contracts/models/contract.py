@@ -98,6 +98,34 @@ class Contract(TimeStampedModel):
     def is_open(self) -> bool:
         return self.status in (self.Status.SIGNED, self.Status.IN_WORK)
 
+    # What may be done to the contract in its status. The services refuse by these predicates and the card shows
+    # its buttons by them, so a button is never offered for a move the service would refuse.
+    def can_sign(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def can_change_terms(self) -> bool:
+        """The price and the service: only in a draft."""
+        return self.status == self.Status.DRAFT
+
+    def can_start_work(self) -> bool:
+        return self.status == self.Status.SIGNED
+
+    def can_complete(self) -> bool:
+        return self.status == self.Status.IN_WORK
+
+    def can_change_stages(self) -> bool:
+        return self.status == self.Status.IN_WORK
+
+    def can_add_expense(self) -> bool:
+        """Expenses and extra work are recorded on the stages of a contract in work."""
+        return self.status == self.Status.IN_WORK
+
+    def can_add_action(self) -> bool:
+        return self.status != self.Status.TERMINATED
+
+    def can_issue_invoices(self) -> bool:
+        return self.status != self.Status.TERMINATED
+
     def can_terminate(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.SIGNED, self.Status.IN_WORK)
 

@@ -27,6 +27,14 @@ class TerminationStepTemplate(models.Model):
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
 
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    def approvable_by(self, user) -> bool:
+        """The step's group agrees it (a superuser may stand in); the right and the order are checked apart."""
+        return user.is_superuser or user.groups.filter(pk=self.group_id).exists()
+
 
 class TerminationRequest(TimeStampedModel):
     class Status(models.TextChoices):
@@ -66,6 +74,11 @@ class TerminationRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.contract} — {self.received_on:%d.%m.%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting for the decision: steps are approved and the request is changed only while open."""
+        return self.status == self.Status.OPEN
 
 
 class TerminationStep(models.Model):

@@ -185,7 +185,7 @@ def contract_update(*, actor, contract: Contract, **fields) -> Contract:
     unknown = set(fields) - allowed
     if unknown:
         raise DomainError("unknown_fields", _("Эти поля так не меняются: %(f)s.") % {"f": ", ".join(sorted(unknown))})
-    if ({"price", "service"} & set(fields)) and contract.status != Status.DRAFT:
+    if ({"price", "service"} & set(fields)) and not contract.can_change_terms():
         raise DomainError("not_draft", _("Стоимость и услугу можно менять только в черновике договора."))
     if "price" in fields:
         fields["price"] = amount_or_error(fields["price"], "price")
@@ -204,7 +204,7 @@ def contract_update(*, actor, contract: Contract, **fields) -> Contract:
 def contract_sign(*, actor, contract: Contract, signed_on: datetime.date | None = None) -> Contract:
     ensure_contract(actor, contract, perms.SIGN_CONTRACT)
     contract = lock(contract)
-    if contract.status != Status.DRAFT:
+    if not contract.can_sign():
         _refuse_transition(contract, Status.SIGNED)
     if contract.price <= 0:
         raise DomainError("price_required", _("Укажите стоимость договора перед подписанием."),
@@ -245,7 +245,7 @@ def contract_start_work(*, actor, contract: Contract, lawyers=None) -> Contract:
     """Signed → in work: the service's stages appear, the first one starts."""
     ensure_contract(actor, contract, perms.MANAGE_CONTRACT_WORK)
     contract = lock(contract)
-    if contract.status != Status.SIGNED:
+    if not contract.can_start_work():
         _refuse_transition(contract, Status.IN_WORK)
     if lawyers is not None:
         contract.lawyers.set(lawyers)
@@ -272,7 +272,7 @@ def contract_complete(*, actor, contract: Contract, completed_on: datetime.date 
     """In work → completed, once every mandatory stage is done and no termination is pending."""
     ensure_contract(actor, contract, perms.MANAGE_CONTRACT_WORK)
     contract = lock(contract)
-    if contract.status != Status.IN_WORK:
+    if not contract.can_complete():
         _refuse_transition(contract, Status.COMPLETED)
     open_stages = list(contract.stages.filter(is_optional=False).exclude(
         status__in=[ContractStage.Status.DONE, ContractStage.Status.SKIPPED]).values_list("name", flat=True))

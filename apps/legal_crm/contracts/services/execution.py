@@ -23,9 +23,15 @@ StageStatus = ContractStage.Status
 
 
 def _ensure_in_work(contract: Contract) -> None:
-    if contract.status != Contract.Status.IN_WORK:
+    if not contract.can_change_stages():
         raise DomainError("not_in_work", _("Договор %(number)s не в работе: этапы меняются только в работе.")
                           % {"number": contract.number})
+
+
+def _ensure_expenses_allowed(contract: Contract) -> None:
+    if not contract.can_add_expense():
+        raise DomainError("not_in_work", _("Договор %(number)s не в работе: расходы и доп. работы записываются только "
+                                           "по договору в работе.") % {"number": contract.number})
 
 
 def _ensure_earlier_finished(stage: ContractStage) -> None:
@@ -117,6 +123,7 @@ def _positive(amount, field: str, *, allow_zero: bool = False) -> Decimal:
 @transaction.atomic
 def stage_expense_add(*, actor, stage: ContractStage, title: str, amount, spent_on=None) -> StageExpense:
     ensure_contract(actor, stage.contract, perms.ADD_STAGEEXPENSE)
+    _ensure_expenses_allowed(stage.contract)
     title = clean_text(title or "")
     if not title:
         raise DomainError("expense_title_required", _("Укажите, на что потрачено."), fields={"title": _("Обязательное поле.")})
@@ -132,6 +139,7 @@ def stage_expense_add(*, actor, stage: ContractStage, title: str, amount, spent_
 @transaction.atomic
 def extra_work_add(*, actor, stage: ContractStage, description: str, amount=0, done_on=None) -> ExtraWork:
     ensure_contract(actor, stage.contract, perms.ADD_EXTRAWORK)
+    _ensure_expenses_allowed(stage.contract)
     description = clean_text(description or "", multiline=True)
     if not description:
         raise DomainError("work_description_required", _("Опишите выполненную работу."), fields={"description": _("Обязательное поле.")})
@@ -170,7 +178,7 @@ def action_add(*, actor, contract: Contract, action_type: ActionType, text: str 
                           _("Тип действия «%(t)s» не применяется в услуге «%(s)s».")
                           % {"t": action_type, "s": contract.service},
                           fields={"action_type": _("Выберите тип, доступный для услуги.")})
-    if contract.status == Contract.Status.TERMINATED:
+    if not contract.can_add_action():
         raise DomainError("contract_closed", _("Договор %(number)s расторгнут: новые действия не записываются.")
                           % {"number": contract.number})
     today = local_today(contract.office)

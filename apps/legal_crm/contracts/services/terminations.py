@@ -32,7 +32,7 @@ def decision_days() -> int:
 
 def _lock_request(request: TerminationRequest) -> TerminationRequest:
     request = TerminationRequest.objects.select_for_update().select_related("contract").get(pk=request.pk)
-    if request.status != RequestStatus.OPEN:
+    if not request.is_open:
         raise DomainError("termination_closed", _("По заявлению уже принято решение: «%(s)s».")
                           % {"s": request.get_status_display()})
     return request
@@ -97,7 +97,7 @@ def termination_step_approve(*, actor, step: TerminationStep, comment: str = "")
     if first_pending is None or first_pending.pk != step.pk:
         raise DomainError("step_order", _("Сначала должен быть согласован шаг «%(s)s».")
                           % {"s": first_pending.title if first_pending else "—"})
-    if not actor.is_superuser and not actor.groups.filter(pk=step.group_id).exists():
+    if not step.approvable_by(actor):
         raise DomainError("access_denied", _("Шаг «%(s)s» согласует группа «%(g)s».")
                           % {"s": step.title, "g": step.group.name})
     step.status, step.decided_by, step.decided_at, step.comment = (

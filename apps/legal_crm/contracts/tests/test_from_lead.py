@@ -60,7 +60,7 @@ def test_lead_of_another_office_refused(make_staff, other_office, office, bfl):
 
 def test_a_returning_clients_new_lead_shows_their_contracts(sales, office, bfl):
     """The new lead is not linked to the client yet; the card finds the client by phone."""
-    from legal_crm.leads import selectors_card
+    from legal_crm.leads.selectors import card as selectors_card
 
     first = LeadFactory(office=office, phone="+79167001008", assigned_to=sales)
     contract = services.contract_create_from_lead(actor=sales, lead=first, service=bfl)

@@ -1,10 +1,12 @@
-"""Models of the leads module. Further files (questionnaire.py, scripts.py) add themselves here."""
+"""Models of the leads module. Every model is imported here, so its app label stays `leads`: those of the
+call scripts live with their subsystem in leads/scripts/models.py."""
+
+from legal_crm.leads.scripts.models import Script, ScriptEnrollment, ScriptMessage, ScriptMove, ScriptStep
 
 from .calls import PlannedCall, PlannedCallQuerySet
 from .distribution import AssignmentLog, DistributionRule, LeadSettings
 from .lead import ClientMerge, IntakeLock, Lead, LeadContact, LeadStatusLog
 from .questionnaire import AnswerOption, LeadAnswer, NumberRange, Question, SegmentThreshold
-from .scripts import Script, ScriptEnrollment, ScriptMessage, ScriptMove, ScriptStep
 from .source_types import PartnerLeadType, SourceLeadType
 from .spam import SpamRule
 from .statuses import LeadStatus, LeadType, RefusalReason, StatusTransition

@@ -62,10 +62,10 @@ def phone_info(e164: str) -> PhoneInfo:
 def office_is_open(office_id: int, now: datetime.datetime) -> bool:
     """Is the office working at `now`, by its hours in its own time zone? No hours at all — always open."""
     ref = refcache.get()
-    office = ref["offices"].get(office_id)
+    office = ref.office_by_pk.get(office_id)
     if office is None:
         return False
-    hours = ref["office_hours"].get(office_id)
+    hours = ref.office_hours.get(office_id)
     if not hours:
         return True
     local = now.astimezone(office.tz)
@@ -93,9 +93,9 @@ def rule_matches(rule: DistributionRule, *, phone: str, info: PhoneInfo, lead_ty
 def choose_office(*, phone: str, lead_type_id=None, source_id=None, now=None) -> tuple[Office | None, DistributionRule | None]:
     now = now or timezone.now()
     ref = refcache.get()
-    offices = ref["offices"]
+    offices = ref.office_by_pk
     info = phone_info(phone)
-    for rule in ref["distribution_rules"]:
+    for rule in ref.distribution_rules:
         if rule.office_id not in offices:
             continue
         if not rule_matches(rule, phone=phone, info=info, lead_type_id=lead_type_id, source_id=source_id):
@@ -108,7 +108,7 @@ def choose_office(*, phone: str, lead_type_id=None, source_id=None, now=None) ->
         for office in same_zone:
             if office_is_open(office.pk, now):
                 return office, None
-    default = ref["settings"].default_office_id
+    default = ref.settings.default_office_id
     if default in offices:
         return offices[default], None
     open_offices = [o for o in sorted(offices.values(), key=lambda o: o.pk) if office_is_open(o.pk, now)]
@@ -133,7 +133,7 @@ def operators_of(office_id: int) -> list[int]:
 def choose_operator(office_id: int, *, now=None, exclude: set[int] | None = None) -> int | None:
     """The operator with the fewest open leads taken in the last LOAD_WINDOW_DAYS; ties go to the first."""
     return take_least_loaded(office_id, operators=lambda: operators_of(office_id), now=now or timezone.now(),
-                             limit=refcache.get()["settings"].max_open_leads_per_operator or 0,
+                             limit=refcache.get().settings.max_open_leads_per_operator or 0,
                              exclude=exclude or set())
 
 

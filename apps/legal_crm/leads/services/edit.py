@@ -48,7 +48,7 @@ def _user(value):
 def _status(value) -> LeadStatus | None:
     if value is None or isinstance(value, LeadStatus):
         return value
-    status = refcache.get()["status_by_code"].get(value) or LeadStatus.objects.filter(code=value).first()
+    status = refcache.get().status_by_code.get(value) or LeadStatus.objects.filter(code=value).first()
     if status is None:
         raise DomainError("unknown_status", _("Неизвестный статус."), fields={"status": _("Нет такого статуса.")})
     return status

@@ -79,10 +79,10 @@ def _clean(data: IntakeData) -> tuple[str, dict]:
             errors[key] = _("Значение длиннее %(n)s символов.") % {"n": UTM_MAX}
     source = None
     if data.source:
-        source = refcache.get()["sources"].get(data.source)
+        source = refcache.get().source_by_code.get(data.source)
         if source is None or not source.is_active:
             errors["source"] = _("Неизвестный источник «%(s)s».") % {"s": data.source[:64]}
-    if data.lead_type and data.lead_type not in refcache.get()["types"]:
+    if data.lead_type and data.lead_type not in refcache.get().type_by_code:
         errors["lead_type"] = _("Неизвестный тип лида.")
     if errors:
         code = "invalid_phone" if list(errors) == ["phone"] else (
@@ -126,7 +126,7 @@ def _find_existing(*, phone: str, partner, external_id: str | None, now: datetim
     A partner's new lead usually costs one query: when the phone has no recent lead and the caller may retry
     (look_up_external_id=False), a repeated external id is left to the unique (partner, external_id)
     constraint — the insert fails, the transaction rolls back and the retry looks the id up."""
-    window = datetime.timedelta(hours=refcache.get()["settings"].dedup_window_hours)
+    window = datetime.timedelta(hours=refcache.get().settings.dedup_window_hours)
     latest = Lead.objects.filter(phone=phone).order_by("-created_at", "-id").values_list(
         "pk", "created_at", "last_contact_at", "partner_id", "external_id").first()
     recent = latest if latest is not None and (latest[2] or latest[1]) >= now - window else None
@@ -205,7 +205,7 @@ def _reopen_on_contact(lead: Lead, *, actor, source, partner, now) -> Lead:
     actor_user = actor if getattr(actor, "pk", None) else None
     record_status_change(lead=lead, old=old, new=target, actor=actor_user, comment=comment)
     previous = (lead.office_id, lead.assigned_to_id)
-    keep = {lead.office_id} if lead.office_id in refcache.get()["offices"] else None
+    keep = {lead.office_id} if lead.office_id in refcache.get().office_by_pk else None
     lead = lead_distribute(lead=lead, actor=actor_user, now=now, reason=AssignmentLog.Reason.REOPEN, within=keep)
     if previous == (lead.office_id, lead.assigned_to_id):
         # The same office and operator again: the distribution still happened and the card shows it.
@@ -244,7 +244,7 @@ def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime
         raise DomainError("source_not_allowed", _("Партнёр передаёт лиды только от своего источника."),
                           fields={"source": _("Этот источник не относится к партнёру.")})
     if source is None and partner is not None and partner.default_source_id:
-        source = next((s for s in refcache.get()["sources"].values() if s.pk == partner.default_source_id), None)
+        source = next((s for s in refcache.get().source_by_code.values() if s.pk == partner.default_source_id), None)
     external_id = str(data.external_id).strip() if data.external_id not in (None, "") else None
     now = now or timezone.now()
     if connection.vendor == "mysql" and not connection.in_atomic_block:
@@ -292,10 +292,9 @@ def _intake_retrying(*, actor, data, phone, source, partner, external_id, now, r
     raise AssertionError("unreachable")
 
 
-@transaction.atomic
 def _makers_office(actor, offices):
     """One of `offices` for a lead a person adds by hand: their main office if it is among them, else the first."""
-    known = refcache.get()["offices"]
+    known = refcache.get().office_by_pk
     ids = sorted(pk for pk in offices if pk in known)
     if not ids:
         return None
@@ -303,6 +302,10 @@ def _makers_office(actor, offices):
     return known[main if main in ids else ids[0]]
 
 
+# Durable: the intake owns its transaction. Its guarantees need it — the named lock and the retries on a lost race
+# wrap the transaction, and the events are relayed when it commits — so a caller's transaction around it is refused
+# (RuntimeError) rather than silently turning them off. Callers that hold one (the desk's add form) call it outside.
+@transaction.atomic(durable=True)
 def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, external_id, now, recent: dict,
                  row_lock: bool = True, look_up_external_id: bool = True, offices=None) -> tuple[Lead, bool]:
     if row_lock:

@@ -59,7 +59,7 @@ _scripts: dict[int, object] = {}
 
 def _key(office_id: int) -> str:
     # Not the name the earlier pickled (operators, load) entry had: processes of both versions may share Redis.
-    return f"leads:operator-load:{office_id}:{refcache.get()['generation']}"
+    return f"leads:operator-load:{office_id}:{refcache.get().generation}"
 
 
 def pick(load: dict[int, int], *, limit: int, exclude: set[int]) -> int | None:

@@ -49,7 +49,7 @@ def find_spam_rule(*, phone: str, name: str = "", comment: str = "", source=None
     posts before this one, as count_post returns them."""
     lowered_name = (name or "").strip().lower()
     text_words = _words(name) | _words(comment)
-    for rule in refcache.get()["spam_rules"]:
+    for rule in refcache.get().spam_rules:
         kind, value = rule.kind, (rule.value or "").strip()
         if kind == SpamRule.Kind.PHONE_BLACKLIST:
             if value and normalize_phone(value) == phone:
@@ -75,7 +75,7 @@ def find_spam_rule(*, phone: str, name: str = "", comment: str = "", source=None
 
 def phone_flood_rule(recent: dict[int, int]) -> SpamRule | None:
     """The phone-flood rule a repeated post breaks, or None (a repeat joins its lead, so only floods apply)."""
-    for rule in refcache.get()["spam_rules"]:
+    for rule in refcache.get().spam_rules:
         if rule.kind == SpamRule.Kind.PHONE_FLOOD and recent.get(rule.pk, 0) >= _threshold(rule):
             return rule
     return None
@@ -131,7 +131,7 @@ def _flood_windows(rules, *, phone: str, partner) -> dict[int, tuple[str, int]]:
 def count_post(*, phone: str, partner, now: datetime.datetime) -> dict[int, int]:
     """Count one post from this phone (and partner) for the active flood rules, and return each rule's count of
     the posts before it — one round trip to Redis for both."""
-    floods = _flood_windows(refcache.get()["spam_rules"], phone=phone, partner=partner)
+    floods = _flood_windows(refcache.get().spam_rules, phone=phone, partner=partner)
     if not floods:
         return {}
     longest: dict[str, int] = {}

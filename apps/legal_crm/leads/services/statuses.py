@@ -21,14 +21,14 @@ from .common import ensure_lead_in_scope
 
 def allowed_next_statuses(lead: Lead) -> list[LeadStatus]:
     ref = refcache.get()
-    ids = {to for frm, to in ref["transitions"] if frm == lead.status_id}
+    ids = {to for frm, to in ref.transitions if frm == lead.status_id}
     # "Client" is reached when the lead's contract is signed (lead_mark_converted), never chosen from the list.
-    return sorted((s for pk, s in ref["statuses"].items()
+    return sorted((s for pk, s in ref.status_by_pk.items()
                    if pk in ids and s.is_active and not s.is_converted), key=lambda s: s.order)
 
 
 def is_transition_allowed(from_status_id: int, to_status_id: int) -> bool:
-    return (from_status_id, to_status_id) in refcache.get()["transitions"]
+    return (from_status_id, to_status_id) in refcache.get().transitions
 
 
 def record_status_change(*, lead: Lead, old, new, actor=None, reason=None, comment: str = "") -> None:

@@ -16,14 +16,14 @@ def resolve_lead_type(*, source=None, partner=None, requested_code: str | None =
     """The partner's and the source's own lead types are leads' rows (PartnerLeadType, SourceLeadType), read from
     the reference cache with the types."""
     ref = refcache.get()
-    types, by_pk = ref["types"], ref["types_by_pk"]
+    types, by_pk = ref.type_by_code, ref.type_by_pk
     if requested_code and requested_code in types:
         return types[requested_code]
-    if partner is not None and ref["type_by_partner"].get(partner.pk) in by_pk:
-        return by_pk[ref["type_by_partner"][partner.pk]]
+    if partner is not None and ref.type_by_partner.get(partner.pk) in by_pk:
+        return by_pk[ref.type_by_partner[partner.pk]]
     if source is not None:
-        if ref["type_by_source"].get(source.pk) in by_pk:
-            return by_pk[ref["type_by_source"][source.pk]]
+        if ref.type_by_source.get(source.pk) in by_pk:
+            return by_pk[ref.type_by_source[source.pk]]
         code = CHANNEL_TYPES.get(source.channel)
         if code in types:
             return types[code]

@@ -73,6 +73,34 @@ def test_desk_add_goes_through_intake(client, make_staff, office):
 
 
 @pytest.mark.django_db
+def test_desk_add_runs_the_intake_on_its_own_and_opens_the_card(client, make_staff, office, monkeypatch):
+    """The add form's intake runs outside admin's changeform transaction (the intake is durable: inside one it
+    would refuse), so its events are relayed when it commits; the operator lands on the new lead's card, and a
+    second add of the same number joins that lead."""
+    from django.db import connection
+    from django.urls import reverse
+
+    from legal_crm.leads import services
+
+    depth = []
+    intake = services.lead_intake
+    monkeypatch.setattr(services, "lead_intake", lambda **kw: depth.append(len(connection.atomic_blocks))
+                        or intake(**kw))
+    client.force_login(make_staff("operator"))
+    baseline = len(connection.atomic_blocks)  # the test's own transaction
+    post = {"phone": "8 916 999-88-71", "name": "Пришёл в офис", "lead_type": "walk_in", "comment": "", "_save": "1"}
+    r = client.post(f"{LIST}add/", post)
+    lead = Lead.objects.get()
+    assert r.status_code == 302 and r["Location"] == reverse("leads_lead_card", args=[lead.pk])
+    assert depth == [baseline]
+    assert "Лид «Пришёл в офис +7 916 999-88-71» добавлен." in client.get(r["Location"]).content.decode()
+    r = client.post(f"{LIST}add/", {**post, "_addanother": "1"}, follow=True)
+    assert r.redirect_chain[-1][0] == reverse("admin:leads_lead_add")
+    assert "Этот номер уже есть в работе" in r.content.decode()
+    assert Lead.objects.get() == lead and lead.contacts.count() == 2
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("default", ["another_office", "none"])
 def test_a_lead_added_in_the_desk_stays_where_its_maker_sees_it(client, make_staff, office, other_office, default):
     """Distribution alone would send this number to another office (or to none, every office being closed): the

@@ -410,3 +410,18 @@ def test_openapi_schema_documents_nulls_shapes_and_errors(admin_user):
     assert ref(detail["get"]["responses"], "404") == "Error"
     assert ref(detail["patch"]["responses"], "200") == "Lead"
     assert {ref(detail["patch"]["responses"], code) for code in ("400", "401", "403", "404", "413")} == {"Error"}
+
+
+@pytest.mark.django_db
+def test_the_intake_refuses_to_run_inside_a_callers_transaction(site_user, office):
+    """The intake owns its transaction (durable): nested in another, its lock, retries and events after commit
+    would silently stop holding, so it refuses before writing anything."""
+    from django.db import transaction
+
+    from legal_crm.leads import services
+
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        services.lead_intake(actor=site_user, data=services.IntakeData(phone="+79161230077"))
+    assert not Lead.objects.exists()
+    lead, created = services.lead_intake(actor=site_user, data=services.IntakeData(phone="+79161230077"))
+    assert created and Lead.objects.get() == lead

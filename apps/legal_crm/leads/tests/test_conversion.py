@@ -103,6 +103,19 @@ def test_merge_from_the_counterparty_list(client, make_staff, office):
 
 
 @pytest.mark.django_db
+def test_the_merge_confirmation_refuses_a_survivor_that_is_not_one_of_the_two(client, make_staff):
+    a = Counterparty.objects.create(name="Иванов Иван", phone="+79161230012")
+    b = Counterparty.objects.create(name="Иванов И.", phone="+79161230013")
+    other = Counterparty.objects.create(name="Сидоров", phone="+79161230014")
+    client.force_login(make_staff("admin"))
+    selected = {"action": "merge_duplicates", "_selected_action": [a.pk, b.pk], "confirm": "1"}
+    for survivor in ("", "x", other.pk):
+        page = client.post("/admin/directory/counterparty/", {**selected, "survivor": survivor}, follow=True)
+        assert page.status_code == 200 and "Выберите запись, которая останется." in page.content.decode()
+    assert not ClientMerge.objects.exists() and Counterparty.objects.count() == 3
+
+
+@pytest.mark.django_db
 def test_merge_needs_access_to_every_office(make_staff, office):
     from django.contrib.auth.models import Permission
 

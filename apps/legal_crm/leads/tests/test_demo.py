@@ -35,7 +35,7 @@ def test_demo_spam_carries_its_rule_and_segments_come_from_the_questionnaire(rol
     from legal_crm.leads.services.spam import find_spam_rule
 
     for path in ["legal_crm.org.demo.seed", "legal_crm.directory.demo.seed", "legal_crm.marketing.demo.seed",
-                 "legal_crm.leads.demo.seed", "legal_crm.leads.demo_scripts.seed"]:
+                 "legal_crm.leads.demo.seed", "legal_crm.leads.scripts.demo.seed"]:
         import_string(path)()
     spam = list(Lead.objects.filter(is_spam=True).select_related("spam_rule", "source"))
     assert spam and all(lead.spam_rule is not None for lead in spam)

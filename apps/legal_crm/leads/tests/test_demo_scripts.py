@@ -3,8 +3,8 @@
 import pytest
 from django.utils.module_loading import import_string
 
-from legal_crm.leads import demo_scripts
 from legal_crm.leads.models import Lead, Question, Script, ScriptEnrollment, ScriptMove, SegmentThreshold
+from legal_crm.leads.scripts import demo as demo_scripts
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from legal_crm.core.formatting import format_duration
 from legal_crm.leads.models import ScriptEnrollment, ScriptMove
-from legal_crm.leads.selectors_scripts import duration_text
 
 from .factories import LeadFactory, PlannedCallFactory
 from .factories_scripts import enroll, make_script
@@ -86,7 +86,7 @@ def test_waiting_columns_show_the_oldest_cards_and_final_ones_the_latest(operato
 
     from django.utils import timezone
 
-    from legal_crm.leads import selectors_scripts
+    from legal_crm.leads.scripts import selectors as selectors_scripts
 
     script, steps = board
     now = timezone.now()
@@ -100,7 +100,7 @@ def test_waiting_columns_show_the_oldest_cards_and_final_ones_the_latest(operato
 
 
 def test_a_column_shows_at_most_its_limit(operator, board, office, monkeypatch):
-    from legal_crm.leads import selectors_scripts
+    from legal_crm.leads.scripts import selectors as selectors_scripts
 
     script, steps = board
     for _ in range(4):
@@ -215,7 +215,7 @@ def test_an_admin_builds_a_script_with_steps_in_the_desk(admin_user):
 def test_time_in_step_reads_naturally(minutes, text):
     import datetime
 
-    assert duration_text(datetime.timedelta(minutes=minutes)) == text
+    assert format_duration(datetime.timedelta(minutes=minutes)) == text
 
 
 @pytest.mark.parametrize("role, code", [
@@ -239,7 +239,7 @@ def test_only_administrators_edit_scripts_and_questions(make_staff, board, role,
 @pytest.mark.parametrize("name", ["leads_script", "leads_scriptenrollment", "leads_scriptmove", "leads_scriptmessage",
                                   "leads_question", "leads_segmentthreshold"])
 def test_the_desk_lists_open(admin_user, board, office, name):
-    from legal_crm.leads.services import scripts as svc
+    from legal_crm.leads.scripts import services as svc
 
     _script, steps = board
     card = enroll(LeadFactory(office=office, name="<i>Лид</i>"), steps[0])
@@ -262,7 +262,7 @@ def test_the_logs_are_read_only_and_scoped(make_staff, board, office, other_offi
 
 
 def test_counters_stop_at_the_cap(operator, board, office, monkeypatch):
-    from legal_crm.leads import selectors_scripts
+    from legal_crm.leads.scripts import selectors as selectors_scripts
 
     monkeypatch.setattr(selectors_scripts, "COUNT_CAP", 3)
     script, steps = board

@@ -224,6 +224,29 @@ def test_bad_call_times_are_refused(operator, lead):
     assert not PlannedCall.objects.exists()
 
 
+@pytest.mark.parametrize(("post", "message"), [
+    ({"action": "status", "status": "x"}, "Выберите статус."),
+    ({"action": "status"}, "Выберите статус."),
+    ({"action": "status", "status": "STATUS", "reason": "999999"}, "Выберите причину отказа из списка."),
+    ({"action": "status", "status": "STATUS", "comment": "я" * 501}, "не более 500 символов"),
+    ({"action": "call", "due_date": "2026-13-40", "due_time": "25:00"}, "Укажите дату и время звонка."),
+    ({"action": "call_done", "call": "999999", "result": "reached"}, "Звонок не найден."),
+    ({"action": "call_done", "call": "CALL", "result": "maybe"}, "Выберите результат звонка."),
+    ({"action": "enroll"}, "Выберите скрипт."),
+    ({"action": "answers", "service": "abc"}, "Выберите услугу."),
+    ({}, "Неизвестное действие."),
+])
+def test_the_cards_forms_answer_bad_input_with_their_russian_errors(operator, lead, post, message):
+    """Every action's POST is parsed by a form: nonsense is named in Russian on the card, nothing changes."""
+    call = PlannedCallFactory(lead=lead, assignee=operator)
+    post = {k: {"STATUS": str(status("in_work").pk), "CALL": str(call.pk)}.get(v, v) for k, v in post.items()}
+    response = _client(operator).post(_url(lead), post, follow=True)
+    assert response.status_code == 200 and message in response.content.decode()
+    lead.refresh_from_db()
+    call.refresh_from_db()
+    assert lead.status.code == "new" and call.done_at is None and not LeadStatusLog.objects.filter(lead=lead).exists()
+
+
 def test_marking_a_planned_call_done(operator, lead):
     call = PlannedCallFactory(lead=lead, assignee=operator)
     _client(operator).post(_url(lead), {"action": "call_done", "call": call.pk, "result": "reached"})
@@ -232,7 +255,7 @@ def test_marking_a_planned_call_done(operator, lead):
 
 
 def test_the_contract_link_appears_only_when_contracts_provide_it(make_staff, lead, monkeypatch):
-    from legal_crm.leads import selectors_card
+    from legal_crm.leads.selectors import card as selectors_card
 
     sales = make_staff("sales")
     html = _client(sales).get(_url(lead)).content.decode()
@@ -248,7 +271,7 @@ def test_the_contract_link_appears_only_when_contracts_provide_it(make_staff, le
 
 
 def test_the_contract_button_is_only_for_those_who_may_add_contracts(operator, make_staff, lead):
-    from legal_crm.leads import selectors_card
+    from legal_crm.leads.selectors import card as selectors_card
 
     assert not operator.has_perm("contracts.add_contract")
     assert selectors_card.contract_url(lead, operator) is None
@@ -331,7 +354,7 @@ def test_the_card_shows_what_operators_need_to_know_about_the_source(operator, o
 def test_an_operator_is_not_offered_to_take_a_lead_out_of_spam(operator, make_staff, office):
     lead = LeadFactory(office=office, status=status("spam"), is_spam=True)
     assert not operator.has_perm("leads.restore_spam")
-    from legal_crm.leads import selectors_card
+    from legal_crm.leads.selectors import card as selectors_card
 
     assert selectors_card.status_choices(lead, operator) == []
     assert [c["status"].code for c in selectors_card.status_choices(lead, make_staff("office_head"))] == ["new"]
@@ -374,7 +397,7 @@ def test_choosing_another_service_with_answers_in_one_submit_keeps_them_and_says
 
 def test_a_spam_lead_offers_no_contract(make_staff, lead):
     """The conversion refuses a spam lead until it is restored, so its card does not offer the button."""
-    from legal_crm.leads import selectors_card
+    from legal_crm.leads.selectors import card as selectors_card
 
     sales = make_staff("sales")
     lead.is_spam = True

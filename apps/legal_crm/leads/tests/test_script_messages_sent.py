@@ -6,7 +6,7 @@ import pytest
 
 from legal_crm import hooks
 from legal_crm.leads.models import ScriptMessage
-from legal_crm.leads.services import scripts as svc
+from legal_crm.leads.scripts import services as svc
 from legal_crm.messaging import outbox
 from legal_crm.messaging.models import Channel, Message, Provider
 from legal_crm.messaging.services import opt_out
@@ -33,7 +33,7 @@ def _run_scripts(capture):
 
 
 def test_the_handler_is_wired_in_hooks():
-    assert "legal_crm.leads.handlers_messaging.on_message_status_changed" in hooks.DOC_EVENTS[
+    assert "legal_crm.leads.scripts.handlers_messaging.on_message_status_changed" in hooks.DOC_EVENTS[
         "messaging.message_status_changed"]
 
 

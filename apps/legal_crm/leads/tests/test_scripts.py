@@ -8,7 +8,6 @@ from django.utils import timezone
 from legal_crm import hooks
 from legal_crm.core.errors import DomainError
 from legal_crm.core.models import AuditLog
-from legal_crm.leads import handlers_scripts, jobs_scripts
 from legal_crm.leads.models import (
     LeadStatus,
     RefusalReason,
@@ -17,8 +16,10 @@ from legal_crm.leads.models import (
     ScriptMove,
     ScriptStep,
 )
+from legal_crm.leads.scripts import handlers as handlers_scripts
+from legal_crm.leads.scripts import jobs as jobs_scripts
+from legal_crm.leads.scripts import services as svc
 from legal_crm.leads.services import IntakeData, lead_intake, lead_set_status, planned_call_create
-from legal_crm.leads.services import scripts as svc
 
 from .factories import AdSourceFactory, LeadFactory, lead_type, status
 from .factories_scripts import enroll, make_script
@@ -35,15 +36,15 @@ def lead(office):
 
 
 def test_handlers_and_the_job_are_wired_in_hooks():
-    assert "legal_crm.leads.handlers_scripts.on_lead_created" in hooks.DOC_EVENTS["leads.lead_created"]
-    assert "legal_crm.leads.handlers_scripts.on_lead_status_changed" in hooks.DOC_EVENTS["leads.lead_status_changed"]
-    assert "legal_crm.leads.handlers_scripts.on_lead_converted" in hooks.DOC_EVENTS["leads.lead_converted"]
-    assert "legal_crm.leads.handlers_scripts.on_lead_marked_spam" in hooks.DOC_EVENTS["leads.lead_marked_spam"]
-    assert "legal_crm.leads.handlers_scripts.on_lead_reengaged" in hooks.DOC_EVENTS["leads.lead_reengaged"]
-    assert "legal_crm.leads.handlers_scripts.on_call_planned" in hooks.DOC_EVENTS["leads.call_planned"]
-    assert "legal_crm.leads.jobs_scripts.advance_scripts" in hooks.SCHEDULER_EVENTS["cron"]["*/5 * * * *"]
-    assert "legal_crm.leads.demo_scripts.seed" in hooks.DEMO_SEEDERS
-    assert hooks.DEMO_SEEDERS.index("legal_crm.leads.demo_scripts.seed") > hooks.DEMO_SEEDERS.index(
+    assert "legal_crm.leads.scripts.handlers.on_lead_created" in hooks.DOC_EVENTS["leads.lead_created"]
+    assert "legal_crm.leads.scripts.handlers.on_lead_status_changed" in hooks.DOC_EVENTS["leads.lead_status_changed"]
+    assert "legal_crm.leads.scripts.handlers.on_lead_converted" in hooks.DOC_EVENTS["leads.lead_converted"]
+    assert "legal_crm.leads.scripts.handlers.on_lead_marked_spam" in hooks.DOC_EVENTS["leads.lead_marked_spam"]
+    assert "legal_crm.leads.scripts.handlers.on_lead_reengaged" in hooks.DOC_EVENTS["leads.lead_reengaged"]
+    assert "legal_crm.leads.scripts.handlers.on_call_planned" in hooks.DOC_EVENTS["leads.call_planned"]
+    assert "legal_crm.leads.scripts.jobs.advance_scripts" in hooks.SCHEDULER_EVENTS["cron"]["*/5 * * * *"]
+    assert "legal_crm.leads.scripts.demo.seed" in hooks.DEMO_SEEDERS
+    assert hooks.DEMO_SEEDERS.index("legal_crm.leads.scripts.demo.seed") > hooks.DEMO_SEEDERS.index(
         "legal_crm.leads.demo.seed")
 
 
@@ -378,9 +379,9 @@ def test_the_scheduler_runs_the_job_by_its_hooks_path(lead):
 
     _script, steps = make_script("sms", "call")
     svc.lead_enroll(actor=None, lead=lead, script=steps[0].script)
-    assert scheduler.run_job("legal_crm.leads.jobs_scripts.advance_scripts") == 1
-    assert scheduler.run_job("legal_crm.leads.jobs_scripts.advance_scripts") == 0
-    assert "cron */5 * * * *:legal_crm.leads.jobs_scripts.advance_scripts" in scheduler.beat_schedule()
+    assert scheduler.run_job("legal_crm.leads.scripts.jobs.advance_scripts") == 1
+    assert scheduler.run_job("legal_crm.leads.scripts.jobs.advance_scripts") == 0
+    assert "cron */5 * * * *:legal_crm.leads.scripts.jobs.advance_scripts" in scheduler.beat_schedule()
 
 
 @pytest.mark.django_db(transaction=True)

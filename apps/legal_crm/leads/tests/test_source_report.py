@@ -1,4 +1,4 @@
-"""Leads by source and partner (leads/source_report.py) on marketing's desk pages (leads/desk_marketing.py)."""
+"""Leads by source and partner (leads/source_report.py) on marketing's desk pages (leads/admin/marketing.py)."""
 
 import io
 

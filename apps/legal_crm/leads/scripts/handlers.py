@@ -4,8 +4,8 @@ it is, a finished card is not moved again."""
 
 from __future__ import annotations
 
-from .models import ScriptEnrollment
-from .services import scripts
+from ..models import ScriptEnrollment
+from . import services as scripts
 
 Trigger = ScriptEnrollment.Trigger
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from legal_crm.core.seeding import find_or_create
 from legal_crm.directory.models import Service, ServiceGroup
 
-from .models import (
+from ..models import (
     AnswerOption,
     Lead,
     LeadStatus,
@@ -23,8 +23,8 @@ from .models import (
     ScriptStep,
     SegmentThreshold,
 )
-from .services import questionnaire as questionnaire_services
-from .services import scripts as script_services
+from ..services import questionnaire as questionnaire_services
+from . import services as script_services
 
 D = Decimal
 

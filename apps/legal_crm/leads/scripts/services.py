@@ -2,7 +2,7 @@
 
 A card (ScriptEnrollment) sits on one step. Entering a step sets `next_action_at`, the moment the system acts
 on its own: SMS / WhatsApp steps act at once (a ScriptMessage row is written and handed to the messaging outbox,
-whose events it follows — see handlers_messaging; then the card moves on),
+whose events it follows — see handlers_messaging.py; then the card moves on),
 "wait" steps after N hours, call steps after N hours without a result (0 — they wait for the operator). Final
 steps (reached / handed over / refused) finish the card. Every move is logged in ScriptMove.
 """
@@ -26,7 +26,7 @@ from legal_crm.leads import perms
 
 from .. import refcache
 from ..models import Lead, Script, ScriptEnrollment, ScriptMessage, ScriptMove, ScriptStep
-from .common import ensure_lead_in_scope
+from ..services.common import ensure_lead_in_scope
 
 logger = logging.getLogger(__name__)
 Kind = ScriptStep.Kind
@@ -243,14 +243,14 @@ def refusal_of(step: ScriptStep):
     reason."""
     if step.refusal_status_id:
         return step.refusal_status, step.refusal_reason
-    refusals = [s for s in refcache.get()["statuses"].values() if s.is_refusal and s.is_active and not s.needs_reason]
+    refusals = [s for s in refcache.get().status_by_pk.values() if s.is_refusal and s.is_active and not s.needs_reason]
     return (min(refusals, key=lambda s: s.order) if refusals else None), None
 
 
 def _refuse_lead(enrollment: ScriptEnrollment, step: ScriptStep, *, actor) -> None:
     """A card in the refusal column means the lead refused: its status says so too (a person's move keeps to
     the workflow; a lead already refused, converted or in spam keeps its status)."""
-    from .statuses import lead_set_status
+    from ..services.statuses import lead_set_status
 
     lead = Lead.objects.select_related("status").get(pk=enrollment.lead_id)
     status, reason = refusal_of(step)

@@ -13,11 +13,12 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from legal_crm.core.formatting import format_duration
 from legal_crm.core.validators import format_phone
 from legal_crm.leads import perms
 from legal_crm.org.selectors import scope_to_offices
 
-from .models import PlannedCall, Script, ScriptEnrollment, ScriptMessage, ScriptMove, ScriptStep
+from ..models import PlannedCall, Script, ScriptEnrollment, ScriptMessage, ScriptMove, ScriptStep
 
 PER_COLUMN = 100
 COUNT_CAP = 1000
@@ -45,20 +46,6 @@ def moves_visible_to(user) -> QuerySet[ScriptMove]:
     if not getattr(user, "is_authenticated", False) or not user.has_perm(perms.VIEW_SCRIPTMOVE):
         return qs.none()
     return scope_to_offices(qs, user, field="enrollment__lead__office")
-
-
-def duration_text(delta: datetime.timedelta) -> str:
-    """A short Russian duration: «менее минуты», «45 мин», «3 ч 5 мин», «2 дн 4 ч»."""
-    minutes = max(int(delta.total_seconds() // 60), 0)
-    if minutes < 1:
-        return _("менее минуты")
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return _("%(d)s дн %(h)s ч") % {"d": days, "h": hours}
-    if hours:
-        return _("%(h)s ч %(m)s мин") % {"h": hours, "m": mins}
-    return _("%(m)s мин") % {"m": mins}
 
 
 def _local(dt: datetime.datetime, office) -> str:
@@ -145,7 +132,7 @@ def _card(card: ScriptEnrollment, step: ScriptStep, now: datetime.datetime, mess
     return {
         "id": card.pk, "lead_id": card.lead_id, "name": card.lead.name or _("Без имени"),
         "phone": format_phone(card.lead.phone), "phone_e164": card.lead.phone,
-        "in_step": duration_text(now - card.step_entered_at), "next_action": action, "overdue": overdue,
+        "in_step": format_duration(now - card.step_entered_at), "next_action": action, "overdue": overdue,
         "state": card.state, "message": message,
     }
 

@@ -18,8 +18,8 @@ from unfold.admin import StackedInline
 from legal_crm.core.admin_base import DeskExtension
 from legal_crm.marketing import perms as marketing_perms
 
-from . import source_report
-from .models import PartnerLeadType, SourceLeadType
+from .. import source_report
+from ..models import PartnerLeadType, SourceLeadType
 
 
 class _LeadTypeInline(StackedInline):
@@ -51,7 +51,7 @@ class _LeadTypeInline(StackedInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "lead_type":
-            from .models import LeadType
+            from ..models import LeadType
 
             kwargs["queryset"] = LeadType.objects.filter(is_active=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

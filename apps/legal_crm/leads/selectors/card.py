@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from legal_crm.core.validators import format_phone
 from legal_crm.leads import perms
 
-from .models import (
+from ..models import (
     AssignmentLog,
     Lead,
     LeadAnswer,
@@ -31,9 +31,9 @@ from .models import (
     ScriptMessage,
     ScriptMove,
 )
-from .selectors import lead_list_visible_to
-from .services.questionnaire import questions_of
-from .services.statuses import allowed_next_statuses
+from ..services.questionnaire import questions_of
+from ..services.statuses import allowed_next_statuses
+from .lists import lead_list_visible_to
 
 TIMELINE_LIMIT = 100
 PERSON_LEADS_LIMIT = 50

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .services.scripts import advance_due_enrollments, hand_over_waiting_messages
+from .services import advance_due_enrollments, hand_over_waiting_messages
 
 
 def advance_scripts() -> int:

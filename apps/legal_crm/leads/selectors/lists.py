@@ -1,4 +1,4 @@
-"""Reads of leads with permission and office scope. The desk, the API and reports all come through here."""
+"""Reads of leads with permission and office scope: the lists the desk, the API and reports come through."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from legal_crm.directory.selectors import client_link
 from legal_crm.leads import perms
 from legal_crm.org.selectors import office_ids_visible_to, scope_to_offices
 
-from .models import DistributionRule, Lead, PlannedCall
+from ..models import DistributionRule, Lead, PlannedCall
 
 LIST_RELATED = ("status", "type", "source", "office", "assigned_to", "partner")
 
@@ -27,9 +27,9 @@ def partner_of(user):
     """The partner whose API user this is, or None."""
     if not getattr(user, "is_authenticated", False):
         return None
-    from . import refcache
+    from .. import refcache
 
-    return refcache.get()["partners_by_user"].get(user.pk)
+    return refcache.get().partner_by_user.get(user.pk)
 
 
 def lead_list_visible_to(user) -> QuerySet[Lead]:

@@ -1,5 +1,5 @@
 """Desk pages of the call scripts: the constructor (script + steps), the kanban board and the move endpoint,
-and read-only logs of cards, moves and messages. Imported from leads/admin.py."""
+and read-only logs of cards, moves and messages. Imported from leads/admin/__init__.py."""
 
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ from legal_crm.core.errors import DomainError
 from legal_crm.leads import perms
 from legal_crm.org.selectors import scope_to_offices
 
-from . import selectors_scripts
-from .models import Script, ScriptEnrollment, ScriptMessage, ScriptMove, ScriptStep
-from .services import scripts as script_services
+from ..models import Script, ScriptEnrollment, ScriptMessage, ScriptMove, ScriptStep
+from . import selectors as selectors_scripts
+from . import services as script_services
 
 
 class ScriptStepInline(TabularInline):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from .models import ScriptMessage
+from ..models import ScriptMessage
 
 SUBJECT = "leads.scriptmessage"
 # The outbox message's state → the script message's; a later state never goes back to an earlier one.

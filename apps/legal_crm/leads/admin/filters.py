@@ -14,7 +14,7 @@ from unfold.contrib.filters.admin import DropdownFilter
 from legal_crm.marketing.models import AdSource
 from legal_crm.org.selectors import office_list_visible_to, scope_to_offices
 
-from .models import LeadStatus, LeadType
+from ..models import LeadStatus, LeadType
 
 
 class _RefFilter(admin.SimpleListFilter, metaclass=abc.ABCMeta):
@@ -79,7 +79,7 @@ class OwnerFilter(DropdownFilter):
     TAKERS_LIMIT = 500
 
     def lookups(self, request, model_admin):
-        from .services.distribution import lead_takers
+        from ..services.distribution import lead_takers
 
         takers = scope_to_offices(lead_takers().exclude(pk=request.user.pk), request.user, field="employee__offices")
         takers = (takers.only("id", "username", "first_name", "last_name", "middle_name")
