@@ -154,7 +154,7 @@ class CustomTagAdmin(DeskAdmin):
                     return services_templates.custom_tag_code_check(code=self.cleaned_data.get("code"),
                                                                     pk=self.instance.pk)
                 except DomainError as exc:
-                    raise forms.ValidationError(exc.fields.get("code") or exc.message) from exc
+                    raise forms.ValidationError(exc.message) from exc
 
         return CustomTagForm
 
