@@ -27,7 +27,8 @@ from legal_crm import hooks
 from legal_crm.core.errors import DomainError
 from legal_crm.core.validators import format_phone
 
-TAG_RE = re.compile(r"\{([A-Za-z0-9_]+)\}")
+# Codes are ASCII (CODE_RE), but any word in braces counts as a tag: «{имя}» is refused as unknown, not sent as typed.
+TAG_RE = re.compile(r"\{(\w+)\}")
 CODE_RE = re.compile(r"[a-z][a-z0-9_]*")
 
 

@@ -4,11 +4,13 @@ with an unknown tag, with both a text and a template, or with a template of anot
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from legal_crm.billing.tests.factories import ContractFactory
 from legal_crm.directory.tests.factories import CounterpartyFactory
 from legal_crm.leads.models import ScriptMessage
 from legal_crm.leads.services import scripts as svc
+from legal_crm.messaging import outbox
 from legal_crm.messaging.models import Channel, CustomTag, CustomTagValue, MessageTemplate, Provider
 from legal_crm.messaging.tests.fakes.server import FakeSmsRu
 
@@ -35,14 +37,14 @@ def hotline():
     return tag
 
 
-def test_a_step_with_a_template_sends_it_filled_in_for_the_lead(office, fake, hotline,
+def test_a_step_with_a_template_sends_it_filled_in_for_the_lead(office, fake, hotline, make_staff, client,
                                                                django_capture_on_commit_callbacks):
     office.region = "77"
     office.address = "Москва, ул. Марксистская, 3"
     office.save()
-    client = CounterpartyFactory(name="Петров Иван")
-    ContractFactory(office=office, client=client, number="МСК-2026-00042")
-    lead = LeadFactory(office=office, name="Иван Петров", phone="+79161112233", client=client)
+    person = CounterpartyFactory(name="Петров Иван")
+    ContractFactory(office=office, client=person, number="МСК-2026-00042")
+    lead = LeadFactory(office=office, name="Иван Петров", phone="+79161112233", client=person)
     template = MessageTemplate.objects.create(
         name="Напоминание", text="{first_name}, договор {contract_number}. Офис: {office_address}. {hotline_phone}")
     script, steps = make_script("sms", "call")
@@ -56,6 +58,11 @@ def test_a_step_with_a_template_sends_it_filled_in_for_the_lead(office, fake, ho
     assert fake.texts() == [expected]
     message = ScriptMessage.objects.get()
     assert (message.text, message.status) == (expected, "sent")
+    with django_capture_on_commit_callbacks(execute=True):  # the provider's delivery report
+        assert outbox.poll_statuses() == 1
+    client.force_login(make_staff("operator"))
+    board = client.get(reverse("admin:leads_script_board", args=[script.pk])).content.decode()
+    assert "SMS: Доставлено" in board
 
 
 def test_an_advertising_template_goes_only_to_leads_who_consented(office, fake, django_capture_on_commit_callbacks):
