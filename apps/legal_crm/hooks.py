@@ -98,6 +98,12 @@ DOC_EVENTS: dict[str, list[str]] = {
     "quality.complaint_filed": [],
     "quality.complaint_assigned": [],
     "quality.complaint_closed": [],
+    # campaigns
+    "campaigns.campaign_started": [],
+    "campaigns.campaign_paused": [],
+    "campaigns.campaign_resumed": [],
+    "campaigns.campaign_cancelled": [],
+    "campaigns.campaign_finished": [],
 }
 
 SCHEDULER_EVENTS: dict = {
@@ -122,6 +128,8 @@ SCHEDULER_EVENTS: dict = {
             "legal_crm.core.deliveries.retry_due",
             # Messages whose send request was lost, retries that came due, stale "sending" rows (messaging.outbox).
             "legal_crm.messaging.jobs.send_queued",
+            # Campaigns' next batches, within their day limits and the recipients' local sending hours.
+            "legal_crm.campaigns.jobs.dispatch_due",
         ],
         "*/5 * * * *": [
             "legal_crm.leads.jobs_scripts.advance_scripts",
@@ -191,6 +199,7 @@ DEMO_SEEDERS: list[str] = [
     # billing and quality run after the contracts' seeder (they bill and complain on its contracts)
     "legal_crm.billing.demo.seed",
     "legal_crm.quality.demo.seed",
+    "legal_crm.campaigns.demo.seed",
 ]
 
 # What the audit log's actions are called in the desk (its list, filter and the contract card's history).
@@ -241,5 +250,8 @@ AUDIT_LABELS: dict[str, str] = {
     "complaint.close": _("Жалоба закрыта"),
     "messaging.channel": _("Канал отправки"), "messaging.retry": _("Сообщение: повторная отправка"),
     "messaging.opt_out": _("Отказ от рассылок"),
+    "campaigns.create": _("Рассылка создана"), "campaigns.update": _("Рассылка изменена"),
+    "campaigns.start": _("Рассылка запущена"), "campaigns.pause": _("Рассылка приостановлена"),
+    "campaigns.resume": _("Рассылка продолжена"), "campaigns.cancel": _("Рассылка отменена"),
     "delivery.retry": _("Сбой обработки: повтор"), "delivery.resolve": _("Сбой обработки закрыт"),
 }

@@ -55,25 +55,34 @@ def _eager() -> bool:
     return bool(celery_app.conf.task_always_eager)
 
 
-def request_send() -> None:
-    """After a commit that queued messages: send them now (eager) or ask a worker, once per SEND_DELAY."""
+def request_send(messages: int = 1) -> None:
+    """After a commit that queued messages: send them now (eager) or ask a worker, once per SEND_DELAY. A bulk of
+    `messages` (a campaign's batch) asks up to SEND_PARALLEL workers at once: they share the queue (SKIP LOCKED)."""
     global _send_due
     if _eager():
         send_queued()
         return
     now = time.monotonic()
     with _lock:
-        if now < _send_due:
+        if now < _send_due and messages <= 1:
             return
         _send_due = now + SEND_DELAY
     from .jobs import send_queued_task
 
+    tasks = max(1, min(send_parallel(), -(-messages // MAX_PER_RUN)))
     try:
-        send_queued_task.apply_async(countdown=SEND_DELAY)
+        for _n in range(tasks):
+            send_queued_task.apply_async(countdown=SEND_DELAY)
     except Exception:
         logger.exception("could not request the messages job; the scheduled run sends them")
         with _lock:
             _send_due = 0.0
+
+
+def send_parallel() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "MESSAGING_SEND_PARALLEL", 2))
 
 
 def backoff(attempts: int) -> datetime.timedelta:

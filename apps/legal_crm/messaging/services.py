@@ -98,6 +98,72 @@ def message_queue(*, actor_or_none, channel_kind: str, to: str, text: str, offic
     return message
 
 
+def message_queue_many(*, actor_or_none, channel_kind: str, items, advertising: bool = False,
+                       subject_type: str = "") -> list[Message]:
+    """Bulk `message_queue`: `items` are (to, text, office_id, subject_id) tuples, written with bulk inserts in the
+    caller's transaction and sent after commit on one send request. Same rules as message_queue: an address that
+    opted out gets a skipped row (advertising only); a bad address or an empty text refuses the whole batch, so
+    callers check addresses first (campaigns freeze only valid ones)."""
+    ensure(actor_or_none, perms.ADD_MESSAGE, system_ok=True)
+    if channel_kind not in Kind.values:
+        raise DomainError("bad_channel", _("Неизвестный канал: %(k)s") % {"k": channel_kind})
+    items = list(items)
+    if not items:
+        return []
+    visible = office_ids_visible_to(actor_or_none) if actor_or_none is not None else None
+    channels: dict = {}
+    rows = []
+    for to, text, office_id, subject_id in items:
+        if visible is not None and office_id not in visible:
+            raise DomainError("access_denied", _("У вас нет доступа к этому офису."),
+                              fields={"office": _("Нет доступа.")})
+        text = (text or "").strip()
+        if not text:
+            raise DomainError("empty_text", _("Текст сообщения пуст."), fields={"text": _("Введите текст.")})
+        if office_id not in channels:
+            channels[office_id] = channel_for_office(channel_kind, office_id)
+        channel = channels[office_id]
+        rows.append(Message(office_id=office_id, channel=channel, kind=channel_kind,
+                            provider=channel.provider if channel else Provider.CONSOLE,
+                            to=normalize_address(channel_kind, to), text=text, is_advertising=advertising,
+                            subject_type=subject_type, subject_id=str(subject_id or ""),
+                            created_by=actor_or_none if getattr(actor_or_none, "pk", None) else None))
+    if advertising:
+        refused = set(OptOut.objects.filter(address__in={m.to for m in rows}).values_list("address", flat=True))
+        for message in rows:
+            if message.to in refused:
+                message.status = Message.Status.SKIPPED
+                message.error_code = "opted_out"
+                message.error_text = _("Получатель отказался от рассылок.")
+    created = Message.objects.bulk_create(rows, batch_size=1000)
+    if any(m.status == Message.Status.QUEUED for m in created):
+        from .outbox import request_send
+
+        transaction.on_commit(lambda: request_send(workers=len(created)), robust=True)
+    return created
+
+
+def channel_for_office(kind: str, office_id: int | None) -> Channel | None:
+    if office_id is not None:
+        own = Channel.objects.filter(kind=kind, is_default=True, is_active=True, office_id=office_id).first()
+        if own is not None:
+            return own
+    return Channel.objects.filter(kind=kind, is_default=True, is_active=True, office__isnull=True).first()
+
+
+@transaction.atomic
+def messages_cancel(*, actor_or_none, subject_type: str, subject_id, reason: str) -> int:
+    """Cancel the messages about a record that still wait in the queue (a cancelled campaign). A message a worker
+    has already claimed ("sending") is left alone: the provider may have it."""
+    ensure(actor_or_none, perms.ADD_MESSAGE, system_ok=True)
+    ids = list(Message.objects.select_for_update(skip_locked=True).filter(
+        subject_type=subject_type, subject_id=str(subject_id), status=Message.Status.QUEUED).values_list("id", flat=True))
+    for i in range(0, len(ids), 5000):
+        Message.objects.filter(pk__in=ids[i:i + 5000], status=Message.Status.QUEUED).update(
+            status=Message.Status.CANCELLED, error_code="cancelled", error_text=reason[:500])
+    return len(ids)
+
+
 @transaction.atomic
 def opt_out(*, actor_or_none, address: str, source: str = "") -> OptOut:
     """A recipient refuses advertising for good («СТОП», the unsubscribe link, a request to staff)."""

@@ -69,6 +69,7 @@ class Message(models.Model):
         DELIVERED = "delivered", _("Доставлено")
         FAILED = "failed", _("Не доставлено")
         SKIPPED = "skipped", _("Не отправлено: отказ от рассылок")
+        CANCELLED = "cancelled", _("Отменено")
 
     office = models.ForeignKey("org.Office", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                verbose_name=_("офис"))
