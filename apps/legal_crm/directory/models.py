@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from legal_crm.core.dates import BIRTH, ISSUED, date_errors
 from legal_crm.core.fields import PhoneField
 from legal_crm.core.models import TimeStampedModel
+from legal_crm.core.regions import REGIONS
 from legal_crm.core.validators import (
     bank_details_errors,
     digits,
@@ -82,6 +83,8 @@ class Counterparty(BankDetailsMixin, TimeStampedModel):
     phone = PhoneField(_("телефон"), blank=True, db_index=True)
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("адрес"), max_length=300, blank=True)
+    region = models.CharField(_("регион"), max_length=2, choices=REGIONS, blank=True,
+                              help_text=_("Субъект РФ, где живёт клиент: для региональных значений меток сообщений."))
     inn = models.CharField(_("ИНН"), max_length=12, blank=True, db_index=True, validators=[validate_inn])
     kpp = models.CharField(_("КПП"), max_length=9, blank=True, validators=[validate_kpp])
     ogrn = models.CharField(_("ОГРН / ОГРНИП"), max_length=15, blank=True, validators=[validate_ogrn])

@@ -10,3 +10,4 @@ class Code(StrEnum):
     SECRET_REQUIRED = "secret_required"
     LOGIN_REQUIRED = "login_required"
     NOT_FAILED = "not_failed"
+    UNKNOWN_TAG = "unknown_tag"

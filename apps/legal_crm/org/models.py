@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from legal_crm.core.dates import EMPLOYMENT, PLANNED, date_errors
 from legal_crm.core.fields import PhoneField
 from legal_crm.core.models import TimeStampedModel
+from legal_crm.core.regions import REGIONS
 from legal_crm.core.validators import (
     bank_details_errors,
     validate_inn_company,
@@ -32,6 +33,8 @@ class Office(TimeStampedModel):
     name = models.CharField(_("название"), max_length=200, unique=True)
     code = models.SlugField(_("код"), max_length=32, unique=True)
     city = models.CharField(_("город"), max_length=100)
+    region = models.CharField(_("регион"), max_length=2, choices=REGIONS, blank=True,
+                              help_text=_("Субъект РФ: по нему выбираются региональные значения меток сообщений."))
     address = models.CharField(_("адрес"), max_length=300)
     phone = PhoneField(_("телефон"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

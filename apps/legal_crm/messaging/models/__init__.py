@@ -1,5 +1,6 @@
 """Messaging's models, one file per part: the outbox (channels, messages, opt-outs), and what later parts add."""
 
 from .outbox import Channel, Kind, Message, OptOut, Provider
+from .templates import CustomTag, CustomTagValue, MessageTemplate
 
-__all__ = ["Channel", "Kind", "Message", "OptOut", "Provider"]
+__all__ = ["Channel", "CustomTag", "CustomTagValue", "Kind", "Message", "MessageTemplate", "OptOut", "Provider"]

@@ -1,0 +1,191 @@
+"""Tags in message texts: `{code}` replaced with a value for each recipient.
+
+Three kinds of tags:
+- built in here: the client's name and phone, the office's name, address, phone and map link (org is lower);
+- registered by higher modules in `hooks.MESSAGE_TAGS` (contract number, amount due, next payment date): code →
+  (dotted path of a bulk resolver `(recipients) -> {index or recipient: value}`, label);
+- defined by administrators (`CustomTag`): a default value and values per region — the client's or the office's.
+
+Rendering is bulk: `render_many` asks each tag used in the text once for all recipients, so a campaign of 100,000
+renders with the same few queries as a single message. A tag unknown at send time (a custom tag deleted after the
+text was saved) stays as typed: `validate` refuses it when the text is saved.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from urllib.parse import quote
+
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from legal_crm import hooks
+from legal_crm.core.errors import DomainError
+from legal_crm.core.validators import format_phone
+
+TAG_RE = re.compile(r"\{([A-Za-z0-9_]+)\}")
+CODE_RE = re.compile(r"[a-z][a-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a message goes to and what it is about. `region` is the client's region (an office's comes through
+    office_id); the ids let higher modules' tags find the lead, client or contract."""
+
+    address: str
+    name: str = ""
+    office_id: int | None = None
+    region: str = ""
+    lead_id: int | None = None
+    counterparty_id: int | None = None
+    contract_id: int | None = None
+
+
+class _Context:
+    """What several tags of one render share, read once: the recipients' offices."""
+
+    def __init__(self, recipients: list[Recipient]):
+        self.recipients = recipients
+        self._offices = None
+
+    def offices(self) -> dict:
+        if self._offices is None:
+            from legal_crm.org.models import Office
+
+            ids = {r.office_id for r in self.recipients if r.office_id}
+            self._offices = Office.objects.in_bulk(ids) if ids else {}
+        return self._offices
+
+    def office_of(self, recipient: Recipient):
+        return self.offices().get(recipient.office_id) if recipient.office_id else None
+
+
+def _office_field(getter: Callable) -> Callable:
+    def resolve(ctx: _Context) -> list[str]:
+        return [getter(office) if office else "" for office in map(ctx.office_of, ctx.recipients)]
+
+    return resolve
+
+
+def map_link(office) -> str:
+    """A Yandex map link: the office's point when its coordinates are known, else a search for its address."""
+    if office.latitude is not None and office.longitude is not None:
+        return f"https://yandex.ru/maps/?pt={office.longitude},{office.latitude}&z=17&l=map"
+    where = ", ".join(p for p in (office.city, office.address) if p)
+    return f"https://yandex.ru/maps/?text={quote(where)}" if where else ""
+
+
+# code → (label, resolver over the render's context returning one value per recipient, in order)
+BUILTIN: dict[str, tuple] = {
+    "name": (gettext_lazy("Имя клиента"), lambda ctx: [r.name for r in ctx.recipients]),
+    "first_name": (gettext_lazy("Имя клиента (первое слово)"),
+                   lambda ctx: [(r.name or "").split(" ")[0] for r in ctx.recipients]),
+    "phone": (gettext_lazy("Телефон клиента"),
+              lambda ctx: [format_phone(r.address) if r.address.startswith("+") else r.address
+                           for r in ctx.recipients]),
+    "office": (gettext_lazy("Офис"), _office_field(lambda o: o.name)),
+    "office_address": (gettext_lazy("Адрес офиса"),
+                       _office_field(lambda o: ", ".join(p for p in (o.city, o.address) if p))),
+    "office_phone": (gettext_lazy("Телефон офиса"), _office_field(lambda o: format_phone(o.phone))),
+    "office_map": (gettext_lazy("Ссылка на карту офиса"), _office_field(map_link)),
+}
+
+
+@cache
+def _provider(path: str) -> Callable:
+    return import_string(path)
+
+
+def _provided() -> dict[str, tuple[str, object]]:
+    """Higher modules' tags: code → (dotted path, label)."""
+    return dict(getattr(hooks, "MESSAGE_TAGS", {}))
+
+
+def codes_in(text: str) -> list[str]:
+    return list(dict.fromkeys(TAG_RE.findall(text or "")))
+
+
+def _custom_tags(codes: Iterable[str]) -> dict:
+    from .models import CustomTag
+
+    codes = [c for c in codes if c not in BUILTIN and c not in _provided()]
+    return {t.code: t for t in CustomTag.objects.filter(code__in=codes)} if codes else {}
+
+
+def unknown_codes(text: str) -> list[str]:
+    codes = codes_in(text)
+    custom = _custom_tags(codes)
+    return [c for c in codes if c not in BUILTIN and c not in _provided() and c not in custom]
+
+
+def validate(text: str) -> None:
+    """Refuse a text with a tag nobody knows («{nmae}»): it would reach the client as typed."""
+    unknown = unknown_codes(text)
+    if unknown:
+        shown = ", ".join("{" + c + "}" for c in unknown)
+        raise DomainError("unknown_tag", _("Неизвестные метки: %(tags)s.") % {"tags": shown},
+                          fields={"text": _("Неизвестные метки: %(tags)s. Выберите метку из списка.") % {
+                              "tags": shown}})
+
+
+def available_tags() -> list[tuple[str, str]]:
+    """(code, label) of every tag a text may use, for the desk's chips."""
+    from .models import CustomTag
+
+    rows = [(code, str(label)) for code, (label, _r) in BUILTIN.items()]
+    rows += [(code, str(label)) for code, (_path, label) in _provided().items()]
+    rows += [(t.code, t.label) for t in CustomTag.objects.order_by("label")]
+    return rows
+
+
+def _custom_values(tag, ctx: _Context) -> list[str]:
+    from .models import CustomTag
+
+    if tag.region_source == CustomTag.RegionSource.OFFICE:
+        regions = [(office.region if office else "") for office in map(ctx.office_of, ctx.recipients)]
+    else:
+        regions = [r.region for r in ctx.recipients]
+    wanted = {r for r in regions if r}
+    by_region = dict(tag.values.filter(region__in=wanted).values_list("region", "value")) if wanted else {}
+    return [by_region.get(region, tag.default_value) for region in regions]
+
+
+def _provided_values(path: str, recipients: list[Recipient]) -> list[str]:
+    answer = _provider(path)(recipients) or {}
+    values = []
+    for index, recipient in enumerate(recipients):
+        value = answer.get(index, answer.get(recipient))
+        values.append("" if value is None else str(value))
+    return values
+
+
+def render_many(text: str, recipients: list[Recipient]) -> list[str]:
+    """The text for each recipient, in order. A constant number of queries per tag, whatever the count."""
+    recipients = list(recipients)
+    codes = codes_in(text)
+    if not codes or not recipients:
+        return [text for _r in recipients]
+    ctx = _Context(recipients)
+    provided = _provided()
+    custom = _custom_tags(codes)
+    columns: dict[str, list[str]] = {}
+    for code in codes:
+        if code in BUILTIN:
+            columns[code] = BUILTIN[code][1](ctx)
+        elif code in provided:
+            columns[code] = _provided_values(provided[code][0], recipients)
+        elif code in custom:
+            columns[code] = _custom_values(custom[code], ctx)
+    out = []
+    for index in range(len(recipients)):
+        out.append(TAG_RE.sub(lambda m, i=index: columns[m.group(1)][i] if m.group(1) in columns else m.group(0),
+                              text))
+    return out
+
+
+def render(text: str, recipient: Recipient) -> str:
+    return render_many(text, [recipient])[0]
