@@ -39,6 +39,9 @@ class Campaign(TimeStampedModel):
     kind = models.CharField(_("канал"), max_length=10, choices=Kind.choices, default=Kind.SMS)
     text = models.TextField(_("текст"), blank=True,
                             help_text=_("Подстановки в фигурных скобках, например {name}, {unsubscribe_link}."))
+    template = models.ForeignKey("messaging.MessageTemplate", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("шаблон"),
+                                 help_text=_("Текст шаблона, если своё поле «текст» пусто."))
     is_advertising = models.BooleanField(_("реклама"), default=True, help_text=_(
         "Рекламная рассылка уходит только тем, кто дал согласие на рекламу и не отказался от рассылок."))
     audience = models.CharField(_("кому"), max_length=10, choices=Audience.choices, default=Audience.LEADS)

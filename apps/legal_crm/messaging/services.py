@@ -139,7 +139,7 @@ def message_queue_many(*, actor_or_none, channel_kind: str, items, advertising: 
     if any(m.status == Message.Status.QUEUED for m in created):
         from .outbox import request_send
 
-        transaction.on_commit(lambda: request_send(workers=len(created)), robust=True)
+        transaction.on_commit(lambda: request_send(messages=len(created)), robust=True)
     return created
 
 
