@@ -29,8 +29,9 @@ AUDITED = ("name", "office_id", "kind", "text", "is_advertising", "audience", "s
 MAX_TEXT = 2000
 
 
-def _error(code: str, field: str, message: str) -> DomainError:
-    return DomainError(code, message, fields={field: message})
+def _on(field: str, message: str) -> tuple[str, dict]:
+    """(message, {field: message}): a refusal shown on the form's field as well."""
+    return message, {field: message}
 
 
 def _snapshot(campaign: Campaign) -> dict:
@@ -41,14 +42,14 @@ def _snapshot(campaign: Campaign) -> dict:
 def _ensure_office(actor, office_id) -> None:
     ids = office_ids_visible_to(actor)
     if ids is not None and office_id not in ids:
-        raise _error("access_denied", "office", _("Выберите свой офис: рассылку по всем офисам создаёт тот, кому "
-                                                  "доступны все офисы."))
+        raise DomainError("access_denied", *_on("office", _(
+            "Выберите свой офис: рассылку по всем офисам создаёт тот, кому доступны все офисы.")))
 
 
 def _locked(actor, campaign: Campaign) -> Campaign:
     """The campaign under its row lock, if the actor may see it (another office's is "not found")."""
-    row = campaign_list_visible_to(actor).select_for_update(of=("self",)).filter(pk=campaign.pk).first() \
-        if actor is not None else Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+    qs = campaign_list_visible_to(actor) if actor is not None else Campaign.objects.all()
+    row = qs.select_for_update(of=("self",)).filter(pk=campaign.pk).first()
     if row is None:
         raise DomainError("not_found", _("Рассылка не найдена или вам недоступна."))
     return row
@@ -58,33 +59,36 @@ def validate(campaign: Campaign) -> None:
     from legal_crm.messaging import tags
 
     if not (campaign.name or "").strip():
-        raise _error("name_required", "name", _("Назовите рассылку."))
+        raise DomainError("name_required", *_on("name", _("Назовите рассылку.")))
     if campaign.kind not in Campaign.Kind.values:
-        raise _error("bad_kind", "kind", _("Выберите канал: SMS, WhatsApp или e-mail."))
+        raise DomainError("bad_kind", *_on("kind", _("Выберите канал: SMS, WhatsApp или e-mail.")))
     text = campaign_text(campaign)
     if not text:
-        raise _error("text_required", "text", _("Введите текст рассылки или выберите шаблон."))
+        raise DomainError("text_required", *_on("text", _("Введите текст рассылки или выберите шаблон.")))
     if len(text) > MAX_TEXT:
-        raise _error("text_required", "text", _("Текст длиннее %(n)s символов.") % {"n": MAX_TEXT})
+        raise DomainError("text_required", *_on("text", _("Текст длиннее %(n)s символов.") % {"n": MAX_TEXT}))
     tags.validate(text)
     if campaign.audience not in Campaign.Audience.values:
-        raise _error("no_audience", "audience", _("Выберите, кому рассылка: лидам, клиентам или всем."))
+        raise DomainError("no_audience", *_on("audience", _("Выберите, кому рассылка: лидам, клиентам или всем.")))
     if campaign.debt_min is not None and campaign.audience == Campaign.Audience.LEADS:
-        raise _error("no_audience", "debt_min", _("Долг есть только у клиентов: выберите клиентов в «Кому»."))
+        raise DomainError("no_audience", *_on("debt_min", _(
+            "Долг есть только у клиентов: выберите клиентов в «Кому».")))
     if campaign.debt_min is not None and campaign.debt_min < 0:
-        raise _error("bad_limit", "debt_min", _("Сумма долга не может быть отрицательной."))
+        raise DomainError("bad_limit", *_on("debt_min", _("Сумма долга не может быть отрицательной.")))
     days = campaign.weekdays or ""
     if not days or any(ch not in "1234567" for ch in days) or len(set(days)) != len(days):
-        raise _error("bad_weekdays", "weekdays", _("Дни недели — цифры от 1 (понедельник) до 7 (воскресенье), "
-                                                   "каждая один раз."))
+        raise DomainError("bad_weekdays", *_on("weekdays", _(
+            "Дни недели — цифры от 1 (понедельник) до 7 (воскресенье), каждая один раз.")))
     campaign.weekdays = "".join(sorted(days))
     if campaign.hours_from is None or campaign.hours_to is None or campaign.hours_from >= campaign.hours_to:
-        raise _error("bad_hours", "hours_to", _("Время «до» должно быть позже времени «с» (в пределах суток)."))
+        raise DomainError("bad_hours", *_on("hours_to", _(
+            "Время «до» должно быть позже времени «с» (в пределах суток).")))
     if campaign.daily_limit is not None and campaign.daily_limit < 1:
-        raise _error("bad_limit", "daily_limit", _("Лимит в день — не меньше одного сообщения, или пусто."))
+        raise DomainError("bad_limit", *_on("daily_limit", _(
+            "Лимит в день — не меньше одного сообщения, или пусто.")))
     if (campaign.last_contact_after and campaign.last_contact_before
             and campaign.last_contact_after > campaign.last_contact_before):
-        raise _error("bad_period", "last_contact_before", _("Конец периода раньше начала."))
+        raise DomainError("bad_period", *_on("last_contact_before", _("Конец периода раньше начала.")))
 
 
 @transaction.atomic
@@ -143,7 +147,8 @@ def campaign_start(*, actor, campaign: Campaign, now: datetime.datetime | None =
         raise DomainError("wrong_status", _("Запустить можно только черновик рассылки."))
     validate(campaign)
     if campaign.starts_at and campaign.starts_at < now - datetime.timedelta(minutes=5):
-        raise _error("start_in_past", "starts_at", _("Время начала уже прошло: укажите будущее или оставьте пустым."))
+        raise DomainError("start_in_past", *_on("starts_at", _(
+            "Время начала уже прошло: укажите будущее или оставьте пустым.")))
     rows = audience.recipients(actor, campaign)
     plan = _plan(campaign, rows, first=0)
     if not plan["to_send"]:
