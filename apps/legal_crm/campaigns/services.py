@@ -48,8 +48,8 @@ def _ensure_office(actor, office_id) -> None:
 
 def _locked(actor, campaign: Campaign) -> Campaign:
     """The campaign under its row lock, if the actor may see it (another office's is "not found")."""
-    qs = campaign_list_visible_to(actor) if actor is not None else Campaign.objects.all()
-    row = qs.select_for_update(of=("self",)).filter(pk=campaign.pk).first()
+    visible = actor is None or campaign_list_visible_to(actor).filter(pk=campaign.pk).exists()
+    row = Campaign.objects.select_for_update().filter(pk=campaign.pk).first() if visible else None
     if row is None:
         raise DomainError("not_found", _("Рассылка не найдена или вам недоступна."))
     return row
