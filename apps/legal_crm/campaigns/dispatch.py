@@ -15,7 +15,7 @@ import datetime
 import time
 import zoneinfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from legal_crm.core.events import emit
@@ -116,5 +116,9 @@ def dispatch_batch(campaign_id: int, *, now: datetime.datetime, size: int = BATC
         items=[(row.address, text, row.office_id, campaign.pk) for row, text in zip(batch, texts, strict=True)])
     for row, message in zip(batch, messages, strict=True):
         row.message_id, row.status, row.queued_at = message.pk, Status.QUEUED, now
-    CampaignRecipient.objects.bulk_update(batch, ["message", "status", "queued_at"], batch_size=1000)
+    # An upsert of the loaded rows by primary key: one statement per thousand rows, linear in the database. Django's
+    # bulk_update builds CASE WHEN per row and value — seconds of Python per batch, quadratic in MariaDB.
+    target = ["id"] if connection.features.supports_update_conflicts_with_target else None
+    CampaignRecipient.objects.bulk_create(batch, update_conflicts=True, unique_fields=target,
+                                          update_fields=["message", "status", "queued_at"], batch_size=1000)
     return len(batch)
