@@ -108,7 +108,7 @@ def _build(label: str, office):
     from legal_crm.contracts.models import ContractNumbering
     from legal_crm.leads.models import DistributionRule
     from legal_crm.leads.tests.factories import PlannedCallFactory
-    from legal_crm.messaging.models import Channel, Message
+    from legal_crm.messaging.models import Channel, Message, MessageTemplate
     from legal_crm.org.models import StaffingPlan
     from legal_crm.org.tests.factories import BannerFactory, EmployeeFactory, PositionFactory, UserFactory
     from legal_crm.quality.tests.factories import ComplaintFactory
@@ -132,6 +132,8 @@ def _build(label: str, office):
                                                             name="SMS.ru офиса", secret="x" * 12),
         "messaging.Message": lambda: Message.objects.create(office=office, kind="sms", provider="console",
                                                             to="+79161234567", text="Здравствуйте"),
+        "messaging.MessageTemplate": lambda: MessageTemplate.objects.create(office=office, name="Напоминание офиса",
+                                                                            text="Здравствуйте, {name}"),
         "billing.Invoice": lambda: InvoiceFactory(contract=_contract(office)),
         "billing.Payment": lambda: _payment(office),
         "billing.InstalmentSchedule": lambda: _schedule(office),
@@ -146,7 +148,7 @@ def _build(label: str, office):
 BUILT = {"org.Office", "org.Employee", "org.StaffingPlan", "org.Banner", "leads.Lead", "leads.DistributionRule",
          "leads.PlannedCall", "leads.ScriptEnrollment", "leads.ScriptMessage", "contracts.Contract",
          "contracts.TerminationRequest", "contracts.ContractNumbering", "messaging.Channel", "messaging.Message",
-         "billing.Invoice", "billing.Payment", "billing.InstalmentSchedule",
+         "messaging.MessageTemplate", "billing.Invoice", "billing.Payment", "billing.InstalmentSchedule",
          "billing.Subscription", "billing.LedgerEntry", "quality.Complaint", "campaigns.Campaign"}
 
 

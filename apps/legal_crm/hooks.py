@@ -165,6 +165,7 @@ DESK_CHOICE_SCOPES: dict[str, str] = {
     "directory.Counterparty": "legal_crm.directory.selectors.counterparty_list_visible_to",
     "leads.Lead": "legal_crm.leads.selectors.lead_list_visible_to",
     "contracts.Contract": "legal_crm.contracts.selectors.contracts_referable_by",
+    "messaging.MessageTemplate": "legal_crm.messaging.selectors.template_list_visible_to",
 }
 
 LEAD_TIMELINE_SOURCES: list[str] = [
@@ -189,9 +190,26 @@ CONTRACT_CARD_TABS: dict[str, str] = {
     "money": "legal_crm.billing.card_tabs.money_tab",
 }
 
+# Tags of message texts that higher modules answer (messaging/tags.py): code → (dotted path of a bulk resolver
+# `(recipients: list[Recipient]) -> {index or recipient: value}`, label of the desk's chip). A resolver answers all
+# the recipients with a constant number of queries (a campaign renders 100,000 at once).
+MESSAGE_TAGS: dict[str, tuple[str, str]] = {
+    "contract_number": ("legal_crm.contracts.message_tags.contract_number", _("Номер договора")),
+    "amount_due": ("legal_crm.billing.message_tags.amount_due", _("Сумма к оплате")),
+    "next_payment_date": ("legal_crm.billing.message_tags.next_payment_date", _("Дата следующего платежа")),
+    "unsubscribe_link": ("legal_crm.campaigns.unsubscribe.unsubscribe_links", _("Ссылка для отписки")),
+}
+
+# Who a message may go to, for the template preview (messaging's desk): `(user, query: str, limit) -> list[Recipient]`
+# — leads and clients the user sees whose phone or name matches. Answered by leads (messaging never imports it).
+MESSAGE_RECIPIENT_LOOKUP: list[str] = [
+    "legal_crm.leads.message_recipients.lookup",
+]
+
 DEMO_SEEDERS: list[str] = [
     "legal_crm.org.demo.seed",
     "legal_crm.directory.demo.seed",
+    "legal_crm.messaging.demo.seed",
     "legal_crm.marketing.demo.seed",
     "legal_crm.leads.demo.seed",
     "legal_crm.leads.demo_scripts.seed",
@@ -250,6 +268,8 @@ AUDIT_LABELS: dict[str, str] = {
     "complaint.close": _("Жалоба закрыта"),
     "messaging.channel": _("Канал отправки"), "messaging.retry": _("Сообщение: повторная отправка"),
     "messaging.opt_out": _("Отказ от рассылок"),
+    "messaging.template": _("Шаблон сообщения"), "messaging.template_delete": _("Шаблон сообщения удалён"),
+    "messaging.custom_tag": _("Метка сообщений"), "messaging.custom_tag_delete": _("Метка сообщений удалена"),
     "campaigns.create": _("Рассылка создана"), "campaigns.update": _("Рассылка изменена"),
     "campaigns.start": _("Рассылка запущена"), "campaigns.pause": _("Рассылка приостановлена"),
     "campaigns.resume": _("Рассылка продолжена"), "campaigns.cancel": _("Рассылка отменена"),

@@ -32,7 +32,7 @@ from .services import scripts as script_services
 class ScriptStepInline(TabularInline):
     model = ScriptStep
     extra = 0
-    fields = ("order", "name", "kind", "wait_hours", "message_text", "is_advertising", "refusal_status",
+    fields = ("order", "name", "kind", "wait_hours", "message_text", "template", "is_advertising", "refusal_status",
               "refusal_reason")
     ordering = ("order", "id")
 
@@ -45,12 +45,19 @@ class ScriptAdmin(HistoryDeskAdmin):
     search_fields = ("name",)
     filter_horizontal = ("lead_types", "sources", "statuses")
     inlines = [ScriptStepInline]
+    change_form_template = "leads/script_change_form.html"  # the message tags as chips above the steps
     fieldsets = (
         (None, {"fields": ("name", "description", "is_active")}),
         (gettext_lazy("Когда лид входит в скрипт"), {"fields": (
             "start_on_arrival", "start_on_status", "start_on_planned_call", "start_on_reengage")}),
         (gettext_lazy("Какие лиды (пусто — любые)"), {"fields": ("lead_types", "sources", "statuses")}),
     )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        from legal_crm.messaging.tags import available_tags
+
+        context["message_tags"] = available_tags()
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     @display(description=gettext_lazy("Запуск"))
     def start_events(self, obj):

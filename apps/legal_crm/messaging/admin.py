@@ -100,3 +100,5 @@ class OptOutAdmin(ReadOnlyDeskAdmin):
     selector = selectors.optout_list_visible_to
     list_display = ("address", "source", "created_at")
     search_fields = ("address",)
+
+from . import admin_templates  # noqa: E402,F401  templates and custom tags register their desk pages

@@ -11,3 +11,8 @@ class Code(StrEnum):
     LOGIN_REQUIRED = "login_required"
     NOT_FAILED = "not_failed"
     UNKNOWN_TAG = "unknown_tag"
+    BAD_TAG_CODE = "bad_tag_code"
+    TAG_CODE_TAKEN = "tag_code_taken"
+    TAG_IN_USE = "tag_in_use"
+    DUPLICATE_REGION = "duplicate_region"
+    TEMPLATE_IN_USE = "template_in_use"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils.module_loading import import_string
 
-from legal_crm.org.selectors import scope_to_offices
+from legal_crm import hooks
+from legal_crm.org.selectors import office_ids_visible_to, scope_to_offices
 
 from . import perms
-from .models import Channel, Message, OptOut
+from .models import Channel, CustomTag, Message, MessageTemplate, OptOut
 
 
 def message_list_visible_to(user) -> QuerySet[Message]:
@@ -35,3 +37,44 @@ def optout_list_visible_to(user) -> QuerySet[OptOut]:
     if not getattr(user, "is_authenticated", False) or not user.has_perm(perms.VIEW_OPTOUT):
         return OptOut.objects.none()
     return OptOut.objects.all()
+
+
+def template_list_visible_to(user) -> QuerySet[MessageTemplate]:
+    """Templates of the user's offices and those for all offices (everyone uses them; only "all offices" edits)."""
+    qs = MessageTemplate.objects.select_related("office")
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(perms.VIEW_TEMPLATE):
+        return qs.none()
+    ids = office_ids_visible_to(user)
+    return qs if ids is None else qs.filter(Q(office__in=ids) | Q(office__isnull=True))
+
+
+def template_editable_by(user, template) -> bool:
+    """An office's template by its staff; a template for all offices only by those who see all offices."""
+    ids = office_ids_visible_to(user)
+    return ids is None or (template.office_id is not None and template.office_id in ids)
+
+
+def templates_for(user, *, kind: str | None = None, office_id: int | None = None) -> QuerySet:
+    """Active templates a sender may choose (a script step, a campaign): of the office, or for all offices."""
+    qs = template_list_visible_to(user).filter(is_active=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if office_id:
+        qs = qs.filter(Q(office_id=office_id) | Q(office__isnull=True))
+    return qs
+
+
+def custom_tag_list_visible_to(user) -> QuerySet[CustomTag]:
+    if not getattr(user, "is_authenticated", False) or not (
+            user.has_perm(perms.VIEW_CUSTOMTAG) or user.has_perm(perms.CHANGE_CUSTOMTAG)):
+        return CustomTag.objects.none()
+    return CustomTag.objects.all()
+
+
+def recipients_matching(user, query: str, limit: int = 10) -> list:
+    """Leads and clients to preview a message for, by phone or name (answered by higher modules through
+    hooks.MESSAGE_RECIPIENT_LOOKUP; the order is stable, so a pick is its position)."""
+    found = []
+    for path in getattr(hooks, "MESSAGE_RECIPIENT_LOOKUP", []):
+        found += import_string(path)(user, query, limit)
+    return found[:limit]

@@ -27,7 +27,8 @@ from legal_crm import hooks
 from legal_crm.core.errors import DomainError
 from legal_crm.core.validators import format_phone
 
-TAG_RE = re.compile(r"\{([A-Za-z0-9_]+)\}")
+# Codes are ASCII (CODE_RE), but any word in braces counts as a tag: «{имя}» is refused as unknown, not sent as typed.
+TAG_RE = re.compile(r"\{(\w+)\}")
 CODE_RE = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -88,8 +89,7 @@ BUILTIN: dict[str, tuple] = {
               lambda ctx: [format_phone(r.address) if r.address.startswith("+") else r.address
                            for r in ctx.recipients]),
     "office": (gettext_lazy("Офис"), _office_field(lambda o: o.name)),
-    "office_address": (gettext_lazy("Адрес офиса"),
-                       _office_field(lambda o: ", ".join(p for p in (o.city, o.address) if p))),
+    "office_address": (gettext_lazy("Адрес офиса"), _office_field(lambda o: o.address)),
     "office_phone": (gettext_lazy("Телефон офиса"), _office_field(lambda o: format_phone(o.phone))),
     "office_map": (gettext_lazy("Ссылка на карту офиса"), _office_field(map_link)),
 }
@@ -100,7 +100,7 @@ def _provider(path: str) -> Callable:
     return import_string(path)
 
 
-def _provided() -> dict[str, tuple[str, object]]:
+def provided_tags() -> dict[str, tuple[str, object]]:
     """Higher modules' tags: code → (dotted path, label)."""
     return dict(getattr(hooks, "MESSAGE_TAGS", {}))
 
@@ -112,14 +112,14 @@ def codes_in(text: str) -> list[str]:
 def _custom_tags(codes: Iterable[str]) -> dict:
     from .models import CustomTag
 
-    codes = [c for c in codes if c not in BUILTIN and c not in _provided()]
+    codes = [c for c in codes if c not in BUILTIN and c not in provided_tags()]
     return {t.code: t for t in CustomTag.objects.filter(code__in=codes)} if codes else {}
 
 
 def unknown_codes(text: str) -> list[str]:
     codes = codes_in(text)
     custom = _custom_tags(codes)
-    return [c for c in codes if c not in BUILTIN and c not in _provided() and c not in custom]
+    return [c for c in codes if c not in BUILTIN and c not in provided_tags() and c not in custom]
 
 
 def validate(text: str) -> None:
@@ -137,7 +137,7 @@ def available_tags() -> list[tuple[str, str]]:
     from .models import CustomTag
 
     rows = [(code, str(label)) for code, (label, _r) in BUILTIN.items()]
-    rows += [(code, str(label)) for code, (_path, label) in _provided().items()]
+    rows += [(code, str(label)) for code, (_path, label) in provided_tags().items()]
     rows += [(t.code, t.label) for t in CustomTag.objects.order_by("label")]
     return rows
 
@@ -170,7 +170,7 @@ def render_many(text: str, recipients: list[Recipient]) -> list[str]:
     if not codes or not recipients:
         return [text for _r in recipients]
     ctx = _Context(recipients)
-    provided = _provided()
+    provided = provided_tags()
     custom = _custom_tags(codes)
     columns: dict[str, list[str]] = {}
     for code in codes:

@@ -17,12 +17,12 @@ from .models import Banner, Employee, OffboardingTemplateItem, Office, OfficeHou
 DEMO_PASSWORD = "demo"
 
 OFFICES = [
-    {"code": "msk", "name": "Москва, Таганская", "city": "Москва", "time_zone": "Europe/Moscow",
+    {"code": "msk", "name": "Москва, Таганская", "city": "Москва", "time_zone": "Europe/Moscow", "region": "77",
      "address": "Москва, ул. Марксистская, 3", "phone": "+74951234567", "latitude": "55.739", "longitude": "37.661"},
     {"code": "ekb", "name": "Екатеринбург, Центр", "city": "Екатеринбург", "time_zone": "Asia/Yekaterinburg",
-     "address": "Екатеринбург, ул. Малышева, 51", "phone": "+73432345678", "latitude": "56.836", "longitude": "60.614"},
+     "region": "66", "address": "Екатеринбург, ул. Малышева, 51", "phone": "+73432345678", "latitude": "56.836", "longitude": "60.614"},
     {"code": "nsk", "name": "Новосибирск, Красный проспект", "city": "Новосибирск", "time_zone": "Asia/Novosibirsk",
-     "address": "Новосибирск, Красный пр-т, 17", "phone": "+73833456789", "latitude": "55.030", "longitude": "82.920"},
+     "region": "54", "address": "Новосибирск, Красный пр-т, 17", "phone": "+73833456789", "latitude": "55.030", "longitude": "82.920"},
 ]
 LEGAL = {"legal_name": "ООО «Юридическая защита»", "inn": "7830002293", "kpp": "783001001",
          "ogrn": "1027700132195", "legal_address": "Москва, ул. Марксистская, 3",

@@ -34,6 +34,10 @@ def _all_paths():
         yield "DEMO_SEEDERS", path
     for label, path in hooks.DESK_CHOICE_SCOPES.items():
         yield f"DESK_CHOICE_SCOPES[{label}]", path
+    for code, (path, _label) in hooks.MESSAGE_TAGS.items():
+        yield f"MESSAGE_TAGS[{code}]", path
+    for path in hooks.MESSAGE_RECIPIENT_LOOKUP:
+        yield "MESSAGE_RECIPIENT_LOOKUP", path
 
 
 ALL = list(_all_paths())

@@ -1,14 +1,14 @@
 """The call-script constructor (SPEC 6.5.2): scripts as kanban boards of steps that leads move through."""
 
-import re
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from legal_crm.core.errors import DomainError
 from legal_crm.core.models import TimeStampedModel
+from legal_crm.messaging import tags
 
 
 class Script(TimeStampedModel):
@@ -56,10 +56,6 @@ class Script(TimeStampedModel):
                                     "войдёт ни один лид. Отметьте событие или выключите скрипт."))
 
 
-# The substitutions services/scripts.py render_message fills in (the help text lists all but {first_name});
-# anything else would reach the client as typed.
-MESSAGE_TAGS = ("name", "first_name", "phone", "office", "office_address", "office_phone")
-_TAG = re.compile(r"\{(\w*)\}")
 
 
 class ScriptStep(models.Model):
@@ -88,8 +84,13 @@ class ScriptStep(models.Model):
     )
     message_text = models.TextField(
         _("текст сообщения"), blank=True,
-        help_text=_("Для SMS и WhatsApp. Подстановки: {name}, {phone}, {office}, {office_address}, "
-                    "{office_phone}."),
+        help_text=_("Для SMS и WhatsApp: текст с метками ({name}, {office_address}, {contract_number}…) "
+                    "или пусто, если выбран шаблон."),
+    )
+    template = models.ForeignKey(
+        "messaging.MessageTemplate", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        limit_choices_to={"is_active": True, "kind__in": ("sms", "whatsapp")}, verbose_name=_("шаблон сообщения"),
+        help_text=_("Вместо текста: текст шаблона с метками, заполненными для лида при отправке."),
     )
     is_advertising = models.BooleanField(
         _("рекламное сообщение"), default=False,
@@ -119,15 +120,9 @@ class ScriptStep(models.Model):
     def clean(self):
         errors = {}
         if self.kind in (self.Kind.SMS, self.Kind.WHATSAPP):
-            if not (self.message_text or "").strip():
-                errors["message_text"] = _("Шагу «%(kind)s» нужен текст сообщения.") % {
-                    "kind": self.get_kind_display()}
-            else:
-                unknown = [t for t in dict.fromkeys(_TAG.findall(self.message_text)) if t not in MESSAGE_TAGS]
-                if unknown:
-                    errors["message_text"] = _("Неизвестная подстановка %(tags)s. Допустимы: %(allowed)s.") % {
-                        "tags": ", ".join("{" + t + "}" for t in unknown),
-                        "allowed": ", ".join("{" + t + "}" for t in MESSAGE_TAGS)}
+            errors.update(self._message_errors())
+        elif self.template_id:
+            errors["template"] = _("Шаблон сообщения задаётся только шагам SMS и WhatsApp.")
         if self.refusal_status_id and self.kind != self.Kind.REFUSE:
             errors["refusal_status"] = _("Статус отказа задаётся только шагу «Отказ».")
         elif self.refusal_status_id:
@@ -145,6 +140,33 @@ class ScriptStep(models.Model):
             errors["refusal_reason"] = _("Причина отказа задаётся вместе со статусом отказа.")
         if errors:
             raise ValidationError(errors)
+
+    def _message_errors(self) -> dict:
+        text = (self.message_text or "").strip()
+        if self.template_id and text:
+            return {"message_text": _("Выберите шаблон или введите текст — не то и другое сразу.")}
+        if self.template_id:
+            if self.template.kind != self.kind:
+                return {"template": _("Шаблон «%(t)s» — для канала «%(k)s», а шаг отправляет «%(s)s».") % {
+                    "t": self.template.name, "k": self.template.get_kind_display(), "s": self.get_kind_display()}}
+            return {}
+        if not text:
+            return {"message_text": _("Шагу «%(kind)s» нужен текст сообщения или шаблон.") % {
+                "kind": self.get_kind_display()}}
+        try:
+            tags.validate(text)  # an unknown tag would reach the client as typed
+        except DomainError as exc:
+            return {"message_text": exc.fields.get("text") or exc.message}
+        return {}
+
+    @property
+    def message_source(self) -> str:
+        """The text the step sends, tags not yet filled in."""
+        return self.template.text if self.template_id else self.message_text
+
+    @property
+    def sends_advertising(self) -> bool:
+        return self.is_advertising or bool(self.template_id and self.template.is_advertising)
 
     @property
     def is_automatic(self) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import re
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,8 +20,8 @@ from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.guard import ensure
-from legal_crm.core.validators import format_phone
 from legal_crm.leads import perms
+from legal_crm.messaging import tags
 
 from .. import refcache
 from ..models import Lead, Script, ScriptEnrollment, ScriptMessage, ScriptMove, ScriptStep
@@ -35,7 +34,6 @@ Trigger = ScriptEnrollment.Trigger
 
 FINAL_STATES = {Kind.REACHED: State.REACHED, Kind.HANDOVER: State.HANDED_OVER, Kind.REFUSE: State.REFUSED}
 MAX_AUTO_STEPS = 20  # a misconfigured script of only message steps never loops forever
-TAG = re.compile(r"\{(\w+)\}")
 
 
 # --- reading the configuration -------------------------------------------------------------------------
@@ -70,17 +68,10 @@ def next_step(step: ScriptStep) -> ScriptStep | None:
 
 
 def render_message(template: str, lead: Lead) -> str:
-    """Replace {name}, {phone}, {office}, {office_address}, {office_phone}; unknown tags stay as typed."""
-    office = lead.office
-    values = {
-        "name": lead.name or "",
-        "first_name": (lead.name or "").split(" ")[0],
-        "phone": format_phone(lead.phone),
-        "office": office.name if office else "",
-        "office_address": office.address if office else "",
-        "office_phone": format_phone(office.phone) if office and office.phone else "",
-    }
-    return TAG.sub(lambda m: values.get(m.group(1), m.group(0)), template or "").strip()
+    """The text with its tags filled in for the lead (messaging.tags); a tag nobody knows stays as typed."""
+    from legal_crm.leads.message_recipients import recipient_for_lead
+
+    return tags.render(template or "", recipient_for_lead(lead)).strip()
 
 
 # --- moving a card -------------------------------------------------------------------------------------
@@ -187,16 +178,17 @@ def _perform(enrollment: ScriptEnrollment, now: datetime.datetime) -> bool:
         return False
     if step.kind in (Kind.SMS, Kind.WHATSAPP):
         lead = enrollment.lead
-        text = render_message(step.message_text, lead)
+        text = render_message(step.message_source, lead)
         if text and lead.phone:
             # Advertising goes only to those who agreed to it; the others' message is kept as cancelled.
-            allowed = lead.consent_ads or not step.is_advertising
+            advertising = step.sends_advertising
+            allowed = lead.consent_ads or not advertising
             message, created = ScriptMessage.objects.get_or_create(
                 enrollment=enrollment, step=step, step_entered_at=enrollment.step_entered_at,
                 defaults={"lead": lead, "channel": step.kind, "phone": lead.phone, "text": text,
                           "status": ScriptMessage.Status.TO_SEND if allowed else ScriptMessage.Status.CANCELLED})
             if created and message.status == ScriptMessage.Status.TO_SEND:
-                hand_over_message(message, advertising=step.is_advertising, office=lead.office)
+                hand_over_message(message, advertising=advertising, office=lead.office)
     following = next_step(step)
     if following is None:
         enrollment.next_action_at = None  # the last column and not a final one: it waits for a person
@@ -228,12 +220,12 @@ def hand_over_waiting_messages(*, limit: int = 500) -> int:
     """Messages written "to send" before they were handed over on the spot (or whose hand-over was interrupted)."""
     done = 0
     for message in (ScriptMessage.objects.filter(status=ScriptMessage.Status.TO_SEND)
-                    .select_related("step", "lead__office").order_by("id")[:limit]):
+                    .select_related("step__template", "lead__office").order_by("id")[:limit]):
         with transaction.atomic():
             row = ScriptMessage.objects.select_for_update().get(pk=message.pk)
             if row.status != ScriptMessage.Status.TO_SEND:
                 continue
-            hand_over_message(row, advertising=message.step.is_advertising, office=message.lead.office)
+            hand_over_message(row, advertising=message.step.sends_advertising, office=message.lead.office)
         done += 1
     return done
 
