@@ -97,6 +97,12 @@ def _script_message(office):
                                         phone=enrollment.lead.phone, text="Здравствуйте")
 
 
+def _campaign(office):
+    from legal_crm.campaigns.models import Campaign
+
+    return Campaign.objects.create(name="Акция их офиса", office=office, text="Здравствуйте")
+
+
 def _build(label: str, office):
     from legal_crm.billing.tests.factories import InvoiceFactory, SubscriptionFactory
     from legal_crm.contracts.models import ContractNumbering
@@ -134,6 +140,7 @@ def _build(label: str, office):
         "billing.Subscription": lambda: SubscriptionFactory(contract=_contract(office)),
         "billing.LedgerEntry": lambda: _ledger(office),
         "quality.Complaint": lambda: ComplaintFactory(contract=_contract(office)),
+        "campaigns.Campaign": lambda: _campaign(office),
     }
     return builders[label]()
 
@@ -142,7 +149,7 @@ BUILT = {"org.Office", "org.Employee", "org.StaffingPlan", "org.Banner", "leads.
          "leads.PlannedCall", "leads.ScriptEnrollment", "leads.ScriptMessage", "contracts.Contract",
          "contracts.TerminationRequest", "contracts.ContractNumbering", "messaging.Channel", "messaging.Message",
          "messaging.MessageTemplate", "billing.Invoice", "billing.Payment", "billing.InstalmentSchedule",
-         "billing.Subscription", "billing.LedgerEntry", "quality.Complaint"}
+         "billing.Subscription", "billing.LedgerEntry", "quality.Complaint", "campaigns.Campaign"}
 
 
 @pytest.fixture

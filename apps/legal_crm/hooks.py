@@ -98,6 +98,12 @@ DOC_EVENTS: dict[str, list[str]] = {
     "quality.complaint_filed": [],
     "quality.complaint_assigned": [],
     "quality.complaint_closed": [],
+    # campaigns
+    "campaigns.campaign_started": [],
+    "campaigns.campaign_paused": [],
+    "campaigns.campaign_resumed": [],
+    "campaigns.campaign_cancelled": [],
+    "campaigns.campaign_finished": [],
 }
 
 SCHEDULER_EVENTS: dict = {
@@ -122,6 +128,8 @@ SCHEDULER_EVENTS: dict = {
             "legal_crm.core.deliveries.retry_due",
             # Messages whose send request was lost, retries that came due, stale "sending" rows (messaging.outbox).
             "legal_crm.messaging.jobs.send_queued",
+            # Campaigns' next batches, within their day limits and the recipients' local sending hours.
+            "legal_crm.campaigns.jobs.dispatch_due",
         ],
         "*/5 * * * *": [
             "legal_crm.leads.scripts.jobs.advance_scripts",
@@ -189,6 +197,7 @@ MESSAGE_TAGS: dict[str, tuple[str, str]] = {
     "contract_number": ("legal_crm.contracts.message_tags.contract_number", _("Номер договора")),
     "amount_due": ("legal_crm.billing.message_tags.amount_due", _("Сумма к оплате")),
     "next_payment_date": ("legal_crm.billing.message_tags.next_payment_date", _("Дата следующего платежа")),
+    "unsubscribe_link": ("legal_crm.campaigns.unsubscribe.unsubscribe_links", _("Ссылка для отписки")),
 }
 
 # Who a message may go to, for the template preview (messaging's desk): `(user, query: str, limit) -> list[Recipient]`
@@ -208,6 +217,7 @@ DEMO_SEEDERS: list[str] = [
     # billing and quality run after the contracts' seeder (they bill and complain on its contracts)
     "legal_crm.billing.demo.seed",
     "legal_crm.quality.demo.seed",
+    "legal_crm.campaigns.demo.seed",
 ]
 
 # What the audit log's actions are called in the desk (its list, filter and the contract card's history).
@@ -260,5 +270,8 @@ AUDIT_LABELS: dict[str, str] = {
     "messaging.opt_out": _("Отказ от рассылок"),
     "messaging.template": _("Шаблон сообщения"), "messaging.template_delete": _("Шаблон сообщения удалён"),
     "messaging.custom_tag": _("Метка сообщений"), "messaging.custom_tag_delete": _("Метка сообщений удалена"),
+    "campaigns.create": _("Рассылка создана"), "campaigns.update": _("Рассылка изменена"),
+    "campaigns.start": _("Рассылка запущена"), "campaigns.pause": _("Рассылка приостановлена"),
+    "campaigns.resume": _("Рассылка продолжена"), "campaigns.cancel": _("Рассылка отменена"),
     "delivery.retry": _("Сбой обработки: повтор"), "delivery.resolve": _("Сбой обработки закрыт"),
 }

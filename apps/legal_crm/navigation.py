@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 SECTIONS: list[tuple] = [
     (_("Маркетинг"), "campaign", [
         "marketing.AdSource", "marketing.Partner", "messaging.Message",
-        "messaging.MessageTemplate", "messaging.CustomTag",
+        "messaging.MessageTemplate", "messaging.CustomTag", "campaigns.Campaign",
         (_("Лиды по источникам"), "admin:marketing_leads_by_source", "marketing.view_lead_report"),
     ]),
     (_("Продажи"), "point_of_sale", [

@@ -17,6 +17,7 @@ ACCUSATIVE = {
     "axes.accessfailurelog": _("ошибку доступа"),
     "axes.accesslog": _("запись о доступе"),
     "billing.instalmentschedule": _("график платежей"),
+    "campaigns.campaign": _("рассылку"),
     "billing.invoice": _("счёт"),
     "billing.ledgerentry": _("проводку"),
     "billing.payment": _("платёж"),

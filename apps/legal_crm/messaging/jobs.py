@@ -19,4 +19,8 @@ def poll_statuses() -> int:
 
 @shared_task(name="legal_crm.messaging.jobs.send_queued_task")
 def send_queued_task() -> dict:
-    return outbox.send_queued()
+    counts = outbox.send_queued()
+    if counts.get("sent", 0) + counts.get("failed", 0) + counts.get("retry", 0) >= outbox.MAX_PER_RUN:
+        # A full run: more is probably due (a campaign's batch) — carry on now rather than at the next minute.
+        send_queued_task.apply_async()
+    return counts

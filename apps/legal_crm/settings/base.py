@@ -1,5 +1,6 @@
 """Settings shared by every deployment. Environment-specific modules extend this one."""
 
+import os
 from pathlib import Path
 
 from django.templatetags.static import static
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "legal_crm.contracts",
     "legal_crm.billing",
     "legal_crm.quality",
+    "legal_crm.campaigns",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +161,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "legal_crm.core.lockout.lockout_response"  # Russian; JSON for the API
 
 # --- Celery -----------------------------------------------------------------
+# The address people reach the site at, for links in messages (a campaign's unsubscribe link).
+PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:8000")
+# Campaigns' planned cost when the provider has no cost API: kind → price of one SMS part (one message otherwise).
+CAMPAIGN_TARIFFS = {"sms": "3.50", "whatsapp": "0.00", "email": "0.00"}
+
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"

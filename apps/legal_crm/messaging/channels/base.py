@@ -47,6 +47,11 @@ class ChannelAdapter:
         """The provider's state of a sent message: "sent" (still on its way), "delivered", "failed"."""
         return SendResult(provider_id=provider_id, status=SENT)
 
+    def cost(self, text: str, to: str) -> Decimal | None:
+        """What the provider would charge for this text to this address, asked without sending; None when the
+        provider has no cost API (the caller uses its tariff table) or did not answer."""
+        return None
+
     def lookup(self, message) -> SendResult:
         """Did the provider take this message? NOT_FOUND when it never did (only when can_lookup)."""
         raise NotImplementedError

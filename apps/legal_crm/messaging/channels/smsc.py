@@ -51,6 +51,17 @@ class SmscAdapter(ChannelAdapter):
                               error_text=str(answer.get("error", ""))[:500] or f"SMSC: {code}")
         return SendResult(provider_id=str(answer.get("id", message.pk)), status=SENT, cost=_money(answer.get("cost")))
 
+    def cost(self, text: str, to: str) -> Decimal | None:
+        """send.php with cost=1: SMSC answers the price and sends nothing."""
+        data = {**self._auth(), "phones": to.lstrip("+"), "mes": text, "charset": "utf-8", "cost": 1}
+        try:
+            answer = call("POST", self._url("/sys/send.php"), timeout=self.timeout, data=data)
+        except HttpFailure:
+            return None
+        if "error_code" in answer or "error" in answer:
+            return None
+        return _money(answer.get("cost"))
+
     def _status(self, provider_id: str, message) -> SendResult:
         params = {**self._auth(), "phone": message.to.lstrip("+"), "id": provider_id}
         try:

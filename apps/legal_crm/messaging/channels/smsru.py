@@ -53,6 +53,21 @@ class SmsRuAdapter(ChannelAdapter):
             return _refusal(code, one.get("status_text", ""))
         return SendResult(provider_id=str(one.get("sms_id", "")), status=SENT, cost=_money(one.get("cost")))
 
+    def cost(self, text: str, to: str) -> Decimal | None:
+        """GET /sms/cost: the price of the message to this number, nothing sent."""
+        to = to.lstrip("+")
+        try:
+            answer = call("GET", self._url("/sms/cost"), timeout=self.timeout,
+                          params={"api_id": self.channel.secret, "to": to, "msg": text, "json": 1})
+        except HttpFailure:
+            return None
+        if answer.get("status") != "OK" or int(answer.get("status_code") or 0) != 100:
+            return None
+        one = (answer.get("sms") or {}).get(to) or {}
+        if one.get("status") != "OK":
+            return None
+        return _money(one.get("cost"))
+
     def status(self, provider_id: str, message=None) -> SendResult:
         try:
             answer = call("GET", self._url("/sms/status"), timeout=self.timeout,

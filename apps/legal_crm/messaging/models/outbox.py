@@ -69,6 +69,7 @@ class Message(models.Model):
         DELIVERED = "delivered", _("Доставлено")
         FAILED = "failed", _("Не доставлено")
         SKIPPED = "skipped", _("Не отправлено: отказ от рассылок")
+        CANCELLED = "cancelled", _("Отменено")
 
     office = models.ForeignKey("org.Office", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                verbose_name=_("офис"))
@@ -102,6 +103,9 @@ class Message(models.Model):
         permissions = [("retry_message", _("Повторная отправка сообщений"))]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="msg_due_idx"),
+            # The send job's claim (status = queued … ORDER BY id LIMIT 1): without it MariaDB walks the primary key
+            # from the oldest message through every sent one — millions in a year's SMS log — on each claim.
+            models.Index(fields=["status", "id"], name="msg_queue_order_idx"),
             models.Index(fields=["channel", "sending_started_at"], name="msg_rate_idx"),
             models.Index(fields=["subject_type", "subject_id"], name="msg_subject_idx"),
         ]

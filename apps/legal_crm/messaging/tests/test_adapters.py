@@ -205,3 +205,32 @@ def test_telegram_sends_and_classifies_its_errors(fake_telegram):
     from legal_crm.messaging.channels.telegram import TelegramAdapter
 
     assert TelegramAdapter(adapter.channel, timeout=0.3).send(_msg(to="1")).status == "unknown"
+
+
+# --- cost before sending (campaigns' planned cost) ----------------------------------------------------------------
+
+def test_smsru_cost_asks_the_price_and_sends_nothing(fake_smsru):
+    adapter = _smsru(fake_smsru)
+    assert adapter.cost("Здравствуйте!", "+79161234567") == Decimal("3.49")
+    assert adapter.cost("Я" * 71, "+79161234567") == Decimal("6.98")  # two UCS-2 parts
+    assert fake_smsru.received == [] and fake_smsru.cost_requests[0]["to"] == "79161234567"
+
+
+def test_smsru_cost_is_none_when_the_provider_refuses_or_is_down(fake_smsru):
+    ch = Channel(kind="sms", provider=Provider.SMSRU, name="SMS.ru", secret="wrong-key", base_url=fake_smsru.url)
+    assert SmsRuAdapter(ch, timeout=2.0).cost("Привет", "+79161234567") is None
+    fake_smsru.stop()
+    assert _smsru(fake_smsru, timeout=0.5).cost("Привет", "+79161234567") is None
+
+
+def test_smsc_cost_uses_cost_1_and_sends_nothing(fake_smsc):
+    adapter = _smsc(fake_smsc)
+    assert adapter.cost("Hello", "+79161234567") == Decimal("2.10")
+    assert adapter.cost("a" * 161, "+79161234567") == Decimal("4.20")  # two GSM-7 parts
+    assert fake_smsc.received == [] and fake_smsc.accepted == {}
+    bad = Channel(kind="sms", provider=Provider.SMSC, name="SMSC", login="shop", secret="nope", base_url=fake_smsc.url)
+    assert SmscAdapter(bad, timeout=2.0).cost("Hello", "+79161234567") is None
+
+
+def test_providers_without_a_cost_api_answer_none():
+    assert adapter_for(Provider.CONSOLE).cost("Привет", "+79161234567") is None

@@ -60,6 +60,11 @@ class _Handler(BaseHTTPRequestHandler):
         if route == "unauthorized":
             self._answer({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
             return
+        if route == "cost" or (route == "send" and str(params.get("cost")) == "1"):
+            with fake.lock:
+                fake.cost_requests.append(params)
+            self._answer(fake.cost(params))
+            return
         if route == "send":
             with fake.lock:
                 script = fake.script.pop(0) if fake.script else None
@@ -102,6 +107,7 @@ class FakeProvider:
         self.lock = threading.Lock()
         self.script: list[tuple] = []
         self.received: list[dict] = []
+        self.cost_requests: list[dict] = []  # price questions (SMS.ru /sms/cost, SMSC cost=1): nothing sent
         self.accepted: dict[str, dict] = {}  # provider id → params
         self.states: dict[str, int] = {}  # provider id → status code to report
         self.block_at = block_at
@@ -135,6 +141,13 @@ class FakeProvider:
         with self.lock:
             self.script.append(script)
 
+    @staticmethod
+    def segments(text: str) -> int:
+        """SMS parts as operators count them: GSM-7 160 (153 per part), otherwise UCS-2 70 (67 per part)."""
+        gsm = all(ord(ch) < 128 for ch in text)
+        single, part = (160, 153) if gsm else (70, 67)
+        return 1 if len(text) <= single else -(-len(text) // part)
+
     def texts(self) -> list[str]:
         return [p.get("msg") or p.get("mes") or p.get("message") or p.get("text") for p in self.received]
 
@@ -144,8 +157,18 @@ class FakeSmsRu(FakeProvider):
              207: "На этот номер нельзя отправлять сообщения", 220: "Сервис временно недоступен",
              204: "Имя отправителя не согласовано"}
 
+    PRICE = "3.49"  # per part
+
     def routes(self):
-        return {"/sms/send": "send", "/sms/status": "status"}
+        return {"/sms/send": "send", "/sms/status": "status", "/sms/cost": "cost"}
+
+    def cost(self, params):
+        if params.get("api_id") == "wrong-key":
+            return {"status": "ERROR", "status_code": 200, "status_text": self.TEXTS[200]}
+        to, parts = params.get("to", ""), self.segments(params.get("msg", ""))
+        total = f"{float(self.PRICE) * parts:.2f}"
+        return {"status": "OK", "status_code": 100, "total_cost": total, "total_sms": parts,
+                "sms": {to: {"status": "OK", "status_code": 100, "cost": total, "sms": parts}}}
 
     def accept(self, params):
         with self.lock:
@@ -176,8 +199,16 @@ class FakeSmsc(FakeProvider):
     TEXTS = {1: "parameters error", 2: "authorise error", 3: "no money", 6: "message is denied",
              7: "invalid number", 9: "duplicate request"}
 
+    PRICE = "2.10"  # per part
+
     def routes(self):
         return {"/sys/send.php": "send", "/sys/status.php": "status"}
+
+    def cost(self, params):
+        if params.get("login") != "shop" or params.get("psw") != "secret-pass-1234":
+            return {"error": "authorise error", "error_code": 2}
+        parts = self.segments(params.get("mes", ""))
+        return {"cost": f"{float(self.PRICE) * parts:.2f}", "cnt": parts}
 
     def accept(self, params):
         with self.lock:

@@ -1,0 +1,336 @@
+"""Benchmark: campaigns and the messaging outbox (issue 12, «Performance»).
+
+    DATABASE_URL=mysql://root@127.0.0.1:3306/legalcrm_bench_campaigns REDIS_URL=redis://127.0.0.1:6379/12 \\
+        .venv/bin/python bench/run.py campaigns [--recipients 100000] [--send 5000] [--log-rows 3000000]
+
+The database named in DATABASE_URL is dropped and recreated (MariaDB) — point it at a scratch database.
+1. queue: a campaign to `--recipients` leads (all consenting, 10 offices in different time zones) is started
+   (recipients frozen, every text rendered for the planned cost) and the dispatcher job renders and queues every
+   message into the outbox (target: render + queue ≤ 20 s);
+2. send: `--send` SMS go from the outbox to the local fake SMS.ru through two real Celery worker processes
+   (Redis broker; target ≥ 200 messages/s);
+3. log: `--log-rows` messages in the SMS log; the desk's list filtered by phone, and by a period, opened through
+   Django's test client by a marketer (target ≤ 300 ms p95).
+Prints a Markdown section and writes it into bench/RESULTS.md (`--no-write`: print only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import random
+import re
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "apps"), str(ROOT)]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legal_crm.settings.test")
+os.environ["CELERY_EAGER"] = "0"  # the outbox asks real workers, as in production
+
+from scratch_db import recreate_database  # noqa: E402 - bench/ is on sys.path
+
+ZONES = ["Europe/Kaliningrad", "Europe/Moscow", "Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk",
+         "Asia/Novosibirsk", "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Vladivostok", "Asia/Kamchatka"]
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def make_offices():
+    from legal_crm.org.models import Office
+
+    return [Office.objects.create(name=f"Офис {i}", code=f"bench{i}", city="Город", address="ул. Тестовая, 1",
+                                  phone="+73430000000", time_zone=zone) for i, zone in enumerate(ZONES)]
+
+
+def make_leads(n: int, offices) -> None:
+    from legal_crm.leads.models import Lead
+    from legal_crm.leads.tests.factories import lead_type, status
+
+    new, online = status("new"), lead_type("online")
+    names = ["Анна Петровна", "Борис Игоревич", "Вера Сергеевна", "Глеб Андреевич", "Дарья Олеговна"]
+    Lead.objects.bulk_create(
+        [Lead(phone=f"+7900{i:07d}", name=names[i % len(names)], office=offices[i % len(offices)], type=online,
+              status=new, consent_personal_data=True, consent_ads=True) for i in range(n)], batch_size=5000)
+
+
+def bench_queue(n: int, admin, offices) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from legal_crm.campaigns import dispatch, services
+    from legal_crm.campaigns.models import Campaign, CampaignRecipient
+    from legal_crm.messaging import outbox
+    from legal_crm.messaging.models import Message
+
+    t0 = time.perf_counter()
+    make_leads(n, offices)
+    t_gen = time.perf_counter() - t0
+    campaign = services.campaign_save(actor=admin, campaign=Campaign(
+        name="Бенчмарк", kind=Campaign.Kind.SMS, weekdays="1234567", hours_from=datetime.time(0, 0),
+        hours_to=datetime.time(23, 59),
+        text="{first_name}, бесплатная консультация юриста в офисе {office}: {office_address}, {office_phone}."))
+    t0 = time.perf_counter()
+    services.campaign_start(actor=admin, campaign=campaign)
+    t_start = time.perf_counter() - t0
+    requested = []
+    real_request = outbox.request_send
+    outbox.request_send = lambda messages=1: requested.append(messages)  # sending is measured on its own below
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            t0 = time.perf_counter()
+            queued = dispatch.dispatch_due(run_seconds=600)
+            t_queue = time.perf_counter() - t0
+    finally:
+        outbox.request_send = real_request
+    assert queued == n, queued
+    assert Message.objects.filter(subject_id=str(campaign.pk)).count() == n
+    assert not CampaignRecipient.objects.filter(campaign=campaign, status="pending").exists()
+    sample = Message.objects.filter(subject_id=str(campaign.pk)).order_by("id").first().text
+    assert "{" not in sample, sample
+    # Out of the way of the next parts: these were for rendering and queueing, not for sending.
+    Message.objects.filter(subject_id=str(campaign.pk)).update(status="cancelled")
+    return {"n": n, "generate": t_gen, "start": t_start, "queue": t_queue, "queries": len(queries.captured_queries),
+            "send_requests": len(requested), "sample": sample}
+
+
+def start_worker(queue: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "legal_crm", "worker", "-Q", queue, "-c", "1", "-P", "solo",
+         "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "WARNING"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": f"{ROOT / 'apps'}:{ROOT}", "CELERY_EAGER": "0"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+
+def bench_send(n: int) -> dict:
+    from django.db import transaction
+
+    from legal_crm import celery_app
+    from legal_crm.messaging import outbox
+    from legal_crm.messaging.models import Channel, Message, Provider
+    from legal_crm.messaging.services import message_queue_many
+    from legal_crm.messaging.tests.fakes.server import FakeSmsRu
+
+    queue = f"bench-{uuid.uuid4().hex[:8]}"
+    conf = celery_app.conf
+    conf.task_always_eager, conf.broker_url, conf.task_default_queue = False, os.environ["REDIS_URL"], queue
+    fake = FakeSmsRu().start()
+    Channel.objects.create(office=None, kind="sms", provider=Provider.SMSRU, name="SMS.ru", secret="k-1234",
+                           base_url=fake.url, rate_per_minute=1_000_000)
+    workers = [start_worker(queue), start_worker(queue)]
+    try:
+        def queue_messages(count: int, tag: str) -> None:
+            with transaction.atomic():
+                message_queue_many(actor_or_none=None, channel_kind="sms", subject_type="bench", items=[
+                    (f"+7901{i:07d}", f"Сообщение {tag} {i}", None, tag) for i in range(count)])
+
+        def wait_sent(tag: str, count: int, limit: float) -> bool:
+            deadline = time.monotonic() + limit
+            while time.monotonic() < deadline:
+                if Message.objects.filter(subject_id=tag, status="sent").count() >= count:
+                    return True
+                time.sleep(0.1)
+            return False
+
+        queue_messages(10, "warmup")  # the workers are up and connected before the clock starts
+        outbox._send_due = 0.0
+        assert wait_sent("warmup", 10, 120), "the workers did not start"
+        before = len(fake.received)
+        outbox._send_due = 0.0
+        t0 = time.perf_counter()
+        queue_messages(n, "run")
+        done = wait_sent("run", n, 600)
+        elapsed = time.perf_counter() - t0
+        received = len(fake.received) - before
+        texts = fake.texts()[before:]
+        assert done, Message.objects.filter(subject_id="run").values("status").distinct()
+        assert received == n and len(set(texts)) == n, (received, len(set(texts)))  # none lost, none doubled
+    finally:
+        for proc in workers:
+            proc.terminate()
+        for proc in workers:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        fake.stop()
+        import redis
+
+        redis.Redis.from_url(os.environ["REDIS_URL"]).delete(queue)
+    return {"n": n, "seconds": elapsed, "rate": n / elapsed}
+
+
+def fill_log(rows: int, offices, log) -> tuple[list[str], datetime.datetime]:
+    """`rows` messages over the past year, 10 per phone, by multi-row INSERTs."""
+    from django.db import connection
+    from django.utils import timezone
+
+    now = timezone.now().replace(microsecond=0)
+    year = 365 * 24 * 3600
+    phones = [f"+7902{i:07d}" for i in range(rows // 10)]
+    statuses = ["delivered"] * 7 + ["sent", "failed", "skipped"]
+    head = ("INSERT INTO messaging_message (office_id, kind, provider, `to`, text, is_advertising, status, "
+            "error_code, error_text, provider_id, cost, attempts, subject_type, subject_id, created_at, sent_at) "
+            "VALUES ")
+    one = "(%s, 'sms', 'smsru', %s, %s, 1, %s, '', '', %s, 3.49, 1, 'campaigns.campaign', '1', %s, %s)"
+    rnd = random.Random(12)
+    chunk = 5000
+    t0 = time.perf_counter()
+    with connection.cursor() as cur:
+        for start in range(0, rows, chunk):
+            params = []
+            stop = min(rows, start + chunk)
+            for i in range(start, stop):
+                at = now - datetime.timedelta(seconds=int(year * (rows - i) / rows))
+                params += [offices[i % len(offices)].pk, phones[rnd.randrange(len(phones))],
+                           "Бесплатная консультация юриста по банкротству", statuses[i % 10], f"id-{i}", at, at]
+            cur.execute(head + ",".join([one] * (stop - start)), params)  # one multi-row INSERT per chunk
+            if start and start % 500_000 == 0:
+                log(f"  {start:,} messages…")
+    log(f"  {rows:,} messages in {time.perf_counter() - t0:.0f} s")
+    return phones, now
+
+
+def bench_log(rows: int, offices, runs: int, log) -> dict:
+    from django.contrib.auth.models import Group
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.urls import reverse
+
+    from legal_crm.core.models import User
+
+    phones, now = fill_log(rows, offices, log)
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE TABLE messaging_message")
+    user = User.objects.create_user("bench-marketer", password="demo", is_staff=True)
+    user.groups.add(Group.objects.get(name="Маркетологи"))
+    client = Client()
+    client.force_login(user)
+    url = reverse("admin:messaging_message_changelist")
+    rnd = random.Random(7)
+    results = {}
+    for name, params in (
+            ("phone", lambda: {"q": "8 " + rnd.choice(phones)[2:]}),  # as people type it: 8 902 …
+            ("period", lambda: _period(rnd, now))):
+        client.get(url, params())  # warm-up
+        timings = []
+        for _ in range(runs):
+            query = params()
+            t0 = time.perf_counter()
+            response = client.get(url, query)
+            timings.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200
+        reset_queries()
+        results[name] = {"p50": pct(timings, 50), "p95": pct(timings, 95), "runs": runs}
+    shown = client.get(url, {"q": phones[0]}).content.decode().count(phones[0][-4:])
+    results["phone_rows_shown"] = shown
+    return results
+
+
+def _period(rnd, now) -> dict:
+    day = (now - datetime.timedelta(days=rnd.randrange(1, 360))).date()
+    return {"created_at_from": day.strftime("%d.%m.%Y"),
+            "created_at_to": (day + datetime.timedelta(days=6)).strftime("%d.%m.%Y")}
+
+
+def write_results(text: str) -> None:
+    path = ROOT / "bench" / "RESULTS.md"
+    current = path.read_text() if path.exists() else "# Benchmark results\n"
+    section = re.compile(r"\n## Campaigns and messaging\n.*?(?=\n## |\Z)", re.S)
+    if section.search(current):
+        current = section.sub(lambda _m: "\n" + text.rstrip() + "\n", current)
+    else:
+        current = current.rstrip() + "\n\n" + text.rstrip() + "\n"
+    path.write_text(current)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--recipients", type=int, default=100_000)
+    parser.add_argument("--send", type=int, default=5_000)
+    parser.add_argument("--log-rows", type=int, default=3_000_000)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--parts", default="queue,send,log")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args(argv)
+    if not os.environ.get("DATABASE_URL", "").startswith("mysql") or not os.environ.get("REDIS_URL"):
+        sys.exit("Set DATABASE_URL=mysql://root@127.0.0.1:3306/legalcrm_bench_campaigns (a scratch database) "
+                 "and REDIS_URL.")
+    recreate_database()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    from legal_crm.core.access_sync import sync_groups
+    from legal_crm.core.models import User
+
+    def log(message: str) -> None:
+        print(message, flush=True)
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    sync_groups()
+    admin = User.objects.create_superuser("bench-admin", "bench@example.ru", "demo")
+    offices = make_offices()
+    parts = set(args.parts.split(","))
+    load = [os.getloadavg()[0]]
+    queue = send = logs = None
+    if "queue" in parts:
+        log(f"queue: {args.recipients:,} recipients…")
+        queue = bench_queue(args.recipients, admin, offices)
+        log(f"  {queue}")
+    if "send" in parts:
+        log(f"send: {args.send:,} messages through two workers…")
+        send = bench_send(args.send)
+        log(f"  {send}")
+    if "log" in parts:
+        log(f"log: {args.log_rows:,} messages…")
+        logs = bench_log(args.log_rows, offices, args.runs, log)
+        log(f"  {logs}")
+    load.append(os.getloadavg()[0])
+
+    version = connection.cursor().connection.get_server_info()
+    lines = ["## Campaigns and messaging", "",
+             "Script: `bench/bench_campaigns.py` (`python bench/run.py campaigns`; a scratch MariaDB database, Redis "
+             "for the workers' broker).", "",
+             "| measurement | data | result | target | met |", "|---|---|---:|---|---|"]
+    if queue:
+        total = queue["queue"]
+        lines.append(f"| campaign: render and queue every message (dispatcher job) | {queue['n']:,} recipients, "
+                     f"10 offices, 4 tags | {total:.1f} s, {queue['queries']} queries | ≤ 20 s | "
+                     f"{'yes' if total <= 20 else 'no'} |")
+        lines.append(f"| campaign start: freeze recipients, render all for the planned cost | same | "
+                     f"{queue['start']:.1f} s | — | — |")
+    if send:
+        lines.append(f"| outbox to the fake SMS.ru, two Celery workers | {send['n']:,} SMS | {send['rate']:.0f} "
+                     f"messages/s ({send['seconds']:.1f} s) | ≥ 200/s | {'yes' if send['rate'] >= 200 else 'no'} |")
+    if logs:
+        for name, label in (("phone", "SMS log filtered by phone"), ("period", "SMS log filtered by a 7-day period")):
+            r = logs[name]
+            lines.append(f"| {label} (desk list, test client) | {args.log_rows:,} messages | p50 {r['p50']:.0f} ms, "
+                         f"p95 {r['p95']:.0f} ms ({r['runs']} runs) | ≤ 300 ms p95 | "
+                         f"{'yes' if r['p95'] <= 300 else 'no'} |")
+    lines += ["", f"MariaDB {version}, Python {platform.python_version()}, {os.cpu_count()} CPU cores (shared), "
+              f"{datetime.datetime.now(datetime.UTC):%d.%m.%Y %H:%M} UTC, load average {load[0]:.1f} before, "
+              f"{load[-1]:.1f} after."]
+    text = "\n".join(lines) + "\n"
+    print()
+    print(text)
+    if not args.no_write:
+        write_results(text)
+
+
+if __name__ == "__main__":
+    main()
