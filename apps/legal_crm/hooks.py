@@ -181,6 +181,20 @@ CONTRACT_CARD_TABS: dict[str, str] = {
     "money": "legal_crm.billing.card_tabs.money_tab",
 }
 
+# Kinds of staff notifications (messaging.notifications.notify): code → label and default methods ("in_app",
+# "telegram", "email"). The module that owns the event registers its kinds; administrators narrow them per group
+# («Уведомления: настройки групп»), each employee per kind («Мои уведомления»).
+NOTIFICATION_KINDS: dict[str, dict] = {
+    "leads.lead_assigned": {"label": _("Мне передан лид"), "methods": ("in_app", "telegram")},
+    "leads.call_due": {"label": _("Пора звонить: запланированный звонок"), "methods": ("in_app", "telegram")},
+    "leads.message_failed": {"label": _("Не ушло сообщение по моему лиду"), "methods": ("in_app",)},
+    "contracts.contract_signed": {"label": _("Подписан договор в моём офисе"), "methods": ("in_app",)},
+    "contracts.termination_deadline": {"label": _("Скоро срок ответа на заявление о расторжении"),
+                                       "methods": ("in_app", "email")},
+    "billing.invoices_overdue": {"label": _("Просрочены счета моего офиса"), "methods": ("in_app", "email")},
+    "quality.complaint_assigned": {"label": _("Мне назначена жалоба"), "methods": ("in_app", "email")},
+}
+
 DEMO_SEEDERS: list[str] = [
     "legal_crm.org.demo.seed",
     "legal_crm.directory.demo.seed",

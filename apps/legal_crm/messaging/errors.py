@@ -10,3 +10,5 @@ class Code(StrEnum):
     SECRET_REQUIRED = "secret_required"
     LOGIN_REQUIRED = "login_required"
     NOT_FAILED = "not_failed"
+    UNKNOWN_KIND = "unknown_kind"
+    CODE_INVALID = "code_invalid"
