@@ -29,6 +29,7 @@ DOC_EVENTS: dict[str, list[str]] = {
     # messaging: a message sent, delivered or failed; the owner of its subject ("leads.scriptmessage", …) follows it
     "messaging.message_status_changed": [
         "legal_crm.leads.handlers_messaging.on_message_status_changed",
+        "legal_crm.leads.handlers_notifications.on_message_status_changed",
     ],
     # leads
     "leads.lead_created": [
@@ -36,7 +37,9 @@ DOC_EVENTS: dict[str, list[str]] = {
     ],
     "leads.lead_contact_added": [],
     "leads.lead_updated": [],
-    "leads.lead_assigned": [],
+    "leads.lead_assigned": [
+        "legal_crm.leads.handlers_notifications.on_lead_assigned",
+    ],
     "leads.lead_status_changed": [
         "legal_crm.leads.handlers_scripts.on_lead_status_changed",
     ],
@@ -73,6 +76,7 @@ DOC_EVENTS: dict[str, list[str]] = {
     "contracts.contract_created": [],
     "contracts.contract_signed": [
         "legal_crm.leads.handlers_contracts.on_contract_signed",
+        "legal_crm.contracts.handlers_notifications.on_contract_signed",
     ],
     "contracts.contract_work_started": [],
     "contracts.contract_completed": [],
@@ -93,10 +97,14 @@ DOC_EVENTS: dict[str, list[str]] = {
     "billing.subscription_started": [],
     "billing.subscription_stopped": [],
     "billing.subscription_invoices_generated": [],
-    "billing.invoices_overdue": [],
+    "billing.invoices_overdue": [
+        "legal_crm.billing.handlers_notifications.on_invoices_overdue",
+    ],
     # quality
     "quality.complaint_filed": [],
-    "quality.complaint_assigned": [],
+    "quality.complaint_assigned": [
+        "legal_crm.quality.handlers_notifications.on_complaint_assigned",
+    ],
     "quality.complaint_closed": [],
 }
 
@@ -107,6 +115,7 @@ SCHEDULER_EVENTS: dict = {
         "legal_crm.org.jobs.apply_due_dismissals",
         "legal_crm.leads.jobs.reengage_refused_leads",
         "legal_crm.contracts.jobs.flag_overdue_terminations",
+        "legal_crm.contracts.jobs_notifications.notify_termination_deadlines",
         "legal_crm.billing.jobs.generate_subscription_invoices",
         "legal_crm.billing.jobs.issue_schedule_invoices",
         "legal_crm.billing.jobs.mark_overdue_invoices",
@@ -122,10 +131,16 @@ SCHEDULER_EVENTS: dict = {
             "legal_crm.core.deliveries.retry_due",
             # Messages whose send request was lost, retries that came due, stale "sending" rows (messaging.outbox).
             "legal_crm.messaging.jobs.send_queued",
+            # Employees linking Telegram (/start CODE) when the bot has no webhook.
+            "legal_crm.messaging.notifications.telegram_link.poll_updates",
+            # Planned calls that came due: their operator is told once.
+            "legal_crm.leads.jobs_notifications.notify_calls_due",
         ],
         "*/5 * * * *": [
             "legal_crm.leads.jobs_scripts.advance_scripts",
             "legal_crm.messaging.jobs.poll_statuses",
+            # The daily digest of unread notifications, at each group's time in each employee's own time zone.
+            "legal_crm.messaging.notifications.digest.send_digests",
         ],
     },
 }
@@ -255,5 +270,9 @@ AUDIT_LABELS: dict[str, str] = {
     "complaint.close": _("Жалоба закрыта"),
     "messaging.channel": _("Канал отправки"), "messaging.retry": _("Сообщение: повторная отправка"),
     "messaging.opt_out": _("Отказ от рассылок"),
+    "messaging.notification_rules": _("Уведомления группы настроены"),
+    "messaging.notification_preferences": _("Мои уведомления изменены"),
+    "messaging.telegram_code": _("Код привязки Telegram выдан"), "messaging.telegram_link": _("Telegram привязан"),
+    "messaging.telegram_unlink": _("Telegram отвязан"),
     "delivery.retry": _("Сбой обработки: повтор"), "delivery.resolve": _("Сбой обработки закрыт"),
 }

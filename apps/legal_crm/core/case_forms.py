@@ -38,6 +38,7 @@ ACCUSATIVE = {
     "messaging.channel": _("канал отправки"),
     "messaging.message": _("сообщение"),
     "messaging.optout": _("отказ от рассылок"),
+    "messaging.notification": _("уведомление"),
     "directory.counterparty": _("контрагента"),
     "directory.financialmanager": _("финансового управляющего"),
     "directory.selfregulatoryorganization": _("СРО арбитражных управляющих"),

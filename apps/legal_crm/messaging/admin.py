@@ -100,3 +100,4 @@ class OptOutAdmin(ReadOnlyDeskAdmin):
     selector = selectors.optout_list_visible_to
     list_display = ("address", "source", "created_at")
     search_fields = ("address",)
+from .notifications import desk as _notifications_desk  # noqa: E402,F401  (registers the notifications' pages)

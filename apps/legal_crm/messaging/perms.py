@@ -12,3 +12,5 @@ RETRY_MESSAGE = Perm("messaging.retry_message", _("повторять неотп
 VIEW_MESSAGE = Perm("messaging.view_message", _("видеть журнал сообщений"))
 VIEW_CHANNEL = Perm("messaging.view_channel", _("видеть каналы сообщений"))
 VIEW_OPTOUT = Perm("messaging.view_optout", _("видеть отказы от рассылок"))
+VIEW_NOTIFICATIONRULE = Perm("messaging.view_notificationrule", _("видеть настройки уведомлений групп"))
+CHANGE_NOTIFICATIONRULE = Perm("messaging.change_notificationrule", _("настраивать уведомления групп"))
