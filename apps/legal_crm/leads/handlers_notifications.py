@@ -13,7 +13,7 @@ from .models import Lead, ScriptMessage
 
 
 def _card(lead_id: int) -> str:
-    return reverse("admin:leads_lead_card", args=[lead_id])
+    return reverse("leads_lead_card", args=[lead_id])
 
 
 def on_lead_assigned(*, lead_id, assigned_to_id=None, **_ignored) -> None:

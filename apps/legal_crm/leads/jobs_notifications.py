@@ -31,6 +31,6 @@ def notify_calls_due(now: datetime.datetime | None = None) -> int:
         if call.comment:
             text += f" — {call.comment}"
         told += len(notify(users=[user_id], kind="leads.call_due", title=_("Пора звонить"), text=text,
-                           link=reverse("admin:leads_lead_card", args=[call.lead_id]),
+                           link=reverse("leads_lead_card", args=[call.lead_id]),
                            subject=("leads.plannedcall", call.pk), once=True))
     return told
