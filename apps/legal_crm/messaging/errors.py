@@ -11,4 +11,6 @@ class Code(StrEnum):
     LOGIN_REQUIRED = "login_required"
     NOT_FAILED = "not_failed"
     UNKNOWN_KIND = "unknown_kind"
-    CODE_INVALID = "code_invalid"
+    QUIET_HOURS_INCOMPLETE = "quiet_hours_incomplete"
+    BAD_DIGEST_AGE = "bad_digest_age"
+    BAD_TIME = "bad_time"

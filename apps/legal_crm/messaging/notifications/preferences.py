@@ -25,7 +25,7 @@ def group_matrix(group) -> dict[str, set[str]]:
 
 def _check_time(value, field):
     if value is not None and not isinstance(value, datetime.time):
-        raise DomainError("invalid", _("Неверное время."), fields={field: _("Неверное время.")})
+        raise DomainError("bad_time", _("Неверное время."), fields={field: _("Неверное время.")})
 
 
 @transaction.atomic
@@ -36,10 +36,10 @@ def notification_rules_set(*, actor, group, matrix: dict[str, set[str]], quiet_f
     for field, value in (("quiet_from", quiet_from), ("quiet_to", quiet_to), ("digest_at", digest_at)):
         _check_time(value, field)
     if (quiet_from is None) != (quiet_to is None):
-        raise DomainError("invalid", _("Укажите начало и конец тихих часов или оставьте оба пустыми."),
+        raise DomainError("quiet_hours_incomplete", _("Укажите начало и конец тихих часов или оставьте оба пустыми."),
                           fields={"quiet_to": _("Укажите оба времени.")})
     if not 1 <= int(digest_after_hours) <= 720:
-        raise DomainError("invalid", _("Возраст для сводки — от 1 до 720 часов."),
+        raise DomainError("bad_digest_age", _("Возраст для сводки — от 1 до 720 часов."),
                           fields={"digest_after_hours": _("От 1 до 720.")})
     before = {k: sorted(v) for k, v in group_matrix(group).items()}
     for kind in all_kinds():

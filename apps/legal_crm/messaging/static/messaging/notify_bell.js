@@ -2,9 +2,9 @@
    again), updates the count and the dropdown without a reload; «отметить прочитанными» marks all unread. */
 (function () {
   "use strict";
-  const PERIOD = 30000;
   const bell = document.getElementById("notification-bell");
   if (!bell) return;
+  const PERIOD = (parseInt(bell.dataset.period, 10) || 30) * 1000;
   const countEl = document.getElementById("notification-count");
   const list = document.getElementById("notification-items");
   const emptyText = document.getElementById("notification-empty-text").innerHTML;
