@@ -220,6 +220,7 @@ DEMO_SEEDERS: list[str] = [
     # billing and quality run after the contracts' seeder (they bill and complain on its contracts)
     "legal_crm.billing.demo.seed",
     "legal_crm.quality.demo.seed",
+    "legal_crm.messaging.notifications.demo.seed",
 ]
 
 # What the audit log's actions are called in the desk (its list, filter and the contract card's history).
