@@ -99,6 +99,15 @@ def measure(ids: list[int], heavy: int) -> dict:
             t = time.perf_counter()
             counter.unread_count(user)
             warm.append((time.perf_counter() - t) * 1000)
+    # the COUNT alone, the database's share of a cold call
+    from legal_crm.messaging.models import Notification
+
+    query = []
+    for _round in range(3):
+        for user in sample:
+            t = time.perf_counter()
+            Notification.objects.filter(user_id=user.pk, read_at__isnull=True)[:counter.CAP].count()
+            query.append((time.perf_counter() - t) * 1000)
     heavy_user = User.objects.get(pk=heavy)
     cache.delete(counter._key(heavy))
     with CaptureQueriesContext(connection) as ctx:
@@ -117,7 +126,7 @@ def measure(ids: list[int], heavy: int) -> dict:
         client.get("/admin/")
     bell = [q for q in page_cold.captured_queries if "messaging_notification" in q["sql"]]
     bell_warm = [q for q in page_warm.captured_queries if "messaging_notification" in q["sql"]]
-    return {"cold": cold, "warm": warm, "plan": plan, "page_bell_cold": len(bell),
+    return {"cold": cold, "warm": warm, "query": query, "plan": plan, "page_bell_cold": len(bell),
             "page_bell_warm": len(bell_warm), "uses_index": "notif_unread_idx" in plan}
 
 
@@ -136,6 +145,8 @@ def report(rows: int, stats: dict, cache_backend: str) -> str:
         "|---|---:|---:|---:|---:|---:|---|",
         f"| cold: counter dropped (after a write/read), one COUNT | {len(stats['cold'])} | "
         f"{pct(stats['cold'], 50):.2f} | {pct(stats['cold'], 95):.2f} | {max(stats['cold']):.2f} | 1 | ≤ {TARGET_MS:g} ms |",
+        f"| the COUNT query alone | {len(stats['query'])} | {pct(stats['query'], 50):.2f} | "
+        f"{pct(stats['query'], 95):.2f} | {max(stats['query']):.2f} | 1 | — |",
         f"| warm: counter cached ({cache_backend}) | {len(stats['warm'])} | {pct(stats['warm'], 50):.2f} | "
         f"{pct(stats['warm'], 95):.2f} | {max(stats['warm']):.2f} | 0 | ≤ {TARGET_MS:g} ms |",
         "",
