@@ -1,6 +1,7 @@
 """Linking Telegram: the one-time code (15 minutes, once), the webhook's secret token, getUpdates polling."""
 
 import datetime
+import io
 import json
 
 import pytest
@@ -103,11 +104,11 @@ def test_polling_reads_each_update_once(operator, bot, fake_telegram):
 
 
 def test_polling_skips_a_bot_with_a_webhook(operator, bot, fake_telegram):
-    from legal_crm.messaging.channels.telegram import TelegramAdapter
+    from django.core.management import call_command
 
-    TelegramAdapter(bot).set_webhook(url="https://crm.example/callbacks/messaging/telegram/1/",
-                                     secret_token=webhook_secret(bot))
-    assert fake_telegram.webhook["secret_token"] == webhook_secret(bot)
+    call_command("telegram_set_webhook", bot.pk, "https://crm.example/", stdout=io.StringIO())
+    assert fake_telegram.webhook == {"url": f"https://crm.example/callbacks/messaging/telegram/{bot.pk}/",
+                                     "secret_token": webhook_secret(bot), "allowed_updates": ["message"]}
     fake_telegram.push_update(100, "/start X")
     assert poll_updates() == 0
     assert TelegramCursor.objects.get(channel=bot).next_offset == 0
