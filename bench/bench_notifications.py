@@ -157,6 +157,10 @@ def report(rows: int, stats: dict, cache_backend: str) -> str:
         "employee's backlog. The counter has no expiry: every notify() and every «прочитано» drops it (now and after "
         "commit).",
         "",
+        "A desk page pays the warm case; the cold one is paid once after each notification or «прочитано» of that "
+        "employee. Timings include the machine's load: load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end of the run.",
+        "",
         f"MariaDB {version}, Python {platform.python_version()}, {os.cpu_count()} CPU cores, "
         f"{datetime.datetime.now(datetime.UTC):%d.%m.%Y %H:%M} UTC (`python bench/run.py notifications`).",
     ]
