@@ -77,7 +77,7 @@ class NotificationAdmin(ReadOnlyDeskAdmin):
         return JsonResponse(selectors.bell(request.user))
 
     def read_view(self, request):
-        ids = request.POST.getlist("id") or None
+        ids = [i for i in request.POST.getlist("id") if i.isdigit()] or None
         count = service.notifications_mark_read(actor=request.user, ids=ids)
         if request.headers.get("Accept", "").startswith("application/json"):
             return JsonResponse({"marked": count, **selectors.bell(request.user)})
@@ -125,7 +125,8 @@ class NotificationAdmin(ReadOnlyDeskAdmin):
         if not groups:
             return TemplateResponse(request, "messaging/notifications_groups.html", {
                 **self.admin_site.each_context(request), "title": _("Уведомления: настройки групп"), "groups": []})
-        group = get_object_or_404(Group, pk=request.GET.get("group") or groups[0].pk)
+        wanted = request.GET.get("group", "")
+        group = get_object_or_404(Group, pk=int(wanted) if wanted.isdigit() else groups[0].pk)
         from ..models import NotificationSchedule
 
         schedule = NotificationSchedule.objects.filter(group=group).first()

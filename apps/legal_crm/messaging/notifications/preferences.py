@@ -80,6 +80,8 @@ def notification_preferences_set(*, actor, choices: dict[str, dict]) -> None:
         if kind not in all_kinds():
             continue
         allowed = policy.allowed_methods([actor], kind)[actor.pk]
+        if not allowed:
+            continue  # not offered to them: no choice saved, so a later grant by an administrator takes effect
         methods = set(choice.get("methods", ())) & allowed
         enabled = bool(choice.get("enabled")) and bool(methods)
         NotificationPreference.objects.update_or_create(
