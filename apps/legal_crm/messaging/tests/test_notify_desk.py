@@ -128,3 +128,12 @@ def test_half_set_quiet_hours_are_refused(admin_user, roles, client):
 def test_an_operator_may_not_open_the_groups_matrix(operator, client):
     client.force_login(operator)
     assert client.get(reverse("admin:messaging_notification_groups")).status_code == 403
+
+
+def test_a_kind_not_offered_keeps_no_choice_so_a_later_grant_takes_effect(operator, roles, client):
+    NotificationRule.objects.create(group=roles["operator"], kind="leads.call_due")  # not offered
+    client.force_login(operator)
+    client.post(reverse("admin:messaging_notification_mine"), {f"{KIND}:enabled": "on", f"{KIND}:in_app": "on"})
+    assert not NotificationPreference.objects.filter(user=operator, kind="leads.call_due").exists()
+    NotificationRule.objects.filter(kind="leads.call_due").update(in_app=True)
+    assert len(notify(users=[operator], kind="leads.call_due", title="t", text="x")) == 1
