@@ -1,4 +1,4 @@
-"""One entry point for the benchmarks: `python bench/run.py leads|contracts|billing|campaigns [options]`.
+"""One entry point for the benchmarks: `python bench/run.py <name> [options]` (the names are the keys below).
 
 Each module registers its benchmark below as name → (module, function taking argv)."""
 
@@ -16,6 +16,7 @@ BENCHMARKS = {
     "contracts": ("bench_contracts", "main"),
     "billing": ("bench_billing", "main"),
     "campaigns": ("bench_campaigns", "main"),
+    "notifications": ("bench_notifications", "main"),
 }
 
 

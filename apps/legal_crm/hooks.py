@@ -29,6 +29,7 @@ DOC_EVENTS: dict[str, list[str]] = {
     # messaging: a message sent, delivered or failed; the owner of its subject ("leads.scriptmessage", …) follows it
     "messaging.message_status_changed": [
         "legal_crm.leads.scripts.handlers_messaging.on_message_status_changed",
+        "legal_crm.leads.handlers_notifications.on_message_status_changed",
     ],
     # leads
     "leads.lead_created": [
@@ -36,7 +37,9 @@ DOC_EVENTS: dict[str, list[str]] = {
     ],
     "leads.lead_contact_added": [],
     "leads.lead_updated": [],
-    "leads.lead_assigned": [],
+    "leads.lead_assigned": [
+        "legal_crm.leads.handlers_notifications.on_lead_assigned",
+    ],
     "leads.lead_status_changed": [
         "legal_crm.leads.scripts.handlers.on_lead_status_changed",
     ],
@@ -73,6 +76,7 @@ DOC_EVENTS: dict[str, list[str]] = {
     "contracts.contract_created": [],
     "contracts.contract_signed": [
         "legal_crm.leads.handlers_contracts.on_contract_signed",
+        "legal_crm.contracts.handlers_notifications.on_contract_signed",
     ],
     "contracts.contract_work_started": [],
     "contracts.contract_completed": [],
@@ -93,10 +97,14 @@ DOC_EVENTS: dict[str, list[str]] = {
     "billing.subscription_started": [],
     "billing.subscription_stopped": [],
     "billing.subscription_invoices_generated": [],
-    "billing.invoices_overdue": [],
+    "billing.invoices_overdue": [
+        "legal_crm.billing.handlers_notifications.on_invoices_overdue",
+    ],
     # quality
     "quality.complaint_filed": [],
-    "quality.complaint_assigned": [],
+    "quality.complaint_assigned": [
+        "legal_crm.quality.handlers_notifications.on_complaint_assigned",
+    ],
     "quality.complaint_closed": [],
     # campaigns
     "campaigns.campaign_started": [],
@@ -113,6 +121,7 @@ SCHEDULER_EVENTS: dict = {
         "legal_crm.org.jobs.apply_due_dismissals",
         "legal_crm.leads.jobs.reengage_refused_leads",
         "legal_crm.contracts.jobs.flag_overdue_terminations",
+        "legal_crm.contracts.jobs_notifications.notify_termination_deadlines",
         "legal_crm.billing.jobs.generate_subscription_invoices",
         "legal_crm.billing.jobs.issue_schedule_invoices",
         "legal_crm.billing.jobs.mark_overdue_invoices",
@@ -130,10 +139,16 @@ SCHEDULER_EVENTS: dict = {
             "legal_crm.messaging.jobs.send_queued",
             # Campaigns' next batches, within their day limits and the recipients' local sending hours.
             "legal_crm.campaigns.jobs.dispatch_due",
+            # Employees linking Telegram (/start CODE) when the bot has no webhook.
+            "legal_crm.messaging.notifications.telegram_link.poll_updates",
+            # Planned calls that came due: their operator is told once.
+            "legal_crm.leads.jobs_notifications.notify_calls_due",
         ],
         "*/5 * * * *": [
             "legal_crm.leads.scripts.jobs.advance_scripts",
             "legal_crm.messaging.jobs.poll_statuses",
+            # The daily digest of unread notifications, at each group's time in each employee's own time zone.
+            "legal_crm.messaging.notifications.digest.send_digests",
         ],
     },
 }
@@ -206,6 +221,20 @@ MESSAGE_RECIPIENT_LOOKUP: list[str] = [
     "legal_crm.leads.message_recipients.lookup",
 ]
 
+# Kinds of staff notifications (messaging.notifications.notify): code → label and default methods ("in_app",
+# "telegram", "email"). The module that owns the event registers its kinds; administrators narrow them per group
+# («Уведомления: настройки групп»), each employee per kind («Мои уведомления»).
+NOTIFICATION_KINDS: dict[str, dict] = {
+    "leads.lead_assigned": {"label": _("Мне передан лид"), "methods": ("in_app", "telegram")},
+    "leads.call_due": {"label": _("Пора звонить: запланированный звонок"), "methods": ("in_app", "telegram")},
+    "leads.message_failed": {"label": _("Не ушло сообщение по моему лиду"), "methods": ("in_app",)},
+    "contracts.contract_signed": {"label": _("Подписан договор в моём офисе"), "methods": ("in_app",)},
+    "contracts.termination_deadline": {"label": _("Скоро срок ответа на заявление о расторжении"),
+                                       "methods": ("in_app", "email")},
+    "billing.invoices_overdue": {"label": _("Просрочены счета моего офиса"), "methods": ("in_app", "email")},
+    "quality.complaint_assigned": {"label": _("Мне назначена жалоба"), "methods": ("in_app", "email")},
+}
+
 DEMO_SEEDERS: list[str] = [
     "legal_crm.org.demo.seed",
     "legal_crm.directory.demo.seed",
@@ -218,6 +247,7 @@ DEMO_SEEDERS: list[str] = [
     "legal_crm.billing.demo.seed",
     "legal_crm.quality.demo.seed",
     "legal_crm.campaigns.demo.seed",
+    "legal_crm.messaging.notifications.demo.seed",
 ]
 
 # What the audit log's actions are called in the desk (its list, filter and the contract card's history).
@@ -273,5 +303,9 @@ AUDIT_LABELS: dict[str, str] = {
     "campaigns.create": _("Рассылка создана"), "campaigns.update": _("Рассылка изменена"),
     "campaigns.start": _("Рассылка запущена"), "campaigns.pause": _("Рассылка приостановлена"),
     "campaigns.resume": _("Рассылка продолжена"), "campaigns.cancel": _("Рассылка отменена"),
+    "messaging.notification_rules": _("Уведомления группы настроены"),
+    "messaging.notification_preferences": _("Мои уведомления изменены"),
+    "messaging.telegram_code": _("Код привязки Telegram выдан"), "messaging.telegram_link": _("Telegram привязан"),
+    "messaging.telegram_unlink": _("Telegram отвязан"),
     "delivery.retry": _("Сбой обработки: повтор"), "delivery.resolve": _("Сбой обработки закрыт"),
 }

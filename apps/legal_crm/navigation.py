@@ -50,6 +50,7 @@ SECTIONS: list[tuple] = [
         "leads.LeadSettings", "leads.ClientMerge",
         "contracts.ContractNumbering", "contracts.ServiceSettings", "contracts.StageTemplate", "contracts.ActionType", "contracts.DocumentType",
         "contracts.DocumentTemplate", "contracts.TerminationStepTemplate",
+        (_("Уведомления: настройки групп"), "admin:messaging_notification_groups", "messaging.view_notificationrule"),
     ]),
 ]
 

@@ -41,6 +41,7 @@ ACCUSATIVE = {
     "messaging.message": _("сообщение"),
     "messaging.messagetemplate": _("шаблон сообщения"),
     "messaging.optout": _("отказ от рассылок"),
+    "messaging.notification": _("уведомление"),
     "directory.counterparty": _("контрагента"),
     "directory.financialmanager": _("финансового управляющего"),
     "directory.selfregulatoryorganization": _("СРО арбитражных управляющих"),

@@ -102,3 +102,4 @@ class OptOutAdmin(ReadOnlyDeskAdmin):
     search_fields = ("address",)
 
 from . import admin_templates  # noqa: E402,F401  templates and custom tags register their desk pages
+from .notifications import desk as _notifications_desk  # noqa: E402,F401  (registers the notifications' pages)

@@ -16,3 +16,7 @@ class Code(StrEnum):
     TAG_IN_USE = "tag_in_use"
     DUPLICATE_REGION = "duplicate_region"
     TEMPLATE_IN_USE = "template_in_use"
+    UNKNOWN_KIND = "unknown_kind"
+    QUIET_HOURS_INCOMPLETE = "quiet_hours_incomplete"
+    BAD_DIGEST_AGE = "bad_digest_age"
+    BAD_TIME = "bad_time"

@@ -20,3 +20,5 @@ VIEW_CUSTOMTAG = Perm("messaging.view_customtag", _("видеть метки с�
 ADD_CUSTOMTAG = Perm("messaging.add_customtag", _("создавать метки сообщений"))
 CHANGE_CUSTOMTAG = Perm("messaging.change_customtag", _("изменять метки сообщений"))
 DELETE_CUSTOMTAG = Perm("messaging.delete_customtag", _("удалять метки сообщений"))
+VIEW_NOTIFICATIONRULE = Perm("messaging.view_notificationrule", _("видеть настройки уведомлений групп"))
+CHANGE_NOTIFICATIONRULE = Perm("messaging.change_notificationrule", _("настраивать уведомления групп"))

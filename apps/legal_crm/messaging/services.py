@@ -66,11 +66,12 @@ def is_opted_out(address: str) -> bool:
 
 
 def message_queue(*, actor_or_none, channel_kind: str, to: str, text: str, office, subject: tuple | None = None,
-                  advertising: bool = False) -> Message:
+                  advertising: bool = False, not_before=None) -> Message:
     """Write a message to the outbox in the caller's transaction; the send job takes it after commit.
 
     Advertising to an address that opted out is written as skipped (so it is counted), never sent. Whether the
     recipient consented to advertising is the caller's data (leads' consent fields): the caller decides.
+    `not_before`: the send job leaves it until then (staff notifications held through quiet hours).
     """
     ensure(actor_or_none, perms.ADD_MESSAGE, system_ok=True)  # script steps, jobs, handlers
     _ensure_office(actor_or_none, office)
@@ -85,7 +86,8 @@ def message_queue(*, actor_or_none, channel_kind: str, to: str, text: str, offic
     message = Message(office=office, channel=channel, kind=channel_kind,
                       provider=channel.provider if channel else Provider.CONSOLE, to=address, text=text,
                       is_advertising=advertising, subject_type=subject_type, subject_id=str(subject_id),
-                      created_by=actor_or_none if getattr(actor_or_none, "pk", None) else None)
+                      created_by=actor_or_none if getattr(actor_or_none, "pk", None) else None,
+                      next_attempt_at=not_before)
     if advertising and is_opted_out(address):
         message.status = Message.Status.SKIPPED
         message.error_code = "opted_out"

@@ -258,12 +258,42 @@ class FakeGreenApi(FakeProvider):
 
 
 class FakeTelegram(FakeProvider):
-    """The Bot API: /bot{token}/sendMessage; the token "123:tok-1234"."""
+    """The Bot API: /bot{token}/sendMessage, getUpdates (updates queued by `push_update`, those below the asked
+    offset forgotten as Telegram does), setWebhook (after which getUpdates answers 409); the token "123:tok-1234"."""
+
+    TOKEN_PATH = "/bot123:tok-1234/"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.updates: list[dict] = []
+        self.webhook: dict | None = None
 
     def route(self, path):
-        if path == "/bot123:tok-1234/sendMessage":
+        if path == f"{self.TOKEN_PATH}sendMessage":
             return "send"
-        return "unauthorized" if path.endswith("/sendMessage") else None
+        if path in (f"{self.TOKEN_PATH}getUpdates", f"{self.TOKEN_PATH}setWebhook"):
+            return path.rsplit("/", 1)[1]  # answered by status(): the base server sends every other route there
+        return "unauthorized" if path.rsplit("/", 1)[-1] in ("sendMessage", "getUpdates", "setWebhook") else None
+
+    def push_update(self, chat_id, text, *, username="employee") -> dict:
+        with self.lock:
+            update = {"update_id": 1000 + len(self.updates), "message": {
+                "message_id": len(self.updates) + 1, "text": text, "chat": {"id": chat_id, "type": "private"},
+                "from": {"id": chat_id, "username": username}}}
+            self.updates.append(update)
+        return update
+
+    def status(self, params):
+        if "url" in params:  # setWebhook
+            with self.lock:
+                self.webhook = params
+            return {"ok": True, "result": True}
+        if self.webhook:
+            return {"ok": False, "error_code": 409, "description": "Conflict: can't use getUpdates while webhook is active"}
+        offset = int(params.get("offset") or 0)
+        with self.lock:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            return {"ok": True, "result": list(self.updates)}
 
     def accept(self, params):
         with self.lock:

@@ -1,0 +1,33 @@
+"""Daily: open termination requests whose legal answer date is near tell the office heads, once per request."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from legal_crm.messaging.notifications.service import notify
+
+from .handlers_notifications import office_heads
+from .models import TerminationRequest
+
+DAYS_AHEAD = 3
+
+
+def notify_termination_deadlines(today: datetime.date | None = None) -> int:
+    today = today or timezone.localdate()
+    rows = (TerminationRequest.objects.filter(status=TerminationRequest.Status.OPEN,
+                                              decision_due_on__gte=today,
+                                              decision_due_on__lte=today + datetime.timedelta(days=DAYS_AHEAD))
+            .select_related("contract"))
+    told = 0
+    for row in rows:
+        told += len(notify(
+            users=office_heads(row.contract.office_id), kind="contracts.termination_deadline",
+            title=_("Ответ на заявление о расторжении — до %(d)s") % {"d": row.decision_due_on.strftime("%d.%m.%Y")},
+            text=_("Договор %(n)s") % {"n": row.contract.number},
+            link=reverse("admin:contracts_terminationrequest_change", args=[row.pk]),
+            subject=("contracts.terminationrequest", row.pk), once=True))
+    return told
