@@ -30,6 +30,15 @@ DOC_EVENTS: dict[str, list[str]] = {
     "messaging.message_status_changed": [
         "legal_crm.leads.handlers_messaging.on_message_status_changed",
     ],
+    # telephony: a call starts ringing (incoming: the pop-up), ends (result answered/missed/dropped…), and the
+    # employee's result after it; leads type, create or re-open leads and close planned calls through them
+    "telephony.call_ringing": [],
+    "telephony.call_ended": [
+        "legal_crm.leads.handlers_telephony.on_call_ended",
+    ],
+    "telephony.call_result_saved": [
+        "legal_crm.leads.handlers_telephony.on_call_result_saved",
+    ],
     # leads
     "leads.lead_created": [
         "legal_crm.leads.handlers_scripts.on_lead_created",
@@ -123,6 +132,10 @@ SCHEDULER_EVENTS: dict = {
             # Messages whose send request was lost, retries that came due, stale "sending" rows (messaging.outbox).
             "legal_crm.messaging.jobs.send_queued",
         ],
+        # Recordings the PBXs reported, fetched into media storage (telephony.jobs).
+        "*/10 * * * *": [
+            "legal_crm.telephony.jobs.fetch_recordings",
+        ],
         "*/5 * * * *": [
             "legal_crm.leads.jobs_scripts.advance_scripts",
             "legal_crm.messaging.jobs.poll_statuses",
@@ -160,6 +173,7 @@ DESK_CHOICE_SCOPES: dict[str, str] = {
 }
 
 LEAD_TIMELINE_SOURCES: list[str] = [
+    "legal_crm.telephony.timeline.lead_timeline",
     "legal_crm.contracts.timeline.lead_timeline",
     "legal_crm.billing.timeline.lead_timeline",
 ]
@@ -181,9 +195,28 @@ CONTRACT_CARD_TABS: dict[str, str] = {
     "money": "legal_crm.billing.card_tabs.money_tab",
 }
 
+# Telephony asks the higher modules (telephony/selectors.py, desk.py):
+# who is calling — `(phone_e164, user) -> list[dict]` ("kind", "title", "url", "subtitle"), records the user sees;
+TELEPHONY_CALLER_CARDS: list[str] = [
+    "legal_crm.leads.telephony_cards.caller_cards",
+]
+# what a «Позвонить» button stands for — subject → `(pk, user) -> dict | None` (phone, office_id, lead_id,
+# counterparty_id, contract_id, planned_call_id), None when the user may not see the record;
+TELEPHONY_CALL_SUBJECTS: dict[str, str] = {
+    "lead": "legal_crm.leads.telephony_cards.lead_subject",
+    "planned_call": "legal_crm.leads.telephony_cards.planned_call_subject",
+}
+# the pop-up's «создать лид» for an unknown number — `(call) -> url` (a POST target);
+TELEPHONY_NEW_CALLER_URL: str | None = "legal_crm.leads.telephony_cards.new_lead_url"
+# whether a user sees the records of a call (its recording) — `(call, user) -> bool | None`.
+TELEPHONY_CALL_ACCESS: list[str] = [
+    "legal_crm.leads.telephony_cards.call_access",
+]
+
 DEMO_SEEDERS: list[str] = [
     "legal_crm.org.demo.seed",
     "legal_crm.directory.demo.seed",
+    "legal_crm.telephony.demo.seed",
     "legal_crm.marketing.demo.seed",
     "legal_crm.leads.demo.seed",
     "legal_crm.leads.demo_scripts.seed",
@@ -241,5 +274,7 @@ AUDIT_LABELS: dict[str, str] = {
     "complaint.close": _("Жалоба закрыта"),
     "messaging.channel": _("Канал отправки"), "messaging.retry": _("Сообщение: повторная отправка"),
     "messaging.opt_out": _("Отказ от рассылок"),
+    "telephony.call_start": _("Звонок через АТС"), "telephony.call_result": _("Итог звонка"),
+    "telephony.pbx": _("Настройки АТС"),
     "delivery.retry": _("Сбой обработки: повтор"), "delivery.resolve": _("Сбой обработки закрыт"),
 }

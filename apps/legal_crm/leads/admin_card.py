@@ -26,8 +26,10 @@ from legal_crm.core.admin_base import HistoryDeskAdmin
 from legal_crm.core.errors import DomainError
 from legal_crm.directory.models import Service
 from legal_crm.leads import perms
+from legal_crm.telephony import perms as telephony_perms
 
 from . import selectors_card
+from .desk_telephony import lead_from_call_view
 from .models import (
     AnswerOption,
     Lead,
@@ -233,6 +235,7 @@ def lead_card_view(request, pk):
                            if request.user.has_perm(perms.MOVE_SCRIPTENROLLMENT) else []),
         "answers_url": reverse("leads_lead_card_answers", args=[lead.pk]),
         "change_url": _change_url(lead),
+        "can_call": request.user.has_perm(telephony_perms.MAKE_CALL),
     }
     return TemplateResponse(request, "leads/lead_card.html", context)
 
@@ -365,4 +368,5 @@ def card_urls() -> list:
     return [
         path("<int:pk>/card/", view(lead_card_view), name="leads_lead_card"),
         path("<int:pk>/card/answers/", view(lead_card_answers_view), name="leads_lead_card_answers"),
+        path("from-call/<int:call_id>/", view(lead_from_call_view), name="leads_lead_from_call"),
     ]
