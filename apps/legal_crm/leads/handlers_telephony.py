@@ -33,13 +33,16 @@ def intake_from_call(call: Call, lead_type: str, *, actor=None) -> Lead:
     refused) within the dedup window; distributed like every lead. The call is linked in the same transaction."""
     data = IntakeData(phone=call.client_phone, lead_type=lead_type, comment=str(COMMENTS.get(lead_type, "")),
                       source=(call.company_number.ad_source_code or None) if call.company_number_id else None)
+    # The office whose number was called (or whose employee it rang) keeps the lead when the distribution rules
+    # would send it nowhere or elsewhere: the caller expects that office to call back.
+    offices = {call.office_id} if call.office_id else None
     try:
-        lead, _created = lead_intake(actor=actor, data=data)
+        lead, _created = lead_intake(actor=actor, data=data, offices=offices)
     except DomainError as exc:
         if exc.code != "unknown_source":
             raise
         data.source = None  # a number tied to a source that was switched off still gives a lead
-        lead, _created = lead_intake(actor=actor, data=data)
+        lead, _created = lead_intake(actor=actor, data=data, offices=offices)
     call_link(actor_or_none=None, call_id=call.pk, lead_id=lead.pk, counterparty_id=lead.client_id)
     return lead
 
