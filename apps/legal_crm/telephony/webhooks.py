@@ -43,7 +43,7 @@ def _pbx(pbx_id: int, token: str, kind: str) -> Pbx | None:
 
 def _receive(request, pbx: Pbx, params: dict) -> HttpResponse:
     try:
-        events = adapter_for(pbx).parse_webhook(body=request.body, headers=request.headers, params=params)
+        events = adapter_for(pbx).parse_webhook(headers=request.headers, params=params)
     except SignatureError:
         logger.warning("telephony webhook with a wrong signature: pbx %s from %s", pbx.pk,
                        request.META.get("REMOTE_ADDR"))

@@ -201,8 +201,8 @@ class AsteriskAdapter(PbxAdapter):
             conn.login(self.pbx.login, self.pbx.secret, events=False)
             answer = conn.request(action)
             try:
-                conn.send({"Action": "Logoff"})
-            except PbxError:
+                conn.request({"Action": "Logoff"})  # the "Goodbye" answer: the PBX closed the session
+            except (PbxError, TimeoutError):
                 pass
             return answer
         except TimeoutError as exc:

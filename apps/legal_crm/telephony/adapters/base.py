@@ -4,7 +4,7 @@
   the PBX's id of the call when it names one at once (Mango, Zadarma answer later through their events), or raises
   PbxError with a Russian reason (PBX down, wrong credentials, refused).
 - `hangup(call)`: end a live call where the PBX lets us (AMI, the console).
-- Webhook providers parse their notifications with `parse_webhook(body, headers, params)` → [CallEvent], after
+- Webhook providers parse their notifications with `parse_webhook(headers=…, params=…)` (params: the form fields) → [CallEvent], after
   checking the signature (`SignatureError`); a body they cannot read raises `BadPayload`.
 Every client has timeouts on every request; originate is never retried blindly (a second ring would be a second
 call to the client).
@@ -71,7 +71,7 @@ class PbxAdapter:
     def hangup(self, *, call) -> None:
         raise PbxError("hangup_unsupported", "Эта АТС не позволяет завершить звонок из CRM: положите трубку.")
 
-    def parse_webhook(self, *, body: bytes, headers, params) -> list[CallEvent]:
+    def parse_webhook(self, *, headers, params) -> list[CallEvent]:
         raise BadPayload("no webhooks")
 
     def fetch_recording(self, url: str) -> bytes:

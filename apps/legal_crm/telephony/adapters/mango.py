@@ -66,7 +66,7 @@ class MangoAdapter(PbxAdapter):
             raise PbxError(f"mango_{result}", _("Манго Офис отказал в звонке (код %(c)s).") % {"c": result})
         return ""  # the entry_id comes with the first notification, which carries our command_id
 
-    def parse_webhook(self, *, body: bytes, headers, params) -> list[CallEvent]:
+    def parse_webhook(self, *, headers, params) -> list[CallEvent]:
         key, given, text = params.get("vpbx_api_key", ""), params.get("sign", ""), params.get("json", "")
         if not (key and given and text):
             raise BadPayload("vpbx_api_key, sign and json are required")

@@ -86,7 +86,7 @@ class ZadarmaAdapter(PbxAdapter):
                            % {"m": str(answer.get("message") or "—")[:200]})
         return ""  # the pbx_call_id comes with NOTIFY_OUT_START
 
-    def parse_webhook(self, *, body: bytes, headers, params) -> list[CallEvent]:
+    def parse_webhook(self, *, headers, params) -> list[CallEvent]:
         event = params.get("event", "")
         if event not in SIGNED_FIELDS:
             raise BadPayload("event")
