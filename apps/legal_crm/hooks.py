@@ -205,12 +205,14 @@ TELEPHONY_CALLER_CARDS: list[str] = [
 TELEPHONY_CALL_SUBJECTS: dict[str, str] = {
     "lead": "legal_crm.leads.telephony_cards.lead_subject",
     "planned_call": "legal_crm.leads.telephony_cards.planned_call_subject",
+    "contract": "legal_crm.contracts.telephony_subjects.contract_subject",
 }
 # the pop-up's «создать лид» for an unknown number — `(call) -> url` (a POST target);
 TELEPHONY_NEW_CALLER_URL: str | None = "legal_crm.leads.telephony_cards.new_lead_url"
 # whether a user sees the records of a call (its recording) — `(call, user) -> bool | None`.
 TELEPHONY_CALL_ACCESS: list[str] = [
     "legal_crm.leads.telephony_cards.call_access",
+    "legal_crm.contracts.telephony_subjects.call_access",
 ]
 
 DEMO_SEEDERS: list[str] = [

@@ -181,7 +181,20 @@ def stats_view(request):
         row["answered_share"] = round(100 * row["answered"] / row["total"]) if row["total"] else 0
         row["talk_text"] = f"{row['talk'] // 3600}:{row['talk'] // 60 % 60:02d}:{row['talk'] % 60:02d}"
     totals = {k: sum(r[k] for r in rows) for k in ("total", "incoming", "outgoing", "answered", "missed", "talk")}
+    groupings = [("employee", _("по сотрудникам")), ("office", _("по офисам")), ("day", _("по дням"))]
+    if request.GET.get("export") == "xlsx":
+        from django.http import HttpResponse
+
+        from .stats_export import stats_xlsx
+
+        heading = {"employee": _("Сотрудник"), "office": _("Офис"), "day": _("День")}[by]
+        response = HttpResponse(stats_xlsx(rows, totals, date_from=date_from, date_to=date_to, heading=heading),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="calls-{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx"'
+        return response
+    query = request.GET.copy()
+    query["export"] = "xlsx"
     context = {**admin.site.each_context(request), "title": _("Статистика звонков"), "rows": rows,
                "totals": totals, "date_from": date_from, "date_to": date_to, "by": by,
-               "groupings": [("employee", _("по сотрудникам")), ("office", _("по офисам")), ("day", _("по дням"))]}
+               "groupings": groupings, "export_query": query.urlencode()}
     return TemplateResponse(request, "telephony/stats.html", context)

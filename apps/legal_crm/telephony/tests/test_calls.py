@@ -288,3 +288,22 @@ def test_cdr_of_a_call_missed_while_the_listener_was_away_is_recorded(operator, 
     call = Call.objects.get(provider_id="cdr-1")
     assert (call.result, call.employee, call.client_phone) == ("missed", operator.employee, "+79165550017")
     assert Lead.objects.get(phone="+79165550017").type.code == "missed_call"
+
+
+def test_click_to_call_from_the_contract_card(client, make_staff, office, other_office):
+    from legal_crm.billing.tests.factories import ContractFactory
+
+    sales = make_staff("sales")
+    give_extension(sales)
+    contract = ContractFactory(office=office, sales_manager=sales)
+    contract.client.phone = "+79165550099"
+    contract.client.save()
+    client.force_login(sales)
+    html = client.get(reverse("admin:contracts_contract_change", args=[contract.pk])).content.decode()
+    assert 'name="subject" value="contract"' in html
+    data = _start(client, "contract", contract.pk).json()
+    call = Call.objects.get(pk=data["id"])
+    assert (call.client_phone, call.contract_id, call.counterparty_id) == ("+79165550099", contract.pk,
+                                                                           contract.client_id)
+    foreign = ContractFactory(office=other_office)
+    assert _start(client, "contract", foreign.pk).status_code == 404

@@ -81,6 +81,13 @@ def test_call_statistics_per_employee_and_day(client, make_staff, operator, offi
     assert employee.user.last_name in html and "0:01:30" in html
     rows = client.get(url, {"from": "2026-12-01", "to": "2026-12-31", "by": "day"}).context["rows"]
     assert [(r["label"], r["total"], r["answered"], r["missed"]) for r in rows] == [("02.12.2026", 3, 2, 1)]
+    export = client.get(url, {"from": "2026-12-01", "to": "2026-12-31", "by": "day", "export": "xlsx"})
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(export.content)).active
+    assert [c.value for c in sheet[3]] == ["02.12.2026", 3, 2, 1, 2, 1, 90]
 
 
 def test_company_numbers_show_their_usage(client, admin_user, office):

@@ -178,6 +178,17 @@
       .catch(function () { /* no telephony for this user, or signed out: stop */ });
   }
 
+  // Buttons where a form cannot be (inside a list's own form): the subject and id on the button.
+  document.addEventListener("click", function (ev) {
+    var button = ev.target.closest && ev.target.closest("[data-telephony-call-subject]");
+    if (!button || !window.fetch) return;
+    ev.preventDefault();
+    post("/admin/telephony/call/start/", {subject: button.getAttribute("data-telephony-call-subject"),
+      id: button.getAttribute("data-telephony-call-id")})
+      .then(function (r) { return r.json(); })
+      .then(function (call) { if (call.detail) { showError(call.detail); } else { render(call); } })
+      .catch(function () { showError(t("offline", "Нет связи с сервером.")); });
+  });
   document.addEventListener("submit", function (ev) {
     var form = ev.target.closest && ev.target.closest("form[data-telephony-call]");
     if (!form || !window.fetch) return;
