@@ -27,10 +27,15 @@ def caller_cards(phone: str, user) -> list[dict]:
 
 
 def lead_subject(pk: int, user) -> dict | None:
+    """The lead's phone; the call answers the user's earliest open planned call of the lead, if there is one (an
+    answered call closes it)."""
     lead = lead_list_visible_to(user).filter(pk=pk).first()
     if lead is None:
         return None
-    return {"phone": lead.phone, "office_id": lead.office_id, "lead_id": lead.pk, "counterparty_id": lead.client_id}
+    planned = (PlannedCall.objects.open().filter(lead=lead, assignee=user).order_by("due_at")
+               .values_list("pk", flat=True).first())
+    return {"phone": lead.phone, "office_id": lead.office_id, "lead_id": lead.pk, "counterparty_id": lead.client_id,
+            "planned_call_id": planned}
 
 
 def planned_call_subject(pk: int, user) -> dict | None:

@@ -5,6 +5,8 @@ from a new number pops up with «Новый номер»."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +29,18 @@ def _login(page, live_server, user):
 
 
 def _apply(pbx, kind, provider_id, **kw):
-    call_event_apply(pbx=pbx, event=CallEvent(kind=kind, provider_id=provider_id, at=timezone.now(), **kw))
+    """What the listener does, from the test's thread. SQLite's shared in-memory database locks a table while the
+    live server's thread reads it (the window polls): such a write is tried again; MariaDB never needs it."""
+    from django.db import OperationalError
+
+    for attempt in range(50):
+        try:
+            call_event_apply(pbx=pbx, event=CallEvent(kind=kind, provider_id=provider_id, at=timezone.now(), **kw))
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 49:
+                raise
+            time.sleep(0.1)
 
 
 def test_operator_calls_a_lead_from_the_card_through_asterisk(page, live_server, make_staff, office, fake_ami):

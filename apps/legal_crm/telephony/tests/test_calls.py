@@ -307,3 +307,15 @@ def test_click_to_call_from_the_contract_card(client, make_staff, office, other_
                                                                            contract.client_id)
     foreign = ContractFactory(office=other_office)
     assert _start(client, "contract", foreign.pk).status_code == 404
+
+
+def test_a_call_from_the_card_answers_the_users_open_planned_call(client, operator, lead,
+                                                                  django_capture_on_commit_callbacks):
+    give_extension(operator)
+    mine = PlannedCallFactory(lead=lead, assignee=operator)
+    client.force_login(operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        data = _start(client, "lead", lead.pk).json()
+        client.post(data["hangup_url"], **JSON)
+    mine.refresh_from_db()
+    assert Call.objects.get(pk=data["id"]).planned_call_id == mine.pk and mine.result == "reached"
