@@ -103,6 +103,14 @@ def _campaign(office):
     return Campaign.objects.create(name="Акция их офиса", office=office, text="Здравствуйте")
 
 
+def _call(office):
+    from django.utils import timezone
+
+    from legal_crm.telephony.models import Call
+
+    return Call.objects.create(office=office, direction="in", client_phone="+79161234567", started_at=timezone.now())
+
+
 def _build(label: str, office):
     from legal_crm.billing.tests.factories import InvoiceFactory, SubscriptionFactory
     from legal_crm.contracts.models import ContractNumbering
@@ -112,6 +120,7 @@ def _build(label: str, office):
     from legal_crm.org.models import StaffingPlan
     from legal_crm.org.tests.factories import BannerFactory, EmployeeFactory, PositionFactory, UserFactory
     from legal_crm.quality.tests.factories import ComplaintFactory
+    from legal_crm.telephony.models import CompanyNumber, Pbx
 
     builders = {
         "org.Office": lambda: office,
@@ -141,6 +150,10 @@ def _build(label: str, office):
         "billing.LedgerEntry": lambda: _ledger(office),
         "quality.Complaint": lambda: ComplaintFactory(contract=_contract(office)),
         "campaigns.Campaign": lambda: _campaign(office),
+        "telephony.Call": lambda: _call(office),
+        "telephony.Pbx": lambda: Pbx.objects.create(office=office, kind="zadarma", name="Zadarma офиса",
+                                                    login="key", secret="s" * 12),
+        "telephony.CompanyNumber": lambda: CompanyNumber.objects.create(number="+73832000000", office=office),
     }
     return builders[label]()
 
@@ -149,7 +162,8 @@ BUILT = {"org.Office", "org.Employee", "org.StaffingPlan", "org.Banner", "leads.
          "leads.PlannedCall", "leads.ScriptEnrollment", "leads.ScriptMessage", "contracts.Contract",
          "contracts.TerminationRequest", "contracts.ContractNumbering", "messaging.Channel", "messaging.Message",
          "messaging.MessageTemplate", "billing.Invoice", "billing.Payment", "billing.InstalmentSchedule",
-         "billing.Subscription", "billing.LedgerEntry", "quality.Complaint", "campaigns.Campaign"}
+         "billing.Subscription", "billing.LedgerEntry", "quality.Complaint", "campaigns.Campaign", "telephony.Call",
+         "telephony.Pbx", "telephony.CompanyNumber"}
 
 
 @pytest.fixture

@@ -31,6 +31,15 @@ DOC_EVENTS: dict[str, list[str]] = {
         "legal_crm.leads.scripts.handlers_messaging.on_message_status_changed",
         "legal_crm.leads.handlers_notifications.on_message_status_changed",
     ],
+    # telephony: a call starts ringing (incoming: the pop-up), ends (result answered/missed/dropped…), and the
+    # employee's result after it; leads type, create or re-open leads and close planned calls through them
+    "telephony.call_ringing": [],
+    "telephony.call_ended": [
+        "legal_crm.leads.handlers_telephony.on_call_ended",
+    ],
+    "telephony.call_result_saved": [
+        "legal_crm.leads.handlers_telephony.on_call_result_saved",
+    ],
     # leads
     "leads.lead_created": [
         "legal_crm.leads.scripts.handlers.on_lead_created",
@@ -144,6 +153,10 @@ SCHEDULER_EVENTS: dict = {
             # Planned calls that came due: their operator is told once.
             "legal_crm.leads.jobs_notifications.notify_calls_due",
         ],
+        # Recordings the PBXs reported, fetched into media storage (telephony.jobs).
+        "*/10 * * * *": [
+            "legal_crm.telephony.jobs.fetch_recordings",
+        ],
         "*/5 * * * *": [
             "legal_crm.leads.scripts.jobs.advance_scripts",
             "legal_crm.messaging.jobs.poll_statuses",
@@ -184,6 +197,7 @@ DESK_CHOICE_SCOPES: dict[str, str] = {
 }
 
 LEAD_TIMELINE_SOURCES: list[str] = [
+    "legal_crm.telephony.timeline.lead_timeline",
     "legal_crm.contracts.timeline.lead_timeline",
     "legal_crm.billing.timeline.lead_timeline",
 ]
@@ -235,10 +249,31 @@ NOTIFICATION_KINDS: dict[str, dict] = {
     "quality.complaint_assigned": {"label": _("Мне назначена жалоба"), "methods": ("in_app", "email")},
 }
 
+# Telephony asks the higher modules (telephony/selectors.py, desk.py):
+# who is calling — `(phone_e164, user) -> list[dict]` ("kind", "title", "url", "subtitle"), records the user sees;
+TELEPHONY_CALLER_CARDS: list[str] = [
+    "legal_crm.leads.telephony_cards.caller_cards",
+]
+# what a «Позвонить» button stands for — subject → `(pk, user) -> dict | None` (phone, office_id, lead_id,
+# counterparty_id, contract_id, planned_call_id), None when the user may not see the record;
+TELEPHONY_CALL_SUBJECTS: dict[str, str] = {
+    "lead": "legal_crm.leads.telephony_cards.lead_subject",
+    "planned_call": "legal_crm.leads.telephony_cards.planned_call_subject",
+    "contract": "legal_crm.contracts.telephony_subjects.contract_subject",
+}
+# the pop-up's «создать лид» for an unknown number — `(call) -> url` (a POST target);
+TELEPHONY_NEW_CALLER_URL: str | None = "legal_crm.leads.telephony_cards.new_lead_url"
+# whether a user sees the records of a call (its recording) — `(call, user) -> bool | None`.
+TELEPHONY_CALL_ACCESS: list[str] = [
+    "legal_crm.leads.telephony_cards.call_access",
+    "legal_crm.contracts.telephony_subjects.call_access",
+]
+
 DEMO_SEEDERS: list[str] = [
     "legal_crm.org.demo.seed",
     "legal_crm.directory.demo.seed",
     "legal_crm.messaging.demo.seed",
+    "legal_crm.telephony.demo.seed",
     "legal_crm.marketing.demo.seed",
     "legal_crm.leads.demo.seed",
     "legal_crm.leads.scripts.demo.seed",
@@ -307,5 +342,7 @@ AUDIT_LABELS: dict[str, str] = {
     "messaging.notification_preferences": _("Мои уведомления изменены"),
     "messaging.telegram_code": _("Код привязки Telegram выдан"), "messaging.telegram_link": _("Telegram привязан"),
     "messaging.telegram_unlink": _("Telegram отвязан"),
+    "telephony.call_start": _("Звонок через АТС"), "telephony.call_result": _("Итог звонка"),
+    "telephony.pbx": _("Настройки АТС"),
     "delivery.retry": _("Сбой обработки: повтор"), "delivery.resolve": _("Сбой обработки закрыт"),
 }

@@ -31,7 +31,11 @@ SECTIONS: list[tuple] = [
         "billing.Invoice", "billing.Payment", "billing.Subscription", "billing.InstalmentSchedule",
         "billing.LedgerEntry",
     ]),
-    (_("Телефония"), "call", []),
+    (_("Телефония"), "call", [
+        "telephony.Call",
+        (_("Статистика звонков"), "admin:telephony_call_stats", "telephony.view_call_stats"),
+        "telephony.CompanyNumber", "telephony.SipAccount", "telephony.Pbx",
+    ]),
     (_("Задачи"), "task_alt", []),
     (_("Отчёты"), "monitoring", [
         (_("Штатное расписание: план и факт"), "admin:org_staffing_report", "org.view_staffingplan"),

@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("callbacks/messaging/", include("legal_crm.messaging.urls")),  # providers' delivery reports
     path("u/", include("legal_crm.campaigns.urls")),  # the unsubscribe link of advertising messages (public)
+    path("callbacks/telephony/", include("legal_crm.telephony.urls")),  # PBX notifications (Mango, Zadarma)
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

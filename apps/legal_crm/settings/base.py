@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "legal_crm.org",
     "legal_crm.directory",
     "legal_crm.messaging",
+    "legal_crm.telephony",
     "legal_crm.marketing",
     "legal_crm.leads",
     "legal_crm.contracts",
@@ -183,7 +184,9 @@ UNFOLD = {
         {"rel": "icon", "sizes": "32x32", "type": "image/x-icon", "href": "/favicon.ico"},
     ],
     # no time-zone warning beside date-only fields (core/static/core/desk_dates.js)
-    "SCRIPTS": [lambda request: static("core/desk_dates.js")],
+    "SCRIPTS": [lambda request: static("core/desk_dates.js"),
+                # the call window and the incoming-call pop-up (telephony/static/telephony/call_window.js)
+                lambda request: static("telephony/call_window.js")],
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
     "DASHBOARD_CALLBACK": "legal_crm.org.dashboard.dashboard_callback",

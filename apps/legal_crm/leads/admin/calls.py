@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action, display
 
@@ -29,6 +30,20 @@ class PlannedCallAdmin(ServiceSaveMixin, HistoryDeskAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ("lead", "done_at", "result", "assignee") if obj else ("done_at", "result")
+
+    def get_list_display(self, request):
+        from legal_crm.telephony import perms as telephony_perms
+
+        shown = super().get_list_display(request)
+        return [*shown, "call_button"] if request.user.has_perm(telephony_perms.MAKE_CALL) else shown
+
+    @display(description=_("звонок"))
+    def call_button(self, obj):
+        # Not a form: the list sits inside the changelist's own form. The call window's script posts it.
+        if obj.done_at:
+            return ""
+        return format_html('<button type="button" class="border rounded px-2 py-1" data-telephony-call-subject='
+                           '"planned_call" data-telephony-call-id="{}">📞 {}</button>', obj.pk, _("Позвонить"))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":

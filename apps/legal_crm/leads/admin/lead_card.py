@@ -22,7 +22,9 @@ from legal_crm.core.errors import DomainError
 from legal_crm.core.forms import errors_text
 from legal_crm.directory.models import Service
 from legal_crm.leads import perms
+from legal_crm.telephony import perms as telephony_perms
 
+from ..desk_telephony import lead_from_call_view
 from ..models import Lead, PlannedCall, Question, Script
 from ..scripts import services as script_services
 from ..selectors import card as selectors_card
@@ -110,6 +112,7 @@ def lead_card_view(request, pk):
                            if request.user.has_perm(perms.MOVE_SCRIPTENROLLMENT) else []),
         "answers_url": reverse("leads_lead_card_answers", args=[lead.pk]),
         "change_url": _change_url(lead),
+        "can_call": request.user.has_perm(telephony_perms.MAKE_CALL),
     }
     return TemplateResponse(request, "leads/lead_card.html", context)
 
@@ -232,4 +235,5 @@ def card_urls() -> list:
     return [
         path("<int:pk>/card/", view(lead_card_view), name="leads_lead_card"),
         path("<int:pk>/card/answers/", view(lead_card_answers_view), name="leads_lead_card_answers"),
+        path("from-call/<int:call_id>/", view(lead_from_call_view), name="leads_lead_from_call"),
     ]

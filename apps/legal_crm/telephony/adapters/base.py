@@ -1,0 +1,78 @@
+"""The one interface every PBX client implements, and the normalised call event they all produce.
+
+- `originate(call, extension, number)`: ask the PBX to ring the employee's extension and then the client; returns
+  the PBX's id of the call when it names one at once (Mango, Zadarma answer later through their events), or raises
+  PbxError with a Russian reason (PBX down, wrong credentials, refused).
+- `hangup(call)`: end a live call where the PBX lets us (AMI, the console).
+- Webhook providers parse their notifications with `parse_webhook(headers=…, params=…)` (params: the form fields) → [CallEvent], after
+  checking the signature (`SignatureError`); a body they cannot read raises `BadPayload`.
+Every client has timeouts on every request; originate is never retried blindly (a second ring would be a second
+call to the client).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+
+class PbxError(Exception):
+    """The PBX could not do it: `code` for the log, `message` in Russian for the person."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class SignatureError(Exception):
+    pass
+
+
+class BadPayload(Exception):
+    pass
+
+
+RINGING, ANSWERED, ENDED, RECORDING = "ringing", "answered", "ended", "recording"
+
+
+@dataclass
+class CallEvent:
+    """One thing that happened to a call, in the PBX's words turned into ours."""
+
+    kind: str  # ringing | answered | ended | recording
+    provider_id: str
+    at: datetime.datetime
+    direction: str = ""  # in | out ("" — as the call already is)
+    from_number: str = ""
+    to_number: str = ""
+    extension: str = ""  # the employee's extension that rings or talks
+    company_number: str = ""  # the number of ours the client dialled (incoming)
+    result: str = ""  # ended: answered | missed | busy | failed (dropped is judged by the service)
+    duration: int | None = None  # talk seconds, when the PBX reports them
+    recording_url: str = ""
+    our_call_id: int | None = None  # our Call id, when the PBX carries it back (originate's reference)
+    extra: dict = field(default_factory=dict)
+
+
+class PbxAdapter:
+    needs_listener = False  # AMI: events come through the listener process, not webhooks
+    can_hangup = False
+
+    def __init__(self, pbx=None, *, timeout: float | None = None):
+        from django.conf import settings
+
+        self.pbx = pbx
+        self.timeout = timeout if timeout is not None else getattr(settings, "TELEPHONY_TIMEOUT", 5.0)
+
+    def originate(self, *, call, extension: str, number: str) -> str:
+        raise NotImplementedError
+
+    def hangup(self, *, call) -> None:
+        raise PbxError("hangup_unsupported", "Эта АТС не позволяет завершить звонок из CRM: положите трубку.")
+
+    def parse_webhook(self, *, headers, params) -> list[CallEvent]:
+        raise BadPayload("no webhooks")
+
+    def fetch_recording(self, url: str) -> bytes:
+        raise PbxError("no_recording", "Эта АТС не отдаёт записи разговоров.")

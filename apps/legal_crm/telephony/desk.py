@@ -1,0 +1,200 @@
+"""Desk views of telephony: click-to-call, the call window's state (polled), hang-up and the result form, the
+incoming-call pop-up's feed, recordings (checked download) and the call statistics page.
+
+The JSON views answer {"code", "detail"} with 400/403/404 like the API, so the small script of the call window
+(static/telephony/call_window.js) shows the Russian message it gets.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from legal_crm.core.downloads import file_response
+from legal_crm.core.errors import DomainError
+from legal_crm.core.validators import format_phone
+
+from . import perms, selectors, services
+from .forms import CallResultForm
+from .models import Call
+
+
+def _error(exc: DomainError) -> JsonResponse:
+    status = 403 if exc.code == "access_denied" else (404 if exc.code == "not_found" else 400)
+    return JsonResponse({"code": exc.code, "detail": exc.message, "fields": exc.fields}, status=status)
+
+
+def _subject(kind: str, pk: int, user) -> dict | None:
+    """What a call button stands for, answered by the module that owns the record (hooks.TELEPHONY_CALL_SUBJECTS):
+    {"phone", "office_id", "lead_id", "counterparty_id", "contract_id", "planned_call_id"} or None when the user
+    may not see it. The browser names the record, never the number."""
+    from legal_crm import hooks
+
+    path = getattr(hooks, "TELEPHONY_CALL_SUBJECTS", {}).get(kind)
+    return import_string(path)(pk, user) if path else None
+
+
+def call_json(call: Call) -> dict:
+    now = timezone.now()
+    talk = call.duration if call.state == Call.State.ENDED else (
+        max(int((now - call.answered_at).total_seconds()), 0) if call.answered_at else 0)
+    return {
+        "id": call.pk, "state": call.state, "state_label": call.get_state_display(), "result": call.result,
+        "result_label": call.get_result_display() if call.result else "", "direction": call.direction,
+        "phone": format_phone(call.client_phone) if call.client_phone else call.from_number,
+        "talk_seconds": talk, "outcome": call.outcome, "error": call.error_text,
+        "state_url": reverse("admin:telephony_call_state", args=[call.pk]),
+        "hangup_url": reverse("admin:telephony_call_hangup", args=[call.pk]),
+        "result_url": reverse("admin:telephony_call_result", args=[call.pk]),
+        "labels": {**labels(), "choices": Call.Outcome.choices},
+    }
+
+
+@require_POST
+def call_start_view(request):
+    kind, raw = request.POST.get("subject", ""), request.POST.get("id", "")
+    back = request.POST.get("next") or reverse("admin:index")
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    try:
+        subject = _subject(kind, int(raw), request.user) if raw.isdigit() else None
+        if subject is None:
+            raise DomainError("not_found", _("Запись не найдена или вам недоступна."))
+        call = services.call_start(actor=request.user, **subject)
+    except DomainError as exc:
+        if wants_json:
+            return _error(exc)
+        from django.contrib import messages
+
+        messages.error(request, exc.message)
+        return redirect(back if back.startswith("/") else reverse("admin:index"))
+    if wants_json:
+        return JsonResponse(call_json(call))
+    return redirect(back if back.startswith("/") else reverse("admin:index"))
+
+
+def _my_call(request, pk) -> Call:
+    """A call of the user's own (the window and the pop-up show only these); another's id is not found."""
+    employee = getattr(request.user, "employee", None)
+    call = Call.objects.filter(pk=pk, employee=employee).select_related("company_number").first() \
+        if employee is not None else None
+    if call is None or not request.user.has_perm(perms.MAKE_CALL):
+        raise Http404(_("Звонок не найден или вам недоступен."))
+    return call
+
+
+@require_GET
+def call_state_view(request, pk):
+    return JsonResponse(call_json(_my_call(request, pk)))
+
+
+@require_POST
+def call_hangup_view(request, pk):
+    try:
+        call = services.call_hangup(actor=request.user, call=_my_call(request, pk))
+    except DomainError as exc:
+        return _error(exc)
+    return JsonResponse(call_json(call))
+
+
+@require_POST
+def call_result_view(request, pk):
+    call = _my_call(request, pk)
+    form = CallResultForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"code": "invalid", "detail": _("Выберите результат разговора."),
+                             "fields": {k: " ".join(v) for k, v in form.errors.items()}}, status=400)
+    try:
+        call = services.call_result_save(actor=request.user, call=call, outcome=form.cleaned_data["outcome"],
+                                         comment=form.cleaned_data["comment"])
+    except DomainError as exc:
+        return _error(exc)
+    return JsonResponse(call_json(call))
+
+
+@require_GET
+def live_calls_view(request):
+    """The pop-up's feed: the user's ringing and live calls, incoming ones with the caller's cards."""
+    if not request.user.has_perm(perms.MAKE_CALL):
+        raise PermissionDenied
+    from legal_crm import hooks
+
+    new_lead = getattr(hooks, "TELEPHONY_NEW_CALLER_URL", None)
+    calls = []
+    for call in selectors.live_calls_of(request.user):
+        row = call_json(call)
+        if call.direction == Call.Direction.IN:
+            row["cards"] = selectors.caller_cards(call.client_phone, request.user)
+            row["new_lead_url"] = import_string(new_lead)(call) if new_lead and not row["cards"] else ""
+        calls.append(row)
+    return JsonResponse({"calls": calls, "choices": Call.Outcome.choices, "labels": labels()})
+
+
+def labels() -> dict:
+    """The call window's words, translated here (the script is static)."""
+    return {"hangup": _("Положить трубку"), "close": _("Закрыть"), "choose": _("— результат —"),
+            "comment": _("Комментарий"), "save": _("Сохранить"), "incoming": _("Входящий звонок"),
+            "new_number": _("Новый номер"), "create_lead": _("Создать лид"), "error_title": _("Звонок не начат"),
+            "offline": _("Нет связи с сервером.")}
+
+
+def recording_view(request, pk):
+    """A recording, to those who may listen and see the call (its office, and its lead where one is named)."""
+    if not request.user.has_perm(perms.LISTEN_RECORDING):
+        raise PermissionDenied
+    call = get_object_or_404(selectors.call_list_visible_to(request.user), pk=pk)
+    if not call.recording or not selectors.call_subject_visible(call, request.user):
+        raise Http404(_("Запись не найдена или вам недоступна."))
+    return file_response(request, call.recording)
+
+
+def _date(text: str, default: datetime.date) -> datetime.date:
+    try:
+        return datetime.datetime.strptime(text, "%Y-%m-%d").date() if text else default
+    except ValueError:
+        return default
+
+
+def stats_view(request):
+    if not request.user.has_perm(perms.VIEW_STATS):
+        raise PermissionDenied
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate()
+    date_to = _date(request.GET.get("to", ""), today)
+    date_from = _date(request.GET.get("from", ""), date_to.replace(day=1))
+    if date_from > date_to or (date_to - date_from).days > 366:
+        date_from = date_to.replace(day=1)
+    by = request.GET.get("by") if request.GET.get("by") in ("employee", "office", "day") else "employee"
+    rows = selectors.call_stats(request.user, date_from=date_from, date_to=date_to, by=by, tz=tz)
+    peak = max((r["total"] for r in rows), default=0) or 1
+    for row in rows:
+        row["bar"] = round(100 * row["total"] / peak)
+        row["answered_share"] = round(100 * row["answered"] / row["total"]) if row["total"] else 0
+        row["talk_text"] = f"{row['talk'] // 3600}:{row['talk'] // 60 % 60:02d}:{row['talk'] % 60:02d}"
+    totals = {k: sum(r[k] for r in rows) for k in ("total", "incoming", "outgoing", "answered", "missed", "talk")}
+    groupings = [("employee", _("по сотрудникам")), ("office", _("по офисам")), ("day", _("по дням"))]
+    if request.GET.get("export") == "xlsx":
+        from django.http import HttpResponse
+
+        from .stats_export import stats_xlsx
+
+        heading = {"employee": _("Сотрудник"), "office": _("Офис"), "day": _("День")}[by]
+        response = HttpResponse(stats_xlsx(rows, totals, date_from=date_from, date_to=date_to, heading=heading),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="calls-{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx"'
+        return response
+    query = request.GET.copy()
+    query["export"] = "xlsx"
+    context = {**admin.site.each_context(request), "title": _("Статистика звонков"), "rows": rows,
+               "totals": totals, "date_from": date_from, "date_to": date_to, "by": by,
+               "groupings": groupings, "export_query": query.urlencode()}
+    return TemplateResponse(request, "telephony/stats.html", context)

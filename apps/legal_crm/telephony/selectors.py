@@ -1,0 +1,160 @@
+"""Reads of telephony: what a user may see of the call log and the PBX settings (office row scope), which PBX an
+office calls through, whose extension rings, who is calling (asked of higher modules through hooks)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.module_loading import import_string
+
+from legal_crm.core.validators import normalize_phone
+from legal_crm.org.models import Employee
+from legal_crm.org.selectors import office_ids_visible_to, scope_to_offices
+
+from . import perms
+from .models import Call, CompanyNumber, Pbx, SipAccount
+
+
+def _may(user, *names) -> bool:
+    return getattr(user, "is_authenticated", False) and any(user.has_perm(n) for n in names)
+
+
+def call_list_visible_to(user) -> QuerySet[Call]:
+    """The call log: calls of the user's offices (calls of no office only with "all offices")."""
+    qs = Call.objects.select_related("office", "employee__user", "company_number")
+    if not _may(user, perms.VIEW_CALL):
+        return qs.none()
+    return scope_to_offices(qs, user, field="office")
+
+
+def pbx_list_visible_to(user) -> QuerySet[Pbx]:
+    qs = Pbx.objects.select_related("office")
+    if not _may(user, perms.VIEW_PBX, perms.CHANGE_PBX):
+        return qs.none()
+    return scope_to_offices(qs, user, field="office")
+
+
+def number_list_visible_to(user) -> QuerySet[CompanyNumber]:
+    qs = CompanyNumber.objects.select_related("office", "pbx").annotate(
+        calls_total=Count("calls"), calls_answered=Count("calls", filter=Q(calls__result=Call.Result.ANSWERED)))
+    if not _may(user, perms.VIEW_NUMBER, perms.CHANGE_NUMBER):
+        return qs.none()
+    return scope_to_offices(qs, user, field="office")
+
+
+def sip_list_visible_to(user) -> QuerySet[SipAccount]:
+    qs = SipAccount.objects.select_related("employee__user", "pbx")
+    if not _may(user, perms.VIEW_SIP, perms.CHANGE_SIP):
+        return qs.none()
+    ids = office_ids_visible_to(user)
+    return qs if ids is None else qs.filter(employee__offices__in=ids).distinct()
+
+
+def pbx_for_office(office_id) -> Pbx | None:
+    """The office's own active PBX, else the one for all offices; None → the console (embedded default)."""
+    rows = list(Pbx.objects.filter(is_active=True).filter(Q(office_id=office_id) | Q(office__isnull=True)))
+    own = [p for p in rows if p.office_id == office_id and office_id is not None]
+    return (own or [p for p in rows if p.office_id is None] or [None])[0]
+
+
+def sip_account_of(employee: Employee, pbx: Pbx | None) -> SipAccount | None:
+    accounts = [a for a in employee.sip_accounts.all() if a.is_active]
+    return next((a for a in accounts if a.pbx_id == getattr(pbx, "pk", None)), None) or next(
+        (a for a in accounts if a.pbx_id is None), None)
+
+
+def extension_of(employee: Employee | None, pbx: Pbx | None) -> str:
+    """The employee's extension on this PBX: their SIP account here (or one for every PBX), else the old
+    free-text field of the employee card."""
+    if employee is None:
+        return ""
+    account = sip_account_of(employee, pbx)
+    return account.extension if account else (employee.extension or "").strip()
+
+
+def employee_by_extension(extension: str, pbx: Pbx | None) -> Employee | None:
+    if not extension:
+        return None
+    pbx_id = getattr(pbx, "pk", None)
+    account = (SipAccount.objects.filter(extension=extension, is_active=True)
+               .filter(Q(pbx_id=pbx_id) | Q(pbx__isnull=True)).select_related("employee").order_by("pbx_id").first())
+    if account is not None:
+        return account.employee
+    return Employee.objects.filter(extension=extension, status=Employee.Status.ACTIVE).first()
+
+
+def company_number_for(number: str) -> CompanyNumber | None:
+    phone = normalize_phone(number or "")
+    if not phone:
+        return None
+    return CompanyNumber.objects.filter(number=phone, is_active=True).first()
+
+
+def live_calls_of(user) -> list[Call]:
+    """The calls ringing or in progress at the user's extension or made by them: the pop-up and the call window."""
+    employee = getattr(user, "employee", None)
+    if employee is None:
+        return []
+    return list(Call.objects.filter(employee=employee).exclude(state=Call.State.ENDED)
+                .select_related("office").order_by("-started_at")[:5])
+
+
+def caller_cards(phone: str, user) -> list[dict]:
+    """Who is calling, as the higher modules know them (hooks.TELEPHONY_CALLER_CARDS): each provider answers
+    `(phone, user) -> list[dict]` with "kind", "title", "url" and optionally "subtitle" — only records the user may
+    see."""
+    from legal_crm import hooks
+
+    phone = normalize_phone(phone or "") or ""
+    if not phone:
+        return []
+    cards = []
+    for path in getattr(hooks, "TELEPHONY_CALLER_CARDS", []):
+        cards.extend(import_string(path)(phone, user) or [])
+    return cards
+
+
+def call_stats(user, *, date_from: datetime.date, date_to: datetime.date, by: str, tz) -> list[dict]:
+    """Calls per employee, office or day of the period (the office's dates in `tz`): count, incoming/outgoing,
+    answered, missed, talk seconds. One grouped query over the visible calls."""
+    start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    qs = call_list_visible_to(user).filter(started_at__gte=start, started_at__lt=end)
+    if by == "day":
+        from django.db.models.functions import TruncDate
+
+        qs = qs.annotate(key=TruncDate("started_at", tzinfo=tz))
+        keys = ("key",)
+    elif by == "office":
+        keys = ("office_id", "office__name")
+    else:
+        keys = ("employee_id", "employee__user__last_name", "employee__user__first_name")
+    rows = qs.order_by().values(*keys).annotate(
+        total=Count("id"), incoming=Count("id", filter=Q(direction=Call.Direction.IN)),
+        outgoing=Count("id", filter=Q(direction=Call.Direction.OUT)),
+        answered=Count("id", filter=Q(result=Call.Result.ANSWERED)),
+        missed=Count("id", filter=Q(result__in=[Call.Result.MISSED, Call.Result.DROPPED])),
+        talk=Sum("duration"))
+    out = []
+    for row in rows:
+        if by == "day":
+            label = row["key"].strftime("%d.%m.%Y") if row["key"] else "—"
+        elif by == "office":
+            label = row["office__name"] or "—"
+        else:
+            label = " ".join(p for p in (row["employee__user__last_name"], row["employee__user__first_name"]) if p) \
+                or "—"
+        out.append({"label": label, "total": row["total"], "incoming": row["incoming"], "outgoing": row["outgoing"],
+                    "answered": row["answered"], "missed": row["missed"], "talk": row["talk"] or 0,
+                    "sort": row.get("key") or label})
+    out.sort(key=lambda r: r["sort"])
+    return out
+
+
+def call_subject_visible(call: Call, user) -> bool:
+    """Whether the user sees the records the call belongs to (hooks.TELEPHONY_CALL_ACCESS: each provider answers
+    `(call, user) -> bool | None`; False from any of them hides the call's recording)."""
+    from legal_crm import hooks
+
+    return all(import_string(path)(call, user) is not False for path in getattr(hooks, "TELEPHONY_CALL_ACCESS", []))

@@ -1,0 +1,203 @@
+/* The call window and the incoming-call pop-up of the desk (telephony).
+ *
+ * A «Позвонить» form ([data-telephony-call]) is posted in the background; the answer is the call's state, shown in a
+ * small window that polls it every second: «Вызов» → «Разговор 0:42» (counted locally between polls) → the result
+ * and comment form. Every few seconds the desk asks /admin/telephony/call/live/ for calls ringing at the user's
+ * extension and shows the caller's cards, or «Новый номер» with one click to create a lead. Texts come from the
+ * server (already translated). A user without telephony rights gets 403 once and the polling stops.
+ */
+(function () {
+  "use strict";
+  var LIVE_URL = "/admin/telephony/call/live/";
+  var labels = {};
+  var win = null, current = null, poll = null, tick = null, livePoll = null, shownIncoming = {};
+
+  function csrf() {
+    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    var field = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return field ? field.value : (m ? decodeURIComponent(m[1]) : "");
+  }
+  function post(url, data) {
+    var body = new URLSearchParams(data || {});
+    return fetch(url, {method: "POST", body: body, credentials: "same-origin",
+      headers: {"X-CSRFToken": csrf(), "Accept": "application/json"}});
+  }
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function clock(s) { s = Math.max(0, s | 0); return Math.floor(s / 60) + ":" + ("0" + (s % 60)).slice(-2); }
+  function t(key, fallback) { return labels[key] || fallback; }
+
+  function box(id) {
+    var node = document.getElementById(id);
+    if (node) return node;
+    node = el("div", {id: id, role: "dialog", "aria-live": "polite",
+      style: "position:fixed;right:1rem;bottom:1rem;z-index:1000;min-width:18rem;max-width:24rem;padding:1rem;" +
+             "background:#fff;color:#111827;border:1px solid #d1d5db;border-radius:.5rem;box-shadow:0 10px 25px rgba(0,0,0,.15)"});
+    document.body.appendChild(node);
+    return node;
+  }
+
+  function showError(text) {
+    var node = box("telephony-call-window");
+    node.replaceChildren(el("b", {}, t("error_title", "Звонок не начат")), el("p", {"data-call-error": ""}, text));
+    var close = el("button", {type: "button", class: "lc-btn"}, t("close", "Закрыть"));
+    close.addEventListener("click", function () { node.remove(); });
+    node.appendChild(close);
+  }
+
+  function render(call) {
+    current = call;
+    if (call.labels) labels = call.labels;
+    win = box("telephony-call-window");
+    win.setAttribute("data-call-id", call.id);
+    win.setAttribute("data-state", call.state);
+    var head = el("div", {}, "");
+    head.appendChild(el("b", {}, call.phone + " "));
+    var status = el("span", {"data-call-status": ""}, call.state === "ended"
+      ? (call.result_label || call.state_label) : call.state_label);
+    head.appendChild(status);
+    var parts = [head];
+    if (call.state === "talking" || (call.state === "ended" && call.talk_seconds)) {
+      parts.push(el("div", {"data-call-timer": "", style: "font-size:1.5rem;font-variant-numeric:tabular-nums"},
+        clock(call.talk_seconds)));
+    }
+    if (call.error) parts.push(el("p", {style: "color:#dc2626"}, call.error));
+    if (call.state !== "ended") {
+      var hang = el("button", {type: "button", class: "lc-btn", "data-call-hangup": ""}, t("hangup", "Положить трубку"));
+      hang.addEventListener("click", function () {
+        post(call.hangup_url).then(function (r) { return r.json(); }).then(function (data) {
+          if (data.detail) { status.textContent = data.detail; } else { render(data); }
+        });
+      });
+      parts.push(hang);
+    } else if (!call.outcome && call.result !== "failed") {
+      parts.push(resultForm(call));
+    } else {
+      var close = el("button", {type: "button", class: "lc-btn"}, t("close", "Закрыть"));
+      close.addEventListener("click", function () { win.remove(); win = null; });
+      parts.push(close);
+    }
+    win.replaceChildren.apply(win, parts);
+    schedule(call);
+  }
+
+  function resultForm(call) {
+    var form = el("form", {"data-call-result": ""});
+    var select = el("select", {name: "outcome", required: "", class: "lc-input"});
+    select.appendChild(el("option", {value: ""}, t("choose", "— результат —")));
+    (labels.choices || []).forEach(function (pair) { select.appendChild(el("option", {value: pair[0]}, pair[1])); });
+    var comment = el("input", {name: "comment", class: "lc-input", placeholder: t("comment", "Комментарий"), maxlength: "1000"});
+    var save = el("button", {type: "submit", class: "lc-btn"}, t("save", "Сохранить"));
+    var note = el("p", {style: "color:#dc2626"});
+    form.append(select, comment, save, note);
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      post(call.result_url, {outcome: select.value, comment: comment.value}).then(function (r) {
+        return r.json().then(function (data) { return {ok: r.ok, data: data}; });
+      }).then(function (res) {
+        if (!res.ok) { note.textContent = res.data.detail; return; }
+        win.remove(); win = null; current = null;
+        window.location.reload();  // the call is on the card's timeline now
+      });
+    });
+    return form;
+  }
+
+  function schedule(call) {
+    clearTimeout(poll); clearInterval(tick);
+    if (call.state === "ended") return;
+    var started = Date.now(), base = call.talk_seconds;
+    if (call.state === "talking") {
+      tick = setInterval(function () {
+        var timer = win && win.querySelector("[data-call-timer]");
+        if (timer) timer.textContent = clock(base + (Date.now() - started) / 1000);
+      }, 1000);
+    }
+    poll = setTimeout(function () {
+      fetch(call.state_url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) { if (data && current && data.id === current.id) render(data); })
+        .catch(function () { schedule(call); });
+    }, 1000);
+  }
+
+  function startCall(form) {
+    var data = new FormData(form);
+    fetch(form.action, {method: "POST", body: data, credentials: "same-origin",
+      headers: {"X-CSRFToken": csrf(), "Accept": "application/json"}})
+      .then(function (r) { return r.json(); })
+      .then(function (call) { if (call.detail) { showError(call.detail); } else { render(call); } })
+      .catch(function () { showError(t("offline", "Нет связи с сервером.")); });
+  }
+
+  function showIncoming(call) {
+    var node = box("telephony-incoming");
+    node.setAttribute("data-call-id", call.id);
+    var parts = [el("b", {}, t("incoming", "Входящий звонок") + ": " + call.phone)];
+    if (call.cards && call.cards.length) {
+      call.cards.forEach(function (card) {
+        var row = el("div", {});
+        row.appendChild(el("a", {href: card.url, class: "text-primary-600", "data-caller-card": card.kind}, card.title));
+        if (card.subtitle) row.appendChild(el("div", {class: "lc-muted"}, card.subtitle));
+        parts.push(row);
+      });
+    } else {
+      parts.push(el("div", {"data-caller-new": ""}, t("new_number", "Новый номер")));
+      if (call.new_lead_url) {
+        var form = el("form", {method: "post", action: call.new_lead_url});
+        form.appendChild(el("input", {type: "hidden", name: "csrfmiddlewaretoken", value: csrf()}));
+        form.appendChild(el("button", {type: "submit", class: "lc-btn"}, t("create_lead", "Создать лид")));
+        parts.push(form);
+      }
+    }
+    var close = el("button", {type: "button", class: "lc-btn"}, t("close", "Закрыть"));
+    close.addEventListener("click", function () { node.remove(); });
+    parts.push(close);
+    node.replaceChildren.apply(node, parts);
+  }
+
+  function pollLive() {
+    if (document.hidden) { livePoll = setTimeout(pollLive, 3000); return; }
+    fetch(LIVE_URL, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (r) { if (!r.ok) throw new Error("stop"); return r.json(); })
+      .then(function (data) {
+        labels = data.labels || labels;
+        labels.choices = data.choices || labels.choices;
+        var ringing = (data.calls || []).filter(function (c) { return c.direction === "in"; });
+        ringing.forEach(function (c) {
+          if (!shownIncoming[c.id]) { shownIncoming[c.id] = true; showIncoming(c); }
+        });
+        var out = (data.calls || []).filter(function (c) { return c.direction === "out"; })[0];
+        if (out && !current) render(out);  // a call started in another tab, or before the page was reloaded
+        livePoll = setTimeout(pollLive, 2000);
+      })
+      .catch(function () { /* no telephony for this user, or signed out: stop */ });
+  }
+
+  // Buttons where a form cannot be (inside a list's own form): the subject and id on the button.
+  document.addEventListener("click", function (ev) {
+    var button = ev.target.closest && ev.target.closest("[data-telephony-call-subject]");
+    if (!button || !window.fetch) return;
+    ev.preventDefault();
+    post("/admin/telephony/call/start/", {subject: button.getAttribute("data-telephony-call-subject"),
+      id: button.getAttribute("data-telephony-call-id")})
+      .then(function (r) { return r.json(); })
+      .then(function (call) { if (call.detail) { showError(call.detail); } else { render(call); } })
+      .catch(function () { showError(t("offline", "Нет связи с сервером.")); });
+  });
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target.closest && ev.target.closest("form[data-telephony-call]");
+    if (!form || !window.fetch) return;
+    ev.preventDefault();
+    startCall(form);
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", pollLive);
+  } else {
+    pollLive();
+  }
+})();

@@ -1,0 +1,89 @@
+"""In Chromium: the operator presses «Позвонить» on the lead card, the fake Asterisk takes the Originate, the call
+window shows the ringing, then the talk with its counter (the PBX's events as the listener applies them), the
+hang-up and the result form; the call lands on the lead's timeline and the planned call is closed. Then a call
+from a new number pops up with «Новый номер»."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from legal_crm.telephony.adapters.base import ANSWERED, ENDED, RINGING, CallEvent
+from legal_crm.telephony.models import Call, Pbx
+from legal_crm.telephony.services import call_event_apply
+
+from .conftest_helpers import give_extension
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _login(page, live_server, user):
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", "demo")
+    page.click("[type=submit]")
+    page.wait_for_url("**/admin/")
+
+
+def _apply(pbx, kind, provider_id, **kw):
+    """What the listener does, from the test's thread. SQLite's shared in-memory database locks a table while the
+    live server's thread reads it (the window polls): such a write is tried again; MariaDB never needs it."""
+    from django.db import OperationalError
+
+    for attempt in range(50):
+        try:
+            call_event_apply(pbx=pbx, event=CallEvent(kind=kind, provider_id=provider_id, at=timezone.now(), **kw))
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 49:
+                raise
+            time.sleep(0.1)
+
+
+def test_operator_calls_a_lead_from_the_card_through_asterisk(page, live_server, make_staff, office, fake_ami):
+    from legal_crm.leads.models import PlannedCall
+    from legal_crm.leads.reference import load_reference_data
+    from legal_crm.leads.tests.factories import LeadFactory, PlannedCallFactory
+
+    load_reference_data()
+    operator = make_staff("operator", username="call-operator")
+    pbx = Pbx.objects.create(kind="asterisk", name="Asterisk", host="127.0.0.1", port=fake_ami.port, login="crm",
+                             secret="ami-secret", office=office)
+    give_extension(operator, pbx=pbx)
+    lead = LeadFactory(office=office, name="Соколов Пётр", phone="+79160007788", assigned_to=operator)
+    planned = PlannedCallFactory(lead=lead, assignee=operator)
+
+    _login(page, live_server, operator)
+    page.goto(live_server.url + reverse("leads_lead_card", args=[lead.pk]))
+    page.click("[data-telephony-call-button] >> nth=0")
+    page.wait_for_selector("#telephony-call-window[data-state=ringing]")
+    assert any(a.get("Action") == "Originate" and a.get("Exten") == "79160007788" for a in fake_ami.actions)
+    call = Call.objects.get(lead_id=lead.pk)
+
+    # What the listener hears from Asterisk: the extension rings, the client answers.
+    _apply(pbx, RINGING, "1764684000.5", direction="out", our_call_id=call.pk, extension="101")
+    _apply(pbx, ANSWERED, "1764684000.5")
+    page.wait_for_selector("#telephony-call-window[data-state=talking] [data-call-timer]")
+    first = page.inner_text("[data-call-timer]")
+    page.wait_for_function("t => document.querySelector('[data-call-timer]').textContent !== t", arg=first)
+
+    _apply(pbx, ENDED, "1764684000.5")
+    page.wait_for_selector("#telephony-call-window[data-state=ended] form[data-call-result]")
+    page.select_option("form[data-call-result] select[name=outcome]", "call_back")
+    page.fill("form[data-call-result] input[name=comment]", "Просит перезвонить после зарплаты")
+    page.click("form[data-call-result] button[type=submit]")
+    page.wait_for_selector("text=Просит перезвонить после зарплаты")
+    assert page.locator("text=Исходящий звонок: Отвечен").count() >= 1
+    planned = PlannedCall.objects.get(pk=planned.pk)
+    assert planned.done_at is not None and planned.result == "reached"
+
+    # A new number calls and the operator's extension rings: the pop-up offers to make a lead.
+    _apply(pbx, RINGING, "in-77", direction="in", from_number="+79160009900", to_number="74950000000")
+    _apply(pbx, RINGING, "in-77", extension="101")
+    page.wait_for_selector("#telephony-incoming [data-caller-new]")
+    page.click("#telephony-incoming button[type=submit]")
+    page.wait_for_selector("text=Входящий звонок")
+    assert "/card/" in page.url

@@ -1,0 +1,102 @@
+"""The desk pages of telephony: PBX settings keep the secret, recordings are checked downloads, statistics."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from legal_crm.leads.tests.factories import LeadFactory
+from legal_crm.telephony.jobs import fetch_recordings
+from legal_crm.telephony.models import Call, Pbx
+
+from .conftest_helpers import T0
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pbx_secret_is_never_shown_back(client, admin_user, office):
+    pbx = Pbx.objects.create(kind="asterisk", name="Asterisk", host="10.0.0.5", port=5038, login="crm",
+                             secret="very-secret-password", office=office)
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:telephony_pbx_change", args=[pbx.pk])).content.decode()
+    assert "very-secret-password" not in html and "…word" in html
+    response = client.post(reverse("admin:telephony_pbx_change", args=[pbx.pk]), {
+        "name": "Asterisk центр", "office": office.pk, "kind": "asterisk", "host": "10.0.0.6", "port": "5038",
+        "login": "crm", "new_secret": "", "context": "from-internal", "is_active": "on"})
+    assert response.status_code == 302
+    pbx.refresh_from_db()
+    assert (pbx.name, pbx.host, pbx.secret) == ("Asterisk центр", "10.0.0.6", "very-secret-password")
+
+
+def test_recordings_are_fetched_by_the_job(office, fake_mango, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    pbx = Pbx.objects.create(kind="mango", name="Манго", host=fake_mango.url, login="mango-key",
+                             secret="mango-salt", office=office)
+    call = Call.objects.create(pbx=pbx, office=office, direction="in", started_at=T0, state="ended",
+                               result="answered", recording_url="mango:rec-7")
+    assert fetch_recordings() == 1
+    assert fetch_recordings() == 0  # stored: not fetched again
+    call.refresh_from_db()
+    assert call.recording.read() == b"ID3fake-mp3-bytes"
+
+
+def test_recording_download_is_checked(client, operator, make_staff, office, other_office, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    lead = LeadFactory(office=office)
+    call = Call.objects.create(office=office, direction="in", started_at=T0, state="ended", lead_id=lead.pk)
+    call.recording.save("r.mp3", ContentFile(b"mp3"), save=True)
+    url = reverse("admin:telephony_call_recording", args=[call.pk])
+    client.force_login(operator)
+    assert client.get(url).status_code == 200
+    foreign = Call.objects.create(office=other_office, direction="in", started_at=T0, state="ended")
+    foreign.recording.save("f.mp3", ContentFile(b"mp3"), save=True)
+    assert client.get(reverse("admin:telephony_call_recording", args=[foreign.pk])).status_code == 404
+    client.force_login(make_staff("finance"))
+    assert client.get(url).status_code == 403
+
+
+def test_recording_of_a_lead_the_user_may_not_see_is_404(client, make_staff, office, other_office, settings,
+                                                         tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    hidden = LeadFactory(office=other_office)
+    call = Call.objects.create(office=office, direction="in", started_at=T0, state="ended", lead_id=hidden.pk)
+    call.recording.save("r.mp3", ContentFile(b"mp3"), save=True)
+    client.force_login(make_staff("operator", offices=[office]))
+    assert client.get(reverse("admin:telephony_call_recording", args=[call.pk])).status_code == 404
+
+
+def test_call_statistics_per_employee_and_day(client, make_staff, operator, office):
+    head = make_staff("office_head")
+    employee = operator.employee
+    for i, (direction, result, talk) in enumerate([("in", "answered", 60), ("in", "missed", 0),
+                                                   ("out", "answered", 30)]):
+        Call.objects.create(office=office, direction=direction, employee=employee, state="ended", result=result,
+                            duration=talk, started_at=T0 + datetime.timedelta(minutes=i))
+    client.force_login(head)
+    url = reverse("admin:telephony_call_stats")
+    html = client.get(url, {"from": "2026-12-01", "to": "2026-12-31"}).content.decode()
+    assert employee.user.last_name in html and "0:01:30" in html
+    rows = client.get(url, {"from": "2026-12-01", "to": "2026-12-31", "by": "day"}).context["rows"]
+    assert [(r["label"], r["total"], r["answered"], r["missed"]) for r in rows] == [("02.12.2026", 3, 2, 1)]
+    export = client.get(url, {"from": "2026-12-01", "to": "2026-12-31", "by": "day", "export": "xlsx"})
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(export.content)).active
+    assert [c.value for c in sheet[3]] == ["02.12.2026", 3, 2, 1, 2, 1, 90]
+
+
+def test_company_numbers_show_their_usage(client, admin_user, office):
+    from legal_crm.telephony.models import CompanyNumber
+
+    number = CompanyNumber.objects.create(number="+74951234567", office=office)
+    for result in ("answered", "missed"):
+        Call.objects.create(office=office, direction="in", company_number=number, result=result, state="ended",
+                            started_at=T0)
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:telephony_companynumber_changelist")).content.decode()
+    assert "50 %" in html

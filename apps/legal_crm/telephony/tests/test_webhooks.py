@@ -1,0 +1,119 @@
+"""Notifications of Mango Office and Zadarma through our URL: signed ones apply, a wrong signature is 403 and
+changes nothing, junk is 400, a guessed URL is 403, a replay is harmless."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from legal_crm.telephony.adapters import mango, zadarma
+from legal_crm.telephony.models import Call, Pbx
+from legal_crm.telephony.webhooks import webhook_path, webhook_token
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mango_pbx(office):
+    return Pbx.objects.create(kind="mango", name="Манго", login="mango-key", secret="mango-salt", office=office)
+
+
+@pytest.fixture
+def zadarma_pbx(office):
+    return Pbx.objects.create(kind="zadarma", name="Zadarma", login="zd-key", secret="zd-secret", office=office)
+
+
+def _mango_url(pbx, kind="call"):
+    return reverse("telephony-mango", args=[pbx.pk, webhook_token(pbx), kind])
+
+
+def _mango_form(payload, salt="mango-salt"):
+    text = json.dumps(payload)
+    return {"vpbx_api_key": "mango-key", "sign": mango.sign("mango-key", text, salt), "json": text}
+
+
+APPEARED = {"entry_id": "MTAx", "call_id": "c1", "timestamp": 1764669600, "seq": 1, "call_state": "Appeared",
+            "location": "abonent", "from": {"number": "79161234567"},
+            "to": {"extension": "101", "number": "74951234567", "line_number": "74951234567"}}
+
+
+def test_mango_signed_events_make_the_call(client, mango_pbx):
+    assert client.post(_mango_url(mango_pbx), _mango_form(APPEARED)).status_code == 200
+    assert client.post(_mango_url(mango_pbx), _mango_form(APPEARED)).status_code == 200  # a replay
+    summary = {"entry_id": "MTAx", "call_direction": 1, "from": {"number": "79161234567"},
+               "to": {"extension": "101"}, "line_number": "74951234567", "create_time": 1764669600,
+               "forward_time": 1764669601, "talk_time": 1764669610, "end_time": 1764669700, "entry_result": 1}
+    assert client.post(_mango_url(mango_pbx, "summary"), _mango_form(summary)).status_code == 200
+    call = Call.objects.get()
+    assert (call.direction, call.client_phone, call.result, call.duration) == ("in", "+79161234567", "answered", 90)
+    rec = {"entry_id": "MTAx", "recording_id": "rec-1", "timestamp": 1764669701}
+    assert client.post(_mango_url(mango_pbx, "recording"), _mango_form(rec)).status_code == 200
+    call.refresh_from_db()
+    assert call.recording_url == "mango:rec-1"
+
+
+def test_mango_wrong_signature_is_refused_and_changes_nothing(client, mango_pbx):
+    response = client.post(_mango_url(mango_pbx), _mango_form(APPEARED, salt="guess"))
+    assert response.status_code == 403 and not Call.objects.exists()
+
+
+def test_mango_junk_is_400(client, mango_pbx):
+    assert client.post(_mango_url(mango_pbx), {"foo": "bar"}).status_code == 400
+    bad_json = {"vpbx_api_key": "mango-key", "sign": mango.sign("mango-key", "{not json", "mango-salt"),
+                "json": "{not json"}
+    assert client.post(_mango_url(mango_pbx), bad_json).status_code == 400
+    assert not Call.objects.exists()
+
+
+def test_a_guessed_url_is_refused(client, mango_pbx):
+    url = reverse("telephony-mango", args=[mango_pbx.pk, "0" * 32, "call"])
+    assert client.post(url, _mango_form(APPEARED)).status_code == 403
+    assert not Call.objects.exists()
+
+
+def test_the_desk_shows_the_address_to_give_mango(mango_pbx):
+    assert webhook_path(mango_pbx) == _mango_url(mango_pbx).rsplit("/events/", 1)[0] + "/"
+
+
+def _zadarma_post(client, pbx, params, secret="zd-secret"):
+    return client.post(reverse("telephony-zadarma", args=[pbx.pk, webhook_token(pbx)]), params,
+                       HTTP_SIGNATURE=zadarma.notification_sign(secret, params))
+
+
+def test_zadarma_echo_and_signed_notifications(client, zadarma_pbx, operator):
+    url = reverse("telephony-zadarma", args=[zadarma_pbx.pk, webhook_token(zadarma_pbx)])
+    assert client.get(url, {"zd_echo": "abc123"}).content == b"abc123"
+    start = {"event": "NOTIFY_START", "call_start": "2026-12-02 10:00:00", "pbx_call_id": "in_1",
+             "caller_id": "+79161234567", "called_did": "74951234567"}
+    assert _zadarma_post(client, zadarma_pbx, start).status_code == 200
+    end = {**start, "event": "NOTIFY_END", "internal": "101", "duration": "0", "disposition": "cancel",
+           "is_recorded": "0"}
+    assert _zadarma_post(client, zadarma_pbx, end, secret="wrong").status_code == 403
+    assert Call.objects.get().state == "ringing"  # the forged end changed nothing
+    assert _zadarma_post(client, zadarma_pbx, end).status_code == 200
+    assert Call.objects.get().state == "ended"
+
+
+def test_zadarma_click_to_call_is_matched_by_its_first_notification(client, zadarma_pbx, operator, fake_zadarma):
+    from legal_crm.leads.tests.factories import LeadFactory
+    from legal_crm.telephony.models import SipAccount
+
+    zadarma_pbx.host = fake_zadarma.url
+    zadarma_pbx.save()
+    SipAccount.objects.create(employee=operator.employee, pbx=zadarma_pbx, extension="101")
+    lead = LeadFactory(office=zadarma_pbx.office, phone="+79161234567")
+    client.force_login(operator)
+    started = client.post(reverse("admin:telephony_call_start"), {"subject": "lead", "id": lead.pk},
+                          HTTP_ACCEPT="application/json").json()
+    assert started["state"] == "ringing"
+    from django.utils import timezone
+
+    now = timezone.now().strftime("%Y-%m-%d %H:%M:%S")
+    out = {"event": "NOTIFY_OUT_START", "call_start": now, "pbx_call_id": "out_9", "internal": "101",
+           "destination": "79161234567"}
+    client.logout()
+    assert _zadarma_post(client, zadarma_pbx, out).status_code == 200
+    call = Call.objects.get()
+    assert call.pk == started["id"] and call.provider_id == "out_9"
