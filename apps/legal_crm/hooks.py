@@ -98,6 +98,12 @@ DOC_EVENTS: dict[str, list[str]] = {
     "quality.complaint_filed": [],
     "quality.complaint_assigned": [],
     "quality.complaint_closed": [],
+    # todos: the staff notifications (messaging) subscribe to these
+    "todos.task_created": [],
+    "todos.task_assigned": [],
+    "todos.task_done": [],
+    "todos.task_due_soon": [],
+    "todos.task_overdue": [],
 }
 
 SCHEDULER_EVENTS: dict = {
@@ -112,6 +118,9 @@ SCHEDULER_EVENTS: dict = {
         "legal_crm.billing.jobs.mark_overdue_invoices",
         "legal_crm.core.deliveries.prune",
         "legal_crm.core.scheduler.prune_runs",
+        "legal_crm.todos.jobs.run_condition_rules",
+        "legal_crm.todos.jobs.send_reminders",
+        "legal_crm.todos.jobs.notify_overdue",
     ],
     "weekly": [],
     "cron": {
@@ -242,4 +251,20 @@ AUDIT_LABELS: dict[str, str] = {
     "messaging.channel": _("Канал отправки"), "messaging.retry": _("Сообщение: повторная отправка"),
     "messaging.opt_out": _("Отказ от рассылок"),
     "delivery.retry": _("Сбой обработки: повтор"), "delivery.resolve": _("Сбой обработки закрыт"),
+    "task.create": _("Задача поставлена"), "task.update": _("Задача изменена"),
+    "task.postpone": _("Срок задачи перенесён"), "task.done": _("Задача выполнена"),
+    "task.confirm": _("Выполнение задачи подтверждено"), "task.cancel": _("Задача отменена"),
+    "task.reassign": _("Задача передана"), "task.comment": _("Комментарий к задаче"),
+    "task.checklist": _("Чек-лист задачи"), "task_rule.save": _("Правило автоматических задач сохранено"),
+    "task_rule.delete": _("Правило автоматических задач удалено"),
+}
+
+# Conditions the daily job of automatic tasks checks (todos.jobs.run_condition_rules), answered by the module
+# owning the records: trigger → `(params, today) -> iterable of dict(record_type, record_id, office_id, candidates,
+# label)` — the records meeting the condition today (each once: the job keys tasks by rule, record and day).
+TASK_CONDITIONS: dict[str, list[str]] = {
+}
+
+# How a task's linked record is shown (todos): record type → `(ids) -> {id: (title, url)}`, by the owning module.
+TASK_RECORD_LINKS: dict[str, str] = {
 }

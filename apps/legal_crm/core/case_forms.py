@@ -69,6 +69,8 @@ ACCUSATIVE = {
     "org.position": _("должность"),
     "org.staffingplan": _("штатное расписание"),
     "quality.complaint": _("жалобу"),
+    "todos.task": _("задачу"),
+    "todos.taskrule": _("правило автоматических задач"),
 }
 
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "legal_crm.org",
     "legal_crm.directory",
     "legal_crm.messaging",
+    "legal_crm.todos",
     "legal_crm.marketing",
     "legal_crm.leads",
     "legal_crm.contracts",
