@@ -121,6 +121,9 @@ class TaskComment(models.Model):
         verbose_name_plural = _("комментарии к задачам")
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return self.text[:80]
+
 
 class TaskChecklistItem(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="checklist", verbose_name=_("задача"))
@@ -135,6 +138,9 @@ class TaskChecklistItem(models.Model):
         verbose_name = _("пункт чек-листа")
         verbose_name_plural = _("чек-лист")
         ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class TaskPostponement(models.Model):
@@ -153,6 +159,9 @@ class TaskPostponement(models.Model):
         verbose_name = _("перенос срока")
         verbose_name_plural = _("переносы срока")
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_on:%d.%m.%Y} → {self.to_on:%d.%m.%Y}"
 
 
 class TaskRule(TimeStampedModel):
