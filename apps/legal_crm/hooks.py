@@ -36,7 +36,9 @@ DOC_EVENTS: dict[str, list[str]] = {
     ],
     "leads.lead_contact_added": [],
     "leads.lead_updated": [],
-    "leads.lead_assigned": [],
+    "leads.lead_assigned": [
+        "legal_crm.leads.handlers_tasks.on_lead_assigned",
+    ],
     "leads.lead_status_changed": [
         "legal_crm.leads.handlers_scripts.on_lead_status_changed",
     ],
@@ -73,13 +75,26 @@ DOC_EVENTS: dict[str, list[str]] = {
     "contracts.contract_created": [],
     "contracts.contract_signed": [
         "legal_crm.leads.handlers_contracts.on_contract_signed",
+        "legal_crm.contracts.handlers_tasks.on_contract_signed",
     ],
-    "contracts.contract_work_started": [],
+    "contracts.contract_work_started": [
+        "legal_crm.contracts.handlers_tasks.on_contract_work_started",
+    ],
     "contracts.contract_completed": [],
     "contracts.stage_finished": [],
     "contracts.action_published": [],
     "contracts.document_published": [],
-    "contracts.termination_requested": [],
+    "contracts.termination_requested": [
+        "legal_crm.contracts.handlers_tasks.on_termination_requested",
+    ],
+    # a stage went into work (started by hand, or the next one after a stage finished)
+    "contracts.stage_started": [
+        "legal_crm.contracts.handlers_tasks.on_stage_started",
+    ],
+    # the bankruptcy case's court hearing got a date (set or moved)
+    "contracts.hearing_date_set": [
+        "legal_crm.contracts.handlers_tasks.on_hearing_date_set",
+    ],
     "contracts.termination_decided": [
         "legal_crm.billing.handlers.stop_billing_of_terminated",
     ],
@@ -96,7 +111,9 @@ DOC_EVENTS: dict[str, list[str]] = {
     "billing.invoices_overdue": [],
     # quality
     "quality.complaint_filed": [],
-    "quality.complaint_assigned": [],
+    "quality.complaint_assigned": [
+        "legal_crm.quality.handlers_tasks.on_complaint_assigned",
+    ],
     "quality.complaint_closed": [],
     # todos: the staff notifications (messaging) subscribe to these
     "todos.task_created": [],
@@ -141,6 +158,7 @@ SCHEDULER_EVENTS: dict = {
 
 HOME_BLOCKS: list[str] = [
     "legal_crm.core.home.operations_block",
+    "legal_crm.todos.home.my_tasks_block",
     "legal_crm.leads.home.my_figures_block",
     "legal_crm.leads.home.my_calls_block",
     "legal_crm.leads.home.my_leads_block",
@@ -263,8 +281,14 @@ AUDIT_LABELS: dict[str, str] = {
 # owning the records: trigger → `(params, today) -> iterable of dict(record_type, record_id, office_id, candidates,
 # label)` — the records meeting the condition today (each once: the job keys tasks by rule, record and day).
 TASK_CONDITIONS: dict[str, list[str]] = {
+    "invoice_overdue": ["legal_crm.billing.handlers_tasks.invoices_overdue_days"],
+    "contract_idle": ["legal_crm.contracts.handlers_tasks.contracts_idle_days"],
 }
 
 # How a task's linked record is shown (todos): record type → `(ids) -> {id: (title, url)}`, by the owning module.
 TASK_RECORD_LINKS: dict[str, str] = {
+    "leads.lead": "legal_crm.leads.handlers_tasks.lead_links",
+    "contracts.contract": "legal_crm.contracts.handlers_tasks.contract_links",
+    "billing.invoice": "legal_crm.billing.handlers_tasks.invoice_links",
+    "quality.complaint": "legal_crm.quality.handlers_tasks.complaint_links",
 }

@@ -31,7 +31,9 @@ SECTIONS: list[tuple] = [
         "billing.LedgerEntry",
     ]),
     (_("Телефония"), "call", []),
-    (_("Задачи"), "task_alt", []),
+    (_("Задачи"), "task_alt", [
+        "todos.Task", (_("Календарь задач"), "admin:todos_task_calendar", "todos.view_task"),
+    ]),
     (_("Отчёты"), "monitoring", [
         (_("Штатное расписание: план и факт"), "admin:org_staffing_report", "org.view_staffingplan"),
     ]),
@@ -49,6 +51,7 @@ SECTIONS: list[tuple] = [
         "leads.LeadSettings", "leads.ClientMerge",
         "contracts.ContractNumbering", "contracts.ServiceSettings", "contracts.StageTemplate", "contracts.ActionType", "contracts.DocumentType",
         "contracts.DocumentTemplate", "contracts.TerminationStepTemplate",
+        "todos.TaskRule",
     ]),
 ]
 

@@ -10,7 +10,9 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
+from legal_crm.core.events import emit
 from legal_crm.org.models import Employee, Office
 
 from ..models import Task, TaskRule
@@ -88,3 +90,24 @@ def tasks_for_event(*, trigger: str, record_type: str, record_id, office_id: int
             if task is not None:
                 created.append(task)
     return created
+
+
+@transaction.atomic
+def queued_tasks_assign(*, record_type: str, record_id, role: str, people) -> int:
+    """The record now has its `role` person: the open queue tasks its rules meant for that role go to them
+    (the least loaded of several)."""
+    tasks = list(Task.objects.select_for_update().filter(
+        record_type=record_type, record_id=str(record_id), status=Task.Status.NEW, assignee__isnull=True,
+        rule__assign_by=TaskRule.AssignBy.RECORD_ROLE, rule__role=role))
+    moved = 0
+    for task in tasks:
+        person = _assignee(task.rule, task.office_id, {role: people})
+        if person is None:
+            continue
+        task.assignee = person
+        task.save(update_fields=["assignee", "updated_at"])
+        audit(actor=None, action="task.reassign", obj=task, before={"assignee": None}, after={"assignee": person.pk})
+        emit("todos.task_assigned", task_id=task.pk, assignee_id=person.pk, office_id=task.office_id,
+             due_on=task.due_on.isoformat())
+        moved += 1
+    return moved
