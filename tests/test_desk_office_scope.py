@@ -97,6 +97,12 @@ def _script_message(office):
                                         phone=enrollment.lead.phone, text="Здравствуйте")
 
 
+def _task(office):
+    from legal_crm.todos.tests.factories import TaskFactory
+
+    return TaskFactory(office=office)  # in that office's queue: the scoped user's own queue is theirs
+
+
 def _build(label: str, office):
     from legal_crm.billing.tests.factories import InvoiceFactory, SubscriptionFactory
     from legal_crm.contracts.models import ContractNumbering
@@ -132,6 +138,7 @@ def _build(label: str, office):
         "billing.Subscription": lambda: SubscriptionFactory(contract=_contract(office)),
         "billing.LedgerEntry": lambda: _ledger(office),
         "quality.Complaint": lambda: ComplaintFactory(contract=_contract(office)),
+        "todos.Task": lambda: _task(office),
     }
     return builders[label]()
 
@@ -140,7 +147,7 @@ BUILT = {"org.Office", "org.Employee", "org.StaffingPlan", "org.Banner", "leads.
          "leads.PlannedCall", "leads.ScriptEnrollment", "leads.ScriptMessage", "contracts.Contract",
          "contracts.TerminationRequest", "contracts.ContractNumbering", "messaging.Channel", "messaging.Message",
          "billing.Invoice", "billing.Payment", "billing.InstalmentSchedule",
-         "billing.Subscription", "billing.LedgerEntry", "quality.Complaint"}
+         "billing.Subscription", "billing.LedgerEntry", "quality.Complaint", "todos.Task"}
 
 
 @pytest.fixture
