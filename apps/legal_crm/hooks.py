@@ -164,6 +164,15 @@ HOME_BLOCKS: list[str] = [
     "legal_crm.leads.home.my_leads_block",
     "legal_crm.billing.home.overdue_invoices_block",
     "legal_crm.quality.home.complaints_block",
+    # the figures of each role (UX.md «Мой день»), each from the module that owns them
+    "legal_crm.contracts.home.operator_block",
+    "legal_crm.contracts.home.sales_block",
+    "legal_crm.contracts.home.lawyer_block",
+    "legal_crm.quality.home.complaint_figures_block",
+    "legal_crm.billing.home.money_figures_block",
+    "legal_crm.leads.home.office_calls_block",
+    "legal_crm.org.home.hr_block",
+    "legal_crm.leads.home.marketer_block",
 ]
 
 # Extra rows of the lead card's timeline (leads/selectors_card.py): `(lead, lead_ids, user, client_ids) -> list[dict]`
