@@ -111,6 +111,12 @@ def _call(office):
     return Call.objects.create(office=office, direction="in", client_phone="+79161234567", started_at=timezone.now())
 
 
+def _task(office):
+    from legal_crm.todos.tests.factories import TaskFactory
+
+    return TaskFactory(office=office)  # in that office's queue: the scoped user's own queue is theirs
+
+
 def _build(label: str, office):
     from legal_crm.billing.tests.factories import InvoiceFactory, SubscriptionFactory
     from legal_crm.contracts.models import ContractNumbering
@@ -154,6 +160,7 @@ def _build(label: str, office):
         "telephony.Pbx": lambda: Pbx.objects.create(office=office, kind="zadarma", name="Zadarma офиса",
                                                     login="key", secret="s" * 12),
         "telephony.CompanyNumber": lambda: CompanyNumber.objects.create(number="+73832000000", office=office),
+        "todos.Task": lambda: _task(office),
     }
     return builders[label]()
 
@@ -163,7 +170,7 @@ BUILT = {"org.Office", "org.Employee", "org.StaffingPlan", "org.Banner", "leads.
          "contracts.TerminationRequest", "contracts.ContractNumbering", "messaging.Channel", "messaging.Message",
          "messaging.MessageTemplate", "billing.Invoice", "billing.Payment", "billing.InstalmentSchedule",
          "billing.Subscription", "billing.LedgerEntry", "quality.Complaint", "campaigns.Campaign", "telephony.Call",
-         "telephony.Pbx", "telephony.CompanyNumber"}
+         "telephony.Pbx", "telephony.CompanyNumber", "todos.Task"}
 
 
 @pytest.fixture

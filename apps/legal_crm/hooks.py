@@ -48,6 +48,7 @@ DOC_EVENTS: dict[str, list[str]] = {
     "leads.lead_updated": [],
     "leads.lead_assigned": [
         "legal_crm.leads.handlers_notifications.on_lead_assigned",
+        "legal_crm.leads.handlers_tasks.on_lead_assigned",
     ],
     "leads.lead_status_changed": [
         "legal_crm.leads.scripts.handlers.on_lead_status_changed",
@@ -86,13 +87,26 @@ DOC_EVENTS: dict[str, list[str]] = {
     "contracts.contract_signed": [
         "legal_crm.leads.handlers_contracts.on_contract_signed",
         "legal_crm.contracts.handlers_notifications.on_contract_signed",
+        "legal_crm.contracts.handlers_tasks.on_contract_signed",
     ],
-    "contracts.contract_work_started": [],
+    "contracts.contract_work_started": [
+        "legal_crm.contracts.handlers_tasks.on_contract_work_started",
+    ],
     "contracts.contract_completed": [],
     "contracts.stage_finished": [],
     "contracts.action_published": [],
     "contracts.document_published": [],
-    "contracts.termination_requested": [],
+    "contracts.termination_requested": [
+        "legal_crm.contracts.handlers_tasks.on_termination_requested",
+    ],
+    # a stage went into work (started by hand, or the next one after a stage finished)
+    "contracts.stage_started": [
+        "legal_crm.contracts.handlers_tasks.on_stage_started",
+    ],
+    # the bankruptcy case's court hearing got a date (set or moved)
+    "contracts.hearing_date_set": [
+        "legal_crm.contracts.handlers_tasks.on_hearing_date_set",
+    ],
     "contracts.termination_decided": [
         "legal_crm.billing.handlers.stop_billing_of_terminated",
     ],
@@ -113,6 +127,7 @@ DOC_EVENTS: dict[str, list[str]] = {
     "quality.complaint_filed": [],
     "quality.complaint_assigned": [
         "legal_crm.quality.handlers_notifications.on_complaint_assigned",
+        "legal_crm.quality.handlers_tasks.on_complaint_assigned",
     ],
     "quality.complaint_closed": [],
     # campaigns
@@ -121,6 +136,12 @@ DOC_EVENTS: dict[str, list[str]] = {
     "campaigns.campaign_resumed": [],
     "campaigns.campaign_cancelled": [],
     "campaigns.campaign_finished": [],
+    # todos: the staff notifications (messaging) subscribe to these
+    "todos.task_created": [],
+    "todos.task_assigned": [],
+    "todos.task_done": [],
+    "todos.task_due_soon": [],
+    "todos.task_overdue": [],
 }
 
 SCHEDULER_EVENTS: dict = {
@@ -136,6 +157,9 @@ SCHEDULER_EVENTS: dict = {
         "legal_crm.billing.jobs.mark_overdue_invoices",
         "legal_crm.core.deliveries.prune",
         "legal_crm.core.scheduler.prune_runs",
+        "legal_crm.todos.jobs.run_condition_rules",
+        "legal_crm.todos.jobs.send_reminders",
+        "legal_crm.todos.jobs.notify_overdue",
     ],
     "weekly": [],
     "cron": {
@@ -168,11 +192,21 @@ SCHEDULER_EVENTS: dict = {
 
 HOME_BLOCKS: list[str] = [
     "legal_crm.core.home.operations_block",
+    "legal_crm.todos.home.my_tasks_block",
     "legal_crm.leads.home.my_figures_block",
     "legal_crm.leads.home.my_calls_block",
     "legal_crm.leads.home.my_leads_block",
     "legal_crm.billing.home.overdue_invoices_block",
     "legal_crm.quality.home.complaints_block",
+    # the figures of each role (UX.md «Мой день»), each from the module that owns them
+    "legal_crm.contracts.home.operator_block",
+    "legal_crm.contracts.home.sales_block",
+    "legal_crm.contracts.home.lawyer_block",
+    "legal_crm.quality.home.complaint_figures_block",
+    "legal_crm.billing.home.money_figures_block",
+    "legal_crm.leads.home.office_calls_block",
+    "legal_crm.org.home.hr_block",
+    "legal_crm.leads.home.marketer_block",
 ]
 
 # Extra rows of the lead card's timeline (leads/selectors/card.py): `(lead, lead_ids, user, client_ids) -> list[dict]`
@@ -345,4 +379,26 @@ AUDIT_LABELS: dict[str, str] = {
     "telephony.call_start": _("Звонок через АТС"), "telephony.call_result": _("Итог звонка"),
     "telephony.pbx": _("Настройки АТС"),
     "delivery.retry": _("Сбой обработки: повтор"), "delivery.resolve": _("Сбой обработки закрыт"),
+    "task.create": _("Задача поставлена"), "task.update": _("Задача изменена"),
+    "task.postpone": _("Срок задачи перенесён"), "task.done": _("Задача выполнена"),
+    "task.confirm": _("Выполнение задачи подтверждено"), "task.cancel": _("Задача отменена"),
+    "task.reassign": _("Задача передана"), "task.comment": _("Комментарий к задаче"),
+    "task.checklist": _("Чек-лист задачи"), "task_rule.save": _("Правило автоматических задач сохранено"),
+    "task_rule.delete": _("Правило автоматических задач удалено"),
+}
+
+# Conditions the daily job of automatic tasks checks (todos.jobs.run_condition_rules), answered by the module
+# owning the records: trigger → `(params, today) -> iterable of dict(record_type, record_id, office_id, candidates,
+# label)` — the records meeting the condition today (each once: the job keys tasks by rule, record and day).
+TASK_CONDITIONS: dict[str, list[str]] = {
+    "invoice_overdue": ["legal_crm.billing.handlers_tasks.invoices_overdue_days"],
+    "contract_idle": ["legal_crm.contracts.handlers_tasks.contracts_idle_days"],
+}
+
+# How a task's linked record is shown (todos): record type → `(ids) -> {id: (title, url)}`, by the owning module.
+TASK_RECORD_LINKS: dict[str, str] = {
+    "leads.lead": "legal_crm.leads.handlers_tasks.lead_links",
+    "contracts.contract": "legal_crm.contracts.handlers_tasks.contract_links",
+    "billing.invoice": "legal_crm.billing.handlers_tasks.invoice_links",
+    "quality.complaint": "legal_crm.quality.handlers_tasks.complaint_links",
 }

@@ -36,7 +36,9 @@ SECTIONS: list[tuple] = [
         (_("Статистика звонков"), "admin:telephony_call_stats", "telephony.view_call_stats"),
         "telephony.CompanyNumber", "telephony.SipAccount", "telephony.Pbx",
     ]),
-    (_("Задачи"), "task_alt", []),
+    (_("Задачи"), "task_alt", [
+        "todos.Task", (_("Календарь задач"), "admin:todos_task_calendar", "todos.view_task"),
+    ]),
     (_("Отчёты"), "monitoring", [
         (_("Штатное расписание: план и факт"), "admin:org_staffing_report", "org.view_staffingplan"),
     ]),
@@ -55,6 +57,7 @@ SECTIONS: list[tuple] = [
         "contracts.ContractNumbering", "contracts.ServiceSettings", "contracts.StageTemplate", "contracts.ActionType", "contracts.DocumentType",
         "contracts.DocumentTemplate", "contracts.TerminationStepTemplate",
         (_("Уведомления: настройки групп"), "admin:messaging_notification_groups", "messaging.view_notificationrule"),
+        "todos.TaskRule",
     ]),
 ]
 

@@ -60,6 +60,21 @@ TABS = [("general", gettext_lazy("Общее")), ("stages", gettext_lazy("Эта
 HISTORY_LIMIT = 50
 
 
+def _tasks_context(user, contract) -> dict:
+    """The card's side panel: the contract's open tasks (todos) and a link to set one about it."""
+    from django.urls import reverse
+
+    from legal_crm.todos import perms as todo_perms
+    from legal_crm.todos.selectors import tasks_of_record
+
+    if not user.has_perm(todo_perms.VIEW_TASK):
+        return {}
+    record = f"contracts.contract:{contract.pk}"
+    return {"open_tasks": tasks_of_record(user, "contracts.contract", contract.pk).filter(status="new").count(),
+            "tasks_url": reverse("admin:todos_task_changelist") + f"?record={record}",
+            "new_task_url": reverse("admin:todos_task_create") + f"?record_type=contracts.contract&record_id={contract.pk}"}
+
+
 def _parse_date(value: str) -> datetime.date | None:
     value = (value or "").strip()
     if not value:
@@ -155,6 +170,7 @@ def card_context(request, contract: Contract) -> dict:
         "lawyers": list(contract.lawyers.all()),
         "lawyer_choices": list(lawyers_for(contract.office_id)) if user.has_perm(perms.CHANGE_CONTRACT) else [],
         "next_deadline": selectors.next_deadline(contract, today=today),
+        **_tasks_context(user, contract),
         "terminations": list(contract.termination_requests.all()),
         "money_template": money_template,
         "history": history,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext
 
 from legal_crm.contracts import perms
 from legal_crm.core.access import ADMINISTRATORS_GROUP
@@ -12,6 +13,7 @@ from legal_crm.core.auth_backends import users_with_perm
 from legal_crm.directory.selectors import client_link
 from legal_crm.org.models import Employee
 from legal_crm.org.selectors import office_ids_visible_to, scope_to_offices
+from legal_crm.todos.selectors import next_open_task_of_record
 
 from .models import (
     ActionType,
@@ -153,6 +155,12 @@ def next_deadline(contract: Contract, *, today: datetime.date) -> dict | None:
     for request in contract.termination_requests.all():
         if request.status == TerminationRequest.Status.OPEN:
             candidates.append((request.decision_due_on, "Ответ на заявление о расторжении"))
+    case = contract.bankruptcy if hasattr(contract, "bankruptcy") else None
+    if case is not None and case.hearing_on and case.hearing_on >= today:
+        candidates.append((case.hearing_on, gettext("Судебное заседание")))
+    task = next_open_task_of_record("contracts.contract", contract.pk)
+    if task is not None:
+        candidates.append((task.due_on, task.title))
     if not candidates:
         return None
     due, title = min(candidates)

@@ -77,6 +77,8 @@ ACCUSATIVE = {
     "org.position": _("должность"),
     "org.staffingplan": _("штатное расписание"),
     "quality.complaint": _("жалобу"),
+    "todos.task": _("задачу"),
+    "todos.taskrule": _("правило автоматических задач"),
 }
 
 

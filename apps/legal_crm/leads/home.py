@@ -71,3 +71,34 @@ def my_figures_block(request) -> dict | None:
     return {"key": "leads-figures", "title": _("Сегодня"),
             "figures": [{"value": taken, "label": ngettext("лид получен", "лидов получено", taken)},
                         {"value": calls, "label": ngettext("звонок сделан", "звонков сделано", calls)}]}
+
+
+def marketer_block(request) -> dict | None:
+    """Leads by source this week (Monday to now), the largest sources first."""
+    from django.db.models import Count
+
+    from legal_crm.marketing import perms as marketing_perms
+
+    user = request.user
+    if not user.has_perm(marketing_perms.VIEW_LEAD_REPORT) or not user.has_perm(perms.VIEW_LEAD):
+        return None
+    start, _end = _day_bounds()
+    monday = start - datetime.timedelta(days=start.weekday())
+    rows = list(selectors.lead_list_visible_to(user).filter(created_at__gte=monday)
+                .values("source__name").annotate(n=Count("id")).order_by("-n")[:6])
+    total = sum(row["n"] for row in rows)
+    return {"key": "leads-by-source", "title": _("Лиды по источникам за неделю"),
+            "figures": [{"value": total, "label": ngettext("лид с понедельника", "лидов с понедельника", total)}],
+            "rows": [{"text": row["source__name"] or _("Без источника"), "note": str(row["n"]),
+                      "url": reverse("admin:marketing_leads_by_source")} for row in rows],
+            "empty": _("На этой неделе лидов ещё нет.")}
+
+
+def office_calls_block(request) -> dict | None:
+    """The office head's overdue planned calls across the office."""
+    user = request.user
+    if not user.has_perm(perms.REASSIGN_LEAD) or not user.has_perm(perms.VIEW_PLANNEDCALL):
+        return None
+    count = selectors.overdue_calls(user).count()
+    return {"key": "leads-office-calls", "title": _("Звонки офиса"),
+            "figures": [{"value": count, "label": ngettext("звонок просрочен", "звонков просрочено", count)}]}

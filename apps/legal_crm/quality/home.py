@@ -36,3 +36,22 @@ def complaints_block(request) -> dict | None:
                  for c in rows],
         "empty": _("Жалоб, ожидающих решения, нет."),
     }
+
+
+def complaint_figures_block(request) -> dict | None:
+    """Open complaints: about my cases (a lawyer's contracts), and — for whoever assigns them — the offices' all."""
+    from django.utils.translation import ngettext
+
+    user = request.user
+    if not user.has_perm(perms.VIEW_COMPLAINT):
+        return None
+    open_ = selectors.complaint_list_visible_to(user).exclude(status=Complaint.Status.CLOSED)
+    figures = []
+    mine = open_.filter(contract__lawyers=user).count()
+    if mine or not user.has_perm(perms.ASSIGN_COMPLAINT):
+        figures.append({"value": mine, "label": ngettext("жалоба по моим делам", "жалоб по моим делам", mine)})
+    if user.has_perm(perms.ASSIGN_COMPLAINT):
+        total = open_.count()
+        figures.append({"value": total, "label": ngettext("открытая жалоба в офисе", "открытых жалоб в офисе",
+                                                          total)})
+    return {"key": "quality-figures", "title": _("Жалобы"), "figures": figures}

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "legal_crm.directory",
     "legal_crm.messaging",
     "legal_crm.telephony",
+    "legal_crm.todos",
     "legal_crm.marketing",
     "legal_crm.leads",
     "legal_crm.contracts",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from legal_crm.contracts import perms
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
+from legal_crm.core.events import emit
 from legal_crm.core.history_text import normalised
 from legal_crm.core.text import clean_text, clean_text_fields
 from legal_crm.core.validation import validated
@@ -63,6 +64,9 @@ def bankruptcy_case_update(*, actor, contract: Contract, **fields) -> Bankruptcy
     if changed:
         audit(actor=actor, action="bankruptcy.update", obj=contract,
               before={name: old[name] for name in changed}, after={name: new[name] for name in changed})
+    if "hearing_on" in changed and case.hearing_on is not None:
+        emit("contracts.hearing_date_set", contract_id=contract.pk, hearing_on=case.hearing_on.isoformat(),
+             previous=old["hearing_on"])
     return case
 
 

@@ -262,6 +262,7 @@ def contract_start_work(*, actor, contract: Contract, lawyers=None) -> Contract:
     if first is not None:
         first.status, first.started_at = ContractStage.Status.IN_PROGRESS, timezone.now()
         first.save(update_fields=["status", "started_at"])
+        emit("contracts.stage_started", contract_id=contract.pk, stage_id=first.pk, stage=first.name)
     audit(actor=actor, action="contract.start_work", obj=contract, before=before, after=_snapshot(contract))
     emit("contracts.contract_work_started", contract_id=contract.pk)
     return contract

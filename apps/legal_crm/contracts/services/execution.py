@@ -75,6 +75,7 @@ def stage_start(*, actor, stage: ContractStage) -> ContractStage:
     stage.status, stage.started_at = StageStatus.IN_PROGRESS, now
     stage.save(update_fields=["status", "started_at"])
     audit(actor=actor, action="stage.start", obj=stage.contract, after={"stage": stage.name})
+    emit("contracts.stage_started", contract_id=stage.contract_id, stage_id=stage.pk, stage=stage.name)
     return stage
 
 
@@ -109,6 +110,8 @@ def stage_finish(*, actor, stage: ContractStage, skip: bool = False, note: str =
                 status=StageStatus.DONE).exists():
             upcoming.status, upcoming.started_at = StageStatus.IN_PROGRESS, now
             upcoming.save(update_fields=["status", "started_at"])
+            emit("contracts.stage_started", contract_id=upcoming.contract_id, stage_id=upcoming.pk,
+                 stage=upcoming.name)
     audit(actor=actor, action="stage.skip" if skip else "stage.finish", obj=stage.contract,
           after={"stage": stage.name})
     emit("contracts.stage_finished", contract_id=stage.contract_id, stage_id=stage.pk,

@@ -25,6 +25,11 @@ COMPUTED = {
     ("contracts/services/contracts.py", "exc.code"): {c.value for c in CoreCode if c.startswith("amount_")},
     # the intake's field errors: a bad phone, an unknown source, or several fields
     ("leads/services/intake.py", "code"): {"invalid_phone", "unknown_source", "invalid"},
+    # todos' field errors (one helper puts the message on its field)
+    ("todos/services/tasks.py", "code"): {"invalid", "title_required", "assignee_not_in_office",
+                                          "deadline_before_due", "reason_required", "postpone_not_later",
+                                          "deadline_passed", "postpone_past_deadline", "confirm_own",
+                                          "text_required"},
 }
 
 

@@ -116,6 +116,28 @@ def _item(at, kind: str, title: str, text: str = "", url: str = "", lead_id=None
     return {"at": at, "kind": kind, "title": title, "text": text, "url": url, "lead_id": lead_id}
 
 
+def _task_items(lead_ids, user) -> list[dict]:
+    """The person's tasks (todos) the user may see: open ones at their due date, closed ones when closed."""
+    import datetime
+
+    from django.utils import timezone
+
+    from legal_crm.todos.selectors import task_list_visible_to
+
+    rows = []
+    tasks = (task_list_visible_to(user).filter(record_type="leads.lead", record_id__in=[str(i) for i in lead_ids])
+             .order_by("-due_on", "-id")[:PER_SOURCE_LIMIT])
+    for task in tasks:
+        at = task.done_at or task.cancelled_at or timezone.make_aware(
+            datetime.datetime.combine(task.due_on, datetime.time(9)))
+        title = _("Задача: %(title)s (%(status)s)") % {"title": task.title, "status": task.get_status_display().lower()}
+        who = str(task.assignee) if task.assignee else _("очередь офиса")
+        rows.append(_item(at, "task", title, _("срок %(date)s · %(who)s") % {"date": f"{task.due_on:%d.%m.%Y}",
+                                                                            "who": who},
+                          reverse("admin:todos_task_change", args=[task.pk]), int(task.record_id)))
+    return rows
+
+
 def timeline(lead: Lead, user, *, others: list[Lead] | None = None, limit: int = TIMELINE_LIMIT) -> list[dict]:
     """The person's history, newest first: leads, contacts, planned calls, status changes, assignments,
     script moves and messages, and whatever later modules contribute."""
@@ -166,6 +188,7 @@ def timeline(lead: Lead, user, *, others: list[Lead] | None = None, limit: int =
             "channel": msg.get_channel_display(), "phone": format_phone(msg.phone), "status": msg.get_status_display()}
         text = msg.text[:300] + (f"\n{_('Причина')}: {msg.error_text}" if msg.error_text else "")
         items.append(_item(msg.created_at, "message", title, text, lead_id=msg.lead_id))
+    items.extend(_task_items(ids, user))
 
     from legal_crm import hooks
 

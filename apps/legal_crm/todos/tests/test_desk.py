@@ -1,0 +1,109 @@
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from legal_crm.todos.models import Task, TaskRule
+from legal_crm.todos.tests.factories import TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2027, 3, 10, 9, 0, tzinfo=datetime.UTC)  # Wednesday
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def lawyer(make_staff):
+    return make_staff("lawyer")
+
+
+@pytest.fixture
+def head(make_staff):
+    return make_staff("office_head")
+
+
+def day(n):
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def test_my_list_filters_and_card(client, lawyer, office):
+    mine = TaskFactory(office=office, assignee=lawyer, title="Собрать документы", due_on=day(-1),
+                       record_type="billing.invoice", record_id="999999")
+    TaskFactory(office=office, assignee=lawyer, title="Позвонить в суд", due_on=day(3), postponements=2)
+    client.force_login(lawyer)
+    url = reverse("admin:todos_task_changelist")
+    page = client.get(url, {"whose": "mine", "due": "overdue"}).content.decode()
+    assert "Собрать документы" in page and "Позвонить в суд" not in page
+    page = client.get(url, {"postponed": "yes"}).content.decode()
+    assert "Позвонить в суд" in page and "Собрать документы" not in page
+    card = client.get(reverse("admin:todos_task_change", args=[mine.pk]))
+    assert card.status_code == 200 and "Собрать документы" in card.content.decode()
+
+
+def test_create_with_a_due_date_after_the_hard_deadline_shows_the_field_error(client, lawyer, office):
+    client.force_login(lawyer)
+    url = reverse("admin:todos_task_create")
+    form = {"title": "Подать ходатайство", "kind": "other", "office": office.pk, "assignee": lawyer.pk,
+            "due_on": day(5).isoformat(), "deadline_on": day(4).isoformat(), "complexity": 2}
+    page = client.post(url, form).content.decode()
+    assert "Срок не может быть позже крайнего срока" in page and not Task.objects.exists()
+    response = client.post(url, {**form, "deadline_on": day(7).isoformat(), "checklist": "Копия паспорта\nИНН"})
+    task = Task.objects.get()
+    assert response.status_code == 302 and task.checklist.count() == 2 and task.created_by == lawyer
+
+
+def test_postpone_and_done_from_the_card(client, lawyer, office):
+    task = TaskFactory(office=office, assignee=lawyer, due_on=day(1), deadline_on=day(3))
+    client.force_login(lawyer)
+    url = reverse("admin:todos_task_postpone", args=[task.pk])
+    page = client.post(url, {"to_on": day(4).isoformat(), "reason": "Суд перенёс"}).content.decode()
+    assert "позже крайнего срока" in page
+    assert client.post(url, {"to_on": day(2).isoformat(), "reason": "Суд перенёс"}).status_code == 302
+    assert client.post(reverse("admin:todos_task_done", args=[task.pk]), {"note": "Готово"}).status_code == 302
+    task.refresh_from_db()
+    assert (task.due_on, task.postponements, task.status) == (day(2), 1, "done")
+
+
+def test_calendar_week_shows_my_tasks_by_day(client, lawyer, office):
+    TaskFactory(office=office, assignee=lawyer, title="Судебное заседание", due_on=day(1), kind="hearing")
+    TaskFactory(office=office, assignee=lawyer, title="Через две недели", due_on=day(14))
+    client.force_login(lawyer)
+    page = client.get(reverse("admin:todos_task_calendar")).content.decode()
+    assert "Судебное заседание" in page and "Через две недели" not in page
+    assert f'data-date="{day(1).isoformat()}"' in page
+    later = client.get(reverse("admin:todos_task_calendar"), {"week": day(14).isoformat()}).content.decode()
+    assert "Через две недели" in later
+
+
+def test_bulk_reassign_by_the_office_head(client, head, lawyer, make_staff, office):
+    other = make_staff("lawyer")
+    tasks = [TaskFactory(office=office, assignee=lawyer) for _ in range(2)]
+    client.force_login(head)
+    response = client.post(reverse("admin:todos_task_changelist"),
+                           {"action": "reassign_selected", "_selected_action": [t.pk for t in tasks]})
+    assert response.status_code == 302 and "ids=" in response["Location"]
+    assert client.post(response["Location"], {"assignee": other.pk}).status_code == 302
+    assert set(Task.objects.values_list("assignee", flat=True)) == {other.pk}
+
+
+def test_a_lawyer_may_not_open_bulk_reassign(client, lawyer):
+    client.force_login(lawyer)
+    assert client.get(reverse("admin:todos_task_reassign") + "?ids=1").status_code == 403
+
+
+def test_rule_with_unknown_parameter_is_refused_in_the_desk(client, admin_user):
+    client.force_login(admin_user)
+    form = {"name": "Просроченные счета", "is_active": "on", "trigger": "invoice_overdue", "params": '{"weeks": 1}',
+            "kind": "payment", "title": "Связаться с клиентом", "complexity": 1, "days": 0,
+            "assign_by": "queue", "role": ""}
+    page = client.post(reverse("admin:todos_taskrule_add"), form).content.decode()
+    assert "Неизвестные параметры: weeks" in page and not TaskRule.objects.exists()
+    response = client.post(reverse("admin:todos_taskrule_add"), {**form, "params": '{"days": 5}'})
+    assert response.status_code == 302 and TaskRule.objects.get().params == {"days": 5}
