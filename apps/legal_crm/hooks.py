@@ -73,12 +73,17 @@ DOC_EVENTS: dict[str, list[str]] = {
     "contracts.contract_created": [],
     "contracts.contract_signed": [
         "legal_crm.leads.handlers_contracts.on_contract_signed",
+        "legal_crm.portal.handlers.open_access_on_signing",
     ],
     "contracts.contract_work_started": [],
     "contracts.contract_completed": [],
     "contracts.stage_finished": [],
     "contracts.action_published": [],
     "contracts.document_published": [],
+    # the client uploaded a document in the portal: the contract's lawyers are told
+    "contracts.client_document_uploaded": [
+        "legal_crm.contracts.handlers_client_uploads.notify_lawyers_of_client_upload",
+    ],
     "contracts.termination_requested": [],
     "contracts.termination_decided": [
         "legal_crm.billing.handlers.stop_billing_of_terminated",
@@ -98,6 +103,9 @@ DOC_EVENTS: dict[str, list[str]] = {
     "quality.complaint_filed": [],
     "quality.complaint_assigned": [],
     "quality.complaint_closed": [],
+    # portal
+    "portal.access_opened": [],
+    "portal.rating_left": [],
 }
 
 SCHEDULER_EVENTS: dict = {
@@ -112,6 +120,7 @@ SCHEDULER_EVENTS: dict = {
         "legal_crm.billing.jobs.mark_overdue_invoices",
         "legal_crm.core.deliveries.prune",
         "legal_crm.core.scheduler.prune_runs",
+        "legal_crm.portal.jobs.close_access_without_contracts",
     ],
     "weekly": [],
     "cron": {
@@ -241,5 +250,11 @@ AUDIT_LABELS: dict[str, str] = {
     "complaint.close": _("Жалоба закрыта"),
     "messaging.channel": _("Канал отправки"), "messaging.retry": _("Сообщение: повторная отправка"),
     "messaging.opt_out": _("Отказ от рассылок"),
+    "document.client_upload": _("Клиент загрузил документ"),
+    "portal.open": _("Кабинет клиента открыт"), "portal.close": _("Кабинет клиента закрыт"),
+    "portal.invite": _("Приглашение в кабинет"), "portal.block": _("Кабинет заблокирован"),
+    "portal.unblock": _("Кабинет разблокирован"), "portal.sign_in": _("Вход в кабинет"),
+    "portal.password": _("Пароль кабинета"), "portal.preferences": _("Уведомления кабинета"),
+    "portal.rating": _("Оценка клиента"), "portal.payment_start": _("Оплата онлайн начата"),
     "delivery.retry": _("Сбой обработки: повтор"), "delivery.resolve": _("Сбой обработки закрыт"),
 }

@@ -25,6 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("callbacks/messaging/", include("legal_crm.messaging.urls")),  # providers' delivery reports
+    path("portal/", include("legal_crm.portal.urls")),  # the client portal (its own sign-in, no staff session)
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -36,6 +36,8 @@ ACCUSATIVE = {
     "core.jobrun": _("запуск задания"),
     "core.user": _("пользователя"),
     "messaging.channel": _("канал отправки"),
+    "portal.portalaccount": _("доступ к личному кабинету"),
+    "portal.rating": _("оценку клиента"),
     "messaging.message": _("сообщение"),
     "messaging.optout": _("отказ от рассылок"),
     "directory.counterparty": _("контрагента"),
