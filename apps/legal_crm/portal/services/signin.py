@@ -34,6 +34,7 @@ MAX_ATTEMPTS = 5
 PHONE_LIMITS = ((datetime.timedelta(minutes=10), 3), (datetime.timedelta(days=1), 10))
 IP_LIMITS = ((datetime.timedelta(hours=1), 20),)
 PASSWORD_LIMIT = (datetime.timedelta(minutes=15), 5)
+MIN_PASSWORD = 8
 
 
 def _limits(name: str, default):
@@ -53,7 +54,7 @@ def _rate_limited() -> DomainError:
 
 
 def _hash(row_id: int, code: str) -> str:
-    return salted_hmac("portal.login_code", f"{row_id}:{code}").hexdigest()
+    return salted_hmac("portal.login_code", f"{row_id}:{code}", algorithm="sha256").hexdigest()
 
 
 def _check_limits(phone: str, ip: str | None, now) -> None:
@@ -142,6 +143,8 @@ def password_sign_in(*, phone: str, password: str, ip: str | None) -> PortalAcco
 @transaction.atomic
 def password_set(*, account: PortalAccount, password: str) -> PortalAccount:
     try:
+        if len(password or "") < MIN_PASSWORD:
+            raise ValidationError(_("Пароль должен быть не короче %(n)s символов.") % {"n": MIN_PASSWORD})
         validate_password(password or "")
     except ValidationError as exc:
         message = " ".join(exc.messages)
