@@ -16,12 +16,12 @@ from .session import PENDING_PHONE_KEY, client_ip, current_account, sign_in, sig
 
 def form_refused(form, exc: DomainError) -> None:
     """Put a service's refusal on the form: on its fields where it names them, above the form otherwise."""
-    placed = False
+    placed = set()
     for field, message in exc.fields.items():
         if field in form.fields:
             form.add_error(field, message)
-            placed = True
-    if not placed:
+            placed.add(message)
+    if exc.message not in placed:  # the whole sentence too («Файл «скан.pdf» больше 25 МБ…»), not only «Слишком большой файл.»
         form.add_error(None, exc.message)
 
 
