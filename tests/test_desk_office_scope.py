@@ -45,6 +45,14 @@ def _contract(office):
     return ContractFactory(office=office)
 
 
+def _rating(office):
+    from legal_crm.portal.models import PortalAccount, Rating
+
+    contract = _contract(office)
+    account = PortalAccount.objects.create(client=contract.client, phone="+79160000777")
+    return Rating.objects.create(account=account, contract=contract, score=4)
+
+
 def _payment(office):
     from django.utils import timezone
 
@@ -132,6 +140,7 @@ def _build(label: str, office):
         "billing.Subscription": lambda: SubscriptionFactory(contract=_contract(office)),
         "billing.LedgerEntry": lambda: _ledger(office),
         "quality.Complaint": lambda: ComplaintFactory(contract=_contract(office)),
+        "portal.Rating": lambda: _rating(office),
     }
     return builders[label]()
 
@@ -140,7 +149,8 @@ BUILT = {"org.Office", "org.Employee", "org.StaffingPlan", "org.Banner", "leads.
          "leads.PlannedCall", "leads.ScriptEnrollment", "leads.ScriptMessage", "contracts.Contract",
          "contracts.TerminationRequest", "contracts.ContractNumbering", "messaging.Channel", "messaging.Message",
          "billing.Invoice", "billing.Payment", "billing.InstalmentSchedule",
-         "billing.Subscription", "billing.LedgerEntry", "quality.Complaint"}
+         "billing.Subscription", "billing.LedgerEntry", "quality.Complaint",
+         "portal.Rating"}
 
 
 @pytest.fixture
