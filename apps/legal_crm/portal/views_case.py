@@ -16,6 +16,7 @@ from . import selectors
 from .forms import ComplaintForm, PasswordSetForm, PreferencesForm, RatingForm, UploadForm
 from .services import activity, signin
 from .session import client_required
+from .timeline_html import timeline_html
 from .views_signin import form_refused
 
 
@@ -32,7 +33,8 @@ def case(request, contract_id):
     contract = selectors.contract_of(account, contract_id)
     context = selectors.case_page(account, contract)
     activity.receipts_record(account=account, action_ids=context["unseen_ids"])
-    return render(request, "portal/case.html", {"account": account, **context})
+    return render(request, "portal/case.html", {"account": account, "timeline": timeline_html(context["actions"]),
+                                                **context})
 
 
 @client_required
