@@ -17,6 +17,7 @@ BENCHMARKS = {
     "billing": ("bench_billing", "main"),
     "campaigns": ("bench_campaigns", "main"),
     "notifications": ("bench_notifications", "main"),
+    "portal": ("bench_portal", "main"),
 }
 
 

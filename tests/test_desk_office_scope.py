@@ -45,6 +45,14 @@ def _contract(office):
     return ContractFactory(office=office)
 
 
+def _rating(office):
+    from legal_crm.portal.models import PortalAccount, Rating
+
+    contract = _contract(office)
+    account = PortalAccount.objects.create(client=contract.client, phone="+79160000777")
+    return Rating.objects.create(account=account, contract=contract, score=4)
+
+
 def _payment(office):
     from django.utils import timezone
 
@@ -161,6 +169,7 @@ def _build(label: str, office):
                                                     login="key", secret="s" * 12),
         "telephony.CompanyNumber": lambda: CompanyNumber.objects.create(number="+73832000000", office=office),
         "todos.Task": lambda: _task(office),
+        "portal.Rating": lambda: _rating(office),
     }
     return builders[label]()
 
@@ -170,7 +179,7 @@ BUILT = {"org.Office", "org.Employee", "org.StaffingPlan", "org.Banner", "leads.
          "contracts.TerminationRequest", "contracts.ContractNumbering", "messaging.Channel", "messaging.Message",
          "messaging.MessageTemplate", "billing.Invoice", "billing.Payment", "billing.InstalmentSchedule",
          "billing.Subscription", "billing.LedgerEntry", "quality.Complaint", "campaigns.Campaign", "telephony.Call",
-         "telephony.Pbx", "telephony.CompanyNumber", "todos.Task"}
+         "telephony.Pbx", "telephony.CompanyNumber", "todos.Task", "portal.Rating"}
 
 
 @pytest.fixture

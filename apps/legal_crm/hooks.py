@@ -88,6 +88,7 @@ DOC_EVENTS: dict[str, list[str]] = {
         "legal_crm.leads.handlers_contracts.on_contract_signed",
         "legal_crm.contracts.handlers_notifications.on_contract_signed",
         "legal_crm.contracts.handlers_tasks.on_contract_signed",
+        "legal_crm.portal.handlers.open_access_on_signing",
     ],
     "contracts.contract_work_started": [
         "legal_crm.contracts.handlers_tasks.on_contract_work_started",
@@ -106,6 +107,10 @@ DOC_EVENTS: dict[str, list[str]] = {
     # the bankruptcy case's court hearing got a date (set or moved)
     "contracts.hearing_date_set": [
         "legal_crm.contracts.handlers_tasks.on_hearing_date_set",
+    ],
+    # the client uploaded a document in the portal: the contract's lawyers are told
+    "contracts.client_document_uploaded": [
+        "legal_crm.contracts.handlers_client_uploads.notify_lawyers_of_client_upload",
     ],
     "contracts.termination_decided": [
         "legal_crm.billing.handlers.stop_billing_of_terminated",
@@ -142,6 +147,9 @@ DOC_EVENTS: dict[str, list[str]] = {
     "todos.task_done": [],
     "todos.task_due_soon": [],
     "todos.task_overdue": [],
+    # portal
+    "portal.access_opened": [],
+    "portal.rating_left": [],
 }
 
 SCHEDULER_EVENTS: dict = {
@@ -160,6 +168,7 @@ SCHEDULER_EVENTS: dict = {
         "legal_crm.todos.jobs.run_condition_rules",
         "legal_crm.todos.jobs.send_reminders",
         "legal_crm.todos.jobs.notify_overdue",
+        "legal_crm.portal.jobs.close_access_without_contracts",
     ],
     "weekly": [],
     "cron": {
@@ -378,6 +387,12 @@ AUDIT_LABELS: dict[str, str] = {
     "messaging.telegram_unlink": _("Telegram отвязан"),
     "telephony.call_start": _("Звонок через АТС"), "telephony.call_result": _("Итог звонка"),
     "telephony.pbx": _("Настройки АТС"),
+    "document.client_upload": _("Клиент загрузил документ"),
+    "portal.open": _("Кабинет клиента открыт"), "portal.close": _("Кабинет клиента закрыт"),
+    "portal.invite": _("Приглашение в кабинет"), "portal.block": _("Кабинет заблокирован"),
+    "portal.unblock": _("Кабинет разблокирован"), "portal.sign_in": _("Вход в кабинет"),
+    "portal.password": _("Пароль кабинета"), "portal.preferences": _("Уведомления кабинета"),
+    "portal.rating": _("Оценка клиента"), "portal.payment_start": _("Оплата онлайн начата"),
     "delivery.retry": _("Сбой обработки: повтор"), "delivery.resolve": _("Сбой обработки закрыт"),
     "task.create": _("Задача поставлена"), "task.update": _("Задача изменена"),
     "task.postpone": _("Срок задачи перенесён"), "task.done": _("Задача выполнена"),

@@ -26,6 +26,7 @@ SECTIONS: list[tuple] = [
     (_("Исполнение"), "gavel", [
         "contracts.Contract", "contracts.TerminationRequest",
         "quality.Complaint",
+        "portal.PortalAccount", "portal.Rating",
     ]),
     (_("Финансы"), "payments", [
         "billing.Invoice", "billing.Payment", "billing.Subscription", "billing.InstalmentSchedule",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("callbacks/messaging/", include("legal_crm.messaging.urls")),  # providers' delivery reports
     path("u/", include("legal_crm.campaigns.urls")),  # the unsubscribe link of advertising messages (public)
     path("callbacks/telephony/", include("legal_crm.telephony.urls")),  # PBX notifications (Mango, Zadarma)
+    path("portal/", include("legal_crm.portal.urls")),  # the client portal (its own sign-in, no staff session)
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

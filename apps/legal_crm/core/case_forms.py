@@ -38,6 +38,8 @@ ACCUSATIVE = {
     "core.user": _("пользователя"),
     "messaging.channel": _("канал отправки"),
     "messaging.customtag": _("метку сообщений"),
+    "portal.portalaccount": _("доступ к личному кабинету"),
+    "portal.rating": _("оценку клиента"),
     "messaging.message": _("сообщение"),
     "messaging.messagetemplate": _("шаблон сообщения"),
     "messaging.optout": _("отказ от рассылок"),

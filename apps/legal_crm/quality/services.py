@@ -51,8 +51,10 @@ def _is_staff_of(user, office_id: int) -> bool:
 @transaction.atomic
 def complaint_file(*, actor, contract, text: str, about_employee=None, complainant: str = "",
                    source: str = Complaint.Source.OFFICE, deadline: datetime.date | None = None) -> Complaint:
-    ensure(actor, perms.ADD_COMPLAINT)
-    _ensure_scope(actor, contract)
+    # The portal files the client's own complaint (it has checked the contract is theirs): no person acts.
+    ensure(actor, perms.ADD_COMPLAINT, system_ok=source == Complaint.Source.PORTAL)
+    if actor is not None:
+        _ensure_scope(actor, contract)
     text = (text or "").strip()
     if len(text) < MIN_TEXT:
         message = _("Опишите суть жалобы: хотя бы %(n)s символов.") % {"n": MIN_TEXT}

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "legal_crm.billing",
     "legal_crm.quality",
     "legal_crm.campaigns",
+    "legal_crm.portal",
 ]
 
 MIDDLEWARE = [

@@ -138,7 +138,8 @@ def payment_register(*, actor, invoice: Invoice, amount, method: str, paid_at: d
     the payment already registered (its `replayed` attribute is True) and writes nothing; the same
     reference with other data is refused with code ``duplicate_reference``.
     """
-    ensure(actor, perms.ADD_PAYMENT)
+    # A portal payment is registered by no person: the portal does it once the gateway's API confirmed the money.
+    ensure(actor, perms.ADD_PAYMENT, system_ok=method == PaymentMethod.PORTAL)
     amount = to_money(amount)
     _check_method(method)
     external_ref = (external_ref or "").strip()[:100] or None
@@ -151,7 +152,8 @@ def payment_register(*, actor, invoice: Invoice, amount, method: str, paid_at: d
         check_document(document)
 
     invoice = Invoice.objects.select_for_update().select_related("contract").get(pk=invoice.pk)
-    ensure_contract_scope(actor, invoice.contract)
+    if actor is not None:
+        ensure_contract_scope(actor, invoice.contract)
     existing = _existing_by_reference(method, external_ref)
     if existing is not None:
         if existing.invoice_id == invoice.pk and existing.amount == amount:

@@ -1,0 +1,53 @@
+"""The portal's forms: labelled fields for a phone screen (autocomplete and input modes for the keyboard)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Channel
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(label=_("Номер телефона"), max_length=32, widget=forms.TextInput(attrs={
+        "type": "tel", "inputmode": "tel", "autocomplete": "tel", "placeholder": "+7 916 123-45-67"}))
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("Код из SMS"), max_length=6, widget=forms.TextInput(attrs={
+        "inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*"}))
+    remember = forms.BooleanField(label=_("Запомнить меня на этом устройстве"), required=False)
+
+
+class PasswordSignInForm(PhoneForm):
+    password = forms.CharField(label=_("Пароль"), widget=forms.PasswordInput(attrs={
+        "autocomplete": "current-password"}))
+    remember = forms.BooleanField(label=_("Запомнить меня на этом устройстве"), required=False)
+
+
+class UploadForm(forms.Form):
+    document_type = forms.TypedChoiceField(label=_("Какой это документ"), coerce=int, required=False, empty_value=None)
+    file = forms.FileField(label=_("Файл (PDF, JPG, PNG, Word)"))
+
+    def __init__(self, *args, needed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document_type"].choices = [("", _("Другой документ"))] + [(t.pk, t.name) for t in needed]
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(label=_("Оценка"), coerce=int, widget=forms.RadioSelect,
+                                   choices=[(n, str(n)) for n in range(5, 0, -1)])
+    text = forms.CharField(label=_("Отзыв (необязательно)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ComplaintForm(forms.Form):
+    text = forms.CharField(label=_("Что случилось"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class PreferencesForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Куда присылать новости по делу"), choices=Channel.choices,
+                                widget=forms.RadioSelect)
+    address = forms.CharField(label=_("E-mail или чат Telegram (для SMS и WhatsApp — ваш телефон)"), required=False)
+
+
+class PasswordSetForm(forms.Form):
+    password = forms.CharField(label=_("Новый пароль (не короче 8 символов)"), widget=forms.PasswordInput(attrs={
+        "autocomplete": "new-password"}))

@@ -1,0 +1,68 @@
+"""Rating (kept in the portal until reviews exist), complaint into quality, news channel; the desk's portal
+usage list with resend and block."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from legal_crm.messaging.models import Message
+from legal_crm.portal.models import ActionReceipt, PortalAccount, Rating
+from legal_crm.quality.models import Complaint
+
+pytestmark = pytest.mark.django_db
+NOW = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC)
+
+
+def test_rating_is_stored_and_shown(signed_in, case):
+    url = reverse("portal:feedback", args=[case["contract"].pk])
+    bad = signed_in.post(url, {"form": "rating", "score": "9"})
+    assert bad.status_code == 200 and not Rating.objects.exists()
+    assert signed_in.post(url, {"form": "rating", "score": "5", "text": "Спасибо юристу"}).status_code == 302
+    rating = Rating.objects.get()
+    assert (rating.score, rating.text, rating.contract) == (5, "Спасибо юристу", case["contract"])
+    assert 'data-rating="5"' in signed_in.get(url).content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_complaint_goes_into_quality_from_the_portal(signed_in, case):
+    url = reverse("portal:feedback", args=[case["contract"].pk])
+    short = signed_in.post(url, {"form": "complaint", "text": "плохо"})
+    assert "хотя бы 10 символов" in short.content.decode()
+    assert signed_in.post(url, {"form": "complaint", "text": "Юрист не перезвонил за неделю"}).status_code == 302
+    complaint = Complaint.objects.get()
+    assert complaint.source == Complaint.Source.PORTAL and complaint.contract == case["contract"]
+    assert complaint.complainant == "Петрова Анна Сергеевна" and complaint.filed_by is None
+
+
+def test_news_channel_preferences(signed_in, case):
+    url = reverse("portal:settings")
+    refused = signed_in.post(url, {"form": "preferences", "channel": "email", "address": ""})
+    assert "Укажите, куда присылать новости" in refused.content.decode()
+    assert signed_in.post(url, {"form": "preferences", "channel": "email",
+                                "address": "anna@example.com"}).status_code == 302
+    case["account"].refresh_from_db()
+    assert (case["account"].news_channel, case["account"].news_address) == ("email", "anna@example.com")
+
+
+def test_desk_lists_portal_usage_and_an_administrator_resends_and_blocks(client, case, make_staff):
+    ActionReceipt.objects.create(account=case["account"], action=case["action"], first_seen_at=NOW)
+    PortalAccount.objects.filter(pk=case["account"].pk).update(last_visit_at=NOW)
+    admin = make_staff("admin", username="portal-admin")
+    client.force_login(admin)
+    url = reverse("admin:portal_portalaccount_changelist")
+    page = client.get(url).content.decode()
+    assert "Петрова Анна Сергеевна" in page and "20.11.2026" in page
+    client.post(url, {"action": "resend_invitation", "_selected_action": [case["account"].pk]})
+    assert Message.objects.filter(to=case["account"].phone, text__contains="Личный кабинет").count() == 1
+    client.post(url, {"action": "block_access", "_selected_action": [case["account"].pk]})
+    case["account"].refresh_from_db()
+    assert case["account"].status == PortalAccount.Status.BLOCKED
+
+
+def test_staff_without_the_right_cannot_block(client, case, make_staff):
+    operator = make_staff("operator", username="portal-op")
+    client.force_login(operator)
+    response = client.get(reverse("admin:portal_portalaccount_changelist"))
+    assert response.status_code == 403
