@@ -94,6 +94,11 @@ DOC_EVENTS: dict[str, list[str]] = {
     "billing.subscription_stopped": [],
     "billing.subscription_invoices_generated": [],
     "billing.invoices_overdue": [],
+    # finance
+    "finance.certificate_issued": [],
+    "finance.certificate_redeemed": [],
+    "finance.bonus_accrued": [],
+    "finance.bonuses_spent": [],
     # quality
     "quality.complaint_filed": [],
     "quality.complaint_assigned": [],
@@ -110,6 +115,7 @@ SCHEDULER_EVENTS: dict = {
         "legal_crm.billing.jobs.generate_subscription_invoices",
         "legal_crm.billing.jobs.issue_schedule_invoices",
         "legal_crm.billing.jobs.mark_overdue_invoices",
+        "legal_crm.finance.jobs.expire_bonuses",
         "legal_crm.core.deliveries.prune",
         "legal_crm.core.scheduler.prune_runs",
     ],
@@ -181,6 +187,14 @@ CONTRACT_CARD_TABS: dict[str, str] = {
     "money": "legal_crm.billing.card_tabs.money_tab",
 }
 
+# Payment methods whose balance a higher module keeps (billing.services.payments.method_provider): method →
+# `(*, actor, payment, invoice, reference) -> None`, run inside billing's payment transaction; it spends the
+# balance or raises DomainError (then nothing of the payment is written). A method without a provider is refused.
+PAYMENT_METHOD_PROVIDERS: dict[str, str] = {
+    "certificate": "legal_crm.finance.services.certificates.certificate_redeem",
+    "bonus": "legal_crm.finance.services.bonuses.bonuses_spend",
+}
+
 DEMO_SEEDERS: list[str] = [
     "legal_crm.org.demo.seed",
     "legal_crm.directory.demo.seed",
@@ -242,4 +256,7 @@ AUDIT_LABELS: dict[str, str] = {
     "messaging.channel": _("Канал отправки"), "messaging.retry": _("Сообщение: повторная отправка"),
     "messaging.opt_out": _("Отказ от рассылок"),
     "delivery.retry": _("Сбой обработки: повтор"), "delivery.resolve": _("Сбой обработки закрыт"),
+    "certificate.issue": _("Сертификат выпущен"), "certificate.cancel": _("Сертификат аннулирован"),
+    "certificate.redeem": _("Оплата сертификатом"), "bonus.accrue": _("Бонусы начислены"),
+    "bonus.spend": _("Оплата бонусами"),
 }

@@ -140,3 +140,12 @@ def contract_money_context(contract, user=None) -> dict:
         "subscription": subscription,
         "balance": contract_balance(contract),
     }
+
+
+def invoice_paid_by_method(invoice, method: str, *, exclude_payment=None) -> Decimal:
+    """What payments of one method (net of refunds) brought to the invoice: the finance module's bonus limit."""
+    qs = Payment.objects.filter(invoice=invoice, method=method)
+    if exclude_payment is not None:
+        qs = qs.exclude(pk=exclude_payment.pk)
+    row = qs.aggregate(paid=Sum("amount"), refunded=Sum("refunded_amount"))
+    return money_sum(row["paid"]) - money_sum(row["refunded"])

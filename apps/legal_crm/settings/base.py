@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "legal_crm.contracts",
     "legal_crm.billing",
     "legal_crm.quality",
+    "legal_crm.finance",
 ]
 
 MIDDLEWARE = [
