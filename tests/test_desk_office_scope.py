@@ -97,6 +97,14 @@ def _script_message(office):
                                         phone=enrollment.lead.phone, text="Здравствуйте")
 
 
+def _certificate(office):
+    from legal_crm.finance.models import Certificate
+
+    return Certificate.objects.create(number=f"С-{office.code}", office=office, amount=Decimal("5000.00"),
+                                      balance=Decimal("5000.00"), valid_from=datetime.date(2026, 1, 1),
+                                      valid_until=datetime.date(2027, 1, 1))
+
+
 def _build(label: str, office):
     from legal_crm.billing.tests.factories import InvoiceFactory, SubscriptionFactory
     from legal_crm.contracts.models import ContractNumbering
@@ -132,6 +140,7 @@ def _build(label: str, office):
         "billing.Subscription": lambda: SubscriptionFactory(contract=_contract(office)),
         "billing.LedgerEntry": lambda: _ledger(office),
         "quality.Complaint": lambda: ComplaintFactory(contract=_contract(office)),
+        "finance.Certificate": lambda: _certificate(office),
     }
     return builders[label]()
 
@@ -140,7 +149,7 @@ BUILT = {"org.Office", "org.Employee", "org.StaffingPlan", "org.Banner", "leads.
          "leads.PlannedCall", "leads.ScriptEnrollment", "leads.ScriptMessage", "contracts.Contract",
          "contracts.TerminationRequest", "contracts.ContractNumbering", "messaging.Channel", "messaging.Message",
          "billing.Invoice", "billing.Payment", "billing.InstalmentSchedule",
-         "billing.Subscription", "billing.LedgerEntry", "quality.Complaint"}
+         "billing.Subscription", "billing.LedgerEntry", "quality.Complaint", "finance.Certificate"}
 
 
 @pytest.fixture

@@ -258,5 +258,5 @@ AUDIT_LABELS: dict[str, str] = {
     "delivery.retry": _("Сбой обработки: повтор"), "delivery.resolve": _("Сбой обработки закрыт"),
     "certificate.issue": _("Сертификат выпущен"), "certificate.cancel": _("Сертификат аннулирован"),
     "certificate.redeem": _("Оплата сертификатом"), "bonus.accrue": _("Бонусы начислены"),
-    "bonus.spend": _("Оплата бонусами"),
+    "bonus.spend": _("Оплата бонусами"), "finance.overdue_reminder": _("Напоминание о просрочке"),
 }

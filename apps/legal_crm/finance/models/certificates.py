@@ -23,7 +23,8 @@ class Certificate(TimeStampedModel):
         USED = "used", _("Использован")
         CANCELLED = "cancelled", _("Аннулирован")
 
-    number = models.CharField(_("номер"), max_length=32, unique=True)
+    number = models.CharField(_("номер"), max_length=32, unique=True, blank=True,
+                              help_text=_("Пусто — номер присвоится сам."))
     office = models.ForeignKey("org.Office", on_delete=models.PROTECT, related_name="+", verbose_name=_("офис"))
     kind = models.CharField(_("как получен"), max_length=8, choices=Kind.choices, default=Kind.SOLD)
     amount = MoneyField(_("номинал"))
