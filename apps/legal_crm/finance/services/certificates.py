@@ -94,26 +94,31 @@ def certificate_redeem(*, actor, payment, invoice, reference: str) -> Certificat
         raise DomainError("certificate_not_found", message, fields={"reference": message})
     contract = invoice.contract
     day = timezone.localtime(payment.paid_at).date()
-    refusal = None
+    words = {"number": number, "start": f"{certificate.valid_from:%d.%m.%Y}",
+             "end": f"{certificate.valid_until:%d.%m.%Y}", "service": certificate.service,
+             "balance": format_money(certificate.balance)}
+
+    def field(text: str) -> dict:
+        return {"reference": text % words}
+
     if certificate.status == Certificate.Status.CANCELLED:
-        refusal = ("certificate_cancelled", _("Сертификат %(number)s аннулирован."))
-    elif certificate.balance <= 0:
-        refusal = ("certificate_used", _("Сертификат %(number)s уже использован полностью."))
-    elif not certificate.valid_from <= day <= certificate.valid_until:
-        refusal = ("certificate_expired", _("Сертификат %(number)s действует с %(start)s по %(end)s."))
-    elif certificate.client_id and certificate.client_id != contract.client_id:
-        refusal = ("certificate_other_client", _("Сертификат %(number)s выписан на другого клиента."))
-    elif certificate.service_id and certificate.service_id != contract.service_id:
-        refusal = ("certificate_other_service", _("Сертификат %(number)s — на другую услугу: %(service)s."))
-    elif payment.amount > certificate.balance:
-        refusal = ("certificate_insufficient", _("На сертификате %(number)s осталось %(balance)s — меньше суммы "
-                                                 "оплаты."))
-    if refusal:
-        code, text = refusal
-        message = text % {"number": number, "start": f"{certificate.valid_from:%d.%m.%Y}",
-                          "end": f"{certificate.valid_until:%d.%m.%Y}", "service": certificate.service,
-                          "balance": format_money(certificate.balance)}
-        raise DomainError(code, message, fields={"reference": message})
+        text = _("Сертификат %(number)s аннулирован.")
+        raise DomainError("certificate_cancelled", text % words, fields=field(text))
+    if certificate.balance <= 0:
+        text = _("Сертификат %(number)s уже использован полностью.")
+        raise DomainError("certificate_used", text % words, fields=field(text))
+    if not certificate.valid_from <= day <= certificate.valid_until:
+        text = _("Сертификат %(number)s действует с %(start)s по %(end)s.")
+        raise DomainError("certificate_expired", text % words, fields=field(text))
+    if certificate.client_id and certificate.client_id != contract.client_id:
+        text = _("Сертификат %(number)s выписан на другого клиента.")
+        raise DomainError("certificate_other_client", text % words, fields=field(text))
+    if certificate.service_id and certificate.service_id != contract.service_id:
+        text = _("Сертификат %(number)s — на другую услугу: %(service)s.")
+        raise DomainError("certificate_other_service", text % words, fields=field(text))
+    if payment.amount > certificate.balance:
+        text = _("На сертификате %(number)s осталось %(balance)s — меньше суммы оплаты.")
+        raise DomainError("certificate_insufficient", text % words, fields=field(text))
     certificate.balance -= payment.amount
     if certificate.balance == 0:
         certificate.status = Certificate.Status.USED
