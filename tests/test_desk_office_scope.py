@@ -125,6 +125,14 @@ def _task(office):
     return TaskFactory(office=office)  # in that office's queue: the scoped user's own queue is theirs
 
 
+def _certificate(office):
+    from legal_crm.finance.models import Certificate
+
+    return Certificate.objects.create(number=f"С-{office.code}", office=office, amount=Decimal("5000.00"),
+                                      balance=Decimal("5000.00"), valid_from=datetime.date(2026, 1, 1),
+                                      valid_until=datetime.date(2027, 1, 1))
+
+
 def _build(label: str, office):
     from legal_crm.billing.tests.factories import InvoiceFactory, SubscriptionFactory
     from legal_crm.contracts.models import ContractNumbering
@@ -170,6 +178,7 @@ def _build(label: str, office):
         "telephony.CompanyNumber": lambda: CompanyNumber.objects.create(number="+73832000000", office=office),
         "todos.Task": lambda: _task(office),
         "portal.Rating": lambda: _rating(office),
+        "finance.Certificate": lambda: _certificate(office),
     }
     return builders[label]()
 
@@ -179,7 +188,8 @@ BUILT = {"org.Office", "org.Employee", "org.StaffingPlan", "org.Banner", "leads.
          "contracts.TerminationRequest", "contracts.ContractNumbering", "messaging.Channel", "messaging.Message",
          "messaging.MessageTemplate", "billing.Invoice", "billing.Payment", "billing.InstalmentSchedule",
          "billing.Subscription", "billing.LedgerEntry", "quality.Complaint", "campaigns.Campaign", "telephony.Call",
-         "telephony.Pbx", "telephony.CompanyNumber", "todos.Task", "portal.Rating"}
+         "telephony.Pbx", "telephony.CompanyNumber", "todos.Task", "portal.Rating",
+         "finance.Certificate"}
 
 
 @pytest.fixture

@@ -128,6 +128,11 @@ DOC_EVENTS: dict[str, list[str]] = {
     "billing.invoices_overdue": [
         "legal_crm.billing.handlers_notifications.on_invoices_overdue",
     ],
+    # finance
+    "finance.certificate_issued": [],
+    "finance.certificate_redeemed": [],
+    "finance.bonus_accrued": [],
+    "finance.bonuses_spent": [],
     # quality
     "quality.complaint_filed": [],
     "quality.complaint_assigned": [
@@ -163,6 +168,7 @@ SCHEDULER_EVENTS: dict = {
         "legal_crm.billing.jobs.generate_subscription_invoices",
         "legal_crm.billing.jobs.issue_schedule_invoices",
         "legal_crm.billing.jobs.mark_overdue_invoices",
+        "legal_crm.finance.jobs.expire_bonuses",
         "legal_crm.core.deliveries.prune",
         "legal_crm.core.scheduler.prune_runs",
         "legal_crm.todos.jobs.run_condition_rules",
@@ -312,6 +318,14 @@ TELEPHONY_CALL_ACCESS: list[str] = [
     "legal_crm.contracts.telephony_subjects.call_access",
 ]
 
+# Payment methods whose balance a higher module keeps (billing.services.payments.method_provider): method →
+# `(*, actor, payment, invoice, reference) -> None`, run inside billing's payment transaction; it spends the
+# balance or raises DomainError (then nothing of the payment is written). A method without a provider is refused.
+PAYMENT_METHOD_PROVIDERS: dict[str, str] = {
+    "certificate": "legal_crm.finance.services.certificates.certificate_redeem",
+    "bonus": "legal_crm.finance.services.bonuses.bonuses_spend",
+}
+
 DEMO_SEEDERS: list[str] = [
     "legal_crm.org.demo.seed",
     "legal_crm.directory.demo.seed",
@@ -394,6 +408,9 @@ AUDIT_LABELS: dict[str, str] = {
     "portal.password": _("Пароль кабинета"), "portal.preferences": _("Уведомления кабинета"),
     "portal.rating": _("Оценка клиента"), "portal.payment_start": _("Оплата онлайн начата"),
     "delivery.retry": _("Сбой обработки: повтор"), "delivery.resolve": _("Сбой обработки закрыт"),
+    "certificate.issue": _("Сертификат выпущен"), "certificate.cancel": _("Сертификат аннулирован"),
+    "certificate.redeem": _("Оплата сертификатом"), "bonus.accrue": _("Бонусы начислены"),
+    "bonus.spend": _("Оплата бонусами"), "finance.overdue_reminder": _("Напоминание о просрочке"),
     "task.create": _("Задача поставлена"), "task.update": _("Задача изменена"),
     "task.postpone": _("Срок задачи перенесён"), "task.done": _("Задача выполнена"),
     "task.confirm": _("Выполнение задачи подтверждено"), "task.cancel": _("Задача отменена"),

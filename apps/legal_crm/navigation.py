@@ -31,6 +31,12 @@ SECTIONS: list[tuple] = [
     (_("Финансы"), "payments", [
         "billing.Invoice", "billing.Payment", "billing.Subscription", "billing.InstalmentSchedule",
         "billing.LedgerEntry",
+        (_("Дебиторская задолженность"), "finance_overdue", "finance.view_receivables"),
+        (_("Будущие платежи"), "finance_future", "finance.view_receivables"),
+        (_("Выручка"), "finance_revenue", "finance.view_revenue"),
+        (_("Валовая прибыль"), "finance_gross_profit", "finance.view_revenue"),
+        (_("Оплаты через кабинет"), "finance_portal_payments", "finance.view_revenue"),
+        "finance.Certificate", "finance.BonusAccount",
     ]),
     (_("Телефония"), "call", [
         "telephony.Call",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/leads/lead/", include("legal_crm.leads.urls_desk")),  # the lead card, before the admin
+    path("admin/finance/reports/", include("legal_crm.finance.urls_desk")),  # finance reports, before the admin
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),

@@ -216,7 +216,7 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
                 payment = services.payment_register(
                     actor=request.user, invoice=invoice, amount=data["amount"], method=data["method"],
                     paid_at=paid_at, external_ref=data["external_ref"], document=data["document"],
-                    as_advance=data["as_advance"], comment=data["comment"])
+                    as_advance=data["as_advance"], comment=data["comment"], reference=data["reference"])
             except DomainError as exc:
                 _forget_submission(data["submission"])  # refused: the corrected form may be sent again
                 form.add_domain_error(exc)

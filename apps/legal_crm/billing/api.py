@@ -61,6 +61,9 @@ class PaymentCreateSerializer(CleanTextSerializerMixin, serializers.Serializer):
     paid_at = PlausibleDateTimeSerializerField(kind=PAST_EVENT, required=False)
     as_advance = serializers.BooleanField(default=False)
     comment = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    reference = serializers.CharField(max_length=32, required=False, allow_blank=True,
+                                      help_text="Номер сертификата (способ certificate) или группа бонусов "
+                                                "cashback/promotion (способ bonus; пусто — обе).")
 
 
 class BalanceSerializer(serializers.Serializer):

@@ -19,6 +19,7 @@ class Code(StrEnum):
     INVOICE_NOT_OPEN = "invoice_not_open"
     ITEM_INVOICED = "item_invoiced"
     METHOD_INVALID = "method_invalid"
+    METHOD_NO_ADVANCE = "method_no_advance"
     METHOD_UNAVAILABLE = "method_unavailable"
     NO_ADVANCE = "no_advance"
     OVERPAYMENT = "overpayment"

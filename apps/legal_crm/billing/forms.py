@@ -19,10 +19,8 @@ from legal_crm.core.dates import PAST_EVENT, PLANNED, PlausibleDateFormField
 from legal_crm.core.fields import MoneyFormField
 from legal_crm.core.forms import ServiceForm
 
-from .models import Invoice, PaymentMethod
-from .services.payments import UNAVAILABLE_METHODS
-
-AVAILABLE_METHODS = [(value, label) for value, label in PaymentMethod.choices if value not in UNAVAILABLE_METHODS]
+from .models import Invoice
+from .services.payments import available_methods
 
 
 def _text(**attrs):
@@ -46,7 +44,10 @@ class InvoiceIssueForm(ServiceForm):
 
 class PaymentRegisterForm(ServiceForm):
     amount = MoneyFormField(label=_("Сумма, ₽"), allow_zero=False, widget=_text(inputmode="decimal"))
-    method = forms.ChoiceField(label=_("Способ оплаты"), choices=AVAILABLE_METHODS, widget=UnfoldAdminSelectWidget)
+    # Certificates and bonuses appear when a module keeps their balances (hooks.PAYMENT_METHOD_PROVIDERS).
+    method = forms.ChoiceField(label=_("Способ оплаты"), choices=available_methods, widget=UnfoldAdminSelectWidget)
+    reference = forms.CharField(label=_("Номер сертификата"), max_length=32, required=False, widget=_text(),
+                                help_text=_("Для оплаты сертификатом."))
     paid_on = PlausibleDateFormField(label=_("Дата оплаты"), kind=PAST_EVENT, initial=timezone.localdate,
                                      widget=UnfoldAdminDateWidget)
     external_ref = forms.CharField(label=_("Номер платёжного документа"), max_length=100, required=False,

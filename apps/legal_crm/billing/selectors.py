@@ -140,3 +140,20 @@ def contract_money_context(contract, user=None) -> dict:
         "subscription": subscription,
         "balance": contract_balance(contract),
     }
+
+
+def invoice_paid_by_method(invoice, method: str, *, exclude_payment=None) -> Decimal:
+    """What payments of one method (net of refunds) brought to the invoice: the finance module's bonus limit."""
+    qs = Payment.objects.filter(invoice=invoice, method=method)
+    if exclude_payment is not None:
+        qs = qs.exclude(pk=exclude_payment.pk)
+    row = qs.aggregate(paid=Sum("amount"), refunded=Sum("refunded_amount"))
+    return money_sum(row["paid"]) - money_sum(row["refunded"])
+
+
+def schedule_items_visible_to(user) -> QuerySet:
+    """Instalment schedule items of the schedules the user may see (finance's expected payments)."""
+    from .models import ScheduleItem
+
+    return _none_unless(user, perms.VIEW_INSTALMENTSCHEDULE, ScheduleItem.objects.all(),
+                        contract_path="schedule__contract__")

@@ -246,3 +246,14 @@ def client_office_link(office_ids):
 def numbering_list_visible_to(user):
     """The offices' contract-number prefixes, limited to the offices the user works in."""
     return scope_to_offices(ContractNumbering.objects.select_related("office"), user)
+
+
+def stage_expenses_visible_to(user) -> QuerySet:
+    """Stage expenses of the contracts the user may see (finance's gross profit reads the cost of the work)."""
+    from .models import StageExpense
+
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("contracts.view_stageexpense"):
+        return StageExpense.objects.none()
+    qs = scope_to_offices(StageExpense.objects.all(), user, field="stage__contract__office")
+    own = own_contracts_q(user, prefix="stage__contract__")
+    return qs if own is None else qs.filter(own)

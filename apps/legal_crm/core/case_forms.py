@@ -32,6 +32,8 @@ ACCUSATIVE = {
     "contracts.terminationrequest": _("заявление о расторжении"),
     "contracts.terminationsteptemplate": _("шаг согласования расторжения"),
     "core.auditlog": _("запись журнала"),
+    "finance.bonusaccount": _("бонусный счёт"),
+    "finance.certificate": _("сертификат"),
     "core.eventdelivery": _("сбой обработки"),
     "core.eventoutbox": _("событие в очереди"),
     "core.jobrun": _("запуск задания"),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "legal_crm.quality",
     "legal_crm.campaigns",
     "legal_crm.portal",
+    "legal_crm.finance",
 ]
 
 MIDDLEWARE = [

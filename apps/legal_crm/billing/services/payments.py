@@ -38,7 +38,8 @@ from .common import ensure_contract_scope, money_sum, setting, to_money
 from .invoices import recompute_invoice
 
 ZERO = Decimal("0.00")
-# Methods the finance module completes (certificates and bonuses need their own balances first).
+# Methods whose balances another module keeps (finance: certificates, bonuses). Without a provider in
+# hooks.PAYMENT_METHOD_PROVIDERS they are refused with these words.
 UNAVAILABLE_METHODS = {
     PaymentMethod.CERTIFICATE: _("Оплата сертификатом будет доступна в модуле финансов."),
     PaymentMethod.BONUS: _("Оплата бонусами будет доступна в модуле финансов."),
@@ -70,11 +71,27 @@ def check_document(document) -> None:
         raise DomainError("document_type", message, fields={"document": message})
 
 
+def method_provider(method: str):
+    """The higher module's function that spends the balance behind a method (a certificate, bonuses):
+    `(*, actor, payment, invoice, reference)`, run inside the payment's transaction; None for plain money."""
+    from django.utils.module_loading import import_string
+
+    from legal_crm import hooks
+
+    path = hooks.PAYMENT_METHOD_PROVIDERS.get(method)
+    return import_string(path) if path else None
+
+
+def available_methods() -> list[tuple[str, str]]:
+    return [(value, label) for value, label in PaymentMethod.choices
+            if value not in UNAVAILABLE_METHODS or method_provider(value) is not None]
+
+
 def _check_method(method: str) -> None:
     if method not in PaymentMethod.values:
         message = _("Неизвестный способ оплаты.")
         raise DomainError("method_invalid", message, fields={"method": message})
-    if method in UNAVAILABLE_METHODS:
+    if method in UNAVAILABLE_METHODS and method_provider(method) is None:
         message = str(UNAVAILABLE_METHODS[method])
         raise DomainError("method_unavailable", message, fields={"method": message})
 
@@ -131,12 +148,16 @@ def _may_see(actor, payment: Payment) -> bool:
 @transaction.atomic
 def payment_register(*, actor, invoice: Invoice, amount, method: str, paid_at: datetime.datetime | None = None,
                      external_ref: str | None = None, document=None, as_advance: bool = False,
-                     comment: str = "") -> Payment:
+                     comment: str = "", reference: str = "") -> Payment:
     """Register money received against an invoice (see the module docstring for the overpayment rule).
 
     Idempotent by external reference: the same (method, reference) for the same invoice and amount returns
     the payment already registered (its `replayed` attribute is True) and writes nothing; the same
     reference with other data is refused with code ``duplicate_reference``.
+
+    A method with a provider (a certificate, bonuses: `reference` names the certificate or the bonus group)
+    pays at most what is due, and its provider spends the balance in this transaction: a refusal there
+    leaves nothing of the payment.
     """
     # A portal payment is registered by no person: the portal does it once the gateway's API confirmed the money.
     ensure(actor, perms.ADD_PAYMENT, system_ok=method == PaymentMethod.PORTAL)
@@ -171,6 +192,11 @@ def payment_register(*, actor, invoice: Invoice, amount, method: str, paid_at: d
                     "или отметьте, что излишек принимается авансом по договору.") % {
             "amount": format_rub(amount), "number": invoice.number, "due": format_rub(due)}
         raise DomainError("overpayment", message, fields={"amount": message})
+    provider = method_provider(method)
+    if provider is not None and excess > 0:
+        message = _("Сертификатом и бонусами оплачивается не больше суммы к оплате по счёту (%(due)s).") % {
+            "due": format_rub(due)}
+        raise DomainError("method_no_advance", message, fields={"amount": message})
 
     try:
         with transaction.atomic():
@@ -188,6 +214,8 @@ def payment_register(*, actor, invoice: Invoice, amount, method: str, paid_at: d
         payment.document.save(document.name, document, save=True)
     if applied > 0:
         PaymentAllocation.objects.create(payment=payment, invoice=invoice, amount=applied)
+    if provider is not None:
+        provider(actor=actor, payment=payment, invoice=invoice, reference=(reference or "").strip())
     _ledger(uuid.uuid4(), payment, cash=amount, invoice_parts=[(invoice, applied)], advance=excess)
     recompute_invoice(invoice)
     audit(actor=actor, action="payment.register", obj=payment,

@@ -1,0 +1,13 @@
+"""The rights of the finance module (core.guard.Perm: the permission's name and what it allows, in Russian)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from legal_crm.core.guard import Perm
+
+VIEW_RECEIVABLES = Perm("finance.view_receivables", _("видеть дебиторскую задолженность"))
+VIEW_REVENUE = Perm("finance.view_revenue", _("видеть выручку и валовую прибыль"))
+VIEW_CERTIFICATE = Perm("finance.view_certificate", _("видеть сертификаты"))
+ADD_CERTIFICATE = Perm("finance.add_certificate", _("выпускать сертификаты"))
+CHANGE_CERTIFICATE = Perm("finance.change_certificate", _("аннулировать сертификаты"))
+VIEW_BONUSACCOUNT = Perm("finance.view_bonusaccount", _("видеть бонусные счета клиентов"))
+ACCRUE_BONUS = Perm("finance.accrue_bonus", _("начислять бонусы клиентам"))

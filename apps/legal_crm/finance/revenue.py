@@ -1,0 +1,163 @@
+"""Revenue (SPEC 5.4.7) by office and month with the record months highlighted, gross profit (5.4.5) — revenue
+minus the stage expenses of the work — and the portal payments (5.4.6).
+
+Revenue is money received net of refunds: payments by their date minus refunds by theirs, so over any period it
+equals the sum of billing's ledger "cash" rows. Payments and refunds are read through billing's selectors (office
+scope and a seller's own contracts are billing's rule)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from legal_crm.billing.selectors import payment_list_visible_to, refund_list_visible_to
+from legal_crm.contracts.selectors import stage_expenses_visible_to
+from legal_crm.core.money import KOPECK
+from legal_crm.org.selectors import office_list_visible_to
+
+from .report_common import DATE, INT, MONEY, TEXT, bars, filter_contracts, period_bounds
+
+ZERO = Decimal("0.00")
+MONTHS = ["", _("январь"), _("февраль"), _("март"), _("апрель"), _("май"), _("июнь"), _("июль"), _("август"),
+          _("сентябрь"), _("октябрь"), _("ноябрь"), _("декабрь")]
+
+
+def _money(value) -> Decimal:
+    return Decimal(value if value is not None else 0).quantize(KOPECK)
+
+
+def _month_key(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.date()
+    return value.replace(day=1)
+
+
+def month_label(month: datetime.date) -> str:
+    return f"{MONTHS[month.month]} {month.year}"
+
+
+def revenue_by_office_month(user, *, date_from, date_to, office=None, employee=None, service=None,
+                            source=None) -> dict[tuple[int, datetime.date], dict]:
+    """(office id, first day of month) → received, refunded, net. Two grouped queries."""
+    start, end = period_bounds(date_from, date_to)
+    filters = {"office": office, "employee": employee, "service": service, "source": source}
+    cells: dict[tuple[int, datetime.date], dict] = {}
+
+    def cell(key):
+        return cells.setdefault(key, {"received": ZERO, "refunded": ZERO, "count": 0})
+
+    payments = filter_contracts(payment_list_visible_to(user), "contract__", **filters)
+    for r in (payments.filter(paid_at__gte=start, paid_at__lt=end).select_related(None).order_by()
+              .annotate(month=TruncMonth("paid_at")).values("contract__office_id", "month")
+              .annotate(s=Sum("amount"), n=Count("id"))):
+        c = cell((r["contract__office_id"], _month_key(r["month"])))
+        c["received"] += _money(r["s"])
+        c["count"] += r["n"]
+    refunds = filter_contracts(refund_list_visible_to(user), "payment__contract__", **filters)
+    for r in (refunds.filter(refunded_at__gte=start, refunded_at__lt=end).select_related(None).order_by()
+              .annotate(month=TruncMonth("refunded_at")).values("payment__contract__office_id", "month")
+              .annotate(s=Sum("amount"))):
+        cell((r["payment__contract__office_id"], _month_key(r["month"])))["refunded"] += _money(r["s"])
+    for c in cells.values():
+        c["net"] = c["received"] - c["refunded"]
+    return cells
+
+
+def _office_names(user) -> dict[int, str]:
+    return dict(office_list_visible_to(user).values_list("id", "name"))
+
+
+def revenue_report(user, *, date_from, date_to, **filters) -> dict:
+    cells = revenue_by_office_month(user, date_from=date_from, date_to=date_to, **filters)
+    names = _office_names(user)
+    best_per_office: dict[int, Decimal] = {}
+    for (office_id, _month), c in cells.items():
+        best_per_office[office_id] = max(best_per_office.get(office_id, c["net"]), c["net"])
+    per_month: dict[datetime.date, Decimal] = {}
+    for (_office, month), c in cells.items():
+        per_month[month] = per_month.get(month, ZERO) + c["net"]
+    record_month = max(per_month, key=lambda m: per_month[m]) if per_month else None
+    rows = []
+    for (office_id, month), c in sorted(cells.items(), key=lambda kv: (names.get(kv[0][0], ""), kv[0][1])):
+        record = c["net"] > 0 and c["net"] == best_per_office[office_id]
+        rows.append({"office": names.get(office_id, "—"), "month": month_label(month), "count": c["count"],
+                     "received": c["received"], "refunded": c["refunded"], "net": c["net"],
+                     "record": _("рекорд офиса") if record else "", "_highlight": record})
+    total = {k: sum((c[k] for c in cells.values()), ZERO) for k in ("received", "refunded", "net")}
+    return {
+        "title": _("Выручка"),
+        "columns": [("office", _("Офис"), TEXT), ("month", _("Месяц"), TEXT), ("count", _("Платежей"), INT),
+                    ("received", _("Поступило"), MONEY), ("refunded", _("Возвраты"), MONEY),
+                    ("net", _("Выручка"), MONEY), ("record", _("Рекорд"), TEXT)],
+        "rows": rows,
+        "totals": {"office": _("Итого"), **total},
+        "total": total["net"],
+        "chart": bars([(month_label(m), v, m == record_month) for m, v in sorted(per_month.items())]),
+        "chart_title": _("Выручка по месяцам (рекордный месяц выделен)"),
+    }
+
+
+def gross_profit_report(user, *, date_from, date_to, **filters) -> dict:
+    """Revenue minus the cost of doing the work: the stage expenses (state fees, deposits, publications) by
+    their date and the contract's office. NPS and the payroll share join when their modules provide them."""
+    cells = revenue_by_office_month(user, date_from=date_from, date_to=date_to, **filters)
+    expenses = filter_contracts(stage_expenses_visible_to(user), "stage__contract__", **filters)
+    costs: dict[tuple[int, datetime.date], Decimal] = {}
+    for r in (expenses.filter(spent_on__gte=date_from, spent_on__lte=date_to).order_by()
+              .annotate(month=TruncMonth("spent_on")).values("stage__contract__office_id", "month")
+              .annotate(s=Sum("amount"))):
+        key = (r["stage__contract__office_id"], _month_key(r["month"]))
+        costs[key] = costs.get(key, ZERO) + _money(r["s"])
+    names = _office_names(user)
+    rows, per_month = [], {}
+    for key in sorted(set(cells) | set(costs), key=lambda k: (names.get(k[0], ""), k[1])):
+        revenue = cells.get(key, {}).get("net", ZERO)
+        cost = costs.get(key, ZERO)
+        profit = revenue - cost
+        per_month[key[1]] = per_month.get(key[1], ZERO) + profit
+        rows.append({"office": names.get(key[0], "—"), "month": month_label(key[1]), "revenue": revenue,
+                     "cost": cost, "profit": profit,
+                     "margin": f"{(profit * 100 / revenue).quantize(Decimal('0.1'))} %" if revenue else "—"})
+    total = {k: sum((r[k] for r in rows), ZERO) for k in ("revenue", "cost", "profit")}
+    return {
+        "title": _("Валовая прибыль"),
+        "columns": [("office", _("Офис"), TEXT), ("month", _("Месяц"), TEXT), ("revenue", _("Выручка"), MONEY),
+                    ("cost", _("Расходы по этапам"), MONEY), ("profit", _("Валовая прибыль"), MONEY),
+                    ("margin", _("Маржа"), TEXT)],
+        "rows": rows,
+        "totals": {"office": _("Итого"), **total},
+        "total": total["profit"],
+        "chart": bars([(month_label(m), v, False) for m, v in sorted(per_month.items())]),
+        "chart_title": _("Валовая прибыль по месяцам"),
+    }
+
+
+def portal_payments_report(user, *, date_from, date_to, **filters) -> dict:
+    start, end = period_bounds(date_from, date_to)
+    qs = (filter_contracts(payment_list_visible_to(user), "contract__", **filters)
+          .filter(method="portal", paid_at__gte=start, paid_at__lt=end))
+    per_day = {r["day"]: _money(r["s"]) for r in qs.order_by().annotate(day=TruncDate("paid_at"))
+               .values("day").annotate(s=Sum("amount"))}
+    rows = [{"paid_at": timezone.localtime(p.paid_at).date(), "contract": p.contract.number,
+             "client": p.contract.client.name if p.contract.client_id else "", "office": p.contract.office.name,
+             "invoice": p.invoice.number, "reference": p.external_ref or "", "amount": p.amount,
+             "refunded": p.refunded_amount}
+            for p in qs.select_related("contract__client", "contract__office", "invoice").order_by("-paid_at")[:500]]
+    total = _money(qs.aggregate(s=Sum("amount"))["s"])
+    return {
+        "title": _("Оплаты через личный кабинет"),
+        "columns": [("paid_at", _("Дата"), DATE), ("contract", _("Договор"), TEXT), ("client", _("Клиент"), TEXT),
+                    ("office", _("Офис"), TEXT), ("invoice", _("Счёт"), TEXT), ("reference", _("Операция"), TEXT),
+                    ("amount", _("Сумма"), MONEY), ("refunded", _("Возвращено"), MONEY)],
+        "rows": rows,
+        "totals": {"paid_at": _("Итого"), "amount": total},
+        "total": total,
+        "chart": bars([(f"{d:%d.%m}", v, False) for d, v in sorted(per_day.items())]),
+        "chart_title": _("Оплаты через кабинет по дням"),
+    }

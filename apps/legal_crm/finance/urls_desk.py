@@ -1,0 +1,22 @@
+"""The finance reports under /admin/finance/reports/ (mounted before the admin in legal_crm/urls.py)."""
+
+from django.contrib import admin
+from django.urls import path
+
+from . import desk
+
+
+def _report(url_name: str):
+    def view(request):
+        return desk.report_view(request, url_name)
+    return admin.site.admin_view(view)
+
+
+urlpatterns = [
+    path("overdue/", _report("finance_overdue"), name="finance_overdue"),
+    path("future/", _report("finance_future"), name="finance_future"),
+    path("revenue/", _report("finance_revenue"), name="finance_revenue"),
+    path("gross-profit/", _report("finance_gross_profit"), name="finance_gross_profit"),
+    path("portal-payments/", _report("finance_portal_payments"), name="finance_portal_payments"),
+    path("overdue/<int:invoice_id>/remind/", admin.site.admin_view(desk.remind_view), name="finance_remind"),
+]
