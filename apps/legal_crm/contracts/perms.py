@@ -15,6 +15,7 @@ CHANGE_CONTRACTSTAGE = Perm("contracts.change_contractstage", _("изменят�
 ADD_CONTRACTACTION = Perm("contracts.add_contractaction", _("добавлять действия по договору"))
 CHANGE_CONTRACTACTION = Perm("contracts.change_contractaction", _("изменять действия по договору"))
 ADD_STAGEEXPENSE = Perm("contracts.add_stageexpense", _("добавлять расходы по этапам"))
+VIEW_STAGEEXPENSE = Perm("contracts.view_stageexpense", _("видеть расходы по этапам"))
 ADD_EXTRAWORK = Perm("contracts.add_extrawork", _("добавлять дополнительные работы"))
 VIEW_CONTRACTDOCUMENT = Perm("contracts.view_contractdocument", _("видеть документы договоров"))
 ADD_CONTRACTDOCUMENT = Perm("contracts.add_contractdocument", _("добавлять документы договоров"))

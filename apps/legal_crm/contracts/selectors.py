@@ -252,7 +252,7 @@ def stage_expenses_visible_to(user) -> QuerySet:
     """Stage expenses of the contracts the user may see (finance's gross profit reads the cost of the work)."""
     from .models import StageExpense
 
-    if not getattr(user, "is_authenticated", False) or not user.has_perm("contracts.view_stageexpense"):
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(perms.VIEW_STAGEEXPENSE):
         return StageExpense.objects.none()
     qs = scope_to_offices(StageExpense.objects.all(), user, field="stage__contract__office")
     own = own_contracts_q(user, prefix="stage__contract__")

@@ -15,7 +15,8 @@ from legal_crm.core.errors import DomainError
 from legal_crm.core.guard import Perm, allowed, ensure, is_system
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]  # apps/legal_crm
-MODULES = ("core", "org", "directory", "marketing", "leads", "contracts", "billing", "quality")
+MODULES = ("core", "org", "directory", "messaging", "telephony", "todos", "marketing", "leads", "contracts", "billing",
+           "quality", "finance", "campaigns", "portal")
 ADD_INVOICE = Perm("billing.add_invoice", "выставлять счета")
 
 
