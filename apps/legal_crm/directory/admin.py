@@ -77,7 +77,7 @@ class CounterpartyAdmin(PhoneSearchMixin, HistoryDeskAdmin, ImportExportModelAdm
     filter_horizontal = ("tags",)
     fieldsets = (
         (None, {"fields": ("kind", "role", "name", "short_name", "birth_date", "tags", "note")}),
-        (_("Контакты"), {"fields": ("phone", "email", "address")}),
+        (_("Контакты"), {"fields": ("phone", "email", "address", "region")}),
         (_("Реквизиты"), {"fields": ("inn", "kpp", "ogrn", "snils")}),
         (_("Паспорт"), {"fields": ("passport_series", "passport_number", "passport_issued_by",
                                    "passport_issued_on", "passport_department_code")}),

@@ -10,7 +10,7 @@ class CounterpartySerializer(CleanTextSerializerMixin, serializers.ModelSerializ
 
     class Meta:
         model = Counterparty
-        fields = ("id", "kind", "role", "name", "short_name", "birth_date", "phone", "email", "address", "inn",
+        fields = ("id", "kind", "role", "name", "short_name", "birth_date", "phone", "email", "address", "region", "inn",
                   "kpp", "ogrn", "snils", "passport_series", "passport_number", "passport_issued_by",
                   "passport_issued_on", "passport_department_code", "bank_name", "bik", "account",
                   "corr_account", "note")

@@ -19,8 +19,8 @@ from . import selectors
 from .models import Counterparty
 
 # Fields a person edits on a counterparty card (the form, the API and the CSV import offer these).
-COUNTERPARTY_FIELDS = ("kind", "role", "name", "short_name", "birth_date", "phone", "email", "address", "inn", "kpp",
-                       "ogrn", "snils", "passport_series", "passport_number", "passport_issued_by",
+COUNTERPARTY_FIELDS = ("kind", "role", "name", "short_name", "birth_date", "phone", "email", "address", "region", "inn",
+                       "kpp", "ogrn", "snils", "passport_series", "passport_number", "passport_issued_by",
                        "passport_issued_on", "passport_department_code", "bank_name", "bik", "account",
                        "corr_account", "note")
 

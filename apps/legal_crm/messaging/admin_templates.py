@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -141,9 +142,12 @@ class CustomTagAdmin(DeskAdmin):
     def code_display(self, obj):
         return "{" + obj.code + "}"
 
-    @display(description=gettext_lazy("Регионов со своим значением"))
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(values_total=Count("values"))
+
+    @display(description=gettext_lazy("Регионов со своим значением"), ordering="values_total")
     def values_count(self, obj):
-        return obj.values.count()
+        return obj.values_total
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

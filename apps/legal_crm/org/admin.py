@@ -72,7 +72,7 @@ class OfficeAdmin(HistoryDeskAdmin):
     prepopulated_fields = {"code": ("name",)}
     inlines = [OfficeHoursInline, StaffingInline, OfficePhotoInline]
     fieldsets = (
-        (None, {"fields": ("name", "code", "city", "address", "phone", "email", "time_zone", "is_active")}),
+        (None, {"fields": ("name", "code", "city", "region", "address", "phone", "email", "time_zone", "is_active")}),
         (_("Запись клиентов"), {"fields": ("booking_limit_per_hour",)}),
         (_("Юридическое лицо"), {"fields": ("legal_name", "inn", "kpp", "ogrn", "legal_address",
                                             "bank_name", "bik", "account", "corr_account")}),

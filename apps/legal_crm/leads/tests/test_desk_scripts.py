@@ -308,9 +308,9 @@ def test_the_desk_shows_step_errors_instead_of_saving(admin_user):
     url = reverse("admin:leads_script_add")
     response = client.post(url, data=_script_post(kind="sms", message_text="Здравствуйте, {фио}!"))
     assert response.status_code == 200
-    assert "Неизвестная подстановка {фио}" in response.content.decode()
+    assert "Неизвестные метки: {фио}." in response.content.decode()
     response = client.post(url, data=_script_post(kind="whatsapp"))
-    assert "Шагу «Отправить WhatsApp» нужен текст сообщения." in response.content.decode()
+    assert "Шагу «Отправить WhatsApp» нужен текст сообщения или шаблон." in response.content.decode()
     response = client.post(url, data=_script_post(
         kind="refuse", refusal_status=str(LeadStatus.objects.get(code="refusal_expensive").pk),
         refusal_reason=str(RefusalReason.objects.get(code="later").pk)))

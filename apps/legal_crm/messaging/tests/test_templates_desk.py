@@ -118,3 +118,19 @@ def test_a_regional_tag_is_made_with_its_values_and_used_in_templates(admin_user
     response = client.post(reverse("admin:messaging_customtag_delete", args=[tag.pk]), {"post": "yes"}, follow=True)
     assert "Метку используют шаблоны: Напоминание." in response.content.decode()
     assert CustomTag.objects.filter(pk=tag.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_tag_service_replaces_regional_values_and_refuses_a_region_twice(admin_user):
+    tag = services_templates.custom_tag_save(actor=admin_user, tag=CustomTag(code="hotline", label="Линия"),
+                                             values=[("77", "+7 495 1"), ("66", "+7 343 1")])
+    services_templates.custom_tag_save(actor=admin_user, tag=tag, values=[("77", "+7 495 2"), ("54", "+7 383 2")])
+    assert dict(tag.values.values_list("region", "value")) == {"77": "+7 495 2", "54": "+7 383 2"}
+    assert AuditLog.objects.filter(action="messaging.custom_tag").order_by("pk").last().before["values"] == {
+        "77": "+7 495 1", "66": "+7 343 1"}
+    with pytest.raises(DomainError) as twice:
+        services_templates.custom_tag_save(actor=admin_user, tag=tag, values=[("77", "a"), ("77", "b")])
+    assert twice.value.code == "duplicate_region"
+    with pytest.raises(DomainError) as bad:
+        services_templates.custom_tag_save(actor=admin_user, tag=CustomTag(code="Горячая", label="x"))
+    assert bad.value.code == "bad_tag_code"
