@@ -78,7 +78,9 @@ DOC_EVENTS: dict[str, list[str]] = {
     "contracts.contract_work_started": [],
     "contracts.contract_completed": [],
     "contracts.stage_finished": [],
-    "contracts.action_published": [],
+    "contracts.action_published": [
+        "legal_crm.portal.news.on_action_published",
+    ],
     "contracts.document_published": [],
     # the client uploaded a document in the portal: the contract's lawyers are told
     "contracts.client_document_uploaded": [
@@ -89,7 +91,9 @@ DOC_EVENTS: dict[str, list[str]] = {
         "legal_crm.billing.handlers.stop_billing_of_terminated",
     ],
     # billing
-    "billing.invoice_issued": [],
+    "billing.invoice_issued": [
+        "legal_crm.portal.news.on_invoice_issued",
+    ],
     "billing.invoice_cancelled": [],
     "billing.payment_registered": [],
     "billing.payment_refunded": [],
