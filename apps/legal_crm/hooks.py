@@ -182,6 +182,7 @@ LEAD_TIMELINE_SOURCES: list[str] = [
 DESK_EXTENSIONS: dict[str, list[str]] = {
     "marketing.adsource": ["legal_crm.leads.desk_marketing.AdSourceExtension"],
     "marketing.partner": ["legal_crm.leads.desk_marketing.PartnerExtension"],
+    "directory.counterparty": ["legal_crm.portal.desk_client.ClientPortalExtension"],
 }
 
 # What a client paid on a contract (contracts.money.paid_amount: refunds, terminations): `(contract) -> Decimal`.

@@ -78,3 +78,11 @@ def test_a_lawyer_sees_portal_usage_of_their_offices_clients_only(client, case, 
                 {"action": "block_access", "_selected_action": [case["account"].pk]})
     case["account"].refresh_from_db()
     assert case["account"].status == PortalAccount.Status.ACTIVE
+
+
+def test_the_client_card_shows_portal_usage(client, case, make_staff):
+    ActionReceipt.objects.create(account=case["account"], action=case["action"], first_seen_at=NOW)
+    PortalAccount.objects.filter(pk=case["account"].pk).update(last_visit_at=NOW)
+    client.force_login(make_staff("admin", username="portal-card"))
+    page = client.get(reverse("admin:directory_counterparty_change", args=[case["client"].pk])).content.decode()
+    assert "Личный кабинет" in page and "прочитано действий: 1" in page and "20.11.2026" in page
