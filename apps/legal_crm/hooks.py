@@ -125,6 +125,7 @@ SCHEDULER_EVENTS: dict = {
         "legal_crm.core.deliveries.prune",
         "legal_crm.core.scheduler.prune_runs",
         "legal_crm.portal.jobs.close_access_without_contracts",
+        "legal_crm.portal.jobs.prune_login_codes",
     ],
     "weekly": [],
     "cron": {
