@@ -95,7 +95,9 @@ DOC_EVENTS: dict[str, list[str]] = {
     ],
     "contracts.contract_completed": [],
     "contracts.stage_finished": [],
-    "contracts.action_published": [],
+    "contracts.action_published": [
+        "legal_crm.portal.news.on_action_published",
+    ],
     "contracts.document_published": [],
     "contracts.termination_requested": [
         "legal_crm.contracts.handlers_tasks.on_termination_requested",
@@ -116,7 +118,9 @@ DOC_EVENTS: dict[str, list[str]] = {
         "legal_crm.billing.handlers.stop_billing_of_terminated",
     ],
     # billing
-    "billing.invoice_issued": [],
+    "billing.invoice_issued": [
+        "legal_crm.portal.news.on_invoice_issued",
+    ],
     "billing.invoice_cancelled": [],
     "billing.payment_registered": [],
     "billing.payment_refunded": [],
@@ -175,6 +179,7 @@ SCHEDULER_EVENTS: dict = {
         "legal_crm.todos.jobs.send_reminders",
         "legal_crm.todos.jobs.notify_overdue",
         "legal_crm.portal.jobs.close_access_without_contracts",
+        "legal_crm.portal.jobs.prune_login_codes",
     ],
     "weekly": [],
     "cron": {
@@ -256,6 +261,7 @@ LEAD_TIMELINE_SOURCES: list[str] = [
 DESK_EXTENSIONS: dict[str, list[str]] = {
     "marketing.adsource": ["legal_crm.leads.admin.marketing.AdSourceExtension"],
     "marketing.partner": ["legal_crm.leads.admin.marketing.PartnerExtension"],
+    "directory.counterparty": ["legal_crm.portal.desk_client.ClientPortalExtension"],
 }
 
 # What a client paid on a contract (contracts.money.paid_amount: refunds, terminations): `(contract) -> Decimal`.

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from functools import wraps
 
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -43,6 +44,15 @@ def current_account(request) -> PortalAccount | None:
 
 
 def client_ip(request) -> str | None:
+    """The visitor's address for the rate limit and the webhook's source check. Behind the production proxies
+    (REST_FRAMEWORK["NUM_PROXIES"], as DRF's throttles read it) it is the address the outermost trusted proxy
+    saw in X-Forwarded-For; the entries a client writes itself, to the left of it, are never believed."""
+    num_proxies = (getattr(settings, "REST_FRAMEWORK", {}) or {}).get("NUM_PROXIES")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if num_proxies and forwarded:
+        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
+        if addresses:
+            return addresses[-min(num_proxies, len(addresses))]
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -61,3 +61,8 @@ if os.environ.get("MEDIA_S3_BUCKET"):
 
 # The reverse proxies in front of gunicorn (each appends to X-Forwarded-For): throttles count the client's address.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "1"))}  # noqa: F405
+
+# The client portal's online payment (portal/payments/gateway.py, YooKassa's API): off without a shop id.
+PORTAL_URL = os.environ.get("PORTAL_URL", "/portal/")
+if os.environ.get("YOOKASSA_SHOP_ID"):
+    PORTAL_PAYMENT_GATEWAY = {"shop_id": os.environ["YOOKASSA_SHOP_ID"], "secret_key": os.environ["YOOKASSA_SECRET_KEY"]}

@@ -66,3 +66,23 @@ def test_staff_without_the_right_cannot_block(client, case, make_staff):
     client.force_login(operator)
     response = client.get(reverse("admin:portal_portalaccount_changelist"))
     assert response.status_code == 403
+
+
+def test_a_lawyer_sees_portal_usage_of_their_offices_clients_only(client, case, other_case, make_staff, office):
+    lawyer = make_staff("lawyer", username="portal-lawyer-view", offices=[office])
+    client.force_login(lawyer)
+    page = client.get(reverse("admin:portal_portalaccount_changelist")).content.decode()
+    assert "Петрова Анна Сергеевна" in page and "Сидоров Пётр Иванович" not in page
+    # no block action for a lawyer: only office heads and administrators manage access
+    client.post(reverse("admin:portal_portalaccount_changelist"),
+                {"action": "block_access", "_selected_action": [case["account"].pk]})
+    case["account"].refresh_from_db()
+    assert case["account"].status == PortalAccount.Status.ACTIVE
+
+
+def test_the_client_card_shows_portal_usage(client, case, make_staff):
+    ActionReceipt.objects.create(account=case["account"], action=case["action"], first_seen_at=NOW)
+    PortalAccount.objects.filter(pk=case["account"].pk).update(last_visit_at=NOW)
+    client.force_login(make_staff("admin", username="portal-card"))
+    page = client.get(reverse("admin:directory_counterparty_change", args=[case["client"].pk])).content.decode()
+    assert "Личный кабинет" in page and "прочитано действий: 1" in page and "20.11.2026" in page

@@ -199,3 +199,25 @@ def test_code_rows_keep_the_code_hashed(client, case):
     assert row.code_hash != last_code("+79161110001") and len(row.code_hash) == 64  # HMAC-SHA256
     assert row.expires_at == NOW + datetime.timedelta(minutes=10)
     assert timezone.is_aware(row.created_at)
+
+
+def test_behind_the_proxies_the_forwarded_address_is_limited_not_the_proxy(rf, settings):
+    from legal_crm.portal.session import client_ip
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    request = rf.get("/portal/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    assert client_ip(request) == "203.0.113.7"  # the spoofed left entry is ignored
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": None}
+    assert client_ip(request) == "10.0.0.2"
+
+
+def test_old_codes_are_pruned_daily(client, case):
+    from legal_crm.portal.jobs import prune_login_codes
+
+    with time_machine.travel(NOW, tick=False):
+        request_code(client)
+    with time_machine.travel(NOW + datetime.timedelta(days=1), tick=False):
+        assert prune_login_codes() == 0  # still inside the day's rate-limit window
+    with time_machine.travel(NOW + datetime.timedelta(days=3), tick=False):
+        assert prune_login_codes() == 1
+        assert prune_login_codes() == 0
