@@ -26,7 +26,7 @@ class MessageAdmin(ReadOnlyDeskAdmin):
     list_filter_submit = True
     list_select_related = ("office", "channel")
     search_fields = ("to",)
-    fields = ("created_at", "office", "kind", "channel", "provider", "to", "text", "is_advertising", "status",
+    fields = ("created_at", "office", "kind", "channel", "provider", "to", "text_shown", "is_advertising", "status",
               "error_code", "error_text", "provider_id", "cost", "attempts", "next_attempt_at", "sending_started_at",
               "sent_at", "finished_at", "subject_type", "subject_id", "created_by")
     readonly_fields = fields
@@ -39,6 +39,10 @@ class MessageAdmin(ReadOnlyDeskAdmin):
         if phone:  # any way of writing a phone finds its E.164 rows, through the index
             return queryset.filter(to=phone), False
         return super().get_search_results(request, queryset, search_term)
+
+    @display(description=_("текст"))
+    def text_shown(self, obj):
+        return _("скрыт: одноразовый код") if obj.is_secret else obj.text
 
     @display(description=_("Состояние"), label={"queued": "info", "sending": "warning", "sent": "info",
                                                 "delivered": "success", "failed": "danger", "skipped": "warning"})
@@ -59,7 +63,7 @@ class MessageAdmin(ReadOnlyDeskAdmin):
         context = {**self.admin_site.each_context(request), "title": _("Отправить сообщение снова?"),
                    "opts": self.model._meta, "submit": _("Отправить снова"), "back": back,
                    "summary": [(_("Получатель"), message.to), (_("Состояние"), message.get_status_display()),
-                               (_("Причина"), message.error_text or "—"), (_("Текст"), message.text)]}
+                               (_("Причина"), message.error_text or "—"), (_("Текст"), self.text_shown(message))]}
         return TemplateResponse(request, "messaging/confirm.html", context)
 
 

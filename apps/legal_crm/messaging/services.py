@@ -66,12 +66,14 @@ def is_opted_out(address: str) -> bool:
 
 
 def message_queue(*, actor_or_none, channel_kind: str, to: str, text: str, office, subject: tuple | None = None,
-                  advertising: bool = False, not_before=None) -> Message:
+                  advertising: bool = False, not_before=None, secret: bool = False) -> Message:
     """Write a message to the outbox in the caller's transaction; the send job takes it after commit.
 
     Advertising to an address that opted out is written as skipped (so it is counted), never sent. Whether the
     recipient consented to advertising is the caller's data (leads' consent fields): the caller decides.
     `not_before`: the send job leaves it until then (staff notifications held through quiet hours).
+    `secret`: the text is a one-time code — the desk's log shows it masked (staff who read the log must not be able
+    to sign in as the client).
     """
     ensure(actor_or_none, perms.ADD_MESSAGE, system_ok=True)  # script steps, jobs, handlers
     _ensure_office(actor_or_none, office)
@@ -85,7 +87,8 @@ def message_queue(*, actor_or_none, channel_kind: str, to: str, text: str, offic
     subject_type, subject_id = subject if subject else ("", "")
     message = Message(office=office, channel=channel, kind=channel_kind,
                       provider=channel.provider if channel else Provider.CONSOLE, to=address, text=text,
-                      is_advertising=advertising, subject_type=subject_type, subject_id=str(subject_id),
+                      is_advertising=advertising, is_secret=secret, subject_type=subject_type,
+                      subject_id=str(subject_id),
                       created_by=actor_or_none if getattr(actor_or_none, "pk", None) else None,
                       next_attempt_at=not_before)
     if advertising and is_opted_out(address):

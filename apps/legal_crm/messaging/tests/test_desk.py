@@ -140,3 +140,18 @@ def test_an_office_head_may_not_retry_messages(make_staff, messages_of_offices, 
     client.post(reverse("admin:messaging_message_retry", args=[mine.pk]))
     mine.refresh_from_db()
     assert mine.status == "failed"
+
+
+def test_a_one_time_code_is_masked_in_the_log_and_sent_in_full(admin_user, office, client,
+                                                                django_capture_on_commit_callbacks):
+    """Staff who read the SMS log must not be able to sign in as the client with the code they see."""
+    from legal_crm.messaging.services import message_queue
+
+    with django_capture_on_commit_callbacks(execute=True):
+        message = message_queue(actor_or_none=None, channel_kind="sms", to="+79163334455", office=office,
+                                text="Код для входа: 918273", secret=True)
+    message.refresh_from_db()
+    assert message.text == "Код для входа: 918273" and message.status in ("sent", "delivered")  # the console took it
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:messaging_message_change", args=[message.pk])).content.decode()
+    assert "918273" not in page and "скрыт: одноразовый код" in page

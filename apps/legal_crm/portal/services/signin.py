@@ -89,7 +89,7 @@ def code_request(*, phone: str, ip: str | None) -> str:
     row.save(update_fields=["code_hash"])
     message_queue(actor_or_none=None, channel_kind="sms", to=phone, office=office,
                   text=_("Код для входа в личный кабинет: %(code)s. Никому его не сообщайте.") % {"code": code},
-                  subject=("portal.portalaccount", account.pk))
+                  subject=("portal.portalaccount", account.pk), secret=True)
     return phone
 
 
