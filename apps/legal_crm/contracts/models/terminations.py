@@ -27,14 +27,6 @@ class TerminationStepTemplate(models.Model):
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
 
-    @property
-    def is_approved(self) -> bool:
-        return self.status == self.Status.APPROVED
-
-    def approvable_by(self, user) -> bool:
-        """The step's group agrees it (a superuser may stand in); the right and the order are checked apart."""
-        return user.is_superuser or user.groups.filter(pk=self.group_id).exists()
-
 
 class TerminationRequest(TimeStampedModel):
     class Status(models.TextChoices):
@@ -106,3 +98,11 @@ class TerminationStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    def approvable_by(self, user) -> bool:
+        """The step's group agrees it (a superuser may stand in); the right and the order are checked apart."""
+        return user.is_superuser or user.groups.filter(pk=self.group_id).exists()
