@@ -22,6 +22,7 @@ from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin, MoneyColumns
 from legal_crm.core.downloads import file_response
 from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_money as format_rub
+from legal_crm.core.forms import errors_text
 from legal_crm.org.admin_filters import OfficeDropdownFilter
 
 from . import forms, printing, selectors, services
@@ -500,8 +501,11 @@ class InstalmentScheduleAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin)
     def issue_item(self, request, object_id):
         schedule = get_object_or_404(self.get_queryset(request), pk=object_id)
         items = schedule.items.filter(invoice__isnull=True).order_by("seq")
-        item_id = request.POST.get("item") or request.GET.get("item")
-        item = items.filter(pk=item_id).first() if item_id and str(item_id).isdigit() else items.first()
+        chosen = forms.ScheduleItemChoiceForm(request.POST if request.method == "POST" else request.GET, items=items)
+        if not chosen.is_valid():
+            self.message_user(request, errors_text(chosen), messages.ERROR)
+            return redirect("admin:billing_instalmentschedule_change", schedule.pk)
+        item = chosen.cleaned_data["item"] or items.first()  # none named: the next one
         if item is None:
             self.message_user(request, _("Все платежи графика уже выставлены."), messages.INFO)
             return redirect("admin:billing_instalmentschedule_change", schedule.pk)

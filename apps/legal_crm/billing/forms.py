@@ -108,3 +108,14 @@ class SubscriptionForm(ServiceForm):
     started_on = PlausibleDateFormField(label=_("Начало"), kind=PLANNED, widget=UnfoldAdminDateWidget)
     due_days = forms.IntegerField(label=_("Дней на оплату"), min_value=0, max_value=60, initial=5,
                                   widget=_text(inputmode="numeric"))
+
+
+class ScheduleItemChoiceForm(forms.Form):
+    """Which unissued payment of a schedule to issue (none named: the next one)."""
+
+    item = forms.ModelChoiceField(queryset=None, required=False, error_messages={
+        "invalid_choice": _("Этот платёж графика уже выставлен или не относится к графику.")})
+
+    def __init__(self, data, *, items):
+        super().__init__(data)
+        self.fields["item"].queryset = items

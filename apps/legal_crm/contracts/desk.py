@@ -6,7 +6,6 @@ so the card costs a fixed number of queries however many actions and documents t
 
 from __future__ import annotations
 
-import datetime
 import functools
 
 from django import forms
@@ -31,19 +30,19 @@ from legal_crm.core.downloads import file_response
 from legal_crm.core.errors import DomainError
 from legal_crm.core.fields import MoneyFormField
 from legal_crm.core.formatting import format_money
+from legal_crm.core.forms import InvalidInput, errors_text, valid_data
 from legal_crm.directory.models import Counterparty, Service
 from legal_crm.directory.selectors import counterparty_list_visible_to
 from legal_crm.org.models import Office
 from legal_crm.org.selectors import office_ids_visible_to, office_list_visible_to
 
-from . import selectors, services
+from . import card_forms, selectors, services
 from .models import (
     ActionType,
     BankruptcyCase,
     Contract,
     ContractAction,
     ContractDocument,
-    ContractStage,
     Creditor,
     DocumentGroup,
     DocumentType,
@@ -73,18 +72,6 @@ def _tasks_context(user, contract) -> dict:
     return {"open_tasks": tasks_of_record(user, "contracts.contract", contract.pk).filter(status="new").count(),
             "tasks_url": reverse("admin:todos_task_changelist") + f"?record={record}",
             "new_task_url": reverse("admin:todos_task_create") + f"?record_type=contracts.contract&record_id={contract.pk}"}
-
-
-def _parse_date(value: str) -> datetime.date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise DomainError("invalid_date", _("Дата «%(v)s» не распознана: введите её как 27.11.2026.") % {"v": value})
 
 
 def card_url(contract_id: int, tab: str = "") -> str:
@@ -198,19 +185,19 @@ def contract_card_view(request, pk):
 
 # --- POST handlers: each returns (success message, tab) -------------------------------------------
 
-def _stage(contract, request):
-    return get_object_or_404(ContractStage, pk=request.POST.get("stage"), contract=contract)
-
-
 def _post_sign(request, contract):
-    services.contract_sign(actor=request.user, contract=contract, signed_on=_parse_date(request.POST.get("signed_on")))
+    data = valid_data(card_forms.SignForm(request.POST))
+    services.contract_sign(actor=request.user, contract=contract, signed_on=data["signed_on"])
     return _("Договор подписан."), "general"
 
 
+def _lawyers(request, contract) -> list:
+    return list(valid_data(card_forms.LawyersForm(request.POST, lawyers=lawyers_for(contract.office_id)))["lawyers"])
+
+
 def _post_start(request, contract):
-    ids = request.POST.getlist("lawyers")
-    lawyers = list(lawyers_for(contract.office_id).filter(pk__in=ids)) if ids else None
-    services.contract_start_work(actor=request.user, contract=contract, lawyers=lawyers)
+    lawyers = _lawyers(request, contract)
+    services.contract_start_work(actor=request.user, contract=contract, lawyers=lawyers or None)
     return _("Договор передан в работу: этапы созданы."), "stages"
 
 
@@ -220,118 +207,99 @@ def _post_complete(request, contract):
 
 
 def _post_team(request, contract):
-    ids = request.POST.getlist("lawyers")
-    services.contract_update(actor=request.user, contract=contract,
-                             lawyers=list(lawyers_for(contract.office_id).filter(pk__in=ids)))
+    services.contract_update(actor=request.user, contract=contract, lawyers=_lawyers(request, contract))
     return _("Ответственные сохранены."), "general"
 
 
 def _post_general(request, contract):
-    custom = {f.code: request.POST.get(f"cf_{f.code}", "")
-              for f in ServiceField.objects.filter(service_id=contract.service_id)}
+    form = card_forms.GeneralForm(request.POST,
+                                  service_fields=ServiceField.objects.filter(service_id=contract.service_id))
+    data = valid_data(form)
     services.contract_general_info_update(
-        actor=request.user, contract=contract, custom_fields=custom or None,
-        essence=request.POST.get("essence", ""), planned_actions=request.POST.get("planned_actions", ""),
-        client_expectations=request.POST.get("client_expectations", ""),
-        expected_start_on=_parse_date(request.POST.get("expected_start_on")),
-        expected_end_on=_parse_date(request.POST.get("expected_end_on")))
+        actor=request.user, contract=contract, custom_fields=form.custom_fields(),
+        essence=data["essence"], planned_actions=data["planned_actions"],
+        client_expectations=data["client_expectations"],
+        expected_start_on=data["expected_start_on"], expected_end_on=data["expected_end_on"])
     return _("Общие сведения сохранены."), "general"
 
 
 def _post_bankruptcy(request, contract):
-    from legal_crm.directory.models import FinancialManager
-
-    post = request.POST
-    court = Counterparty.objects.filter(pk=post.get("court") or None, role=Counterparty.Role.COURT).first()
-    manager = FinancialManager.objects.filter(pk=post.get("financial_manager") or None).first()
+    data = valid_data(card_forms.BankruptcyForm(request.POST))
+    manager = data["financial_manager"]
     services.bankruptcy_case_update(
-        actor=request.user, contract=contract, route=post.get("route") or "judicial", court=court,
-        case_number=post.get("case_number", ""), financial_manager=manager, sro=manager.sro if manager else None,
-        court_deposit=(post.get("court_deposit") or "0"),
-        monthly_income=(post.get("monthly_income") or "0"),
-        income_note=post.get("income_note", ""), filed_on=_parse_date(post.get("filed_on")),
-        hearing_on=_parse_date(post.get("hearing_on")))
+        actor=request.user, contract=contract, route=data["route"], court=data["court"],
+        case_number=data["case_number"], financial_manager=manager, sro=manager.sro if manager else None,
+        court_deposit=data["court_deposit"] or "0", monthly_income=data["monthly_income"] or "0",
+        income_note=data["income_note"], filed_on=data["filed_on"], hearing_on=data["hearing_on"])
     return _("Сведения о банкротстве сохранены."), "general"
 
 
 def _post_creditor(request, contract):
-    counterparty = get_object_or_404(Counterparty, pk=request.POST.get("counterparty") or 0)
-    services.creditor_add(actor=request.user, contract=contract, counterparty=counterparty,
-                          debt_amount=request.POST.get("debt_amount") or "",
-                          basis=request.POST.get("basis", ""), kind=request.POST.get("kind") or "other")
+    data = valid_data(card_forms.CreditorForm(request.POST))
+    services.creditor_add(actor=request.user, contract=contract, counterparty=data["counterparty"],
+                          debt_amount=data["debt_amount"], basis=data["basis"], kind=data["kind"])
     return _("Долг кредитору добавлен."), "general"
 
 
 def _post_creditor_update(request, contract):
-    services.creditor_update(actor=request.user, contract=contract, creditor=_int_or_zero(request.POST.get("debt")),
-                             debt_amount=request.POST.get("debt_amount") or "",
-                             kind=request.POST.get("kind") or "other", basis=request.POST.get("basis", ""))
+    data = valid_data(card_forms.CreditorUpdateForm(request.POST))
+    services.creditor_update(actor=request.user, contract=contract, creditor=data["debt"],
+                             debt_amount=data["debt_amount"], kind=data["kind"], basis=data["basis"])
     return _("Долг кредитору сохранён."), "general"
 
 
 def _post_creditor_remove(request, contract):
-    services.creditor_remove(actor=request.user, contract=contract, creditor=_int_or_zero(request.POST.get("debt")))
+    data = valid_data(card_forms.DebtForm(request.POST))
+    services.creditor_remove(actor=request.user, contract=contract, creditor=data["debt"])
     return _("Долг кредитору удалён."), "general"
 
 
-def _int_or_zero(value) -> int:
-    return int(value) if (value or "").isdigit() else 0
-
-
 def _post_property(request, contract):
-    services.property_add(actor=request.user, contract=contract, kind=request.POST.get("kind", "other"),
-                          description=request.POST.get("description", ""),
-                          value=(request.POST.get("value") or "0"),
-                          is_sole_residence=bool(request.POST.get("is_sole_residence")),
-                          is_pledged=bool(request.POST.get("is_pledged")))
+    data = valid_data(card_forms.PropertyForm(request.POST))
+    services.property_add(actor=request.user, contract=contract, kind=data["kind"], description=data["description"],
+                          value=data["value"] or "0", is_sole_residence=data["is_sole_residence"],
+                          is_pledged=data["is_pledged"])
     return _("Имущество добавлено."), "general"
 
 
 def _post_stage_finish(request, contract):
-    services.stage_finish(actor=request.user, stage=_stage(contract, request),
-                          skip=request.POST.get("skip") == "1", note=request.POST.get("note", ""))
+    data = valid_data(card_forms.StageFinishForm(request.POST, contract=contract))
+    services.stage_finish(actor=request.user, stage=data["stage"], skip=data["skip"], note=data["note"])
     return _("Этап закрыт."), "stages"
 
 
 def _post_stage_start(request, contract):
-    services.stage_start(actor=request.user, stage=_stage(contract, request))
+    data = valid_data(card_forms.StageForm(request.POST, contract=contract))
+    services.stage_start(actor=request.user, stage=data["stage"])
     return _("Этап начат."), "stages"
 
 
 def _post_expense(request, contract):
-    services.stage_expense_add(actor=request.user, stage=_stage(contract, request),
-                               title=request.POST.get("title", ""),
-                               amount=(request.POST.get("amount") or ""),
-                               spent_on=_parse_date(request.POST.get("spent_on")))
+    data = valid_data(card_forms.ExpenseForm(request.POST, contract=contract))
+    services.stage_expense_add(actor=request.user, stage=data["stage"], title=data["title"], amount=data["amount"],
+                               spent_on=data["spent_on"])
     return _("Расход записан."), "stages"
 
 
 def _post_extra_work(request, contract):
-    services.extra_work_add(actor=request.user, stage=_stage(contract, request),
-                            description=request.POST.get("description", ""),
-                            amount=(request.POST.get("amount") or "0"))
+    data = valid_data(card_forms.ExtraWorkForm(request.POST, contract=contract))
+    services.extra_work_add(actor=request.user, stage=data["stage"], description=data["description"],
+                            amount=data["amount"] or "0")
     return _("Дополнительная работа записана."), "stages"
 
 
 def _post_action(request, contract):
-    action_type = get_object_or_404(ActionType, pk=request.POST.get("action_type") or 0)
-    publish = request.POST.get("publish")
-    services.action_add(actor=request.user, contract=contract, action_type=action_type,
-                        text=request.POST.get("text", ""), happened_on=_parse_date(request.POST.get("happened_on")),
-                        publish=None if publish is None else publish == "1")
+    form = card_forms.ActionForm(request.POST)
+    data = valid_data(form)
+    services.action_add(actor=request.user, contract=contract, action_type=data["action_type"], text=data["text"],
+                        happened_on=data["happened_on"], publish=form.publish_choice())
     return _("Действие записано."), "actions"
 
 
-def _target(value: str | None) -> tuple[int, bool]:
-    """"42:1" from a toggle button: the record and whether it should be published."""
-    pk, _sep, flag = (value or "").partition(":")
-    return (int(pk) if pk.isdigit() else 0), flag == "1"
-
-
 def _post_action_publish(request, contract):
-    pk, published = _target(request.POST.get("action"))
-    action = get_object_or_404(ContractAction, pk=pk, contract=contract)
-    services.action_publish(actor=request.user, action=action, published=published)
+    data = valid_data(card_forms.action_publish_form(request.POST, contract))
+    published = data["published"]
+    services.action_publish(actor=request.user, action=data["record"], published=published)
     return (_("Действие опубликовано клиенту.") if published else _("Действие скрыто от клиента.")), "actions"
 
 
@@ -339,32 +307,31 @@ def _post_upload(request, contract):
     files = request.FILES.getlist("file")
     if not files:
         raise DomainError("file_required", _("Выберите файл."), fields={"file": _("Обязательное поле.")})
-    document_type = DocumentType.objects.filter(pk=request.POST.get("document_type") or None).first()
+    data = valid_data(card_forms.UploadForm(request.POST))
     for upload in files:
-        services.document_upload(actor=request.user, contract=contract, file=upload, document_type=document_type,
-                                 group=request.POST.get("group") or None,
-                                 title=request.POST.get("title", "") if len(files) == 1 else "",
-                                 publish=request.POST.get("publish") == "1")
+        services.document_upload(actor=request.user, contract=contract, file=upload,
+                                 document_type=data["document_type"], group=data["group"] or None,
+                                 title=data["title"] if len(files) == 1 else "", publish=data["publish"])
     return _("Загружено файлов: %(n)s.") % {"n": len(files)}, "documents"
 
 
 def _post_document_publish(request, contract):
-    pk, published = _target(request.POST.get("document"))
-    document = get_object_or_404(ContractDocument, pk=pk, contract=contract)
-    services.document_publish(actor=request.user, document=document, published=published)
+    data = valid_data(card_forms.document_publish_form(request.POST, contract))
+    published = data["published"]
+    services.document_publish(actor=request.user, document=data["record"], published=published)
     return (_("Документ опубликован клиенту.") if published else _("Документ скрыт от клиента.")), "documents"
 
 
 def _post_generate(request, contract):
-    template = get_object_or_404(selectors.templates_for(contract), pk=request.POST.get("template") or 0)
-    document = services.document_generate(actor=request.user, contract=contract, template=template)
+    data = valid_data(card_forms.GenerateForm(request.POST, templates=selectors.templates_for(contract)))
+    document = services.document_generate(actor=request.user, contract=contract, template=data["template"])
     return _("Документ «%(t)s» сформирован.") % {"t": document.title}, "documents"
 
 
 def _post_termination(request, contract):
-    request_ = services.termination_request_create(
-        actor=request.user, contract=contract, reason=request.POST.get("reason", ""),
-        received_on=_parse_date(request.POST.get("received_on")))
+    data = valid_data(card_forms.TerminationForm(request.POST))
+    request_ = services.termination_request_create(actor=request.user, contract=contract, reason=data["reason"],
+                                                   received_on=data["received_on"])
     return _("Заявление о расторжении зарегистрировано: ответить до %(d)s.") % {
         "d": request_.decision_due_on.strftime("%d.%m.%Y")}, "general"
 
@@ -392,14 +359,18 @@ def contract_card_post(request, pk, op):
     handler = POST_HANDLERS.get(op)
     if handler is None:
         raise Http404
-    tab = request.POST.get("tab", "")
+    shown = card_forms.TabForm(request.POST)
+    shown_tab = shown.cleaned_data["tab"] if shown.is_valid() else ""  # the tab the form was on, to return to
+    tab = ""
     try:
         text, tab = handler(request, contract)
+    except InvalidInput as exc:
+        messages.error(request, errors_text(exc.form))
     except DomainError as exc:
         _report(request, exc)
     else:
         messages.success(request, text)
-    return HttpResponseRedirect(card_url(pk, request.POST.get("tab") or tab))
+    return HttpResponseRedirect(card_url(pk, shown_tab or tab))
 
 
 def document_download(request, pk, document_id):
@@ -566,24 +537,24 @@ def termination_context(request, termination: TerminationRequest) -> dict:
 def termination_view(request, pk):
     termination = get_object_or_404(selectors.termination_list_visible_to(request.user), pk=pk)
     if request.method == "POST":
-        op = request.POST.get("op")
         try:
+            op = valid_data(card_forms.TerminationOpForm(request.POST))["op"]
             if op == "retention":
-                services.termination_retention_record(actor=request.user, request=termination,
-                                                      text=request.POST.get("text", ""))
+                data = valid_data(card_forms.RetentionForm(request.POST))
+                services.termination_retention_record(actor=request.user, request=termination, text=data["text"])
                 messages.success(request, _("Попытка удержания записана."))
             elif op == "approve":
-                step = get_object_or_404(TerminationStep, pk=request.POST.get("step") or 0, request=termination)
-                services.termination_step_approve(actor=request.user, step=step,
-                                                  comment=request.POST.get("comment", ""))
-                messages.success(request, _("Шаг «%(s)s» согласован.") % {"s": step.title})
-            elif op in ("terminate", "return"):
+                data = valid_data(card_forms.ApproveForm(request.POST, termination=termination))
+                services.termination_step_approve(actor=request.user, step=data["step"], comment=data["comment"])
+                messages.success(request, _("Шаг «%(s)s» согласован.") % {"s": data["step"].title})
+            else:
+                data = valid_data(card_forms.DecideForm(request.POST))
                 services.termination_decide(
                     actor=request.user, request=termination, terminate=op == "terminate",
-                    accepted_work_amount=(request.POST.get("accepted_work_amount") or None), note=request.POST.get("note", ""))
+                    accepted_work_amount=data["accepted_work_amount"] or None, note=data["note"])
                 messages.success(request, _("Решение принято."))
-            else:
-                raise Http404
+        except InvalidInput as exc:
+            messages.error(request, errors_text(exc.form))
         except DomainError as exc:
             _report(request, exc)
         return HttpResponseRedirect(reverse("admin:contracts_terminationrequest_change", args=[pk]))

@@ -49,3 +49,18 @@ def errors_text(form: forms.BaseForm) -> str:
             if message not in seen:
                 seen.append(message)
     return " ".join(seen)
+
+
+class InvalidInput(Exception):
+    """A POST whose form did not validate: the page shows the form's Russian errors (errors_text)."""
+
+    def __init__(self, form: forms.BaseForm):
+        super().__init__(errors_text(form))
+        self.form = form
+
+
+def valid_data(form: forms.BaseForm) -> dict:
+    """The form's cleaned data, or InvalidInput for the view to show."""
+    if not form.is_valid():
+        raise InvalidInput(form)
+    return form.cleaned_data

@@ -14,10 +14,12 @@ from unfold.decorators import action, display
 from legal_crm.core import access
 from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.audit import audit_for
+from legal_crm.core.forms import errors_text
 from legal_crm.org import perms
 
 from . import selectors, services
 from .admin_access import EmployeeAccessMixin
+from .dismissal_form import OffboardingSignForm
 from .forms import EmployeeAddForm, EmployeeForm
 from .models import (
     Banner,
@@ -225,7 +227,7 @@ class EmployeeAdmin(EmployeeAccessMixin, OfficeChoicesMixin, HistoryDeskAdmin):
         from .dismissal_form import DismissalForm
 
         employees = list(queryset)
-        form = DismissalForm(request.POST if request.POST.get("confirm") else None)
+        form = DismissalForm.for_action(request.POST)
         if form.is_bound and form.is_valid():
             for employee in employees:
                 checklist = self.run_service(request, services.employee_dismiss, actor=request.user,
@@ -315,10 +317,14 @@ class OffboardingChecklistAdmin(DeskAdmin):
         item = get_object_or_404(OffboardingItem.objects.filter(
             checklist__in=self.get_queryset(request)), pk=pk)
         if request.method == "POST":
-            done = self.run_service(request, services.offboarding_item_sign, actor=request.user, item=item,
-                                    comment=request.POST.get("comment", "")[:300], success=_("Пункт подписан."))
-            if done is not None:
-                return redirect("admin:org_offboardingchecklist_change", item.checklist_id)
+            form = OffboardingSignForm(request.POST)
+            if not form.is_valid():
+                self.message_user(request, errors_text(form), level=messages.ERROR)
+            else:
+                done = self.run_service(request, services.offboarding_item_sign, actor=request.user, item=item,
+                                        comment=form.cleaned_data["comment"], success=_("Пункт подписан."))
+                if done is not None:
+                    return redirect("admin:org_offboardingchecklist_change", item.checklist_id)
         context = {**self.admin_site.each_context(request), "title": _("Подписать пункт"), "item": item}
         return TemplateResponse(request, "org/offboarding_sign.html", context)
 

@@ -4,6 +4,7 @@ services (which check the actor again, write the audit log and drop the cached p
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
@@ -19,24 +20,39 @@ from unfold.decorators import display
 from legal_crm.core import access
 from legal_crm.core.access_matrix import GRANT, INHERIT, REVOKE, matrix_permissions, person_matrix
 from legal_crm.core.errors import DomainError
+from legal_crm.core.forms import InvalidInput, errors_text, valid_data
 
 _SETTING_VALUES = {INHERIT: None, GRANT: True, REVOKE: False}
 
 
-def matrix_changes(post, permissions, current: dict[int, bool]) -> dict:
-    """{Permission: True/False/None} for the cells whose posted setting differs from the current one.
-    Cells not posted are left alone; an unknown value is refused."""
-    changes = {}
-    for perm in permissions:
-        raw = post.get(f"perm_{perm.pk}")
-        if raw is None:
-            continue
-        if raw not in _SETTING_VALUES:
-            raise DomainError("unknown_permission_setting", _("Неизвестная настройка права."))
-        wanted = _SETTING_VALUES[raw]
-        if current.get(perm.pk) is not wanted:
-            changes[perm] = wanted
-    return changes
+class AccessMatrixForm(forms.Form):
+    """The matrix page's POST: a setting (inherit / grant / revoke) per right shown as `perm_<id>`, and the groups
+    when the page showed them (`groups_shown`). Cells not posted are left alone."""
+
+    groups_shown = forms.BooleanField(required=False)
+    groups = forms.ModelMultipleChoiceField(
+        queryset=Group.objects.all(), required=False,
+        error_messages={"invalid_choice": gettext_lazy("Выберите группы из списка."),
+                        "invalid_pk_value": gettext_lazy("Выберите группы из списка.")})
+
+    def __init__(self, data, *, permissions):
+        super().__init__(data)
+        self.permissions = {f"perm_{perm.pk}": perm for perm in permissions}
+        for name in self.permissions:
+            if name in data:  # only the posted cells: the rest keep their setting
+                self.fields[name] = forms.ChoiceField(choices=[(v, v) for v in _SETTING_VALUES], error_messages={
+                    "required": gettext_lazy("Неизвестная настройка права."),
+                    "invalid_choice": gettext_lazy("Неизвестная настройка права.")})
+
+    def changes(self, current: dict[int, bool]) -> dict:
+        """{Permission: True/False/None} for the posted cells whose setting differs from the current one."""
+        changes = {}
+        for name, perm in self.permissions.items():
+            if name in self.cleaned_data:
+                wanted = _SETTING_VALUES[self.cleaned_data[name]]
+                if current.get(perm.pk) is not wanted:
+                    changes[perm] = wanted
+        return changes
 
 
 class EmployeeAccessMixin:
@@ -67,14 +83,15 @@ class EmployeeAccessMixin:
         if request.method == "POST":
             from legal_crm.core.models import PermissionOverride
 
-            permissions = matrix_permissions()
             current = dict(PermissionOverride.objects.filter(user=user).values_list("permission_id", "granted"))
+            form = AccessMatrixForm(request.POST, permissions=matrix_permissions())
             try:
-                changes = matrix_changes(request.POST, permissions, current)
-                if "groups_shown" in request.POST:
-                    groups = Group.objects.filter(pk__in=[g for g in request.POST.getlist("groups") if g.isdigit()])
-                    access.user_groups_set(actor=request.user, user=user, groups=list(groups))
-                access.permission_overrides_apply(actor=request.user, user=user, changes=changes)
+                data = valid_data(form)
+                if data["groups_shown"]:
+                    access.user_groups_set(actor=request.user, user=user, groups=list(data["groups"]))
+                access.permission_overrides_apply(actor=request.user, user=user, changes=form.changes(current))
+            except InvalidInput as exc:
+                messages.error(request, errors_text(exc.form))
             except DomainError as exc:
                 if exc.code == "access_denied":
                     raise PermissionDenied(exc.message) from exc

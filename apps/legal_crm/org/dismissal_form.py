@@ -1,5 +1,7 @@
 """The confirmation form of the «Уволить» action on the employee list: the dismissal date, checked by the service's
-own rule (org.services.dismissal_date_error)."""
+own rule (org.services.dismissal_date_error); and the comment of signing an offboarding item."""
+
+from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
@@ -10,6 +12,7 @@ from .services import dismissal_date_error
 
 
 class DismissalForm(forms.Form):
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
     dismissal_date = forms.DateField(
         label=_("Дата увольнения"), initial=lambda: timezone.localdate(), widget=UnfoldAdminDateWidget,
         help_text=_("Последний рабочий день. Сегодня или раньше — учётная запись блокируется сразу; "
@@ -21,3 +24,14 @@ class DismissalForm(forms.Form):
         if error:
             raise forms.ValidationError(error)
         return value
+
+    @classmethod
+    def for_action(cls, post) -> DismissalForm:
+        """The action's first POST (the list's checkboxes) shows the form; the confirmation page's POST fills it."""
+        asked = cls(post)
+        confirmed = asked.fields["confirm"].clean(asked["confirm"].data)
+        return asked if confirmed else cls()
+
+
+class OffboardingSignForm(forms.Form):
+    comment = forms.CharField(required=False, max_length=300)

@@ -273,3 +273,30 @@ def test_who_may_be_the_lawyer_is_a_permission_not_a_group_name(make_staff, offi
     other = make_staff("lawyer")
     assert other in set(lawyers_for(office.pk)) and head not in set(lawyers_for(office.pk))
     assert users_with_perm("contracts.act_as_contract_lawyer").filter(pk=other.pk).exists()
+
+
+@pytest.mark.parametrize(("op", "post", "message"), [
+    ("sign", {"signed_on": "вчера"}, "Дата «вчера» не распознана: введите её как 27.11.2026."),
+    ("stage_start", {"stage": "x"}, "Этап не найден в этом договоре."),
+    ("stage_finish", {"stage": "999999"}, "Этап не найден в этом договоре."),
+    ("expense", {"stage": "", "title": "Госпошлина", "amount": "300"}, "Этап не найден в этом договоре."),
+    ("creditor", {"counterparty": "999999", "debt_amount": "100"}, "Выберите кредитора из справочника."),
+    ("creditor_remove", {"debt": "abc"}, "Такого долга в этом договоре нет."),
+    ("property", {"kind": "yacht", "description": "Яхта", "value": "1"}, "Выберите вид имущества из списка."),
+    ("action", {"action_type": "0", "text": "Звонок"}, "Выберите тип действия из списка."),
+    ("action_publish", {"action": "12:yes"}, "Действие не найдено в этом договоре."),
+    ("document_publish", {"document": ""}, "Документ не найден в этом договоре."),
+    ("generate", {"template": "999999"}, "Выберите шаблон из списка."),
+    ("team", {"lawyers": ["999999"]}, "Выберите юристов офиса договора из списка."),
+])
+def test_card_posts_are_parsed_by_forms_and_bad_input_is_named(client, lawyer, contract_in_work, op, post, message):
+    """No 404 or 500 for a mistyped id, date or choice: the card comes back with the form's Russian error."""
+    client.force_login(lawyer)
+    before = (contract_in_work.actions.count(), contract_in_work.documents.count(),
+              list(contract_in_work.stages.values_list("status", flat=True)))
+    response = client.post(reverse("admin:contracts_contract_card_post", args=[contract_in_work.pk, op]),
+                           {**post, "tab": "stages"}, follow=True)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert response.redirect_chain[-1][0].endswith("#stages")
+    assert before == (contract_in_work.actions.count(), contract_in_work.documents.count(),
+                      list(contract_in_work.stages.values_list("status", flat=True)))

@@ -52,7 +52,7 @@ def test_contract_card_money_boxes_refuse_junk(client, lawyer, contract_in_work,
     stage = contract_in_work.stages.order_by("order").first()
     posts = [
         ("creditor", {"counterparty": bank.pk, "debt_amount": junk}),
-        ("property", {"kind": "flat", "description": "Квартира", "value": junk}),
+        ("property", {"kind": "real_estate", "description": "Квартира", "value": junk}),
         ("bankruptcy", {"route": "judicial", "court_deposit": junk}),
         ("bankruptcy", {"route": "judicial", "monthly_income": junk}),
         ("expense", {"stage": stage.pk, "title": "Госпошлина", "amount": junk}),

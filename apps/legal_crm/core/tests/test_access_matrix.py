@@ -148,6 +148,17 @@ def test_the_matrix_page_also_sets_groups(client, admin_user, make_staff, roles)
     assert describe_entries([row])[row.pk] == [f"{short_name(admin_user)} добавил в группу „{roles['lawyer'].name}“"]
 
 
+def test_an_unknown_group_is_refused_and_nothing_changes(client, admin_user, make_staff, roles):
+    seller = make_staff("sales")
+    client.force_login(admin_user)
+    url = reverse("admin:org_employee_access", args=[seller.employee.pk])
+    response = client.post(url, {"groups_shown": "1", "groups": [roles["lawyer"].pk, "x"],
+                                 f"perm_{perm('contracts.view_contract').pk}": "grant"})
+    assert response.status_code == 200 and "Выберите группы из списка." in response.content.decode()
+    assert set(fresh(seller).groups.all()) == {roles["sales"]}
+    assert not PermissionOverride.objects.filter(user=seller).exists()
+
+
 def test_an_unknown_setting_is_refused(client, admin_user, make_staff):
     seller = make_staff("sales")
     client.force_login(admin_user)

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from legal_crm.core.errors import DomainError
-from legal_crm.core.forms import errors_text
+from legal_crm.core.forms import InvalidInput, errors_text, valid_data
 from legal_crm.directory.models import Service
 from legal_crm.leads import perms
 from legal_crm.telephony import perms as telephony_perms
@@ -124,22 +124,8 @@ def _change_url(lead: Lead) -> str | None:
         return None
 
 
-class InvalidInput(Exception):
-    """A card form that did not validate: the view shows its Russian errors."""
-
-    def __init__(self, form):
-        super().__init__()
-        self.form = form
-
-
-def _valid(form):
-    if not form.is_valid():
-        raise InvalidInput(form)
-    return form.cleaned_data
-
-
 def _post_status(request, lead: Lead) -> str:
-    data = _valid(StatusForm(request.POST))
+    data = valid_data(StatusForm(request.POST))
     status_services.lead_set_status(actor=request.user, lead=lead, status=data["status"], reason=data["reason"],
                                     comment=data["comment"])
     return _("Статус изменён: «%(s)s».") % {"s": data["status"].name}
@@ -147,21 +133,21 @@ def _post_status(request, lead: Lead) -> str:
 
 def _post_call(request, lead: Lead) -> str:
     form = CallForm(request.POST, tz=_office_tz(lead))
-    data = _valid(form)
+    data = valid_data(form)
     due_at = form.due_at()
     call_services.planned_call_create(actor=request.user, lead=lead, due_at=due_at, comment=data["comment"])
     return _("Звонок запланирован на %(at)s.") % {"at": due_at.strftime("%d.%m.%Y %H:%M")}
 
 
 def _post_call_done(request, lead: Lead) -> str:
-    data = _valid(CallDoneForm(request.POST, lead=lead))
+    data = valid_data(CallDoneForm(request.POST, lead=lead))
     call_services.planned_call_complete(actor=request.user, call=data["call"], result=data["result"],
                                         comment=data["comment"])
     return _("Результат звонка сохранён.")
 
 
 def _post_enroll(request, lead: Lead) -> str:
-    script = _valid(EnrollForm(request.POST))["script"]
+    script = valid_data(EnrollForm(request.POST))["script"]
     card = script_services.lead_enroll(actor=request.user, lead=lead, script=script)
     if card is None:
         raise DomainError("already_enrolled", _("Лид уже в скрипте «%(s)s».") % {"s": script.name})
@@ -171,7 +157,7 @@ def _post_enroll(request, lead: Lead) -> str:
 def _post_answers(request, lead: Lead) -> str:
     """The form without JavaScript: every q<ID> field, plus the chosen service."""
     form = AnswersForm(request.POST)
-    service = _valid(form)["service"]
+    service = valid_data(form)["service"]
     answers = form.answers()
     if service is not None and service.pk != lead.service_id:
         return _switch_service(request, lead, service, answers)
