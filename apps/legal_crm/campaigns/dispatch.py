@@ -114,12 +114,19 @@ def dispatch_batch(campaign_id: int, *, now: datetime.datetime, size: int = BATC
     recipients = [Recipient(address=row[2], name=row[3], office_id=row[4], region=row[5], lead_id=row[6],
                             counterparty_id=row[7], contract_id=row[8]) for row in batch]
     texts = render_many(campaign_text(campaign), recipients)
+    blank = [row[0] for row, text in zip(batch, texts, strict=True) if not text.strip()]
+    if blank:  # a text of tags only, all empty for them: nothing to send — cancelled, not a batch refused for ever
+        CampaignRecipient.objects.filter(pk__in=blank).update(status=Status.CANCELLED)
+        kept = [i for i, text in enumerate(texts) if text.strip()]
+        batch, recipients, texts = [batch[i] for i in kept], [recipients[i] for i in kept], [texts[i] for i in kept]
+        if not batch:
+            return len(blank)
     message_ids = message_queue_many(
         actor_or_none=None, channel_kind=campaign.kind, advertising=campaign.is_advertising,
         subject_type=SUBJECT_TYPE,
         items=[(r.address, text, r.office_id, campaign.pk) for r, text in zip(recipients, texts, strict=True)])
     _mark_queued(batch, message_ids, now)
-    return len(batch)
+    return len(batch) + len(blank)
 
 
 # What a batch reads of its recipients: the upsert below writes the same columns back, with the three that change.

@@ -11,6 +11,7 @@ from unfold.contrib.filters.admin import RangeDateFilter, RelatedDropdownFilter
 from unfold.decorators import action, display
 
 from legal_crm.core.admin_base import DeskAdmin, ReadOnlyDeskAdmin
+from legal_crm.core.paginators import CappedPaginator
 
 from . import perms, selectors, services
 from .forms import ChannelForm
@@ -20,6 +21,7 @@ from .models import Channel, Message, OptOut
 @admin.register(Message)
 class MessageAdmin(ReadOnlyDeskAdmin):
     selector = selectors.message_list_visible_to
+    paginator = CappedPaginator  # millions of rows: the count stops at the cap, a page is read by ids
     list_display = ("created_at", "kind", "to", "office", "status_badge", "cost", "attempts", "error_text", "sent_at")
     list_filter = ("status", "kind", ("channel", RelatedDropdownFilter), ("office", RelatedDropdownFilter),
                    ("created_at", RangeDateFilter))

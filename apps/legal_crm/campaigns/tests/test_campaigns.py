@@ -339,3 +339,13 @@ def test_estimate_uses_the_provider_price_else_the_tariff(db, sms_channel, fake_
     tariff = estimate("sms", texts, sample_to="+79160000001", office_id=None)
     assert (tariff.total, str(tariff.source)) == (Decimal("6.00"), "по тарифу")
     assert estimate("email", texts, sample_to="a@b.ru", office_id=None).total == Decimal("0.00")
+
+
+def test_a_recipient_whose_text_renders_empty_is_cancelled_not_blocking_the_batch(marketer, office, sms_channel):
+    LeadFactory(office=office, phone="+79160000001", name="", consent_ads=True)
+    LeadFactory(office=office, phone="+79160000002", name="Борис", consent_ads=True)
+    campaign = make_campaign(marketer, text="{name}")
+    services.campaign_start(actor=marketer, campaign=campaign, now=NOON_MSK)
+    dispatch.dispatch_due(now=NOON_MSK)
+    assert _statuses(campaign) == {"+79160000001": R.CANCELLED, "+79160000002": R.QUEUED}
+    assert list(selectors.campaign_messages(campaign).values_list("text", flat=True)) == ["Борис"]

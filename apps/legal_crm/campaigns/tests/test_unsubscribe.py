@@ -50,3 +50,17 @@ def test_a_forged_link_is_not_found(client, db):
     token = token_for("+79161234567")
     assert client.post(reverse("campaigns-unsubscribe", args=[token[:-1] + "x"])).status_code == 404
     assert not OptOut.objects.exists()
+
+
+def test_a_campaign_text_carries_each_recipients_unsubscribe_link(make_staff, office, settings):
+    from legal_crm.campaigns import services
+    from legal_crm.leads.tests.factories import LeadFactory
+
+    from .factories import make_campaign
+
+    settings.PUBLIC_URL = "https://crm.example.ru"
+    LeadFactory(office=office, phone="+79160000001", consent_ads=True)
+    marketer = make_staff("marketer")
+    campaign = make_campaign(marketer, text="Скидка! Отписаться: {unsubscribe_link}")
+    (_row, text), = services.preview(actor=marketer, campaign=campaign)["sample"]
+    assert text == f"Скидка! Отписаться: https://crm.example.ru/u/{token_for('+79160000001')}/"
