@@ -37,12 +37,12 @@ def intake_from_call(call: Call, lead_type: str, *, actor=None) -> Lead:
     # would send it nowhere or elsewhere: the caller expects that office to call back.
     offices = {call.office_id} if call.office_id else None
     try:
-        lead, _created = lead_intake(actor=actor, data=data, offices=offices)
+        lead, _created = lead_intake(actor=actor, data=data, offices=offices, within_transaction=True)
     except DomainError as exc:
         if exc.code != "unknown_source":
             raise
         data.source = None  # a number tied to a source that was switched off still gives a lead
-        lead, _created = lead_intake(actor=actor, data=data, offices=offices)
+        lead, _created = lead_intake(actor=actor, data=data, offices=offices, within_transaction=True)
     call_link(actor_or_none=None, call_id=call.pk, lead_id=lead.pk, counterparty_id=lead.client_id)
     return lead
 

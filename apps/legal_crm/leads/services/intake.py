@@ -231,10 +231,15 @@ def ensure_partner_accepts_leads(partner) -> None:
 
 
 def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime | None = None,
-                offices: Collection[int] | None = None) -> tuple[Lead, bool]:
+                offices: Collection[int] | None = None, within_transaction: bool = False) -> tuple[Lead, bool]:
     """Take in one lead. Returns (lead, created): created=False when it joined an existing lead.
     `offices`: the offices of a person adding the lead by hand (the desk): a new lead stays in one of them — their
-    main office first — when distribution would send it elsewhere or nowhere, so they see what they just made."""
+    main office first — when distribution would send it elsewhere or nowhere, so they see what they just made.
+    `within_transaction`: the caller holds a transaction on purpose and the lead must commit or roll back with it —
+    an event handler (the relay's transaction: a failure is retried as a delivery, core.deliveries) or a view that
+    links the lead to its record in one step. The intake then joins it: the phone is serialised by its lock row and
+    a lost race is not retried here but by the caller's retry. Every other caller gets the durable intake, which
+    refuses a surrounding transaction (RuntimeError) rather than silently giving up its retries."""
     ensure_partner_accepts_leads(partner)
     phone, cleaned = _clean(data)
     source = cleaned["source"]
@@ -257,6 +262,11 @@ def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime
     with lock:
         # Counted once per post, not per retry; the flood rules compare with the posts before this one.
         recent = count_post(phone=phone, partner=partner, now=now)
+        if within_transaction:
+            with transaction.atomic():
+                return _intake_body(actor=actor, data=data, phone=phone, source=source, partner=partner,
+                                    external_id=external_id, now=now, recent=recent, row_lock=row_lock,
+                                    offices=offices)
         return _intake_retrying(actor=actor, data=data, phone=phone, source=source, partner=partner,
                                 external_id=external_id, now=now, row_lock=row_lock, recent=recent, offices=offices)
 
@@ -302,11 +312,7 @@ def _makers_office(actor, offices):
     return known[main if main in ids else ids[0]]
 
 
-# Durable: the intake owns its transaction. Its guarantees need it — the named lock and the retries on a lost race
-# wrap the transaction, and the events are relayed when it commits — so a caller's transaction around it is refused
-# (RuntimeError) rather than silently turning them off. Callers that hold one (the desk's add form) call it outside.
-@transaction.atomic(durable=True)
-def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, external_id, now, recent: dict,
+def _intake_body(*, actor, data: IntakeData, phone: str, source, partner, external_id, now, recent: dict,
                  row_lock: bool = True, look_up_external_id: bool = True, offices=None) -> tuple[Lead, bool]:
     if row_lock:
         _lock_phone(phone)
@@ -350,6 +356,13 @@ def _intake_once(*, actor, data: IntakeData, phone: str, source, partner, extern
         _emit_created(lead, actor=actor, source=source, partner=partner, status=status, rule=rule, office=office,
                       operator_id=operator_id)
     return lead, True
+
+
+
+# Durable: the intake owns its transaction. Its guarantees need it — the named lock and the retries on a lost race
+# wrap the transaction, and the events are relayed when it commits — so a caller's transaction around it is refused
+# (RuntimeError) rather than silently turning them off. Callers that hold one on purpose say so (`within_transaction`).
+_intake_once = transaction.atomic(durable=True)(_intake_body)
 
 
 def _emit_created(lead: Lead, *, actor, source, partner, status, rule, office, operator_id) -> None:

@@ -425,3 +425,26 @@ def test_the_intake_refuses_to_run_inside_a_callers_transaction(site_user, offic
     assert not Lead.objects.exists()
     lead, created = services.lead_intake(actor=site_user, data=services.IntakeData(phone="+79161230077"))
     assert created and Lead.objects.get() == lead
+
+
+@pytest.mark.django_db
+def test_a_caller_that_holds_a_transaction_on_purpose_gets_a_lead_that_lives_and_dies_with_it(site_user, office):
+    """An event handler (the relay's transaction) or a view linking the lead to its record says so: the intake
+    joins its transaction, and the caller's rollback takes the lead away with everything else."""
+    from django.db import transaction
+
+    from legal_crm.leads import services
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():
+        lead, created = services.lead_intake(actor=site_user, data=services.IntakeData(phone="+79161230078"),
+                                             within_transaction=True)
+        assert created and Lead.objects.filter(pk=lead.pk).exists()
+        raise Rollback
+    assert not Lead.objects.exists()
+    with transaction.atomic():
+        lead, created = services.lead_intake(actor=site_user, data=services.IntakeData(phone="+79161230078"),
+                                             within_transaction=True)
+    assert created and Lead.objects.get() == lead
