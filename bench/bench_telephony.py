@@ -85,10 +85,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--calls", type=int, default=3_000_000)
     parser.add_argument("--offices", type=int, default=200)
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--reuse", action="store_true", help="time again on the data already generated")
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith("mysql"):
         sys.exit("Set DATABASE_URL=mysql://root@127.0.0.1:3306/lcrm_bench_telephony (a scratch database).")
-    recreate_database()
+    if not args.reuse:
+        recreate_database()
 
     import django
 
@@ -99,15 +101,24 @@ def main(argv: list[str]) -> None:
     from django.utils import timezone
 
     from legal_crm.core.models import User
-    from legal_crm.org.models import Employee
+    from legal_crm.org.models import Employee, Office
     from legal_crm.telephony.adapters.base import RINGING, CallEvent
-    from legal_crm.telephony.models import SipAccount
+    from legal_crm.telephony.models import Call, SipAccount
     from legal_crm.telephony.selectors import call_list_visible_to, call_stats
 
-    call_command("migrate", verbosity=0)
     now = timezone.now().replace(microsecond=0)
     t0 = time.perf_counter()
-    offices, employees = generate(args.calls, args.offices, now)
+    if args.reuse:
+        offices = list(Office.objects.filter(code__startswith="b").order_by("code"))
+        employees = list(Employee.objects.filter(user__username__startswith="op").order_by("pk"))
+        User.objects.filter(username__startswith="bench-").delete()
+        Call.objects.filter(provider_id__startswith="bench-").delete()
+        latest = Call.objects.order_by("-started_at").values_list("started_at", flat=True).first()
+        now = max(now, latest or now)
+        args.calls, args.offices = Call.objects.count(), len(offices)
+    else:
+        call_command("migrate", verbosity=0)
+        offices, employees = generate(args.calls, args.offices, now)
     t_gen = time.perf_counter() - t0
     with connection.cursor() as cur:
         cur.execute("ANALYZE TABLE telephony_call")
@@ -161,7 +172,6 @@ def main(argv: list[str]) -> None:
         call_event_apply(pbx=None, event=CallEvent(kind=RINGING, provider_id=pid, at=at, extension="9001"))
         feed = client.get("/admin/telephony/call/live/").json()["calls"]
         assert any(c["direction"] == "in" for c in feed)
-        from legal_crm.telephony.models import Call
         Call.objects.filter(provider_id=pid).update(state="ended", result="missed")
     p50, p95 = timed(incoming, args.runs)
     results.append(("incoming call: event applied → in the pop-up feed (server part)", args.runs, p50, p95,
