@@ -172,14 +172,15 @@ def main(argv: list[str]) -> None:
         call_event_apply(pbx=None, event=CallEvent(kind=RINGING, provider_id=pid, at=at, extension="9001"))
         feed = client.get("/admin/telephony/call/live/").json()["calls"]
         assert any(c["direction"] == "in" for c in feed)
-        Call.objects.filter(provider_id=pid).update(state="ended", result="missed")
+        # (untimed bookkeeping would be better; by the unique (pbx, provider_id) index it costs a lookup)
+        Call.objects.filter(pbx=None, provider_id=pid).update(state="ended", result="missed")
     p50, p95 = timed(incoming, args.runs)
     results.append(("incoming call: event applied → in the pop-up feed (server part)", args.runs, p50, p95,
                     "≤ 1 s p95 with the 2 s poll: see note", p95 <= 1000))
 
     version = connection.cursor().connection.get_server_info()
     print(f"Data: {args.calls:,} calls over {DAYS} days, {args.offices} offices, {len(employees):,} employees; "
-          f"generated in {t_gen:.0f} s.")
+          + ("reused." if args.reuse else f"generated in {t_gen:.0f} s."))
     print()
     print("| measurement | runs | p50 | p95 | target | met |")
     print("|---|---:|---:|---:|---|---|")
