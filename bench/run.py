@@ -18,6 +18,7 @@ BENCHMARKS = {
     "campaigns": ("bench_campaigns", "main"),
     "notifications": ("bench_notifications", "main"),
     "portal": ("bench_portal", "main"),
+    "telephony": ("bench_telephony", "main"),
 }
 
 

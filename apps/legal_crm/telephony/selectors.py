@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from legal_crm.core.validators import normalize_phone
@@ -14,6 +15,8 @@ from legal_crm.org.selectors import office_ids_visible_to, scope_to_offices
 
 from . import perms
 from .models import Call, CompanyNumber, Pbx, SipAccount
+
+LIVE_HOURS = 4
 
 
 def _may(user, *names) -> bool:
@@ -96,7 +99,9 @@ def live_calls_of(user) -> list[Call]:
     employee = getattr(user, "employee", None)
     if employee is None:
         return []
-    return list(Call.objects.filter(employee=employee).exclude(state=Call.State.ENDED)
+    # A call whose end the PBX never reported (a lost event) stops popping up after LIVE_HOURS.
+    since = timezone.now() - datetime.timedelta(hours=LIVE_HOURS)
+    return list(Call.objects.filter(employee=employee, started_at__gte=since).exclude(state=Call.State.ENDED)
                 .select_related("office").order_by("-started_at")[:5])
 
 

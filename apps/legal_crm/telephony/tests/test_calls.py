@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import socket
 
 import pytest
@@ -201,7 +202,8 @@ def test_incoming_call_pops_up_for_the_ringing_extension_with_new_number(client,
     assert (call.employee, call.client_phone, call.office_id) == (operator.employee, "+79165550011",
                                                                   moscow_number.office_id)
     client.force_login(operator)
-    [row] = client.get(reverse("admin:telephony_call_live")).json()["calls"]
+    with time_machine.travel(T0 + datetime.timedelta(seconds=5), tick=False):
+        [row] = client.get(reverse("admin:telephony_call_live")).json()["calls"]
     assert row["direction"] == "in" and row["cards"] == []
     assert row["new_lead_url"] == reverse("leads_lead_from_call", args=[call.pk])
 
@@ -211,7 +213,8 @@ def test_incoming_call_from_a_known_lead_shows_its_card(client, operator, moscow
     known = LeadFactory(office=office, phone="+79165550011", name="Иван Петров")
     _incoming(None, "in-2", "+7 916 555 00 11")
     client.force_login(operator)
-    [row] = client.get(reverse("admin:telephony_call_live")).json()["calls"]
+    with time_machine.travel(T0 + datetime.timedelta(seconds=5), tick=False):
+        [row] = client.get(reverse("admin:telephony_call_live")).json()["calls"]
     assert row["cards"][0]["title"] == "Иван Петров"
     assert row["cards"][0]["url"] == reverse("leads_lead_card", args=[known.pk])
 
@@ -319,3 +322,11 @@ def test_a_call_from_the_card_answers_the_users_open_planned_call(client, operat
         client.post(data["hangup_url"], **JSON)
     mine.refresh_from_db()
     assert Call.objects.get(pk=data["id"]).planned_call_id == mine.pk and mine.result == "reached"
+
+
+def test_a_call_never_reported_ended_stops_popping_up(client, operator, moscow_number):
+    give_extension(operator)
+    _incoming(None, "in-lost", "+79165550018")
+    client.force_login(operator)
+    with time_machine.travel(T0 + datetime.timedelta(hours=5), tick=False):
+        assert client.get(reverse("admin:telephony_call_live")).json()["calls"] == []
