@@ -1,4 +1,4 @@
-"""One entry point for the benchmarks: `python bench/run.py leads|contracts|billing [options]`.
+"""One entry point for the benchmarks: `python bench/run.py leads|contracts|billing|todos [options]`.
 
 Each module registers its benchmark below as name → (module, function taking argv)."""
 
@@ -15,6 +15,7 @@ BENCHMARKS = {
     "leads": ("bench_leads", "main"),
     "contracts": ("bench_contracts", "main"),
     "billing": ("bench_billing", "main"),
+    "todos": ("bench_todos", "main"),
 }
 
 
