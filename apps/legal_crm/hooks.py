@@ -220,6 +220,7 @@ CONTRACT_CARD_TABS: dict[str, str] = {
 DEMO_SEEDERS: list[str] = [
     "legal_crm.org.demo.seed",
     "legal_crm.directory.demo.seed",
+    "legal_crm.todos.demo.seed",  # its rules first: the contracts seeded next get their automatic tasks
     "legal_crm.marketing.demo.seed",
     "legal_crm.leads.demo.seed",
     "legal_crm.leads.demo_scripts.seed",
