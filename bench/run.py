@@ -1,4 +1,5 @@
 """One entry point for the benchmarks: `python bench/run.py <name> [options]` (the names are the keys below).
+"""One entry point for the benchmarks: `python bench/run.py leads|contracts|billing|todos [options]`.
 
 Each module registers its benchmark below as name → (module, function taking argv)."""
 
@@ -19,6 +20,7 @@ BENCHMARKS = {
     "notifications": ("bench_notifications", "main"),
     "portal": ("bench_portal", "main"),
     "telephony": ("bench_telephony", "main"),
+    "todos": ("bench_todos", "main"),
 }
 
 

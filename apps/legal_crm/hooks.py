@@ -337,6 +337,7 @@ DEMO_SEEDERS: list[str] = [
     "legal_crm.directory.demo.seed",
     "legal_crm.messaging.demo.seed",
     "legal_crm.telephony.demo.seed",
+    "legal_crm.todos.demo.seed",  # its rules first: the contracts seeded next get their automatic tasks
     "legal_crm.marketing.demo.seed",
     "legal_crm.leads.demo.seed",
     "legal_crm.leads.scripts.demo.seed",

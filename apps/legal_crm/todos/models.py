@@ -85,6 +85,8 @@ class Task(TimeStampedModel):
             models.Index(fields=["office", "status", "due_on"], name="task_office_idx"),
             models.Index(fields=["record_type", "record_id"], name="task_record_idx"),
             models.Index(fields=["status", "due_on"], name="task_status_due_idx"),
+            # the office's queue (no assignee) counted from the index alone: «Мой день», the queue filter
+            models.Index(fields=["office", "assignee", "status", "due_on"], name="task_queue_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(deadline_on__isnull=True) | Q(deadline_on__gte=F("due_on")),
