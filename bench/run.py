@@ -1,5 +1,4 @@
 """One entry point for the benchmarks: `python bench/run.py <name> [options]` (the names are the keys below).
-"""One entry point for the benchmarks: `python bench/run.py leads|contracts|billing|todos [options]`.
 
 Each module registers its benchmark below as name → (module, function taking argv)."""
 
