@@ -152,10 +152,16 @@ DOC_EVENTS: dict[str, list[str]] = {
     "campaigns.campaign_finished": [],
     # todos: the staff notifications (messaging) subscribe to these
     "todos.task_created": [],
-    "todos.task_assigned": [],
+    "todos.task_assigned": [
+        "legal_crm.todos.handlers_notifications.on_task_assigned",
+    ],
     "todos.task_done": [],
-    "todos.task_due_soon": [],
-    "todos.task_overdue": [],
+    "todos.task_due_soon": [
+        "legal_crm.todos.handlers_notifications.on_task_due_soon",
+    ],
+    "todos.task_overdue": [
+        "legal_crm.todos.handlers_notifications.on_task_overdue",
+    ],
     # portal
     "portal.access_opened": [],
     "portal.rating_left": [],
@@ -302,6 +308,9 @@ NOTIFICATION_KINDS: dict[str, dict] = {
                                        "methods": ("in_app", "email")},
     "billing.invoices_overdue": {"label": _("Просрочены счета моего офиса"), "methods": ("in_app", "email")},
     "quality.complaint_assigned": {"label": _("Мне назначена жалоба"), "methods": ("in_app", "email")},
+    "todos.task_assigned": {"label": _("Мне поставлена задача"), "methods": ("in_app", "telegram")},
+    "todos.task_due_soon": {"label": _("Скоро срок моей задачи"), "methods": ("in_app", "telegram")},
+    "todos.task_overdue": {"label": _("Мои задачи просрочены"), "methods": ("in_app", "email")},
 }
 
 # Telephony asks the higher modules (telephony/selectors.py, desk.py):
