@@ -9,7 +9,7 @@ from django.urls import reverse
 from legal_crm.billing.tests.factories import ContractFactory
 from legal_crm.directory.tests.factories import CounterpartyFactory
 from legal_crm.leads.models import ScriptMessage
-from legal_crm.leads.services import scripts as svc
+from legal_crm.leads.scripts import services as svc
 from legal_crm.messaging import outbox
 from legal_crm.messaging.models import Channel, CustomTag, CustomTagValue, MessageTemplate, Provider
 from legal_crm.messaging.tests.fakes.server import FakeSmsRu

@@ -80,7 +80,7 @@ class Message(models.Model):
     to = models.CharField(_("получатель"), max_length=254, db_index=True)
     text = models.TextField(_("текст"))
     is_advertising = models.BooleanField(_("реклама"), default=False)
-    is_secret = models.BooleanField(_("секретный текст"), default=False,
+    is_secret = models.BooleanField(_("секретный текст"), default=False, db_default=False,
                                     help_text=_("Одноразовый код: журнал не показывает текст."))
     status = models.CharField(_("состояние"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     error_code = models.CharField(_("код ошибки"), max_length=50, blank=True)
