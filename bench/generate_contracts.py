@@ -78,7 +78,8 @@ class Loader:
     def _plan(self, model):
         plan = self._plans.get(model)
         if plan is None:
-            fields = model._meta.concrete_fields
+            # Generated columns (directory_counterparty.legal_key) are computed by the database, never inserted.
+            fields = [f for f in model._meta.concrete_fields if not getattr(f, "generated", False)]
             defaults = {}
             for f in fields:
                 if f.has_default():

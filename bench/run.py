@@ -15,6 +15,7 @@ BENCHMARKS = {
     "leads": ("bench_leads", "main"),
     "contracts": ("bench_contracts", "main"),
     "billing": ("bench_billing", "main"),
+    "finance": ("bench_finance", "main"),
 }
 
 
