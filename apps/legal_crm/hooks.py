@@ -205,6 +205,7 @@ DEMO_SEEDERS: list[str] = [
     # billing and quality run after the contracts' seeder (they bill and complain on its contracts)
     "legal_crm.billing.demo.seed",
     "legal_crm.quality.demo.seed",
+    "legal_crm.finance.demo.seed",
 ]
 
 # What the audit log's actions are called in the desk (its list, filter and the contract card's history).
