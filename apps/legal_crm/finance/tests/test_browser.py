@@ -34,6 +34,8 @@ def test_finance_opens_every_report_and_downloads_xlsx(page, live_server, make_s
                             issued_on=datetime.date.today() - datetime.timedelta(days=20),
                             due_date=datetime.date.today() - datetime.timedelta(days=5))
     payment_register(actor=finance, invoice=invoice, amount=Decimal("2000.00"), method="portal", external_ref="op-9")
+    invoice_issue(actor=finance, contract=contract, amount=Decimal("8000.00"),
+                  due_date=datetime.date.today() + datetime.timedelta(days=10))  # a future payment
     _login(page, live_server, finance)
     for title in REPORTS:
         page.goto(f"{live_server.url}/admin/")
