@@ -20,6 +20,7 @@ BENCHMARKS = {
     "portal": ("bench_portal", "main"),
     "telephony": ("bench_telephony", "main"),
     "todos": ("bench_todos", "main"),
+    "finance": ("bench_finance", "main"),
 }
 
 

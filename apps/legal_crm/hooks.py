@@ -341,6 +341,13 @@ PAYMENT_METHOD_PROVIDERS: dict[str, str] = {
     "bonus": "legal_crm.finance.services.bonuses.bonuses_spend",
 }
 
+# A refund of such a payment gives the amount back to the balance (billing.services.payments.payment_refund):
+# method → `(*, actor, payment, refund) -> None`, run inside the refund's transaction.
+PAYMENT_METHOD_REFUND_PROVIDERS: dict[str, str] = {
+    "certificate": "legal_crm.finance.services.certificates.certificate_restore",
+    "bonus": "legal_crm.finance.services.bonuses.bonuses_restore",
+}
+
 DEMO_SEEDERS: list[str] = [
     "legal_crm.org.demo.seed",
     "legal_crm.directory.demo.seed",
@@ -356,6 +363,7 @@ DEMO_SEEDERS: list[str] = [
     "legal_crm.quality.demo.seed",
     "legal_crm.campaigns.demo.seed",
     "legal_crm.messaging.notifications.demo.seed",
+    "legal_crm.finance.demo.seed",
 ]
 
 # What the audit log's actions are called in the desk (its list, filter and the contract card's history).
@@ -427,6 +435,7 @@ AUDIT_LABELS: dict[str, str] = {
     "certificate.issue": _("Сертификат выпущен"), "certificate.cancel": _("Сертификат аннулирован"),
     "certificate.redeem": _("Оплата сертификатом"), "bonus.accrue": _("Бонусы начислены"),
     "bonus.spend": _("Оплата бонусами"), "finance.overdue_reminder": _("Напоминание о просрочке"),
+    "certificate.restore": _("Возврат на сертификат"), "bonus.restore": _("Возврат бонусов"),
     "task.create": _("Задача поставлена"), "task.update": _("Задача изменена"),
     "task.postpone": _("Срок задачи перенесён"), "task.done": _("Задача выполнена"),
     "task.confirm": _("Выполнение задачи подтверждено"), "task.cancel": _("Задача отменена"),

@@ -12,11 +12,12 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from legal_crm.billing.models import Invoice, Payment
+from legal_crm.billing.models import Invoice
 from legal_crm.billing.selectors import (
     invoice_list_visible_to,
     ledger_visible_to,
@@ -151,11 +152,15 @@ def future_report(user, *, today: datetime.date, days: int = 30, office=None, em
     expected.sort(key=lambda e: (e[1], e[0]))
     expected = expected[:ROW_LIMIT]
     contract_ids = sorted({e[0] for e in expected})
-    late_payment = Payment.objects.filter(invoice_id=OuterRef("pk"), paid_at__date__gt=OuterRef("due_date"))
     invoices = invoice_list_visible_to(user).filter(contract_id__in=contract_ids).order_by()
     now_overdue = set(invoices.filter(status__in=Invoice.OPEN_STATUSES, due_date__lt=today)
                       .values_list("contract_id", flat=True))
-    was_late = set(invoices.filter(Q(is_overdue=True) | Exists(late_payment)).values_list("contract_id", flat=True))
+    was_late = set(invoices.filter(is_overdue=True).values_list("contract_id", flat=True))
+    # A payment after its invoice's date, compared in local time here: the database may lack time zone tables.
+    for contract_id, paid_at, due in (payment_list_visible_to(user).filter(contract_id__in=contract_ids)
+                                      .order_by().values_list("contract_id", "paid_at", "invoice__due_date")):
+        if timezone.localtime(paid_at).date() > due:
+            was_late.add(contract_id)
     info = {c["id"]: c for c in contract_list_visible_to(user).filter(pk__in=contract_ids).order_by()
             .values("id", "number", "client__name", "office__name")}
     rows, per_week = [], {}

@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,39 +30,65 @@ def _money(value) -> Decimal:
     return Decimal(value if value is not None else 0).quantize(KOPECK)
 
 
-def _month_key(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        value = value.date()
-    return value.replace(day=1)
-
-
 def month_label(month: datetime.date) -> str:
     return f"{MONTHS[month.month]} {month.year}"
 
 
+def months_of(date_from: datetime.date, date_to: datetime.date) -> list[tuple[datetime.date, datetime.date,
+                                                                               datetime.date]]:
+    """(first day of month, first day in period, last day in period) for every month the period touches."""
+    out, month = [], date_from.replace(day=1)
+    while month <= date_to:
+        following = (month + datetime.timedelta(days=32)).replace(day=1)
+        out.append((month, max(month, date_from), min(following - datetime.timedelta(days=1), date_to)))
+        month = following
+    return out
+
+
+def _per_month(qs, office_field: str | None, moment: str, months, *, is_date: bool = False, count: bool = False):
+    """{(office id, month): (sum, count)} with one grouped query: a conditional sum per month. The month
+    bounds are computed here in the current time zone, so the database needs no time zone tables."""
+    aggregates = {}
+    for index, (_month, first, last) in enumerate(months):
+        if is_date:
+            q = Q(**{f"{moment}__gte": first, f"{moment}__lte": last})
+        else:
+            start, end = period_bounds(first, last)
+            q = Q(**{f"{moment}__gte": start, f"{moment}__lt": end})
+        aggregates[f"s{index}"] = Sum("amount", filter=q)
+        if count:
+            aggregates[f"n{index}"] = Count("id", filter=q)
+    out = {}
+    grouped = ([qs.order_by().aggregate(**aggregates)] if office_field is None
+               else qs.order_by().values(office_field).annotate(**aggregates))
+    for row in grouped:
+        for index, (month, _first, _last) in enumerate(months):
+            value = row[f"s{index}"]
+            if value is not None:
+                out[(row.get(office_field), month)] = (_money(value), row.get(f"n{index}", 0))
+    return out
+
+
 def revenue_by_office_month(user, *, date_from, date_to, office=None, employee=None, service=None,
                             source=None) -> dict[tuple[int, datetime.date], dict]:
-    """(office id, first day of month) → received, refunded, net. Two grouped queries."""
+    """(office id, first day of month) → received, refunded, net, count of payments. Two grouped queries."""
     start, end = period_bounds(date_from, date_to)
     filters = {"office": office, "employee": employee, "service": service, "source": source}
+    months = months_of(date_from, date_to)
     cells: dict[tuple[int, datetime.date], dict] = {}
 
     def cell(key):
         return cells.setdefault(key, {"received": ZERO, "refunded": ZERO, "count": 0})
 
-    payments = filter_contracts(payment_list_visible_to(user), "contract__", **filters)
-    for r in (payments.filter(paid_at__gte=start, paid_at__lt=end).select_related(None).order_by()
-              .annotate(month=TruncMonth("paid_at")).values("contract__office_id", "month")
-              .annotate(s=Sum("amount"), n=Count("id"))):
-        c = cell((r["contract__office_id"], _month_key(r["month"])))
-        c["received"] += _money(r["s"])
-        c["count"] += r["n"]
-    refunds = filter_contracts(refund_list_visible_to(user), "payment__contract__", **filters)
-    for r in (refunds.filter(refunded_at__gte=start, refunded_at__lt=end).select_related(None).order_by()
-              .annotate(month=TruncMonth("refunded_at")).values("payment__contract__office_id", "month")
-              .annotate(s=Sum("amount"))):
-        cell((r["payment__contract__office_id"], _month_key(r["month"])))["refunded"] += _money(r["s"])
+    payments = (filter_contracts(payment_list_visible_to(user), "contract__", **filters)
+                .filter(paid_at__gte=start, paid_at__lt=end).select_related(None))
+    for key, (value, number) in _per_month(payments, "contract__office_id", "paid_at", months, count=True).items():
+        cell(key)["received"] += value
+        cell(key)["count"] += number
+    refunds = (filter_contracts(refund_list_visible_to(user), "payment__contract__", **filters)
+               .filter(refunded_at__gte=start, refunded_at__lt=end).select_related(None))
+    for key, (value, _n) in _per_month(refunds, "payment__contract__office_id", "refunded_at", months).items():
+        cell(key)["refunded"] += value
     for c in cells.values():
         c["net"] = c["received"] - c["refunded"]
     return cells
@@ -108,12 +133,9 @@ def gross_profit_report(user, *, date_from, date_to, **filters) -> dict:
     their date and the contract's office. NPS and the payroll share join when their modules provide them."""
     cells = revenue_by_office_month(user, date_from=date_from, date_to=date_to, **filters)
     expenses = filter_contracts(stage_expenses_visible_to(user), "stage__contract__", **filters)
-    costs: dict[tuple[int, datetime.date], Decimal] = {}
-    for r in (expenses.filter(spent_on__gte=date_from, spent_on__lte=date_to).order_by()
-              .annotate(month=TruncMonth("spent_on")).values("stage__contract__office_id", "month")
-              .annotate(s=Sum("amount"))):
-        key = (r["stage__contract__office_id"], _month_key(r["month"]))
-        costs[key] = costs.get(key, ZERO) + _money(r["s"])
+    expenses = expenses.filter(spent_on__gte=date_from, spent_on__lte=date_to)
+    costs = {key: value for key, (value, _n) in _per_month(expenses, "stage__contract__office_id", "spent_on",
+                                                            months_of(date_from, date_to), is_date=True).items()}
     names = _office_names(user)
     rows, per_month = [], {}
     for key in sorted(set(cells) | set(costs), key=lambda k: (names.get(k[0], ""), k[1])):
@@ -142,8 +164,14 @@ def portal_payments_report(user, *, date_from, date_to, **filters) -> dict:
     start, end = period_bounds(date_from, date_to)
     qs = (filter_contracts(payment_list_visible_to(user), "contract__", **filters)
           .filter(method="portal", paid_at__gte=start, paid_at__lt=end))
-    per_day = {r["day"]: _money(r["s"]) for r in qs.order_by().annotate(day=TruncDate("paid_at"))
-               .values("day").annotate(s=Sum("amount"))}
+    # By day for up to two months, by month beyond (one conditional sum per bar, bounds in local time).
+    if (date_to - date_from).days <= 62:
+        spans = [(date_from + datetime.timedelta(days=i),) * 3 for i in range((date_to - date_from).days + 1)]
+        label = "%d.%m"
+    else:
+        spans, label = months_of(date_from, date_to), None
+    sums = _per_month(qs, None, "paid_at", spans)
+    per_day = {span[0]: sums[(None, span[0])][0] for span in spans if (None, span[0]) in sums}
     rows = [{"paid_at": timezone.localtime(p.paid_at).date(), "contract": p.contract.number,
              "client": p.contract.client.name if p.contract.client_id else "", "office": p.contract.office.name,
              "invoice": p.invoice.number, "reference": p.external_ref or "", "amount": p.amount,
@@ -158,6 +186,7 @@ def portal_payments_report(user, *, date_from, date_to, **filters) -> dict:
         "rows": rows,
         "totals": {"paid_at": _("Итого"), "amount": total},
         "total": total,
-        "chart": bars([(f"{d:%d.%m}", v, False) for d, v in sorted(per_day.items())]),
-        "chart_title": _("Оплаты через кабинет по дням"),
+        "chart": bars([(d.strftime(label) if label else month_label(d), v, False)
+                       for d, v in sorted(per_day.items())]),
+        "chart_title": _("Оплаты через кабинет по дням") if label else _("Оплаты через кабинет по месяцам"),
     }

@@ -82,6 +82,17 @@ def method_provider(method: str):
     return import_string(path) if path else None
 
 
+def method_refund_provider(method: str):
+    """The higher module's function that gives a refunded part back to the balance behind the method (the
+    certificate, the bonus account): `(*, actor, payment, refund)`, run inside the refund's transaction."""
+    from django.utils.module_loading import import_string
+
+    from legal_crm import hooks
+
+    path = hooks.PAYMENT_METHOD_REFUND_PROVIDERS.get(method)
+    return import_string(path) if path else None
+
+
 def available_methods() -> list[tuple[str, str]]:
     return [(value, label) for value, label in PaymentMethod.choices
             if value not in UNAVAILABLE_METHODS or method_provider(value) is not None]
@@ -322,6 +333,9 @@ def payment_refund(*, actor, payment: Payment, amount, reason: str,
     _ledger(uuid.uuid4(), payment, cash=-amount, invoice_parts=parts, advance=-from_advance, refund=refund)
     for invoice, _part in parts:
         recompute_invoice(invoice)
+    restore = method_refund_provider(payment.method)
+    if restore is not None:  # a certificate or bonuses: the refund goes back onto them, not to the client's hand
+        restore(actor=actor, payment=payment, refund=refund)
     audit(actor=actor, action="payment.refund", obj=payment,
           after={"amount": str(amount), "reason": refund.reason, "from_advance": str(from_advance)})
     emit("billing.payment_refunded", payment_id=payment.pk, refund_id=refund.pk, contract_id=payment.contract_id,

@@ -43,6 +43,7 @@ class BonusEntry(models.Model):
         ACCRUAL = "accrual", _("Начисление")
         SPEND = "spend", _("Списание в оплату")
         EXPIRY = "expiry", _("Сгорание")
+        RETURN = "return", _("Возврат оплаты бонусами")
 
     account = models.ForeignKey(BonusAccount, on_delete=models.PROTECT, related_name="entries",
                                 verbose_name=_("бонусный счёт"))

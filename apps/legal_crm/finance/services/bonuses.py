@@ -34,7 +34,8 @@ def max_share() -> Decimal:
 
 
 def _live_accruals(account_ids, day: datetime.date):
-    return (BonusEntry.objects.filter(account_id__in=account_ids, kind=BonusEntry.Kind.ACCRUAL, remaining__gt=0)
+    kinds = (BonusEntry.Kind.ACCRUAL, BonusEntry.Kind.RETURN)  # a returned payment is spendable again
+    return (BonusEntry.objects.filter(account_id__in=account_ids, kind__in=kinds, remaining__gt=0)
             .exclude(expires_on__lt=day))
 
 
@@ -140,3 +141,30 @@ def bonuses_expire(today: datetime.date | None = None) -> dict:
             BonusAccount.objects.filter(pk=account.pk).update(balance=F("balance") - left, updated_at=timezone.now())
             expired += 1
     return {"expired": expired}
+
+
+def bonuses_restore(*, actor, payment, refund) -> list[BonusEntry]:
+    """A refund of a bonus payment returns the amount to the accounts it was spent from (billing's refund
+    transaction), as a return entry that can be spent again without expiry."""
+    spends = list(BonusEntry.objects.filter(payment=payment, kind=BonusEntry.Kind.SPEND).order_by("account_id"))
+    if not spends:
+        return []
+    accounts = {a.pk: a for a in BonusAccount.objects.select_for_update()
+                .filter(pk__in=[e.account_id for e in spends]).order_by("id")}
+    returned = {row["account_id"]: row["s"] for row in BonusEntry.objects.filter(
+        payment=payment, kind=BonusEntry.Kind.RETURN).values("account_id").annotate(s=Sum("amount"))}
+    rest, entries = refund.amount, []
+    for spend in spends:
+        room = -spend.amount - Decimal(returned.get(spend.account_id) or 0)
+        part = min(rest, room)
+        if part <= 0:
+            continue
+        entries.append(BonusEntry.objects.create(
+            account=accounts[spend.account_id], kind=BonusEntry.Kind.RETURN, amount=part, remaining=part,
+            payment=payment, reason=_("Возврат оплаты: %(reason)s") % {"reason": refund.reason},
+            created_by=actor if getattr(actor, "pk", None) else None))
+        BonusAccount.objects.filter(pk=spend.account_id).update(balance=F("balance") + part, updated_at=timezone.now())
+        audit(actor=actor, action="bonus.restore", obj=accounts[spend.account_id],
+              after={"refund": refund.pk, "amount": str(part)})
+        rest -= part
+    return entries

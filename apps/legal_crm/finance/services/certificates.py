@@ -130,3 +130,17 @@ def certificate_redeem(*, actor, payment, invoice, reference: str) -> Certificat
     emit("finance.certificate_redeemed", certificate_id=certificate.pk, payment_id=payment.pk,
          amount=str(payment.amount))
     return redemption
+
+
+def certificate_restore(*, actor, payment, refund) -> None:
+    """A refund of a certificate payment returns the amount onto the certificate (billing's refund transaction)."""
+    redemption = CertificateRedemption.objects.filter(payment=payment).first()
+    if redemption is None:
+        return
+    certificate = Certificate.objects.select_for_update().get(pk=redemption.certificate_id)
+    certificate.balance = min(certificate.amount, certificate.balance + refund.amount)
+    if certificate.status == Certificate.Status.USED and certificate.balance > 0:
+        certificate.status = Certificate.Status.ACTIVE
+    certificate.save(update_fields=["balance", "status", "updated_at"])
+    audit(actor=actor, action="certificate.restore", obj=certificate,
+          after={"refund": refund.pk, "amount": str(refund.amount), "balance": str(certificate.balance)})

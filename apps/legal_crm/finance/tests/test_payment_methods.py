@@ -120,3 +120,21 @@ def test_bonuses_beyond_the_balance_and_expiry(finance, invoice, contract):
     assert account.balance == 0
     assert list(BonusEntry.objects.filter(account=account).order_by("id").values_list("kind", "amount")) == [
         ("accrual", Decimal("300.00")), ("expiry", Decimal("-300.00"))]
+
+
+def test_refunds_go_back_onto_the_certificate_and_the_bonuses(finance, office, invoice, contract):
+    from legal_crm.billing.services import payment_refund
+
+    cert = certificate_issue(actor=finance, office=office, amount=Decimal("1000.00"), valid_until=UNTIL)
+    by_cert = payment_register(actor=finance, invoice=invoice, amount=Decimal("1000.00"), method="certificate",
+                               reference=cert.number)
+    bonus_accrue(actor=finance, client=contract.client, group="cashback", amount=Decimal("800.00"),
+                 expires_on=UNTIL, reason="Кешбэк")
+    by_bonus = payment_register(actor=finance, invoice=invoice, amount=Decimal("800.00"), method="bonus")
+    payment_refund(actor=finance, payment=by_cert, amount=Decimal("400.00"), reason="Ошибка")
+    payment_refund(actor=finance, payment=by_bonus, amount=Decimal("300.00"), reason="Ошибка")
+    cert.refresh_from_db()
+    assert cert.balance == Decimal("400.00") and cert.status == Certificate.Status.ACTIVE
+    assert BonusAccount.objects.get(client=contract.client).balance == Decimal("300.00")
+    assert bonus_available(contract.client) == Decimal("300.00")
+    assert_reconciled(contract)

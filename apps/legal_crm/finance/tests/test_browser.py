@@ -1,0 +1,73 @@
+"""Finance opens every report from the sidebar's section and downloads its XLSX, in a real browser; and pays an
+invoice with a certificate through billing's payment form."""
+
+import datetime
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from legal_crm.billing.models import Invoice
+from legal_crm.billing.services import invoice_issue, payment_register
+from legal_crm.finance.services import certificate_issue
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+REPORTS = ["Дебиторская задолженность", "Будущие платежи", "Выручка", "Валовая прибыль", "Оплаты через кабинет"]
+
+
+def _login(page, live_server, user):
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", "demo")
+    page.click("[type=submit]")
+    page.wait_for_url("**/admin/")
+
+
+def test_finance_opens_every_report_and_downloads_xlsx(page, live_server, make_staff, office):
+    from legal_crm.billing.tests.factories import ContractFactory
+
+    finance = make_staff("finance", username="walk-finance")
+    contract = ContractFactory(office=office)
+    invoice = invoice_issue(actor=finance, contract=contract, amount=Decimal("12000.00"),
+                            issued_on=datetime.date.today() - datetime.timedelta(days=20),
+                            due_date=datetime.date.today() - datetime.timedelta(days=5))
+    payment_register(actor=finance, invoice=invoice, amount=Decimal("2000.00"), method="portal", external_ref="op-9")
+    invoice_issue(actor=finance, contract=contract, amount=Decimal("8000.00"),
+                  due_date=datetime.date.today() + datetime.timedelta(days=10))  # a future payment
+    _login(page, live_server, finance)
+    for title in REPORTS:
+        page.goto(f"{live_server.url}/admin/")
+        page.get_by_role("link", name=title).first.click()  # the sidebar's link (its icon is part of the name)
+        page.wait_for_url("**/admin/finance/reports/**")
+        assert page.locator("figure svg").count() == 1, title  # the chart first
+        assert page.locator("table.fin-table").count() == 1, title  # the table under it
+        with page.expect_download() as info:
+            page.click("a[data-export]")
+        book = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))  # a temp name without .xlsx
+        assert book.active.max_row >= 3, title
+    page.goto(f"{live_server.url}/admin/finance/reports/overdue/")
+    assert invoice.number in page.locator("table.fin-table").inner_text()
+    assert "10\u00a0000,00\u00a0₽" in page.locator("table.fin-table").inner_text()
+
+
+def test_pay_with_a_certificate_in_the_payment_form(page, live_server, make_staff, office):
+    from legal_crm.billing.tests.factories import ContractFactory
+
+    finance = make_staff("finance", username="walk-finance-cert")
+    contract = ContractFactory(office=office)
+    invoice = invoice_issue(actor=finance, contract=contract, amount=Decimal("5000.00"))
+    cert = certificate_issue(actor=finance, office=office, amount=Decimal("3000.00"),
+                             valid_until=datetime.date.today() + datetime.timedelta(days=90))
+    _login(page, live_server, finance)
+    page.goto(f"{live_server.url}/admin/billing/invoice/{invoice.pk}/pay/")
+    page.fill("input[name=amount]", "3000")
+    page.select_option("select[name=method]", "certificate")
+    page.fill("input[name=reference]", cert.number)
+    page.click("#service-submit")
+    page.wait_for_url("**/change/")
+    invoice.refresh_from_db()
+    cert.refresh_from_db()
+    assert invoice.paid_amount == 3000 and invoice.status == Invoice.Status.PARTIALLY_PAID
+    assert cert.balance == 0

@@ -1,0 +1,199 @@
+"""Benchmark: the receivables and revenue reports over 150,000 contracts and 2,000,000 payments (targets: ≤ 1 s
+p95 each, and within 1.5× a hand-written SQL computing the same figures, both measured in the same run).
+
+    DATABASE_URL=mysql://root@127.0.0.1:3306/legalcrm_bench_finance \\
+        .venv/bin/python bench/run.py finance [--contracts 150000] [--payments 2000000] [--runs 20] [--reuse]
+
+The database named in DATABASE_URL is dropped and recreated (MariaDB) unless --reuse; the background comes from
+bench/generate_contracts.py (invoices, payments, allocations and ledger rows as billing writes them). Timed for a
+finance officer (every office): the overdue report (totals by age, the 500 oldest rows with each contract's
+account state), the future payments (30 days) and the revenue by office and month for the last 12 months. The
+hand-written SQL computes the same figures (overdue totals by age and the same 500 rows with the account states;
+revenue by office and month); the ratio compares the report's p95 to the SQL's p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "apps"), str(ROOT)]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legal_crm.settings.test")
+
+from scratch_db import recreate_database  # noqa: E402 - bench/ is on sys.path
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+def timed(fn, runs: int) -> list[float]:
+    fn()  # warm the caches once, as a page opened a second time
+    out = []
+    for _i in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+OVERDUE_SQL = """
+SELECT SUM(i.amount - i.paid_amount),
+       SUM(CASE WHEN i.due_date >= %(d7)s THEN i.amount - i.paid_amount END),
+       SUM(CASE WHEN i.due_date < %(d7)s AND i.due_date >= %(d30)s THEN i.amount - i.paid_amount END),
+       SUM(CASE WHEN i.due_date < %(d30)s AND i.due_date >= %(d90)s THEN i.amount - i.paid_amount END),
+       SUM(CASE WHEN i.due_date < %(d90)s THEN i.amount - i.paid_amount END)
+FROM billing_invoice i WHERE i.status IN ('issued', 'partially_paid') AND i.due_date < %(today)s
+"""
+OVERDUE_ROWS_SQL = """
+SELECT i.id, i.number, i.contract_id, c.number, cp.name, cp.phone, o.name, i.amount, i.paid_amount, i.due_date
+FROM billing_invoice i JOIN contracts_contract c ON c.id = i.contract_id
+JOIN directory_counterparty cp ON cp.id = c.client_id JOIN org_office o ON o.id = c.office_id
+WHERE i.status IN ('issued', 'partially_paid') AND i.due_date < %(today)s ORDER BY i.due_date, i.id LIMIT 500
+"""
+STATE_SQL = [
+    "SELECT contract_id, SUM(amount), SUM(refunded_amount) FROM billing_payment WHERE contract_id IN ({ids}) "
+    "GROUP BY contract_id",
+    "SELECT contract_id, SUM(amount - paid_amount) FROM billing_invoice WHERE contract_id IN ({ids}) "
+    "AND status IN ('issued', 'partially_paid') GROUP BY contract_id",
+    "SELECT contract_id, SUM(amount) FROM billing_ledgerentry WHERE contract_id IN ({ids}) AND account = 'advance' "
+    "GROUP BY contract_id",
+]
+REVENUE_SQL = """
+SELECT c.office_id, DATE_FORMAT(p.paid_at + INTERVAL 3 HOUR, '%%Y-%%m'), SUM(p.amount), COUNT(*)
+FROM billing_payment p JOIN contracts_contract c ON c.id = p.contract_id
+WHERE p.paid_at >= %(start)s AND p.paid_at < %(end)s GROUP BY 1, 2
+"""
+REFUNDS_SQL = """
+SELECT c.office_id, DATE_FORMAT(r.refunded_at + INTERVAL 3 HOUR, '%%Y-%%m'), SUM(r.amount)
+FROM billing_refund r JOIN billing_payment p ON p.id = r.payment_id JOIN contracts_contract c ON c.id = p.contract_id
+WHERE r.refunded_at >= %(start)s AND r.refunded_at < %(end)s GROUP BY 1, 2
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--contracts", type=int, default=150_000)
+    parser.add_argument("--payments", type=int, default=2_000_000)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true", help="time again on the data of the previous run")
+    parser.add_argument("--no-write", action="store_true", help="print only, leave bench/RESULTS.md alone")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("mysql"):
+        sys.exit("Set DATABASE_URL=mysql://root@127.0.0.1:3306/legalcrm_bench_finance (a scratch database).")
+    if not args.reuse:
+        recreate_database()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from legal_crm.billing.models import Payment
+    from legal_crm.contracts.models import Contract
+    from legal_crm.finance import receivables, revenue
+    from legal_crm.org.tests.factories import UserFactory
+
+    generated = ""
+    if not args.reuse:
+        call_command("migrate", verbosity=0)
+        from generate_contracts import generate
+
+        t0 = time.perf_counter()
+        generate(contracts=args.contracts, actions_per_contract=0, payments=args.payments, documents_per_contract=0)
+        generated = f" (generated in {time.perf_counter() - t0:.0f} s)"
+    user = UserFactory(username=f"bench-finance-{int(time.time())}", is_superuser=True)  # every office
+    today = timezone.localdate()
+    date_from = (today.replace(day=1) - datetime.timedelta(days=335)).replace(day=1)
+    start, end = revenue.period_bounds(date_from, today)
+
+    def report_overdue():
+        return receivables.overdue_report(user, today=today)
+
+    def report_revenue():
+        return revenue.revenue_report(user, date_from=date_from, date_to=today)
+
+    def report_future():
+        return receivables.future_report(user, today=today, days=30)
+
+    def sql_overdue():
+        params = {"today": today, "d7": today - datetime.timedelta(days=7),
+                  "d30": today - datetime.timedelta(days=30), "d90": today - datetime.timedelta(days=90)}
+        with connection.cursor() as cur:
+            cur.execute(OVERDUE_SQL, params)
+            cur.fetchall()
+            cur.execute(OVERDUE_ROWS_SQL, params)
+            rows = cur.fetchall()
+            ids = ",".join(str(i) for i in sorted({r[2] for r in rows})) or "0"
+            for sql in STATE_SQL:
+                cur.execute(sql.format(ids=ids))
+                cur.fetchall()
+
+    def sql_revenue():
+        with connection.cursor() as cur:
+            for sql in (REVENUE_SQL, REFUNDS_SQL):
+                cur.execute(sql, {"start": start, "end": end})
+                cur.fetchall()
+
+    results = []
+    for name, report, sql in (("receivables: overdue", report_overdue, sql_overdue),
+                              ("revenue by office and month, 12 months", report_revenue, sql_revenue),
+                              ("receivables: future payments, 30 days", report_future, None)):
+        r = timed(report, args.runs)
+        s = timed(sql, args.runs) if sql else None
+        results.append((name, r, s))
+    overdue_total = report_overdue()["total"]
+    revenue_total = report_revenue()["total"]
+    counts = (Contract.objects.count(), Payment.objects.count())
+    lines = [
+        "## Finance",
+        "",
+        "The receivables and revenue reports (`legal_crm.finance.receivables`, `legal_crm.finance.revenue`) for a "
+        "finance officer who sees every office, against a hand-written SQL computing the same figures in the same "
+        "run; targets ≤ 1 s p95 and ≤ 1.5× the SQL. Script: `bench/bench_finance.py`.",
+        "",
+        f"Database: {counts[0]:,} contracts, {counts[1]:,} payments{generated}; overdue total {overdue_total}, "
+        f"revenue of 12 months {revenue_total}.",
+        "",
+        "| report | runs | p50 | p95 | SQL p95 | ratio | ≤ 1 s | ≤ 1.5× |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for name, r, s in results:
+        ordered = sorted(r)
+        p50 = ordered[len(ordered) // 2]
+        if s:
+            ratio = p95(r) / p95(s) if p95(s) else float("inf")
+            lines.append(f"| {name} | {len(r)} | {p50 * 1000:.0f} ms | {p95(r) * 1000:.0f} ms | "
+                         f"{p95(s) * 1000:.0f} ms | {ratio:.2f} | {'yes' if p95(r) <= 1 else 'no'} | "
+                         f"{'yes' if ratio <= 1.5 else 'no'} |")
+        else:
+            lines.append(f"| {name} | {len(r)} | {p50 * 1000:.0f} ms | {p95(r) * 1000:.0f} ms | — | — | "
+                         f"{'yes' if p95(r) <= 1 else 'no'} | — |")
+    lines += ["", f"{connection.vendor} {connection.mysql_server_info if connection.vendor == 'mysql' else ''}, "
+              f"Python {platform.python_version()}, {os.cpu_count()} CPU cores, "
+              f"{datetime.datetime.now(datetime.UTC):%d.%m.%Y %H:%M} UTC."]
+    text = "\n".join(lines)
+    print(text)
+    if not args.no_write and args.contracts >= 150_000:
+        path = ROOT / "bench" / "RESULTS.md"
+        current = path.read_text()
+        section = re.compile(r"\n## Finance\n.*?(?=\n## |\Z)", re.S)
+        if section.search(current):
+            current = section.sub(lambda _m: "\n" + text.rstrip() + "\n", current)
+        else:
+            current = current.rstrip() + "\n\n" + text.rstrip() + "\n"
+        path.write_text(current)
+
+
+if __name__ == "__main__":
+    main()
