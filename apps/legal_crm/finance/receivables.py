@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum
@@ -27,6 +28,7 @@ from legal_crm.billing.selectors import (
 )
 from legal_crm.contracts.selectors import contract_list_visible_to
 from legal_crm.core.money import KOPECK
+from legal_crm.todos import perms as todo_perms
 
 from .report_common import DATE, INT, MONEY, TEXT, bars, filter_contracts
 
@@ -71,6 +73,19 @@ def _account_states(user, contract_ids: list[int], today: datetime.date) -> dict
     return states
 
 
+def _overdue_actions(user, row: dict, can_set_tasks: bool) -> list[dict]:
+    """One click from an overdue invoice: an SMS reminder (POST) or a task about it (the task form, prefilled)."""
+    actions = []
+    if row["contract__client__phone"]:
+        actions.append({"title": _("Напомнить SMS"), "url": reverse("finance_remind", args=[row["id"]]), "post": True})
+    if can_set_tasks:
+        query = urlencode({"record_type": "billing.invoice", "record_id": row["id"],
+                           "title": _("Связаться с клиентом: просрочен счёт %(n)s") % {"n": row["number"]}})
+        actions.append({"title": _("Поставить задачу"), "url": reverse("admin:todos_task_create") + "?" + query,
+                        "post": False})
+    return actions
+
+
 def overdue_report(user, *, today: datetime.date, office=None, employee=None, service=None, source=None) -> dict:
     filters = {"office": office, "employee": employee, "service": service, "source": source}
     overdue = _open_invoices(user, filters).filter(due_date__lt=today)
@@ -89,6 +104,7 @@ def overdue_report(user, *, today: datetime.date, office=None, employee=None, se
     raw = list(rows_qs)
     states = _account_states(user, sorted({r["contract_id"] for r in raw}), today)
     rows = []
+    can_set_tasks = user.has_perm(todo_perms.ADD_TASK)
     for r in raw:
         days = (today - r["due_date"]).days
         state = states[r["contract_id"]]
@@ -98,8 +114,7 @@ def overdue_report(user, *, today: datetime.date, office=None, employee=None, se
             "office": r["contract__office__name"], "due_date": r["due_date"], "days": days,
             "overdue": r["amount"] - r["paid_amount"], "paid": state["paid"], "due": state["due"],
             "advance": state["advance"], "decision": decision_for(days),
-            "_actions": [{"title": _("Напомнить SMS"), "url": reverse("finance_remind", args=[r["id"]]),
-                          "post": True}] if r["contract__client__phone"] else [],
+            "_actions": _overdue_actions(user, r, can_set_tasks),
         })
     return {
         "title": _("Просроченные платежи"),

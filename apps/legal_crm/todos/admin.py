@@ -262,7 +262,8 @@ class TaskAdmin(HistoryDeskAdmin):
     def create(self, request):
         initial = {"office": getattr(getattr(request.user, "employee", None), "main_office", None),
                    "assignee": request.user,
-                   "record_type": request.GET.get("record_type", ""), "record_id": request.GET.get("record_id", "")}
+                   "record_type": request.GET.get("record_type", ""), "record_id": request.GET.get("record_id", ""),
+                   "title": request.GET.get("title", "")[:200]}
         form = forms.TaskForm(request.POST or None, user=request.user, initial=initial)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data

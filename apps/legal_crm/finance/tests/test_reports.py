@@ -1,7 +1,9 @@
 """Receivables, revenue, gross profit and portal payments: figures, office scope, the desk pages and XLSX."""
 
 import datetime
+import html
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -155,3 +157,15 @@ def test_reminder_from_the_overdue_list(client, finance, contract):
     assert response.status_code == 302
     message = Message.objects.get()
     assert message.to == "+79161234567" and invoice.number in message.text
+
+
+def test_a_task_from_the_overdue_list_opens_the_prefilled_task_form(client, finance, contract):
+    invoice = _issue(finance, contract, "1000.00", datetime.date(2026, 11, 10))
+    client.force_login(finance)
+    page = client.get(reverse("finance_overdue")).content.decode()
+    link = re.search(r'href="([^"]*/todos/task/create/[^"]*)"', page)
+    assert link, "the overdue row offers a task"
+    url = html.unescape(link.group(1))
+    assert f"record_id={invoice.pk}" in url and "record_type=billing.invoice" in url
+    form = client.get(url).content.decode()
+    assert f"Связаться с клиентом: просрочен счёт {invoice.number}" in html.unescape(form)
