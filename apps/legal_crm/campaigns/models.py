@@ -13,6 +13,8 @@ from simple_history.models import HistoricalRecords
 
 from legal_crm.core.models import TimeStampedModel
 
+WEEKDAY_NAMES = [_("пн"), _("вт"), _("ср"), _("чт"), _("пт"), _("сб"), _("вс")]
+
 
 class Campaign(TimeStampedModel):
     class Kind(models.TextChoices):
@@ -84,6 +86,14 @@ class Campaign(TimeStampedModel):
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def weekdays_display(self) -> str:
+        """The sending days in words ("пн, ср, пт", "ежедневно") for the campaign page, not the stored digits."""
+        days = [WEEKDAY_NAMES[int(d) - 1] for d in sorted(set(self.weekdays)) if d in "1234567"]
+        if len(days) == 7:
+            return str(_("ежедневно"))
+        return ", ".join(str(day) for day in days) or "—"
 
 
 class CampaignRecipient(models.Model):

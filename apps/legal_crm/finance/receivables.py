@@ -28,6 +28,7 @@ from legal_crm.billing.selectors import (
 )
 from legal_crm.contracts.selectors import contract_list_visible_to
 from legal_crm.core.money import KOPECK
+from legal_crm.core.validators import format_phone
 from legal_crm.todos import perms as todo_perms
 
 from .report_common import DATE, INT, MONEY, TEXT, bars, filter_contracts
@@ -110,7 +111,7 @@ def overdue_report(user, *, today: datetime.date, office=None, employee=None, se
         state = states[r["contract_id"]]
         rows.append({
             "invoice": r["number"], "contract": r["contract__number"], "client": r["contract__client__name"],
-            "contact": r["contract__client__phone"] or r["contract__client__email"] or "",
+            "contact": format_phone(r["contract__client__phone"]) or r["contract__client__email"] or "",
             "office": r["contract__office__name"], "due_date": r["due_date"], "days": days,
             "overdue": r["amount"] - r["paid_amount"], "paid": state["paid"], "due": state["due"],
             "advance": state["advance"], "decision": decision_for(days),

@@ -144,7 +144,7 @@ def message_queue_many(*, actor_or_none, channel_kind: str, items, advertising: 
                        channel.provider if channel else Provider.CONSOLE, to, text, advertising,
                        Message.Status.SKIPPED if skipped else Message.Status.QUEUED,
                        "opted_out" if skipped else "", skipped_text if skipped else "", "", 0, subject_type,
-                       subject_id, created_by, now))
+                       subject_id, created_by, now, False))  # bulk messages never carry a one-time code
     ids = _insert_messages(values)
     queued = sum(1 for row in values if row[7] == Message.Status.QUEUED)
     if queued:
@@ -155,7 +155,8 @@ def message_queue_many(*, actor_or_none, channel_kind: str, items, advertising: 
 
 
 INSERT_COLUMNS = ("office_id", "channel_id", "kind", "provider", "to", "text", "is_advertising", "status", "error_code",
-                  "error_text", "provider_id", "attempts", "subject_type", "subject_id", "created_by_id", "created_at")
+                  "error_text", "provider_id", "attempts", "subject_type", "subject_id", "created_by_id", "created_at",
+                  "is_secret")
 
 
 def _insert_messages(values: list[tuple], chunk: int = 500) -> list[int]:

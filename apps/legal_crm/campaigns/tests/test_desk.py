@@ -76,6 +76,8 @@ def test_campaign_page_counts_and_buttons_pause_resume_cancel(client, marketer, 
     html = client.get(url).content.decode()
     assert 'data-count="skipped_no_consent">1<' in html and 'data-count="pending">1<' in html
     assert 'id="campaign-pause"' in html and "+79160000002" in html
+    assert "по времени получателя; ежедневно" in html  # the sending days in words, not "1234567"
+    assert type(campaign)(weekdays="135").weekdays_display == "пн, ср, пт"
     assert client.get(reverse("admin:campaigns_campaign_pause", args=[campaign.pk])).status_code == 405
     client.post(reverse("admin:campaigns_campaign_pause", args=[campaign.pk]))
     campaign.refresh_from_db()

@@ -55,7 +55,7 @@ def test_overdue_rows_with_account_state_and_decision(finance, contract, other_c
     mine = rows[late.number]
     assert mine["overdue"] == Decimal("6000.00") and mine["days"] == 1
     assert (mine["paid"], mine["due"], mine["advance"]) == (Decimal("4000.00"), Decimal("11000.00"), Decimal("0"))
-    assert mine["decision"] == "Позвонить клиенту" and mine["contact"] == "+79161234567"
+    assert mine["decision"] == "Позвонить клиенту" and mine["contact"] == "+7 916 123-45-67"
     assert rows[very_late.number]["decision"] == "Расторгнуть договор"
     assert report["total"] == Decimal("13000.00")
     assert [b["value"] for b in report["chart"]] == [Decimal("6000.00"), 0, Decimal("7000.00"), 0]
