@@ -100,6 +100,8 @@ def case_page(account: PortalAccount, contract: Contract) -> dict:
         "progress": _progress(view["stages"]),
         "next_date": view["next_date"],
         "next_payment": due,
+        # An invoice past its date is not «to pay by» a day that has gone: the page says it is overdue.
+        "next_payment_overdue": bool(due and due.due_date < timezone.localdate()),
         "actions": actions,
         "documents": view["documents"],
         "needed": needed_documents(contract),

@@ -29,6 +29,13 @@ def test_case_page_shows_stage_dates_needs_and_only_published_actions(signed_in,
     assert "Внутренняя заметка юриста" not in page
 
 
+def test_an_invoice_past_its_date_is_called_overdue_not_to_pay_by(signed_in, case):
+    with time_machine.travel(datetime.datetime(2026, 12, 15, 9, 0, tzinfo=datetime.UTC), tick=False):
+        page = signed_in.get(reverse("portal:case", args=[case["contract"].pk])).content.decode()
+    assert f"Счёт {case['invoice'].number} просрочен: срок оплаты был 10.12.2026" in page
+    assert "Оплатить счёт" not in page
+
+
 def test_read_receipts_keep_the_first_seen_time(signed_in, case):
     url = reverse("portal:case", args=[case["contract"].pk])
     with time_machine.travel(NOW, tick=False):
