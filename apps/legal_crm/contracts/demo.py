@@ -65,12 +65,13 @@ def _bankruptcy_details(actor, contract) -> None:
     services.bankruptcy_case_update(actor=actor, contract=contract, court=court, financial_manager=manager,
                                     case_number=f"А40-{100000 + contract.pk}/2026", court_deposit=Decimal("25000"),
                                     monthly_income=Decimal("42000"), income_note="Заработная плата")
-    for amount, creditor in zip((Decimal("612400.00"), Decimal("188900.50"), Decimal("54300.00")),
-                                [c for c in (Counterparty.objects.filter(inn=inn).order_by("pk").first()
-                                             for _n, inn, _k, _o in directory_demo.CREDITORS) if c is not None],
-                                strict=False):
+    debts = ((Decimal("612400.00"), "loan", "Кредитный договор"), (Decimal("188900.50"), "credit_card",
+             "Договор кредитной карты"), (Decimal("54300.00"), "microloan", "Договор займа"))
+    creditors = [c for c in (Counterparty.objects.filter(inn=inn).order_by("pk").first()
+                             for _n, inn, _k, _o in directory_demo.CREDITORS) if c is not None]
+    for (amount, kind, basis), creditor in zip(debts, creditors, strict=False):
         services.creditor_add(actor=actor, contract=contract, counterparty=creditor, debt_amount=amount,
-                              basis="Кредитный договор")
+                              basis=basis, kind=kind)
     services.property_add(actor=actor, contract=contract, kind="real_estate", is_sole_residence=True,
                           description="Квартира 42 м², Москва, ул. Садовая", value=Decimal("5200000"))
 
