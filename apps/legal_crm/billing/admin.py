@@ -47,7 +47,7 @@ class ReadOnlyMixin:
 class ServicePageMixin:
     """Custom desk pages (unfold actions) that collect input and call a service."""
 
-    form_template = "billing/form_page.html"
+    form_template = "core/form_page.html"
 
     def has_add_instalmentschedule_permission(self, request, object_id=None):
         return request.user.has_perm(perms.ADD_INSTALMENTSCHEDULE)

@@ -83,7 +83,7 @@ class ComplaintAdmin(HistoryDeskAdmin):
     def _page(self, request, *, title, form, submit, summary=None, back=None):
         context = {**self.admin_site.each_context(request), "title": title, "form": form, "submit": submit,
                    "summary": summary or [], "back": back, "hidden": {}, "opts": self.model._meta}
-        return TemplateResponse(request, "billing/form_page.html", context)
+        return TemplateResponse(request, "core/form_page.html", context)
 
     @action(description=_("Зарегистрировать жалобу"), url_path="file", icon="report", permissions=["file"])
     def file(self, request):

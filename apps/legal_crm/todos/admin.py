@@ -235,7 +235,7 @@ class TaskAdmin(HistoryDeskAdmin):
     def _page(self, request, *, title, form, submit, summary=None, back=None):
         context = {**self.admin_site.each_context(request), "title": title, "form": form, "submit": submit,
                    "summary": summary or [], "back": back, "hidden": {}, "opts": self.model._meta}
-        return TemplateResponse(request, "todos/form_page.html", context)
+        return TemplateResponse(request, "core/form_page.html", context)
 
     def _card(self, task) -> str:
         return reverse("admin:todos_task_change", args=[task.pk])
