@@ -32,11 +32,7 @@ def _ensure_office(actor, office) -> None:
 
 def channel_for(kind: str, office) -> Channel | None:
     """The office's default channel of this kind, else the one for all offices; None → the console adapter."""
-    rows = {ch.office_id: ch for ch in Channel.objects.filter(kind=kind, is_default=True, is_active=True,
-                                                              office_id__in=[office.pk] if office else [])}
-    if office is not None and office.pk in rows:
-        return rows[office.pk]
-    return Channel.objects.filter(kind=kind, is_default=True, is_active=True, office__isnull=True).first()
+    return channel_for_office(kind, office.pk if office is not None else None)
 
 
 def normalize_address(kind: str, to: str) -> str:
@@ -176,6 +172,7 @@ def _insert_messages(values: list[tuple], chunk: int = 500) -> list[int]:
 
 
 def channel_for_office(kind: str, office_id: int | None) -> Channel | None:
+    """`channel_for` by the office's id (bulk callers hold ids, not offices)."""
     if office_id is not None:
         own = Channel.objects.filter(kind=kind, is_default=True, is_active=True, office_id=office_id).first()
         if own is not None:
