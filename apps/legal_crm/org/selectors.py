@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from legal_crm.org import perms
 
@@ -96,3 +99,14 @@ def banner_list_visible_to(user) -> QuerySet[Banner]:
     return qs.annotate(n_offices=Count("offices", distinct=True),
                        n_outside=Count("offices", filter=~Q(offices__in=ids), distinct=True)
                        ).filter(n_offices__gt=0, n_outside=0)
+
+
+def office_ids_by_local_date(now: datetime.datetime | None = None) -> dict[datetime.date, list[int]]:
+    """Today in each office's own time zone: {local date: office ids}. Daily jobs run for all offices at once,
+    and near midnight Moscow it is already tomorrow in Vladivostok."""
+    now = now or timezone.now()
+    days: dict[datetime.date, list[int]] = {}
+    for office_id, zone in Office.objects.values_list("id", "time_zone").order_by("id"):
+        day = now.astimezone(zoneinfo.ZoneInfo(zone or settings.TIME_ZONE)).date()
+        days.setdefault(day, []).append(office_id)
+    return days

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from legal_crm.core.events import emit
+from legal_crm.org.selectors import office_ids_by_local_date
 
 from .models import Task, TaskRule
 from .services.auto import tasks_for_record
@@ -40,12 +41,18 @@ def _ids_in_chunks(qs):
         yield ids[start:start + CHUNK]
 
 
-def send_reminders() -> int:
-    """Tomorrow's tasks and today's hard deadlines: one event per task, once per date."""
-    today = timezone.localdate()
+def send_reminders(*, now: datetime.datetime | None = None) -> int:
+    """Tomorrow's tasks and today's hard deadlines — «today» in each office's own time zone: one event per task,
+    once per date."""
+    sent = 0
+    for today, office_ids in office_ids_by_local_date(now).items():
+        sent += _remind(today, Task.objects.filter(status=Task.Status.NEW, office_id__in=office_ids))
+    return sent
+
+
+def _remind(today: datetime.date, open_tasks) -> int:
     tomorrow = today + datetime.timedelta(days=1)
     sent = 0
-    open_tasks = Task.objects.filter(status=Task.Status.NEW)
     due = open_tasks.filter(due_on=tomorrow).exclude(reminded_due_on=tomorrow)
     for chunk in _ids_in_chunks(due):
         Task.objects.filter(id__in=chunk).update(reminded_due_on=tomorrow)
@@ -65,13 +72,15 @@ def send_reminders() -> int:
     return sent
 
 
-def notify_overdue() -> int:
-    """Open tasks past their due date, reported once a day in batches (the notifications group them)."""
-    today = timezone.localdate()
-    overdue = Task.objects.filter(status=Task.Status.NEW, due_on__lt=today).exclude(overdue_notified_on=today)
+def notify_overdue(*, now: datetime.datetime | None = None) -> int:
+    """Open tasks past their due date in their office's own time zone, reported once a day in batches (the
+    notifications group them)."""
     count = 0
-    for chunk in _ids_in_chunks(overdue):
-        Task.objects.filter(id__in=chunk).update(overdue_notified_on=today)
-        emit("todos.task_overdue", task_ids=chunk, day=today.isoformat())
-        count += len(chunk)
+    for today, office_ids in office_ids_by_local_date(now).items():
+        overdue = Task.objects.filter(status=Task.Status.NEW, due_on__lt=today, office_id__in=office_ids) \
+            .exclude(overdue_notified_on=today)
+        for chunk in _ids_in_chunks(overdue):
+            Task.objects.filter(id__in=chunk).update(overdue_notified_on=today)
+            emit("todos.task_overdue", task_ids=chunk, day=today.isoformat())
+            count += len(chunk)
     return count

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from legal_crm.org.time_zone import employee_zone
+
 from ..models import Method, Notification, NotificationDigest
 from . import policy
 from .kinds import kind_label
@@ -50,7 +52,7 @@ def _digest_one(user, now) -> int:
     schedule = policy.schedule_for(user)
     if schedule is None or schedule.digest_at is None:
         return 0
-    zone = policy.user_zone(user)
+    zone = employee_zone(user)
     local = now.astimezone(zone)
     if local.time().replace(tzinfo=None) < schedule.digest_at:
         return 0

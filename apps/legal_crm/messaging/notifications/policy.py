@@ -8,9 +8,7 @@ groups (by name) that sets them.
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from ..models import NotificationPreference, NotificationRule, NotificationSchedule
@@ -60,15 +58,6 @@ def effective_methods(users, kind: str) -> dict[int, set[str]]:
 def schedule_for(user) -> NotificationSchedule | None:
     """The quiet hours and digest of the person's first group (by name) that sets any."""
     return (NotificationSchedule.objects.filter(group__user=user).order_by("group__name").first())
-
-
-def user_zone(user) -> zoneinfo.ZoneInfo:
-    """The employee's own time zone: their main office's (the server's for someone without one)."""
-    employee = getattr(user, "employee", None) if hasattr(user, "employee") else None
-    office = getattr(employee, "main_office", None)
-    if office is not None and office.time_zone:
-        return zoneinfo.ZoneInfo(office.time_zone)
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def quiet_until(schedule: NotificationSchedule | None, zone, now: datetime.datetime) -> datetime.datetime | None:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legal_crm.core.errors import DomainError
+from legal_crm.org.time_zone import employee_zone
 
 from ..models import Kind, Method, Notification
 from . import counter, policy
@@ -90,7 +91,7 @@ def _send_copies(user, note: Notification, methods: set[str], now, *, text: str 
 
     employee = getattr(user, "employee", None) if hasattr(user, "employee") else None
     office = getattr(employee, "main_office", None)
-    held = policy.quiet_until(policy.schedule_for(user), policy.user_zone(user), now)
+    held = policy.quiet_until(policy.schedule_for(user), employee_zone(user), now)
     body = text or external_text(note.title, note.text, note.link)
     queued = 0
     targets = []
