@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
-from unfold.contrib.filters.admin import RangeDateFilter
 from unfold.decorators import action, display
 
 from legal_crm.billing import perms
 from legal_crm.contracts import selectors as contract_selectors
 from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin, MoneyColumns
+from legal_crm.core.admin_filters import DeskDateRangeFilter
 from legal_crm.core.downloads import file_response
 from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_money as format_rub
@@ -110,7 +110,7 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
     list_display = ("number", "contract_link", "client", "kind", "amount_rub", "paid_rub", "due_on",
                     "status_badge", "overdue_badge")
     list_filter = ("status", "kind", "is_overdue", ("contract__office", OfficeDropdownFilter),
-                   ("issued_on", RangeDateFilter), ("due_date", RangeDateFilter))
+                   ("issued_on", DeskDateRangeFilter), ("due_date", DeskDateRangeFilter))
     list_filter_submit = True
     list_select_related = ("contract", "contract__office", "contract__client")
     search_fields = ("number", "contract__number", "contract__client__name")
@@ -296,7 +296,7 @@ class PaymentAdmin(ReadOnlyMixin, ServicePageMixin, DeskAdmin):
     selector = selectors.payment_list_visible_to
     list_display = ("paid_on", "contract_number", "invoice", "amount_rub", "method", "external_ref",
                     "refunded_rub", "has_document", "created_by")
-    list_filter = ("method", ("contract__office", OfficeDropdownFilter), ("paid_at", RangeDateFilter))
+    list_filter = ("method", ("contract__office", OfficeDropdownFilter), ("paid_at", DeskDateRangeFilter))
     list_filter_submit = True
     list_select_related = ("contract", "invoice", "created_by")
     search_fields = ("external_ref", "invoice__number", "contract__number")
@@ -594,7 +594,7 @@ class SubscriptionAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
 class LedgerEntryAdmin(ReadOnlyMixin, DeskAdmin):
     selector = selectors.ledger_visible_to
     list_display = ("created_at", "account", "amount_rub", "contract", "invoice", "payment", "operation_text")
-    list_filter = ("account", ("created_at", RangeDateFilter))
+    list_filter = ("account", ("created_at", DeskDateRangeFilter))
     list_filter_submit = True
     list_select_related = ("contract", "invoice", "payment")
     search_fields = ("contract__number", "invoice__number")

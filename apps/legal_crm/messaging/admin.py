@@ -7,10 +7,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from unfold.contrib.filters.admin import RangeDateFilter, RelatedDropdownFilter
+from unfold.contrib.filters.admin import RelatedDropdownFilter
 from unfold.decorators import action, display
 
 from legal_crm.core.admin_base import DeskAdmin, ReadOnlyDeskAdmin
+from legal_crm.core.admin_filters import DeskDateRangeFilter
 from legal_crm.core.paginators import CappedPaginator
 
 from . import perms, selectors, services
@@ -24,7 +25,7 @@ class MessageAdmin(ReadOnlyDeskAdmin):
     paginator = CappedPaginator  # millions of rows: the count stops at the cap, a page is read by ids
     list_display = ("created_at", "kind", "to", "office", "status_badge", "cost", "attempts", "error_text", "sent_at")
     list_filter = ("status", "kind", ("channel", RelatedDropdownFilter), ("office", RelatedDropdownFilter),
-                   ("created_at", RangeDateFilter))
+                   ("created_at", DeskDateRangeFilter))
     list_filter_submit = True
     list_select_related = ("office", "channel")
     search_fields = ("to",)

@@ -7,10 +7,11 @@ from django.contrib import admin
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from unfold.contrib.filters.admin import RangeDateFilter, RelatedDropdownFilter
+from unfold.contrib.filters.admin import RelatedDropdownFilter
 from unfold.decorators import display
 
 from legal_crm.core.admin_base import DeskAdmin, ReadOnlyDeskAdmin
+from legal_crm.core.admin_filters import DeskDateRangeFilter
 
 from . import desk, perms, selectors, services
 from .forms import PbxForm
@@ -23,7 +24,7 @@ class CallAdmin(ReadOnlyDeskAdmin):
     list_display = ("started_at", "direction", "client_phone", "employee", "office", "result_badge", "wait_seconds",
                     "duration", "outcome", "recording_link")
     list_filter = ("direction", "result", ("employee", RelatedDropdownFilter), ("office", RelatedDropdownFilter),
-                   ("started_at", RangeDateFilter))
+                   ("started_at", DeskDateRangeFilter))
     list_filter_submit = True
     list_select_related = ("office", "employee__user")
     search_fields = ("client_phone",)
