@@ -400,6 +400,29 @@ class TaskRuleAdmin(HistoryDeskAdmin):
     list_display = ("name", "trigger_label", "title", "days", "assign_by", "role", "position", "is_active")
     list_filter = ("is_active", "trigger", "assign_by")
     search_fields = ("name", "title")
+    actions_list = ["add_standard"]
+
+    def has_add_standard_permission(self, request, object_id=None):
+        return request.user.has_perm(perms.ADD_TASKRULE)
+
+    @action(description=_("Добавить стандартные правила"), url_path="add-standard", icon="playlist_add",
+            permissions=["add_standard"])
+    def add_standard(self, request):
+        from .standard_rules import missing_standard_rules
+
+        back = reverse("admin:todos_taskrule_changelist")
+        if request.method == "POST":
+            added = services.standard_rules_install(actor=request.user)
+            messages.success(request, _("Добавлено правил: %(n)s.") % {"n": len(added)})
+            return redirect(back)
+        missing = missing_standard_rules()
+        summary = [(name, title) for name, _t, _p, title, *_rest in missing]
+        note = (_("Эти правила будут добавлены; потом их можно изменить или выключить.") if missing
+                else _("Все стандартные правила уже есть."))
+        context = {**self.admin_site.each_context(request), "title": _("Стандартные правила задач"),
+                   "form": None, "submit": _("Добавить") if missing else None, "summary": summary, "note": note,
+                   "back": back, "hidden": {}, "opts": self.model._meta}
+        return TemplateResponse(request, "core/form_page.html", context)
 
     @display(description=_("Событие"))
     def trigger_label(self, obj):

@@ -1,5 +1,6 @@
-"""Demo of tasks: the standard automatic-task rules (the contracts seeded after this get their tasks from them)
-and a few tasks set by hand on the demo staff's day. Idempotent: rules are found by name, tasks by title."""
+"""Demo of tasks: the standard automatic-task rules (standard_rules.py; the contracts seeded after this get their
+tasks from them) and a few tasks set by hand on the demo staff's day. Idempotent: rules are found by name, tasks
+by title."""
 
 from __future__ import annotations
 
@@ -9,26 +10,9 @@ from django.utils import timezone
 
 from legal_crm.core.errors import DomainError
 from legal_crm.core.models import User
-from legal_crm.core.seeding import find_or_create
 
 from . import services
 from .models import Task, TaskRule
-
-RULES = [
-    # name, trigger, params, title, kind, days, deadline_days, assign_by, role
-    ("Документы после подписания", "contract_signed", {}, "Собрать документы", "documents", 3, 7,
-     TaskRule.AssignBy.RECORD_ROLE, "lawyer"),
-    ("Подготовка к заседанию", "hearing_set", {}, "Подготовиться к заседанию", "hearing_prep", -1, None,
-     TaskRule.AssignBy.RECORD_ROLE, "lawyer"),
-    ("Судебное заседание", "hearing_set", {}, "Судебное заседание", "hearing", 0, 0,
-     TaskRule.AssignBy.RECORD_ROLE, "lawyer"),
-    ("Просрочка счёта 5 дней", "invoice_overdue", {"days": 5}, "Связаться с клиентом по оплате", "payment", 0, 3,
-     TaskRule.AssignBy.QUEUE, ""),
-    ("Жалоба назначена", "complaint_assigned", {}, "Разобрать жалобу и ответить клиенту", "complaint", 3, None,
-     TaskRule.AssignBy.RECORD_ROLE, "responsible"),
-    ("Ответ на расторжение", "termination_requested", {}, "Подготовить ответ на заявление о расторжении",
-     "termination", -2, 2, TaskRule.AssignBy.RECORD_ROLE, "lawyer"),
-]
 
 TASKS = [
     # assignee's login, title, days from today, checklist
@@ -41,11 +25,9 @@ TASKS = [
 
 
 def seed() -> str:
-    for name, trigger, params, title, kind, days, deadline_days, assign_by, role in RULES:
-        find_or_create(TaskRule, {"name": name}, {
-            "trigger": trigger, "params": params, "title": title, "kind": kind, "days": days,
-            "deadline_days": deadline_days, "assign_by": assign_by, "role": role})
     admin = User.objects.filter(username="admin").first()
+    if admin is not None:
+        services.standard_rules_install(actor=admin)
     today = timezone.localdate()
     for login, title, days, checklist in TASKS:
         user = User.objects.filter(username=login).select_related("employee__main_office").first()

@@ -80,3 +80,14 @@ def task_rule_delete(*, actor, rule: TaskRule) -> None:
     ensure(actor, perms.DELETE_TASKRULE)
     audit(actor=actor, action="task_rule.delete", obj=rule, before={"name": rule.name, "trigger": rule.trigger})
     rule.delete()
+
+
+@transaction.atomic
+def standard_rules_install(*, actor) -> list[TaskRule]:
+    """Adds the standard rules not there yet (by name), each through task_rule_save: checked and audited."""
+    from ..standard_rules import missing_standard_rules
+
+    ensure(actor, perms.ADD_TASKRULE)
+    return [task_rule_save(actor=actor, name=str(name), trigger=trigger, params=dict(params), title=str(title),
+                           kind=kind, days=days, deadline_days=deadline_days, assign_by=assign_by, role=role)
+            for name, trigger, params, title, kind, days, deadline_days, assign_by, role in missing_standard_rules()]
