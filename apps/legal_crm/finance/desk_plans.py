@@ -85,9 +85,10 @@ def plan_list_view(request):
 def _post(request, plan: BudgetPlan) -> None:
     action = request.POST.get("action")
     user = request.user
-    if action in ("save", "submit") and request.user.has_perm(perms.CHANGE_PLAN) and plan.is_editable:
-        amounts = {int(name.removeprefix("article_")): value for name, value in request.POST.items()
-                   if name.startswith("article_") and name.removeprefix("article_").isdigit()}
+    amounts = {int(name.removeprefix("article_")): value for name, value in request.POST.items()
+               if name.startswith("article_") and name.removeprefix("article_").isdigit()}
+    if action == "save" or (action == "submit" and amounts):
+        # the service refuses a plan that is not a draft (approved: reopen first) with its own message
         plan = planning.plan_lines_save(actor=user, plan=plan, amounts=amounts)
     if action == "save":
         messages.success(request, _("План сохранён."))

@@ -51,7 +51,7 @@ def entry_add(*, actor, office, article: Article, occurred_on: datetime.date, am
         try:
             check_upload(document)
         except DomainError as exc:
-            raise DomainError(exc.code, exc.message, fields={"document": exc.fields.get("file", exc.message)}) from exc
+            raise DomainError(exc.code, exc.message, fields={"document": exc.message}) from exc
     elif article.kind == Article.Kind.EXPENSE:
         message = _("Расход вносится с документом: приложите акт, счёт или чек.")
         raise DomainError(Code.DOCUMENT_REQUIRED, message, fields={"document": message})
