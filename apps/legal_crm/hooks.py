@@ -364,6 +364,7 @@ DEMO_SEEDERS: list[str] = [
     "legal_crm.campaigns.demo.seed",
     "legal_crm.messaging.notifications.demo.seed",
     "legal_crm.finance.demo.seed",
+    "legal_crm.finance.demo_books.seed",
 ]
 
 # What the audit log's actions are called in the desk (its list, filter and the contract card's history).

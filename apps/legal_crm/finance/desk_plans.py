@@ -20,7 +20,7 @@ from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
 from legal_crm.core.audit import audit_for
 from legal_crm.core.errors import DomainError
-from legal_crm.core.forms import ServiceForm
+from legal_crm.core.forms import InvalidInput, ServiceForm, valid_data
 from legal_crm.org.selectors import office_list_visible_to
 
 from . import perms, plans
@@ -82,11 +82,29 @@ def plan_list_view(request):
     return TemplateResponse(request, "finance/plan_list.html", context)
 
 
-def _post(request, plan: BudgetPlan) -> None:
-    action = request.POST.get("action")
-    user = request.user
-    amounts = {int(name.removeprefix("article_")): value for name, value in request.POST.items()
-               if name.startswith("article_") and name.removeprefix("article_").isdigit()}
+class PlanActionForm(ServiceForm):
+    """A POST of the plan card: the button pressed, its comment or reason, and the sums typed per article (kept
+    as text for the services' one money parser)."""
+
+    action = forms.ChoiceField(choices=[(a, a) for a in ("save", "submit", "approve", "return", "reopen")])
+    comment = forms.CharField(required=False, max_length=500)
+    reason = forms.CharField(required=False, max_length=500)
+
+    def __init__(self, *args, article_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        for article_id in article_ids:
+            self.fields[f"article_{article_id}"] = forms.CharField(required=False, max_length=40)
+
+    def amounts(self) -> dict[int, str]:
+        """The sums of the articles the page sent (a page without the sheet sends none)."""
+        return {int(name.removeprefix("article_")): value for name, value in self.cleaned_data.items()
+                if name.startswith("article_") and name in self.data}
+
+
+def _post(request, plan: BudgetPlan, sheet: dict) -> None:
+    ids = [row["article"].pk for rows in sheet.values() for row in rows]
+    data = valid_data(form := PlanActionForm(request.POST, article_ids=ids))
+    action, user, amounts = data["action"], request.user, form.amounts()
     if action == "save" or (action == "submit" and amounts):
         # the service refuses a plan that is not a draft (approved: reopen first) with its own message
         plan = planning.plan_lines_save(actor=user, plan=plan, amounts=amounts)
@@ -99,13 +117,11 @@ def _post(request, plan: BudgetPlan) -> None:
         planning.plan_approve(actor=user, plan=plan)
         messages.success(request, _("План утверждён."))
     elif action == "return":
-        planning.plan_return(actor=user, plan=plan, comment=request.POST.get("comment", ""))
+        planning.plan_return(actor=user, plan=plan, comment=data["comment"])
         messages.success(request, _("План возвращён на доработку."))
-    elif action == "reopen":
-        planning.plan_reopen(actor=user, plan=plan, reason=request.POST.get("reason", ""))
-        messages.success(request, _("План открыт заново: его можно изменить и отправить снова."))
     else:
-        raise PermissionDenied
+        planning.plan_reopen(actor=user, plan=plan, reason=data["reason"])
+        messages.success(request, _("План открыт заново: его можно изменить и отправить снова."))
 
 
 def _history(plan: BudgetPlan) -> list[dict]:
@@ -124,14 +140,16 @@ def _history(plan: BudgetPlan) -> list[dict]:
 def plan_card_view(request, plan_id: int):
     plan = get_object_or_404(plans.plan_list_visible_to(request.user), pk=plan_id)
     error, field_errors = None, {}
+    sheet = plans.plan_articles(plan)
     if request.method == "POST":
         try:
-            _post(request, plan)
+            _post(request, plan, sheet)
         except DomainError as exc:
             error, field_errors = exc.message, exc.fields
+        except InvalidInput as exc:
+            error = str(exc)
         else:
             return HttpResponseRedirect(reverse("finance_plan", args=[plan.pk]))
-    sheet = plans.plan_articles(plan)
     typed = request.POST if error else {}
     for rows in sheet.values():
         for row in rows:
