@@ -364,6 +364,7 @@ DEMO_SEEDERS: list[str] = [
     "legal_crm.campaigns.demo.seed",
     "legal_crm.messaging.notifications.demo.seed",
     "legal_crm.finance.demo.seed",
+    "legal_crm.finance.demo_books.seed",
 ]
 
 # What the audit log's actions are called in the desk (its list, filter and the contract card's history).
@@ -442,6 +443,10 @@ AUDIT_LABELS: dict[str, str] = {
     "task.reassign": _("Задача передана"), "task.comment": _("Комментарий к задаче"),
     "task.checklist": _("Чек-лист задачи"), "task_rule.save": _("Правило автоматических задач сохранено"),
     "task_rule.delete": _("Правило автоматических задач удалено"),
+    "budget_plan.create": _("План доходов и расходов создан"), "budget_plan.lines": _("План: суммы изменены"),
+    "budget_plan.submit": _("План отправлен на согласование"), "budget_plan.approve": _("План утверждён"),
+    "budget_plan.return": _("План возвращён на доработку"), "budget_plan.reopen": _("Утверждённый план открыт заново"),
+    "accounting.entry": _("Запись учёта внесена"), "accounting.reverse": _("Запись учёта сторнирована"),
 }
 
 # Conditions the daily job of automatic tasks checks (todos.jobs.run_condition_rules), answered by the module

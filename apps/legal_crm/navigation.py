@@ -37,6 +37,11 @@ SECTIONS: list[tuple] = [
         (_("Валовая прибыль"), "finance_gross_profit", "finance.view_revenue"),
         (_("Оплаты через кабинет"), "finance_portal_payments", "finance.view_revenue"),
         "finance.Certificate", "finance.BonusAccount",
+        (_("Планы доходов и расходов"), "finance_plans", "finance.view_budgetplan"),
+        (_("План и факт"), "finance_plan_fact", "finance.view_budgetplan"),
+        (_("Учёт доходов и расходов"), "finance_books", "finance.view_accountingentry"),
+        (_("Аналитика доходов и расходов"), "finance_analytics", "finance.view_accountingentry"),
+        "finance.Article",
     ]),
     (_("Телефония"), "call", [
         "telephony.Call",

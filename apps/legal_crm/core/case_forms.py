@@ -34,6 +34,7 @@ ACCUSATIVE = {
     "core.auditlog": _("запись журнала"),
     "finance.bonusaccount": _("бонусный счёт"),
     "finance.certificate": _("сертификат"),
+    "finance.article": _("статью доходов и расходов"),
     "core.eventdelivery": _("сбой обработки"),
     "core.eventoutbox": _("событие в очереди"),
     "core.jobrun": _("запуск задания"),

@@ -10,7 +10,7 @@ from legal_crm.core.admin_base import DeskAdmin, ReadOnlyDeskAdmin
 from legal_crm.core.errors import DomainError
 
 from . import selectors, services
-from .models import BonusAccount, BonusEntry, Certificate, CertificateRedemption
+from .models import Article, BonusAccount, BonusEntry, Certificate, CertificateRedemption
 
 
 class RedemptionInline(TabularInline):
@@ -102,3 +102,22 @@ class BonusAccountAdmin(ReadOnlyDeskAdmin):
     search_fields = ("client__name",)
     inlines = (BonusEntryInline,)
     verbose_name = _("бонусный счёт")
+
+
+@admin.register(Article)
+class ArticleAdmin(DeskAdmin):
+    """The income and expense articles (a reference table of the whole chain, saved by the generic record
+    service with its audit). Articles are retired, never deleted: plans and the books keep pointing at them;
+    the billing article's kind is fixed (payments are an income)."""
+
+    list_display = ("name", "kind", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name",)
+    fields = ("name", "kind", "is_active")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("kind",) if obj is not None and obj.code else ()
+

@@ -17,3 +17,13 @@ class Code(StrEnum):
     CERTIFICATE_VALIDITY = "certificate_validity"
     METHOD_NO_ADVANCE = "method_no_advance"
     REASON_REQUIRED = "reason_required"
+    # planning and accounting
+    ARTICLE_FROM_BILLING = "article_from_billing"
+    ARTICLE_INACTIVE = "article_inactive"
+    DOCUMENT_REQUIRED = "document_required"
+    ENTRY_ALREADY_REVERSED = "entry_already_reversed"
+    ENTRY_IS_REVERSAL = "entry_is_reversal"
+    PLAN_EMPTY = "plan_empty"
+    PLAN_EXISTS = "plan_exists"
+    PLAN_LOCKED = "plan_locked"
+    PLAN_STATE = "plan_state"

@@ -11,3 +11,14 @@ ADD_CERTIFICATE = Perm("finance.add_certificate", _("выпускать серт
 CHANGE_CERTIFICATE = Perm("finance.change_certificate", _("аннулировать сертификаты"))
 VIEW_BONUSACCOUNT = Perm("finance.view_bonusaccount", _("видеть бонусные счета клиентов"))
 ACCRUE_BONUS = Perm("finance.accrue_bonus", _("начислять бонусы клиентам"))
+
+# planning (SPEC 5.4.1): office heads draft and submit their office's plans, finance approves them
+VIEW_PLAN = Perm("finance.view_budgetplan", _("видеть планы доходов и расходов"))
+ADD_PLAN = Perm("finance.add_budgetplan", _("составлять планы доходов и расходов"))
+CHANGE_PLAN = Perm("finance.change_budgetplan", _("изменять планы доходов и расходов"))
+SUBMIT_PLAN = Perm("finance.submit_budgetplan", _("отправлять планы на согласование"))
+APPROVE_PLAN = Perm("finance.approve_budgetplan", _("утверждать и возвращать планы"))
+# accounting (SPEC 5.4.2–3): finance only
+VIEW_ACCOUNTING = Perm("finance.view_accountingentry", _("видеть учёт доходов и расходов"))
+ADD_ACCOUNTING = Perm("finance.add_accountingentry", _("вносить доходы и расходы"))
+REVERSE_ACCOUNTING = Perm("finance.reverse_accountingentry", _("сторнировать записи учёта"))

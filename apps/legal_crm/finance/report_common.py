@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from legal_crm.core.formatting import format_money
 
@@ -97,7 +98,7 @@ def to_xlsx(report: dict, subtitle: str) -> bytes:
             if kind == MONEY:
                 cell.number_format = MONEY_FORMAT
     for index, _col in enumerate(report["columns"]):
-        ws.column_dimensions[chr(ord("A") + index)].width = 22
+        ws.column_dimensions[get_column_letter(index + 1)].width = 22
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -14,7 +14,8 @@ from legal_crm.billing.services import invoice_issue, payment_register
 from legal_crm.finance.services import certificate_issue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-REPORTS = ["Дебиторская задолженность", "Будущие платежи", "Выручка", "Валовая прибыль", "Оплаты через кабинет"]
+REPORTS = ["Дебиторская задолженность", "Будущие платежи", "Выручка", "Валовая прибыль", "Оплаты через кабинет",
+           "План и факт", "Учёт доходов и расходов", "Аналитика доходов и расходов"]
 
 
 def _login(page, live_server, user):

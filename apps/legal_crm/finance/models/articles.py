@@ -1,0 +1,34 @@
+"""Income and expense articles: the reference table plans and the books are kept by."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# The article billing's payments and refunds are booked to (created by migration 0002; finance cannot enter
+# rows on it by hand — they come from billing's ledger).
+CLIENT_PAYMENTS = "client_payments"
+
+
+class Article(models.Model):
+    class Kind(models.TextChoices):
+        INCOME = "income", _("Доход")
+        EXPENSE = "expense", _("Расход")
+
+    name = models.CharField(_("название"), max_length=120, unique=True)
+    kind = models.CharField(_("вид"), max_length=8, choices=Kind.choices)
+    code = models.CharField(_("системный код"), max_length=40, unique=True, null=True, blank=True, editable=False,
+                            help_text=_("Статьи с кодом заполняются автоматически (оплаты из биллинга)."))
+    is_active = models.BooleanField(_("действует"), default=True)
+
+    class Meta:
+        verbose_name = _("статья доходов и расходов")
+        verbose_name_plural = _("статьи доходов и расходов")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_from_billing(self) -> bool:
+        return self.code == CLIENT_PAYMENTS
