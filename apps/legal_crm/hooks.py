@@ -137,6 +137,8 @@ DOC_EVENTS: dict[str, list[str]] = {
     "finance.certificate_redeemed": [],
     "finance.bonus_accrued": [],
     "finance.bonuses_spent": [],
+    # a payroll run approved: its total goes to the books once (payload: run_id, office_id, posting, amount, period)
+    "finance.payroll_posted": [],
     # quality
     "quality.complaint_filed": [],
     "quality.complaint_assigned": [
@@ -436,6 +438,7 @@ AUDIT_LABELS: dict[str, str] = {
     "certificate.redeem": _("Оплата сертификатом"), "bonus.accrue": _("Бонусы начислены"),
     "bonus.spend": _("Оплата бонусами"), "finance.overdue_reminder": _("Напоминание о просрочке"),
     "certificate.restore": _("Возврат на сертификат"), "bonus.restore": _("Возврат бонусов"),
+    "payroll.compute": _("Зарплата рассчитана"), "payroll.approve": _("Зарплата утверждена и проведена"),
     "task.create": _("Задача поставлена"), "task.update": _("Задача изменена"),
     "task.postpone": _("Срок задачи перенесён"), "task.done": _("Задача выполнена"),
     "task.confirm": _("Выполнение задачи подтверждено"), "task.cancel": _("Задача отменена"),
@@ -459,3 +462,9 @@ TASK_RECORD_LINKS: dict[str, str] = {
     "billing.invoice": "legal_crm.billing.handlers_tasks.invoice_links",
     "quality.complaint": "legal_crm.quality.handlers_tasks.complaint_links",
 }
+
+# The violations payroll deducts for (finance.payroll_figures.violations_by_user): a dotted path of
+# `(user_ids, date_from, date_to) -> {user id: [{"title": str, "amount": Decimal | None}]}` — the period's violations
+# of those employees that carry a deduction (amount None: the position's rule says how much). Quality answers it;
+# None: no violations module in this build, nothing is deducted.
+PAYROLL_VIOLATIONS: str | None = None

@@ -11,3 +11,6 @@ ADD_CERTIFICATE = Perm("finance.add_certificate", _("выпускать серт
 CHANGE_CERTIFICATE = Perm("finance.change_certificate", _("аннулировать сертификаты"))
 VIEW_BONUSACCOUNT = Perm("finance.view_bonusaccount", _("видеть бонусные счета клиентов"))
 ACCRUE_BONUS = Perm("finance.accrue_bonus", _("начислять бонусы клиентам"))
+VIEW_PAYROLLRUN = Perm("finance.view_payrollrun", _("видеть расчёты зарплаты"))
+ADD_PAYROLLRUN = Perm("finance.add_payrollrun", _("рассчитывать зарплату"))
+APPROVE_PAYROLLRUN = Perm("finance.approve_payrollrun", _("утверждать расчёты зарплаты"))
