@@ -133,6 +133,20 @@ def _certificate(office):
                                       valid_until=datetime.date(2027, 1, 1))
 
 
+def _payroll_run(office):
+    from legal_crm.finance.models import PayrollRun
+
+    return PayrollRun.objects.create(office=office, date_from=datetime.date(2026, 11, 1),
+                                     date_to=datetime.date(2026, 11, 30))
+
+
+def _payroll_rule(office):
+    from legal_crm.finance.models import PayrollRule
+    from legal_crm.org.tests.factories import PositionFactory
+
+    return PayrollRule.objects.create(position=PositionFactory(), office=office)
+
+
 def _build(label: str, office):
     from legal_crm.billing.tests.factories import InvoiceFactory, SubscriptionFactory
     from legal_crm.contracts.models import ContractNumbering
@@ -179,6 +193,8 @@ def _build(label: str, office):
         "todos.Task": lambda: _task(office),
         "portal.Rating": lambda: _rating(office),
         "finance.Certificate": lambda: _certificate(office),
+        "finance.PayrollRun": lambda: _payroll_run(office),
+        "finance.PayrollRule": lambda: _payroll_rule(office),
     }
     return builders[label]()
 
@@ -189,7 +205,7 @@ BUILT = {"org.Office", "org.Employee", "org.StaffingPlan", "org.Banner", "leads.
          "messaging.MessageTemplate", "billing.Invoice", "billing.Payment", "billing.InstalmentSchedule",
          "billing.Subscription", "billing.LedgerEntry", "quality.Complaint", "campaigns.Campaign", "telephony.Call",
          "telephony.Pbx", "telephony.CompanyNumber", "todos.Task", "portal.Rating",
-         "finance.Certificate"}
+         "finance.Certificate", "finance.PayrollRun", "finance.PayrollRule"}
 
 
 @pytest.fixture

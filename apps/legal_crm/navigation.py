@@ -37,6 +37,8 @@ SECTIONS: list[tuple] = [
         (_("Валовая прибыль"), "finance_gross_profit", "finance.view_revenue"),
         (_("Оплаты через кабинет"), "finance_portal_payments", "finance.view_revenue"),
         "finance.Certificate", "finance.BonusAccount",
+        "finance.PayrollRun", "finance.PayrollRule",
+        (_("Начисления зарплаты"), "finance_payroll", "finance.view_payrollrun"),
     ]),
     (_("Телефония"), "call", [
         "telephony.Call",

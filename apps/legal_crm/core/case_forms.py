@@ -34,6 +34,8 @@ ACCUSATIVE = {
     "core.auditlog": _("запись журнала"),
     "finance.bonusaccount": _("бонусный счёт"),
     "finance.certificate": _("сертификат"),
+    "finance.payrollrule": _("правило начисления зарплаты"),
+    "finance.payrollrun": _("расчёт зарплаты"),
     "core.eventdelivery": _("сбой обработки"),
     "core.eventoutbox": _("событие в очереди"),
     "core.jobrun": _("запуск задания"),

@@ -102,3 +102,5 @@ class BonusAccountAdmin(ReadOnlyDeskAdmin):
     search_fields = ("client__name",)
     inlines = (BonusEntryInline,)
     verbose_name = _("бонусный счёт")
+
+from . import admin_payroll  # noqa: E402,F401  (payroll's desk pages register themselves)

@@ -14,3 +14,4 @@ ACCRUE_BONUS = Perm("finance.accrue_bonus", _("начислять бонусы �
 VIEW_PAYROLLRUN = Perm("finance.view_payrollrun", _("видеть расчёты зарплаты"))
 ADD_PAYROLLRUN = Perm("finance.add_payrollrun", _("рассчитывать зарплату"))
 APPROVE_PAYROLLRUN = Perm("finance.approve_payrollrun", _("утверждать расчёты зарплаты"))
+VIEW_PAYROLLRULE = Perm("finance.view_payrollrule", _("видеть правила начисления зарплаты"))
