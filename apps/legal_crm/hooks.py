@@ -438,6 +438,7 @@ AUDIT_LABELS: dict[str, str] = {
     "certificate.redeem": _("Оплата сертификатом"), "bonus.accrue": _("Бонусы начислены"),
     "bonus.spend": _("Оплата бонусами"), "finance.overdue_reminder": _("Напоминание о просрочке"),
     "certificate.restore": _("Возврат на сертификат"), "bonus.restore": _("Возврат бонусов"),
+    "discount.give": _("Скидка по договору"),
     "payroll.compute": _("Зарплата рассчитана"), "payroll.approve": _("Зарплата утверждена и проведена"),
     "task.create": _("Задача поставлена"), "task.update": _("Задача изменена"),
     "task.postpone": _("Срок задачи перенесён"), "task.done": _("Задача выполнена"),
@@ -468,3 +469,9 @@ TASK_RECORD_LINKS: dict[str, str] = {
 # of those employees that carry a deduction (amount None: the position's rule says how much). Quality answers it;
 # None: no violations module in this build, nothing is deducted.
 PAYROLL_VIOLATIONS: str | None = None
+
+# A discount asked for when a contract is made (contracts.services.contract_create(discount={...})): a dotted path of
+# `(*, actor, contract, scheme, value, approved_by=None) -> Decimal`, the contract's price after the discount, run
+# inside the creation's transaction; a refusal is a DomainError and no contract is made. Finance answers it;
+# None: no discounts in this build, a contract asked with a discount is refused.
+CONTRACT_DISCOUNT: str | None = "legal_crm.finance.services.discounts.discount_apply"

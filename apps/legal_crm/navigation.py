@@ -39,6 +39,7 @@ SECTIONS: list[tuple] = [
         "finance.Certificate", "finance.BonusAccount",
         "finance.PayrollRun", "finance.PayrollRule",
         (_("Начисления зарплаты"), "finance_payroll", "finance.view_payrollrun"),
+        "finance.DiscountScheme", (_("Скидки по договорам"), "finance_discounts", "finance.view_discountscheme"),
     ]),
     (_("Телефония"), "call", [
         "telephony.Call",

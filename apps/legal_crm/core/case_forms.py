@@ -34,6 +34,7 @@ ACCUSATIVE = {
     "core.auditlog": _("запись журнала"),
     "finance.bonusaccount": _("бонусный счёт"),
     "finance.certificate": _("сертификат"),
+    "finance.discountscheme": _("схему скидок"),
     "finance.payrollrule": _("правило начисления зарплаты"),
     "finance.payrollrun": _("расчёт зарплаты"),
     "core.eventdelivery": _("сбой обработки"),

@@ -103,4 +103,4 @@ class BonusAccountAdmin(ReadOnlyDeskAdmin):
     inlines = (BonusEntryInline,)
     verbose_name = _("бонусный счёт")
 
-from . import admin_payroll  # noqa: E402,F401  (payroll's desk pages register themselves)
+from . import admin_payroll_discounts  # noqa: E402,F401  (payroll and discount pages register themselves)

@@ -15,3 +15,5 @@ VIEW_PAYROLLRUN = Perm("finance.view_payrollrun", _("видеть расчёты
 ADD_PAYROLLRUN = Perm("finance.add_payrollrun", _("рассчитывать зарплату"))
 APPROVE_PAYROLLRUN = Perm("finance.approve_payrollrun", _("утверждать расчёты зарплаты"))
 VIEW_PAYROLLRULE = Perm("finance.view_payrollrule", _("видеть правила начисления зарплаты"))
+VIEW_DISCOUNTSCHEME = Perm("finance.view_discountscheme", _("видеть схемы скидок"))
+APPROVE_DISCOUNT = Perm("finance.approve_discount", _("согласовывать скидки сверх лимита"))

@@ -19,5 +19,6 @@ urlpatterns = [
     path("gross-profit/", _report("finance_gross_profit"), name="finance_gross_profit"),
     path("portal-payments/", _report("finance_portal_payments"), name="finance_portal_payments"),
     path("payroll/", _report("finance_payroll"), name="finance_payroll"),
+    path("discounts/", _report("finance_discounts"), name="finance_discounts"),
     path("overdue/<int:invoice_id>/remind/", admin.site.admin_view(desk.remind_view), name="finance_remind"),
 ]

@@ -1,4 +1,4 @@
-"""Payroll in the desk: the position rules (with their KPI bonuses), the runs with «Рассчитать», «Утвердить» and
+"""Payroll and discount schemes in the desk. Payroll: the position rules (with their KPI bonuses), the runs with «Рассчитать», «Утвердить» and
 each employee's payslip PDF. Thin: the services compute and approve, the selectors limit the rows."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from legal_crm.core.forms import ServiceForm
 from legal_crm.org.selectors import office_list_visible_to
 
 from . import perms, selectors
-from .models import PayrollKpi, PayrollLine, PayrollRule, PayrollRun
+from .models import DiscountScheme, PayrollKpi, PayrollLine, PayrollRule, PayrollRun
 from .payslip import payslip_pdf
 from .services.payroll import payroll_approve, payroll_compute
 
@@ -143,3 +143,16 @@ class PayrollRunAdmin(ReadOnlyDeskAdmin):
         response = HttpResponse(payslip_pdf(slip), content_type="application/pdf")
         response["Content-Disposition"] = (f'inline; filename="payslip-{run_id}-{employee_id}.pdf"')
         return response
+
+
+@admin.register(DiscountScheme)
+class DiscountSchemeAdmin(DeskAdmin):
+    """Schemes per service; the discounts given are in the report «Скидки по договорам»."""
+
+    list_display = ("name", "service", "kind", "max_value", "max_without_approval", "valid_from", "valid_until",
+                    "is_active")
+    list_filter = ("is_active", "kind", "service")
+    search_fields = ("name",)
+    fields = ("name", "service", "kind", "max_value", "max_without_approval", "valid_from", "valid_until",
+              "grantor_groups", "is_active")
+    filter_horizontal = ("grantor_groups",)
