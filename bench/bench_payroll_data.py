@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import time
 from decimal import Decimal
 
 CONTRACTS_PER_SELLER = 8
@@ -27,7 +28,8 @@ def generate(*, employees: int, month: datetime.date, seed: int = 16):
     from legal_crm.org.tests.factories import OfficeFactory, PositionFactory
 
     rnd = random.Random(seed)
-    office = OfficeFactory(code=f"payroll{rnd.randrange(10**6)}", name=f"Офис зарплаты {rnd.randrange(10**6)}")
+    stamp = int(time.time())  # a fresh office on each --reuse run
+    office = OfficeFactory(code=f"payroll{stamp}", name=f"Офис зарплаты {stamp}")
     client = CounterpartyFactory(name="Клиент для зарплаты")
     service = ServiceFactory(code=f"payroll-{office.code}", name=f"Услуга {office.code}", price=Decimal("120000"))
     positions = {code: PositionFactory(code=f"{code}-{office.code}", name=f"{code} {office.code}")
@@ -77,6 +79,8 @@ def generate(*, employees: int, month: datetime.date, seed: int = 16):
                 payments.append({"contract_id": cid, "invoice_id": iid, "amount": Decimal("10000.00"),
                                  "method": "cash", "paid_at": paid, "created_at": now, "updated_at": now})
     loader.insert(Contract, contracts)
+    for link_id, link in zip(loader.take_ids(Contract.lawyers.through, len(links)), links, strict=True):
+        link["id"] = link_id
     loader.insert(Contract.lawyers.through, links)
     loader.insert(Invoice, invoices)
     for pid, row in zip(loader.take_ids(Payment, len(payments)), payments, strict=True):

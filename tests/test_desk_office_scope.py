@@ -147,6 +147,23 @@ def _payroll_rule(office):
     return PayrollRule.objects.create(position=PositionFactory(), office=office)
 
 
+def _referral(office):
+    from legal_crm.directory.tests.factories import CounterpartyFactory
+    from legal_crm.finance.models import ClientReferral
+
+    return ClientReferral.objects.create(lead=_lead(office), referrer=CounterpartyFactory())
+
+
+def _agent_accrual(office):
+    from legal_crm.finance.models import AgentAccrual
+    from legal_crm.marketing.models import Partner
+
+    payment = _payment(office)
+    return AgentAccrual.objects.create(key=f"p{payment.pk}", partner=Partner.objects.create(name="Агент офиса"),
+                                       contract=payment.contract, payment=payment, base=payment.amount,
+                                       amount=Decimal("100.00"))
+
+
 def _build(label: str, office):
     from legal_crm.billing.tests.factories import InvoiceFactory, SubscriptionFactory
     from legal_crm.contracts.models import ContractNumbering
@@ -195,6 +212,8 @@ def _build(label: str, office):
         "finance.Certificate": lambda: _certificate(office),
         "finance.PayrollRun": lambda: _payroll_run(office),
         "finance.PayrollRule": lambda: _payroll_rule(office),
+        "finance.ClientReferral": lambda: _referral(office),
+        "finance.AgentAccrual": lambda: _agent_accrual(office),
     }
     return builders[label]()
 
@@ -205,7 +224,8 @@ BUILT = {"org.Office", "org.Employee", "org.StaffingPlan", "org.Banner", "leads.
          "messaging.MessageTemplate", "billing.Invoice", "billing.Payment", "billing.InstalmentSchedule",
          "billing.Subscription", "billing.LedgerEntry", "quality.Complaint", "campaigns.Campaign", "telephony.Call",
          "telephony.Pbx", "telephony.CompanyNumber", "todos.Task", "portal.Rating",
-         "finance.Certificate", "finance.PayrollRun", "finance.PayrollRule"}
+         "finance.Certificate", "finance.PayrollRun", "finance.PayrollRule",
+         "finance.ClientReferral", "finance.AgentAccrual"}
 
 
 @pytest.fixture

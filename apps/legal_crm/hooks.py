@@ -89,6 +89,7 @@ DOC_EVENTS: dict[str, list[str]] = {
         "legal_crm.contracts.handlers_notifications.on_contract_signed",
         "legal_crm.contracts.handlers_tasks.on_contract_signed",
         "legal_crm.portal.handlers.open_access_on_signing",
+        "legal_crm.finance.handlers_bonuses.on_contract_signed",
     ],
     "contracts.contract_work_started": [
         "legal_crm.contracts.handlers_tasks.on_contract_work_started",
@@ -122,8 +123,13 @@ DOC_EVENTS: dict[str, list[str]] = {
         "legal_crm.portal.news.on_invoice_issued",
     ],
     "billing.invoice_cancelled": [],
-    "billing.payment_registered": [],
-    "billing.payment_refunded": [],
+    "billing.payment_registered": [
+        "legal_crm.finance.handlers_bonuses.on_payment_registered",
+        "legal_crm.finance.handlers_agents.on_payment_registered",
+    ],
+    "billing.payment_refunded": [
+        "legal_crm.finance.handlers_agents.on_payment_refunded",
+    ],
     "billing.advance_applied": [],
     "billing.schedule_created": [],
     "billing.subscription_started": [],
@@ -438,7 +444,8 @@ AUDIT_LABELS: dict[str, str] = {
     "certificate.redeem": _("Оплата сертификатом"), "bonus.accrue": _("Бонусы начислены"),
     "bonus.spend": _("Оплата бонусами"), "finance.overdue_reminder": _("Напоминание о просрочке"),
     "certificate.restore": _("Возврат на сертификат"), "bonus.restore": _("Возврат бонусов"),
-    "discount.give": _("Скидка по договору"),
+    "discount.give": _("Скидка по договору"), "bonus.referral": _("Рекомендация клиента"),
+    "agent.approve": _("Вознаграждение агента согласовано"), "agent.pay": _("Вознаграждение агента выплачено"),
     "payroll.compute": _("Зарплата рассчитана"), "payroll.approve": _("Зарплата утверждена и проведена"),
     "task.create": _("Задача поставлена"), "task.update": _("Задача изменена"),
     "task.postpone": _("Срок задачи перенесён"), "task.done": _("Задача выполнена"),

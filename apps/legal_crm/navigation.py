@@ -40,6 +40,10 @@ SECTIONS: list[tuple] = [
         "finance.PayrollRun", "finance.PayrollRule",
         (_("Начисления зарплаты"), "finance_payroll", "finance.view_payrollrun"),
         "finance.DiscountScheme", (_("Скидки по договорам"), "finance_discounts", "finance.view_discountscheme"),
+        "finance.BonusRule", "finance.ClientReferral",
+        (_("Бонусы по действующим договорам"), "finance_bonuses", "finance.view_bonusaccount"),
+        "finance.AgentRule", "finance.AgentAccrual",
+        (_("Вознаграждения агентов"), "finance_agents", "finance.view_agentaccrual"),
     ]),
     (_("Телефония"), "call", [
         "telephony.Call",

@@ -103,4 +103,5 @@ class BonusAccountAdmin(ReadOnlyDeskAdmin):
     inlines = (BonusEntryInline,)
     verbose_name = _("бонусный счёт")
 
-from . import admin_payroll_discounts  # noqa: E402,F401  (payroll and discount pages register themselves)
+# The pages of payroll, discounts, automatic bonuses and agents register themselves on import.
+from . import admin_agents, admin_bonuses, admin_payroll_discounts  # noqa: E402,F401

@@ -11,7 +11,15 @@ from legal_crm.directory.selectors import counterparty_list_visible_to
 from legal_crm.org.selectors import office_ids_visible_to, scope_to_offices
 
 from . import perms
-from .models import BonusAccount, Certificate, PayrollLine, PayrollRule, PayrollRun
+from .models import (
+    AgentAccrual,
+    BonusAccount,
+    Certificate,
+    ClientReferral,
+    PayrollLine,
+    PayrollRule,
+    PayrollRun,
+)
 
 
 def certificate_list_visible_to(user) -> QuerySet[Certificate]:
@@ -52,3 +60,19 @@ def payslip(user, run_id: int, employee_id: int) -> dict:
             "accrued": sum((ln.amount for ln in lines if ln.amount > 0), Decimal(0)),
             "deducted": -sum((ln.amount for ln in lines if ln.amount < 0), Decimal(0)),
             "total": sum((ln.amount for ln in lines), Decimal(0))}
+
+
+def referral_list_visible_to(user) -> QuerySet[ClientReferral]:
+    from legal_crm.leads.selectors import lead_list_visible_to
+
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(perms.VIEW_CLIENTREFERRAL):
+        return ClientReferral.objects.none()
+    return ClientReferral.objects.select_related("lead", "referrer", "reward").filter(
+        lead__in=lead_list_visible_to(user))
+
+
+def agent_accrual_list_visible_to(user) -> QuerySet[AgentAccrual]:
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(perms.VIEW_AGENTACCRUAL):
+        return AgentAccrual.objects.none()
+    return scope_to_offices(AgentAccrual.objects.select_related("partner", "contract", "payment"), user,
+                            field="contract__office")

@@ -20,5 +20,7 @@ urlpatterns = [
     path("portal-payments/", _report("finance_portal_payments"), name="finance_portal_payments"),
     path("payroll/", _report("finance_payroll"), name="finance_payroll"),
     path("discounts/", _report("finance_discounts"), name="finance_discounts"),
+    path("bonuses/", _report("finance_bonuses"), name="finance_bonuses"),
+    path("agents/", _report("finance_agents"), name="finance_agents"),
     path("overdue/<int:invoice_id>/remind/", admin.site.admin_view(desk.remind_view), name="finance_remind"),
 ]
