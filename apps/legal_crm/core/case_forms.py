@@ -36,7 +36,7 @@ ACCUSATIVE = {
     "finance.certificate": _("сертификат"),
     "finance.discountscheme": _("схему скидок"),
     "finance.agentrule": _("правило вознаграждения агента"),
-    "finance.agentaccrual": _("вознаграждение агента"),
+    "finance.agentaccrual": _("начисление агенту"),
     "finance.bonusrule": _("правило начисления бонусов"),
     "finance.clientreferral": _("рекомендацию клиента"),
     "finance.payrollrule": _("правило начисления зарплаты"),

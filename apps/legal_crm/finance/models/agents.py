@@ -59,8 +59,8 @@ class AgentAccrual(TimeStampedModel):
     paid_at = models.DateTimeField(_("выплачено"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("вознаграждение агента")
-        verbose_name_plural = _("вознаграждения агентов")
+        verbose_name = _("начисление агенту")
+        verbose_name_plural = _("начисления агентам")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=~models.Q(amount=0), name="agent_accrual_amount_nonzero"),
