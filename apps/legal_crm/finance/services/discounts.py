@@ -20,15 +20,12 @@ from .. import perms
 from ..models import ContractDiscount, DiscountScheme
 
 
-def _refuse(code: str, message: str) -> DomainError:
-    return DomainError(code, message, fields={"discount": message})
-
-
 def _scheme(scheme) -> DiscountScheme:
     scheme_id = getattr(scheme, "pk", scheme)
     found = DiscountScheme.objects.filter(pk=scheme_id, is_active=True).first() if str(scheme_id).isdigit() else None
     if found is None:
-        raise _refuse("discount_scheme_unknown", _("Такой действующей схемы скидок нет."))
+        message = _("Такой действующей схемы скидок нет.")
+        raise DomainError("discount_scheme_unknown", message, fields={"discount": message})
     return found
 
 
@@ -38,7 +35,8 @@ def _value(raw) -> Decimal:
     except InvalidOperation:
         value = Decimal(0)
     if not value.is_finite() or value <= 0:
-        raise _refuse("discount_invalid", _("Укажите размер скидки больше нуля."))
+        message = _("Укажите размер скидки больше нуля.")
+        raise DomainError("discount_invalid", message, fields={"discount": message})
     return value.quantize(KOPECK, rounding=ROUND_HALF_UP)
 
 
@@ -50,35 +48,42 @@ def discount_apply(*, actor, contract, scheme, value, approved_by=None) -> Decim
     value = _value(value)
     today = timezone.localdate()
     if scheme.service_id != contract.service_id:
-        raise _refuse("discount_other_service", _("Схема «%(scheme)s» — для услуги «%(service)s».") % {
-            "scheme": scheme.name, "service": scheme.service})
+        message = _("Схема «%(scheme)s» — для услуги «%(service)s».") % {
+            "scheme": scheme.name, "service": scheme.service}
+        raise DomainError("discount_other_service", message, fields={"discount": message})
     if today < scheme.valid_from or (scheme.valid_until and today > scheme.valid_until):
-        raise _refuse("discount_expired", _("Схема «%(scheme)s» сегодня не действует.") % {"scheme": scheme.name})
+        message = _("Схема «%(scheme)s» сегодня не действует.") % {"scheme": scheme.name}
+        raise DomainError("discount_expired", message, fields={"discount": message})
     groups = set(scheme.grantor_groups.values_list("id", flat=True))
     if groups and not getattr(actor, "is_superuser", False) and not (
             actor is not None and groups & set(actor.groups.values_list("id", flat=True))):
-        raise _refuse("discount_not_grantor", _("Скидку по схеме «%(scheme)s» вы дать не можете.") % {
-            "scheme": scheme.name})
+        message = _("Скидку по схеме «%(scheme)s» вы дать не можете.") % {
+            "scheme": scheme.name}
+        raise DomainError("discount_not_grantor", message, fields={"discount": message})
     if value > scheme.max_value:
-        raise _refuse("discount_beyond_scheme", _("Скидка %(value)s больше наибольшей по схеме — %(max)s.") % {
-            "value": scheme.value_text(value), "max": scheme.value_text(scheme.max_value)})
+        message = _("Скидка %(value)s больше наибольшей по схеме — %(max)s.") % {
+            "value": scheme.value_text(value), "max": scheme.value_text(scheme.max_value)}
+        raise DomainError("discount_beyond_scheme", message, fields={"discount": message})
     if value > scheme.max_without_approval:
         if approved_by is None:
-            raise _refuse("discount_needs_approval", _(
+            message = _(
                 "Скидка %(value)s больше %(free)s — её нужно согласовать: укажите, кто согласовал.") % {
-                "value": scheme.value_text(value), "free": scheme.value_text(scheme.max_without_approval)})
+                "value": scheme.value_text(value), "free": scheme.value_text(scheme.max_without_approval)}
+            raise DomainError("discount_needs_approval", message, fields={"discount": message})
         if not allowed(approved_by, perms.APPROVE_DISCOUNT) or approved_by.pk == getattr(actor, "pk", None):
-            raise _refuse("discount_approver_invalid", _(
+            message = _(
                 "%(user)s не может согласовать эту скидку: нужен другой сотрудник с правом согласования.") % {
-                "user": approved_by})
+                "user": approved_by}
+            raise DomainError("discount_approver_invalid", message, fields={"discount": message})
     list_price = contract.price
     if scheme.kind == DiscountScheme.Kind.PERCENT:
         amount = (list_price * value / 100).quantize(KOPECK, rounding=ROUND_HALF_UP)
     else:
         amount = value
     if amount <= 0 or amount >= list_price:
-        raise _refuse("discount_beyond_price", _("Скидка %(amount)s не меньше цены договора %(price)s.") % {
-            "amount": format_money(amount), "price": format_money(list_price)})
+        message = _("Скидка %(amount)s не меньше цены договора %(price)s.") % {
+            "amount": format_money(amount), "price": format_money(list_price)}
+        raise DomainError("discount_beyond_price", message, fields={"discount": message})
     given = ContractDiscount.objects.create(
         contract=contract, scheme=scheme, value=value, list_price=list_price, amount=amount,
         granted_by=actor if getattr(actor, "pk", None) else None,
