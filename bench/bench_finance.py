@@ -10,6 +10,14 @@ finance officer (every office): the overdue report (totals by age, the 500 oldes
 account state), the future payments (30 days) and the revenue by office and month for the last 12 months. The
 hand-written SQL computes the same figures (overdue totals by age and the same 500 rows with the account states;
 revenue by office and month); the ratio compares the report's p95 to the SQL's p95.
+
+    DATABASE_URL=mysql://root@127.0.0.1:3306/legalcrm_bench_payroll \\
+        .venv/bin/python bench/run.py finance --payroll 3000 [--runs 5] [--reuse]
+
+times the payroll of one office of 3,000 employees for a month (target ≤ 10 s): a month of their sales and
+payments from bench/bench_payroll_data.py, then `payroll_compute` run again and again (each run replaces the
+lines; an approved run would not be recomputed). Wall time, the process's CPU time and the time spent in the
+database are reported apart: the machine may be shared.
 """
 
 from __future__ import annotations
@@ -86,6 +94,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--reuse", action="store_true", help="time again on the data of the previous run")
     parser.add_argument("--no-write", action="store_true", help="print only, leave bench/RESULTS.md alone")
+    parser.add_argument("--payroll", type=int, metavar="EMPLOYEES", help="time the payroll of one office instead")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("mysql"):
         sys.exit("Set DATABASE_URL=mysql://root@127.0.0.1:3306/legalcrm_bench_finance (a scratch database).")
@@ -95,6 +104,8 @@ def main() -> None:
     import django
 
     django.setup()
+    if args.payroll:
+        return payroll_main(args)
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -193,6 +204,81 @@ def main() -> None:
         else:
             current = current.rstrip() + "\n\n" + text.rstrip() + "\n"
         path.write_text(current)
+
+
+def _write_section(title: str, text: str) -> None:
+    path = ROOT / "bench" / "RESULTS.md"
+    current = path.read_text()
+    section = re.compile(rf"\n## {re.escape(title)}\n.*?(?=\n## |\Z)", re.S)
+    if section.search(current):
+        current = section.sub(lambda _m: "\n" + text.rstrip() + "\n", current)
+    else:
+        current = current.rstrip() + "\n\n" + text.rstrip() + "\n"
+    path.write_text(current)
+
+
+def payroll_main(args) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from legal_crm.finance.models import PayrollLine
+    from legal_crm.finance.services.payroll import payroll_compute
+
+    if not args.reuse:
+        call_command("migrate", verbosity=0)
+    from bench_payroll_data import generate
+
+    month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    month_end = (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    t0 = time.perf_counter()
+    office, counts = generate(employees=args.payroll, month=month)
+    generated = f" (generated in {time.perf_counter() - t0:.0f} s)"
+    db_time = [0.0]
+
+    def count_db(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            db_time[0] += time.perf_counter() - started
+
+    walls, cpus, dbs, queries = [], [], [], []
+    for _i in range(args.runs):
+        db_time[0] = 0.0
+        started_wall, started_cpu = time.perf_counter(), time.process_time()
+        with connection.execute_wrapper(count_db):
+            with CaptureQueriesContext(connection) as captured:
+                run = payroll_compute(actor=None, office=office, date_from=month, date_to=month_end)
+        walls.append(time.perf_counter() - started_wall)
+        cpus.append(time.process_time() - started_cpu)
+        dbs.append(db_time[0])
+        queries.append(len(captured))
+    lines_count = PayrollLine.objects.filter(run=run).count()
+    load = os.getloadavg()
+    text = "\n".join([
+        "## Finance: payroll",
+        "",
+        "`finance.services.payroll.payroll_compute` for one office and a month (target ≤ 10 s for 3,000 "
+        "employees), recomputed on each run (the lines replaced). Script: `bench/bench_finance.py --payroll`.",
+        "",
+        f"Data: {counts['employees']:,} employees of one office, {counts['contracts']:,} contracts signed in the "
+        f"month, {counts['payments']:,} payments{generated}; a run writes {lines_count:,} lines, total {run.total}.",
+        "",
+        "| runs | wall p50 | wall max | CPU (process) p50 | database p50 | queries | ≤ 10 s |",
+        "|---:|---:|---:|---:|---:|---:|---|",
+        f"| {len(walls)} | {sorted(walls)[len(walls) // 2]:.2f} s | {max(walls):.2f} s | "
+        f"{sorted(cpus)[len(cpus) // 2]:.2f} s | {sorted(dbs)[len(dbs) // 2]:.2f} s | {max(queries)} | "
+        f"{'yes' if max(walls) <= 10 else 'no'} |",
+        "",
+        f"{connection.vendor} {connection.mysql_server_info if connection.vendor == 'mysql' else ''}, "
+        f"Python {platform.python_version()}, {os.cpu_count()} CPU cores, load average {load[0]:.1f} / "
+        f"{load[1]:.1f} / {load[2]:.1f} (shared machine), {datetime.datetime.now(datetime.UTC):%d.%m.%Y %H:%M} UTC.",
+    ])
+    print(text)
+    if not args.no_write and args.payroll >= 3000:
+        _write_section("Finance: payroll", text)
 
 
 if __name__ == "__main__":

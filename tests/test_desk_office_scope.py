@@ -133,6 +133,37 @@ def _certificate(office):
                                       valid_until=datetime.date(2027, 1, 1))
 
 
+def _payroll_run(office):
+    from legal_crm.finance.models import PayrollRun
+
+    return PayrollRun.objects.create(office=office, date_from=datetime.date(2026, 11, 1),
+                                     date_to=datetime.date(2026, 11, 30))
+
+
+def _payroll_rule(office):
+    from legal_crm.finance.models import PayrollRule
+    from legal_crm.org.tests.factories import PositionFactory
+
+    return PayrollRule.objects.create(position=PositionFactory(), office=office)
+
+
+def _referral(office):
+    from legal_crm.directory.tests.factories import CounterpartyFactory
+    from legal_crm.finance.models import ClientReferral
+
+    return ClientReferral.objects.create(lead=_lead(office), referrer=CounterpartyFactory())
+
+
+def _agent_accrual(office):
+    from legal_crm.finance.models import AgentAccrual
+    from legal_crm.marketing.models import Partner
+
+    payment = _payment(office)
+    return AgentAccrual.objects.create(key=f"p{payment.pk}", partner=Partner.objects.create(name="Агент офиса"),
+                                       contract=payment.contract, payment=payment, base=payment.amount,
+                                       amount=Decimal("100.00"))
+
+
 def _build(label: str, office):
     from legal_crm.billing.tests.factories import InvoiceFactory, SubscriptionFactory
     from legal_crm.contracts.models import ContractNumbering
@@ -179,6 +210,10 @@ def _build(label: str, office):
         "todos.Task": lambda: _task(office),
         "portal.Rating": lambda: _rating(office),
         "finance.Certificate": lambda: _certificate(office),
+        "finance.PayrollRun": lambda: _payroll_run(office),
+        "finance.PayrollRule": lambda: _payroll_rule(office),
+        "finance.ClientReferral": lambda: _referral(office),
+        "finance.AgentAccrual": lambda: _agent_accrual(office),
     }
     return builders[label]()
 
@@ -189,7 +224,8 @@ BUILT = {"org.Office", "org.Employee", "org.StaffingPlan", "org.Banner", "leads.
          "messaging.MessageTemplate", "billing.Invoice", "billing.Payment", "billing.InstalmentSchedule",
          "billing.Subscription", "billing.LedgerEntry", "quality.Complaint", "campaigns.Campaign", "telephony.Call",
          "telephony.Pbx", "telephony.CompanyNumber", "todos.Task", "portal.Rating",
-         "finance.Certificate"}
+         "finance.Certificate", "finance.PayrollRun", "finance.PayrollRule",
+         "finance.ClientReferral", "finance.AgentAccrual"}
 
 
 @pytest.fixture

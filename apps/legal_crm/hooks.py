@@ -89,6 +89,7 @@ DOC_EVENTS: dict[str, list[str]] = {
         "legal_crm.contracts.handlers_notifications.on_contract_signed",
         "legal_crm.contracts.handlers_tasks.on_contract_signed",
         "legal_crm.portal.handlers.open_access_on_signing",
+        "legal_crm.finance.handlers_bonuses.on_contract_signed",
     ],
     "contracts.contract_work_started": [
         "legal_crm.contracts.handlers_tasks.on_contract_work_started",
@@ -122,8 +123,13 @@ DOC_EVENTS: dict[str, list[str]] = {
         "legal_crm.portal.news.on_invoice_issued",
     ],
     "billing.invoice_cancelled": [],
-    "billing.payment_registered": [],
-    "billing.payment_refunded": [],
+    "billing.payment_registered": [
+        "legal_crm.finance.handlers_bonuses.on_payment_registered",
+        "legal_crm.finance.handlers_agents.on_payment_registered",
+    ],
+    "billing.payment_refunded": [
+        "legal_crm.finance.handlers_agents.on_payment_refunded",
+    ],
     "billing.advance_applied": [],
     "billing.schedule_created": [],
     "billing.subscription_started": [],
@@ -137,6 +143,8 @@ DOC_EVENTS: dict[str, list[str]] = {
     "finance.certificate_redeemed": [],
     "finance.bonus_accrued": [],
     "finance.bonuses_spent": [],
+    # a payroll run approved: its total goes to the books once (payload: run_id, office_id, posting, amount, period)
+    "finance.payroll_posted": [],
     # quality
     "quality.complaint_filed": [],
     "quality.complaint_assigned": [
@@ -437,6 +445,9 @@ AUDIT_LABELS: dict[str, str] = {
     "certificate.redeem": _("Оплата сертификатом"), "bonus.accrue": _("Бонусы начислены"),
     "bonus.spend": _("Оплата бонусами"), "finance.overdue_reminder": _("Напоминание о просрочке"),
     "certificate.restore": _("Возврат на сертификат"), "bonus.restore": _("Возврат бонусов"),
+    "discount.give": _("Скидка по договору"), "bonus.referral": _("Рекомендация клиента"),
+    "agent.approve": _("Вознаграждение агента согласовано"), "agent.pay": _("Вознаграждение агента выплачено"),
+    "payroll.compute": _("Зарплата рассчитана"), "payroll.approve": _("Зарплата утверждена и проведена"),
     "task.create": _("Задача поставлена"), "task.update": _("Задача изменена"),
     "task.postpone": _("Срок задачи перенесён"), "task.done": _("Задача выполнена"),
     "task.confirm": _("Выполнение задачи подтверждено"), "task.cancel": _("Задача отменена"),
@@ -464,3 +475,15 @@ TASK_RECORD_LINKS: dict[str, str] = {
     "billing.invoice": "legal_crm.billing.handlers_tasks.invoice_links",
     "quality.complaint": "legal_crm.quality.handlers_tasks.complaint_links",
 }
+
+# The violations payroll deducts for (finance.payroll_figures.violations_by_user): a dotted path of
+# `(user_ids, date_from, date_to) -> {user id: [{"title": str, "amount": Decimal | None}]}` — the period's violations
+# of those employees that carry a deduction (amount None: the position's rule says how much). Quality answers it;
+# None: no violations module in this build, nothing is deducted.
+PAYROLL_VIOLATIONS: str | None = None
+
+# A discount asked for when a contract is made (contracts.services.contract_create(discount={...})): a dotted path of
+# `(*, actor, contract, scheme, value, approved_by=None) -> Decimal`, the contract's price after the discount, run
+# inside the creation's transaction; a refusal is a DomainError and no contract is made. Finance answers it;
+# None: no discounts in this build, a contract asked with a discount is refused.
+CONTRACT_DISCOUNT: str | None = "legal_crm.finance.services.discounts.discount_apply"

@@ -42,6 +42,13 @@ SECTIONS: list[tuple] = [
         (_("Учёт доходов и расходов"), "finance_books", "finance.view_accountingentry"),
         (_("Аналитика доходов и расходов"), "finance_analytics", "finance.view_accountingentry"),
         "finance.Article",
+        "finance.PayrollRun", "finance.PayrollRule",
+        (_("Статистика начислений зарплаты"), "finance_payroll", "finance.view_payrollrun"),
+        "finance.DiscountScheme", (_("Скидки по договорам"), "finance_discounts", "finance.view_discountscheme"),
+        "finance.BonusRule", "finance.ClientReferral",
+        (_("Бонусы по действующим договорам"), "finance_bonuses", "finance.view_bonusaccount"),
+        "finance.AgentRule", "finance.AgentAccrual",
+        (_("Выплаты агентам"), "finance_agents", "finance.view_agentaccrual"),
     ]),
     (_("Телефония"), "call", [
         "telephony.Call",

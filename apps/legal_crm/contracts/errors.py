@@ -14,6 +14,7 @@ class Code(StrEnum):
     CUSTOM_FIELD_INVALID = "custom_field_invalid"
     CUSTOM_FIELD_REQUIRED = "custom_field_required"
     DEBT_KIND_REQUIRED = "debt_kind_required"
+    DISCOUNTS_UNAVAILABLE = "discounts_unavailable"
     DOCUMENT_GROUP_REQUIRED = "document_group_required"
     DRAFT_EXISTS = "draft_exists"
     END_BEFORE_START = "end_before_start"

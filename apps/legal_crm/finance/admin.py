@@ -121,3 +121,5 @@ class ArticleAdmin(DeskAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ("kind",) if obj is not None and obj.code else ()
 
+# The pages of payroll, discounts, automatic bonuses and agents register themselves on import.
+from . import admin_agents, admin_bonuses, admin_payroll_discounts  # noqa: E402,F401

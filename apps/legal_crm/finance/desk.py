@@ -16,6 +16,10 @@ from legal_crm.core.errors import DomainError
 from legal_crm.leads.source_report import chosen_filters, parse_period, report_filter_choices
 
 from . import perms, receivables, revenue
+from .agent_report import agent_report
+from .bonus_report import bonus_report
+from .discount_report import discount_report
+from .payroll_report import payroll_report
 from .report_common import INT, MONEY, cell_text, display_rows, to_xlsx
 from .services.reminders import overdue_reminder_send
 
@@ -28,6 +32,10 @@ REPORTS = {
     "finance_revenue": (perms.VIEW_REVENUE, "revenue", True, ("office", "employee", "service", "source")),
     "finance_gross_profit": (perms.VIEW_REVENUE, "gross_profit", True, ("office", "employee", "service", "source")),
     "finance_portal_payments": (perms.VIEW_REVENUE, "portal", True, ("office", "employee", "service")),
+    "finance_payroll": (perms.VIEW_PAYROLLRUN, "payroll", True, ("office", "employee")),
+    "finance_discounts": (perms.VIEW_DISCOUNTSCHEME, "discounts", True, ("office", "employee", "service")),
+    "finance_bonuses": (perms.VIEW_BONUSACCOUNT, "bonuses", True, ("office", "employee", "service")),
+    "finance_agents": (perms.VIEW_AGENTACCRUAL, "agents", True, ("office", "service")),
 }
 FILTER_LABELS = {"office": _("Офис"), "employee": _("Сотрудник"), "service": _("Услуга"), "source": _("Источник")}
 
@@ -41,7 +49,9 @@ def _build(kind: str, user, params, date_from, date_to, chosen) -> dict:
         days = int(raw) if raw.isdigit() and 1 <= int(raw) <= 366 else 30
         return receivables.future_report(user, today=today, days=days, **chosen)
     builder = {"revenue": revenue.revenue_report, "gross_profit": revenue.gross_profit_report,
-               "portal": revenue.portal_payments_report}[kind]
+               "portal": revenue.portal_payments_report, "payroll": payroll_report,
+               "discounts": discount_report, "bonuses": bonus_report,
+               "agents": agent_report}[kind]
     return builder(user, date_from=date_from, date_to=date_to, **chosen)
 
 
@@ -79,7 +89,9 @@ def report_view(request, url_name: str):
 
 TABS = [("finance_overdue", _("Просроченные платежи")), ("finance_future", _("Будущие платежи")),
         ("finance_revenue", _("Выручка")), ("finance_gross_profit", _("Валовая прибыль")),
-        ("finance_portal_payments", _("Оплаты через кабинет"))]
+        ("finance_portal_payments", _("Оплаты через кабинет")), ("finance_payroll", _("Начисления зарплаты")),
+        ("finance_discounts", _("Скидки")), ("finance_bonuses", _("Бонусы")),
+        ("finance_agents", _("Агенты"))]
 
 
 @require_POST

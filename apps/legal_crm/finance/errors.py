@@ -4,6 +4,7 @@ from enum import StrEnum
 
 
 class Code(StrEnum):
+    AGENT_ACCRUAL_STATUS = "agent_accrual_status"
     BONUS_CONTRACT_INACTIVE = "bonus_contract_inactive"
     BONUS_INSUFFICIENT = "bonus_insufficient"
     BONUS_LIMIT = "bonus_limit"
@@ -15,7 +16,19 @@ class Code(StrEnum):
     CERTIFICATE_OTHER_SERVICE = "certificate_other_service"
     CERTIFICATE_USED = "certificate_used"
     CERTIFICATE_VALIDITY = "certificate_validity"
+    DISCOUNT_APPROVER_INVALID = "discount_approver_invalid"
+    DISCOUNT_BEYOND_PRICE = "discount_beyond_price"
+    DISCOUNT_BEYOND_SCHEME = "discount_beyond_scheme"
+    DISCOUNT_EXPIRED = "discount_expired"
+    DISCOUNT_INVALID = "discount_invalid"
+    DISCOUNT_NEEDS_APPROVAL = "discount_needs_approval"
+    DISCOUNT_NOT_GRANTOR = "discount_not_grantor"
+    DISCOUNT_OTHER_SERVICE = "discount_other_service"
+    DISCOUNT_SCHEME_UNKNOWN = "discount_scheme_unknown"
+    INVALID_PERIOD = "invalid_period"
     METHOD_NO_ADVANCE = "method_no_advance"
+    PAYROLL_APPROVED = "payroll_approved"
+    PAYROLL_EMPTY = "payroll_empty"
     REASON_REQUIRED = "reason_required"
     # planning and accounting
     ARTICLE_FROM_BILLING = "article_from_billing"
@@ -27,3 +40,6 @@ class Code(StrEnum):
     PLAN_EXISTS = "plan_exists"
     PLAN_LOCKED = "plan_locked"
     PLAN_STATE = "plan_state"
+    REFERRAL_EXISTS = "referral_exists"
+    REFERRAL_SELF = "referral_self"
+    UNKNOWN_CLIENT = "unknown_client"

@@ -18,6 +18,10 @@ urlpatterns = [
     path("revenue/", _report("finance_revenue"), name="finance_revenue"),
     path("gross-profit/", _report("finance_gross_profit"), name="finance_gross_profit"),
     path("portal-payments/", _report("finance_portal_payments"), name="finance_portal_payments"),
+    path("payroll/", _report("finance_payroll"), name="finance_payroll"),
+    path("discounts/", _report("finance_discounts"), name="finance_discounts"),
+    path("bonuses/", _report("finance_bonuses"), name="finance_bonuses"),
+    path("agents/", _report("finance_agents"), name="finance_agents"),
     path("overdue/<int:invoice_id>/remind/", admin.site.admin_view(desk.remind_view), name="finance_remind"),
 ]
 

@@ -95,9 +95,11 @@ def ensure_seller(actor, office, seller, *, actor_may_sell: bool = True) -> None
 
 @transaction.atomic
 def contract_create(*, actor, client: Counterparty, service, office, price: Decimal | None = None,
-                    sales_manager=None, lawyers=(), lead=None, essence: str = "") -> Contract:
+                    sales_manager=None, lawyers=(), lead=None, essence: str = "", discount: dict | None = None) -> Contract:
     """A draft contract for an existing client; priced from the service unless a price is given.
-    The seller is the actor unless `sales_manager` names one of the office's sales staff."""
+    The seller is the actor unless `sales_manager` names one of the office's sales staff. `discount`
+    ({"scheme", "value", "approved_by"}) is given by the discounts module (hooks.CONTRACT_DISCOUNT) on that
+    price; its refusal leaves no contract."""
     ensure(actor, perms.ADD_CONTRACT)
     ensure_office(actor, office)
     ensure_seller(actor, office, sales_manager)
@@ -116,9 +118,23 @@ def contract_create(*, actor, client: Counterparty, service, office, price: Deci
     validated(contract).save()
     if lawyers:
         contract.lawyers.set(lawyers)
+    if discount:
+        contract.price = _discounted_price(actor, contract, discount)
+        contract.save(update_fields=["price", "updated_at"])
     audit(actor=actor, action="contract.create", obj=contract, after=_snapshot(contract))
     emit("contracts.contract_created", contract_id=contract.pk, lead_id=lead.pk if lead else None)
     return contract
+
+
+def _discounted_price(actor, contract: Contract, discount: dict) -> Decimal:
+    from django.utils.module_loading import import_string
+
+    from legal_crm import hooks
+
+    if not hooks.CONTRACT_DISCOUNT:
+        raise DomainError("discounts_unavailable", _("Скидки в этой сборке не предусмотрены."),
+                          fields={"discount": _("Скидки не предусмотрены.")})
+    return import_string(hooks.CONTRACT_DISCOUNT)(actor=actor, contract=contract, **discount)
 
 
 def _client_for_lead(actor, lead, inn: str = "") -> Counterparty:
@@ -136,7 +152,7 @@ def _client_for_lead(actor, lead, inn: str = "") -> Counterparty:
 
 @transaction.atomic
 def contract_create_from_lead(*, actor, lead, service=None, office=None, price: Decimal | None = None,
-                              inn: str = "", sales_manager=None) -> Contract:
+                              inn: str = "", sales_manager=None, discount: dict | None = None) -> Contract:
     """A draft contract for the lead's person, in the lead's office, for the chosen (or lead's) service.
     `inn`: the person's ИНН when known — an existing client card with it is used (SPEC: dedup by phone and ИНН).
     The seller is the person converting the lead (not the lead's operator), unless `sales_manager` names
@@ -162,7 +178,7 @@ def contract_create_from_lead(*, actor, lead, service=None, office=None, price: 
     ensure_seller(actor, office, sales_manager)
     client = _client_for_lead(actor, lead, inn=inn)
     return contract_create(actor=actor, client=client, service=service, office=office, price=price, lead=lead,
-                           sales_manager=sales_manager or actor)
+                           sales_manager=sales_manager or actor, discount=discount)
 
 
 def _refuse_transition(contract: Contract, target: str):

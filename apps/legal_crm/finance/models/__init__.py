@@ -1,11 +1,13 @@
+from .accounting import AccountingEntry
+from .agents import AgentAccrual, AgentRule
+from .articles import Article
+from .bonus_rules import BonusRule, ClientReferral
 from .bonuses import BonusAccount, BonusEntry, BonusGroup
 from .certificates import Certificate, CertificateRedemption
-
-__all__ = ["BonusAccount", "BonusEntry", "BonusGroup", "Certificate", "CertificateRedemption"]
-
-# planning and accounting (issue 16, items 3–4)
-from .accounting import AccountingEntry
-from .articles import Article
+from .discounts import ContractDiscount, DiscountScheme
+from .payroll import PayrollKpi, PayrollLine, PayrollRule, PayrollRun
 from .planning import BudgetPlan, BudgetPlanLine
 
-__all__ += ["AccountingEntry", "Article", "BudgetPlan", "BudgetPlanLine"]
+__all__ = ["AccountingEntry", "AgentAccrual", "AgentRule", "Article", "BonusAccount", "BonusEntry", "BonusGroup",
+           "BonusRule", "BudgetPlan", "BudgetPlanLine", "Certificate", "CertificateRedemption", "ClientReferral",
+           "ContractDiscount", "DiscountScheme", "PayrollKpi", "PayrollLine", "PayrollRule", "PayrollRun"]

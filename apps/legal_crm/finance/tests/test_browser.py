@@ -15,7 +15,38 @@ from legal_crm.finance.services import certificate_issue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 REPORTS = ["Дебиторская задолженность", "Будущие платежи", "Выручка", "Валовая прибыль", "Оплаты через кабинет",
-           "План и факт", "Учёт доходов и расходов", "Аналитика доходов и расходов"]
+           "План и факт", "Учёт доходов и расходов", "Аналитика доходов и расходов",
+           "Статистика начислений зарплаты", "Скидки по договорам", "Бонусы по действующим договорам",
+           "Выплаты агентам"]
+
+
+def _payroll_discount_bonus_agent(finance, head, office, contract, payment):
+    """A row for each of payroll's, discounts', bonuses' and agents' reports in this month."""
+    from django.utils import timezone
+
+    from legal_crm.contracts.services import contract_create
+    from legal_crm.finance.models import AgentAccrual, AgentRule, DiscountScheme, PayrollRule
+    from legal_crm.finance.services import bonus_accrue
+    from legal_crm.finance.services.payroll import payroll_compute
+    from legal_crm.marketing.models import Partner
+    from legal_crm.org.models import Employee
+    from legal_crm.org.tests.factories import PositionFactory
+
+    today = timezone.localdate()
+    position = PositionFactory(code="walk-finance", name="Финансист")
+    Employee.objects.filter(user=finance).update(position=position)
+    PayrollRule.objects.create(position=position, salary=Decimal("70000.00"))
+    payroll_compute(actor=finance, office=office, date_from=today.replace(day=1), date_to=today)
+    scheme = DiscountScheme.objects.create(name="Акция", service=contract.service, max_value=Decimal("10"),
+                                           max_without_approval=Decimal("10"), valid_from=today.replace(day=1))
+    contract_create(actor=head, client=contract.client, service=contract.service, office=office,
+                    discount={"scheme": scheme.pk, "value": "5"})
+    bonus_accrue(actor=finance, client=contract.client, group="cashback", amount=Decimal("500.00"),
+                 expires_on=None, reason="Проверка отчёта")
+    partner = Partner.objects.create(name="Агент Смирнов")
+    AgentRule.objects.create(partner=partner, percent=Decimal("10"))
+    AgentAccrual.objects.create(key=f"p{payment.pk}", partner=partner, contract=contract, payment=payment,
+                                base=payment.amount, amount=Decimal("200.00"))
 
 
 def _login(page, live_server, user):
@@ -34,7 +65,9 @@ def test_finance_opens_every_report_and_downloads_xlsx(page, live_server, make_s
     invoice = invoice_issue(actor=finance, contract=contract, amount=Decimal("12000.00"),
                             issued_on=datetime.date.today() - datetime.timedelta(days=20),
                             due_date=datetime.date.today() - datetime.timedelta(days=5))
-    payment_register(actor=finance, invoice=invoice, amount=Decimal("2000.00"), method="portal", external_ref="op-9")
+    paid = payment_register(actor=finance, invoice=invoice, amount=Decimal("2000.00"), method="portal",
+                            external_ref="op-9")
+    _payroll_discount_bonus_agent(finance, make_staff("office_head", offices=[office]), office, contract, paid)
     invoice_issue(actor=finance, contract=contract, amount=Decimal("8000.00"),
                   due_date=datetime.date.today() + datetime.timedelta(days=10))  # a future payment
     _login(page, live_server, finance)
