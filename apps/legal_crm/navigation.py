@@ -21,7 +21,7 @@ SECTIONS: list[tuple] = [
     ]),
     (_("Продажи"), "point_of_sale", [
         "leads.Lead", "leads.PlannedCall",
-        "leads.Script",
+        "leads.Script", "finance.ClientReferral",
     ]),
     (_("Исполнение"), "gavel", [
         "contracts.Contract", "contracts.TerminationRequest",
@@ -45,7 +45,7 @@ SECTIONS: list[tuple] = [
         "finance.PayrollRun", "finance.PayrollRule",
         (_("Статистика начислений зарплаты"), "finance_payroll", "finance.view_payrollrun"),
         "finance.DiscountScheme", (_("Скидки по договорам"), "finance_discounts", "finance.view_discountscheme"),
-        "finance.BonusRule", "finance.ClientReferral",
+        "finance.BonusRule",
         (_("Бонусы по действующим договорам"), "finance_bonuses", "finance.view_bonusaccount"),
         "finance.AgentRule", "finance.AgentAccrual",
         (_("Выплаты агентам"), "finance_agents", "finance.view_agentaccrual"),
