@@ -93,8 +93,12 @@ DOC_EVENTS: dict[str, list[str]] = {
     "contracts.contract_work_started": [
         "legal_crm.contracts.handlers_tasks.on_contract_work_started",
     ],
-    "contracts.contract_completed": [],
-    "contracts.stage_finished": [],
+    "contracts.contract_completed": [
+        "legal_crm.quality.reviews.handlers.on_contract_completed",
+    ],
+    "contracts.stage_finished": [
+        "legal_crm.quality.reviews.handlers.on_stage_finished",
+    ],
     "contracts.action_published": [
         "legal_crm.portal.news.on_action_published",
     ],
@@ -144,6 +148,12 @@ DOC_EVENTS: dict[str, list[str]] = {
         "legal_crm.quality.handlers_tasks.on_complaint_assigned",
     ],
     "quality.complaint_closed": [],
+    # a review left (by link, portal or recorded from a call); a negative one opens its case
+    "quality.review_left": [
+        "legal_crm.quality.reviews.handlers.task_for_negative",
+        "legal_crm.quality.reviews.handlers.notify_negative",
+    ],
+    "quality.review_case_closed": [],
     # campaigns
     "campaigns.campaign_started": [],
     "campaigns.campaign_paused": [],
@@ -164,7 +174,6 @@ DOC_EVENTS: dict[str, list[str]] = {
     ],
     # portal
     "portal.access_opened": [],
-    "portal.rating_left": [],
 }
 
 SCHEDULER_EVENTS: dict = {
@@ -267,7 +276,8 @@ LEAD_TIMELINE_SOURCES: list[str] = [
 DESK_EXTENSIONS: dict[str, list[str]] = {
     "marketing.adsource": ["legal_crm.leads.admin.marketing.AdSourceExtension"],
     "marketing.partner": ["legal_crm.leads.admin.marketing.PartnerExtension"],
-    "directory.counterparty": ["legal_crm.portal.desk_client.ClientPortalExtension"],
+    "directory.counterparty": ["legal_crm.portal.desk_client.ClientPortalExtension",
+                               "legal_crm.quality.reviews.admin.ClientReviewsExtension"],
 }
 
 # What a client paid on a contract (contracts.money.paid_amount: refunds, terminations): `(contract) -> Decimal`.
@@ -308,6 +318,8 @@ NOTIFICATION_KINDS: dict[str, dict] = {
                                        "methods": ("in_app", "email")},
     "billing.invoices_overdue": {"label": _("Просрочены счета моего офиса"), "methods": ("in_app", "email")},
     "quality.complaint_assigned": {"label": _("Мне назначена жалоба"), "methods": ("in_app", "email")},
+    "quality.review_negative": {"label": _("Отрицательный отзыв клиента обо мне или моём офисе"),
+                                "methods": ("in_app", "email")},
     "todos.task_assigned": {"label": _("Мне поставлена задача"), "methods": ("in_app", "telegram")},
     "todos.task_due_soon": {"label": _("Скоро срок моей задачи"), "methods": ("in_app", "telegram")},
     "todos.task_overdue": {"label": _("Мои задачи просрочены"), "methods": ("in_app", "email")},
@@ -442,6 +454,8 @@ AUDIT_LABELS: dict[str, str] = {
     "task.reassign": _("Задача передана"), "task.comment": _("Комментарий к задаче"),
     "task.checklist": _("Чек-лист задачи"), "task_rule.save": _("Правило автоматических задач сохранено"),
     "task_rule.delete": _("Правило автоматических задач удалено"),
+    "review.create": _("Отзыв клиента"), "review.analyse": _("Разбор отзыва"),
+    "review_rule.save": _("Запрос отзывов настроен"),
 }
 
 # Conditions the daily job of automatic tasks checks (todos.jobs.run_condition_rules), answered by the module
@@ -458,4 +472,5 @@ TASK_RECORD_LINKS: dict[str, str] = {
     "contracts.contract": "legal_crm.contracts.handlers_tasks.contract_links",
     "billing.invoice": "legal_crm.billing.handlers_tasks.invoice_links",
     "quality.complaint": "legal_crm.quality.handlers_tasks.complaint_links",
+    "quality.review": "legal_crm.quality.reviews.handlers.review_links",
 }
