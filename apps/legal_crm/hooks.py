@@ -233,11 +233,13 @@ HOME_BLOCKS: list[str] = [
     "legal_crm.leads.home.my_leads_block",
     "legal_crm.billing.home.overdue_invoices_block",
     "legal_crm.quality.home.complaints_block",
+    "legal_crm.quality.reviews.home.open_cases_block",
     # the figures of each role (UX.md «Мой день»), each from the module that owns them
     "legal_crm.contracts.home.operator_block",
     "legal_crm.contracts.home.sales_block",
     "legal_crm.contracts.home.lawyer_block",
     "legal_crm.quality.home.complaint_figures_block",
+    "legal_crm.quality.reviews.home.nps_figures_block",
     "legal_crm.billing.home.money_figures_block",
     "legal_crm.leads.home.office_calls_block",
     "legal_crm.org.home.hr_block",
@@ -373,6 +375,7 @@ DEMO_SEEDERS: list[str] = [
     # billing and quality run after the contracts' seeder (they bill and complain on its contracts)
     "legal_crm.billing.demo.seed",
     "legal_crm.quality.demo.seed",
+    "legal_crm.quality.reviews.demo.seed",
     "legal_crm.campaigns.demo.seed",
     "legal_crm.messaging.notifications.demo.seed",
     "legal_crm.finance.demo.seed",
