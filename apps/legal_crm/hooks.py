@@ -271,6 +271,7 @@ LEAD_TIMELINE_SOURCES: list[str] = [
     "legal_crm.telephony.timeline.lead_timeline",
     "legal_crm.contracts.timeline.lead_timeline",
     "legal_crm.billing.timeline.lead_timeline",
+    "legal_crm.quality.reviews.timeline.lead_timeline",
 ]
 
 # Parts a higher module adds to a lower module's desk page (core.admin_base.DeskExtension: inlines, list columns,

@@ -101,7 +101,8 @@ class ReviewAdmin(HistoryDeskAdmin):
                    "summary": summary or [], "back": back, "hidden": {}, "opts": self.model._meta}
         return TemplateResponse(request, "core/form_page.html", context)
 
-    def _subject(self, request) -> tuple[str, object]:
+    def _subject(self, request) -> tuple[str, object] | None:
+        """The contract, lead or client of the card the page was opened from; None from the list."""
         for name, selector in SUBJECTS.items():
             raw = request.GET.get(name, "")
             if raw:
@@ -109,26 +110,38 @@ class ReviewAdmin(HistoryDeskAdmin):
                 if found is None:
                     raise Http404(_("Запись не найдена или вам недоступна."))
                 return name, found
-        raise Http404(_("Откройте «Записать отзыв» из карточки клиента, лида или договора."))
+        return None
 
     @action(description=_("Записать отзыв со звонка"), url_path="record", icon="rate_review",
             permissions=["record"])
     def record(self, request):
-        name, subject = self._subject(request)
-        form = ReviewRecordForm(request.POST or None)
+        from_card = self._subject(request)
+        form = ReviewRecordForm(request.POST or None, by_number=from_card is None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            try:
-                review = services.review_record(actor=request.user, kind=data["kind"], score=data["score"],
-                                                comment=data["comment"], **{name: subject})
-            except DomainError as exc:
-                form.add_domain_error(exc)
-            else:
-                self.message_user(request, _("Отзыв записан."), messages.SUCCESS)
-                return redirect("admin:quality_review_change", review.pk)
+            subject = from_card or self._contract_by_number(request, form, data["contract_number"])
+            if subject is not None:
+                name, record = subject
+                try:
+                    review = services.review_record(actor=request.user, kind=data["kind"], score=data["score"],
+                                                    comment=data["comment"], **{name: record})
+                except DomainError as exc:
+                    form.add_domain_error(exc)
+                else:
+                    self.message_user(request, _("Отзыв записан."), messages.SUCCESS)
+                    return redirect("admin:quality_review_change", review.pk)
         labels = {"contract": _("Договор"), "lead": _("Лид"), "client": _("Клиент")}
+        summary = [(labels[from_card[0]], str(from_card[1]))] if from_card else []
         return self._page(request, title=_("Записать отзыв со звонка"), form=form, submit=_("Записать"),
-                          summary=[(labels[name], str(subject))], back=reverse("admin:quality_review_changelist"))
+                          summary=summary, back=reverse("admin:quality_review_changelist"))
+
+    @staticmethod
+    def _contract_by_number(request, form, number: str):
+        contract = contracts_referable_by(request.user).filter(number=number.strip()).first()
+        if contract is None:
+            form.add_error("contract_number", _("Договор с таким номером не найден среди доступных вам."))
+            return None
+        return "contract", contract
 
     @action(description=_("Разбор отзыва"), url_path="analyse", icon="fact_check", permissions=["analyse"])
     def analyse(self, request, object_id):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.widgets import (
     UnfoldAdminSelectWidget,
     UnfoldAdminTextareaWidget,
+    UnfoldAdminTextInputWidget,
     UnfoldBooleanWidget,
 )
 
@@ -32,12 +33,19 @@ class PublicReviewForm(ServiceForm):
 
 
 class ReviewRecordForm(ServiceForm):
-    """What the client said on a call. The subject (contract, lead or client) comes from the card's link."""
+    """What the client said on a call. The subject (contract, lead or client) comes from the card's link; opened
+    from the list, the contract is typed by its number."""
 
+    contract_number = forms.CharField(label=_("Номер договора"), max_length=32, widget=UnfoldAdminTextInputWidget)
     kind = forms.ChoiceField(label=_("Вид отзыва"), choices=Review.Kind.choices, widget=UnfoldAdminSelectWidget)
     score = forms.TypedChoiceField(label=_("Оценка (0–10)"), choices=[("", "—"), *SCORES], coerce=int,
                                    empty_value=None, required=False, widget=UnfoldAdminSelectWidget)
     comment = forms.CharField(label=_("Что сказал клиент"), required=False, widget=UnfoldAdminTextareaWidget)
+
+    def __init__(self, *args, by_number: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not by_number:
+            del self.fields["contract_number"]
 
 
 class ReviewAnalyseForm(ServiceForm):

@@ -188,3 +188,15 @@ def test_the_public_page_needs_no_sign_in_and_leaks_nothing(client, contract, ru
     body = client.get(_link_of(Message.objects.get())).content.decode()
     assert contract.number not in body and contract.client.name not in body
     assert reverse("admin:index") not in body
+
+
+def test_a_review_from_a_leads_call_shows_on_the_lead_card(make_staff, office):
+    from legal_crm.leads.tests.factories import LeadFactory
+    from legal_crm.quality.reviews.timeline import lead_timeline
+
+    head = make_staff("office_head")
+    lead = LeadFactory(office=office, assigned_to=make_staff("operator"))
+    review = services.review_record(actor=head, lead=lead, kind="score", score=5, comment="Долго не перезванивали")
+    assert (review.office, review.responsible, review.contract) == (office, lead.assigned_to, None)
+    rows = lead_timeline(lead, [lead.pk], head)
+    assert [(r["kind"], r["title"]) for r in rows] == [("review", "Отзыв: Критик · 5")]

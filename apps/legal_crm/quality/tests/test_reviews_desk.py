@@ -104,6 +104,11 @@ def test_record_from_the_client_card(client, office, other_office, head):
     foreign = ContractFactory(office=other_office)
     assert client.get(reverse("admin:quality_review_record") + f"?contract={foreign.pk}").status_code == 404
     assert client.get(reverse("admin:quality_review_record") + f"?contract={contract.pk}").status_code == 200
+    by_number = reverse("admin:quality_review_record")  # from the list: the contract typed by its number
+    assert client.post(by_number, {"contract_number": foreign.number, "kind": "score", "score": "1"}).status_code == 200
+    assert client.post(by_number, {"contract_number": contract.number, "kind": "complaint",
+                                   "comment": "Грубили по телефону"}).status_code == 302
+    assert Review.objects.filter(contract=contract, category="complaint").count() == 1
 
 
 def test_the_rule_form_refuses_a_text_without_the_link(client, admin_user):
