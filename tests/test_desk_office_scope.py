@@ -45,12 +45,10 @@ def _contract(office):
     return ContractFactory(office=office)
 
 
-def _rating(office):
-    from legal_crm.portal.models import PortalAccount, Rating
+def _review(office):
+    from legal_crm.quality.reviews.services import review_from_portal
 
-    contract = _contract(office)
-    account = PortalAccount.objects.create(client=contract.client, phone="+79160000777")
-    return Rating.objects.create(account=account, contract=contract, score=4)
+    return review_from_portal(contract=_contract(office), score=4, comment="Долго отвечают")
 
 
 def _payment(office):
@@ -208,7 +206,7 @@ def _build(label: str, office):
                                                     login="key", secret="s" * 12),
         "telephony.CompanyNumber": lambda: CompanyNumber.objects.create(number="+73832000000", office=office),
         "todos.Task": lambda: _task(office),
-        "portal.Rating": lambda: _rating(office),
+        "quality.Review": lambda: _review(office),
         "finance.Certificate": lambda: _certificate(office),
         "finance.PayrollRun": lambda: _payroll_run(office),
         "finance.PayrollRule": lambda: _payroll_rule(office),
@@ -223,7 +221,7 @@ BUILT = {"org.Office", "org.Employee", "org.StaffingPlan", "org.Banner", "leads.
          "contracts.TerminationRequest", "contracts.ContractNumbering", "messaging.Channel", "messaging.Message",
          "messaging.MessageTemplate", "billing.Invoice", "billing.Payment", "billing.InstalmentSchedule",
          "billing.Subscription", "billing.LedgerEntry", "quality.Complaint", "campaigns.Campaign", "telephony.Call",
-         "telephony.Pbx", "telephony.CompanyNumber", "todos.Task", "portal.Rating",
+         "telephony.Pbx", "telephony.CompanyNumber", "todos.Task", "quality.Review",
          "finance.Certificate", "finance.PayrollRun", "finance.PayrollRule",
          "finance.ClientReferral", "finance.AgentAccrual"}
 

@@ -94,8 +94,12 @@ DOC_EVENTS: dict[str, list[str]] = {
     "contracts.contract_work_started": [
         "legal_crm.contracts.handlers_tasks.on_contract_work_started",
     ],
-    "contracts.contract_completed": [],
-    "contracts.stage_finished": [],
+    "contracts.contract_completed": [
+        "legal_crm.quality.reviews.handlers.on_contract_completed",
+    ],
+    "contracts.stage_finished": [
+        "legal_crm.quality.reviews.handlers.on_stage_finished",
+    ],
     "contracts.action_published": [
         "legal_crm.portal.news.on_action_published",
     ],
@@ -152,6 +156,12 @@ DOC_EVENTS: dict[str, list[str]] = {
         "legal_crm.quality.handlers_tasks.on_complaint_assigned",
     ],
     "quality.complaint_closed": [],
+    # a review left (by link, portal or recorded from a call); a negative one opens its case
+    "quality.review_left": [
+        "legal_crm.quality.reviews.handlers.task_for_negative",
+        "legal_crm.quality.reviews.handlers.notify_negative",
+    ],
+    "quality.review_case_closed": [],
     # campaigns
     "campaigns.campaign_started": [],
     "campaigns.campaign_paused": [],
@@ -172,7 +182,6 @@ DOC_EVENTS: dict[str, list[str]] = {
     ],
     # portal
     "portal.access_opened": [],
-    "portal.rating_left": [],
 }
 
 SCHEDULER_EVENTS: dict = {
@@ -232,11 +241,13 @@ HOME_BLOCKS: list[str] = [
     "legal_crm.leads.home.my_leads_block",
     "legal_crm.billing.home.overdue_invoices_block",
     "legal_crm.quality.home.complaints_block",
+    "legal_crm.quality.reviews.home.open_cases_block",
     # the figures of each role (UX.md «Мой день»), each from the module that owns them
     "legal_crm.contracts.home.operator_block",
     "legal_crm.contracts.home.sales_block",
     "legal_crm.contracts.home.lawyer_block",
     "legal_crm.quality.home.complaint_figures_block",
+    "legal_crm.quality.reviews.home.nps_figures_block",
     "legal_crm.billing.home.money_figures_block",
     "legal_crm.leads.home.office_calls_block",
     "legal_crm.org.home.hr_block",
@@ -268,6 +279,7 @@ LEAD_TIMELINE_SOURCES: list[str] = [
     "legal_crm.telephony.timeline.lead_timeline",
     "legal_crm.contracts.timeline.lead_timeline",
     "legal_crm.billing.timeline.lead_timeline",
+    "legal_crm.quality.reviews.timeline.lead_timeline",
 ]
 
 # Parts a higher module adds to a lower module's desk page (core.admin_base.DeskExtension: inlines, list columns,
@@ -275,7 +287,8 @@ LEAD_TIMELINE_SOURCES: list[str] = [
 DESK_EXTENSIONS: dict[str, list[str]] = {
     "marketing.adsource": ["legal_crm.leads.admin.marketing.AdSourceExtension"],
     "marketing.partner": ["legal_crm.leads.admin.marketing.PartnerExtension"],
-    "directory.counterparty": ["legal_crm.portal.desk_client.ClientPortalExtension"],
+    "directory.counterparty": ["legal_crm.portal.desk_client.ClientPortalExtension",
+                               "legal_crm.quality.reviews.admin.ClientReviewsExtension"],
 }
 
 # What a client paid on a contract (contracts.money.paid_amount: refunds, terminations): `(contract) -> Decimal`.
@@ -316,6 +329,8 @@ NOTIFICATION_KINDS: dict[str, dict] = {
                                        "methods": ("in_app", "email")},
     "billing.invoices_overdue": {"label": _("Просрочены счета моего офиса"), "methods": ("in_app", "email")},
     "quality.complaint_assigned": {"label": _("Мне назначена жалоба"), "methods": ("in_app", "email")},
+    "quality.review_negative": {"label": _("Отрицательный отзыв клиента обо мне или моём офисе"),
+                                "methods": ("in_app", "email")},
     "todos.task_assigned": {"label": _("Мне поставлена задача"), "methods": ("in_app", "telegram")},
     "todos.task_due_soon": {"label": _("Скоро срок моей задачи"), "methods": ("in_app", "telegram")},
     "todos.task_overdue": {"label": _("Мои задачи просрочены"), "methods": ("in_app", "email")},
@@ -369,6 +384,7 @@ DEMO_SEEDERS: list[str] = [
     # billing and quality run after the contracts' seeder (they bill and complain on its contracts)
     "legal_crm.billing.demo.seed",
     "legal_crm.quality.demo.seed",
+    "legal_crm.quality.reviews.demo.seed",
     "legal_crm.campaigns.demo.seed",
     "legal_crm.messaging.notifications.demo.seed",
     "legal_crm.finance.demo.seed",
@@ -458,6 +474,8 @@ AUDIT_LABELS: dict[str, str] = {
     "budget_plan.submit": _("План отправлен на согласование"), "budget_plan.approve": _("План утверждён"),
     "budget_plan.return": _("План возвращён на доработку"), "budget_plan.reopen": _("Утверждённый план открыт заново"),
     "accounting.entry": _("Запись учёта внесена"), "accounting.reverse": _("Запись учёта сторнирована"),
+    "review.create": _("Отзыв клиента"), "review.analyse": _("Разбор отзыва"),
+    "review_rule.save": _("Запрос отзывов настроен"),
 }
 
 # Conditions the daily job of automatic tasks checks (todos.jobs.run_condition_rules), answered by the module
@@ -474,6 +492,7 @@ TASK_RECORD_LINKS: dict[str, str] = {
     "contracts.contract": "legal_crm.contracts.handlers_tasks.contract_links",
     "billing.invoice": "legal_crm.billing.handlers_tasks.invoice_links",
     "quality.complaint": "legal_crm.quality.handlers_tasks.complaint_links",
+    "quality.review": "legal_crm.quality.reviews.handlers.review_links",
 }
 
 # The violations payroll deducts for (finance.payroll_figures.violations_by_user): a dotted path of

@@ -25,8 +25,8 @@ SECTIONS: list[tuple] = [
     ]),
     (_("Исполнение"), "gavel", [
         "contracts.Contract", "contracts.TerminationRequest",
-        "quality.Complaint",
-        "portal.PortalAccount", "portal.Rating",
+        "quality.Complaint", "quality.Review",
+        "portal.PortalAccount",
     ]),
     (_("Финансы"), "payments", [
         "billing.Invoice", "billing.Payment", "billing.Subscription", "billing.InstalmentSchedule",
@@ -60,6 +60,7 @@ SECTIONS: list[tuple] = [
     ]),
     (_("Отчёты"), "monitoring", [
         (_("Штатное расписание: план и факт"), "admin:org_staffing_report", "org.view_staffingplan"),
+        (_("NPS: отзывы клиентов"), "admin:quality_review_nps", "quality.view_nps_report"),
     ]),
     (_("Справочники"), "menu_book", [
         "directory.Counterparty", "directory.SelfRegulatoryOrganization", "directory.FinancialManager",
@@ -76,7 +77,7 @@ SECTIONS: list[tuple] = [
         "contracts.ContractNumbering", "contracts.ServiceSettings", "contracts.StageTemplate", "contracts.ActionType", "contracts.DocumentType",
         "contracts.DocumentTemplate", "contracts.TerminationStepTemplate",
         (_("Уведомления: настройки групп"), "admin:messaging_notification_groups", "messaging.view_notificationrule"),
-        "todos.TaskRule",
+        "todos.TaskRule", "quality.ReviewRequestRule",
     ]),
 ]
 

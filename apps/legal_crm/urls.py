@@ -29,6 +29,7 @@ urlpatterns = [
     path("u/", include("legal_crm.campaigns.urls")),  # the unsubscribe link of advertising messages (public)
     path("callbacks/telephony/", include("legal_crm.telephony.urls")),  # PBX notifications (Mango, Zadarma)
     path("portal/", include("legal_crm.portal.urls")),  # the client portal (its own sign-in, no staff session)
+    path("r/", include("legal_crm.quality.urls_public")),  # a client's one-time review link (public)
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

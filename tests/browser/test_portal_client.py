@@ -31,8 +31,8 @@ def _fits_the_phone(page):
 def test_client_signs_in_reads_downloads_uploads_pays_and_rates(browser, live_server, office, make_staff, gateway):
     from legal_crm.billing.models import Payment
     from legal_crm.messaging.models import Message
-    from legal_crm.portal.models import Rating
     from legal_crm.portal.tests.conftest import PDF, make_case
+    from legal_crm.quality.models import Review
 
     case = make_case(office, phone=PHONE, name="Петрова Анна Сергеевна")
     context = browser.new_context(locale="ru-RU", viewport={"width": 360, "height": 740}, is_mobile=True)
@@ -101,10 +101,10 @@ def test_client_signs_in_reads_downloads_uploads_pays_and_rates(browser, live_se
 
     # leave a rating
     page.goto(live_server.url + reverse("portal:feedback", args=[case["contract"].pk]))
-    page.locator("label[for=id_score_0]").click()  # 5
+    page.locator("label[for=id_score_0]").click()  # 10
     page.get_by_role("button", name="Отправить оценку").click()
-    page.wait_for_selector("[data-rating='5']")
-    assert Rating.objects.get(contract=case["contract"]).score == 5
+    page.wait_for_selector("[data-rating='10']")
+    assert Review.objects.get(contract=case["contract"]).score == 10
 
     # no third-party scripts or fonts: every request went to our server or the gateway's checkout
     assert all(u.startswith((live_server.url, gateway.url, "data:")) for u in requested), requested

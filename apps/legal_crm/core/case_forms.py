@@ -49,7 +49,6 @@ ACCUSATIVE = {
     "messaging.channel": _("канал отправки"),
     "messaging.customtag": _("метку сообщений"),
     "portal.portalaccount": _("доступ к личному кабинету"),
-    "portal.rating": _("оценку клиента"),
     "messaging.message": _("сообщение"),
     "messaging.messagetemplate": _("шаблон сообщения"),
     "messaging.optout": _("отказ от рассылок"),
@@ -89,6 +88,8 @@ ACCUSATIVE = {
     "org.position": _("должность"),
     "org.staffingplan": _("штатное расписание"),
     "quality.complaint": _("жалобу"),
+    "quality.review": _("отзыв"),
+    "quality.reviewrequestrule": _("запрос отзывов"),
     "todos.task": _("задачу"),
     "todos.taskrule": _("правило автоматических задач"),
 }

@@ -11,7 +11,7 @@ from unfold.decorators import display
 from legal_crm.core.admin_base import ReadOnlyDeskAdmin
 
 from . import perms, selectors
-from .models import PortalAccount, Rating
+from .models import PortalAccount
 from .services import access
 
 
@@ -64,14 +64,3 @@ class PortalAccountAdmin(ReadOnlyDeskAdmin):
         def unblock(*, actor, account):
             return access.account_block(actor=actor, account=account, blocked=False)
         self._each(request, queryset, unblock, _("Разблокировано: %(n)s."))
-
-
-@admin.register(Rating)
-class RatingAdmin(ReadOnlyDeskAdmin):
-    selector = staticmethod(selectors.rating_list_visible_to)
-    list_display = ("contract", "score", "text", "created_at")
-    list_filter = ("score",)
-    list_select_related = ("contract",)
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(perms.VIEW_PORTALACCOUNT)

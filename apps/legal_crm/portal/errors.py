@@ -18,5 +18,4 @@ class Code(StrEnum):
     PASSWORD_WEAK = "password_weak"
     PHONE_INVALID = "phone_invalid"
     RATE_LIMITED = "rate_limited"
-    RATING_INVALID = "rating_invalid"
     TEXT_REQUIRED = "text_required"

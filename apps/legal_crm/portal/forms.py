@@ -33,8 +33,9 @@ class UploadForm(forms.Form):
 
 
 class RatingForm(forms.Form):
-    score = forms.TypedChoiceField(label=_("Оценка"), coerce=int, widget=forms.RadioSelect,
-                                   choices=[(n, str(n)) for n in range(5, 0, -1)])
+    score = forms.TypedChoiceField(label=_("Насколько вероятно, что вы порекомендуете нас? 0 — точно нет, 10 — "
+                                           "обязательно"), coerce=int, widget=forms.RadioSelect,
+                                   choices=[(n, str(n)) for n in range(10, -1, -1)])
     text = forms.CharField(label=_("Отзыв (необязательно)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -1,4 +1,5 @@
-"""The client portal's own records: who may sign in, their one-time codes, what they read, paid and rated.
+"""The client portal's own records: who may sign in, their one-time codes, what they read and paid (their
+ratings are quality's reviews).
 
 A portal account belongs to a client card (directory.Counterparty), never to a staff user: the portal keeps the
 account's id in the session under its own key and never logs anyone into Django's auth, so a portal session is
@@ -99,27 +100,6 @@ class ActionReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id}/{self.action_id}"
-
-
-class Rating(TimeStampedModel):
-    """The client's rating of the service. Kept here until the reviews of the tasks/quality issue exist."""
-
-    account = models.ForeignKey(PortalAccount, on_delete=models.CASCADE, related_name="ratings",
-                                verbose_name=_("доступ"))
-    contract = models.ForeignKey("contracts.Contract", on_delete=models.CASCADE, related_name="+",
-                                 verbose_name=_("договор"))
-    score = models.PositiveSmallIntegerField(_("оценка"))
-    text = models.TextField(_("отзыв"), blank=True)
-
-    class Meta:
-        verbose_name = _("оценка клиента")
-        verbose_name_plural = _("оценки клиентов")
-        ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5),
-                                              name="portal_rating_score_1_5")]
-
-    def __str__(self) -> str:
-        return f"{self.contract_id}: {self.score}"
 
 
 class OnlinePayment(TimeStampedModel):

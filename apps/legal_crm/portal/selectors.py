@@ -18,7 +18,7 @@ from legal_crm.contracts.models import (
     RequiredDocument,
 )
 
-from .models import ActionReceipt, OnlinePayment, PortalAccount, Rating
+from .models import ActionReceipt, OnlinePayment, PortalAccount
 
 VISIBLE_STATUSES = (Contract.Status.SIGNED, Contract.Status.IN_WORK, Contract.Status.COMPLETED,
                     Contract.Status.TERMINATED)
@@ -135,12 +135,3 @@ def account_list_visible_to(user) -> QuerySet[PortalAccount]:
     from legal_crm.directory.selectors import counterparty_list_visible_to
 
     return PortalAccount.objects.filter(client__in=counterparty_list_visible_to(user)).select_related("client")
-
-
-def rating_of(account: PortalAccount, contract: Contract) -> Rating | None:
-    return Rating.objects.filter(account=account, contract=contract).order_by("-created_at").first()
-
-
-def rating_list_visible_to(user) -> QuerySet[Rating]:
-    """Ratings on the contracts the employee sees (contracts' own scope)."""
-    return Rating.objects.filter(contract__in=contract_selectors.contract_list_visible_to(user))

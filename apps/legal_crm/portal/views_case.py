@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from legal_crm.core.downloads import file_response
 from legal_crm.core.errors import DomainError
+from legal_crm.quality.reviews.selectors import latest_portal_review
 
 from . import selectors
 from .forms import ComplaintForm, PasswordSetForm, PreferencesForm, RatingForm, UploadForm
@@ -91,7 +92,7 @@ def feedback(request, contract_id):
         return HttpResponseNotAllowed(["GET", "POST"])
     return render(request, "portal/feedback.html", {
         "account": account, "contract": contract, "rating_form": rating_form, "complaint_form": complaint_form,
-        "rating": selectors.rating_of(account, contract)})
+        "rating": latest_portal_review(contract)})
 
 
 @client_required

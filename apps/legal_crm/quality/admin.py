@@ -150,3 +150,6 @@ class ComplaintAdmin(HistoryDeskAdmin):
         return self._page(request, title=_("Закрыть жалобу"), form=form, submit=_("Закрыть"),
                           summary=[(_("Жалоба"), str(complaint)), (_("Суть"), complaint.text[:300])],
                           back=reverse("admin:quality_complaint_change", args=[complaint.pk]))
+
+
+from .reviews import admin as reviews_admin  # noqa: E402,F401  (registers the reviews' desk: reviews/admin.py)

@@ -16,3 +16,11 @@ class Code(StrEnum):
     RESPONSIBLE_REQUIRED = "responsible_required"
     SOURCE_INVALID = "source_invalid"
     TEXT_REQUIRED = "text_required"
+    # reviews
+    CASE_CLOSED = "case_closed"
+    LINK_EXPIRED = "link_expired"
+    LINK_USED = "link_used"
+    NOT_NEGATIVE = "not_negative"
+    REVIEW_INVALID = "review_invalid"
+    REVIEW_SUBJECT_REQUIRED = "review_subject_required"
+    RULE_TEXT_INVALID = "rule_text_invalid"

@@ -63,3 +63,6 @@ class Complaint(TimeStampedModel):
     @property
     def is_overdue(self) -> bool:
         return self.status != self.Status.CLOSED and self.deadline < timezone.localdate()
+
+
+from .models_reviews import Review, ReviewRequest, ReviewRequestRule  # noqa: E402,F401  (reviews: models_reviews.py)

@@ -34,6 +34,8 @@ TRIGGERS: dict[str, Trigger] = {
                                params={"days": (int, True)}, condition=True),
     "contract_idle": Trigger(_("Договор в работе без действий N дней"), roles=LAWYER,
                              params={"days": (int, True)}, condition=True),
+    "review_negative": Trigger(_("Отрицательный отзыв клиента"),
+                               roles={"responsible": _("ответственный по отзыву")}),
 }
 
 

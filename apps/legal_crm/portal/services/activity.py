@@ -12,12 +12,12 @@ from legal_crm.contracts.models import Contract, DocumentType
 from legal_crm.contracts.services.client_uploads import document_upload_by_client
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
-from legal_crm.core.events import emit
 from legal_crm.messaging.services import normalize_address
-from legal_crm.quality.models import Complaint
+from legal_crm.quality.models import Complaint, Review
+from legal_crm.quality.reviews.services import review_from_portal
 from legal_crm.quality.services import complaint_file
 
-from ..models import ActionReceipt, Channel, PortalAccount, Rating
+from ..models import ActionReceipt, Channel, PortalAccount
 
 MIN_COMPLAINT = 10
 
@@ -63,19 +63,9 @@ def preferences_set(*, account: PortalAccount, channel: str, address: str = "") 
     return account
 
 
-@transaction.atomic
-def rating_leave(*, account: PortalAccount, contract: Contract, score, text: str = "") -> Rating:
-    try:
-        score = int(score)
-    except (TypeError, ValueError):
-        score = 0
-    if not 1 <= score <= 5:
-        message = _("Поставьте оценку от 1 до 5.")
-        raise DomainError("rating_invalid", message, fields={"score": message})
-    rating = Rating.objects.create(account=account, contract=contract, score=score, text=(text or "").strip()[:2000])
-    audit(actor=None, action="portal.rating", obj=contract, after={"score": score})
-    emit("portal.rating_left", rating_id=rating.pk, contract_id=contract.pk, score=score)
-    return rating
+def rating_leave(*, account: PortalAccount, contract: Contract, score, text: str = "") -> Review:
+    """The client's rating (0–10) is a review of quality's (the portal's rating moved there with NPS)."""
+    return review_from_portal(contract=contract, score=score, comment=text)
 
 
 def complaint(*, account: PortalAccount, contract: Contract, text: str) -> Complaint:

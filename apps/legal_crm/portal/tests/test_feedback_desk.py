@@ -1,4 +1,4 @@
-"""Rating (kept in the portal until reviews exist), complaint into quality, news channel; the desk's portal
+"""Rating (a review of quality's since #14 §6), complaint into quality, news channel; the desk's portal
 usage list with resend and block."""
 
 import datetime
@@ -8,8 +8,8 @@ import time_machine
 from django.urls import reverse
 
 from legal_crm.messaging.models import Message
-from legal_crm.portal.models import ActionReceipt, PortalAccount, Rating
-from legal_crm.quality.models import Complaint
+from legal_crm.portal.models import ActionReceipt, PortalAccount
+from legal_crm.quality.models import Complaint, Review
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC)
@@ -17,12 +17,14 @@ NOW = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC)
 
 def test_rating_is_stored_and_shown(signed_in, case):
     url = reverse("portal:feedback", args=[case["contract"].pk])
-    bad = signed_in.post(url, {"form": "rating", "score": "9"})
-    assert bad.status_code == 200 and not Rating.objects.exists()
-    assert signed_in.post(url, {"form": "rating", "score": "5", "text": "Спасибо юристу"}).status_code == 302
-    rating = Rating.objects.get()
-    assert (rating.score, rating.text, rating.contract) == (5, "Спасибо юристу", case["contract"])
-    assert 'data-rating="5"' in signed_in.get(url).content.decode()
+    bad = signed_in.post(url, {"form": "rating", "score": "11"})
+    assert bad.status_code == 200 and not Review.objects.exists()
+    assert signed_in.post(url, {"form": "rating", "score": "9", "text": "Спасибо юристу"}).status_code == 302
+    review = Review.objects.get()
+    assert (review.score, review.comment, review.contract, review.source, review.category) == (
+        9, "Спасибо юристу", case["contract"], Review.Source.PORTAL, Review.Category.PROMOTER)
+    assert (review.office, review.client) == (case["contract"].office, case["client"])
+    assert 'data-rating="9"' in signed_in.get(url).content.decode()
 
 
 @time_machine.travel(NOW, tick=False)
