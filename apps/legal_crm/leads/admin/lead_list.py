@@ -18,9 +18,9 @@ from legal_crm.leads import perms
 from legal_crm.org.selectors import office_ids_visible_to
 
 from .. import selectors, services
-from ..selectors.list_rows import LIST_COLUMNS, created_text
 from ..forms import LeadAddForm, LeadChangeForm
 from ..models import AssignmentLog, Lead, LeadContact, LeadStatusLog, PlannedCall
+from ..selectors.list_rows import LIST_COLUMNS, created_text
 from .common import ServiceSaveMixin, colored_badge
 from .filters import (
     OfficeFilter,
