@@ -11,6 +11,9 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Not one transaction: the backfill commits batch by batch (at a million leads, one transaction would hold
+    # eight million rows of undo log).
+    atomic = False
 
     dependencies = [
         ('directory', '0004_counterparty_region'),
