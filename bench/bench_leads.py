@@ -172,13 +172,17 @@ def run_intake_wrk(port: int, tokens: list[str], seconds: int, clients: int) -> 
 
 
 def desk_targets() -> dict:
-    """The leads the pages are measured on: an operator's newest lead of Moscow, and the numbers to search."""
+    """The leads the pages are measured on — a random generated lead of Moscow (the same for both sides: intake runs
+    add leads, so the range is that of the generated ones) and the numbers to search for it."""
     from legal_crm.leads.models import Lead
 
     rnd = random.Random(11)
-    last_id = Lead.objects.order_by("-id").values_list("id", flat=True).first()
+    last_id = Lead.objects.filter(utm_campaign="bench").order_by("-id").values_list("id", flat=True).first()
     while True:
-        row = (Lead.objects.filter(id__gte=rnd.randrange(1, last_id), office__code="msk").order_by("id")
+        # A generated lead (utm_campaign "bench"), not one an earlier intake run added: the baseline's intake wrote
+        # no phone parts for its leads.
+        row = (Lead.objects.filter(id__gte=rnd.randrange(1, last_id), office__code="msk", utm_campaign="bench")
+               .order_by("id")
                .values_list("id", "phone", "name").first())
         if row:
             break

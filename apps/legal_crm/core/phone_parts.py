@@ -73,8 +73,11 @@ def backfill_parts(connection, *, part_table: str, owner_table: str, owner_colum
     rows: one multi-row INSERT per batch, nothing held in memory beyond a batch). Returns the rows written."""
     qn = connection.ops.quote_name
     insert = f"INSERT INTO {qn(part_table)} ({qn(owner_column)}, {qn('part')}) VALUES (%s, %s)"
-    written, last_id = 0, 0
+    written = 0
     with connection.cursor() as cursor:
+        # Resume after the last owner filled: each batch is one INSERT, so an interrupted backfill left whole ones.
+        cursor.execute(f"SELECT MAX({qn(owner_column)}) FROM {qn(part_table)}")
+        last_id = cursor.fetchone()[0] or 0
         while True:
             cursor.execute(f"SELECT {qn('id')}, {qn('phone')} FROM {qn(owner_table)} WHERE {qn('id')} > %s "
                            f"AND {qn('phone')} <> '' ORDER BY {qn('id')} LIMIT {int(batch)}", [last_id])

@@ -1,20 +1,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from legal_crm.core.phone_parts import backfill_parts
-
-
-def backfill(apps, schema_editor):
-    """The parts of every existing phone, in batches of ids (a million leads: one INSERT per 20,000 rows' parts)."""
-    backfill_parts(schema_editor.connection, part_table="leads_leadphonepart", owner_table="leads_lead",
-                   owner_column="lead_id")
-
 
 class Migration(migrations.Migration):
-    # Not one transaction: the backfill commits batch by batch (at a million leads, one transaction would hold
-    # eight million rows of undo log).
-    atomic = False
-
     dependencies = [
         ('leads', '0016_script_step_message_template'),
     ]
@@ -32,5 +20,4 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'части номеров лидов',
             },
         ),
-        migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True),
     ]
