@@ -1,16 +1,22 @@
-"""Lead benchmarks on MariaDB: intake through the real HTTP API, the desk lead list and search by phone.
+"""Lead benchmarks on MariaDB, before and after (issue #17): the desk's lead pages, search by any part of a
+phone, intake through the real HTTP API with the list benchmark running, and the web workers' memory.
 
     DATABASE_URL=mysql://root@127.0.0.1:3306/legalcrm_bench_leads REDIS_URL=redis://127.0.0.1:6379/3 \\
-        .venv/bin/python bench/run.py leads --leads 1000000
+        .venv/bin/python bench/run.py leads --leads 1000000 [--baseline 49b5a3c]
 
-1. Fills the database to --leads leads with bench/generate_leads.py (kept between runs; --recreate starts over).
-2. Intake: starts gunicorn on 127.0.0.1 with the production settings against that database and posts
-   --requests leads from --clients concurrent keep-alive connections (site and partner tokens; 5 % of posts
-   repeat an earlier phone, so dedup answers 200). Reports leads/s and p50/p95/p99 latency.
-3. Desk: the lead list (50 rows, default filters) as an operator of one office and as an administrator,
-   search by phone typed in several formats, and the API list — p95 and query counts through Django's
-   test client with CaptureQueriesContext.
-Prints a Markdown table and rewrites the "## Leads" section of bench/RESULTS.md.
+1. Fills the database to --leads leads with bench/generate_leads.py (kept between runs; --recreate starts over)
+   and migrates it with this code.
+2. Measures two codes against that database, each in its own process: the --baseline commit (exported with
+   `git archive` to /tmp; "before") and this working tree ("after"). Each side:
+   - desk pages in-process (Django's test client): the lead list as an operator and as an administrator, with
+     filters, phone searches typed several ways (whole, national prefix, the last 7 digits, 5 middle digits, the
+     last 4), the lead change page and the lead card — wall p50/p95, CPU per page, SQL statements, page size raw
+     and as sent (gzip), and whether the searched lead was found;
+   - intake cost in-process: CPU, SQL statements and Redis round trips per lead (bench/intake_cost.py);
+   - gunicorn on 127.0.0.1 with production settings: the same desk pages over HTTP (logged in, gzip accepted),
+     then intake with wrk from --clients connections while one client keeps loading the lead list (p95 of the
+     list under that load is reported too), then the workers' resident memory.
+Prints Markdown tables and rewrites the "## Leads" section of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -33,10 +39,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "apps"), str(ROOT), str(ROOT / "bench")]
+# The code measured: this tree, or a --baseline export (the measuring process is started with LCRM_CODE_ROOT).
+CODE = Path(os.environ.get("LCRM_CODE_ROOT", str(ROOT)))
+sys.path[:0] = [str(CODE / "apps"), str(CODE), str(ROOT / "bench")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legal_crm.settings.test")
 
-TARGETS = {"intake_rate": 300, "intake_p99_ms": 100, "desk_p95_ms": 300}
+BASELINE = "49b5a3c"  # main before issue #17 (the desk-speed work)
+TARGETS = {"intake_rate": 300, "intake_p99_ms": 100, "list_cpu_ms": 60, "list_http_p95_ms": 100,
+           "page_http_p95_ms": 80, "page_kb": 150, "search_p95_ms": 50, "rss_mib": 150}
 
 
 def pct(values: list[float], p: float) -> float:
@@ -56,11 +66,11 @@ def free_port() -> int:
 def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "legal_crm.settings.production", "SECRET_KEY": "bench-only",
            "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0",
-           "PYTHONPATH": f"{ROOT / 'apps'}:{ROOT}"}
-    cmd = [str(ROOT / ".venv/bin/gunicorn"), "legal_crm.wsgi:application", "-b", f"127.0.0.1:{port}",
+           "PYTHONPATH": f"{CODE / 'apps'}:{CODE}"}
+    cmd = [str(Path(sys.executable).parent / "gunicorn"), "legal_crm.wsgi:application", "-b", f"127.0.0.1:{port}",
            "-w", str(workers), "--threads", str(threads), "-k", "gthread", "--keep-alive", "30",
            "--log-level", "warning"]
-    proc = subprocess.Popen(cmd, env=env, cwd=str(ROOT), start_new_session=True)
+    proc = subprocess.Popen(cmd, env=env, cwd=str(CODE), start_new_session=True)
     for _ in range(200):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -161,67 +171,224 @@ def run_intake_wrk(port: int, tokens: list[str], seconds: int, clients: int) -> 
     return result
 
 
-def time_get(client, url: str, params: dict | None, repeat: int) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def desk_targets() -> dict:
+    """The leads the pages are measured on — a random generated lead of Moscow (the same for both sides: intake runs
+    add leads, so the range is that of the generated ones) and the numbers to search for it."""
+    from legal_crm.leads.models import Lead
 
-    client.get(url, params or {})  # warm caches
-    times, queries = [], []
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as ctx:
-            t = time.perf_counter()
-            r = client.get(url, params or {})
-            times.append((time.perf_counter() - t) * 1000)
-        assert r.status_code == 200, (url, r.status_code)
-        queries.append(len(ctx.captured_queries))
-    return {"p50": pct(times, 50), "p95": pct(times, 95), "queries": max(queries)}
+    rnd = random.Random(11)
+    last_id = Lead.objects.filter(utm_campaign="bench").order_by("-id").values_list("id", flat=True).first()
+    while True:
+        # A generated lead (utm_campaign "bench"), not one an earlier intake run added: the baseline's intake wrote
+        # no phone parts for its leads.
+        row = (Lead.objects.filter(id__gte=rnd.randrange(1, last_id), office__code="msk", utm_campaign="bench")
+               .order_by("id")
+               .values_list("id", "phone", "name").first())
+        if row:
+            break
+    pk, phone, name = row
+    d = phone[2:]
+    card = Lead.objects.filter(office__code="msk", script_enrollments__isnull=False).order_by("-id").values_list(
+        "id", flat=True).first() or pk
+    searches = [("+7 (916) 123-45-67", f"+7 ({d[:3]}) {d[3:6]}-{d[6:8]}-{d[8:]}"), ("8916…", "8" + d),
+                ("8 916 123 (начало)", f"8 {d[:3]} {d[3:6]}"), ("7752438 (7 последних цифр)", d[-7:]),
+                ("48775 (5 цифр из середины)", d[2:7]), ("2438 (4 последние цифры)", d[-4:])]
+    return {"pk": pk, "name": name, "phone": phone, "card": card, "searches": searches}
 
 
-def run_desk(repeat: int) -> list[tuple[str, dict]]:
+def run_desk(repeat: int, target: dict) -> list[tuple[str, dict]]:
+    import desk_pages
     from django.test import Client
-    from django.test.utils import setup_test_environment
+    from django.urls import reverse
 
     from legal_crm.core.models import User
     from legal_crm.gc_tuning import tune_for_serving
-    from legal_crm.leads.models import Lead
 
-    setup_test_environment()
+    # No setup_test_environment(): its instrumented template rendering would be counted in the page's CPU.
     tune_for_serving()  # the garbage-collector settings of a web process (legal_crm/wsgi.py)
-    operator = User.objects.get(username="bench-msk-op0")
-    admin = User.objects.get(username="bench-admin")
-    rnd = random.Random(11)
-    last_id = Lead.objects.order_by("-id").values_list("id", flat=True).first()
-    sample = []
-    while len(sample) < 5:
-        row = Lead.objects.filter(id__gte=rnd.randrange(1, last_id), office__code="msk").order_by("id").values_list(
-            "phone", flat=True).first()
-        if row:
-            sample.append(row)
-    d = sample[0][2:]
-    formats = [f"+7 ({d[:3]}) {d[3:6]}-{d[6:8]}-{d[8:]}", "8" + d, d, f"8 {d[:3]} {d[3:6]}", d[:6]]
+    op, adm = Client(HTTP_ACCEPT_ENCODING="gzip"), Client(HTTP_ACCEPT_ENCODING="gzip")
+    op.force_login(User.objects.get(username="bench-msk-op0"))
+    adm.force_login(User.objects.get(username="bench-admin"))
+    lst = "/admin/leads/lead/"
+    pages = [("Список лидов, оператор (свой офис), 50 строк", op, lst, None, None),
+             ("Список лидов, администратор (все офисы)", adm, lst, None, None),
+             ("Список лидов, фильтр статус + период", adm, lst, {"status": "2", "period": "30d"}, None)]
+    pages += [(f"Поиск по телефону «{label}»", op, lst, {"q": typed}, target["name"])
+              for label, typed in target["searches"]]
+    pages += [("API: GET /api/v1/leads/?phone=7 последних цифр", adm, "/api/v1/leads/",
+               {"phone": target["phone"][-7:]}, f'"id":{target["pk"]}'),
+              ("Лид: страница изменения", op, f"/admin/leads/lead/{target['pk']}/change/", None, None),
+              ("Лид: карточка", op, reverse("leads_lead_card", args=[target["card"]]), None, None)]
     results = []
-    op, adm = Client(), Client()
-    op.force_login(operator)
-    adm.force_login(admin)
     print("desk…", flush=True)
-    results.append(("Список лидов, оператор (свой офис), 50 строк", time_get(op, "/admin/leads/lead/", None, repeat)))
-    results.append(("Список лидов, администратор (все офисы)", time_get(adm, "/admin/leads/lead/", None, repeat)))
-    results.append(("Список лидов, фильтр статус + период", time_get(
-        adm, "/admin/leads/lead/", {"status": "2", "period": "30d"}, repeat)))
-    for label, typed in zip(["+7 (916) 123-45-67", "8916…", "916… (10 цифр)", "8 916 123 (начало)",
-                             "916123 (начало)"], formats, strict=True):
-        results.append((f"Поиск по телефону «{label}»", time_get(op, "/admin/leads/lead/", {"q": typed}, repeat)))
-    results.append(("API: GET /api/v1/leads/?phone=…", time_get(adm, "/api/v1/leads/", {"phone": formats[1]},
-                                                                 repeat)))
+    for label, client, url, params, expect in pages:
+        results.append((label, desk_pages.measure(client, url, params, repeat, expect=expect)))
     return results
 
 
-def machine() -> str:
-    from django.db import connection
+class HttpSession:
+    """A desk user logged in over HTTP to the benchmark's gunicorn (production settings: the session cookie is
+    the server's own)."""
 
-    with connection.cursor() as cur:
-        cur.execute("SELECT VERSION()")
-        version = cur.fetchone()[0]
+    def __init__(self, port: int, username: str, password: str):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookies: dict[str, str] = {}
+        page = self.get("/admin/login/")[1].decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        body = f"username={username}&password={password}&csrfmiddlewaretoken={token}&next=/admin/"
+        status, _body = self.request("POST", "/admin/login/", body.encode(),
+                                     {"Content-Type": "application/x-www-form-urlencoded"})
+        assert status == 302 and "sessionid" in self.cookies, ("login failed", status)
+
+    def request(self, method: str, path: str, body=None, headers=None) -> tuple[int, bytes]:
+        headers = {**(headers or {}), "Accept-Encoding": "gzip",
+                   "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        self.conn.request(method, path, body=body, headers=headers)
+        resp = self.conn.getresponse()
+        data = resp.read()
+        for header, value in resp.getheaders():
+            if header.lower() == "set-cookie":
+                name, _sep, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        return resp.status, data
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        return self.request("GET", path)
+
+
+def http_pages(port: int, target: dict, repeat: int) -> list[tuple[str, dict]]:
+    from urllib.parse import urlencode
+
+    op = HttpSession(port, "bench-msk-op0", "bench-pass")
+    adm = HttpSession(port, "bench-admin", "bench-pass")
+    pages = [("Список лидов, оператор", op, "/admin/leads/lead/"),
+             ("Список лидов, администратор", adm, "/admin/leads/lead/"),
+             ("Поиск по 7 последним цифрам", op, "/admin/leads/lead/?" + urlencode({"q": target["phone"][-7:]})),
+             ("Лид: страница изменения", op, f"/admin/leads/lead/{target['pk']}/change/"),
+             ("Лид: карточка", op, f"/admin/leads/lead/{target['card']}/card/")]
+    results = []
+    for label, session, path in pages:
+        session.get(path)
+        times, size = [], 0
+        for _ in range(repeat):
+            t = time.perf_counter()
+            status, body = session.get(path)
+            times.append((time.perf_counter() - t) * 1000)
+            assert status == 200, (path, status)
+            size = len(body)
+        results.append((label, {"p50": pct(times, 50), "p95": pct(times, 95), "sent_kb": size / 1024}))
+    return results
+
+
+def list_load(port: int, stop_event: threading.Event, latencies: list[float]) -> None:
+    """The list benchmark running beside the intake: one operator reloading the lead list."""
+    session = HttpSession(port, "bench-msk-op0", "bench-pass")
+    while not stop_event.is_set():
+        t = time.perf_counter()
+        status, _body = session.get("/admin/leads/lead/")
+        latencies.append((time.perf_counter() - t) * 1000)
+        assert status == 200, status
+
+
+def worker_rss_mib(master_pid: int) -> list[float]:
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+    return sizes
+
+
+def measure_side(args) -> dict:
+    """Everything one code is measured on (this process imports that code)."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from rest_framework.authtoken.models import Token
+
+    from legal_crm.core.models import User
+
+    target = desk_targets()
+    tokens = [Token.objects.get(user__username="bench-site").key, Token.objects.get(user__username="api-lidpro").key]
+    assert User.objects.filter(username="bench-admin").exists()
+    desk = run_desk(args.repeat, target)
+    import intake_cost
+
+    speed = {"loop_ms": intake_cost.python_loop_ms(), "round_trip_ms": intake_cost.round_trip_ms()}
+    cost = intake_cost.per_lead(tokens)
+    print(f"speed {speed}, per lead {cost}", flush=True)
+    connection.close()
+
+    port = free_port()
+    server = start_gunicorn(port, args.workers, args.threads)
+    use_wrk = shutil.which("wrk") is not None and not args.python_client
+    runs = []
+    try:
+        http = http_pages(port, target, args.http_repeat)
+        if use_wrk:
+            run_intake_wrk(port, tokens, 3, args.clients)  # warm-up
+        else:
+            run_intake(port, tokens, 200, args.clients, seed=int(time.time()) + 1)  # warm-up
+        for _ in range(args.intake_runs):
+            stop_event, latencies = threading.Event(), []
+            loader = threading.Thread(target=list_load, args=(port, stop_event, latencies))
+            loader.start()
+            try:
+                if use_wrk:
+                    result = run_intake_wrk(port, tokens, args.seconds, args.clients)
+                else:
+                    result = run_intake(port, tokens, args.requests, args.clients, seed=int(time.time()))
+            finally:
+                stop_event.set()
+                loader.join()
+            result["list_p95"], result["list_pages"] = pct(latencies, 95), len(latencies)
+            print(f"intake: {result['rate']:.0f}/s p50 {result['p50']:.0f} p95 {result['p95']:.0f} "
+                  f"p99 {result['p99']:.0f} ms {result['codes']}; list beside it p95 {result['list_p95']:.0f} ms "
+                  f"({len(latencies)} pages)", flush=True)
+            runs.append(result)
+        rss = worker_rss_mib(server.pid)
+    finally:
+        stop(server)
+    for r in runs:
+        r["codes"] = {str(k): v for k, v in r["codes"].items()}
+    return {"desk": desk, "http": http, "runs": runs, "cost": cost, "speed": speed, "rss": rss,
+            "client": "wrk" if use_wrk else "Python threads", "target": target}
+
+
+def export_baseline(ref: str) -> Path:
+    """The baseline commit's files in /tmp (once per commit), to run that code against the same database."""
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", ref], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    path = Path("/tmp") / f"legal-crm-bench-baseline-{commit}"
+    if not (path / "apps").exists():
+        path.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit], capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(path)], input=archive.stdout, check=True)
+    return path
+
+
+def run_side(code_root: Path, argv: list[str]) -> dict:
+    out = Path("/tmp") / f"legal-crm-bench-leads-{os.getpid()}-{code_root.name}.json"
+    env = {**os.environ, "LCRM_CODE_ROOT": str(code_root)}
+    subprocess.run([sys.executable, str(ROOT / "bench" / "bench_leads.py"), *argv, "--measure-into", str(out)],
+                   env=env, check=True)
+    data = json.loads(out.read_text())
+    out.unlink()
+    return data
+
+
+def machine() -> str:
+    import dj_database_url
+    import MySQLdb
+
+    cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
+    conn = MySQLdb.connect(host=cfg["HOST"] or "127.0.0.1", port=int(cfg["PORT"] or 3306), user=cfg["USER"],
+                           passwd=cfg["PASSWORD"] or "")
+    cur = conn.cursor()
+    cur.execute("SELECT VERSION()")
+    version = cur.fetchone()[0]
+    conn.close()
     mem = ""
     try:
         kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
@@ -241,28 +408,121 @@ def write_results(text: str) -> None:
     current = path.read_text() if path.exists() else "# Benchmark results\n"
     section = re.compile(r"\n## Leads\n.*?(?=\n## |\Z)", re.S)
     if section.search(current):
-        current = section.sub("\n" + text.rstrip() + "\n", current)
+        current = section.sub(lambda _m: "\n" + text.rstrip() + "\n", current)
     else:
         current = current.rstrip() + "\n\n" + text.rstrip() + "\n"
     path.write_text(current)
 
 
+def _median_run(side: dict) -> dict:
+    return sorted(side["runs"], key=lambda r: r["rate"])[len(side["runs"]) // 2]
+
+
+def _desk_target(label: str) -> tuple[str, callable]:
+    """Each desk page's target in the issue and the check of a measured row."""
+    if label.startswith("Список"):
+        return (f"CPU ≤ {TARGETS['list_cpu_ms']} ms, ≤ {TARGETS['page_kb']} KB sent",
+                lambda r: r["cpu"] <= TARGETS["list_cpu_ms"] and r["gzip_kb"] <= TARGETS["page_kb"])
+    if label.startswith("Лид:"):
+        return (f"≤ {TARGETS['page_kb']} KB sent (p95 over HTTP below)", lambda r: r["gzip_kb"] <= TARGETS["page_kb"])
+    return (f"found, p95 ≤ {TARGETS['search_p95_ms']} ms",
+            lambda r: r.get("found", True) and r["p95"] <= TARGETS["search_p95_ms"])
+
+
+def report(before: dict, after: dict, args, ref: str, gen_time: float, total: int, loads: tuple) -> str:
+    def cell(r: dict) -> str:
+        found = "" if "found" not in r else (" · найден" if r["found"] else " · **не найден**")
+        return (f"{fmt(r['cpu'])} / {fmt(r['p50'])} / {fmt(r['p95'])} · {r['queries']} q · "
+                f"{fmt(r['kb'])} KB ({fmt(r['gzip_kb'])} KB gz){found}")
+
+    lines = [
+        "## Leads", "",
+        f"Machine: {machine()}. Load average of the shared machine: {loads[0]:.1f} before the run, "
+        f"{loads[1]:.1f} after (other helpers' test suites and benchmarks run on the same 2 cores: wall times "
+        "include waiting for them; CPU per page is this process's own work).",
+        f"Database: {total:,} leads".replace(",", " ") + " (generated by `bench/generate_leads.py`"
+        + (f", {gen_time:.0f} s this run" if gen_time > 5 else ", reused") + "). "
+        f"Command: `python bench/run.py leads --leads {args.leads}`. Before: commit `{ref}` (main before issue "
+        "#17), after: this tree — each measured in its own process against the same database in this one run.",
+        "", "### Desk pages in-process (Django test client, gzip accepted)", "",
+        "CPU per page (median) / wall p50 / wall p95 in ms · SQL statements · page size raw (as sent).", "",
+        "| page | before | after | target | met |", "|---|---|---|---|---|",
+    ]
+    for (label, b), (_label, a) in zip(before["desk"], after["desk"], strict=True):
+        target, ok = _desk_target(label)
+        lines.append(f"| {label} | {cell(b)} | {cell(a)} | {target} | {'yes' if ok(a) else 'no'} |")
+    lines += ["", f"### Over HTTP (gunicorn {args.workers} workers × {args.threads} threads, production settings, "
+              f"logged in, gzip; {args.http_repeat} requests each, one client)", "",
+              "| page | before p50 / p95, ms · sent | after p50 / p95, ms · sent | target | met |", "|---|---|---|---|---|"]
+    for (label, b), (_label, a) in zip(before["http"], after["http"], strict=True):
+        limit = TARGETS["list_http_p95_ms"] if label.startswith(("Список", "Поиск")) else TARGETS["page_http_p95_ms"]
+        if label.startswith("Поиск"):
+            limit = TARGETS["search_p95_ms"]
+        lines.append(f"| {label} | {fmt(b['p50'])} / {fmt(b['p95'])} · {fmt(b['sent_kb'])} KB | "
+                     f"{fmt(a['p50'])} / {fmt(a['p95'])} · {fmt(a['sent_kb'])} KB | p95 ≤ {limit} ms | "
+                     f"{'yes' if a['p95'] <= limit else 'no'} |")
+    ib, ia = _median_run(before), _median_run(after)
+    ok_intake = ia["rate"] >= TARGETS["intake_rate"] and ia["p99"] <= TARGETS["intake_p99_ms"]
+    rates = lambda side: ", ".join(fmt(r["rate"]) for r in sorted(side["runs"], key=lambda r: r["rate"]))  # noqa: E731
+    lines += ["", f"### Intake with the list benchmark running ({ia['n']} POST /api/v1/leads/ in the median run from "
+              f"{args.clients} keep-alive clients ({after['client']}), {args.seconds} s a run, while one more "
+              "client reloads the operator's lead list)", "",
+              "| what | before | after | target | met |", "|---|---|---|---|---|",
+              f"| intake, leads/s (median of {len(after['runs'])}; all runs) | {fmt(ib['rate'])} ({rates(before)}) | "
+              f"{fmt(ia['rate'])} ({rates(after)}) | ≥ {TARGETS['intake_rate']} | "
+              f"{'yes' if ia['rate'] >= TARGETS['intake_rate'] else 'no'} |",
+              f"| intake p50 / p95 / p99, ms | {fmt(ib['p50'])} / {fmt(ib['p95'])} / {fmt(ib['p99'])} | "
+              f"{fmt(ia['p50'])} / {fmt(ia['p95'])} / {fmt(ia['p99'])} | p99 ≤ {TARGETS['intake_p99_ms']} | "
+              f"{'yes' if ia['p99'] <= TARGETS['intake_p99_ms'] else 'no'} |",
+              f"| lead list beside the intake, p95 ms (pages) | {fmt(ib['list_p95'])} ({ib['list_pages']}) | "
+              f"{fmt(ia['list_p95'])} ({ia['list_pages']}) | — | — |"]
+    for key, label in (("cpu_ms", "CPU per lead in the web process, ms"), ("sql", "SQL statements per lead"),
+                       ("redis", "Redis round trips per lead")):
+        lines.append(f"| {label} | {before['cost'][key]:.1f} | {after['cost'][key]:.1f} | — | — |")
+    rss_ok = max(after["rss"]) <= TARGETS["rss_mib"]
+    lines += [f"| gunicorn worker RSS after the run, MiB | {', '.join(fmt(x) for x in before['rss'])} | "
+              f"{', '.join(fmt(x) for x in after['rss'])} | ≤ {TARGETS['rss_mib']} | {'yes' if rss_ok else 'no'} |",
+              "", f"Answers to the intake (after, median run): "
+              f"{', '.join(f'{k}: {v}' for k, v in sorted(ia['codes'].items()))}. "
+              + ("Intake meets the target on the median run." if ok_intake else
+                 "Intake is below target on the median run."),
+              "", f"Speed of the machine (lower is faster; compare runs of different days by these): before "
+              f"{before['speed']['loop_ms']:.0f} ms CPU for the fixed Python loop and "
+              f"{before['speed']['round_trip_ms']:.3f} ms per `SELECT 1`; after {after['speed']['loop_ms']:.0f} ms "
+              f"and {after['speed']['round_trip_ms']:.3f} ms."]
+    lines += ["", "What changed between the columns: the lead list renders its 50 rows in one template pass from values "
+              "precomputed in `leads/selectors/list_rows.py` (unfold built every cell through lookup_field, "
+              "display_for_field, format_html and a reverse() per link); desk GET pages are gzip-compressed "
+              "(`core/compression.py`, scoped against BREACH); unfold's change form no longer misses "
+              "`conditional_fields` once per field (each miss ran dir() over the admin class); phone search by any "
+              "part of the number reads the phone-part key (`core/phone_parts.py`: «не найден» before for the tail "
+              "and the middle); the intake writes the lead's phone parts (one multi-row INSERT more per lead). "
+              "Query counts are per page and do not depend on the number of rows."]
+    return "\n".join(lines)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--leads", type=int, default=1_000_000)
+    parser.add_argument("--baseline", default=BASELINE, help="the commit measured as «before»")
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=20, help="in-process requests per desk page")
+    parser.add_argument("--http-repeat", type=int, default=40, help="HTTP requests per desk page")
     parser.add_argument("--seconds", type=int, default=20, help="intake duration with wrk")
     parser.add_argument("--intake-runs", type=int, default=3, help="intake runs; the median is reported")
     parser.add_argument("--python-client", action="store_true", help="use the threaded Python client, not wrk")
     parser.add_argument("--recreate", action="store_true")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--measure-into", help=argparse.SUPPRESS)  # internal: one side's measurements → JSON
     args = parser.parse_args(argv)
     if "mysql" not in os.environ.get("DATABASE_URL", ""):
         sys.exit("Set DATABASE_URL=mysql://… (a scratch database) and REDIS_URL.")
+    if args.measure_into:
+        Path(args.measure_into).write_text(json.dumps(measure_side(args)))
+        return
     import generate_leads
 
     if args.recreate:
@@ -270,98 +530,27 @@ def main(argv=None) -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    t = time.perf_counter()
-    org = generate_leads.generate(args.leads)
-    gen_time = time.perf_counter() - t
     from django.core.cache import cache
+    from django.core.management import call_command
     from django.db import connection
 
     from legal_crm.leads.models import Lead
 
+    call_command("migrate", verbosity=0)
+    t = time.perf_counter()
+    generate_leads.generate(args.leads)
+    gen_time = time.perf_counter() - t
     cache.clear()
     total = Lead.objects.count()
     connection.close()
 
+    passed = [a for a in (argv if argv is not None else sys.argv[1:]) if a not in ("--recreate",)]
     load_before = os.getloadavg()[0]
-    port = free_port()
-    server = start_gunicorn(port, args.workers, args.threads)
-    tokens = [org["site_token"], org["partner_token"]]
-    use_wrk = shutil.which("wrk") is not None and not args.python_client
-    runs = []
-    try:
-        if use_wrk:
-            run_intake_wrk(port, tokens, 3, args.clients)  # warm-up
-        else:
-            run_intake(port, tokens, 200, args.clients, seed=int(time.time()) + 1)  # warm-up
-        for _ in range(args.intake_runs):
-            if use_wrk:
-                result = run_intake_wrk(port, tokens, args.seconds, args.clients)
-            else:
-                result = run_intake(port, tokens, args.requests, args.clients, seed=int(time.time()))
-            print(f"intake: {result['rate']:.0f}/s p50 {result['p50']:.0f} p95 {result['p95']:.0f} "
-                  f"p99 {result['p99']:.0f} ms {result['codes']}", flush=True)
-            runs.append(result)
-    finally:
-        stop(server)
-    # The machine's speed varies between runs (shared virtual cores): the median run is reported, with the range.
-    intake = sorted(runs, key=lambda r: r["rate"])[len(runs) // 2]
-    rates = sorted(r["rate"] for r in runs)
-    desk = run_desk(args.repeat)
-    import intake_cost
-
-    speed = {"loop_ms": intake_cost.python_loop_ms(), "round_trip_ms": intake_cost.round_trip_ms()}
-    cost = intake_cost.per_lead(tokens)
-    print(f"speed {speed}, per lead {cost}", flush=True)
-    load_after = os.getloadavg()[0]
-
-    ok_intake = intake["rate"] >= TARGETS["intake_rate"] and intake["p99"] <= TARGETS["intake_p99_ms"]
-    lines = [
-        "## Leads", "",
-        f"Machine: {machine()}.",
-        f"Database: {total:,} leads".replace(",", " ") + " (generated by `bench/generate_leads.py`"
-        + (f", {gen_time:.0f} s this run" if gen_time > 5 else ", reused") + "). "
-        f"Command: `python bench/run.py leads --leads {args.leads}`.", "",
-        f"Intake: {intake['n']} POST /api/v1/leads/ through gunicorn ({args.workers} workers × {args.threads} "
-        f"threads, production settings, Redis cache) from {args.clients} keep-alive clients "
-        f"({'wrk' if use_wrk else 'Python threads'}); spam check, dedup "
-        f"(5 % repeat phones → 200), typing, distribution, logs and audit on every lead. "
-        f"Answers: {', '.join(f'{k}: {v}' for k, v in sorted(intake['codes'].items()))}.", "",
-        "| what | result | p50, ms | p95, ms | p99, ms | queries | target | met |",
-        "|---|---:|---:|---:|---:|---:|---|---|",
-        f"| intake, HTTP API (median of {len(runs)} runs: {', '.join(fmt(r) for r in rates)}) | "
-        f"{fmt(intake['rate'])} leads/s | {fmt(intake['p50'])} | {fmt(intake['p95'])} | "
-        f"{fmt(intake['p99'])} | — | ≥ 300 leads/s, p99 ≤ 100 ms | {'yes' if ok_intake else 'no'} |",
-    ]
-    for label, r in desk:
-        met = r["p95"] <= TARGETS["desk_p95_ms"]
-        lines.append(f"| {label} | — | {fmt(r['p50'])} | {fmt(r['p95'])} | — | {r['queries']} | "
-                     f"p95 ≤ 300 ms | {'yes' if met else 'no'} |")
-    lines += ["", f"Per lead in the web process (in-process through the WSGI application, `bench/intake_cost.py`): "
-              f"{cost['cpu_ms']:.1f} ms CPU, {cost['sql']:.1f} SQL statements (BEGIN and COMMIT included), "
-              f"{cost['redis']:.1f} Redis round trips. Speed of the machine during this run: "
-              f"{speed['loop_ms']:.0f} ms CPU for the fixed Python loop, {speed['round_trip_ms']:.3f} ms CPU per "
-              "`SELECT 1` round trip (lower is faster; compare runs of different days by these)."]
-    lines += ["", f"Load average of the shared machine: {load_before:.1f} before the run, {load_after:.1f} after "
-              "(other developers' test suites run on the same 2 cores; the figures above are what was left for "
-              "this benchmark).",
-              "", ("Intake meets the target on the median run. " if ok_intake else
-                   "Intake is below target on the median run. ")
-              + "Where the time goes, per lead: the web process runs Django and DRF, a per-phone named lock, the "
-              "dedup query, six inserts in one transaction (the lead, its contact, status log, assignment log, audit "
-              "row and the outbox row of its events) and the commit; the API token with the user's permissions, the "
-              "flood counts and the choice of operator are one Redis round trip each; MariaDB spends about a quarter "
-              "of the web process's CPU. The 2 cores are saturated at this rate, so the figure follows the speed the "
-              "shared virtual machine gives at the moment (see the range and the speed figures above). Nothing "
-              "serialises leads of different people (no shared row or table lock), so throughput grows with cores "
-              "and gunicorn workers.",
-              "", "Query counts are per page and do not depend on the number of rows: the list reads 50 rows "
-              "with their status, type, source, office, owner and partner in one query (select_related), counts "
-              "at most 10 001 rows (capped paginator, no full COUNT(*)), filters list reference tables, and the "
-              "phone search is an exact or prefix match on the indexed E.164 column."]
-    text = "\n".join(lines)
+    print(f"before: {args.baseline}", flush=True)
+    before = run_side(export_baseline(args.baseline), passed)
+    print("after: this tree", flush=True)
+    after = run_side(ROOT, passed)
+    text = report(before, after, args, args.baseline, gen_time, total, (load_before, os.getloadavg()[0]))
     print(text)
     if not args.no_write:
         write_results(text)

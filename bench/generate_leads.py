@@ -95,7 +95,7 @@ def generate(n: int, seed: int = 2026, progress=print) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from legal_crm.leads.models import Lead, LeadContact, LeadStatus, LeadType, RefusalReason
+    from legal_crm.leads.models import Lead, LeadContact, LeadStatus, LeadType, RefusalReason, SourceLeadType
     from legal_crm.marketing.models import AdSource, Partner
 
     org = setup_org()
@@ -112,6 +112,7 @@ def generate(n: int, seed: int = 2026, progress=print) -> dict:
                for s in statuses.values() if s.is_refusal}
     types = {t.code: t.pk for t in LeadType.objects.all()}
     sources = list(AdSource.objects.all())
+    source_types = dict(SourceLeadType.objects.values_list("source_id", "lead_type_id"))
     partners = {p.default_source_id: p.pk for p in Partner.objects.all()}
     offices = org["offices"]
     operators = org["operators"]
@@ -141,7 +142,7 @@ def generate(n: int, seed: int = 2026, progress=print) -> dict:
                     "created_at": created, "updated_at": created, "phone": phone,
                     "name": f"Клиент {i}", "office_id": office.pk,
                     "assigned_to_id": None if st.is_spam else rnd.choice(operators[office.pk]),
-                    "type_id": src.default_lead_type_id or types["online"], "status_id": st.pk,
+                    "type_id": source_types.get(src.pk) or types["online"], "status_id": st.pk,
                     "status_changed_at": created + datetime.timedelta(hours=3),
                     "refusal_reason_id": reasons.get(st.pk), "source_id": src.pk, "partner_id": partner_id,
                     "external_id": f"gen-{i}" if partner_id else None, "utm_source": src.code, "utm_medium": "cpc",

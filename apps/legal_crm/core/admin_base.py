@@ -178,6 +178,9 @@ class DeskAdmin(MoneyColumns, CaseFormTitles, ModelAdmin):
     formfield_overrides = {MoneyField: MONEY_DECIMALS[MoneyField]}
     list_per_page = 50
     show_full_result_count = False  # no second COUNT(*) over the whole table
+    # unfold's change form asks for it once per field; left undefined, each failed template lookup ran dir() over
+    # the whole admin class (issue #17: 34 times on the lead's change page). Empty: no field is shown conditionally.
+    conditional_fields: dict = {}
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # A record outside the user's rows (another office's) is not found: 404, as for one that never existed —

@@ -84,6 +84,14 @@ class CounterpartyAdmin(PhoneSearchMixin, HistoryDeskAdmin, ImportExportModelAdm
         (_("Банк"), {"fields": ("bank_name", "bik", "account", "corr_account")}),
     )
 
+    def get_search_results(self, request, queryset, search_term):
+        # Digits typed (a phone, any part of one, an ИНН): the indexed lookups of the directory's search, not the
+        # LIKE '%…%' over names that search_fields would add.
+        term = (search_term or "").strip()
+        if selectors.counterparty_ids_by_phone_part(term) is None:
+            return super().get_search_results(request, queryset, search_term)
+        return queryset.filter(selectors.counterparty_search_condition(term)), False
+
     def process_import(self, request, **kwargs):
         """The confirm step reads the file the preview stored; a second click on «Подтвердить импорт», a stale
         page or a forged name finds no file: say so and send the user back to the upload (it was a 500)."""

@@ -152,6 +152,23 @@ class Counterparty(BankDetailsMixin, TimeStampedModel):
         return digits(self.snils)
 
 
+class CounterpartyPhonePart(models.Model):
+    """A suffix of a card's phone digits (core/phone_parts.py): the directory finds a client by any contiguous part
+    of the number with a range read on the key. Written by the directory services with the phone."""
+
+    pk = models.CompositePrimaryKey("part", "counterparty")
+    part = models.CharField(_("цифры номера"), max_length=15)
+    counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("контрагент"))
+
+    class Meta:
+        verbose_name = _("часть номера контрагента")
+        verbose_name_plural = _("части номеров контрагентов")
+
+    def __str__(self) -> str:
+        return self.part
+
+
 class SelfRegulatoryOrganization(TimeStampedModel):
     """An SRO of arbitration managers (DOMAIN.md)."""
 

@@ -2,9 +2,10 @@
 
 from django.db.models import Q, QuerySet
 
+from legal_crm.core.phone_parts import matching_owner_ids, searched_digits
 from legal_crm.core.validators import digits, normalize_phone
 
-from .models import Counterparty, FinancialManager, Tag
+from .models import Counterparty, CounterpartyPhonePart, FinancialManager, Tag
 
 
 def counterparty_list_visible_to(user) -> QuerySet[Counterparty]:
@@ -42,15 +43,21 @@ def client_link(rows: QuerySet, office_ids) -> Q:
     return Q(Exists(rows))
 
 
-def counterparty_search(query: str = "", role: str | None = None, *, user=None) -> QuerySet[Counterparty]:
-    """Find counterparties by name prefix, exact ИНН or any way of typing a phone (indexed lookups); with `user`,
-    among those the user may see."""
-    qs = Counterparty.objects.all() if user is None else counterparty_list_visible_to(user)
-    if role:
-        qs = qs.filter(role=role)
-    query = (query or "").strip()
-    if not query:
-        return qs
+PHONE_PART_MATCHES_MAX = 2000
+
+
+def counterparty_ids_by_phone_part(text: str) -> list[int] | None:
+    """Ids of the cards whose phone holds the digits typed (any contiguous part of four or more: the tail, the
+    middle, the beginning), from a range read on the phone parts' key; None when it is not a phone search."""
+    variants = searched_digits(text)
+    if variants is None:
+        return None
+    return matching_owner_ids(CounterpartyPhonePart, "counterparty", variants, PHONE_PART_MATCHES_MAX)
+
+
+def counterparty_search_condition(query: str) -> Q:
+    """Name prefix, exact ИНН, any way of typing a phone or any contiguous part of its digits — each an indexed
+    lookup (a name prefix is LIKE 'text%', on the name's index)."""
     condition = Q(name__istartswith=query) | Q(short_name__istartswith=query)
     ds = digits(query)
     if ds and len(ds) in (10, 12):
@@ -58,7 +65,21 @@ def counterparty_search(query: str = "", role: str | None = None, *, user=None) 
     phone = normalize_phone(query)
     if phone:
         condition |= Q(phone=phone)
-    return qs.filter(condition)
+    part_ids = counterparty_ids_by_phone_part(query)
+    if part_ids:
+        condition |= Q(pk__in=part_ids)
+    return condition
+
+
+def counterparty_search(query: str = "", role: str | None = None, *, user=None) -> QuerySet[Counterparty]:
+    """Find counterparties by counterparty_search_condition; with `user`, among those the user may see."""
+    qs = Counterparty.objects.all() if user is None else counterparty_list_visible_to(user)
+    if role:
+        qs = qs.filter(role=role)
+    query = (query or "").strip()
+    if not query:
+        return qs
+    return qs.filter(counterparty_search_condition(query))
 
 
 def active_financial_managers() -> QuerySet[FinancialManager]:

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.guard import ensure
+from legal_crm.core.phone_parts import sync_parts
 from legal_crm.core.text import clean_text_fields
 from legal_crm.core.validation import validated
 from legal_crm.directory import perms
 
 from . import selectors
-from .models import Counterparty
+from .models import Counterparty, CounterpartyPhonePart
 
 # Fields a person edits on a counterparty card (the form, the API and the CSV import offer these).
 COUNTERPARTY_FIELDS = ("kind", "role", "name", "short_name", "birth_date", "phone", "email", "address", "region", "inn",
@@ -64,11 +65,18 @@ def _save(actor, counterparty: Counterparty) -> None:
     try:
         with transaction.atomic():  # a savepoint: the unique key still refuses a card saved at the same moment
             counterparty.save()
+            counterparty_phone_parts_sync(counterparty)
     except IntegrityError:
         existing = selectors.counterparty_same_entity(counterparty.inn, counterparty.kpp, exclude_pk=counterparty.pk)
         if existing is None:
             raise
         raise duplicate_error(actor, existing) from None
+
+
+def counterparty_phone_parts_sync(counterparty: Counterparty, *, created: bool = False) -> None:
+    """Keep the card's phone parts (core/phone_parts.py) with its phone: every write of a card's phone ends here,
+    the leads module's conversion and merge included."""
+    sync_parts(CounterpartyPhonePart, "counterparty", counterparty.pk, counterparty.phone, created=created)
 
 
 @transaction.atomic

@@ -32,7 +32,7 @@ from .serializers import (
 )
 
 FILTER_PARAMS = [
-    OpenApiParameter("phone", OpenApiTypes.STR, description="Телефон в любом виде или его начало"),
+    OpenApiParameter("phone", OpenApiTypes.STR, description="Телефон в любом виде или любые его цифры подряд (от четырёх)"),
     OpenApiParameter("status", OpenApiTypes.STR, description="Код статуса"),
     OpenApiParameter("type", OpenApiTypes.STR, description="Код типа лида"),
     OpenApiParameter("source", OpenApiTypes.STR, description="Код источника"),

@@ -9,6 +9,7 @@ import random
 from django.utils import timezone
 
 from legal_crm.core.models import User
+from legal_crm.core.phone_parts import sync_parts
 from legal_crm.core.seeding import find_or_create
 from legal_crm.marketing.models import AdSource, Partner
 from legal_crm.org.models import Office
@@ -18,6 +19,7 @@ from .models import (
     DistributionRule,
     Lead,
     LeadContact,
+    LeadPhonePart,
     LeadSettings,
     LeadStatus,
     LeadStatusLog,
@@ -155,6 +157,7 @@ def seed() -> str:
             last_contact_at=created,  # no segment: it comes from the questionnaire's answers (demo_scripts)
         )
         Lead.objects.filter(pk=lead.pk).update(created_at=created)
+        sync_parts(LeadPhonePart, "lead", lead.pk, lead.phone, created=True)
         LeadContact.objects.create(lead=lead, phone=lead.phone, name=lead.name, source=source, partner=partner,
                                    comment=lead.comment, utm_campaign=DEMO_CAMPAIGN)
         LeadStatusLog.objects.create(lead=lead, to_status=status)

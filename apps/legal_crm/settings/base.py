@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "legal_crm.core.compression.DeskGZipMiddleware",  # first to see the body last: desk GETs only (BREACH)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "legal_crm.core.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

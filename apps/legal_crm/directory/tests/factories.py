@@ -1,7 +1,9 @@
 import factory
 
+from legal_crm.core.phone_parts import sync_parts
 from legal_crm.directory.models import (
     Counterparty,
+    CounterpartyPhonePart,
     FinancialManager,
     SelfRegulatoryOrganization,
     Service,
@@ -22,6 +24,7 @@ class TagFactory(factory.django.DjangoModelFactory):
 class CounterpartyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Counterparty
+        skip_postgeneration_save = True
 
     kind = Counterparty.Kind.PERSON
     role = Counterparty.Role.CLIENT
@@ -34,6 +37,12 @@ class CounterpartyFactory(factory.django.DjangoModelFactory):
             phone=factory.Sequence(lambda n: f"+7916{n:07d}"),
             address="Москва, ул. Ленина, 1",
         )
+
+    @factory.post_generation
+    def phone_parts(obj, create, extracted, **kwargs):
+        # What the directory services write with every card: the search by any part of the number reads it.
+        if create:
+            sync_parts(CounterpartyPhonePart, "counterparty", obj.pk, obj.phone, created=True)
 
 
 class ServiceGroupFactory(factory.django.DjangoModelFactory):

@@ -14,7 +14,11 @@ from unfold.contrib.filters.admin import DropdownFilter
 from legal_crm.marketing.models import AdSource
 from legal_crm.org.selectors import office_list_visible_to, scope_to_offices
 
-from ..models import LeadStatus, LeadType
+from .. import refcache
+
+
+def _active_in_order(rows) -> list[tuple[int, str]]:
+    return [(r.pk, r.name) for r in sorted((r for r in rows if r.is_active), key=lambda r: (r.order, r.pk))]
 
 
 class _RefFilter(admin.SimpleListFilter, metaclass=abc.ABCMeta):
@@ -40,7 +44,8 @@ class StatusFilter(_RefFilter):
     field = "status"
 
     def rows(self, request):
-        return LeadStatus.objects.filter(is_active=True).order_by("order").values_list("pk", "name")
+        # From the reference cache the intake keeps anyway: no query per page.
+        return _active_in_order(refcache.get().status_by_pk.values())
 
 
 class TypeFilter(_RefFilter):
@@ -49,7 +54,7 @@ class TypeFilter(_RefFilter):
     field = "type"
 
     def rows(self, request):
-        return LeadType.objects.filter(is_active=True).order_by("order").values_list("pk", "name")
+        return _active_in_order(refcache.get().type_by_pk.values())
 
 
 class SourceFilter(_RefFilter):

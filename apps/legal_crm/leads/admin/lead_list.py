@@ -20,6 +20,7 @@ from legal_crm.org.selectors import office_ids_visible_to
 from .. import selectors, services
 from ..forms import LeadAddForm, LeadChangeForm
 from ..models import AssignmentLog, Lead, LeadContact, LeadStatusLog, PlannedCall
+from ..selectors.list_rows import LIST_COLUMNS, created_text
 from .common import ServiceSaveMixin, colored_badge
 from .filters import (
     OfficeFilter,
@@ -64,13 +65,13 @@ class LeadAdmin(ServiceSaveMixin, HistoryDeskAdmin):
     paginator = CappedPaginator
     result_count_label = ngettext_lazy("%(count)s лид", "%(count)s лидов", "count")  # the list's footer
     refusal_on_form = True  # LeadChangeForm shows a refused status or reassignment on its field
-    list_display = ("created", "lead_name", "phone_link", "status_badge", "type", "source", "office",
-                    "assigned_to")
+    list_display = LIST_COLUMNS
     list_display_links = ("created",)
     list_select_related = selectors.LIST_RELATED
     list_filter = (StatusFilter, TypeFilter, SourceFilter, OfficeFilter, OwnerFilter, PeriodFilter)
     search_fields = ("phone",)  # the search box; get_search_results matches it on the indexed phone
-    search_help_text = _("Телефон в любом виде (+7 916 123-45-67, 8916…, от пяти цифр начала), имя или номер лида #123.")
+    search_help_text = _("Телефон в любом виде (+7 916 123-45-67, 8916…) или любые его цифры подряд, от четырёх "
+                         "(конец номера: 7752438), имя или номер лида #123.")
     sortable_by = ("created",)
     ordering = ("-created_at", "-id")
     actions = ("restore_from_spam", "redistribute")
@@ -113,11 +114,11 @@ class LeadAdmin(ServiceSaveMixin, HistoryDeskAdmin):
         return () if obj is None else self.readonly_fields
 
     # --- list columns ---------------------------------------------------------------------------------
+    # The columns for the generic rendering (a popup, an extension's column); the list itself renders its rows in
+    # one template pass from selectors/list_rows.py (templates/admin/leads/lead/change_list.html).
     @display(description=_("создан"), ordering="created_at")
     def created(self, obj):
-        from django.utils import timezone
-
-        return timezone.localtime(obj.created_at).strftime("%d.%m.%Y %H:%M")
+        return created_text(obj)
 
     @display(description=_("имя"))
     def lead_name(self, obj):
@@ -141,14 +142,14 @@ class LeadAdmin(ServiceSaveMixin, HistoryDeskAdmin):
             return "—"
         return format_html('<a class="text-primary-600" href="{}">{}</a>', url, _("Открыть карточку лида"))
 
-    # --- search: the indexed phone column, never LIKE '%…%' ------------------------------------------------
+    # --- search: the indexed phone column and its parts, never LIKE '%…%' ------------------------------------------------
     def get_search_results(self, request, queryset, search_term):
         term = (search_term or "").strip()
         if not term:
             return queryset, False
         if term.startswith("#") and term[1:].isdigit():
             return queryset.filter(pk=int(term[1:])), False
-        if selectors.phone_search_prefix(term) is not None:
+        if selectors.is_phone_search(term):
             return selectors.filter_by_phone(queryset, term), False
         # LIKE 'term%' on the name: MariaDB's case-insensitive collation keeps it on the index; on SQLite,
         # core/sqlite_like.py makes LIKE ignore case in Cyrillic too («смирнова» finds «Смирнова»).

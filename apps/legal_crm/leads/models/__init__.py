@@ -5,7 +5,7 @@ from legal_crm.leads.scripts.models import Script, ScriptEnrollment, ScriptMessa
 
 from .calls import PlannedCall, PlannedCallQuerySet
 from .distribution import AssignmentLog, DistributionRule, LeadSettings
-from .lead import ClientMerge, IntakeLock, Lead, LeadContact, LeadStatusLog
+from .lead import ClientMerge, IntakeLock, Lead, LeadContact, LeadPhonePart, LeadStatusLog
 from .questionnaire import AnswerOption, LeadAnswer, NumberRange, Question, SegmentThreshold
 from .source_types import PartnerLeadType, SourceLeadType
 from .spam import SpamRule
@@ -20,6 +20,7 @@ __all__ = [
     "Lead",
     "LeadAnswer",
     "LeadContact",
+    "LeadPhonePart",
     "LeadSettings",
     "LeadStatus",
     "LeadStatusLog",

@@ -89,6 +89,22 @@ class Lead(TimeStampedModel):
         return format_phone(self.phone)
 
 
+class LeadPhonePart(models.Model):
+    """A suffix of a lead's phone digits (core/phone_parts.py): search by any contiguous part of the number is a
+    range read on the key. Written by the lead services with the phone."""
+
+    pk = models.CompositePrimaryKey("part", "lead")
+    part = models.CharField(_("цифры номера"), max_length=15)
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+", verbose_name=_("лид"))
+
+    class Meta:
+        verbose_name = _("часть номера лида")
+        verbose_name_plural = _("части номеров лидов")
+
+    def __str__(self) -> str:
+        return self.part
+
+
 class LeadContact(models.Model):
     """One incoming contact: the first one of a lead and every later duplicate recorded on it."""
 

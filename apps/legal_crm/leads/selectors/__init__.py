@@ -10,16 +10,16 @@ from .lists import (
     distribution_rule_list_visible_to,
     filter_by_phone,
     filter_leads,
+    is_phone_search,
     lead_is_visible_to,
     lead_list_visible_to,
     overdue_calls,
     partner_of,
-    phone_search_prefix,
     planned_calls_visible_to,
 )
 
 __all__ = [
     "LIST_RELATED", "PREFIX_MATCHES_MAX", "assignee_choices", "client_office_link",
-    "distribution_rule_list_visible_to", "filter_by_phone", "filter_leads", "lead_is_visible_to",
-    "lead_list_visible_to", "overdue_calls", "partner_of", "phone_search_prefix", "planned_calls_visible_to",
+    "distribution_rule_list_visible_to", "filter_by_phone", "filter_leads", "is_phone_search", "lead_is_visible_to",
+    "lead_list_visible_to", "overdue_calls", "partner_of", "planned_calls_visible_to",
 ]

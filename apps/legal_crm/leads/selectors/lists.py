@@ -7,12 +7,13 @@ import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from legal_crm.core.validators import digits, normalize_phone
+from legal_crm.core.phone_parts import matching_owner_ids, searched_digits
+from legal_crm.core.validators import normalize_phone
 from legal_crm.directory.selectors import client_link
 from legal_crm.leads import perms
 from legal_crm.org.selectors import office_ids_visible_to, scope_to_offices
 
-from ..models import DistributionRule, Lead, PlannedCall
+from ..models import DistributionRule, Lead, LeadPhonePart, PlannedCall
 
 LIST_RELATED = ("status", "type", "source", "office", "assigned_to", "partner")
 
@@ -55,47 +56,28 @@ def lead_is_visible_to(user, lead: Lead) -> bool:
     return lead_list_visible_to(user).filter(pk=lead.pk).exists()
 
 
-def phone_search_prefix(text: str) -> str | None:
-    """What a person typed → the E.164 prefix to match on the indexed phone column, or None.
-
-    A full number in any format gives the full E.164; a partial one (`8916123`, `+7 916`, `916 12`) gives a
-    prefix that starts with +7; fewer than five digits are not a phone search (too many numbers would match).
-    """
-    text = (text or "").strip()
-    full = normalize_phone(text)
-    if full:
-        return full
-    ds = digits(text)
-    if len(ds) < 5 or len(ds) > 15 or any(ch.isalpha() for ch in text):
-        return None
-    if ds[0] == "8" and len(ds) <= 11:
-        return "+7" + ds[1:]
-    if ds[0] == "7" and len(ds) <= 11:
-        return "+" + ds
-    if ds[0] == "9" and len(ds) <= 10:
-        return "+7" + ds
-    return "+" + ds
+def is_phone_search(text: str) -> bool:
+    """Whether what was typed is a phone search: a whole number in any format, or MIN_DIGITS or more digits of one
+    (with no letters)."""
+    return normalize_phone((text or "").strip()) is not None or searched_digits(text) is not None
 
 
 PREFIX_MATCHES_MAX = 2000
 
 
 def filter_by_phone(qs: QuerySet[Lead], text: str) -> QuerySet[Lead]:
-    """Exact match on the indexed E.164 column, or a prefix range on it.
-
-    For a prefix the matching ids are taken first from the phone index (at most PREFIX_MATCHES_MAX): asked
-    together with "newest first", MariaDB prefers walking the date index and filtering a million rows."""
-    prefix = phone_search_prefix(text)
-    if prefix is None:
+    """A whole number: the exact match on the indexed E.164 column. Any contiguous part of one (the tail, the
+    middle, the beginning in national or international form): the lead ids from a range read on the phone parts'
+    key (core/phone_parts.py), at most PREFIX_MATCHES_MAX for each way the digits are read — taken first, because
+    asked together with "newest first" MariaDB prefers walking the date index and filtering a million rows."""
+    text = (text or "").strip()
+    full = normalize_phone(text)
+    if full:
+        return qs.filter(phone=full)
+    variants = searched_digits(text)
+    if variants is None:
         return qs.none()
-    if len(prefix) == 12:
-        return qs.filter(phone=prefix)
-    # A range, not LIKE: Django's startswith is LIKE BINARY on MariaDB, which cannot use the index under a
-    # case-insensitive collation. Numbers are digits only, so [prefix, prefix + 99…9] holds exactly them.
-    upper = prefix + "9" * (16 - len(prefix))
-    ids = list(qs.filter(phone__gte=prefix, phone__lte=upper).order_by()
-               .values_list("pk", flat=True)[:PREFIX_MATCHES_MAX])
-    return qs.filter(pk__in=ids)
+    return qs.filter(pk__in=matching_owner_ids(LeadPhonePart, "lead", variants, PREFIX_MATCHES_MAX))
 
 
 def filter_leads(qs: QuerySet[Lead], *, phone=None, status=None, type=None, source=None, office=None,

@@ -21,6 +21,7 @@ from legal_crm.core.guard import ensure
 from legal_crm.core.validators import is_valid_inn
 from legal_crm.directory import perms as directory_perms
 from legal_crm.directory.models import Counterparty
+from legal_crm.directory.services import counterparty_phone_parts_sync
 from legal_crm.leads import perms
 from legal_crm.org.selectors import office_ids_visible_to
 
@@ -62,6 +63,7 @@ def lead_convert_to_client(*, actor, lead: Lead, inn: str = "", name: str = ""
         client_name = (name or lead.name or "").strip() or _("Клиент %(p)s") % {"p": lead.phone}
         client = Counterparty.objects.create(kind=Counterparty.Kind.PERSON, role=Counterparty.Role.CLIENT,
                                              name=client_name[:300], phone=lead.phone, inn=inn)
+        counterparty_phone_parts_sync(client, created=True)
         audit(actor=actor, action="leads.client_created", obj=client, after={"lead": lead.pk})
     elif inn and not client.inn:
         client.inn = inn
@@ -130,10 +132,13 @@ def clients_merge(*, actor, survivor: Counterparty, duplicate: Counterparty, com
     duplicate.note = (duplicate.note + "\n" if duplicate.note else "") + _(
         "Объединён с записью №%(pk)s «%(name)s».") % {"pk": survivor.pk, "name": survivor.name}
     duplicate.save(update_fields=["phone", "inn", "note", "updated_at"])
+    counterparty_phone_parts_sync(duplicate)
     merge = ClientMerge.objects.create(actor=actor, survivor=survivor, merged_id=duplicate_pk,
                                        merged_snapshot=snapshot, moved_lead_ids=lead_ids)
     if filled:
         survivor.save()
+        if "phone" in filled:
+            counterparty_phone_parts_sync(survivor)
     audit(actor=actor, action="leads.clients_merge", obj=survivor, before={"merged": snapshot},
           after={"moved_leads": lead_ids, "filled": filled, "comment": comment})
     # Later modules move their records in their handlers, in this same transaction's commit.

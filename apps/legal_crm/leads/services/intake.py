@@ -22,11 +22,12 @@ from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import batch, emit
 from legal_crm.core.locks import LockBusy, named_lock
+from legal_crm.core.phone_parts import sync_parts
 from legal_crm.core.text import clean_text
 from legal_crm.core.validators import normalize_phone
 
 from .. import refcache
-from ..models import AssignmentLog, IntakeLock, Lead, LeadContact, LeadStatusLog
+from ..models import AssignmentLog, IntakeLock, Lead, LeadContact, LeadPhonePart, LeadStatusLog
 from ..selectors import LIST_RELATED
 from .distribution import choose_office, choose_operator, lead_distribute
 from .spam import count_post, find_spam_rule, lead_mark_spam, phone_flood_rule
@@ -341,6 +342,7 @@ def _intake_body(*, actor, data: IntakeData, phone: str, source, partner, extern
     )
     lead.skip_history_when_saving = True  # the creation is in the audit log and the status log already
     lead.save()
+    sync_parts(LeadPhonePart, "lead", lead.pk, phone, created=True)  # search by any part of the number
     LeadContact.objects.create(lead=lead, is_duplicate=False,
                                **_contact_fields(data=data, phone=phone, source=source, partner=partner))
     LeadStatusLog.objects.create(lead=lead, from_status=None, to_status=status,

@@ -1,7 +1,16 @@
 import factory
 from django.utils import timezone
 
-from legal_crm.leads.models import DistributionRule, Lead, LeadStatus, LeadType, PlannedCall, SpamRule
+from legal_crm.core.phone_parts import sync_parts
+from legal_crm.leads.models import (
+    DistributionRule,
+    Lead,
+    LeadPhonePart,
+    LeadStatus,
+    LeadType,
+    PlannedCall,
+    SpamRule,
+)
 from legal_crm.marketing.models import AdSource, Partner
 
 
@@ -34,6 +43,7 @@ def lead_type(code: str = "online") -> LeadType:
 class LeadFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Lead
+        skip_postgeneration_save = True
 
     phone = factory.Sequence(lambda n: f"+7916{n % 10000000:07d}")
     name = factory.Sequence(lambda n: f"Клиент {n}")
@@ -41,6 +51,12 @@ class LeadFactory(factory.django.DjangoModelFactory):
     status = factory.LazyFunction(lambda: status("new"))
     status_changed_at = factory.LazyFunction(timezone.now)
     last_contact_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def phone_parts(obj, create, extracted, **kwargs):
+        # What the intake writes with every lead: the search by any part of the number reads it.
+        if create:
+            sync_parts(LeadPhonePart, "lead", obj.pk, obj.phone, created=True)
 
 
 class PlannedCallFactory(factory.django.DjangoModelFactory):
