@@ -149,6 +149,8 @@ DOC_EVENTS: dict[str, list[str]] = {
     "finance.bonuses_spent": [],
     # a payroll run approved: its total goes to the books once (payload: run_id, office_id, posting, amount, period)
     "finance.payroll_posted": [],
+    "finance.plan_submitted": ["legal_crm.finance.handlers_notifications.on_plan_submitted"],
+    "finance.plan_decided": ["legal_crm.finance.handlers_notifications.on_plan_decided"],
     # quality
     "quality.complaint_filed": [],
     "quality.complaint_assigned": [
@@ -334,6 +336,8 @@ NOTIFICATION_KINDS: dict[str, dict] = {
     "todos.task_assigned": {"label": _("Мне поставлена задача"), "methods": ("in_app", "telegram")},
     "todos.task_due_soon": {"label": _("Скоро срок моей задачи"), "methods": ("in_app", "telegram")},
     "todos.task_overdue": {"label": _("Мои задачи просрочены"), "methods": ("in_app", "email")},
+    "finance.plan_submitted": {"label": _("План офиса ждёт согласования"), "methods": ("in_app", "email")},
+    "finance.plan_decided": {"label": _("Мой план утверждён или возвращён"), "methods": ("in_app",)},
 }
 
 # Telephony asks the higher modules (telephony/selectors.py, desk.py):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
+from legal_crm.core.events import emit
 from legal_crm.core.guard import ensure
 from legal_crm.core.money import money_or_domain_error
 
@@ -107,6 +108,7 @@ def plan_submit(*, actor, plan: BudgetPlan) -> BudgetPlan:
     plan.status, plan.submitted_by, plan.submitted_at = S.SUBMITTED, actor, timezone.now()
     plan.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
     audit(actor=actor, action="budget_plan.submit", obj=plan, before={"status": before}, after={"status": plan.status})
+    emit("finance.plan_submitted", plan_id=plan.pk, actor_id=getattr(actor, "pk", None))
     return plan
 
 
@@ -120,6 +122,7 @@ def plan_approve(*, actor, plan: BudgetPlan) -> BudgetPlan:
     plan.save(update_fields=["status", "approved_by", "approved_at", "return_comment", "updated_at"])
     audit(actor=actor, action="budget_plan.approve", obj=plan, before={"status": S.SUBMITTED},
           after={"status": plan.status})
+    emit("finance.plan_decided", plan_id=plan.pk, status=plan.status)
     return plan
 
 
@@ -141,6 +144,7 @@ def plan_return(*, actor, plan: BudgetPlan, comment: str) -> BudgetPlan:
     plan.save(update_fields=["status", "return_comment", "updated_at"])
     audit(actor=actor, action="budget_plan.return", obj=plan, before={"status": S.SUBMITTED},
           after={"status": plan.status, "comment": comment})
+    emit("finance.plan_decided", plan_id=plan.pk, status=plan.status, comment=comment)
     return plan
 
 

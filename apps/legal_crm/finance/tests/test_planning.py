@@ -158,3 +158,21 @@ def test_plan_vs_fact_from_the_books(office_head, finance, office, other_office,
     assert report["totals"]["fact"] == Decimal("190000.00") and report["totals"]["plan"] == Decimal("420000.00")
     everyone = {(r["office"], r["article"]) for r in plan_fact_report(finance, **dec)["rows"]}
     assert (other_office.name, payments_article.name) in everyone
+
+
+def test_submit_and_decision_notify(office_head, finance, office, payments_article, rent, make_staff, other_office):
+    from legal_crm.core.models import EventOutbox
+    from legal_crm.finance.handlers_notifications import on_plan_decided, on_plan_submitted
+    from legal_crm.messaging.models import Notification
+
+    elsewhere = make_staff("finance", offices=[other_office])  # approves plans, but works in another office
+    plan = _filled(office_head, office, payments_article, rent)
+    planning.plan_submit(actor=office_head, plan=plan)
+    assert "finance.plan_submitted" in str(list(EventOutbox.objects.values_list("items", flat=True)))
+    on_plan_submitted(plan_id=plan.pk, actor_id=office_head.pk)
+    told = Notification.objects.filter(kind="finance.plan_submitted")
+    assert [n.user for n in told] == [finance] and elsewhere not in [n.user for n in told]
+    planning.plan_return(actor=finance, plan=plan, comment="Мало рекламы")
+    on_plan_decided(plan_id=plan.pk, status="returned", comment="Мало рекламы")
+    decided = Notification.objects.get(kind="finance.plan_decided")
+    assert decided.user == office_head and decided.text == "Мало рекламы" and "возвращён" in decided.title
