@@ -144,6 +144,16 @@ DOC_EVENTS: dict[str, list[str]] = {
         "legal_crm.quality.handlers_tasks.on_complaint_assigned",
     ],
     "quality.complaint_closed": [],
+    # violations: recorded (by hand or by the daily job, a batch of ids), appealed by the offender, decided
+    "quality.violations_recorded": [
+        "legal_crm.quality.violations.handlers_notifications.on_violations_recorded",
+    ],
+    "quality.violation_appealed": [
+        "legal_crm.quality.violations.handlers_notifications.on_violation_appealed",
+    ],
+    "quality.violation_decided": [
+        "legal_crm.quality.violations.handlers_notifications.on_violation_decided",
+    ],
     # campaigns
     "campaigns.campaign_started": [],
     "campaigns.campaign_paused": [],
@@ -186,6 +196,7 @@ SCHEDULER_EVENTS: dict = {
         "legal_crm.todos.jobs.notify_overdue",
         "legal_crm.portal.jobs.close_access_without_contracts",
         "legal_crm.portal.jobs.prune_login_codes",
+        "legal_crm.quality.violations.jobs.detect_violations",
     ],
     "weekly": [],
     "cron": {
@@ -224,6 +235,7 @@ HOME_BLOCKS: list[str] = [
     "legal_crm.leads.home.my_leads_block",
     "legal_crm.billing.home.overdue_invoices_block",
     "legal_crm.quality.home.complaints_block",
+    "legal_crm.quality.violations.home.my_violations_block",
     # the figures of each role (UX.md «Мой день»), each from the module that owns them
     "legal_crm.contracts.home.operator_block",
     "legal_crm.contracts.home.sales_block",
@@ -311,6 +323,9 @@ NOTIFICATION_KINDS: dict[str, dict] = {
     "todos.task_assigned": {"label": _("Мне поставлена задача"), "methods": ("in_app", "telegram")},
     "todos.task_due_soon": {"label": _("Скоро срок моей задачи"), "methods": ("in_app", "telegram")},
     "todos.task_overdue": {"label": _("Мои задачи просрочены"), "methods": ("in_app", "email")},
+    "quality.violation_recorded": {"label": _("За мной зафиксировано нарушение"), "methods": ("in_app", "email")},
+    "quality.violation_appealed": {"label": _("Нарушение обжаловано — нужно решение"), "methods": ("in_app",)},
+    "quality.violation_decided": {"label": _("Решение по моему обжалованию"), "methods": ("in_app", "email")},
 }
 
 # Telephony asks the higher modules (telephony/selectors.py, desk.py):
@@ -442,6 +457,10 @@ AUDIT_LABELS: dict[str, str] = {
     "task.reassign": _("Задача передана"), "task.comment": _("Комментарий к задаче"),
     "task.checklist": _("Чек-лист задачи"), "task_rule.save": _("Правило автоматических задач сохранено"),
     "task_rule.delete": _("Правило автоматических задач удалено"),
+    "violation.record": _("Нарушение зафиксировано"), "violation.detect": _("Нарушение выявлено автоматически"),
+    "violation.appeal": _("Нарушение обжаловано"), "violation.decide": _("Решение по обжалованию нарушения"),
+    "violation_rule.save": _("Правило нарушений сохранено"), "violation_pause.save": _("Пауза проверки нарушений"),
+    "violation_pause.delete": _("Пауза проверки нарушений удалена"),
 }
 
 # Conditions the daily job of automatic tasks checks (todos.jobs.run_condition_rules), answered by the module
@@ -458,4 +477,7 @@ TASK_RECORD_LINKS: dict[str, str] = {
     "contracts.contract": "legal_crm.contracts.handlers_tasks.contract_links",
     "billing.invoice": "legal_crm.billing.handlers_tasks.invoice_links",
     "quality.complaint": "legal_crm.quality.handlers_tasks.complaint_links",
+    # records a violation points at (quality/violations: todos.links.record_links)
+    "leads.plannedcall": "legal_crm.leads.handlers_tasks.planned_call_links",
+    "todos.task": "legal_crm.todos.links.task_links",
 }

@@ -81,6 +81,9 @@ ACCUSATIVE = {
     "org.position": _("должность"),
     "org.staffingplan": _("штатное расписание"),
     "quality.complaint": _("жалобу"),
+    "quality.violation": _("нарушение"),
+    "quality.violationpause": _("паузу проверки нарушений"),
+    "quality.violationrule": _("правило нарушений"),
     "todos.task": _("задачу"),
     "todos.taskrule": _("правило автоматических задач"),
 }

@@ -149,3 +149,5 @@ class ComplaintAdmin(HistoryDeskAdmin):
         return self._page(request, title=_("Закрыть жалобу"), form=form, submit=_("Закрыть"),
                           summary=[(_("Жалоба"), str(complaint)), (_("Суть"), complaint.text[:300])],
                           back=reverse("admin:quality_complaint_change", args=[complaint.pk]))
+
+from .violations import admin as _violations_admin  # noqa: E402, F401 - registers the violations desk

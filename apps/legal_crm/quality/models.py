@@ -63,3 +63,5 @@ class Complaint(TimeStampedModel):
     @property
     def is_overdue(self) -> bool:
         return self.status != self.Status.CLOSED and self.deadline < timezone.localdate()
+
+from .violations.models import Violation, ViolationPause, ViolationRule  # noqa: E402, F401 - label «quality»
