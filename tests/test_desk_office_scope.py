@@ -133,6 +133,17 @@ def _certificate(office):
                                       valid_until=datetime.date(2027, 1, 1))
 
 
+def _violation(office):
+    from legal_crm.org.tests.factories import EmployeeFactory, UserFactory
+    from legal_crm.quality.models import Violation
+    from legal_crm.quality.tests.factories import violation_rule
+
+    offender = UserFactory()
+    EmployeeFactory(user=offender, main_office=office, offices=[office])
+    return Violation.objects.create(offender=offender, office=office, rule=violation_rule(),
+                                    day=datetime.date(2026, 11, 2))
+
+
 def _build(label: str, office):
     from legal_crm.billing.tests.factories import InvoiceFactory, SubscriptionFactory
     from legal_crm.contracts.models import ContractNumbering
@@ -179,6 +190,7 @@ def _build(label: str, office):
         "todos.Task": lambda: _task(office),
         "portal.Rating": lambda: _rating(office),
         "finance.Certificate": lambda: _certificate(office),
+        "quality.Violation": lambda: _violation(office),
     }
     return builders[label]()
 
@@ -189,7 +201,7 @@ BUILT = {"org.Office", "org.Employee", "org.StaffingPlan", "org.Banner", "leads.
          "messaging.MessageTemplate", "billing.Invoice", "billing.Payment", "billing.InstalmentSchedule",
          "billing.Subscription", "billing.LedgerEntry", "quality.Complaint", "campaigns.Campaign", "telephony.Call",
          "telephony.Pbx", "telephony.CompanyNumber", "todos.Task", "portal.Rating",
-         "finance.Certificate"}
+         "finance.Certificate", "quality.Violation"}
 
 
 @pytest.fixture
