@@ -376,6 +376,7 @@ DEMO_SEEDERS: list[str] = [
     # billing and quality run after the contracts' seeder (they bill and complain on its contracts)
     "legal_crm.billing.demo.seed",
     "legal_crm.quality.demo.seed",
+    "legal_crm.quality.violations.demo.seed",
     "legal_crm.campaigns.demo.seed",
     "legal_crm.messaging.notifications.demo.seed",
     "legal_crm.finance.demo.seed",
