@@ -160,6 +160,15 @@ def _agent_accrual(office):
     return AgentAccrual.objects.create(key=f"p{payment.pk}", partner=Partner.objects.create(name="Агент офиса"),
                                        contract=payment.contract, payment=payment, base=payment.amount,
                                        amount=Decimal("100.00"))
+def _violation(office):
+    from legal_crm.org.tests.factories import EmployeeFactory, UserFactory
+    from legal_crm.quality.models import Violation
+    from legal_crm.quality.tests.factories import violation_rule
+
+    offender = UserFactory()
+    EmployeeFactory(user=offender, main_office=office, offices=[office])
+    return Violation.objects.create(offender=offender, office=office, rule=violation_rule(),
+                                    day=datetime.date(2026, 11, 2))
 
 
 def _build(label: str, office):
@@ -212,6 +221,7 @@ def _build(label: str, office):
         "finance.PayrollRule": lambda: _payroll_rule(office),
         "finance.ClientReferral": lambda: _referral(office),
         "finance.AgentAccrual": lambda: _agent_accrual(office),
+        "quality.Violation": lambda: _violation(office),
     }
     return builders[label]()
 
@@ -223,7 +233,7 @@ BUILT = {"org.Office", "org.Employee", "org.StaffingPlan", "org.Banner", "leads.
          "billing.Subscription", "billing.LedgerEntry", "quality.Complaint", "campaigns.Campaign", "telephony.Call",
          "telephony.Pbx", "telephony.CompanyNumber", "todos.Task", "quality.Review",
          "finance.Certificate", "finance.PayrollRun", "finance.PayrollRule",
-         "finance.ClientReferral", "finance.AgentAccrual"}
+         "finance.ClientReferral", "finance.AgentAccrual", "quality.Violation"}
 
 
 @pytest.fixture

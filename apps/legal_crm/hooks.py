@@ -164,6 +164,16 @@ DOC_EVENTS: dict[str, list[str]] = {
         "legal_crm.quality.reviews.handlers.notify_negative",
     ],
     "quality.review_case_closed": [],
+    # violations: recorded (by hand or by the daily job, a batch of ids), appealed by the offender, decided
+    "quality.violations_recorded": [
+        "legal_crm.quality.violations.handlers_notifications.on_violations_recorded",
+    ],
+    "quality.violation_appealed": [
+        "legal_crm.quality.violations.handlers_notifications.on_violation_appealed",
+    ],
+    "quality.violation_decided": [
+        "legal_crm.quality.violations.handlers_notifications.on_violation_decided",
+    ],
     # campaigns
     "campaigns.campaign_started": [],
     "campaigns.campaign_paused": [],
@@ -205,6 +215,7 @@ SCHEDULER_EVENTS: dict = {
         "legal_crm.todos.jobs.notify_overdue",
         "legal_crm.portal.jobs.close_access_without_contracts",
         "legal_crm.portal.jobs.prune_login_codes",
+        "legal_crm.quality.violations.jobs.detect_violations",
     ],
     "weekly": [],
     "cron": {
@@ -244,6 +255,7 @@ HOME_BLOCKS: list[str] = [
     "legal_crm.billing.home.overdue_invoices_block",
     "legal_crm.quality.home.complaints_block",
     "legal_crm.quality.reviews.home.open_cases_block",
+    "legal_crm.quality.violations.home.my_violations_block",
     # the figures of each role (UX.md «Мой день»), each from the module that owns them
     "legal_crm.contracts.home.operator_block",
     "legal_crm.contracts.home.sales_block",
@@ -338,6 +350,9 @@ NOTIFICATION_KINDS: dict[str, dict] = {
     "todos.task_overdue": {"label": _("Мои задачи просрочены"), "methods": ("in_app", "email")},
     "finance.plan_submitted": {"label": _("План офиса ждёт согласования"), "methods": ("in_app", "email")},
     "finance.plan_decided": {"label": _("Мой план утверждён или возвращён"), "methods": ("in_app",)},
+    "quality.violation_recorded": {"label": _("За мной зафиксировано нарушение"), "methods": ("in_app", "email")},
+    "quality.violation_appealed": {"label": _("Нарушение обжаловано — нужно решение"), "methods": ("in_app",)},
+    "quality.violation_decided": {"label": _("Решение по моему обжалованию"), "methods": ("in_app", "email")},
 }
 
 # Telephony asks the higher modules (telephony/selectors.py, desk.py):
@@ -389,6 +404,7 @@ DEMO_SEEDERS: list[str] = [
     "legal_crm.billing.demo.seed",
     "legal_crm.quality.demo.seed",
     "legal_crm.quality.reviews.demo.seed",
+    "legal_crm.quality.violations.demo.seed",
     "legal_crm.campaigns.demo.seed",
     "legal_crm.messaging.notifications.demo.seed",
     "legal_crm.finance.demo.seed",
@@ -480,6 +496,10 @@ AUDIT_LABELS: dict[str, str] = {
     "accounting.entry": _("Запись учёта внесена"), "accounting.reverse": _("Запись учёта сторнирована"),
     "review.create": _("Отзыв клиента"), "review.analyse": _("Разбор отзыва"),
     "review_rule.save": _("Запрос отзывов настроен"),
+    "violation.record": _("Нарушение зафиксировано"), "violation.detect": _("Нарушение выявлено автоматически"),
+    "violation.appeal": _("Нарушение обжаловано"), "violation.decide": _("Решение по обжалованию нарушения"),
+    "violation_rule.save": _("Правило нарушений сохранено"), "violation_pause.save": _("Пауза проверки нарушений"),
+    "violation_pause.delete": _("Пауза проверки нарушений удалена"),
 }
 
 # Conditions the daily job of automatic tasks checks (todos.jobs.run_condition_rules), answered by the module
@@ -497,13 +517,16 @@ TASK_RECORD_LINKS: dict[str, str] = {
     "billing.invoice": "legal_crm.billing.handlers_tasks.invoice_links",
     "quality.complaint": "legal_crm.quality.handlers_tasks.complaint_links",
     "quality.review": "legal_crm.quality.reviews.handlers.review_links",
+    # records a violation points at (quality/violations: todos.links.record_links)
+    "leads.plannedcall": "legal_crm.leads.handlers_tasks.planned_call_links",
+    "todos.task": "legal_crm.todos.links.task_links",
 }
 
 # The violations payroll deducts for (finance.payroll_figures.violations_by_user): a dotted path of
 # `(user_ids, date_from, date_to) -> {user id: [{"title": str, "amount": Decimal | None}]}` — the period's violations
 # of those employees that carry a deduction (amount None: the position's rule says how much). Quality answers it;
 # None: no violations module in this build, nothing is deducted.
-PAYROLL_VIOLATIONS: str | None = None
+PAYROLL_VIOLATIONS: str | None = "legal_crm.quality.violations.selectors.payroll_deductions_by_user"
 
 # A discount asked for when a contract is made (contracts.services.contract_create(discount={...})): a dotted path of
 # `(*, actor, contract, scheme, value, approved_by=None) -> Decimal`, the contract's price after the discount, run

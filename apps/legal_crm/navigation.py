@@ -57,6 +57,7 @@ SECTIONS: list[tuple] = [
     ]),
     (_("Задачи"), "task_alt", [
         "todos.Task", (_("Календарь задач"), "admin:todos_task_calendar", "todos.view_task"),
+        "quality.Violation",
     ]),
     (_("Отчёты"), "monitoring", [
         (_("Штатное расписание: план и факт"), "admin:org_staffing_report", "org.view_staffingplan"),
@@ -78,6 +79,8 @@ SECTIONS: list[tuple] = [
         "contracts.DocumentTemplate", "contracts.TerminationStepTemplate",
         (_("Уведомления: настройки групп"), "admin:messaging_notification_groups", "messaging.view_notificationrule"),
         "todos.TaskRule", "quality.ReviewRequestRule",
+        "todos.TaskRule",
+        "quality.ViolationRule", "quality.ViolationPause",
     ]),
 ]
 

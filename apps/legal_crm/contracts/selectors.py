@@ -257,3 +257,21 @@ def stage_expenses_visible_to(user) -> QuerySet:
     qs = scope_to_offices(StageExpense.objects.all(), user, field="stage__contract__office")
     own = own_contracts_q(user, prefix="stage__contract__")
     return qs if own is None else qs.filter(own)
+
+
+def contracts_idle_lawyers(*, days: int, day: datetime.date):
+    """Contracts in work whose last action (or the start of work, without actions) was `days` days before `day`
+    and nothing since: (lawyer id, office id, record type, record id) for each of their lawyers — quality's daily
+    violation job. One query: the contract–lawyer pairs with two probes of the actions' (contract, date) index."""
+    last = day - datetime.timedelta(days=days)
+    acted_then = ContractAction.objects.filter(contract_id=OuterRef("contract_id"), happened_on=last)
+    acted_since = ContractAction.objects.filter(contract_id=OuterRef("contract_id"), happened_on__gt=last,
+                                                happened_on__lte=day)
+    rows = (Contract.lawyers.through.objects
+            .filter(contract__status=Contract.Status.IN_WORK)
+            .filter(Q(Exists(acted_then)) | Q(contract__work_started_on=last))
+            .exclude(contract__work_started_on__gt=last)  # the idle days count from the start of work too
+            .filter(~Exists(acted_since))
+            .values_list("user_id", "contract__office_id", "contract_id"))
+    for user_id, office_id, contract_id in rows.iterator(chunk_size=2000):
+        yield user_id, office_id, "contracts.contract", str(contract_id)

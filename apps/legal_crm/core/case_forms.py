@@ -90,6 +90,9 @@ ACCUSATIVE = {
     "quality.complaint": _("жалобу"),
     "quality.review": _("отзыв"),
     "quality.reviewrequestrule": _("запрос отзывов"),
+    "quality.violation": _("нарушение"),
+    "quality.violationpause": _("паузу проверки нарушений"),
+    "quality.violationrule": _("правило нарушений"),
     "todos.task": _("задачу"),
     "todos.taskrule": _("правило автоматических задач"),
 }

@@ -28,3 +28,13 @@ def lead_links(ids) -> dict:
     return {str(pk): (_("Лид %(name)s") % {"name": name or format_phone(phone)}, reverse("leads_lead_card", args=[pk]))
             for pk, name, phone in Lead.objects.filter(pk__in=[int(i) for i in ids]).values_list("pk", "name",
                                                                                                "phone")}
+
+
+def planned_call_links(ids) -> dict:
+    """A planned call as a record of another module (quality's violations): its time and lead, to the lead card."""
+    from .models import PlannedCall
+
+    calls = PlannedCall.objects.filter(pk__in=[int(i) for i in ids]).select_related("lead")
+    return {str(call.pk): (_("Звонок %(at)s, %(lead)s") % {"at": f"{timezone.localtime(call.due_at):%d.%m.%Y %H:%M}",
+                                                           "lead": call.lead},
+                           reverse("leads_lead_card", args=[call.lead_id])) for call in calls}

@@ -153,3 +153,4 @@ class ComplaintAdmin(HistoryDeskAdmin):
 
 
 from .reviews import admin as reviews_admin  # noqa: E402,F401  (registers the reviews' desk: reviews/admin.py)
+from .violations import admin as _violations_admin  # noqa: E402, F401 - registers the violations desk

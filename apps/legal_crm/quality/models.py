@@ -66,3 +66,4 @@ class Complaint(TimeStampedModel):
 
 
 from .models_reviews import Review, ReviewRequest, ReviewRequestRule  # noqa: E402,F401  (reviews: models_reviews.py)
+from .violations.models import Violation, ViolationPause, ViolationRule  # noqa: E402, F401 - label «quality»

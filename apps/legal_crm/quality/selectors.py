@@ -19,3 +19,7 @@ def complaint_list_visible_to(user) -> QuerySet[Complaint]:
 
 def complaints_of_contract(contract, user) -> QuerySet[Complaint]:
     return complaint_list_visible_to(user).filter(contract=contract)
+
+
+# Violations (quality/violations): finance's payroll reads deductions through quality.selectors.
+from .violations.selectors import violations_for_payroll  # noqa: E402, F401

@@ -27,3 +27,13 @@ def record_links(tasks) -> dict[tuple[str, str], tuple[str, str]]:
 
 def record_link(task) -> tuple[str, str] | None:
     return record_links([task]).get((task.record_type, task.record_id))
+
+
+def task_links(ids) -> dict:
+    """A task as a record of another module (quality's violations): its title and card."""
+    from django.urls import reverse
+
+    from .models import Task
+
+    return {str(pk): (title, reverse("admin:todos_task_change", args=[pk]))
+            for pk, title in Task.objects.filter(pk__in=[int(i) for i in ids]).values_list("pk", "title")}

@@ -73,3 +73,14 @@ def task_rule_list_visible_to(user) -> QuerySet[TaskRule]:
     if not getattr(user, "is_authenticated", False) or not user.has_perm(perms.VIEW_TASKRULE):
         return TaskRule.objects.none()
     return TaskRule.objects.select_related("position")
+
+
+def tasks_overdue_on(day: datetime.date, *, day_ended_at: datetime.datetime):
+    """Tasks of a person due on `day` that were not done by its end (still open, or done later): (assignee id,
+    office id, record type, record id) for quality's daily violation job. One read of (status, due_on)."""
+    late = Q(status=Task.Status.NEW) | Q(status__in=(Task.Status.DONE, Task.Status.CONFIRMED),
+                                         done_at__gte=day_ended_at)
+    rows = (Task.objects.filter(due_on=day, assignee__isnull=False).filter(late)
+            .values_list("assignee_id", "office_id", "pk"))
+    for user_id, office_id, task_id in rows.iterator(chunk_size=2000):
+        yield user_id, office_id, "todos.task", str(task_id)

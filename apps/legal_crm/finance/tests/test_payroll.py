@@ -172,8 +172,27 @@ def test_violations_are_deducted_through_the_hook(finance, office, staff, rules,
     assert calls == [(sorted(e.user_id for e in staff.values()), NOV["date_from"], NOV["date_to"])]
 
 
-def test_without_a_violations_module_nothing_is_deducted(finance, office, staff, rules):
-    assert hooks.PAYROLL_VIOLATIONS is None
+def test_quality_violations_are_deducted_once_they_count(finance, office, staff, rules):
+    """The shipped hook reads quality's violations: recorded or upheld deduct, a pending appeal or a cancelled
+    one does not; a violation's own amount wins over the position's rate."""
+    from legal_crm.quality.models import Violation
+    from legal_crm.quality.tests.factories import violation_rule
+
+    seller = staff["seller"].user
+    rule = violation_rule(name="Грубость клиенту")
+    for day, status, amount in ((3, "recorded", Decimal("3000.00")), (4, "upheld", None),
+                                (5, "appealed", Decimal("900.00")), (6, "cancelled", Decimal("800.00"))):
+        Violation.objects.create(offender=seller, office=office, rule=rule, day=NOV["date_from"].replace(day=day),
+                                 status=status, amount=amount)
+    run = payroll_compute(actor=finance, office=office, **NOV)
+    assert _explained(run, staff["seller"])[-2:] == [
+        "Удержание за нарушение «Грубость клиенту, 03.11.2026»: −3 000,00 ₽",
+        "Удержание за нарушение «Грубость клиенту, 04.11.2026»: −1 500,00 ₽",
+    ]
+
+
+def test_without_a_violations_module_nothing_is_deducted(finance, office, staff, rules, monkeypatch):
+    monkeypatch.setattr(hooks, "PAYROLL_VIOLATIONS", None)
     run = payroll_compute(actor=finance, office=office, **NOV)
     assert not PayrollLine.objects.filter(run=run, kind="deduction").exists()
 
