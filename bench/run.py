@@ -21,6 +21,7 @@ BENCHMARKS = {
     "telephony": ("bench_telephony", "main"),
     "todos": ("bench_todos", "main"),
     "finance": ("bench_finance", "main"),
+    "smslog": ("bench_sms_log", "main"),
 }
 
 

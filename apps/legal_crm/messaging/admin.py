@@ -22,13 +22,14 @@ from .models import Channel, Message, OptOut
 class MessageAdmin(ReadOnlyDeskAdmin):
     selector = selectors.message_list_visible_to
     paginator = CappedPaginator  # millions of rows: the count stops at the cap, a page is read by ids
-    list_display = ("created_at", "kind", "to", "office", "status_badge", "cost", "attempts", "error_text", "sent_at")
-    list_filter = ("status", "kind", ("channel", RelatedDropdownFilter), ("office", RelatedDropdownFilter),
+    list_display = ("created_at", "direction", "kind", "to", "office", "status_badge", "cost", "attempts",
+                    "error_text", "sent_at")
+    list_filter = ("direction", "status", "kind", ("channel", RelatedDropdownFilter), ("office", RelatedDropdownFilter),
                    ("created_at", RangeDateFilter))
     list_filter_submit = True
     list_select_related = ("office", "channel")
     search_fields = ("to",)
-    fields = ("created_at", "office", "kind", "channel", "provider", "to", "text_shown", "is_advertising", "status",
+    fields = ("created_at", "direction", "office", "kind", "channel", "provider", "to", "text_shown", "is_advertising", "status",
               "error_code", "error_text", "provider_id", "cost", "attempts", "next_attempt_at", "sending_started_at",
               "sent_at", "finished_at", "subject_type", "subject_id", "created_by")
     readonly_fields = fields
@@ -47,7 +48,8 @@ class MessageAdmin(ReadOnlyDeskAdmin):
         return _("скрыт: одноразовый код") if obj.is_secret else obj.text
 
     @display(description=_("Состояние"), label={"queued": "info", "sending": "warning", "sent": "info",
-                                                "delivered": "success", "failed": "danger", "skipped": "warning"})
+                                                "delivered": "success", "failed": "danger", "skipped": "warning",
+                                                "received": "success"})
     def status_badge(self, obj):
         return obj.status, obj.get_status_display()
 
@@ -76,19 +78,30 @@ class ChannelAdmin(DeskAdmin):
     list_display = ("name", "kind", "provider", "office", "sender_name", "secret_display", "rate_per_minute",
                     "is_default", "is_active")
     list_filter = ("kind", "provider", "is_active")
-    readonly_fields = ("callback_url",)
+    readonly_fields = ("callback_url", "webhook_token")
+    CALLBACK_PROVIDERS = ("smsru", "smsc", "greenapi")
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
-        return fields if obj is not None and obj.provider == "smsru" else [f for f in fields if f != "callback_url"]
+        provider = obj.provider if obj is not None and obj.pk else ""
+        hidden = {"callback_url", "webhook_token"} - (
+            {"callback_url"} if provider in self.CALLBACK_PROVIDERS else set()) - (
+            {"webhook_token"} if provider == "greenapi" else set())
+        return [f for f in fields if f not in hidden]
 
-    @display(description=_("Адрес для отчётов о доставке (после адреса сайта)"))
+    @display(description=_("Адрес для отчётов о доставке и входящих сообщений (после адреса сайта)"))
     def callback_url(self, obj):
         from .callbacks import callback_path
 
-        if obj is None or not obj.pk or obj.provider != "smsru":
+        if obj is None or not obj.pk:
             return ""
         return callback_path(obj)
+
+    @display(description=_("webhookUrlToken для консоли GreenAPI"))
+    def webhook_token(self, obj):
+        from .callbacks import greenapi_webhook_token
+
+        return greenapi_webhook_token(obj) if obj is not None and obj.pk and obj.provider == "greenapi" else ""
 
     @display(description=_("Ключ / пароль"))
     def secret_display(self, obj):
