@@ -120,11 +120,11 @@ def measure(rows: int, runs: int) -> dict:
                 "created_at_to": (day + datetime.timedelta(days=7)).isoformat()}
 
     cases = (("phone", lambda: {"q": "8 " + rnd.choice(numbers)[2:]}), ("period", period),
-             ("unfiltered", lambda: {}))
+             ("incoming", lambda: {"direction__exact": "in"}), ("unfiltered", lambda: {}))
     results = {}
     for name, params in cases:
         client.get(url, params())  # warm-up: templates, the filters' choices
-        wall, cpu, sql, queries, shown = [], [], [], [], []
+        wall, cpu, sql, queries = [], [], [], []
         for _run in range(runs):
             query = params()
             with CaptureQueriesContext(connection) as ctx:
@@ -135,10 +135,7 @@ def measure(rows: int, runs: int) -> dict:
             assert response.status_code == 200, response.status_code
             sql.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
             queries.append(len(ctx.captured_queries))
-            shown.append(response.content.decode().count('class="action-checkbox"') or
-                         response.content.decode().count("/admin/messaging/message/") )
-        results[name] = {"wall": wall, "cpu": cpu, "sql": sql, "queries": max(queries), "runs": runs,
-                         "shown": pct(shown, 50)}
+        results[name] = {"wall": wall, "cpu": cpu, "sql": sql, "queries": max(queries), "runs": runs}
     return results
 
 
@@ -148,6 +145,7 @@ def report(rows: int, stats: dict, load: list[float]) -> str:
     version = connection.cursor().connection.get_server_info()
     labels = {"phone": "by phone («8 902 …», one person's ~10 messages)",
               "period": "by a 7-day period (≈ 57,000 messages, first page of 50)",
+              "incoming": "incoming only (≈ 91,000 replies, first page of 50)",
               "unfiltered": "unfiltered, first page (no filter: the capped count)"}
     lines = [
         "## SMS log", "",
@@ -162,8 +160,9 @@ def report(rows: int, stats: dict, load: list[float]) -> str:
         r = stats.get(name)
         if not r:
             continue
-        target = f"≤ {TARGET_MS} ms p95" if name != "unfiltered" else "—"
-        met = ("yes" if pct(r["wall"], 95) <= TARGET_MS else "no") if name != "unfiltered" else "—"
+        timed = name in ("phone", "period")  # the issue's two cases; the others for comparison
+        target = f"≤ {TARGET_MS} ms p95" if timed else "—"
+        met = ("yes" if pct(r["wall"], 95) <= TARGET_MS else "no") if timed else "—"
         lines.append(f"| {label} | {r['runs']} | {pct(r['wall'], 50):.0f} / {pct(r['wall'], 95):.0f} | "
                      f"{pct(r['cpu'], 50):.0f} / {pct(r['cpu'], 95):.0f} | {pct(r['sql'], 50):.1f} / "
                      f"{pct(r['sql'], 95):.1f} | {r['queries']} | {target} | {met} |")
@@ -201,11 +200,12 @@ def main(argv: list[str]) -> None:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from django.test.utils import setup_test_environment
 
     from legal_crm.core.access_sync import sync_groups
 
-    setup_test_environment()  # the test client's template context, ALLOWED_HOSTS
+    # No setup_test_environment(): it instruments every template render for the test client (a context copy per
+    # template, ~250 a page), which production does not pay. The test client only needs its host allowed.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.DEBUG = False
     call_command("migrate", verbosity=0)  # with --reuse: only what is new since the rows were generated
     if not args.reuse:

@@ -121,6 +121,8 @@ class Message(models.Model):
             models.Index(fields=["subject_type", "subject_id"], name="msg_subject_idx"),
             # A provider's callback names its message by its own id (delivery reports, incoming replies repeated).
             models.Index(fields=["channel", "provider_id"], name="msg_provider_idx"),
+            # The SMS log's «входящие» filter: 3 % of the rows, newest first, without walking the whole log.
+            models.Index(fields=["direction", "created_at"], name="msg_direction_idx"),
         ]
 
     def __str__(self) -> str:

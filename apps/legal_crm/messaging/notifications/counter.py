@@ -1,14 +1,21 @@
-"""The bell's unread count: a cached counter per person with no expiry, dropped whenever their rows are written
-or read (so it is never stale for longer than a write's transaction); a miss costs one indexed COUNT, capped."""
+"""The bell's unread count. A counter row per person (models.UnreadCounter) is moved by the writes themselves —
+notify() adds the unread rows it wrote, «прочитано» takes away the rows it marked — in their transactions, so it
+is exact and never recounted on a page: a desk page reads it from the cache, or after a reset with one query by
+primary key (no COUNT over the person's notifications, however many there are). The cache entry has no expiry and
+is dropped by every write (now and after commit)."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
+from django.db.models.functions import Greatest
 
-from ..models import Notification
+from ..models import Notification, UnreadCounter
 
-CAP = 100  # the bell shows «99+»: counting further would only cost time
+CAP = 100  # the bell shows «99+»
 
 
 def _key(user_id: int) -> str:
@@ -19,13 +26,54 @@ def unread_count(user) -> int:
     key = _key(user.pk)
     count = cache.get(key)
     if count is None:
-        count = Notification.objects.filter(user_id=user.pk, read_at__isnull=True)[:CAP].count()
+        row = UnreadCounter.objects.filter(user_id=user.pk).values_list("unread", flat=True)[:1]
+        count = min(CAP, next(iter(row), 0))
         cache.set(key, count, None)
     return count
 
 
+def added(user_ids) -> None:
+    """notify() wrote unread rows for these people (one id per row), in the caller's transaction."""
+    for user_id, n in Counter(user_ids).items():
+        if UnreadCounter.objects.filter(user_id=user_id).update(unread=F("unread") + n):
+            continue
+        try:
+            with transaction.atomic():  # the person's first notification: their row does not exist yet
+                UnreadCounter.objects.create(user_id=user_id, unread=n)
+        except IntegrityError:  # created meanwhile by a parallel notify()
+            UnreadCounter.objects.filter(user_id=user_id).update(unread=F("unread") + n)
+    forget(user_ids)
+
+
+def taken(user_id: int, n: int) -> None:
+    """«Прочитано» marked `n` of the person's unread rows (the UPDATE's row count), in the caller's transaction."""
+    if n:
+        UnreadCounter.objects.filter(user_id=user_id).update(unread=Greatest(F("unread") - n, 0))
+    forget([user_id])
+
+
+def recount(user_ids=None) -> int:
+    """Set the counters from the rows themselves (the migration that adds them, the demo and the benchmark, which
+    write notifications directly). None: everybody's. Returns the number of counters written."""
+    unread = Notification.objects.filter(read_at__isnull=True)
+    if user_ids is not None:
+        user_ids = list(set(user_ids))
+        unread = unread.filter(user_id__in=user_ids)
+    counts = dict(unread.order_by().values_list("user_id").annotate(n=Count("id")))
+    with transaction.atomic():
+        stale = UnreadCounter.objects.all() if user_ids is None else UnreadCounter.objects.filter(user_id__in=user_ids)
+        stale.exclude(user_id__in=list(counts)).update(unread=0)
+        existing = set(UnreadCounter.objects.filter(user_id__in=list(counts)).values_list("user_id", flat=True))
+        UnreadCounter.objects.bulk_create([UnreadCounter(user_id=u, unread=n) for u, n in counts.items()
+                                           if u not in existing], batch_size=1000)
+        for user_id in existing:
+            UnreadCounter.objects.filter(user_id=user_id).update(unread=counts[user_id])
+    forget(counts if user_ids is None else user_ids)
+    return len(counts)
+
+
 def forget(user_ids) -> None:
-    """Drop the counters now and again after commit (a request between the two recounts the old rows)."""
+    """Drop the cached counters now and again after commit (a request between the two reads the old row)."""
     keys = [_key(uid) for uid in set(user_ids)]
     if not keys:
         return
