@@ -131,8 +131,13 @@ class ChannelAdmin(DeskAdmin):
 @admin.register(OptOut)
 class OptOutAdmin(ReadOnlyDeskAdmin):
     selector = selectors.optout_list_visible_to
-    list_display = ("address", "source", "created_at")
+    list_display = ("address", "source", "reply", "created_at")
+    list_select_related = ("message",)
     search_fields = ("address",)
+
+    @display(description=_("ответ клиента"))
+    def reply(self, obj):
+        return obj.message.text[:100] if obj.message_id else "—"
 
 from . import admin_templates  # noqa: E402,F401  templates and custom tags register their desk pages
 from .notifications import desk as _notifications_desk  # noqa: E402,F401  (registers the notifications' pages)

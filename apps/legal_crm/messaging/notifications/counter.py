@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 from django.db.models.functions import Greatest
 
@@ -26,10 +26,19 @@ def unread_count(user) -> int:
     key = _key(user.pk)
     count = cache.get(key)
     if count is None:
-        row = UnreadCounter.objects.filter(user_id=user.pk).values_list("unread", flat=True)[:1]
-        count = min(CAP, next(iter(row), 0))
+        count = min(CAP, _stored(user.pk))
         cache.set(key, count, None)
     return count
+
+
+def _stored(user_id: int) -> int:
+    """The counter row's value. Plain SQL on purpose: this runs on every desk page after a reset, and building the
+    ORM query cost more CPU than the query itself (bench/RESULTS.md «Notifications»)."""
+    table = connection.ops.quote_name(UnreadCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT unread FROM {table} WHERE user_id = %s", [user_id])
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def added(user_ids) -> None:
