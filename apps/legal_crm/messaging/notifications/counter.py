@@ -1,14 +1,14 @@
 """The bell's unread count. A counter row per person (models.UnreadCounter) is moved by the writes themselves —
 notify() adds the unread rows it wrote, «прочитано» takes away the rows it marked — in their transactions, so it
-is exact and never recounted on a page: a desk page reads it from the cache, or after a reset with one query by
-primary key (no COUNT over the person's notifications, however many there are). The cache entry has no expiry and
-is dropped by every write (now and after commit)."""
+is exact and never recounted on a page: a desk page reads it with one query by primary key (no COUNT over the
+person's notifications, however many there are). No cache in front of it: reading the row costs what a cache
+lookup does (bench/RESULTS.md «Notifications»), so there is no cold page after a cache reset, no invalidation
+after commit and nothing stale when Redis is down."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 from django.db.models.functions import Greatest
@@ -18,22 +18,13 @@ from ..models import Notification, UnreadCounter
 CAP = 100  # the bell shows «99+»
 
 
-def _key(user_id: int) -> str:
-    return f"notif:unread:{user_id}"
-
-
 def unread_count(user) -> int:
-    key = _key(user.pk)
-    count = cache.get(key)
-    if count is None:
-        count = min(CAP, _stored(user.pk))
-        cache.set(key, count, None)
-    return count
+    return min(CAP, _stored(user.pk))
 
 
 def _stored(user_id: int) -> int:
-    """The counter row's value. Plain SQL on purpose: this runs on every desk page after a reset, and building the
-    ORM query cost more CPU than the query itself (bench/RESULTS.md «Notifications»)."""
+    """The counter row's value. Plain SQL on purpose: this runs on every desk page, and building the ORM query cost
+    more CPU than the query itself (bench/RESULTS.md «Notifications»)."""
     table = connection.ops.quote_name(UnreadCounter._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT unread FROM {table} WHERE user_id = %s", [user_id])
@@ -51,14 +42,12 @@ def added(user_ids) -> None:
                 UnreadCounter.objects.create(user_id=user_id, unread=n)
         except IntegrityError:  # created meanwhile by a parallel notify()
             UnreadCounter.objects.filter(user_id=user_id).update(unread=F("unread") + n)
-    forget(user_ids)
 
 
 def taken(user_id: int, n: int) -> None:
     """«Прочитано» marked `n` of the person's unread rows (the UPDATE's row count), in the caller's transaction."""
     if n:
         UnreadCounter.objects.filter(user_id=user_id).update(unread=Greatest(F("unread") - n, 0))
-    forget([user_id])
 
 
 def recount(user_ids=None) -> int:
@@ -77,14 +66,4 @@ def recount(user_ids=None) -> int:
                                            if u not in existing], batch_size=1000)
         for user_id in existing:
             UnreadCounter.objects.filter(user_id=user_id).update(unread=counts[user_id])
-    forget(counts if user_ids is None else user_ids)
     return len(counts)
-
-
-def forget(user_ids) -> None:
-    """Drop the cached counters now and again after commit (a request between the two reads the old row)."""
-    keys = [_key(uid) for uid in set(user_ids)]
-    if not keys:
-        return
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys), robust=True)

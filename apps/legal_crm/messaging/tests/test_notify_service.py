@@ -107,8 +107,8 @@ def test_quiet_hours_before_midnight_end_the_next_morning(make_staff, roles, off
     assert Message.objects.get().next_attempt_at == datetime.datetime(2026, 3, 11, 5, 0, tzinfo=datetime.UTC)
 
 
-def test_counter_follows_writes_and_reads_without_a_ttl(operator):
-    assert counter.unread_count(operator) == 0  # cached now, with no expiry
+def test_counter_follows_writes_and_reads(operator):
+    assert counter.unread_count(operator) == 0
     notes = notify(users=[operator], kind=KIND, title="t", text="x")
     notify(users=[operator], kind=KIND, title="t2", text="x")
     assert counter.unread_count(operator) == 2
@@ -119,8 +119,6 @@ def test_counter_follows_writes_and_reads_without_a_ttl(operator):
 
 
 def test_the_counter_row_is_exact_and_a_recount_agrees(operator, make_staff):
-    from django.core.cache import cache
-
     from legal_crm.messaging.models import UnreadCounter
 
     other = make_staff("operator")
@@ -133,7 +131,6 @@ def test_the_counter_row_is_exact_and_a_recount_agrees(operator, make_staff):
     UnreadCounter.objects.all().delete()
     assert counter.recount() == 2
     assert dict(UnreadCounter.objects.values_list("user_id", "unread")) == rows
-    cache.clear()
     assert (counter.unread_count(operator), counter.unread_count(other)) == (1, 1)
 
 
