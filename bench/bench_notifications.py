@@ -157,8 +157,9 @@ def report(rows: int, stats: dict, cache_backend: str) -> str:
         f"(EXPLAIN: {'const, PRIMARY' if stats['uses_index'] else 'NOT a primary-key read'}) — no COUNT over the "
         "notifications, so its cost does not depend on the person's backlog (the heavy employee has "
         f"{rows // 20:,} unread). notify() adds to the row and «прочитано» takes away, in their own transactions. "
-        "The number used to be cached in Redis with a COUNT on a miss (16 ms p50 cold in the previous run); the row "
-        "read costs about what the cache lookup does, so the cache is gone and with it the cold page.",
+        "The number used to be cached in Redis with a COUNT on a miss (16 ms p50 on a miss, load 10.9); now nothing "
+        "of it is cached, so no page is «cold»: the row read costs about the same CPU as the Redis lookup did (second "
+        "row), and its wall time is the shared database's queueing at this load.",
         "",
         "Timings include the machine's load: load average "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end of the run — the wall columns are mostly "
