@@ -22,6 +22,7 @@ BENCHMARKS = {
     "todos": ("bench_todos", "main"),
     "finance": ("bench_finance", "main"),
     "violations": ("bench_violations", "main"),
+    "smslog": ("bench_sms_log", "main"),
 }
 
 

@@ -294,6 +294,7 @@ LEAD_TIMELINE_SOURCES: list[str] = [
     "legal_crm.contracts.timeline.lead_timeline",
     "legal_crm.billing.timeline.lead_timeline",
     "legal_crm.quality.reviews.timeline.lead_timeline",
+    "legal_crm.messaging.timeline.lead_timeline",
 ]
 
 # Parts a higher module adds to a lower module's desk page (core.admin_base.DeskExtension: inlines, list columns,
@@ -302,7 +303,8 @@ DESK_EXTENSIONS: dict[str, list[str]] = {
     "marketing.adsource": ["legal_crm.leads.admin.marketing.AdSourceExtension"],
     "marketing.partner": ["legal_crm.leads.admin.marketing.PartnerExtension"],
     "directory.counterparty": ["legal_crm.portal.desk_client.ClientPortalExtension",
-                               "legal_crm.quality.reviews.admin.ClientReviewsExtension"],
+                               "legal_crm.quality.reviews.admin.ClientReviewsExtension",
+                               "legal_crm.messaging.timeline.ClientMessagesExtension"],
 }
 
 # What a client paid on a contract (contracts.money.paid_amount: refunds, terminations): `(contract) -> Decimal`.

@@ -6,9 +6,11 @@ from django.contrib import admin
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import RelatedDropdownFilter
 from unfold.decorators import action, display
+from unfold.utils import display_for_label
 
 from legal_crm.core.admin_base import DeskAdmin, ReadOnlyDeskAdmin
 from legal_crm.core.admin_filters import DeskDateRangeFilter
@@ -18,18 +20,33 @@ from . import perms, selectors, services
 from .forms import ChannelForm
 from .models import Channel, Message, OptOut
 
+STATUS_LABELS = {"queued": "info", "sending": "warning", "sent": "info", "delivered": "success", "failed": "danger",
+                 "skipped": "warning", "received": "success"}
+_labels: dict[tuple, str] = {}
+
+
+def status_label(status: str, text: str) -> str:
+    """unfold's coloured label, rendered once per status and language: the log shows 50 of them a page, and two
+    template renders per row were a third of the page's templates."""
+    key = (status, get_language())
+    html = _labels.get(key)
+    if html is None:
+        html = _labels[key] = display_for_label((status, text), "—", STATUS_LABELS)
+    return html
+
 
 @admin.register(Message)
 class MessageAdmin(ReadOnlyDeskAdmin):
     selector = selectors.message_list_visible_to
     paginator = CappedPaginator  # millions of rows: the count stops at the cap, a page is read by ids
-    list_display = ("created_at", "kind", "to", "office", "status_badge", "cost", "attempts", "error_text", "sent_at")
-    list_filter = ("status", "kind", ("channel", RelatedDropdownFilter), ("office", RelatedDropdownFilter),
+    list_display = ("created_at", "direction", "kind", "to", "office", "status_badge", "cost", "attempts",
+                    "error_text", "sent_at")
+    list_filter = ("direction", "status", "kind", ("channel", RelatedDropdownFilter), ("office", RelatedDropdownFilter),
                    ("created_at", DeskDateRangeFilter))
     list_filter_submit = True
     list_select_related = ("office", "channel")
     search_fields = ("to",)
-    fields = ("created_at", "office", "kind", "channel", "provider", "to", "text_shown", "is_advertising", "status",
+    fields = ("created_at", "direction", "office", "kind", "channel", "provider", "to", "text_shown", "is_advertising", "status",
               "error_code", "error_text", "provider_id", "cost", "attempts", "next_attempt_at", "sending_started_at",
               "sent_at", "finished_at", "subject_type", "subject_id", "created_by")
     readonly_fields = fields
@@ -47,10 +64,9 @@ class MessageAdmin(ReadOnlyDeskAdmin):
     def text_shown(self, obj):
         return _("скрыт: одноразовый код") if obj.is_secret else obj.text
 
-    @display(description=_("Состояние"), label={"queued": "info", "sending": "warning", "sent": "info",
-                                                "delivered": "success", "failed": "danger", "skipped": "warning"})
+    @display(description=_("Состояние"))
     def status_badge(self, obj):
-        return obj.status, obj.get_status_display()
+        return status_label(obj.status, obj.get_status_display())
 
     def has_retry_permission(self, request, object_id=None):
         return request.user.has_perm(perms.RETRY_MESSAGE)
@@ -77,19 +93,30 @@ class ChannelAdmin(DeskAdmin):
     list_display = ("name", "kind", "provider", "office", "sender_name", "secret_display", "rate_per_minute",
                     "is_default", "is_active")
     list_filter = ("kind", "provider", "is_active")
-    readonly_fields = ("callback_url",)
+    readonly_fields = ("callback_url", "webhook_token")
+    CALLBACK_PROVIDERS = ("smsru", "smsc", "greenapi")
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
-        return fields if obj is not None and obj.provider == "smsru" else [f for f in fields if f != "callback_url"]
+        provider = obj.provider if obj is not None and obj.pk else ""
+        hidden = {"callback_url", "webhook_token"} - (
+            {"callback_url"} if provider in self.CALLBACK_PROVIDERS else set()) - (
+            {"webhook_token"} if provider == "greenapi" else set())
+        return [f for f in fields if f not in hidden]
 
-    @display(description=_("Адрес для отчётов о доставке (после адреса сайта)"))
+    @display(description=_("Адрес для отчётов о доставке и входящих сообщений (после адреса сайта)"))
     def callback_url(self, obj):
         from .callbacks import callback_path
 
-        if obj is None or not obj.pk or obj.provider != "smsru":
+        if obj is None or not obj.pk:
             return ""
         return callback_path(obj)
+
+    @display(description=_("webhookUrlToken для консоли GreenAPI"))
+    def webhook_token(self, obj):
+        from .callbacks import greenapi_webhook_token
+
+        return greenapi_webhook_token(obj) if obj is not None and obj.pk and obj.provider == "greenapi" else ""
 
     @display(description=_("Ключ / пароль"))
     def secret_display(self, obj):
@@ -105,8 +132,13 @@ class ChannelAdmin(DeskAdmin):
 @admin.register(OptOut)
 class OptOutAdmin(ReadOnlyDeskAdmin):
     selector = selectors.optout_list_visible_to
-    list_display = ("address", "source", "created_at")
+    list_display = ("address", "source", "reply", "created_at")
+    list_select_related = ("message",)
     search_fields = ("address",)
+
+    @display(description=_("ответ клиента"))
+    def reply(self, obj):
+        return obj.message.text[:100] if obj.message_id else "—"
 
 from . import admin_templates  # noqa: E402,F401  templates and custom tags register their desk pages
 from .notifications import desk as _notifications_desk  # noqa: E402,F401  (registers the notifications' pages)

@@ -25,6 +25,24 @@ def messages_about(subject_type: str, subject_ids, user) -> QuerySet[Message]:
     return message_list_visible_to(user).filter(subject_type=subject_type, subject_id__in=[str(i) for i in subject_ids])
 
 
+PERSON_MESSAGES_LIMIT = 30
+SCRIPT_SUBJECT = "leads.scriptmessage"  # leads' own timeline shows these with their script step
+
+
+def person_messages(phones, limit: int = PERSON_MESSAGES_LIMIT) -> list[Message]:
+    """The latest messages to and from these addresses, newest first (the `to` index, one query)."""
+    phones = sorted({p for p in phones if p})
+    if not phones:
+        return []
+    return list(Message.objects.filter(to__in=phones).exclude(subject_type=SCRIPT_SUBJECT)
+                .select_related("channel").order_by("-created_at", "-id")[:limit])
+
+
+def opt_outs(phones) -> list[OptOut]:
+    phones = sorted({p for p in phones if p})
+    return list(OptOut.objects.filter(address__in=phones).select_related("message")) if phones else []
+
+
 def channel_list_visible_to(user) -> QuerySet[Channel]:
     qs = Channel.objects.select_related("office")
     if not getattr(user, "is_authenticated", False) or not (

@@ -194,13 +194,17 @@ def messages_cancel(*, actor_or_none, subject_type: str, subject_id, reason: str
 
 
 @transaction.atomic
-def opt_out(*, actor_or_none, address: str, source: str = "") -> OptOut:
-    """A recipient refuses advertising for good («СТОП», the unsubscribe link, a request to staff)."""
+def opt_out(*, actor_or_none, address: str, source: str = "", message: Message | None = None,
+            kind: str | None = None) -> OptOut:
+    """A recipient refuses advertising for good («СТОП», the unsubscribe link, a request to staff).
+    `message`: the incoming reply with the stop word (messaging.incoming), kept on the opt-out as its proof.
+    `kind` Telegram: the address is a chat id, never read as a phone (a 10-digit id would look like one)."""
     ensure(actor_or_none, perms.ADD_OPTOUT, system_ok=True)  # a provider's STOP reply
-    address = normalize_phone(address) or address.strip().lower()
-    row, created = OptOut.objects.get_or_create(address=address, defaults={"source": source[:200]})
+    address = address.strip() if kind == Kind.TELEGRAM else (normalize_phone(address) or address.strip().lower())
+    row, created = OptOut.objects.get_or_create(address=address, defaults={"source": source[:200], "message": message})
     if created:
-        audit(actor=actor_or_none, action="messaging.opt_out", obj=row, after={"source": source[:200]})
+        audit(actor=actor_or_none, action="messaging.opt_out", obj=row,
+              after={"source": source[:200], "message_id": message.pk if message else None})
     # Advertising still waiting in the outbox for this address is not sent either.
     Message.objects.filter(to=address, is_advertising=True, status=Message.Status.QUEUED).update(
         status=Message.Status.SKIPPED, error_code="opted_out", error_text=_("Получатель отказался от рассылок."))

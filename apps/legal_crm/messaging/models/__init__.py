@@ -10,10 +10,11 @@ from .notifications import (
     TelegramCursor,
     TelegramLink,
     TelegramLinkCode,
+    UnreadCounter,
 )
 from .outbox import Channel, Kind, Message, OptOut, Provider
 from .templates import CustomTag, CustomTagValue, MessageTemplate
 
 __all__ = ["Channel", "CustomTag", "CustomTagValue", "Kind", "Message", "MessageTemplate", "Method", "Notification",
            "NotificationDigest", "NotificationPreference", "NotificationRule", "NotificationSchedule", "OptOut",
-           "Provider", "TelegramCursor", "TelegramLink", "TelegramLinkCode"]
+           "Provider", "TelegramCursor", "TelegramLink", "TelegramLinkCode", "UnreadCounter"]

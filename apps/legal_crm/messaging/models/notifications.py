@@ -48,6 +48,23 @@ class Notification(models.Model):
         return self.title
 
 
+class UnreadCounter(models.Model):
+    """The bell's number: a person's unread in-app notifications, kept by notify() and «прочитано» in their own
+    transactions (messaging.notifications.counter) — a desk page reads one row by its key, however long the
+    person's backlog."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="+", verbose_name=_("сотрудник"))
+    unread = models.PositiveIntegerField(_("непрочитанных"), default=0)
+
+    class Meta:
+        verbose_name = _("счётчик непрочитанных")
+        verbose_name_plural = _("счётчики непрочитанных")
+
+    def __str__(self) -> str:
+        return str(self.unread)
+
+
 class NotificationRule(models.Model):
     """Which methods a group allows for one kind; all off: the group's members do not get it at all."""
 

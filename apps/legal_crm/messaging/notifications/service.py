@@ -81,7 +81,7 @@ def notify(*, users, kind: str, title: str, text: str, link: str = "", subject: 
         external = chosen & {Method.TELEGRAM, Method.EMAIL}
         if external:
             _send_copies(user, note, external, now)
-    counter.forget(n.user_id for n in written)
+    counter.added([n.user_id for n in written if n.read_at is None])
     return written
 
 
@@ -123,5 +123,5 @@ def notifications_mark_read(*, actor, ids=None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=[int(i) for i in ids])
     count = qs.update(read_at=timezone.now())
-    counter.forget([actor.pk])
+    counter.taken(actor.pk, count)
     return count

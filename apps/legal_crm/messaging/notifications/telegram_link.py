@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from legal_crm.core.audit import audit
 from legal_crm.core.guard import denied
 
-from ..models import Channel, Kind, Provider, TelegramCursor, TelegramLink, TelegramLinkCode
+from ..models import Channel, Kind, Message, Provider, TelegramCursor, TelegramLink, TelegramLinkCode
 
 logger = logging.getLogger(__name__)
 
@@ -81,12 +81,18 @@ def webhook_secret(channel: Channel) -> str:
 
 
 def handle_update(channel: Channel | None, update: dict) -> bool:
-    """One update of the bot: `/start CODE` links the chat and answers it. True when a chat was linked."""
+    """One update of the bot: `/start CODE` links the chat and answers it (True when a chat was linked); any other
+    text is a client's (or employee's) incoming message — stored in the SMS log, a stop word («стоп», /stop) opts
+    the chat out of advertising for good and is confirmed in the chat."""
     message = update.get("message") or {}
     text = (message.get("text") or "").strip()
     chat = message.get("chat") or {}
     chat_id = chat.get("id")
-    if not text.startswith("/start") or chat_id is None:
+    if chat_id is None:
+        return False
+    if not text.startswith("/start"):
+        if channel is not None and chat.get("type", "private") == "private":
+            _incoming(channel, message, str(chat_id), text)
         return False
     parts = text.split(maxsplit=1)
     code = parts[1] if len(parts) > 1 else ""
@@ -98,6 +104,20 @@ def handle_update(channel: Channel | None, update: dict) -> bool:
               _("Код не подошёл или устарел. Получите новый на странице «Мои уведомления» и отправьте /start КОД."))
     _reply(channel, link, str(chat_id), answer)
     return link is not None
+
+
+def _incoming(channel: Channel, message: dict, chat_id: str, text: str) -> None:
+    from ..incoming import incoming_receive, is_stop_word
+
+    provider_id = f"{chat_id}:{message.get('message_id', '')}"  # message ids are unique within a chat
+    with transaction.atomic():
+        known = Message.objects.filter(channel=channel, provider_id=provider_id,
+                                       direction=Message.Direction.INCOMING).exists()
+        stored = incoming_receive(channel=channel, kind=Kind.TELEGRAM, address=chat_id,
+                                  text=text or _("[не текст]"), provider_id=provider_id)
+    if stored is not None and not known and is_stop_word(text):
+        _reply(channel, None, chat_id, _("Вы отписались от рекламных рассылок. Служебные сообщения по вашему делу "
+                                         "будут приходить, как прежде."))
 
 
 def _reply(channel, link, chat_id: str, text: str) -> None:

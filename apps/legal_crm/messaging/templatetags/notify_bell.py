@@ -1,5 +1,5 @@
 """{% notification_bell %}: the bell in the desk header (templates/unfold/helpers/userlinks.html). Its count is the
-cached counter (notifications/counter.py): at most one indexed COUNT per desk page, none while the cache holds."""
+person's counter row (notifications/counter.py): one query by primary key per desk page."""
 
 from django import template
 from django.conf import settings

@@ -107,8 +107,8 @@ def test_quiet_hours_before_midnight_end_the_next_morning(make_staff, roles, off
     assert Message.objects.get().next_attempt_at == datetime.datetime(2026, 3, 11, 5, 0, tzinfo=datetime.UTC)
 
 
-def test_counter_follows_writes_and_reads_without_a_ttl(operator):
-    assert counter.unread_count(operator) == 0  # cached now, with no expiry
+def test_counter_follows_writes_and_reads(operator):
+    assert counter.unread_count(operator) == 0
     notes = notify(users=[operator], kind=KIND, title="t", text="x")
     notify(users=[operator], kind=KIND, title="t2", text="x")
     assert counter.unread_count(operator) == 2
@@ -116,6 +116,29 @@ def test_counter_follows_writes_and_reads_without_a_ttl(operator):
     assert counter.unread_count(operator) == 1
     notifications_mark_read(actor=operator)
     assert counter.unread_count(operator) == 0
+
+
+def test_the_counter_row_is_exact_and_a_recount_agrees(operator, make_staff):
+    from legal_crm.messaging.models import UnreadCounter
+
+    other = make_staff("operator")
+    notify(users=[operator, other], kind=KIND, title="t", text="x")
+    notes = notify(users=[operator], kind=KIND, title="t2", text="x")
+    notifications_mark_read(actor=operator, ids=[notes[0].pk])
+    notifications_mark_read(actor=operator, ids=[notes[0].pk])  # twice: the second marks nothing, takes nothing
+    rows = dict(UnreadCounter.objects.values_list("user_id", "unread"))
+    assert rows == {operator.pk: 1, other.pk: 1}
+    UnreadCounter.objects.all().delete()
+    assert counter.recount() == 2
+    assert dict(UnreadCounter.objects.values_list("user_id", "unread")) == rows
+    assert (counter.unread_count(operator), counter.unread_count(other)) == (1, 1)
+
+
+def test_the_bell_caps_at_its_99_plus(operator):
+    from legal_crm.messaging.models import UnreadCounter
+
+    UnreadCounter.objects.create(user=operator, unread=250)
+    assert counter.unread_count(operator) == counter.CAP
 
 
 def test_nobody_marks_another_persons_notifications(operator, make_staff):

@@ -4,6 +4,10 @@
 ("drop",) close the connection without an answer, ("hang", seconds) answer too late. `fake.received` lists every
 send request that reached the server (counting what a worker really sent); `block_at=n` makes the n-th send
 wait (after it was received and counted) until `release()`, touching `signal_file` so a test can kill the client.
+
+The other way round, a fake calls us as its provider would: `incoming(...)` builds a client's incoming message
+(SMSC's signed form, GreenAPI's webhook with its Bearer token, a Telegram update) and `deliver(url, request)` POSTs
+it over HTTP to our callback URL (a live server) — `request` is (form, json, headers).
 """
 
 from __future__ import annotations
@@ -151,6 +155,14 @@ class FakeProvider:
     def texts(self) -> list[str]:
         return [p.get("msg") or p.get("mes") or p.get("message") or p.get("text") for p in self.received]
 
+    @staticmethod
+    def deliver(url: str, request: tuple[dict | None, dict | None, dict]):
+        """POST a callback the provider makes (an incoming message, a report) to our URL; returns the response."""
+        import requests
+
+        form, body, headers = request
+        return requests.post(url, data=form, json=body, headers=headers, timeout=10)
+
 
 class FakeSmsRu(FakeProvider):
     TEXTS = {200: "Неправильный api_id", 201: "Не хватает средств на лицевом счету",
@@ -198,6 +210,17 @@ class FakeSmsRu(FakeProvider):
 class FakeSmsc(FakeProvider):
     TEXTS = {1: "parameters error", 2: "authorise error", 3: "no money", 6: "message is denied",
              7: "invalid number", 9: "duplicate request"}
+    PASSWORD = "secret-pass-1234"
+
+    def incoming(self, phone: str, text: str, *, sms_id: int = 7001, to: str = "79990000000",
+                 password: str | None = None) -> tuple[dict, None, dict]:
+        """An SMS a client sent to our number, as SMSC POSTs it: signed md5("<id>:<phone>:<mes>:<password>")."""
+        import hashlib
+
+        sent = int(time.time())
+        sign = hashlib.md5(f"{sms_id}:{phone}:{text}:{password or self.PASSWORD}".encode()).hexdigest()
+        return ({"id": str(sms_id), "phone": phone, "mes": text, "to": to, "sent": str(sent), "time": str(sent),
+                 "md5": sign}, None, {})
 
     PRICE = "2.10"  # per part
 
@@ -229,6 +252,18 @@ class FakeSmsc(FakeProvider):
 
 class FakeGreenApi(FakeProvider):
     """GreenAPI: /waInstance{id}/sendMessage/{token} and /getMessage/{token}; instance 1101 with token "tok-1234"."""
+
+    def incoming(self, phone: str, text: str, *, webhook_token: str, id_message: str = "BAE5F4886F6F2D05",
+                 instance: int = 1101, extended: bool = False) -> tuple[None, dict, dict]:
+        """The incomingMessageReceived webhook of a client's WhatsApp message (webhookUrlToken as a Bearer)."""
+        chat = f"{phone.lstrip('+')}@c.us"
+        data = ({"typeMessage": "extendedTextMessage", "extendedTextMessageData": {"text": text}} if extended else
+                {"typeMessage": "textMessage", "textMessageData": {"textMessage": text}})
+        body = {"typeWebhook": "incomingMessageReceived",
+                "instanceData": {"idInstance": instance, "wid": "79990000000@c.us", "typeInstance": "whatsapp"},
+                "timestamp": int(time.time()), "idMessage": id_message,
+                "senderData": {"chatId": chat, "sender": chat, "senderName": "Клиент"}, "messageData": data}
+        return None, body, {"Authorization": f"Bearer {webhook_token}"}
 
     def route(self, path):
         import re
