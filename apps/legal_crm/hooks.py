@@ -267,7 +267,8 @@ LEAD_TIMELINE_SOURCES: list[str] = [
 DESK_EXTENSIONS: dict[str, list[str]] = {
     "marketing.adsource": ["legal_crm.leads.admin.marketing.AdSourceExtension"],
     "marketing.partner": ["legal_crm.leads.admin.marketing.PartnerExtension"],
-    "directory.counterparty": ["legal_crm.portal.desk_client.ClientPortalExtension"],
+    "directory.counterparty": ["legal_crm.portal.desk_client.ClientPortalExtension",
+                               "legal_crm.telephony.client_card.ClientCallExtension"],
 }
 
 # What a client paid on a contract (contracts.money.paid_amount: refunds, terminations): `(contract) -> Decimal`.
@@ -324,6 +325,7 @@ TELEPHONY_CALL_SUBJECTS: dict[str, str] = {
     "lead": "legal_crm.leads.telephony_cards.lead_subject",
     "planned_call": "legal_crm.leads.telephony_cards.planned_call_subject",
     "contract": "legal_crm.contracts.telephony_subjects.contract_subject",
+    "client": "legal_crm.telephony.client_card.client_subject",
 }
 # the pop-up's «создать лид» for an unknown number — `(call) -> url` (a POST target);
 TELEPHONY_NEW_CALLER_URL: str | None = "legal_crm.leads.telephony_cards.new_lead_url"
