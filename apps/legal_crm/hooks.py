@@ -334,6 +334,8 @@ TELEPHONY_CALL_ACCESS: list[str] = [
     "legal_crm.leads.telephony_cards.call_access",
     "legal_crm.contracts.telephony_subjects.call_access",
 ]
+# the ad sources a company number can be tied to — `() -> list[(code, name, is_active)]`; None: no marketing module.
+TELEPHONY_AD_SOURCES: str | None = "legal_crm.marketing.selectors.source_choices"
 
 # Payment methods whose balance a higher module keeps (billing.services.payments.method_provider): method →
 # `(*, actor, payment, invoice, reference) -> None`, run inside billing's payment transaction; it spends the

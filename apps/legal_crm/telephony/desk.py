@@ -173,7 +173,9 @@ def stats_view(request):
     date_from = _date(request.GET.get("from", ""), date_to.replace(day=1))
     if date_from > date_to or (date_to - date_from).days > 366:
         date_from = date_to.replace(day=1)
-    by = request.GET.get("by") if request.GET.get("by") in ("employee", "office", "day") else "employee"
+    groupings = [("employee", _("по сотрудникам")), ("office", _("по офисам")), ("day", _("по дням")),
+                 ("number", _("по номерам компании")), ("source", _("по рекламным источникам"))]
+    by = request.GET.get("by") if request.GET.get("by") in dict(groupings) else "employee"
     rows = selectors.call_stats(request.user, date_from=date_from, date_to=date_to, by=by, tz=tz)
     peak = max((r["total"] for r in rows), default=0) or 1
     for row in rows:
@@ -181,13 +183,14 @@ def stats_view(request):
         row["answered_share"] = round(100 * row["answered"] / row["total"]) if row["total"] else 0
         row["talk_text"] = f"{row['talk'] // 3600}:{row['talk'] // 60 % 60:02d}:{row['talk'] % 60:02d}"
     totals = {k: sum(r[k] for r in rows) for k in ("total", "incoming", "outgoing", "answered", "missed", "talk")}
-    groupings = [("employee", _("по сотрудникам")), ("office", _("по офисам")), ("day", _("по дням"))]
+    totals["answered_share"] = round(100 * totals["answered"] / totals["total"]) if totals["total"] else 0
+    heading = {"employee": _("Сотрудник"), "office": _("Офис"), "day": _("День"), "number": _("Номер компании"),
+               "source": _("Рекламный источник")}[by]
     if request.GET.get("export") == "xlsx":
         from django.http import HttpResponse
 
         from .stats_export import stats_xlsx
 
-        heading = {"employee": _("Сотрудник"), "office": _("Офис"), "day": _("День")}[by]
         response = HttpResponse(stats_xlsx(rows, totals, date_from=date_from, date_to=date_to, heading=heading),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="calls-{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx"'
@@ -196,5 +199,5 @@ def stats_view(request):
     query["export"] = "xlsx"
     context = {**admin.site.each_context(request), "title": _("Статистика звонков"), "rows": rows,
                "totals": totals, "date_from": date_from, "date_to": date_to, "by": by,
-               "groupings": groupings, "export_query": query.urlencode()}
+               "groupings": groupings, "heading": heading, "export_query": query.urlencode()}
     return TemplateResponse(request, "telephony/stats.html", context)

@@ -8,8 +8,9 @@ import datetime
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
-from legal_crm.core.validators import normalize_phone
+from legal_crm.core.validators import format_phone, normalize_phone
 from legal_crm.org.models import Employee
 from legal_crm.org.selectors import office_ids_visible_to, scope_to_offices
 
@@ -121,8 +122,8 @@ def caller_cards(phone: str, user) -> list[dict]:
 
 
 def call_stats(user, *, date_from: datetime.date, date_to: datetime.date, by: str, tz) -> list[dict]:
-    """Calls per employee, office or day of the period (the office's dates in `tz`): count, incoming/outgoing,
-    answered, missed, talk seconds. One grouped query over the visible calls."""
+    """Calls per employee, office, day, company number or ad source of the period (the office's dates in `tz`):
+    count, incoming/outgoing, answered, missed, talk seconds. One grouped query over the visible calls."""
     start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
     end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     qs = call_list_visible_to(user).filter(started_at__gte=start, started_at__lt=end)
@@ -133,6 +134,12 @@ def call_stats(user, *, date_from: datetime.date, date_to: datetime.date, by: st
         keys = ("key",)
     elif by == "office":
         keys = ("office_id", "office__name")
+    elif by == "number":  # incoming calls on the company's numbers
+        qs = qs.filter(company_number__isnull=False)
+        keys = ("company_number_id", "company_number__number", "company_number__name")
+    elif by == "source":  # … and by the ad source each number is tied to
+        qs = qs.filter(company_number__isnull=False)
+        keys = ("company_number__ad_source_code",)
     else:
         keys = ("employee_id", "employee__user__last_name", "employee__user__first_name")
     rows = qs.order_by().values(*keys).annotate(
@@ -142,11 +149,17 @@ def call_stats(user, *, date_from: datetime.date, date_to: datetime.date, by: st
         missed=Count("id", filter=Q(result__in=[Call.Result.MISSED, Call.Result.DROPPED])),
         talk=Sum("duration"))
     out = []
+    names = {code: name for code, name, _active in ad_sources()} if by == "source" else {}
     for row in rows:
         if by == "day":
             label = row["key"].strftime("%d.%m.%Y") if row["key"] else "—"
         elif by == "office":
             label = row["office__name"] or "—"
+        elif by == "number":
+            label = " ".join(p for p in (format_phone(row["company_number__number"]), row["company_number__name"]) if p)
+        elif by == "source":
+            code = row["company_number__ad_source_code"]
+            label = names.get(code, code) if code else str(_("Без рекламного источника"))
         else:
             label = " ".join(p for p in (row["employee__user__last_name"], row["employee__user__first_name"]) if p) \
                 or "—"
@@ -155,6 +168,15 @@ def call_stats(user, *, date_from: datetime.date, date_to: datetime.date, by: st
                     "sort": row.get("key") or label})
     out.sort(key=lambda r: r["sort"])
     return out
+
+
+def ad_sources() -> list[tuple[str, str, bool]]:
+    """The ad sources a company number can be tied to, as (code, name, is_active) — marketing's, asked through
+    hooks.TELEPHONY_AD_SOURCES (telephony sits below marketing)."""
+    from legal_crm import hooks
+
+    path = getattr(hooks, "TELEPHONY_AD_SOURCES", None)
+    return import_string(path)() if path else []
 
 
 def call_subject_visible(call: Call, user) -> bool:

@@ -87,7 +87,7 @@ def test_call_statistics_per_employee_and_day(client, make_staff, operator, offi
     from openpyxl import load_workbook
 
     sheet = load_workbook(BytesIO(export.content)).active
-    assert [c.value for c in sheet[3]] == ["02.12.2026", 3, 2, 1, 2, 1, 90]
+    assert [c.value for c in sheet[3]] == ["02.12.2026", 3, 2, 1, 2, 1, 90, 67]
 
 
 def test_company_numbers_show_their_usage(client, admin_user, office):
