@@ -27,6 +27,14 @@ class PlannedCallAdmin(ServiceSaveMixin, HistoryDeskAdmin):
     actions = ("mark_reached", "mark_no_answer")
     ordering = ("due_at",)
 
+    def get_urls(self):
+        from django.urls import path
+
+        from .overdue_calls import overdue_calls_view
+
+        return [path("overdue/", self.admin_site.admin_view(overdue_calls_view), name="leads_plannedcall_overdue"),
+                *super().get_urls()]
+
     def get_readonly_fields(self, request, obj=None):
         return ("lead", "done_at", "result", "assignee") if obj else ("done_at", "result")
 
