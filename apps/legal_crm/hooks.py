@@ -207,6 +207,10 @@ SCHEDULER_EVENTS: dict = {
         "*/10 * * * *": [
             "legal_crm.telephony.jobs.fetch_recordings",
         ],
+        # Yesterday's daily call summary rebuilt from the call log, once the PBXs' late records are in.
+        "30 3 * * *": [
+            "legal_crm.telephony.jobs.rebuild_yesterdays_summary",
+        ],
         "*/5 * * * *": [
             "legal_crm.leads.scripts.jobs.advance_scripts",
             "legal_crm.messaging.jobs.poll_statuses",

@@ -15,6 +15,7 @@ from legal_crm.leads.tests.factories import AdSourceFactory
 from legal_crm.telephony.adapters.base import ENDED, RINGING
 from legal_crm.telephony.models import Call, CompanyNumber
 from legal_crm.telephony.services import call_event_apply
+from legal_crm.telephony.services_summary import summary_rebuild
 
 from .conftest_helpers import T0, event, give_extension
 
@@ -67,6 +68,7 @@ def test_statistics_per_number_and_per_ad_source_in_the_users_offices(client, ma
     _calls(site, office, ["missed"])
     _calls(far, other_office, ["answered"] * 5)  # another office's: not in the head's figures
     Call.objects.create(office=office, direction="out", result="answered", state="ended", started_at=T0)
+    summary_rebuild(T0.date())
     client.force_login(make_staff("office_head"))
     url = reverse("admin:telephony_call_stats")
 
