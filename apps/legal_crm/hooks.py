@@ -237,6 +237,10 @@ SCHEDULER_EVENTS: dict = {
         "*/10 * * * *": [
             "legal_crm.telephony.jobs.fetch_recordings",
         ],
+        # Yesterday's daily call summary rebuilt from the call log, once the PBXs' late records are in.
+        "30 3 * * *": [
+            "legal_crm.telephony.jobs.rebuild_yesterdays_summary",
+        ],
         "*/5 * * * *": [
             "legal_crm.leads.scripts.jobs.advance_scripts",
             "legal_crm.messaging.jobs.poll_statuses",
@@ -303,6 +307,7 @@ DESK_EXTENSIONS: dict[str, list[str]] = {
     "marketing.adsource": ["legal_crm.leads.admin.marketing.AdSourceExtension"],
     "marketing.partner": ["legal_crm.leads.admin.marketing.PartnerExtension"],
     "directory.counterparty": ["legal_crm.portal.desk_client.ClientPortalExtension",
+                               "legal_crm.telephony.client_card.ClientCallExtension",
                                "legal_crm.quality.reviews.admin.ClientReviewsExtension",
                                "legal_crm.messaging.timeline.ClientMessagesExtension"],
 }
@@ -368,6 +373,7 @@ TELEPHONY_CALL_SUBJECTS: dict[str, str] = {
     "lead": "legal_crm.leads.telephony_cards.lead_subject",
     "planned_call": "legal_crm.leads.telephony_cards.planned_call_subject",
     "contract": "legal_crm.contracts.telephony_subjects.contract_subject",
+    "client": "legal_crm.telephony.client_card.client_subject",
 }
 # the pop-up's «создать лид» for an unknown number — `(call) -> url` (a POST target);
 TELEPHONY_NEW_CALLER_URL: str | None = "legal_crm.leads.telephony_cards.new_lead_url"
@@ -376,6 +382,8 @@ TELEPHONY_CALL_ACCESS: list[str] = [
     "legal_crm.leads.telephony_cards.call_access",
     "legal_crm.contracts.telephony_subjects.call_access",
 ]
+# the ad sources a company number can be tied to — `() -> list[(code, name, is_active)]`; None: no marketing module.
+TELEPHONY_AD_SOURCES: str | None = "legal_crm.marketing.selectors.source_choices"
 
 # Payment methods whose balance a higher module keeps (billing.services.payments.method_provider): method →
 # `(*, actor, payment, invoice, reference) -> None`, run inside billing's payment transaction; it spends the

@@ -53,6 +53,7 @@ SECTIONS: list[tuple] = [
     (_("Телефония"), "call", [
         "telephony.Call",
         (_("Статистика звонков"), "admin:telephony_call_stats", "telephony.view_call_stats"),
+        (_("Просроченные звонки"), "admin:leads_plannedcall_overdue", "telephony.view_call_stats"),
         "telephony.CompanyNumber", "telephony.SipAccount", "telephony.Pbx",
     ]),
     (_("Задачи"), "task_alt", [

@@ -14,7 +14,7 @@ from legal_crm.core.admin_base import DeskAdmin, ReadOnlyDeskAdmin
 from legal_crm.core.admin_filters import DeskDateRangeFilter
 
 from . import desk, perms, selectors, services
-from .forms import PbxForm
+from .forms import CompanyNumberForm, PbxForm
 from .models import Call, CompanyNumber, Pbx, SipAccount
 
 
@@ -99,6 +99,7 @@ class PbxAdmin(DeskAdmin):
 @admin.register(CompanyNumber)
 class CompanyNumberAdmin(DeskAdmin):
     selector = selectors.number_list_visible_to
+    form = CompanyNumberForm
     list_display = ("number", "name", "office", "pbx", "ad_source_code", "calls_total", "answered_share",
                     "is_active")
     list_filter = ("is_active", ("office", RelatedDropdownFilter))

@@ -11,6 +11,7 @@ from legal_crm.core.seeding import find_or_create
 from legal_crm.org.models import Employee
 
 from .models import Call, CompanyNumber, Pbx, PbxKind, SipAccount
+from .services_summary import summary_rebuild, summary_zone
 
 EXTENSIONS = {"operator": "101", "sales": "102", "office_head": "103", "admin": "100"}
 
@@ -49,4 +50,7 @@ def seed() -> str:
                 ended_at=(answered or started) + datetime.timedelta(seconds=talk or 3), duration=talk,
                 provider_id=f"demo-{i}")
             made += 1
+        for day in {c.started_at.astimezone(summary_zone()).date() for c in Call.objects.filter(
+                pbx=pbx, provider_id__startswith="demo-")}:
+            summary_rebuild(day)  # the demo's calls were written whole, not ended through the service
     return f"АТС: {pbx.name}; звонков добавлено: {made}"

@@ -8,7 +8,9 @@ The JSON views answer {"code", "detail"} with 400/403/404 like the API, so the s
 from __future__ import annotations
 
 import datetime
+import time
 
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
@@ -27,6 +29,13 @@ from legal_crm.core.validators import format_phone
 from . import perms, selectors, services
 from .forms import CallResultForm
 from .models import Call
+
+LIVE_STEP = 0.1  # seconds between looks at the live calls' version while a long-poll waits
+
+
+def live_wait_limit() -> float:
+    """The longest a pop-up long-poll is held (a web thread each: see docs/operations.md on gthread threads)."""
+    return float(getattr(settings, "TELEPHONY_LIVE_WAIT", 25))
 
 
 def _error(exc: DomainError) -> JsonResponse:
@@ -121,13 +130,43 @@ def call_result_view(request, pk):
     return JsonResponse(call_json(call))
 
 
+def _wait_for_change(employee_id: int, since: str, wait: float) -> str:
+    """Hold the request until the employee's live calls change (a cache read every LIVE_STEP seconds — no
+    database query while waiting) or `wait` seconds pass; returns the version to answer with."""
+    version = selectors.live_version(employee_id)
+    deadline = time.monotonic() + wait
+    while version and version == since and time.monotonic() < deadline:
+        time.sleep(LIVE_STEP)
+        version = selectors.live_version(employee_id)
+    return version
+
+
 @require_GET
 def live_calls_view(request):
-    """The pop-up's feed: the user's ringing and live calls, incoming ones with the caller's cards."""
+    """The pop-up's feed: the user's ringing and live calls, incoming ones with the caller's cards.
+
+    Long-poll: `?since=<version>&wait=<seconds>` answers as soon as the calls change from that version (a PBX event
+    of a call at the user's extension), else after `wait` (at most settings.TELEPHONY_LIVE_WAIT); without `since`
+    at once. The answer's "version" is the next `since`; an empty one (no shared cache) means: poll instead."""
     if not request.user.has_perm(perms.MAKE_CALL):
         raise PermissionDenied
     from legal_crm import hooks
 
+    employee = getattr(request.user, "employee", None)
+    since = request.GET.get("since", "")
+    try:
+        wait = min(max(float(request.GET.get("wait", "0")), 0.0), live_wait_limit())
+    except ValueError:
+        wait = 0.0
+    version = ""
+    if employee is not None:
+        if since:
+            version = _wait_for_change(employee.pk, since, wait)
+        else:  # the first look: start the versions if no call has yet (stays "" only without a shared cache)
+            version = selectors.live_version(employee.pk)
+            if not version:
+                services.live_calls_changed(employee.pk)
+                version = selectors.live_version(employee.pk)
     new_lead = getattr(hooks, "TELEPHONY_NEW_CALLER_URL", None)
     calls = []
     for call in selectors.live_calls_of(request.user):
@@ -136,7 +175,7 @@ def live_calls_view(request):
             row["cards"] = selectors.caller_cards(call.client_phone, request.user)
             row["new_lead_url"] = import_string(new_lead)(call) if new_lead and not row["cards"] else ""
         calls.append(row)
-    return JsonResponse({"calls": calls, "choices": Call.Outcome.choices, "labels": labels()})
+    return JsonResponse({"calls": calls, "choices": Call.Outcome.choices, "labels": labels(), "version": version})
 
 
 def labels() -> dict:
@@ -167,27 +206,29 @@ def _date(text: str, default: datetime.date) -> datetime.date:
 def stats_view(request):
     if not request.user.has_perm(perms.VIEW_STATS):
         raise PermissionDenied
-    tz = timezone.get_current_timezone()
     today = timezone.localdate()
     date_to = _date(request.GET.get("to", ""), today)
     date_from = _date(request.GET.get("from", ""), date_to.replace(day=1))
     if date_from > date_to or (date_to - date_from).days > 366:
         date_from = date_to.replace(day=1)
-    by = request.GET.get("by") if request.GET.get("by") in ("employee", "office", "day") else "employee"
-    rows = selectors.call_stats(request.user, date_from=date_from, date_to=date_to, by=by, tz=tz)
+    groupings = [("employee", _("по сотрудникам")), ("office", _("по офисам")), ("day", _("по дням")),
+                 ("number", _("по номерам компании")), ("source", _("по рекламным источникам"))]
+    by = request.GET.get("by") if request.GET.get("by") in dict(groupings) else "employee"
+    rows = selectors.call_stats(request.user, date_from=date_from, date_to=date_to, by=by)
     peak = max((r["total"] for r in rows), default=0) or 1
     for row in rows:
         row["bar"] = round(100 * row["total"] / peak)
         row["answered_share"] = round(100 * row["answered"] / row["total"]) if row["total"] else 0
         row["talk_text"] = f"{row['talk'] // 3600}:{row['talk'] // 60 % 60:02d}:{row['talk'] % 60:02d}"
     totals = {k: sum(r[k] for r in rows) for k in ("total", "incoming", "outgoing", "answered", "missed", "talk")}
-    groupings = [("employee", _("по сотрудникам")), ("office", _("по офисам")), ("day", _("по дням"))]
+    totals["answered_share"] = round(100 * totals["answered"] / totals["total"]) if totals["total"] else 0
+    heading = {"employee": _("Сотрудник"), "office": _("Офис"), "day": _("День"), "number": _("Номер компании"),
+               "source": _("Рекламный источник")}[by]
     if request.GET.get("export") == "xlsx":
         from django.http import HttpResponse
 
         from .stats_export import stats_xlsx
 
-        heading = {"employee": _("Сотрудник"), "office": _("Офис"), "day": _("День")}[by]
         response = HttpResponse(stats_xlsx(rows, totals, date_from=date_from, date_to=date_to, heading=heading),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="calls-{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx"'
@@ -196,5 +237,5 @@ def stats_view(request):
     query["export"] = "xlsx"
     context = {**admin.site.each_context(request), "title": _("Статистика звонков"), "rows": rows,
                "totals": totals, "date_from": date_from, "date_to": date_to, "by": by,
-               "groupings": groupings, "export_query": query.urlencode()}
+               "groupings": groupings, "heading": heading, "export_query": query.urlencode()}
     return TemplateResponse(request, "telephony/stats.html", context)

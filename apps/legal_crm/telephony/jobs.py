@@ -8,6 +8,7 @@ from .adapters import adapter_for
 from .adapters.base import PbxError
 from .models import Call
 from .services import call_recording_store
+from .services_summary import summary_rebuild, summary_zone
 
 logger = logging.getLogger("legal_crm.telephony.jobs")
 BATCH = 50
@@ -29,3 +30,14 @@ def fetch_recordings() -> int:
         call_recording_store(call=call, content=content)
         done += 1
     return done
+
+
+def rebuild_yesterdays_summary() -> int:
+    """Yesterday's daily call summary again from the call log (the night after: calls whose end or talk time the
+    PBX reported late are in by then). Returns the number of summary rows."""
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.now().astimezone(summary_zone()).date()
+    return summary_rebuild(today - datetime.timedelta(days=1))

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
-from legal_crm.core.validators import normalize_phone
+from legal_crm.core.validators import format_phone, normalize_phone
 from legal_crm.org.models import Employee
 from legal_crm.org.selectors import office_ids_visible_to, scope_to_offices
 
 from . import perms
-from .models import Call, CompanyNumber, Pbx, SipAccount
+from .models import Call, CallDaySummary, CompanyNumber, Pbx, SipAccount
 
 LIVE_HOURS = 4
 
@@ -39,8 +41,11 @@ def pbx_list_visible_to(user) -> QuerySet[Pbx]:
 
 
 def number_list_visible_to(user) -> QuerySet[CompanyNumber]:
+    # Usage from the daily summary: a number's whole history without counting its calls one by one.
     qs = CompanyNumber.objects.select_related("office", "pbx").annotate(
-        calls_total=Count("calls"), calls_answered=Count("calls", filter=Q(calls__result=Call.Result.ANSWERED)))
+        calls_total=Coalesce(Sum("day_summaries__calls"), 0),
+        calls_answered=Coalesce(Sum("day_summaries__calls",
+                                    filter=Q(day_summaries__result=Call.Result.ANSWERED)), 0))
     if not _may(user, perms.VIEW_NUMBER, perms.CHANGE_NUMBER):
         return qs.none()
     return scope_to_offices(qs, user, field="office")
@@ -94,6 +99,17 @@ def company_number_for(number: str) -> CompanyNumber | None:
     return CompanyNumber.objects.filter(number=phone, is_active=True).first()
 
 
+LIVE_VERSION_KEY = "telephony:live:"
+
+
+def live_version(employee_id: int) -> str:
+    """The version of the employee's live calls (services.live_calls_changed); "" when the cache has none or is
+    unreachable — then the pop-up polls instead of waiting."""
+    from django.core.cache import cache
+
+    return cache.get(f"{LIVE_VERSION_KEY}{employee_id}") or ""
+
+
 def live_calls_of(user) -> list[Call]:
     """The calls ringing or in progress at the user's extension or made by them: the pop-up and the call window."""
     employee = getattr(user, "employee", None)
@@ -120,41 +136,59 @@ def caller_cards(phone: str, user) -> list[dict]:
     return cards
 
 
-def call_stats(user, *, date_from: datetime.date, date_to: datetime.date, by: str, tz) -> list[dict]:
-    """Calls per employee, office or day of the period (the office's dates in `tz`): count, incoming/outgoing,
-    answered, missed, talk seconds. One grouped query over the visible calls."""
-    start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    qs = call_list_visible_to(user).filter(started_at__gte=start, started_at__lt=end)
+def call_stats(user, *, date_from: datetime.date, date_to: datetime.date, by: str) -> list[dict]:
+    """Calls per employee, office, day, company number or ad source of the period (days of the server's time zone):
+    count, incoming/outgoing, answered, missed, talk seconds — of ended calls, summed from the daily summary
+    (CallDaySummary) in the user's offices: one grouped query over a few rows per employee and day."""
+    if not _may(user, perms.VIEW_CALL):
+        return []
+    qs = scope_to_offices(CallDaySummary.objects.filter(day__gte=date_from, day__lte=date_to), user, field="office")
     if by == "day":
-        from django.db.models.functions import TruncDate
-
-        qs = qs.annotate(key=TruncDate("started_at", tzinfo=tz))
-        keys = ("key",)
+        keys = ("day",)
     elif by == "office":
         keys = ("office_id", "office__name")
+    elif by == "number":  # incoming calls on the company's numbers
+        qs = qs.filter(company_number__isnull=False)
+        keys = ("company_number_id", "company_number__number", "company_number__name")
+    elif by == "source":  # … and by the ad source each number is tied to
+        qs = qs.filter(company_number__isnull=False)
+        keys = ("company_number__ad_source_code",)
     else:
         keys = ("employee_id", "employee__user__last_name", "employee__user__first_name")
     rows = qs.order_by().values(*keys).annotate(
-        total=Count("id"), incoming=Count("id", filter=Q(direction=Call.Direction.IN)),
-        outgoing=Count("id", filter=Q(direction=Call.Direction.OUT)),
-        answered=Count("id", filter=Q(result=Call.Result.ANSWERED)),
-        missed=Count("id", filter=Q(result__in=[Call.Result.MISSED, Call.Result.DROPPED])),
-        talk=Sum("duration"))
+        total=Sum("calls"), incoming=Sum("calls", filter=Q(direction=Call.Direction.IN)),
+        outgoing=Sum("calls", filter=Q(direction=Call.Direction.OUT)),
+        answered=Sum("calls", filter=Q(result=Call.Result.ANSWERED)),
+        missed=Sum("calls", filter=Q(result__in=[Call.Result.MISSED, Call.Result.DROPPED])),
+        talk=Sum("talk_seconds"))
     out = []
+    names = {code: name for code, name, _active in ad_sources()} if by == "source" else {}
     for row in rows:
         if by == "day":
-            label = row["key"].strftime("%d.%m.%Y") if row["key"] else "—"
+            label = row["day"].strftime("%d.%m.%Y")
         elif by == "office":
             label = row["office__name"] or "—"
+        elif by == "number":
+            label = " ".join(p for p in (format_phone(row["company_number__number"]), row["company_number__name"]) if p)
+        elif by == "source":
+            code = row["company_number__ad_source_code"]
+            label = names.get(code, code) if code else str(_("Без рекламного источника"))
         else:
             label = " ".join(p for p in (row["employee__user__last_name"], row["employee__user__first_name"]) if p) \
                 or "—"
-        out.append({"label": label, "total": row["total"], "incoming": row["incoming"], "outgoing": row["outgoing"],
-                    "answered": row["answered"], "missed": row["missed"], "talk": row["talk"] or 0,
-                    "sort": row.get("key") or label})
+        counts = {k: row[k] or 0 for k in ("total", "incoming", "outgoing", "answered", "missed", "talk")}
+        out.append({"label": label, **counts, "sort": row.get("day") or label})
     out.sort(key=lambda r: r["sort"])
     return out
+
+
+def ad_sources() -> list[tuple[str, str, bool]]:
+    """The ad sources a company number can be tied to, as (code, name, is_active) — marketing's, asked through
+    hooks.TELEPHONY_AD_SOURCES (telephony sits below marketing)."""
+    from legal_crm import hooks
+
+    path = getattr(hooks, "TELEPHONY_AD_SOURCES", None)
+    return import_string(path)() if path else []
 
 
 def call_subject_visible(call: Call, user) -> bool:

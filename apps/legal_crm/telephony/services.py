@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
+from functools import partial
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -30,9 +33,22 @@ from .adapters import adapter_for
 from .adapters.base import ANSWERED, ENDED, RECORDING, RINGING, CallEvent, PbxError
 from .errors import Code
 from .models import Call, Pbx, PbxKind
-from .selectors import company_number_for, employee_by_extension, extension_of, pbx_for_office
+from .selectors import (
+    LIVE_VERSION_KEY,
+    company_number_for,
+    employee_by_extension,
+    extension_of,
+    pbx_for_office,
+)
+from .services_summary import summary_count
 
 logger = logging.getLogger("legal_crm.telephony")
+
+
+def live_calls_changed(employee_id: int) -> None:
+    """A new version of the employee's live calls: the pop-up's long-poll waiting on the old one answers now. Kept
+    in the shared cache (Redis in production), so any web process's waiting request sees it."""
+    cache.set(f"{LIVE_VERSION_KEY}{employee_id}", str(time.time_ns()), timeout=86400)
 
 
 def dropped_seconds() -> int:
@@ -94,6 +110,7 @@ def _fail(call: Call, pbx: Pbx | None, exc: PbxError) -> None:
     with transaction.atomic():
         Call.objects.filter(pk=call.pk).update(state=Call.State.ENDED, result=Call.Result.FAILED,
                                                ended_at=timezone.now(), error_text=exc.message[:500])
+        summary_count(Call.objects.get(pk=call.pk))
         if pbx is not None:
             Pbx.objects.filter(pk=pbx.pk).update(last_error=exc.message[:500])
     logger.warning("PBX %s: %s (%s)", getattr(pbx, "pk", "console"), exc.message, exc.code)
@@ -214,6 +231,7 @@ def call_event_apply(*, pbx: Pbx | None, event: CallEvent) -> Call | None:
 
 def _apply(call: Call, event: CallEvent, pbx: Pbx | None, created: bool) -> None:
     fields: set[str] = set()
+    was_ended, talk_before = call.state == Call.State.ENDED, call.duration
     if event.provider_id and not call.provider_id:
         call.provider_id = event.provider_id
         fields.add("provider_id")
@@ -245,6 +263,13 @@ def _apply(call: Call, event: CallEvent, pbx: Pbx | None, created: bool) -> None
         call.save(update_fields=sorted(fields))
     elif created:
         call.save()
+    if call.employee_id and (created or fields & {"employee", "state"}):
+        # The employee's pop-up is waiting (long-poll, desk.live_calls_view): tell it once the call is committed.
+        transaction.on_commit(partial(live_calls_changed, call.employee_id))
+    if emitted:  # the call has just ended: counted in its day's summary, in this transaction
+        summary_count(call)
+    elif was_ended and "duration" in fields:  # the PBX's record corrected the talk time of a closed call
+        summary_count(call, calls=0, talk=call.duration - talk_before, wait=0)
     if created and call.state != Call.State.ENDED:
         emit("telephony.call_ringing", call_id=call.pk, direction=call.direction, client_phone=call.client_phone,
              employee_id=call.employee_id, office_id=call.office_id)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-KEYS = ("label", "total", "incoming", "outgoing", "answered", "missed", "talk")
+KEYS = ("label", "total", "incoming", "outgoing", "answered", "missed", "talk", "answered_share")
 
 
 def stats_xlsx(rows: list[dict], totals: dict, *, date_from, date_to, heading: str) -> bytes:
@@ -18,7 +18,7 @@ def stats_xlsx(rows: list[dict], totals: dict, *, date_from, date_to, heading: s
     ws.append([_("Статистика звонков за %(a)s — %(b)s") % {"a": f"{date_from:%d.%m.%Y}", "b": f"{date_to:%d.%m.%Y}"}])
     ws["A1"].font = Font(bold=True)
     ws.append([heading, _("Звонков"), _("Входящих"), _("Исходящих"), _("Отвечено"), _("Пропущено"),
-               _("Разговоры, с")])
+               _("Разговоры, с"), _("Отвечено, %")])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for row in rows:

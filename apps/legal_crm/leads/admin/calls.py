@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action, display
 
@@ -28,6 +27,14 @@ class PlannedCallAdmin(ServiceSaveMixin, HistoryDeskAdmin):
     actions = ("mark_reached", "mark_no_answer")
     ordering = ("due_at",)
 
+    def get_urls(self):
+        from django.urls import path
+
+        from .overdue_calls import overdue_calls_view
+
+        return [path("overdue/", self.admin_site.admin_view(overdue_calls_view), name="leads_plannedcall_overdue"),
+                *super().get_urls()]
+
     def get_readonly_fields(self, request, obj=None):
         return ("lead", "done_at", "result", "assignee") if obj else ("done_at", "result")
 
@@ -40,10 +47,9 @@ class PlannedCallAdmin(ServiceSaveMixin, HistoryDeskAdmin):
     @display(description=_("звонок"))
     def call_button(self, obj):
         # Not a form: the list sits inside the changelist's own form. The call window's script posts it.
-        if obj.done_at:
-            return ""
-        return format_html('<button type="button" class="border rounded px-2 py-1" data-telephony-call-subject='
-                           '"planned_call" data-telephony-call-id="{}">📞 {}</button>', obj.pk, _("Позвонить"))
+        from legal_crm.telephony.buttons import call_button_html
+
+        return "" if obj.done_at else call_button_html("planned_call", obj.pk)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":

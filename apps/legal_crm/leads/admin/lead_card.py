@@ -24,7 +24,6 @@ from legal_crm.directory.models import Service
 from legal_crm.leads import perms
 from legal_crm.telephony import perms as telephony_perms
 
-from ..desk_telephony import lead_from_call_view
 from ..models import Lead, PlannedCall, Question, Script
 from ..scripts import services as script_services
 from ..selectors import card as selectors_card
@@ -32,6 +31,7 @@ from ..services import calls as call_services
 from ..services import questionnaire as questionnaire_services
 from ..services import statuses as status_services
 from .card_forms import ActionForm, AnswersForm, CallDoneForm, CallForm, EnrollForm, StatusForm
+from .lead_from_call import lead_from_call_view
 
 
 def _lead_or_404(request, pk) -> Lead:

@@ -2,13 +2,15 @@
  *
  * A «Позвонить» form ([data-telephony-call]) is posted in the background; the answer is the call's state, shown in a
  * small window that polls it every second: «Вызов» → «Разговор 0:42» (counted locally between polls) → the result
- * and comment form. Every few seconds the desk asks /admin/telephony/call/live/ for calls ringing at the user's
- * extension and shows the caller's cards, or «Новый номер» with one click to create a lead. Texts come from the
+ * and comment form. The desk long-polls /admin/telephony/call/live/ for calls ringing at the user's extension
+ * (answered as soon as one rings) and shows the caller's cards, or «Новый номер» with one click to create a lead. Texts come from the
  * server (already translated). A user without telephony rights gets 403 once and the polling stops.
  */
 (function () {
   "use strict";
   var LIVE_URL = "/admin/telephony/call/live/";
+  var WAIT = 25;  // seconds the server may hold a long-poll (it caps this at settings.TELEPHONY_LIVE_WAIT)
+  var liveVersion = "";
   var labels = {};
   var win = null, current = null, poll = null, tick = null, livePoll = null, shownIncoming = {};
 
@@ -162,9 +164,18 @@
 
   function pollLive() {
     if (document.hidden) { livePoll = setTimeout(pollLive, 3000); return; }
-    fetch(LIVE_URL, {credentials: "same-origin", headers: {"Accept": "application/json"}})
-      .then(function (r) { if (!r.ok) throw new Error("stop"); return r.json(); })
+    // Long-poll: the server holds the request until a call at the user's extension changes (or WAIT seconds),
+    // so a ringing call shows within a fraction of a second; without a version the server cannot wait: poll.
+    var url = LIVE_URL + (liveVersion ? "?since=" + encodeURIComponent(liveVersion) + "&wait=" + WAIT : "");
+    fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (r) {
+        if (r.status === 403 || r.status === 401) throw new Error("stop");
+        if (!r.ok) { liveVersion = ""; livePoll = setTimeout(pollLive, 3000); return null; }
+        return r.json();
+      })
       .then(function (data) {
+        if (!data) return;
+        liveVersion = data.version || "";
         labels = data.labels || labels;
         labels.choices = data.choices || labels.choices;
         var ringing = (data.calls || []).filter(function (c) { return c.direction === "in"; });
@@ -173,9 +184,12 @@
         });
         var out = (data.calls || []).filter(function (c) { return c.direction === "out"; })[0];
         if (out && !current) render(out);  // a call started in another tab, or before the page was reloaded
-        livePoll = setTimeout(pollLive, 2000);
+        livePoll = setTimeout(pollLive, liveVersion ? 0 : 2000);
       })
-      .catch(function () { /* no telephony for this user, or signed out: stop */ });
+      .catch(function (err) {
+        // no telephony for this user, or signed out: stop; the network or the server down: try again later
+        if (!err || err.message !== "stop") { liveVersion = ""; livePoll = setTimeout(pollLive, 5000); }
+      });
   }
 
   // Buttons where a form cannot be (inside a list's own form): the subject and id on the button.

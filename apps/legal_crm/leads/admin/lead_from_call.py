@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from legal_crm.core.errors import DomainError
 from legal_crm.telephony.models import Call
 
-from . import perms
-from .handlers_telephony import intake_from_call
+from .. import perms
+from ..handlers_telephony import intake_from_call
 
 
 @require_POST
