@@ -471,10 +471,11 @@ TASK_RECORD_LINKS: dict[str, str] = {
     "quality.complaint": "legal_crm.quality.handlers_tasks.complaint_links",
 }
 
-# The violations payroll deducts for (finance.payroll_figures.violations_by_user): a dotted path of
-# `(user_ids, date_from, date_to) -> {user id: [{"title": str, "amount": Decimal | None}]}` — the period's violations
-# of those employees that carry a deduction (amount None: the position's rule says how much). Quality answers it;
-# None: no violations module in this build, nothing is deducted.
+# The violations payroll deducts for (finance.payroll_figures.violations_by_employee): a dotted path of
+# `(employee_ids, (first_day, last_day)) -> {employee id: {"amount": Decimal, "count": int, "pending": int, …}}` —
+# the period's violations of those employees that count (amount: their own deductions summed; 0 → the position's
+# deduction per violation). Quality answers it (quality.selectors.violations_for_payroll); None: no violations
+# module in this build, nothing is deducted.
 PAYROLL_VIOLATIONS: str | None = None
 
 # A discount asked for when a contract is made (contracts.services.contract_create(discount={...})): a dotted path of
