@@ -483,3 +483,5 @@ PAYROLL_VIOLATIONS: str | None = None
 # inside the creation's transaction; a refusal is a DomainError and no contract is made. Finance answers it;
 # None: no discounts in this build, a contract asked with a discount is refused.
 CONTRACT_DISCOUNT: str | None = "legal_crm.finance.services.discounts.discount_apply"
+# What contracts' create form offers for it: `(user) -> {"schemes": [(id, label)], "approvers": QuerySet[User]}`.
+CONTRACT_DISCOUNT_CHOICES: str | None = "legal_crm.finance.services.discounts.discount_choices"
