@@ -272,6 +272,10 @@ def payroll_main(args) -> None:
         f"{sorted(cpus)[len(cpus) // 2]:.2f} s | {sorted(dbs)[len(dbs) // 2]:.2f} s | {max(queries)} | "
         f"{'yes' if max(walls) <= 10 else 'no'} |",
         "",
+        "CPU is this process's own time (building the lines and their explanations); database is the time spent "
+        "in its queries (the grouped figures, deleting and bulk-inserting the lines). The rest of the wall time is "
+        "the wait for a core on the shared machine.",
+        "",
         f"{connection.vendor} {connection.mysql_server_info if connection.vendor == 'mysql' else ''}, "
         f"Python {platform.python_version()}, {os.cpu_count()} CPU cores, load average {load[0]:.1f} / "
         f"{load[1]:.1f} / {load[2]:.1f} (shared machine), {datetime.datetime.now(datetime.UTC):%d.%m.%Y %H:%M} UTC.",

@@ -532,14 +532,17 @@ TASK_RECORD_LINKS: dict[str, str] = {
     "todos.task": "legal_crm.todos.links.task_links",
 }
 
-# The violations payroll deducts for (finance.payroll_figures.violations_by_user): a dotted path of
-# `(user_ids, date_from, date_to) -> {user id: [{"title": str, "amount": Decimal | None}]}` — the period's violations
-# of those employees that carry a deduction (amount None: the position's rule says how much). Quality answers it;
-# None: no violations module in this build, nothing is deducted.
-PAYROLL_VIOLATIONS: str | None = "legal_crm.quality.violations.selectors.payroll_deductions_by_user"
+# The violations payroll deducts for (finance.payroll_figures.violations_by_employee): a dotted path of
+# `(employee_ids, (first_day, last_day)) -> {employee id: {"amount": Decimal, "count": int, "pending": int, …}}` —
+# the period's violations of those employees that count (amount: their own deductions summed; 0 → the position's
+# deduction per violation). Quality answers it (quality.selectors.violations_for_payroll); None: no violations
+# module in this build, nothing is deducted.
+PAYROLL_VIOLATIONS: str | None = "legal_crm.quality.selectors.violations_for_payroll"
 
 # A discount asked for when a contract is made (contracts.services.contract_create(discount={...})): a dotted path of
 # `(*, actor, contract, scheme, value, approved_by=None) -> Decimal`, the contract's price after the discount, run
 # inside the creation's transaction; a refusal is a DomainError and no contract is made. Finance answers it;
 # None: no discounts in this build, a contract asked with a discount is refused.
 CONTRACT_DISCOUNT: str | None = "legal_crm.finance.services.discounts.discount_apply"
+# What contracts' create form offers for it: `(user) -> {"schemes": [(id, label)], "approvers": QuerySet[User]}`.
+CONTRACT_DISCOUNT_CHOICES: str | None = "legal_crm.finance.services.discounts.discount_choices"

@@ -448,9 +448,18 @@ class ContractCreateForm(forms.Form):
     sales_manager = forms.ModelChoiceField(
         label=gettext_lazy("Продавец"), queryset=get_user_model().objects.none(), required=False,
         empty_label=None, help_text=gettext_lazy("Кто продал договор: вы или сотрудник отдела продаж офиса договора."))
+    # The discount fields are offered when a discounts module answers hooks.CONTRACT_DISCOUNT_CHOICES.
+    discount_scheme = forms.TypedChoiceField(label=gettext_lazy("Скидка по схеме"), required=False, coerce=int,
+                                             empty_value=None)
+    discount_value = forms.CharField(label=gettext_lazy("Размер скидки"), required=False, max_length=20,
+                                     help_text=gettext_lazy("В процентах или рублях — как в схеме."))
+    discount_approved_by = forms.ModelChoiceField(
+        label=gettext_lazy("Скидку согласовал"), queryset=get_user_model().objects.none(), required=False,
+        help_text=gettext_lazy("Нужно, если скидка больше допустимой без согласования."))
 
     def __init__(self, *args, user, lead=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self._discount_fields(user)
         sellers = selectors.seller_choices(_seller_offices(user, lead)).values("pk")
         self.fields["sales_manager"].queryset = (get_user_model().objects.filter(Q(pk__in=sellers) | Q(pk=user.pk))
                                                  .order_by("last_name", "first_name", "username"))
@@ -472,6 +481,28 @@ class ContractCreateForm(forms.Form):
             field.widget.attrs.setdefault("class", "cc-input")
 
 
+    def _discount_fields(self, user) -> None:
+        from django.utils.module_loading import import_string
+
+        from legal_crm import hooks
+
+        offered = import_string(hooks.CONTRACT_DISCOUNT_CHOICES)(user) if hooks.CONTRACT_DISCOUNT_CHOICES else None
+        if not offered or not offered["schemes"]:
+            for name in ("discount_scheme", "discount_value", "discount_approved_by"):
+                del self.fields[name]
+            return
+        self.fields["discount_scheme"].choices = [("", gettext_lazy("Без скидки")), *offered["schemes"]]
+        self.fields["discount_approved_by"].queryset = offered["approvers"]
+
+    def discount(self) -> dict | None:
+        """The discount asked for, as contracts.services.contract_create takes it (None: no discount)."""
+        data = self.cleaned_data
+        if not data.get("discount_scheme"):
+            return None
+        return {"scheme": data["discount_scheme"], "value": data.get("discount_value") or "",
+                "approved_by": data.get("discount_approved_by")}
+
+
 def contract_add_view(request, lead=None):
     form = ContractCreateForm(request.POST or None, user=request.user, lead=lead)
     if request.method == "POST" and form.is_valid():
@@ -481,11 +512,13 @@ def contract_add_view(request, lead=None):
                 contract = services.contract_create_from_lead(actor=request.user, lead=lead, service=data["service"],
                                                               office=data["office"], price=data["price"],
                                                               inn=data.get("inn", ""),
-                                                              sales_manager=data["sales_manager"])
+                                                              sales_manager=data["sales_manager"],
+                                                              discount=form.discount())
             else:
                 contract = services.contract_create(actor=request.user, client=data["client"],
                                                     service=data["service"], office=data["office"],
-                                                    price=data["price"], sales_manager=data["sales_manager"])
+                                                    price=data["price"], sales_manager=data["sales_manager"],
+                                                    discount=form.discount())
         except DomainError as exc:
             for field, text in exc.fields.items():
                 if field in form.fields:

@@ -69,13 +69,14 @@ def office_revenue(office_id: int, date_from: datetime.date, date_to: datetime.d
     return _money(received) - _money(refunded)
 
 
-def violations_by_user(user_ids: list[int], date_from: datetime.date,
-                       date_to: datetime.date) -> dict[int, list[dict]]:
-    """user id → the period's violations, from the module that records them (hooks.PAYROLL_VIOLATIONS; quality).
-    Without one nothing is deducted."""
+def violations_by_employee(employee_ids: list[int], date_from: datetime.date,
+                           date_to: datetime.date) -> dict[int, dict]:
+    """employee id → the period's violations payroll deducts for: {"amount": Decimal (their own deductions summed),
+    "count": int, "pending": int (appeals not decided, not deducted)}, from the module that records them
+    (hooks.PAYROLL_VIOLATIONS: quality.selectors.violations_for_payroll). Without one nothing is deducted."""
     from legal_crm import hooks
 
     path = hooks.PAYROLL_VIOLATIONS
-    if not path or not user_ids:
+    if not path or not employee_ids:
         return {}
-    return import_string(path)(user_ids, date_from, date_to)
+    return import_string(path)(employee_ids, (date_from, date_to))

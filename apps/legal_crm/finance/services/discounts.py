@@ -92,3 +92,26 @@ def discount_apply(*, actor, contract, scheme, value, approved_by=None) -> Decim
         "contract": contract.number, "scheme": scheme.name, "value": str(value), "amount": str(amount),
         "approved_by": getattr(given.approved_by, "pk", None)})
     return list_price - amount
+
+
+def discount_choices(user) -> dict:
+    """What contracts' create form offers (hooks.CONTRACT_DISCOUNT_CHOICES): today's schemes the user may grant
+    (label with the service and the limits) and who may approve beyond the limit."""
+    from django.db.models import Q
+
+    from legal_crm.core.auth_backends import users_with_perm
+
+    today = timezone.localdate()
+    groups = list(user.groups.values_list("id", flat=True))
+    schemes = (DiscountScheme.objects.filter(is_active=True, valid_from__lte=today)
+               .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+               .select_related("service").order_by("service__name", "name"))
+    if not user.is_superuser:
+        schemes = schemes.filter(Q(grantor_groups__isnull=True) | Q(grantor_groups__in=groups)).distinct()
+    return {
+        "schemes": [(s.pk, _("%(service)s: %(name)s — до %(max)s, без согласования до %(free)s") % {
+            "service": s.service.name, "name": s.name, "max": s.value_text(s.max_value),
+            "free": s.value_text(s.max_without_approval)}) for s in schemes],
+        "approvers": users_with_perm(perms.APPROVE_DISCOUNT, superusers=False).exclude(pk=user.pk)
+        .order_by("last_name", "first_name"),
+    }

@@ -130,13 +130,18 @@ def _employee_lines(employee: dict, rule: PayrollRule, period, data: dict) -> li
                 "Премия «%(metric)s не меньше %(threshold)s»: %(amount)s — за период %(value)s") % {
                 "metric": kpi.get_metric_display(), "threshold": threshold, "amount": format_money(kpi.bonus),
                 "value": shown}, base=value))
-    for violation in data["violations"].get(user_id, []):
-        amount = violation.get("amount")
-        amount = rule.violation_deduction if amount is None else Decimal(amount).quantize(KOPECK)
+    found = data["violations"].get(employee["id"])
+    if found and found.get("count"):
+        count = found["count"]
+        # the violations' own deductions; when they carry none, the position's deduction per violation
+        amount = Decimal(found.get("amount") or 0).quantize(KOPECK) or rule.violation_deduction * count
         if amount > 0:
-            lines.append(make(PayrollLine.Kind.DEDUCTION, -amount, _("Удержание за нарушение «%(title)s»: "
-                                                                     "%(amount)s") % {
-                "title": violation["title"], "amount": format_money(-amount)}, count=1))
+            text = _("Удержание за нарушения: %(amount)s — %(n)s %(word)s") % {
+                "amount": format_money(-amount), "n": count,
+                "word": plural(count, (_("нарушение"), _("нарушения"), _("нарушений")))}
+            if found.get("pending"):
+                text += _(" (ещё %(n)s на обжаловании — не удержано)") % {"n": found["pending"]}
+            lines.append(make(PayrollLine.Kind.DEDUCTION, -amount, text, count=count))
     return lines
 
 
@@ -156,7 +161,7 @@ def payroll_lines(office, date_from: datetime.date, date_to: datetime.date) -> l
                   if need["sales_percent"] or kpi_metrics & {"sales_count", "sales_amount"} else {}),
         "payments": (figures.payments_by_user(office.pk, date_from, date_to)
                      if need["payments_percent"] or "payments_amount" in kpi_metrics else {}),
-        "violations": figures.violations_by_user([e["user_id"] for e in employees], date_from, date_to),
+        "violations": figures.violations_by_employee([e["id"] for e in employees], date_from, date_to),
     }
     lines = []
     for employee in employees:

@@ -123,3 +123,20 @@ def test_the_report_of_contracts_and_discounts(client, make_staff, finance, head
     assert client.get(reverse("finance_discounts") + "?export=xlsx").status_code == 200
     client.force_login(make_staff("lawyer"))
     assert client.get(reverse("finance_discounts")).status_code == 403
+
+
+def test_the_contract_form_offers_the_schemes_and_gives_the_discount(client, make_staff, head, office, bfl, client_cp,
+                                                                      scheme):
+    client.force_login(head)
+    url = reverse("admin:contracts_contract_add")
+    page = client.get(url).content.decode()
+    assert "Скидка по схеме" in page and "Акция «Свобода» — до 20 %, без согласования до 10 %" in page
+    form = {"client": client_cp.pk, "service": bfl.pk, "office": office.pk, "price": "", "sales_manager": head.pk}
+    refused = client.post(url, {**form, "discount_scheme": scheme.pk, "discount_value": "15"}).content.decode()
+    assert "больше 10 % — её нужно согласовать" in refused and not Contract.objects.exists()
+    approver = make_staff("finance")
+    response = client.post(url, {**form, "discount_scheme": scheme.pk, "discount_value": "15",
+                                 "discount_approved_by": approver.pk})
+    assert response.status_code == 302
+    given = ContractDiscount.objects.get()
+    assert given.approved_by == approver and given.contract.price == bfl.price * Decimal("0.85")

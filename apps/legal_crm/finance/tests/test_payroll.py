@@ -154,27 +154,32 @@ def test_the_posting_event_is_emitted_once(finance, office, staff, november, mon
 
 
 def test_violations_are_deducted_through_the_hook(finance, office, staff, rules, monkeypatch):
-    seller = staff["seller"].user
+    seller, lawyer = staff["seller"], staff["lawyer"]
     calls = []
 
-    def violations(user_ids, date_from, date_to):
-        calls.append((sorted(user_ids), date_from, date_to))
-        return {seller.pk: [{"title": "Опоздание на звонок", "amount": None},
-                            {"title": "Грубость клиенту", "amount": Decimal("3000.00")}]}
+    def violations(employee_ids, period):  # quality.selectors.violations_for_payroll's contract
+        calls.append((sorted(employee_ids), period))
+        return {seller.pk: {"amount": Decimal("3000.00"), "points": 4, "count": 2, "violation_ids": [7, 9],
+                            "pending": 1},
+                lawyer.pk: {"amount": Decimal("0.00"), "points": 1, "count": 1, "violation_ids": [8],
+                            "pending": 0}}
 
     monkeypatch.setattr(hooks, "PAYROLL_VIOLATIONS", "legal_crm.finance.tests.test_payroll.VIOLATIONS")
     monkeypatch.setitem(globals(), "VIOLATIONS", violations)
     run = payroll_compute(actor=finance, office=office, **NOV)
-    assert _explained(run, staff["seller"])[-2:] == [
-        "Удержание за нарушение «Опоздание на звонок»: −1 500,00 ₽",
-        "Удержание за нарушение «Грубость клиенту»: −3 000,00 ₽",
-    ]
-    assert calls == [(sorted(e.user_id for e in staff.values()), NOV["date_from"], NOV["date_to"])]
+    assert _explained(run, seller)[-1] == \
+        "Удержание за нарушения: −3 000,00 ₽ — 2 нарушения (ещё 1 на обжаловании — не удержано)"
+    # the lawyer's rule has no deduction per violation and the violation none of its own: nothing deducted
+    assert not PayrollLine.objects.filter(run=run, employee=lawyer, kind="deduction").exists()
+    PayrollRule.objects.filter(position=lawyer.position).update(violation_deduction=Decimal("700.00"))
+    run = payroll_compute(actor=finance, office=office, **NOV)
+    assert _explained(run, lawyer)[-1] == "Удержание за нарушения: −700,00 ₽ — 1 нарушение"
+    assert calls[0] == (sorted(e.pk for e in staff.values()), (NOV["date_from"], NOV["date_to"]))
 
 
 def test_quality_violations_are_deducted_once_they_count(finance, office, staff, rules):
     """The shipped hook reads quality's violations: recorded or upheld deduct, a pending appeal or a cancelled
-    one does not; a violation's own amount wins over the position's rate."""
+    one does not."""
     from legal_crm.quality.models import Violation
     from legal_crm.quality.tests.factories import violation_rule
 
@@ -185,10 +190,8 @@ def test_quality_violations_are_deducted_once_they_count(finance, office, staff,
         Violation.objects.create(offender=seller, office=office, rule=rule, day=NOV["date_from"].replace(day=day),
                                  status=status, amount=amount)
     run = payroll_compute(actor=finance, office=office, **NOV)
-    assert _explained(run, staff["seller"])[-2:] == [
-        "Удержание за нарушение «Грубость клиенту, 03.11.2026»: −3 000,00 ₽",
-        "Удержание за нарушение «Грубость клиенту, 04.11.2026»: −1 500,00 ₽",
-    ]
+    assert _explained(run, staff["seller"])[-1] == \
+        "Удержание за нарушения: −3 000,00 ₽ — 2 нарушения (ещё 1 на обжаловании — не удержано)"
 
 
 def test_without_a_violations_module_nothing_is_deducted(finance, office, staff, rules, monkeypatch):

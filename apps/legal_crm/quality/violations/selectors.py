@@ -78,16 +78,3 @@ def violations_for_payroll(employee_ids, period: tuple[datetime.date, datetime.d
         entry["violation_ids"].append(pk)
     return dict(result)
 
-
-def payroll_deductions_by_user(user_ids, date_from: datetime.date, date_to: datetime.date) -> dict[int, list[dict]]:
-    """hooks.PAYROLL_VIOLATIONS for finance's payroll: user id → the period's violations that count (recorded and
-    not appealed, or upheld), each {"title": rule and day, "amount": the violation's deduction or None — then the
-    position's payroll rule says how much}. Appeals not decided yet and cancelled violations deduct nothing."""
-    rows = (Violation.objects
-            .filter(offender_id__in=list(user_ids), day__gte=date_from, day__lte=date_to,
-                    status__in=(Violation.Status.RECORDED, Violation.Status.UPHELD))
-            .values_list("offender_id", "rule__name", "day", "amount").order_by("day", "pk"))
-    result: dict[int, list[dict]] = defaultdict(list)
-    for user_id, rule_name, day, amount in rows:
-        result[user_id].append({"title": f"{rule_name}, {day:%d.%m.%Y}", "amount": amount})
-    return dict(result)
