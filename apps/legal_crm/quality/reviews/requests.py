@@ -86,9 +86,10 @@ def review_rule_save(*, actor, event: str, text: str, valid_days: int, is_active
     ensure(actor, perms.CHANGE_REVIEW_RULE if rule is not None else perms.ADD_REVIEW_RULE)
     text = clean_text(text or "", multiline=True).strip()
     errors = review_rule_errors(event=event, text=text, valid_days=valid_days, rule_pk=rule.pk if rule else None)
+    if "text" in errors:
+        raise DomainError("rule_text_invalid", errors["text"], fields=errors)
     if errors:
-        code = "rule_text_invalid" if "text" in errors else "invalid"
-        raise DomainError(code, next(iter(errors.values())), fields=errors)
+        raise DomainError("invalid", next(iter(errors.values())), fields=errors)
     before = None
     if rule is None:
         rule = ReviewRequestRule(event=event)

@@ -39,13 +39,13 @@ def category_for(kind: str, score: int | None) -> str:
     return Review.Category.CRITIC
 
 
-def _field(code: str, field: str, message: str) -> DomainError:
-    return DomainError(code, message, fields={field: message})
+def _invalid(field: str, message: str) -> DomainError:
+    return DomainError("review_invalid", message, fields={field: message})
 
 
 def _clean(kind: str, score, comment: str) -> tuple[str, int | None, str]:
     if kind not in Review.Kind.values:
-        raise _field("review_invalid", "kind", _("Выберите вид отзыва."))
+        raise _invalid("kind", _("Выберите вид отзыва."))
     if score in ("", None) or kind == Review.Kind.NO_SCORE:
         score = None
     else:
@@ -54,14 +54,14 @@ def _clean(kind: str, score, comment: str) -> tuple[str, int | None, str]:
         except (TypeError, ValueError):
             score = -1
         if not 0 <= score <= 10:
-            raise _field("review_invalid", "score", _("Оценка — число от 0 до 10."))
+            raise _invalid("score", _("Оценка — число от 0 до 10."))
     if kind == Review.Kind.SCORE and score is None:
-        raise _field("review_invalid", "score", _("Поставьте оценку от 0 до 10."))
+        raise _invalid("score", _("Поставьте оценку от 0 до 10."))
     comment = clean_text(comment or "", multiline=True).strip()[:MAX_COMMENT]
     if kind != Review.Kind.SCORE and not comment:
         message = (_("Опишите, на что жалоба.") if kind == Review.Kind.COMPLAINT
                    else _("Напишите отзыв: без оценки нужен хотя бы комментарий."))
-        raise _field("review_invalid", "comment", message)
+        raise _invalid("comment", message)
     return kind, score, comment
 
 
