@@ -75,7 +75,10 @@ class PayrollRunAdmin(ReadOnlyDeskAdmin):
         return request.user.has_perm(perms.ADD_PAYROLLRUN)
 
     def has_approve_permission(self, request, object_id=None):
-        return request.user.has_perm(perms.APPROVE_PAYROLLRUN)
+        # offered while the run waits for approval (the service refuses an approved one anyway)
+        if not request.user.has_perm(perms.APPROVE_PAYROLLRUN):
+            return False
+        return object_id is None or PayrollRun.objects.filter(pk=object_id, status=PayrollRun.Status.CALCULATED).exists()
 
     def get_urls(self):
         return [path("<int:run_id>/payslip/<int:employee_id>/", self.admin_site.admin_view(self.payslip_view),

@@ -42,12 +42,16 @@ def test_compute_approve_and_payslip_in_the_desk(client, finance, office, lawyer
     assert response.status_code == 302 and response["Location"].endswith(f"/{run.pk}/change/")
     card = client.get(response["Location"]).content.decode()
     assert "Расчётный лист (PDF)" in card and "60\xa0000,00\xa0₽" in card
+    assert "Утвердить и провести" in card
     approved = client.post(reverse("admin:finance_payrollrun_approve", args=[run.pk]), {})
     assert approved.status_code == 302, approved.content.decode()[-3000:]
     run.refresh_from_db()
     assert run.status == "approved"
-    again = client.post(reverse("admin:finance_payrollrun_approve", args=[run.pk]), {}).content.decode()
-    assert "уже утверждён" in again
+    assert "Утвердить и провести" not in client.get(reverse("admin:finance_payrollrun_change", args=[run.pk])).content.decode()
+    again = client.post(reverse("admin:finance_payrollrun_approve", args=[run.pk]), {})
+    assert again.status_code in (302, 403)  # no second approval from the desk either
+    run.refresh_from_db()
+    assert run.status == "approved"
     employee = Employee.objects.get(user=lawyer_rule)
     pdf = client.get(reverse("admin:finance_payrollrun_payslip", args=[run.pk, employee.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
