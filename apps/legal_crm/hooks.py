@@ -148,7 +148,7 @@ DOC_EVENTS: dict[str, list[str]] = {
     "finance.bonus_accrued": [],
     "finance.bonuses_spent": [],
     # a payroll run approved: its total goes to the books once (payload: run_id, office_id, posting, amount, period)
-    "finance.payroll_posted": [],
+    "finance.payroll_posted": ["legal_crm.finance.handlers_books.on_payroll_posted"],
     "finance.plan_submitted": ["legal_crm.finance.handlers_notifications.on_plan_submitted"],
     "finance.plan_decided": ["legal_crm.finance.handlers_notifications.on_plan_decided"],
     # quality

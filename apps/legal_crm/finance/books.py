@@ -134,7 +134,8 @@ def book_rows(user, *, date_from: datetime.date, date_to: datetime.date, office=
         reversed_already = hasattr(e, "reversal")
         rows.append({"date": e.occurred_on, "office": e.office.name, "office_id": e.office_id,
                      "article": e.article.name, "kind": e.article.kind,
-                     "source": _("Сторно") if e.reverses_id else _("Внесено вручную"), "amount": e.amount,
+                     "source": (_("Сторно") if e.reverses_id else _("Зарплата") if e.source_key
+                                    else _("Внесено вручную")), "amount": e.amount,
                      "description": e.description + (f" ({_('сторнировано')})" if reversed_already else ""),
                      "entry": e, "reversible": not e.reverses_id and not reversed_already,
                      "_links": ([{"title": _("Документ"), "url": reverse("finance_entry_document", args=[e.pk])}]

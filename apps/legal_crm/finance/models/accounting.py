@@ -34,6 +34,8 @@ class AccountingEntry(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("внёс"))
     created_at = models.DateTimeField(_("внесено"), auto_now_add=True)
+    # what posted the row automatically («payroll:<posting id>»): posted once however often the event is delivered
+    source_key = models.CharField(max_length=60, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("запись учёта")

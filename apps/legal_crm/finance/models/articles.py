@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 # The article billing's payments and refunds are booked to (created by migration 0002; finance cannot enter
 # rows on it by hand — they come from billing's ledger).
 CLIENT_PAYMENTS = "client_payments"
+# The expense article approved payroll runs are posted to (migration 0011; finance.handlers_books).
+PAYROLL = "payroll"
 
 
 class Article(models.Model):
@@ -32,3 +34,7 @@ class Article(models.Model):
     @property
     def is_from_billing(self) -> bool:
         return self.code == CLIENT_PAYMENTS
+
+    @property
+    def is_from_payroll(self) -> bool:
+        return self.code == PAYROLL

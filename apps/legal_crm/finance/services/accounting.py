@@ -18,6 +18,7 @@ from legal_crm.core.money import money_or_domain_error
 from .. import perms
 from ..errors import Code
 from ..models import AccountingEntry, Article
+from ..models.articles import PAYROLL
 from .common import ensure_office
 
 
@@ -38,6 +39,9 @@ def entry_add(*, actor, office, article: Article, occurred_on: datetime.date, am
         raise DomainError(Code.ARTICLE_FROM_BILLING, _("Оплаты и возвраты клиентов попадают в учёт из биллинга: "
                                                        "примите оплату или оформите возврат там."),
                           fields={"article": _("Эта статья заполняется из биллинга.")})
+    if article.is_from_payroll:
+        raise DomainError(Code.ARTICLE_FROM_BILLING, _("Зарплата попадает в учёт из утверждённых расчётов зарплаты."),
+                          fields={"article": _("Эта статья заполняется из расчётов зарплаты.")})
     if not article.is_active:
         raise DomainError(Code.ARTICLE_INACTIVE, _("Статья «%(name)s» больше не действует.") % {"name": article.name},
                           fields={"article": _("Статья не действует.")})
@@ -85,3 +89,21 @@ def entry_reverse(*, actor, entry: AccountingEntry, reason: str) -> AccountingEn
         created_by=actor if getattr(actor, "pk", None) else None)
     audit(actor=actor, action="accounting.reverse", obj=entry, before=_snapshot(entry), after=_snapshot(reversal))
     return reversal
+
+
+@transaction.atomic
+def payroll_post(*, run_id: int, office_id: int, posting: str, amount, date_from: str, date_to: str) -> AccountingEntry:
+    """An approved payroll run as one expense on the «Зарплата» article, dated the period's last day. Keyed by the
+    run's posting id: a redelivered event finds the row already there and posts nothing twice."""
+    key = f"payroll:{posting}"
+    existing = AccountingEntry.objects.filter(source_key=key).first()
+    if existing is not None:
+        return existing
+    first, last = datetime.date.fromisoformat(date_from), datetime.date.fromisoformat(date_to)
+    entry = AccountingEntry.objects.create(
+        office_id=office_id, article=Article.objects.get(code=PAYROLL), occurred_on=last,
+        amount=money_or_domain_error(amount, allow_zero=False), source_key=key,
+        description=(_("Зарплата за %(first)s–%(last)s (расчёт № %(run)s)")
+                     % {"first": f"{first:%d.%m.%Y}", "last": f"{last:%d.%m.%Y}", "run": run_id})[:300])
+    audit(actor=None, action="accounting.entry", obj=entry, after=_snapshot(entry))
+    return entry

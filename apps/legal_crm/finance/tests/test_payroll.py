@@ -224,3 +224,28 @@ def test_refusals_and_office_scope(finance, make_staff, office, other_office, st
         with pytest.raises(DomainError) as denied:
             payroll_compute(actor=make_staff(role, offices=[office]), office=office, **NOV)
         assert denied.value.code == "access_denied"
+
+
+def test_an_approved_run_is_one_expense_in_the_books(finance, office, staff, november,
+                                                     django_capture_on_commit_callbacks):
+    from legal_crm.finance.handlers_books import on_payroll_posted
+    from legal_crm.finance.models import AccountingEntry, Article
+    from legal_crm.finance.services.accounting import entry_add
+
+    run = payroll_compute(actor=finance, office=office, **NOV)
+    with django_capture_on_commit_callbacks(execute=True):
+        payroll_approve(actor=finance, run=run)
+    run.refresh_from_db()
+    [entry] = AccountingEntry.objects.filter(source_key=f"payroll:{run.posting}")
+    assert (entry.office, entry.article.code, entry.occurred_on, entry.amount) == (
+        office, "payroll", NOV["date_to"], run.total)
+    assert entry.description == f"Зарплата за 01.11.2026–30.11.2026 (расчёт № {run.pk})"
+    # the event delivered again posts nothing twice
+    on_payroll_posted(run_id=run.pk, office_id=office.pk, posting=str(run.posting), amount=str(run.total),
+                      date_from="2026-11-01", date_to="2026-11-30")
+    assert AccountingEntry.objects.filter(article__code="payroll").count() == 1
+    # and nobody enters payroll by hand on its article
+    with pytest.raises(DomainError) as by_hand:
+        entry_add(actor=finance, office=office, article=Article.objects.get(code="payroll"),
+                  occurred_on=NOV["date_to"], amount="100.00", description="Премия")
+    assert by_hand.value.code == "article_from_billing"
