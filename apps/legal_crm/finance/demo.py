@@ -17,7 +17,16 @@ from legal_crm.directory.models import Service
 from legal_crm.marketing.models import Partner
 from legal_crm.org.models import Office, Position
 
-from .models import AgentRule, BonusEntry, BonusRule, Certificate, DiscountScheme, PayrollKpi, PayrollRule
+from .models import (
+    AgentRule,
+    BonusEntry,
+    BonusRule,
+    Certificate,
+    DiscountScheme,
+    PayrollKpi,
+    PayrollRule,
+    PayrollRun,
+)
 from .services import bonus_accrue, certificate_issue
 from .services.payroll import payroll_compute
 
@@ -75,8 +84,10 @@ def _payroll(today: datetime.date) -> int:
     last_month_end = today.replace(day=1) - datetime.timedelta(days=1)
     runs = 0
     for office in Office.objects.order_by("id")[:5]:
-        # a computed run is recomputed (the same figures give the same lines); an approved one stays as it is
-        payroll_compute(actor=None, office=office, date_from=last_month_end.replace(day=1), date_to=last_month_end)
+        first = last_month_end.replace(day=1)
+        if PayrollRun.objects.filter(office=office, date_from=first, date_to=last_month_end).exists():
+            continue  # seeded before: seeding again changes nothing (a user may have approved it meanwhile)
+        payroll_compute(actor=None, office=office, date_from=first, date_to=last_month_end)
         runs += 1
     return runs
 

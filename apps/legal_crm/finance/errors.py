@@ -30,6 +30,11 @@ class Code(StrEnum):
     PAYROLL_APPROVED = "payroll_approved"
     PAYROLL_EMPTY = "payroll_empty"
     REASON_REQUIRED = "reason_required"
+    # an expense's document refused by contracts.uploads.check_upload (re-raised on the document field)
+    FILE_EMPTY = "file_empty"
+    FILE_TOO_LARGE = "file_too_large"
+    FILE_TYPE = "file_type"
+    FILE_TYPE_MISMATCH = "file_type_mismatch"
     # planning and accounting
     ARTICLE_FROM_BILLING = "article_from_billing"
     ARTICLE_INACTIVE = "article_inactive"

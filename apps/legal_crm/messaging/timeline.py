@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from legal_crm.core.admin_base import DeskExtension
 
+from . import perms
 from .models import Message, OptOut
 from .selectors import opt_outs, person_messages
 
@@ -51,7 +52,7 @@ def lead_timeline(lead, lead_ids, user, client_ids=()) -> list[dict]:
 
         phones.update(Counterparty.objects.filter(pk__in=list(client_ids)).exclude(phone="")
                       .values_list("phone", flat=True))
-    can_open = bool(getattr(user, "has_perm", None) and user.has_perm("messaging.view_message"))
+    can_open = bool(getattr(user, "has_perm", None) and user.has_perm(perms.VIEW_MESSAGE))
     rows = []
     for message in person_messages(phones):
         text = shown_text(message)[:300]

@@ -23,6 +23,9 @@ COMPUTED = {
     # the money parser's refusal re-raised for a field (MoneyError codes)
     ("core/money.py", "exc.code"): {c.value for c in CoreCode if c.startswith("amount_")},
     ("contracts/services/contracts.py", "exc.code"): {c.value for c in CoreCode if c.startswith("amount_")},
+    # an upload refused by contracts.uploads.check_upload, re-raised on the books' document field
+    ("finance/services/accounting.py", "exc.code"): {"file_too_large", "file_empty", "file_type",
+                                                     "file_type_mismatch"},
     # the intake's field errors: a bad phone, an unknown source, or several fields
     ("leads/services/intake.py", "code"): {"invalid_phone", "unknown_source", "invalid"},
     # todos' field errors (one helper puts the message on its field)

@@ -38,3 +38,16 @@ class Article(models.Model):
     @property
     def is_from_payroll(self) -> bool:
         return self.code == PAYROLL
+
+
+SYSTEM_ARTICLES = {CLIENT_PAYMENTS: ("Оплаты клиентов по договорам", Article.Kind.INCOME),
+                   PAYROLL: ("Зарплата", Article.Kind.EXPENSE)}
+
+
+def install_system_articles(sender=None, **kwargs) -> None:
+    """post_migrate receiver: the articles filled automatically exist after every migrate and test flush (their
+    migrations created them once; a flush of a transactional test removes them)."""
+    for code, (name, kind) in SYSTEM_ARTICLES.items():
+        if not Article.objects.filter(code=code).exists():
+            taken = Article.objects.filter(name=name).exists()
+            Article.objects.create(code=code, name=f"{name} (автоматически)" if taken else name, kind=kind)

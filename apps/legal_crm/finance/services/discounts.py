@@ -5,7 +5,7 @@ approver) raises DomainError: the contract is not made at all, nothing half-appl
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_money
 from legal_crm.core.guard import allowed
-from legal_crm.core.money import KOPECK
+from legal_crm.core.money import KOPECK, MoneyError, parse_money
 
 from .. import perms
 from ..models import ContractDiscount, DiscountScheme
@@ -30,14 +30,12 @@ def _scheme(scheme) -> DiscountScheme:
 
 
 def _value(raw) -> Decimal:
+    """The discount's size (percent or roubles) through the one money parser."""
     try:
-        value = Decimal(str(raw).replace(",", ".").replace(" ", "").replace("\xa0", ""))
-    except InvalidOperation:
-        value = Decimal(0)
-    if not value.is_finite() or value <= 0:
+        return parse_money(raw, allow_zero=False)
+    except MoneyError as exc:
         message = _("Укажите размер скидки больше нуля.")
-        raise DomainError("discount_invalid", message, fields={"discount": message})
-    return value.quantize(KOPECK, rounding=ROUND_HALF_UP)
+        raise DomainError("discount_invalid", message, fields={"discount": message}) from exc
 
 
 def discount_apply(*, actor, contract, scheme, value, approved_by=None) -> Decimal:
