@@ -23,6 +23,8 @@ def telegram_webhook(request, channel_id: int):
     channel = Channel.objects.filter(pk=channel_id, provider=Provider.TELEGRAM, is_active=True).first()
     token = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
     if channel is None or not token or not constant_time_compare(token, webhook_secret(channel)):
+        logger.warning("telegram webhook refused: channel %s, wrong secret token, from %s", channel_id,
+                       request.META.get("REMOTE_ADDR", "?"))
         return HttpResponseForbidden("forbidden")
     try:
         update = json.loads(request.body or b"{}")

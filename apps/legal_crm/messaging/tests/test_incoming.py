@@ -209,11 +209,14 @@ def test_a_telegram_update_read_by_webhook_and_polling_is_stored_once(bot, fake_
     assert Message.objects.filter(direction="out", to="6006").count() == 1  # one confirmation
 
 
-def test_a_forged_telegram_stop_changes_nothing(bot, client):
-    response = client.post(reverse("messaging-telegram-webhook", args=[bot.pk]), json.dumps(_update(5005, "стоп")),
-                           content_type="application/json", HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN="forged")
+def test_a_forged_telegram_stop_changes_nothing(bot, client, caplog):
+    with caplog.at_level(logging.WARNING, logger="legal_crm.messaging.notifications.webhook"):
+        response = client.post(reverse("messaging-telegram-webhook", args=[bot.pk]),
+                               json.dumps(_update(5005, "стоп")), content_type="application/json",
+                               HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN="forged")
     assert response.status_code == 403
     assert not Message.objects.exists() and not OptOut.objects.exists()
+    assert "refused" in caplog.text
 
 
 def test_the_channel_page_shows_the_callback_address_and_greenapi_token(whatsapp, smsc, admin_user, client):
