@@ -18,7 +18,7 @@ def test_a_client_leaves_a_4_through_the_link_and_the_lawyer_gets_a_task(browser
     from legal_crm.directory.tests.factories import CounterpartyFactory
     from legal_crm.messaging.models import Message, Notification
     from legal_crm.quality.models import Review
-    from legal_crm.quality.reviews.requests import review_rule_save
+    from legal_crm.quality.reviews.request_services import review_rule_save
     from legal_crm.todos.models import Task
 
     lawyer = make_staff("lawyer")

@@ -1,6 +1,6 @@
 """The reviews' desk: the list with filters, the card with the case's analysis and outcome, «Записать отзыв» from
 a call (from a client's, lead's or contract's card), the NPS report and the rules that ask clients for reviews.
-Thin: every write is a service of reviews/services.py or reviews/requests.py."""
+Thin: every write is a service of reviews/services.py or reviews/request_services.py."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from legal_crm.leads.source_report import chosen_filters, parse_period, report_f
 from legal_crm.quality import perms
 
 from ..models_reviews import Review, ReviewRequestRule
-from . import nps, requests, selectors, services
+from . import nps, request_services, selectors, services
 from .forms import ReviewAnalyseForm, ReviewRecordForm, ReviewRuleForm
 from .nps_export import nps_xlsx
 
@@ -205,7 +205,7 @@ class ReviewRequestRuleAdmin(DeskAdmin):
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data.get(name) for name in ReviewRuleForm.Meta.fields}
-        saved = requests.review_rule_save(actor=request.user, rule=obj if change else None, **data)
+        saved = request_services.review_rule_save(actor=request.user, rule=obj if change else None, **data)
         obj.pk = saved.pk
 
 

@@ -9,7 +9,7 @@ from legal_crm.core.errors import DomainError
 from legal_crm.core.models import User
 
 from ..models_reviews import Review, ReviewRequestRule
-from . import requests, services
+from . import request_services, services
 
 RULE_TEXT = "{first_name}, спасибо, что выбрали нас! Оцените, пожалуйста, нашу работу: {review_link}"
 PORTAL = [(10, "Юрист всё объяснял простым языком, спасибо!"), (9, ""), (8, "В целом хорошо, но долго ждали ответа."),
@@ -24,8 +24,8 @@ def seed() -> str:
     if admin is None:
         return "отзывов: 0"
     if not ReviewRequestRule.objects.exists():
-        requests.review_rule_save(actor=admin, event=ReviewRequestRule.Event.CONTRACT_COMPLETED, text=RULE_TEXT,
-                                  valid_days=14)
+        request_services.review_rule_save(actor=admin, event=ReviewRequestRule.Event.CONTRACT_COMPLETED,
+                                          text=RULE_TEXT, valid_days=14)
     contracts = list(Contract.objects.exclude(status=Contract.Status.DRAFT).order_by("id")[:len(PORTAL) + 2])
     if not contracts or Review.objects.exists():
         return f"отзывов: {Review.objects.count()}"

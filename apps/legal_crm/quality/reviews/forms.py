@@ -63,7 +63,7 @@ class ReviewRuleForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        from .requests import review_rule_errors
+        from .request_services import review_rule_errors
 
         errors = review_rule_errors(event=data.get("event"), text=data.get("text") or "",
                                     valid_days=data.get("valid_days"), rule_pk=self.instance.pk)

@@ -1,5 +1,5 @@
-"""Reactions of reviews: contracts' events ask the client for a review (reviews/requests.py); a negative review
-becomes a task for the responsible employee (todos) and a staff notification (messaging)."""
+"""Reactions of reviews: contracts' events ask the client for a review (reviews/request_services.py); a negative
+review becomes a task for the responsible employee (todos) and a staff notification (messaging)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from legal_crm.todos.selectors import next_open_task_of_record
 from legal_crm.todos.services import task_create, tasks_for_event
 
 from ..models_reviews import Review, ReviewRequestRule
-from .requests import review_request_send
+from .request_services import review_request_send
 
 RECORD = "quality.review"
 

@@ -13,7 +13,7 @@ from legal_crm.billing.tests.factories import ContractFactory
 from legal_crm.core.errors import DomainError
 from legal_crm.messaging.models import Message, Notification
 from legal_crm.quality.models import Review, ReviewRequest, ReviewRequestRule
-from legal_crm.quality.reviews import requests, services
+from legal_crm.quality.reviews import request_services, services
 from legal_crm.quality.reviews.handlers import on_contract_completed, on_stage_finished
 from legal_crm.todos.models import Task
 
@@ -36,8 +36,8 @@ def contract(office, lawyer):
 
 @pytest.fixture
 def rule(admin_user):
-    return requests.review_rule_save(actor=admin_user, event=ReviewRequestRule.Event.CONTRACT_COMPLETED, text=TEXT,
-                                     valid_days=14)
+    return request_services.review_rule_save(actor=admin_user, event=ReviewRequestRule.Event.CONTRACT_COMPLETED,
+                                             text=TEXT, valid_days=14)
 
 
 def _link_of(message: Message) -> str:
@@ -166,17 +166,17 @@ def test_the_case_records_analysis_and_outcome(contract, lawyer, make_staff):
 def test_a_rule_without_the_link_or_with_an_unknown_tag_is_refused(admin_user, make_staff):
     for text, field in (("Оцените нас", "text"), ("{nmae}, оцените: {review_link}", "text")):
         with pytest.raises(DomainError) as refused:
-            requests.review_rule_save(actor=admin_user, event="stage_finished", text=text, valid_days=7)
+            request_services.review_rule_save(actor=admin_user, event="stage_finished", text=text, valid_days=7)
         assert field in refused.value.fields
     with pytest.raises(DomainError) as days:
-        requests.review_rule_save(actor=admin_user, event="stage_finished", text=TEXT, valid_days=0)
+        request_services.review_rule_save(actor=admin_user, event="stage_finished", text=TEXT, valid_days=0)
     assert "valid_days" in days.value.fields
     with pytest.raises(DomainError):
-        requests.review_rule_save(actor=make_staff("lawyer"), event="stage_finished", text=TEXT, valid_days=7)
+        request_services.review_rule_save(actor=make_staff("lawyer"), event="stage_finished", text=TEXT, valid_days=7)
 
 
 def test_stage_finished_asks_once_per_stage(contract, admin_user):
-    requests.review_rule_save(actor=admin_user, event="stage_finished", text=TEXT, valid_days=7)
+    request_services.review_rule_save(actor=admin_user, event="stage_finished", text=TEXT, valid_days=7)
     on_stage_finished(contract_id=contract.pk, stage_id=11)
     on_stage_finished(contract_id=contract.pk, stage_id=11)
     on_stage_finished(contract_id=contract.pk, stage_id=12)
