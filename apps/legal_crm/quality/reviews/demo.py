@@ -24,8 +24,8 @@ def seed() -> str:
     if admin is None:
         return "отзывов: 0"
     if not ReviewRequestRule.objects.exists():
-        request_services.review_rule_save(actor=admin, event=ReviewRequestRule.Event.CONTRACT_COMPLETED, text=RULE_TEXT,
-                                  valid_days=14)
+        request_services.review_rule_save(actor=admin, event=ReviewRequestRule.Event.CONTRACT_COMPLETED,
+                                          text=RULE_TEXT, valid_days=14)
     contracts = list(Contract.objects.exclude(status=Contract.Status.DRAFT).order_by("id")[:len(PORTAL) + 2])
     if not contracts or Review.objects.exists():
         return f"отзывов: {Review.objects.count()}"

@@ -1,5 +1,5 @@
-"""Reactions of reviews: contracts' events ask the client for a review (reviews/request_services.py); a negative review
-becomes a task for the responsible employee (todos) and a staff notification (messaging)."""
+"""Reactions of reviews: contracts' events ask the client for a review (reviews/request_services.py); a negative
+review becomes a task for the responsible employee (todos) and a staff notification (messaging)."""
 
 from __future__ import annotations
 
@@ -52,8 +52,9 @@ def task_for_negative(*, review_id: int, **_payload) -> None:
     if review is None:
         return
     label = _("%(review)s: %(category)s") % {"review": review, "category": review.get_category_display()}
-    if tasks_for_event(trigger="review_negative", record_type=RECORD, record_id=review.pk, office_id=review.office_id,
-                       candidates={"responsible": review.responsible}, on=timezone.localdate(review.created_at), label=label):
+    if tasks_for_event(trigger="review_negative", record_type=RECORD, record_id=review.pk,
+                       office_id=review.office_id, candidates={"responsible": review.responsible},
+                       on=timezone.localdate(review.created_at), label=label):
         return
     if next_open_task_of_record(RECORD, review.pk) is not None:
         return  # a rule's task, or this one from an earlier delivery of the event

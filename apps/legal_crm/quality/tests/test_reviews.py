@@ -36,8 +36,8 @@ def contract(office, lawyer):
 
 @pytest.fixture
 def rule(admin_user):
-    return request_services.review_rule_save(actor=admin_user, event=ReviewRequestRule.Event.CONTRACT_COMPLETED, text=TEXT,
-                                     valid_days=14)
+    return request_services.review_rule_save(actor=admin_user, event=ReviewRequestRule.Event.CONTRACT_COMPLETED,
+                                             text=TEXT, valid_days=14)
 
 
 def _link_of(message: Message) -> str:
