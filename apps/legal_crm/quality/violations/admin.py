@@ -184,7 +184,6 @@ class ViolationRuleAdmin(HistoryDeskAdmin):
     list_display = ("name", "kind_text", "params_text", "is_active", "suspended_from", "suspended_until", "amount",
                     "points")
     list_filter = ("is_active", "kind")
-    list_editable = ()
     search_fields = ("name",)
 
     def has_delete_permission(self, request, obj=None):
