@@ -141,3 +141,17 @@ def test_expense_with_document_reverse_and_xlsx(client, finance, office, contrac
     long_period = {"date_from": "01.01.2024", "date_to": "31.12.2026", "export": "xlsx"}
     wide = load_workbook(io.BytesIO(client.get(reverse("finance_analytics"), long_period).content)).active
     assert wide.max_column == 36 + 3  # article, kind, 36 months, total: columns past Z are named AA, AB…
+
+
+def test_articles_reference_table(client, finance, office_head):
+    client.force_login(finance)
+    added = client.post(reverse("admin:finance_article_add"), {"name": "Связь", "kind": "expense",
+                                                                "is_active": "on"})
+    assert added.status_code == 302 and Article.objects.filter(name="Связь", kind="expense").exists()
+    billing_article = Article.objects.get(code="client_payments")
+    form = client.get(reverse("admin:finance_article_change", args=[billing_article.pk])).content.decode()
+    assert 'name="kind"' not in form  # payments are an income: the billing article's kind is fixed
+    assert client.get(reverse("admin:finance_article_delete", args=[billing_article.pk])).status_code == 403
+    client.force_login(office_head)
+    assert client.get(reverse("admin:finance_article_changelist")).status_code == 200
+    assert client.get(reverse("admin:finance_article_add")).status_code == 403
