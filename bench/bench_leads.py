@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gzip
 import http.client
 import json
 import os
@@ -246,6 +247,9 @@ class HttpSession:
         self.conn.request(method, path, body=body, headers=headers)
         resp = self.conn.getresponse()
         data = resp.read()
+        self.sent = len(data)  # the bytes as sent (compressed when the server compressed them)
+        if resp.getheader("Content-Encoding") == "gzip":
+            data = gzip.decompress(data)
         for header, value in resp.getheaders():
             if header.lower() == "set-cookie":
                 name, _sep, rest = value.partition("=")
@@ -254,6 +258,19 @@ class HttpSession:
 
     def get(self, path: str) -> tuple[int, bytes]:
         return self.request("GET", path)
+
+
+def http_logins_ready() -> None:
+    """The desk users the HTTP part logs in as: their password hashed with production's hasher (the generator ran
+    with the test settings' MD5 hasher, which production does not accept), and no lockout left by an earlier run."""
+    from axes.models import AccessAttempt
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    from legal_crm.core.models import User
+
+    hashed = PBKDF2PasswordHasher().encode("bench-pass", "benchsalt", iterations=100_000)
+    User.objects.filter(username__in=["bench-msk-op0", "bench-admin"]).update(password=hashed)
+    AccessAttempt.objects.all().delete()
 
 
 def http_pages(port: int, target: dict, repeat: int) -> list[tuple[str, dict]]:
@@ -272,10 +289,10 @@ def http_pages(port: int, target: dict, repeat: int) -> list[tuple[str, dict]]:
         times, size = [], 0
         for _ in range(repeat):
             t = time.perf_counter()
-            status, body = session.get(path)
+            status, _body = session.get(path)
             times.append((time.perf_counter() - t) * 1000)
             assert status == 200, (path, status)
-            size = len(body)
+            size = session.sent
         results.append((label, {"p50": pct(times, 50), "p95": pct(times, 95), "sent_kb": size / 1024}))
     return results
 
@@ -320,6 +337,7 @@ def measure_side(args) -> dict:
     print(f"speed {speed}, per lead {cost}", flush=True)
     connection.close()
 
+    http_logins_ready()
     port = free_port()
     server = start_gunicorn(port, args.workers, args.threads)
     use_wrk = shutil.which("wrk") is not None and not args.python_client
@@ -373,9 +391,8 @@ def run_side(code_root: Path, argv: list[str]) -> dict:
     env = {**os.environ, "LCRM_CODE_ROOT": str(code_root)}
     subprocess.run([sys.executable, str(ROOT / "bench" / "bench_leads.py"), *argv, "--measure-into", str(out)],
                    env=env, check=True)
-    data = json.loads(out.read_text())
-    out.unlink()
-    return data
+    print(f"measurements of {code_root.name}: {out}", flush=True)  # kept: a later failure does not lose them
+    return json.loads(out.read_text())
 
 
 def machine() -> str:
