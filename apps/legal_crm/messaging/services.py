@@ -252,7 +252,8 @@ def message_retry(*, actor, message: Message) -> Message:
     before = {"status": message.status, "error_code": message.error_code}
     message.status = Message.Status.QUEUED
     message.next_attempt_at = None
-    message.save(update_fields=["status", "next_attempt_at"])
+    message.claim_token = ""  # the last claim's lease no longer holds it back
+    message.save(update_fields=["status", "next_attempt_at", "claim_token"])
     audit(actor=actor, action="messaging.retry", obj=message, before=before, after={"status": message.status})
     from .outbox import request_send
 
