@@ -36,7 +36,7 @@ import uuid
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, CharField, DecimalField, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,7 +82,7 @@ def request_send(messages: int = 1) -> None:
         _send_due = now + SEND_DELAY
     from .jobs import send_queued_task
 
-    tasks = max(1, min(send_parallel(), -(-messages // MAX_PER_RUN)))
+    tasks = max(1, min(send_parallel(), -(-messages // BATCH)))  # each worker takes batches until none is left
     try:
         for _n in range(tasks):
             send_queued_task.apply_async(countdown=SEND_DELAY)
@@ -206,25 +206,43 @@ def _send_one(adapter, message: Message) -> SendResult:
 
 
 def _send_batch(batch: list[Message], token: str, clock) -> list[str]:
-    """Send a claimed batch with up to send_threads() requests in flight; the outcomes, one per row sent."""
+    """Send a claimed batch with up to send_threads() requests in flight; the outcomes, one per row sent.
+
+    Each round is one transaction: the answers that came in are stored and the rows taking their places are marked
+    "sending" — committed before those requests leave. Under load a database round trip costs milliseconds, so the
+    rounds, not the rows, set the pace."""
     pool, width = _executor(), send_threads()
     adapters: dict = {}
     waiting = list(batch)
     flying: dict = {}  # future → message
     outcomes: list[str] = []
-    while waiting or flying:
-        if waiting and len(flying) < width:
-            take, waiting = waiting[:width - len(flying)], waiting[width - len(flying):]
-            for message in _begin(take, token, clock()):
-                key = (message.provider, message.channel_id)
-                if key not in adapters:
-                    adapters[key] = adapter_for(message.provider, message.channel)
-                flying[pool.submit(_send_one, adapters[key], message)] = message
-            if not flying:
-                continue
-        done, _pending = wait(list(flying), return_when=FIRST_COMPLETED)
-        outcomes += _record_many([(flying.pop(future), future.result()) for future in done], token, clock())
+    answers: list[tuple[Message, SendResult]] = []
+    while True:
+        take, waiting = waiting[:width - len(flying)], waiting[width - len(flying):]
+        if not answers and not take:
+            break
+        recorded, started = _round(answers, take, token, clock())
+        outcomes += recorded
+        for message in started:
+            key = (message.provider, message.channel_id)
+            if key not in adapters:
+                adapters[key] = adapter_for(message.provider, message.channel)
+            flying[pool.submit(_send_one, adapters[key], message)] = message
+        answers = []
+        if flying:
+            done, _pending = wait(list(flying), return_when=FIRST_COMPLETED)
+            answers = [(flying.pop(future), future.result()) for future in done]
     return outcomes
+
+
+def _round(answers: list[tuple[Message, SendResult]], take: list[Message], token: str, now):
+    """One transaction: store `answers` (one event row for all), mark `take` "sending"."""
+    if not answers:  # nothing to store: the mark alone, in autocommit
+        return [], (_begin(take, token, now) if take else [])
+    with transaction.atomic(), events.batch():
+        recorded = _store_answers(answers, token, now)
+        started = _begin(take, token, now) if take else []
+    return recorded, started
 
 
 def _emit(message: Message) -> None:
@@ -236,7 +254,47 @@ def _emit(message: Message) -> None:
 def _record_many(answers: list[tuple[Message, SendResult]], token: str, now) -> list[str]:
     """Store the answers in one transaction, with one event row for all of them."""
     with transaction.atomic(), events.batch():
-        return [_record(message, result, token, now) for message, result in answers]
+        return _store_answers(answers, token, now)
+
+
+def _store_answers(answers: list[tuple[Message, SendResult]], token: str, now) -> list[str]:
+    """Plain acceptances (the bulk of a run) go in one UPDATE with the provider's ids and costs per row; anything
+    else row by row. The caller holds the transaction and the events' batch (events.batch joins only emits of its
+    own savepoint level, so no atomic block may open in between)."""
+    plain = [(m, r) for m, r in answers if r.status == SENT and not r.error_code and not r.error_text]
+    if len(plain) < 2:
+        plain = []
+    grouped = {m.pk for m, _r in plain}
+    outcomes = _record_sent(plain, token, now) if plain else []
+    return outcomes + [_record(message, result, token, now) for message, result in answers
+                       if message.pk not in grouped]
+
+
+def _record_sent(answers: list[tuple[Message, SendResult]], token: str, now) -> list[str]:
+    ids = [m.pk for m, _r in answers]
+    values = {"status": Message.Status.SENT, "sent_at": now, "error_code": "", "error_text": "",
+              "provider_id": Case(*[When(pk=m.pk, then=Value(r.provider_id[:100])) for m, r in answers],
+                                  default=F("provider_id"), output_field=CharField())}
+    costs = [When(pk=m.pk, then=Value(r.cost)) for m, r in answers if r.cost is not None]
+    if costs:
+        values["cost"] = Case(*costs, default=F("cost"), output_field=DecimalField(max_digits=10, decimal_places=2))
+    changed = Message.objects.filter(pk__in=ids, status=Message.Status.SENDING, claim_token=token).update(**values)
+    ours = set(ids)
+    if changed != len(ids):  # some taken over meanwhile (cannot happen while ours, but never claim them)
+        ours = set(Message.objects.filter(pk__in=ids, status=Message.Status.SENT, sent_at=now, claim_token=token)
+                   .values_list("pk", flat=True))
+    outcomes = []
+    for message, result in answers:
+        if message.pk not in ours:
+            outcomes.append("skipped")
+            continue
+        message.status, message.sent_at, message.error_code, message.error_text = Message.Status.SENT, now, "", ""
+        message.provider_id = result.provider_id[:100]
+        if result.cost is not None:
+            message.cost = result.cost
+        _emit(message)
+        outcomes.append("sent")
+    return outcomes
 
 
 def _record(message: Message, result: SendResult, token: str, now) -> str:
