@@ -40,6 +40,7 @@ from django.db.models import Case, CharField, DecimalField, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from legal_crm import hooks
 from legal_crm.core import events
 
 from .channels import adapter_for
@@ -246,6 +247,8 @@ def _round(answers: list[tuple[Message, SendResult]], take: list[Message], token
 
 
 def _emit(message: Message) -> None:
+    if message.subject_type not in hooks.MESSAGE_FOLLOWED_SUBJECTS:
+        return  # nobody follows these (a campaign's messages: its page counts the outbox rows)
     events.emit("messaging.message_status_changed", message_id=message.pk, status=message.status,
                 subject_type=message.subject_type, subject_id=message.subject_id,
                 error_text=message.error_text)
