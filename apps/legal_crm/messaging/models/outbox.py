@@ -2,7 +2,8 @@
 
 Messaging sits below leads, contracts and billing: it never imports them. A message names the record it was sent
 about as a "subject type + id" pair of strings ("leads.scriptmessage", "42"), and tells the owner of that record
-about status changes through the `messaging.message_status_changed` event.
+about status changes through the `messaging.message_status_changed` event (for the subject types listed in
+`hooks.MESSAGE_FOLLOWED_SUBJECTS`).
 """
 
 from __future__ import annotations
