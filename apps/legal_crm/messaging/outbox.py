@@ -7,13 +7,13 @@ A send run works in batches; no row lock is held while anything is sent:
 2. begin — right before its request leaves, a row goes "queued" → "sending" by a conditional UPDATE (our token, still
    queued), a few rows per statement: those whose requests are about to start. A row cancelled or opted out
    meanwhile no longer matches and is not sent;
-3. send — the provider calls run on a small thread pool (SEND_THREADS, one keep-alive HTTP session per thread), so
+3. send — the provider calls run on a small thread pool (send_threads(), over kept-alive connections), so
    the requests of a batch overlap;
 4. record — the answers that came in are stored together in one transaction (conditional UPDATEs: still "sending"
    under our token) with one event row: sent/delivered, failed for good, or queued again with a backoff.
 
 A worker killed midway leaves: its claimed rows "queued" (taken over by the next run once the claim is older than
-CLAIM_LEASE — they were never sent), and the rows whose requests were in flight "sending" — at most SEND_THREADS
+CLAIM_LEASE — they were never sent), and the rows whose requests were in flight "sending" — at most send_threads()
 of them, and never a row sent before it was marked. Nothing queued is lost and nothing is sent twice by two workers:
 a row changes hands only through conditional UPDATEs, so a late worker whose lease was taken over stores nothing.
 The one window no outbox can close is a request that reached the provider while its answer was never stored (the
@@ -104,7 +104,7 @@ def send_threads() -> int:
     can leave "sending"."""
     from django.conf import settings
 
-    return max(1, int(getattr(settings, "MESSAGING_SEND_THREADS", 8)))
+    return max(1, int(getattr(settings, "MESSAGING_SEND_THREADS", 16)))
 
 
 _pool_lock = threading.Lock()

@@ -171,7 +171,7 @@ PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:8000")
 CAMPAIGN_TARIFFS = {"sms": "3.50", "whatsapp": "0.00", "email": "0.00"}
 # The outbox (messaging/outbox.py): provider requests in flight at once per send worker, and send jobs asked at
 # once for a campaign's batch.
-MESSAGING_SEND_THREADS = int(os.environ.get("LEGAL_CRM_SEND_THREADS", "8"))
+MESSAGING_SEND_THREADS = int(os.environ.get("LEGAL_CRM_SEND_THREADS", "16"))
 MESSAGING_SEND_PARALLEL = 2
 
 CELERY_TASK_SERIALIZER = "json"

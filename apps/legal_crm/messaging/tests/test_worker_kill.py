@@ -27,11 +27,11 @@ pytestmark = pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswit
                                 reason="needs a server database shared with a second process (CI's MariaDB)")
 
 
-@pytest.mark.parametrize("threads", [1, 8])
+@pytest.mark.parametrize("threads", [1, 16])
 @pytest.mark.parametrize("provider", [Provider.SMSC, Provider.SMSRU])
 def test_a_send_worker_killed_midway_loses_and_doubles_nothing(transactional_db, tmp_path, office, provider, threads,
                                                                monkeypatch):
-    """threads=1: exactly the held message is left "sending"; threads=8 (the default): the requests of a batch
+    """threads=1: exactly the held message is left "sending"; threads=16 (the default): the requests of a batch
     overlap, so the rows in flight at the kill are "sending" and the claimed rest "queued" under a dead lease."""
     monkeypatch.setattr(outbox, "request_send", lambda: None)  # the job runs only where this test says
     signal_file = tmp_path / "blocked"
