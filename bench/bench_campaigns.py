@@ -39,6 +39,29 @@ ZONES = ["Europe/Kaliningrad", "Europe/Moscow", "Europe/Samara", "Asia/Yekaterin
          "Asia/Novosibirsk", "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Vladivostok", "Asia/Kamchatka"]
 
 
+def proc_cpu(pid: int | str = "self") -> float:
+    """User + system CPU seconds of a process (all its threads) from /proc."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def mariadb_cpu() -> float | None:
+    """The database server's CPU seconds so far (shared with every other client of the server: an upper bound)."""
+    try:
+        pid = subprocess.check_output(["pidof", "mariadbd"], text=True).split()[0]
+        return proc_cpu(pid)
+    except (OSError, subprocess.CalledProcessError, IndexError):
+        return None
+
+
+def _delta(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before
+
+
+def _cpu(seconds: float | None) -> str:
+    return "CPU n/a" if seconds is None else f"server CPU {seconds:.1f} s (all its clients)"
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -86,9 +109,11 @@ def bench_queue(n: int, admin, offices) -> dict:
     outbox.request_send = lambda messages=1: requested.append(messages)  # sending is measured on its own below
     try:
         with CaptureQueriesContext(connection) as queries:
+            db0, cpu0 = mariadb_cpu(), time.process_time()
             t0 = time.perf_counter()
             queued = dispatch.dispatch_due(run_seconds=600)
             t_queue = time.perf_counter() - t0
+            cpu, db = time.process_time() - cpu0, _delta(db0, mariadb_cpu())
     finally:
         outbox.request_send = real_request
     assert queued == n, queued
@@ -99,6 +124,7 @@ def bench_queue(n: int, admin, offices) -> dict:
     # Out of the way of the next parts: these were for rendering and queueing, not for sending.
     Message.objects.filter(subject_id=str(campaign.pk)).update(status="cancelled")
     return {"n": n, "generate": t_gen, "start": t_start, "queue": t_queue, "queries": len(queries.captured_queries),
+            "cpu": cpu, "db_cpu": db, "query_time": sum(float(q["time"]) for q in queries.captured_queries),
             "send_requests": len(requested), "sample": sample}
 
 
@@ -149,10 +175,15 @@ def bench_send(n: int) -> dict:
         assert wait_sent(warmup, 10, 120), "the workers did not start"
         before = len(fake.received)
         outbox._send_due = 0.0
+        cpu0 = [proc_cpu(proc.pid) for proc in workers] + [time.process_time()]
+        db0, load0 = mariadb_cpu(), os.getloadavg()[0]
         t0 = time.perf_counter()
         queue_messages(n, run)
         done = wait_sent(run, n, 900)
         elapsed = time.perf_counter() - t0
+        cpu = [a - b for a, b in zip([proc_cpu(proc.pid) for proc in workers] + [time.process_time()], cpu0,
+                                     strict=True)]
+        db = _delta(db0, mariadb_cpu())
         received = len(fake.received) - before
         texts = fake.texts()[before:]
         assert done, list(Message.objects.filter(subject_id=run).values_list("status").distinct())
@@ -169,7 +200,8 @@ def bench_send(n: int) -> dict:
         import redis
 
         redis.Redis.from_url(os.environ["REDIS_URL"]).delete(queue, "celery")
-    return {"n": n, "seconds": elapsed, "rate": n / elapsed}
+    return {"n": n, "seconds": elapsed, "rate": n / elapsed, "workers_cpu": cpu[0] + cpu[1],
+            "bench_cpu": cpu[2], "db_cpu": db, "load": (load0, os.getloadavg()[0]), "threads": outbox.send_threads()}
 
 
 def fill_log(rows: int, offices, log) -> tuple[list[str], datetime.datetime]:
@@ -328,13 +360,17 @@ def main(argv: list[str] | None = None) -> None:
     if queue:
         total = queue["queue"]
         lines.append(f"| campaign: render and queue every message (dispatcher job) | {queue['n']:,} recipients, "
-                     f"10 offices, 4 tags | {total:.1f} s, {queue['queries']} queries | ≤ 20 s | "
+                     f"10 offices, 4 tags | {total:.1f} s wall; its CPU {queue['cpu']:.1f} s, database "
+                     f"{_cpu(queue['db_cpu'])}; {queue['queries']} queries ({queue['query_time']:.1f} s) | ≤ 20 s | "
                      f"{'yes' if total <= 20 else 'no'} |")
         lines.append(f"| campaign start: freeze recipients, render all for the planned cost | same | "
                      f"{queue['start']:.1f} s | — | — |")
     if send:
-        lines.append(f"| outbox to the fake SMS.ru, two Celery workers | {send['n']:,} SMS | {send['rate']:.0f} "
-                     f"messages/s ({send['seconds']:.1f} s) | ≥ 200/s | {'yes' if send['rate'] >= 200 else 'no'} |")
+        per = (send["workers_cpu"] + send["bench_cpu"]) / send["n"] * 1000
+        lines.append(f"| outbox to the fake SMS.ru, two Celery workers ({send['threads']} send threads each) | "
+                     f"{send['n']:,} SMS | {send['rate']:.0f} messages/s ({send['seconds']:.1f} s); workers' CPU "
+                     f"{send['workers_cpu'] / send['n'] * 1000:.2f} ms a message, with the fake server {per:.2f} ms; "
+                     f"database {_cpu(send['db_cpu'])} | ≥ 200/s | {'yes' if send['rate'] >= 200 else 'no'} |")
     if logs:
         for name, label in (("phone", "SMS log filtered by phone"), ("period", "SMS log filtered by a 7-day period")):
             r = logs[name]

@@ -322,6 +322,11 @@ CONTRACT_CARD_TABS: dict[str, str] = {
     "money": "legal_crm.billing.card_tabs.money_tab",
 }
 
+# The subject types whose owners follow their messages' states: messaging emits `messaging.message_status_changed`
+# only for messages about these (a campaign's 100,000 messages would each cost the relay a round of handlers that
+# ignore them). A module that subscribes to that event for a new subject type adds it here.
+MESSAGE_FOLLOWED_SUBJECTS = {"leads.scriptmessage"}
+
 # Tags of message texts that higher modules answer (messaging/tags.py): code → (dotted path of a bulk resolver
 # `(recipients: list[Recipient]) -> {index or recipient: value}`, label of the desk's chip). A resolver answers all
 # the recipients with a constant number of queries (a campaign renders 100,000 at once).

@@ -25,13 +25,19 @@ DEFAULT_TARIFFS = {"sms": Decimal("3.50"), "whatsapp": Decimal("0.00"), "email":
 CENT = Decimal("0.01")
 
 
+GSM_ALL = frozenset(GSM_BASIC | GSM_EXTENDED)
+
+
 def sms_parts(text: str) -> int:
-    """How many SMS a text is billed as."""
-    if all(ch in GSM_BASIC or ch in GSM_EXTENDED for ch in text):
-        length = sum(2 if ch in GSM_EXTENDED else 1 for ch in text)
+    """How many SMS a text is billed as. Counted over the text's set of characters (a campaign's start counts
+    100,000 texts: a Python loop per character was seconds)."""
+    chars = set(text)
+    if chars <= GSM_ALL:
+        length = len(text) + sum(text.count(ch) for ch in chars & GSM_EXTENDED)  # the extension takes two septets
         single, part = 160, 153
     else:
-        length = sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)  # UTF-16 code units
+        astral = [ch for ch in chars if ord(ch) > 0xFFFF]  # two UTF-16 code units each
+        length = len(text) + sum(text.count(ch) for ch in astral)
         single, part = 70, 67
     if length <= single:
         return 1

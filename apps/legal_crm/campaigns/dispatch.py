@@ -28,7 +28,7 @@ from .cost import SUBJECT_TYPE
 from .models import Campaign, CampaignRecipient
 from .render import campaign_text
 
-BATCH = 2000
+BATCH = 5000  # one transaction each: 20 for a campaign of 100,000
 RUN_SECONDS = 240  # the per-minute job's limit is 5 minutes: leave the rest to the next run
 
 Status = CampaignRecipient.Status
@@ -123,30 +123,58 @@ def dispatch_batch(campaign_id: int, *, now: datetime.datetime, size: int = BATC
             return len(blank)
     message_ids = message_queue_many(
         actor_or_none=None, channel_kind=campaign.kind, advertising=campaign.is_advertising,
-        subject_type=SUBJECT_TYPE,
+        subject_type=SUBJECT_TYPE, normalized=True,  # frozen through normalize_address (audience.recipients)
         items=[(r.address, text, r.office_id, campaign.pk) for r, text in zip(recipients, texts, strict=True)])
-    _mark_queued(batch, message_ids, now)
+    _mark_queued(campaign.pk, [row[0] for row in batch], message_ids, now)
     return len(batch) + len(blank)
 
 
-# What a batch reads of its recipients: the upsert below writes the same columns back, with the three that change.
+# What a batch reads of its recipients.
 COLUMNS = ("id", "campaign_id", "address", "name", "office_id", "region", "lead_id", "counterparty_id", "contract_id")
+# What the upsert below writes: the id and the three columns that change, and blanks for the other NOT NULL columns
+# (the rows exist, so the INSERT half never stores them; it only has to be a valid row).
+UPSERT_COLUMNS = ("id", "campaign_id", "address", "name", "region", "status", "message_id", "queued_at")
 CHANGED = ("status", "message_id", "queued_at")
 
 
-def _mark_queued(batch: list[tuple], message_ids: list[int], now, chunk: int = 500) -> None:
-    """Each recipient queued with its message: one INSERT … ON DUPLICATE KEY UPDATE (ON CONFLICT on SQLite) per
-    chunk — linear in the database and cheap in Python, where the ORM's bulk_update builds a CASE per row and
-    value (seconds per batch, quadratic in MariaDB)."""
-    qn = connection.ops.quote_name
-    columns = COLUMNS + CHANGED
+def _runs(ids: list[int], message_ids: list[int]) -> list[tuple[int, int, int]]:
+    """(first id, last id, message id − id) of each stretch where both ids go up by one together."""
+    runs: list[tuple[int, int, int]] = []
+    for pk, mid in zip(ids, message_ids, strict=True):
+        if runs and pk == runs[-1][1] + 1 and mid - pk == runs[-1][2]:
+            runs[-1] = (runs[-1][0], pk, runs[-1][2])
+        else:
+            runs.append((pk, pk, mid - pk))
+    return runs
+
+
+def _mark_queued(campaign_id: int, ids: list[int], message_ids: list[int], now) -> None:
+    """Each recipient queued with its message. Recipients are frozen in bulk (consecutive ids) and a multi-row INSERT
+    numbers its messages consecutively, so a batch is usually one stretch where message id = recipient id + a
+    constant: one range UPDATE by primary key (`message_id = id + delta`) per stretch. When the ids are scattered
+    (many short stretches) the rows go through an upsert instead."""
+    runs = _runs(ids, message_ids)
     at = connection.ops.adapt_datetimefield_value(now)
-    suffix = connection.ops.on_conflict_suffix_sql(None, OnConflict.UPDATE, list(CHANGED), ["id"])
-    head = f"INSERT INTO {qn(CampaignRecipient._meta.db_table)} ({', '.join(qn(c) for c in columns)}) VALUES "
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    if len(runs) * 20 > len(ids):
+        _upsert_queued(campaign_id, ids, message_ids, at)
+        return
+    table = connection.ops.quote_name(CampaignRecipient._meta.db_table)
     with connection.cursor() as cursor:
-        for i in range(0, len(batch), chunk):
-            rows = batch[i:i + chunk]
-            params = [v for row, mid in zip(rows, message_ids[i:i + chunk], strict=True)
-                      for v in (*row, Status.QUEUED, mid, at)]
-            cursor.execute(f"{head}{', '.join([one] * len(rows))} {suffix}", params)
+        for first, last, delta in runs:
+            cursor.execute(f"UPDATE {table} SET status = %s, queued_at = %s, message_id = id + %s "
+                           "WHERE campaign_id = %s AND id BETWEEN %s AND %s",
+                           [Status.QUEUED, at, delta, campaign_id, first, last])
+
+
+def _upsert_queued(campaign_id: int, ids: list[int], message_ids: list[int], at, chunk: int = 2000) -> None:
+    """One INSERT … ON DUPLICATE KEY UPDATE (ON CONFLICT on SQLite) per chunk with two parameters a row — linear in the
+    database, where the ORM's bulk_update builds a CASE per row and value (quadratic in MariaDB)."""
+    qn = connection.ops.quote_name
+    suffix = connection.ops.on_conflict_suffix_sql(None, OnConflict.UPDATE, list(CHANGED), ["id"])
+    head = f"INSERT INTO {qn(CampaignRecipient._meta.db_table)} ({', '.join(qn(c) for c in UPSERT_COLUMNS)}) VALUES "
+    one = f"(%s, {int(campaign_id)}, '', '', '', '{Status.QUEUED}', %s, %s)"
+    with connection.cursor() as cursor:
+        for i in range(0, len(ids), chunk):
+            part = list(zip(ids[i:i + chunk], message_ids[i:i + chunk], strict=True))
+            cursor.execute(f"{head}{', '.join([one] * len(part))} {suffix}",
+                           [v for pk, mid in part for v in (pk, mid, at)])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -154,7 +154,7 @@ def campaign_start(*, actor, campaign: Campaign, now: datetime.datetime | None =
     if not plan["to_send"]:
         raise DomainError("empty_audience", _("Некому отправлять: под условия не подошёл ни один получатель "
                                               "(или все без согласия, отказались, без адреса)."))
-    CampaignRecipient.objects.bulk_create(rows, batch_size=2000)
+    _insert_recipients(campaign.pk, rows)
     campaign.planned_cost = plan["estimate"].total
     campaign.cost_source = str(plan["estimate"].source)[:200]
     campaign.started_at = now
@@ -166,6 +166,24 @@ def campaign_start(*, actor, campaign: Campaign, now: datetime.datetime | None =
                  "planned_cost": str(campaign.planned_cost)})
     emit("campaigns.campaign_started", campaign_id=campaign.pk, recipients=plan["to_send"])
     return campaign
+
+
+RECIPIENT_COLUMNS = ("address", "name", "office_id", "lead_id", "counterparty_id", "contract_id", "region", "status")
+
+
+def _insert_recipients(campaign_id: int, rows: list[CampaignRecipient], chunk: int = 2000) -> None:
+    """The frozen recipients by multi-row INSERTs (the ORM's bulk_create prepared every field of 100,000 rows in
+    Python: most of a large campaign's start)."""
+    qn = connection.ops.quote_name
+    head = (f"INSERT INTO {qn(CampaignRecipient._meta.db_table)} "
+            f"({qn('campaign_id')}, {', '.join(qn(c) for c in RECIPIENT_COLUMNS)}) VALUES ")
+    one = f"({int(campaign_id)}, " + ", ".join(["%s"] * len(RECIPIENT_COLUMNS)) + ")"
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), chunk):
+            part = rows[i:i + chunk]
+            cursor.execute(head + ", ".join([one] * len(part)),
+                           [v for r in part for v in (r.address, r.name, r.office_id, r.lead_id, r.counterparty_id,
+                                                      r.contract_id, r.region, r.status)])
 
 
 def _move(actor, campaign: Campaign, *, allowed: tuple, to: str, action: str, refusal: str,

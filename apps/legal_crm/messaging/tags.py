@@ -180,10 +180,28 @@ def render_many(text: str, recipients: list[Recipient]) -> list[str]:
             columns[code] = _provided_values(provided[code][0], recipients)
         elif code in custom:
             columns[code] = _custom_values(custom[code], ctx)
+    # The text split once into literal pieces and tags (a regex substitution per recipient cost more than the
+    # queries): pieces[0] + value of tag 1 + pieces[1] + …; a tag nobody answers stays as typed.
+    parts = TAG_RE.split(text)
+    pieces, slots = parts[0::2], parts[1::2]
+    if any(code not in columns for code in slots):
+        pieces = [pieces[0]]
+        known = []
+        for code, piece in zip(slots, parts[2::2], strict=True):
+            if code in columns:
+                known.append(code)
+                pieces.append(piece)
+            else:
+                pieces[-1] += "{" + code + "}" + piece
+        slots = known
+    values = [columns[code] for code in slots]
     out = []
     for index in range(len(recipients)):
-        out.append(TAG_RE.sub(lambda m, i=index: columns[m.group(1)][i] if m.group(1) in columns else m.group(0),
-                              text))
+        chunks = [pieces[0]]
+        for column, piece in zip(values, pieces[1:], strict=True):
+            chunks.append(column[index])
+            chunks.append(piece)
+        out.append("".join(chunks))
     return out
 
 

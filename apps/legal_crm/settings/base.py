@@ -171,6 +171,10 @@ AXES_LOCKOUT_CALLABLE = "legal_crm.core.lockout.lockout_response"  # Russian; JS
 PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:8000")
 # Campaigns' planned cost when the provider has no cost API: kind → price of one SMS part (one message otherwise).
 CAMPAIGN_TARIFFS = {"sms": "3.50", "whatsapp": "0.00", "email": "0.00"}
+# The outbox (messaging/outbox.py): provider requests in flight at once per send worker, and send jobs asked at
+# once for a campaign's batch.
+MESSAGING_SEND_THREADS = int(os.environ.get("LEGAL_CRM_SEND_THREADS", "16"))
+MESSAGING_SEND_PARALLEL = 2
 
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -349,3 +349,24 @@ def test_a_recipient_whose_text_renders_empty_is_cancelled_not_blocking_the_batc
     dispatch.dispatch_due(now=NOON_MSK)
     assert _statuses(campaign) == {"+79160000001": R.CANCELLED, "+79160000002": R.QUEUED}
     assert list(selectors.campaign_messages(campaign).values_list("text", flat=True)) == ["Борис"]
+
+
+@pytest.mark.parametrize("scattered", [False, True])
+def test_each_recipient_is_linked_to_its_own_message(marketer, office, sms_channel, scattered):
+    """Recipients frozen together get one range update (message id = recipient id + a constant); recipients with
+    skipped ones between them (scattered ids) the per-row upsert — both link every recipient to its own message."""
+    for n in range(8):
+        LeadFactory(office=office, phone=f"+7916000001{n}", name=f"Клиент {n}", consent_ads=not scattered or n % 2 == 0)
+    campaign = make_campaign(marketer, text="{name}, консультация юриста.")
+    services.campaign_start(actor=marketer, campaign=campaign, now=NOON_MSK)
+    pending = list(CampaignRecipient.objects.filter(campaign=campaign, status=R.PENDING).values_list("id", flat=True))
+    assert len(dispatch._runs(pending, list(range(100, 100 + len(pending))))) == (len(pending) if scattered else 1)
+
+    assert dispatch.dispatch_due(now=NOON_MSK) == len(pending)
+
+    rows = CampaignRecipient.objects.filter(campaign=campaign, status=R.QUEUED).select_related("message")
+    assert len(rows) == len(pending) == (4 if scattered else 8)
+    for row in rows:
+        assert (row.message.to, row.message.text) == (row.address, f"{row.name}, консультация юриста.")
+        assert row.queued_at == NOON_MSK
+    assert CampaignRecipient.objects.filter(campaign=campaign, message__isnull=False).count() == len(pending)

@@ -2,7 +2,8 @@
 
 Messaging sits below leads, contracts and billing: it never imports them. A message names the record it was sent
 about as a "subject type + id" pair of strings ("leads.scriptmessage", "42"), and tells the owner of that record
-about status changes through the `messaging.message_status_changed` event.
+about status changes through the `messaging.message_status_changed` event (for the subject types listed in
+`hooks.MESSAGE_FOLLOWED_SUBJECTS`).
 """
 
 from __future__ import annotations
@@ -99,6 +100,11 @@ class Message(models.Model):
     attempts = models.PositiveSmallIntegerField(_("попыток"), default=0)
     next_attempt_at = models.DateTimeField(_("следующая попытка"), null=True, blank=True)
     sending_started_at = models.DateTimeField(_("отправка начата"), null=True, blank=True)
+    # A send worker's claim on a queued row (outbox.py): its token, and when — rows claimed in the last minute are
+    # what a channel's rate limit counts, and a claim older than the lease is taken over (its worker died).
+    claim_token = models.CharField(_("метка отправителя"), max_length=32, blank=True, default="", db_default="",
+                                   editable=False)
+    claimed_at = models.DateTimeField(_("взято в отправку"), null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("отправлено"), null=True, blank=True)
     finished_at = models.DateTimeField(_("итог получен"), null=True, blank=True)
     subject_type = models.CharField(_("о чём"), max_length=50, blank=True)
@@ -117,7 +123,7 @@ class Message(models.Model):
             # The send job's claim (status = queued … ORDER BY id LIMIT 1): without it MariaDB walks the primary key
             # from the oldest message through every sent one — millions in a year's SMS log — on each claim.
             models.Index(fields=["status", "id"], name="msg_queue_order_idx"),
-            models.Index(fields=["channel", "sending_started_at"], name="msg_rate_idx"),
+            models.Index(fields=["channel", "claimed_at"], name="msg_claim_rate_idx"),
             models.Index(fields=["subject_type", "subject_id"], name="msg_subject_idx"),
             # A provider's callback names its message by its own id (delivery reports, incoming replies repeated).
             models.Index(fields=["channel", "provider_id"], name="msg_provider_idx"),

@@ -27,9 +27,12 @@ pytestmark = pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswit
                                 reason="needs a server database shared with a second process (CI's MariaDB)")
 
 
+@pytest.mark.parametrize("threads", [1, 16])
 @pytest.mark.parametrize("provider", [Provider.SMSC, Provider.SMSRU])
-def test_a_send_worker_killed_midway_loses_and_doubles_nothing(transactional_db, tmp_path, office, provider,
+def test_a_send_worker_killed_midway_loses_and_doubles_nothing(transactional_db, tmp_path, office, provider, threads,
                                                                monkeypatch):
+    """threads=1: exactly the held message is left "sending"; threads=16 (the default): the requests of a batch
+    overlap, so the rows in flight at the kill are "sending" and the claimed rest "queued" under a dead lease."""
     monkeypatch.setattr(outbox, "request_send", lambda: None)  # the job runs only where this test says
     signal_file = tmp_path / "blocked"
     fake = (FakeSmsc if provider == Provider.SMSC else FakeSmsRu)(block_at=6, signal_file=signal_file).start()
@@ -40,7 +43,8 @@ def test_a_send_worker_killed_midway_loses_and_doubles_nothing(transactional_db,
                                       office=office).pk for n in range(1, 11)]
 
         proc = subprocess.Popen([sys.executable, "manage.py", "run_job", "legal_crm.messaging.jobs.send_queued"],
-                                cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                                cwd=ROOT, env=child_env(LEGAL_CRM_SEND_THREADS=str(threads)),
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         try:
             if not wait_for(signal_file.exists):
                 proc.kill()
@@ -50,23 +54,37 @@ def test_a_send_worker_killed_midway_loses_and_doubles_nothing(transactional_db,
         finally:
             if proc.poll() is None:
                 proc.kill()
+        received = fake.texts()
+        held = received[5]
         fake.release()
-        assert wait_for(lambda: len(fake.accepted) == 6)  # the provider took message 6
 
+        texts = dict(Message.objects.values_list("pk", "text"))
         states = dict(Message.objects.values_list("pk", "status"))
-        assert [states[pk] for pk in ids] == ["sent"] * 5 + ["sending"] + ["queued"] * 4
+        if threads == 1:
+            assert [states[pk] for pk in ids] == ["sent"] * 5 + ["sending"] + ["queued"] * 4
+        assert states[next(pk for pk in ids if texts[pk] == held)] == "sending"
+        for pk in ids:  # marked before its request left; "sent" only for what the provider got
+            if texts[pk] not in received:
+                assert states[pk] in ("queued", "sending")
+            assert states[pk] != "sent" or texts[pk] in received
+        in_flight = {pk for pk in ids if states[pk] == "sending"}
+        assert len(in_flight) <= threads
 
-        outbox.send_queued()  # a live worker's row is left alone
-        assert Message.objects.get(pk=ids[5]).status == "sending"
+        outbox.send_queued()  # a live worker's rows are left alone: its sending rows and its claimed ones
+        assert {pk for pk, st in Message.objects.values_list("pk", "status") if st == "sending"} == in_flight
+        assert Message.objects.filter(status="queued").count() == sum(st == "queued" for st in states.values())
         outbox.send_queued(now=timezone.now() + outbox.STALE_AFTER + datetime.timedelta(minutes=1))
 
-        texts = Counter(fake.texts())
-        assert texts == Counter({f"№{n}": 1 for n in range(1, 11)})  # every message reached the provider once
-        sixth = Message.objects.get(pk=ids[5])
+        counted = Counter(fake.texts())
+        assert max(counted.values()) == 1  # nothing doubled
+        final = {pk: (status, code) for pk, status, code in Message.objects.values_list("pk", "status", "error_code")}
         if provider == Provider.SMSC:
-            assert sixth.status == "delivered"  # looked up by our id, not sent again
+            assert counted == Counter({f"№{n}": 1 for n in range(1, 11)})  # every message reached the provider once
+            assert {final[pk][0] for pk in in_flight} <= {"delivered"}  # looked up by our id, not sent again
         else:
-            assert (sixth.status, sixth.error_code) == ("failed", "unknown_result")  # for a person, not resent
+            # Every row in flight at the kill is for a person (SMS.ru cannot be asked), every other one went once.
+            assert {pk for pk in ids if final[pk] == ("failed", "unknown_result")} == in_flight
+            assert {texts[pk] for pk in ids if pk not in in_flight} <= set(counted)
         assert not Message.objects.filter(status__in=["queued", "sending"]).exists()
     finally:
         fake.stop()

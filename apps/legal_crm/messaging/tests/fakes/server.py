@@ -13,6 +13,7 @@ it over HTTP to our callback URL (a live server) — `request` is (form, json, h
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +22,17 @@ from urllib.parse import parse_qs, urlparse
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "FakeSMS/1.0"
+    protocol_version = "HTTP/1.1"  # keep-alive, as the real providers: the outbox reuses its connections
+
+    def setup(self):
+        super().setup()
+        with self.server.fake.lock:
+            self.server.fake.connections.add(self.connection)
+
+    def finish(self):
+        super().finish()
+        with self.server.fake.lock:
+            self.server.fake.connections.discard(self.connection)
 
     def log_message(self, *args):  # quiet
         pass
@@ -117,6 +129,7 @@ class FakeProvider:
         self.block_at = block_at
         self.signal_file = signal_file
         self.released = threading.Event()
+        self.connections: set = set()  # open keep-alive connections, closed by stop()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.fake = self
@@ -134,6 +147,13 @@ class FakeProvider:
         self.released.set()
         self.httpd.shutdown()
         self.httpd.server_close()
+        with self.lock:
+            open_ones = list(self.connections)
+        for conn in open_ones:  # a client's pooled connection must not outlive this server (its port may be reused)
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def release(self):
         self.released.set()
