@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('messaging', '0006_message_is_secret'),
+        ('messaging', '0008_unread_counter'),
         ('org', '0003_office_region'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
