@@ -38,7 +38,9 @@ def test_administrator_revokes_contracts_view_from_one_seller(page, live_server,
     page.goto(f"{live_server.url}/admin/org/employee/{seller.employee.pk}/change/")
     page.click("a.access-matrix-link")
     page.wait_for_url(f"**/admin/org/employee/{seller.employee.pk}/access/")
-    page.wait_for_load_state("networkidle")  # the desk's scripts have run: nothing resets the form after our choice
+    # the desk's scripts have run: nothing resets the form after our choice (not "networkidle": the incoming-call
+    # pop-up keeps a long-poll open on every desk page)
+    page.wait_for_load_state("load")
     cell = page.locator('.access-cell[data-perm="contracts.view_contract"]')
     assert "✓" in cell.inner_text() and "Менеджеры по продажам" in cell.inner_text()
     change = page.locator('.access-cell[data-perm="contracts.change_contract"]')
