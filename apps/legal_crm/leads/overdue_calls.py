@@ -12,14 +12,13 @@ Lateness:
 from __future__ import annotations
 
 import datetime
-import io
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from legal_crm.core.xlsx import table_xlsx
 
 from .models import PlannedCall
 from .selectors import planned_calls_visible_to
@@ -91,21 +90,10 @@ def overdue_calls(user, *, date_from: datetime.date, date_to: datetime.date, by:
 
 
 def overdue_xlsx(rows: list[dict], totals: dict, *, date_from, date_to, heading: str, mode_label: str) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Просроченные звонки")
-    ws.append([_("Просроченные звонки за %(a)s — %(b)s, %(m)s") % {
-        "a": f"{date_from:%d.%m.%Y}", "b": f"{date_to:%d.%m.%Y}", "m": mode_label}])
-    ws["A1"].font = Font(bold=True)
-    ws.append([heading, _("Просрочено"), _("Не сделано"), *[str(label) for _lo, _hi, label in BUCKETS]])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([row["label"], row["total"], row["pending"], *row["buckets"]])
-    ws.append([_("Итого"), totals["total"], totals["pending"], *totals["buckets"]])
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
-    ws.column_dimensions["A"].width = 36
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return table_xlsx(
+        sheet=_("Просроченные звонки"),
+        title=_("Просроченные звонки за %(a)s — %(b)s, %(m)s") % {
+            "a": f"{date_from:%d.%m.%Y}", "b": f"{date_to:%d.%m.%Y}", "m": mode_label},
+        header=[heading, _("Просрочено"), _("Не сделано"), *[str(label) for _lo, _hi, label in BUCKETS]],
+        rows=([row["label"], row["total"], row["pending"], *row["buckets"]] for row in rows),
+        totals=[_("Итого"), totals["total"], totals["pending"], *totals["buckets"]])

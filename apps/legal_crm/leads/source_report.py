@@ -8,15 +8,13 @@ so a report never shows a lead the user's lead list hides.
 from __future__ import annotations
 
 import datetime
-import io
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from legal_crm.core.xlsx import table_xlsx
 from legal_crm.marketing.models import AdSource, Partner
 
 from .selectors import lead_list_visible_to
@@ -149,21 +147,8 @@ def report_rows(user, date_from, date_to, **filters) -> tuple[list[dict], dict]:
 
 
 def report_xlsx(rows: list[dict], totals: dict, date_from, date_to) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Лиды по источникам")
-    ws.append([_("Лиды по источникам за %(a)s — %(b)s") % {"a": f"{date_from:%d.%m.%Y}", "b": f"{date_to:%d.%m.%Y}"}])
-    ws["A1"].font = Font(bold=True)
-    ws.append([str(title) for _k, title in COLUMNS])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for r in rows:
-        ws.append([r[k] for k, _t in COLUMNS])
-    ws.append([_("Итого"), "", *[totals[k] for k, _t in COLUMNS[2:]]])
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
-    ws.column_dimensions["A"].width = 36
-    ws.column_dimensions["B"].width = 22
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return table_xlsx(
+        sheet=_("Лиды по источникам"),
+        title=_("Лиды по источникам за %(a)s — %(b)s") % {"a": f"{date_from:%d.%m.%Y}", "b": f"{date_to:%d.%m.%Y}"},
+        header=[title for _k, title in COLUMNS], rows=([r[k] for k, _t in COLUMNS] for r in rows),
+        totals=[_("Итого"), "", *[totals[k] for k, _t in COLUMNS[2:]]], widths=(36, 22))
