@@ -1,6 +1,9 @@
 """Form plumbing shared by the desk's service pages."""
 
+import json
+
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .text import clean_text
 
@@ -64,3 +67,25 @@ def valid_data(form: forms.BaseForm) -> dict:
     if not form.is_valid():
         raise InvalidInput(form)
     return form.cleaned_data
+
+
+class ParamsJsonMixin:
+    """A rule form's «Параметры»: a JSON object typed in a text field (the rule's service checks the names and
+    values); the saved rule's parameters are shown back as JSON."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["params"] = json.dumps(self.instance.params or {}, ensure_ascii=False)
+
+    def clean_params(self):
+        raw = (self.cleaned_data.get("params") or "").strip()
+        if not raw:
+            return {}
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            raise forms.ValidationError(_("Параметры — в виде {\"имя\": значение}.")) from None
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_("Параметры — в виде {\"имя\": значение}."))
+        return value

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import (
@@ -14,7 +12,7 @@ from unfold.widgets import (
 )
 
 from legal_crm.core.dates import PLANNED, PlausibleDateFormField
-from legal_crm.core.forms import ServiceForm
+from legal_crm.core.forms import ParamsJsonMixin, ServiceForm
 from legal_crm.core.models import User
 from legal_crm.org.models import Employee
 from legal_crm.org.selectors import office_list_visible_to
@@ -107,7 +105,7 @@ def _roles():
     return [("", "—"), *seen.items()]
 
 
-class TaskRuleForm(forms.ModelForm):
+class TaskRuleForm(ParamsJsonMixin, forms.ModelForm):
     trigger = forms.ChoiceField(label=_("Событие или условие"), choices=trigger_choices,
                                 widget=UnfoldAdminSelectWidget)
     role = forms.ChoiceField(label=_("Роль в записи"), choices=_roles, required=False, widget=UnfoldAdminSelectWidget)
@@ -118,23 +116,6 @@ class TaskRuleForm(forms.ModelForm):
         model = TaskRule
         fields = ("name", "is_active", "trigger", "params", "kind", "title", "description", "complexity", "days",
                   "deadline_days", "assign_by", "role", "position")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["params"] = json.dumps(self.instance.params or {}, ensure_ascii=False)
-
-    def clean_params(self):
-        raw = (self.cleaned_data.get("params") or "").strip()
-        if not raw:
-            return {}
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            raise forms.ValidationError(_("Параметры — в виде {\"имя\": значение}.")) from None
-        if not isinstance(value, dict):
-            raise forms.ValidationError(_("Параметры — в виде {\"имя\": значение}."))
-        return value
 
     def clean(self):
         data = super().clean()

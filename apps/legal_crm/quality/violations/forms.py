@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import (
@@ -15,7 +13,7 @@ from unfold.widgets import (
 )
 
 from legal_crm.core.dates import PAST_EVENT, PLANNED, PlausibleDateFormField
-from legal_crm.core.forms import ServiceForm
+from legal_crm.core.forms import ParamsJsonMixin, ServiceForm
 from legal_crm.core.models import User
 from legal_crm.org.selectors import employee_list_visible_to
 
@@ -55,7 +53,7 @@ class ViolationDecideForm(ServiceForm):
     reason = forms.CharField(label=_("Основание"), widget=UnfoldAdminTextareaWidget)
 
 
-class ViolationRuleForm(forms.ModelForm):
+class ViolationRuleForm(ParamsJsonMixin, forms.ModelForm):
     kind = forms.ChoiceField(label=_("Что проверяется"), choices=kind_choices, widget=UnfoldAdminSelectWidget)
     params = forms.CharField(label=_("Параметры"), required=False, widget=UnfoldAdminTextInputWidget,
                              help_text=_("JSON, например {\"minutes\": 15}, {\"hours\": 2} или {\"days\": 10}."))
@@ -64,23 +62,6 @@ class ViolationRuleForm(forms.ModelForm):
         model = ViolationRule
         fields = ("name", "kind", "params", "is_active", "suspended_from", "suspended_until", "amount", "points",
                   "description")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["params"] = json.dumps(self.instance.params or {}, ensure_ascii=False)
-
-    def clean_params(self):
-        raw = (self.cleaned_data.get("params") or "").strip()
-        if not raw:
-            return {}
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            raise forms.ValidationError(_("Параметры — в виде {\"имя\": значение}.")) from None
-        if not isinstance(value, dict):
-            raise forms.ValidationError(_("Параметры — в виде {\"имя\": значение}."))
-        return value
 
     def clean(self):
         data = super().clean()
