@@ -1,7 +1,7 @@
 """Benchmark: campaigns and the messaging outbox (issue 12, «Performance»).
 
     DATABASE_URL=mysql://root@127.0.0.1:3306/legalcrm_bench_campaigns REDIS_URL=redis://127.0.0.1:6379/12 \\
-        .venv/bin/python bench/run.py campaigns [--recipients 100000] [--send 5000] [--log-rows 3000000]
+        .venv/bin/python bench/run.py campaigns [--recipients 100000] [--send 5000]
 
 The database named in DATABASE_URL is dropped and recreated (MariaDB) — point it at a scratch database.
 1. queue: a campaign to `--recipients` leads (all consenting, 10 offices in different time zones) is started
@@ -9,8 +9,7 @@ The database named in DATABASE_URL is dropped and recreated (MariaDB) — point 
    message into the outbox (target: render + queue ≤ 20 s);
 2. send: `--send` SMS go from the outbox to the local fake SMS.ru through two real Celery worker processes
    (Redis broker; target ≥ 200 messages/s);
-3. log: `--log-rows` messages in the SMS log; the desk's list filtered by phone, and by a period, opened through
-   Django's test client by a marketer (target ≤ 300 ms p95).
+The SMS log over 3,000,000 messages has its own benchmark: bench/bench_sms_log.py (`python bench/run.py smslog`).
 Prints a Markdown section and writes it into bench/RESULTS.md (`--no-write`: print only).
 """
 
@@ -20,7 +19,6 @@ import argparse
 import datetime
 import os
 import platform
-import random
 import re
 import subprocess
 import sys
@@ -60,11 +58,6 @@ def _delta(before: float | None, after: float | None) -> float | None:
 
 def _cpu(seconds: float | None) -> str:
     return "CPU n/a" if seconds is None else f"server CPU {seconds:.1f} s (all its clients)"
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def make_offices():
@@ -204,86 +197,6 @@ def bench_send(n: int) -> dict:
             "bench_cpu": cpu[2], "db_cpu": db, "load": (load0, os.getloadavg()[0]), "threads": outbox.send_threads()}
 
 
-def fill_log(rows: int, offices, log) -> tuple[list[str], datetime.datetime]:
-    """`rows` messages over the past year, 10 per phone, by multi-row INSERTs."""
-    from django.db import connection
-    from django.utils import timezone
-
-    now = timezone.now().replace(microsecond=0)
-    year = 365 * 24 * 3600
-    phones = [f"+7902{i:07d}" for i in range(rows // 10)]
-    statuses = ["delivered"] * 7 + ["sent", "failed", "skipped"]
-    head = ("INSERT INTO messaging_message (office_id, kind, provider, `to`, text, is_advertising, status, "
-            "error_code, error_text, provider_id, cost, attempts, subject_type, subject_id, created_at, sent_at) "
-            "VALUES ")
-    one = "(%s, 'sms', 'smsru', %s, %s, 1, %s, '', '', %s, 3.49, 1, 'campaigns.campaign', '1', %s, %s)"
-    rnd = random.Random(12)
-    chunk = 5000
-    t0 = time.perf_counter()
-    with connection.cursor() as cur:
-        for start in range(0, rows, chunk):
-            params = []
-            stop = min(rows, start + chunk)
-            for i in range(start, stop):
-                at = now - datetime.timedelta(seconds=int(year * (rows - i) / rows))
-                params += [offices[i % len(offices)].pk, phones[rnd.randrange(len(phones))],
-                           "Бесплатная консультация юриста по банкротству", statuses[i % 10], f"id-{i}", at, at]
-            cur.execute(head + ",".join([one] * (stop - start)), params)  # one multi-row INSERT per chunk
-            if start and start % 500_000 == 0:
-                log(f"  {start:,} messages…")
-    log(f"  {rows:,} messages in {time.perf_counter() - t0:.0f} s")
-    return phones, now
-
-
-def bench_log(rows: int, offices, runs: int, log, *, reuse: bool = False) -> dict:
-    from django.contrib.auth.models import Group
-    from django.db import connection, reset_queries
-    from django.db.models import Max
-    from django.test import Client
-    from django.urls import reverse
-
-    from legal_crm.core.models import User
-    from legal_crm.messaging.models import Message
-
-    if reuse:  # the rows of the previous run (generating 3,000,000 takes a quarter of an hour on the shared machine)
-        phones = [f"+7902{i:07d}" for i in range(rows // 10)]
-        now = Message.objects.aggregate(m=Max("created_at"))["m"]
-        user = User.objects.get(username="bench-marketer")
-    else:
-        phones, now = fill_log(rows, offices, log)
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE TABLE messaging_message")
-        user = User.objects.create_user("bench-marketer", password="demo", is_staff=True)
-        user.groups.add(Group.objects.get(name="Маркетологи"))
-    client = Client()
-    client.force_login(user)
-    url = reverse("admin:messaging_message_changelist")
-    rnd = random.Random(7)
-    results = {}
-    for name, params in (
-            ("phone", lambda: {"q": "8 " + rnd.choice(phones)[2:]}),  # as people type it: 8 902 …
-            ("period", lambda: _period(rnd, now))):
-        client.get(url, params())  # warm-up
-        timings = []
-        for _ in range(runs):
-            query = params()
-            t0 = time.perf_counter()
-            response = client.get(url, query)
-            timings.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200
-        reset_queries()
-        results[name] = {"p50": pct(timings, 50), "p95": pct(timings, 95), "runs": runs}
-    shown = client.get(url, {"q": phones[0]}).content.decode().count(phones[0][-4:])
-    results["phone_rows_shown"] = shown
-    return results
-
-
-def _period(rnd, now) -> dict:
-    day = (now - datetime.timedelta(days=rnd.randrange(1, 360))).date()
-    # ISO dates: the filter parses settings.DATE_INPUT_FORMATS, which has no «дд.мм.гггг» (see RESULTS.md)
-    return {"created_at_from": day.isoformat(), "created_at_to": (day + datetime.timedelta(days=7)).isoformat()}
-
-
 def write_results(text: str) -> None:
     path = ROOT / "bench" / "RESULTS.md"
     current = path.read_text() if path.exists() else "# Benchmark results\n"
@@ -299,12 +212,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--recipients", type=int, default=100_000)
     parser.add_argument("--send", type=int, default=5_000)
-    parser.add_argument("--log-rows", type=int, default=3_000_000)
-    parser.add_argument("--runs", type=int, default=50)
-    parser.add_argument("--parts", default="queue,send,log")
+    parser.add_argument("--parts", default="queue,send")
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--reuse", action="store_true",
-                        help="send and log parts: time again on the previous run's database")
+                        help="send part: time again on the previous run's database")
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith("mysql") or not os.environ.get("REDIS_URL"):
         sys.exit("Set DATABASE_URL=mysql://root@127.0.0.1:3306/legalcrm_bench_campaigns (a scratch database) "
@@ -337,7 +248,7 @@ def main(argv: list[str] | None = None) -> None:
         offices = make_offices()
     parts = set(args.parts.split(","))
     load = [os.getloadavg()[0]]
-    queue = send = logs = None
+    queue = send = None
     if "queue" in parts:
         log(f"queue: {args.recipients:,} recipients…")
         queue = bench_queue(args.recipients, admin, offices)
@@ -346,10 +257,6 @@ def main(argv: list[str] | None = None) -> None:
         log(f"send: {args.send:,} messages through two workers…")
         send = bench_send(args.send)
         log(f"  {send}")
-    if "log" in parts:
-        log(f"log: {args.log_rows:,} messages…")
-        logs = bench_log(args.log_rows, offices, args.runs, log, reuse=args.reuse)
-        log(f"  {logs}")
     load.append(os.getloadavg()[0])
 
     version = connection.cursor().connection.get_server_info()
@@ -371,12 +278,6 @@ def main(argv: list[str] | None = None) -> None:
                      f"{send['n']:,} SMS | {send['rate']:.0f} messages/s ({send['seconds']:.1f} s); workers' CPU "
                      f"{send['workers_cpu'] / send['n'] * 1000:.2f} ms a message, with the fake server {per:.2f} ms; "
                      f"database {_cpu(send['db_cpu'])} | ≥ 200/s | {'yes' if send['rate'] >= 200 else 'no'} |")
-    if logs:
-        for name, label in (("phone", "SMS log filtered by phone"), ("period", "SMS log filtered by a 7-day period")):
-            r = logs[name]
-            lines.append(f"| {label} (desk list, test client) | {args.log_rows:,} messages | p50 {r['p50']:.0f} ms, "
-                         f"p95 {r['p95']:.0f} ms ({r['runs']} runs) | ≤ 300 ms p95 | "
-                         f"{'yes' if r['p95'] <= 300 else 'no'} |")
     lines += ["", f"MariaDB {version}, Python {platform.python_version()}, {os.cpu_count()} CPU cores (shared), "
               f"{datetime.datetime.now(datetime.UTC):%d.%m.%Y %H:%M} UTC, load average {load[0]:.1f} before, "
               f"{load[-1]:.1f} after."]
