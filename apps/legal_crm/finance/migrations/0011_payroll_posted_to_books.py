@@ -3,12 +3,8 @@
 from django.db import migrations, models
 
 
-def add_payroll_article(apps, schema_editor):
-    """The expense article approved payroll runs are posted to (finance/handlers_books.py)."""
-    Article = apps.get_model("finance", "Article")
-    if not Article.objects.filter(code="payroll").exists():
-        name = "Зарплата" if not Article.objects.filter(name="Зарплата").exists() else "Зарплата (расчёты)"
-        Article.objects.create(code="payroll", name=name, kind="expense")
+# The «Зарплата» article itself is installed by finance's post_migrate receiver
+# (models.articles.install_system_articles), as after every migrate and test flush.
 
 
 class Migration(migrations.Migration):
@@ -18,7 +14,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(add_payroll_article, migrations.RunPython.noop),
         migrations.AddField(
             model_name='accountingentry',
             name='source_key',
