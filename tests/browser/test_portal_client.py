@@ -92,7 +92,7 @@ def test_client_signs_in_reads_downloads_uploads_pays_and_rates(browser, live_se
     desk.fill("input[name=username]", staff.username)
     desk.fill("input[name=password]", "demo")
     desk.click("[type=submit]")
-    desk.wait_for_url("**/admin/")
+    desk.wait_for_url(f"{live_server.url}/admin/")  # not "**/admin/": the login page ends so too
     desk.goto(live_server.url + reverse("admin:contracts_contract_change", args=[case["contract"].pk]))
     desk.click(".cc-tabs a[data-tab=money]")
     money = desk.inner_text("#tab-money")

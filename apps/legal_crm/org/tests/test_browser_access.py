@@ -18,7 +18,8 @@ def log_in(page, live_server, username):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "demo")
     page.click("[type=submit]")
-    page.wait_for_url("**/admin/")
+    # the exact home URL: "**/admin/" would also match the login page itself (…/login/?next=/admin/)
+    page.wait_for_url(f"{live_server.url}/admin/")
 
 
 def sidebar_links_to(page, href):
