@@ -63,9 +63,11 @@ FROM billing_invoice i WHERE i.status IN ('issued', 'partially_paid') AND i.due_
 """
 OVERDUE_ROWS_SQL = """
 SELECT i.id, i.number, i.contract_id, c.number, cp.name, cp.phone, o.name, i.amount, i.paid_amount, i.due_date
-FROM billing_invoice i JOIN contracts_contract c ON c.id = i.contract_id
+FROM (SELECT id FROM billing_invoice WHERE status IN ('issued', 'partially_paid') AND due_date < %(today)s
+      ORDER BY due_date, id LIMIT 500) page
+JOIN billing_invoice i ON i.id = page.id JOIN contracts_contract c ON c.id = i.contract_id
 JOIN directory_counterparty cp ON cp.id = c.client_id JOIN org_office o ON o.id = c.office_id
-WHERE i.status IN ('issued', 'partially_paid') AND i.due_date < %(today)s ORDER BY i.due_date, i.id LIMIT 500
+ORDER BY i.due_date, i.id
 """
 STATE_SQL = [
     "SELECT contract_id, SUM(amount), SUM(refunded_amount) FROM billing_payment WHERE contract_id IN ({ids}) "

@@ -98,11 +98,13 @@ def overdue_report(user, *, today: datetime.date, office=None, employee=None, se
             q &= Q(due_date__gte=today - datetime.timedelta(days=high))
         aggregates[f"b{index}"] = Sum(DUE, filter=q)
     sums = overdue.order_by().aggregate(total=Sum(DUE), **aggregates)
-    rows_qs = (overdue.select_related(None).order_by("due_date", "id")
-               .values("id", "number", "contract_id", "contract__number", "contract__client__name",
-                       "contract__client__phone", "contract__client__email", "contract__office__name", "amount",
-                       "paid_amount", "due_date")[:ROW_LIMIT])
-    raw = list(rows_qs)
+    # The page's ids first, from the invoice index alone, then their rows with the joins: joined in one query,
+    # MariaDB started from the offices and read every contract's invoices (12 s at 1.6M invoices; 0.1 s so).
+    page_ids = list(overdue.select_related(None).order_by("due_date", "id").values_list("id", flat=True)[:ROW_LIMIT])
+    raw = sorted(overdue.select_related(None).filter(pk__in=page_ids).order_by()
+                 .values("id", "number", "contract_id", "contract__number", "contract__client__name",
+                         "contract__client__phone", "contract__client__email", "contract__office__name", "amount",
+                         "paid_amount", "due_date"), key=lambda r: (r["due_date"], r["id"]))
     states = _account_states(user, sorted({r["contract_id"] for r in raw}), today)
     rows = []
     can_set_tasks = user.has_perm(todo_perms.ADD_TASK)
