@@ -13,7 +13,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -91,13 +91,16 @@ def overdue_report(user, *, today: datetime.date, office=None, employee=None, se
     filters = {"office": office, "employee": employee, "service": service, "source": source}
     overdue = _open_invoices(user, filters).filter(due_date__lt=today)
     edges = [(_("до 7 дней"), 0, 7), (_("8–30 дней"), 8, 30), (_("31–90 дней"), 31, 90), (_("больше 90 дней"), 91, None)]
-    aggregates = {}
-    for index, (_label, low, high) in enumerate(edges):
-        q = Q(due_date__lte=today - datetime.timedelta(days=max(low, 1)))
-        if high is not None:
-            q &= Q(due_date__gte=today - datetime.timedelta(days=high))
-        aggregates[f"b{index}"] = Sum(DUE, filter=q)
-    sums = overdue.order_by().aggregate(total=Sum(DUE), **aggregates)
+    # Sums per due date (a few hundred groups from the index alone), bucketed by age here: one SUM a row instead
+    # of a conditional SUM per bucket (half the database's time at 200,000 overdue invoices).
+    sums = {"total": ZERO, **{f"b{i}": ZERO for i in range(len(edges))}}
+    for due_date, amount, paid in (overdue.select_related(None).order_by().values("due_date")
+                                   .annotate(a=Sum("amount"), p=Sum("paid_amount")).values_list("due_date", "a", "p")):
+        days, due = (today - due_date).days, _money(amount) - _money(paid)
+        sums["total"] += due
+        for index, (_label, low, high) in enumerate(edges):
+            if days >= max(low, 1) and (high is None or days <= high):
+                sums[f"b{index}"] += due
     # The page's ids first, from the invoice index alone, then their rows with the joins: joined in one query,
     # MariaDB started from the offices and read every contract's invoices (12 s at 1.6M invoices; 0.1 s so).
     page_ids = list(overdue.select_related(None).order_by("due_date", "id").values_list("id", flat=True)[:ROW_LIMIT])
