@@ -91,10 +91,12 @@ def main(argv=None) -> None:
     parser.add_argument("--tasks", type=int, default=1_000_000)
     parser.add_argument("--users", type=int, default=3_000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--reuse", action="store_true", help="time again on the tasks of the previous run")
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith("mysql"):
         sys.exit("Set DATABASE_URL=mysql://root@127.0.0.1:3306/legalcrm_bench_todos (a scratch database).")
-    recreate_database()
+    if not args.reuse:
+        recreate_database()
 
     import django
 
@@ -109,10 +111,20 @@ def main(argv=None) -> None:
     from legal_crm.org.selectors import office_ids_visible_to
     from legal_crm.todos import selectors
 
-    call_command("migrate", verbosity=0)
     today = timezone.localdate()
     t0 = time.perf_counter()
-    offices, users = generate(args.tasks, args.users, today)
+    if args.reuse:  # the offices and employees generate() made, in the same order
+        from legal_crm.core.models import User
+        from legal_crm.org.models import Office
+
+        offices = list(Office.objects.filter(code__startswith="bench").order_by("id"))
+        users = list(User.objects.filter(username__startswith="bench").order_by("id"))
+        from legal_crm.todos.models import Task
+
+        args.tasks = Task.objects.count()
+    else:
+        call_command("migrate", verbosity=0)
+        offices, users = generate(args.tasks, args.users, today)
     t_gen = time.perf_counter() - t0
     connection.cursor().execute("ANALYZE TABLE todos_task")
 
@@ -149,7 +161,7 @@ def main(argv=None) -> None:
         results.append((f"«Мой день»: {name}", lawyer_times + head_times, 50))
 
     version = connection.cursor().connection.get_server_info()
-    print(f"Data generated in {t_gen:.0f} s: {args.tasks:,} tasks, {args.users:,} employees, {OFFICES} offices")
+    print(f"Data {'reused' if args.reuse else 'generated'} in {t_gen:.0f} s: {args.tasks:,} tasks, {args.users:,} employees, {OFFICES} offices")
     print()
     print("| read | runs | median, ms | p95, ms | target |")
     print("|---|---:|---:|---:|---|")
