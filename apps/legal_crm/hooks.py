@@ -312,6 +312,14 @@ DESK_EXTENSIONS: dict[str, list[str]] = {
                                "legal_crm.messaging.timeline.ClientMessagesExtension"],
 }
 
+# Buttons a higher module puts on the contract card and the lead card (core.card_links): the card's model →
+# dotted paths `(user, record) -> list[{"label", "url", "name"}]`, empty when the user may not act (the provider checks
+# the right; the page it links to checks it and the office scope again).
+CARD_LINKS: dict[str, list[str]] = {
+    "contracts.contract": ["legal_crm.quality.reviews.card_links.record_review"],
+    "leads.lead": ["legal_crm.quality.reviews.card_links.record_review"],
+}
+
 # What a client paid on a contract (contracts.money.paid_amount: refunds, terminations): `(contract) -> Decimal`.
 # None: no payments module in this build, nothing was paid through the system.
 CONTRACT_PAID_AMOUNT: str | None = "legal_crm.billing.selectors.contract_paid_total"
