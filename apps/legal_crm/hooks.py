@@ -31,6 +31,12 @@ DOC_EVENTS: dict[str, list[str]] = {
         "legal_crm.leads.scripts.handlers_messaging.on_message_status_changed",
         "legal_crm.leads.handlers_notifications.on_message_status_changed",
     ],
+    # messaging: a lead or client replied (SMS, WhatsApp; not a «СТОП», which only opts out); the owners of the
+    # number's lead and contracts tell the responsible employee (a person told once per message)
+    "messaging.message_received": [
+        "legal_crm.leads.handlers_notifications.on_message_received",
+        "legal_crm.contracts.handlers_notifications.on_message_received",
+    ],
     # telephony: a call starts ringing (incoming: the pop-up), ends (result answered/missed/dropped…), and the
     # employee's result after it; leads type, create or re-open leads and close planned calls through them
     "telephony.call_ringing": [],
@@ -358,6 +364,8 @@ NOTIFICATION_KINDS: dict[str, dict] = {
     "leads.lead_assigned": {"label": _("Мне передан лид"), "methods": ("in_app", "telegram")},
     "leads.call_due": {"label": _("Пора звонить: запланированный звонок"), "methods": ("in_app", "telegram")},
     "leads.message_failed": {"label": _("Не ушло сообщение по моему лиду"), "methods": ("in_app",)},
+    "messaging.reply_received": {"label": _("Клиент ответил на сообщение по моему лиду или договору"),
+                                 "methods": ("in_app", "telegram")},
     "contracts.contract_signed": {"label": _("Подписан договор в моём офисе"), "methods": ("in_app",)},
     "contracts.termination_deadline": {"label": _("Скоро срок ответа на заявление о расторжении"),
                                        "methods": ("in_app", "email")},
