@@ -31,6 +31,12 @@ DOC_EVENTS: dict[str, list[str]] = {
         "legal_crm.leads.scripts.handlers_messaging.on_message_status_changed",
         "legal_crm.leads.handlers_notifications.on_message_status_changed",
     ],
+    # messaging: a lead or client replied (SMS, WhatsApp; not a «СТОП», which only opts out); the owners of the
+    # number's lead and contracts tell the responsible employee (a person told once per message)
+    "messaging.message_received": [
+        "legal_crm.leads.handlers_notifications.on_message_received",
+        "legal_crm.contracts.handlers_notifications.on_message_received",
+    ],
     # telephony: a call starts ringing (incoming: the pop-up), ends (result answered/missed/dropped…), and the
     # employee's result after it; leads type, create or re-open leads and close planned calls through them
     "telephony.call_ringing": [],
@@ -312,6 +318,14 @@ DESK_EXTENSIONS: dict[str, list[str]] = {
                                "legal_crm.messaging.timeline.ClientMessagesExtension"],
 }
 
+# Buttons a higher module puts on the contract card and the lead card (core.card_links): the card's model →
+# dotted paths `(user, record) -> list[{"label", "url", "name"}]`, empty when the user may not act (the provider checks
+# the right; the page it links to checks it and the office scope again).
+CARD_LINKS: dict[str, list[str]] = {
+    "contracts.contract": ["legal_crm.quality.reviews.card_links.record_review"],
+    "leads.lead": ["legal_crm.quality.reviews.card_links.record_review"],
+}
+
 # What a client paid on a contract (contracts.money.paid_amount: refunds, terminations): `(contract) -> Decimal`.
 # None: no payments module in this build, nothing was paid through the system.
 CONTRACT_PAID_AMOUNT: str | None = "legal_crm.billing.selectors.contract_paid_total"
@@ -350,6 +364,8 @@ NOTIFICATION_KINDS: dict[str, dict] = {
     "leads.lead_assigned": {"label": _("Мне передан лид"), "methods": ("in_app", "telegram")},
     "leads.call_due": {"label": _("Пора звонить: запланированный звонок"), "methods": ("in_app", "telegram")},
     "leads.message_failed": {"label": _("Не ушло сообщение по моему лиду"), "methods": ("in_app",)},
+    "messaging.reply_received": {"label": _("Клиент ответил на сообщение по моему лиду или договору"),
+                                 "methods": ("in_app", "telegram")},
     "contracts.contract_signed": {"label": _("Подписан договор в моём офисе"), "methods": ("in_app",)},
     "contracts.termination_deadline": {"label": _("Скоро срок ответа на заявление о расторжении"),
                                        "methods": ("in_app", "email")},

@@ -26,6 +26,7 @@ from legal_crm import hooks
 from legal_crm.contracts import perms
 from legal_crm.core.audit import audit_for
 from legal_crm.core.auth_backends import users_with_perm
+from legal_crm.core.card_links import card_links
 from legal_crm.core.downloads import file_response
 from legal_crm.core.errors import DomainError
 from legal_crm.core.fields import MoneyFormField
@@ -158,6 +159,7 @@ def card_context(request, contract: Contract) -> dict:
         "lawyer_choices": list(lawyers_for(contract.office_id)) if user.has_perm(perms.CHANGE_CONTRACT) else [],
         "next_deadline": selectors.next_deadline(contract, today=today),
         **_tasks_context(user, contract),
+        "card_links": card_links(user, contract),
         "terminations": list(contract.termination_requests.all()),
         "money_template": money_template,
         "history": history,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from legal_crm.messaging.notifications.service import notify
+from legal_crm.messaging.notifications.service import Note, notify_many
 
 from .models import PlannedCall
 
@@ -21,16 +21,15 @@ def notify_calls_due(now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     calls = (PlannedCall.objects.filter(done_at__isnull=True, due_at__lte=now, due_at__gt=now - WINDOW)
              .select_related("lead").order_by("due_at"))
-    told = 0
+    notes = []
+    zone = timezone.get_current_timezone()
     for call in calls:
         user_id = call.assignee_id or call.lead.assigned_to_id
         if user_id is None:
             continue
-        zone = timezone.get_current_timezone()
         text = _("%(lead)s, в %(at)s") % {"lead": call.lead, "at": timezone.localtime(call.due_at, zone).strftime("%H:%M")}
         if call.comment:
             text += f" — {call.comment}"
-        told += len(notify(users=[user_id], kind="leads.call_due", title=_("Пора звонить"), text=text,
-                           link=reverse("leads_lead_card", args=[call.lead_id]),
-                           subject=("leads.plannedcall", call.pk), once=True))
-    return told
+        notes.append(Note(user_id, _("Пора звонить"), text, reverse("leads_lead_card", args=[call.lead_id]),
+                          ("leads.plannedcall", call.pk)))
+    return len(notify_many(kind="leads.call_due", notes=notes, once=True))  # one bulk write for the minute's calls

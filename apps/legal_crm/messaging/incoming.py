@@ -1,7 +1,9 @@
 """Incoming messages: a client's reply that a provider hands us (SMSC.ru's incoming-SMS callback, GreenAPI's
 `incomingMessageReceived` webhook, a Telegram update). Every one is stored in the SMS log (direction "in"); a reply
 that is a stop word («СТОП», STOP, «ОТПИСАТЬСЯ»…) opts the address out of advertising for good through
-`services.opt_out` — the same service the unsubscribe link uses. The callers (callbacks.py, the Telegram update
+`services.opt_out` — the same service the unsubscribe link uses; any other reply is announced
+(`messaging.message_received`), and the modules above, which know whose lead or contract the number is, tell the
+responsible employee (hooks.DOC_EVENTS). The callers (callbacks.py, the Telegram update
 handler) verify the provider's request first; nothing here trusts an unverified one.
 """
 
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legal_crm.core.errors import DomainError
+from legal_crm.core.events import emit
 
 from .models import Channel, Message
 from .services import normalize_address, opt_out
@@ -63,8 +66,10 @@ def incoming_receive(*, channel: Channel, kind: str, address: str, text: str, pr
         direction=Message.Direction.INCOMING, to=address, text=(text or "").strip() or "—",
         status=Message.Status.RECEIVED, provider_id=provider_id[:100], sent_at=received_at or now, finished_at=now,
         subject_type="messaging.incoming")
-    if is_stop_word(text):
+    if is_stop_word(text):  # an opt-out, not a conversation: nobody is called to answer it
         opt_out(actor_or_none=None, address=address, message=message, kind=kind,
                 source=_("ответ «%(text)s» (%(channel)s)") % {"text": message.text[:40],
                                                              "channel": message.get_kind_display()})
+    else:
+        emit("messaging.message_received", message_id=message.pk, kind=kind, office_id=channel.office_id)
     return message

@@ -29,6 +29,11 @@ PERSON_MESSAGES_LIMIT = 30
 SCRIPT_SUBJECT = "leads.scriptmessage"  # leads' own timeline shows these with their script step
 
 
+def incoming_message(message_id: int) -> Message | None:
+    """A stored incoming message (the handlers of `messaging.message_received` read whose number wrote)."""
+    return Message.objects.filter(pk=message_id, direction=Message.Direction.INCOMING).first()
+
+
 def person_messages(phones, limit: int = PERSON_MESSAGES_LIMIT) -> list[Message]:
     """The latest messages to and from these addresses, newest first (the `to` index, one query)."""
     phones = sorted({p for p in phones if p})

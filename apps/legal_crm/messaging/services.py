@@ -102,13 +102,14 @@ def message_queue(*, actor_or_none, channel_kind: str, to: str, text: str, offic
 
 
 def message_queue_many(*, actor_or_none, channel_kind: str, items, advertising: bool = False,
-                       subject_type: str = "", normalized: bool = False) -> list[int]:
+                       subject_type: str = "", normalized: bool = False, not_before=None) -> list[int]:
     """Bulk `message_queue`: `items` are (to, text, office_id, subject_id) tuples, written with multi-row inserts in
     the caller's transaction and sent after commit on one send request; returns the new messages' ids in order.
     Same rules as message_queue: an address that opted out gets a skipped row (advertising only); a bad address or
     an empty text refuses the whole batch, so callers check addresses first (campaigns freeze only valid ones).
     `normalized`: the addresses already went through `normalize_address` (a campaign's frozen recipients) — parsing
-    100,000 phone numbers again was a tenth of a campaign's queueing."""
+    100,000 phone numbers again was a tenth of a campaign's queueing. `not_before`: as message_queue's, the same for
+    the whole batch (staff notifications' copies held through quiet hours)."""
     ensure(actor_or_none, perms.ADD_MESSAGE, system_ok=True)
     if channel_kind not in Kind.values:
         raise DomainError("bad_channel", _("Неизвестный канал: %(k)s") % {"k": channel_kind})
@@ -147,7 +148,11 @@ def message_queue_many(*, actor_or_none, channel_kind: str, items, advertising: 
             queued += 1
             values.append((office_id, channel.pk if channel else None, provider, to, text, Message.Status.QUEUED,
                            "", "", subject_id))
-    ids = _insert_messages(values, constants)
+    columns = CONSTANT_COLUMNS
+    if not_before is not None:
+        constants += (connection.ops.adapt_datetimefield_value(not_before),)
+        columns += ("next_attempt_at",)
+    ids = _insert_messages(values, constants, columns=columns)
     if queued:
         from .outbox import request_send
 
@@ -175,12 +180,13 @@ def _literal(value) -> str:
     raise ValueError(f"not a safe SQL literal: {value!r}")
 
 
-def _insert_messages(values: list[tuple], constants: tuple, chunk: int = 2000) -> list[int]:
+def _insert_messages(values: list[tuple], constants: tuple, chunk: int = 2000,
+                     columns: tuple = CONSTANT_COLUMNS) -> list[int]:
     """Multi-row INSERT … RETURNING id: the ORM's bulk_create prepares every field of every row in Python, which
     was most of a campaign's queueing time (100,000 messages)."""
     qn = connection.ops.quote_name
     head = (f"INSERT INTO {qn(Message._meta.db_table)} "
-            f"({', '.join(qn(c) for c in ROW_COLUMNS + CONSTANT_COLUMNS)}) VALUES ")
+            f"({', '.join(qn(c) for c in ROW_COLUMNS + columns)}) VALUES ")
     one = "(" + ", ".join(["%s"] * len(ROW_COLUMNS) + [_literal(v) for v in constants]) + ")"
     ids: list[int] = []
     with connection.cursor() as cursor:

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import RelatedDropdownFilter
 from unfold.decorators import action, display
@@ -18,7 +19,7 @@ from legal_crm.core.errors import DomainError
 from legal_crm.quality import perms
 
 from . import forms, selectors, services
-from .models import Complaint
+from .models import Complaint, Review
 
 
 @admin.register(Complaint)
@@ -31,9 +32,9 @@ class ComplaintAdmin(HistoryDeskAdmin):
     search_fields = ("contract__number", "complainant", "text")
     readonly_fields = ("contract", "source", "complainant", "about_employee", "text", "status", "responsible",
                        "deadline", "resolution", "filed_by", "created_at", "assigned_at", "closed_at", "closed_by",
-                       "work_log")
+                       "work_log", "from_review")
     fieldsets = (
-        (None, {"fields": ("contract", "source", "complainant", "about_employee", "text")}),
+        (None, {"fields": ("contract", "source", "from_review", "complainant", "about_employee", "text")}),
         (_("Работа"), {"fields": ("status", "responsible", "deadline", "assigned_at", "resolution", "closed_at",
                                   "closed_by", "filed_by", "created_at")}),
         (_("Ход работы"), {"fields": ("work_log",)}),
@@ -71,6 +72,16 @@ class ComplaintAdmin(HistoryDeskAdmin):
     @display(description=_("Срок ответа"), ordering="deadline", label={True: "danger", False: "info"})
     def deadline_badge(self, obj):
         return obj.is_overdue, f"{obj.deadline:%d.%m.%Y}"
+
+    @display(description=_("Отзыв"))
+    def from_review(self, obj):
+        """The review of kind «жалоба» this complaint was filed from (Review.complaint)."""
+        review_id = Review.objects.filter(complaint=obj).values_list("pk", flat=True).first()
+        if review_id is None:
+            return "—"
+        return format_html('<a class="text-primary-600" href="{}">{}</a>',
+                           reverse("admin:quality_review_change", args=[review_id]),
+                           _("Отзыв №%(n)s") % {"n": review_id})
 
     @display(description=_("Кто, когда, что"))
     def work_log(self, obj):

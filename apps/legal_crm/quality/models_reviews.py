@@ -58,6 +58,9 @@ class Review(TimeStampedModel):
                                     related_name="reviews_responsible", verbose_name=_("ответственный сотрудник"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("записал"))
+    complaint = models.OneToOneField("quality.Complaint", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="review", verbose_name=_("жалоба"),
+                                     help_text=_("Отзыв-жалоба по договору заводит жалобу: её ведут как все жалобы."))
     case_status = models.CharField(_("разбор"), max_length=8, choices=Case.choices, default=Case.NONE, blank=True)
     analysis = models.TextField(_("анализ причин"), blank=True)
     outcome = models.TextField(_("итог и принятые меры"), blank=True)

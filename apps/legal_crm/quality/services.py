@@ -51,8 +51,9 @@ def _is_staff_of(user, office_id: int) -> bool:
 @transaction.atomic
 def complaint_file(*, actor, contract, text: str, about_employee=None, complainant: str = "",
                    source: str = Complaint.Source.OFFICE, deadline: datetime.date | None = None) -> Complaint:
-    # The portal files the client's own complaint (it has checked the contract is theirs): no person acts.
-    ensure(actor, perms.ADD_COMPLAINT, system_ok=source == Complaint.Source.PORTAL)
+    # The portal files the client's own complaint (it has checked the contract is theirs), and a review of kind
+    # «жалоба» files its complaint (reviews/services.py has checked who records it): no person acts.
+    ensure(actor, perms.ADD_COMPLAINT, system_ok=source in (Complaint.Source.PORTAL, Complaint.Source.REVIEW))
     if actor is not None:
         _ensure_scope(actor, contract)
     text = (text or "").strip()

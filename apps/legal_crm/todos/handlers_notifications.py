@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from legal_crm.messaging.notifications.service import notify
+from legal_crm.messaging.notifications.service import Note, notify, notify_many
 
 from .models import Task
 
@@ -51,10 +51,11 @@ def on_task_overdue(*, task_ids: list[int], **_payload) -> None:
                                                       assignee__isnull=False).values_list("pk", "assignee_id",
                                                                                           "title"):
         by_person[assignee_id].append((pk, title))
+    notes = []
     for assignee_id, tasks in by_person.items():
         count = len(tasks)
         text = "; ".join(f"«{title}»" for _pk, title in tasks[:5]) + ("…" if count > 5 else "")
         link = _link(tasks[0][0]) if count == 1 else reverse("admin:todos_task_changelist") + "?due=overdue"
-        notify(users=[assignee_id], kind="todos.task_overdue",
-               title=ngettext("Просрочена %(n)s задача", "Просрочено %(n)s задач", count) % {"n": count},
-               text=text, link=link)
+        notes.append(Note(assignee_id, ngettext("Просрочена %(n)s задача", "Просрочено %(n)s задач", count) % {
+            "n": count}, text, link))
+    notify_many(kind="todos.task_overdue", notes=notes)  # the day's batch: one bulk write for everybody

@@ -38,6 +38,9 @@ def _all_paths():
         yield f"MESSAGE_TAGS[{code}]", path
     for path in hooks.MESSAGE_RECIPIENT_LOOKUP:
         yield "MESSAGE_RECIPIENT_LOOKUP", path
+    for label, paths in hooks.CARD_LINKS.items():
+        for path in paths:
+            yield f"CARD_LINKS[{label}]", path
 
 
 ALL = list(_all_paths())

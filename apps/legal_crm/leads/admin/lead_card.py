@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from legal_crm.core.card_links import card_links
 from legal_crm.core.errors import DomainError
 from legal_crm.core.forms import InvalidInput, errors_text, valid_data
 from legal_crm.directory.models import Service
@@ -113,6 +114,7 @@ def lead_card_view(request, pk):
         "answers_url": reverse("leads_lead_card_answers", args=[lead.pk]),
         "change_url": _change_url(lead),
         "can_call": request.user.has_perm(telephony_perms.MAKE_CALL),
+        "card_links": card_links(request.user, lead),
     }
     return TemplateResponse(request, "leads/lead_card.html", context)
 

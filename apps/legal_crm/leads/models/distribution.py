@@ -122,7 +122,12 @@ class AssignmentLog(models.Model):
         verbose_name = _("назначение лида")
         verbose_name_plural = _("журнал назначений")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["lead", "-at"], name="lead_assign_lead_at")]
+        indexes = [
+            models.Index(fields=["lead", "-at"], name="lead_assign_lead_at"),
+            # the daily violations job reads a day's assignments by time («лид не взят в работу»,
+            # leads/selectors/lateness.py); without it that read scans the whole journal
+            models.Index(fields=["at"], name="lead_assign_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.lead_id}: {self.office} / {self.assigned_to}"

@@ -33,15 +33,37 @@ def _stored(user_id: int) -> int:
 
 
 def added(user_ids) -> None:
-    """notify() wrote unread rows for these people (one id per row), in the caller's transaction."""
-    for user_id, n in Counter(user_ids).items():
-        if UnreadCounter.objects.filter(user_id=user_id).update(unread=F("unread") + n):
-            continue
-        try:
-            with transaction.atomic():  # the person's first notification: their row does not exist yet
-                UnreadCounter.objects.create(user_id=user_id, unread=n)
-        except IntegrityError:  # created meanwhile by a parallel notify()
-            UnreadCounter.objects.filter(user_id=user_id).update(unread=F("unread") + n)
+    """notify() wrote unread rows for these people (one id per row), in the caller's transaction: one UPDATE per
+    distinct number of new rows (usually one for everybody) and one insert of the first-time people's rows."""
+    counts = Counter(user_ids)
+    if not counts:
+        return
+    existing = set(UnreadCounter.objects.filter(user_id__in=list(counts)).values_list("user_id", flat=True))
+    by_n: dict[int, list[int]] = {}
+    for user_id in existing:
+        by_n.setdefault(counts[user_id], []).append(user_id)
+    for n, ids in by_n.items():
+        UnreadCounter.objects.filter(user_id__in=ids).update(unread=F("unread") + n)
+    first = [user_id for user_id in counts if user_id not in existing]
+    if not first:
+        return
+    try:
+        with transaction.atomic():  # these people's first notifications: their rows do not exist yet
+            UnreadCounter.objects.bulk_create([UnreadCounter(user_id=u, unread=counts[u]) for u in first],
+                                              batch_size=1000)
+    except IntegrityError:  # some created meanwhile by a parallel notify(): person by person
+        for user_id in first:
+            _add_one(user_id, counts[user_id])
+
+
+def _add_one(user_id: int, n: int) -> None:
+    if UnreadCounter.objects.filter(user_id=user_id).update(unread=F("unread") + n):
+        return
+    try:
+        with transaction.atomic():
+            UnreadCounter.objects.create(user_id=user_id, unread=n)
+    except IntegrityError:  # created meanwhile by a parallel notify()
+        UnreadCounter.objects.filter(user_id=user_id).update(unread=F("unread") + n)
 
 
 def taken(user_id: int, n: int) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.db.models import F
 
 from ..models import NotificationPreference, NotificationRule, NotificationSchedule
 from .kinds import METHODS, default_methods
@@ -58,6 +59,16 @@ def effective_methods(users, kind: str) -> dict[int, set[str]]:
 def schedule_for(user) -> NotificationSchedule | None:
     """The quiet hours and digest of the person's first group (by name) that sets any."""
     return (NotificationSchedule.objects.filter(group__user=user).order_by("group__name").first())
+
+
+def schedules_for(user_ids) -> dict[int, NotificationSchedule]:
+    """`schedule_for` of many people in one query: user id → the first (by group name) of their groups' schedules."""
+    found: dict[int, NotificationSchedule] = {}
+    rows = (NotificationSchedule.objects.filter(group__user__in=list(user_ids))
+            .annotate(member_id=F("group__user")).order_by("group__name"))
+    for schedule in rows:
+        found.setdefault(schedule.member_id, schedule)
+    return found
 
 
 def quiet_until(schedule: NotificationSchedule | None, zone, now: datetime.datetime) -> datetime.datetime | None:

@@ -54,7 +54,7 @@ class ReviewAdmin(HistoryDeskAdmin):
     search_fields = ("comment", "client__name", "contract__number")
     fieldsets = (
         (None, {"fields": ("kind", "score", "category", "comment", "source", "created_at", "recorded_by")}),
-        (_("О ком"), {"fields": ("client", "lead", "contract", "office", "service", "responsible")}),
+        (_("О ком"), {"fields": ("client", "lead", "contract", "office", "service", "responsible", "complaint")}),
         (_("Разбор"), {"fields": ("case_status", "analysis", "outcome", "analysed_by", "analysed_at")}),
     )
     readonly_fields = [name for _title, spec in fieldsets for name in spec["fields"]]

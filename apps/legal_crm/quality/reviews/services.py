@@ -78,10 +78,25 @@ def _about_lead(lead) -> dict:
             "responsible": lead.assigned_to}
 
 
+def _file_complaint(kind: str, comment: str, about: dict):
+    """A review of kind «жалоба» about a contract enters the complaint workflow: a Complaint filed through the
+    complaints' service (deadline, assignment, closing, their tasks and notifications). Complaints are filed on a
+    contract; a lead's complaint without one stays the review's own case (its task and notification)."""
+    if kind != Review.Kind.COMPLAINT or about["contract"] is None:
+        return None
+    from legal_crm.quality.models import Complaint
+    from legal_crm.quality.services import complaint_file
+
+    return complaint_file(actor=None, contract=about["contract"], source=Complaint.Source.REVIEW,
+                          text=_("Жалоба из отзыва клиента: %(comment)s") % {"comment": comment})
+
+
 def _create(*, actor, source: str, kind: str, score, comment: str, about: dict, responsible=None) -> Review:
     kind, score, comment = _clean(kind, score, comment)
     category = category_for(kind, score)
+    complaint = _file_complaint(kind, comment, about)
     review = Review.objects.create(
+        complaint=complaint,
         kind=kind, score=score, category=category, comment=comment, source=source,
         client=about["client"], lead=about["lead"], contract=about["contract"], office=about["office"],
         service=about["service"], responsible=responsible or about["responsible"],
@@ -90,7 +105,8 @@ def _create(*, actor, source: str, kind: str, score, comment: str, about: dict, 
         else Review.Case.NONE,
     )
     audit(actor=actor, action="review.create", obj=review,
-          after={"kind": kind, "score": score, "source": source, "contract": review.contract_id})
+          after={"kind": kind, "score": score, "source": source, "contract": review.contract_id,
+                 "complaint": review.complaint_id})
     emit("quality.review_left", review_id=review.pk, office_id=review.office_id, category=category,
          negative=review.is_negative)
     return review

@@ -3,13 +3,11 @@ on their appeal; those who decide of an appeal waiting for them in the violation
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from legal_crm.core.auth_backends import users_with_perm
-from legal_crm.messaging.notifications.service import notify
+from legal_crm.messaging.notifications.service import Note, notify, notify_many
 from legal_crm.quality import perms
 
 from .models import Violation
@@ -20,27 +18,16 @@ def _card(violation_id: int) -> str:
 
 
 def on_violations_recorded(*, violation_ids, **_ignored) -> None:
-    """One notification per person and violation; the job's batch (one rule, one day) is told in one call."""
-    rows = Violation.objects.filter(pk__in=violation_ids).select_related("rule")
-    groups = defaultdict(list)
-    for violation in rows:
-        groups[(violation.rule, violation.day)].append(violation)
-    for (rule, day), violations in groups.items():
-        if len(violations) == 1:
-            violation = violations[0]
-            notify(users=[violation.offender_id], kind="quality.violation_recorded",
-                   title=_("Зафиксировано нарушение"),
-                   text=_("«%(rule)s» за %(day)s. Если не согласны — обжалуйте.") % {
-                       "rule": rule, "day": f"{day:%d.%m.%Y}"},
-                   link=_card(violation.pk), subject=("quality.violation", violation.pk), once=True)
-            continue
-        # many people at once (the daily job): the same words, each opens their own list
-        notify(users=[v.offender_id for v in violations], kind="quality.violation_recorded",
-               title=_("Зафиксировано нарушение"),
-               text=_("«%(rule)s» за %(day)s. Если не согласны — обжалуйте.") % {
-                   "rule": rule, "day": f"{day:%d.%m.%Y}"},
-               link=reverse("admin:quality_violation_changelist") + "?whose=mine",
-               subject=("quality.violation_rule_day", f"{rule.pk}:{day.isoformat()}"), once=True)
+    """One notification per person and violation, each opening its own violation; the daily job's batch (thousands
+    of offenders) is told in one bulk write (notify_many), not a write per person."""
+    rows = Violation.objects.filter(pk__in=violation_ids).select_related("rule").order_by("pk")
+    title = _("Зафиксировано нарушение")
+    notify_many(kind="quality.violation_recorded", once=True, notes=[
+        Note(violation.offender_id, title,
+             _("«%(rule)s» за %(day)s. Если не согласны — обжалуйте.") % {
+                 "rule": violation.rule, "day": f"{violation.day:%d.%m.%Y}"},
+             _card(violation.pk), ("quality.violation", violation.pk))
+        for violation in rows.iterator(chunk_size=2000)])
 
 
 def on_violation_appealed(*, violation_id, office_id, **_ignored) -> None:
