@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -81,7 +82,9 @@ def revenue_by_office_month(user, *, date_from, date_to, office=None, employee=N
                             source=None) -> dict[tuple[int, datetime.date], dict]:
     """(office id, first day of month) → received, refunded, net, count of payments. From the daily summary when
     the filters are office and service only and the user's money scope is whole offices; else from the payments."""
-    if employee is None and source is None and money_scope_is_offices(user):
+    # The summary's days are those of settings.TIME_ZONE: another active zone cuts other days.
+    if (employee is None and source is None and timezone.get_current_timezone_name() == settings.TIME_ZONE
+            and money_scope_is_offices(user)):
         return revenue_cells_from_summary(user, date_from=date_from, date_to=date_to, office=office, service=service)
     return revenue_cells_from_payments(user, date_from=date_from, date_to=date_to, office=office, employee=employee,
                                        service=service, source=source)
