@@ -10,6 +10,7 @@ scope is their offices (billing.selectors.money_scope_is_offices), the same figu
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
@@ -82,12 +83,22 @@ def revenue_by_office_month(user, *, date_from, date_to, office=None, employee=N
                             source=None) -> dict[tuple[int, datetime.date], dict]:
     """(office id, first day of month) → received, refunded, net, count of payments. From the daily summary when
     the filters are office and service only and the user's money scope is whole offices; else from the payments."""
-    # The summary's days are those of settings.TIME_ZONE: another active zone cuts other days.
-    if (employee is None and source is None and timezone.get_current_timezone_name() == settings.TIME_ZONE
+    if (employee is None and source is None and _summary_cuts_these_months(date_from, date_to)
             and money_scope_is_offices(user)):
         return revenue_cells_from_summary(user, date_from=date_from, date_to=date_to, office=office, service=service)
     return revenue_cells_from_payments(user, date_from=date_from, date_to=date_to, office=office, employee=employee,
                                        service=service, source=source)
+
+
+def _summary_cuts_these_months(date_from: datetime.date, date_to: datetime.date) -> bool:
+    """Whether the summary's days (settings.TIME_ZONE) add up to exactly the months the report cuts in the current
+    zone (the desk runs in the employee's office zone): every month's bounds must be the same instants in both."""
+    server = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    current = timezone.get_current_timezone()
+    bounds = {first for _month, first, _last in months_of(date_from, date_to)} | {
+        date_to + datetime.timedelta(days=1)}
+    return all(datetime.datetime.combine(day, datetime.time.min, server)
+               == datetime.datetime.combine(day, datetime.time.min, current) for day in bounds)
 
 
 def revenue_cells_from_summary(user, *, date_from, date_to, office=None, service=None) -> dict:

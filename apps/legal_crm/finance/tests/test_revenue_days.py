@@ -189,3 +189,19 @@ def test_rebuild_command_and_nightly_job(finance, contract):
     fixed = _cells()
     assert fixed[:2] == cells[:2]
     assert fixed[2][3] == Decimal("1.00")  # today is the handlers' alone
+
+
+def test_a_desk_in_another_zone_gets_its_own_months(finance, contract):
+    """The desk runs in the employee's office zone: where its month bounds are not the summary's day bounds, the
+    figures come from the payments; where they are (another zone at the same offset), from the summary."""
+    invoice = invoice_issue(actor=finance, contract=contract, amount=Decimal("10000.00"))
+    payment_register(actor=finance, invoice=invoice, amount=Decimal("700.00"), method="cash",
+                     paid_at=_local(datetime.date(2026, 10, 31), 22 * 60 + 30))  # 02:30 on 1 November in Novosibirsk
+    period = {"date_from": datetime.date(2026, 10, 1), "date_to": datetime.date(2026, 11, 30)}
+    office_id = contract.office_id
+    assert list(revenue.revenue_by_office_month(finance, **period)) == [(office_id, datetime.date(2026, 10, 1))]
+    with timezone.override(zoneinfo.ZoneInfo("Asia/Novosibirsk")):
+        RevenueDay.objects.all().delete()  # not read: the months are cut at Novosibirsk's midnight
+        assert list(revenue.revenue_by_office_month(finance, **period)) == [(office_id, datetime.date(2026, 11, 1))]
+    with timezone.override(zoneinfo.ZoneInfo("Europe/Simferopol")):  # Moscow's offset: the summary (now empty)
+        assert revenue.revenue_by_office_month(finance, **period) == {}
