@@ -21,10 +21,14 @@ from decimal import Decimal
 
 from django.apps import apps as global_apps
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Max, Min, Sum
 
+from legal_crm.billing.models import Payment, Refund
 from legal_crm.core.money import KOPECK
+from legal_crm.org.models import Office
+
+from ..models import RevenueDay
 
 CHUNK_DAYS = 31
 RECENT_REVENUE_DAYS = 3  # what the nightly job rebuilds (jobs.rebuild_recent_revenue_days)
@@ -53,11 +57,6 @@ def _money(value) -> Decimal:
 def revenue_day_rebuild(office_id: int, day: datetime.date) -> int:
     """The office's cells of `day` again from billing's rows: created, updated or deleted (a day with neither a
     payment nor a refund keeps no row). Returns the number of cells the day has now."""
-    from legal_crm.billing.models import Payment, Refund
-    from legal_crm.org.models import Office
-
-    from ..models import RevenueDay
-
     # Rebuilds of one office wait for each other; under READ COMMITTED (Django's MySQL default) the sums below then
     # see every payment committed before this one took the lock, so the last writer always writes the full figures.
     if not list(Office.objects.select_for_update().filter(pk=office_id).values_list("pk", flat=True)):
@@ -73,24 +72,22 @@ def revenue_day_rebuild(office_id: int, day: datetime.date) -> int:
         cell = cells.setdefault(row["payment__contract__service_id"],
                                 {"received": ZERO, "refunded": ZERO, "payments": 0})
         cell["refunded"] = _money(row["s"])
-    existing = {row.service_id: row for row in RevenueDay.objects.filter(office_id=office_id, day=day)}
-    gone = [row.pk for service_id, row in existing.items() if service_id not in cells]
-    if gone:
-        RevenueDay.objects.filter(pk__in=gone).delete()
+    RevenueDay.objects.filter(office_id=office_id, day=day).exclude(service_id__in=list(cells)).delete()
+    # Written by key, not by a row read earlier: a bulk rebuild may have deleted and re-inserted the row meanwhile.
     for service_id, figures in cells.items():
-        row = existing.get(service_id)
-        if row is None:
-            RevenueDay.objects.create(office_id=office_id, service_id=service_id, day=day, **figures)
-        elif (row.received, row.refunded, row.payments) != (figures["received"], figures["refunded"],
-                                                            figures["payments"]):
-            RevenueDay.objects.filter(pk=row.pk).update(**figures)
+        key = {"office_id": office_id, "service_id": service_id, "day": day}
+        if RevenueDay.objects.filter(**key).update(**figures):
+            continue
+        try:
+            with transaction.atomic():  # a savepoint: a bulk rebuild may insert the same cell at this moment
+                RevenueDay.objects.create(**key, **figures)
+        except IntegrityError:
+            RevenueDay.objects.filter(**key).update(**figures)
     return len(cells)
 
 
 def revenue_days_of_contract(contract_id: int) -> set[datetime.date]:
     """The days the contract's payments were paid and its refunds made: the cells its office or service is in."""
-    from legal_crm.billing.models import Payment, Refund
-
     moments = list(Payment.objects.filter(contract_id=contract_id).values_list("paid_at", flat=True))
     moments += list(Refund.objects.filter(payment__contract_id=contract_id).values_list("refunded_at", flat=True))
     return {local_day(moment) for moment in moments}
@@ -166,11 +163,17 @@ def revenue_days_rebuild(date_from: datetime.date, date_to: datetime.date, *, ap
                 GROUP BY 1, 2, 3
             ) cells GROUP BY 1, 2, 3"""
         params = [*paid_params, *bounds, *refund_params, *bounds]
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {day_table} WHERE {day_col} >= %s AND {day_col} <= %s",
-                           [ops.adapt_datefield_value(first), ops.adapt_datefield_value(last)])
-            cursor.execute(sql, params)
-            written += max(cursor.rowcount, 0)
+        for attempt in range(3):
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(f"DELETE FROM {day_table} WHERE {day_col} >= %s AND {day_col} <= %s",
+                                   [ops.adapt_datefield_value(first), ops.adapt_datefield_value(last)])
+                    cursor.execute(sql, params)
+                    written += max(cursor.rowcount, 0)
+                break
+            except IntegrityError:  # a handler wrote one of the chunk's cells between the DELETE and the INSERT
+                if attempt == 2:
+                    raise
     return written
 
 
@@ -178,12 +181,10 @@ def revenue_days_rebuild_all(*, apps=None) -> int:
     """Every cell from the first payment or refund to the last (the migration's backfill; nothing on an empty
     database)."""
     registry = apps or global_apps
-    Payment = registry.get_model("billing", "Payment")
-    Refund = registry.get_model("billing", "Refund")
-    from django.db.models import Max, Min
-
-    paid = Payment.objects.aggregate(first=Min("paid_at"), last=Max("paid_at"))
-    refunded = Refund.objects.aggregate(first=Min("refunded_at"), last=Max("refunded_at"))
+    payments = registry.get_model("billing", "Payment").objects
+    refunds = registry.get_model("billing", "Refund").objects
+    paid = payments.aggregate(first=Min("paid_at"), last=Max("paid_at"))
+    refunded = refunds.aggregate(first=Min("refunded_at"), last=Max("refunded_at"))
     moments = [m for m in (paid["first"], paid["last"], refunded["first"], refunded["last"]) if m is not None]
     if not moments:
         return 0
