@@ -110,12 +110,12 @@ def revenue_cells_from_summary(user, *, date_from, date_to, office=None, service
     if service is not None:
         qs = qs.filter(service=service)
     rows = (qs.order_by().annotate(month=TruncMonth("day")).values("office_id", "month")
-            .annotate(received=Sum("received"), refunded=Sum("refunded"), count=Sum("payments")))
+            .annotate(r=Sum("received"), f=Sum("refunded"), n=Sum("payments")))
     cells: dict[tuple[int, datetime.date], dict] = {}
     for row in rows:
-        received, refunded = _money(row["received"]), _money(row["refunded"])
+        received, refunded = _money(row["r"]), _money(row["f"])
         cells[(row["office_id"], row["month"])] = {"received": received, "refunded": refunded,
-                                                   "count": row["count"] or 0, "net": received - refunded}
+                                                   "count": row["n"] or 0, "net": received - refunded}
     return cells
 
 
