@@ -90,6 +90,10 @@ DOC_EVENTS: dict[str, list[str]] = {
     "marketing.partner_token_issued": [],
     # contracts
     "contracts.contract_created": [],
+    # a draft's service changed (contract_update): payload contract_id, office_id, service_id, previous_service_id
+    "contracts.contract_service_changed": [
+        "legal_crm.finance.handlers_revenue.on_contract_service_changed",
+    ],
     "contracts.contract_signed": [
         "legal_crm.leads.handlers_contracts.on_contract_signed",
         "legal_crm.contracts.handlers_notifications.on_contract_signed",
@@ -136,9 +140,11 @@ DOC_EVENTS: dict[str, list[str]] = {
     "billing.payment_registered": [
         "legal_crm.finance.handlers_bonuses.on_payment_registered",
         "legal_crm.finance.handlers_agents.on_payment_registered",
+        "legal_crm.finance.handlers_revenue.on_payment_registered",
     ],
     "billing.payment_refunded": [
         "legal_crm.finance.handlers_agents.on_payment_refunded",
+        "legal_crm.finance.handlers_revenue.on_payment_refunded",
     ],
     "billing.advance_applied": [],
     "billing.schedule_created": [],
@@ -214,6 +220,8 @@ SCHEDULER_EVENTS: dict = {
         "legal_crm.billing.jobs.issue_schedule_invoices",
         "legal_crm.billing.jobs.mark_overdue_invoices",
         "legal_crm.finance.jobs.expire_bonuses",
+        # the daily revenue summary's last days rebuilt from billing's rows (finance.services.revenue_days)
+        "legal_crm.finance.jobs.rebuild_recent_revenue_days",
         "legal_crm.core.deliveries.prune",
         "legal_crm.core.scheduler.prune_runs",
         "legal_crm.todos.jobs.run_condition_rules",

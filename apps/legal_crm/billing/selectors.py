@@ -26,6 +26,14 @@ def _none_unless(user, perm: str, qs: QuerySet, contract_path: str = "contract__
     return qs if own is None else qs.filter(own)
 
 
+def money_scope_is_offices(user) -> bool:
+    """Whether the user sees every payment and refund of their offices and nothing narrower — what a summary kept
+    per office (finance.RevenueDay) may answer for, scoped with org's scope_to_offices. False for own-only roles
+    (sales: own_contracts_q) and for users lacking either permission: they read the payments themselves."""
+    return (bool(getattr(user, "is_authenticated", False)) and user.has_perm(perms.VIEW_PAYMENT)
+            and user.has_perm(perms.VIEW_REFUND) and own_contracts_q(user) is None)
+
+
 def invoice_list_visible_to(user) -> QuerySet[Invoice]:
     qs = Invoice.objects.select_related("contract", "contract__office", "contract__client")
     return _none_unless(user, perms.VIEW_INVOICE, qs)

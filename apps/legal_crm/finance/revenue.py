@@ -3,22 +3,32 @@ minus the stage expenses of the work — and the portal payments (5.4.6).
 
 Revenue is money received net of refunds: payments by their date minus refunds by theirs, so over any period it
 equals the sum of billing's ledger "cash" rows. Payments and refunds are read through billing's selectors (office
-scope and a seller's own contracts are billing's rule)."""
+scope and a seller's own contracts are billing's rule). Filtered by office and service only, for a user whose money
+scope is their offices (billing.selectors.money_scope_is_offices), the same figures come from the daily summary
+(models.RevenueDay, kept exact by services.revenue_days): a year is a few thousand rows, not a million payments."""
 
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from legal_crm.billing.selectors import payment_list_visible_to, refund_list_visible_to
+from legal_crm.billing.selectors import (
+    money_scope_is_offices,
+    payment_list_visible_to,
+    refund_list_visible_to,
+)
 from legal_crm.contracts.selectors import stage_expenses_visible_to
 from legal_crm.core.money import KOPECK
-from legal_crm.org.selectors import office_list_visible_to
+from legal_crm.org.selectors import office_list_visible_to, scope_to_offices
 
+from .models import RevenueDay
 from .report_common import DATE, INT, MONEY, TEXT, bars, filter_contracts, period_bounds
 
 ZERO = Decimal("0.00")
@@ -71,7 +81,47 @@ def _per_month(qs, office_field: str | None, moment: str, months, *, is_date: bo
 
 def revenue_by_office_month(user, *, date_from, date_to, office=None, employee=None, service=None,
                             source=None) -> dict[tuple[int, datetime.date], dict]:
-    """(office id, first day of month) → received, refunded, net, count of payments. Two grouped queries."""
+    """(office id, first day of month) → received, refunded, net, count of payments. From the daily summary when
+    the filters are office and service only and the user's money scope is whole offices; else from the payments."""
+    if (employee is None and source is None and _summary_cuts_these_months(date_from, date_to)
+            and money_scope_is_offices(user)):
+        return revenue_cells_from_summary(user, date_from=date_from, date_to=date_to, office=office, service=service)
+    return revenue_cells_from_payments(user, date_from=date_from, date_to=date_to, office=office, employee=employee,
+                                       service=service, source=source)
+
+
+def _summary_cuts_these_months(date_from: datetime.date, date_to: datetime.date) -> bool:
+    """Whether the summary's days (settings.TIME_ZONE) add up to exactly the months the report cuts in the current
+    zone (the desk runs in the employee's office zone): every month's bounds must be the same instants in both."""
+    server = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    current = timezone.get_current_timezone()
+    bounds = {first for _month, first, _last in months_of(date_from, date_to)} | {
+        date_to + datetime.timedelta(days=1)}
+    return all(datetime.datetime.combine(day, datetime.time.min, server)
+               == datetime.datetime.combine(day, datetime.time.min, current) for day in bounds)
+
+
+def revenue_cells_from_summary(user, *, date_from, date_to, office=None, service=None) -> dict:
+    """The cells summed from RevenueDay in the user's offices: one grouped query. Only for users whose payments and
+    refunds are exactly their offices' (the caller checks money_scope_is_offices)."""
+    qs = scope_to_offices(RevenueDay.objects.filter(day__gte=date_from, day__lte=date_to), user, field="office")
+    if office is not None:
+        qs = qs.filter(office=office)
+    if service is not None:
+        qs = qs.filter(service=service)
+    rows = (qs.order_by().annotate(month=TruncMonth("day")).values("office_id", "month")
+            .annotate(r=Sum("received"), f=Sum("refunded"), n=Sum("payments")))
+    cells: dict[tuple[int, datetime.date], dict] = {}
+    for row in rows:
+        received, refunded = _money(row["r"]), _money(row["f"])
+        cells[(row["office_id"], row["month"])] = {"received": received, "refunded": refunded,
+                                                   "count": row["n"] or 0, "net": received - refunded}
+    return cells
+
+
+def revenue_cells_from_payments(user, *, date_from, date_to, office=None, employee=None, service=None,
+                                source=None) -> dict[tuple[int, datetime.date], dict]:
+    """The cells from the payments and refunds themselves (any filter, any scope): two grouped queries."""
     start, end = period_bounds(date_from, date_to)
     filters = {"office": office, "employee": employee, "service": service, "source": source}
     months = months_of(date_from, date_to)

@@ -207,12 +207,16 @@ def contract_update(*, actor, contract: Contract, **fields) -> Contract:
         fields["price"] = amount_or_error(fields["price"], "price")
     if fields.get("sales_manager") is not None and fields["sales_manager"].pk != contract.sales_manager_id:
         ensure_seller(actor, contract.office, fields["sales_manager"], actor_may_sell=False)
+    previous_service_id = contract.service_id
     for name, value in fields.items():
         setattr(contract, name, value)
     validated(contract).save()
     if lawyers is not None:
         contract.lawyers.set(lawyers)
     audit(actor=actor, action="contract.update", obj=contract, before=before, after=_snapshot(contract))
+    if contract.service_id != previous_service_id:  # a draft may already be paid: its money moves with it
+        emit("contracts.contract_service_changed", contract_id=contract.pk, office_id=contract.office_id,
+             service_id=contract.service_id, previous_service_id=previous_service_id)
     return contract
 
 

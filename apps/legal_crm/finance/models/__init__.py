@@ -7,7 +7,9 @@ from .certificates import Certificate, CertificateRedemption
 from .discounts import ContractDiscount, DiscountScheme
 from .payroll import PayrollKpi, PayrollLine, PayrollRule, PayrollRun
 from .planning import BudgetPlan, BudgetPlanLine
+from .revenue_day import RevenueDay
 
 __all__ = ["AccountingEntry", "AgentAccrual", "AgentRule", "Article", "BonusAccount", "BonusEntry", "BonusGroup",
            "BonusRule", "BudgetPlan", "BudgetPlanLine", "Certificate", "CertificateRedemption", "ClientReferral",
-           "ContractDiscount", "DiscountScheme", "PayrollKpi", "PayrollLine", "PayrollRule", "PayrollRun"]
+           "ContractDiscount", "DiscountScheme", "PayrollKpi", "PayrollLine", "PayrollRule", "PayrollRun",
+           "RevenueDay"]

@@ -59,3 +59,25 @@ def test_one_bonus_balance_spent_twice_at_once(finance, office, contract):
     assert Certificate.objects.count() == 0
     assert_reconciled(contract)
     assert_reconciled(second)
+
+
+def test_parallel_payments_of_one_office_and_day_all_reach_the_revenue_summary(finance, office, contract):
+    """Each payment's handler recomputes the office's day after its commit; the rebuilds wait for each other, so the
+    last one sees every payment — none is lost to a rebuild that read before another payment committed."""
+    from legal_crm.finance import revenue
+    from legal_crm.finance.models import RevenueDay
+
+    contracts = [contract] + [ContractFactory(office=office, service=contract.service) for _i in range(3)]
+    invoices = [invoice_issue(actor=finance, contract=c, amount=Decimal("1000.00")) for c in contracts]
+
+    def cashier(i):
+        payment_register(actor=finance, invoice=invoices[i], amount=Decimal(f"{100 * (i + 1)}.00"), method="cash")
+        return "ok"
+
+    results, errors = at_once(cashier, len(invoices))
+    assert errors == [] and results == ["ok"] * len(invoices)
+    row = RevenueDay.objects.get()
+    assert (row.received, row.payments) == (Decimal("1000.00"), 4)
+    period = {"date_from": row.day.replace(day=1), "date_to": row.day}
+    assert (revenue.revenue_cells_from_summary(finance, **period)
+            == revenue.revenue_cells_from_payments(finance, **period))
