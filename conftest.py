@@ -147,3 +147,55 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """sign_in(page, user) signs `user` (or a username) in through the desk's login form, password "demo", and
+    waits for the desk's exact home URL: a glob such as "**/admin/" also matches the login page itself
+    (…/login/?next=/admin/), so a test could go on before the sign-in had landed. The page's cookies are cleared
+    first, so one page may sign in as one person after another; before that the page leaves the desk, whose
+    long-poll (the incoming-call pop-up) could otherwise answer late with a CSRF cookie that no longer matches the
+    login form's token ("CSRF token from POST incorrect")."""
+
+    def sign_in(page, user):
+        page.goto("about:blank")
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+        page.fill("input[name=username]", getattr(user, "username", user))
+        page.fill("input[name=password]", "demo")
+        page.click("[type=submit]")
+        page.wait_for_url(f"{live_server.url}/admin/")
+
+    return sign_in
+
+
+@pytest.fixture
+def desk_viewport():
+    """The window size of page_as's pages; a module that needs another size overrides this fixture."""
+    return {"width": 1440, "height": 1000}
+
+
+@pytest.fixture
+def page_as(browser, live_server, desk_viewport):
+    """page_as(user, **context_options) → a page of a new Russian-locale browser context that is already signed in as
+    `user`: the test client's session cookie, no login form (tests of the form itself use sign_in)."""
+    from django.conf import settings
+    from django.test import Client
+
+    contexts = []
+
+    def open_as(user, **options):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(**{"locale": "ru-RU", "viewport": desk_viewport, **options})
+        contexts.append(context)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

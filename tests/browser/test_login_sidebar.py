@@ -5,28 +5,19 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-
-
 @pytest.mark.django_db(transaction=True)
-def test_operator_and_admin_see_their_own_sidebars(page, live_server, make_staff):
+def test_operator_and_admin_see_their_own_sidebars(page, make_staff, sign_in):
     make_staff("operator", username="operator")
     make_staff("admin", username="admin")
 
-    log_in(page, live_server, "operator")
+    sign_in(page, "operator")
     text = page.content()
     assert "Справочники" in text
     assert "Контрагенты" in text
     assert "Администрирование" not in text
     assert "Сотрудники" not in text
-    page.context.clear_cookies()
 
-    log_in(page, live_server, "admin")
+    sign_in(page, "admin")  # a fresh session: the fixture clears the cookies
     text = page.content()
     assert "Справочники" in text
     assert "Администрирование" in text

@@ -6,7 +6,7 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_operator_sees_a_new_lead_in_the_bell_without_reloading(page, live_server, make_staff, office, settings):
+def test_an_operator_sees_a_new_lead_in_the_bell_without_reloading(page, live_server, make_staff, office, settings, sign_in):
     from legal_crm.leads.services.distribution import lead_reassign
     from legal_crm.leads.tests.factories import LeadFactory
 
@@ -15,11 +15,7 @@ def test_an_operator_sees_a_new_lead_in_the_bell_without_reloading(page, live_se
     head = make_staff("office_head", username="bell-head")
     lead = LeadFactory(office=office, name="Соколова Мария", phone="+79160005566")
 
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.fill("input[name=username]", operator.username)
-    page.fill("input[name=password]", "demo")
-    page.click("[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")  # not "**/admin/": the login page ends so too
+    sign_in(page, operator)
     count = page.locator("#notification-count")
     assert count.get_attribute("data-count") == "0" and not count.is_visible()
     page.evaluate("window.__sameDocument = true")  # gone if the page reloads

@@ -28,7 +28,8 @@ def _fits_the_phone(page):
         assert button.bounding_box()["height"] >= 44, button.inner_text()  # a finger, not a mouse
 
 
-def test_client_signs_in_reads_downloads_uploads_pays_and_rates(browser, live_server, office, make_staff, gateway):
+def test_client_signs_in_reads_downloads_uploads_pays_and_rates(browser, live_server, office, make_staff, gateway,
+                                                                 sign_in):
     from legal_crm.billing.models import Payment
     from legal_crm.messaging.models import Message
     from legal_crm.portal.tests.conftest import PDF, make_case
@@ -88,11 +89,7 @@ def test_client_signs_in_reads_downloads_uploads_pays_and_rates(browser, live_se
     staff = make_staff("admin", username="portal-desk")
     desk_context = browser.new_context(locale="ru-RU")
     desk = desk_context.new_page()
-    desk.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    desk.fill("input[name=username]", staff.username)
-    desk.fill("input[name=password]", "demo")
-    desk.click("[type=submit]")
-    desk.wait_for_url(f"{live_server.url}/admin/")  # not "**/admin/": the login page ends so too
+    sign_in(desk, staff)
     desk.goto(live_server.url + reverse("admin:contracts_contract_change", args=[case["contract"].pk]))
     desk.click(".cc-tabs a[data-tab=money]")
     money = desk.inner_text("#tab-money")

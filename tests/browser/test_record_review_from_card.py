@@ -8,18 +8,14 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_lawyer_records_a_review_from_the_contract_card(page, live_server, make_staff, office):
+def test_the_lawyer_records_a_review_from_the_contract_card(page, live_server, make_staff, office, sign_in):
     from legal_crm.contracts.tests.factories import ContractFactory
     from legal_crm.quality.models import Review
 
     lawyer = make_staff("lawyer", username="calling-lawyer")
     contract = ContractFactory(office=office, status="in_work", lawyers=[lawyer])
 
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.fill("input[name=username]", lawyer.username)
-    page.fill("input[name=password]", "demo")
-    page.click("[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")  # not "**/admin/": the login page ends so too
+    sign_in(page, lawyer)
 
     page.goto(f"{live_server.url}/admin/contracts/contract/{contract.pk}/change/")
     page.click("[data-card-link=record-review]")

@@ -8,7 +8,7 @@ from django.urls import reverse
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_sales_converts_a_lead_prints_signs_and_bills_the_contract(page, live_server, make_staff, office):
+def test_sales_converts_a_lead_prints_signs_and_bills_the_contract(page, live_server, make_staff, office, sign_in):
     from legal_crm.billing.models import Invoice
     from legal_crm.contracts import reference
     from legal_crm.contracts.models import Contract, ContractDocument
@@ -23,11 +23,7 @@ def test_sales_converts_a_lead_prints_signs_and_bills_the_contract(page, live_se
     lead = LeadFactory(office=office, name="Ковалёва Анна", phone="+79160003344", assigned_to=operator,
                        status=status("in_work"))
 
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.fill("input[name=username]", sales.username)
-    page.fill("input[name=password]", "demo")
-    page.click("[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")  # not "**/admin/": the login page ends so too
+    sign_in(page, sales)
 
     # the lead card → «Оформить договор» → the draft
     page.goto(live_server.url + reverse("leads_lead_card", args=[lead.pk]))

@@ -11,16 +11,8 @@ from django.utils import timezone
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", "demo")
-    page.click("[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")  # not "**/admin/": the login page ends so too
-
-
 def test_an_overdue_call_becomes_a_violation_the_operator_appeals_and_the_head_cancels(
-        page, browser, live_server, make_staff, office):
+        page, browser, live_server, make_staff, office, sign_in):
     from legal_crm.leads.tests.factories import LeadFactory, PlannedCallFactory
     from legal_crm.messaging.models import Notification
     from legal_crm.quality.models import Violation
@@ -40,7 +32,7 @@ def test_an_overdue_call_becomes_a_violation_the_operator_appeals_and_the_head_c
     card = re.compile(rf"/quality/violation/{violation.pk}/change/")  # with or without the list's filters
     assert violation.offender == operator and violation.day == yesterday
 
-    sign_in(page, live_server, operator)
+    sign_in(page, operator)
     block = page.locator("text=Мои нарушения").first
     block.wait_for()
     page.get_by_role("link", name=f"Перезвон вовремя — {yesterday:%d.%m.%Y}").click()
@@ -59,7 +51,7 @@ def test_an_overdue_call_becomes_a_violation_the_operator_appeals_and_the_head_c
     head_page = context.new_page()
     head_page.set_default_timeout(15000)
     try:
-        sign_in(head_page, live_server, head)
+        sign_in(head_page, head)
         head_page.get_by_role("link", name="Обжалования ждут решения: 1").click()  # «Мой день» → the list
         head_page.locator(f"#result_list a[href*='/quality/violation/{violation.pk}/change/']").first.click()
         head_page.wait_for_url(card)

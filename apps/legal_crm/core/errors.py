@@ -20,6 +20,7 @@ class CoreCode(StrEnum):
     NOT_FOUND = "not_found"  # the record does not exist or is not visible to the actor
     DATE_OUT_OF_RANGE = "date_out_of_range"  # an implausible date (core.dates)
     INVALID_CREDENTIALS = "invalid_credentials"  # a wrong login or password when asking for an API token
+    RULE_INVALID = "rule_invalid"  # an administrator's rule whose kind or parameters do not fit (core.rules)
     # Amounts refused by the one money parser (core.money.parse_money):
     AMOUNT_INVALID = "amount_invalid"  # not an amount at all («сто рублей», 1e5, NaN, a "+")
     AMOUNT_FLOAT = "amount_float"  # a JSON float: not exact

@@ -30,7 +30,6 @@ class Code(StrEnum):
     PAUSE_INVALID = "pause_invalid"
     REASON_REQUIRED = "reason_required"
     RULE_IN_USE = "rule_in_use"
-    RULE_INVALID = "rule_invalid"
     VIOLATION_DAY_FUTURE = "violation_day_future"
     VIOLATION_DUPLICATE = "violation_duplicate"
     VIOLATION_NOT_APPEALABLE = "violation_not_appealable"

@@ -12,7 +12,6 @@ class Code(StrEnum):
     POSTPONE_PAST_DEADLINE = "postpone_past_deadline"
     POSTPONE_NOT_LATER = "postpone_not_later"
     REASON_REQUIRED = "reason_required"
-    RULE_INVALID = "rule_invalid"
     TASK_CLOSED = "task_closed"
     TASK_NOT_DONE = "task_not_done"
     TEXT_REQUIRED = "text_required"

@@ -7,16 +7,12 @@ from legal_crm.billing.models import Invoice
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_issue_and_pay_an_invoice(page, live_server, make_staff, office):
+def test_issue_and_pay_an_invoice(page, live_server, make_staff, office, sign_in):
     from .factories import ContractFactory
 
     sales = make_staff("sales", username="walk-sales")
     contract = ContractFactory(office=office, sales_manager=sales)  # sales see their own contracts
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.fill("input[name=username]", sales.username)
-    page.fill("input[name=password]", "demo")
-    page.click("[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")  # not "**/admin/": the login page ends so too
+    sign_in(page, sales)
 
     page.goto(f"{live_server.url}/admin/billing/invoice/issue/?contract={contract.pk}")
     assert page.input_value("input[name=contract_number]") == contract.number

@@ -9,7 +9,7 @@ from legal_crm.contracts.models import Contract
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_lead_to_completed_contract(page, live_server, make_staff, office):
+def test_lead_to_completed_contract(page, live_server, make_staff, office, sign_in):
     from legal_crm.leads.reference import load_reference_data
     from legal_crm.leads.tests.factories import LeadFactory
 
@@ -21,11 +21,7 @@ def test_lead_to_completed_contract(page, live_server, make_staff, office):
     lawyer.save()
     lead = LeadFactory(office=office, name="Белова Дарья", phone="+79160001122")
 
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", head.username)
-    page.fill("input[name=password]", "demo")
-    page.click("[type=submit]")
-    page.wait_for_load_state()
+    sign_in(page, head)
 
     page.goto(f"{live_server.url}/admin/contracts/contract/from-lead/{lead.pk}/")
     page.select_option("select[name=service]", label="Консультация юриста")

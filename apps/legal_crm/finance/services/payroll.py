@@ -17,8 +17,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from legal_crm.billing.words import plural
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
@@ -105,18 +105,18 @@ def _employee_lines(employee: dict, rule: PayrollRule, period, data: dict) -> li
     sales, sales_count = data["sales"].get(user_id, (ZERO, 0))
     if rule.sales_percent > 0 and sales_count:
         amount = _pct(sales, rule.sales_percent)
-        lines.append(make(PayrollLine.Kind.SALES, amount, _("%(pct)s %% от продаж: %(amount)s — %(n)s %(word)s на "
-                                                            "%(base)s") % {
+        lines.append(make(PayrollLine.Kind.SALES, amount, ngettext(
+            "%(pct)s %% от продаж: %(amount)s — %(n)s договор на %(base)s",
+            "%(pct)s %% от продаж: %(amount)s — %(n)s договоров на %(base)s", sales_count) % {
             "pct": _percent_text(rule.sales_percent), "amount": format_money(amount), "n": sales_count,
-            "word": plural(sales_count, (_("договор"), _("договора"), _("договоров"))),
             "base": format_money(sales)}, base=sales, count=sales_count))
     paid, paid_count = data["payments"].get(user_id, (ZERO, 0))
     if rule.payments_percent > 0 and paid_count:
         amount = _pct(paid, rule.payments_percent)
-        lines.append(make(PayrollLine.Kind.PAYMENTS, amount, _("%(pct)s %% от оплат по договорам: %(amount)s — "
-                                                               "%(n)s %(word)s на %(base)s") % {
+        lines.append(make(PayrollLine.Kind.PAYMENTS, amount, ngettext(
+            "%(pct)s %% от оплат по договорам: %(amount)s — %(n)s платёж на %(base)s",
+            "%(pct)s %% от оплат по договорам: %(amount)s — %(n)s платежей на %(base)s", paid_count) % {
             "pct": _percent_text(rule.payments_percent), "amount": format_money(amount), "n": paid_count,
-            "word": plural(paid_count, (_("платёж"), _("платежа"), _("платежей"))),
             "base": format_money(paid)}, base=paid, count=paid_count))
     values = {PayrollKpi.Metric.SALES_COUNT: Decimal(sales_count), PayrollKpi.Metric.SALES_AMOUNT: sales,
               PayrollKpi.Metric.PAYMENTS_AMOUNT: paid}
@@ -136,9 +136,9 @@ def _employee_lines(employee: dict, rule: PayrollRule, period, data: dict) -> li
         # the violations' own deductions; when they carry none, the position's deduction per violation
         amount = Decimal(found.get("amount") or 0).quantize(KOPECK) or rule.violation_deduction * count
         if amount > 0:
-            text = _("Удержание за нарушения: %(amount)s — %(n)s %(word)s") % {
-                "amount": format_money(-amount), "n": count,
-                "word": plural(count, (_("нарушение"), _("нарушения"), _("нарушений")))}
+            text = ngettext("Удержание за нарушения: %(amount)s — %(n)s нарушение",
+                            "Удержание за нарушения: %(amount)s — %(n)s нарушений", count) % {
+                "amount": format_money(-amount), "n": count}
             if found.get("pending"):
                 text += _(" (ещё %(n)s на обжаловании — не удержано)") % {"n": found["pending"]}
             lines.append(make(PayrollLine.Kind.DEDUCTION, -amount, text, count=count))

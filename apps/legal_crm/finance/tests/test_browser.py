@@ -49,15 +49,7 @@ def _payroll_discount_bonus_agent(finance, head, office, contract, payment):
                                 base=payment.amount, amount=Decimal("200.00"))
 
 
-def _login(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", "demo")
-    page.click("[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")  # not "**/admin/": the login page ends so too
-
-
-def test_finance_opens_every_report_and_downloads_xlsx(page, live_server, make_staff, office):
+def test_finance_opens_every_report_and_downloads_xlsx(page, live_server, make_staff, office, sign_in):
     from legal_crm.billing.tests.factories import ContractFactory
 
     finance = make_staff("finance", username="walk-finance")
@@ -70,7 +62,7 @@ def test_finance_opens_every_report_and_downloads_xlsx(page, live_server, make_s
     _payroll_discount_bonus_agent(finance, make_staff("office_head", offices=[office]), office, contract, paid)
     invoice_issue(actor=finance, contract=contract, amount=Decimal("8000.00"),
                   due_date=datetime.date.today() + datetime.timedelta(days=10))  # a future payment
-    _login(page, live_server, finance)
+    sign_in(page, finance)
     for title in REPORTS:
         page.goto(f"{live_server.url}/admin/")
         page.get_by_role("link", name=title).first.click()  # the sidebar's link (its icon is part of the name)
@@ -86,7 +78,7 @@ def test_finance_opens_every_report_and_downloads_xlsx(page, live_server, make_s
     assert "10\u00a0000,00\u00a0₽" in page.locator("table.fin-table").inner_text()
 
 
-def test_pay_with_a_certificate_in_the_payment_form(page, live_server, make_staff, office):
+def test_pay_with_a_certificate_in_the_payment_form(page, live_server, make_staff, office, sign_in):
     from legal_crm.billing.tests.factories import ContractFactory
 
     finance = make_staff("finance", username="walk-finance-cert")
@@ -94,7 +86,7 @@ def test_pay_with_a_certificate_in_the_payment_form(page, live_server, make_staf
     invoice = invoice_issue(actor=finance, contract=contract, amount=Decimal("5000.00"))
     cert = certificate_issue(actor=finance, office=office, amount=Decimal("3000.00"),
                              valid_until=datetime.date.today() + datetime.timedelta(days=90))
-    _login(page, live_server, finance)
+    sign_in(page, finance)
     page.goto(f"{live_server.url}/admin/billing/invoice/{invoice.pk}/pay/")
     page.fill("input[name=amount]", "3000")
     page.select_option("select[name=method]", "certificate")

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef
+
+from legal_crm.core.lateness import Row, late_rows
 
 from ..models import AssignmentLog, LeadStatusLog, PlannedCall
-
-Row = tuple[int, int | None, str, str]
 
 
 def leads_not_taken(*, minutes: int, start: datetime.datetime, end: datetime.datetime) -> Iterator[Row]:
@@ -33,10 +33,6 @@ def leads_not_taken(*, minutes: int, start: datetime.datetime, end: datetime.dat
 
 def calls_overdue(*, hours: int, start: datetime.datetime, end: datetime.datetime) -> Iterator[Row]:
     """Planned calls not made within `hours` of their time (still open, or made later than that)."""
-    delay = datetime.timedelta(hours=hours)
-    rows = (PlannedCall.objects
-            .filter(assignee__isnull=False, due_at__gte=start - delay, due_at__lt=end - delay)
-            .filter(Q(done_at__isnull=True) | Q(done_at__gt=F("due_at") + delay))
-            .values_list("assignee_id", "lead__office_id", "pk"))
-    for user_id, office_id, call_id in rows.iterator(chunk_size=2000):
-        yield user_id, office_id, "leads.plannedcall", str(call_id)
+    return late_rows(PlannedCall.objects.all(), person="assignee", office="lead__office_id", started="due_at",
+                     done="done_at", delay=datetime.timedelta(hours=hours), start=start, end=end,
+                     record_type="leads.plannedcall")

@@ -3,8 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from legal_crm.leads.models import Question, ScriptEnrollment, ScriptMove
 from legal_crm.leads.reference import load_reference_data
@@ -31,23 +29,8 @@ def reference(db):
 
 
 @pytest.fixture
-def page_as(browser, live_server):
-    contexts = []
-
-    def open_as(user):
-        client = Client()
-        client.force_login(user)
-        context = browser.new_context(locale="ru-RU", viewport={"width": 1920, "height": 1080})
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
+def desk_viewport():
+    return {"width": 1920, "height": 1080}  # the board's columns side by side
 
 
 def test_dragging_a_card_to_another_column_moves_it_for_good(reference, make_staff, office, live_server, page_as):

@@ -2,8 +2,6 @@
 previews for a lead found by phone."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from legal_crm.leads.tests.factories import LeadFactory
 from legal_crm.messaging.models import MessageTemplate
@@ -12,23 +10,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page_as(browser, live_server):
-    contexts = []
-
-    def open_as(user):
-        client = Client()
-        client.force_login(user)
-        context = browser.new_context(locale="ru-RU", viewport={"width": 1600, "height": 1000})
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
+def desk_viewport():
+    return {"width": 1600, "height": 1000}
 
 
 def test_a_chip_inserts_its_tag_and_the_template_previews_for_a_lead(make_staff, office, live_server, page_as):

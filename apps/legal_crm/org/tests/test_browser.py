@@ -1,30 +1,8 @@
 """In a real browser: what an office head and HR see on the organisation's forms."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def page_as(browser, live_server):
-    contexts = []
-
-    def open_as(user, **options):
-        client = Client()
-        client.force_login(user)
-        context = browser.new_context(locale="ru-RU", viewport={"width": 1440, "height": 1000}, **options)
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def test_banner_form_of_an_office_head(make_staff, office, other_office, live_server, page_as):

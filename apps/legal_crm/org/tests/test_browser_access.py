@@ -12,30 +12,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CONTRACTS = "/admin/contracts/contract/"
 
 
-def log_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.click("[type=submit]")
-    # the exact home URL: "**/admin/" would also match the login page itself (…/login/?next=/admin/)
-    page.wait_for_url(f"{live_server.url}/admin/")
-
-
 def sidebar_links_to(page, href):
     return page.locator(f'#nav-sidebar a[href="{href}"], nav a[href="{href}"], aside a[href="{href}"]').count()
 
 
-def test_administrator_revokes_contracts_view_from_one_seller(page, live_server, make_staff):
+def test_administrator_revokes_contracts_view_from_one_seller(page, live_server, make_staff, sign_in):
     admin = make_staff("admin", username="walk-admin")
     seller = make_staff("sales", username="walk-seller")
     other = make_staff("sales", username="walk-other")
 
-    log_in(page, live_server, seller.username)
+    sign_in(page, seller)
     assert sidebar_links_to(page, CONTRACTS) > 0  # the group gives it today
     assert page.goto(f"{live_server.url}{CONTRACTS}").status == 200
 
-    log_in(page, live_server, admin.username)
+    sign_in(page, admin)
     page.goto(f"{live_server.url}/admin/org/employee/{seller.employee.pk}/change/")
     page.click("a.access-matrix-link")
     page.wait_for_url(f"**/admin/org/employee/{seller.employee.pk}/access/")
@@ -68,10 +58,10 @@ def test_administrator_revokes_contracts_view_from_one_seller(page, live_server,
     page.goto(f"{live_server.url}/admin/org/employee/{seller.employee.pk}/change/")
     assert f"{short_name(admin)} отозвал право „Договоры: просмотр“" in page.locator(".access-history").inner_text()
 
-    log_in(page, live_server, seller.username)
+    sign_in(page, seller)
     assert sidebar_links_to(page, "/admin/leads/lead/") > 0  # the sidebar is there, without contracts
     assert sidebar_links_to(page, CONTRACTS) == 0
     assert page.goto(f"{live_server.url}{CONTRACTS}").status == 403
 
-    log_in(page, live_server, other.username)  # one person only
+    sign_in(page, other)  # one person only
     assert sidebar_links_to(page, CONTRACTS) > 0

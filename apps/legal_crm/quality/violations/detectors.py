@@ -7,15 +7,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import F, Q
-
 from legal_crm.contracts.selectors import contracts_idle_lawyers
+from legal_crm.core.lateness import Row, late_rows
 from legal_crm.leads.selectors.lateness import calls_overdue, leads_not_taken
 from legal_crm.todos.selectors import tasks_overdue_on
 
 from ..models import Complaint
-
-Row = tuple[int, int | None, str, str]
 
 
 def lead_not_taken(params: dict, day: datetime.date, start, end) -> Iterator[Row]:
@@ -36,10 +33,6 @@ def contract_idle(params: dict, day: datetime.date, start, end) -> Iterator[Row]
 
 def complaint_open(params: dict, day: datetime.date, start, end) -> Iterator[Row]:
     """Complaints whose responsible employee had them `days` days (from the assignment) without closing them."""
-    delay = datetime.timedelta(days=int(params["days"]))
-    rows = (Complaint.objects
-            .filter(responsible__isnull=False, assigned_at__gte=start - delay, assigned_at__lt=end - delay)
-            .filter(Q(closed_at__isnull=True) | Q(closed_at__gt=F("assigned_at") + delay))
-            .values_list("responsible_id", "contract__office_id", "pk"))
-    for user_id, office_id, complaint_id in rows.iterator(chunk_size=2000):
-        yield user_id, office_id, "quality.complaint", str(complaint_id)
+    return late_rows(Complaint.objects.all(), person="responsible", office="contract__office_id",
+                     started="assigned_at", done="closed_at", delay=datetime.timedelta(days=int(params["days"])),
+                     start=start, end=end, record_type="quality.complaint")

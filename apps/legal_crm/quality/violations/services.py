@@ -15,6 +15,7 @@ from legal_crm.core.dates import PAST_EVENT, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.guard import ensure
+from legal_crm.core.rules import rule_save
 from legal_crm.core.validation import validated
 from legal_crm.org.models import Employee
 from legal_crm.org.selectors import office_ids_visible_to
@@ -61,26 +62,13 @@ def rule_errors(rule: ViolationRule) -> dict[str, str]:
 def violation_rule_save(*, actor, rule: ViolationRule | None = None, **fields) -> ViolationRule:
     creating = rule is None or rule.pk is None
     ensure(actor, perms.ADD_VIOLATION_RULE if creating else perms.CHANGE_VIOLATION_RULE)
-    unknown = set(fields) - set(RULE_FIELDS)
-    if unknown:
-        raise DomainError("invalid", _("Неизвестные поля: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     rule = rule if rule is not None else ViolationRule()
+    # the violations found keep their rule: another check would change what they were found by
     if not creating and rule.kind != fields.get("kind", rule.kind) and rule.violations.exists():
         message = _("По правилу уже есть нарушения: создайте новое правило вместо смены проверки.")
         raise DomainError("rule_in_use", message, fields={"kind": message})
-    before = None if creating else {name: str(getattr(rule, name)) for name in RULE_FIELDS}
-    for name, value in fields.items():
-        setattr(rule, name, value)
-    if rule.params in (None, ""):
-        rule.params = {}
-    errors = rule_errors(rule)
-    if errors:
-        raise DomainError("rule_invalid", _("Правило не сохранено: проверьте выделенные поля."), fields=errors)
-    validated(rule)
-    rule.save()
-    audit(actor=actor, action="violation_rule.save", obj=rule, before=before,
-          after={name: str(getattr(rule, name)) for name in RULE_FIELDS})
-    return rule
+    return rule_save(actor=actor, rule=rule, fields=fields, allowed=RULE_FIELDS, errors_of=rule_errors,
+                     action="violation_rule.save")
 
 
 @transaction.atomic

@@ -20,14 +20,6 @@ from .conftest_helpers import give_extension
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _login(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", "demo")
-    page.click("[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")  # not "**/admin/": the login page ends so too
-
-
 def _apply(pbx, kind, provider_id, **kw):
     """What the listener does, from the test's thread. SQLite's shared in-memory database locks a table while the
     live server's thread reads it (the window polls): such a write is tried again; MariaDB never needs it."""
@@ -43,7 +35,7 @@ def _apply(pbx, kind, provider_id, **kw):
             time.sleep(0.1)
 
 
-def test_operator_calls_a_lead_from_the_card_through_asterisk(page, live_server, make_staff, office, fake_ami):
+def test_operator_calls_a_lead_from_the_card_through_asterisk(page, live_server, make_staff, office, fake_ami, sign_in):
     from legal_crm.leads.models import PlannedCall
     from legal_crm.leads.reference import load_reference_data
     from legal_crm.leads.tests.factories import LeadFactory, PlannedCallFactory
@@ -56,7 +48,7 @@ def test_operator_calls_a_lead_from_the_card_through_asterisk(page, live_server,
     lead = LeadFactory(office=office, name="Соколов Пётр", phone="+79160007788", assigned_to=operator)
     planned = PlannedCallFactory(lead=lead, assignee=operator)
 
-    _login(page, live_server, operator)
+    sign_in(page, operator)
     page.goto(live_server.url + reverse("leads_lead_card", args=[lead.pk]))
     page.click("[data-telephony-call-button] >> nth=0")
     page.wait_for_selector("#telephony-call-window[data-state=ringing]")

@@ -6,9 +6,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
-from legal_crm.core.errors import DomainError
 from legal_crm.core.guard import ensure
-from legal_crm.core.validation import validated
+from legal_crm.core.rules import rule_save
 from legal_crm.todos import perms
 
 from ..models import TaskRule
@@ -56,23 +55,8 @@ def rule_errors(rule: TaskRule) -> dict[str, str]:
 def task_rule_save(*, actor, rule: TaskRule | None = None, **fields) -> TaskRule:
     creating = rule is None or rule.pk is None
     ensure(actor, perms.ADD_TASKRULE if creating else perms.CHANGE_TASKRULE)
-    unknown = set(fields) - set(FIELDS)
-    if unknown:
-        raise DomainError("invalid", _("Неизвестные поля: %(f)s.") % {"f": ", ".join(sorted(unknown))})
-    rule = rule if rule is not None else TaskRule()
-    before = None if creating else {name: str(getattr(rule, name)) for name in FIELDS}
-    for name, value in fields.items():
-        setattr(rule, name, value)
-    if rule.params in (None, ""):
-        rule.params = {}
-    errors = rule_errors(rule)
-    if errors:
-        raise DomainError("rule_invalid", _("Правило не сохранено: проверьте выделенные поля."), fields=errors)
-    validated(rule)
-    rule.save()
-    audit(actor=actor, action="task_rule.save", obj=rule, before=before,
-          after={name: str(getattr(rule, name)) for name in FIELDS})
-    return rule
+    return rule_save(actor=actor, rule=rule if rule is not None else TaskRule(), fields=fields, allowed=FIELDS,
+                     errors_of=rule_errors, action="task_rule.save")
 
 
 @transaction.atomic
