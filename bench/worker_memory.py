@@ -194,7 +194,7 @@ class Finder(importlib.abc.MetaPathFinder):
                 continue
             spec = finder.find_spec(name, path, target)
             if spec is not None:
-                top = name.partition(".")[0]
+                top = ".".join(name.split(".")[:2]) if name.startswith("legal_crm.") else name.partition(".")[0]
                 if spec.loader is not None and hasattr(spec.loader, "exec_module"):
                     spec.loader = Metered(spec.loader, top)
                 if top not in firsts:
