@@ -23,6 +23,7 @@ BENCHMARKS = {
     "finance": ("bench_finance", "main"),
     "violations": ("bench_violations", "main"),
     "smslog": ("bench_sms_log", "main"),
+    "memory": ("worker_memory", "main"),
 }
 
 

@@ -15,31 +15,40 @@ from __future__ import annotations
 import io
 import zipfile
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-import jinja2
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from jinja2.sandbox import SandboxedEnvironment
 
 from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_date, format_money
 
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
 
-def _jinja_env() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+# Jinja2 (about 10 MiB), WeasyPrint and docxtpl are imported by the functions that print or check a template, not
+# when a web worker starts (tests/test_startup_imports.py).
+
+
+def _sandbox(*, autoescape: bool) -> SandboxedEnvironment:
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=autoescape)
     env.filters["rub"] = format_money
     env.filters["ru_date"] = format_date
     return env
+
+
+def _jinja_env() -> SandboxedEnvironment:
+    return _sandbox(autoescape=True)
 
 
 def _docx_env() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
-    env.filters["rub"] = format_money
-    env.filters["ru_date"] = format_date
-    return env
+    return _sandbox(autoescape=False)
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -85,6 +94,8 @@ def render_docx(template_file, context: dict) -> bytes:
 
 def render_template(template, context: dict) -> tuple[bytes, str]:
     """A DocumentTemplate filled from `context`: (content, extension)."""
+    import jinja2
+
     try:
         if template.kind == template.Kind.DOCX:
             with template.file.open("rb") as handle:
@@ -238,6 +249,8 @@ def _unknown_tag_error(exc) -> DomainError:
 
 
 def validate_html_template(body: str) -> None:
+    import jinja2
+
     env = _jinja_env()
     try:
         env.from_string(body).render(**sample_context())
@@ -252,6 +265,7 @@ def validate_html_template(body: str) -> None:
 
 def validate_docx_template(content: bytes) -> None:
     """Refuse a corrupt file, a non-Word file and a template with tags the context does not have."""
+    import jinja2
     from docxtpl import DocxTemplate
 
     corrupt = DomainError("template_corrupt", _("Файл повреждён или не является документом Word (.docx)."),

@@ -11,15 +11,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from legal_crm.core.formatting import format_money
 
 MONEY, TEXT, INT, DATE = "money", "text", "int", "date"
 MONEY_FORMAT = '#,##0.00 "₽"'
-RECORD_FILL = PatternFill("solid", fgColor="FDE68A")
+RECORD_COLOR = "FDE68A"  # the fill of a highlighted (record) row in the XLSX file
 
 
 def period_bounds(date_from: datetime.date, date_to: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -69,6 +66,12 @@ def display_rows(report: dict) -> list[dict]:
 
 
 def to_xlsx(report: dict, subtitle: str) -> bytes:
+    # openpyxl (about 20 MiB) is imported when a report is downloaded, not when a web worker starts.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    record_fill = PatternFill("solid", fgColor=RECORD_COLOR)
     wb = Workbook()
     ws = wb.active
     ws.title = str(report["title"])[:31]
@@ -89,7 +92,7 @@ def to_xlsx(report: dict, subtitle: str) -> bytes:
             elif kind == DATE:
                 cell.number_format = "DD.MM.YYYY"
             if row.get("_highlight"):
-                cell.fill = RECORD_FILL
+                cell.fill = record_fill
     if report.get("totals"):
         ws.append([str(report["totals"].get(key, "")) if kind != MONEY else float(report["totals"].get(key) or 0)
                    for key, _title, kind in report["columns"]])

@@ -18,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from phonenumbers import geocoder
 from phonenumbers import timezone as phone_timezone
 
 from legal_crm.core.audit import audit
@@ -26,6 +25,7 @@ from legal_crm.core.auth_backends import users_with_perm
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.guard import ensure
+from legal_crm.core.phone_geocoder import description_for_number
 from legal_crm.leads import perms
 from legal_crm.org.models import Employee, Office
 from legal_crm.org.selectors import office_ids_visible_to
@@ -53,7 +53,7 @@ def phone_info(e164: str) -> PhoneInfo:
     except phonenumbers.NumberParseException:
         return PhoneInfo("", "")
     zones = phone_timezone.time_zones_for_number(parsed)
-    region = geocoder.description_for_number(parsed, "ru")
+    region = description_for_number(parsed, "ru")  # reads only the data of the number's prefixes
     if region in ("Россия", "Russia"):
         region = ""
     return PhoneInfo(region, zones[0] if len(zones) == 1 else "")

@@ -13,7 +13,6 @@ import ipaddress
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -72,6 +71,8 @@ class YooKassa:
         self.auth = (str(cfg.get("shop_id", "")), str(cfg.get("secret_key", "")))
 
     def _call(self, method: str, path: str, **kwargs) -> dict:
+        import requests  # on the first call to the gateway, not at a web worker's start (about 17 MiB)
+
         try:
             response = requests.request(method, self.base_url + path, auth=self.auth, timeout=TIMEOUT, **kwargs)
         except requests.exceptions.RequestException as exc:

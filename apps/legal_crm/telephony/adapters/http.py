@@ -1,14 +1,18 @@
-"""One HTTP request to a PBX's API, its failures turned into PbxError with a Russian reason."""
+"""One HTTP request to a PBX's API, its failures turned into PbxError with a Russian reason.
+
+requests (about 17 MiB with urllib3 and charset_normalizer) is imported on the first request to a PBX, not when a
+web worker starts."""
 
 from __future__ import annotations
 
-import requests
 from django.utils.translation import gettext as _
 
 from .base import PbxError
 
 
 def request_json(method: str, url: str, *, timeout: float, **kwargs) -> dict:
+    import requests
+
     try:
         response = requests.request(method, url, timeout=timeout, **kwargs)
     except requests.exceptions.Timeout as exc:
@@ -34,6 +38,8 @@ def request_json(method: str, url: str, *, timeout: float, **kwargs) -> dict:
 
 
 def request_bytes(method: str, url: str, *, timeout: float, **kwargs) -> bytes:
+    import requests
+
     try:
         response = requests.request(method, url, timeout=timeout, **kwargs)
     except requests.exceptions.RequestException as exc:
