@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--parts", default="queue,send")
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--reuse", action="store_true",
-                        help="send part: time again on the previous run's database")
+                        help="time again on the previous run's database (a new campaign to the same leads)")
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith("mysql") or not os.environ.get("REDIS_URL"):
         sys.exit("Set DATABASE_URL=mysql://root@127.0.0.1:3306/legalcrm_bench_campaigns (a scratch database) "
@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.reuse:
         from legal_crm.org.models import Office
 
-        admin, offices = None, list(Office.objects.order_by("id"))
+        admin, offices = User.objects.get(username="bench-admin"), list(Office.objects.order_by("id"))
     else:
         call_command("migrate", verbosity=0)
         sync_groups()
