@@ -8,9 +8,12 @@ reads it.
 
 from __future__ import annotations
 
+import copy
+
 from django.apps import apps
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 SECTIONS: list[tuple] = [
@@ -113,21 +116,46 @@ def _page_item(title, url_name: str, perm: str, user) -> dict | None:
 
 
 def visible_sections(user) -> list[dict]:
+    """The sections and links the user may open (a copy: the caller may change it)."""
+    return copy.deepcopy(_sections(user))
+
+
+# What the sidebar shows depends on the user's permissions only (has_perm) and on the language and URL prefix its
+# titles and links are made in: the sections are computed once per such key and kept, their titles as text.
+_MEMO_MAX = 64
+_memo: dict[tuple, list[dict]] = {}
+
+
+def _sections(user) -> list[dict]:
+    key = (user.is_active, user.is_superuser, frozenset(user.get_all_permissions()), get_language(),
+           get_script_prefix())
+    found = _memo.get(key)
+    if found is None:
+        found = _compute_sections(user)
+        if len(_memo) >= _MEMO_MAX:
+            _memo.clear()
+        _memo[key] = found
+    return found
+
+
+def _compute_sections(user) -> list[dict]:
     sections = []
     for title, icon, entries in SECTIONS:
         items = []
         for entry in entries:
             item = _model_item(entry, user) if isinstance(entry, str) else _page_item(*entry, user)
             if item:
+                item["title"] = str(item["title"])
                 item["icon"] = icon
                 items.append(item)
         if items:
-            sections.append({"title": title, "icon": icon, "items": items, "separator": True,
+            sections.append({"title": str(title), "icon": icon, "items": items, "separator": True,
                              "collapsible": False})
     return sections
 
 
 def sidebar(request) -> list[dict]:
+    # unfold copies the navigation before marking the active link, so the kept sections are handed over as they are.
     home = {"title": _("Главная"), "items": [{"title": _("Мой день"), "icon": "home",
                                               "link": reverse("admin:index")}]}
-    return [home, *visible_sections(request.user)]
+    return [home, *_sections(request.user)]

@@ -22,6 +22,7 @@ import time
 from django.db import OperationalError, transaction
 
 from .models import EventOutbox
+from .row_insert import insert
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ _relay_due = 0.0  # monotonic moment at which the relay this process last reques
 
 def store(items: list) -> None:
     """Keep handlers to run once the current transaction commits (at once outside a transaction)."""
-    EventOutbox.objects.create(items=items)
+    insert(EventOutbox(items=items))  # core.row_insert: one a transaction of every service
     transaction.on_commit(request_relay, robust=True)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.db import models
 
+from .row_insert import insert_many
 from .validators import digits
 
 MIN_DIGITS = 4  # fewer digits than this match too many numbers to be a search
@@ -64,7 +65,9 @@ def sync_parts(part_model: type[models.Model], owner_field: str, owner_id: int, 
         part_model.objects.filter(**{f"{owner_field}_id": owner_id}).delete()
     parts = phone_parts(phone)
     if parts:
-        part_model.objects.bulk_create([part_model(**{f"{owner_field}_id": owner_id, "part": p}) for p in parts])
+        # One multi-row INSERT, as bulk_create writes it, with the statement's text kept (core.row_insert).
+        column = f"{owner_field}_id"
+        insert_many(part_model, [{column: owner_id, "part": p} for p in parts])
 
 
 def backfill_parts(connection, *, part_table: str, owner_table: str, owner_column: str, batch: int = 20_000,

@@ -11,7 +11,7 @@ BASE_DIR = PACKAGE_DIR.parent.parent
 SITE_DIR = BASE_DIR / "sites" / "default"
 
 INSTALLED_APPS = [
-    "unfold",
+    "legal_crm.core.desk_site.UnfoldConfig",  # unfold, with the desk's admin site (core/desk_site.py)
     "unfold.contrib.filters",
     "unfold.contrib.forms",
     "unfold.contrib.inlines",

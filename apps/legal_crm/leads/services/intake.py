@@ -19,10 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
+from legal_crm.core.compiled_query import CompiledQuery
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import batch, emit
 from legal_crm.core.locks import LockBusy, named_lock
 from legal_crm.core.phone_parts import sync_parts
+from legal_crm.core.row_insert import insert
 from legal_crm.core.text import clean_text
 from legal_crm.core.validators import normalize_phone
 
@@ -119,6 +121,11 @@ def _lock_phone(phone: str) -> None:
         IntakeLock.objects.select_for_update().filter(phone=phone).exists()
 
 
+# The phone's latest lead: every post reads it, so its statement is compiled once (core.compiled_query).
+_LATEST_OF_PHONE = CompiledQuery(Lead, lambda phone: Lead.objects.filter(phone=phone).order_by(
+    "-created_at", "-id").values_list("pk", "created_at", "last_contact_at", "partner_id", "external_id")[:1], 1)
+
+
 def _find_existing(*, phone: str, partner, external_id: str | None, now: datetime.datetime,
                    look_up_external_id: bool = True) -> int | None:
     """The id of the lead this post repeats, or None: the same partner's external id first, else the latest lead
@@ -128,8 +135,7 @@ def _find_existing(*, phone: str, partner, external_id: str | None, now: datetim
     (look_up_external_id=False), a repeated external id is left to the unique (partner, external_id)
     constraint — the insert fails, the transaction rolls back and the retry looks the id up."""
     window = datetime.timedelta(hours=refcache.get().settings.dedup_window_hours)
-    latest = Lead.objects.filter(phone=phone).order_by("-created_at", "-id").values_list(
-        "pk", "created_at", "last_contact_at", "partner_id", "external_id").first()
+    latest = _LATEST_OF_PHONE.first(phone)
     recent = latest if latest is not None and (latest[2] or latest[1]) >= now - window else None
     if partner is not None and external_id:
         if recent is not None and recent[3] == partner.pk and recent[4] == external_id:
@@ -341,16 +347,16 @@ def _intake_body(*, actor, data: IntakeData, phone: str, source, partner, extern
         last_contact_at=now, **_consent_fields(data=data, source=source, partner=partner, now=now),
     )
     lead.skip_history_when_saving = True  # the creation is in the audit log and the status log already
-    lead.save()
+    # The rows of a new lead are written by core.row_insert (what save() writes, its SQL built once per process).
+    insert(lead)
     sync_parts(LeadPhonePart, "lead", lead.pk, phone, created=True)  # search by any part of the number
-    LeadContact.objects.create(lead=lead, is_duplicate=False,
-                               **_contact_fields(data=data, phone=phone, source=source, partner=partner))
-    LeadStatusLog.objects.create(lead=lead, from_status=None, to_status=status,
-                                 actor=actor if getattr(actor, "pk", None) else None,
-                                 comment=rule.name[:500] if rule else "")
+    insert(LeadContact(lead=lead, is_duplicate=False,
+                       **_contact_fields(data=data, phone=phone, source=source, partner=partner)))
+    insert(LeadStatusLog(lead=lead, from_status=None, to_status=status,
+                         actor=actor if getattr(actor, "pk", None) else None, comment=rule.name[:500] if rule else ""))
     if office is not None:
-        AssignmentLog.objects.create(lead=lead, office=office, assigned_to_id=operator_id, rule=dist_rule,
-                                     reason=AssignmentLog.Reason.AUTO)
+        insert(AssignmentLog(lead=lead, office=office, assigned_to_id=operator_id, rule=dist_rule,
+                             reason=AssignmentLog.Reason.AUTO))
     audit(actor=actor, action="leads.intake", obj=lead, after={
         "phone": phone, "source": getattr(source, "code", None), "partner": getattr(partner, "pk", None),
         "status": status.code, "spam_rule": getattr(rule, "pk", None)})

@@ -1,0 +1,93 @@
+"""INSERTs of new rows for a hot path (the lead intake), with the statement's text built once per process.
+
+`Model.save()` and `objects.create()` compile the INSERT anew on every call — the compiler walks every field,
+quotes every column and assembles the SQL — which was about a third of the intake's Python (seven inserts a lead).
+`insert()` writes what `save()` would for a new row: the same fields, each value through the field's own
+`pre_save` (auto_now_add, the phone field's normalising) and `get_db_prep_save` (time zones, JSON, foreign keys),
+the related objects' keys taken as `save()` takes them, the primary key read back, and the model's
+pre_save/post_save signals sent as `save()` sends them. Only the
+statement's text is kept between calls, per model, database and number of rows.
+
+Models whose saving does more than this are refused (TypeError), so a future field or `save()` override cannot be
+skipped silently: an overridden `save()`, a table inherited from a parent model, a field with a database default, a generated field, or a field with its
+own SQL placeholder.
+"""
+
+from __future__ import annotations
+
+from django.db import connections, models, router
+from django.db.models import signals
+
+_statements: dict[tuple, tuple[str, list, object]] = {}
+
+
+def _check(model: type[models.Model]) -> None:
+    if model.save is not models.Model.save or model.save_base is not models.Model.save_base:
+        raise TypeError(f"{model.__name__} overrides save(): create it through the ORM")
+    if model._meta.parents:
+        raise TypeError(f"{model.__name__} inherits a table: create it through the ORM")
+    for f in model._meta.local_concrete_fields:
+        if (f.db_default is not models.NOT_PROVIDED or getattr(f, "generated", False)
+                or hasattr(f, "get_placeholder")):
+            raise TypeError(f"{model.__name__}.{f.name} is not written by a plain INSERT: use the ORM")
+
+
+def _statement(model: type[models.Model], connection, rows: int) -> tuple[str, list, object]:
+    key = (model, connection.alias, rows)
+    found = _statements.get(key)
+    if found is not None:
+        return found
+    _check(model)
+    meta, qn = model._meta, connection.ops.quote_name
+    auto = meta.auto_field  # None for a composite or a hand-set key: then the key's columns are written
+    fields = [f for f in meta.local_concrete_fields if f is not auto]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES "
+           + ", ".join([row] * rows))
+    returning = None
+    if auto is not None and rows == 1 and connection.features.can_return_columns_from_insert:
+        suffix, _params = connection.ops.return_insert_columns([auto])
+        sql, returning = f"{sql} {suffix}", auto
+    found = _statements[key] = (sql, fields, returning)
+    return found
+
+
+def insert(obj: models.Model, *, using: str | None = None) -> models.Model:
+    """Write the new `obj` as `obj.save()` would; returns it with its primary key set."""
+    model = type(obj)
+    using = using or router.db_for_write(model, instance=obj)
+    connection = connections[using]
+    sql, fields, returning = _statement(model, connection, 1)
+    obj._prepare_related_fields_for_save(operation_name="save")  # a related object's key, as save() takes it
+    signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    auto = model._meta.auto_field
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if auto is not None:
+            if returning is not None:
+                pk = connection.ops.fetch_returned_insert_columns(cursor, None)[0]
+            else:
+                pk = connection.ops.last_insert_id(cursor, model._meta.db_table, auto.column)
+            setattr(obj, auto.attname, pk)
+    obj._state.adding, obj._state.db = False, using
+    signals.post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using)
+    return obj
+
+
+def insert_many(model: type[models.Model], rows: list[dict], *, using: str | None = None) -> None:
+    """One multi-row INSERT of new rows given as {attname: value} — what `bulk_create` of such objects writes (no
+    signals, as bulk_create sends none), without building an object per row. For models whose key is their own
+    (no key to read back) and whose fields need no `pre_save` (no auto_now): a missing field takes its default."""
+    if not rows:
+        return
+    if model._meta.auto_field is not None or any(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+                                                 for f in model._meta.local_concrete_fields):
+        raise TypeError(f"{model.__name__} needs its objects built: use bulk_create")
+    using = using or router.db_for_write(model)
+    connection = connections[using]
+    sql, fields, _returning = _statement(model, connection, len(rows))
+    params = [f.get_db_prep_save(row[f.attname] if f.attname in row else f.get_default(), connection)
+              for row in rows for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

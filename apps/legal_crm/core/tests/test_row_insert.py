@@ -1,0 +1,91 @@
+"""core.row_insert writes what save()/bulk_create write, and core.compiled_query reads what the queryset reads."""
+
+import datetime
+
+import pytest
+from django.db.models import signals
+from django.utils import timezone
+
+from legal_crm.core.compiled_query import CompiledQuery
+from legal_crm.core.models import AuditLog, EventOutbox
+from legal_crm.core.row_insert import insert, insert_many
+from legal_crm.leads.models import Lead, LeadPhonePart, LeadStatusLog
+from legal_crm.leads.tests.factories import LeadFactory
+
+
+def _row(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields if not f.primary_key}
+
+
+@pytest.mark.django_db
+def test_insert_writes_the_row_save_writes(admin_user):
+    lead = LeadFactory()
+    ours = insert(AuditLog(actor=admin_user, action="leads.intake", content_type_id=1, object_id="7",
+                           object_repr="x", after={"phone": "+79161234567", "n": [1, 2]}))
+    theirs = AuditLog.objects.create(actor=admin_user, action="leads.intake", content_type_id=1, object_id="7",
+                                     object_repr="x", after={"phone": "+79161234567", "n": [1, 2]})
+    assert ours.pk and ours.pk != theirs.pk and not ours._state.adding
+    read_ours, read_theirs = AuditLog.objects.get(pk=ours.pk), AuditLog.objects.get(pk=theirs.pk)
+    assert {**_row(read_ours), "at": None} == {**_row(read_theirs), "at": None}
+    assert abs(read_ours.at - read_theirs.at) < datetime.timedelta(seconds=5)  # auto_now_add, aware, as save()
+    log = insert(LeadStatusLog(lead=lead, to_status=lead.status, comment="первый"))
+    assert LeadStatusLog.objects.get(pk=log.pk).lead_id == lead.pk  # the related object's key taken as save() does
+    event = insert(EventOutbox(items=[["a.b", "x.y", {"when": timezone.now()}]]))  # the field's own JSON encoder
+    assert EventOutbox.objects.get(pk=event.pk).items[0][:2] == ["a.b", "x.y"]
+
+
+@pytest.mark.django_db
+def test_insert_sends_the_save_signals():
+    seen = []
+
+    def pre(sender, instance, **kwargs):
+        seen.append(("pre", instance.pk, kwargs["raw"]))
+
+    def post(sender, instance, created, **kwargs):
+        seen.append(("post", instance.pk, created))
+
+    signals.pre_save.connect(pre, sender=EventOutbox)
+    signals.post_save.connect(post, sender=EventOutbox)
+    try:
+        row = insert(EventOutbox(items=[]))
+    finally:
+        signals.pre_save.disconnect(pre, sender=EventOutbox)
+        signals.post_save.disconnect(post, sender=EventOutbox)
+    assert seen == [("pre", None, False), ("post", row.pk, True)]
+
+
+@pytest.mark.django_db
+def test_insert_many_writes_the_rows_bulk_create_writes():
+    lead = LeadFactory(phone="+79160000001")
+    LeadPhonePart.objects.filter(lead=lead).delete()
+    insert_many(LeadPhonePart, [{"lead_id": lead.pk, "part": p} for p in ("79160000001", "0001")])
+    assert sorted(LeadPhonePart.objects.filter(lead=lead).values_list("part", flat=True)) == ["0001", "79160000001"]
+    insert_many(LeadPhonePart, [])  # nothing to write: no statement
+    with pytest.raises(TypeError):
+        insert_many(EventOutbox, [{"items": []}])  # a database-made key: bulk_create's job
+
+
+def test_models_whose_saving_does_more_are_refused():
+    from legal_crm.core.models import User
+    from legal_crm.leads.models import DistributionRule
+
+    for model in (User, DistributionRule):  # save() overridden: a password change revokes tokens, a prefix is cleaned
+        with pytest.raises(TypeError):
+            insert(model(), using="default")
+
+
+@pytest.mark.django_db
+def test_compiled_query_reads_what_the_queryset_reads():
+    older = LeadFactory(phone="+79160000002")
+    newer = LeadFactory(phone="+79160000002")
+    Lead.objects.filter(pk=older.pk).update(created_at=timezone.now() - datetime.timedelta(days=1))
+    query = CompiledQuery(Lead, lambda phone: Lead.objects.filter(phone=phone).order_by("-created_at", "-id")
+                          .values_list("pk", "created_at", "partner_id")[:1], 1)
+    expected = Lead.objects.filter(phone="+79160000002").order_by("-created_at", "-id").values_list(
+        "pk", "created_at", "partner_id").first()
+    assert query.first("+79160000002") == expected
+    assert query.first("+79160000002")[0] == newer.pk
+    assert query.first("+79160000002")[1].tzinfo is not None  # the backend's converters ran
+    assert query.first("+79160000009") is None
+    with pytest.raises(ValueError):
+        CompiledQuery(Lead, lambda p: Lead.objects.filter(phone=p.upper()).values_list("pk")[:1], 1).first("x")
