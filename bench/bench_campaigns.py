@@ -127,7 +127,7 @@ def start_worker(queue: str) -> subprocess.Popen:
         [sys.executable, "-m", "celery", "-A", "legal_crm", "worker", "-Q", f"{queue},celery", "-c", "1", "-P", "solo",
          "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "WARNING"],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": f"{ROOT / 'apps'}:{ROOT}", "CELERY_EAGER": "0"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        stdout=open(os.environ.get("BENCH_WORKER_LOG", os.devnull), "ab"), stderr=subprocess.STDOUT)
 
 
 def bench_send(n: int) -> dict:

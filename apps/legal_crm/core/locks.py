@@ -27,3 +27,20 @@ def named_lock(name: str, timeout: int = 10):
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT RELEASE_LOCK(%s)", [name])
+
+
+LOCK_CONFLICTS = (1213, 1205)  # InnoDB: deadlock (the transaction was rolled back), lock wait timeout
+
+
+def retry_lock_conflicts(fn, *args, attempts: int = 4, **kwargs):
+    """Run `fn` (which opens its own transaction) again when InnoDB rolled it back for a deadlock or a lock wait
+    timeout, as InnoDB asks of every client; inside an outer transaction there is nothing to retry."""
+    from django.db import OperationalError
+
+    for attempt in range(attempts):
+        try:
+            return fn(*args, **kwargs)
+        except OperationalError as exc:
+            if attempt == attempts - 1 or connection.in_atomic_block or exc.args[0] not in LOCK_CONFLICTS:
+                raise
+    raise AssertionError("unreachable")

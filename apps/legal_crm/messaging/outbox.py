@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 
 from legal_crm import hooks
 from legal_crm.core import events
+from legal_crm.core.locks import retry_lock_conflicts
 
 from .channels import adapter_for
 from .channels.base import DELIVERED, FAILED, NOT_FOUND, RETRY, SENT, SendResult
@@ -136,7 +137,8 @@ def send_queued(*, now: datetime.datetime | None = None, max_messages: int = MAX
     left = max_messages
     while left > 0:
         token = uuid.uuid4().hex
-        batch = _claim(clock(), token, min(BATCH, left), full)
+        # two workers' claims and marks lock neighbouring index records of the queue: a deadlock rolls one back
+        batch = retry_lock_conflicts(_claim, clock(), token, min(BATCH, left), full)
         if not batch:
             break
         left -= len(batch)
@@ -222,7 +224,7 @@ def _send_batch(batch: list[Message], token: str, clock) -> list[str]:
         take, waiting = waiting[:width - len(flying)], waiting[width - len(flying):]
         if not answers and not take:
             break
-        recorded, started = _round(answers, take, token, clock())
+        recorded, started = retry_lock_conflicts(_round, answers, take, token, clock())
         outcomes += recorded
         for message in started:
             key = (message.provider, message.channel_id)
