@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import signals
 from django.utils import timezone
 
@@ -20,9 +21,10 @@ def _row(obj) -> dict:
 @pytest.mark.django_db
 def test_insert_writes_the_row_save_writes(admin_user):
     lead = LeadFactory()
-    ours = insert(AuditLog(actor=admin_user, action="leads.intake", content_type_id=1, object_id="7",
+    ct = ContentType.objects.get_for_model(Lead).pk  # never a literal id: a flushed database numbers them anew
+    ours = insert(AuditLog(actor=admin_user, action="leads.intake", content_type_id=ct, object_id="7",
                            object_repr="x", after={"phone": "+79161234567", "n": [1, 2]}))
-    theirs = AuditLog.objects.create(actor=admin_user, action="leads.intake", content_type_id=1, object_id="7",
+    theirs = AuditLog.objects.create(actor=admin_user, action="leads.intake", content_type_id=ct, object_id="7",
                                      object_repr="x", after={"phone": "+79161234567", "n": [1, 2]})
     assert ours.pk and ours.pk != theirs.pk and not ours._state.adding
     read_ours, read_theirs = AuditLog.objects.get(pk=ours.pk), AuditLog.objects.get(pk=theirs.pk)
