@@ -113,6 +113,7 @@ def main(argv=None) -> None:
 
     today = timezone.localdate()
     t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)  # --reuse: the code may have gained migrations since the data was made
     if args.reuse:  # the offices and employees generate() made, in the same order
         from legal_crm.core.models import User
         from legal_crm.org.models import Office
@@ -123,7 +124,6 @@ def main(argv=None) -> None:
 
         args.tasks = Task.objects.count()
     else:
-        call_command("migrate", verbosity=0)
         offices, users = generate(args.tasks, args.users, today)
     t_gen = time.perf_counter() - t0
     connection.cursor().execute("ANALYZE TABLE todos_task")
