@@ -4,11 +4,11 @@ nightly job (finance.jobs.rebuild_recent_revenue_days) does the last few days.""
 
 from __future__ import annotations
 
-import datetime
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from legal_crm.core.management.day_range import parse_day_range
 from legal_crm.finance.services.revenue_days import revenue_days_rebuild, revenue_days_rebuild_all
 
 
@@ -24,14 +24,7 @@ class Command(BaseCommand):
             raise CommandError("Укажите и первый день (--from).")
         started = time.perf_counter()
         if date_from:
-            try:
-                first = datetime.date.fromisoformat(date_from)
-                last = datetime.date.fromisoformat(date_to) if date_to else first
-            except ValueError as exc:
-                raise CommandError("Даты в виде 2026-12-01.") from exc
-            if last < first:
-                raise CommandError("Последний день раньше первого.")
-            cells = revenue_days_rebuild(first, last)
+            cells = revenue_days_rebuild(*parse_day_range(date_from, date_to))
         else:
             cells = revenue_days_rebuild_all()
         self.stdout.write(f"Сводка выручки пересчитана: {cells} строк за {time.perf_counter() - started:.1f} с.")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from legal_crm.core.management.day_range import parse_day_range
 from legal_crm.telephony.services_summary import summary_rebuild
 
 
@@ -18,13 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="date_to", help="Последний день (по умолчанию — первый).")
 
     def handle(self, *args, date_from, date_to=None, **options):
-        try:
-            first = datetime.date.fromisoformat(date_from)
-            last = datetime.date.fromisoformat(date_to) if date_to else first
-        except ValueError as exc:
-            raise CommandError("Даты в виде 2026-12-01.") from exc
-        if last < first:
-            raise CommandError("Последний день раньше первого.")
+        first, last = parse_day_range(date_from, date_to)
         rows, day = 0, first
         while day <= last:
             rows += summary_rebuild(day)
