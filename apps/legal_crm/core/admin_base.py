@@ -321,6 +321,8 @@ class ReadOnlyInline(TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
+    # unfold's markup for rows without inputs, printed in one pass (a tenth of unfold's per-cell includes).
+    template = "admin/edit_inline/readonly_tabular.html"
 
     def has_add_permission(self, request, obj=None):
         return False
