@@ -64,21 +64,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int, threads: int) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "legal_crm.settings.production", "SECRET_KEY": "bench-only",
-           "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0",
-           "PYTHONPATH": f"{CODE / 'apps'}:{CODE}"}
+def start_gunicorn(port: int, workers: int, threads: int, *, env: dict | None = None, cwd: Path | None = None,
+                   wait_s: float = 20) -> subprocess.Popen:
+    """gunicorn as deployed (gthread, keep-alive) on 127.0.0.1:`port`, returned once it accepts connections.
+    `env`: the server's environment (default: production settings over this side's code); `cwd`: where it runs."""
+    if env is None:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "legal_crm.settings.production", "SECRET_KEY": "bench-only",
+               "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0",
+               "PYTHONPATH": f"{CODE / 'apps'}:{CODE}"}
     cmd = [str(Path(sys.executable).parent / "gunicorn"), "legal_crm.wsgi:application", "-b", f"127.0.0.1:{port}",
            "-w", str(workers), "--threads", str(threads), "-k", "gthread", "--keep-alive", "30",
            "--log-level", "warning"]
-    proc = subprocess.Popen(cmd, env=env, cwd=str(CODE), start_new_session=True)
-    for _ in range(200):
+    proc = subprocess.Popen(cmd, env=env, cwd=str(cwd or CODE), start_new_session=True)
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return proc
         except OSError:
             time.sleep(0.1)
-    proc.kill()
+    stop(proc)
     raise RuntimeError("gunicorn did not start")
 
 
@@ -208,7 +213,8 @@ def run_desk(repeat: int, target: dict) -> list[tuple[str, dict]]:
     # No setup_test_environment(): its instrumented template rendering would be counted in the page's CPU.
     tune_for_serving()  # the garbage-collector settings of a web process (legal_crm/wsgi.py)
     op, adm = Client(HTTP_ACCEPT_ENCODING="gzip"), Client(HTTP_ACCEPT_ENCODING="gzip")
-    op.force_login(User.objects.get(username="bench-msk-op0"))
+    op.session_user = User.objects.get(username="bench-msk-op0")
+    op.force_login(op.session_user)
     adm.force_login(User.objects.get(username="bench-admin"))
     lst = "/admin/leads/lead/"
     pages = [("Список лидов, оператор (свой офис), 50 строк", op, lst, None, None),
@@ -223,8 +229,30 @@ def run_desk(repeat: int, target: dict) -> list[tuple[str, dict]]:
     results = []
     print("desk…", flush=True)
     for label, client, url, params, expect in pages:
-        results.append((label, desk_pages.measure(client, url, params, repeat, expect=expect)))
+        short = params is not None and len(params.get("q", "")) == 4
+        # Four digits match hundreds of the million leads (1 in 10,000 numbers ends in them, more hold them
+        # elsewhere): the page is then a full list, newest first, and the lead is found among the matches.
+        row = desk_pages.measure(client, url, params, repeat, expect=None if short else expect)
+        if short:
+            row["found"], row["matches"] = _among_matches(op, params["q"], target["pk"])
+        results.append((label, row))
     return results
+
+
+def _among_matches(client, term: str, pk: int) -> tuple[bool, int]:
+    """Whether the desk's search for `term` (the lead admin's own, as the operator) holds lead `pk`, and how many
+    leads it matches."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from legal_crm.leads.models import Lead
+
+    request = RequestFactory().get("/admin/leads/lead/", {"q": term})
+    request.user = client.session_user
+    model_admin = admin.site._registry[Lead]
+    found, _distinct = model_admin.get_search_results(request, model_admin.get_queryset(request), term)
+    ids = list(found.values_list("pk", flat=True)[:100_000])
+    return pk in ids, len(ids)
 
 
 class HttpSession:
@@ -442,6 +470,9 @@ def _desk_target(label: str) -> tuple[str, callable]:
                 lambda r: r["cpu"] <= TARGETS["list_cpu_ms"] and r["gzip_kb"] <= TARGETS["page_kb"])
     if label.startswith("Лид:"):
         return (f"≤ {TARGETS['page_kb']} KB sent (p95 over HTTP below)", lambda r: r["gzip_kb"] <= TARGETS["page_kb"])
+    if label.endswith("(4 последние цифры)»"):  # a full list of the matches: the list's target
+        return (f"found among the matches, CPU ≤ {TARGETS['list_cpu_ms']} ms",
+                lambda r: r.get("found", True) and r["cpu"] <= TARGETS["list_cpu_ms"])
     return (f"found, p95 ≤ {TARGETS['search_p95_ms']} ms",
             lambda r: r.get("found", True) and r["p95"] <= TARGETS["search_p95_ms"])
 
@@ -449,6 +480,8 @@ def _desk_target(label: str) -> tuple[str, callable]:
 def report(before: dict, after: dict, args, ref: str, gen_time: float, total: int, loads: tuple) -> str:
     def cell(r: dict) -> str:
         found = "" if "found" not in r else (" · найден" if r["found"] else " · **не найден**")
+        if "matches" in r:
+            found += f" среди {r['matches']} совпадений"
         return (f"{fmt(r['cpu'])} / {fmt(r['p50'])} / {fmt(r['p95'])} · {r['queries']} q · "
                 f"{fmt(r['kb'])} KB ({fmt(r['gzip_kb'])} KB gz){found}")
 

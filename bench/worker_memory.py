@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "bench")]
 
-from bench_leads import HttpSession, free_port, stop  # noqa: E402
+from bench_leads import HttpSession, free_port, start_gunicorn, stop  # noqa: E402
 
 DEFAULT_SQLITE = Path(tempfile.gettempdir()) / "legal-crm-memory-bench.sqlite3"
 ADMIN = ("admin", "demo")  # org/demo.py
@@ -78,23 +78,6 @@ def settled_rss(master_pid: int, workers: int, timeout: float = 180) -> dict[int
             return now
         time.sleep(0.25)
     raise RuntimeError("gunicorn workers did not settle")
-
-
-def start_gunicorn(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
-    import socket
-
-    cmd = [str(Path(sys.executable).parent / "gunicorn"), "legal_crm.wsgi:application", "-b", f"127.0.0.1:{port}",
-           "-w", str(workers), "--threads", str(threads), "-k", "gthread", "--keep-alive", "30",
-           "--log-level", "warning"]
-    proc = subprocess.Popen(cmd, env=env, cwd=str(ROOT), start_new_session=True)
-    for _ in range(600):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc
-        except OSError:
-            time.sleep(0.1)
-    stop(proc)
-    raise RuntimeError("gunicorn did not start")
 
 
 class Session(HttpSession):
@@ -242,7 +225,7 @@ def main(argv: list[str]) -> None:
     print(f"Machine: {machine_line()}. Database: {database_url.split('@')[-1]}.")
 
     port = free_port()
-    server = start_gunicorn(env, port, args.workers, args.threads)
+    server = start_gunicorn(port, args.workers, args.threads, env=env, cwd=ROOT, wait_s=60)
     try:
         started = settled_rss(server.pid, args.workers)
         t0 = time.perf_counter()
