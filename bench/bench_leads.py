@@ -580,7 +580,10 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
               "precomputed in `leads/selectors/list_rows.py` (unfold built every cell through lookup_field, "
               "display_for_field, format_html and a reverse() per link); desk GET pages are gzip-compressed "
               "(`core/compression.py`, scoped against BREACH); unfold's change form no longer misses "
-              "`conditional_fields` once per field (each miss ran dir() over the admin class); phone search by any "
+              "`conditional_fields` once per field (each miss ran dir() over the admin class), and prints its fieldsets "
+              "and read-only logs in one template pass with each field's label, widget and contents computed once "
+              "(`admin/includes/desk_fieldset.html`, `admin/edit_inline/readonly_tabular.html`: the same markup as "
+              "unfold's nested includes); phone search by any "
               "part of the number reads the phone-part key (`core/phone_parts.py`: «не найден» before for the tail "
               "and the middle); the intake writes the lead's phone parts (one multi-row INSERT more per lead). "
               "Query counts are per page and do not depend on the number of rows."]
