@@ -27,5 +27,14 @@ def readonly_inline_table(inline_admin_formset) -> dict:
                     contents = field.contents()
                     cells.append({"name": field.field["name"], "label": field.field["label"],
                                   "contents": "-" if not contents or contents == "None" else contents})
-        rows.append({"form": admin_form, "cells": cells})
-    return {"heading": heading, "rows": rows, "columns": len(heading) + 1}
+        keys = [bound for bound in (admin_form.pk_field().field if admin_form.needs_explicit_pk_field() else None,
+                                    admin_form.fk_field().field if admin_form.fk_field() else None) if bound]
+        rows.append({"form": admin_form, "cells": cells, "hidden": [_hidden(bound) for bound in keys]})
+    management = inline_admin_formset.formset.management_form
+    return {"heading": heading, "rows": rows, "columns": len(heading) + 1,
+            "management": [_hidden(management[name]) for name in management.fields]}
+
+
+def _hidden(bound) -> tuple[str, object, str]:
+    """A hidden input's name, value (None: no value attribute) and id — what its widget's template prints."""
+    return bound.html_name, bound.field.widget.format_value(bound.value()), bound.auto_id
