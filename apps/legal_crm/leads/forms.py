@@ -61,7 +61,9 @@ class LeadChangeForm(forms.ModelForm):
             on_fields = [name for name in error.fields if name in self.fields]
             for name in on_fields:
                 hint = error.fields[name]
-                self.add_error(name, error.message if hint == error.message else f"{error.message} {hint}")
+                # The hint only when it adds something («… укажите причину отказа.» needs no «Укажите причину отказа.»).
+                said = hint.strip().rstrip(".").lower() in error.message.lower()
+                self.add_error(name, error.message if said else f"{error.message} {hint}")
             if not on_fields:
                 self.add_error(None, error.message)
         return cleaned

@@ -50,5 +50,7 @@ def test_a_refused_save_comes_back_with_the_error_on_its_field(client, make_staf
     line = re.search(r'<div class="field-line[^"]*field-refusal_reason[^"]*"\s*>', html)
     assert line and " errors" in line.group(0)
     assert 'class="mt-2 text-red-600 text-xs dark:text-red-500"' in html
+    said = re.search(r'<ul class="errorlist" id="id_refusal_reason_error"><li>([^<]+)</li>', html).group(1)
+    assert said.lower().count("причину отказа") == 1, said  # the service's message, not repeated by its hint
     lead.refresh_from_db()
     assert lead.status.code == "in_work"
