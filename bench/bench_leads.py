@@ -518,7 +518,8 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
         found = "" if "found" not in r else (" · найден" if r["found"] else " · **не найден**")
         if "matches" in r:
             found += f" среди {r['matches']} совпадений"
-        return (f"{fmt(r['cpu'])} / {fmt(r['p50'])} / {fmt(r['p95'])} · {r['queries']} q · "
+        calls = f" · {r['calls'] / 1000:.0f} k calls" if "calls" in r else ""
+        return (f"{fmt(r['cpu'])} / {fmt(r['p50'])} / {fmt(r['p95'])} · {r['queries']} q{calls} · "
                 f"{fmt(r['kb'])} KB ({fmt(r['gzip_kb'])} KB gz){found}")
 
     lines = [
@@ -531,7 +532,8 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
         f"Command: `python bench/run.py leads --leads {args.leads}`. Before: commit `{ref}` (main before issue "
         "#17), after: this tree — each measured in its own process against the same database in this one run.",
         "", "### Desk pages in-process (Django test client, gzip accepted)", "",
-        "CPU per page (median) / wall p50 / wall p95 in ms · SQL statements · page size raw (as sent).", "",
+        "CPU per page (median) / wall p50 / wall p95 in ms · SQL statements · Python function calls (cProfile, a "
+        "count that does not depend on the machine's speed) · page size raw (as sent).", "",
         "| page | before | after | target | met |", "|---|---|---|---|---|",
     ]
     for (label, b), (_label, a) in zip(before["desk"], after["desk"], strict=True):

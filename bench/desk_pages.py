@@ -6,7 +6,9 @@ compare between runs, since wall time also holds the waits for the other helpers
 
 from __future__ import annotations
 
+import cProfile
 import gzip
+import pstats
 import time
 
 
@@ -36,13 +38,21 @@ def measure(client, url: str, params: dict | None, repeat: int, *, expect: str |
             cpus.append((time.process_time() - cpu) * 1000)
         assert r.status_code == 200, (url, r.status_code)
         queries.append(len(ctx.captured_queries))
+    # Python function calls per page: a count, not a time — the same on a busy machine as on a quiet one, so two
+    # runs (or two sides of one run on a machine whose speed drifts) compare by it where times are noisy.
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(3):
+        client.get(url, params)
+    profile.disable()
+    calls = pstats.Stats(profile).total_calls / 3
     body = b"".join(r.streaming_content) if r.streaming else r.content
     if r.get("Content-Encoding") == "gzip":
         raw, sent = gzip.decompress(body), len(body)
     else:
         raw, sent = body, len(gzip.compress(body, 6))
     result = {"p50": pct(walls, 50), "p95": pct(walls, 95), "cpu": pct(cpus, 50), "queries": max(queries),
-              "kb": len(raw) / 1024, "gzip_kb": sent / 1024, "gzip_on": r.get("Content-Encoding") == "gzip"}
+              "kb": len(raw) / 1024, "gzip_kb": sent / 1024, "calls": calls, "gzip_on": r.get("Content-Encoding") == "gzip"}
     if expect is not None:
         result["found"] = expect in raw.decode()
     return result

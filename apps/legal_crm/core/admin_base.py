@@ -91,8 +91,18 @@ class CaseFormTitles:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         add = object_id is None
         obj = None if add else self.get_object(request, unquote(object_id))
+        if obj is not None and request.method == "GET":
+            # Django's view reads the record again for the form: a page that only shows it gets this one.
+            request._desk_object = (type(self), unquote(object_id), obj)
         extra_context = {"title": self._case_title(request, obj, add), **(extra_context or {})}
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_object(self, request, object_id, from_field=None):
+        kept = getattr(request, "_desk_object", None)
+        if (kept is not None and from_field is None and request.method == "GET" and kept[0] is type(self)
+                and kept[1] == object_id):
+            return kept[2]
+        return super().get_object(request, object_id, from_field)
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
