@@ -7,6 +7,7 @@ import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from legal_crm.core.ids_in import IdsIn
 from legal_crm.core.phone_parts import matching_owner_ids, searched_digits
 from legal_crm.core.validators import normalize_phone
 from legal_crm.directory.selectors import client_link
@@ -77,7 +78,7 @@ def filter_by_phone(qs: QuerySet[Lead], text: str) -> QuerySet[Lead]:
     variants = searched_digits(text)
     if variants is None:
         return qs.none()
-    return qs.filter(pk__in=matching_owner_ids(LeadPhonePart, "lead", variants, PREFIX_MATCHES_MAX))
+    return qs.filter(IdsIn("pk", matching_owner_ids(LeadPhonePart, "lead", variants, PREFIX_MATCHES_MAX)))
 
 
 def filter_leads(qs: QuerySet[Lead], *, phone=None, status=None, type=None, source=None, office=None,
