@@ -430,7 +430,7 @@ def _server():
 
     cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
     return MySQLdb.connect(host=cfg["HOST"] or "127.0.0.1", port=int(cfg["PORT"] or 3306), user=cfg["USER"],
-                           passwd=cfg["PASSWORD"] or "")
+                           passwd=cfg["PASSWORD"] or "", db=cfg["NAME"])
 
 
 def buffer_pool(size: int | None = None, *, warm: bool = False) -> int:
@@ -444,23 +444,17 @@ def buffer_pool(size: int | None = None, *, warm: bool = False) -> int:
         for _ in range(600):  # the resize runs in the background
             cur.execute("SHOW STATUS LIKE 'Innodb_buffer_pool_resize_status'")
             row = cur.fetchone()
-            if not row or not row[1] or "Completed" in row[1] or "complete" in row[1]:
+            if not row or not row[1] or "complete" in row[1].lower():
                 break
             time.sleep(0.1)
     if warm:  # the lead tables read once, so the side measured first does not pay the disk reads for the second
         for table in ("leads_lead", "leads_leadphonepart", "leads_leadcontact"):
-            cur.execute(f"SELECT COUNT(*) FROM `{_database_name()}`.`{table}` FORCE INDEX (PRIMARY)")
+            cur.execute(f"SELECT COUNT(*) FROM `{table}` FORCE INDEX (PRIMARY)")
             cur.fetchall()
     cur.execute("SELECT @@innodb_buffer_pool_size")
     value = int(cur.fetchone()[0])
     conn.close()
     return value
-
-
-def _database_name() -> str:
-    import dj_database_url
-
-    return dj_database_url.parse(os.environ["DATABASE_URL"])["NAME"]
 
 
 def machine() -> str:

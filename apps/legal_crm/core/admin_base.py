@@ -99,8 +99,7 @@ class CaseFormTitles:
 
     def get_object(self, request, object_id, from_field=None):
         kept = getattr(request, "_desk_object", None)
-        if (kept is not None and from_field is None and request.method == "GET" and kept[0] is type(self)
-                and kept[1] == object_id):
+        if kept is not None and from_field is None and kept[0] is type(self) and kept[1] == object_id:
             return kept[2]
         return super().get_object(request, object_id, from_field)
 

@@ -15,26 +15,27 @@ _COMPRESSED_LINE = ("border-b border-base-200 border-dashed min-h-[59px] group-[
                     "lg:flex-row lg:items-center dark:border-base-800 lg:first:border-l-0")
 
 
+def shown_contents(field) -> str:
+    """A read-only field's contents as unfold shows them: «-» for nothing (or a bare «None»)."""
+    contents = field.contents()
+    return "-" if not contents or contents == "None" else contents
+
+
 def _field(field, compressed: bool) -> dict:
-    row = _row_field(field)
+    if field.is_readonly:  # unfold names the line after the field only for inputs (a read-only field's is a dict)
+        contents = shown_contents(field)
+        row = {"readonly": True, "checkbox": False, "label": field.label_tag(), "classes": _LINE,
+               "width": "max-w-4xl" if getattr(field, "is_json", False) else "max-w-2xl", "contents": contents,
+               "file": contents != "-" and getattr(field, "is_file", False),
+               "help": field.field.get("help_text"), "errors": "", "field": field}
+    else:
+        errors = field.errors()
+        row = {"readonly": False, "checkbox": field.is_checkbox, "label": field.label_tag(),
+               "classes": f"{_LINE} field-{field.field.name}" + (" errors" if errors else ""),
+               "widget": str(field.field), "help": field.field.help_text, "errors": errors, "field": field}
     if compressed:
         row["classes"] += " " + _COMPRESSED_LINE
     return row
-
-
-def _row_field(field) -> dict:
-    if field.is_readonly:  # unfold names the line after the field only for inputs (a read-only field's is a dict)
-        contents = field.contents()
-        return {"readonly": True, "checkbox": False, "label": field.label_tag(),
-                "classes": _LINE,
-                "width": "max-w-4xl" if getattr(field, "is_json", False) else "max-w-2xl",
-                "contents": "-" if not contents or contents == "None" else contents,
-                "file": bool(contents) and contents != "None" and getattr(field, "is_file", False),
-                "help": field.field.get("help_text"), "errors": "", "field": field}
-    errors = field.errors()
-    return {"readonly": False, "checkbox": field.is_checkbox, "label": field.label_tag(),
-            "classes": f"{_LINE} field-{field.field.name}" + (" errors" if errors else ""),
-            "widget": str(field.field), "help": field.field.help_text, "errors": errors, "field": field}
 
 
 @register.simple_tag

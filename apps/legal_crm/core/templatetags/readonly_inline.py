@@ -7,8 +7,10 @@ its rows are computed here in one pass and admin/edit_inline/readonly_tabular.ht
 from __future__ import annotations
 
 from django import template
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.text import capfirst
+
+from .desk_fieldset import shown_contents
 
 register = template.Library()
 
@@ -23,18 +25,17 @@ def readonly_inline_table(inline_admin_formset) -> dict:
         cells = []
         for fieldset in admin_form:
             for line in fieldset:
-                for field in line:
-                    contents = field.contents()
-                    cells.append({"name": field.field["name"], "label": field.field["label"],
-                                  "contents": "-" if not contents or contents == "None" else contents})
-        keys = [bound for bound in (admin_form.pk_field().field if admin_form.needs_explicit_pk_field() else None,
-                                    admin_form.fk_field().field if admin_form.fk_field() else None) if bound]
-        rows.append({"form": admin_form, "cells": cells, "hidden": [_hidden(bound) for bound in keys]})
+                cells += [{"name": field.field["name"], "label": field.field["label"],
+                           "contents": shown_contents(field)} for field in line]
+        keys = [admin_form.pk_field() if admin_form.needs_explicit_pk_field() else None, admin_form.fk_field()]
+        rows.append({"form": admin_form, "cells": cells, "hidden": [_hidden(key.field) for key in keys if key]})
     management = inline_admin_formset.formset.management_form
     return {"heading": heading, "rows": rows, "columns": len(heading) + 1,
             "management": [_hidden(management[name]) for name in management.fields]}
 
 
-def _hidden(bound) -> tuple[str, object, str]:
-    """A hidden input's name, value (None: no value attribute) and id — what its widget's template prints."""
-    return bound.html_name, bound.field.widget.format_value(bound.value()), bound.auto_id
+def _hidden(bound) -> str:
+    """A hidden input as its widget's template prints it (no value attribute when the value is None)."""
+    value = bound.field.widget.format_value(bound.value())
+    return format_html('<input type="hidden" name="{}"{} id="{}">', bound.html_name,
+                       "" if value is None else format_html(' value="{}"', value), bound.auto_id)
