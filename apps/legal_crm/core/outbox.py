@@ -22,7 +22,7 @@ import time
 from django.db import OperationalError, transaction
 
 from .models import EventOutbox
-from .row_insert import insert
+from .row_insert import insert_many
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ _relay_due = 0.0  # monotonic moment at which the relay this process last reques
 
 def store(items: list) -> None:
     """Keep handlers to run once the current transaction commits (at once outside a transaction)."""
-    insert(EventOutbox(items=items))  # core.row_insert: one a transaction of every service
+    insert_many(EventOutbox, [{"items": items}])  # core.row_insert: one a transaction of every service
     transaction.on_commit(request_relay, robust=True)
 
 

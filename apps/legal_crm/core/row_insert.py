@@ -5,8 +5,10 @@ quotes every column and assembles the SQL — which was about a third of the int
 `insert()` writes what `save()` would for a new row: the same fields, each value through the field's own
 `pre_save` (auto_now_add, the phone field's normalising) and `get_db_prep_save` (time zones, JSON, foreign keys),
 the related objects' keys taken as `save()` takes them, the primary key read back, and the model's
-pre_save/post_save signals sent as `save()` sends them. Only the
-statement's text is kept between calls, per model, database and number of rows.
+pre_save/post_save signals sent as `save()` sends them. `insert_many()` writes rows given as values, as
+`bulk_create` writes them — no object built, no key read back, no signals — for log rows nobody listens to (building
+the object and sending its signals was half of such an insert's Python). Only the statement's text is kept between
+calls, per model, database, number of rows and whether the key is read back.
 
 Models whose saving does more than this are refused (TypeError), so a future field or `save()` override cannot be
 skipped silently: an overridden `save()`, a table inherited from a parent model, a field with a database default, a generated field, or a field with its
@@ -15,8 +17,12 @@ own SQL placeholder.
 
 from __future__ import annotations
 
+import datetime
+import functools
+
 from django.db import connections, models, router
 from django.db.models import signals
+from django.utils import timezone
 
 _statements: dict[tuple, tuple[str, list, object]] = {}
 
@@ -32,8 +38,8 @@ def _check(model: type[models.Model]) -> None:
             raise TypeError(f"{model.__name__}.{f.name} is not written by a plain INSERT: use the ORM")
 
 
-def _statement(model: type[models.Model], connection, rows: int) -> tuple[str, list, object]:
-    key = (model, connection.alias, rows)
+def _statement(model: type[models.Model], connection, rows: int, read_key: bool = True) -> tuple[str, list, object]:
+    key = (model, connection.alias, rows, read_key)
     found = _statements.get(key)
     if found is not None:
         return found
@@ -45,7 +51,7 @@ def _statement(model: type[models.Model], connection, rows: int) -> tuple[str, l
     sql = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES "
            + ", ".join([row] * rows))
     returning = None
-    if auto is not None and rows == 1 and connection.features.can_return_columns_from_insert:
+    if read_key and auto is not None and rows == 1 and connection.features.can_return_columns_from_insert:
         suffix, _params = connection.ops.return_insert_columns([auto])
         sql, returning = f"{sql} {suffix}", auto
     found = _statements[key] = (sql, fields, returning)
@@ -76,18 +82,36 @@ def insert(obj: models.Model, *, using: str | None = None) -> models.Model:
 
 
 def insert_many(model: type[models.Model], rows: list[dict], *, using: str | None = None) -> None:
-    """One multi-row INSERT of new rows given as {attname: value} — what `bulk_create` of such objects writes (no
-    signals, as bulk_create sends none), without building an object per row. For models whose key is their own
-    (no key to read back) and whose fields need no `pre_save` (no auto_now): a missing field takes its default."""
+    """One multi-row INSERT of new rows given as {attname: value} — what `bulk_create` of such objects writes, without
+    building an object per row: no signals (as bulk_create sends none) and no key read back. A missing field takes
+    its default; an auto_now / auto_now_add field the current time, as `pre_save` gives it. Models with pre_save or
+    post_save receivers are refused (TypeError): a receiver connected later must not be skipped silently."""
     if not rows:
         return
-    if model._meta.auto_field is not None or any(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-                                                 for f in model._meta.local_concrete_fields):
-        raise TypeError(f"{model.__name__} needs its objects built: use bulk_create")
+    if signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model):
+        raise TypeError(f"{model.__name__} has save receivers: write it with insert() or the ORM")
     using = using or router.db_for_write(model)
     connection = connections[using]
-    sql, fields, _returning = _statement(model, connection, len(rows))
+    sql, fields, _returning = _statement(model, connection, len(rows), read_key=False)
+    stamped = _stamped_fields(model)
+    if stamped:  # what DateField.pre_save gives an auto_now(_add) field of a new row
+        now = timezone.now()
+        stamps = {f.attname: now if isinstance(f, models.DateTimeField) else datetime.date.today() for f in stamped}
+        rows = [{**stamps, **row} for row in rows]
     params = [f.get_db_prep_save(row[f.attname] if f.attname in row else f.get_default(), connection)
               for row in rows for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+@functools.cache
+def _stamped_fields(model: type[models.Model]) -> list:
+    """The auto_now(_add) fields; a field whose own `pre_save` changes the value (the phone field's normalising)
+    needs its object: refused."""
+    stamped = []
+    for f in model._meta.local_concrete_fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            stamped.append(f)
+        elif type(f).pre_save not in (models.Field.pre_save, models.DateField.pre_save, models.DateTimeField.pre_save):
+            raise TypeError(f"{model.__name__}.{f.name} changes its value on saving: write it with insert()")
+    return stamped

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from legal_crm.core.history_text import change_text, normalised, value_text
+from legal_crm.core.models import AuditLog
 from legal_crm.org import services as org_services
 from legal_crm.org.models import Employee, Office
 
@@ -74,7 +75,8 @@ def test_audit_entries_that_name_a_related_record_by_number_render(client, admin
     assert value_text(Employee, "main_office", {"id": 1}) == "id: 1"
     audit(actor=admin_user, action="employee.note", obj=office,
           after={"invoice": "МСК-2026-00002/1", "amount": "20000.00"})
-    entry = audit(actor=admin_user, action="payment.register", obj=office, after={"invoice": "МСК-2026-00002/1"})
+    audit(actor=admin_user, action="payment.register", obj=office, after={"invoice": "МСК-2026-00002/1"})
+    entry = AuditLog.objects.get(action="payment.register")
     entry.content_type = ContentType.objects.get_for_model(Payment)
     entry.save()
     client.force_login(admin_user)

@@ -24,7 +24,7 @@ from legal_crm.core.errors import DomainError
 from legal_crm.core.events import batch, emit
 from legal_crm.core.locks import LockBusy, named_lock
 from legal_crm.core.phone_parts import sync_parts
-from legal_crm.core.row_insert import insert
+from legal_crm.core.row_insert import insert, insert_many
 from legal_crm.core.text import clean_text
 from legal_crm.core.validators import normalize_phone
 
@@ -150,7 +150,8 @@ def _find_existing(*, phone: str, partner, external_id: str | None, now: datetim
 
 def _contact_fields(*, data: IntakeData, phone: str, source, partner) -> dict:
     return {
-        "phone": phone, "name": (data.name or "")[:NAME_MAX], "source": source, "partner": partner,
+        "phone": phone, "name": (data.name or "")[:NAME_MAX], "source_id": getattr(source, "pk", None),
+        "partner_id": getattr(partner, "pk", None),
         "external_id": str(data.external_id or "")[:EXTERNAL_ID_MAX], "utm_source": data.utm_source or "",
         "utm_medium": data.utm_medium or "", "utm_campaign": data.utm_campaign or "", "comment": data.comment or "",
         "ip": data.ip,
@@ -350,13 +351,15 @@ def _intake_body(*, actor, data: IntakeData, phone: str, source, partner, extern
     # The rows of a new lead are written by core.row_insert (what save() writes, its SQL built once per process).
     insert(lead)
     sync_parts(LeadPhonePart, "lead", lead.pk, phone, created=True)  # search by any part of the number
-    insert(LeadContact(lead=lead, is_duplicate=False,
-                       **_contact_fields(data=data, phone=phone, source=source, partner=partner)))
-    insert(LeadStatusLog(lead=lead, from_status=None, to_status=status,
-                         actor=actor if getattr(actor, "pk", None) else None, comment=rule.name[:500] if rule else ""))
+    # Its log rows are written as values: nobody listens to their saving (core.row_insert.insert_many checks).
+    insert_many(LeadContact, [{"lead_id": lead.pk, "is_duplicate": False,
+                               **_contact_fields(data=data, phone=phone, source=source, partner=partner)}])
+    insert_many(LeadStatusLog, [{
+        "lead_id": lead.pk, "from_status_id": None, "to_status_id": status.pk,
+        "actor_id": actor.pk if getattr(actor, "pk", None) else None, "comment": rule.name[:500] if rule else ""}])
     if office is not None:
-        insert(AssignmentLog(lead=lead, office=office, assigned_to_id=operator_id, rule=dist_rule,
-                             reason=AssignmentLog.Reason.AUTO))
+        insert_many(AssignmentLog, [{"lead_id": lead.pk, "office_id": office.pk, "assigned_to_id": operator_id,
+                                     "rule_id": getattr(dist_rule, "pk", None), "reason": AssignmentLog.Reason.AUTO}])
     audit(actor=actor, action="leads.intake", obj=lead, after={
         "phone": phone, "source": getattr(source, "code", None), "partner": getattr(partner, "pk", None),
         "status": status.code, "spam_rule": getattr(rule, "pk", None)})
