@@ -32,7 +32,9 @@ def lead_table(cl) -> dict | None:
     return {
         "rows": [(row, row_checkbox(row.pk)) for row in rows] if checkbox else [(row, "") for row in rows],
         "checkbox": checkbox,
-        "labels": [h["text"] for h in headers[1 if checkbox else 0:]],
+        # By column name: the template's `l.created` is then a dict lookup. An index (`l.0`) is tried as a key and
+        # as an attribute first — two exceptions and a dir() of the list per cell.
+        "labels": dict(zip(LIST_COLUMNS, (h["text"] for h in headers[1 if checkbox else 0:]), strict=True)),
         "result_headers": headers,
         "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
         "empty": cl.model_admin.get_empty_value_display(),
