@@ -14,8 +14,9 @@ from collections.abc import Iterable
 
 from django.db import models
 
+from .ids_in import IdsIn
 from .row_insert import insert_many
-from .validators import digits
+from .validators import digits, normalize_phone
 
 MIN_DIGITS = 4  # fewer digits than this match too many numbers to be a search
 MAX_DIGITS = 15  # E.164
@@ -57,6 +58,23 @@ def matching_owner_ids(part_model: type[models.Model], owner_field: str, variant
     return list(ids)
 
 
+def filter_by_phone(qs: models.QuerySet, text: str, *, phone_field: str, part_model: type[models.Model],
+                    owner_field: str, limit: int) -> models.QuerySet:
+    """The owners whose number is what was typed. A whole number in any format: the exact match on the indexed
+    E.164 column. Any contiguous part of one (the tail, the middle, the beginning in national or international
+    form): the owner ids from a range read on the parts' key, at most `limit` for each way the digits are read —
+    taken first, because asked together with "newest first" MariaDB prefers walking the date index and filtering
+    a million rows. Anything else matches nothing: never a `LIKE '%…%'` scan."""
+    text = (text or "").strip()
+    full = normalize_phone(text)
+    if full:
+        return qs.filter(**{phone_field: full})
+    variants = searched_digits(text)
+    if variants is None:
+        return qs.none()
+    return qs.filter(IdsIn("pk", matching_owner_ids(part_model, owner_field, variants, limit)))
+
+
 def sync_parts(part_model: type[models.Model], owner_field: str, owner_id: int, phone: str, *,
                created: bool = False) -> None:
     """Make the owner's part rows those of `phone` (none for an empty phone). `created`: the owner is new and has
@@ -71,7 +89,7 @@ def sync_parts(part_model: type[models.Model], owner_field: str, owner_id: int, 
 
 
 def backfill_parts(connection, *, part_table: str, owner_table: str, owner_column: str, batch: int = 20_000,
-                   progress=None) -> int:
+                   progress=None, phone_column: str = "phone") -> int:
     """Fill a part table from its owners' phones in batches of owner ids (a migration's backfill at a million
     rows: one multi-row INSERT per batch, nothing held in memory beyond a batch). Returns the rows written."""
     qn = connection.ops.quote_name
@@ -82,8 +100,8 @@ def backfill_parts(connection, *, part_table: str, owner_table: str, owner_colum
         cursor.execute(f"SELECT MAX({qn(owner_column)}) FROM {qn(part_table)}")
         last_id = cursor.fetchone()[0] or 0
         while True:
-            cursor.execute(f"SELECT {qn('id')}, {qn('phone')} FROM {qn(owner_table)} WHERE {qn('id')} > %s "
-                           f"AND {qn('phone')} <> '' ORDER BY {qn('id')} LIMIT {int(batch)}", [last_id])
+            cursor.execute(f"SELECT {qn('id')}, {qn(phone_column)} FROM {qn(owner_table)} WHERE {qn('id')} > %s "
+                           f"AND {qn(phone_column)} <> '' ORDER BY {qn('id')} LIMIT {int(batch)}", [last_id])
             rows = cursor.fetchall()
             if not rows:
                 return written

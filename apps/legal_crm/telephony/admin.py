@@ -28,6 +28,8 @@ class CallAdmin(ReadOnlyDeskAdmin):
     list_filter_submit = True
     list_select_related = ("office", "employee__user")
     search_fields = ("client_phone",)
+    search_help_text = _("Номер клиента в любом виде (+7 916 123-45-67, 8916…) или любые его цифры подряд, "
+                         "от четырёх: хвост из списка пропущенных, цифры из середины")
     fields = ("started_at", "answered_at", "ended_at", "direction", "from_number", "to_number", "client_phone",
               "company_number", "employee", "extension", "office", "pbx", "state", "result", "wait_seconds",
               "duration", "outcome", "comment", "recording_link", "provider_id", "error_text", "lead_id",
@@ -35,12 +37,11 @@ class CallAdmin(ReadOnlyDeskAdmin):
     readonly_fields = fields
 
     def get_search_results(self, request, queryset, search_term):
-        from legal_crm.core.validators import normalize_phone
-
-        phone = normalize_phone(search_term) if search_term else None
-        if phone:  # any way of writing a phone finds its E.164 rows, through the index
-            return queryset.filter(client_phone=phone), False
-        return super().get_search_results(request, queryset, search_term)
+        # The whole number or any part of it, on an index (selectors.filter_calls_by_phone); text that is no phone
+        # finds nothing rather than running search_fields' LIKE '%…%' over the whole log.
+        if not (search_term or "").strip():
+            return queryset, False
+        return selectors.filter_calls_by_phone(queryset, search_term), False
 
     @display(description=_("Итог"), label={"answered": "success", "missed": "danger", "dropped": "warning",
                                            "busy": "warning", "failed": "danger", "": "info"})

@@ -11,6 +11,7 @@ from legal_crm.core.seeding import find_or_create
 from legal_crm.org.models import Employee
 
 from .models import Call, CompanyNumber, Pbx, PbxKind, SipAccount
+from .services import call_phone_parts_write
 from .services_summary import summary_rebuild, summary_zone
 
 EXTENSIONS = {"operator": "101", "sales": "102", "office_head": "103", "admin": "100"}
@@ -41,7 +42,7 @@ def seed() -> str:
         for i, (ago, direction, phone, result, talk) in enumerate(samples):
             started = now - datetime.timedelta(minutes=ago)
             answered = started + datetime.timedelta(seconds=12) if talk else None
-            Call.objects.create(
+            call = Call.objects.create(
                 pbx=pbx, office=office, direction=direction, employee=operator, extension="101",
                 from_number=phone if direction == Call.Direction.IN else "101",
                 to_number=number.number if direction == Call.Direction.IN else phone, client_phone=phone,
@@ -49,6 +50,7 @@ def seed() -> str:
                 result=result, started_at=started, answered_at=answered,
                 ended_at=(answered or started) + datetime.timedelta(seconds=talk or 3), duration=talk,
                 provider_id=f"demo-{i}")
+            call_phone_parts_write(call)
             made += 1
         for day in {c.started_at.astimezone(summary_zone()).date() for c in Call.objects.filter(
                 pbx=pbx, provider_id__startswith="demo-")}:

@@ -197,6 +197,23 @@ class Call(models.Model):
         return self.state != self.State.ENDED
 
 
+class CallPhonePart(models.Model):
+    """A suffix of a call's client-number digits (core/phone_parts.py): the call log finds a call by any contiguous
+    part of the number — the tail read from a missed-call list — with a range read on the key. Written by the
+    telephony services with the call."""
+
+    pk = models.CompositePrimaryKey("part", "call")
+    part = models.CharField(_("цифры номера"), max_length=15)
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+", verbose_name=_("звонок"))
+
+    class Meta:
+        verbose_name = _("часть номера звонка")
+        verbose_name_plural = _("части номеров звонков")
+
+    def __str__(self) -> str:
+        return self.part
+
+
 class CallDaySummary(models.Model):
     """Ended calls summed per day (the server's time zone, by the call's start), office, employee, direction, result
     and company number: what the statistics read, so a month of 200 offices sums a few thousand rows instead of

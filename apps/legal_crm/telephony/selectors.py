@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from legal_crm.core.phone_parts import filter_by_phone
 from legal_crm.core.validators import format_phone, normalize_phone
 from legal_crm.org.models import Employee
 from legal_crm.org.selectors import office_ids_visible_to, scope_to_offices
 
 from . import perms
-from .models import Call, CallDaySummary, CompanyNumber, Pbx, SipAccount
+from .models import Call, CallDaySummary, CallPhonePart, CompanyNumber, Pbx, SipAccount
 
 LIVE_HOURS = 4
 
@@ -31,6 +32,16 @@ def call_list_visible_to(user) -> QuerySet[Call]:
     if not _may(user, perms.VIEW_CALL):
         return qs.none()
     return scope_to_offices(qs, user, field="office")
+
+
+CALL_PHONE_MATCHES_MAX = 2000
+
+
+def filter_calls_by_phone(qs: QuerySet[Call], text: str) -> QuerySet[Call]:
+    """Calls by the client's whole number or any contiguous part of it — the tail from a missed-call list, digits
+    from the middle (core.phone_parts.filter_by_phone: the indexed column or the parts' key, never a scan)."""
+    return filter_by_phone(qs, text, phone_field="client_phone", part_model=CallPhonePart, owner_field="call",
+                           limit=CALL_PHONE_MATCHES_MAX)
 
 
 def pbx_list_visible_to(user) -> QuerySet[Pbx]:

@@ -25,6 +25,7 @@ from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.guard import ensure
+from legal_crm.core.phone_parts import sync_parts
 from legal_crm.core.validators import normalize_phone
 from legal_crm.org.selectors import office_ids_visible_to
 
@@ -32,7 +33,7 @@ from . import perms
 from .adapters import adapter_for
 from .adapters.base import ANSWERED, ENDED, RECORDING, RINGING, CallEvent, PbxError
 from .errors import Code
-from .models import Call, Pbx, PbxKind
+from .models import Call, CallPhonePart, Pbx, PbxKind
 from .selectors import (
     LIVE_VERSION_KEY,
     company_number_for,
@@ -88,6 +89,7 @@ def call_start(*, actor, phone: str, office_id: int | None = None, lead_id: int 
             client_phone=number, employee=employee, extension=extension, started_at=timezone.now(),
             lead_id=lead_id, counterparty_id=counterparty_id, contract_id=contract_id,
             planned_call_id=planned_call_id, created_by=actor)
+        call_phone_parts_write(call)
         audit(actor=actor, action="telephony.call_start", obj=call,
               after={"to": number, "extension": extension, "lead": lead_id, "pbx": getattr(pbx, "pk", None)})
     adapter = adapter_for(pbx)
@@ -194,6 +196,12 @@ def _find_call(pbx: Pbx | None, event: CallEvent) -> Call | None:
     return None
 
 
+def call_phone_parts_write(call: Call) -> None:
+    """The new call's phone parts (core/phone_parts.py): the call log finds it by any part of the client's number.
+    Every call is made here (a click, a PBX event, the demo); its client number is never changed afterwards."""
+    sync_parts(CallPhonePart, "call", call.pk, call.client_phone, created=True)
+
+
 def _new_call(pbx: Pbx | None, event: CallEvent) -> Call:
     """A call we hear of first from the PBX: an incoming one, or one whose live events were lost (Cdr replay)."""
     direction = event.direction or Call.Direction.IN
@@ -220,6 +228,7 @@ def call_event_apply(*, pbx: Pbx | None, event: CallEvent) -> Call | None:
                 return None
             call = _new_call(pbx, event)
             call.save()
+            call_phone_parts_write(call)
             created = True
         else:
             created = False

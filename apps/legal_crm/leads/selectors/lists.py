@@ -7,8 +7,8 @@ import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from legal_crm.core.ids_in import IdsIn
-from legal_crm.core.phone_parts import matching_owner_ids, searched_digits
+from legal_crm.core import phone_parts
+from legal_crm.core.phone_parts import searched_digits
 from legal_crm.core.validators import normalize_phone
 from legal_crm.directory.selectors import client_link
 from legal_crm.leads import perms
@@ -67,18 +67,9 @@ PREFIX_MATCHES_MAX = 2000
 
 
 def filter_by_phone(qs: QuerySet[Lead], text: str) -> QuerySet[Lead]:
-    """A whole number: the exact match on the indexed E.164 column. Any contiguous part of one (the tail, the
-    middle, the beginning in national or international form): the lead ids from a range read on the phone parts'
-    key (core/phone_parts.py), at most PREFIX_MATCHES_MAX for each way the digits are read — taken first, because
-    asked together with "newest first" MariaDB prefers walking the date index and filtering a million rows."""
-    text = (text or "").strip()
-    full = normalize_phone(text)
-    if full:
-        return qs.filter(phone=full)
-    variants = searched_digits(text)
-    if variants is None:
-        return qs.none()
-    return qs.filter(IdsIn("pk", matching_owner_ids(LeadPhonePart, "lead", variants, PREFIX_MATCHES_MAX)))
+    """Leads by a whole number or any contiguous part of one (core.phone_parts.filter_by_phone)."""
+    return phone_parts.filter_by_phone(qs, text, phone_field="phone", part_model=LeadPhonePart, owner_field="lead",
+                                       limit=PREFIX_MATCHES_MAX)
 
 
 def filter_leads(qs: QuerySet[Lead], *, phone=None, status=None, type=None, source=None, office=None,
