@@ -12,6 +12,7 @@ from unfold.decorators import display
 
 from legal_crm.core.admin_base import DeskAdmin, ReadOnlyDeskAdmin
 from legal_crm.core.admin_filters import DeskDateRangeFilter
+from legal_crm.core.validators import format_phone
 
 from . import desk, perms, selectors, services
 from .forms import CompanyNumberForm, PbxForm
@@ -21,8 +22,8 @@ from .models import Call, CompanyNumber, Pbx, SipAccount
 @admin.register(Call)
 class CallAdmin(ReadOnlyDeskAdmin):
     selector = selectors.call_list_visible_to
-    list_display = ("started_at", "direction", "client_phone", "employee", "office", "result_badge", "wait_seconds",
-                    "duration", "outcome", "recording_link")
+    list_display = ("started_at", "direction", "client_phone_display", "employee", "office", "result_badge",
+                    "wait_seconds", "duration", "outcome", "recording_link")
     list_filter = ("direction", "result", ("employee", RelatedDropdownFilter), ("office", RelatedDropdownFilter),
                    ("started_at", DeskDateRangeFilter))
     list_filter_submit = True
@@ -42,6 +43,10 @@ class CallAdmin(ReadOnlyDeskAdmin):
         if not (search_term or "").strip():
             return queryset, False
         return selectors.filter_calls_by_phone(queryset, search_term), False
+
+    @display(description=_("Телефон клиента"), ordering="client_phone")
+    def client_phone_display(self, obj):
+        return format_phone(obj.client_phone) or "—"  # as staff read numbers: +7 916 123-45-67
 
     @display(description=_("Итог"), label={"answered": "success", "missed": "danger", "dropped": "warning",
                                            "busy": "warning", "failed": "danger", "": "info"})

@@ -47,6 +47,7 @@ def test_a_call_is_found_by_any_part_of_the_clients_number(client, make_staff, o
     for typed in ("7752438", "2438", "48775", "8 948 775", "+7 948 775-24-38", "89487752438"):
         assert _shown(client, typed) == mine, typed  # the other office's call with the same number is not shown
     assert _shown(client, "1234567") == {str(other.pk)}
+    assert "+7 916 123-45-67" in client.get(reverse("admin:telephony_call_changelist"), {"q": "1234567"}).content.decode()
     assert _shown(client, "") == {str(ours.pk), str(other.pk)}
     for junk in ("Иванов", "243", "12ab"):  # no phone search: nothing found, and no scan of the log
         with CaptureQueriesContext(connection) as queries:
