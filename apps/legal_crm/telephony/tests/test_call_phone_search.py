@@ -36,8 +36,8 @@ def test_a_call_is_found_by_any_part_of_the_clients_number(client, make_staff, o
     CompanyNumber.objects.create(number="+74950000000", office=office)
     ours = _incoming(pbx, "in-1", "8 (948) 775-24-38")
     other = _incoming(pbx, "in-2", "+79161234567")
-    foreign = Call.objects.get(pk=_incoming(None, "in-3", "+79487752438").pk)
-    Call.objects.filter(pk=foreign.pk).update(office=other_office)
+    foreign = _incoming(None, "in-3", "+79487752438")
+    Call.objects.filter(pk=foreign.pk).update(office=other_office)  # the same number, logged by another office
     assert ours.client_phone == "+79487752438"
     assert sorted(CallPhonePart.objects.filter(call=ours).values_list("part", flat=True)) == sorted(
         "79487752438"[i:] for i in range(8))  # every suffix of four digits and more
