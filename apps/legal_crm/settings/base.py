@@ -194,8 +194,9 @@ UNFOLD = {
     ],
     # no time-zone warning beside date-only fields (core/static/core/desk_dates.js)
     "SCRIPTS": [lambda request: static("core/desk_dates.js"),
-                # the call window and the incoming-call pop-up (telephony/static/telephony/call_window.js)
-                lambda request: static("telephony/call_window.js")],
+                # the call window and the incoming-call pop-up (telephony/static/telephony/call_window.js);
+                # its incoming-call feed only for those who may call
+                "legal_crm.telephony.desk.call_window_script"],
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
     "DASHBOARD_CALLBACK": "legal_crm.org.dashboard.dashboard_callback",

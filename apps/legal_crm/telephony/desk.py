@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -239,3 +240,12 @@ def stats_view(request):
                "totals": totals, "date_from": date_from, "date_to": date_to, "by": by,
                "groupings": groupings, "heading": heading, "export_query": query.urlencode()}
     return TemplateResponse(request, "telephony/stats.html", context)
+
+
+def call_window_script(request) -> str:
+    """The call window's script, on every desk page (settings.UNFOLD["SCRIPTS"]). For a user who may not call
+    (lawyer, finance, HR...) it comes with `?live=0`: the incoming-call feed would only refuse their long-poll, so the
+    script does not start it — no refused request on every page they open."""
+    url = static("telephony/call_window.js")
+    user = getattr(request, "user", None)
+    return url if user is not None and user.has_perm(perms.MAKE_CALL) else f"{url}?live=0"

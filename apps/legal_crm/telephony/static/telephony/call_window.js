@@ -4,11 +4,13 @@
  * small window that polls it every second: «Вызов» → «Разговор 0:42» (counted locally between polls) → the result
  * and comment form. The desk long-polls /admin/telephony/call/live/ for calls ringing at the user's extension
  * (answered as soon as one rings) and shows the caller's cards, or «Новый номер» with one click to create a lead. Texts come from the
- * server (already translated). A user without telephony rights gets 403 once and the polling stops.
+ * server (already translated). A user without telephony rights gets the script as `call_window.js?live=0`
+ * (telephony.desk.call_window_script) and does not poll; a 403 or 401 later (rights taken away, signed out) stops it.
  */
 (function () {
   "use strict";
   var LIVE_URL = "/admin/telephony/call/live/";
+  var LIVE = !/[?&]live=0(&|$)/.test((document.currentScript && document.currentScript.src) || "");
   var WAIT = 25;  // seconds the server may hold a long-poll (it caps this at settings.TELEPHONY_LIVE_WAIT)
   var liveVersion = "";
   var labels = {};
@@ -209,6 +211,7 @@
     ev.preventDefault();
     startCall(form);
   });
+  if (!LIVE) return;
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", pollLive);
   } else {
