@@ -332,6 +332,8 @@ class ReadOnlyInline(TabularInline):
     show_change_link = False
     # unfold's markup for rows without inputs, printed in one pass (a tenth of unfold's per-cell includes).
     template = "admin/edit_inline/readonly_tabular.html"
+    # No title above each row: it was the row's str() («32: Перезвонить»), repeating the row's own cells.
+    hide_title = True
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -132,6 +132,7 @@ def seed() -> str:
         office = offices[i % len(offices)]
         created = now - datetime.timedelta(days=rnd.randint(0, 60), hours=rnd.randint(0, 23),
                                            minutes=rnd.randint(0, 59))
+        changed = min(created + datetime.timedelta(hours=2), now)  # the status it has, set a little later
         source = sources[i % len(sources)] if sources else None
         partner = partners[i % len(partners)] if (partners and source and source.channel == "partner") else None
         operators = staff.get(office.pk) or []
@@ -147,7 +148,7 @@ def seed() -> str:
             phone=person["phone"], name=person["name"], spam_rule=spam_rule,
             office=office, assigned_to=operators[i % len(operators)] if operators and not status.is_spam else None,
             type=source_types.get(getattr(source, "pk", None)) or types[i % len(types)],
-            status=status, status_changed_at=created + datetime.timedelta(hours=2), source=source, partner=partner,
+            status=status, status_changed_at=changed, source=source, partner=partner,
             external_id=f"demo-{i}" if partner else None, comment=person["comment"],
             utm_source=getattr(source, "code", ""), utm_campaign=DEMO_CAMPAIGN,
             consent_personal_data=True, consent_at=created, consent_source=getattr(source, "name", "Сайт"),
@@ -158,10 +159,14 @@ def seed() -> str:
         )
         Lead.objects.filter(pk=lead.pk).update(created_at=created)
         sync_parts(LeadPhonePart, "lead", lead.pk, lead.phone, created=True)
-        LeadContact.objects.create(lead=lead, phone=lead.phone, name=lead.name, source=source, partner=partner,
-                                   comment=lead.comment, utm_campaign=DEMO_CAMPAIGN)
-        LeadStatusLog.objects.create(lead=lead, to_status=status)
-        AssignmentLog.objects.create(lead=lead, office=office, assigned_to=lead.assigned_to)
+        # The logs at the lead's own moments (their `at` is auto_now_add: set after), not at the seeding's.
+        contact = LeadContact.objects.create(lead=lead, phone=lead.phone, name=lead.name, source=source,
+                                             partner=partner, comment=lead.comment, utm_campaign=DEMO_CAMPAIGN)
+        LeadContact.objects.filter(pk=contact.pk).update(at=created)
+        logged = LeadStatusLog.objects.create(lead=lead, to_status=status)
+        LeadStatusLog.objects.filter(pk=logged.pk).update(at=changed)
+        assigned = AssignmentLog.objects.create(lead=lead, office=office, assigned_to=lead.assigned_to)
+        AssignmentLog.objects.filter(pk=assigned.pk).update(at=created)
         if status.is_open and i % 4 == 0:
             due = now + datetime.timedelta(hours=rnd.randint(-72, 72))
             PlannedCall.objects.create(lead=lead, due_at=due, assignee=lead.assigned_to,

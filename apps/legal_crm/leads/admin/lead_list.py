@@ -14,6 +14,7 @@ from unfold.decorators import action, display
 from legal_crm.core.admin_base import HistoryDeskAdmin, ReadOnlyInline
 from legal_crm.core.errors import DomainError
 from legal_crm.core.paginators import CappedPaginator
+from legal_crm.core.validators import format_phone
 from legal_crm.leads import perms
 from legal_crm.org.selectors import office_ids_visible_to
 
@@ -35,9 +36,14 @@ from .filters import (
 class ContactInline(ReadOnlyInline):
     model = LeadContact
     verbose_name_plural = _("обращения")
-    fields = ("at", "is_duplicate", "phone", "name", "source", "partner", "utm_source", "utm_campaign", "comment")
+    fields = ("at", "is_duplicate", "phone_shown", "name", "source", "partner", "utm_source", "utm_campaign",
+              "comment")
     readonly_fields = fields
     ordering = ("-at",)
+
+    @display(description=_("Телефон"))
+    def phone_shown(self, obj):
+        return format_phone(obj.phone)  # as the lead's own number is shown above: +7 916 123-45-67
 
 
 class StatusLogInline(ReadOnlyInline):

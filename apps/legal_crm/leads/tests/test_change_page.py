@@ -6,6 +6,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from legal_crm.core.validators import format_phone
 from legal_crm.leads.models import LeadContact, LeadStatus
 from legal_crm.leads.tests.factories import LeadFactory, status
 
@@ -37,6 +38,9 @@ def test_change_page_shows_fields_read_only_values_and_logs(client, make_staff, 
     assert "Обращения" in html and "осень-2026" in html and "Коллекторы звонят" in html
     assert 'name="contacts-TOTAL_FORMS" value="1"' in html and 'name="contacts-0-id"' in html
     assert re.search(r'data-label="UTM: кампания">\s*<div class="flex flex-row gap-3 items-center">', html)
+    # The contact's number as staff read it; no title above a log row repeating its cells (its str()).
+    assert format_phone(lead.phone) in re.search(r'data-label="Телефон">(.*?)</td>', html, re.S).group(1)
+    assert "group/title" not in html
 
 
 @pytest.mark.django_db

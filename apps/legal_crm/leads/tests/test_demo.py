@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from legal_crm.leads.models import Lead, LeadStatus, PlannedCall
 from legal_crm.marketing.models import AdSource, Partner
@@ -19,6 +20,13 @@ def test_demo_seeds_every_status_and_is_idempotent(roles):
         LeadStatus.objects.values_list("pk", flat=True))
     assert set(Lead.objects.values_list("office__code", flat=True).distinct()) == {"msk", "ekb", "nsk"}
     assert PlannedCall.objects.overdue().exists() and PlannedCall.objects.filter(done_at__isnull=True).exists()
+    # A lead's logs tell its own story: first contact and assignment when it came, the status no later than now.
+    now = timezone.now()
+    for lead in Lead.objects.prefetch_related("contacts", "status_log", "assignments"):
+        assert [c.at for c in lead.contacts.all()] == [lead.created_at]
+        assert [a.at for a in lead.assignments.all()] == [lead.created_at]
+        [logged] = lead.status_log.all()
+        assert lead.created_at <= logged.at == lead.status_changed_at <= now
     assert Partner.objects.filter(api_user__auth_token__isnull=False).count() == 2
     sources = AdSource.objects.count()
     seed_marketing()
