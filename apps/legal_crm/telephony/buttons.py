@@ -10,4 +10,4 @@ from django.utils.translation import gettext as _
 
 def call_button_html(subject: str, pk: int) -> str:
     return format_html('<button type="button" class="border rounded px-2 py-1" data-telephony-call-subject="{}" '
-                       'data-telephony-call-id="{}">📞 {}</button>', subject, pk, _("Позвонить"))
+                       'data-telephony-call-id="{}">☎ {}</button>', subject, pk, _("Позвонить"))

@@ -71,6 +71,22 @@ def test_contract_card_money_boxes_take_grouped_amounts(client, lawyer, contract
     assert StageExpense.objects.get().amount == Decimal("1300.50")
 
 
+def test_contract_card_money_boxes_show_amounts_as_typed(client, lawyer, contract_in_work):
+    """The boxes give an amount back as people type it (12 000,50 → «12000,50», not «12000.50»), and saving the
+    form unchanged keeps it."""
+    client.force_login(lawyer)
+    bank = CounterpartyFactory(kind="company", role=Counterparty.Role.CREDITOR, name="ПАО Банк")
+    _post(client, contract_in_work, "bankruptcy", {"route": "judicial", "court_deposit": "25 000,50",
+                                                   "monthly_income": "42 000"})
+    page = _post(client, contract_in_work, "creditor", {"counterparty": bank.pk, "debt_amount": "188 900,5"})
+    assert 'value="25000,50"' in page and 'value="42000,00"' in page and 'value="188900,50"' in page
+    assert "25000.50" not in page and "188900.50" not in page
+    _post(client, contract_in_work, "bankruptcy", {"route": "judicial", "court_deposit": "25000,50",
+                                                   "monthly_income": "42000,00"})
+    case = Contract.objects.get(pk=contract_in_work.pk).bankruptcy
+    assert (case.court_deposit, case.monthly_income) == (Decimal("25000.50"), Decimal("42000.00"))
+
+
 def test_termination_decision_refuses_junk_amount(client, lawyer, head, contract_in_work):
     request = services.termination_request_create(actor=lawyer, contract=contract_in_work, reason="Дорого")
     client.force_login(head)
