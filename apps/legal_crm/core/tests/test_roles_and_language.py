@@ -1,6 +1,9 @@
 """The shipped roles are synced idempotently from fixtures/groups.json; the desk is Russian unless the user
 switches."""
 
+import json
+import re
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
@@ -88,3 +91,14 @@ def test_desk_file_field_and_list_are_russian(client, admin_user):
     form = client.get(reverse("admin:contracts_documenttemplate_add")).content.decode()
     assert "Choose file to upload" in form
     assert "Выберите файл для загрузки" not in form
+
+
+def test_the_two_box_picker_speaks_plain_russian(client, admin_user):
+    """The offices/groups picker's hints come from Django's JavaScript catalog; locale/ru/djangojs.po corrects its
+    doubled «и и» and straight quotes."""
+    client.force_login(admin_user)
+    script = client.get(reverse("admin:jsi18n")).content.decode()
+    catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script, re.S).group(1))
+    remove = catalog['Remove %s by selecting them and then select the "Remove" arrow button.']
+    assert remove == "Выделите элементы в списке «%s» и нажмите стрелку влево, чтобы убрать их из выбранных."
+    assert not [text for text in catalog.values() if "и и " in str(text)]
