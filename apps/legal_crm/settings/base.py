@@ -192,6 +192,8 @@ UNFOLD = {
     "SITE_FAVICONS": [
         {"rel": "icon", "sizes": "32x32", "type": "image/x-icon", "href": "/favicon.ico"},
     ],
+    # the header's tools wrap instead of hiding the record's title (core/static/core/desk.css)
+    "STYLES": [lambda request: static("core/desk.css")],
     # no time-zone warning beside date-only fields (core/static/core/desk_dates.js)
     "SCRIPTS": [lambda request: static("core/desk_dates.js"),
                 # the call window and the incoming-call pop-up (telephony/static/telephony/call_window.js);
