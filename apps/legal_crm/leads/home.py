@@ -44,9 +44,10 @@ def my_calls_block(request) -> dict | None:
 
 
 def my_leads_block(request) -> dict | None:
-    """New leads assigned to me that nobody has worked yet, oldest first."""
+    """New leads assigned to me that nobody has worked yet, oldest first — for those who take leads (an office head
+    or a marketer reads leads but is not handed them)."""
     user = request.user
-    if not user.has_perm(perms.VIEW_LEAD):
+    if not (user.has_perm(perms.VIEW_LEAD) and user.has_perm(perms.TAKE_LEADS)):
         return None
     leads = list(selectors.lead_list_visible_to(user).filter(assigned_to=user, status__is_initial=True)
                  .order_by("created_at")[:LIMIT])
@@ -59,9 +60,9 @@ def my_leads_block(request) -> dict | None:
 
 
 def my_figures_block(request) -> dict | None:
-    """Today's figures of an operator or sales manager: leads taken and calls made."""
+    """Today's figures of an operator or sales manager (those who take leads): leads taken and calls made."""
     user = request.user
-    if not user.has_perm(perms.VIEW_LEAD):
+    if not (user.has_perm(perms.VIEW_LEAD) and user.has_perm(perms.TAKE_LEADS)):
         return None
     start, end = _day_bounds()
     taken = selectors.lead_list_visible_to(user).filter(assigned_to=user, created_at__gte=start,
@@ -85,8 +86,9 @@ def marketer_block(request) -> dict | None:
     start, _end = _day_bounds()
     monday = start - datetime.timedelta(days=start.weekday())
     rows = list(selectors.lead_list_visible_to(user).filter(created_at__gte=monday)
-                .values("source__name").annotate(n=Count("id")).order_by("-n")[:6])
-    total = sum(row["n"] for row in rows)
+                .values("source__name").annotate(n=Count("id")).order_by("-n", "source__name"))
+    total = sum(row["n"] for row in rows)  # every source's leads; the six largest are listed
+    rows = rows[:6]
     return {"key": "leads-by-source", "title": _("Лиды по источникам за неделю"),
             "figures": [{"value": total, "label": ngettext("лид с понедельника", "лидов с понедельника", total)}],
             "rows": [{"text": row["source__name"] or _("Без источника"), "note": str(row["n"]),

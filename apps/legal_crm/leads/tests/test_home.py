@@ -62,3 +62,26 @@ def test_todays_figures_in_english(rf, make_staff, office):
     with translation.override("en"):
         labels = [str(f["label"]) for f in my_figures_block(request)["figures"]]
     assert labels == ["lead received", "calls made"]
+
+
+@pytest.mark.parametrize("role", ["office_head", "marketer"])
+def test_who_is_not_handed_leads_gets_no_operator_blocks(client, make_staff, office, role):
+    me = make_staff(role, offices=[office])
+    client.force_login(me)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Новые лиды ждут меня" not in page and "лидов получено" not in page
+
+
+def test_the_weeks_total_counts_every_source_not_only_the_six_listed(rf, make_staff, office):
+    from legal_crm.leads.home import marketer_block
+    from legal_crm.marketing.models import AdSource
+
+    for i in range(8):
+        source = AdSource.objects.create(code=f"week-{i}", name=f"Источник {i}")
+        for _ in range(1 + (i == 0)):
+            LeadFactory(office=office, source=source)
+    request = rf.get("/")
+    request.user = make_staff("marketer", offices=[office])
+    block = marketer_block(request)
+    assert block["figures"][0]["value"] == 9 and len(block["rows"]) == 6
+    assert block["rows"][0] == {"text": "Источник 0", "note": "2", "url": reverse("admin:marketing_leads_by_source")}
