@@ -205,7 +205,7 @@ def test_the_card_adds_a_second_debt_and_edits_the_amount(client, lawyer, contra
     assert debts.count() == 2
     loan = debts.get(kind="loan")
     html = page.content.decode()
-    assert f'data-debt="{loan.pk}"' in html and 'value="400000.00"' in html
+    assert f'data-debt="{loan.pk}"' in html and 'value="400000,00"' in html
     post("creditor_update", {"debt": loan.pk, "kind": "loan", "debt_amount": "410 000,50", "basis": "КД 77"})
     loan.refresh_from_db()
     assert loan.debt_amount == Decimal("410000.50")
