@@ -541,6 +541,40 @@ AUDIT_LABELS: dict[str, str] = {
     "violation_pause.delete": _("Пауза проверки нарушений удалена"),
 }
 
+# The audit entries' keys that are not fields of their record (core.history_text): what each is called and how its
+# value reads — "money", "date", "model:<app.Model>" (an id → that record's name; other text stays as it is, a stored
+# file's path as its file name), "field:<app.Model>.<field>" (as that field shows it), a {value: words} table, or the
+# dotted path of a function value → words. A key missing here is shown as it was written: a test seeds the demo and
+# reads every entry of the audit log, so a service writing a new key adds it here.
+AUDIT_KEYS: dict[str, tuple[str, object]] = {
+    "amount": (_("сумма"), "money"), "refund": (_("к возврату"), "money"), "advance": (_("аванс"), "money"),
+    "from_advance": (_("из аванса"), "money"), "total": (_("итого"), "money"),
+    "date": (_("дата"), "date"), "due": (_("срок"), "date"), "expires_on": (_("действует по"), "date"),
+    "reason": (_("причина"), None), "title": (_("название"), None), "kind": (_("вид"), None),
+    "creditor": (_("кредитор"), None), "property": (_("имущество"), None), "stage": (_("этап"), None),
+    "step": (_("шаг"), "model:leads.ScriptStep"), "script": (_("скрипт"), "model:leads.Script"),
+    "size": (_("размер"), "django.template.defaultfilters.filesizeformat"),
+    "document": (_("документ"), "model:contracts.ContractDocument"),
+    "request": (_("заявление"), "model:contracts.TerminationRequest"),
+    "template": (_("шаблон"), "legal_crm.contracts.desk.template_name"),
+    "action": (_("действие"), "legal_crm.contracts.desk.action_name"),
+    "type": (_("тип"), "legal_crm.contracts.desk.action_type_name"),
+    "published": (_("в кабинете клиента"), None), "code": (_("код"), None),
+    "about": (_("на кого"), "model:core.User"), "case": (_("разбор"), "field:quality.Review.case_status"),
+    "recipients": (_("получателей"), None), "to_send": (_("к отправке"), None),
+    "employees": (_("сотрудников"), None), "lines": (_("строки"), "legal_crm.finance.audit_words.lines_text"),
+    "answers": (_("ответы анкеты"), "legal_crm.leads.audit_words.answers_text"),
+    "by": (_("способ входа"), {"code": _("код из SMS"), "password": _("пароль")}),
+    "active": (_("действует"), None), "days": (_("через дней"), None), "description": (_("описание"), None),
+}
+
+# Records whose fields name the keys of an action's audit entries besides the entry's own record (the bankruptcy
+# data is written on the contract's entry): action prefix → model labels.
+AUDIT_MODELS: dict[str, list[str]] = {
+    "bankruptcy.": ["contracts.BankruptcyCase"], "contract.": ["contracts.BankruptcyCase"],
+    "leads.script_": ["leads.ScriptEnrollment"], "payment.": ["billing.Payment"],
+}
+
 # Conditions the daily job of automatic tasks checks (todos.jobs.run_condition_rules), answered by the module
 # owning the records: trigger → `(params, today) -> iterable of dict(record_type, record_id, office_id, candidates,
 # label)` — the records meeting the condition today (each once: the job keys tasks by rule, record and day).

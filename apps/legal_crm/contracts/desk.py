@@ -6,8 +6,6 @@ so the card costs a fixed number of queries however many actions and documents t
 
 from __future__ import annotations
 
-import functools
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -19,8 +17,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from legal_crm import hooks
 from legal_crm.contracts import perms
@@ -383,46 +381,32 @@ def document_download(request, pk, document_id):
     return file_response(request, document.file)
 
 
-# Words for the keys the contracts' audit entries carry besides model fields.
-AUDIT_KEYS = {
-    "stage": gettext_lazy("этап"), "request": gettext_lazy("заявление"), "status": gettext_lazy("статус"),
-    "document": gettext_lazy("документ"), "amount": gettext_lazy("сумма"), "title": gettext_lazy("название"),
-    "action": gettext_lazy("действие"), "type": gettext_lazy("тип"), "template": gettext_lazy("шаблон"),
-    "step": gettext_lazy("шаг"), "size": gettext_lazy("размер"), "refund": gettext_lazy("к возврату"),
-    "published": gettext_lazy("в кабинете клиента"), "property": gettext_lazy("имущество"),
-    "kind": gettext_lazy("вид"), "due": gettext_lazy("срок"), "description": gettext_lazy("описание"),
-    "creditor": gettext_lazy("кредитор"), "code": gettext_lazy("код"),
-}
-
-
-@functools.cache
-def _audit_words(language: str) -> dict[str, str]:
-    """Field names and audit keys in words, built once per language (the history tab asks for every entry)."""
-    from .models import BankruptcyCase
-
-    fields = {f.name: str(f.verbose_name) for model in (Contract, BankruptcyCase) for f in model._meta.concrete_fields}
-    return {**fields, **{k: str(v) for k, v in AUDIT_KEYS.items()}}
-
-
-def _action_type_name(code) -> str:
-    found = ActionType.objects.filter(code=code).values_list("name", flat=True).first()
-    return found or str(code)
-
-
 def audit_change_text(before, after) -> str:
-    """A contract history entry in words (core.history_text): labels, names, Да/Нет, only what changed."""
+    """A contract history entry in words (core.history_text): labels, names, Да/Нет, only what changed — the
+    contract's and its bankruptcy data's fields, and the keys of hooks.AUDIT_KEYS."""
     from legal_crm.core.history_text import change_text
 
     from .models import BankruptcyCase
 
-    return change_text((Contract, BankruptcyCase), before, after, words=_audit_words(get_language()),
-                       values={"type": _action_type_name, "amount": format_money, "refund": format_money,
-                               "action": _action_text})
+    return change_text((Contract, BankruptcyCase), before, after)
 
 
-def _action_text(pk) -> str:
+def action_name(pk) -> str:
+    """An action of a contract's history by its id: its type's name (hooks.AUDIT_KEYS «action»)."""
     action = ContractAction.objects.filter(pk=pk).select_related("action_type").first()
     return action.action_type.name if action is not None else f"№ {pk}"
+
+
+def action_type_name(code) -> str:
+    found = ActionType.objects.filter(code=code).values_list("name", flat=True).first()
+    return found or str(code)
+
+
+def template_name(code) -> str:
+    from .models import DocumentTemplate
+
+    found = DocumentTemplate.objects.filter(code=code).values_list("name", flat=True).first()
+    return found or str(code)
 
 
 # --- creating contracts -----------------------------------------------------------------------------

@@ -158,7 +158,7 @@ class AuditLogAdmin(ReadOnlyDeskAdmin):
     @admin.display(description=_("что изменилось"))
     def changes(self, obj):
         """Access changes as sentences («… выдал право …»), every other change as its fields in words."""
-        from .history_text import change_text
+        from .history_text import audit_text
 
         sentences = getattr(obj, "_access_sentences", None)
         if sentences is None:
@@ -166,7 +166,7 @@ class AuditLogAdmin(ReadOnlyDeskAdmin):
         if sentences:
             return format_html_join(mark_safe("<br>"), "{}", ((sentence,) for sentence in sentences))
         model = obj.content_type.model_class() if obj.content_type_id else None
-        return change_text(model, obj.before, obj.after) or "—"
+        return audit_text(obj.action, model, obj.before, obj.after) or "—"
 
 
 @admin.register(EventOutbox)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime
 import json
+import posixpath
 from decimal import Decimal, InvalidOperation
 
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from simple_history.models import DeletedObject
 
@@ -33,11 +36,14 @@ def _field(model, name: str):
     if isinstance(model, list | tuple):
         return next((f for f in (_field(m, name) for m in model) if f is not None), None)
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         if name.endswith("_id"):
             return _field(model, name[:-3])
         return None
+    # A reverse relation (a campaign's «recipients», a payroll run's «lines») is no value of the record: an entry's
+    # key of that name is a count or something else, told by hooks.AUDIT_KEYS.
+    return None if field.auto_created and not field.concrete else field
 
 
 def _related_name(field, value) -> str:
@@ -94,6 +100,15 @@ def value_text(model, name: str, value) -> str:
                 return format_money(value)
             except (InvalidOperation, ValueError, TypeError):
                 return str(value)
+        if isinstance(field, models.FileField) and isinstance(value, str):
+            return posixpath.basename(value)  # a stored file by its name, not its storage path
+        if isinstance(field, models.BooleanField) and value in ("True", "False"):
+            return yes_no(value == "True")  # a snapshot of the form's values, written as text
+        if isinstance(field, models.JSONField) and isinstance(value, str):
+            try:
+                return plain_text(json.loads(value))
+            except ValueError:
+                return value
         if isinstance(field, models.DateTimeField) and isinstance(value, str):
             value = datetime.datetime.fromisoformat(value)
         elif isinstance(field, models.DateField) and isinstance(value, str):
@@ -128,7 +143,61 @@ def field_label(model, name: str, words: dict | None = None) -> str:
     if words and name in words:
         return str(words[name])
     field = _field(model, name)
-    return str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
+    if field is not None and hasattr(field, "verbose_name"):
+        return str(field.verbose_name)
+    known = _audit_keys().get(name)
+    return str(known[0]) if known else name
+
+
+def _audit_keys() -> dict:
+    from legal_crm import hooks
+
+    return hooks.AUDIT_KEYS
+
+
+def key_text(name: str, value) -> str:
+    """A value of an audit key that is no field of the record, as hooks.AUDIT_KEYS says it reads."""
+    kind = _audit_keys().get(name, (None, None))[1]
+    if value in EMPTY or kind is None:
+        return plain_text(value)
+    if isinstance(kind, dict):
+        return str(kind.get(value, value))
+    if kind == "money":
+        try:
+            return format_money(value)
+        except (InvalidOperation, ValueError, TypeError):
+            return plain_text(value)
+    if kind == "date":
+        try:
+            return format_date(datetime.date.fromisoformat(str(value)[:10]))
+        except ValueError:
+            return plain_text(value)
+    if kind.startswith("model:"):
+        related = apps.get_model(kind[len("model:"):])
+        if isinstance(value, str) and "/" in value:
+            return posixpath.basename(value)  # a stored file's path: its name
+        try:
+            pk = related._meta.pk.to_python(value)
+        except (ValidationError, TypeError, ValueError):
+            return plain_text(value)  # not an id: the entry already names the record
+        found = related._default_manager.filter(pk=pk).first()
+        return str(found) if found is not None else f"№ {value}"
+    if kind.startswith("field:"):
+        label, field_name = kind[len("field:"):].rsplit(".", 1)
+        return value_text(apps.get_model(label), field_name, value)
+    return str(import_string(kind)(value))
+
+
+def audit_text(action: str, model, before, after) -> str:
+    """An audit entry in words: its record's fields, the fields of the records hooks.AUDIT_MODELS names for its
+    action, and the keys of hooks.AUDIT_KEYS."""
+    from legal_crm import hooks
+
+    models_ = [model] if model is not None else []
+    for prefix, labels in hooks.AUDIT_MODELS.items():
+        if action.startswith(prefix):
+            models_ += [apps.get_model(label) for label in labels]
+    return change_text(models_ or None, before, after)
 
 
 def change_text(model, before, after, *, words: dict | None = None, values: dict | None = None) -> str:
@@ -141,6 +210,8 @@ def change_text(model, before, after, *, words: dict | None = None, values: dict
     def one(name, value):
         if name in values and value not in EMPTY:
             return values[name](value)
+        if _field(model, name) is None and name in _audit_keys():
+            return key_text(name, value)
         return value_text(model, name, value)
 
     if isinstance(before, dict) or isinstance(after, dict):

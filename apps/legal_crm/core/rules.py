@@ -23,7 +23,7 @@ def rule_save(*, actor, rule: models.Model, fields: dict, allowed: tuple[str, ..
     unknown = set(fields) - set(allowed)
     if unknown:
         raise DomainError("invalid", _("Неизвестные поля: %(f)s.") % {"f": ", ".join(sorted(unknown))})
-    before = None if rule.pk is None else {name: str(getattr(rule, name)) for name in allowed}
+    before = None if rule.pk is None else {name: _snapshot(getattr(rule, name)) for name in allowed}
     for name, value in fields.items():
         setattr(rule, name, value)
     if rule.params in (None, ""):
@@ -34,5 +34,13 @@ def rule_save(*, actor, rule: models.Model, fields: dict, allowed: tuple[str, ..
     validated(rule)
     rule.save()
     audit(actor=actor, action=action, obj=rule, before=before,
-          after={name: str(getattr(rule, name)) for name in allowed})
+          after={name: _snapshot(getattr(rule, name)) for name in allowed})
     return rule
+
+
+def _snapshot(value):
+    """A rule's value as the audit entry keeps it: JSON's own types as they are (the log shows Да/Нет, a parameter's
+    name and value), a related record by its name, anything else as text."""
+    if value is None or isinstance(value, bool | int | float | str | dict | list):
+        return value
+    return str(value)

@@ -1,0 +1,16 @@
+"""Finance's audit values in words (hooks.AUDIT_KEYS): a plan's lines by article, a payroll run's count of lines."""
+
+from __future__ import annotations
+
+from legal_crm.core.formatting import format_money
+
+from .models import Article
+
+
+def lines_text(value) -> str:
+    """«lines» of an entry: a plan's {article id: amount} as «Реклама: 55 000,00 ₽; …», or a number of lines."""
+    if not isinstance(value, dict):
+        return str(value)
+    names = dict(Article.objects.filter(pk__in=[k for k in value if str(k).isdigit()]).values_list("pk", "name"))
+    return "; ".join(f"{names.get(int(k), f'№ {k}') if str(k).isdigit() else k}: {format_money(amount)}"
+                     for k, amount in value.items())
