@@ -544,7 +544,8 @@ AUDIT_LABELS: dict[str, str] = {
 # The audit entries' keys that are not fields of their record (core.history_text): what each is called and how its
 # value reads — "money", "date", "model:<app.Model>" (an id → that record's name; other text stays as it is, a stored
 # file's path as its file name), "field:<app.Model>.<field>" (as that field shows it), a {value: words} table, or the
-# dotted path of a function value → words. A key missing here is shown as it was written: a test seeds the demo and
+# dotted path of a function value → words (used also for a plain text field of that name that keeps a code: a task
+# rule's «trigger»). A key missing here is shown as it was written: a test seeds the demo and
 # reads every entry of the audit log, so a service writing a new key adds it here.
 AUDIT_KEYS: dict[str, tuple[str, object]] = {
     "amount": (_("сумма"), "money"), "refund": (_("к возврату"), "money"), "advance": (_("аванс"), "money"),
@@ -566,6 +567,8 @@ AUDIT_KEYS: dict[str, tuple[str, object]] = {
     "answers": (_("ответы анкеты"), "legal_crm.leads.audit_words.answers_text"),
     "by": (_("способ входа"), {"code": _("код из SMS"), "password": _("пароль")}),
     "active": (_("действует"), None), "days": (_("через дней"), None), "description": (_("описание"), None),
+    # a code kept in a plain text field (its words live in a registry, not in the field's choices)
+    "trigger": (_("событие или условие"), "legal_crm.todos.triggers.trigger_label"),
 }
 
 # Records whose fields name the keys of an action's audit entries besides the entry's own record (the bankruptcy

@@ -393,6 +393,8 @@ def audit_change_text(before, after) -> str:
 
 def action_name(pk) -> str:
     """An action of a contract's history by its id: its type's name (hooks.AUDIT_KEYS «action»)."""
+    if not str(pk).isdigit():
+        return str(pk)  # not an id: the entry already names it
     action = ContractAction.objects.filter(pk=pk).select_related("action_type").first()
     return action.action_type.name if action is not None else f"№ {pk}"
 

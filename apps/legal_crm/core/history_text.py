@@ -188,6 +188,14 @@ def key_text(name: str, value) -> str:
     return str(import_string(kind)(value))
 
 
+def _code_field(field, name: str) -> bool:
+    """A plain text field keeping a code whose words hooks.AUDIT_KEYS knows (a function kind), not a field with
+    choices or a relation, which say their words themselves."""
+    kind = _audit_keys()[name][1]
+    return (isinstance(kind, str) and not kind.startswith(("model:", "field:")) and kind not in ("money", "date")
+            and not field.is_relation and not getattr(field, "flatchoices", None))
+
+
 def audit_text(action: str, model, before, after) -> str:
     """An audit entry in words: its record's fields, the fields of the records hooks.AUDIT_MODELS names for its
     action, and the keys of hooks.AUDIT_KEYS."""
@@ -210,7 +218,8 @@ def change_text(model, before, after, *, words: dict | None = None, values: dict
     def one(name, value):
         if name in values and value not in EMPTY:
             return values[name](value)
-        if _field(model, name) is None and name in _audit_keys():
+        field = _field(model, name)
+        if name in _audit_keys() and (field is None or _code_field(field, name)):
             return key_text(name, value)
         return value_text(model, name, value)
 

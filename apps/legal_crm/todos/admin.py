@@ -426,10 +426,9 @@ class TaskRuleAdmin(HistoryDeskAdmin):
 
     @display(description=_("Событие"))
     def trigger_label(self, obj):
-        from .triggers import TRIGGERS
+        from .triggers import trigger_label
 
-        trigger = TRIGGERS.get(obj.trigger)
-        return trigger.label if trigger else obj.trigger
+        return trigger_label(obj.trigger)
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data.get(name) for name in forms.TaskRuleForm.Meta.fields}

@@ -39,5 +39,11 @@ TRIGGERS: dict[str, Trigger] = {
 }
 
 
+def trigger_label(code) -> str:
+    """An event or condition by its code, in words (the rules' list, the audit log)."""
+    trigger = TRIGGERS.get(code)
+    return str(trigger.label) if trigger else str(code)
+
+
 def trigger_choices() -> list[tuple[str, str]]:
     return [(code, trigger.label) for code, trigger in TRIGGERS.items()]

@@ -105,3 +105,19 @@ def test_history_of_a_link_set_from_nothing_renders(client, admin_user, make_sta
     assert response.status_code == 200
     html = response.content.decode()
     assert str(operator) in html and "DeletedObject" not in html and "Deleted" not in html
+
+
+def test_a_task_rules_trigger_reads_as_its_event_and_its_params_as_values():
+    from legal_crm.core.history_text import audit_text
+    from legal_crm.todos.models import TaskRule
+    from legal_crm.todos.triggers import TRIGGERS
+
+    code, trigger = next(iter(TRIGGERS.items()))
+    text = audit_text("task_rule.save", TaskRule, None, {"trigger": code, "is_active": True, "params": {"days": 5}})
+    assert f"событие или условие: {trigger.label}" in text and code not in text
+    assert "{'" not in text
+
+
+def test_unknown_keys_stay_as_written_and_known_ones_read_in_words():
+    text = change_text(None, None, {"amount": "1500.5", "due": "2026-12-31", "by": "code", "zzz": 1}).replace("\xa0", " ")
+    assert text == "сумма: 1 500,50 ₽; срок: 31.12.2026; способ входа: код из SMS; zzz: 1"
