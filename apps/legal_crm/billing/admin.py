@@ -27,6 +27,7 @@ from legal_crm.org.admin_filters import OfficeDropdownFilter
 
 from . import forms, printing, selectors, services
 from .models import InstalmentSchedule, Invoice, LedgerEntry, Payment, Refund, ScheduleItem, Subscription
+from .services.payments import available_methods
 
 STATUS_COLORS = {
     Invoice.Status.ISSUED: "info", Invoice.Status.PARTIALLY_PAID: "warning",
@@ -235,7 +236,7 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
         return self.render_form(request, title=_("Принять оплату по счёту %(number)s") % {"number": invoice.number},
                                 form=form, submit=_("Принять оплату"), summary=summary,
                                 back=reverse("admin:billing_invoice_change", args=[invoice.pk]),
-                                note=_("Сертификаты и бонусы будут доступны в модуле финансов."))
+                                note=_payment_methods_note())
 
     @action(description=_("Зачесть аванс"), url_path="apply-advance", icon="savings",
             permissions=["add_payment"])
@@ -629,3 +630,15 @@ def _forget_submission(token: str) -> None:
 
     if token:
         cache.delete(_submission_key(token))
+
+
+def _payment_methods_note() -> str | None:
+    """What the payment form says of the methods that take a balance elsewhere (a module registers them in
+    hooks.PAYMENT_METHOD_PROVIDERS); nothing when no such method is offered."""
+    offered = {value for value, _label in available_methods()}
+    notes = []
+    if "certificate" in offered:
+        notes.append(str(_("Сертификатом — укажите его номер: сумма спишется с сертификата.")))
+    if "bonus" in offered:
+        notes.append(str(_("Бонусами — сумма спишется с бонусного счёта клиента.")))
+    return " ".join(notes) or None

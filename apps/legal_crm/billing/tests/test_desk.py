@@ -212,3 +212,12 @@ def test_navigation_shows_finance_section_to_finance_only(make_staff):
     assert "billing.Payment" in titles["Финансы"]
     lawyer_titles = {s["title"]: [i.get("model") for i in s["items"]] for s in visible_sections(lawyer)}
     assert lawyer_titles.get("Финансы") == ["billing.Invoice"]
+
+
+def test_the_payment_form_tells_how_certificates_and_bonuses_pay(client, sales, invoice):
+    """The finance module keeps their balances (hooks.PAYMENT_METHOD_PROVIDERS): the form says how to use them,
+    not that they «будут доступны» some day."""
+    client.force_login(sales)
+    page = client.get(reverse("admin:billing_invoice_pay", args=[invoice.pk])).content.decode()
+    assert "укажите его номер" in page and "бонусного счёта клиента" in page
+    assert "будут доступны" not in page
