@@ -288,6 +288,8 @@ class OffboardingItemInline(TabularInline):
 
 @admin.register(OffboardingChecklist)
 class OffboardingChecklistAdmin(DeskAdmin):
+    empty_hint = _("Обходной лист открывается при увольнении: в списке сотрудников отметьте сотрудника и выберите "
+                   "действие «Уволить: дата увольнения и обходной лист».")
     list_display = ("employee", "dismissal_date", "progress", "completed_at")
     list_filter = ("completed_at",)
     readonly_fields = ("employee", "dismissal_date", "opened_by", "completed_at")

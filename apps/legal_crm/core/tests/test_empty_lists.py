@@ -26,3 +26,10 @@ def test_an_empty_value_is_a_dash(client, admin_user):
     client.force_login(admin_user)
     page = client.get(reverse("admin:core_jobrun_changelist")).content.decode()
     assert ">—<" in page or "—</td>" in page or "—\n" in page
+
+
+def test_an_empty_list_made_elsewhere_says_where_its_records_come_from(client, make_staff):
+    client.force_login(make_staff("hr"))
+    page = client.get(reverse("admin:org_offboardingchecklist_changelist")).content.decode()
+    assert "Здесь пока ничего нет" in page and "Обходной лист открывается при увольнении" in page
+    assert "Добавьте первую запись" not in page
