@@ -16,6 +16,7 @@ from .access_history import describe_entries
 from .admin_access import AccessMatrixWidget, GroupForm
 from .admin_base import CaseFormTitles, DeskAdmin, ReadOnlyDeskAdmin
 from .audit import audit_for
+from .history_text import names_remembered
 from .models import AuditLog, EventOutbox, User
 
 admin.site.unregister(Group)
@@ -146,6 +147,9 @@ class AuditLogAdmin(ReadOnlyDeskAdmin):
         described = describe_entries(changelist.result_list)
         for row in changelist.result_list:
             row._access_sentences = described.get(row.pk, [])
+        with names_remembered():  # the page's entries in words, each named record read once
+            for row in changelist.result_list:
+                row._changes = self.changes(row)
         return changelist
 
     @admin.display(description=_("вид записи"))
@@ -160,6 +164,9 @@ class AuditLogAdmin(ReadOnlyDeskAdmin):
         """Access changes as sentences («… выдал право …»), every other change as its fields in words."""
         from .history_text import audit_text
 
+        done = getattr(obj, "_changes", None)
+        if done is not None:
+            return done
         sentences = getattr(obj, "_access_sentences", None)
         if sentences is None:
             sentences = describe_entries([obj]).get(obj.pk, [])

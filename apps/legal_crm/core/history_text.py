@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 import json
 import posixpath
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
@@ -58,8 +60,33 @@ def _related_name(field, value) -> str:
         pk = related._meta.pk.to_python(value)
     except (ValidationError, TypeError, ValueError):
         return plain_text(value)  # not an id: the entry already names the record (an invoice's number, a name)
+    return _name_of(related, pk, value)
+
+
+_names: ContextVar[dict | None] = ContextVar("history_text_names", default=None)
+
+
+@contextmanager
+def names_remembered():
+    """Within the block a record's name (or a value a function of hooks.AUDIT_KEYS puts in words) is read once however
+    many entries name it (a page of the audit log names the same office, employee or action type again and again)."""
+    token = _names.set({})
+    try:
+        yield
+    finally:
+        _names.reset(token)
+
+
+def _name_of(related, pk, value) -> str:
+    memo = _names.get()
+    key = (related._meta.label, pk)
+    if memo is not None and key in memo:
+        return memo[key]
     obj = related._default_manager.filter(pk=pk).first()
-    return str(obj) if obj is not None else f"№ {value}"
+    name = str(obj) if obj is not None else f"№ {value}"
+    if memo is not None:
+        memo[key] = name
+    return name
 
 
 def _is_money(field) -> bool:
@@ -180,12 +207,17 @@ def key_text(name: str, value) -> str:
             pk = related._meta.pk.to_python(value)
         except (ValidationError, TypeError, ValueError):
             return plain_text(value)  # not an id: the entry already names the record
-        found = related._default_manager.filter(pk=pk).first()
-        return str(found) if found is not None else f"№ {value}"
+        return _name_of(related, pk, value)
     if kind.startswith("field:"):
         label, field_name = kind[len("field:"):].rsplit(".", 1)
         return value_text(apps.get_model(label), field_name, value)
-    return str(import_string(kind)(value))
+    memo, key = _names.get(), (kind, json.dumps(value, sort_keys=True, default=str))
+    if memo is not None and key in memo:
+        return memo[key]
+    text = str(import_string(kind)(value))
+    if memo is not None:
+        memo[key] = text
+    return text
 
 
 def _code_field(field, name: str) -> bool:

@@ -121,3 +121,26 @@ def test_a_task_rules_trigger_reads_as_its_event_and_its_params_as_values():
 def test_unknown_keys_stay_as_written_and_known_ones_read_in_words():
     text = change_text(None, None, {"amount": "1500.5", "due": "2026-12-31", "by": "code", "zzz": 1}).replace("\xa0", " ")
     assert text == "сумма: 1 500,50 ₽; срок: 31.12.2026; способ входа: код из SMS; zzz: 1"
+
+
+def test_an_audit_page_reads_a_named_record_once_however_many_entries_name_it(client, make_staff, office):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from legal_crm.core.audit import audit
+
+    admin_user, person = make_staff("admin"), make_staff("operator")
+    client.force_login(admin_user)
+    url = reverse("admin:core_auditlog_changelist")
+
+    def queries_with(entries: int) -> int:
+        AuditLog.objects.all().delete()
+        for _ in range(entries):
+            audit(actor=admin_user, action="complaint.file", obj=office, after={"about": person.pk, "type": "call"})
+        client.get(url)  # caches warmed
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        assert f"на кого: {person}" in page
+        return len(queries)
+
+    assert queries_with(20) == queries_with(1)
