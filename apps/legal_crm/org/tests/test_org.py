@@ -87,6 +87,7 @@ def test_staffing_report_page(client, make_staff, office):
     assert response.status_code == 200
     html = response.content.decode()
     assert "staffing-report" in html and "Юрист" in html
+    assert ">−4</td>" in html  # four lawyers short, with a minus sign; over the plan reads «+1»
     client.force_login(make_staff("operator"))
     assert client.get(reverse("admin:org_staffing_report")).status_code == 403
 
