@@ -188,7 +188,7 @@ def key_text(name: str, value) -> str:
     if value in EMPTY or kind is None:
         return plain_text(value)
     if isinstance(kind, dict):
-        return str(kind.get(value, value))
+        return str(kind.get(value, value)) if isinstance(value, str | int) else plain_text(value)
     if kind == "money":
         try:
             return format_money(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from legal_crm.core.formatting import format_money
+from legal_crm.core.history_text import plain_text
 
 from .models import Article
 
@@ -10,7 +11,7 @@ from .models import Article
 def lines_text(value) -> str:
     """«lines» of an entry: a plan's {article id: amount} as «Реклама: 55 000,00 ₽; …», or a number of lines."""
     if not isinstance(value, dict):
-        return str(value)
+        return plain_text(value)
     names = dict(Article.objects.filter(pk__in=[k for k in value if str(k).isdigit()]).values_list("pk", "name"))
     return "; ".join(f"{names.get(int(k), f'№ {k}') if str(k).isdigit() else k}: {format_money(amount)}"
                      for k, amount in value.items())

@@ -144,3 +144,10 @@ def test_an_audit_page_reads_a_named_record_once_however_many_entries_name_it(cl
         return len(queries)
 
     assert queries_with(20) == queries_with(1)
+
+
+def test_odd_values_of_known_keys_never_break_the_log():
+    text = change_text(None, None, {"by": {"x": 1}, "amount": "много", "due": "скоро", "document": "a/b/скан.pdf",
+                                    "step": "Финансы: расчёт возврата", "answers": [1, 2]})
+    assert text == ("способ входа: x: 1; сумма: много; срок: скоро; документ: скан.pdf; "
+                    "шаг: Финансы: расчёт возврата; ответы анкеты: 1, 2")
