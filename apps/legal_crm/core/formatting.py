@@ -25,6 +25,11 @@ def format_money(value, *, currency: bool = True) -> str:
     return f"{text}{NBSP}₽" if currency else text
 
 
+def format_signed(value: int) -> str:
+    """A difference with its sign as Russian print sets it: +2, −3 (the minus sign, not a hyphen), 0."""
+    return f"+{value}" if value > 0 else f"\u2212{-value}" if value < 0 else "0"
+
+
 def format_date(value) -> str:
     if not value:
         return ""

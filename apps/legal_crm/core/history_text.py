@@ -55,12 +55,24 @@ def _related_name(field, value) -> str:
         return "—" if value.pk in EMPTY else _("№ %(pk)s (удалена)") % {"pk": value.pk}
     if value in EMPTY:
         return "—"
-    related = field.related_model
+    return _record_name(field.related_model, value)
+
+
+def _record_name(related, value) -> str:
+    """The name of the `related` record whose id is `value`; a value that is no id is the record's name already."""
     try:
         pk = related._meta.pk.to_python(value)
     except (ValidationError, TypeError, ValueError):
         return plain_text(value)  # not an id: the entry already names the record (an invoice's number, a name)
     return _name_of(related, pk, value)
+
+
+def names_by_id(model, keys, field: str = "name") -> dict:
+    """An entry's keys that are ids of `model` (a plan's articles, a questionnaire's questions) → their names, in
+    one query; a missing record reads «№ id», a key that is no id stays as it is."""
+    ids = [k for k in keys if str(k).isdigit()]
+    found = dict(model.objects.filter(pk__in=ids).values_list("pk", field)) if ids else {}
+    return {k: found.get(int(k), f"№ {k}") if str(k).isdigit() else k for k in keys}
 
 
 _names: ContextVar[dict | None] = ContextVar("history_text_names", default=None)
@@ -77,16 +89,22 @@ def names_remembered():
         _names.reset(token)
 
 
-def _name_of(related, pk, value) -> str:
+def _remembered(key, compute) -> str:
+    """compute(), once per key inside names_remembered()."""
     memo = _names.get()
-    key = (related._meta.label, pk)
-    if memo is not None and key in memo:
-        return memo[key]
-    obj = related._default_manager.filter(pk=pk).first()
-    name = str(obj) if obj is not None else f"№ {value}"
-    if memo is not None:
-        memo[key] = name
-    return name
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _name_of(related, pk, value) -> str:
+    def read() -> str:
+        obj = related._default_manager.filter(pk=pk).first()
+        return str(obj) if obj is not None else f"№ {value}"
+
+    return _remembered((related._meta.label, pk), read)
 
 
 def _is_money(field) -> bool:
@@ -203,21 +221,12 @@ def key_text(name: str, value) -> str:
         related = apps.get_model(kind[len("model:"):])
         if isinstance(value, str) and "/" in value:
             return posixpath.basename(value)  # a stored file's path: its name
-        try:
-            pk = related._meta.pk.to_python(value)
-        except (ValidationError, TypeError, ValueError):
-            return plain_text(value)  # not an id: the entry already names the record
-        return _name_of(related, pk, value)
+        return _record_name(related, value)
     if kind.startswith("field:"):
         label, field_name = kind[len("field:"):].rsplit(".", 1)
         return value_text(apps.get_model(label), field_name, value)
-    memo, key = _names.get(), (kind, json.dumps(value, sort_keys=True, default=str))
-    if memo is not None and key in memo:
-        return memo[key]
-    text = str(import_string(kind)(value))
-    if memo is not None:
-        memo[key] = text
-    return text
+    return _remembered((kind, json.dumps(value, sort_keys=True, default=str)),
+                       lambda: str(import_string(kind)(value)))
 
 
 def _code_field(field, name: str) -> bool:

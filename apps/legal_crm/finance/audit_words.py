@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from legal_crm.core.formatting import format_money
-from legal_crm.core.history_text import plain_text
+from legal_crm.core.history_text import names_by_id, plain_text
 
 from .models import Article
 
@@ -12,6 +12,5 @@ def lines_text(value) -> str:
     """«lines» of an entry: a plan's {article id: amount} as «Реклама: 55 000,00 ₽; …», or a number of lines."""
     if not isinstance(value, dict):
         return plain_text(value)
-    names = dict(Article.objects.filter(pk__in=[k for k in value if str(k).isdigit()]).values_list("pk", "name"))
-    return "; ".join(f"{names.get(int(k), f'№ {k}') if str(k).isdigit() else k}: {format_money(amount)}"
-                     for k, amount in value.items())
+    names = names_by_id(Article, value)
+    return "; ".join(f"{names[k]}: {format_money(amount)}" for k, amount in value.items())

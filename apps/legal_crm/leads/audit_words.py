@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from legal_crm.core.history_text import plain_text
+from legal_crm.core.history_text import names_by_id, plain_text
 
 from .models import Question
 
@@ -12,9 +12,5 @@ def answers_text(value) -> str:
     answer without points)."""
     if not isinstance(value, dict):
         return plain_text(value)
-    names = dict(Question.objects.filter(pk__in=[k for k in value if str(k).isdigit()]).values_list("pk", "text"))
-    parts = []
-    for k, points in value.items():
-        name = names.get(int(k), f"№ {k}") if str(k).isdigit() else k
-        parts.append(f"«{name}» — {'—' if points is None else points}")
-    return "; ".join(parts)
+    names = names_by_id(Question, value, "text")
+    return "; ".join(f"«{names[k]}» — {'—' if points is None else points}" for k, points in value.items())

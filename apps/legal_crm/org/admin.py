@@ -14,6 +14,7 @@ from unfold.decorators import action, display
 from legal_crm.core import access
 from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.audit import audit_for
+from legal_crm.core.formatting import format_signed
 from legal_crm.core.forms import errors_text
 from legal_crm.org import perms
 
@@ -110,11 +111,14 @@ class StaffingPlanAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
 
             raise PermissionDenied
         rows = selectors.staffing_report(request.user)
+        totals = {k: sum(r[k] for r in rows) for k in ("planned", "actual", "difference")}
+        for row in [*rows, totals]:
+            row["difference_text"] = format_signed(row["difference"])
         context = {
             **self.admin_site.each_context(request),
             "title": _("Штатное расписание: план и факт"),
             "rows": rows,
-            "totals": {k: sum(r[k] for r in rows) for k in ("planned", "actual", "difference")},
+            "totals": totals,
         }
         return TemplateResponse(request, "org/staffing_report.html", context)
 
