@@ -128,8 +128,8 @@ _ERROR_DESCRIPTIONS = {
     404: gettext_lazy("Не найдено или недоступно пользователю (not_found)."),
     413: gettext_lazy("Тело запроса больше допустимого (request_too_large)."),
     429: gettext_lazy("Слишком много запросов, повторите позже (throttled)."),
-    503: gettext_lazy("Сервис временно недоступен: база данных не отвечает (unavailable); повторите через "
-                      "Retry-After секунд."),
+    503: gettext_lazy("Сервис временно недоступен: база данных не отвечает (unavailable) или заявка с тем же "
+                      "номером ещё обрабатывается (busy); повторите через Retry-After секунд."),
 }
 
 
@@ -244,6 +244,10 @@ _UNTRANSLATED = {
 
 # Domain errors that refuse access rather than reject the data answer 403, as the desk's views do.
 _FORBIDDEN_CODES = {"access_denied"}
+# Domain errors that say "not now" (another request holds what this one needs) answer 503 with Retry-After: a
+# partner's integration retries those, while a 400 tells it the data is wrong — and the lead would be dropped.
+_RETRY_CODES = {"busy"}
+RETRY_AFTER_SECONDS = 2
 
 
 def _translated(detail):
@@ -284,9 +288,12 @@ def exception_handler(exc, context):
     """Every API error is {"code", "detail", "fields"}; field errors and domain errors also carry
     "field_codes" (a domain error's fields all carry its own code)."""
     if isinstance(exc, DomainError):
-        return Response({**exc.extra, "code": exc.code, "detail": exc.message, "fields": exc.fields,
-                         "field_codes": dict.fromkeys(exc.fields, exc.code)},
-                        status=status.HTTP_403_FORBIDDEN if exc.code in _FORBIDDEN_CODES
+        body = {**exc.extra, "code": exc.code, "detail": exc.message, "fields": exc.fields,
+                "field_codes": dict.fromkeys(exc.fields, exc.code)}
+        if exc.code in _RETRY_CODES:
+            return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        return Response(body, status=status.HTTP_403_FORBIDDEN if exc.code in _FORBIDDEN_CODES
                         else status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, OperationalError | InterfaceError):
         # The database is unreachable: an outage to wait out, not a bug (core.error_views).

@@ -1,14 +1,26 @@
-"""A named lock held for a block, across processes: MariaDB's GET_LOCK (the database every process shares).
+"""Locks held for a block across processes, where no row exists yet to lock with SELECT … FOR UPDATE (two posts of
+one new phone at once).
 
-Used where no row exists yet to lock with SELECT … FOR UPDATE (two posts of one new phone at once). Only on
-MariaDB/MySQL; callers on SQLite (one writer at a time anyway) do without it.
+- named_lock: MariaDB's GET_LOCK (the database every process shares); two statements of its own.
+- RedisLease: a lease in Redis whose first attempt rides in a Redis round trip the caller makes anyway; where
+  Redis is unreachable the caller falls back to named_lock.
+Callers on SQLite (one writer at a time anyway) do without either.
 """
 
 from __future__ import annotations
 
+import logging
+import time
+import uuid
 from contextlib import contextmanager
 
 from django.db import connection
+from redis.exceptions import LockError
+from redis.lock import Lock
+
+from .cache import UNREACHABLE, redis_failed
+
+logger = logging.getLogger(__name__)
 
 
 class LockBusy(Exception):
@@ -27,6 +39,72 @@ def named_lock(name: str, timeout: int = 10):
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT RELEASE_LOCK(%s)", [name])
+
+
+class RedisLease:
+    """A lock held in Redis for at most `lease` seconds (redis-py's Lock: SET NX PX, released by compare-and-delete,
+    so a holder whose lease ran out never frees another's).
+
+    Its first attempt rides in a round trip the caller sends anyway (queue() into the caller's pipeline, answered()
+    with the answers); only a taken lock costs more — hold() then waits for it. A lease can run out while its holder
+    is stalled, so the holder asks check() before committing what the lock guards: past `lease - margin` seconds
+    it gives up (LockBusy) rather than commit beside a second holder."""
+
+    def __init__(self, name: str, *, lease: float = 60.0, margin: float = 20.0):
+        from django.core.cache import caches
+
+        # Outside the cache's own key space (prefix:version:key): clearing the cache after an outage must not drop
+        # a lock somebody holds.
+        self.key = f"{caches['default'].key_prefix}:lock:{name}"
+        self.lease, self.margin = lease, margin
+        self.token = uuid.uuid4().hex
+        self.client = None  # the Redis that answered the first attempt; None: it was never asked
+        self.taken = False
+        self._started = 0.0
+        self._pending_client = None
+
+    def queue(self, pipe, client) -> int:
+        """Queue the first attempt in `pipe`; returns how many answers it adds."""
+        self._started = time.monotonic()
+        pipe.set(self.key, self.token, nx=True, px=int(self.lease * 1000))
+        self._pending_client = client
+        return 1
+
+    def answered(self, answers: list) -> None:
+        self.client, self.taken = self._pending_client, bool(answers[0])
+
+    @contextmanager
+    def hold(self, timeout: float = 10):
+        """Hold the lease for the block: taken already, or waited for up to `timeout` seconds (LockBusy)."""
+        lock = Lock(self.client, self.key, timeout=self.lease, sleep=0.005, thread_local=False)
+        if self.taken:
+            lock.local.token = self.token.encode()
+        else:
+            self._started = time.monotonic()
+            try:
+                got = lock.acquire(blocking_timeout=timeout, token=self.token)
+            except UNREACHABLE as exc:
+                # Redis went away while another post holds the lease: waiting on the database's lock instead would
+                # not exclude that holder, so this post is refused for a retry.
+                redis_failed(exc)
+                got = False
+            if not got:
+                raise LockBusy(self.key)
+            self.taken = True
+        try:
+            yield self
+        finally:
+            try:
+                lock.release()
+            except LockError:
+                logger.warning("lease %s ran out before it was released", self.key)
+            except UNREACHABLE as exc:  # it runs out by itself
+                redis_failed(exc)
+
+    def check(self) -> None:
+        """Refuse (LockBusy) when the lease may have run out: the caller's transaction then rolls back."""
+        if time.monotonic() - self._started > self.lease - self.margin:
+            raise LockBusy(self.key)
 
 
 LOCK_CONFLICTS = (1213, 1205)  # InnoDB: deadlock (the transaction was rolled back), lock wait timeout

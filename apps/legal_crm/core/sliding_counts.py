@@ -31,20 +31,30 @@ def _redis_unreachable() -> bool:
 
 
 def counts(windows: list[tuple[str, int]], now: datetime.datetime,
-           and_record: list[tuple[str, int]] = ()) -> list[int]:
+           and_record: list[tuple[str, int]] = (), also=None) -> list[int]:
     """For each (key, seconds): the moments recorded under key within `seconds` before now. With `and_record`,
-    this moment is then recorded under those keys as record() does — on Redis in the same round trip."""
+    this moment is then recorded under those keys as record() does — on Redis in the same round trip, as one
+    MULTI (two posts at once count one after the other). `also` (a core.locks.RedisLease) rides in that round
+    trip too: queue(pipe, client) adds its commands, answered(answers) gets their answers; it is not asked when
+    Redis is not reached."""
     ts = now.timestamp()
     client = shared_redis()
     if client is not None:
-        pipe = client.pipeline(transaction=False)
+        pipe = client.pipeline(transaction=True)
         for key, seconds in windows:
             pipe.zcount(caches["default"].make_and_validate_key(key), f"({ts - seconds}", "+inf")
         _queue_record(pipe, and_record, ts)
+        extra_at = len(pipe)
+        if also is not None:
+            also.queue(pipe, client)
         try:
-            return [int(n) for n in pipe.execute()[:len(windows)]]
+            answers = pipe.execute()
         except UNREACHABLE as exc:
             redis_failed(exc)
+        else:
+            if also is not None:
+                also.answered(answers[extra_at:])
+            return [int(n) for n in answers[:len(windows)]]
     if _redis_unreachable():
         return [0] * len(windows)
     stored = caches["default"].get_many([key for key, _s in windows])

@@ -128,21 +128,26 @@ def _normalize_phone(value: str) -> str | None:
         ds = "7" + ds[1:]
     if len(ds) != 11 or ds[0] != "7":
         return None
-    try:
-        parsed = phonenumbers.parse("+" + ds, None)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(parsed):
+    parsed = parsed_phone("+" + ds)
+    if parsed is None or not phonenumbers.is_possible_number(parsed):
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _foreign(value: str) -> str | None:
+@functools.lru_cache(maxsize=256)
+def parsed_phone(e164: str) -> phonenumbers.PhoneNumber | None:
+    """libphonenumber's reading of a number in E.164, or None. An incoming lead's number is read by its check, its
+    spam check and its distribution: parsed once for all three (the small cache holds the numbers of the requests
+    in flight). Callers only read the object."""
     try:
-        parsed = phonenumbers.parse(value, None)
+        return phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(parsed):
+
+
+def _foreign(value: str) -> str | None:
+    parsed = parsed_phone(value)
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 

@@ -13,7 +13,6 @@ import datetime
 from dataclasses import dataclass
 from functools import lru_cache
 
-import phonenumbers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +25,7 @@ from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.guard import ensure
 from legal_crm.core.phone_geocoder import description_for_number
+from legal_crm.core.validators import parsed_phone
 from legal_crm.leads import perms
 from legal_crm.org.models import Employee, Office
 from legal_crm.org.selectors import office_ids_visible_to
@@ -48,9 +48,8 @@ class PhoneInfo:
 @lru_cache(maxsize=4096)
 def phone_info(e164: str) -> PhoneInfo:
     """Region and time zone of a number from libphonenumber's data; empty when ambiguous (mobiles)."""
-    try:
-        parsed = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
+    parsed = parsed_phone(e164)
+    if parsed is None:
         return PhoneInfo("", "")
     zones = phone_timezone.time_zones_for_number(parsed)
     region = description_for_number(parsed, "ru")  # reads only the data of the number's prefixes

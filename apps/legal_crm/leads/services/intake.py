@@ -1,8 +1,8 @@
 """Lead intake: every incoming lead from websites, partners and staff (SPEC 5.2.1).
 
-One transaction per lead, taken under a lock per phone number — a MariaDB named lock (GET_LOCK), or on
-other databases the phone's IntakeLock row (SELECT … FOR UPDATE) — so two simultaneous posts of one person
-are serialised; the unique (partner, external_id) constraint catches the rest. Inside: dedup (same partner + external_id, or same phone within the window → the contact is
+One transaction per lead, taken under a lock per phone number — on MariaDB a lease in Redis taken in the flood
+counts' round trip (core.locks.RedisLease; MariaDB's named lock GET_LOCK while Redis does not answer), on other
+databases the phone's IntakeLock row (SELECT … FOR UPDATE) — so two simultaneous posts of one person are serialised; the unique (partner, external_id) constraint catches the rest. Inside: dedup (same partner + external_id, or same phone within the window → the contact is
 recorded on the existing lead; a refused lead is re-opened), spam check, typing, distribution, logs, events.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Collection
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -22,7 +22,7 @@ from legal_crm.core.audit import audit
 from legal_crm.core.compiled_query import CompiledQuery
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import batch, emit
-from legal_crm.core.locks import LockBusy, named_lock
+from legal_crm.core.locks import LockBusy, RedisLease, named_lock
 from legal_crm.core.phone_parts import sync_parts
 from legal_crm.core.row_insert import insert, insert_many
 from legal_crm.core.text import clean_text
@@ -40,6 +40,7 @@ NAME_MAX = 200
 UTM_MAX = 200
 COMMENT_MAX = 5000
 EXTERNAL_ID_MAX = 100
+LOCK_WAIT = 10  # seconds a post waits for another post of the same phone before it is answered «busy»
 
 
 @dataclass
@@ -260,43 +261,46 @@ def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime
         source = next((s for s in refcache.get().source_by_code.values() if s.pk == partner.default_source_id), None)
     external_id = str(data.external_id).strip() if data.external_id not in (None, "") else None
     now = now or timezone.now()
+    lease = None
     if connection.vendor == "mysql" and not connection.in_atomic_block:
-        # MariaDB: a named lock per phone serialises the posts of one person without writing anything
-        # (the lock row would cost one more commit, a disk flush, on every new number).
-        lock, row_lock = _named_lock(f"lead-intake:{phone}"), False
+        # MariaDB: the posts of one person are serialised by a lock per phone that writes nothing (a lock row
+        # would cost a commit, a disk flush, on every new number): a lease in Redis, taken in the flood counts'
+        # round trip; where Redis does not answer, the database's named lock.
+        lease, row_lock = RedisLease(f"lead-intake:{phone}"), False
     else:
         _ensure_lock_row(phone)
-        lock, row_lock = nullcontext(), True
-    with lock:
-        # Counted once per post, not per retry; the flood rules compare with the posts before this one.
-        recent = count_post(phone=phone, partner=partner, now=now)
-        if within_transaction:
-            with transaction.atomic():
-                return _intake_body(actor=actor, data=data, phone=phone, source=source, partner=partner,
-                                    external_id=external_id, now=now, recent=recent, row_lock=row_lock,
-                                    offices=offices)
-        return _intake_retrying(actor=actor, data=data, phone=phone, source=source, partner=partner,
-                                external_id=external_id, now=now, row_lock=row_lock, recent=recent, offices=offices)
-
-
-@contextmanager
-def _named_lock(name: str, timeout: int = 10):
+        row_lock = True
+    # Counted once per post, not per retry; the flood rules compare with the posts before this one.
+    recent = count_post(phone=phone, partner=partner, now=now, lease=lease)
+    if lease is None:
+        lock = nullcontext()
+    elif lease.client is not None:
+        lock = lease.hold(LOCK_WAIT)
+    else:
+        lock, lease = named_lock(f"lead-intake:{phone}", LOCK_WAIT), None
     try:
-        with named_lock(name, timeout):
-            yield
+        with lock:
+            if within_transaction:
+                with transaction.atomic():
+                    return _intake_body(actor=actor, data=data, phone=phone, source=source, partner=partner,
+                                        external_id=external_id, now=now, recent=recent, row_lock=row_lock,
+                                        offices=offices)
+            return _intake_retrying(actor=actor, data=data, phone=phone, source=source, partner=partner,
+                                    external_id=external_id, now=now, row_lock=row_lock, recent=recent,
+                                    offices=offices, lease=lease)
     except LockBusy:
         raise DomainError("busy", _("Заявка с этим номером уже обрабатывается, повторите через несколько секунд.")
                           ) from None
 
 
 def _intake_retrying(*, actor, data, phone, source, partner, external_id, now, row_lock: bool, recent: dict,
-                     offices=None):
+                     offices=None, lease=None):
     retriable = not connection.in_atomic_block
     for attempt in range(4):
         try:
             return _intake_once(actor=actor, data=data, phone=phone, source=source, partner=partner,
                                 external_id=external_id, now=now, row_lock=row_lock, recent=recent, offices=offices,
-                                look_up_external_id=attempt > 0 or not retriable)
+                                look_up_external_id=attempt > 0 or not retriable, lease=lease)
         except IntegrityError:
             # The partner's external id is taken — by an earlier lead (not looked up on the first attempt) or by
             # a parallel post with another phone that won the race: the retry finds that lead and records this
@@ -321,14 +325,18 @@ def _makers_office(actor, offices):
 
 
 def _intake_body(*, actor, data: IntakeData, phone: str, source, partner, external_id, now, recent: dict,
-                 row_lock: bool = True, look_up_external_id: bool = True, offices=None) -> tuple[Lead, bool]:
+                 row_lock: bool = True, look_up_external_id: bool = True, offices=None,
+                 lease=None) -> tuple[Lead, bool]:
     if row_lock:
         _lock_phone(phone)
     existing_id = _find_existing(phone=phone, partner=partner, external_id=external_id, now=now,
                                  look_up_external_id=look_up_external_id)
     if existing_id is not None:
-        return _record_duplicate(existing_id, actor=actor, data=data, phone=phone, source=source, partner=partner, now=now,
-                                 recent=recent), False
+        lead = _record_duplicate(existing_id, actor=actor, data=data, phone=phone, source=source, partner=partner,
+                                 now=now, recent=recent)
+        if lease is not None:
+            lease.check()  # the last step before the commit: a lease that may have run out commits nothing
+        return lead, False
 
     rule = find_spam_rule(phone=phone, name=data.name, comment=data.comment, source=source, recent=recent)
     lead_type = resolve_lead_type(source=source, partner=partner, requested_code=data.lead_type)
@@ -366,6 +374,8 @@ def _intake_body(*, actor, data: IntakeData, phone: str, source, partner, extern
     with batch():  # one publish to the broker for all of them
         _emit_created(lead, actor=actor, source=source, partner=partner, status=status, rule=rule, office=office,
                       operator_id=operator_id)
+    if lease is not None:
+        lease.check()
     return lead, True
 
 

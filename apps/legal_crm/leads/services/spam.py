@@ -15,7 +15,7 @@ from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.guard import ensure
-from legal_crm.core.validators import is_mobile, normalize_phone
+from legal_crm.core.validators import is_mobile, normalize_phone, parsed_phone
 from legal_crm.leads import perms
 
 from .. import refcache
@@ -30,11 +30,8 @@ def looks_invalid(e164: str) -> bool:
     """A number no person has: not a valid number by libphonenumber's plan (wrong length, no such range),
     or seven and more of one digit in a row (+7 916 000-00-00, +7 911 111-11-11). Counting sequences are
     real numbers (+7 901 234-56-78 is somebody's), so they are not looked at."""
-    try:
-        parsed = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return True
-    if not phonenumbers.is_valid_number(parsed):
+    parsed = parsed_phone(e164)
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
         return True
     return bool(_REPEATED.search(str(parsed.national_number)))
 
@@ -128,16 +125,17 @@ def _flood_windows(rules, *, phone: str, partner) -> dict[int, tuple[str, int]]:
     return windows
 
 
-def count_post(*, phone: str, partner, now: datetime.datetime) -> dict[int, int]:
+def count_post(*, phone: str, partner, now: datetime.datetime, lease=None) -> dict[int, int]:
     """Count one post from this phone (and partner) for the active flood rules, and return each rule's count of
-    the posts before it — one round trip to Redis for both."""
+    the posts before it — one round trip to Redis for both. `lease` (core.locks.RedisLease, the phone's intake
+    lock) is tried in the same round trip, with or without flood rules."""
     floods = _flood_windows(refcache.get().spam_rules, phone=phone, partner=partner)
-    if not floods:
+    if not floods and lease is None:
         return {}
     longest: dict[str, int] = {}
     for key, seconds in floods.values():
         longest[key] = max(seconds, longest.get(key, 0))
-    found = sliding_counts.counts(list(floods.values()), now, and_record=list(longest.items()))
+    found = sliding_counts.counts(list(floods.values()), now, and_record=list(longest.items()), also=lease)
     return dict(zip(floods, found, strict=True))
 
 
