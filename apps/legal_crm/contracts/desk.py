@@ -30,6 +30,7 @@ from legal_crm.core.errors import DomainError
 from legal_crm.core.fields import MoneyFormField
 from legal_crm.core.formatting import format_money
 from legal_crm.core.forms import InvalidInput, errors_text, valid_data
+from legal_crm.core.history_text import texts_of_page
 from legal_crm.directory.models import Counterparty, Service
 from legal_crm.directory.selectors import counterparty_list_visible_to
 from legal_crm.org.models import Office
@@ -111,9 +112,11 @@ def card_context(request, contract: Contract) -> dict:
         case = None
     money_template = _tab_template(request, contract, "money") or "contracts/card/money_fallback.html"
     history = list(audit_for(contract)[:HISTORY_LIMIT])
-    for entry in history:
+    # The records the entries name are read in one query per model (core.history_text.texts_of_page).
+    texts = texts_of_page(history, lambda entry: audit_change_text(entry.before, entry.after))
+    for entry, text in zip(history, texts, strict=True):
         entry.label = hooks.AUDIT_LABELS.get(entry.action, entry.action)
-        entry.change_text = audit_change_text(entry.before, entry.after)
+        entry.change_text = text
     values = contract.custom_fields or {}
     service_fields = [(f, values.get(f.code)) for f in ServiceField.objects.filter(service_id=contract.service_id)]
     bankruptcy_choices = {}

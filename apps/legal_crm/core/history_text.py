@@ -76,6 +76,7 @@ def names_by_id(model, keys, field: str = "name") -> dict:
 
 
 _names: ContextVar[dict | None] = ContextVar("history_text_names", default=None)
+_wanted: ContextVar[dict | None] = ContextVar("history_text_wanted", default=None)
 
 
 @contextmanager
@@ -89,17 +90,46 @@ def names_remembered():
         _names.reset(token)
 
 
+def texts_of_page(items, render) -> list:
+    """render(item) for each item, the records the texts name read in one query per kind of record: a first pass
+    notes which records they name (writing nothing), those are read together, the second pass writes the texts.
+    A page of 50 entries about 50 different records costs a query per model, not one per record."""
+    items = list(items)
+    with names_remembered():
+        wanted: dict = {}
+        token = _wanted.set(wanted)
+        try:
+            for item in items:
+                render(item)
+        finally:
+            _wanted.reset(token)
+        memo = _names.get()
+        for related, pks in wanted.items():
+            for obj in related._default_manager.filter(pk__in=pks):
+                memo[(related._meta.label, obj.pk)] = str(obj)
+        # A record gone since is left to the second pass, which names it «№ id» as one entry alone would.
+        return [render(item) for item in items]
+
+
 def _remembered(key, compute) -> str:
-    """compute(), once per key inside names_remembered()."""
+    """compute(), once per key inside names_remembered(); not in texts_of_page's first pass, which only notes the
+    records to read (the second pass computes it, once)."""
     memo = _names.get()
     if memo is None:
         return compute()
+    if _wanted.get() is not None:
+        return memo.get(key, "")
     if key not in memo:
         memo[key] = compute()
     return memo[key]
 
 
 def _name_of(related, pk, value) -> str:
+    wanted = _wanted.get()
+    if wanted is not None:  # texts_of_page's first pass: note the record, read it with the others of its model
+        wanted.setdefault(related, set()).add(pk)
+        return ""
+
     def read() -> str:
         obj = related._default_manager.filter(pk=pk).first()
         return str(obj) if obj is not None else f"№ {value}"

@@ -151,3 +151,28 @@ def test_odd_values_of_known_keys_never_break_the_log():
                                     "step": "Финансы: расчёт возврата", "answers": [1, 2]})
     assert text == ("способ входа: x: 1; сумма: много; срок: скоро; документ: скан.pdf; "
                     "шаг: Финансы: расчёт возврата; ответы анкеты: 1, 2")
+
+
+def test_an_audit_page_reads_the_records_it_names_in_one_query_per_kind(client, make_staff, office):
+    """Entries about many different people: their names are read together, not one query per entry."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from legal_crm.core.audit import audit
+
+    admin_user = make_staff("admin")
+    people = [make_staff("operator") for _ in range(12)]
+    client.force_login(admin_user)
+    url = reverse("admin:core_auditlog_changelist")
+
+    def queries_naming(count: int) -> int:
+        AuditLog.objects.all().delete()
+        for person in people[:count]:
+            audit(actor=admin_user, action="complaint.file", obj=office, after={"about": person.pk, "type": "call"})
+        client.get(url)  # caches warmed
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        assert all(f"на кого: {person}" in page for person in people[:count])
+        return len(queries)
+
+    assert queries_naming(12) == queries_naming(1)
