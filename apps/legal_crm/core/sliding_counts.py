@@ -31,12 +31,13 @@ def _redis_unreachable() -> bool:
 
 
 def counts(windows: list[tuple[str, int]], now: datetime.datetime,
-           and_record: list[tuple[str, int]] = (), also=None) -> list[int]:
+           and_record: list[tuple[str, int]] = (), also=()) -> list[int]:
     """For each (key, seconds): the moments recorded under key within `seconds` before now. With `and_record`,
     this moment is then recorded under those keys as record() does — on Redis in the same round trip, as one
-    MULTI (two posts at once count one after the other). `also` (a core.locks.RedisLease) rides in that round
-    trip too: queue(pipe, client) adds its commands, answered(answers) gets their answers; it is not asked when
-    Redis is not reached."""
+    MULTI (two posts at once count one after the other). `also` — riders such as a core.locks.RedisLease or an
+    operator pick (leads.services.operator_load.PickRider), None for none — ride in that round trip too: each one's
+    queue(pipe, client) adds its commands, answered(answers) gets their answers; they are not asked when Redis is
+    not reached."""
     ts = now.timestamp()
     client = shared_redis()
     if client is not None:
@@ -44,16 +45,19 @@ def counts(windows: list[tuple[str, int]], now: datetime.datetime,
         for key, seconds in windows:
             pipe.zcount(caches["default"].make_and_validate_key(key), f"({ts - seconds}", "+inf")
         _queue_record(pipe, and_record, ts)
-        extra_at = len(pipe)
-        if also is not None:
-            also.queue(pipe, client)
+        riders = []
+        for rider in also:
+            if rider is not None:
+                start = len(pipe)
+                rider.queue(pipe, client)
+                riders.append((rider, start, len(pipe)))
         try:
             answers = pipe.execute()
         except UNREACHABLE as exc:
             redis_failed(exc)
         else:
-            if also is not None:
-                also.answered(answers[extra_at:])
+            for rider, start, end in riders:
+                rider.answered(answers[start:end])
             return [int(n) for n in answers[:len(windows)]]
     if _redis_unreachable():
         return [0] * len(windows)

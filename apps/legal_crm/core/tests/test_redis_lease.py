@@ -18,7 +18,7 @@ NOW = datetime.datetime(2026, 12, 3, 12, 0, tzinfo=datetime.UTC)
 
 def _taken(name: str) -> RedisLease:
     lease = RedisLease(name)
-    sliding_counts.counts([], NOW, also=lease)
+    sliding_counts.counts([], NOW, also=(lease,))
     return lease
 
 

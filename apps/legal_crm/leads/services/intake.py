@@ -2,8 +2,14 @@
 
 One transaction per lead, taken under a lock per phone number — on MariaDB a lease in Redis taken in the flood
 counts' round trip (core.locks.RedisLease; MariaDB's named lock GET_LOCK while Redis does not answer), on other
-databases the phone's IntakeLock row (SELECT … FOR UPDATE) — so two simultaneous posts of one person are serialised; the unique (partner, external_id) constraint catches the rest. Inside: dedup (same partner + external_id, or same phone within the window → the contact is
-recorded on the existing lead; a refused lead is re-opened), spam check, typing, distribution, logs, events.
+databases the phone's IntakeLock row (SELECT … FOR UPDATE) — so two simultaneous posts of one person are
+serialised; the unique (partner, external_id) constraint catches the rest. Inside: dedup (same partner +
+external_id, or same phone within the window → the contact is recorded on the existing lead; a refused lead is
+re-opened), spam check, typing, distribution, logs, events.
+
+The office and lead type depend on the post alone (reference cache), so they are worked out before the lock and
+the operator's pick (operator_load.PickRider) rides in the same Redis round trip as the lease and the flood
+counts; a post that turns out to be a repeat or spam gives the pick back when the lease is released.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from .. import refcache
 from ..models import AssignmentLog, IntakeLock, Lead, LeadContact, LeadPhonePart, LeadStatusLog
 from ..selectors import LIST_RELATED
 from .distribution import choose_office, choose_operator, lead_distribute
+from .operator_load import pick_rider
 from .spam import count_post, find_spam_rule, lead_mark_spam, phone_flood_rule
 from .statuses import record_status_change
 from .typing import resolve_lead_type
@@ -41,6 +48,16 @@ UTM_MAX = 200
 COMMENT_MAX = 5000
 EXTERNAL_ID_MAX = 100
 LOCK_WAIT = 10  # seconds a post waits for another post of the same phone before it is answered «busy»
+
+
+@dataclass
+class _Route:
+    """Where a new lead of this post goes, worked out before the lock (from the reference cache alone), so that
+    the operator's pick can be sent ahead in the flood counts' round trip (operator_load.PickRider)."""
+    lead_type: object
+    office: object
+    rule: object
+    pick: object = None
 
 
 @dataclass
@@ -261,17 +278,25 @@ def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime
         source = next((s for s in refcache.get().source_by_code.values() if s.pk == partner.default_source_id), None)
     external_id = str(data.external_id).strip() if data.external_id not in (None, "") else None
     now = now or timezone.now()
+    lead_type = resolve_lead_type(source=source, partner=partner, requested_code=data.lead_type)
+    route = _Route(lead_type, *choose_office(phone=phone, lead_type_id=lead_type.pk,
+                                             source_id=getattr(source, "pk", None), now=now))
     lease = None
     if connection.vendor == "mysql" and not connection.in_atomic_block:
         # MariaDB: the posts of one person are serialised by a lock per phone that writes nothing (a lock row
         # would cost a commit, a disk flush, on every new number): a lease in Redis, taken in the flood counts'
         # round trip; where Redis does not answer, the database's named lock.
         lease, row_lock = RedisLease(f"lead-intake:{phone}"), False
+        if route.office is not None and offices is None:
+            # The operator is picked in that round trip too; a pick no new lead used is given back on release.
+            route.pick = pick_rider(route.office.pk)
+            if route.pick is not None:
+                lease.on_release.append(route.pick)
     else:
         _ensure_lock_row(phone)
         row_lock = True
     # Counted once per post, not per retry; the flood rules compare with the posts before this one.
-    recent = count_post(phone=phone, partner=partner, now=now, lease=lease)
+    recent = count_post(phone=phone, partner=partner, now=now, riders=(lease, route.pick))
     if lease is None:
         lock = nullcontext()
     elif lease.client is not None:
@@ -283,24 +308,24 @@ def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime
             if within_transaction:
                 with transaction.atomic():
                     return _intake_body(actor=actor, data=data, phone=phone, source=source, partner=partner,
-                                        external_id=external_id, now=now, recent=recent, row_lock=row_lock,
-                                        offices=offices)
+                                        external_id=external_id, now=now, recent=recent, route=route,
+                                        row_lock=row_lock, offices=offices)
             return _intake_retrying(actor=actor, data=data, phone=phone, source=source, partner=partner,
                                     external_id=external_id, now=now, row_lock=row_lock, recent=recent,
-                                    offices=offices, lease=lease)
+                                    route=route, offices=offices, lease=lease)
     except LockBusy:
         raise DomainError("busy", _("Заявка с этим номером уже обрабатывается, повторите через несколько секунд.")
                           ) from None
 
 
 def _intake_retrying(*, actor, data, phone, source, partner, external_id, now, row_lock: bool, recent: dict,
-                     offices=None, lease=None):
+                     route: _Route, offices=None, lease=None):
     retriable = not connection.in_atomic_block
     for attempt in range(4):
         try:
             return _intake_once(actor=actor, data=data, phone=phone, source=source, partner=partner,
-                                external_id=external_id, now=now, row_lock=row_lock, recent=recent, offices=offices,
-                                look_up_external_id=attempt > 0 or not retriable, lease=lease)
+                                external_id=external_id, now=now, row_lock=row_lock, recent=recent, route=route,
+                                offices=offices, look_up_external_id=attempt > 0 or not retriable, lease=lease)
         except IntegrityError:
             # The partner's external id is taken — by an earlier lead (not looked up on the first attempt) or by
             # a parallel post with another phone that won the race: the retry finds that lead and records this
@@ -324,8 +349,19 @@ def _makers_office(actor, offices):
     return known[main if main in ids else ids[0]]
 
 
+def _operator_for(office, *, spam_rule, pick, now) -> int | None:
+    """The new lead's operator: the pick sent ahead when it was for this office, else counted now."""
+    if office is None or spam_rule:
+        return None
+    if pick is not None:
+        picked, operator_id = pick.take(office.pk)
+        if picked:
+            return operator_id
+    return choose_operator(office.pk, now=now)
+
+
 def _intake_body(*, actor, data: IntakeData, phone: str, source, partner, external_id, now, recent: dict,
-                 row_lock: bool = True, look_up_external_id: bool = True, offices=None,
+                 route: _Route, row_lock: bool = True, look_up_external_id: bool = True, offices=None,
                  lease=None) -> tuple[Lead, bool]:
     if row_lock:
         _lock_phone(phone)
@@ -339,15 +375,13 @@ def _intake_body(*, actor, data: IntakeData, phone: str, source, partner, extern
         return lead, False
 
     rule = find_spam_rule(phone=phone, name=data.name, comment=data.comment, source=source, recent=recent)
-    lead_type = resolve_lead_type(source=source, partner=partner, requested_code=data.lead_type)
+    lead_type, office, dist_rule = route.lead_type, route.office, route.rule
     status = refcache.spam_status() if rule else refcache.initial_status()
-    office, dist_rule = choose_office(phone=phone, lead_type_id=lead_type.pk,
-                                      source_id=getattr(source, "pk", None), now=now)
     if offices is not None and (office is None or office.pk not in offices):
         own = _makers_office(actor, offices)
         if own is not None:
             office, dist_rule = own, None
-    operator_id = choose_operator(office.pk, now=now) if (office and not rule) else None
+    operator_id = _operator_for(office, spam_rule=rule, pick=route.pick, now=now)
     lead = Lead(
         phone=phone, name=(data.name or "").strip(), office=office, assigned_to_id=operator_id, type=lead_type,
         status=status, status_changed_at=now, source=source, partner=partner, external_id=external_id,

@@ -125,17 +125,18 @@ def _flood_windows(rules, *, phone: str, partner) -> dict[int, tuple[str, int]]:
     return windows
 
 
-def count_post(*, phone: str, partner, now: datetime.datetime, lease=None) -> dict[int, int]:
+def count_post(*, phone: str, partner, now: datetime.datetime, riders=()) -> dict[int, int]:
     """Count one post from this phone (and partner) for the active flood rules, and return each rule's count of
-    the posts before it — one round trip to Redis for both. `lease` (core.locks.RedisLease, the phone's intake
-    lock) is tried in the same round trip, with or without flood rules."""
+    the posts before it — one round trip to Redis for both. `riders` (the phone's intake lock, a
+    core.locks.RedisLease; the operator pick, operator_load.PickRider; None for none) are sent in the same round
+    trip, with or without flood rules."""
     floods = _flood_windows(refcache.get().spam_rules, phone=phone, partner=partner)
-    if not floods and lease is None:
+    if not floods and not any(r is not None for r in riders):
         return {}
     longest: dict[str, int] = {}
     for key, seconds in floods.values():
         longest[key] = max(seconds, longest.get(key, 0))
-    found = sliding_counts.counts(list(floods.values()), now, and_record=list(longest.items()), also=lease)
+    found = sliding_counts.counts(list(floods.values()), now, and_record=list(longest.items()), also=riders)
     return dict(zip(floods, found, strict=True))
 
 
