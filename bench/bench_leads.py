@@ -558,7 +558,7 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
               f"{'yes' if ia['p99'] <= TARGETS['intake_p99_ms'] else 'no'} |",
               f"| lead list beside the intake, p95 ms (pages) | {fmt(ib['list_p95'])} ({ib['list_pages']}) | "
               f"{fmt(ia['list_p95'])} ({ia['list_pages']}) | — | — |"]
-    for key, label in (("cpu_ms", "CPU per lead in the web process, ms"), ("sql", "SQL statements per lead"),
+    for key, label in (("cpu_ms", "CPU per lead in the web process, ms"), ("sql", "SQL queries (round trips) per lead"),
                        ("redis", "Redis round trips per lead")):
         lines.append(f"| {label} | {before['cost'][key]:.1f} | {after['cost'][key]:.1f} | — | — |")
     rss_ok = max(after["rss"]) <= TARGETS["rss_mib"]
@@ -581,8 +581,11 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
               "(`admin/includes/desk_fieldset.html`, `admin/edit_inline/readonly_tabular.html`: the same markup as "
               "unfold's nested includes); phone search by any "
               "part of the number reads the phone-part key (`core/phone_parts.py`: «не найден» before for the tail "
-              "and the middle); the intake writes the lead's phone parts (one multi-row INSERT more per lead). "
-              "Query counts are per page and do not depend on the number of rows."]
+              "and the middle); the intake writes the lead's phone parts (one multi-row INSERT more per lead), "
+              "serialises the posts of one phone by a Redis lease taken in the flood counts' round trip (MariaDB's "
+              "GET_LOCK before, two statements), picks the operator in that same round trip, and sends the new "
+              "lead's other rows (phone parts, contact, logs, audit, outbox) in one multi-statement query "
+              "(`core/row_insert.together`). Query counts are per page and do not depend on the number of rows."]
     return "\n".join(lines)
 
 

@@ -122,3 +122,86 @@ def test_compiled_query_reads_what_the_queryset_reads():
     assert query.first("+79160000009") is None
     with pytest.raises(ValueError):
         CompiledQuery(Lead, lambda p: Lead.objects.filter(phone=p.upper()).values_list("pk")[:1], 1).first("x")
+
+
+def _audit_row(ct: int, object_id: str, **extra) -> dict:
+    return {"actor_id": None, "action": "test.together", "content_type_id": ct, "object_id": object_id,
+            "object_repr": object_id, "before": None, "after": None, **extra}
+
+
+@pytest.mark.django_db
+def test_together_sends_the_rows_in_one_round_trip_on_mariadb_and_reads_see_them():
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from legal_crm.core.row_insert import together
+
+    lead = LeadFactory()
+    ct = ContentType.objects.get_for_model(Lead).pk
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        with together():
+            insert_many(AuditLog, [_audit_row(ct, "t1")])
+            insert_many(LeadPhonePart, [{"lead_id": lead.pk, "part": "7777001"},
+                                        {"lead_id": lead.pk, "part": "7777002"}])
+            assert not queries.captured_queries  # nothing sent yet
+            # A read in the block sends what waits first: it sees the rows as if each had been written at once.
+            assert AuditLog.objects.filter(object_id="t1").exists()
+            first_read = len(queries.captured_queries)
+            insert_many(LeadStatusLog, [{"lead_id": lead.pk, "from_status_id": None, "to_status_id": lead.status_id,
+                                         "actor_id": None, "comment": "в одном запросе"}])
+            insert_many(AuditLog, [_audit_row(ct, "t2")])
+        sent = len(queries.captured_queries) - first_read
+    # MariaDB: the two waiting INSERTs in one multi-statement query; SQLite: one each.
+    assert first_read == (2 if connection.vendor == "mysql" else 3)
+    assert sent == (1 if connection.vendor == "mysql" else 2)
+    assert AuditLog.objects.filter(object_id__in=["t1", "t2"]).count() == 2
+    assert LeadStatusLog.objects.filter(lead=lead, comment="в одном запросе").exists()
+    assert set(LeadPhonePart.objects.filter(lead=lead, part__startswith="7777").values_list("part", flat=True)) == {
+        "7777001", "7777002"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_together_a_failing_row_raises_in_the_transaction_and_the_connection_stays_usable():
+    from django.db import IntegrityError, transaction
+
+    from legal_crm.core.row_insert import together
+
+    lead = LeadFactory()
+    ct = ContentType.objects.get_for_model(Lead).pk
+    with pytest.raises(IntegrityError), transaction.atomic(), together():
+        insert_many(AuditLog, [_audit_row(ct, "kept-not")])
+        # A status log of a lead that does not exist: the foreign key refuses it when the rows are sent.
+        insert_many(LeadStatusLog, [{"lead_id": lead.pk + 10_000, "from_status_id": None,
+                                     "to_status_id": lead.status_id, "actor_id": None, "comment": ""}])
+        insert_many(AuditLog, [_audit_row(ct, "after-the-bad-one")])
+    # Rolled back whole, and every result of the multi-statement query was read: the next query works.
+    assert not AuditLog.objects.filter(object_id__in=["kept-not", "after-the-bad-one"]).exists()
+    assert Lead.objects.filter(pk=lead.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_together_rows_of_a_rolled_back_savepoint_are_rolled_back_with_it():
+    from django.db import transaction
+
+    from legal_crm.core.row_insert import together
+
+    ct = ContentType.objects.get_for_model(Lead).pk
+    with transaction.atomic(), together():
+        insert_many(AuditLog, [_audit_row(ct, "outer")])
+        try:
+            with transaction.atomic():
+                insert_many(AuditLog, [_audit_row(ct, "inner")])
+                raise ValueError("the inner block fails")
+        except ValueError:
+            pass
+        insert_many(AuditLog, [_audit_row(ct, "outer-after")])
+    assert set(AuditLog.objects.filter(action="test.together").values_list("object_id", flat=True)) == {
+        "outer", "outer-after"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_together_outside_a_transaction_is_refused():
+    from legal_crm.core.row_insert import together
+
+    with pytest.raises(RuntimeError), together():
+        pass

@@ -240,6 +240,37 @@ def test_intake_answer_names_the_operator_without_loading_the_user_each_time(sit
     assert not [q for q in ctx.captured_queries if 'FROM "core_user"' in q["sql"] or "FROM `core_user`" in q["sql"]]
 
 
+@pytest.mark.django_db
+def test_a_new_leads_rows_after_the_lead_go_to_mariadb_in_one_query(site_client, office):
+    """Phone parts, contact, status and assignment logs, audit and the events' outbox row: one round trip on
+    MariaDB (core.row_insert.together), one statement each elsewhere — and every row written."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from legal_crm.core.models import AuditLog, EventOutbox
+    from legal_crm.leads.models import AssignmentLog, LeadPhonePart
+
+    site_client.post(URL, {"phone": "+79161234500"}, format="json")  # caches warmed: only the intake's own queries
+    with CaptureQueriesContext(connection) as ctx:
+        r = site_client.post(URL, {"phone": "+79161234503", "name": "Вера"}, format="json")
+    assert r.status_code == 201, r.content
+    tables = ("leads_leadphonepart", "leads_leadcontact", "leads_leadstatuslog", "leads_assignmentlog",
+              "core_auditlog", "core_eventoutbox")
+    inserts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("INSERT") and any(
+        t in q["sql"] for t in tables)]
+    if connection.vendor == "mysql":
+        assert len(inserts) == 1 and all(f"INSERT INTO `{t}`" in inserts[0] for t in tables)
+    else:
+        assert len(inserts) == len(tables)
+    lead_id = r.json()["id"]
+    assert LeadPhonePart.objects.filter(lead_id=lead_id, part="4503").exists()
+    assert LeadContact.objects.filter(lead_id=lead_id, name="Вера").exists()
+    assert LeadStatusLog.objects.filter(lead_id=lead_id).count() == 1
+    assert AssignmentLog.objects.filter(lead_id=lead_id, office=office).exists()
+    assert AuditLog.objects.filter(action="leads.intake", object_id=str(lead_id)).exists()
+    assert any(item[2].get("lead_id") == lead_id for row in EventOutbox.objects.all() for item in row.items)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_repeated_external_id_outside_a_transaction(partner_with_token, office):
     """As in production (no outer transaction): a repeated id is caught by the unique constraint and retried,
