@@ -34,17 +34,18 @@ def counts(windows: list[tuple[str, int]], now: datetime.datetime,
            and_record: list[tuple[str, int]] = (), also=()) -> list[int]:
     """For each (key, seconds): the moments recorded under key within `seconds` before now. With `and_record`,
     this moment is then recorded under those keys as record() does — on Redis in the same round trip, as one
-    MULTI (two posts at once count one after the other). `also` — riders such as a core.locks.RedisLease or an
+    script (two posts at once count one after the other). `also` — riders such as a core.locks.RedisLease or an
     operator pick (leads.services.operator_load.PickRider), None for none — ride in that round trip too: each one's
     queue(pipe, client) adds its commands, answered(answers) gets their answers; they are not asked when Redis is
     not reached."""
     ts = now.timestamp()
     client = shared_redis()
     if client is not None:
-        pipe = client.pipeline(transaction=True)
-        for key, seconds in windows:
-            pipe.zcount(caches["default"].make_and_validate_key(key), f"({ts - seconds}", "+inf")
-        _queue_record(pipe, and_record, ts)
+        # The counts and the recording are one script (atomic: two posts at once count one after the other); the
+        # riders' commands need no atomicity with it, so the pipeline is not a MULTI.
+        pipe = client.pipeline(transaction=False)
+        if windows or and_record:
+            _queue_script(pipe, windows, and_record, ts)
         riders = []
         for rider in also:
             if rider is not None:
@@ -58,7 +59,7 @@ def counts(windows: list[tuple[str, int]], now: datetime.datetime,
         else:
             for rider, start, end in riders:
                 rider.answered(answers[start:end])
-            return [int(n) for n in answers[:len(windows)]]
+            return [int(n) for n in answers[0]] if windows else []
     if _redis_unreachable():
         return [0] * len(windows)
     stored = caches["default"].get_many([key for key, _s in windows])
@@ -68,12 +69,35 @@ def counts(windows: list[tuple[str, int]], now: datetime.datetime,
     return found
 
 
-def _queue_record(pipe, keys, ts: float) -> None:
-    for key, seconds in keys:
-        full_key = caches["default"].make_and_validate_key(key)
-        pipe.zadd(full_key, {f"{ts}:{uuid.uuid4().hex[:8]}": ts})
-        pipe.zremrangebyscore(full_key, "-inf", ts - seconds)
-        pipe.expire(full_key, seconds + 60)
+# KEYS: the counted keys, then the recorded ones. ARGV: the moment; then per counted key the lowest score counted
+# (exclusive, "(…"); then per recorded key its member and the highest score dropped, and its lifetime in seconds.
+# Scores travel as the strings Python formats, so Lua's number formatting never rounds a boundary.
+_COUNT_AND_RECORD = """
+local counted = #KEYS - tonumber(ARGV[2])
+local out = {}
+for i = 1, counted do
+  out[i] = redis.call('ZCOUNT', KEYS[i], ARGV[2 + i], '+inf')
+end
+local a = 3 + counted
+for i = counted + 1, #KEYS do
+  redis.call('ZADD', KEYS[i], ARGV[1], ARGV[a])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', ARGV[a + 1])
+  redis.call('EXPIRE', KEYS[i], ARGV[a + 2])
+  a = a + 3
+end
+return out
+"""
+
+
+def _queue_script(pipe, windows, records, ts: float) -> None:
+    """One EVAL (not EVALSHA: in a pipeline redis-py would first ask SCRIPT EXISTS, a round trip of its own)."""
+    key = caches["default"].make_and_validate_key
+    args = [repr(ts), len(records)]
+    args += [f"({ts - seconds!r}" for _key, seconds in windows]
+    for _key, seconds in records:
+        args += [f"{ts!r}:{uuid.uuid4().hex[:8]}", repr(ts - seconds), seconds + 60]
+    pipe.eval(_COUNT_AND_RECORD, len(windows) + len(records), *(key(k) for k, _s in windows),
+              *(key(k) for k, _s in records), *args)
 
 
 def record(keys: list[tuple[str, int]], now: datetime.datetime) -> None:
@@ -82,7 +106,7 @@ def record(keys: list[tuple[str, int]], now: datetime.datetime) -> None:
     client = shared_redis()
     if client is not None:
         pipe = client.pipeline(transaction=False)
-        _queue_record(pipe, keys, ts)
+        _queue_script(pipe, [], keys, ts)
         try:
             pipe.execute()
             return

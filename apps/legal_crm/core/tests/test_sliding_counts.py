@@ -33,3 +33,17 @@ def test_two_posts_in_the_same_instant_both_count():
     sliding_counts.record([(key, 60)], now)
     sliding_counts.record([(key, 60)], now)
     assert sliding_counts.counts([(key, 60)], now) == [2]
+
+
+def test_counting_and_recording_at_once_counts_the_moments_before_this_one():
+    key, other = f"t:{uuid.uuid4().hex}", f"t:{uuid.uuid4().hex}"
+    start = timezone.now()
+    sliding_counts.record([(key, 600)], start)
+    later = start + datetime.timedelta(seconds=90)
+    # Two windows of one key and one of another, two keys recorded: counted first, then this moment recorded.
+    assert sliding_counts.counts([(key, 60), (key, 600), (other, 600)], later,
+                                 and_record=[(key, 600), (other, 600)]) == [0, 1, 0]
+    assert sliding_counts.counts([(key, 60), (key, 600), (other, 600)], later) == [1, 2, 1]
+    # Recording only, no window asked: nothing to answer, the moment still recorded.
+    assert sliding_counts.counts([], later, and_record=[(other, 600)]) == []
+    assert sliding_counts.counts([(other, 600)], later) == [2]
