@@ -583,7 +583,8 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
               "part of the number reads the phone-part key (`core/phone_parts.py`: «не найден» before for the tail "
               "and the middle); the intake writes the lead's phone parts (one multi-row INSERT more per lead), "
               "serialises the posts of one phone by a Redis lease taken in the flood counts' round trip (MariaDB's "
-              "GET_LOCK before, two statements), picks the operator in that same round trip, and sends the new "
+              "GET_LOCK before, two statements), picks the operator in that same round trip (the flood counts "
+              "there are one Lua script), and sends the new "
               "lead's other rows (phone parts, contact, logs, audit, outbox) in one multi-statement query "
               "(`core/row_insert.together`). Query counts are per page and do not depend on the number of rows."]
     return "\n".join(lines)
