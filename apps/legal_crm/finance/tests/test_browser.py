@@ -68,14 +68,14 @@ def test_finance_opens_every_report_and_downloads_xlsx(page, live_server, make_s
         page.get_by_role("link", name=title).first.click()  # the sidebar's link (its icon is part of the name)
         page.wait_for_url("**/admin/finance/reports/**")
         assert page.locator("figure svg").count() == 1, title  # the chart first
-        assert page.locator("table.fin-table").count() == 1, title  # the table under it
+        assert page.locator("table.lc-report-table").count() == 1, title  # the table under it
         with page.expect_download() as info:
             page.click("a[data-export]")
         book = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))  # a temp name without .xlsx
         assert book.active.max_row >= 3, title
     page.goto(f"{live_server.url}/admin/finance/reports/overdue/")
-    assert invoice.number in page.locator("table.fin-table").inner_text()
-    assert "10\u00a0000,00\u00a0₽" in page.locator("table.fin-table").inner_text()
+    assert invoice.number in page.locator("table.lc-report-table").inner_text()
+    assert "10\u00a0000,00\u00a0₽" in page.locator("table.lc-report-table").inner_text()
 
 
 def test_pay_with_a_certificate_in_the_payment_form(page, live_server, make_staff, office, sign_in):
