@@ -66,12 +66,11 @@ class RedisLease:
         # they are sent after what the lease guards has committed, at no extra round trip.
         self.on_release: list = []
 
-    def queue(self, pipe, client) -> int:
-        """Queue the first attempt in `pipe`; returns how many answers it adds."""
+    def queue(self, pipe, client) -> None:
+        """Queue the first attempt in `pipe`."""
         self._started = time.monotonic()
         pipe.set(self.key, self.token, nx=True, px=int(self.lease * 1000))
         self._pending_client = client
-        return 1
 
     def answered(self, answers: list) -> None:
         self.client, self.taken = self._pending_client, bool(answers[0])
@@ -106,12 +105,12 @@ class RedisLease:
 
     def _release(self, lock: Lock) -> None:
         pipe = self.client.pipeline(transaction=False)
-        # Lock's own compare-and-delete, sent as EVAL: a registered script in a pipeline costs a SCRIPT EXISTS.
-        pipe.eval(Lock.LUA_RELEASE_SCRIPT, 1, self.key, self.token)
-        if not [rider for rider in self.on_release if rider.give_back(pipe)]:
+        if not [rider for rider in self.on_release if rider.give_back(pipe)]:  # every rider asked
             lock.release()
             return
-        if not pipe.execute()[0]:
+        # Lock's own compare-and-delete, sent as EVAL: a registered script in a pipeline costs a SCRIPT EXISTS.
+        pipe.eval(Lock.LUA_RELEASE_SCRIPT, 1, self.key, self.token)
+        if not pipe.execute()[-1]:
             raise LockError("lease ran out")
 
     def check(self) -> None:
