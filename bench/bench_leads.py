@@ -22,6 +22,7 @@ Prints Markdown tables and rewrites the "## Leads" section of bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import collections
 import datetime
 import gzip
 import http.client
@@ -326,6 +327,19 @@ def http_pages(port: int, target: dict, repeat: int) -> list[tuple[str, dict]]:
     return results
 
 
+def connections_per_worker(port: int) -> list[int]:
+    """How the open connections to the server are spread over its workers, largest first. A keep-alive connection
+    stays with the worker that accepted it, and a worker runs Python on one core at a time (the GIL): a run whose
+    connections crowd one worker is slower whatever the code (one run with all nine on one worker: 132/s with a
+    third of the CPU idle)."""
+    try:
+        out = subprocess.run(["ss", "-tnpH", "state", "established", f"( sport = :{port} )"], capture_output=True,
+                             text=True, timeout=5).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted(collections.Counter(re.findall(r"pid=(\d+)", out)).values(), reverse=True)
+
+
 def list_load(port: int, stop_event: threading.Event, latencies: list[float]) -> None:
     """The list benchmark running beside the intake: one operator reloading the lead list."""
     session = HttpSession(port, "bench-msk-op0", "bench-pass")
@@ -381,6 +395,9 @@ def measure_side(args) -> dict:
             stop_event, latencies = threading.Event(), []
             loader = threading.Thread(target=list_load, args=(port, stop_event, latencies))
             loader.start()
+            spread: list[int] = []
+            sampler = threading.Timer(3, lambda into=spread: into.extend(connections_per_worker(port)))
+            sampler.start()
             try:
                 if use_wrk:
                     result = run_intake_wrk(port, tokens, args.seconds, args.clients)
@@ -389,10 +406,12 @@ def measure_side(args) -> dict:
             finally:
                 stop_event.set()
                 loader.join()
+                sampler.join()
             result["list_p95"], result["list_pages"] = pct(latencies, 95), len(latencies)
+            result["spread"] = spread
             print(f"intake: {result['rate']:.0f}/s p50 {result['p50']:.0f} p95 {result['p95']:.0f} "
                   f"p99 {result['p99']:.0f} ms {result['codes']}; list beside it p95 {result['list_p95']:.0f} ms "
-                  f"({len(latencies)} pages)", flush=True)
+                  f"({len(latencies)} pages); connections per worker {spread}", flush=True)
             runs.append(result)
         rss = worker_rss_mib(server.pid)
     finally:
@@ -545,12 +564,14 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
                      f"{'yes' if a['p95'] <= limit else 'no'} |")
     ib, ia = _median_run(before), _median_run(after)
     ok_intake = ia["rate"] >= TARGETS["intake_rate"] and ia["p99"] <= TARGETS["intake_p99_ms"]
-    rates = lambda side: ", ".join(fmt(r["rate"]) for r in sorted(side["runs"], key=lambda r: r["rate"]))  # noqa: E731
+    def rates(side: dict) -> str:
+        return ", ".join(fmt(r["rate"]) + (f" [{'/'.join(map(str, r['spread']))}]" if r.get("spread") else "")
+                         for r in sorted(side["runs"], key=lambda r: r["rate"]))
     lines += ["", f"### Intake with the list benchmark running ({ia['n']} POST /api/v1/leads/ in the median run from "
               f"{args.clients} keep-alive clients ({after['client']}), {args.seconds} s a run, while one more "
               "client reloads the operator's lead list)", "",
               "| what | before | after | target | met |", "|---|---|---|---|---|",
-              f"| intake, leads/s (median of {len(after['runs'])}; all runs) | {fmt(ib['rate'])} ({rates(before)}) | "
+              f"| intake, leads/s (median of {len(after['runs'])}; all runs [connections per worker]) | {fmt(ib['rate'])} ({rates(before)}) | "
               f"{fmt(ia['rate'])} ({rates(after)}) | ≥ {TARGETS['intake_rate']} | "
               f"{'yes' if ia['rate'] >= TARGETS['intake_rate'] else 'no'} |",
               f"| intake p50 / p95 / p99, ms | {fmt(ib['p50'])} / {fmt(ib['p95'])} / {fmt(ib['p99'])} | "
