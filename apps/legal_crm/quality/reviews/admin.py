@@ -190,7 +190,9 @@ class ReviewAdmin(HistoryDeskAdmin):
             "filters": [(name, labels[name], choices[name], chosen[name]) for name in ("office", "service",
                                                                                        "employee")],
             "export_query": query.urlencode(), "chart_height": 26 * len(report["chart"]) + 8,
-            "opts": self.model._meta,
+            # The header reads «Качество › Отзывы › NPS: …» (unfold builds it from model_admin and content_title;
+            # with opts it would stop at «Отзывы» and never name the report).
+            "model_admin": self, "content_title": report["title"],
         }
         return TemplateResponse(request, "quality/reviews/nps.html", context)
 

@@ -57,6 +57,8 @@ def test_the_nps_page_groups_charts_and_exports(client, office, other_office, he
     body = client.get(url).content.decode()
     assert body.index("nps-chart") < body.index("data-totals")  # the chart first, the table under it
     assert 'data-nps="33"' in body and "Новосибирск" not in body
+    header = body[body.index("<h1"):body.index("</h1>")]
+    assert "Отзывы" in header and "NPS: отзывы клиентов" in header  # the header names the report, not only the list
     export = client.get(url, {"export": "xlsx"})
     sheet = load_workbook(io.BytesIO(export.content)).active
     rows = list(sheet.iter_rows(values_only=True))
