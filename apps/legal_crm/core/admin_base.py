@@ -191,6 +191,13 @@ class DeskAdmin(MoneyColumns, CaseFormTitles, ModelAdmin):
     # the whole admin class (issue #17: 34 times on the lead's change page). Empty: no field is shown conditionally.
     conditional_fields: dict = {}
 
+    def page_context(self, request, title, **extra) -> dict:
+        """The context of one of this admin's own pages (a report, a settings matrix): the desk's frame, and a header
+        that reads «Раздел › Список › title». unfold builds it from model_admin and content_title; given opts instead,
+        it stops at the list and never names the page."""
+        return {**self.admin_site.each_context(request), "title": title, "model_admin": self, "content_title": title,
+                **extra}
+
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # A record outside the user's rows (another office's) is not found: 404, as for one that never existed —
         # not a redirect whose message confirms the id.

@@ -21,3 +21,12 @@ def test_the_contract_list_header_says_contracts_once(client, admin_user):
     crumbs = re.findall(r'class="align-middle inline-block leading-5 min-w-0 truncate tracking-tight">\s*([^<]+?)\s*<',
                         page)
     assert crumbs == ["Договоры"]
+
+
+def test_an_admins_own_page_is_named_after_its_list(client, admin_user):
+    # DeskAdmin.page_context: a page of its own (here the notification settings) reads «Раздел › Список › Страница».
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:messaging_notification_mine")).content.decode()
+    crumbs = re.findall(r'class="align-middle inline-block leading-5 min-w-0 truncate tracking-tight">\s*([^<]+?)\s*<',
+                        page)
+    assert crumbs == ["Сообщения", "Уведомления", "Мои уведомления"]

@@ -94,12 +94,10 @@ class NotificationAdmin(ReadOnlyDeskAdmin):
                              choices=choices, success=_("Настройки уведомлений сохранены."))
             return redirect(reverse("admin:messaging_notification_mine"))
         rows = preferences.my_matrix(request.user)
-        context = {
-            **self.admin_site.each_context(request), "title": _("Мои уведомления"), "opts": self.model._meta,
-            "rows": rows, "methods": [(m, METHOD_TITLES[m]) for m in METHODS],
-            "telegram": TelegramLink.objects.filter(user=request.user).first(),
-            "code": request.session.pop("telegram_code", None),
-        }
+        context = self.page_context(
+            request, _("Мои уведомления"), rows=rows, methods=[(m, METHOD_TITLES[m]) for m in METHODS],
+            telegram=TelegramLink.objects.filter(user=request.user).first(),
+            code=request.session.pop("telegram_code", None))
         return TemplateResponse(request, "messaging/notifications_mine.html", context)
 
     def telegram_view(self, request):
@@ -123,8 +121,8 @@ class NotificationAdmin(ReadOnlyDeskAdmin):
             raise PermissionDenied
         groups = list(Group.objects.order_by("name"))
         if not groups:
-            return TemplateResponse(request, "messaging/notifications_groups.html", {
-                **self.admin_site.each_context(request), "title": _("Уведомления: настройки групп"), "groups": []})
+            return TemplateResponse(request, "messaging/notifications_groups.html",
+                                    self.page_context(request, _("Уведомления: настройки групп"), groups=[]))
         wanted = request.GET.get("group", "")
         group = get_object_or_404(Group, pk=int(wanted) if wanted.isdigit() else groups[0].pk)
         from ..models import NotificationSchedule
@@ -145,13 +143,11 @@ class NotificationAdmin(ReadOnlyDeskAdmin):
                 messages.success(request, _("Настройки уведомлений группы «%(g)s» сохранены.") % {"g": group.name})
                 return redirect(f"{reverse('admin:messaging_notification_groups')}?group={group.pk}")
         matrix = preferences.group_matrix(group)
-        context = {
-            **self.admin_site.each_context(request), "title": _("Уведомления: настройки групп"),
-            "opts": self.model._meta, "groups": groups, "group": group, "errors": errors,
-            "methods": [(m, METHOD_TITLES[m]) for m in METHODS],
-            "rows": [{"kind": k, "label": str(spec["label"]), "chosen": matrix[k]} for k, spec in all_kinds().items()],
-            "schedule": schedule, "can_change": request.user.has_perm(perms.CHANGE_NOTIFICATIONRULE),
-        }
+        context = self.page_context(
+            request, _("Уведомления: настройки групп"), groups=groups, group=group, errors=errors,
+            methods=[(m, METHOD_TITLES[m]) for m in METHODS],
+            rows=[{"kind": k, "label": str(spec["label"]), "chosen": matrix[k]} for k, spec in all_kinds().items()],
+            schedule=schedule, can_change=request.user.has_perm(perms.CHANGE_NOTIFICATIONRULE))
         return TemplateResponse(request, "messaging/notifications_groups.html", context)
 
 

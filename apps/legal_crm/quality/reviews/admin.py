@@ -183,17 +183,11 @@ class ReviewAdmin(HistoryDeskAdmin):
         query = request.GET.copy()
         query["export"] = "xlsx"
         labels = {"office": _("Офис"), "employee": _("Сотрудник"), "service": _("Услуга")}
-        context = {
-            **self.admin_site.each_context(request), "title": report["title"], "report": report,
-            "subtitle": subtitle, "errors": errors, "date_from": date_from, "date_to": date_to, "group": group,
-            "groups": [(code, title) for code, (title, _k, _n) in nps.GROUPS.items()],
-            "filters": [(name, labels[name], choices[name], chosen[name]) for name in ("office", "service",
-                                                                                       "employee")],
-            "export_query": query.urlencode(), "chart_height": 26 * len(report["chart"]) + 8,
-            # The header reads «Качество › Отзывы › NPS: …» (unfold builds it from model_admin and content_title;
-            # with opts it would stop at «Отзывы» and never name the report).
-            "model_admin": self, "content_title": report["title"],
-        }
+        context = self.page_context(
+            request, report["title"], report=report, subtitle=subtitle, errors=errors, date_from=date_from,
+            date_to=date_to, group=group, groups=[(code, title) for code, (title, _k, _n) in nps.GROUPS.items()],
+            filters=[(name, labels[name], choices[name], chosen[name]) for name in ("office", "service", "employee")],
+            export_query=query.urlencode(), chart_height=26 * len(report["chart"]) + 8)
         return TemplateResponse(request, "quality/reviews/nps.html", context)
 
 
