@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ALL_VAR, ORDER_VAR, PAGE_VAR
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
@@ -112,7 +113,14 @@ class CaseFormTitles:
             changelist.title = _("Выберите %s для изменения") % name
         else:
             changelist.title = _("Выберите %s для просмотра") % name
+        if changelist.full_result_count is None and not set(request.GET) - _NOT_NARROWING:
+            # Nothing narrows the list, so its count is the whole one. Left unknown (show_full_result_count is off: no
+            # second COUNT), unfold's header offered «(Показать все)» on every unfiltered list, as if rows were hidden.
+            changelist.full_result_count = changelist.result_count
         return changelist
+
+
+_NOT_NARROWING = {PAGE_VAR, ORDER_VAR, ALL_VAR}  # query parameters that page or sort a list without filtering it
 
 
 MONEY_SUFFIX = "__rub"

@@ -30,3 +30,16 @@ def test_an_admins_own_page_is_named_after_its_list(client, admin_user):
     crumbs = re.findall(r'class="align-middle inline-block leading-5 min-w-0 truncate tracking-tight">\s*([^<]+?)\s*<',
                         page)
     assert crumbs == ["Сообщения", "Уведомления", "Мои уведомления"]
+
+
+def test_an_unfiltered_list_does_not_offer_to_show_all(client, admin_user):
+    # «(Показать все)» in the header clears a search or filter; on the whole list there is nothing more to show.
+    client.force_login(admin_user)
+    url = reverse("admin:contracts_contract_changelist")
+
+    def header(params):
+        page = client.get(url, params).content.decode()
+        return page[page.index("<h1"):page.index("</h1>")]
+
+    assert "Показать все" not in header({}) and "Показать все" not in header({"p": "1"})
+    assert "Показать все" in header({"q": "нет такого договора"})
