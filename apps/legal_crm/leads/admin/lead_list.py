@@ -134,8 +134,7 @@ class LeadAdmin(ServiceSaveMixin, HistoryDeskAdmin):
 
     @display(description=_("телефон"))
     def phone_link(self, obj):
-        # One line: a number broken over lines is misread when dialled by hand.
-        return format_html('<a href="tel:{}" style="white-space:nowrap">{}</a>', obj.phone, obj.phone_display)
+        return format_html('<a href="tel:{}">{}</a>', obj.phone, obj.phone_display)
 
     @display(description=_("статус"))
     def status_badge(self, obj):
