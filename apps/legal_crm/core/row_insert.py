@@ -27,10 +27,47 @@ import functools
 from contextlib import contextmanager
 
 from django.db import connections, models, router
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import signals
 from django.utils import timezone
 
-_statements: dict[tuple, tuple[str, list, object]] = {}
+_statements: dict[tuple, tuple[str, list, object, list]] = {}
+
+_NONE = (type(None),)
+# Value types that a plain field's get_db_prep_save returns as they are (Django's to_python / int() / bool() of a
+# value already of that type), so the hot path skips its four calls per column; anything else goes through it.
+_KEPT_BY_PREP = {models.CharField.get_prep_value: (str, type(None)), models.TextField.get_prep_value: (str, type(None)),
+                 models.IntegerField.get_prep_value: (int, type(None)),
+                 models.BooleanField.get_prep_value: (bool, type(None))}
+# A foreign key to an auto key: ints are kept too, except 0, which the backend may refuse (validate_autopk_value).
+_KEY = (int, type(None))
+
+
+def _kept(field, connection) -> tuple:
+    """The value types `field.get_db_prep_save(value, connection)` returns unchanged (compared by exact type)."""
+    cls = type(field)
+    if isinstance(field, models.ForeignKey):
+        target = field.target_field
+        if cls.get_db_prep_save is not models.ForeignKey.get_db_prep_save:
+            return ()
+        if isinstance(target, models.AutoField | models.BigAutoField | models.SmallAutoField):
+            plain = type(target).get_db_prep_value is models.AutoField.get_db_prep_value
+            return _KEY if plain and type(target).get_prep_value is models.IntegerField.get_prep_value else _NONE
+        return _NONE  # ForeignKey.get_db_prep_save: None is None whatever the target
+    if cls.get_db_prep_save is not models.Field.get_db_prep_save:
+        return ()
+    if cls.get_db_prep_value is models.IntegerField.get_db_prep_value:  # adds the backend's integer adaptation
+        keeps = type(connection.ops).adapt_integerfield_value is BaseDatabaseOperations.adapt_integerfield_value
+        return _KEPT_BY_PREP.get(cls.get_prep_value, ()) if keeps else ()
+    if cls.get_db_prep_value is not models.Field.get_db_prep_value:
+        return ()
+    return _KEPT_BY_PREP.get(cls.get_prep_value, ())
+
+
+def _prepared(fields: list, kept: list, values, connection) -> list:
+    """`[f.get_db_prep_save(v, connection) …]` for one row, with the values a column keeps as they are passed through."""
+    return [v if type(v) in k and (k is not _KEY or v != 0) else f.get_db_prep_save(v, connection)
+            for f, k, v in zip(fields, kept, values, strict=True)]
 
 
 def _check(model: type[models.Model]) -> None:
@@ -60,7 +97,7 @@ def _statement(model: type[models.Model], connection, rows: int, read_key: bool 
     if read_key and auto is not None and rows == 1 and connection.features.can_return_columns_from_insert:
         suffix, _params = connection.ops.return_insert_columns([auto])
         sql, returning = f"{sql} {suffix}", auto
-    found = _statements[key] = (sql, fields, returning)
+    found = _statements[key] = (sql, fields, returning, [_kept(f, connection) for f in fields])
     return found
 
 
@@ -69,10 +106,10 @@ def insert(obj: models.Model, *, using: str | None = None) -> models.Model:
     model = type(obj)
     using = using or router.db_for_write(model, instance=obj)
     connection = connections[using]
-    sql, fields, returning = _statement(model, connection, 1)
+    sql, fields, returning, kept = _statement(model, connection, 1)
     obj._prepare_related_fields_for_save(operation_name="save")  # a related object's key, as save() takes it
     signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    params = _prepared(fields, kept, [f.pre_save(obj, True) for f in fields], connection)
     auto = model._meta.auto_field
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -98,14 +135,14 @@ def insert_many(model: type[models.Model], rows: list[dict], *, using: str | Non
         raise TypeError(f"{model.__name__} has save receivers: write it with insert() or the ORM")
     using = using or router.db_for_write(model)
     connection = connections[using]
-    sql, fields, _returning = _statement(model, connection, len(rows), read_key=False)
+    sql, fields, _returning, kept = _statement(model, connection, len(rows), read_key=False)
     stamped = _stamped_fields(model)
     if stamped:  # what DateField.pre_save gives an auto_now(_add) field of a new row
         now = timezone.now()
         stamps = {f.attname: now if isinstance(f, models.DateTimeField) else datetime.date.today() for f in stamped}
         rows = [{**stamps, **row} for row in rows]
-    params = [f.get_db_prep_save(row[f.attname] if f.attname in row else f.get_default(), connection)
-              for row in rows for f in fields]
+    params = [p for row in rows for p in _prepared(
+        fields, kept, [row[f.attname] if f.attname in row else f.get_default() for f in fields], connection)]
     waiting = getattr(connection, "_row_insert_waiting", None)
     if waiting is not None:
         waiting.append((sql, params))
