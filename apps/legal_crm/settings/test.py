@@ -17,6 +17,7 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
         DATABASES["default"]["OPTIONS"] = {"charset": "utf8mb4"}
+        DATABASES["default"]["ENGINE"] = "legal_crm.core.mariadb"  # as in production
         DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
