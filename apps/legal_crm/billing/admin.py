@@ -7,7 +7,6 @@ import datetime
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -48,8 +47,6 @@ class ReadOnlyMixin:
 class ServicePageMixin:
     """Custom desk pages (unfold actions) that collect input and call a service."""
 
-    form_template = "core/form_page.html"
-
     def has_add_instalmentschedule_permission(self, request, object_id=None):
         return request.user.has_perm(perms.ADD_INSTALMENTSCHEDULE)
 
@@ -76,12 +73,6 @@ class ServicePageMixin:
 
     def has_view_invoice_permission(self, request, object_id=None):
         return request.user.has_perm(perms.VIEW_INVOICE)
-
-    def render_form(self, request, *, title, form, submit, summary=None, back=None, note=None, hidden=None):
-        context = {**self.admin_site.each_context(request), "title": title, "form": form, "submit": submit,
-                   "summary": summary or [], "back": back, "note": note, "hidden": hidden or {},
-                   "opts": self.model._meta}
-        return TemplateResponse(request, self.form_template, context)
 
     def find_contract(self, request, number: str):
         qs = contract_selectors.contracts_referable_by(request.user).select_related("office")
@@ -197,8 +188,8 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
                     self.message_user(request, _("Счёт %(number)s выставлен.") % {"number": invoice.number},
                                       messages.SUCCESS)
                     return redirect("admin:billing_invoice_change", invoice.pk)
-        return self.render_form(request, title=_("Выставить счёт"), form=form, submit=_("Выставить"),
-                                back=reverse("admin:billing_invoice_changelist"))
+        return self.form_page(request, title=_("Выставить счёт"), form=form, submit=_("Выставить"),
+                              back=reverse("admin:billing_invoice_changelist"))
 
     @action(description=_("Принять оплату"), url_path="pay", icon="payments", permissions=["add_payment"])
     def pay(self, request, object_id):
@@ -233,10 +224,10 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
         summary = [(_("Счёт"), invoice.number), (_("Договор"), invoice.contract.number),
                    (_("Сумма счёта"), money(invoice.amount)), (_("Оплачено"), money(invoice.paid_amount)),
                    (_("К оплате"), money(invoice.due_amount)), (_("Статус"), invoice.get_status_display())]
-        return self.render_form(request, title=_("Принять оплату по счёту %(number)s") % {"number": invoice.number},
-                                form=form, submit=_("Принять оплату"), summary=summary,
-                                back=reverse("admin:billing_invoice_change", args=[invoice.pk]),
-                                note=_payment_methods_note())
+        return self.form_page(request, title=_("Принять оплату по счёту %(number)s") % {"number": invoice.number},
+                              form=form, submit=_("Принять оплату"), summary=summary,
+                              back=reverse("admin:billing_invoice_change", args=[invoice.pk]),
+                              note=_payment_methods_note())
 
     @action(description=_("Зачесть аванс"), url_path="apply-advance", icon="savings",
             permissions=["add_payment"])
@@ -250,9 +241,9 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
             return redirect("admin:billing_invoice_change", invoice.pk)
         summary = [(_("Счёт"), invoice.number), (_("К оплате"), money(invoice.due_amount)),
                    (_("Аванс по договору"), money(selectors.contract_advance(invoice.contract)))]
-        return self.render_form(request, title=_("Зачесть аванс в счёт %(number)s") % {"number": invoice.number},
-                                form=None, submit=_("Зачесть"), summary=summary,
-                                back=reverse("admin:billing_invoice_change", args=[invoice.pk]))
+        return self.form_page(request, title=_("Зачесть аванс в счёт %(number)s") % {"number": invoice.number},
+                              form=None, submit=_("Зачесть"), summary=summary,
+                              back=reverse("admin:billing_invoice_change", args=[invoice.pk]))
 
     @action(description=_("Отменить счёт"), url_path="cancel", icon="block", permissions=["cancel_invoice"])
     def cancel(self, request, object_id):
@@ -266,11 +257,11 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
             else:
                 self.message_user(request, _("Счёт отменён."), messages.SUCCESS)
                 return redirect("admin:billing_invoice_change", invoice.pk)
-        return self.render_form(request, title=_("Отменить счёт %(number)s") % {"number": invoice.number},
-                                form=form, submit=_("Отменить счёт"),
-                                summary=[(_("Сумма"), money(invoice.amount)), (_("Оплачено"), money(invoice.paid_amount))],
-                                back=reverse("admin:billing_invoice_change", args=[invoice.pk]),
-                                note=_("Отменить можно только счёт, по которому ничего не оплачено."))
+        return self.form_page(request, title=_("Отменить счёт %(number)s") % {"number": invoice.number},
+                              form=form, submit=_("Отменить счёт"),
+                              summary=[(_("Сумма"), money(invoice.amount)), (_("Оплачено"), money(invoice.paid_amount))],
+                              back=reverse("admin:billing_invoice_change", args=[invoice.pk]),
+                              note=_("Отменить можно только счёт, по которому ничего не оплачено."))
 
     @action(description=_("Печать (PDF)"), url_path="pdf", icon="print", permissions=["view_invoice"])
     def print_pdf(self, request, object_id):
@@ -366,9 +357,9 @@ class PaymentAdmin(ReadOnlyMixin, ServicePageMixin, DeskAdmin):
             else:
                 self.message_user(request, _("Документ приложен."), messages.SUCCESS)
                 return redirect("admin:billing_payment_change", payment.pk)
-        return self.render_form(request, title=_("Платёжный документ"), form=form, submit=_("Приложить"),
-                                summary=[(_("Платёж"), str(payment)), (_("Счёт"), payment.invoice.number)],
-                                back=reverse("admin:billing_payment_change", args=[payment.pk]))
+        return self.form_page(request, title=_("Платёжный документ"), form=form, submit=_("Приложить"),
+                              summary=[(_("Платёж"), str(payment)), (_("Счёт"), payment.invoice.number)],
+                              back=reverse("admin:billing_payment_change", args=[payment.pk]))
 
     @action(description=_("Возврат по договору"), url_path="contract-refund", icon="currency_exchange",
             permissions=["refund_payment"])
@@ -395,10 +386,10 @@ class PaymentAdmin(ReadOnlyMixin, ServicePageMixin, DeskAdmin):
         if contract is not None:
             summary = [(_("Договор"), contract.number),
                        (_("Оплачено за вычетом возвратов"), money(selectors.contract_paid_total(contract)))]
-        return self.render_form(request, title=_("Возврат по договору"), form=form, submit=_("Оформить возврат"),
-                                summary=summary, back=reverse("admin:billing_payment_changelist"),
-                                note=_("При расторжении возвращается оплаченное за вычетом принятой клиентом "
-                                       "работы; сумма списывается с последних платежей."))
+        return self.form_page(request, title=_("Возврат по договору"), form=form, submit=_("Оформить возврат"),
+                              summary=summary, back=reverse("admin:billing_payment_changelist"),
+                              note=_("При расторжении возвращается оплаченное за вычетом принятой клиентом "
+                                     "работы; сумма списывается с последних платежей."))
 
     @action(description=_("Оформить возврат"), url_path="refund", icon="undo", permissions=["refund_payment"])
     def refund(self, request, object_id):
@@ -413,10 +404,10 @@ class PaymentAdmin(ReadOnlyMixin, ServicePageMixin, DeskAdmin):
             else:
                 self.message_user(request, _("Возврат оформлен."), messages.SUCCESS)
                 return redirect("admin:billing_payment_change", payment.pk)
-        return self.render_form(request, title=_("Возврат по платежу"), form=form, submit=_("Оформить возврат"),
-                                summary=[(_("Платёж"), money(payment.amount)),
-                                         (_("Уже возвращено"), money(payment.refunded_amount))],
-                                back=reverse("admin:billing_payment_change", args=[payment.pk]))
+        return self.form_page(request, title=_("Возврат по платежу"), form=form, submit=_("Оформить возврат"),
+                              summary=[(_("Платёж"), money(payment.amount)),
+                                       (_("Уже возвращено"), money(payment.refunded_amount))],
+                              back=reverse("admin:billing_payment_change", args=[payment.pk]))
 
 
 class ScheduleItemInline(MoneyColumns, TabularInline):
@@ -479,10 +470,10 @@ class InstalmentScheduleAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin)
                 else:
                     self.message_user(request, _("График составлен."), messages.SUCCESS)
                     return redirect("admin:billing_instalmentschedule_change", schedule.pk)
-        return self.render_form(request, title=_("Составить график платежей"), form=form, submit=_("Составить"),
-                                back=reverse("admin:billing_instalmentschedule_changelist"),
-                                note=_("Сумма делится на равные ежемесячные платежи; копейки остатка — в первые "
-                                       "платежи. Счёт по платежу выставляется за 10 дней до срока."))
+        return self.form_page(request, title=_("Составить график платежей"), form=form, submit=_("Составить"),
+                              back=reverse("admin:billing_instalmentschedule_changelist"),
+                              note=_("Сумма делится на равные ежемесячные платежи; копейки остатка — в первые "
+                                     "платежи. Счёт по платежу выставляется за 10 дней до срока."))
 
     @action(description=_("Отменить график"), url_path="cancel", icon="block",
             permissions=["change_instalmentschedule"])
@@ -492,10 +483,10 @@ class InstalmentScheduleAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin)
             self.run_service(request, services.schedule_cancel, actor=request.user, schedule=schedule,
                              success=_("График отменён."))
             return redirect("admin:billing_instalmentschedule_change", schedule.pk)
-        return self.render_form(request, title=_("Отменить график %(s)s") % {"s": schedule}, form=None,
-                                submit=_("Отменить график"),
-                                back=reverse("admin:billing_instalmentschedule_change", args=[schedule.pk]),
-                                note=_("Невыставленные платежи не будут выставлены; выставленные счета останутся."))
+        return self.form_page(request, title=_("Отменить график %(s)s") % {"s": schedule}, form=None,
+                              submit=_("Отменить график"),
+                              back=reverse("admin:billing_instalmentschedule_change", args=[schedule.pk]),
+                              note=_("Невыставленные платежи не будут выставлены; выставленные счета останутся."))
 
     @action(description=_("Выставить следующий платёж"), url_path="issue-item", icon="receipt_long",
             permissions=["add_invoice"])
@@ -516,11 +507,11 @@ class InstalmentScheduleAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin)
                 self.message_user(request, _("Счёт %(number)s выставлен.") % {"number": invoice.number},
                                   messages.SUCCESS)
             return redirect("admin:billing_instalmentschedule_change", schedule.pk)
-        return self.render_form(request, title=_("Выставить платёж графика"), form=None, submit=_("Выставить"),
-                                summary=[(_("Платёж"), item.seq), (_("Срок"), f"{item.due_date:%d.%m.%Y}"),
-                                         (_("Сумма"), money(item.amount))],
-                                hidden={"item": item.pk},
-                                back=reverse("admin:billing_instalmentschedule_change", args=[schedule.pk]))
+        return self.form_page(request, title=_("Выставить платёж графика"), form=None, submit=_("Выставить"),
+                              summary=[(_("Платёж"), item.seq), (_("Срок"), f"{item.due_date:%d.%m.%Y}"),
+                                       (_("Сумма"), money(item.amount))],
+                              hidden={"item": item.pk},
+                              back=reverse("admin:billing_instalmentschedule_change", args=[schedule.pk]))
 
 
 @admin.register(Subscription)
@@ -574,9 +565,9 @@ class SubscriptionAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
                 else:
                     self.message_user(request, _("Абонентское обслуживание оформлено."), messages.SUCCESS)
                     return redirect("admin:billing_subscription_change", sub.pk)
-        return self.render_form(request, title=_("Абонентское обслуживание"), form=form, submit=_("Оформить"),
-                                back=reverse("admin:billing_subscription_changelist"),
-                                note=_("Счёт за каждый месяц выставляется автоматически в день начала периода."))
+        return self.form_page(request, title=_("Абонентское обслуживание"), form=form, submit=_("Оформить"),
+                              back=reverse("admin:billing_subscription_changelist"),
+                              note=_("Счёт за каждый месяц выставляется автоматически в день начала периода."))
 
     @action(description=_("Прекратить"), url_path="stop", icon="stop_circle",
             permissions=["change_subscription"])
@@ -586,9 +577,9 @@ class SubscriptionAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
             self.run_service(request, services.subscription_stop, actor=request.user, subscription=sub,
                              ended_on=timezone.localdate(), success=_("Абонентское обслуживание прекращено."))
             return redirect("admin:billing_subscription_change", sub.pk)
-        return self.render_form(request, title=_("Прекратить абонентское обслуживание"), form=None,
-                                submit=_("Прекратить сегодня"),
-                                back=reverse("admin:billing_subscription_change", args=[sub.pk]))
+        return self.form_page(request, title=_("Прекратить абонентское обслуживание"), form=None,
+                              submit=_("Прекратить сегодня"),
+                              back=reverse("admin:billing_subscription_change", args=[sub.pk]))
 
 
 @admin.register(LedgerEntry)

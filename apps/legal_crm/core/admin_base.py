@@ -11,6 +11,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import DecimalField
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils.module_loading import import_string
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -205,6 +206,15 @@ class DeskAdmin(MoneyColumns, CaseFormTitles, ModelAdmin):
         it stops at the list and never names the page."""
         return {**self.admin_site.each_context(request), "title": title, "model_admin": self, "content_title": title,
                 **extra}
+
+    def form_page(self, request, *, title, form, submit, summary=None, back=None, note=None, hidden=None):
+        """One of this admin's own form pages (an action that collects input and calls a service), in the desk's
+        frame: the title, a summary of the record it acts on (label, value pairs), a note, the form and its button,
+        and the way back."""
+        context = {**self.admin_site.each_context(request), "title": title, "form": form, "submit": submit,
+                   "summary": summary or [], "back": back, "note": note, "hidden": hidden or {},
+                   "opts": self.model._meta}
+        return TemplateResponse(request, "core/form_page.html", context)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # A record outside the user's rows (another office's) is not found: 404, as for one that never existed —

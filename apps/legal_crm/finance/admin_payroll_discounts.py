@@ -11,7 +11,6 @@ from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -95,11 +94,6 @@ class PayrollRunAdmin(ReadOnlyDeskAdmin):
         return render_to_string("finance/payroll_employees.html", {
             "rows": rows, "cut": obj.employees > EMPLOYEES_SHOWN, "shown": EMPLOYEES_SHOWN})
 
-    def _page(self, request, *, title, form, submit, summary=None, back=None):
-        context = {**self.admin_site.each_context(request), "title": title, "form": form, "submit": submit,
-                   "summary": summary or [], "back": back, "hidden": {}, "opts": self.model._meta}
-        return TemplateResponse(request, "core/form_page.html", context)
-
     @action(description=_("Рассчитать зарплату"), url_path="compute", icon="calculate", permissions=["compute"])
     def compute(self, request):
         first = timezone.localdate().replace(day=1)
@@ -118,8 +112,8 @@ class PayrollRunAdmin(ReadOnlyDeskAdmin):
                         else _("Зарплата рассчитана."))
                 self.message_user(request, text, messages.SUCCESS)
                 return redirect("admin:finance_payrollrun_change", run.pk)
-        return self._page(request, title=_("Рассчитать зарплату"), form=form, submit=_("Рассчитать"),
-                          back=reverse("admin:finance_payrollrun_changelist"))
+        return self.form_page(request, title=_("Рассчитать зарплату"), form=form, submit=_("Рассчитать"),
+                              back=reverse("admin:finance_payrollrun_changelist"))
 
     @action(description=_("Утвердить и провести"), url_path="approve", icon="task_alt", permissions=["approve"])
     def approve(self, request, object_id):
@@ -133,10 +127,10 @@ class PayrollRunAdmin(ReadOnlyDeskAdmin):
             else:
                 self.message_user(request, _("Расчёт утверждён и проведён в учёте."), messages.SUCCESS)
                 return redirect("admin:finance_payrollrun_change", run.pk)
-        return self._page(request, title=_("Утвердить расчёт зарплаты"), form=form, submit=_("Утвердить"),
-                          summary=[(_("Расчёт"), str(run)), (_("Сотрудников"), run.employees),
-                                   (_("К выплате"), format_money(run.total))],
-                          back=reverse("admin:finance_payrollrun_change", args=[run.pk]))
+        return self.form_page(request, title=_("Утвердить расчёт зарплаты"), form=form, submit=_("Утвердить"),
+                              summary=[(_("Расчёт"), str(run)), (_("Сотрудников"), run.employees),
+                                       (_("К выплате"), format_money(run.total))],
+                              back=reverse("admin:finance_payrollrun_change", args=[run.pk]))
 
     def payslip_view(self, request, run_id: int, employee_id: int):
         try:

@@ -4,7 +4,6 @@ from django.contrib import admin, messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -92,11 +91,6 @@ class ComplaintAdmin(HistoryDeskAdmin):
             row.change_text = change_text(Complaint, row.before, row.after) if row.action == "complaint.assign" else ""
         return render_to_string("quality/work_log.html", {"rows": rows})
 
-    def _page(self, request, *, title, form, submit, summary=None, back=None):
-        context = {**self.admin_site.each_context(request), "title": title, "form": form, "submit": submit,
-                   "summary": summary or [], "back": back, "hidden": {}, "opts": self.model._meta}
-        return TemplateResponse(request, "core/form_page.html", context)
-
     @action(description=_("Зарегистрировать жалобу"), url_path="file", icon="report", permissions=["file"])
     def file(self, request):
         initial = {}
@@ -125,8 +119,8 @@ class ComplaintAdmin(HistoryDeskAdmin):
                 else:
                     self.message_user(request, _("Жалоба зарегистрирована."), messages.SUCCESS)
                     return redirect("admin:quality_complaint_change", complaint.pk)
-        return self._page(request, title=_("Зарегистрировать жалобу"), form=form, submit=_("Зарегистрировать"),
-                          back=reverse("admin:quality_complaint_changelist"))
+        return self.form_page(request, title=_("Зарегистрировать жалобу"), form=form, submit=_("Зарегистрировать"),
+                              back=reverse("admin:quality_complaint_changelist"))
 
     @action(description=_("Назначить ответственного"), url_path="assign", icon="person_add", permissions=["assign"])
     def assign(self, request, object_id):
@@ -141,9 +135,9 @@ class ComplaintAdmin(HistoryDeskAdmin):
             else:
                 self.message_user(request, _("Ответственный назначен."), messages.SUCCESS)
                 return redirect("admin:quality_complaint_change", complaint.pk)
-        return self._page(request, title=_("Назначить ответственного"), form=form, submit=_("Назначить"),
-                          summary=[(_("Жалоба"), str(complaint)), (_("На кого"), complaint.about_employee or "—")],
-                          back=reverse("admin:quality_complaint_change", args=[complaint.pk]))
+        return self.form_page(request, title=_("Назначить ответственного"), form=form, submit=_("Назначить"),
+                              summary=[(_("Жалоба"), str(complaint)), (_("На кого"), complaint.about_employee or "—")],
+                              back=reverse("admin:quality_complaint_change", args=[complaint.pk]))
 
     @action(description=_("Закрыть с решением"), url_path="close", icon="task_alt", permissions=["close"])
     def close(self, request, object_id):
@@ -158,9 +152,9 @@ class ComplaintAdmin(HistoryDeskAdmin):
             else:
                 self.message_user(request, _("Жалоба закрыта."), messages.SUCCESS)
                 return redirect("admin:quality_complaint_change", complaint.pk)
-        return self._page(request, title=_("Закрыть жалобу"), form=form, submit=_("Закрыть"),
-                          summary=[(_("Жалоба"), str(complaint)), (_("Суть"), complaint.text[:300])],
-                          back=reverse("admin:quality_complaint_change", args=[complaint.pk]))
+        return self.form_page(request, title=_("Закрыть жалобу"), form=form, submit=_("Закрыть"),
+                              summary=[(_("Жалоба"), str(complaint)), (_("Суть"), complaint.text[:300])],
+                              back=reverse("admin:quality_complaint_change", args=[complaint.pk]))
 
 
 from .reviews import admin as reviews_admin  # noqa: E402,F401  (registers the reviews' desk: reviews/admin.py)

@@ -232,11 +232,6 @@ class TaskAdmin(HistoryDeskAdmin):
             row.label = hooks.AUDIT_LABELS.get(row.action, row.action)
         return render_to_string("todos/work_log.html", {"rows": rows})
 
-    def _page(self, request, *, title, form, submit, summary=None, back=None):
-        context = {**self.admin_site.each_context(request), "title": title, "form": form, "submit": submit,
-                   "summary": summary or [], "back": back, "hidden": {}, "opts": self.model._meta}
-        return TemplateResponse(request, "core/form_page.html", context)
-
     def _card(self, task) -> str:
         return reverse("admin:todos_task_change", args=[task.pk])
 
@@ -255,8 +250,8 @@ class TaskAdmin(HistoryDeskAdmin):
             else:
                 self.message_user(request, done, messages.SUCCESS)
                 return redirect(self._card(task))
-        return self._page(request, title=title, form=form, submit=submit, summary=self._summary(task),
-                          back=self._card(task))
+        return self.form_page(request, title=title, form=form, submit=submit, summary=self._summary(task),
+                              back=self._card(task))
 
     @action(description=_("Поставить задачу"), url_path="create", icon="add_task", permissions=["create"])
     def create(self, request):
@@ -279,8 +274,8 @@ class TaskAdmin(HistoryDeskAdmin):
             else:
                 self.message_user(request, _("Задача поставлена."), messages.SUCCESS)
                 return redirect(self._card(task))
-        return self._page(request, title=_("Поставить задачу"), form=form, submit=_("Поставить"),
-                          back=reverse("admin:todos_task_changelist"))
+        return self.form_page(request, title=_("Поставить задачу"), form=form, submit=_("Поставить"),
+                              back=reverse("admin:todos_task_changelist"))
 
     @action(description=_("Выполнена"), url_path="done", icon="check", permissions=["done"])
     def done(self, request, object_id):
@@ -296,8 +291,8 @@ class TaskAdmin(HistoryDeskAdmin):
             if self.run_service(request, services.task_confirm, actor=request.user, task=task,
                                 success=_("Выполнение подтверждено.")):
                 return redirect(self._card(task))
-        return self._page(request, title=_("Подтвердить выполнение"), form=None, submit=_("Подтвердить"),
-                          summary=self._summary(task), back=self._card(task))
+        return self.form_page(request, title=_("Подтвердить выполнение"), form=None, submit=_("Подтвердить"),
+                              summary=self._summary(task), back=self._card(task))
 
     @action(description=_("Перенести срок"), url_path="postpone", icon="event_repeat", permissions=["postpone"])
     def postpone(self, request, object_id):
@@ -371,8 +366,8 @@ class TaskAdmin(HistoryDeskAdmin):
                 self.message_user(request, _("Передано задач: %(n)s.") % {"n": moved}, messages.SUCCESS)
                 return redirect("admin:todos_task_changelist")
         summary = [(_("Задач"), len(tasks)), *[(f"№{t.pk}", f"{t.title} · {t.assignee or '—'}") for t in tasks[:10]]]
-        return self._page(request, title=_("Передать задачи"), form=form, submit=_("Передать"), summary=summary,
-                          back=reverse("admin:todos_task_changelist"))
+        return self.form_page(request, title=_("Передать задачи"), form=form, submit=_("Передать"), summary=summary,
+                              back=reverse("admin:todos_task_changelist"))
 
     @action(description=_("Календарь недели"), url_path="calendar", icon="calendar_month", permissions=["calendar"])
     def calendar(self, request):
@@ -419,10 +414,8 @@ class TaskRuleAdmin(HistoryDeskAdmin):
         summary = [(name, title) for name, _t, _p, title, *_rest in missing]
         note = (_("Эти правила будут добавлены; потом их можно изменить или выключить.") if missing
                 else _("Все стандартные правила уже есть."))
-        context = {**self.admin_site.each_context(request), "title": _("Стандартные правила задач"),
-                   "form": None, "submit": _("Добавить") if missing else None, "summary": summary, "note": note,
-                   "back": back, "hidden": {}, "opts": self.model._meta}
-        return TemplateResponse(request, "core/form_page.html", context)
+        return self.form_page(request, title=_("Стандартные правила задач"), form=None,
+                              submit=_("Добавить") if missing else None, summary=summary, note=note, back=back)
 
     @display(description=_("Событие"))
     def trigger_label(self, obj):

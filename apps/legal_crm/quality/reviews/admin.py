@@ -96,11 +96,6 @@ class ReviewAdmin(HistoryDeskAdmin):
     def case_badge(self, obj):
         return obj.case_status, obj.get_case_status_display() if obj.case_status else "—"
 
-    def _page(self, request, *, title, form, submit, summary=None, back=None):
-        context = {**self.admin_site.each_context(request), "title": title, "form": form, "submit": submit,
-                   "summary": summary or [], "back": back, "hidden": {}, "opts": self.model._meta}
-        return TemplateResponse(request, "core/form_page.html", context)
-
     def _subject(self, request) -> tuple[str, object] | None:
         """The contract, lead or client of the card the page was opened from; None from the list."""
         for name, selector in SUBJECTS.items():
@@ -132,8 +127,8 @@ class ReviewAdmin(HistoryDeskAdmin):
                     return redirect("admin:quality_review_change", review.pk)
         labels = {"contract": _("Договор"), "lead": _("Лид"), "client": _("Клиент")}
         summary = [(labels[from_card[0]], str(from_card[1]))] if from_card else []
-        return self._page(request, title=_("Записать отзыв со звонка"), form=form, submit=_("Записать"),
-                          summary=summary, back=reverse("admin:quality_review_changelist"))
+        return self.form_page(request, title=_("Записать отзыв со звонка"), form=form, submit=_("Записать"),
+                              summary=summary, back=reverse("admin:quality_review_changelist"))
 
     @staticmethod
     def _contract_by_number(request, form, number: str):
@@ -157,10 +152,10 @@ class ReviewAdmin(HistoryDeskAdmin):
                 self.message_user(request, _("Разбор сохранён."), messages.SUCCESS)
                 return redirect("admin:quality_review_change", review.pk)
         score = review.score if review.score is not None else "—"
-        return self._page(request, title=_("Разбор отзыва"), form=form, submit=_("Сохранить"),
-                          summary=[(_("Отзыв"), f"{review.get_category_display()} · {score}"),
-                                   (_("Клиент"), review.client or "—"), (_("Комментарий"), review.comment or "—")],
-                          back=reverse("admin:quality_review_change", args=[review.pk]))
+        return self.form_page(request, title=_("Разбор отзыва"), form=form, submit=_("Сохранить"),
+                              summary=[(_("Отзыв"), f"{review.get_category_display()} · {score}"),
+                                       (_("Клиент"), review.client or "—"), (_("Комментарий"), review.comment or "—")],
+                              back=reverse("admin:quality_review_change", args=[review.pk]))
 
     @action(description=_("Отчёт NPS"), url_path="nps-report", icon="monitoring", permissions=["nps_report"])
     def nps_report(self, request):

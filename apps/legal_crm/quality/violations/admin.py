@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import RangeDateFilter, RelatedDropdownFilter
@@ -115,11 +114,6 @@ class ViolationAdmin(HistoryDeskAdmin):
             row.note = after.get("text") or after.get("reason") or after.get("comment") or ""
         return render_to_string("quality/violation_log.html", {"rows": rows})
 
-    def _page(self, request, *, title, form, submit, summary=None, back=None):
-        context = {**self.admin_site.each_context(request), "title": title, "form": form, "submit": submit,
-                   "summary": summary or [], "back": back, "hidden": {}, "opts": self.model._meta}
-        return TemplateResponse(request, "core/form_page.html", context)
-
     def _summary(self, violation):
         return [(_("Нарушение"), str(violation)), (_("Сотрудник"), violation.offender),
                 (_("Комментарий"), violation.comment or "—")]
@@ -138,8 +132,8 @@ class ViolationAdmin(HistoryDeskAdmin):
             else:
                 self.message_user(request, _("Нарушение зафиксировано."), messages.SUCCESS)
                 return redirect("admin:quality_violation_change", violation.pk)
-        return self._page(request, title=_("Зафиксировать нарушение"), form=form, submit=_("Зафиксировать"),
-                          back=reverse("admin:quality_violation_changelist"))
+        return self.form_page(request, title=_("Зафиксировать нарушение"), form=form, submit=_("Зафиксировать"),
+                              back=reverse("admin:quality_violation_changelist"))
 
     @action(description=_("Обжаловать"), url_path="appeal", icon="gavel", permissions=["appeal"])
     def appeal(self, request, object_id):
@@ -153,9 +147,9 @@ class ViolationAdmin(HistoryDeskAdmin):
             else:
                 self.message_user(request, _("Обжалование отправлено руководителю."), messages.SUCCESS)
                 return redirect("admin:quality_violation_change", violation.pk)
-        return self._page(request, title=_("Обжаловать нарушение"), form=form, submit=_("Обжаловать"),
-                          summary=self._summary(violation),
-                          back=reverse("admin:quality_violation_change", args=[violation.pk]))
+        return self.form_page(request, title=_("Обжаловать нарушение"), form=form, submit=_("Обжаловать"),
+                              summary=self._summary(violation),
+                              back=reverse("admin:quality_violation_change", args=[violation.pk]))
 
     @action(description=_("Решение по обжалованию"), url_path="decide", icon="balance", permissions=["decide"])
     def decide(self, request, object_id):
@@ -172,9 +166,9 @@ class ViolationAdmin(HistoryDeskAdmin):
                 self.message_user(request, _("Нарушение оставлено в силе.") if upheld else _("Нарушение отменено."),
                                   messages.SUCCESS)
                 return redirect("admin:quality_violation_change", violation.pk)
-        return self._page(request, title=_("Решение по обжалованию"), form=form, submit=_("Принять решение"),
-                          summary=[*self._summary(violation), (_("Обжалование"), violation.appeal_text)],
-                          back=reverse("admin:quality_violation_change", args=[violation.pk]))
+        return self.form_page(request, title=_("Решение по обжалованию"), form=form, submit=_("Принять решение"),
+                              summary=[*self._summary(violation), (_("Обжалование"), violation.appeal_text)],
+                              back=reverse("admin:quality_violation_change", args=[violation.pk]))
 
 
 @admin.register(ViolationRule)
