@@ -8,6 +8,10 @@ connects with multi-statements on), and the COMMIT is the block's only extra tri
 commits nothing. What the application sees is unchanged: Django's own autocommit flag, savepoints, on_commit
 hooks, errors (a failing first statement still leaves the transaction open, to be rolled back), and turning
 autocommit back on with a transaction still open commits it, as `SET autocommit=1` does.
+
+One difference, for statements that commit implicitly (DDL: ALTER, TRUNCATE, …): the rest of the block then runs in
+autocommit, where Django's backend would open a new transaction. Both end the block's transaction at that point;
+only migrations run DDL here, and MariaDB cannot roll DDL back either way.
 """
 
 from __future__ import annotations
