@@ -77,9 +77,9 @@ class DatabaseWrapper(mysql.DatabaseWrapper):
         if not autocommit:
             self.begin_pending = True
             return
-        self.begin_pending = False
         if self.in_server_transaction:  # what SET autocommit=1 does to an open transaction
             self._end(super()._commit)
+        self.begin_pending = False  # after _end, which reads Django's flag before Django sets it
         super()._set_autocommit(True)  # a no-op unless the session was turned off some other way
 
     def _commit(self):

@@ -113,3 +113,8 @@ def test_manual_mode_begins_again_after_each_end(probe):
     finally:
         transaction.set_autocommit(True)  # commits what is open, as SET autocommit=1 does
     assert _seen(probe) == [1, 3]
+    _put(4)  # back in autocommit: no transaction is opened for it
+    assert _seen(probe) == [1, 3, 4]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT @@in_transaction")
+        assert cursor.fetchone() == (0,)
