@@ -39,10 +39,18 @@ class CursorWrapper(mysql.CursorWrapper):
         return self.cursor.rowcount
 
     def executemany(self, query, args):
+        self._begin_alone()
+        return super().executemany(query, args)
+
+    def callproc(self, procname, args=()):
+        self._begin_alone()
+        return self.cursor.callproc(procname, args)
+
+    def _begin_alone(self) -> None:
+        """START TRANSACTION as a query of its own, for the calls that cannot carry it in front (rare here)."""
         if self.db.begin_pending:
             self.db.opened()
             self.cursor.execute(_BEGIN.rstrip(";\n"))
-        return super().executemany(query, args)
 
     @contextmanager
     def _integrity_errors(self):

@@ -99,6 +99,10 @@ def test_results_of_the_first_statement_are_its_own(probe):
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany("INSERT INTO tx_probe (id, v) VALUES (%s, %s)", [(7, "a"), (8, "b")])
     assert _seen(probe) == [1, 2, 7, 8]
+    with pytest.raises(RuntimeError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany("INSERT INTO tx_probe (id, v) VALUES (%s, %s)", [(9, "c")])
+        raise RuntimeError  # the rows of an executemany opening the block roll back with it
+    assert _seen(probe) == [1, 2, 7, 8]
 
 
 def test_manual_mode_begins_again_after_each_end(probe):
