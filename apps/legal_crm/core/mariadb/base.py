@@ -32,9 +32,9 @@ class CursorWrapper(mysql.CursorWrapper):
     def execute(self, query, args=None):
         if not self.db.begin_pending:
             return super().execute(query, args)
-        self.db.opened()
         with self._integrity_errors():
-            self.cursor.execute(_BEGIN + query, args)
+            self.cursor.execute(_BEGIN + query, args)  # bad parameters raise before sending: still pending then
+            self.db.opened()
             self.cursor.nextset()  # the statement's own result; its error, if any, is raised here
         return self.cursor.rowcount
 
@@ -49,8 +49,8 @@ class CursorWrapper(mysql.CursorWrapper):
     def _begin_alone(self) -> None:
         """START TRANSACTION as a query of its own, for the calls that cannot carry it in front (rare here)."""
         if self.db.begin_pending:
-            self.db.opened()
             self.cursor.execute(_BEGIN.rstrip(";\n"))
+            self.db.opened()
 
     @contextmanager
     def _integrity_errors(self):

@@ -1,7 +1,7 @@
 """core.mariadb: transactions begin with their first statement; what commits, rolls back and is seen is Django's."""
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, ProgrammingError, connection, connections, transaction
 
 pytestmark = [pytest.mark.skipif(connection.vendor != "mysql", reason="the MariaDB backend (CI sets DATABASE_URL)"),
               pytest.mark.django_db(transaction=True)]
@@ -86,6 +86,15 @@ def test_errors_of_the_first_statement_and_savepoints(probe):
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("INSERT INTO tx_probe (id, v) VALUES (%s, NULL)", [5])  # 1048, misfiled by the driver
     assert _seen(probe) == [1, 2, 4]
+
+
+def test_a_first_statement_refused_before_sending_leaves_the_transaction_to_the_next(probe):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        with pytest.raises((TypeError, ProgrammingError)), connection.cursor() as cursor:
+            cursor.execute("INSERT INTO tx_probe (id, v) VALUES (%s, %s)", [1])  # a parameter short: never sent
+        _put(2)  # so this one opens the transaction, and rolls back with it
+        raise RuntimeError
+    assert _seen(probe) == []
 
 
 def test_results_of_the_first_statement_are_its_own(probe):
