@@ -54,3 +54,14 @@ def test_production_settings_are_secure():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True", "True", "True", "True",
                                      "django.contrib.sessions.backends.cached_db", "DENY"]
+
+
+def test_production_serves_mariadb_through_the_projects_backend():
+    """A mysql:// URL gets core.mariadb (transactions opened with their first statement), utf8mb4 as before."""
+    code = ("from django.conf import settings as s; d = s.DATABASES['default']; "
+            "print(d['ENGINE'], d['OPTIONS']['charset'])")
+    env = {**_production_env(), "DATABASE_URL": "mysql://crm:secret@db.example.ru:3306/legalcrm"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["legal_crm.core.mariadb", "utf8mb4"]
