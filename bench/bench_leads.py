@@ -579,7 +579,8 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
               f"{'yes' if ia['p99'] <= TARGETS['intake_p99_ms'] else 'no'} |",
               f"| lead list beside the intake, p95 ms (pages) | {fmt(ib['list_p95'])} ({ib['list_pages']}) | "
               f"{fmt(ia['list_p95'])} ({ia['list_pages']}) | — | — |"]
-    for key, label in (("cpu_ms", "CPU per lead in the web process, ms"), ("sql", "SQL queries per lead, as Django logs them (BEGIN and COMMIT included)"),
+    for key, label in (("cpu_ms", "CPU per lead in the web process, ms"),
+                       ("sql", "SQL queries per lead, as Django logs them (BEGIN and COMMIT included)"),
                        ("redis", "Redis round trips per lead")):
         lines.append(f"| {label} | {before['cost'][key]:.1f} | {after['cost'][key]:.1f} | — | — |")
     rss_ok = max(after["rss"]) <= TARGETS["rss_mib"]

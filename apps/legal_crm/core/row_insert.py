@@ -36,11 +36,10 @@ _statements: dict[tuple, tuple[str, list, object, list]] = {}
 _NONE = (type(None),)
 # Value types that a plain field's get_db_prep_save returns as they are (Django's to_python / int() / bool() of a
 # value already of that type), so the hot path skips its four calls per column; anything else goes through it.
-_KEPT_BY_PREP = {models.CharField.get_prep_value: (str, type(None)), models.TextField.get_prep_value: (str, type(None)),
-                 models.IntegerField.get_prep_value: (int, type(None)),
-                 models.BooleanField.get_prep_value: (bool, type(None))}
+_KEPT_BY_PREP = {models.CharField.get_prep_value: (str, *_NONE), models.TextField.get_prep_value: (str, *_NONE),
+                 models.IntegerField.get_prep_value: (int, *_NONE), models.BooleanField.get_prep_value: (bool, *_NONE)}
 # A foreign key to an auto key: ints are kept too, except 0, which the backend may refuse (validate_autopk_value).
-_KEY = (int, type(None))
+_KEY = (int, *_NONE)
 
 
 def _kept(field, connection) -> tuple:
@@ -65,7 +64,7 @@ def _kept(field, connection) -> tuple:
 
 
 def _prepared(fields: list, kept: list, values, connection) -> list:
-    """`[f.get_db_prep_save(v, connection) …]` for one row, with the values a column keeps as they are passed through."""
+    """`[f.get_db_prep_save(v, connection) …]` for one row; the values a column keeps are passed through."""
     return [v if type(v) in k and (k is not _KEY or v != 0) else f.get_db_prep_save(v, connection)
             for f, k, v in zip(fields, kept, values, strict=True)]
 
