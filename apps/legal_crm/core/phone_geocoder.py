@@ -95,9 +95,26 @@ def install() -> None:
         sys.modules[_PACKAGE] = module
 
 
-def description_for_number(numobj, lang: str) -> str:
-    """`phonenumbers.geocoder.description_for_number`, reading only the data the number needs."""
-    install()
-    from phonenumbers import geocoder
+_country_zones: dict[int, tuple[str, ...]] = {}
 
-    return geocoder.description_for_number(numobj, lang)
+
+def place_of_number(numobj, number_type: int, lang: str) -> tuple[str, tuple[str, ...]]:
+    """What `geocoder.description_for_number(numobj, lang)` and `timezone.time_zones_for_number(numobj)` answer, given the
+    number's type (`phonenumbers.number_type`) worked out once by the caller: each of the two works it out again
+    from the numbering plan's patterns, their costliest step. The branches are theirs: an invalid number has no
+    place; a landline (a geographical type) is placed by its prefix; any other number only by its country."""
+    install()
+    from phonenumbers import PhoneNumberType, geocoder, is_number_type_geographical
+    from phonenumbers import timezone as phone_timezone
+
+    if number_type == PhoneNumberType.UNKNOWN:
+        return "", (phone_timezone.UNKNOWN_TIMEZONE,)
+    if is_number_type_geographical(number_type, numobj.country_code):
+        return (geocoder.description_for_valid_number(numobj, lang),
+                tuple(phone_timezone.time_zones_for_geographical_number(numobj)))
+    zones = _country_zones.get(numobj.country_code)
+    if zones is None:
+        # Not geographical: the library answers with the zones of the country code, so one number of each
+        # country code asks it.
+        zones = _country_zones[numobj.country_code] = tuple(phone_timezone.time_zones_for_number(numobj))
+    return geocoder.country_name_for_number(numobj, lang), zones

@@ -145,6 +145,15 @@ def parsed_phone(e164: str) -> phonenumbers.PhoneNumber | None:
         return None
 
 
+@functools.lru_cache(maxsize=256)
+def phone_number_type(e164: str) -> int:
+    """libphonenumber's type of a number in E.164 (`PhoneNumberType`), UNKNOWN for a number that is not valid
+    (`number_type(n) != UNKNOWN` is `is_valid_number(n)`: both match the number against the plan of its region).
+    An incoming lead asks it for its spam check, its time zone and its region: matched once."""
+    parsed = parsed_phone(e164)
+    return phonenumbers.PhoneNumberType.UNKNOWN if parsed is None else phonenumbers.number_type(parsed)
+
+
 def _foreign(value: str) -> str | None:
     parsed = parsed_phone(value)
     if parsed is None or not phonenumbers.is_valid_number(parsed):

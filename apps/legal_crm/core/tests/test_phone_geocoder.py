@@ -11,7 +11,9 @@ from pathlib import Path
 APPS = Path(__file__).resolve().parents[3]
 
 NUMBERS = ["+74951234567", "+73433123456", "+74232123456", "+79161234567", "+77172123456", "+77012345678",
-           "+380441234567", "+12015550123", "+861012345678", "+442079460000", "+16502530000", "+81312345678"]
+           "+380441234567", "+12015550123", "+861012345678", "+442079460000", "+16502530000", "+81312345678",
+           # a mobile of a one-zone country, toll-free, no such range, one digit repeated
+           "+375291234567", "+78001234567", "+76001234567", "+79160000000"]
 
 CHILD = """
 import json, sys
@@ -19,7 +21,10 @@ import phonenumbers
 from legal_crm.core import phone_geocoder
 
 numbers = json.loads(sys.argv[1])
-lazy = [phone_geocoder.description_for_number(phonenumbers.parse(n, None), "ru") for n in numbers]
+def place(n):
+    p = phonenumbers.parse(n, None)
+    return phone_geocoder.place_of_number(p, phonenumbers.number_type(p), "ru")
+lazy = [place(n) for n in numbers]
 lazy_data = sys.modules["phonenumbers.geodata"].GEOCODE_DATA
 out = {"lazy": lazy, "lazy_type": type(lazy_data).__name__}
 
@@ -45,7 +50,8 @@ import phonenumbers
 from legal_crm.core import phone_geocoder
 
 for n in ("+74951234567", "+79161234567", "+73433123456"):
-    phone_geocoder.description_for_number(phonenumbers.parse(n, None), "ru")
+    p = phonenumbers.parse(n, None)
+    phone_geocoder.place_of_number(p, phonenumbers.number_type(p), "ru")
 print(json.dumps(sys.modules["phonenumbers.geodata"].GEOCODE_DATA.loaded_modules()))
 """
 
@@ -64,7 +70,7 @@ def test_every_prefix_of_the_library_is_read_the_same():
     assert out["prefixes"] > 100_000
     assert out["mismatched"] == []
     assert out["absent_found"] == []
-    assert out["lazy"][0].startswith("Моск")  # a Moscow landline: its region, not the country
+    assert out["lazy"][0][0].startswith("Моск")  # a Moscow landline: its region, not the country
 
 
 def test_russian_numbers_read_one_data_module():
@@ -77,12 +83,17 @@ import json, sys
 import phonenumbers
 from legal_crm.core import phone_geocoder
 numbers = json.loads(sys.argv[1])
-lazy = [phone_geocoder.description_for_number(phonenumbers.parse(n, None), "ru") for n in numbers]
+def place(n):
+    p = phonenumbers.parse(n, None)
+    return phone_geocoder.place_of_number(p, phonenumbers.number_type(p), "ru")
+lazy = [place(n) for n in numbers]
 for name in [m for m in sys.modules if m.startswith("phonenumbers.geo")]:
     del sys.modules[name]
 import importlib
 geocoder = importlib.import_module("phonenumbers.geocoder")
-real = [geocoder.description_for_number(phonenumbers.parse(n, None), "ru") for n in numbers]
+from phonenumbers import timezone
+real = [[geocoder.description_for_number(phonenumbers.parse(n, None), "ru"),
+         list(timezone.time_zones_for_number(phonenumbers.parse(n, None)))] for n in numbers]
 print(json.dumps([lazy, real, type(sys.modules["phonenumbers.geodata"].GEOCODE_DATA).__name__]))
 """
     lazy, real, real_type = run_child(code, json.dumps(NUMBERS))

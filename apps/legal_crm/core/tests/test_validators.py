@@ -333,3 +333,27 @@ def test_only_ascii_digits_count():
     assert not v.is_valid_inn("٧٨٣٠٠٠٢٢٩٣")
     assert not v.is_valid_snils("١١٢-٢٣٣-٤٤٥ ٩٥")
     assert v.digits("٧8 3") == "83"
+
+
+def test_phone_number_type_says_valid_exactly_when_the_library_does():
+    # The spam check's "no such number" reads the type instead of is_valid_number: the same verdict for every
+    # kind of number — each Russian range's first digits, foreign numbers, wrong lengths.
+    import random
+
+    import phonenumbers
+
+    from legal_crm.core.validators import phone_number_type
+
+    rnd = random.Random(7)
+    numbers = [f"+7{head}{rnd.randrange(10**7):07d}" for head in range(300, 1000)]
+    numbers += [f"+{rnd.randrange(1, 999)}{rnd.randrange(10**n)}" for n in (6, 8, 9, 10, 11) for _ in range(100)]
+    numbers += ["+3", "+7916123456", "+791612345678", "+79160000000"]
+    seen = set()
+    for number in numbers:
+        try:
+            valid = phonenumbers.is_valid_number(phonenumbers.parse(number, None))
+        except phonenumbers.NumberParseException:
+            valid = False
+        assert (phone_number_type(number) != phonenumbers.PhoneNumberType.UNKNOWN) is valid, number
+        seen.add(valid)
+    assert seen == {True, False}

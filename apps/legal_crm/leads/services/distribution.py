@@ -17,15 +17,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from phonenumbers import timezone as phone_timezone
 
 from legal_crm.core.audit import audit
 from legal_crm.core.auth_backends import users_with_perm
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.guard import ensure
-from legal_crm.core.phone_geocoder import description_for_number
-from legal_crm.core.validators import parsed_phone
+from legal_crm.core.phone_geocoder import place_of_number
+from legal_crm.core.validators import parsed_phone, phone_number_type
 from legal_crm.leads import perms
 from legal_crm.org.models import Employee, Office
 from legal_crm.org.selectors import office_ids_visible_to
@@ -51,8 +50,8 @@ def phone_info(e164: str) -> PhoneInfo:
     parsed = parsed_phone(e164)
     if parsed is None:
         return PhoneInfo("", "")
-    zones = phone_timezone.time_zones_for_number(parsed)
-    region = description_for_number(parsed, "ru")  # reads only the data of the number's prefixes
+    # The number's type is matched once for the spam check, the region and the time zone (core.validators).
+    region, zones = place_of_number(parsed, phone_number_type(e164), "ru")
     if region in ("Россия", "Russia"):
         region = ""
     return PhoneInfo(region, zones[0] if len(zones) == 1 else "")

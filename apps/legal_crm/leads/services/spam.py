@@ -15,7 +15,7 @@ from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 from legal_crm.core.guard import ensure
-from legal_crm.core.validators import is_mobile, normalize_phone, parsed_phone
+from legal_crm.core.validators import is_mobile, normalize_phone, parsed_phone, phone_number_type
 from legal_crm.leads import perms
 
 from .. import refcache
@@ -30,10 +30,9 @@ def looks_invalid(e164: str) -> bool:
     """A number no person has: not a valid number by libphonenumber's plan (wrong length, no such range),
     or seven and more of one digit in a row (+7 916 000-00-00, +7 911 111-11-11). Counting sequences are
     real numbers (+7 901 234-56-78 is somebody's), so they are not looked at."""
-    parsed = parsed_phone(e164)
-    if parsed is None or not phonenumbers.is_valid_number(parsed):
+    if phone_number_type(e164) == phonenumbers.PhoneNumberType.UNKNOWN:
         return True
-    return bool(_REPEATED.search(str(parsed.national_number)))
+    return bool(_REPEATED.search(str(parsed_phone(e164).national_number)))
 
 
 def _words(text: str) -> set[str]:
