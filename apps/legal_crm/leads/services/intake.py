@@ -37,7 +37,6 @@ from legal_crm.core.validators import normalize_phone
 
 from .. import refcache
 from ..models import AssignmentLog, IntakeLock, Lead, LeadContact, LeadPhonePart, LeadStatusLog
-from ..selectors import LIST_RELATED
 from .distribution import choose_office, choose_operator, lead_distribute
 from .operator_load import pick_rider
 from .spam import count_post, find_spam_rule, lead_mark_spam, phone_flood_rule
@@ -189,22 +188,26 @@ def _consent_fields(*, data: IntakeData, source, partner, now) -> dict:
 
 def _record_duplicate(lead_id: int, *, actor, data: IntakeData, phone: str, source, partner, now,
                       recent: dict) -> Lead:
-    # The lead row is locked first (UPDATE), then the contact inserted: in the other order, parallel repeats of one
-    # lead (other phones, so other named locks) each hold the shared lock the contact's foreign key takes and
-    # deadlock upgrading it.
-    Lead.objects.filter(pk=lead_id).update(last_contact_at=now, contacts_count=F("contacts_count") + 1)
+    # The lead row is locked first (SELECT … FOR UPDATE), then the contact inserted: in the other order, parallel
+    # repeats of one lead (other phones, so other locks) each hold the shared lock the contact's foreign key takes
+    # and deadlock upgrading it. Holding the row, what the repeat changes is known here: one UPDATE writes it and
+    # the lead in memory is what a re-read would return.
+    lead = _locked_lead(lead_id, partner=partner)
+    changes = {"last_contact_at": now}
     # What the repeat adds about the person is kept on the lead: a consent given now, a name not known before.
-    if data.consent_personal_data:
-        Lead.objects.filter(pk=lead_id, consent_personal_data=False).update(
-            **_consent_fields(data=data, source=source, partner=partner, now=now))
-    if data.consent_ads:
-        Lead.objects.filter(pk=lead_id, consent_ads=False).update(consent_ads=True)
-    if (data.name or "").strip():
-        Lead.objects.filter(pk=lead_id, name="").update(name=data.name.strip()[:NAME_MAX])
-    LeadContact.objects.create(
-        lead_id=lead_id, is_duplicate=True, **_contact_fields(data=data, phone=phone, source=source, partner=partner))
+    if data.consent_personal_data and not lead.consent_personal_data:
+        changes.update(_consent_fields(data=data, source=source, partner=partner, now=now))
+    if data.consent_ads and not lead.consent_ads:
+        changes["consent_ads"] = True
+    if (data.name or "").strip() and not lead.name:
+        changes["name"] = data.name.strip()[:NAME_MAX]
+    Lead.objects.filter(pk=lead_id).update(**changes, contacts_count=F("contacts_count") + 1)
+    changes["contacts_count"] = lead.contacts_count + 1  # the row is locked: what the UPDATE wrote
+    for name, value in changes.items():
+        setattr(lead, name, value)
+    insert_many(LeadContact, [{"lead_id": lead_id, "is_duplicate": True,
+                               **_contact_fields(data=data, phone=phone, source=source, partner=partner)}])
     emit("leads.lead_contact_added", lead_id=lead_id, source=getattr(source, "code", None))
-    lead = Lead.objects.select_related(*LIST_RELATED).get(pk=lead_id)
     if lead.status.is_refusal and not (lead.is_spam or lead.status.is_spam or lead.status.is_converted):
         lead = _reopen_on_contact(lead, actor=actor, source=source, partner=partner, now=now)
     flood = phone_flood_rule(recent)
@@ -212,6 +215,26 @@ def _record_duplicate(lead_id: int, *, actor, data: IntakeData, phone: str, sour
         # One phone posting again and again: its lead goes to spam while nobody has worked on it yet
         # (a person an operator already talks to is not thrown out by a burst of form posts).
         lead = lead_mark_spam(lead=lead, rule=flood)
+    return lead
+
+
+def _locked_lead(lead_id: int, *, partner) -> Lead:
+    """The lead a repeat joins, its row locked, with its status, type, source, office and partner taken from the
+    reference cache (what the reopening, the spam check and the answer read) instead of five joined tables; one
+    the cache does not hold (an office closed since, another partner) is read when it is asked for."""
+    lead = Lead.objects.select_for_update().get(pk=lead_id)
+    ref = refcache.get()
+    known = {
+        "status": ref.status_by_pk.get(lead.status_id),
+        "type": ref.type_by_pk.get(lead.type_id),
+        "office": ref.office_by_pk.get(lead.office_id),
+        "source": next((s for s in ref.source_by_code.values() if s.pk == lead.source_id), None),
+        "partner": partner if partner is not None and partner.pk == lead.partner_id else next(
+            (p for p in ref.partner_by_user.values() if p.pk == lead.partner_id), None),
+    }
+    for name, value in known.items():
+        if value is not None:
+            setattr(lead, name, value)
     return lead
 
 

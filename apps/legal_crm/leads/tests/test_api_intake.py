@@ -271,6 +271,41 @@ def test_a_new_leads_rows_after_the_lead_go_to_mariadb_in_one_query(site_client,
     assert any(item[2].get("lead_id") == lead_id for row in EventOutbox.objects.all() for item in row.items)
 
 
+@pytest.mark.django_db
+def test_a_repeat_answers_what_the_lead_holds_after_one_locked_read_and_one_update(site_client, office):
+    """A repeat locks the lead's row, writes what it adds in one UPDATE and answers from the lead in memory
+    (references from the reference cache, no joined read): the answer is what a fresh read of the lead gives."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.renderers import JSONRenderer
+
+    from legal_crm.leads.selectors import LIST_RELATED
+    from legal_crm.leads.serializers import LeadSerializer
+
+    first = site_client.post(URL, {"phone": "+79161234504"}, format="json").json()
+    with CaptureQueriesContext(connection) as ctx:
+        r = site_client.post(URL, {"phone": "+7 916 123-45-04", "name": "Вера", "comment": "Снова о долгах",
+                                   "consent_personal_data": True, "consent_ads": True}, format="json")
+    assert r.status_code == 200, r.content
+    fresh = Lead.objects.select_related(*LIST_RELATED).get(pk=first["id"])
+    assert r.json() == json.loads(JSONRenderer().render(LeadSerializer(fresh).data))
+    assert (fresh.name, fresh.consent_personal_data, fresh.consent_ads, fresh.contacts_count) == ("Вера", True,
+                                                                                                  True, 2)
+    assert fresh.consent_at is not None and fresh.last_contact_at > fresh.created_at
+    assert LeadContact.objects.filter(lead=fresh, is_duplicate=True, comment="Снова о долгах").count() == 1
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert len([q for q in sql if re.match(r'UPDATE [`"]leads_lead[`"]', q)]) == 1
+    assert not [q for q in sql if re.search(r'FROM [`"]leads_lead[`"]', q) and "JOIN" in q]
+    if connection.vendor == "mysql":
+        assert [q for q in sql if re.search(r'FROM `leads_lead` WHERE `leads_lead`.`id` = ', q) and "FOR UPDATE" in q]
+    # A second repeat keeps what the lead knows: the name and the consent given before.
+    again = site_client.post(URL, {"phone": "+79161234504", "name": "Другая"}, format="json")
+    assert again.json()["name"] == "Вера" and again.json()["contacts_count"] == 3
+    assert Lead.objects.get(pk=first["id"]).name == "Вера"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_repeated_external_id_outside_a_transaction(partner_with_token, office):
     """As in production (no outer transaction): a repeated id is caught by the unique constraint and retried,
