@@ -85,7 +85,11 @@ def relay(max_batches: int = MAX_BATCHES) -> int:
             break
         done += relayed
     else:
-        request_relay()  # more than max_batches were waiting: the rest in a new task
+        # More than max_batches were waiting: the rest in a new task. In-process (jobs run eagerly) not here — that
+        # would recurse once per max_batches, through a whole backlog, inside one request: the rest goes with the
+        # next commit's relay or the scheduled one.
+        if not _eager():
+            request_relay()
     return done
 
 

@@ -223,3 +223,20 @@ def test_dates_and_decimals_in_a_payload_arrive_as_strings(declared, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         events.emit("tests.thing_happened", on=datetime.date(2026, 11, 28), amount=Decimal("100.50"))
     assert handlers.CALLS == [{"on": "2026-11-28", "amount": "100.50"}]
+
+
+def test_in_process_a_backlog_is_relayed_a_bounded_part_per_relay(declared, monkeypatch):
+    """Jobs run in-process (the embedded default): a backlog larger than one relay's batches is not chased to its end
+    inside the request that committed last (it recursed once per relay, through the whole backlog); the rest goes
+    with the next relay."""
+    from legal_crm.core import outbox
+    from legal_crm.core.models import EventOutbox
+
+    assert outbox._eager()
+    monkeypatch.setattr(outbox, "BATCH", 2)
+    for n in range(7):
+        EventOutbox.objects.create(items=[["legal_crm.core.tests.handlers.record", "tests.thing_happened", {"n": n}]])
+    assert outbox.relay(max_batches=2) == 4
+    assert EventOutbox.objects.count() == 3 and handlers.CALLS == [{"n": n} for n in range(4)]
+    assert outbox.relay(max_batches=2) == 3
+    assert handlers.CALLS == [{"n": n} for n in range(7)] and not EventOutbox.objects.exists()
