@@ -30,5 +30,7 @@ class ServiceSaveMixin:
 
 
 def colored_badge(text, color):
-    return format_html('<span style="background:{};color:#fff;border-radius:4px;padding:1px 6px;'
-                       'white-space:nowrap">{}</span>', color, text)
+    # A long status («Отказ: выбрал другую компанию») wraps to two lines inside 8rem, so the operator's list fits
+    # a 1440 px screen (1366 px less 12) without scrolling to «Ответственный»; the list's template writes the same.
+    return format_html('<span style="background:{};color:#fff;border-radius:4px;padding:1px 6px;display:inline-block;'
+                       'width:max-content;max-width:8rem;font-size:12px;line-height:1.35">{}</span>', color, text)
