@@ -56,6 +56,14 @@ class ReferenceData:
     def status_id(self, code: str) -> int:
         return self.status_by_code[code].pk
 
+    def source(self, pk: int | None) -> AdSource | None:
+        """The source of this key, or None (a handful of rows: kept by code, looked up by key here)."""
+        return next((s for s in self.source_by_code.values() if s.pk == pk), None) if pk is not None else None
+
+    def partner(self, pk: int | None) -> Partner | None:
+        """The partner of this key among those with an API user, or None."""
+        return next((p for p in self.partner_by_user.values() if p.pk == pk), None) if pk is not None else None
+
     def initial_status(self) -> LeadStatus:
         for s in sorted(self.status_by_pk.values(), key=lambda s: s.order):
             if s.is_initial and s.is_active:

@@ -228,9 +228,8 @@ def _locked_lead(lead_id: int, *, partner) -> Lead:
         "status": ref.status_by_pk.get(lead.status_id),
         "type": ref.type_by_pk.get(lead.type_id),
         "office": ref.office_by_pk.get(lead.office_id),
-        "source": next((s for s in ref.source_by_code.values() if s.pk == lead.source_id), None),
-        "partner": partner if partner is not None and partner.pk == lead.partner_id else next(
-            (p for p in ref.partner_by_user.values() if p.pk == lead.partner_id), None),
+        "source": ref.source(lead.source_id),
+        "partner": partner if partner is not None and partner.pk == lead.partner_id else ref.partner(lead.partner_id),
     }
     for name, value in known.items():
         if value is not None:
@@ -299,7 +298,7 @@ def lead_intake(*, actor, data: IntakeData, partner=None, now: datetime.datetime
         raise DomainError("source_not_allowed", _("Партнёр передаёт лиды только от своего источника."),
                           fields={"source": _("Этот источник не относится к партнёру.")})
     if source is None and partner is not None and partner.default_source_id:
-        source = next((s for s in refcache.get().source_by_code.values() if s.pk == partner.default_source_id), None)
+        source = refcache.get().source(partner.default_source_id)
     external_id = str(data.external_id).strip() if data.external_id not in (None, "") else None
     now = now or timezone.now()
     lead_type = resolve_lead_type(source=source, partner=partner, requested_code=data.lead_type)
