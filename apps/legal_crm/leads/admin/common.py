@@ -30,7 +30,5 @@ class ServiceSaveMixin:
 
 
 def colored_badge(text, color):
-    # A long status («Отказ: выбрал другую компанию») wraps to two lines inside 8rem, so the operator's list fits
-    # a 1440 px screen (1366 px less 12) without scrolling to «Ответственный»; the list's template writes the same.
-    return format_html('<span style="background:{};color:#fff;border-radius:4px;padding:1px 6px;display:inline-block;'
-                       'width:max-content;max-width:8rem;font-size:12px;line-height:1.35">{}</span>', color, text)
+    # The badge's shape is the desk's .lc-badge (core/static/core/desk.css), shared with the lead list's template.
+    return format_html('<span class="lc-badge" style="background:{}">{}</span>', color, text)
