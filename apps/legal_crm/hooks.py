@@ -586,7 +586,8 @@ TASK_CONDITIONS: dict[str, list[str]] = {
     "contract_idle": ["legal_crm.contracts.handlers_tasks.contracts_idle_days"],
 }
 
-# How a task's linked record is shown (todos): record type → `(ids) -> {id: (title, url)}`, by the owning module.
+# How a task's linked record is shown (todos): record type → `(ids, user) -> {id: (title, url)}`, by the owning
+# module; url None where the user may not open the record (todos.links.scoped_links).
 TASK_RECORD_LINKS: dict[str, str] = {
     "leads.lead": "legal_crm.leads.handlers_tasks.lead_links",
     "contracts.contract": "legal_crm.contracts.handlers_tasks.contract_links",

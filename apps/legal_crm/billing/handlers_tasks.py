@@ -8,6 +8,8 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from legal_crm.todos.links import scoped_links
+
 from .models import Invoice
 
 RECORD = "billing.invoice"
@@ -26,6 +28,10 @@ def invoices_overdue_days(*, params: dict, today: datetime.date):
                    "number": invoice.number, "contract": contract.number, "client": contract.client}}
 
 
-def invoice_links(ids) -> dict:
-    return {str(pk): (_("Счёт %(n)s") % {"n": number}, reverse("admin:billing_invoice_change", args=[pk]))
-            for pk, number in Invoice.objects.filter(pk__in=[int(i) for i in ids]).values_list("pk", "number")}
+def invoice_links(ids, user) -> dict:
+    from .selectors import invoice_list_visible_to
+
+    titles = {pk: _("Счёт %(n)s") % {"n": number}
+              for pk, number in Invoice.objects.filter(pk__in=[int(i) for i in ids]).values_list("pk", "number")}
+    return scoped_links(titles, invoice_list_visible_to(user),
+                        lambda pk: reverse("admin:billing_invoice_change", args=[pk]))

@@ -10,6 +10,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from legal_crm.todos.links import scoped_links
 from legal_crm.todos.models import Task, TaskRule
 from legal_crm.todos.services import queued_tasks_assign, task_cancel, tasks_for_event
 
@@ -89,6 +90,10 @@ def contracts_idle_days(*, params: dict, today: datetime.date):
                "candidates": _people(contract), "label": _label(contract)}
 
 
-def contract_links(ids) -> dict:
-    return {str(pk): (_("Договор %(n)s") % {"n": number}, reverse("admin:contracts_contract_change", args=[pk]))
-            for pk, number in Contract.objects.filter(pk__in=[int(i) for i in ids]).values_list("pk", "number")}
+def contract_links(ids, user) -> dict:
+    from .selectors import contract_list_visible_to
+
+    titles = {pk: _("Договор %(n)s") % {"n": number}
+              for pk, number in Contract.objects.filter(pk__in=[int(i) for i in ids]).values_list("pk", "number")}
+    return scoped_links(titles, contract_list_visible_to(user),
+                        lambda pk: reverse("admin:contracts_contract_change", args=[pk]))

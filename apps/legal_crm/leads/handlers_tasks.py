@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legal_crm.core.validators import format_phone
+from legal_crm.todos.links import scoped_links
 from legal_crm.todos.services import tasks_for_event
 
 from .models import Lead
@@ -24,17 +25,22 @@ def on_lead_assigned(*, lead_id: int, office_id: int | None = None, assigned_to_
                     label=_("Лид %(name)s") % {"name": lead.name or format_phone(lead.phone)})
 
 
-def lead_links(ids) -> dict:
-    return {str(pk): (_("Лид %(name)s") % {"name": name or format_phone(phone)}, reverse("leads_lead_card", args=[pk]))
-            for pk, name, phone in Lead.objects.filter(pk__in=[int(i) for i in ids]).values_list("pk", "name",
-                                                                                               "phone")}
+def lead_links(ids, user) -> dict:
+    from .selectors.lists import lead_list_visible_to
+
+    titles = {pk: _("Лид %(name)s") % {"name": name or format_phone(phone)}
+              for pk, name, phone in Lead.objects.filter(pk__in=[int(i) for i in ids]).values_list("pk", "name",
+                                                                                                 "phone")}
+    return scoped_links(titles, lead_list_visible_to(user), lambda pk: reverse("leads_lead_card", args=[pk]))
 
 
-def planned_call_links(ids) -> dict:
+def planned_call_links(ids, user) -> dict:
     """A planned call as a record of another module (quality's violations): its time and lead, to the lead card."""
     from .models import PlannedCall
+    from .selectors.lists import planned_calls_visible_to
 
-    calls = PlannedCall.objects.filter(pk__in=[int(i) for i in ids]).select_related("lead")
-    return {str(call.pk): (_("Звонок %(at)s, %(lead)s") % {"at": f"{timezone.localtime(call.due_at):%d.%m.%Y %H:%M}",
-                                                           "lead": call.lead},
-                           reverse("leads_lead_card", args=[call.lead_id])) for call in calls}
+    calls = {call.pk: call for call in PlannedCall.objects.filter(pk__in=[int(i) for i in ids]).select_related("lead")}
+    titles = {pk: _("Звонок %(at)s, %(lead)s") % {"at": f"{timezone.localtime(call.due_at):%d.%m.%Y %H:%M}",
+                                                  "lead": call.lead} for pk, call in calls.items()}
+    return scoped_links(titles, planned_calls_visible_to(user),
+                        lambda pk: reverse("leads_lead_card", args=[calls[pk].lead_id]))

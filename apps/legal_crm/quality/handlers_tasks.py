@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from legal_crm.todos.links import scoped_links
 from legal_crm.todos.services import tasks_for_event
 
 from .models import Complaint
@@ -22,6 +23,10 @@ def on_complaint_assigned(*, complaint_id: int, **_payload) -> None:
                     on=timezone.localdate(), label=str(complaint))
 
 
-def complaint_links(ids) -> dict:
-    return {str(pk): (_("Жалоба №%(n)s") % {"n": pk}, reverse("admin:quality_complaint_change", args=[pk]))
-            for pk in Complaint.objects.filter(pk__in=[int(i) for i in ids]).values_list("pk", flat=True)}
+def complaint_links(ids, user) -> dict:
+    from .selectors import complaint_list_visible_to
+
+    titles = {pk: _("Жалоба №%(n)s") % {"n": pk}
+              for pk in Complaint.objects.filter(pk__in=[int(i) for i in ids]).values_list("pk", flat=True)}
+    return scoped_links(titles, complaint_list_visible_to(user),
+                        lambda pk: reverse("admin:quality_complaint_change", args=[pk]))

@@ -187,10 +187,16 @@ class TaskAdmin(HistoryDeskAdmin):
         return [path("reassign/", self.admin_site.admin_view(self.reassign_view), name="todos_task_reassign"),
                 *super().get_urls()]
 
+    def get_object(self, request, object_id, from_field=None):
+        task = super().get_object(request, object_id, from_field)
+        if task is not None:
+            task._record_link = record_link(task, request.user)
+        return task
+
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
         # One lookup per record type for the page's rows, not one per row.
-        links = record_links(changelist.result_list)
+        links = record_links(changelist.result_list, request.user)
         for task in changelist.result_list:
             task._record_link = links.get((task.record_type, task.record_id))
         return changelist
@@ -206,9 +212,11 @@ class TaskAdmin(HistoryDeskAdmin):
 
     @display(description=_("Запись"))
     def record(self, obj):
-        link = obj._record_link if hasattr(obj, "_record_link") else record_link(obj)
+        link = getattr(obj, "_record_link", None)  # set for the reader by get_changelist_instance / get_object
         if link is None:
             return (obj.record_type and f"{obj.record_type} №{obj.record_id}") or "—"
+        if link[1] is None:  # a record the reader may not open: named, not linked
+            return link[0]
         return format_html('<a href="{}" class="text-primary-600">{}</a>', link[1], link[0])
 
     @display(description=_("Пункты"))

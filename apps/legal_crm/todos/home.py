@@ -22,7 +22,7 @@ def my_tasks_block(request) -> dict | None:
         return None
     today = timezone.localdate()
     tasks = list(selectors.my_open_tasks(user).filter(due_on__lte=today)[:LIMIT])
-    links = record_links(tasks)
+    links = record_links(tasks, user)
     rows = []
     for task in tasks:
         link = links.get((task.record_type, task.record_id))

@@ -15,6 +15,7 @@ from legal_crm.core.errors import DomainError
 from legal_crm.messaging.notifications.service import notify
 from legal_crm.org.models import Employee
 from legal_crm.quality import perms
+from legal_crm.todos.links import scoped_links
 from legal_crm.todos.models import TaskKind
 from legal_crm.todos.selectors import next_open_task_of_record
 from legal_crm.todos.services import task_create, tasks_for_event
@@ -90,8 +91,12 @@ def notify_negative(*, review_id: int, **_payload) -> None:
            subject=(RECORD, review.pk), once=True)
 
 
-def review_links(ids) -> dict:
+def review_links(ids, user) -> dict:
     """How a task shows its review (hooks.TASK_RECORD_LINKS)."""
-    return {str(pk): (_("Отзыв №%(n)s") % {"n": pk}, reverse("admin:quality_review_change", args=[pk]))
-            for pk in Review.objects.filter(pk__in=[int(i) for i in ids if str(i).isdigit()])
-            .values_list("pk", flat=True)}
+    from .selectors import review_list_visible_to
+
+    titles = {pk: _("Отзыв №%(n)s") % {"n": pk}
+              for pk in Review.objects.filter(pk__in=[int(i) for i in ids if str(i).isdigit()])
+              .values_list("pk", flat=True)}
+    return scoped_links(titles, review_list_visible_to(user),
+                        lambda pk: reverse("admin:quality_review_change", args=[pk]))

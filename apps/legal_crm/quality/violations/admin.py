@@ -61,6 +61,12 @@ class ViolationAdmin(HistoryDeskAdmin):
     actions_list = ["record"]
     actions_detail = ["appeal", "decide"]
 
+    def get_object(self, request, object_id, from_field=None):
+        violation = super().get_object(request, object_id, from_field)
+        if violation is not None and violation.record_type:
+            violation._record_link = record_link(violation, request.user)
+        return violation
+
     def has_change_permission(self, request, obj=None):
         return False  # changes go through «Обжаловать» and «Решение»
 
@@ -100,7 +106,7 @@ class ViolationAdmin(HistoryDeskAdmin):
 
     @display(description=_("Подтверждение"))
     def evidence(self, obj):
-        link = record_link(obj) if obj.record_type else None
+        link = getattr(obj, "_record_link", None)  # for the reader, set by get_object
         return render_to_string("quality/violation_evidence.html", {"link": link, "url": obj.evidence_url})
 
     @display(description=_("Кто, когда, что"))

@@ -107,3 +107,28 @@ def test_rule_with_unknown_parameter_is_refused_in_the_desk(client, admin_user):
     assert "Неизвестные параметры: weeks" in page and not TaskRule.objects.exists()
     response = client.post(reverse("admin:todos_taskrule_add"), {**form, "params": '{"days": 5}'})
     assert response.status_code == 302 and TaskRule.objects.get().params == {"days": 5}
+
+
+def test_a_record_the_reader_may_not_open_is_named_without_a_link(client, make_staff, office):
+    """HR sees the office's tasks but not its contracts: the task names the contract instead of linking to a card
+    that answers «not found»; the office head, who sees the contract, gets the link — in the list, the task's
+    page and «Мой день»."""
+    from legal_crm.contracts.tests.factories import ContractFactory
+
+    contract = ContractFactory(office=office, number="МСК-2027-00042")
+    hr, head = make_staff("hr"), make_staff("office_head")
+    task = TaskFactory(office=office, assignee=hr, title="Проверить договор", due_on=day(0),
+                       record_type="contracts.contract", record_id=str(contract.pk))
+    card_url = reverse("admin:contracts_contract_change", args=[contract.pk])
+    pages = {"list": reverse("admin:todos_task_changelist"), "task": reverse("admin:todos_task_change",
+                                                                             args=[task.pk])}
+    for who, linked in ((hr, False), (head, True)):
+        client.force_login(who)
+        for name, url in pages.items():
+            page = client.get(url).content.decode()
+            assert "Договор МСК-2027-00042" in page, (who, name)
+            assert (card_url in page) is linked, (who, name)
+        assert (client.get(card_url).status_code == 200) is linked
+    client.force_login(hr)
+    home = client.get(reverse("admin:index")).content.decode()
+    assert "Договор МСК-2027-00042" in home and card_url not in home
