@@ -22,6 +22,7 @@ from unfold.widgets import UnfoldAdminTextInputWidget
 
 from legal_crm import hooks
 
+from . import readonly_links
 from .case_forms import accusative
 from .errors import DomainError
 from .fields import MoneyField, MoneyFormField
@@ -261,9 +262,15 @@ class DeskAdmin(MoneyColumns, CaseFormTitles, ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         """The model form, with every typed text cleaned of invisible and control characters (core.text)."""
         form = super().get_form(request, obj, change=change, **kwargs)
-        if issubclass(form, CleanTextMixin):
-            return form
-        return type(form.__name__, (CleanTextMixin, form), {"__module__": form.__module__})
+        if not issubclass(form, CleanTextMixin):
+            form = type(form.__name__, (CleanTextMixin, form), {"__module__": form.__module__})
+        setattr(form, readonly_links.REQUEST_ATTR, request)  # a class built for this request (core.readonly_links)
+        return form
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        for formset in formsets:  # their form classes are built for this request too
+            setattr(formset.form, readonly_links.REQUEST_ATTR, request)
+        return super().get_inline_formsets(request, formsets, inline_instances, obj)
 
     def get_queryset(self, request):
         if self.selector is not None:

@@ -10,10 +10,11 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import perm_cache, sqlite_like, token_auth, unfold_lists, user_names
+        from . import perm_cache, readonly_links, sqlite_like, token_auth, unfold_lists, user_names
         from .access_sync import sync_groups_after_migrate
 
         unfold_lists.install()
+        readonly_links.install()  # a related record linked only for a reader who may open it
         perm_cache.connect()
         token_auth.connect()
         user_names.connect()

@@ -132,3 +132,19 @@ def test_a_record_the_reader_may_not_open_is_named_without_a_link(client, make_s
     client.force_login(hr)
     home = client.get(reverse("admin:index")).content.decode()
     assert "Договор МСК-2027-00042" in home and card_url not in home
+
+
+def test_read_only_people_and_office_link_only_for_who_may_open_them(client, lawyer, admin_user, office):
+    """The task's page names its assignee and office; a lawyer, who may not open the staff's or the offices' pages,
+    gets no link that would answer 403 (core.readonly_links); the administrator gets the links."""
+    task = TaskFactory(office=office, assignee=lawyer, title="Подготовить отзыв", created_by=admin_user)
+    url = reverse("admin:todos_task_change", args=[task.pk])
+    user_url = reverse("admin:core_user_change", args=[lawyer.pk])
+    office_url = reverse("admin:org_office_change", args=[office.pk])
+    client.force_login(lawyer)
+    page = client.get(url).content.decode()
+    assert office.name in page and user_url not in page and office_url not in page
+    assert client.get(user_url).status_code == 403 and client.get(office_url).status_code == 403
+    client.force_login(admin_user)
+    page = client.get(url).content.decode()
+    assert user_url in page and office_url in page
