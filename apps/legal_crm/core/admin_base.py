@@ -277,6 +277,11 @@ class DeskAdmin(MoneyColumns, CaseFormTitles, ModelAdmin):
             return type(self).selector(request.user)
         return super().get_queryset(request)
 
+    @property
+    def rows_are_scoped(self) -> bool:
+        """Does the list show fewer rows than the table holds (a selector, or a get_queryset of its own)?"""
+        return self.selector is not None or type(self).get_queryset is not DeskAdmin.get_queryset
+
     # Parts added by higher modules (hooks.DESK_EXTENSIONS).
     def get_urls(self):
         return [*(url for ext in _extensions(self) for url in ext.urls(self)), *super().get_urls()]

@@ -16,17 +16,27 @@ from unfold import fields as unfold_fields
 REQUEST_ATTR = "desk_request"
 
 
-def may_open(model_admin, request, obj) -> bool:
-    """Would the desk open `obj`'s change page for this request (the checks change_view makes)?"""
-    related = model_admin.admin_site._registry.get(type(obj))
-    if request is None or related is None or not related.has_view_or_change_permission(request, obj):
+def may_open(model_admin, request, model, obj) -> bool:
+    """Would the desk open `obj`'s change page (of `model`'s admin) for this request — the checks change_view
+    makes? Answered once per record and request: a page often names one record in several fields (a lead's
+    source and its contacts' sources)."""
+    if request is None:
         return False
-    return related.get_queryset(request).filter(pk=obj.pk).exists()
+    answers = request.__dict__.setdefault("_desk_may_open", {})
+    key = (model._meta.label_lower, obj.pk)
+    if key not in answers:
+        related = model_admin.admin_site._registry.get(model)
+        # A record of an admin that lists every row (reference data: types, sources, statuses) exists — it was just
+        # read through the foreign key — so only a scoped admin's rows are asked (DeskAdmin.rows_are_scoped).
+        answers[key] = (related is not None and related.has_view_or_change_permission(request, obj)
+                        and (not getattr(related, "rows_are_scoped", True)
+                             or related.get_queryset(request).filter(pk=obj.pk).exists()))
+    return answers[key]
 
 
 def _scoped(original):
     def get_admin_url(self, remote_field, remote_obj):
-        if not may_open(self.model_admin, getattr(self.form, REQUEST_ATTR, None), remote_obj):
+        if not may_open(self.model_admin, getattr(self.form, REQUEST_ATTR, None), remote_field.model, remote_obj):
             return str(remote_obj)
         return original(self, remote_field, remote_obj)
 
