@@ -359,6 +359,27 @@ def worker_rss_mib(master_pid: int) -> list[float]:
     return sizes
 
 
+def cpu_seconds(master_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the gunicorn workers, MariaDB and Redis (user + system, from /proc): the
+    difference over an intake run is what its leads cost each process."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def used(pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    def named(*names: str) -> list[int]:
+        out = subprocess.run(["pgrep", "-x", "|".join(names)], capture_output=True, text=True).stdout
+        return [int(pid) for pid in out.split()]
+
+    workers = [int(pid) for pid in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()]
+    return {"web": sum(map(used, workers)), "mariadb": sum(map(used, named("mariadbd", "mysqld"))),
+            "redis": sum(map(used, named("redis-server")))}
+
+
 def measure_side(args) -> dict:
     """Everything one code is measured on (this process imports that code)."""
     import django
@@ -391,6 +412,20 @@ def measure_side(args) -> dict:
             run_intake_wrk(port, tokens, 3, args.clients)  # warm-up
         else:
             run_intake(port, tokens, 200, args.clients, seed=int(time.time()) + 1)  # warm-up
+        # The intake alone first: where a lead's CPU goes over HTTP (no list pages in the workers' figure).
+        spread = []
+        sampler = threading.Timer(3, lambda into=spread: into.extend(connections_per_worker(port)))
+        sampler.start()
+        used = cpu_seconds(server.pid)
+        if use_wrk:
+            alone = run_intake_wrk(port, tokens, args.seconds, args.clients)
+        else:
+            alone = run_intake(port, tokens, args.requests, args.clients, seed=int(time.time()) + 2)
+        alone["cpu_ms"] = {k: (v - used[k]) * 1000 / alone["n"] for k, v in cpu_seconds(server.pid).items()}
+        sampler.join()
+        alone["spread"] = spread
+        print(f"intake alone: {alone['rate']:.0f}/s p99 {alone['p99']:.0f} ms, CPU ms per lead {alone['cpu_ms']}, "
+              f"connections per worker {spread}", flush=True)
         for _ in range(args.intake_runs):
             stop_event, latencies = threading.Event(), []
             loader = threading.Thread(target=list_load, args=(port, stop_event, latencies))
@@ -416,9 +451,9 @@ def measure_side(args) -> dict:
         rss = worker_rss_mib(server.pid)
     finally:
         stop(server)
-    for r in runs:
+    for r in [*runs, alone]:
         r["codes"] = {str(k): v for k, v in r["codes"].items()}
-    return {"desk": desk, "http": http, "runs": runs, "cost": cost, "speed": speed, "rss": rss,
+    return {"desk": desk, "http": http, "runs": runs, "alone": alone, "cost": cost, "speed": speed, "rss": rss,
             "client": "wrk" if use_wrk else "Python threads", "target": target}
 
 
@@ -497,12 +532,18 @@ def fmt(v: float) -> str:
     return f"{v:,.0f}".replace(",", " ") if v >= 100 else f"{v:.1f}"
 
 
+READINGS = "### Readings"  # the part of the section written by hand: kept when the tables are rewritten
+
+
 def write_results(text: str) -> None:
     path = ROOT / "bench" / "RESULTS.md"
     current = path.read_text() if path.exists() else "# Benchmark results\n"
     section = re.compile(r"\n## Leads\n.*?(?=\n## |\Z)", re.S)
-    if section.search(current):
-        current = section.sub(lambda _m: "\n" + text.rstrip() + "\n", current)
+    found = section.search(current)
+    if found:
+        kept = found.group(0).partition("\n" + READINGS)
+        readings = kept[1] + kept[2] if kept[1] else ""
+        current = section.sub(lambda _m: "\n" + text.rstrip() + "\n" + readings.rstrip("\n") + "\n", current)
     else:
         current = current.rstrip() + "\n\n" + text.rstrip() + "\n"
     path.write_text(current)
@@ -579,7 +620,27 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
               f"{'yes' if ia['p99'] <= TARGETS['intake_p99_ms'] else 'no'} |",
               f"| lead list beside the intake, p95 ms (pages) | {fmt(ib['list_p95'])} ({ib['list_pages']}) | "
               f"{fmt(ia['list_p95'])} ({ia['list_pages']}) | — | — |"]
-    for key, label in (("cpu_ms", "CPU per lead in the web process, ms"),
+    def alone(side: dict) -> str:
+        a = side.get("alone")
+        if not a:
+            return "—"
+        spread = f" [{'/'.join(map(str, a['spread']))}]" if a.get("spread") else ""
+        return f"{fmt(a['rate'])}{spread} · p99 {fmt(a['p99'])}"
+
+    def split(side: dict) -> str:
+        a = side.get("alone")
+        if not a:
+            return "—"
+        c = a["cpu_ms"]
+        whole = sum(c.values())
+        return (f"{c['web']:.2f} / {c['mariadb']:.2f} / {c['redis']:.2f} = {whole:.2f} "
+                f"(≤ {fmt(os.cpu_count() * 1000 / whole)}/s on {os.cpu_count()} cores)")
+
+    lines += [f"| intake alone, no list (one run before the three): leads/s [connections per worker] · p99 ms | "
+              f"{alone(before)} | {alone(after)} | — | — |",
+              "| CPU per lead over HTTP, intake alone: gunicorn workers / MariaDB / Redis, ms (the rate all cores "
+              f"would give at that cost) | {split(before)} | {split(after)} | — | — |"]
+    for key, label in (("cpu_ms", "CPU per lead in the web process (in-process, no HTTP server), ms"),
                        ("sql", "SQL queries per lead, as Django logs them (BEGIN and COMMIT included)"),
                        ("redis", "Redis round trips per lead")):
         lines.append(f"| {label} | {before['cost'][key]:.1f} | {after['cost'][key]:.1f} | — | — |")
