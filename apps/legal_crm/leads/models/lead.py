@@ -131,7 +131,8 @@ class LeadContact(models.Model):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["lead", "-at"], name="leadcontact_lead_at"),
-            models.Index(fields=["phone", "at"], name="leadcontact_phone_at"),
+            # Also the partner foreign key's index. No phone index: contacts are read by their lead only (a
+            # phone is found through the lead's phone-part key), and every intake would pay for one.
             models.Index(fields=["partner", "at"], name="leadcontact_partner_at"),
         ]
 
