@@ -221,3 +221,20 @@ def test_the_payment_form_tells_how_certificates_and_bonuses_pay(client, sales, 
     page = client.get(reverse("admin:billing_invoice_pay", args=[invoice.pk])).content.decode()
     assert "укажите его номер" in page and "бонусного счёта клиента" in page
     assert "будут доступны" not in page
+
+
+def test_an_overdue_invoice_says_so_in_its_status_cell(client, finance, invoice):
+    """The list has no column of its own for the delay (it kept the row's «Принять оплату» off a 1366 px screen):
+    the status cell carries both labels, and the filter still finds the overdue ones."""
+    from legal_crm.billing.jobs import mark_overdue_invoices
+
+    mark_overdue_invoices(today=invoice.due_date + datetime.timedelta(days=1))
+    client.force_login(finance)
+    url = reverse("admin:billing_invoice_changelist")
+    body = client.get(url + "?is_overdue__exact=1").content.decode()
+    assert invoice.number in body
+    cell = body.split('class="field-status_badge', 1)[1].split("</td>", 1)[0]
+    assert "Выставлен" in cell and "просрочен" in cell
+    assert "field-overdue_badge" not in body
+    on_time = client.get(url + "?is_overdue__exact=0").content.decode()
+    assert invoice.number not in on_time
