@@ -351,13 +351,17 @@ def list_load(port: int, stop_event: threading.Event, latencies: list[float]) ->
         assert status == 200, status
 
 
+def worker_pids(master_pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()]
+
+
+def rss_mib(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+
+
 def worker_rss_mib(master_pid: int) -> list[float]:
-    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
-    sizes = []
-    for pid in children:
-        status = Path(f"/proc/{pid}/status").read_text()
-        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
-    return sizes
+    return [rss_mib(pid) for pid in worker_pids(master_pid)]
 
 
 def cpu_seconds(master_pid: int) -> dict[str, float]:
@@ -376,8 +380,7 @@ def cpu_seconds(master_pid: int) -> dict[str, float]:
         out = subprocess.run(["pgrep", "-x", "|".join(names)], capture_output=True, text=True).stdout
         return [int(pid) for pid in out.split()]
 
-    workers = [int(pid) for pid in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()]
-    return {"web": sum(map(used, workers)), "mariadb": sum(map(used, named("mariadbd", "mysqld"))),
+    return {"web": sum(map(used, worker_pids(master_pid))), "mariadb": sum(map(used, named("mariadbd", "mysqld"))),
             "redis": sum(map(used, named("redis-server")))}
 
 
@@ -394,9 +397,9 @@ def measure_side(args) -> dict:
     target = desk_targets()
     tokens = [Token.objects.get(user__username="bench-site").key, Token.objects.get(user__username="api-lidpro").key]
     assert User.objects.filter(username="bench-admin").exists()
+    measured = {} if args.phase == "load" else {"desk": run_desk(args.repeat, target)}
     if args.phase == "desk":
-        return {"desk": run_desk(args.repeat, target)}
-    desk = run_desk(args.repeat, target) if args.phase == "all" else None
+        return measured
     import intake_cost
 
     speed = {"loop_ms": intake_cost.python_loop_ms(), "round_trip_ms": intake_cost.round_trip_ms()}
@@ -408,6 +411,22 @@ def measure_side(args) -> dict:
     port = free_port()
     server = start_gunicorn(port, args.workers, args.threads)
     use_wrk = shutil.which("wrk") is not None and not args.python_client
+
+    def intake_run(seed: int) -> dict:
+        """One intake run from --clients connections; where they sat is sampled once they are all open."""
+        spread: list[int] = []
+        sampler = threading.Timer(3, lambda: spread.extend(connections_per_worker(port)))
+        sampler.start()
+        try:
+            if use_wrk:
+                result = run_intake_wrk(port, tokens, args.seconds, args.clients)
+            else:
+                result = run_intake(port, tokens, args.requests, args.clients, seed=seed)
+        finally:
+            sampler.join()
+        result["spread"] = spread
+        return result
+
     runs = []
     try:
         http = http_pages(port, target, args.http_repeat)
@@ -416,47 +435,31 @@ def measure_side(args) -> dict:
         else:
             run_intake(port, tokens, 200, args.clients, seed=int(time.time()) + 1)  # warm-up
         # The intake alone first: where a lead's CPU goes over HTTP (no list pages in the workers' figure).
-        spread = []
-        sampler = threading.Timer(3, lambda into=spread: into.extend(connections_per_worker(port)))
-        sampler.start()
         used = cpu_seconds(server.pid)
-        if use_wrk:
-            alone = run_intake_wrk(port, tokens, args.seconds, args.clients)
-        else:
-            alone = run_intake(port, tokens, args.requests, args.clients, seed=int(time.time()) + 2)
+        alone = intake_run(seed=int(time.time()) + 2)
         alone["cpu_ms"] = {k: (v - used[k]) * 1000 / alone["n"] for k, v in cpu_seconds(server.pid).items()}
-        sampler.join()
-        alone["spread"] = spread
         print(f"intake alone: {alone['rate']:.0f}/s p99 {alone['p99']:.0f} ms, CPU ms per lead {alone['cpu_ms']}, "
-              f"connections per worker {spread}", flush=True)
+              f"connections per worker {alone['spread']}", flush=True)
         for _ in range(args.intake_runs):
             stop_event, latencies = threading.Event(), []
             loader = threading.Thread(target=list_load, args=(port, stop_event, latencies))
             loader.start()
-            spread: list[int] = []
-            sampler = threading.Timer(3, lambda into=spread: into.extend(connections_per_worker(port)))
-            sampler.start()
             try:
-                if use_wrk:
-                    result = run_intake_wrk(port, tokens, args.seconds, args.clients)
-                else:
-                    result = run_intake(port, tokens, args.requests, args.clients, seed=int(time.time()))
+                result = intake_run(seed=int(time.time()))
             finally:
                 stop_event.set()
                 loader.join()
-                sampler.join()
             result["list_p95"], result["list_pages"] = pct(latencies, 95), len(latencies)
-            result["spread"] = spread
             print(f"intake: {result['rate']:.0f}/s p50 {result['p50']:.0f} p95 {result['p95']:.0f} "
                   f"p99 {result['p99']:.0f} ms {result['codes']}; list beside it p95 {result['list_p95']:.0f} ms "
-                  f"({len(latencies)} pages); connections per worker {spread}", flush=True)
+                  f"({len(latencies)} pages); connections per worker {result['spread']}", flush=True)
             runs.append(result)
         rss = worker_rss_mib(server.pid)
     finally:
         stop(server)
     for r in [*runs, alone]:
         r["codes"] = {str(k): v for k, v in r["codes"].items()}
-    return {**({"desk": desk} if desk is not None else {}), "http": http, "runs": runs, "alone": alone, "cost": cost, "speed": speed, "rss": rss,
+    return {**measured, "http": http, "runs": runs, "alone": alone, "cost": cost, "speed": speed, "rss": rss,
             "client": "wrk" if use_wrk else "Python threads", "target": target}
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "bench")]
 
-from bench_leads import HttpSession, free_port, start_gunicorn, stop  # noqa: E402
+from bench_leads import HttpSession, free_port, rss_mib, start_gunicorn, stop, worker_pids  # noqa: E402
 
 DEFAULT_SQLITE = Path(tempfile.gettempdir()) / "legal-crm-memory-bench.sqlite3"
 ADMIN = ("admin", "demo")  # org/demo.py
@@ -54,15 +54,6 @@ def prepare_sqlite(path: Path, env: dict, reseed: bool) -> None:
     for command in (["migrate", "-v0"], ["seed_demo"]):
         subprocess.run([sys.executable, str(ROOT / "manage.py"), *command], env=env, cwd=str(ROOT), check=True,
                        stdout=subprocess.DEVNULL)
-
-
-def rss_mib(pid: int) -> float:
-    status = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
-
-
-def worker_pids(master_pid: int) -> list[int]:
-    return [int(p) for p in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()]
 
 
 def settled_rss(master_pid: int, workers: int, timeout: float = 180) -> dict[int, float]:

@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
+from unfold.utils import display_for_label
 
 from legal_crm.billing import perms
 from legal_crm.contracts import selectors as contract_selectors
@@ -153,11 +154,10 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
     def status_badge(self, obj):
         # An overdue invoice says so beside its status, in the same column: one column fewer keeps the list and its
         # «Принять оплату» button within a 1366 px screen.
-        labels = [(STATUS_COLORS.get(obj.status), obj.get_status_display())]
+        labels = [display_for_label((obj.status, obj.get_status_display()), "-", STATUS_COLORS)]
         if obj.is_overdue:
-            labels.append(("danger", _("просрочен")))
-        return format_html_join(" ", "{}", (
-            (render_to_string("unfold/helpers/label.html", {"type": kind, "text": text}),) for kind, text in labels))
+            labels.append(display_for_label((True, _("просрочен")), "-", {True: "danger"}))
+        return format_html_join(" ", "{}", ((label,) for label in labels))
 
     @display(description=_("Платежи по счёту"))
     def payments_table(self, obj):
