@@ -15,8 +15,10 @@ phone, intake through the real HTTP API with the list benchmark running, and the
      and as sent (gzip), and whether the searched lead was found;
    - intake cost in-process: CPU, SQL statements and Redis round trips per lead (bench/intake_cost.py);
    - gunicorn on 127.0.0.1 with production settings: the same desk pages over HTTP (logged in, gzip accepted),
-     then intake with wrk from --clients connections while one client keeps loading the lead list (p95 of the
-     list under that load is reported too), then the workers' resident memory.
+     then intake with wrk from --clients clients alone and then while one client keeps loading the lead list (p95
+     of the list under that load is reported too) — in turn over keep-alive connections and over a connection
+     per request, the way nginx reaches gunicorn unless told to keep connections —, then the workers' resident
+     memory.
 Prints Markdown tables and rewrites the "## Leads" section of bench/RESULTS.md.
 """
 
@@ -48,6 +50,9 @@ sys.path[:0] = [str(CODE / "apps"), str(CODE), str(ROOT / "bench")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legal_crm.settings.test")
 
 BASELINE = "49b5a3c"  # main before issue #17 (the desk-speed work)
+# The intake runs beside the list: where they are kept in a side's measurements → whether each request comes on a
+# connection of its own (CLOSE_HEADER).
+CONNECTIONS = {"runs": False, "runs_per_request": True}
 BUFFER_POOL = 4 * 2**30  # holds the lead tables (1.7 GB at 1M leads) and their indexes
 TARGETS = {"intake_rate": 300, "intake_p99_ms": 100, "list_cpu_ms": 60, "list_http_p95_ms": 100,
            "page_http_p95_ms": 80, "page_kb": 150, "search_p95_ms": 50, "rss_mib": 150}
@@ -98,7 +103,7 @@ def stop(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def run_intake(port: int, tokens: list[str], n: int, clients: int, seed: int = 7) -> dict:
+def run_intake(port: int, tokens: list[str], n: int, clients: int, seed: int = 7, per_request: bool = False) -> dict:
     rnd = random.Random(seed)
     sources = ["site-bfl", "yandex-direct", "vk-ads", "whatsapp", "telegram", "call-8800", "radio"]
     payloads, earlier = [], []
@@ -121,6 +126,7 @@ def run_intake(port: int, tokens: list[str], n: int, clients: int, seed: int = 7
     codes: dict[int, int] = {}
     lock = threading.Lock()
     cursor = iter(range(n))
+    close_header = CLOSE_HEADER if per_request else {}  # http.client opens the next connection by itself
 
     def worker():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -134,7 +140,7 @@ def run_intake(port: int, tokens: list[str], n: int, clients: int, seed: int = 7
             t = time.perf_counter()
             try:
                 conn.request("POST", "/api/v1/leads/", body=body, headers={
-                    "Authorization": f"Token {token}", "Content-Type": "application/json"})
+                    "Authorization": f"Token {token}", "Content-Type": "application/json", **close_header})
                 resp = conn.getresponse()
                 resp.read()
                 status = resp.status
@@ -161,11 +167,12 @@ def run_intake(port: int, tokens: list[str], n: int, clients: int, seed: int = 7
             "p99": pct(latencies, 99), "codes": codes}
 
 
-def run_intake_wrk(port: int, tokens: list[str], seconds: int, clients: int) -> dict:
+def run_intake_wrk(port: int, tokens: list[str], seconds: int, clients: int, per_request: bool = False) -> dict:
     """The same load from wrk (C, Debian package): the client then takes little of the 2 cores it shares
     with gunicorn and MariaDB, so the figures are the server's."""
     script = (ROOT / "bench" / "intake.lua").read_text(encoding="utf-8")
     script = script.replace('"__TOKENS__"', ", ".join(f'"{t}"' for t in tokens))
+    script = script.replace("__PER_REQUEST__", "true" if per_request else "false")
     script = script.replace("__RUN_TAG__", f"{int(time.time()) % 100000:05d}")
     path = Path("/tmp") / f"legal-crm-intake-{os.getpid()}.lua"
     path.write_text(script, encoding="utf-8")
@@ -258,11 +265,17 @@ def _among_matches(client, term: str, pk: int) -> tuple[bool, int]:
     return pk in ids, len(ids)
 
 
+# Asked by a client that opens a connection per request, as nginx does towards gunicorn unless its upstream is
+# given `keepalive`: the server closes the connection after the answer and the next request is accepted afresh.
+CLOSE_HEADER = {"Connection": "close"}
+
+
 class HttpSession:
     """A desk user logged in over HTTP to the benchmark's gunicorn (production settings: the session cookie is
-    the server's own)."""
+    the server's own); `per_request`: a connection per request (CLOSE_HEADER)."""
 
-    def __init__(self, port: int, username: str, password: str):
+    def __init__(self, port: int, username: str, password: str, per_request: bool = False):
+        self.extra = CLOSE_HEADER if per_request else {}
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies: dict[str, str] = {}
         page = self.get("/admin/login/")[1].decode()
@@ -273,7 +286,7 @@ class HttpSession:
         assert status == 302 and "sessionid" in self.cookies, ("login failed", status)
 
     def request(self, method: str, path: str, body=None, headers=None) -> tuple[int, bytes]:
-        headers = {**(headers or {}), "Accept-Encoding": "gzip",
+        headers = {**(headers or {}), **self.extra, "Accept-Encoding": "gzip",
                    "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         self.conn.request(method, path, body=body, headers=headers)
         resp = self.conn.getresponse()
@@ -341,9 +354,9 @@ def connections_per_worker(port: int) -> list[int]:
     return sorted(collections.Counter(re.findall(r"pid=(\d+)", out)).values(), reverse=True)
 
 
-def list_load(port: int, stop_event: threading.Event, latencies: list[float]) -> None:
+def list_load(port: int, stop_event: threading.Event, latencies: list[float], per_request: bool = False) -> None:
     """The list benchmark running beside the intake: one operator reloading the lead list."""
-    session = HttpSession(port, "bench-msk-op0", "bench-pass")
+    session = HttpSession(port, "bench-msk-op0", "bench-pass", per_request)
     while not stop_event.is_set():
         t = time.perf_counter()
         status, _body = session.get("/admin/leads/lead/")
@@ -412,22 +425,22 @@ def measure_side(args) -> dict:
     server = start_gunicorn(port, args.workers, args.threads)
     use_wrk = shutil.which("wrk") is not None and not args.python_client
 
-    def intake_run(seed: int) -> dict:
-        """One intake run from --clients connections; where they sat is sampled once they are all open."""
+    def intake_run(seed: int, per_request: bool = False) -> dict:
+        """One intake run from --clients clients; where their connections sat is sampled once they are all open."""
         spread: list[int] = []
         sampler = threading.Timer(3, lambda: spread.extend(connections_per_worker(port)))
         sampler.start()
         try:
             if use_wrk:
-                result = run_intake_wrk(port, tokens, args.seconds, args.clients)
+                result = run_intake_wrk(port, tokens, args.seconds, args.clients, per_request)
             else:
-                result = run_intake(port, tokens, args.requests, args.clients, seed=seed)
+                result = run_intake(port, tokens, args.requests, args.clients, seed=seed, per_request=per_request)
         finally:
             sampler.join()
         result["spread"] = spread
         return result
 
-    runs = []
+    runs: dict[str, list] = {key: [] for key in CONNECTIONS}
     try:
         http = http_pages(port, target, args.http_repeat)
         if use_wrk:
@@ -440,26 +453,29 @@ def measure_side(args) -> dict:
         alone["cpu_ms"] = {k: (v - used[k]) * 1000 / alone["n"] for k, v in cpu_seconds(server.pid).items()}
         print(f"intake alone: {alone['rate']:.0f}/s p99 {alone['p99']:.0f} ms, CPU ms per lead {alone['cpu_ms']}, "
               f"connections per worker {alone['spread']}", flush=True)
+        # Beside the list, the two ways clients reach the workers in turn, so that both see the same phases of the
+        # machine: keep-alive connections straight to gunicorn, and a connection per request (nginx's default).
         for _ in range(args.intake_runs):
-            stop_event, latencies = threading.Event(), []
-            loader = threading.Thread(target=list_load, args=(port, stop_event, latencies))
-            loader.start()
-            try:
-                result = intake_run(seed=int(time.time()))
-            finally:
-                stop_event.set()
-                loader.join()
-            result["list_p95"], result["list_pages"] = pct(latencies, 95), len(latencies)
-            print(f"intake: {result['rate']:.0f}/s p50 {result['p50']:.0f} p95 {result['p95']:.0f} "
-                  f"p99 {result['p99']:.0f} ms {result['codes']}; list beside it p95 {result['list_p95']:.0f} ms "
-                  f"({len(latencies)} pages); connections per worker {result['spread']}", flush=True)
-            runs.append(result)
+            for key, per_request in CONNECTIONS.items():
+                stop_event, latencies = threading.Event(), []
+                loader = threading.Thread(target=list_load, args=(port, stop_event, latencies, per_request))
+                loader.start()
+                try:
+                    result = intake_run(int(time.time()), per_request)
+                finally:
+                    stop_event.set()
+                    loader.join()
+                result["list_p95"], result["list_pages"] = pct(latencies, 95), len(latencies)
+                print(f"intake ({key}): {result['rate']:.0f}/s p50 {result['p50']:.0f} p95 {result['p95']:.0f} "
+                      f"p99 {result['p99']:.0f} ms {result['codes']}; list beside it p95 {result['list_p95']:.0f} ms "
+                      f"({len(latencies)} pages); connections per worker {result['spread']}", flush=True)
+                runs[key].append(result)
         rss = worker_rss_mib(server.pid)
     finally:
         stop(server)
-    for r in [*runs, alone]:
+    for r in [*runs["runs"], *runs["runs_per_request"], alone]:
         r["codes"] = {str(k): v for k, v in r["codes"].items()}
-    return {**measured, "http": http, "runs": runs, "alone": alone, "cost": cost, "speed": speed, "rss": rss,
+    return {**measured, "http": http, **runs, "alone": alone, "cost": cost, "speed": speed, "rss": rss,
             "client": "wrk" if use_wrk else "Python threads", "target": target}
 
 
@@ -555,8 +571,11 @@ def write_results(text: str) -> None:
     path.write_text(current)
 
 
-def _median_run(side: dict) -> dict:
-    return sorted(side["runs"], key=lambda r: r["rate"])[len(side["runs"]) // 2]
+def _median_run(side: dict, key: str = "runs") -> dict:
+    """The median of a side's intake runs beside the list (`key`: CONNECTIONS), or a row of dashes when that side
+    has none (a baseline measured before the kind was)."""
+    runs = sorted(side.get(key) or [], key=lambda r: r["rate"])
+    return runs[len(runs) // 2] if runs else collections.defaultdict(lambda: float("nan"), n=0, codes={})
 
 
 def _desk_target(label: str) -> tuple[str, callable]:
@@ -609,23 +628,30 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
         lines.append(f"| {label} | {fmt(b['p50'])} / {fmt(b['p95'])} · {fmt(b['sent_kb'])} KB | "
                      f"{fmt(a['p50'])} / {fmt(a['p95'])} · {fmt(a['sent_kb'])} KB | p95 ≤ {limit} ms | "
                      f"{'yes' if a['p95'] <= limit else 'no'} |")
-    ib, ia = _median_run(before), _median_run(after)
-    ok_intake = ia["rate"] >= TARGETS["intake_rate"] and ia["p99"] <= TARGETS["intake_p99_ms"]
-    def rates(side: dict) -> str:
+    def rates(side: dict, key: str) -> str:
         return ", ".join(fmt(r["rate"]) + (f" [{'/'.join(map(str, r['spread']))}]" if r.get("spread") else "")
-                         for r in sorted(side["runs"], key=lambda r: r["rate"]))
+                         for r in sorted(side.get(key, []), key=lambda r: r["rate"]))
+
+    ia = _median_run(after)
     lines += ["", f"### Intake with the list benchmark running ({ia['n']} POST /api/v1/leads/ in the median run from "
-              f"{args.clients} keep-alive clients ({after['client']}), {args.seconds} s a run, while one more "
-              "client reloads the operator's lead list)", "",
-              "| what | before | after | target | met |", "|---|---|---|---|---|",
-              f"| intake, leads/s (median of {len(after['runs'])}; all runs [connections per worker]) | {fmt(ib['rate'])} ({rates(before)}) | "
-              f"{fmt(ia['rate'])} ({rates(after)}) | ≥ {TARGETS['intake_rate']} | "
-              f"{'yes' if ia['rate'] >= TARGETS['intake_rate'] else 'no'} |",
-              f"| intake p50 / p95 / p99, ms | {fmt(ib['p50'])} / {fmt(ib['p95'])} / {fmt(ib['p99'])} | "
-              f"{fmt(ia['p50'])} / {fmt(ia['p95'])} / {fmt(ia['p99'])} | p99 ≤ {TARGETS['intake_p99_ms']} | "
-              f"{'yes' if ia['p99'] <= TARGETS['intake_p99_ms'] else 'no'} |",
-              f"| lead list beside the intake, p95 ms (pages) | {fmt(ib['list_p95'])} ({ib['list_pages']}) | "
-              f"{fmt(ia['list_p95'])} ({ia['list_pages']}) | — | — |"]
+              f"{args.clients} clients ({after['client']}), {args.seconds} s a run, while one more client reloads the "
+              "operator's lead list; the runs of the two kinds of connection alternate)", "",
+              "| what | before | after | target | met |", "|---|---|---|---|---|"]
+    ok_intake = {}
+    for key, how in (("runs", "keep-alive connections straight to gunicorn"),
+                     ("runs_per_request", "a connection per request, as nginx opens them to gunicorn by default")):
+        if not after.get(key):
+            continue
+        ib, ia = _median_run(before, key), _median_run(after, key)
+        ok_intake[key] = ia["rate"] >= TARGETS["intake_rate"] and ia["p99"] <= TARGETS["intake_p99_ms"]
+        lines += [f"| intake over {how}, leads/s (median of {len(after[key])}; all runs [connections per worker]) | "
+                  f"{fmt(ib['rate'])} ({rates(before, key)}) | {fmt(ia['rate'])} ({rates(after, key)}) | "
+                  f"≥ {TARGETS['intake_rate']} | {'yes' if ia['rate'] >= TARGETS['intake_rate'] else 'no'} |",
+                  f"| — its p50 / p95 / p99, ms | {fmt(ib['p50'])} / {fmt(ib['p95'])} / {fmt(ib['p99'])} | "
+                  f"{fmt(ia['p50'])} / {fmt(ia['p95'])} / {fmt(ia['p99'])} | p99 ≤ {TARGETS['intake_p99_ms']} | "
+                  f"{'yes' if ia['p99'] <= TARGETS['intake_p99_ms'] else 'no'} |",
+                  f"| — the lead list beside it, p95 ms (pages) | {fmt(ib['list_p95'])} ({ib['list_pages']}) | "
+                  f"{fmt(ia['list_p95'])} ({ia['list_pages']}) | — | — |"]
     def alone(side: dict) -> str:
         a = side.get("alone")
         if not a:
@@ -642,7 +668,7 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
         return (f"{c['web']:.2f} / {c['mariadb']:.2f} / {c['redis']:.2f} = {whole:.2f} "
                 f"(≤ {fmt(os.cpu_count() * 1000 / whole)}/s on {os.cpu_count()} cores)")
 
-    lines += [f"| intake alone, no list (one run before the three): leads/s [connections per worker] · p99 ms | "
+    lines += [f"| intake alone, no list (one keep-alive run before those beside the list): leads/s [connections per worker] · p99 ms | "
               f"{alone(before)} | {alone(after)} | — | — |",
               "| CPU per lead over HTTP, intake alone: gunicorn workers / MariaDB / Redis, ms (the rate all cores "
               f"would give at that cost) | {split(before)} | {split(after)} | — | — |"]
@@ -653,10 +679,12 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
     rss_ok = max(after["rss"]) <= TARGETS["rss_mib"]
     lines += [f"| gunicorn worker RSS after the run, MiB | {', '.join(fmt(x) for x in before['rss'])} | "
               f"{', '.join(fmt(x) for x in after['rss'])} | ≤ {TARGETS['rss_mib']} | {'yes' if rss_ok else 'no'} |",
-              "", f"Answers to the intake (after, median run): "
-              f"{', '.join(f'{k}: {v}' for k, v in sorted(ia['codes'].items()))}. "
-              + ("Intake meets the target on the median run." if ok_intake else
-                 "Intake is below target on the median run."),
+              "", "Answers to the intake (after, median runs): " + "; ".join(
+                  f"{how}: " + ", ".join(f"{k}: {v}" for k, v in sorted(_median_run(after, key)["codes"].items()))
+                  for key, how in (("runs", "keep-alive"), ("runs_per_request", "a connection per request"))) + ". "
+              + "; ".join(f"{how}: the median run {'meets' if ok_intake.get(key) else 'is below'} the target"
+                          for key, how in (("runs", "keep-alive"), ("runs_per_request", "a connection per request")))
+              + ".",
               "", f"Speed of the machine (lower is faster; compare runs of different days by these): before "
               f"{before['speed']['loop_ms']:.0f} ms CPU for the fixed Python loop and "
               f"{before['speed']['round_trip_ms']:.3f} ms per `SELECT 1`; after {after['speed']['loop_ms']:.0f} ms "

@@ -1,7 +1,9 @@
 -- wrk script for the lead intake benchmark (bench/bench_leads.py fills TOKENS and RUN_TAG).
 -- Alternates the site token (with an ad source) and the partner token (with an external id);
--- 5 % of posts repeat an earlier phone so deduplication answers 200.
+-- 5 % of posts repeat an earlier phone so deduplication answers 200. PER_REQUEST: every post on a connection of its
+-- own ("Connection: close", as nginx talks to gunicorn by default), else keep-alive connections.
 local TOKENS = { "__TOKENS__" }
+local PER_REQUEST = __PER_REQUEST__
 local RUN_TAG = "__RUN_TAG__"
 local SOURCES = { "site-bfl", "yandex-direct", "vk-ads", "whatsapp", "telegram", "call-8800", "radio" }
 local threads = {}
@@ -35,8 +37,9 @@ request = function()
   local body = string.format(
     '{"phone":"%s","name":"Бенчмарк %d","comment":"Долг 700 тыс., три банка","utm_source":"bench",' ..
     '"utm_campaign":"%s","consent_personal_data":true,%s}', phone, counter, RUN_TAG, extra)
-  return wrk.format("POST", "/api/v1/leads/",
-    { ["Content-Type"] = "application/json", ["Authorization"] = "Token " .. token }, body)
+  local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Token " .. token }
+  if PER_REQUEST then headers["Connection"] = "close" end
+  return wrk.format("POST", "/api/v1/leads/", headers, body)
 end
 
 response = function(status, headers, body)
