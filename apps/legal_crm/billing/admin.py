@@ -14,7 +14,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
-from unfold.utils import display_for_label
 
 from legal_crm.billing import perms
 from legal_crm.contracts import selectors as contract_selectors
@@ -24,6 +23,7 @@ from legal_crm.core.downloads import file_response
 from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_money as format_rub
 from legal_crm.core.forms import errors_text
+from legal_crm.core.labels import colored_label
 from legal_crm.org.admin_filters import OfficeDropdownFilter
 
 from . import forms, printing, selectors, services
@@ -154,9 +154,9 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
     def status_badge(self, obj):
         # An overdue invoice says so beside its status, in the same column: one column fewer keeps the list and its
         # «Принять оплату» button within a 1366 px screen.
-        labels = [display_for_label((obj.status, obj.get_status_display()), "-", STATUS_COLORS)]
+        labels = [colored_label(obj.get_status_display(), STATUS_COLORS.get(obj.status))]
         if obj.is_overdue:
-            labels.append(display_for_label((True, _("просрочен")), "-", {True: "danger"}))
+            labels.append(colored_label(_("просрочен"), "danger"))
         return format_html_join(" ", "{}", ((label,) for label in labels))
 
     @display(description=_("Платежи по счёту"))

@@ -6,14 +6,13 @@ from django.contrib import admin
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import RelatedDropdownFilter
 from unfold.decorators import action, display
-from unfold.utils import display_for_label
 
 from legal_crm.core.admin_base import DeskAdmin, ReadOnlyDeskAdmin
 from legal_crm.core.admin_filters import DeskDateRangeFilter
+from legal_crm.core.labels import colored_label
 from legal_crm.core.paginators import CappedPaginator
 
 from . import perms, selectors, services
@@ -22,18 +21,6 @@ from .models import Channel, Message, OptOut
 
 STATUS_LABELS = {"queued": "info", "sending": "warning", "sent": "info", "delivered": "success", "failed": "danger",
                  "skipped": "warning", "received": "success"}
-_labels: dict[tuple, str] = {}
-
-
-def status_label(status: str, text: str) -> str:
-    """unfold's coloured label, rendered once per status and language: the log shows 50 of them a page, and two
-    template renders per row were a third of the page's templates."""
-    key = (status, get_language())
-    html = _labels.get(key)
-    if html is None:
-        html = _labels[key] = display_for_label((status, text), "—", STATUS_LABELS)
-    return html
-
 
 @admin.register(Message)
 class MessageAdmin(ReadOnlyDeskAdmin):
@@ -66,7 +53,7 @@ class MessageAdmin(ReadOnlyDeskAdmin):
 
     @display(description=_("Состояние"))
     def status_badge(self, obj):
-        return status_label(obj.status, obj.get_status_display())
+        return colored_label(obj.get_status_display(), STATUS_LABELS.get(obj.status))
 
     def has_retry_permission(self, request, object_id=None):
         return request.user.has_perm(perms.RETRY_MESSAGE)
