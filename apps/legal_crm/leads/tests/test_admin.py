@@ -395,3 +395,17 @@ def test_a_reader_sees_the_lead_page_in_russian_without_the_status_comment_input
     assert "Status comment" not in html and "Status" not in re.sub(r"<[^>]+>", " ", html).split()
     client.force_login(make_staff("operator"))
     assert "Комментарий к смене статуса" in client.get(f"{LIST}{lead.pk}/change/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_status_list_says_what_each_status_means_in_words(client, admin_user, office):
+    from legal_crm.leads.models import LeadStatus
+
+    LeadStatus.objects.create(code="refusal_later", name="Отказ: позже", is_open=False, is_refusal=True,
+                              needs_reason=True, reengage_after_days=30)
+    client.force_login(admin_user)
+    page = client.get("/admin/leads/leadstatus/", {"q": "refusal_later"}).content.decode()
+    assert "отказ · нужна причина · в работу снова через 30 дн." in page
+    assert "Конечный" not in page  # no column of ticks per flag: one «Свойства» column
+    only_refusals = client.get("/admin/leads/leadstatus/", {"is_refusal__exact": "1"}).content.decode()
+    assert "Отказ: позже" in only_refusals
