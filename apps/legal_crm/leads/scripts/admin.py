@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from unfold.admin import TabularInline
+from unfold.admin import StackedInline
 from unfold.decorators import display
 
 from legal_crm.core.admin_base import HistoryDeskAdmin, ReadOnlyDeskAdmin
@@ -29,11 +29,14 @@ from . import selectors as selectors_scripts
 from . import services as script_services
 
 
-class ScriptStepInline(TabularInline):
+class ScriptStepInline(StackedInline):
+    """A step as a block of rows, two fields a row: nine columns in one table row squeezed the name and the action
+    to a few letters at 1366 px and ran 200–250 px past the edge."""
+
     model = ScriptStep
     extra = 0
-    fields = ("order", "name", "kind", "wait_hours", "message_text", "template", "is_advertising", "refusal_status",
-              "refusal_reason")
+    fields = (("name", "kind"), ("order", "wait_hours"), ("message_text",), ("template", "is_advertising"),
+              ("refusal_status", "refusal_reason"))
     ordering = ("order", "id")
 
 

@@ -1,0 +1,62 @@
+"""Desk pages fit a 1366 px screen beside the menu (core/static/core/desk.css): a list whose column titles are long
+wraps them instead of pushing the last columns past the right edge, and a form with a two-list picker shares the
+field's width between the lists, and a script's steps are blocks of two fields a row rather than one table row."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+OVERFLOW = """() => { let box = document.querySelector('#result_list').parentElement;
+    while (box && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
+    return box.scrollWidth - box.clientWidth; }"""
+# The page, or any table's scrolling box on it.
+OVERFLOW_ANYWHERE = """() => { let most = document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth;
+    for (const table of document.querySelectorAll('table')) { let box = table.parentElement;
+        while (box && box !== document.body && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
+        if (box && box !== document.body) most = Math.max(most, box.scrollWidth - box.clientWidth); }
+    return most; }"""
+
+
+def test_distribution_rules_fit_a_1366_px_screen(page, live_server, make_staff, office, sign_in):
+    from legal_crm.leads.tests.factories import DistributionRuleFactory
+
+    DistributionRuleFactory(name="Сибирь", phone_prefix="+7913", office=office, priority=1)
+    admin = make_staff("admin", username="titles-admin")
+    page.set_viewport_size({"width": 1366, "height": 800})
+    sign_in(page, admin)
+    page.goto(live_server.url + reverse("admin:leads_distributionrule_changelist"))
+
+    assert page.locator("#result_list tbody tr").count() == 1
+    assert page.evaluate(OVERFLOW) == 0  # titles on one line ran past the edge
+    last = page.locator("#result_list thead th").last.bounding_box()
+    assert last["x"] + last["width"] <= 1366
+
+
+def test_a_form_with_a_two_list_picker_fits_a_1366_px_screen(page, live_server, make_staff, sign_in):
+    admin = make_staff("admin", username="picker-admin")
+    page.set_viewport_size({"width": 1366, "height": 800})
+    sign_in(page, admin)
+    page.goto(live_server.url + reverse("admin:leads_refusalreason_add"))
+
+    assert page.locator(".selector").count() == 1
+    assert page.evaluate("() => document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth") == 0
+    for part in (".selector-available", ".selector-chosen"):
+        box = page.locator(part).bounding_box()
+        assert box["x"] + box["width"] <= 1366, part  # the chosen list ran 58 px past the edge
+
+
+def test_a_scripts_steps_fit_a_1366_px_screen(page, live_server, make_staff, sign_in):
+    from legal_crm.leads.tests.factories_scripts import make_script
+
+    script, _steps = make_script("call", ("wait", 24), "sms", name="Новые лиды")
+    admin = make_staff("admin", username="steps-admin")
+    page.set_viewport_size({"width": 1366, "height": 800})
+    sign_in(page, admin)
+    page.goto(live_server.url + reverse("admin:leads_script_change", args=[script.pk]))
+
+    names = page.locator("#steps-group input[name$='-name']:not([name*='__prefix__'])")
+    assert names.count() == 3
+    assert page.evaluate(OVERFLOW_ANYWHERE) == 0  # nine columns in a table row ran 200–250 px past the edge
+    for i in range(3):
+        assert names.nth(i).bounding_box()["width"] >= 200  # the step's name readable, not «Ждём с»
