@@ -1,6 +1,7 @@
 """Desk pages fit a 1366 px screen beside the menu (core/static/core/desk.css): a list whose column titles are long
 wraps them instead of pushing the last columns past the right edge, and a form with a two-list picker shares the
-field's width between the lists, and a script's steps are blocks of two fields a row rather than one table row."""
+field's width between the lists, a script's steps are blocks of two fields a row rather than one table row, and a
+wide report keeps its row buttons in a column that stays in view."""
 
 import pytest
 from django.urls import reverse
@@ -60,3 +61,32 @@ def test_a_scripts_steps_fit_a_1366_px_screen(page, live_server, make_staff, sig
     assert page.evaluate(OVERFLOW_ANYWHERE) == 0  # nine columns in a table row ran 200–250 px past the edge
     for i in range(3):
         assert names.nth(i).bounding_box()["width"] >= 200  # the step's name readable, not «Ждём с»
+
+
+def test_the_overdue_report_keeps_its_row_buttons_in_view(page, live_server, make_staff, office, sign_in):
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from legal_crm.billing.services import invoice_issue
+    from legal_crm.contracts.tests.factories import ContractFactory
+
+    finance = make_staff("finance", username="overdue-finance")
+    contract = ContractFactory(office=office)
+    contract.client.phone = "+79161234567"
+    contract.client.save(update_fields=["phone"])
+    due = timezone.localdate() - datetime.timedelta(days=40)
+    invoice_issue(actor=finance, contract=contract, amount=Decimal("28000.00"), due_date=due,
+                  issued_on=due - datetime.timedelta(days=10))
+    page.set_viewport_size({"width": 1366, "height": 800})
+    sign_in(page, finance)
+    page.goto(live_server.url + reverse("finance_overdue"))
+
+    remind = page.get_by_role("button", name="Напомнить SMS")
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")  # down only: the table is not scrolled
+    box = remind.bounding_box()
+    assert box["x"] + box["width"] <= 1366  # it sat 400 px beyond the right edge
+    # In view and on top: the columns the table scrolls pass under the sticky column, not over the button.
+    assert page.evaluate("([x, y]) => document.elementFromPoint(x, y).innerText",
+                         [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]) == "Напомнить SMS"
