@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from legal_crm.leads.forms import LeadChangeForm
-from legal_crm.leads.models import Lead, PlannedCall
+from legal_crm.leads.models import Lead, PlannedCall, RefusalReason
 from legal_crm.leads.tests.factories import LeadFactory, PlannedCallFactory, status
 
 LIST = "/admin/leads/lead/"
@@ -409,3 +409,19 @@ def test_the_status_list_says_what_each_status_means_in_words(client, admin_user
     assert "Конечный" not in page  # no column of ticks per flag: one «Свойства» column
     only_refusals = client.get("/admin/leads/leadstatus/", {"is_refusal__exact": "1"}).content.decode()
     assert "Отказ: позже" in only_refusals
+
+
+@pytest.mark.django_db
+def test_a_save_says_what_happened_first_in_any_gender(client, admin_user, office):
+    """Django's Russian said «причина отказа “Дорого“ был успешно добавлен» (lower case first, a masculine verb);
+    the project's catalog corrects the admin's save and delete messages."""
+    client.force_login(admin_user)
+    added = client.post("/admin/leads/refusalreason/add/", {"code": "expensive", "name": "Дорого", "order": 0,
+                                                             "is_active": "on", "_continue": "1"}, follow=True)
+    text = re.sub(r"<[^>]+>", "", added.content.decode())  # the record's name is a link to it
+    assert "Добавлено: причина отказа «Дорого». Ниже можно продолжить правку." in text
+    reason = RefusalReason.objects.get(code="expensive")
+    changed = client.post(f"/admin/leads/refusalreason/{reason.pk}/change/",
+                          {"code": "expensive", "name": "Дорого для клиента", "order": 0, "is_active": "on"},
+                          follow=True)
+    assert "Сохранено: причина отказа «Дорого для клиента»." in re.sub(r"<[^>]+>", "", changed.content.decode())
