@@ -51,8 +51,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legal_crm.settings.test")
 
 BASELINE = "49b5a3c"  # main before issue #17 (the desk-speed work)
 # The intake runs beside the list: where they are kept in a side's measurements → whether each request comes on a
-# connection of its own (CLOSE_HEADER).
-CONNECTIONS = {"runs": False, "runs_per_request": True}
+# connection of its own (CLOSE_HEADER), and what the report calls them.
+CONNECTIONS = {"runs": (False, "keep-alive connections straight to gunicorn"),
+               "runs_per_request": (True, "a connection per request, as nginx opens them to gunicorn by default")}
 BUFFER_POOL = 4 * 2**30  # holds the lead tables (1.7 GB at 1M leads) and their indexes
 TARGETS = {"intake_rate": 300, "intake_p99_ms": 100, "list_cpu_ms": 60, "list_http_p95_ms": 100,
            "page_http_p95_ms": 80, "page_kb": 150, "search_p95_ms": 50, "rss_mib": 150}
@@ -456,7 +457,7 @@ def measure_side(args) -> dict:
         # Beside the list, the two ways clients reach the workers in turn, so that both see the same phases of the
         # machine: keep-alive connections straight to gunicorn, and a connection per request (nginx's default).
         for _ in range(args.intake_runs):
-            for key, per_request in CONNECTIONS.items():
+            for key, (per_request, _name) in CONNECTIONS.items():
                 stop_event, latencies = threading.Event(), []
                 loader = threading.Thread(target=list_load, args=(port, stop_event, latencies, per_request))
                 loader.start()
@@ -571,11 +572,10 @@ def write_results(text: str) -> None:
     path.write_text(current)
 
 
-def _median_run(side: dict, key: str = "runs") -> dict:
-    """The median of a side's intake runs beside the list (`key`: CONNECTIONS), or a row of dashes when that side
-    has none (a baseline measured before the kind was)."""
-    runs = sorted(side.get(key) or [], key=lambda r: r["rate"])
-    return runs[len(runs) // 2] if runs else collections.defaultdict(lambda: float("nan"), n=0, codes={})
+def _median_run(side: dict, key: str) -> dict:
+    """The median of a side's intake runs beside the list over one kind of connection (`key`: CONNECTIONS)."""
+    runs = sorted(side[key], key=lambda r: r["rate"])
+    return runs[len(runs) // 2]
 
 
 def _desk_target(label: str) -> tuple[str, callable]:
@@ -632,18 +632,17 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
         return ", ".join(fmt(r["rate"]) + (f" [{'/'.join(map(str, r['spread']))}]" if r.get("spread") else "")
                          for r in sorted(side.get(key, []), key=lambda r: r["rate"]))
 
-    ia = _median_run(after)
-    lines += ["", f"### Intake with the list benchmark running ({ia['n']} POST /api/v1/leads/ in the median run from "
-              f"{args.clients} clients ({after['client']}), {args.seconds} s a run, while one more client reloads the "
-              "operator's lead list; the runs of the two kinds of connection alternate)", "",
+    medians = {key: (_median_run(before, key), _median_run(after, key)) for key in CONNECTIONS if after.get(key)}
+    lines += ["", f"### Intake with the list benchmark running ({args.clients} clients ({after['client']}), "
+              f"{args.seconds} s a run, while one more client reloads the operator's lead list; the runs of the two "
+              "kinds of connection alternate)", "",
               "| what | before | after | target | met |", "|---|---|---|---|---|"]
-    ok_intake = {}
-    for key, how in (("runs", "keep-alive connections straight to gunicorn"),
-                     ("runs_per_request", "a connection per request, as nginx opens them to gunicorn by default")):
-        if not after.get(key):
-            continue
-        ib, ia = _median_run(before, key), _median_run(after, key)
-        ok_intake[key] = ia["rate"] >= TARGETS["intake_rate"] and ia["p99"] <= TARGETS["intake_p99_ms"]
+    answers = []
+    for key, (ib, ia) in medians.items():
+        how = CONNECTIONS[key][1]
+        met = ia["rate"] >= TARGETS["intake_rate"] and ia["p99"] <= TARGETS["intake_p99_ms"]
+        answers.append(f"{how}: {ia['n']} posts, " + ", ".join(f"{k}: {v}" for k, v in sorted(ia["codes"].items()))
+                       + f" — the median run {'meets' if met else 'is below'} the target")
         lines += [f"| intake over {how}, leads/s (median of {len(after[key])}; all runs [connections per worker]) | "
                   f"{fmt(ib['rate'])} ({rates(before, key)}) | {fmt(ia['rate'])} ({rates(after, key)}) | "
                   f"≥ {TARGETS['intake_rate']} | {'yes' if ia['rate'] >= TARGETS['intake_rate'] else 'no'} |",
@@ -679,12 +678,7 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
     rss_ok = max(after["rss"]) <= TARGETS["rss_mib"]
     lines += [f"| gunicorn worker RSS after the run, MiB | {', '.join(fmt(x) for x in before['rss'])} | "
               f"{', '.join(fmt(x) for x in after['rss'])} | ≤ {TARGETS['rss_mib']} | {'yes' if rss_ok else 'no'} |",
-              "", "Answers to the intake (after, median runs): " + "; ".join(
-                  f"{how}: " + ", ".join(f"{k}: {v}" for k, v in sorted(_median_run(after, key)["codes"].items()))
-                  for key, how in (("runs", "keep-alive"), ("runs_per_request", "a connection per request"))) + ". "
-              + "; ".join(f"{how}: the median run {'meets' if ok_intake.get(key) else 'is below'} the target"
-                          for key, how in (("runs", "keep-alive"), ("runs_per_request", "a connection per request")))
-              + ".",
+              "", "Answers to the intake (after, median runs): " + "; ".join(answers) + ".",
               "", f"Speed of the machine (lower is faster; compare runs of different days by these): before "
               f"{before['speed']['loop_ms']:.0f} ms CPU for the fixed Python loop and "
               f"{before['speed']['round_trip_ms']:.3f} ms per `SELECT 1`; after {after['speed']['loop_ms']:.0f} ms "

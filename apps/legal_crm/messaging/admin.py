@@ -22,6 +22,7 @@ from .models import Channel, Message, OptOut
 STATUS_LABELS = {"queued": "info", "sending": "warning", "sent": "info", "delivered": "success", "failed": "danger",
                  "skipped": "warning", "received": "success"}
 
+
 @admin.register(Message)
 class MessageAdmin(ReadOnlyDeskAdmin):
     selector = selectors.message_list_visible_to
