@@ -65,8 +65,20 @@ def test_operator_calls_a_lead_from_the_card_through_asterisk(page, live_server,
     first = page.inner_text("[data-call-timer]")
     page.wait_for_function("t => document.querySelector('[data-call-timer]').textContent !== t", arg=first)
 
+    # The next poll of the call's state meets a server that is down for a moment: the window asks again.
+    refused = []
+
+    def down_once(route):
+        if refused:
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.fulfill(status=503, body="{}", content_type="application/json")
+
+    page.route(f"**{reverse('admin:telephony_call_state', args=[call.pk])}", down_once)
     _apply(pbx, ENDED, "1764684000.5")
     page.wait_for_selector("#telephony-call-window[data-state=ended] form[data-call-result]")
+    assert refused, "a poll met the 503"
     page.select_option("form[data-call-result] select[name=outcome]", "call_back")
     page.fill("form[data-call-result] input[name=comment]", "Просит перезвонить после зарплаты")
     page.click("form[data-call-result] button[type=submit]")

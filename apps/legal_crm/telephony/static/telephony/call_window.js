@@ -123,7 +123,13 @@
     }
     poll = setTimeout(function () {
       fetch(call.state_url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
-        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (r) {
+          if (r.ok) return r.json();
+          // The server busy or down for a moment (a 503): ask again, or the window would stay at «Разговор» after
+          // the call ended. A refusal (signed out, no rights, no such call) ends the polling.
+          if (r.status >= 500 && current && current.id === call.id) schedule(call);
+          return null;
+        })
         .then(function (data) { if (data && current && data.id === current.id) render(data); })
         .catch(function () { schedule(call); });
     }, 1000);
