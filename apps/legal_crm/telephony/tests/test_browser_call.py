@@ -65,6 +65,22 @@ def test_operator_calls_a_lead_from_the_card_through_asterisk(page, live_server,
     first = page.inner_text("[data-call-timer]")
     page.wait_for_function("t => document.querySelector('[data-call-timer]').textContent !== t", arg=first)
 
+    # «Положить трубку» meets the desk's «Сервис временно недоступен» page (HTML, not the JSON the window reads): the
+    # window says so and stays (the button did nothing before); pressed again, the hang-up reaches Asterisk.
+    hangup_url = reverse("admin:telephony_call_hangup", args=[call.pk])
+    page.route(f"**{hangup_url}", lambda route: route.fulfill(
+        status=503, body="<h1>Сервис временно недоступен</h1>", content_type="text/html"))
+    page.click("[data-call-hangup]")
+    page.wait_for_selector("[data-call-notice]:has-text('Сервер не ответил. Повторите через минуту.')")
+    # The next poll of the state (every second) draws the window anew: the notice is drawn again with it.
+    page.evaluate("document.querySelector('[data-call-notice]').dataset.seen = '1'")
+    page.wait_for_function("() => { const n = document.querySelector('[data-call-notice]'); return !n || !n.dataset.seen; }")
+    assert page.is_visible("[data-call-notice]")
+    page.unroute(f"**{hangup_url}")
+    page.click("[data-call-hangup]")
+    page.wait_for_function("() => !document.querySelector('[data-call-notice]')")
+    assert any(a.get("Action") == "Hangup" for a in fake_ami.actions)
+
     # The next poll of the call's state meets a server that is down for a moment: the window asks again.
     refused = []
 

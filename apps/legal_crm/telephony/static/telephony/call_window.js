@@ -15,6 +15,7 @@
   var liveVersion = "";
   var labels = {};
   var win = null, current = null, poll = null, tick = null, livePoll = null, shownIncoming = {};
+  var notice = null;  // what the last hang-up press met, shown until the call's state changes: {id, state, text}
 
   function csrf() {
     var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -26,6 +27,17 @@
     return fetch(url, {method: "POST", body: body, credentials: "same-origin",
       headers: {"X-CSRFToken": csrf(), "Accept": "application/json"}});
   }
+  // A post's answer as {ok, data}. What is not JSON — the desk's «Сервис временно недоступен» page (503), a proxy's
+  // 502, the login page after the session ended — becomes a message instead of a broken promise (the button did
+  // nothing); no answer at all is «offline».
+  function answer(r) {
+    var failed = {ok: false, data: {detail: r.status >= 500
+      ? t("unavailable", "Сервер не ответил. Повторите через минуту.")
+      : t("refused", "Запрос не принят. Обновите страницу и повторите.")}};
+    if ((r.headers.get("Content-Type") || "").indexOf("application/json") === -1) return failed;
+    return r.json().then(function (data) { return {ok: r.ok, data: data}; }, function () { return failed; });
+  }
+  function offline() { return {ok: false, data: {detail: t("offline", "Нет связи с сервером.")}}; }
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
@@ -70,11 +82,15 @@
         clock(call.talk_seconds)));
     }
     if (call.error) parts.push(el("p", {style: "color:#dc2626"}, call.error));
+    if (notice && notice.id === call.id && notice.state === call.state) {
+      parts.push(el("p", {style: "color:#dc2626", "data-call-notice": ""}, notice.text));
+    }
     if (call.state !== "ended") {
       var hang = el("button", {type: "button", class: "lc-btn", "data-call-hangup": ""}, t("hangup", "Положить трубку"));
       hang.addEventListener("click", function () {
-        post(call.hangup_url).then(function (r) { return r.json(); }).then(function (data) {
-          if (data.detail) { status.textContent = data.detail; } else { render(data); }
+        post(call.hangup_url).then(answer, offline).then(function (res) {
+          notice = res.ok ? null : {id: call.id, state: call.state, text: res.data.detail};
+          if (res.ok) { render(res.data); } else if (current && current.id === call.id) { render(current); }
         });
       });
       parts.push(hang);
@@ -100,9 +116,7 @@
     form.append(select, comment, save, note);
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      post(call.result_url, {outcome: select.value, comment: comment.value}).then(function (r) {
-        return r.json().then(function (data) { return {ok: r.ok, data: data}; });
-      }).then(function (res) {
+      post(call.result_url, {outcome: select.value, comment: comment.value}).then(answer, offline).then(function (res) {
         if (!res.ok) { note.textContent = res.data.detail; return; }
         win.remove(); win = null; current = null;
         window.location.reload();  // the call is on the card's timeline now
@@ -139,9 +153,8 @@
     var data = new FormData(form);
     fetch(form.action, {method: "POST", body: data, credentials: "same-origin",
       headers: {"X-CSRFToken": csrf(), "Accept": "application/json"}})
-      .then(function (r) { return r.json(); })
-      .then(function (call) { if (call.detail) { showError(call.detail); } else { render(call); } })
-      .catch(function () { showError(t("offline", "Нет связи с сервером.")); });
+      .then(answer, offline)
+      .then(function (res) { if (res.ok) { render(res.data); } else { showError(res.data.detail); } });
   }
 
   function showIncoming(call) {
@@ -207,9 +220,8 @@
     ev.preventDefault();
     post("/admin/telephony/call/start/", {subject: button.getAttribute("data-telephony-call-subject"),
       id: button.getAttribute("data-telephony-call-id")})
-      .then(function (r) { return r.json(); })
-      .then(function (call) { if (call.detail) { showError(call.detail); } else { render(call); } })
-      .catch(function () { showError(t("offline", "Нет связи с сервером.")); });
+      .then(answer, offline)
+      .then(function (res) { if (res.ok) { render(res.data); } else { showError(res.data.detail); } });
   });
   document.addEventListener("submit", function (ev) {
     var form = ev.target.closest && ev.target.closest("form[data-telephony-call]");
