@@ -9,13 +9,11 @@ leftover of Django's admin and no "None"/"nan" where a value belongs.
 
 from __future__ import annotations
 
-import io
 import re
 from html.parser import HTMLParser
 
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 
@@ -28,18 +26,6 @@ ENGLISH_LEFTOVERS = ["Select ", " to change", "No results found", "Add another",
 RAW_EMPTY = re.compile(r">\s*(None|nan|NaN)\s*<")
 # The same in running text ("Договор: None"), and a Python dict or list printed instead of words.
 RAW_IN_TEXT = re.compile(r"(?<![\w.-])(None|nan)(?![\w.-])|\{'\w+': |\[\{'")
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo data, built once for the module and removed after it (the database is shared with later tests)."""
-    with django_db_blocker.unblock():
-        call_command("seed_demo", stdout=io.StringIO())
-        yield
-        from django.contrib.contenttypes.models import ContentType
-
-        call_command("flush", interactive=False, verbosity=0)
-        ContentType.objects.clear_cache()
 
 
 class _Visible(HTMLParser):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import display
 
-from legal_crm.core.admin_base import MONEY_DECIMALS, DeskAdmin, HistoryDeskAdmin
+from legal_crm.core.admin_base import MONEY_DECIMALS, CheckedAutocomplete, DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_date, format_money
 from legal_crm.org.admin_filters import OfficeFilter
@@ -186,7 +186,7 @@ class StageTemplateInline(TabularInline):
     ordering = ("order",)
 
 
-class RequiredDocumentInline(TabularInline):
+class RequiredDocumentInline(CheckedAutocomplete, TabularInline):
     model = RequiredDocument
     extra = 0
     fields = ("order", "document_type")

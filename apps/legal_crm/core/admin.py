@@ -14,7 +14,7 @@ from legal_crm import hooks
 from . import access
 from .access_history import describe_entries
 from .admin_access import AccessMatrixWidget, GroupForm
-from .admin_base import CaseFormTitles, DeskAdmin, ReadOnlyDeskAdmin
+from .admin_base import CaseFormTitles, DeskAdmin, NoFacets, ReadOnlyDeskAdmin
 from .audit import audit_for
 from .history_text import texts_of_page
 from .models import AuditLog, EventOutbox, User
@@ -27,7 +27,7 @@ admin.site.empty_value_display = "—"  # the dash the desk writes everywhere el
 
 
 @admin.register(User)
-class UserAdmin(CaseFormTitles, BaseUserAdmin, ModelAdmin):
+class UserAdmin(NoFacets, CaseFormTitles, BaseUserAdmin, ModelAdmin):
     """Accounts (passwords, logins). Access is edited on the employee page, through the services."""
 
     form = UserChangeForm
@@ -114,7 +114,7 @@ class AuditRecordKindFilter(admin.SimpleListFilter):
                       key=lambda item: str(item[1]))
 
     def queryset(self, request, queryset):
-        return queryset.filter(content_type_id=self.value()) if (self.value() or "").isdigit() else queryset
+        return queryset.filter(content_type_id=self.value()) if str(self.value() or "").isdigit() else queryset
 
 
 def desk_model(model) -> bool:
@@ -212,7 +212,7 @@ def _desk_axes_admins() -> None:
         if getattr(base, "list_filter", None):
             attrs["list_filter"] = [_axes_locked_filter() if getattr(f, "parameter_name", None) == "locked_out" else f
                                     for f in base.list_filter]
-        admin.site.register(model, type(base.__name__, (CaseFormTitles, base, ModelAdmin), attrs))
+        admin.site.register(model, type(base.__name__, (NoFacets, CaseFormTitles, base, ModelAdmin), attrs))
 
 
 AXES_COLUMNS = {"user_agent": _("браузер"), "status": _("статус")}
@@ -251,7 +251,7 @@ def _desk_token_admin() -> None:
     if admin.site.is_registered(TokenProxy):
         base = type(admin.site._registry[TokenProxy])
         admin.site.unregister(TokenProxy)
-        admin.site.register(TokenProxy, type(base.__name__, (CaseFormTitles, base), {"__module__": __name__}))
+        admin.site.register(TokenProxy, type(base.__name__, (NoFacets, CaseFormTitles, base), {"__module__": __name__}))
 
 
 _desk_token_admin()

@@ -3,10 +3,10 @@ as messages, history on every page."""
 
 from __future__ import annotations
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ALL_VAR, ORDER_VAR, PAGE_VAR
-from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple, ForeignKeyRawIdWidget
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import DecimalField
@@ -46,8 +46,49 @@ def _visible_ids(queryset, key: str, values) -> bool:
     try:
         wanted = {str(v) for v in values if str(v) != ""}
         return len(wanted) == queryset.filter(**{f"{key}__in": wanted}).values(key).distinct().count()
-    except (ValueError, TypeError, ValidationError):
+    except (ValueError, TypeError, ValidationError, OverflowError):  # OverflowError: SQLite, an id past 2**63
         return False
+
+
+class _PostedIdsChecked:
+    """An autocomplete box shown again with what was posted: Django looks the posted ids up as they are, and one that
+    is not an id («12.5», «abc») raised ValueError — a 500 where the form says «Выберите корректный вариант»."""
+
+    def optgroups(self, name, value, attr=None):
+        opts = self.field.remote_field.model._meta
+        target = opts.get_field(getattr(self.field.remote_field, "field_name", opts.pk.attname))
+
+        def is_id(v) -> bool:
+            try:
+                target.get_prep_value(v)
+            except (ValueError, TypeError, ValidationError):
+                return False
+            return True
+
+        return super().optgroups(name, [v for v in value if is_id(v)], attr)
+
+
+class DeskAutocompleteSelect(_PostedIdsChecked, AutocompleteSelect):
+    pass
+
+
+class DeskAutocompleteSelectMultiple(_PostedIdsChecked, AutocompleteSelectMultiple):
+    pass
+
+
+class CheckedAutocomplete:
+    """For a model admin or an inline: its autocomplete boxes (autocomplete_fields) check the posted ids before
+    showing them again (_PostedIdsChecked)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = DeskAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = DeskAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class DeskExtension:
@@ -77,6 +118,13 @@ def _readonly(label, render):
 
     field.short_description = label
     return field
+
+
+class NoFacets:
+    """No «Показать счётчики» on a desk list: a COUNT per choice of every filter over the whole list (the lead list:
+    40 queries instead of 10, 0.7 s at 20,000 leads, tens of seconds at a million), one click or a `?_facets` away."""
+
+    show_facets = admin.ShowFacets.NEVER
 
 
 class CaseFormTitles:
@@ -185,7 +233,7 @@ class MoneyColumns:
         return sets
 
 
-class DeskAdmin(MoneyColumns, CaseFormTitles, ModelAdmin):
+class DeskAdmin(NoFacets, CheckedAutocomplete, MoneyColumns, CaseFormTitles, ModelAdmin):
     """ModelAdmin for the desk. Subclasses set `selector` to the function that limits the rows.
 
     Every foreign key and many-to-many to a scoped model (hooks.DESK_CHOICE_SCOPES: offices, leads, contracts,

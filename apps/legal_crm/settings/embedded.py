@@ -14,7 +14,7 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
 DATABASES = {
     "default": {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "legal_crm.core.sqlite",  # Django's, comparing ids past 64 bits instead of failing
         "NAME": SITE_DIR / "db.sqlite3",
         "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20,
                     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},

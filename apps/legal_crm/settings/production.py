@@ -24,6 +24,8 @@ DATABASES = {"default": dj_database_url.parse(_required("DATABASE_URL"), conn_ma
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"].setdefault("OPTIONS", {}).update({"charset": "utf8mb4"})
     DATABASES["default"]["ENGINE"] = "legal_crm.core.mariadb"  # Django's, with transactions begun in-band
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "legal_crm.core.sqlite"  # Django's, comparing ids past 64 bits instead of failing
 
 REDIS_URL = _required("REDIS_URL")
 CACHES = {

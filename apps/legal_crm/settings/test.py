@@ -20,7 +20,7 @@ if os.environ.get("DATABASE_URL"):
         DATABASES["default"]["ENGINE"] = "legal_crm.core.mariadb"  # as in production
         DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    DATABASES = {"default": {"ENGINE": "legal_crm.core.sqlite", "NAME": ":memory:"}}  # as embedded
 
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "legal_crm.core.cache.ReusingRedisCache", "LOCATION": os.environ["REDIS_URL"],

@@ -1,0 +1,176 @@
+"""Junk typed or sent to the desk gets the page with its message, never a 500, over the demo data as the
+administrator (who opens every list and form):
+
+- each add and change form is posted back with what the page holds, then with every text, number and date box —
+  and with some junk, every list — filled with junk (too long, past 64 bits, not a number, control characters);
+- each list is opened with each of its filters' parameters, its search and its paging set to junk.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
+
+JUNK = ["x" * 5000, "-99999999999999999999", "99999999999999999999.999", "31.02.2026", "\x00\x07\u202e", "1e309"]
+# What goes into the lists too (a choice or a record that does not exist).
+SELECT_JUNK = {"-99999999999999999999", "99999999999999999999.999", "\x00\x07\u202e"}
+# A list's query parameters: a filter's value, the search, the page, the sort, facets.
+PARAM_JUNK = ["-99999999999999999999", "99999999999999999999.999", "abc", "\x00"]
+LIST_PARAMS = {"q", "p", "o", "e", "all", "_facets"}
+NOT_PARAMS = {"csrfmiddlewaretoken", "_selected_action", "action", "select_across", "index"}
+
+
+class _Form(HTMLParser):
+    """The fields of the page's main form (the admin's <form id="…_form">): name → value as the browser sends it,
+    and which names are free boxes (text, number, date, textarea) the junk goes into."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: dict[str, list[str]] = {}
+        self.boxes: set[str] = set()
+        self.selects: set[str] = set()
+        self._in_form = False
+        self._select: str | None = None
+        self._select_first: str | None = None
+        self._select_chosen = False
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("id") or "").endswith("_form"):
+            self._in_form = True
+        if not self._in_form:
+            return
+        name = a.get("name")
+        if tag == "input" and name and "__prefix__" not in name:
+            kind = (a.get("type") or "text").lower()
+            if kind in ("submit", "button", "file", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.data.setdefault(name, []).append(a.get("value") or "on")
+                return
+            self.data.setdefault(name, []).append(a.get("value") or "")
+            if kind in ("text", "number", "date", "datetime-local", "time", "email", "url", "tel", "search"):
+                self.boxes.add(name)
+        elif tag == "select" and name and "__prefix__" not in name:
+            self._select, self._select_first, self._select_chosen = name, None, False
+            self.selects.add(name)
+        elif tag == "option" and self._select:
+            value = a.get("value", "")
+            if self._select_first is None and value:
+                self._select_first = value
+            if "selected" in a:
+                self.data.setdefault(self._select, []).append(value)
+                self._select_chosen = True
+        elif tag == "textarea" and name and "__prefix__" not in name:
+            self._textarea = name
+            self.data.setdefault(name, []).append("")
+            self.boxes.add(name)
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self._in_form:
+            self._in_form = False
+        elif tag == "select" and self._select:
+            if not self._select_chosen and self._select_first is not None:
+                self.data.setdefault(self._select, []).append(self._select_first)
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][-1] += data
+
+
+def form_of(html: str) -> _Form:
+    parser = _Form()
+    parser.feed(html)
+    return parser
+
+
+def _forms(user, client):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        prefix = f"admin:{opts.app_label}_{opts.model_name}"
+        if model_admin.has_add_permission(request):
+            try:
+                yield reverse(f"{prefix}_add")
+            except NoReverseMatch:
+                pass
+        if model_admin.has_change_permission(request):
+            row = model_admin.get_queryset(request).order_by("-pk").first()
+            if row is not None:
+                try:
+                    yield reverse(f"{prefix}_change", args=[row.pk])
+                except NoReverseMatch:
+                    pass
+
+
+def test_every_desk_form_refuses_junk_without_an_error(demo, db, client):
+    from legal_crm.core.models import User
+
+    client.raise_request_exception = False
+    client.force_login(User.objects.get(username="admin"))
+    failures = []
+    for url in _forms(User.objects.get(username="admin"), client):
+        page = client.get(url)
+        if page.status_code != 200:
+            continue
+        form = form_of(page.content.decode())
+        if not form.data:
+            continue
+        for junk in [None, *JUNK]:
+            data = {k: list(v) for k, v in form.data.items()}
+            if junk is not None:
+                for name in form.boxes:
+                    data[name] = [junk]
+            if junk in SELECT_JUNK:
+                for name in form.selects:
+                    data[name] = [junk]
+            response = client.post(url, data)
+            if response.status_code >= 500:
+                failures.append(f"{url} junk={junk!r:.30}: {response.status_code}")
+                break
+    assert not failures, "\n".join(failures)
+
+
+def _list_params(page_html: str) -> set[str]:
+    """The parameters a list page offers: its filters' links and boxes, and what every list reads."""
+    names = set(LIST_PARAMS)
+    for href in re.findall(r'href="(\?[^"]*)"', page_html):
+        names |= {k for k, _v in parse_qsl(urlsplit(html.unescape(href)).query, keep_blank_values=True)}
+    names |= set(re.findall(r'<input[^>]*name="([^"]+)"', page_html)) - NOT_PARAMS
+    return names
+
+
+def test_every_desk_list_refuses_junk_parameters_without_an_error(demo, db, client):
+    from legal_crm.core.models import User
+
+    client.raise_request_exception = False
+    client.force_login(User.objects.get(username="admin"))
+    failures = []
+    for model in admin.site._registry:
+        try:
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        except NoReverseMatch:
+            continue
+        page = client.get(url)
+        if page.status_code != 200:
+            continue
+        for name in sorted(_list_params(page.content.decode())):
+            for junk in PARAM_JUNK:
+                response = client.get(f"{url}?{urlencode({name: junk})}")
+                if response.status_code >= 500:
+                    failures.append(f"{url}?{name}={junk!r}: {response.status_code}")
+                    break
+    assert not failures, "\n".join(failures)
