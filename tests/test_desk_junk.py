@@ -1,5 +1,5 @@
 """Junk typed or sent to the desk gets the page with its message, never a 500, over the demo data as the
-administrator (who opens every list and form):
+administrator (who opens every list and form) and, for the forms, as an office head (whose forms are scoped):
 
 - each add and change form is posted back with what the page holds, then with every text, number and date box —
   and with some junk, every list — filled with junk (too long, past 64 bits, not a number, control characters);
@@ -13,6 +13,7 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import pytest
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 
@@ -116,13 +117,16 @@ def _forms(user, client):
                     pass
 
 
-def test_every_desk_form_refuses_junk_without_an_error(demo, db, client):
+# The administrator opens every form; an office head's are scoped (their offices only, no «all offices»).
+@pytest.mark.parametrize("login", ["admin", "office_head"])
+def test_every_desk_form_refuses_junk_without_an_error(login, demo, db, client):
     from legal_crm.core.models import User
 
     client.raise_request_exception = False
-    client.force_login(User.objects.get(username="admin"))
+    user = User.objects.get(username=login)
+    client.force_login(user)
     failures = []
-    for url in _forms(User.objects.get(username="admin"), client):
+    for url in _forms(user, client):
         page = client.get(url)
         if page.status_code != 200:
             continue

@@ -83,6 +83,24 @@ class MessageTemplateAdmin(DeskAdmin):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or selectors.template_editable_by(request.user, obj))
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        user = request.user
+
+        class OfficeCheckedForm(form):
+            # The service's office rule on the form: an office head leaving «Офис» empty (a template for all
+            # offices) reads the refusal on the field, not a 500 from save_model.
+            def clean(self):
+                data = super().clean()
+                if "office" in self.fields and "office" in data:
+                    try:
+                        services_templates.template_office_check(actor=user, office=data["office"])
+                    except DomainError as exc:
+                        _place_domain_error(self, exc, "office")
+                return data
+
+        return OfficeCheckedForm
+
     def save_model(self, request, obj, form, change):
         services_templates.template_save(actor=request.user, template=obj)
 

@@ -31,6 +31,12 @@ def template_text_check(*, text: str, kind: str) -> dict:
     return {"size": size, "has_tags": bool(tags.codes_in(text))}
 
 
+def template_office_check(*, actor, office) -> None:
+    """Refuse a template for an office the actor does not see, or for all offices (office empty) to one who does
+    not see them all. Forms call it to show the error on the office field."""
+    _ensure_office(actor, office)
+
+
 @transaction.atomic
 def template_save(*, actor, template: MessageTemplate) -> MessageTemplate:
     """Create or change a template. A template for all offices (office empty) is for those who see all offices."""

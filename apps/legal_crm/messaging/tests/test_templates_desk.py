@@ -80,6 +80,11 @@ def test_office_heads_see_their_offices_and_common_templates_and_edit_only_their
     assert mine.name == "Наш новый" and common.name == "Общий"
     # another office is not among the choices, and the service refuses it anyway
     assert client.post(reverse(ADD), _form(office=other_office.pk)).status_code == 200
+    # «Офис» left empty is a template for all offices: the form says no on the field (a 500 before)
+    refused_page = client.post(reverse(ADD), _form(office=""))
+    assert refused_page.status_code == 200
+    assert "Нет доступа." in refused_page.content.decode()
+    assert not MessageTemplate.objects.filter(name="Напоминание").exists()
     with pytest.raises(DomainError) as refused:
         services_templates.template_save(actor=head, template=MessageTemplate(name="x", text="y", office=other_office))
     assert refused.value.code == "access_denied"
