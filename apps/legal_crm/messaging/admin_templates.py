@@ -39,6 +39,8 @@ class MessageTemplateForm(forms.ModelForm):
         fields = ("name", "kind", "office", "text", "is_advertising", "is_active")
         widgets = {"text": forms.Textarea(attrs={"rows": 6})}
 
+    user = None  # set by the admin's get_form
+
     def clean(self):
         data = super().clean()
         if "text" in data:
@@ -46,6 +48,13 @@ class MessageTemplateForm(forms.ModelForm):
                 services_templates.template_text_check(text=data["text"], kind=data.get("kind") or Kind.SMS)
             except DomainError as exc:
                 _place_domain_error(self, exc, "text")
+        if "office" in data and self.user is not None:
+            # The service's office rule here, not only in save_model: an office head leaving «Офис» empty (a
+            # template for all offices) reads the refusal on the field instead of a 500.
+            try:
+                services_templates.template_office_check(actor=self.user, office=data["office"])
+            except DomainError as exc:
+                _place_domain_error(self, exc, "office")
         return data
 
 
@@ -84,22 +93,9 @@ class MessageTemplateAdmin(DeskAdmin):
         return allowed and (obj is None or selectors.template_editable_by(request.user, obj))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        user = request.user
-
-        class OfficeCheckedForm(form):
-            # The service's office rule on the form: an office head leaving «Офис» empty (a template for all
-            # offices) reads the refusal on the field, not a 500 from save_model.
-            def clean(self):
-                data = super().clean()
-                if "office" in self.fields and "office" in data:
-                    try:
-                        services_templates.template_office_check(actor=user, office=data["office"])
-                    except DomainError as exc:
-                        _place_domain_error(self, exc, "office")
-                return data
-
-        return OfficeCheckedForm
+        form = super().get_form(request, obj, change=change, **kwargs)  # a new class per call: safe to set per request
+        form.user = request.user  # whose office rule the form checks
+        return form
 
     def save_model(self, request, obj, form, change):
         services_templates.template_save(actor=request.user, template=obj)

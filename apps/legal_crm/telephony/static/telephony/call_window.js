@@ -149,11 +149,9 @@
     }, 1000);
   }
 
-  function startCall(form) {
-    var data = new FormData(form);
-    fetch(form.action, {method: "POST", body: data, credentials: "same-origin",
-      headers: {"X-CSRFToken": csrf(), "Accept": "application/json"}})
-      .then(answer, offline)
+  // «Позвонить» posted (a form or a button): the call's window, or why it did not start.
+  function startCall(url, data) {
+    post(url, data).then(answer, offline)
       .then(function (res) { if (res.ok) { render(res.data); } else { showError(res.data.detail); } });
   }
 
@@ -218,16 +216,14 @@
     var button = ev.target.closest && ev.target.closest("[data-telephony-call-subject]");
     if (!button || !window.fetch) return;
     ev.preventDefault();
-    post("/admin/telephony/call/start/", {subject: button.getAttribute("data-telephony-call-subject"),
-      id: button.getAttribute("data-telephony-call-id")})
-      .then(answer, offline)
-      .then(function (res) { if (res.ok) { render(res.data); } else { showError(res.data.detail); } });
+    startCall("/admin/telephony/call/start/", {subject: button.getAttribute("data-telephony-call-subject"),
+      id: button.getAttribute("data-telephony-call-id")});
   });
   document.addEventListener("submit", function (ev) {
     var form = ev.target.closest && ev.target.closest("form[data-telephony-call]");
     if (!form || !window.fetch) return;
     ev.preventDefault();
-    startCall(form);
+    startCall(form.action, new FormData(form));
   });
   if (!LIVE) return;
   if (document.readyState === "loading") {
