@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from legal_crm.core.admin_base import DeskExtension
+from legal_crm.core.validators import format_phone  # an e-mail address passes unchanged
 
 from . import perms
 from .models import Message, OptOut
@@ -28,13 +29,13 @@ def shown_text(message: Message) -> str:
 
 def title_of(message: Message) -> str:
     if message.direction == Message.Direction.INCOMING:
-        return _("%(kind)s от клиента с %(to)s") % {"kind": message.get_kind_display(), "to": message.to}
-    return _("%(kind)s на %(to)s (%(status)s)") % {"kind": message.get_kind_display(), "to": message.to,
+        return _("%(kind)s от клиента с %(to)s") % {"kind": message.get_kind_display(), "to": format_phone(message.to)}
+    return _("%(kind)s на %(to)s (%(status)s)") % {"kind": message.get_kind_display(), "to": format_phone(message.to),
                                                    "status": message.get_status_display().lower()}
 
 
 def opt_out_title(row: OptOut) -> str:
-    return _("Отказ от рекламных рассылок: %(address)s") % {"address": row.address}
+    return _("Отказ от рекламных рассылок: %(address)s") % {"address": format_phone(row.address)}
 
 
 def _message_url(message: Message) -> str:

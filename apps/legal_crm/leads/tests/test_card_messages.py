@@ -44,8 +44,8 @@ def test_the_lead_card_shows_the_reply_and_the_opt_out(smsc, fake_smsc, office, 
     client = Client()
     client.force_login(operator)
     html = client.get(reverse("leads_lead_card", args=[lead.pk])).content.decode()
-    assert "SMS от клиента с +79167770011" in html and "СТОП" in html
-    assert "Отказ от рекламных рассылок: +79167770011" in html
+    assert "SMS от клиента с +7 916 777-00-11" in html and "СТОП" in html
+    assert "Отказ от рекламных рассылок: +7 916 777-00-11" in html
     assert "Акция: консультация бесплатно" in html  # the advertising that was waiting, now «не отправлено»
     assert Message.objects.get(direction="out").status == Message.Status.SKIPPED
 
@@ -58,4 +58,4 @@ def test_the_client_card_shows_the_refusal_and_the_latest_messages(smsc, fake_sm
     assert "реклама с согласия клиента разрешена" in client.get(url).content.decode()
     _stop_reply(smsc, fake_smsc)
     html = client.get(url).content.decode()
-    assert "Сообщения" in html and "отказался навсегда" in html and "SMS от клиента с +79167770011" in html
+    assert "Сообщения" in html and "отказался навсегда" in html and "SMS от клиента с +7 916 777-00-11" in html
