@@ -125,24 +125,61 @@ def greenapi_webhook(request, channel_id: int):
         return HttpResponseBadRequest("bad json")
     if not isinstance(hook, dict):
         return HttpResponseBadRequest("bad json")
-    if str((hook.get("instanceData") or {}).get("idInstance", "")) != str(channel.login):
+    instance = hook.get("instanceData") or {}
+    if not isinstance(instance, dict):
+        return HttpResponseBadRequest("bad payload")
+    if str(instance.get("idInstance", "")) != str(channel.login):
         return _forged(request, channel_id, "another GreenAPI instance")
     kind = hook.get("typeWebhook")
     if kind == "incomingMessageReceived":
-        sender = (hook.get("senderData") or {}).get("chatId", "")
+        try:
+            sender, text, message_id = _greenapi_incoming(hook)
+        except ValueError as exc:
+            return HttpResponseBadRequest(str(exc))
         if sender.endswith("@c.us"):  # a person's chat; group chats (@g.us) are not a client's reply
             incoming_receive(channel=channel, kind=Kind.WHATSAPP, address="+" + sender.split("@", 1)[0],
-                             text=_greenapi_text(hook.get("messageData") or {}),
-                             provider_id=str(hook.get("idMessage", "")))
+                             text=text, provider_id=message_id)
     elif kind == "outgoingMessageStatus" and hook.get("idMessage"):
-        outbox.check_statuses(channel, [str(hook["idMessage"])])
+        if not _greenapi_id(hook.get("idMessage")):
+            return HttpResponseBadRequest("bad payload")
+        outbox.check_statuses(channel, [hook["idMessage"]])
     return HttpResponse("ok", content_type="text/plain")  # any 200: GreenAPI repeats the webhook otherwise
 
 
+_ID_MAX = 100  # Message.provider_id's max_length
+
+
+def _greenapi_id(value) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= _ID_MAX
+
+
+def _greenapi_incoming(hook: dict) -> tuple[str, str, str]:
+    """(sender chatId, text, idMessage) of an incomingMessageReceived webhook; ValueError (the reason of the 400) for
+    a body of another shape. GreenAPI names every incoming message by its idMessage, and a replayed webhook is
+    recognised by it: a message without one would be stored again on every replay, so it is refused."""
+    sender = hook.get("senderData") or {}
+    data = hook.get("messageData") or {}
+    if not isinstance(sender, dict) or not isinstance(data, dict):
+        raise ValueError("bad payload")
+    chat = sender.get("chatId", "")
+    if not isinstance(chat, str):
+        raise ValueError("bad payload")
+    message_id = hook.get("idMessage")
+    if not _greenapi_id(message_id):
+        raise ValueError("bad idMessage")
+    return chat, _greenapi_text(data), message_id
+
+
+_GREENAPI_PARTS = (("textMessageData", "textMessage"), ("extendedTextMessageData", "text"), ("quotedMessage", "text"),
+                   ("fileMessageData", "caption"))
+
+
 def _greenapi_text(data: dict) -> str:
-    """The text of a GreenAPI message: plain, extended (with a link preview) or a quoted reply; "" for media."""
-    for key, field in (("textMessageData", "textMessage"), ("extendedTextMessageData", "text"),
-                       ("quotedMessage", "text")):
+    """The text of a GreenAPI message: plain, extended (with a link preview) or a quoted reply; "" for media.
+    ValueError when a part of it is not the object GreenAPI sends."""
+    if any(not isinstance(data.get(key) or {}, dict) for key, _field in _GREENAPI_PARTS):
+        raise ValueError("bad payload")
+    for key, field in _GREENAPI_PARTS[:3]:
         value = (data.get(key) or {}).get(field)
         if value:
             return str(value)

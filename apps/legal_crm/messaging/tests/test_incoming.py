@@ -184,6 +184,31 @@ def test_a_group_chat_message_is_not_a_clients_reply(whatsapp, fake_greenapi, cl
     assert not Message.objects.exists()
 
 
+@pytest.mark.parametrize("change", [
+    {"instanceData": [1]}, {"instanceData": "1101"}, {"senderData": "x"}, {"senderData": {"chatId": 79161234567}},
+    {"senderData": [1]}, {"messageData": ["x"]}, {"messageData": {"textMessageData": "x"}},
+    {"messageData": {"extendedTextMessageData": [1]}}, {"messageData": {"fileMessageData": 5}},
+    {"idMessage": None}, {"idMessage": ""}, {"idMessage": 12345}, {"idMessage": ["x"]}, {"idMessage": "A" * 101},
+])
+def test_a_greenapi_webhook_of_another_shape_is_a_400_not_a_500(change, whatsapp, fake_greenapi, client):
+    """A body GreenAPI never sends is refused with a reason (a 500 would make GreenAPI repeat it forever); an incoming
+    message always carries its idMessage — without one a replay could not be recognised, so it is refused too."""
+    form, body, headers = fake_greenapi.incoming(CLIENT, "Добрый день", webhook_token=greenapi_webhook_token(whatsapp))
+    body.update(change)
+    if change == {"idMessage": None}:
+        del body["idMessage"]
+    response = _post(client, callback_path(whatsapp), (form, body, headers))
+    assert response.status_code == 400 and response.content in (b"bad payload", b"bad idMessage")
+    assert not Message.objects.exists()
+
+
+def test_a_greenapi_status_webhook_with_a_strange_id_is_a_400(whatsapp, fake_greenapi, client):
+    _form, _body, headers = fake_greenapi.incoming(CLIENT, "", webhook_token=greenapi_webhook_token(whatsapp))
+    body = {"typeWebhook": "outgoingMessageStatus", "instanceData": {"idInstance": 1101}, "idMessage": {"a": 1},
+            "status": "delivered"}
+    assert _post(client, callback_path(whatsapp), (None, body, headers)).status_code == 400
+
+
 def _update(chat_id, text, message_id=1):
     return {"update_id": 7, "message": {"message_id": message_id, "text": text,
                                         "chat": {"id": chat_id, "type": "private"}, "from": {"id": chat_id}}}
