@@ -35,6 +35,37 @@ class BadPayload(Exception):
 
 RINGING, ANSWERED, ENDED, RECORDING = "ringing", "answered", "ended", "recording"
 
+ID_MAX = 100  # Call.provider_id's max_length
+TALK_MAX = 86400  # seconds: no PBX reports a longer conversation; a larger figure is a broken body
+
+
+def provider_text(value, what: str, *, max_length: int = ID_MAX, required: bool = True) -> str:
+    """A PBX's id (of a call, a recording) as a string of at most `max_length` characters: a string, or a number
+    JSON gave as one; anything else (a list, an object, a huge text) is a body we cannot read → BadPayload."""
+    if value is None or value == "":
+        if required:
+            raise BadPayload(what)
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise BadPayload(what)
+    text = str(value).strip()
+    if (required and not text) or len(text) > max_length:
+        raise BadPayload(what)
+    return text
+
+
+def seconds(value, what: str, *, maximum: int = TALK_MAX) -> int:
+    """A count of seconds the PBX reports (talk time): 0 when absent, else a whole number from 0 to `maximum`
+    (an int, or its digits in a form field) → BadPayload otherwise."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise BadPayload(what)
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 12 or int(text) > maximum:
+        raise BadPayload(what)
+    return int(text)
+
 
 @dataclass
 class CallEvent:

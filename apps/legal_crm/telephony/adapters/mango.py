@@ -21,11 +21,13 @@ from .base import (
     ENDED,
     RECORDING,
     RINGING,
+    TALK_MAX,
     BadPayload,
     CallEvent,
     PbxAdapter,
     PbxError,
     SignatureError,
+    provider_text,
 )
 from .http import request_bytes, request_json
 
@@ -44,9 +46,35 @@ def _at(ts) -> datetime.datetime:
         raise BadPayload("timestamp") from exc
 
 
+def _stamp(value, what: str) -> int:
+    """A unix time of a notification's field, 0 when absent; BadPayload for anything but a time (a list, an
+    object, a number no calendar holds)."""
+    if value is None or value == "" or value == 0:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise BadPayload(what)
+    try:
+        number = int(value)
+    except ValueError as exc:
+        raise BadPayload(what) from exc
+    _at(number)
+    return number
+
+
 def _our_id(command_id) -> int | None:
-    text = str(command_id or "")
-    return int(text[5:]) if text.startswith("lcrm-") and text[5:].isdigit() else None
+    text = command_id if isinstance(command_id, str) else ""
+    digits = text[5:]
+    return int(digits) if text.startswith("lcrm-") and digits.isascii() and digits.isdigit() and len(digits) <= 18 \
+        else None
+
+
+def _number(party: dict, *keys: str) -> str:
+    """The first of a party's numbers given (a phone, an extension, a line): a string or a number, else BadPayload."""
+    for key in keys:
+        text = provider_text(party.get(key), key, max_length=200, required=False)
+        if text:
+            return text
+    return ""
 
 
 class MangoAdapter(PbxAdapter):
@@ -96,40 +124,38 @@ class MangoAdapter(PbxAdapter):
         return src, dst
 
     def _call_event(self, data: dict) -> list[CallEvent]:
-        entry = str(data.get("entry_id") or "")
+        entry = provider_text(data.get("entry_id"), "entry_id")
         state = data.get("call_state")
-        if not entry or state not in ("Appeared", "Connected", "Disconnected", "OnHold"):
-            raise BadPayload("entry_id/call_state")
+        if not isinstance(state, str) or state not in ("Appeared", "Connected", "Disconnected", "OnHold"):
+            raise BadPayload("call_state")
         src, dst = self._parties(data)
         outgoing = bool(src.get("extension")) or _our_id(data.get("command_id")) is not None
         kind = {"Appeared": RINGING, "Connected": ANSWERED, "OnHold": ANSWERED, "Disconnected": ENDED}[state]
         return [CallEvent(
             kind=kind, provider_id=entry, at=_at(data.get("timestamp")), direction="out" if outgoing else "in",
-            from_number=str(src.get("number") or src.get("extension") or ""),
-            to_number=str(dst.get("number") or dst.get("extension") or ""),
-            extension=str((src if outgoing else dst).get("extension") or ""),
-            company_number=str(dst.get("line_number") or ""), our_call_id=_our_id(data.get("command_id")))]
+            from_number=_number(src, "number", "extension"), to_number=_number(dst, "number", "extension"),
+            extension=_number(src if outgoing else dst, "extension"), company_number=_number(dst, "line_number"),
+            our_call_id=_our_id(data.get("command_id")))]
 
     def _summary(self, data: dict) -> list[CallEvent]:
-        entry = str(data.get("entry_id") or "")
-        if not entry:
-            raise BadPayload("entry_id")
+        entry = provider_text(data.get("entry_id"), "entry_id")
         src, dst = self._parties(data)
-        talk, end = int(data.get("talk_time") or 0), int(data.get("end_time") or 0)
+        talk, end = _stamp(data.get("talk_time"), "talk_time"), _stamp(data.get("end_time"), "end_time")
         answered = str(data.get("entry_result")) == "1"
+        duration = max(end - talk, 0) if (answered and talk and end) else 0
+        if duration > TALK_MAX:
+            raise BadPayload("talk_time")
         return [CallEvent(
             kind=ENDED, provider_id=entry, at=_at(end or data.get("create_time")),
             direction={"1": "in", "2": "out"}.get(str(data.get("call_direction")), ""),
-            from_number=str(src.get("number") or src.get("extension") or ""),
-            to_number=str(dst.get("number") or dst.get("extension") or ""),
-            extension=str(dst.get("extension") or src.get("extension") or ""),
-            company_number=str(data.get("line_number") or ""), result="answered" if answered else "missed",
-            duration=max(end - talk, 0) if (answered and talk and end) else 0)]
+            from_number=_number(src, "number", "extension"), to_number=_number(dst, "number", "extension"),
+            extension=_number(dst, "extension") or _number(src, "extension"),
+            company_number=_number(data, "line_number"), result="answered" if answered else "missed",
+            duration=duration)]
 
     def _recording(self, data: dict) -> list[CallEvent]:
-        entry, rec = str(data.get("entry_id") or ""), str(data.get("recording_id") or "")
-        if not entry or not rec:
-            raise BadPayload("entry_id/recording_id")
+        entry = provider_text(data.get("entry_id"), "entry_id")
+        rec = provider_text(data.get("recording_id"), "recording_id", max_length=400)
         return [CallEvent(kind=RECORDING, provider_id=entry, at=_at(data.get("timestamp") or 0),
                           recording_url=f"mango:{rec}")]
 

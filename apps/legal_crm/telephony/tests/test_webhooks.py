@@ -67,6 +67,41 @@ def test_mango_junk_is_400(client, mango_pbx):
     assert not Call.objects.exists()
 
 
+SUMMARY = {"entry_id": "E2", "talk_time": 1796000010, "end_time": 1796000030, "entry_result": 1, "from": {},
+           "to": {}}
+
+
+@pytest.mark.parametrize("kind, change", [
+    ("summary", {"talk_time": [1]}), ("summary", {"end_time": {"a": 1}}), ("summary", {"end_time": "soon"}),
+    ("summary", {"end_time": 10 ** 30}), ("summary", {"talk_time": 1}),  # a talk of 57 years
+    ("summary", {"entry_id": ["x"]}), ("summary", {"entry_id": {"a": 1}}), ("summary", {"entry_id": "E" * 5000}),
+    ("summary", {"entry_id": None}), ("summary", {"from": {"number": ["79161234567"]}}),
+    ("summary", {"line_number": {"a": 1}}),
+    ("call", {"entry_id": ["MTAx"]}), ("call", {"entry_id": "M" * 101}), ("call", {"timestamp": [1]}),
+    ("call", {"call_state": ["Appeared"]}), ("call", {"to": {"extension": {"a": 1}}}),
+    ("recording", {"recording_id": ["rec-1"]}), ("recording", {"entry_id": 1.5}),
+    ("recording", {"recording_id": "r" * 1000}),
+])
+def test_mango_a_body_of_another_shape_is_400_not_500(client, mango_pbx, kind, change):
+    """A field of a type or size Mango never sends is refused (a 500 makes Mango repeat the notification forever,
+    and a 5000-character id would not fit the column on MariaDB); nothing is stored."""
+    base = {"summary": SUMMARY, "call": APPEARED,
+            "recording": {"entry_id": "MTAx", "recording_id": "rec-1", "timestamp": 1764669701}}[kind]
+    payload = {**base, **change}
+    response = client.post(_mango_url(mango_pbx, kind), _mango_form(payload))
+    assert response.status_code == 400 and response.content == b"bad payload"
+    assert not Call.objects.exists()
+
+
+def test_mango_ids_of_the_longest_size_and_numeric_are_read(client, mango_pbx):
+    entry = "E" * 100
+    assert client.post(_mango_url(mango_pbx, "summary"), _mango_form({**SUMMARY, "entry_id": entry})).status_code \
+        == 200
+    assert client.post(_mango_url(mango_pbx, "summary"), _mango_form({**SUMMARY, "entry_id": 77})).status_code == 200
+    assert sorted(Call.objects.values_list("provider_id", flat=True)) == ["77", entry]
+    assert Call.objects.get(provider_id="77").duration == 20
+
+
 def test_a_guessed_url_is_refused(client, mango_pbx):
     url = reverse("telephony-mango", args=[mango_pbx.pk, "0" * 32, "call"])
     assert client.post(url, _mango_form(APPEARED)).status_code == 403
