@@ -121,6 +121,9 @@ class OnlinePayment(TimeStampedModel):
                                   blank=True)
     status = models.CharField(_("статус"), max_length=10, choices=Status.choices, default=Status.PENDING)
     confirmation_url = models.URLField(_("страница оплаты"), max_length=500, blank=True)
+    # When a request creating the payment at the gateway was sent and has not answered yet (payment_start): a second
+    # tap meanwhile waits for it instead of sending its own.
+    gateway_call_at = models.DateTimeField(_("запрос в платёжную систему"), null=True, blank=True, editable=False)
     paid_at = models.DateTimeField(_("оплачен"), null=True, blank=True)
     payment = models.OneToOneField("billing.Payment", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("платёж"))

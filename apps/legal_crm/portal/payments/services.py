@@ -9,6 +9,7 @@ is a hint to ask, so a forged one changes nothing, and a repeated or late one fi
 
 from __future__ import annotations
 
+import datetime
 import logging
 import uuid
 
@@ -31,9 +32,19 @@ def amount_due(invoice: Invoice):
     return invoice.amount - invoice.paid_amount
 
 
+# How long a request creating a payment may still be waiting for the gateway's answer (the adapter's connect and
+# read timeouts, and a margin): until then a second tap waits for it; after that the request is taken as dead.
+GATEWAY_CALL_WINDOW = datetime.timedelta(seconds=sum(gateway.TIMEOUT) + 5)
+
+
 def payment_start(*, account: PortalAccount, invoice: Invoice, return_url) -> OnlinePayment:
     """Create the gateway payment for what is due on the invoice; `return_url(online_payment)` is where the
-    gateway sends the client back. Returns the row with its confirmation URL."""
+    gateway sends the client back. Returns the row with its confirmation URL.
+
+    Taps are serialised on the invoice's row: while one online payment of the due amount is pending, every tap gets
+    that one — its page once the gateway has answered, «Платёж уже создаётся…» while its request is out, and after a
+    failed or lost request the same request again with the same idempotence key, so the gateway hands back the
+    payment it may have made. A second payment is never created for the same invoice and amount."""
     if not gateway.enabled():
         raise DomainError("gateway_off", _("Оплата онлайн пока не подключена. Оплатите по реквизитам счёта."))
     with transaction.atomic():
@@ -41,25 +52,36 @@ def payment_start(*, account: PortalAccount, invoice: Invoice, return_url) -> On
         due = amount_due(invoice)
         if invoice.status not in Invoice.OPEN_STATUSES or due <= 0:
             raise DomainError("invoice_not_payable", _("Счёт %(n)s не ждёт оплаты.") % {"n": invoice.number})
-        started = (OnlinePayment.objects.filter(invoice=invoice, account=account, amount=due,
-                                                status=OnlinePayment.Status.PENDING)
-                   .exclude(confirmation_url="").order_by("-created_at").first())
-        if started is not None:  # a second tap on «Оплатить»: the same payment page
-            return started
-        row = OnlinePayment.objects.create(account=account, invoice=invoice, amount=due,
-                                           idempotence_key=uuid.uuid4())
-        audit(actor=None, action="portal.payment_start", obj=row, after={"invoice": invoice.number,
-                                                                         "amount": str(due)})
+        now = timezone.now()
+        row = (OnlinePayment.objects.filter(invoice=invoice, account=account, amount=due,
+                                            status=OnlinePayment.Status.PENDING)
+               .order_by("-created_at", "-id").first())
+        if row is not None and row.confirmation_url:  # a second tap on «Оплатить»: the same payment page
+            return row
+        if row is not None and row.gateway_call_at and now - row.gateway_call_at < GATEWAY_CALL_WINDOW:
+            raise DomainError("payment_in_progress", _("Платёж уже создаётся, подождите несколько секунд и обновите "
+                                                       "страницу."))
+        if row is None:
+            row = OnlinePayment.objects.create(account=account, invoice=invoice, amount=due,
+                                               idempotence_key=uuid.uuid4(), gateway_call_at=now)
+            audit(actor=None, action="portal.payment_start", obj=row, after={"invoice": invoice.number,
+                                                                             "amount": str(due)})
+        else:  # the earlier request failed or was lost: ask again under the same key
+            OnlinePayment.objects.filter(pk=row.pk).update(gateway_call_at=now)
+            row.gateway_call_at = now
     try:
         created = gateway.client().create_payment(
             idempotence_key=str(row.idempotence_key), amount=row.amount,
             description=_("Оплата счёта %(n)s") % {"n": invoice.number}, return_url=return_url(row),
             metadata={"online_payment_id": row.pk, "invoice": invoice.number})
     except gateway.GatewayError as exc:
+        # the request is over (a lost answer too: the gateway may hold the payment, the next tap asks for it again)
+        OnlinePayment.objects.filter(pk=row.pk, gateway_call_at=row.gateway_call_at).update(gateway_call_at=None)
         logger.warning("portal payment %s: gateway refused: %s %s", row.pk, exc.code, exc.message)
         raise DomainError("gateway_error", _("Платёжная система сейчас недоступна, попробуйте позже.")) from exc
-    OnlinePayment.objects.filter(pk=row.pk).update(gateway_id=created.id, confirmation_url=created.confirmation_url)
-    row.gateway_id, row.confirmation_url = created.id, created.confirmation_url
+    OnlinePayment.objects.filter(pk=row.pk).update(gateway_id=created.id, confirmation_url=created.confirmation_url,
+                                                   gateway_call_at=None)
+    row.gateway_id, row.confirmation_url, row.gateway_call_at = created.id, created.confirmation_url, None
     return row
 
 

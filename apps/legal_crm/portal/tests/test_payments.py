@@ -3,14 +3,20 @@ Idempotence-Key, the redirect to confirmation, the webhook verified by re-readin
 repeated and reordered notifications; forged ones change nothing; the money lands in billing with method «портал»
 and in the ledger."""
 
+import datetime
 import json
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from legal_crm.billing.models import Invoice, LedgerEntry, Payment, PaymentMethod
+from legal_crm.core.errors import DomainError
 from legal_crm.portal.models import OnlinePayment
+from legal_crm.portal.payments import gateway as adapter
+from legal_crm.portal.payments.services import GATEWAY_CALL_WINDOW, payment_start
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +138,74 @@ def test_without_gateway_settings_the_money_page_shows_no_online_button(signed_i
     settings.PORTAL_PAYMENT_GATEWAY = None
     page = signed_in.get(reverse("portal:money", args=[case["contract"].pk])).content.decode()
     assert "Оплатить онлайн" not in page and case["invoice"].number in page
+
+
+def _start_for(case):
+    return payment_start(account=case["account"], invoice=case["invoice"],
+                         return_url=lambda row: f"http://testserver/portal/receipt/{row.pk}/")
+
+
+def test_second_tap_while_the_gateway_has_not_answered_waits_and_creates_nothing(case, gateway, monkeypatch):
+    real, seen = adapter.client, []
+
+    class SlowGateway:
+        """The first request's answer is still on its way when the client taps again."""
+
+        def create_payment(self, **kwargs):
+            with pytest.raises(DomainError) as second:
+                _start_for(case)
+            seen.append(second.value)
+            return real().create_payment(**kwargs)
+
+    monkeypatch.setattr(adapter, "client", SlowGateway)
+    row = _start_for(case)
+    assert seen[0].code == "payment_in_progress" and "Платёж уже создаётся" in seen[0].message
+    monkeypatch.setattr(adapter, "client", real)
+    assert _start_for(case).pk == row.pk  # once answered: the same payment page
+    assert gateway.created == 1 and OnlinePayment.objects.count() == 1
+    assert gateway.by_key == {str(row.idempotence_key): row.gateway_id}
+
+
+def test_second_tap_after_a_lost_answer_asks_again_with_the_same_key(case, gateway, monkeypatch):
+    real = adapter.client
+
+    class TimedOut:
+        """The gateway made the payment, its answer never arrived (a read timeout)."""
+
+        def create_payment(self, **kwargs):
+            real().create_payment(**kwargs)
+            raise adapter.GatewayError("unreachable", "read timeout")
+
+    monkeypatch.setattr(adapter, "client", TimedOut)
+    with pytest.raises(DomainError) as first:
+        _start_for(case)
+    assert first.value.code == "gateway_error"
+    key = OnlinePayment.objects.get().idempotence_key
+    monkeypatch.setattr(adapter, "client", real)
+    row = _start_for(case)
+    assert row.idempotence_key == key and row.confirmation_url
+    assert gateway.created == 1 and OnlinePayment.objects.count() == 1
+
+
+def test_a_request_that_never_ended_is_retried_after_the_gateways_timeout(case, gateway):
+    now = timezone.now()
+    stuck = OnlinePayment.objects.create(account=case["account"], invoice=case["invoice"], amount=Decimal("15000"),
+                                         idempotence_key="6f1c0c52-54a4-4a43-9a55-3c1e8c2d0b11", gateway_call_at=now)
+    with time_machine.travel(now + datetime.timedelta(seconds=1), tick=False):
+        with pytest.raises(DomainError):
+            _start_for(case)
+    assert gateway.created == 0
+    with time_machine.travel(now + GATEWAY_CALL_WINDOW + datetime.timedelta(seconds=1), tick=False):
+        row = _start_for(case)
+    assert row.pk == stuck.pk and gateway.by_key == {str(stuck.idempotence_key): row.gateway_id}
+    assert gateway.created == 1 and OnlinePayment.objects.count() == 1
+
+
+def test_double_tap_on_the_pay_button_shows_one_payment_page(signed_in, case, gateway):
+    now = timezone.now()
+    OnlinePayment.objects.create(account=case["account"], invoice=case["invoice"], amount=Decimal("15000"),
+                                 idempotence_key="0b5c3f2e-8f8e-4d7a-9a55-3c1e8c2d0b12", gateway_call_at=now)
+    with time_machine.travel(now, tick=False):
+        response = signed_in.post(reverse("portal:pay", args=[case["invoice"].pk]), follow=True)
+    assert "Платёж уже создаётся" in response.content.decode()
+    assert gateway.created == 0 and OnlinePayment.objects.count() == 1
