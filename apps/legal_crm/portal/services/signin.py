@@ -100,13 +100,15 @@ def code_verify(*, phone: str, code: str) -> PortalAccount:
     with transaction.atomic():
         row = (LoginCode.objects.select_for_update().filter(phone=phone, kind=LoginCode.Kind.CODE)
                .order_by("-created_at", "-id").first())
-        if row is None or not row.code_hash or row.expires_at <= now:
+        # A phone that is not an active client's has its row too, without a code: a try on it runs the same way
+        # (counted, limited, the same «Неверный код.»), so the answers tell nobody whose phone it is.
+        if row is None or row.expires_at <= now:
             raise DomainError("code_expired", _("Код устарел или не запрашивался. Запросите новый."))
         if row.used_at is not None:
             raise DomainError("code_used", _("Этот код уже использован. Запросите новый."))
         if row.attempts >= MAX_ATTEMPTS:
             raise DomainError("code_attempts", _("Слишком много неверных попыток. Запросите новый код."))
-        good = constant_time_compare(row.code_hash, _hash(row.pk, (code or "").strip()))
+        good = constant_time_compare(row.code_hash, _hash(row.pk, (code or "").strip()))  # "" matches nothing
         if good:
             account = active_account(phone)
             if account is None or account.pk != row.account_id:

@@ -2,6 +2,7 @@
 phone and per IP; remember me; optional password; portal and staff sessions never cross."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -51,6 +52,39 @@ def test_unknown_phone_gets_the_same_answer_and_no_sms(client, case):
     assert response.status_code == 302 and response.url.startswith(reverse("portal:code"))
     assert not Message.objects.filter(to="+79169999999").exists()
     assert LoginCode.objects.filter(phone="+79169999999").count() == 1  # counted for the limit
+
+
+def _code_page(phone: str) -> Client:
+    """A browser that asked for a code for the phone and is on the code page."""
+    browser = Client()
+    assert request_code(browser, phone=phone).status_code == 302
+    return browser
+
+
+def _answer(response) -> tuple[int, str]:
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+    start = html.index("<form")
+    return response.status_code, html[start:html.index("</form>", start)]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_wrong_codes_answer_alike_for_a_client_a_stranger_and_a_blocked_account(case, other_case):
+    from legal_crm.portal.models import PortalAccount
+
+    PortalAccount.objects.filter(pk=other_case["account"].pk).update(status=PortalAccount.Status.BLOCKED)
+    phones = ("+79161110001", "+79169999999", "+79162220002")  # client, nobody's, blocked
+    browsers = [_code_page(phone) for phone in phones]
+    wrong = "000000" if last_code("+79161110001") != "000000" else "111111"
+    for _ in range(5):
+        answers = {_answer(enter(browser, wrong)) for browser in browsers}
+        assert len(answers) == 1
+        status, form = answers.pop()
+        assert status == 200 and "Неверный код" in form and "устарел" not in form
+    # the attempts are limited alike: the sixth try is refused for each of them the same way
+    answers = {_answer(enter(browser, wrong)) for browser in browsers}
+    assert len(answers) == 1 and "Слишком много неверных попыток" in answers.pop()[1]
+    assert [LoginCode.objects.get(phone=phone).attempts for phone in phones] == [5, 5, 5]
+    assert not any(SESSION_KEY in browser.session for browser in browsers)
 
 
 def test_expired_code_is_refused(client, case):
