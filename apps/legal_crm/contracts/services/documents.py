@@ -19,13 +19,26 @@ from ..models import Contract, ContractDocument, DocumentGroup, DocumentTemplate
 from ..uploads import check_upload
 from ._common import ensure_contract
 
+# A file system takes at most 255 bytes in one name (ext4, XFS: «File name too long» past it), and the storage
+# adds «_» and 7 characters to a name that is taken: the stored name keeps within the rest.
+NAME_BYTES = 255 - 8
+
 
 def _safe_name(name: str) -> str:
+    """The uploaded file's name as stored: no path, no odd characters, at most NAME_BYTES bytes in UTF-8 — a long
+    (Cyrillic: two bytes a letter) name is cut before its extension, which stays."""
     base = os.path.basename(name or "document")
     try:
-        return get_valid_filename(base)
+        safe = get_valid_filename(base)
     except SuspiciousFileOperation:  # a name made only of symbols
         return "document"
+    if len(safe.encode()) <= NAME_BYTES:
+        return safe
+    root, extension = os.path.splitext(safe)
+    if len(extension.encode()) > 16:  # not an extension, only a dot in a long name
+        root, extension = safe, ""
+    root = root.encode()[:NAME_BYTES - len(extension.encode())].decode(errors="ignore").rstrip(".")
+    return (root or "document") + extension
 
 
 @transaction.atomic

@@ -207,3 +207,15 @@ def test_template_upload_needs_permission(lawyer):
 def test_render_docx_helper_from_bytes():
     content = render_docx(docx_bytes("{{ who }}"), {"who": "Привет"})
     assert [p.text for p in Document(io.BytesIO(content)).paragraphs] == ["Привет"]
+
+
+def test_long_cyrillic_file_name_is_stored_cut_with_its_extension(lawyer, contract_in_work):
+    name = "я" * 126 + ".pdf"  # 256 bytes in UTF-8: one more than a file system takes
+    first, second = (services.document_upload(actor=lawyer, contract=contract_in_work,
+                                              group=DocumentGroup.ABOUT_CLIENT, file=SimpleUploadedFile(name, PDF))
+                     for _ in range(2))  # the second name is taken: the storage adds its suffix
+    for document in (first, second):
+        stored = os.path.basename(document.file.name)
+        assert stored.startswith("яяя") and stored.endswith(".pdf") and len(stored.encode()) <= 255
+        assert document.file.read() == PDF and document.title == name
+    assert first.file.name != second.file.name

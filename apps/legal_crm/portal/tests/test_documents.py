@@ -67,3 +67,13 @@ def test_oversized_upload_is_refused(signed_in, case, settings):
     response = signed_in.post(reverse("portal:documents", args=[case["contract"].pk]),
                               {"file": SimpleUploadedFile("big.pdf", PDF + b"0" * 2048)})
     assert response.status_code == 400 and "больше" in response.content.decode()
+
+
+def test_upload_with_a_long_cyrillic_name_is_stored_not_a_500(signed_in, case):
+    name = "я" * 126 + ".pdf"  # 256 bytes in UTF-8
+    response = signed_in.post(reverse("portal:documents", args=[case["contract"].pk]),
+                              {"document_type": case["doc_type"].pk, "file": SimpleUploadedFile(name, PDF)})
+    assert response.status_code == 302
+    document = ContractDocument.objects.get(contract=case["contract"], document_type=case["doc_type"])
+    stored = document.file.name.rsplit("/", 1)[-1]
+    assert stored.endswith(".pdf") and len(stored.encode()) <= 255 and document.file.read() == PDF
