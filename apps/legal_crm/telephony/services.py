@@ -302,9 +302,10 @@ def _end(call: Call, event: CallEvent) -> set[str]:
     answered = call.answered_at is not None or event.result == "answered"
     if answered:
         call.result = Call.Result.ANSWERED
-        if call.answered_at is None:  # known only from the record: the talk ended at the end
-            call.answered_at = call.ended_at - datetime.timedelta(seconds=event.duration or 0)
-            fields.add("answered_at")
+        if call.answered_at is None:  # known only from the record: the talk ended at the end, began after the ring
+            call.answered_at = max(call.ended_at - datetime.timedelta(seconds=event.duration or 0), call.started_at)
+            call.wait_seconds = int((call.answered_at - call.started_at).total_seconds())
+            fields |= {"answered_at", "wait_seconds"}
         call.duration = event.duration if event.duration is not None else \
             max(int((call.ended_at - call.answered_at).total_seconds()), 0)
     elif event.result in (Call.Result.BUSY, Call.Result.FAILED) and call.direction == Call.Direction.OUT:

@@ -5,6 +5,12 @@ md5(query)))) with the parameters sorted and URL-encoded. Click-to-call is `GET 
 extension, to = the client). The PBX notifies our URL with form posts (NOTIFY_START, NOTIFY_INTERNAL,
 NOTIFY_ANSWER, NOTIFY_END, NOTIFY_OUT_START, NOTIFY_OUT_END, NOTIFY_RECORD) signed in the `Signature` header:
 base64(hex(HMAC-SHA1(secret, the event's own fields joined))). A GET with `zd_echo` checks the URL.
+
+Every notification's `call_start` is the time the call began, NOTIFY_ANSWER's and NOTIFY_END's too (NOTIFY_END adds
+`duration`, the talk seconds, and `disposition`); neither names when it was answered or ended. Those two are sent as
+they happen, so they are stamped with the time we receive them, as the other PBXs' live events are (never before the
+call's start, nor an end before start + talk): the service then judges a missed call against a dropped one by its
+real ringing time, and answered_at = ended_at − talk.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from .base import (
     PbxAdapter,
     PbxError,
     SignatureError,
+    provider_text,
+    seconds,
 )
 from .http import request_bytes, request_json
 
@@ -93,19 +101,25 @@ class ZadarmaAdapter(PbxAdapter):
         given = headers.get("Signature", "")
         if not given or not hmac.compare_digest(given, notification_sign(self.pbx.secret, params)):
             raise SignatureError("zadarma signature")
-        pid = str(params.get("pbx_call_id") or "")
-        if not pid:
-            raise BadPayload("pbx_call_id")
+        pid = provider_text(params.get("pbx_call_id"), "pbx_call_id")
+        rec = provider_text(params.get("call_id_with_rec"), "call_id_with_rec", max_length=400,
+                            required=event == "NOTIFY_RECORD")
+        now = datetime.datetime.now(tz=datetime.UTC)
         if event == "NOTIFY_RECORD":
-            return [CallEvent(kind=RECORDING, provider_id=pid, at=datetime.datetime.now(tz=datetime.UTC),
-                              recording_url=f"zadarma:{params.get('call_id_with_rec', '')}")]
-        at = _at(params.get("call_start", ""))
+            return [CallEvent(kind=RECORDING, provider_id=pid, at=now, recording_url=f"zadarma:{rec}")]
+        start = _at(params.get("call_start", ""))
+        duration = seconds(params.get("duration"), "duration") if event in ("NOTIFY_END", "NOTIFY_OUT_END") else 0
+        if event in ("NOTIFY_START", "NOTIFY_INTERNAL", "NOTIFY_OUT_START"):
+            at = start
+        else:  # answered or ended now; an end never before start + talk (the PBX's clock a little ahead of ours)
+            at = max(now, start + datetime.timedelta(seconds=duration))
         internal = str(params.get("internal") or "")
         if event in ("NOTIFY_OUT_START", "NOTIFY_OUT_END"):
-            common = {"provider_id": pid, "at": at, "direction": "out", "from_number": internal,
+            common = {"provider_id": pid, "at": at, "extra": {"start": start.isoformat()}, "direction": "out",
+                      "from_number": internal,
                       "to_number": str(params.get("destination") or ""), "extension": internal}
         else:
-            common = {"provider_id": pid, "at": at, "direction": "in",
+            common = {"provider_id": pid, "at": at, "extra": {"start": start.isoformat()}, "direction": "in",
                       "from_number": str(params.get("caller_id") or ""),
                       "to_number": str(params.get("called_did") or params.get("destination") or ""),
                       "extension": internal, "company_number": str(params.get("called_did") or "")}
@@ -114,12 +128,7 @@ class ZadarmaAdapter(PbxAdapter):
         if event == "NOTIFY_ANSWER":
             return [CallEvent(kind=ANSWERED, **common)]
         disposition = str(params.get("disposition") or "").lower()
-        try:
-            duration = int(params.get("duration") or 0)
-        except ValueError as exc:
-            raise BadPayload("duration") from exc
         result = RESULTS.get(disposition, "failed")
-        rec = str(params.get("call_id_with_rec") or "")
         return [CallEvent(kind=ENDED, result=result, duration=duration if result == "answered" else 0,
                           recording_url=f"zadarma:{rec}" if rec and params.get("is_recorded") == "1" else "",
                           **common)]

@@ -3,6 +3,7 @@ changes nothing, junk is 400, a guessed URL is 403, a replay is harmless."""
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -152,3 +153,96 @@ def test_zadarma_click_to_call_is_matched_by_its_first_notification(client, zada
     assert _zadarma_post(client, zadarma_pbx, out).status_code == 200
     call = Call.objects.get()
     assert call.pk == started["id"] and call.provider_id == "out_9"
+
+
+@pytest.mark.parametrize("change", [
+    {"duration": "99999999999999999999"}, {"duration": "-500"}, {"duration": "86401"}, {"duration": "1.5"},
+    {"duration": "abc"}, {"pbx_call_id": "i" * 101}, {"call_id_with_rec": "r" * 401, "is_recorded": "1"},
+])
+def test_zadarma_an_end_of_another_shape_is_400_not_500(client, zadarma_pbx, operator, change):
+    """A talk time that is not a whole number of seconds within a day, or an id longer than its column, is refused
+    (a 500 makes Zadarma repeat the notification forever); the call stays as it was."""
+    start = {"event": "NOTIFY_START", "call_start": "2026-12-02 10:00:00", "pbx_call_id": "in_1",
+             "caller_id": "+79161234567", "called_did": "74951234567"}
+    assert _zadarma_post(client, zadarma_pbx, start).status_code == 200
+    end = {**start, "event": "NOTIFY_END", "internal": "101", "duration": "60", "disposition": "answered",
+           "is_recorded": "0", **change}
+    response = _zadarma_post(client, zadarma_pbx, end)
+    assert response.status_code == 400 and response.content == b"bad payload"
+    assert Call.objects.get().state == "ringing"
+
+
+def _ago(seconds_):
+    from django.utils import timezone
+
+    return (timezone.now() - datetime.timedelta(seconds=seconds_)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@pytest.fixture
+def zadarma_line(operator, zadarma_pbx):
+    from legal_crm.telephony.models import CompanyNumber, SipAccount
+
+    SipAccount.objects.create(employee=operator.employee, pbx=zadarma_pbx, extension="101")
+    return CompanyNumber.objects.create(number="+74951234567", office=zadarma_pbx.office)
+
+
+@pytest.mark.parametrize("disposition, result", [("no answer", "missed"), ("cancel", "missed"), ("busy", "busy")])
+def test_zadarma_a_missed_call_that_rang_is_missed_not_dropped(client, zadarma_pbx, zadarma_line, disposition,
+                                                                result, django_capture_on_commit_callbacks):
+    """NOTIFY_END's call_start is the call's start: the end is when the notification comes, so a call that rang 30
+    seconds is «пропущенный» (its lead too), not «сорвавшийся» with no wait."""
+    from legal_crm.leads.models import Lead
+
+    start = {"event": "NOTIFY_START", "call_start": _ago(30), "pbx_call_id": "in_2", "caller_id": "+79161234567",
+             "called_did": "74951234567"}
+    assert _zadarma_post(client, zadarma_pbx, start).status_code == 200
+    end = {**start, "event": "NOTIFY_END", "internal": "101", "duration": "0", "disposition": disposition,
+           "is_recorded": "0"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _zadarma_post(client, zadarma_pbx, end).status_code == 200
+    call = Call.objects.get()
+    assert (call.state, call.result) == ("ended", result)
+    assert 29 <= call.wait_seconds <= 40 and call.ended_at > call.started_at
+    assert Lead.objects.get(phone="+79161234567").type.code == "missed_call"
+
+
+def test_zadarma_a_call_that_ended_in_its_first_seconds_is_still_dropped(client, zadarma_pbx, zadarma_line):
+    start = {"event": "NOTIFY_START", "call_start": _ago(1), "pbx_call_id": "in_3", "caller_id": "+79161234567",
+             "called_did": "74951234567"}
+    assert _zadarma_post(client, zadarma_pbx, start).status_code == 200
+    end = {**start, "event": "NOTIFY_END", "internal": "101", "duration": "0", "disposition": "cancel",
+           "is_recorded": "0"}
+    assert _zadarma_post(client, zadarma_pbx, end).status_code == 200
+    assert Call.objects.get().result == "dropped"
+
+
+@pytest.mark.parametrize("events", [("NOTIFY_START", "NOTIFY_ANSWER"), ("NOTIFY_START",), ()])
+def test_zadarma_an_answered_call_is_answered_after_it_began(client, zadarma_pbx, zadarma_line, events):
+    """With or without NOTIFY_START / NOTIFY_ANSWER, the answer lies between the start and the end, and the end is
+    not the start: a 60-second talk of a call that began 100 seconds ago was answered about 40 seconds in."""
+    from django.utils import timezone
+
+    start = {"call_start": _ago(100), "pbx_call_id": "in_4", "caller_id": "+79161234567",
+             "called_did": "74951234567", "internal": "101"}
+    for name in events:  # NOTIFY_ANSWER names the extension that answered as its destination
+        params = {**start, "event": name, **({"destination": "101"} if name == "NOTIFY_ANSWER" else {})}
+        assert _zadarma_post(client, zadarma_pbx, params).status_code == 200
+    end = {**start, "event": "NOTIFY_END", "duration": "60", "disposition": "answered", "is_recorded": "0"}
+    assert _zadarma_post(client, zadarma_pbx, end).status_code == 200
+    call = Call.objects.get()
+    assert (call.state, call.result, call.duration) == ("ended", "answered", 60)
+    assert call.started_at <= call.answered_at <= call.ended_at <= timezone.now()
+    assert 90 <= (call.ended_at - call.started_at).total_seconds() <= 110
+    if events != ("NOTIFY_START", "NOTIFY_ANSWER"):  # the answer known only from the end's talk time
+        assert 30 <= call.wait_seconds <= 50
+
+
+def test_zadarma_an_end_whose_talk_outruns_our_clock_is_answered_at_the_start(client, zadarma_pbx, zadarma_line):
+    """The PBX's clock ahead of ours: a 60-second talk of a call begun «10 seconds ago» ends at start + 60, and its
+    answer is never put before the start."""
+    end = {"event": "NOTIFY_END", "call_start": _ago(10), "pbx_call_id": "in_5", "caller_id": "+79161234567",
+           "called_did": "74951234567", "internal": "101", "duration": "60", "disposition": "answered",
+           "is_recorded": "0"}
+    assert _zadarma_post(client, zadarma_pbx, end).status_code == 200
+    call = Call.objects.get()
+    assert call.answered_at >= call.started_at and (call.ended_at - call.started_at).total_seconds() == 60
