@@ -77,3 +77,10 @@ def test_upload_with_a_long_cyrillic_name_is_stored_not_a_500(signed_in, case):
     document = ContractDocument.objects.get(contract=case["contract"], document_type=case["doc_type"])
     stored = document.file.name.rsplit("/", 1)[-1]
     assert stored.endswith(".pdf") and len(stored.encode()) <= 255 and document.file.read() == PDF
+
+
+def test_document_missing_from_the_storage_is_a_404_not_a_500(signed_in, case):
+    document = case["document"]
+    document.file.storage.delete(document.file.name)
+    response = signed_in.get(reverse("portal:document_download", args=[document.pk]))
+    assert response.status_code == 404
