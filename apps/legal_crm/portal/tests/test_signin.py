@@ -47,6 +47,12 @@ def test_code_by_sms_signs_the_client_in_and_opens_their_cases(client, case):
 
 
 @time_machine.travel(NOW, tick=False)
+def test_code_page_shows_the_phone_as_people_read_it(client, case):
+    page = client.get(request_code(client, phone="89167001003").url).content.decode()
+    assert "Если номер +7 916 700-10-03 есть в нашем договоре" in page and "+79167001003" not in page
+
+
+@time_machine.travel(NOW, tick=False)
 def test_unknown_phone_gets_the_same_answer_and_no_sms(client, case):
     response = request_code(client, phone="+79169999999")
     assert response.status_code == 302 and response.url.startswith(reverse("portal:code"))
