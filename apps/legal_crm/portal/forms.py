@@ -3,7 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Channel
+from legal_crm.quality.reviews.services import MAX_COMMENT
+
+from .models import Channel, PortalAccount
+
+NEWS_ADDRESS_MAX = PortalAccount._meta.get_field("news_address").max_length
 
 
 class PhoneForm(forms.Form):
@@ -36,7 +40,8 @@ class RatingForm(forms.Form):
     score = forms.TypedChoiceField(label=_("Насколько вероятно, что вы порекомендуете нас? 0 — точно нет, 10 — "
                                            "обязательно"), coerce=int, widget=forms.RadioSelect,
                                    choices=[(n, str(n)) for n in range(10, -1, -1)])
-    text = forms.CharField(label=_("Отзыв (необязательно)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Отзыв (необязательно)"), required=False, max_length=MAX_COMMENT,
+                           widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ComplaintForm(forms.Form):
@@ -46,7 +51,8 @@ class ComplaintForm(forms.Form):
 class PreferencesForm(forms.Form):
     channel = forms.ChoiceField(label=_("Куда присылать новости по делу"), choices=Channel.choices,
                                 widget=forms.RadioSelect)
-    address = forms.CharField(label=_("E-mail или чат Telegram (для SMS и WhatsApp — ваш телефон)"), required=False)
+    address = forms.CharField(label=_("E-mail или чат Telegram (для SMS и WhatsApp — ваш телефон)"), required=False,
+                              max_length=NEWS_ADDRESS_MAX)
 
 
 class PasswordSetForm(forms.Form):

@@ -56,8 +56,12 @@ def preferences_set(*, account: PortalAccount, channel: str, address: str = "") 
         raise DomainError("invalid", message, fields={"address": message})
     if address:
         address = normalize_address(channel, address)
+    longest = PortalAccount._meta.get_field("news_address").max_length
+    if len(address) > longest:  # never cut: a cut address is someone else's or nobody's
+        message = _("Адрес слишком длинный: не больше %(n)s символов.") % {"n": longest}
+        raise DomainError("address_too_long", message, fields={"address": message})
     account = PortalAccount.objects.select_for_update().get(pk=account.pk)
-    account.news_channel, account.news_address = channel, address[:200]
+    account.news_channel, account.news_address = channel, address
     account.save(update_fields=["news_channel", "news_address", "updated_at"])
     audit(actor=None, action="portal.preferences", obj=account, after={"channel": channel})
     return account

@@ -48,6 +48,34 @@ def test_news_channel_preferences(signed_in, case):
     assert (case["account"].news_channel, case["account"].news_address) == ("email", "anna@example.com")
 
 
+def test_a_too_long_news_address_is_refused_not_cut(signed_in, case):
+    address = "a" * 63 + "." + "b" * 63 + "@" + "c" * 60 + "." + "d" * 52 + ".ru"  # 244 characters, a valid e-mail
+    assert len(address) == 244
+    url = reverse("portal:settings")
+    refused = signed_in.post(url, {"form": "preferences", "channel": "email", "address": address})
+    assert refused.status_code == 200 and "не более 200 символов" in refused.content.decode()
+    case["account"].refresh_from_db()
+    assert (case["account"].news_channel, case["account"].news_address) == ("sms", "")
+    assert 'maxlength="200"' in signed_in.get(url).content.decode()
+
+
+def test_the_service_refuses_a_too_long_news_address_too(case):
+    from legal_crm.core.errors import DomainError
+    from legal_crm.portal.services.activity import preferences_set
+
+    with pytest.raises(DomainError) as refused:
+        preferences_set(account=case["account"], channel="email", address="a" * 190 + "@example.com")
+    assert refused.value.code == "address_too_long" and "не больше 200 символов" in refused.value.message
+
+
+def test_a_too_long_rating_comment_is_refused_not_cut(signed_in, case):
+    url = reverse("portal:feedback", args=[case["contract"].pk])
+    refused = signed_in.post(url, {"form": "rating", "score": "9", "text": "очень хорошо " * 1115})  # 14,495
+    assert refused.status_code == 200 and "не более 4000 символов" in refused.content.decode()
+    assert not Review.objects.exists()
+    assert 'maxlength="4000"' in signed_in.get(url).content.decode()
+
+
 def test_desk_lists_portal_usage_and_an_administrator_resends_and_blocks(client, case, make_staff):
     ActionReceipt.objects.create(account=case["account"], action=case["action"], first_seen_at=NOW)
     PortalAccount.objects.filter(pk=case["account"].pk).update(last_visit_at=NOW)
