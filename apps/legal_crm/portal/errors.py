@@ -5,6 +5,7 @@ from enum import StrEnum
 
 class Code(StrEnum):
     ACCOUNT_BLOCKED = "account_blocked"
+    ADDRESS_TOO_LONG = "address_too_long"
     CODE_ATTEMPTS = "code_attempts"
     CODE_EXPIRED = "code_expired"
     CODE_INVALID = "code_invalid"
@@ -16,6 +17,7 @@ class Code(StrEnum):
     NO_PHONE = "no_phone"
     PASSWORD_INVALID = "password_invalid"
     PASSWORD_WEAK = "password_weak"
+    PAYMENT_IN_PROGRESS = "payment_in_progress"
     PHONE_INVALID = "phone_invalid"
     RATE_LIMITED = "rate_limited"
     TEXT_REQUIRED = "text_required"
