@@ -115,3 +115,16 @@ def test_confirming_twice_or_a_stale_form_is_a_message_not_a_500(client, operato
     assert Counterparty.objects.filter(name="Двойнов Клик").count() == 1
     forged = client.post(PROCESS, {**confirm.initial, "import_file_name": "../../etc/passwd"})
     assert forged.status_code == 302 and forged["Location"].endswith(IMPORT)
+
+
+@pytest.mark.parametrize("role", ["hr", "marketer"])
+def test_a_role_without_the_client_list_can_neither_export_nor_import_it(client, make_staff, hidden_client, role):
+    """django-import-export let anybody on the desk export and import unless told which right it takes."""
+    client.force_login(make_staff(role))
+    assert client.get("/admin/directory/counterparty/").status_code == 403
+    for url in ("/admin/directory/counterparty/export/", IMPORT):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "Тайнов" not in response.content.decode()
+    response = client.post("/admin/directory/counterparty/export/", {"format": "0"})
+    assert response.status_code == 403 and "Тайнов" not in response.content.decode()

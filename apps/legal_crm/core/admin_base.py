@@ -4,10 +4,11 @@ as messages, history on every page."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.views.main import ALL_VAR, ORDER_VAR, PAGE_VAR
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple, ForeignKeyRawIdWidget
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import DecimalField
 from django.http import Http404
@@ -25,11 +26,12 @@ from legal_crm import hooks
 from . import readonly_links
 from .case_forms import accusative
 from .errors import DomainError
-from .fields import MoneyField, MoneyFormField
+from .fields import MoneyField, MoneyFormField, PhoneField
 from .formatting import format_money
 from .forms import CleanTextMixin
 from .history_text import normalised, value_text
 from .unfold_lists import row_checkbox
+from .validators import format_phone
 
 # For a model whose money is a plain DecimalField (the service's price): read it with the money parser too.
 MONEY_DECIMALS = {MoneyField: {"form_class": MoneyFormField, "widget": UnfoldAdminTextInputWidget},
@@ -173,25 +175,34 @@ class CaseFormTitles:
 _NOT_NARROWING = {PAGE_VAR, ORDER_VAR, ALL_VAR}  # query parameters that page or sort a list without filtering it
 
 
-MONEY_SUFFIX = "__rub"
+SHOWN_SUFFIX = "__shown"
+
+
+def _phone_text(value) -> str:
+    return format_phone(value) or "—"
+
+
+def _money_text(value) -> str:
+    return format_money(value) if value is not None else "—"
 
 
 class MoneyColumns:
-    """Amounts shown (list columns and read-only card fields) as 3 000,00 ₽ through core.formatting.format_money,
-    the one money formatter, instead of Django's bare «3000,00»: each money field shown is swapped for a display
-    of the same name and label."""
+    """Amounts and phones shown (list columns and read-only card fields) the way staff read them — 3 000,00 ₽
+    through core.formatting.format_money, +7 916 123-45-67 through core.validators.format_phone — instead of
+    Django's bare «3000,00» and «+79161234567»: each such field shown is swapped for a display of the same label."""
 
     def _money_fields(self) -> dict:
         return {f.name: f for f in self.model._meta.concrete_fields
-                if isinstance(f, DecimalField) and f.decimal_places == 2}
+                if (isinstance(f, DecimalField) and f.decimal_places == 2) or isinstance(f, PhoneField)}
 
     def __getattr__(self, name):
-        if name.endswith(MONEY_SUFFIX):
-            field = self._money_fields().get(name[:-len(MONEY_SUFFIX)])
+        if name.endswith(SHOWN_SUFFIX):
+            field = self._money_fields().get(name[:-len(SHOWN_SUFFIX)])
             if field is not None:
-                def show(obj, field=field):
-                    value = getattr(obj, field.attname)
-                    return format_money(value) if value is not None else "—"
+                text = _phone_text if isinstance(field, PhoneField) else _money_text
+
+                def show(obj, field=field, text=text):
+                    return text(getattr(obj, field.attname))
                 show.short_description = capfirst(field.verbose_name)
                 show.admin_order_field = field.name
                 # Kept on the admin (one per site): the list asks for it once per row and cell, and a found
@@ -202,7 +213,7 @@ class MoneyColumns:
 
     def _money_names(self, names, only=None):
         money = self._money_fields()
-        return type(names)(f"{n}{MONEY_SUFFIX}" if isinstance(n, str) and n in money and (only is None or n in only)
+        return type(names)(f"{n}{SHOWN_SUFFIX}" if isinstance(n, str) and n in money and (only is None or n in only)
                            else n for n in names)
 
     def get_list_display(self, request):
@@ -495,4 +506,21 @@ class HistoryDeskAdmin(SimpleHistoryAdmin, DeskAdmin):
         self._ensure_visible(request, object_id)
         if not self._has_history():
             raise Http404
+        if request.method != "GET":
+            # simple-history saves a posted past version after checking only the view right, through the generic
+            # form — past every service, its rules and its audit. The desk only shows a past version; a change is
+            # made on the record's own page (SIMPLE_HISTORY_REVERT_DISABLED hides the button too).
+            raise PermissionDenied(_("Прошлую версию записи можно только посмотреть; изменения вносят на странице "
+                                     "самой записи."))
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        form_page = context.get("adminform")
+        if form_page is not None:
+            # A past version is read, not edited: every field shows its value (no select listing every
+            # employee or office of the company as its choices).
+            fieldsets = list(form_page.fieldsets)
+            context["adminform"] = helpers.AdminForm(form_page.form, fieldsets, {},
+                                                     readonly_fields=flatten_fieldsets(fieldsets), model_admin=self)
+            context["has_change_permission"] = False
+        return super().render_history_view(request, template, context, **kwargs)

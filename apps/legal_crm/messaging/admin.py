@@ -14,6 +14,7 @@ from legal_crm.core.admin_base import DeskAdmin, ReadOnlyDeskAdmin
 from legal_crm.core.admin_filters import DeskDateRangeFilter
 from legal_crm.core.labels import colored_label
 from legal_crm.core.paginators import CappedPaginator
+from legal_crm.core.validators import format_phone
 
 from . import perms, selectors, services
 from .forms import ChannelForm
@@ -27,18 +28,22 @@ STATUS_LABELS = {"queued": "info", "sending": "warning", "sent": "info", "delive
 class MessageAdmin(ReadOnlyDeskAdmin):
     selector = selectors.message_list_visible_to
     paginator = CappedPaginator  # millions of rows: the count stops at the cap, a page is read by ids
-    list_display = ("created_at", "direction", "kind", "to", "office", "status_badge", "cost", "attempts",
+    list_display = ("created_at", "direction", "kind", "to_shown", "office", "status_badge", "cost", "attempts",
                     "error_text", "sent_at")
     list_filter = ("direction", "status", "kind", ("channel", RelatedDropdownFilter), ("office", RelatedDropdownFilter),
                    ("created_at", DeskDateRangeFilter))
     list_filter_submit = True
     list_select_related = ("office", "channel")
     search_fields = ("to",)
-    fields = ("created_at", "direction", "office", "kind", "channel", "provider", "to", "text_shown", "is_advertising", "status",
+    fields = ("created_at", "direction", "office", "kind", "channel", "provider", "to_shown", "text_shown", "is_advertising", "status",
               "error_code", "error_text", "provider_id", "cost", "attempts", "next_attempt_at", "sending_started_at",
               "sent_at", "finished_at", "subject_type", "subject_id", "created_by")
     readonly_fields = fields
     actions_detail = ["retry"]
+
+    @admin.display(description=Message._meta.get_field("to").verbose_name, ordering="to")
+    def to_shown(self, obj):
+        return format_phone(obj.to)  # a phone as staff read it; an e-mail address or a chat id unchanged
 
     def get_search_results(self, request, queryset, search_term):
         from legal_crm.core.validators import normalize_phone
@@ -69,7 +74,7 @@ class MessageAdmin(ReadOnlyDeskAdmin):
             return redirect(back)
         context = {**self.admin_site.each_context(request), "title": _("Отправить сообщение снова?"),
                    "opts": self.model._meta, "submit": _("Отправить снова"), "back": back,
-                   "summary": [(_("Получатель"), message.to), (_("Состояние"), message.get_status_display()),
+                   "summary": [(_("Получатель"), format_phone(message.to)), (_("Состояние"), message.get_status_display()),
                                (_("Причина"), message.error_text or "—"), (_("Текст"), self.text_shown(message))]}
         return TemplateResponse(request, "messaging/confirm.html", context)
 

@@ -117,6 +117,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"  # unfold's login form posts no "next" when opened directly
 
+# A past version of a record is shown, never saved back through the generic form (core.admin_base.HistoryDeskAdmin).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# django-import-export lets anybody who reaches the desk import and export unless told which right it takes:
+# export reads the list (view), import writes it (change; the services check each row's scope and add right).
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+
 # --- REST API --------------------------------------------------------------
 CSRF_FAILURE_VIEW = "legal_crm.core.error_views.csrf_failure"  # says the form is stale, in Russian
 

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from legal_crm.core.validators import format_phone
+
 
 class PbxKind(models.TextChoices):
     CONSOLE = "console", _("Учебная АТС (без звонков)")
@@ -190,7 +192,7 @@ class Call(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_direction_display()} {self.client_phone or self.to_number}"
+        return f"{self.get_direction_display()} {format_phone(self.client_phone or self.to_number)}"
 
     @property
     def is_live(self) -> bool:

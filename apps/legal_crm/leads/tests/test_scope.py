@@ -90,3 +90,26 @@ def test_client_cards_are_seen_by_the_offices_the_person_deals_with(client, make
     assert export.status_code == 200 and "Наш клиент" in export.content.decode()
     assert export.content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads it as UTF-8
     assert "Чужой клиент" not in export.content.decode() and "222222" not in export.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_past_version_is_shown_never_saved_back(client, make_staff, two_leads):
+    """simple-history saved a posted past version after checking only the view right, through the generic form
+    and past the services: the desk shows a past version read-only and refuses a post, whoever posts it."""
+    own = two_leads[0]
+    own.name = "Было"
+    own.save()
+    version = own.history.latest().history_id
+    own.name = "Стало"
+    own.save()
+    for role in ("operator", "admin"):
+        client.force_login(make_staff(role))
+        page = client.get(f"/admin/leads/lead/{own.pk}/history/{version}/")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "Было" in html and 'name="name"' not in html and "<select" not in html
+        posted = client.post(f"/admin/leads/lead/{own.pk}/history/{version}/",
+                             {"name": "Взлом", "phone": own.phone})
+        assert posted.status_code == 403
+        own.refresh_from_db()
+        assert own.name == "Стало"

@@ -257,7 +257,7 @@ def test_incoming_messages_are_in_the_sms_log_with_their_direction(smsc, fake_sm
     _post(client, callback_path(smsc), fake_smsc.incoming("79161234567", "Когда заседание?"))
     client.force_login(admin_user)
     log = client.get(reverse("admin:messaging_message_changelist"), {"direction__exact": "in"}).content.decode()
-    assert "+79161234567" in log and "Входящее" in log
+    assert "+7 916 123-45-67" in log and "Входящее" in log
 
 
 @pytest.mark.django_db(transaction=True)
