@@ -20,6 +20,7 @@ from legal_crm.core.pagination import CappedLimitOffsetPagination as BasePaginat
 from legal_crm.core.paginators import rows_by_ids
 from legal_crm.core.token_auth import CachedTokenAuthentication, SessionAuthentication
 from legal_crm.leads import perms
+from legal_crm.org.selectors import office_ids_visible_to
 
 from . import selectors, services
 from .serializers import (
@@ -117,7 +118,8 @@ class LeadListCreateView(APIView):
             # The shared instance validates as a list serializer's child does (no state kept between calls).
             validated = _prebuilt(LeadIntakeSerializer).run_validation(data)
             payload = services.IntakeData(**validated, ip=_client_ip(request))
-            lead, created = services.lead_intake(actor=request.user, data=payload, partner=partner)
+            lead, created = services.lead_intake(actor=request.user, data=payload, partner=partner,
+                                                 offices=_makers_offices(request.user, partner))
         except (exceptions.ValidationError, DomainError) as exc:
             if mapping:
                 _name_fields_as_sent(exc, mapping)
@@ -138,6 +140,14 @@ class LeadListCreateView(APIView):
         if selectors.partner_of(user) is not None:
             return PartnerLeadSerializer
         return LeadSerializer
+
+
+def _makers_offices(user, partner):
+    """An employee adding a lead through the API keeps it in their offices, as on the desk (lead_intake's
+    `offices`); a site's or a partner's account (not staff, no offices) leaves it to distribution."""
+    if partner is not None or not user.is_staff:
+        return None
+    return office_ids_visible_to(user) or None
 
 
 def _name_fields_as_sent(exc, mapping: dict) -> None:

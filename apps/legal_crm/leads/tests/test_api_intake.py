@@ -514,3 +514,18 @@ def test_a_caller_that_holds_a_transaction_on_purpose_gets_a_lead_that_lives_and
         lead, created = services.lead_intake(actor=site_user, data=services.IntakeData(phone="+79161230078"),
                                              within_transaction=True)
     assert created and Lead.objects.get() == lead
+
+
+@pytest.mark.django_db
+def test_an_employee_posting_through_the_api_keeps_the_lead_in_their_offices(make_staff, office, other_office):
+    """As on the desk: distribution would send the number to the default office, and the employee who added the
+    lead got a 201 with a lead they could not open the next second."""
+    from legal_crm.leads.models import LeadSettings
+
+    LeadSettings.objects.filter(pk=1).update(default_office=office)
+    client = APIClient()
+    client.force_authenticate(make_staff("operator", offices=[other_office]))
+    r = client.post(URL, {"phone": "+79161290009", "name": "Из API сотрудника"}, format="json")
+    assert r.status_code == 201
+    assert Lead.objects.get(pk=r.json()["id"]).office == other_office
+    assert client.get(f"{URL}{r.json()['id']}/").status_code == 200
