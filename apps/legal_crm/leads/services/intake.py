@@ -210,7 +210,11 @@ def _record_duplicate(lead_id: int, *, actor, data: IntakeData, phone: str, sour
     emit("leads.lead_contact_added", lead_id=lead_id, source=getattr(source, "code", None))
     if lead.status.is_refusal and not (lead.is_spam or lead.status.is_spam or lead.status.is_converted):
         lead = _reopen_on_contact(lead, actor=actor, source=source, partner=partner, now=now)
-    flood = phone_flood_rule(recent)
+    # The partner sending its own lead's external id again is retrying one request (a lost answer, a queue
+    # replayed), not a person posting again and again: its retries never make its lead spam.
+    retry = partner is not None and bool(data.external_id) and lead.partner_id == partner.pk and \
+        lead.external_id == str(data.external_id).strip()
+    flood = None if retry else phone_flood_rule(recent)
     if flood is not None and lead.status.is_initial and not lead.is_spam:
         # One phone posting again and again: its lead goes to spam while nobody has worked on it yet
         # (a person an operator already talks to is not thrown out by a burst of form posts).

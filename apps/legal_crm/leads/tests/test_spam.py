@@ -231,3 +231,20 @@ def test_the_desk_shows_rule_errors_instead_of_saving(make_staff):
     response = client.post(reverse("admin:leads_spamrule_add"), data={
         **data, "kind": "phone_blacklist", "value": "8 916 000-11-22", "threshold": "", "window_minutes": ""})
     assert response.status_code == 302 and SpamRule.objects.get(kind="phone_blacklist").value == "+79160001122"
+
+
+@pytest.mark.django_db
+def test_a_partners_retries_of_one_lead_never_make_it_spam(office):
+    """A partner re-sending its lead's external id (a lost answer, a replayed queue) retries one request: the
+    phone flood rule counted each retry as another post and turned the partner's own lead to spam on the sixth."""
+    SpamRuleFactory(kind="phone_flood", threshold=3, window_minutes=60)
+    partner = PartnerFactory()
+    results = [intake("+79167770044", partner=partner, external_id="RETRY-1") for _ in range(7)]
+    assert [created for _lead, created in results] == [True] + [False] * 6
+    lead = Lead.objects.get(phone="+79167770044")
+    assert not lead.is_spam and lead.status.code == "new"
+    # The same phone posted by the partner as other leads of theirs is a flood again.
+    for i in range(4):
+        intake("+79167770044", partner=partner, external_id=f"OTHER-{i}")
+    lead.refresh_from_db()
+    assert lead.is_spam
