@@ -102,7 +102,7 @@ class ComplaintAdmin(HistoryDeskAdmin):
             if contract is None:
                 raise Http404(_("Договор не найден или вам недоступен."))
             initial["contract_number"] = contract.number
-        form = forms.ComplaintFileForm(request.POST or None, initial=initial)
+        form = forms.ComplaintFileForm(request.POST or None, initial=initial, user=request.user)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             contract = contracts.filter(number=data["contract_number"].strip()).first()

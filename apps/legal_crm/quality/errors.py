@@ -7,6 +7,7 @@ from enum import StrEnum
 class Code(StrEnum):
     COMPLAINT_CLOSED = "complaint_closed"
     DEADLINE_PAST = "deadline_past"
+    EMPLOYEE_OUT_OF_SCOPE = "employee_out_of_scope"
     NOT_AN_EMPLOYEE = "not_an_employee"
     NOT_ASSIGNED = "not_assigned"
     RESOLUTION_REQUIRED = "resolution_required"

@@ -13,6 +13,7 @@ from legal_crm.core.auth_backends import users_with_perm
 from legal_crm.core.dates import PLANNED, PlausibleDateFormField
 from legal_crm.core.forms import ServiceForm
 from legal_crm.core.models import User
+from legal_crm.org.selectors import employee_list_visible_to
 
 from .models import Complaint
 from .services import WORK_COMPLAINTS
@@ -34,9 +35,12 @@ class ComplaintFileForm(ServiceForm):
     deadline = PlausibleDateFormField(label=_("Срок ответа"), kind=PLANNED, required=False,
                                       widget=UnfoldAdminDateWidget, help_text=_("Пусто — 10 дней."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["about_employee"].queryset = staff_users()
+        users = staff_users()
+        if user is not None:  # the employees of the user's offices (the service also admits the contract's team)
+            users = users.filter(employee__in=employee_list_visible_to(user))
+        self.fields["about_employee"].queryset = users
 
 
 class ComplaintAssignForm(ServiceForm):

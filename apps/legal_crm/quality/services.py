@@ -17,6 +17,7 @@ from legal_crm.core.events import emit
 from legal_crm.core.guard import ensure
 from legal_crm.org import perms as org_perms
 from legal_crm.org.models import Employee
+from legal_crm.org.selectors import employee_list_visible_to
 from legal_crm.quality import perms
 
 from .models import Complaint
@@ -48,6 +49,14 @@ def _is_staff_of(user, office_id: int) -> bool:
         employee.offices.filter(pk=office_id).exists()
 
 
+def _may_name(actor, contract, user) -> bool:
+    """A complaint names an employee of the actor's offices or one working on the contract (its sales manager or
+    lawyers, who may sit in another office) — not anybody of the company the form would have listed."""
+    if contract.sales_manager_id == user.pk or contract.lawyers.filter(pk=user.pk).exists():
+        return True
+    return employee_list_visible_to(actor).filter(user=user).exists()
+
+
 @transaction.atomic
 def complaint_file(*, actor, contract, text: str, about_employee=None, complainant: str = "",
                    source: str = Complaint.Source.OFFICE, deadline: datetime.date | None = None) -> Complaint:
@@ -66,6 +75,9 @@ def complaint_file(*, actor, contract, text: str, about_employee=None, complaina
     if about_employee is not None and not Employee.objects.filter(user=about_employee).exists():
         message = _("Жалоба подаётся на сотрудника компании.")
         raise DomainError("not_an_employee", message, fields={"about_employee": message})
+    if about_employee is not None and actor is not None and not _may_name(actor, contract, about_employee):
+        message = _("Выберите сотрудника своих офисов или работающего по этому договору.")
+        raise DomainError("employee_out_of_scope", message, fields={"about_employee": message})
     today = timezone.localdate()
     deadline = deadline or today + datetime.timedelta(days=response_days())
     if deadline < today:

@@ -172,3 +172,18 @@ def test_the_work_log_names_the_responsible(client, staff, contract, admin_user)
     html = client.get(reverse("admin:quality_complaint_change", args=[complaint.pk])).content.decode()
     assert f"ответственный: — → {sales}" in html.replace("&#x27;", "'")
     assert "В работе" in html
+
+
+def test_a_complaint_names_an_employee_of_the_actors_offices_or_of_the_contract(staff, contract, make_staff,
+                                                                                other_office, client):
+    """The form listed every employee of the company and the service took any: sales of one office filed a
+    complaint about another office's employee."""
+    stranger = make_staff("lawyer", offices=[other_office])
+    with pytest.raises(DomainError) as err:
+        file(staff["sales"], contract, about_employee=stranger)
+    assert err.value.code == "employee_out_of_scope" and "about_employee" in err.value.fields
+    contract.lawyers.add(stranger)  # working on this contract from another office: may be named
+    assert file(staff["sales"], contract, about_employee=stranger).about_employee == stranger
+    client.force_login(staff["sales"])
+    html = client.get(reverse("admin:quality_complaint_file")).content.decode()
+    assert str(staff["lawyer"].pk) in html and f'value="{stranger.pk}"' not in html
