@@ -94,3 +94,20 @@ def test_a_bad_request_is_the_russian_400_on_the_desk_and_json_on_the_api(client
         response = client.get("/api/v1/leads/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert response.json()["code"] == "bad_request"
+
+
+@override_settings(DEBUG=False)
+def test_the_portals_error_pages_lead_back_to_the_cabinet_in_a_clients_words(client):
+    """The client's 404/400/500/CSRF pages linked «На главную» to / — the staff login — and spoke of offices."""
+    from legal_crm.core import error_views
+
+    response = client.get("/portal/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404 and 'href="/portal/"' in html and "офису" not in html
+    request = RequestFactory().get("/portal/cases/")
+    for response in (error_views.bad_request(request), error_views.server_error(request),
+                     error_views.csrf_failure(request)):
+        html = response.content.decode()
+        assert 'href="/portal/"' in html and "администратор" not in html, response.status_code
+    desk = client.get("/no-such-page/")
+    assert 'href="/"' in desk.content.decode()

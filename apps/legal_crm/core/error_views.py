@@ -34,6 +34,17 @@ def is_api(request) -> bool:
     return request.path.startswith("/api/")
 
 
+def is_portal(request) -> bool:
+    return request.path.startswith("/portal/")
+
+
+def _portal_page(template: str, status: int, request, **context) -> HttpResponse:
+    """The client's cabinet: the same pages in a client's words, «На главную» leading to the cabinet (the site's
+    root is the staff login)."""
+    return HttpResponse(loader.render_to_string(template, {"portal": True, "home": "/portal/", **context}),
+                        status=status)
+
+
 def api_error(code: str, detail: str, status: int) -> JsonResponse:
     return JsonResponse({"code": code, "detail": str(detail), "fields": {}}, status=status,
                         json_dumps_params={"ensure_ascii": False})
@@ -58,12 +69,16 @@ def bad_request(request, exception=None):
     """400: a filter the list does not offer, a forged Host header… — the API's JSON or the Russian page."""
     if is_api(request):
         return api_error("bad_request", _("Неверный запрос."), 400)
+    if is_portal(request):
+        return _portal_page("400.html", 400, request)
     return defaults.bad_request(request, exception)
 
 
 def page_not_found(request, exception=None):
     if is_api(request):
         return api_error("not_found", _("Не найдено."), 404)
+    if is_portal(request):
+        return _portal_page("404.html", 404, request)
     return defaults.page_not_found(request, exception)
 
 
@@ -74,6 +89,8 @@ def server_error(request):
     if is_api(request):
         return api_error("server_error", _("Ошибка на сервере. Повторите запрос позже; если ошибка повторяется, "
                                            "сообщите администратору."), 500)
+    if is_portal(request):
+        return _portal_page("500.html", 500, request)
     return defaults.server_error(request)
 
 
@@ -81,6 +98,8 @@ def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: the form is stale or the page was opened elsewhere — say so, not «no access»."""
     if is_api(request):
         return api_error("csrf_failed", csrf_message(), 403)
+    if is_portal(request):
+        return _portal_page("403_csrf.html", 403, request, reason=reason)
     return HttpResponse(loader.render_to_string("403_csrf.html", {"reason": reason}), status=403)
 
 
