@@ -24,6 +24,20 @@ from ..models import Notification, TelegramLink
 from . import preferences, selectors, service, telegram_link
 from .kinds import METHODS, all_kinds, kind_label
 
+
+class KindFilter(admin.SimpleListFilter):
+    """The kinds in words (the kinds' registry), not their codes (leads.lead_assigned)."""
+
+    title = _("вид")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return sorted(((code, str(spec["label"])) for code, spec in all_kinds().items()), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 METHOD_TITLES = {"in_app": _("В системе"), "telegram": _("Telegram"), "email": _("E-mail")}
 
 
@@ -33,9 +47,9 @@ class NotificationAdmin(ReadOnlyDeskAdmin):
 
     selector = staticmethod(selectors.notifications_of)
     list_display = ("created_at", "kind_title", "title_link", "text", "read_badge")
-    list_filter = ("kind",)
+    list_filter = (KindFilter,)
     search_fields = ("title", "text")
-    fields = ("created_at", "kind", "title", "text", "link", "read_at")
+    fields = ("created_at", "kind_title", "title", "text", "link", "read_at")
     readonly_fields = fields
     actions = ["mark_read"]
 

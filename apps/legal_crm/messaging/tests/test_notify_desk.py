@@ -139,3 +139,16 @@ def test_a_kind_not_offered_keeps_no_choice_so_a_later_grant_takes_effect(operat
     assert not NotificationPreference.objects.filter(user=operator, kind="leads.call_due").exists()
     NotificationRule.objects.filter(kind="leads.call_due").update(in_app=True)
     assert len(notify(users=[operator], kind="leads.call_due", title="t", text="x")) == 1
+
+
+def test_the_notification_list_names_kinds_in_words(operator, client):
+    """The kind's filter and the notification's page showed codes (leads.lead_assigned), not the kind's label."""
+    notify(users=[operator], kind=KIND, title="Лид 7", text="x")
+    client.force_login(operator)
+    listing = client.get(reverse("admin:messaging_notification_changelist"))
+    labels = [title for _value, title in listing.context["cl"].filter_specs[0].lookup_choices]
+    assert "Мне передан лид" in labels and KIND not in labels
+    note = Notification.objects.get(user=operator)
+    page = client.get(reverse("admin:messaging_notification_change", args=[note.pk])).content.decode()
+    assert "Мне передан лид" in page and f">{KIND}<" not in page
+    assert client.get(reverse("admin:messaging_notification_changelist"), {"kind": KIND}).context["cl"].result_count == 1
