@@ -15,6 +15,7 @@ from legal_crm.core.admin_filters import DeskDateRangeFilter
 from legal_crm.core.labels import colored_label
 from legal_crm.core.paginators import CappedPaginator
 from legal_crm.core.validators import format_phone
+from legal_crm.org.admin_filters import OfficeDropdownFilter
 
 from . import perms, selectors, services
 from .forms import ChannelForm
@@ -30,7 +31,7 @@ class MessageAdmin(ReadOnlyDeskAdmin):
     paginator = CappedPaginator  # millions of rows: the count stops at the cap, a page is read by ids
     list_display = ("created_at", "direction", "kind", "to_shown", "office", "status_badge", "cost", "attempts",
                     "error_text", "sent_at")
-    list_filter = ("direction", "status", "kind", ("channel", RelatedDropdownFilter), ("office", RelatedDropdownFilter),
+    list_filter = ("direction", "status", "kind", ("channel", RelatedDropdownFilter), ("office", OfficeDropdownFilter),
                    ("created_at", DeskDateRangeFilter))
     list_filter_submit = True
     list_select_related = ("office", "channel")

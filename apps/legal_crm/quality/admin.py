@@ -7,7 +7,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from unfold.contrib.filters.admin import RelatedDropdownFilter
 from unfold.decorators import action, display
 
 from legal_crm.contracts import selectors as contract_selectors
@@ -15,6 +14,7 @@ from legal_crm.core.admin_base import HistoryDeskAdmin
 from legal_crm.core.admin_filters import DeskDateRangeFilter
 from legal_crm.core.audit import audit_for
 from legal_crm.core.errors import DomainError
+from legal_crm.org.admin_filters import OfficeDropdownFilter
 from legal_crm.quality import perms
 
 from . import forms, selectors, services
@@ -25,7 +25,7 @@ from .models import Complaint, Review
 class ComplaintAdmin(HistoryDeskAdmin):
     selector = selectors.complaint_list_visible_to
     list_display = ("id", "contract", "about_employee", "responsible", "status_badge", "deadline_badge", "created_at")
-    list_filter = ("status", "source", ("contract__office", RelatedDropdownFilter), ("deadline", DeskDateRangeFilter))
+    list_filter = ("status", "source", ("contract__office", OfficeDropdownFilter), ("deadline", DeskDateRangeFilter))
     list_filter_submit = True
     list_select_related = ("contract", "about_employee", "responsible")
     search_fields = ("contract__number", "complainant", "text")

@@ -13,6 +13,7 @@ from unfold.decorators import display
 from legal_crm.core.admin_base import DeskAdmin, ReadOnlyDeskAdmin
 from legal_crm.core.admin_filters import DeskDateRangeFilter
 from legal_crm.core.validators import format_phone
+from legal_crm.org.admin_filters import OfficeDropdownFilter
 
 from . import desk, perms, selectors, services
 from .forms import CompanyNumberForm, PbxForm
@@ -24,7 +25,7 @@ class CallAdmin(ReadOnlyDeskAdmin):
     selector = selectors.call_list_visible_to
     list_display = ("started_at", "direction", "client_phone_display", "employee", "office", "result_badge",
                     "wait_seconds", "duration", "outcome", "recording_link")
-    list_filter = ("direction", "result", ("employee", RelatedDropdownFilter), ("office", RelatedDropdownFilter),
+    list_filter = ("direction", "result", ("employee", RelatedDropdownFilter), ("office", OfficeDropdownFilter),
                    ("started_at", DeskDateRangeFilter))
     list_filter_submit = True
     list_select_related = ("office", "employee__user")
@@ -108,7 +109,7 @@ class CompanyNumberAdmin(DeskAdmin):
     form = CompanyNumberForm
     list_display = ("number", "name", "office", "pbx", "ad_source_code", "calls_total", "answered_share",
                     "is_active")
-    list_filter = ("is_active", ("office", RelatedDropdownFilter))
+    list_filter = ("is_active", ("office", OfficeDropdownFilter))
     search_fields = ("number", "name")
 
     @display(description=_("Звонков"), ordering="calls_total")

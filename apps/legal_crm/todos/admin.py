@@ -15,12 +15,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from unfold.contrib.filters.admin import RelatedDropdownFilter
 from unfold.decorators import action, display
 
 from legal_crm.core.admin_base import HistoryDeskAdmin
 from legal_crm.core.audit import audit_for
 from legal_crm.core.errors import DomainError
+from legal_crm.org.admin_filters import OfficeDropdownFilter
 from legal_crm.org.selectors import office_ids_visible_to
 from legal_crm.todos import perms
 
@@ -112,7 +112,7 @@ class TaskAdmin(HistoryDeskAdmin):
                     "postponements", "record")
     list_display_links = ("id", "title")
     list_filter = (WhoseFilter, "status", "kind", DueFilter, PostponedFilter, RecordFilter,
-                   ("office", RelatedDropdownFilter))
+                   ("office", OfficeDropdownFilter))
     list_select_related = ("assignee", "office")
     search_fields = ("title", "record_id")
     ordering = ("due_on", "id")

@@ -22,6 +22,7 @@ from legal_crm.core.errors import DomainError
 from legal_crm.directory.selectors import counterparty_list_visible_to
 from legal_crm.leads.selectors import lead_list_visible_to
 from legal_crm.leads.source_report import chosen_filters, parse_period, report_filter_choices
+from legal_crm.org.admin_filters import EmployeeDropdownFilter, OfficeDropdownFilter
 from legal_crm.quality import perms
 
 from ..models_reviews import Review, ReviewRequestRule
@@ -46,8 +47,8 @@ class ReviewAdmin(HistoryDeskAdmin):
     selector = selectors.review_list_visible_to
     list_display = ("id", "created_at", "category_badge", "score", "office", "service", "responsible", "source",
                     "case_badge")
-    list_filter = ("category", "source", "case_status", ("office", RelatedDropdownFilter),
-                   ("service", RelatedDropdownFilter), ("responsible", RelatedDropdownFilter),
+    list_filter = ("category", "source", "case_status", ("office", OfficeDropdownFilter),
+                   ("service", RelatedDropdownFilter), ("responsible", EmployeeDropdownFilter),
                    ("created_at", RangeDateFilter))
     list_filter_submit = True
     list_select_related = ("office", "service", "responsible")

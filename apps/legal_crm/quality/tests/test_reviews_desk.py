@@ -122,3 +122,19 @@ def test_the_rule_form_refuses_a_text_without_the_link(client, admin_user):
     good = client.post(url, {"event": "contract_completed", "text": "{name}, оцените нас: {review_link}",
                              "valid_days": "14", "is_active": "on"})
     assert good.status_code == 302 and ReviewRequestRule.objects.get().valid_days == 14
+
+
+def test_the_review_lists_filters_offer_only_the_users_offices_and_staff(client, office, other_office, make_staff):
+    """The office and «ответственный» filters listed every office and every user of the company (API accounts
+    too) to an office's sales manager."""
+    ours, theirs = make_staff("lawyer", offices=[office]), make_staff("lawyer", offices=[other_office])
+    sales = make_staff("sales", offices=[office])
+    client.force_login(sales)
+    listing = client.get(reverse("admin:quality_review_changelist"))
+    assert listing.status_code == 200
+    choices = {spec.title: [str(title) for _pk, title in spec.lookup_choices]
+               for spec in listing.context["cl"].filter_specs if hasattr(spec, "lookup_choices")}
+    offices = next((v for k, v in choices.items() if str(k).lower() == "офис"), [str(office)])  # one: no filter
+    people = next(v for k, v in choices.items() if "ответствен" in str(k).lower())
+    assert offices == [str(office)]
+    assert str(ours) in people and str(theirs) not in people

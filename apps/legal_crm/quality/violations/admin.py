@@ -14,6 +14,7 @@ from unfold.decorators import action, display
 from legal_crm.core.admin_base import HistoryDeskAdmin
 from legal_crm.core.audit import audit_for
 from legal_crm.core.errors import DomainError
+from legal_crm.org.admin_filters import OfficeDropdownFilter
 from legal_crm.quality import perms
 from legal_crm.todos.links import record_link
 
@@ -44,7 +45,7 @@ class ViolationAdmin(HistoryDeskAdmin):
     selector = selectors.violation_list_visible_to
     list_display = ("day", "offender", "rule", "office", "status_badge", "source", "occurrences", "amount", "points")
     list_filter = (WhoseFilter, "status", "source", ("rule", RelatedDropdownFilter),
-                   ("office", RelatedDropdownFilter), ("day", RangeDateFilter))
+                   ("office", OfficeDropdownFilter), ("day", RangeDateFilter))
     list_filter_submit = True
     list_select_related = ("offender", "rule", "office")
     search_fields = ("offender__last_name", "offender__first_name", "comment")
