@@ -3,6 +3,8 @@
 from django.urls import include, path
 from rest_framework import mixins, permissions, routers, viewsets
 
+from legal_crm.core.api import choice_param
+
 from . import selectors, services
 from .models import Counterparty, SelfRegulatoryOrganization
 from .serializers import CounterpartySerializer, FinancialManagerSerializer, SROSerializer
@@ -21,8 +23,9 @@ class CounterpartyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     queryset = Counterparty.objects.none()  # for the permission class and the schema
 
     def get_queryset(self):
-        return selectors.counterparty_search(self.request.query_params.get("q", ""),
-                                             role=self.request.query_params.get("role"), user=self.request.user)
+        # An unknown role is a 400 (invalid_choice), as the contracts' and invoices' filters answer, not an empty list.
+        role = choice_param(self.request, "role", Counterparty.Role.values)
+        return selectors.counterparty_search(self.request.query_params.get("q", ""), role=role, user=self.request.user)
 
     def perform_create(self, serializer):
         serializer.instance = services.counterparty_create(actor=self.request.user, **serializer.validated_data)

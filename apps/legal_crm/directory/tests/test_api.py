@@ -188,3 +188,9 @@ def test_a_duplicate_of_a_card_the_user_may_not_see_gives_no_id(api, other_offic
     body = response.json()
     assert body["code"] == "duplicate_counterparty" and body["existing_id"] is None
     assert "Чужой" not in response.content.decode()
+
+
+def test_an_unknown_role_is_a_400_not_an_empty_list(api):
+    r = api.get("/api/v1/counterparties/", {"role": "zzz"})
+    assert r.status_code == 400 and "role" in r.json()["fields"] and "zzz" in str(r.json()["fields"]["role"])
+    assert api.get("/api/v1/counterparties/", {"role": "client"}).status_code == 200
