@@ -74,3 +74,13 @@ def test_an_unknown_status_filter_is_a_400(api, url):
     assert response.status_code == 400
     assert response.json()["field_codes"] == {"status": "invalid_choice"}
     assert api.get(url, {"status": ""}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_api_answers_json_only(client, admin_user):
+    """DRF's browsable API (an English developer page) was served to a browser; the docs are /api/docs/."""
+    client.force_login(admin_user)
+    page = client.get("/api/v1/leads/", HTTP_ACCEPT="text/html")
+    assert page["Content-Type"].startswith("application/json")
+    assert client.get("/api/v1/leads/", {"format": "api"}).status_code == 404
+    assert client.get("/api/docs/").status_code == 200

@@ -135,6 +135,8 @@ REST_FRAMEWORK = {
         "legal_crm.core.token_auth.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: DRF's browsable API is an English developer page, not a product screen (the docs are /api/docs/).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # DRF's parsers, with a JSON parser that answers a too deeply nested body with a parse error.
     "DEFAULT_PARSER_CLASSES": [
         "legal_crm.core.parsers.JSONParser",
