@@ -11,6 +11,7 @@ from functools import wraps
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from .models import PortalAccount
 from .services.signin import visit
@@ -67,7 +68,7 @@ def client_required(view):
             return staff_refused(request)
         account = current_account(request)
         if account is None:
-            return redirect(f"{reverse('portal:login')}?next={request.path}")
+            return redirect(f"{reverse('portal:login')}?{urlencode({'next': request.get_full_path()})}")
         visit(account)
         request.portal_account = account
         return view(request, *args, **kwargs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from legal_crm.core.errors import DomainError
@@ -45,7 +45,7 @@ def login(request):
             form_refused(form, exc)
         else:
             request.session[PENDING_PHONE_KEY] = phone
-            return redirect(f"{reverse('portal:code')}?next={_next_url(request)}")
+            return redirect(f"{reverse('portal:code')}?{urlencode({'next': _next_url(request)})}")
     return render(request, "portal/login.html", {"form": form, "next": request.GET.get("next", "")})
 
 

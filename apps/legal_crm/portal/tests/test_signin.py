@@ -3,6 +3,7 @@ phone and per IP; remember me; optional password; portal and staff sessions neve
 
 import datetime
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
@@ -261,3 +262,16 @@ def test_old_codes_are_pruned_daily(client, case):
     with time_machine.travel(NOW + datetime.timedelta(days=3), tick=False):
         assert prune_login_codes() == 1
         assert prune_login_codes() == 0
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_page_asked_for_comes_back_whole_after_the_code(client, case):
+    """`next` went into the code page's address unencoded: its query after the first & and its fragment were lost,
+    and the sign-in redirect kept only the path."""
+    target = reverse("portal:home") + "?x=1&y=2"
+    to_login = client.get(target)
+    assert to_login.status_code == 302
+    assert parse_qs(urlsplit(to_login.url).query)["next"] == [target]
+    response = client.post(reverse("portal:login"), {"phone": "8 (916) 111-00-01", "next": target},
+                           REMOTE_ADDR="10.0.0.1")
+    assert parse_qs(urlsplit(response.url).query)["next"] == [target]
