@@ -41,7 +41,12 @@ class _Handler(BaseHTTPRequestHandler):
         params = {k: v[-1] for k, v in parse_qs(urlparse(self.path).query).items()}
         if self.command == "POST":
             length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length).decode()
+            raw = self.rfile.read(length)
+            if len(raw) < length:
+                # The client died halfway through its body (a killed worker): a real provider never takes a cut
+                # request, so neither does the fake — it was counted as a message with no text.
+                raise ConnectionAbortedError("incomplete request body")
+            body = raw.decode()
             if (self.headers.get("Content-Type") or "").startswith("application/json"):
                 params.update(json.loads(body or "{}"))
             else:
@@ -68,7 +73,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self):
         fake = self.server.fake
         path = urlparse(self.path).path
-        params = self._params()
+        try:
+            params = self._params()
+        except ConnectionAbortedError:
+            self.close_connection = True
+            return
         route = fake.route(path)
         if route is None:
             self._answer({"error": "not found"}, status=404)
