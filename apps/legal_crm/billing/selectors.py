@@ -96,6 +96,20 @@ def contract_paid_total(contract) -> Decimal:
     return money_sum(row["paid"]) - money_sum(row["refunded"])
 
 
+def contract_money_movements(contract) -> list[dict]:
+    """The contract's money both ways, newest first: every payment (what was received, by which method) and every
+    refund of one, so that a list of them adds up to `contract_paid_total` (payments − refunds). Each row:
+    `kind` ("payment" or "refund"), `at`, `amount` (positive), `label` (the method, or «Возврат»), the payment."""
+    rows = [{"kind": "payment", "at": p.paid_at, "amount": p.amount, "label": p.get_method_display(), "payment": p,
+             "pk": p.pk}
+            for p in Payment.objects.filter(contract=contract).select_related("invoice")]
+    rows += [{"kind": "refund", "at": r.refunded_at, "amount": r.amount, "label": _("Возврат"), "payment": r.payment,
+              "pk": r.pk}
+             for r in Refund.objects.filter(payment__contract=contract).select_related("payment__invoice")]
+    rows.sort(key=lambda row: (row["at"], row["kind"] == "refund", row["pk"]), reverse=True)
+    return rows
+
+
 def contract_advance(contract) -> Decimal:
     """The contract's unspent advance: the sum of its ledger "advance" rows."""
     return money_sum(LedgerEntry.objects.filter(contract=contract, account=LedgerEntry.Account.ADVANCE)

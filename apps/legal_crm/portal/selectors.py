@@ -7,8 +7,8 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from legal_crm.billing.models import InstalmentSchedule, Invoice, Payment, ScheduleItem
-from legal_crm.billing.selectors import contract_balance
+from legal_crm.billing.models import InstalmentSchedule, Invoice, ScheduleItem
+from legal_crm.billing.selectors import contract_balance, contract_money_movements
 from legal_crm.contracts import selectors as contract_selectors
 from legal_crm.contracts.models import (
     Contract,
@@ -117,8 +117,8 @@ def money_page(contract: Contract) -> dict:
                          .order_by("-issued_on", "-id")),
         "schedule_items": list(ScheduleItem.objects.filter(schedule=schedule).select_related("invoice"))
         if schedule else [],
-        "payments": list(Payment.objects.filter(contract=contract).select_related("invoice")
-                         .order_by("-paid_at", "-id")),
+        # payments and refunds, so the list adds up to «Оплачено» (billing's paid total, net of refunds)
+        "payments": contract_money_movements(contract),
         "balance": contract_balance(contract),
         "today": timezone.localdate(),
     }
