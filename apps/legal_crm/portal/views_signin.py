@@ -11,7 +11,15 @@ from legal_crm.core.errors import DomainError
 
 from .forms import CodeForm, PasswordSignInForm, PhoneForm
 from .services import signin
-from .session import PENDING_PHONE_KEY, client_ip, current_account, sign_in, sign_out, staff_refused
+from .session import (
+    PENDING_PHONE_KEY,
+    client_ip,
+    current_account,
+    sign_in,
+    sign_out,
+    signed_in_here,
+    staff_refused,
+)
 
 
 def form_refused(form, exc: DomainError) -> None:
@@ -52,19 +60,34 @@ def login(request):
 def code(request):
     if request.user.is_authenticated:
         return staff_refused(request)
+    if current_account(request) is not None:  # a second tap on «Войти» that carried the new cookie
+        return redirect(_next_url(request))
     phone = request.session.get(PENDING_PHONE_KEY)
     if not phone:
         return redirect("portal:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            account = signin.code_verify(phone=phone, code=form.cleaned_data["code"])
+            account = _code_verify(request, phone, form.cleaned_data["code"])
         except DomainError as exc:
             form_refused(form, exc)
         else:
             sign_in(request, account, remember=form.cleaned_data["remember"])
             return redirect(_next_url(request))
     return render(request, "portal/code.html", {"form": form, "phone": phone, "next": request.GET.get("next", "")})
+
+
+def _code_verify(request, phone: str, code: str):
+    """The code's account. A second tap on «Войти» carries the old cookie: its session holds the note the first
+    sign-in left (session.sign_in), or — when both ran at once — the note arrives while this request waited."""
+    known = signed_in_here(request)
+    try:
+        return signin.code_verify(phone=phone, code=code, signed_in_here=known)
+    except DomainError as exc:
+        again = signed_in_here(request, fresh=True) if exc.code == "code_used" else None
+        if again is None or again == known:
+            raise
+        return signin.code_verify(phone=phone, code=code, signed_in_here=again)
 
 
 def password_login(request):

@@ -34,6 +34,8 @@ MAX_ATTEMPTS = 5
 PHONE_LIMITS = ((datetime.timedelta(minutes=10), 3), (datetime.timedelta(days=1), 10))
 IP_LIMITS = ((datetime.timedelta(hours=1), 20),)
 PASSWORD_LIMIT = (datetime.timedelta(minutes=15), 5)
+# A double tap on «Войти»: the same browser may send the code it has just signed in with once more, this long after.
+REPEAT_GRACE = datetime.timedelta(minutes=2)
 MIN_PASSWORD = 8
 
 
@@ -93,8 +95,12 @@ def code_request(*, phone: str, ip: str | None) -> str:
     return phone
 
 
-def code_verify(*, phone: str, code: str) -> PortalAccount:
-    """The account the code signs in, or DomainError. A wrong try is counted even though the call fails."""
+def code_verify(*, phone: str, code: str, signed_in_here: int | None = None) -> PortalAccount:
+    """The account the code signs in, or DomainError. A wrong try is counted even though the call fails.
+
+    signed_in_here: the account this very browser session has just signed in as (session.signed_in_here). A used
+    code is then taken once more from it for REPEAT_GRACE — the second tap on «Войти» lands in the cabinet instead
+    of «Этот код уже использован» — but only the right code, of that account, from that session."""
     phone = _phone_or_error(phone)
     now = timezone.now()
     with transaction.atomic():
@@ -105,6 +111,12 @@ def code_verify(*, phone: str, code: str) -> PortalAccount:
         if row is None or row.expires_at <= now:
             raise DomainError("code_expired", _("Код устарел или не запрашивался. Запросите новый."))
         if row.used_at is not None:
+            if (signed_in_here is not None and row.account_id == signed_in_here
+                    and now - row.used_at <= REPEAT_GRACE
+                    and constant_time_compare(row.code_hash, _hash(row.pk, (code or "").strip()))):
+                account = active_account(phone)
+                if account is not None and account.pk == row.account_id:
+                    return account  # the same sign-in again: not audited twice
             raise DomainError("code_used", _("Этот код уже использован. Запросите новый."))
         if row.attempts >= MAX_ATTEMPTS:
             raise DomainError("code_attempts", _("Слишком много неверных попыток. Запросите новый код."))

@@ -1,0 +1,124 @@
+"""The portal's sign-in and session, hardened: a double tap on «Войти», the 405 page, no-store for a signed-in
+client's pages, and proof before a password is set."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from legal_crm.portal.models import LoginCode
+from legal_crm.portal.session import SESSION_KEY
+
+from .conftest import last_code
+
+pytestmark = pytest.mark.django_db
+NOW = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC)
+PHONE = "+79161110001"
+
+
+def _on_code_page(client, next_url=None) -> str:
+    data = {"phone": PHONE}
+    if next_url:
+        data["next"] = next_url
+    assert client.post(reverse("portal:login"), data, REMOTE_ADDR="10.0.0.1").status_code == 302
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _browser_with(session_key: str) -> Client:
+    """Another request of the same browser that left before the first answer came: it carries the old cookie."""
+    browser = Client()
+    browser.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    return browser
+
+
+def _signed_in_as(browser: Client):
+    return browser.session.get(SESSION_KEY)
+
+
+# 1. A double tap on «Войти»
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_second_tap_with_the_old_cookie_signs_in_again_and_deletes_no_cookie(client, case):
+    old_key = _on_code_page(client)
+    code = last_code(PHONE)
+    first = client.post(reverse("portal:code"), {"code": code})
+    assert first.status_code == 302 and first.url == reverse("portal:home")
+    new_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert new_key != old_key and _signed_in_as(client) == case["account"].pk
+
+    second_tap = _browser_with(old_key)  # the second POST left with the cookie of before the sign-in
+    second = second_tap.post(reverse("portal:code"), {"code": code})
+    assert second.status_code == 302 and second.url == reverse("portal:home")
+    cookie = second.cookies.get(settings.SESSION_COOKIE_NAME)
+    assert cookie is not None and cookie.value not in ("", old_key)  # a signed-in key, never a deleted cookie
+    assert _signed_in_as(second_tap) == case["account"].pk
+    assert second_tap.get(reverse("portal:home")).status_code == 200
+    # the first answer's session is intact
+    assert _signed_in_as(client) == case["account"].pk and client.get(reverse("portal:home")).status_code == 200
+    # a third tap (still the old cookie) is no different
+    third = _browser_with(old_key).post(reverse("portal:code"), {"code": code})
+    assert third.status_code == 302 and third.url == reverse("portal:home")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_second_tap_that_carried_the_new_cookie_lands_on_the_page_asked_for(client, case):
+    target = reverse("portal:case", args=[case["contract"].pk]) + "?tab=1"
+    _on_code_page(client, next_url=target)
+    code = last_code(PHONE)
+    assert client.post(reverse("portal:code"), {"code": code, "next": target}).url == target
+    again = client.post(reverse("portal:code"), {"code": code, "next": target})
+    assert again.status_code == 302 and again.url == target
+    assert _signed_in_as(client) == case["account"].pk
+
+
+@time_machine.travel(NOW, tick=False)
+def test_two_taps_at_once_the_second_one_waiting_on_the_code_lands_in_the_cabinet(client, rf, case):
+    """Both requests read the old session before either answered: the second finds the code used and reads the
+    session store again, where the first one's note has arrived."""
+    from importlib import import_module
+
+    from legal_crm.portal import views_signin
+
+    old_key = _on_code_page(client)
+    code = last_code(PHONE)
+    request = rf.post(reverse("portal:code"), {"code": code})
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore(old_key)
+    request.session.get("portal_phone")  # read now, as the second request did before the first signed in
+    request.user = type("Anonymous", (), {"is_authenticated": False})()
+    assert client.post(reverse("portal:code"), {"code": code}).status_code == 302  # the first tap
+    response = views_signin.code(request)
+    assert response.status_code == 302 and response.url == reverse("portal:home")
+    assert request.session[SESSION_KEY] == case["account"].pk and request.session.session_key != old_key
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_old_cookie_with_a_wrong_code_or_after_the_grace_signs_nobody_in(client, case):
+    old_key = _on_code_page(client)
+    code = last_code(PHONE)
+    client.post(reverse("portal:code"), {"code": code})
+    wrong = "000000" if code != "000000" else "111111"
+    attacker = _browser_with(old_key)  # a key planted before the sign-in (session fixation) gains nothing
+    assert attacker.get(reverse("portal:home")).status_code == 302
+    response = attacker.post(reverse("portal:code"), {"code": wrong})
+    assert response.status_code == 200 and "уже использован" in response.content.decode()
+    assert _signed_in_as(attacker) is None
+    with time_machine.travel(NOW + datetime.timedelta(minutes=3), tick=False):
+        late = _browser_with(old_key).post(reverse("portal:code"), {"code": code})
+        assert late.status_code == 302 and late.url == reverse("portal:login")  # the note is gone: sign in anew
+    assert _signed_in_as(client) == case["account"].pk
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_used_code_from_another_browser_is_still_refused(client, case):
+    _on_code_page(client)
+    code = last_code(PHONE)
+    client.post(reverse("portal:code"), {"code": code})
+    other = Client()
+    _on_code_page(other)  # asks for a new code for the same phone: the used one is no longer the last
+    other.post(reverse("portal:code"), {"code": code})
+    assert _signed_in_as(other) is None
+    assert LoginCode.objects.filter(phone=PHONE, used_at__isnull=False).count() == 1
