@@ -1,25 +1,30 @@
 """Demo billing: invoices of every kind and status, schedules, subscriptions, payments (full, partial, by
 several methods, with an advance), a refund and overdue invoices — on the demo contracts.
 
-Runs after the contracts' seeder; a contract that already has invoices is left alone, so re-running it
-changes nothing. Without contracts (or without the demo administrator) it creates nothing."""
+Runs after the contracts' seeder, on the demo clients' contracts only (contracts.demo.CLIENTS): a contract
+someone entered is never billed here. A contract that already has invoices is left alone, so re-running it changes
+nothing. A scenario's invoices together never exceed the contract's price: amounts that would are scaled down to it
+(`_fit`). Without contracts (or without the demo administrator) it creates nothing."""
 
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from legal_crm.contracts import demo as contracts_demo
 from legal_crm.contracts.models import Contract
 from legal_crm.core.errors import DomainError
+from legal_crm.core.formatting import format_money
 from legal_crm.core.models import User
 
 from . import services
 from .jobs import generate_subscription_invoices, mark_overdue_invoices
 from .models import InstalmentSchedule, Invoice, Payment, Subscription
 from .services.invoices import _create_invoice
+from .services.plans import min_instalment
 
 DEMO_ADMIN = "admin"
 
@@ -28,22 +33,39 @@ def _at(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
 
 
+def _roubles(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("1"), rounding=ROUND_DOWN).quantize(Decimal("0.01"))
+
+
+def _fit(contract, *amounts: str) -> list[Decimal]:
+    """A scenario's invoice amounts as written when together they fit the contract's price, otherwise scaled down
+    in proportion (whole roubles, rounded down), so the demo never invoices a contract beyond its price."""
+    wanted = [Decimal(a) for a in amounts]
+    price, total = contract.price or Decimal("0"), sum(wanted)
+    if total <= price:
+        return wanted
+    return [_roubles(a * price / total) for a in wanted]
+
+
 def _paid_in_full(actor, contract, today):
-    invoice = services.invoice_issue(actor=actor, contract=contract, amount=Decimal("30000.00"),
+    amount, deposit = _fit(contract, "30000.00", "25000.00")
+    invoice = services.invoice_issue(actor=actor, contract=contract, amount=amount,
                                      issued_on=today - datetime.timedelta(days=40),
                                      due_date=today - datetime.timedelta(days=33))
-    services.payment_register(actor=actor, invoice=invoice, amount=Decimal("30000.00"), method="cash",
+    services.payment_register(actor=actor, invoice=invoice, amount=amount, method="cash",
                               paid_at=_at(today - datetime.timedelta(days=35)))
-    services.invoice_issue(actor=actor, contract=contract, amount=Decimal("25000.00"), kind=Invoice.Kind.DEPOSIT,
+    services.invoice_issue(actor=actor, contract=contract, amount=deposit, kind=Invoice.Kind.DEPOSIT,
                            issued_on=today - datetime.timedelta(days=2), due_date=today + datetime.timedelta(days=12),
-                           purpose="Депозит на вознаграждение финансового управляющего (25 000 ₽), договор № "
-                                   f"{contract.number}")
+                           purpose=f"Депозит на вознаграждение финансового управляющего ({format_money(deposit)}), "
+                                   f"договор № {contract.number}")
 
 
 def _instalments(actor, contract, today):
     first = today.replace(day=5) - datetime.timedelta(days=90)
-    schedule = services.schedule_create(actor=actor, contract=contract, months=10, first_due_date=first,
-                                        total=contract.price if contract.price > 30000 else Decimal("120000.00"))
+    # the whole price in up to 10 months, each no less than the smallest instalment allowed
+    months = max(1, min(10, int((contract.price or 0) // min_instalment())))
+    schedule = services.schedule_create(actor=actor, contract=contract, months=months, first_due_date=first,
+                                        total=contract.price)
     items = list(schedule.items.filter(invoice__isnull=False).select_related("invoice").order_by("seq"))
     for n, item in enumerate(items):
         if item.due_date >= today:
@@ -58,7 +80,9 @@ def _instalments(actor, contract, today):
 
 
 def _subscription(actor, contract, today):
-    services.subscription_start(actor=actor, contract=contract, monthly_fee=Decimal("4500.00"),
+    # started 65 days ago: three periods are invoiced at once, and a fourth fits the price too
+    services.subscription_start(actor=actor, contract=contract,
+                                monthly_fee=min(Decimal("4500.00"), _roubles((contract.price or 0) / 4)),
                                 started_on=today - datetime.timedelta(days=65))
     generate_subscription_invoices(today=today)
     first = Invoice.objects.filter(contract=contract, kind=Invoice.Kind.SUBSCRIPTION).order_by("seq").first()
@@ -68,25 +92,27 @@ def _subscription(actor, contract, today):
 
 
 def _partial_and_cancelled(actor, contract, today):
-    invoice = services.invoice_issue(actor=actor, contract=contract, amount=Decimal("50000.00"),
+    amount, mistake = _fit(contract, "50000.00", "1500.00")
+    invoice = services.invoice_issue(actor=actor, contract=contract, amount=amount,
                                      issued_on=today - datetime.timedelta(days=10),
                                      due_date=today + datetime.timedelta(days=5))
-    services.payment_register(actor=actor, invoice=invoice, amount=Decimal("20000.00"), method="bank_transfer",
+    services.payment_register(actor=actor, invoice=invoice, amount=_roubles(amount * 2 / 5), method="bank_transfer",
                               paid_at=_at(today - datetime.timedelta(days=3)), external_ref=f"DEMO-PP-{invoice.pk}",
                               comment="Платёжное поручение")
-    wrong = services.invoice_issue(actor=actor, contract=contract, amount=Decimal("1500.00"),
+    wrong = services.invoice_issue(actor=actor, contract=contract, amount=mistake,
                                    issued_on=today - datetime.timedelta(days=9))
     services.invoice_cancel(actor=actor, invoice=wrong, reason="Выставлен ошибочно: сумма не по договору")
 
 
 def _advance(actor, contract, today):
-    invoice = services.invoice_issue(actor=actor, contract=contract, amount=Decimal("15000.00"),
+    first, second = _fit(contract, "15000.00", "15000.00")
+    invoice = services.invoice_issue(actor=actor, contract=contract, amount=first,
                                      issued_on=today - datetime.timedelta(days=20),
                                      due_date=today - datetime.timedelta(days=15))
-    services.payment_register(actor=actor, invoice=invoice, amount=Decimal("20000.00"), method="cash",
+    services.payment_register(actor=actor, invoice=invoice, amount=_roubles(first * 4 / 3), method="cash",
                               as_advance=True, paid_at=_at(today - datetime.timedelta(days=16)),
                               comment="Клиент внёс больше — принято авансом")
-    later = services.invoice_issue(actor=actor, contract=contract, amount=Decimal("15000.00"),
+    later = services.invoice_issue(actor=actor, contract=contract, amount=second,
                                    issued_on=today - datetime.timedelta(days=1),
                                    due_date=today + datetime.timedelta(days=10))
     services.advance_apply(actor=actor, invoice=later)
@@ -95,15 +121,17 @@ def _advance(actor, contract, today):
 def _terminated(actor, contract, today):
     # A terminated contract takes no new invoices, so its history is written with the internal helper:
     # it was invoiced and paid while in work, then part of the payment was returned.
-    invoice = _create_invoice(actor=actor, contract=contract, amount=Decimal("40000.00"),
+    (amount,) = _fit(contract, "40000.00")
+    kept = _roubles(amount * 3 / 10)  # the work accepted before the termination
+    invoice = _create_invoice(actor=actor, contract=contract, amount=amount,
                               kind=Invoice.Kind.ONE_OFF, issued_on=today - datetime.timedelta(days=60),
                               due_date=today - datetime.timedelta(days=55),
                               purpose=f"Оплата юридических услуг по договору № {contract.number}")
-    payment = services.payment_register(actor=actor, invoice=invoice, amount=Decimal("40000.00"),
+    payment = services.payment_register(actor=actor, invoice=invoice, amount=amount,
                                         method="bank_transfer", paid_at=_at(today - datetime.timedelta(days=56)),
                                         external_ref=f"DEMO-PP-{invoice.pk}")
-    services.payment_refund(actor=actor, payment=payment, amount=Decimal("28000.00"),
-                            reason="Расторжение: возврат за вычетом принятой работы (12 000 ₽)")
+    services.payment_refund(actor=actor, payment=payment, amount=amount - kept,
+                            reason=f"Расторжение: возврат за вычетом принятой работы ({format_money(kept)})")
 
 
 SCENARIOS = [_paid_in_full, _instalments, _subscription, _partial_and_cancelled, _advance]
@@ -114,7 +142,9 @@ def seed() -> str:
     if actor is None:
         return "нет демо-администратора: счета не созданы"
     today = timezone.localdate()
-    contracts = list(Contract.objects.exclude(status=Contract.Status.DRAFT).order_by("id")[:60])
+    demo_phones = [spec[1] for spec in contracts_demo.CLIENTS]
+    contracts = list(Contract.objects.exclude(status=Contract.Status.DRAFT).filter(client__phone__in=demo_phones)
+                     .order_by("id")[:60])
     done = 0
     for n, contract in enumerate(contracts):
         if (Invoice.objects.filter(contract=contract).exists() or Subscription.objects.filter(contract=contract).exists()
