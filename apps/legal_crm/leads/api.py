@@ -23,6 +23,7 @@ from legal_crm.leads import perms
 from legal_crm.org.selectors import office_ids_visible_to
 
 from . import selectors, services
+from .errors import Code
 from .serializers import (
     DuplicateReceiptSerializer,
     LeadFilterSerializer,
@@ -113,7 +114,7 @@ class LeadListCreateView(APIView):
                 _("Ожидался JSON-объект с полями заявки."), code="invalid")]})
         mapping = partner.field_mapping if partner is not None and partner.field_mapping else None
         if mapping:
-            data = {mapping.get(k, k): v for k, v in data.items()}
+            data = _mapped(data, mapping)
         try:
             # The shared instance validates as a list serializer's child does (no state kept between calls).
             validated = _prebuilt(LeadIntakeSerializer).run_validation(data)
@@ -148,6 +149,25 @@ def _makers_offices(user, partner):
     if partner is not None or not user.is_staff:
         return None
     return office_ids_visible_to(user) or None
+
+
+def _mapped(data: dict, mapping: dict) -> dict:
+    """The post under the CRM's field names. Two fields the post sends for one CRM field (the partner's `tel`,
+    mapped to phone, and `phone` itself) with different values are a 400 naming both, never one of them taken
+    silently; the same value twice is accepted."""
+    mapped: dict = {}
+    sent_as: dict = {}
+    for key, value in data.items():
+        ours = mapping.get(key, key)
+        if ours in mapped and mapped[ours] != value:
+            first = sent_as[ours]
+            message = _("Поля «%(a)s» и «%(b)s» задают одно поле заявки (%(ours)s) разными значениями: "
+                        "передайте одно из них.") % {"a": first, "b": key, "ours": ours}
+            raise DomainError(Code.FIELD_CONFLICT, message, fields={first: message, key: message},
+                              extra={"conflicting_fields": [first, key]})
+        mapped[ours] = value
+        sent_as[ours] = key
+    return mapped
 
 
 def _name_fields_as_sent(exc, mapping: dict) -> None:

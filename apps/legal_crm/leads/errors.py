@@ -13,8 +13,10 @@ class Code(StrEnum):
     CONVERSION_REQUIRED = "conversion_required"
     DUE_IN_PAST = "due_in_past"
     DUE_REQUIRED = "due_required"
+    FIELD_CONFLICT = "field_conflict"  # a partner's post sends two fields its mapping makes one, with different values
     INN_CONFLICT = "inn_conflict"
     INVALID_ANSWERS = "invalid_answers"
+    INVALID_EXTERNAL_ID = "invalid_external_id"  # the intake's external_id neither a string nor an integer
     INVALID_INN = "invalid_inn"
     INVALID_PHONE = "invalid_phone"
     INVALID_REASON = "invalid_reason"

@@ -19,13 +19,25 @@ from .models import Lead, LeadStatus, LeadType
 from .services.intake import COMMENT_MAX, EXTERNAL_ID_MAX, NAME_MAX, UTM_MAX
 
 
+class ExternalIdField(serializers.CharField):
+    """The partner's number of the lead: a JSON string or integer. DRF's CharField takes a float too and stores
+    its text (1.5 → "1.5", 1e309 → "inf"), which no partner meant as its number: any other JSON type is a 400."""
+
+    default_error_messages = {"invalid_external_id": _("Номер у партнёра должен быть строкой или целым числом.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, str | int):
+            self.fail("invalid_external_id")
+        return super().to_internal_value(data)
+
+
 class LeadIntakeSerializer(CleanTextSerializerMixin, serializers.Serializer):
     phone = serializers.CharField(label=_("телефон"), max_length=40,
                                   help_text=_("В любом виде: +7 916 123-45-67, 89161234567, 9161234567."))
     name = serializers.CharField(label=_("имя"), max_length=NAME_MAX, required=False, allow_blank=True, default="")
     source = serializers.CharField(label=_("источник"), max_length=64, required=False, allow_blank=True,
                                    allow_null=True, default=None, help_text=_("Код рекламного источника."))
-    external_id = serializers.CharField(label=_("номер у партнёра"), max_length=EXTERNAL_ID_MAX, required=False,
+    external_id = ExternalIdField(label=_("номер у партнёра"), max_length=EXTERNAL_ID_MAX, required=False,
                                         allow_blank=True, allow_null=True, default=None)
     comment = serializers.CharField(label=_("комментарий"), max_length=COMMENT_MAX, required=False,
                                     allow_blank=True, default="", style={"base_template": "textarea.html"})

@@ -1,0 +1,75 @@
+"""POST /api/v1/leads/: the external id's JSON type, a partner's mapped field sent twice."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from legal_crm.leads.models import Lead, LeadContact
+
+URL = "/api/v1/leads/"
+
+
+@pytest.fixture
+def site_client(site_user):
+    client = APIClient()
+    client.force_authenticate(site_user)
+    return client
+
+
+@pytest.fixture
+def partner_client(partner_with_token):
+    _partner, key = partner_with_token
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("raw", ["1e309", "1.5", "2.0", "true", "[1]", '{"a": 1}'])
+def test_external_id_of_another_json_type_is_a_400_and_nothing_stored(site_client, office, raw):
+    r = site_client.post(URL, data='{"phone": "+79161234567", "external_id": ' + raw + "}",
+                         content_type="application/json")
+    assert r.status_code == 400, r.content
+    body = r.json()
+    assert body["code"] == "invalid"
+    assert body["field_codes"] == {"external_id": "invalid_external_id"}
+    assert body["fields"] == {"external_id": "Номер у партнёра должен быть строкой или целым числом."}
+    assert not Lead.objects.exists() and not LeadContact.objects.exists()
+
+
+@pytest.mark.django_db
+def test_external_id_as_a_string_or_an_integer_is_stored_as_its_text(partner_client, office):
+    r = partner_client.post(URL, data='{"phone": "+79161234567", "external_id": 12345678901234567890}',
+                            content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert Lead.objects.get().external_id == "12345678901234567890"
+    r = partner_client.post(URL, {"phone": "+79161234568", "external_id": "A-17"}, format="json")
+    assert r.status_code == 201, r.content
+    assert r.json()["external_id"] == "A-17"
+
+
+@pytest.mark.django_db
+def test_mapped_field_and_its_crm_name_with_different_values_are_refused(partner_client, partner_with_token,
+                                                                           office):
+    partner, _key = partner_with_token
+    partner.field_mapping = {"tel": "phone", "fio": "name"}
+    partner.save()
+    r = partner_client.post(URL, {"tel": "+79164445566", "phone": "+79164445577", "fio": "Пётр"}, format="json")
+    assert r.status_code == 400, r.content
+    body = r.json()
+    assert body["code"] == "field_conflict"
+    assert body["conflicting_fields"] == ["tel", "phone"]
+    assert set(body["fields"]) == set(body["field_codes"]) == {"tel", "phone"}
+    assert "«tel»" in body["detail"] and "«phone»" in body["detail"]
+    assert not Lead.objects.exists() and not LeadContact.objects.exists()
+
+
+@pytest.mark.django_db
+def test_mapped_field_and_its_crm_name_with_the_same_value_are_accepted(partner_client, partner_with_token,
+                                                                          office):
+    partner, _key = partner_with_token
+    partner.field_mapping = {"tel": "phone", "fio": "name"}
+    partner.save()
+    r = partner_client.post(URL, {"tel": "+79164445566", "phone": "+79164445566", "fio": "Пётр"}, format="json")
+    assert r.status_code == 201, r.content
+    lead = Lead.objects.get()
+    assert lead.phone == "+79164445566" and lead.name == "Пётр"
