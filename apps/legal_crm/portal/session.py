@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import CreateError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
 from .models import PortalAccount
@@ -108,6 +109,10 @@ def client_required(view):
             return redirect(f"{reverse('portal:login')}?{urlencode({'next': request.get_full_path()})}")
         visit(account)
         request.portal_account = account
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        # A client's case, money and documents never stay in a shared browser's cache or its back button after
+        # «Выйти»: Cache-Control: no-store (with no-cache, must-revalidate, private) on every signed-in answer.
+        add_never_cache_headers(response)
+        return response
 
     return wrapper

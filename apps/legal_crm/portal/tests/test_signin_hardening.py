@@ -122,3 +122,26 @@ def test_a_used_code_from_another_browser_is_still_refused(client, case):
     other.post(reverse("portal:code"), {"code": code})
     assert _signed_in_as(other) is None
     assert LoginCode.objects.filter(phone=PHONE, used_at__isnull=False).count() == 1
+
+
+# 3. No-store for every answer to a signed-in client
+
+
+@time_machine.travel(NOW, tick=False)
+def test_every_page_of_a_signed_in_client_is_no_store(signed_in, case):
+    contract = case["contract"]
+    urls = [reverse("portal:home"), reverse("portal:case", args=[contract.pk]),
+            reverse("portal:documents", args=[contract.pk]), reverse("portal:money", args=[contract.pk]),
+            reverse("portal:feedback", args=[contract.pk]), reverse("portal:settings"),
+            reverse("portal:document_download", args=[case["document"].pk])]
+    for url in urls:
+        response = signed_in.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"], url
+    # a redirect after a post and a 405 page of a signed-in client too
+    posted = signed_in.post(reverse("portal:settings"), {"form": "preferences", "channel": "sms", "address": ""})
+    assert posted.status_code == 302 and "no-store" in posted["Cache-Control"]
+
+
+def test_the_sign_in_page_of_a_visitor_is_not_changed(client, db):
+    assert "Cache-Control" not in client.get(reverse("portal:login"))
