@@ -5,6 +5,8 @@ the health check.
   an id that is not a number is {"code": "not_found"}.
 - The database unreachable is not a bug but an outage: 503 with Retry-After — JSON {"code": "unavailable"} for the
   API, the Russian «Сервис временно недоступен» page for the desk. These pages need no database and no session.
+- A wrong method (GET on a POST-only address) is the same: JSON under /api/, a Russian page elsewhere, not Django's
+  blank 405 (MethodNotAllowedPageMiddleware).
 - /health/ (no login) says whether the database and Redis answer, for the load balancer and monitoring.
 """
 
@@ -92,6 +94,38 @@ def server_error(request):
     if is_portal(request):
         return _portal_page("500.html", 500, request)
     return defaults.server_error(request)
+
+
+def method_not_allowed(request, blank: HttpResponse | None = None) -> HttpResponse:
+    """405 for a response Django left blank (require_POST, HttpResponseNotAllowed: GET /portal/logout/, a bookmarked
+    pay button): the API's JSON, the portal's or the desk's Russian page. The blank answer's headers stay (Allow,
+    the portal's Cache-Control), only its body and type change."""
+    if is_api(request):
+        response = api_error("method_not_allowed", _("Метод не поддерживается."), 405)
+    elif is_portal(request):
+        response = _portal_page("405.html", 405, request)
+    else:
+        response = HttpResponse(loader.render_to_string("405.html"), status=405)
+    for header, value in (blank.headers.items() if blank is not None else ()):
+        if header.lower() not in ("content-type", "content-length"):
+            response[header] = value
+    if blank is not None:
+        response.cookies = blank.cookies
+    return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """Gives Django's empty 405 answers a body (method_not_allowed). A 405 that has one — DRF's JSON
+    {"code": "method_not_allowed"} — passes untouched."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.streaming and not response.content:
+            return method_not_allowed(request, response)
+        return response
 
 
 def csrf_failure(request, reason=""):

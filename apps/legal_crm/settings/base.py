@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "legal_crm.core.compression.DeskGZipMiddleware",  # first to see the body last: desk GETs only (BREACH)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "legal_crm.core.middleware.PreferredLanguageMiddleware",
+    "legal_crm.core.error_views.MethodNotAllowedPageMiddleware",  # Django's blank 405 → a Russian page / API JSON
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

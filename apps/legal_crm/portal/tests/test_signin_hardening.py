@@ -2,6 +2,7 @@
 client's pages, and proof before a password is set."""
 
 import datetime
+import json
 
 import pytest
 import time_machine
@@ -124,12 +125,62 @@ def test_a_used_code_from_another_browser_is_still_refused(client, case):
     assert LoginCode.objects.filter(phone=PHONE, used_at__isnull=False).count() == 1
 
 
+# 2. A wrong method: a Russian page in the portal's words (JSON under /api/), the status and Allow kept
+
+
+def _405_page(response, allow: str) -> str:
+    assert response.status_code == 405 and response["Allow"] == allow
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert '<html lang="ru">' in html and "<h1>Так эту страницу не открыть</h1>" in html
+    return html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_get_on_the_portals_post_only_addresses_is_a_russian_page_leading_back(signed_in, case):
+    for url in (reverse("portal:logout"), reverse("portal:pay", args=[case["invoice"].pk])):
+        html = _405_page(signed_in.get(url), "POST")
+        assert 'href="/portal/"' in html and "кнопкой" in html, url
+        assert "администратор" not in html
+    assert _signed_in_as(signed_in) == case["account"].pk  # GET /portal/logout/ signed nobody out
+    html = _405_page(Client().get(reverse("portal:webhook")), "POST")
+    assert 'href="/portal/"' in html
+    # a GET-only page posted to: the same page, its own Allow
+    _405_page(signed_in.post(reverse("portal:document_download", args=[case["document"].pk])), "GET")
+
+
+def test_the_desk_gets_the_russian_405_page_too(client, make_staff):
+    client.force_login(make_staff("operator"))
+    html = _405_page(client.get(reverse("admin:messaging_notification_read")), "POST")
+    assert 'href="/"' in html and "личный кабинет" not in html
+
+
+def test_the_api_keeps_its_json_405(admin_user):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(admin_user)
+    response = api.delete("/api/v1/sros/")
+    assert response.status_code == 405 and "DELETE" not in response["Allow"]
+    assert response.json()["code"] == "method_not_allowed"
+
+
+def test_a_blank_405_under_the_api_becomes_the_apis_json(rf):
+    from django.http import HttpResponseNotAllowed
+
+    from legal_crm.core.error_views import MethodNotAllowedPageMiddleware
+
+    answer = MethodNotAllowedPageMiddleware(lambda request: HttpResponseNotAllowed(["POST"]))(rf.get("/api/v1/x/"))
+    assert answer.status_code == 405 and answer["Allow"] == "POST"
+    assert json.loads(answer.content) == {"code": "method_not_allowed", "detail": "Метод не поддерживается.", "fields": {}}
+
+
 # 3. No-store for every answer to a signed-in client
 
 
 @time_machine.travel(NOW, tick=False)
 def test_every_page_of_a_signed_in_client_is_no_store(signed_in, case):
-    contract = case["contract"]
+    contract, invoice = case["contract"], case["invoice"]
     urls = [reverse("portal:home"), reverse("portal:case", args=[contract.pk]),
             reverse("portal:documents", args=[contract.pk]), reverse("portal:money", args=[contract.pk]),
             reverse("portal:feedback", args=[contract.pk]), reverse("portal:settings"),
@@ -141,6 +192,7 @@ def test_every_page_of_a_signed_in_client_is_no_store(signed_in, case):
     # a redirect after a post and a 405 page of a signed-in client too
     posted = signed_in.post(reverse("portal:settings"), {"form": "preferences", "channel": "sms", "address": ""})
     assert posted.status_code == 302 and "no-store" in posted["Cache-Control"]
+    assert "no-store" in signed_in.get(reverse("portal:pay", args=[invoice.pk]))["Cache-Control"]
 
 
 def test_the_sign_in_page_of_a_visitor_is_not_changed(client, db):
