@@ -72,7 +72,10 @@ def _progress(stages: list[dict]) -> dict:
 
 
 def needed_documents(contract: Contract) -> list[DocumentType]:
-    """The service's required document types the contract does not hold yet (what we need from the client)."""
+    """The service's required document types the contract does not hold yet (what we need from the client) —
+    only while the work goes on (signed or in work): a completed or terminated contract asks for nothing."""
+    if not contract.is_open:
+        return []
     have = ContractDocument.objects.filter(contract=contract, document_type__isnull=False).values("document_type")
     return [r.document_type for r in RequiredDocument.objects.filter(service_id=contract.service_id)
             .exclude(document_type__in=have).select_related("document_type").order_by("order", "id")]
@@ -87,6 +90,7 @@ def case_page(account: PortalAccount, contract: Contract) -> dict:
     """«Моё дело»: the stage in plain words, the next dates, what we need, the published timeline with whether the
     client has seen each action. A fixed number of queries whatever the number of actions."""
     view = contract_selectors.client_view(contract)
+    live = contract.is_open  # signed or in work; completed and terminated contracts show their end instead
     actions: list[ContractAction] = view["actions"]
     seen = set(ActionReceipt.objects.filter(account=account, action__contract=contract)
                .values_list("action_id", flat=True))
@@ -95,10 +99,14 @@ def case_page(account: PortalAccount, contract: Contract) -> dict:
     due = next_payment(contract)
     return {
         "contract": contract,
-        "stage": view["stage"],
+        "live": live,
+        "terminated": contract.status == Contract.Status.TERMINATED,
+        "completed": contract.status == Contract.Status.COMPLETED,
+        # the current stage and its deadline are live work: a terminated contract has none to show
+        "stage": view["stage"] if live else None,
         "stages": view["stages"],
-        "progress": _progress(view["stages"]),
-        "next_date": view["next_date"],
+        "progress": _progress(view["stages"]) if contract.status != Contract.Status.TERMINATED else None,
+        "next_date": view["next_date"] if live else None,
         "next_payment": due,
         # An invoice past its date is not «to pay by» a day that has gone: the page says it is overdue.
         "next_payment_overdue": bool(due and due.due_date < timezone.localdate()),
