@@ -98,3 +98,15 @@ def test_contract_card_texts_strip(make_staff, office):
     services.contract_general_info_update(actor=lawyer, contract=contract, essence=f"Банкротство{RLO}")
     contract.refresh_from_db()
     assert contract.essence == "Банкротство"
+
+
+def test_api_lead_keeps_an_emoji_drawn_with_joiners(site_user, office):
+    family = "👨\u200d👩\u200d👧"
+    api = APIClient()
+    api.force_authenticate(site_user)
+    response = api.post("/api/v1/leads/", {"phone": "8 916 123-45-68", "name": f"Иван {family}\u200d",
+                                           "comment": f"Семья {family}, ива\u200dнов"}, format="json")
+    assert response.status_code == 201, response.content
+    lead = Lead.objects.get()
+    assert lead.name == f"Иван {family}"
+    assert lead.comment == f"Семья {family}, иванов"

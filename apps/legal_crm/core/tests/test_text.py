@@ -69,3 +69,30 @@ def test_serializer_mixin():
     s = S(data={"name": f"Ив{LRI}анов{PDI}", "comment": "а\u200b\nб", "secret": "x\u200b", "code": "a"})
     assert s.is_valid(), s.errors
     assert s.validated_data == {"name": "Иванов", "comment": "а\nб", "secret": "x\u200b", "code": "a"}
+
+
+ZWJ = "\u200d"
+FAMILY = f"👨{ZWJ}👩{ZWJ}👧"
+RAINBOW_FLAG = f"🏳\ufe0f{ZWJ}🌈"
+HEART_ON_FIRE = f"❤\ufe0f{ZWJ}🔥"
+WOMAN_TIPPING_HAND = f"💁🏽{ZWJ}♀\ufe0f"
+
+
+@pytest.mark.parametrize("emoji", [FAMILY, RAINBOW_FLAG, HEART_ON_FIRE, WOMAN_TIPPING_HAND])
+@pytest.mark.parametrize("multiline", [False, True])
+def test_zero_width_joiner_inside_an_emoji_stays(emoji, multiline):
+    assert clean_text(f"Иван {emoji} Иванов", multiline=multiline) == f"Иван {emoji} Иванов"
+    assert not has_hidden_characters(f"Иван {emoji}")
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    (f"Ива{ZWJ}нов", "Иванов"),  # between letters
+    (f"{ZWJ}👨", "👨"), (f"👨{ZWJ}", "👨"),  # at an edge of an emoji
+    (f"👨{ZWJ}Иван", "👨Иван"), (f"Иван{ZWJ}👩", "Иван👩"),  # between an emoji and a letter
+    (f"👨{ZWJ}{ZWJ}👩", "👨👩"),  # doubled: neither sits between two emoji
+    (f"👨{ZWJ}\u200b👩", "👨👩"),  # next to another invisible character
+    (f"👨 {ZWJ}👩", "👨 👩"),
+])
+def test_zero_width_joiner_elsewhere_is_stripped(typed, expected):
+    assert clean_text(typed) == expected
+    assert clean_text(typed, multiline=True) == expected
