@@ -15,6 +15,7 @@ from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_money
 from legal_crm.core.guard import allowed
 from legal_crm.core.money import KOPECK, MoneyError, parse_money
+from legal_crm.org.selectors import ALL_OFFICES_PERM, office_ids_visible_to
 
 from .. import perms
 from ..models import ContractDiscount, DiscountScheme
@@ -73,6 +74,13 @@ def discount_apply(*, actor, contract, scheme, value, approved_by=None) -> Decim
                 "%(user)s не может согласовать эту скидку: нужен другой сотрудник с правом согласования.") % {
                 "user": approved_by}
             raise DomainError("discount_approver_invalid", message, fields={"discount": message})
+        approver_offices = office_ids_visible_to(approved_by)
+        if approver_offices is not None and contract.office_id not in approver_offices:
+            # Another office's head: the right to approve holds only in the approver's own offices.
+            message = _(
+                "%(user)s не может согласовать скидку по договору офиса «%(office)s»: "
+                "это не его офис.") % {"user": approved_by, "office": contract.office}
+            raise DomainError("discount_approver_invalid", message, fields={"discount": message})
     list_price = contract.price
     if scheme.kind == DiscountScheme.Kind.PERCENT:
         amount = (list_price * value / 100).quantize(KOPECK, rounding=ROUND_HALF_UP)
@@ -92,12 +100,15 @@ def discount_apply(*, actor, contract, scheme, value, approved_by=None) -> Decim
     return list_price - amount
 
 
-def discount_choices(user) -> dict:
+def discount_choices(user, offices=None) -> dict:
     """What contracts' create form offers (hooks.CONTRACT_DISCOUNT_CHOICES): today's schemes the user may grant
-    (label with the service and the limits) and who may approve beyond the limit."""
+    (label with the service and the limits) and who may approve beyond the limit — in the contract's office
+    (`offices`: the ids the form lets the contract go to; None — the user's offices): approvers who see every
+    office or work in one of those, never another office's head (`discount_apply` refuses them too)."""
     from django.db.models import Q
 
     from legal_crm.core.auth_backends import users_with_perm
+    from legal_crm.org.models import Employee
 
     today = timezone.localdate()
     groups = list(user.groups.values_list("id", flat=True))
@@ -106,10 +117,14 @@ def discount_choices(user) -> dict:
                .select_related("service").order_by("service__name", "name"))
     if not user.is_superuser:
         schemes = schemes.filter(Q(grantor_groups__isnull=True) | Q(grantor_groups__in=groups)).distinct()
+    approvers = users_with_perm(perms.APPROVE_DISCOUNT, superusers=False).exclude(pk=user.pk)
+    office_ids = office_ids_visible_to(user) if offices is None else set(offices)
+    if office_ids is not None:
+        approvers = approvers.filter(Q(pk__in=users_with_perm(ALL_OFFICES_PERM).values("pk"))
+                                     | Q(pk__in=Employee.objects.filter(offices__in=office_ids).values("user_id")))
     return {
         "schemes": [(s.pk, _("%(service)s: %(name)s — до %(max)s, без согласования до %(free)s") % {
             "service": s.service.name, "name": s.name, "max": s.value_text(s.max_value),
             "free": s.value_text(s.max_without_approval)}) for s in schemes],
-        "approvers": users_with_perm(perms.APPROVE_DISCOUNT, superusers=False).exclude(pk=user.pk)
-        .order_by("last_name", "first_name"),
+        "approvers": approvers.order_by("last_name", "first_name"),
     }

@@ -140,3 +140,35 @@ def test_the_contract_form_offers_the_schemes_and_gives_the_discount(client, mak
     assert response.status_code == 302
     given = ContractDiscount.objects.get()
     assert given.approved_by == approver and given.contract.price == bfl.price * Decimal("0.85")
+
+
+def test_only_approvers_of_the_contracts_office_are_offered_and_accepted(client, make_staff, office, other_office,
+                                                                         bfl, client_cp, scheme):
+    """Another office's head neither appears in the form's approvers nor approves through a forged POST; a head of
+    the contract's office and finance (who sees every office) do."""
+    from legal_crm.finance.services.discounts import discount_choices
+
+    seller = make_staff("sales")
+    head_here = make_staff("office_head")
+    head_there = make_staff("office_head", offices=[other_office])
+    approver_everywhere = make_staff("finance", offices=[other_office])
+    offered = set(discount_choices(seller)["approvers"])
+    assert head_here in offered and approver_everywhere in offered and head_there not in offered
+
+    with pytest.raises(DomainError) as refused:
+        _make(seller, office, bfl, client_cp, scheme=scheme.pk, value="15", approved_by=head_there)
+    assert refused.value.code == "discount_approver_invalid"
+    assert "не может согласовать скидку по договору офиса «Москва»" in refused.value.message
+    assert not Contract.objects.exists() and not ContractDiscount.objects.exists()
+
+    client.force_login(seller)
+    url = reverse("admin:contracts_contract_add")
+    page = client.get(url).content.decode()
+    approvers = page.split('name="discount_approved_by"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{head_here.pk}"' in approvers and f'value="{head_there.pk}"' not in approvers
+    form = {"client": client_cp.pk, "service": bfl.pk, "office": office.pk, "price": "", "sales_manager": seller.pk,
+            "discount_scheme": scheme.pk, "discount_value": "15"}
+    forged = client.post(url, {**form, "discount_approved_by": head_there.pk})
+    assert forged.status_code == 200 and not Contract.objects.exists()
+    contract = _make(seller, office, bfl, client_cp, scheme=scheme.pk, value="15", approved_by=head_here)
+    assert ContractDiscount.objects.get(contract=contract).approved_by == head_here
