@@ -1,5 +1,7 @@
 """The portal's forms: labelled fields for a phone screen (autocomplete and input modes for the keyboard)."""
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +38,23 @@ class UploadForm(forms.Form):
         self.fields["document_type"].choices = [("", _("Другой документ"))] + [(t.pk, t.name) for t in needed]
 
 
-class RatingForm(forms.Form):
+class SubmitOnceForm(forms.Form):
+    """A form sent once: it is rendered with a fresh one-time key (a hidden field) that the service files by
+    (services.activity.submit_once), so a double click or a resent POST files nothing twice. A form shown again
+    after a refusal keeps the key it was sent with."""
+
+    STALE = _("Форма устарела: откройте страницу заново и отправьте её ещё раз.")
+    once = forms.UUIDField(widget=forms.HiddenInput, error_messages={"required": STALE, "invalid": STALE})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("once", uuid.uuid4())
+        # two such forms on one page: ids of their own
+        self.fields["once"].widget.attrs["id"] = f"id_once_{type(self).__name__.lower()}"
+
+
+class RatingForm(SubmitOnceForm):
     score = forms.TypedChoiceField(label=_("Насколько вероятно, что вы порекомендуете нас? 0 — точно нет, 10 — "
                                            "обязательно"), coerce=int, widget=forms.RadioSelect,
                                    choices=[(n, str(n)) for n in range(10, -1, -1)])
@@ -44,7 +62,7 @@ class RatingForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(SubmitOnceForm):
     text = forms.CharField(label=_("Что случилось"), widget=forms.Textarea(attrs={"rows": 4}))
 
 

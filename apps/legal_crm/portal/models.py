@@ -135,3 +135,30 @@ class OnlinePayment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.gateway_id or str(self.idempotence_key)
+
+
+class FormSubmission(models.Model):
+    """A complaint or a rating sent from the portal, by the one-time key its form was rendered with. A repeat of
+    the same key by the same account — a double click, a resent POST — finds this row and is answered with what the
+    first one filed, never files a second (services.activity.submit_once; the key is unique per account)."""
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("Жалоба")
+        RATING = "rating", _("Оценка")
+
+    account = models.ForeignKey(PortalAccount, on_delete=models.CASCADE, related_name="+", verbose_name=_("доступ"))
+    kind = models.CharField(_("форма"), max_length=10, choices=Kind.choices)
+    key = models.UUIDField(_("ключ отправки"))
+    complaint = models.ForeignKey("quality.Complaint", null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="+", verbose_name=_("жалоба"))
+    review = models.ForeignKey("quality.Review", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("оценка"))
+    created_at = models.DateTimeField(_("отправлено"))
+
+    class Meta:
+        verbose_name = _("отправка формы")
+        verbose_name_plural = _("отправки форм")
+        constraints = [models.UniqueConstraint(fields=["account", "key"], name="uniq_portal_submission_key")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}/{self.key}"

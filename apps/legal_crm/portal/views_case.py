@@ -79,11 +79,14 @@ def feedback(request, contract_id):
     if request.method == "POST":
         try:
             if rating_form.is_bound and rating_form.is_valid():
-                activity.rating_leave(account=account, contract=contract, **rating_form.cleaned_data)
+                data = rating_form.cleaned_data
+                activity.rating_leave(account=account, contract=contract, score=data["score"], text=data["text"],
+                                      key=data["once"])
                 messages.success(request, _("Спасибо за оценку!"))
                 return redirect("portal:feedback", contract_id=contract.pk)
             if complaint_form.is_bound and complaint_form.is_valid():
-                activity.complaint(account=account, contract=contract, text=complaint_form.cleaned_data["text"])
+                activity.complaint(account=account, contract=contract, text=complaint_form.cleaned_data["text"],
+                                   key=complaint_form.cleaned_data["once"])
                 messages.success(request, _("Жалоба зарегистрирована. Мы ответим в течение 10 рабочих дней."))
                 return redirect("portal:feedback", contract_id=contract.pk)
         except DomainError as exc:

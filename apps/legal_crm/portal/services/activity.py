@@ -4,7 +4,10 @@ contracts (portal.selectors), so every call here is on the client's own rows."""
 
 from __future__ import annotations
 
-from django.db import transaction
+import uuid
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +20,7 @@ from legal_crm.quality.models import Complaint, Review
 from legal_crm.quality.reviews.services import review_from_portal
 from legal_crm.quality.services import complaint_file
 
-from ..models import ActionReceipt, Channel, PortalAccount
+from ..models import ActionReceipt, Channel, FormSubmission, PortalAccount
 
 MIN_COMPLAINT = 10
 
@@ -67,15 +70,63 @@ def preferences_set(*, account: PortalAccount, channel: str, address: str = "") 
     return account
 
 
-def rating_leave(*, account: PortalAccount, contract: Contract, score, text: str = "") -> Review:
-    """The client's rating (0–10) is a review of quality's (the portal's rating moved there with NPS)."""
-    return review_from_portal(contract=contract, score=score, comment=text)
+def _stale_form() -> DomainError:
+    message = _("Форма устарела: откройте страницу заново и отправьте её ещё раз.")
+    return DomainError("invalid", message)
 
 
-def complaint(*, account: PortalAccount, contract: Contract, text: str) -> Complaint:
+def _submitted(account: PortalAccount, key: uuid.UUID, kind: str, *, lock: bool = False):
+    """What the first submission of this key filed, or None when the key is new. A key sent with another form
+    than the one it was rendered in is refused."""
+    rows = FormSubmission.objects.filter(account=account, key=key).select_related("complaint", "review")
+    row = (rows.select_for_update() if lock else rows).first()  # locking: reads the latest commit on MariaDB
+    if row is None:
+        return None
+    if row.kind != kind:
+        raise _stale_form()
+    return row.complaint if kind == FormSubmission.Kind.COMPLAINT else row.review
+
+
+def submit_once(*, account: PortalAccount, kind: str, key, file: Callable):
+    """Run `file()` (filing a complaint or a rating) once per one-time form key of the account: a repeat of the key
+    — a double click, a resent POST, two at once — gets what the first one filed and writes nothing. The key's row
+    is written in the same transaction as what it files, so a refused submission (too short a text) leaves the key
+    free for the corrected one; the key is unique per account, so of two at once the second waits and then finds
+    the first."""
+    try:
+        key = key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
+    except (TypeError, ValueError, AttributeError):
+        raise _stale_form() from None
+    found = _submitted(account, key, kind)
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            row = FormSubmission.objects.create(account=account, kind=kind, key=key, created_at=timezone.now())
+            made = file()
+            setattr(row, "complaint" if kind == FormSubmission.Kind.COMPLAINT else "review", made)
+            row.save(update_fields=["complaint", "review"])
+    except IntegrityError:  # the same key committed meanwhile by a parallel request
+        found = _submitted(account, key, kind, lock=True)
+        if found is None:
+            raise
+        return found
+    return made
+
+
+def rating_leave(*, account: PortalAccount, contract: Contract, score, key, text: str = "") -> Review:
+    """The client's rating (0–10) is a review of quality's (the portal's rating moved there with NPS); once per
+    form key (submit_once)."""
+    return submit_once(account=account, kind=FormSubmission.Kind.RATING, key=key,
+                       file=lambda: review_from_portal(contract=contract, score=score, comment=text))
+
+
+def complaint(*, account: PortalAccount, contract: Contract, text: str, key) -> Complaint:
+    """The client's complaint into quality; once per form key (submit_once)."""
     text = (text or "").strip()
     if len(text) < MIN_COMPLAINT:
         message = _("Опишите, что случилось: хотя бы %(n)s символов.") % {"n": MIN_COMPLAINT}
         raise DomainError("text_required", message, fields={"text": message})
-    return complaint_file(actor=None, contract=contract, text=text, source=Complaint.Source.PORTAL,
-                          complainant=str(account.client))
+    return submit_once(account=account, kind=FormSubmission.Kind.COMPLAINT, key=key,
+                       file=lambda: complaint_file(actor=None, contract=contract, text=text,
+                                                   source=Complaint.Source.PORTAL, complainant=str(account.client)))

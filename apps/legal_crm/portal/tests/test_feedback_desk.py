@@ -2,6 +2,7 @@
 usage list with resend and block."""
 
 import datetime
+import uuid
 
 import pytest
 import time_machine
@@ -17,9 +18,10 @@ NOW = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC)
 
 def test_rating_is_stored_and_shown(signed_in, case):
     url = reverse("portal:feedback", args=[case["contract"].pk])
-    bad = signed_in.post(url, {"form": "rating", "score": "11"})
+    bad = signed_in.post(url, {"form": "rating", "score": "11", "once": uuid.uuid4()})
     assert bad.status_code == 200 and not Review.objects.exists()
-    assert signed_in.post(url, {"form": "rating", "score": "9", "text": "Спасибо юристу"}).status_code == 302
+    assert signed_in.post(url, {"form": "rating", "score": "9", "text": "Спасибо юристу",
+                                "once": uuid.uuid4()}).status_code == 302
     review = Review.objects.get()
     assert (review.score, review.comment, review.contract, review.source, review.category) == (
         9, "Спасибо юристу", case["contract"], Review.Source.PORTAL, Review.Category.PROMOTER)
@@ -30,9 +32,10 @@ def test_rating_is_stored_and_shown(signed_in, case):
 @time_machine.travel(NOW, tick=False)
 def test_complaint_goes_into_quality_from_the_portal(signed_in, case):
     url = reverse("portal:feedback", args=[case["contract"].pk])
-    short = signed_in.post(url, {"form": "complaint", "text": "плохо"})
+    short = signed_in.post(url, {"form": "complaint", "text": "плохо", "once": uuid.uuid4()})
     assert "хотя бы 10 символов" in short.content.decode()
-    assert signed_in.post(url, {"form": "complaint", "text": "Юрист не перезвонил за неделю"}).status_code == 302
+    assert signed_in.post(url, {"form": "complaint", "text": "Юрист не перезвонил за неделю",
+                                "once": uuid.uuid4()}).status_code == 302
     complaint = Complaint.objects.get()
     assert complaint.source == Complaint.Source.PORTAL and complaint.contract == case["contract"]
     assert complaint.complainant == "Петрова Анна Сергеевна" and complaint.filed_by is None
@@ -70,7 +73,8 @@ def test_the_service_refuses_a_too_long_news_address_too(case):
 
 def test_a_too_long_rating_comment_is_refused_not_cut(signed_in, case):
     url = reverse("portal:feedback", args=[case["contract"].pk])
-    refused = signed_in.post(url, {"form": "rating", "score": "9", "text": "очень хорошо " * 1115})  # 14,495
+    refused = signed_in.post(url, {"form": "rating", "score": "9", "text": "очень хорошо " * 1115,
+                                   "once": uuid.uuid4()})  # 14,495
     assert refused.status_code == 200 and "не более 4000 символов" in refused.content.decode()
     assert not Review.objects.exists()
     assert 'maxlength="4000"' in signed_in.get(url).content.decode()
