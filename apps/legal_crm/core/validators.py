@@ -11,6 +11,7 @@ import re
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email as _django_validate_email
 from django.utils.translation import gettext_lazy as _
 
 _NON_DIGITS = re.compile(r"[^0-9]+")
@@ -233,6 +234,23 @@ def validate_phone(value: str) -> None:
     if normalize_phone(value) is None:
         raise ValidationError(_("Телефон указан неверно: нужен номер вида +7 916 123-45-67."),
                               code="invalid_phone")
+
+
+def validate_mobile_phone(value: str) -> None:
+    """A Russian mobile number (what SMS and messengers reach), typed any way normalize_phone reads."""
+    phone = normalize_phone(value)
+    if (phone is None or not is_mobile(phone)
+            or phone_number_type(phone) not in (phonenumbers.PhoneNumberType.MOBILE,
+                                                phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)):
+        raise ValidationError(_("Нужен номер мобильного телефона вида +7 916 123-45-67."), code="invalid_mobile")
+
+
+def validate_email_address(value: str) -> None:
+    try:
+        _django_validate_email(value)
+    except ValidationError:
+        raise ValidationError(_("Адрес электронной почты указан неверно: нужен адрес вида name@example.ru."),
+                              code="invalid_email") from None
 
 
 def bank_details_errors(*, bik: str, account: str = "", corr_account: str = "") -> dict[str, str]:

@@ -69,7 +69,8 @@ class ComplaintForm(SubmitOnceForm):
 class PreferencesForm(forms.Form):
     channel = forms.ChoiceField(label=_("Куда присылать новости по делу"), choices=Channel.choices,
                                 widget=forms.RadioSelect)
-    address = forms.CharField(label=_("E-mail или чат Telegram (для SMS и WhatsApp — ваш телефон)"), required=False,
+    address = forms.CharField(label=_("Адрес для выбранного канала: мобильный телефон для SMS и WhatsApp (пусто — "
+                                      "телефон для входа), e-mail или номер чата Telegram"), required=False,
                               max_length=NEWS_ADDRESS_MAX)
 
 

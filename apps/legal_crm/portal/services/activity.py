@@ -4,9 +4,11 @@ contracts (portal.selectors), so every call here is on the client's own rows."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +17,7 @@ from legal_crm.contracts.models import Contract, DocumentType
 from legal_crm.contracts.services.client_uploads import document_upload_by_client
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
-from legal_crm.messaging.services import normalize_address
+from legal_crm.core.validators import normalize_phone, validate_email_address, validate_mobile_phone
 from legal_crm.quality.models import Complaint, Review
 from legal_crm.quality.reviews.services import review_from_portal
 from legal_crm.quality.services import complaint_file
@@ -48,21 +50,55 @@ def upload(*, account: PortalAccount, contract: Contract, file, document_type_id
     return document_upload_by_client(contract=contract, file=file, document_type=document_type)
 
 
+PHONE_CHANNELS = (Channel.SMS, Channel.WHATSAPP)
+TELEGRAM_CHAT = re.compile(r"-?[0-9]{1,20}")
+
+
+def _invalid_address(message: str) -> DomainError:
+    return DomainError("invalid", message, fields={"address": message})
+
+
+def news_address_for(channel: str, address: str) -> str:
+    """The address news go to on `channel`, checked against the channel — a phone for SMS and WhatsApp (a Russian
+    mobile; empty: the sign-in phone), an e-mail address for e-mail, a chat number for Telegram — normalised.
+    An address of another channel (the phone left in the box when switching to e-mail) is refused, never kept."""
+    address = (address or "").strip()
+    name = Channel(channel).label
+    if channel in PHONE_CHANNELS:
+        if not address:
+            return ""  # the phone the client signs in with
+        try:
+            validate_mobile_phone(address)
+        except ValidationError:
+            message = _("Для %(channel)s нужен номер мобильного телефона вида +7 916 123-45-67 — или оставьте поле "
+                        "пустым, и новости придут на телефон для входа.") % {"channel": name}
+            raise DomainError("phone_invalid", message, fields={"address": message}) from None
+        return normalize_phone(address)
+    if not address:
+        raise _invalid_address(_("Укажите, куда присылать новости: для %(channel)s нужен свой адрес.") % {
+            "channel": name})
+    if channel == Channel.EMAIL:
+        try:
+            validate_email_address(address)
+        except ValidationError as exc:
+            raise _invalid_address(_("Вы выбрали e-mail. %(error)s") % {"error": exc.messages[0]}) from None
+        return address
+    if not TELEGRAM_CHAT.fullmatch(address):
+        raise _invalid_address(_("Вы выбрали Telegram: укажите номер чата — только цифры, например 123456789."))
+    return address
+
+
 @transaction.atomic
 def preferences_set(*, account: PortalAccount, channel: str, address: str = "") -> PortalAccount:
+    """Where news go: the channel and its address, which must be the channel's own (news_address_for)."""
     if channel not in Channel.values:
         message = _("Выберите канал из списка.")
         raise DomainError("invalid", message, fields={"channel": message})
-    address = (address or "").strip()
-    if channel != Channel.SMS and channel != Channel.WHATSAPP and not address:
-        message = _("Укажите, куда присылать новости.")
-        raise DomainError("invalid", message, fields={"address": message})
-    if address:
-        address = normalize_address(channel, address)
     longest = PortalAccount._meta.get_field("news_address").max_length
-    if len(address) > longest:  # never cut: a cut address is someone else's or nobody's
+    if len((address or "").strip()) > longest:  # never cut: a cut address is someone else's or nobody's
         message = _("Адрес слишком длинный: не больше %(n)s символов.") % {"n": longest}
         raise DomainError("address_too_long", message, fields={"address": message})
+    address = news_address_for(channel, address)
     account = PortalAccount.objects.select_for_update().get(pk=account.pk)
     account.news_channel, account.news_address = channel, address
     account.save(update_fields=["news_channel", "news_address", "updated_at"])
