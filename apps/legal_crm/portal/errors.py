@@ -10,6 +10,7 @@ class Code(StrEnum):
     CODE_EXPIRED = "code_expired"
     CODE_INVALID = "code_invalid"
     CODE_USED = "code_used"
+    CURRENT_PASSWORD_INVALID = "current_password_invalid"
     GATEWAY_ERROR = "gateway_error"
     GATEWAY_OFF = "gateway_off"
     INVOICE_NOT_PAYABLE = "invoice_not_payable"

@@ -75,5 +75,17 @@ class PreferencesForm(forms.Form):
 
 
 class PasswordSetForm(forms.Form):
+    """The new password and the proof that the client sets it: the current password, or a code from SMS when there
+    is none yet (signin.password_set)."""
+
+    current_password = forms.CharField(label=_("Текущий пароль"), widget=forms.PasswordInput(attrs={
+        "autocomplete": "current-password"}), error_messages={"required": _("Введите текущий пароль.")})
+    code = forms.CharField(label=_("Код из SMS"), max_length=6, widget=forms.TextInput(attrs={
+        "inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*"}), error_messages={
+        "required": _("Введите код из SMS: нажмите «Прислать код», он придёт на ваш номер.")})
     password = forms.CharField(label=_("Новый пароль (не короче 8 символов)"), widget=forms.PasswordInput(attrs={
         "autocomplete": "new-password"}))
+
+    def __init__(self, *args, has_password: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["code" if has_password else "current_password"]

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 
 from legal_crm.core.downloads import file_response
 from legal_crm.core.errors import DomainError
+from legal_crm.core.validators import format_phone
 from legal_crm.quality.reviews.selectors import latest_portal_review
 
 from . import selectors
 from .forms import ComplaintForm, PasswordSetForm, PreferencesForm, RatingForm, UploadForm
 from .services import activity, signin
-from .session import client_required
+from .session import client_ip, client_required
 from .timeline_html import timeline_html
 from .views_signin import form_refused
 
@@ -104,18 +105,26 @@ def settings_page(request):
     which = request.POST.get("form")
     preferences = PreferencesForm(request.POST if which == "preferences" else None,
                                   initial={"channel": account.news_channel, "address": account.news_address})
-    password = PasswordSetForm(request.POST if which == "password" else None)
+    password = PasswordSetForm(request.POST if which == "password" else None, has_password=bool(account.password))
     if request.method == "POST":
         try:
+            if which == "password_code" and not account.password:
+                phone = signin.password_code_request(account=account, ip=client_ip(request))
+                messages.success(request, _("Код отправлен на номер %(phone)s. Он действует 10 минут.")
+                                 % {"phone": format_phone(phone)})
+                return redirect("portal:settings")
             if preferences.is_bound and preferences.is_valid():
                 activity.preferences_set(account=account, **preferences.cleaned_data)
                 messages.success(request, _("Сохранено."))
                 return redirect("portal:settings")
             if password.is_bound and password.is_valid():
-                signin.password_set(account=account, password=password.cleaned_data["password"])
+                signin.password_set(account=account, ip=client_ip(request), **password.cleaned_data)
                 messages.success(request, _("Пароль задан: теперь можно входить и по нему."))
                 return redirect("portal:settings")
         except DomainError as exc:
+            if which == "password_code":
+                messages.error(request, exc.message)
+                return redirect("portal:settings")
             form_refused(preferences if preferences.is_bound else password, exc)
     return render(request, "portal/settings.html", {"account": account, "preferences": preferences,
                                                     "password": password})

@@ -101,7 +101,15 @@ def code_verify(*, phone: str, code: str, signed_in_here: int | None = None) -> 
     signed_in_here: the account this very browser session has just signed in as (session.signed_in_here). A used
     code is then taken once more from it for REPEAT_GRACE — the second tap on «Войти» lands in the cabinet instead
     of «Этот код уже использован» — but only the right code, of that account, from that session."""
-    phone = _phone_or_error(phone)
+    account, repeated = _take_code(phone=_phone_or_error(phone), code=code, signed_in_here=signed_in_here)
+    if not repeated:  # the same sign-in again is not audited twice
+        audit(actor=None, action="portal.sign_in", obj=account, after={"by": "code"})
+    return account
+
+
+def _take_code(*, phone: str, code: str, signed_in_here: int | None = None) -> tuple[PortalAccount, bool]:
+    """Use up the phone's last code: (its account, whether it was a repeat from the browser that used it). Must run
+    outside a transaction: a wrong try is committed before the refusal is raised."""
     now = timezone.now()
     with transaction.atomic():
         row = (LoginCode.objects.select_for_update().filter(phone=phone, kind=LoginCode.Kind.CODE)
@@ -116,7 +124,7 @@ def code_verify(*, phone: str, code: str, signed_in_here: int | None = None) -> 
                     and constant_time_compare(row.code_hash, _hash(row.pk, (code or "").strip()))):
                 account = active_account(phone)
                 if account is not None and account.pk == row.account_id:
-                    return account  # the same sign-in again: not audited twice
+                    return account, True
             raise DomainError("code_used", _("Этот код уже использован. Запросите новый."))
         if row.attempts >= MAX_ATTEMPTS:
             raise DomainError("code_attempts", _("Слишком много неверных попыток. Запросите новый код."))
@@ -127,8 +135,7 @@ def code_verify(*, phone: str, code: str, signed_in_here: int | None = None) -> 
                 raise DomainError("no_access", _("Доступ к личному кабинету закрыт. Позвоните в офис."))
             row.used_at = now
             row.save(update_fields=["used_at"])
-            audit(actor=None, action="portal.sign_in", obj=account, after={"by": "code"})
-            return account
+            return account, False
         row.attempts += 1
         row.save(update_fields=["attempts"])
     # the failed try is committed above; now refuse
@@ -154,8 +161,18 @@ def password_sign_in(*, phone: str, password: str, ip: str | None) -> PortalAcco
     return account
 
 
-@transaction.atomic
-def password_set(*, account: PortalAccount, password: str) -> PortalAccount:
+def password_code_request(*, account: PortalAccount, ip: str | None) -> str:
+    """A fresh code to the account's own phone, to prove it is the client who sets the first password: the sign-in
+    code's service, its limits and its SMS."""
+    return code_request(phone=account.phone, ip=ip)
+
+
+def password_set(*, account: PortalAccount, password: str, current_password: str = "", code: str = "",
+                 ip: str | None = None) -> PortalAccount:
+    """Set or change the account's password. A session left open or taken over must not take the account with a
+    password of its own, so the client proves it is them: the current password when there is one, else a fresh
+    code from SMS (password_code_request). Wrong proof changes nothing; wrong passwords count against the same
+    limit as at sign-in, wrong codes against the code's attempts."""
     try:
         if len(password or "") < MIN_PASSWORD:
             raise ValidationError(_("Пароль должен быть не короче %(n)s символов.") % {"n": MIN_PASSWORD})
@@ -163,11 +180,37 @@ def password_set(*, account: PortalAccount, password: str) -> PortalAccount:
     except ValidationError as exc:
         message = " ".join(exc.messages)
         raise DomainError("password_weak", message, fields={"password": message}) from exc
-    account = PortalAccount.objects.select_for_update().get(pk=account.pk)
-    account.password = make_password(password)
-    account.save(update_fields=["password", "updated_at"])
-    audit(actor=None, action="portal.password", obj=account)
+    account = PortalAccount.objects.get(pk=account.pk)
+    if account.password:
+        _check_current_password(account, current_password, ip)
+        proof = "password"
+    else:
+        if not (code or "").strip():
+            message = _("Введите код из SMS: нажмите «Прислать код», он придёт на ваш номер.")
+            raise DomainError("code_invalid", message, fields={"code": message})
+        taken, _repeated = _take_code(phone=account.phone, code=code)  # wrong tries committed, then refused
+        if taken.pk != account.pk:
+            raise DomainError("no_access", _("Доступ к личному кабинету закрыт. Позвоните в офис."))
+        proof = "code"
+    with transaction.atomic():
+        account = PortalAccount.objects.select_for_update().get(pk=account.pk)
+        account.password = make_password(password)
+        account.save(update_fields=["password", "updated_at"])
+        audit(actor=None, action="portal.password", obj=account, after={"proof": proof})
     return account
+
+
+def _check_current_password(account: PortalAccount, password: str, ip: str | None) -> None:
+    now = timezone.now()
+    window, most = PASSWORD_LIMIT
+    if LoginCode.objects.filter(kind=LoginCode.Kind.PASSWORD_FAILURE, phone=account.phone,
+                                created_at__gt=now - window).count() >= most:
+        raise _rate_limited()
+    if not check_password(password or "", account.password):
+        LoginCode.objects.create(kind=LoginCode.Kind.PASSWORD_FAILURE, phone=account.phone, ip=ip, created_at=now,
+                                 expires_at=now)
+        message = _("Текущий пароль введён неверно. Пароль не изменён.")
+        raise DomainError("current_password_invalid", message, fields={"current_password": message})
 
 
 def visit(account: PortalAccount) -> None:

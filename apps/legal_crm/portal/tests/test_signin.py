@@ -182,7 +182,9 @@ def test_blocked_client_gets_no_code_and_is_signed_out(signed_in, case):
 def test_optional_password_then_sign_in_by_it(signed_in, client, case):
     response = signed_in.post(reverse("portal:settings"), {"form": "password", "password": "1234567"})
     assert response.status_code == 200 and "не короче 8 символов" in response.content.decode()
-    response = signed_in.post(reverse("portal:settings"), {"form": "password", "password": "Зима-2026-портал"})
+    assert signed_in.post(reverse("portal:settings"), {"form": "password_code"}).status_code == 302
+    response = signed_in.post(reverse("portal:settings"), {"form": "password", "password": "Зима-2026-портал",
+                                                           "code": last_code("+79161110001")})
     assert response.status_code == 302
     signed_in.post(reverse("portal:logout"))
     bad = signed_in.post(reverse("portal:password_login"), {"phone": "+79161110001", "password": "не тот"})
@@ -194,9 +196,11 @@ def test_optional_password_then_sign_in_by_it(signed_in, client, case):
 
 @time_machine.travel(NOW, tick=False)
 def test_wrong_passwords_are_rate_limited(client, case):
-    from legal_crm.portal.services.signin import password_set
+    from django.contrib.auth.hashers import make_password
 
-    password_set(account=case["account"], password="Зима-2026-портал")
+    from legal_crm.portal.models import PortalAccount
+
+    PortalAccount.objects.filter(pk=case["account"].pk).update(password=make_password("Зима-2026-портал"))
     for _ in range(5):
         client.post(reverse("portal:password_login"), {"phone": "+79161110001", "password": "x"})
     response = client.post(reverse("portal:password_login"), {"phone": "+79161110001",

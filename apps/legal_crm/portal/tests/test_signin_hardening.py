@@ -197,3 +197,98 @@ def test_every_page_of_a_signed_in_client_is_no_store(signed_in, case):
 
 def test_the_sign_in_page_of_a_visitor_is_not_changed(client, db):
     assert "Cache-Control" not in client.get(reverse("portal:login"))
+
+
+# 4. Setting or changing a password asks for proof
+
+
+def _password(account):
+    account.refresh_from_db()
+    return account.password
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_first_password_needs_a_fresh_code_from_sms(signed_in, case):
+    from django.contrib.auth.hashers import check_password
+
+    from legal_crm.messaging.models import Message
+
+    account = case["account"]
+    page = signed_in.get(reverse("portal:settings")).content.decode()
+    assert "Прислать код" in page and "+7 916 111-00-01" in page and "подтвердите, что это вы" in page
+    assert 'name="current_password"' not in page and 'name="code"' in page
+    # without a code, or with a wrong one: a Russian error, nothing changes
+    response = signed_in.post(reverse("portal:settings"), {"form": "password", "password": "Зима-2026-портал"})
+    assert response.status_code == 200 and "Введите код из SMS" in response.content.decode()
+    sent = signed_in.post(reverse("portal:settings"), {"form": "password_code"}, follow=True)
+    assert "Код отправлен на номер +7 916 111-00-01" in sent.content.decode()
+    assert Message.objects.filter(to=PHONE, text__contains="Код для входа").count() == 1
+    code = last_code(PHONE)
+    wrong = "000000" if code != "000000" else "111111"
+    response = signed_in.post(reverse("portal:settings"), {"form": "password", "password": "Зима-2026-портал",
+                                                           "code": wrong})
+    assert response.status_code == 200 and "Неверный код" in response.content.decode()
+    assert _password(account) == "" and LoginCode.objects.get(phone=PHONE).attempts == 1  # the try was counted
+    response = signed_in.post(reverse("portal:settings"), {"form": "password", "password": "Зима-2026-портал",
+                                                           "code": code})
+    assert response.status_code == 302 and check_password("Зима-2026-портал", _password(account))
+    # the code is used up: it proves nothing twice (even were the password gone again)
+    from legal_crm.core.errors import DomainError
+    from legal_crm.portal.models import PortalAccount
+    from legal_crm.portal.services.signin import password_set
+
+    PortalAccount.objects.filter(pk=account.pk).update(password="")
+    with pytest.raises(DomainError, match="уже использован"):
+        password_set(account=account, password="Другой-пароль-2026", code=code)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_expired_code_proves_nothing(signed_in, case):
+    signed_in.post(reverse("portal:settings"), {"form": "password_code"})
+    code = last_code(PHONE)
+    with time_machine.travel(NOW + datetime.timedelta(minutes=11), tick=False):
+        response = signed_in.post(reverse("portal:settings"), {"form": "password", "password": "Зима-2026-портал",
+                                                               "code": code})
+    assert response.status_code == 200 and "Код устарел" in response.content.decode()
+    assert _password(case["account"]) == ""
+
+
+@time_machine.travel(NOW, tick=False)
+def test_codes_for_the_password_share_the_sign_in_limits(signed_in, case):
+    for _ in range(3):
+        signed_in.post(reverse("portal:settings"), {"form": "password_code"})
+    refused = signed_in.post(reverse("portal:settings"), {"form": "password_code"}, follow=True)
+    assert "Слишком много попыток" in refused.content.decode()
+    assert LoginCode.objects.filter(phone=PHONE).count() == 3
+
+
+@time_machine.travel(NOW, tick=False)
+def test_changing_a_password_needs_the_current_one(signed_in, client, case):
+    from django.contrib.auth.hashers import check_password, make_password
+
+    from legal_crm.portal.models import PortalAccount
+
+    account = case["account"]
+    PortalAccount.objects.filter(pk=account.pk).update(password=make_password("Старый-пароль-2026"))
+    page = signed_in.get(reverse("portal:settings")).content.decode()
+    assert 'name="current_password"' in page and 'name="code"' not in page and "введите текущий" in page
+    assert "Прислать код" not in page
+    response = signed_in.post(reverse("portal:settings"), {"form": "password", "password": "Новый-пароль-2026",
+                                                           "current_password": "не тот"})
+    assert response.status_code == 200 and "Текущий пароль введён неверно" in response.content.decode()
+    assert check_password("Старый-пароль-2026", _password(account))
+    # a code is no proof when a password is set, and no code is sent for it
+    assert signed_in.post(reverse("portal:settings"), {"form": "password_code"}).status_code == 200
+    assert not LoginCode.objects.filter(kind=LoginCode.Kind.CODE).exists()
+    # wrong current passwords are limited as at sign-in: after five even the right one waits
+    for _ in range(4):
+        signed_in.post(reverse("portal:settings"), {"form": "password", "password": "Новый-пароль-2026",
+                                                    "current_password": "не тот"})
+    response = signed_in.post(reverse("portal:settings"), {"form": "password", "password": "Новый-пароль-2026",
+                                                           "current_password": "Старый-пароль-2026"})
+    assert "Слишком много попыток" in response.content.decode()
+    assert check_password("Старый-пароль-2026", _password(account))
+    with time_machine.travel(NOW + datetime.timedelta(minutes=16), tick=False):
+        response = signed_in.post(reverse("portal:settings"), {"form": "password", "password": "Новый-пароль-2026",
+                                                               "current_password": "Старый-пароль-2026"})
+        assert response.status_code == 302 and check_password("Новый-пароль-2026", _password(account))
