@@ -19,6 +19,7 @@ from .dates import date_error
 from .errors import DomainError
 from .fields import TYPED_PHONE_MAX_LENGTH
 from .money import MAX_AMOUNT, MoneyError, parse_money
+from .parsers import RequestTooLarge
 from .text import clean_text
 from .validators import normalize_phone, validate_phone
 
@@ -162,7 +163,9 @@ class AutoSchema(openapi.AutoSchema):
 # limit, the database outage, the sign-in lockout and the error pages under /api/.
 PROTOCOL_CODES = ("invalid", "parse_error", "not_authenticated", "authentication_failed", "permission_denied",
                   "not_found", "method_not_allowed", "not_acceptable", "unsupported_media_type", "throttled",
-                  "request_too_large", "unavailable", "locked_out", "server_error", "csrf_failed", "error")
+                  "request_too_large", "unavailable", "locked_out", "server_error", "csrf_failed", "error",
+                  # a field code of query parameters (core.api.single_param): a one-value filter sent twice
+                  "repeated_param")
 
 
 def error_codes() -> list[str]:
@@ -195,10 +198,28 @@ def one_shape_of_several(result, generator, request, public):
 MAX_ID = 2**63 - 1  # the largest id a database column holds; SQLite overflows past it (a 500, not a miss)
 
 
+def single_param(request, name: str) -> str:
+    """The one value of a query parameter ("" when absent). A filter documented as one value that comes twice
+    (?status=a&status=b) is a 400 (repeated_param): Django's QueryDict gives the last one, so the list silently
+    ignored the others."""
+    values = request.query_params.getlist(name)
+    if len(values) > 1:
+        raise exceptions.ValidationError({name: [exceptions.ErrorDetail(
+            _("Параметр «%(name)s» указан больше одного раза: фильтр принимает одно значение.")
+            % {"name": name}, code="repeated_param")]})
+    return values[0] if values else ""
+
+
+def single_params(request, names) -> None:
+    """single_param for each of `names` (a list's documented one-value filters)."""
+    for name in names:
+        single_param(request, name)
+
+
 def id_param(request, name: str) -> int | None:
     """An id in the query string (?contract=12): None when absent or empty, else a positive integer that a
     database can compare; anything else is a 400 with a field code, never a silent "no filter" or a 500."""
-    raw = request.query_params.get(name, "")
+    raw = single_param(request, name)
     if raw == "":
         return None
     if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw[:20]) <= MAX_ID or len(raw) > 19:
@@ -210,7 +231,7 @@ def id_param(request, name: str) -> int | None:
 def choice_param(request, name: str, choices) -> str | None:
     """A code in the query string (?status=signed): None when absent or empty, else one of `choices`; an unknown
     code is a 400 (invalid_choice) rather than a filter that silently finds nothing or is silently dropped."""
-    raw = request.query_params.get(name, "")
+    raw = single_param(request, name)
     if raw == "":
         return None
     if raw not in choices:
@@ -218,12 +239,6 @@ def choice_param(request, name: str, choices) -> str | None:
             _("Неизвестное значение «%(value)s»; допустимо: %(choices)s.")
             % {"value": raw[:50], "choices": ", ".join(choices)}, code="invalid_choice")]})
     return raw
-
-
-class RequestTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = gettext_lazy("Тело запроса слишком большое.")
-    default_code = "request_too_large"
 
 
 _DEFAULT_DETAILS = {
@@ -234,6 +249,7 @@ _DEFAULT_DETAILS = {
     "throttled": gettext_lazy("Слишком много запросов, повторите позже."),
     "parse_error": gettext_lazy("Тело запроса не является корректным JSON."),
     "method_not_allowed": gettext_lazy("Метод не поддерживается."),
+    "not_acceptable": gettext_lazy("API отвечает только в формате JSON (application/json)."),
 }
 
 # DRF messages that are plain strings, never passed through gettext, so no catalogue can translate them.

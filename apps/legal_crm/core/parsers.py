@@ -3,7 +3,16 @@ the parsers while rest_framework.views itself is being imported, so this module 
 
 from __future__ import annotations
 
-from rest_framework import exceptions, parsers
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, parsers, status
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = gettext_lazy("Тело запроса слишком большое.")
+    default_code = "request_too_large"
 
 
 class JSONParser(parsers.JSONParser):
@@ -15,3 +24,33 @@ class JSONParser(parsers.JSONParser):
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise exceptions.ParseError() from None
+
+
+def max_upload_bytes() -> int:
+    """The largest file the product takes: the desk's and the portal's limit (contracts.uploads reads the same
+    setting), here the limit of a whole multipart body of the API."""
+    return int(settings.CONTRACTS_MAX_UPLOAD_BYTES)
+
+
+def _too_large(limit: int) -> RequestTooLarge:
+    return RequestTooLarge(_("Тело запроса больше %(mb)s МБ: уменьшите файлы или передайте данные JSON.")
+                           % {"mb": limit // (1024 * 1024)})
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    """DRF's multipart parser with the product's upload limit (max_upload_bytes): Django's
+    DATA_UPLOAD_MAX_MEMORY_SIZE counts only a multipart body's fields, never its files, so a body of any size was
+    read and its files spooled to disk. A body whose length is past the limit is now refused before it is read —
+    a JSON 413 request_too_large. (Django reads a body only up to its declared length, and none without one.)"""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        parser_context = parser_context or {}
+        request = parser_context["request"]
+        limit = max_upload_bytes()
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit:
+            raise _too_large(limit)
+        return super().parse(stream, media_type, parser_context)

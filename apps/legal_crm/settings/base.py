@@ -109,6 +109,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = SITE_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = SITE_DIR / "media"
+# The largest uploaded file: the desk's and the portal's documents (contracts.uploads) and a whole multipart body
+# of the API (core.parsers), whose files Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count.
+CONTRACTS_MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -142,8 +145,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [
         "legal_crm.core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "legal_crm.core.parsers.MultiPartParser",  # files count against CONTRACTS_MAX_UPLOAD_BYTES
     ],
+    # A format the API does not answer in (?format=xml) is a 406, not DRF's 404.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "legal_crm.core.negotiation.ContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "legal_crm.core.api.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "legal_crm.core.pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 50,

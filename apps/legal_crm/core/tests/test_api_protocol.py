@@ -1,0 +1,75 @@
+"""The API's protocol answers: a multipart body past the upload limit (413), a format other than JSON (406)."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
+
+from legal_crm.leads.models import Lead, LeadContact
+
+pytestmark = pytest.mark.django_db
+
+LEADS = "/api/v1/leads/"
+MB = 1024 * 1024
+
+
+@pytest.fixture
+def api(make_staff):
+    client = APIClient()
+    client.force_authenticate(make_staff("operator"))
+    return client
+
+
+def test_multipart_body_with_a_file_past_the_upload_limit_is_a_json_413(api, office, settings):
+    settings.CONTRACTS_MAX_UPLOAD_BYTES = MB  # the desk's and the portal's limit, shared by the API
+    big = SimpleUploadedFile("scan.pdf", b"%PDF-" + b"0" * MB)
+    r = api.post(LEADS, {"phone": "+79161234567", "name": "Иван", "file": big}, format="multipart")
+    assert r.status_code == 413
+    assert r["Content-Type"] == "application/json"
+    assert r.json() == {"code": "request_too_large", "fields": {},
+                        "detail": "Тело запроса больше 1 МБ: уменьшите файлы или передайте данные JSON."}
+    assert not Lead.objects.exists() and not LeadContact.objects.exists()
+
+
+def test_multipart_body_within_the_limit_is_still_taken(api, office, settings):
+    settings.CONTRACTS_MAX_UPLOAD_BYTES = MB
+    small = SimpleUploadedFile("note.txt", b"0" * 1000)
+    r = api.post(LEADS, {"phone": "+79161234567", "name": "Иван", "file": small}, format="multipart")
+    assert r.status_code == 201, r.content
+    assert Lead.objects.get().name == "Иван"
+
+
+def test_the_default_upload_limit_is_the_documents_one(settings):
+    from legal_crm.contracts.uploads import max_upload_bytes as documents_limit
+    from legal_crm.core.parsers import max_upload_bytes as api_limit
+
+    assert api_limit() == documents_limit() == 25 * MB
+
+
+NOT_ACCEPTABLE = {"code": "not_acceptable", "detail": "API отвечает только в формате JSON (application/json).",
+                  "fields": {}}
+
+
+@pytest.mark.parametrize("url", [LEADS, "/api/v1/contracts/", "/api/v1/counterparties/"])
+@pytest.mark.parametrize("fmt", ["xml", "html", "api", "yaml"])
+def test_unsupported_format_is_a_json_406_not_a_404(api, office, url, fmt):
+    r = api.get(url, {"format": fmt})
+    assert r.status_code == 406, r.content
+    assert r["Content-Type"] == "application/json"
+    assert r.json() == NOT_ACCEPTABLE
+
+
+def test_unsupported_format_on_a_post_is_a_406_and_nothing_stored(api, office):
+    r = api.post(f"{LEADS}?format=xml", {"phone": "+79161234567"}, format="json")
+    assert r.status_code == 406 and r.json() == NOT_ACCEPTABLE
+    assert not Lead.objects.exists()
+
+
+def test_accept_header_for_another_format_is_a_json_406(api, office):
+    r = api.get(LEADS, HTTP_ACCEPT="application/xml")
+    assert r.status_code == 406 and r["Content-Type"] == "application/json"
+    assert r.json() == NOT_ACCEPTABLE
+
+
+def test_format_json_is_answered(api, office):
+    r = api.get(LEADS, {"format": "json"})
+    assert r.status_code == 200 and r["Content-Type"] == "application/json"
