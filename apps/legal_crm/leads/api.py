@@ -14,7 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from legal_crm.core.api import error_responses
+from legal_crm.core.api import error_responses, single_params
 from legal_crm.core.errors import DomainError
 from legal_crm.core.pagination import CappedLimitOffsetPagination as BasePagination
 from legal_crm.core.paginators import rows_by_ids
@@ -34,14 +34,18 @@ from .serializers import (
 )
 
 FILTER_PARAMS = [
-    OpenApiParameter("phone", OpenApiTypes.STR, description="Телефон в любом виде или любые его цифры подряд (от четырёх)"),
-    OpenApiParameter("status", OpenApiTypes.STR, description="Код статуса"),
+    OpenApiParameter("phone", OpenApiTypes.STR, description="Телефон в любом виде или любые его цифры подряд (от "
+                                                            "четырёх; меньше — 400 phone_too_short)"),
+    OpenApiParameter("status", OpenApiTypes.STR, description="Код статуса (одно значение; параметр, указанный "
+                                                             "дважды, — 400 repeated_param, как и у других фильтров)"),
     OpenApiParameter("type", OpenApiTypes.STR, description="Код типа лида"),
     OpenApiParameter("source", OpenApiTypes.STR, description="Код источника"),
     OpenApiParameter("office", OpenApiTypes.STR, description="Код офиса"),
     OpenApiParameter("date_from", OpenApiTypes.DATE, description="Созданы с (включительно)"),
     OpenApiParameter("date_to", OpenApiTypes.DATE, description="Созданы по (включительно)"),
 ]
+
+FILTER_NAMES = [p.name for p in FILTER_PARAMS]
 
 
 def _lead_shapes(**kwargs):
@@ -77,6 +81,7 @@ class LeadListCreateView(APIView):
                    description="Сотрудник получает лиды своих офисов в форме Lead, API-пользователь партнёра — "
                                "только свои лиды в форме PartnerLead. Неизвестный код в фильтре — 400.")
     def get(self, request):
+        single_params(request, FILTER_NAMES)
         params = LeadFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         qs = selectors.lead_list_visible_to(request.user)

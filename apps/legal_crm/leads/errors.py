@@ -33,6 +33,7 @@ class Code(StrEnum):
     OPERATOR_CANNOT_TAKE_LEADS = "operator_cannot_take_leads"
     OPERATOR_INACTIVE = "operator_inactive"
     OPERATOR_NOT_IN_OFFICE = "operator_not_in_office"
+    PHONE_TOO_SHORT = "phone_too_short"  # a list's ?phone= with fewer digits than a phone search needs
     PARTNER_INACTIVE = "partner_inactive"
     REASON_NOT_FOR_STATUS = "reason_not_for_status"
     REASON_REQUIRED = "reason_required"

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from legal_crm.core.api import CleanTextSerializerMixin
+from legal_crm.core.phone_parts import MIN_DIGITS, searched_digits
 from legal_crm.core.user_names import display_name
-from legal_crm.core.validators import normalize_phone
+from legal_crm.core.validators import digits, normalize_phone
 from legal_crm.marketing.models import AdSource
 from legal_crm.org.models import Office
 
@@ -158,6 +159,17 @@ class LeadFilterSerializer(serializers.Serializer):
     office = serializers.SlugField(required=False)
     date_from = serializers.DateField(required=False, error_messages=DATE_ERRORS)
     date_to = serializers.DateField(required=False, error_messages=DATE_ERRORS)
+
+    def validate_phone(self, value):
+        """A whole number, or at least MIN_DIGITS of its digits in a row (core.phone_parts): fewer match too many
+        numbers to be a search, and the list answered them with nothing instead of saying so."""
+        if normalize_phone(value) is not None or searched_digits(value) is not None:
+            return value
+        if len(digits(value)) < MIN_DIGITS:
+            raise serializers.ValidationError(_("Для поиска по телефону нужно не меньше %(n)s цифр подряд.")
+                                              % {"n": MIN_DIGITS}, code="phone_too_short")
+        raise serializers.ValidationError(_("Телефон указан неверно: введите номер или его цифры подряд."),
+                                          code="invalid_phone")
 
     def validate_status(self, value):
         return _known_code(value, refcache.get().status_by_code.keys(), LeadStatus,
