@@ -14,6 +14,7 @@ from legal_crm.core.audit import audit
 from legal_crm.core.dates import PAST_EVENT, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.guard import allowed, denied
 from legal_crm.core.text import clean_text
 
 from ..models import ActionType, Contract, ContractAction, ContractStage, ExtraWork, StageExpense
@@ -171,8 +172,15 @@ def _emit_published(action: ContractAction) -> None:
 @transaction.atomic
 def action_add(*, actor, contract: Contract, action_type: ActionType, text: str = "",
                happened_on: datetime.date | None = None, publish: bool | None = None) -> ContractAction:
-    """Record work done; published to the portal when asked, or by default when its type says so."""
+    """Record work done; published to the portal when asked, or by default when its type says so. Publishing to
+    the client takes the right the desk's publish toggle takes (action_publish: change), not only the right to
+    add: an action that would be published is refused for an actor without it, whoever calls (desk, API)."""
     ensure_contract(actor, contract, perms.ADD_CONTRACTACTION)
+    publish = action_type.publish_to_portal if publish is None else publish
+    if publish and not allowed(actor, perms.CHANGE_CONTRACTACTION):
+        raise denied(perms.CHANGE_CONTRACTACTION, _(
+            "Недостаточно прав, чтобы публиковать действия клиенту (нужно право «%(right)s»): запишите действие "
+            "без публикации.") % {"right": perms.CHANGE_CONTRACTACTION.label})
     if not action_type.is_active:
         raise DomainError("action_type_inactive", _("Тип действия «%(t)s» больше не используется.")
                           % {"t": action_type}, fields={"action_type": _("Выберите другой тип.")})
@@ -190,7 +198,6 @@ def action_add(*, actor, contract: Contract, action_type: ActionType, text: str 
         raise DomainError("future_date", _("Действие не может быть датировано будущим днём."),
                           fields={"happened_on": _("Укажите сегодняшнюю или прошедшую дату.")})
     date_or_domain_error(happened_on, PAST_EVENT, "happened_on", today)
-    publish = action_type.publish_to_portal if publish is None else publish
     action = ContractAction.objects.create(
         contract=contract, action_type=action_type, text=clean_text(text or "", multiline=True), happened_on=happened_on, author=actor,
         published_to_portal=publish, published_at=timezone.now() if publish else None)
