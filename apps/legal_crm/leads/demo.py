@@ -92,9 +92,27 @@ def _spam_rule(*, phone: str, name: str, comment: str, source) -> SpamRule | Non
     return find_spam_rule(phone=phone, name=name, comment=comment, source=source, recent={})
 
 
+def _partner_of_source() -> dict[int, Partner]:
+    """Each partner source's partner (the first by id when several share one)."""
+    found: dict[int, Partner] = {}
+    for partner in Partner.objects.filter(default_source__isnull=False).order_by("-pk"):
+        found[partner.default_source_id] = partner
+    return found
+
+
 def _tidy_earlier_seed() -> None:
-    """Demo sites seeded before: segments without answers were made up (the questionnaire computes them), and
-    spam leads lacked the rule that caught them."""
+    """Demo sites seeded before: segments without answers were made up (the questionnaire computes them), spam
+    leads lacked the rule that caught them, and partners' leads were dealt to the partners in turn whatever their
+    source (the agents' network got «ЛидПро»'s leads). Only the seed's own leads and their first contact are
+    touched (its campaign and its «demo-N» numbers)."""
+    by_source = _partner_of_source()
+    demo = Lead.objects.filter(utm_campaign=DEMO_CAMPAIGN, partner__isnull=False, external_id__startswith="demo-")
+    for lead_id, source_id, partner_id in demo.values_list("pk", "source_id", "partner_id"):
+        partner = by_source.get(source_id)
+        if partner is not None and partner.pk != partner_id:
+            Lead.objects.filter(pk=lead_id).update(partner=partner)
+            LeadContact.objects.filter(lead_id=lead_id, utm_campaign=DEMO_CAMPAIGN, partner_id=partner_id).update(
+                partner=partner)
     Lead.objects.filter(utm_campaign=DEMO_CAMPAIGN, score__isnull=True).exclude(segment="").update(segment="")
     ruleless = Lead.objects.filter(utm_campaign=DEMO_CAMPAIGN, is_spam=True, spam_rule__isnull=True)
     for index, lead in enumerate(ruleless.select_related("source").order_by("id")):
@@ -118,7 +136,7 @@ def seed() -> str:
     statuses = list(LeadStatus.objects.order_by("order"))
     types = list(LeadType.objects.order_by("order"))
     sources = list(AdSource.objects.order_by("code"))
-    partners = list(Partner.objects.order_by("pk"))
+    partner_of_source = _partner_of_source()
     source_types = {row.source_id: row.lead_type for row in SourceLeadType.objects.select_related("lead_type")}
     reasons = {s.pk: list(RefusalReason.objects.filter(statuses=s)) for s in statuses if s.is_refusal}
     staff = {o.pk: list(User.objects.filter(employee__offices=o, groups__permissions__codename="take_leads")
@@ -134,7 +152,8 @@ def seed() -> str:
                                            minutes=rnd.randint(0, 59))
         changed = min(created + datetime.timedelta(hours=2), now)  # the status it has, set a little later
         source = sources[i % len(sources)] if sources else None
-        partner = partners[i % len(partners)] if (partners and source and source.channel == "partner") else None
+        # A partner's leads come from its own ad source (not the next partner in turn: «ЛидПро» under agents').
+        partner = partner_of_source.get(source.pk) if source is not None and source.channel == "partner" else None
         operators = staff.get(office.pk) or []
         person = {"phone": f"+79{rnd.choice([16, 26, 22, 13, 85])}{5000000 + i:07d}",
                   "name": f"{LAST[i % len(LAST)]}{'а' if i % 2 else ''} {FIRST[i % len(FIRST)]}",

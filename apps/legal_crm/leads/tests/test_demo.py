@@ -69,3 +69,42 @@ def test_demo_spam_carries_its_rule_and_segments_come_from_the_questionnaire(rol
     import_string("legal_crm.leads.demo.seed")()
     assert not Lead.objects.filter(score__isnull=True).exclude(segment="").exists()
     assert not Lead.objects.filter(is_spam=True, spam_rule__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_demo_partner_leads_carry_their_partners_own_source(roles):
+    from legal_crm.directory.demo import seed as seed_directory
+    from legal_crm.leads.demo import DEMO_CAMPAIGN
+    from legal_crm.leads.demo import seed as seed_leads
+    from legal_crm.leads.models import LeadContact
+    from legal_crm.leads.tests.factories import LeadFactory
+    from legal_crm.marketing.demo import seed as seed_marketing
+    from legal_crm.org.demo import seed as seed_org
+
+    for seed in (seed_org, seed_directory, seed_marketing, seed_leads):
+        seed()
+    partners = list(Partner.objects.select_related("default_source"))
+    assert len(partners) == 2
+    for partner in partners:
+        leads = Lead.objects.filter(partner=partner)
+        assert leads.exists()
+        assert set(leads.values_list("source", flat=True)) == {partner.default_source_id}
+        assert set(LeadContact.objects.filter(partner=partner).values_list("source", flat=True)) == {
+            partner.default_source_id}
+    assert not Lead.objects.filter(source__channel="partner", partner__isnull=True).exists()
+
+    # A site seeded before the fix: a demo lead dealt to the other partner is put right by the next seeding; a
+    # lead somebody entered is left as it is, whatever its partner.
+    lidpro, agents = sorted(partners, key=lambda p: p.default_source.code)  # lidogen, partner-program
+    wrong = Lead.objects.filter(partner=lidpro).order_by("pk").first()
+    Lead.objects.filter(pk=wrong.pk).update(partner=agents)
+    wrong.contacts.update(partner=agents)
+    users = LeadFactory(office=wrong.office, source=lidpro.default_source, partner=agents, external_id="u-1")
+    seed_leads()
+    wrong.refresh_from_db()
+    users.refresh_from_db()
+    assert wrong.partner == lidpro and set(wrong.contacts.values_list("partner", flat=True)) == {lidpro.pk}
+    assert users.partner == agents and users.utm_campaign != DEMO_CAMPAIGN
+    seed_leads()  # idempotent
+    wrong.refresh_from_db()
+    assert wrong.partner == lidpro
