@@ -21,6 +21,14 @@ if os.environ.get("DATABASE_URL"):
         DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 else:
     DATABASES = {"default": {"ENGINE": "legal_crm.core.sqlite", "NAME": ":memory:"}}  # as embedded
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # pytest-django gives each xdist worker a database file named after NAME: "test_:memory:_gw0" in the
+        # current directory, shared by every run started there (two runs at once: "readonly database"). A file
+        # of this process's own in the temporary directory instead; Django deletes it when the run ends.
+        import tempfile
+
+        DATABASES["default"]["TEST"] = {
+            "NAME": os.path.join(tempfile.gettempdir(), f"legal-crm-test-{uuid.uuid4().hex[:12]}.sqlite3")}
 
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "legal_crm.core.cache.ReusingRedisCache", "LOCATION": os.environ["REDIS_URL"],
