@@ -189,17 +189,24 @@ def _money_text(value) -> str:
 class MoneyColumns:
     """Amounts and phones shown (list columns and read-only card fields) the way staff read them — 3 000,00 ₽
     through core.formatting.format_money, +7 916 123-45-67 through core.validators.format_phone — instead of
-    Django's bare «3000,00» and «+79161234567»: each such field shown is swapped for a display of the same label."""
+    Django's bare «3000,00» and «+79161234567»: each such field shown is swapped for a display of the same label.
+    `phone_fields` names plain text fields that hold numbers too (a call's «с номера», a company number): E.164
+    reads as a phone, anything else (an extension, an e-mail) as it is."""
+
+    phone_fields: tuple[str, ...] = ()
+
+    def _is_phone(self, field) -> bool:
+        return isinstance(field, PhoneField) or field.name in self.phone_fields
 
     def _money_fields(self) -> dict:
         return {f.name: f for f in self.model._meta.concrete_fields
-                if (isinstance(f, DecimalField) and f.decimal_places == 2) or isinstance(f, PhoneField)}
+                if (isinstance(f, DecimalField) and f.decimal_places == 2) or self._is_phone(f)}
 
     def __getattr__(self, name):
         if name.endswith(SHOWN_SUFFIX):
             field = self._money_fields().get(name[:-len(SHOWN_SUFFIX)])
             if field is not None:
-                text = _phone_text if isinstance(field, PhoneField) else _money_text
+                text = _phone_text if self._is_phone(field) else _money_text
 
                 def show(obj, field=field, text=text):
                     return text(getattr(obj, field.attname))

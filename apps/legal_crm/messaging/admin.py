@@ -127,6 +127,7 @@ class ChannelAdmin(DeskAdmin):
 class OptOutAdmin(ReadOnlyDeskAdmin):
     selector = selectors.optout_list_visible_to
     list_display = ("address", "source", "reply", "created_at")
+    phone_fields = ("address",)  # a phone as staff read it; an e-mail address unchanged
     list_select_related = ("message",)
     search_fields = ("address",)
 

@@ -24,6 +24,7 @@ class PortalAccountAdmin(ReadOnlyDeskAdmin):
     readonly_fields = ("client", "phone", "status", "news_channel", "last_visit_at", "invited_at", "closed_at",
                        "blocked_reason", "created_at")
     fields = readonly_fields
+    phone_fields = ("phone",)
     actions = ["resend_invitation", "block_access", "unblock_access"]
 
     def get_queryset(self, request):

@@ -37,6 +37,7 @@ class CallAdmin(ReadOnlyDeskAdmin):
               "duration", "outcome", "comment", "recording_link", "provider_id", "error_text", "lead_id",
               "counterparty_id", "contract_id", "planned_call_id", "created_by")
     readonly_fields = fields
+    phone_fields = ("from_number", "to_number", "client_phone")  # +7 916 123-45-67, an extension as it is
 
     def get_search_results(self, request, queryset, search_term):
         # The whole number or any part of it, on an index (selectors.filter_calls_by_phone); text that is no phone
@@ -111,6 +112,7 @@ class CompanyNumberAdmin(DeskAdmin):
                     "is_active")
     list_filter = ("is_active", ("office", OfficeDropdownFilter))
     search_fields = ("number", "name")
+    phone_fields = ("number",)
 
     @display(description=_("Звонков"), ordering="calls_total")
     def calls_total(self, obj):

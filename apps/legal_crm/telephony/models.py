@@ -72,7 +72,7 @@ class CompanyNumber(models.Model):
         ordering = ["number"]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.name}".strip()
+        return f"{format_phone(self.number)} {self.name}".strip()
 
     def clean(self):
         from django.core.exceptions import ValidationError

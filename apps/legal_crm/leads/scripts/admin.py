@@ -155,6 +155,7 @@ class ScriptMoveAdmin(ReadOnlyDeskAdmin):
 @admin.register(ScriptMessage)
 class ScriptMessageAdmin(PhoneSearchMixin, ReadOnlyDeskAdmin):
     list_display = ("created_at", "channel", "phone", "status", "short_text", "error_text")
+    phone_fields = ("phone",)
     list_filter = ("status", "channel")
     search_fields = ("=phone",)
 

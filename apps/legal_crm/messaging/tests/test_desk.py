@@ -156,3 +156,13 @@ def test_a_one_time_code_is_masked_in_the_log_and_sent_in_full(admin_user, offic
     client.force_login(admin_user)
     page = client.get(reverse("admin:messaging_message_change", args=[message.pk])).content.decode()
     assert "918273" not in page and "скрыт: одноразовый код" in page
+
+
+def test_the_opt_out_list_reads_phones_as_staff_read_them(client, admin_user):
+    from legal_crm.messaging.models import OptOut
+
+    OptOut.objects.create(address="+79161234567", source="СМС «СТОП»")
+    OptOut.objects.create(address="ivan@example.ru", source="ссылка в письме")
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:messaging_optout_changelist")).content.decode()
+    assert "+7 916 123-45-67" in html and "+79161234567" not in html and "ivan@example.ru" in html

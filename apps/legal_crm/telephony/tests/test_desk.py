@@ -103,3 +103,20 @@ def test_company_numbers_show_their_usage(client, admin_user, office):
     client.force_login(admin_user)
     html = client.get(reverse("admin:telephony_companynumber_changelist")).content.decode()
     assert "50 %" in html
+
+
+def test_the_call_page_and_the_company_numbers_read_numbers_as_staff_read_them(client, admin_user, office):
+    """The call's «с номера», «на номер», client's phone and company number read +7 916 123-45-67, not E.164; an
+    extension stays as it is."""
+    from legal_crm.telephony.models import CompanyNumber
+
+    number = CompanyNumber.objects.create(number="+74951112233", name="Сайт", office=office)
+    call = Call.objects.create(office=office, direction="out", started_at=T0, from_number="101",
+                               to_number="+79161234567", client_phone="+79161234567", company_number=number)
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:telephony_call_change", args=[call.pk])).content.decode()
+    assert "+7 916 123-45-67" in html and "+79161234567" not in html
+    assert "+7 495 111-22-33 Сайт" in html and "+74951112233" not in html
+    assert ">101<" in html.replace("\n", "").replace(" ", "")
+    listed = client.get(reverse("admin:telephony_companynumber_changelist")).content.decode()
+    assert "+7 495 111-22-33" in listed and "+74951112233" not in listed
