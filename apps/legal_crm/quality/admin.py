@@ -24,22 +24,34 @@ from .models import Complaint, Review
 @admin.register(Complaint)
 class ComplaintAdmin(HistoryDeskAdmin):
     selector = selectors.complaint_list_visible_to
-    list_display = ("id", "contract", "about_employee", "responsible", "status_badge", "deadline_badge", "created_at")
+    list_display = ("id", "contract_shown", "about_employee", "responsible", "status_badge", "deadline_badge",
+                    "created_at")
     list_filter = ("status", "source", ("contract__office", OfficeDropdownFilter), ("deadline", DeskDateRangeFilter))
     list_filter_submit = True
     list_select_related = ("contract", "about_employee", "responsible")
     search_fields = ("contract__number", "complainant", "text")
-    readonly_fields = ("contract", "source", "complainant", "about_employee", "text", "status", "responsible",
+    readonly_fields = ("contract_shown", "source", "complainant", "about_employee", "text", "status", "responsible",
                        "deadline", "resolution", "filed_by", "created_at", "assigned_at", "closed_at", "closed_by",
                        "work_log", "from_review")
     fieldsets = (
-        (None, {"fields": ("contract", "source", "from_review", "complainant", "about_employee", "text")}),
+        (None, {"fields": ("contract_shown", "source", "from_review", "complainant", "about_employee", "text")}),
         (_("Работа"), {"fields": ("status", "responsible", "deadline", "assigned_at", "resolution", "closed_at",
                                   "closed_by", "filed_by", "created_at")}),
         (_("Ход работы"), {"fields": ("work_log",)}),
     )
     actions_list = ["file"]
     actions_detail = ["assign", "close"]
+
+    def get_queryset(self, request):
+        return selectors.with_contract_visibility(super().get_queryset(request), request.user)
+
+    @display(description=_("Договор"), ordering="contract__number")
+    def contract_shown(self, obj):
+        """The complaint's contract, linked to its card, only to a reader who may view that contract."""
+        if not obj.contract_visible:
+            return "—"
+        return format_html('<a class="text-primary-600" href="{}">{}</a>',
+                           reverse("admin:contracts_contract_change", args=[obj.contract_id]), obj.contract.number)
 
     def has_change_permission(self, request, obj=None):
         return False  # changes go through "Назначить" and "Закрыть"

@@ -17,6 +17,20 @@ def complaint_list_visible_to(user) -> QuerySet[Complaint]:
     return scope_to_offices(qs, user, field="contract__office")
 
 
+def with_contract_visibility(qs: QuerySet, user, field: str = "contract") -> QuerySet:
+    """Rows annotated with `contract_visible`: may the user view the row's contract (contracts' own list rule —
+    the right, the offices, the "own only" roles)? A page names the contract only then; an operator, who has no
+    contract access, never reads its number."""
+    from django.db.models import BooleanField, Exists, OuterRef, Value
+
+    from legal_crm.contracts.selectors import contract_list_visible_to
+
+    visible = contract_list_visible_to(user)
+    if not visible.query.is_empty():
+        return qs.annotate(contract_visible=Exists(visible.filter(pk=OuterRef(f"{field}_id"))))
+    return qs.annotate(contract_visible=Value(False, output_field=BooleanField()))
+
+
 def complaints_of_contract(contract, user) -> QuerySet[Complaint]:
     return complaint_list_visible_to(user).filter(contract=contract)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -55,12 +56,39 @@ class ReviewAdmin(HistoryDeskAdmin):
     search_fields = ("comment", "client__name", "contract__number")
     fieldsets = (
         (None, {"fields": ("kind", "score", "category", "comment", "source", "created_at", "recorded_by")}),
-        (_("О ком"), {"fields": ("client", "lead", "contract", "office", "service", "responsible", "complaint")}),
+        (_("О ком"), {"fields": ("client", "lead", "contract_shown", "office", "service", "responsible",
+                                 "complaint_shown")}),
         (_("Разбор"), {"fields": ("case_status", "analysis", "outcome", "analysed_by", "analysed_at")}),
     )
     readonly_fields = [name for _title, spec in fieldsets for name in spec["fields"]]
     actions_list = ["record", "nps_report"]
     actions_detail = ["analyse"]
+
+    def get_queryset(self, request):
+        from legal_crm.quality.selectors import complaint_list_visible_to, with_contract_visibility
+
+        qs = with_contract_visibility(super().get_queryset(request), request.user)
+        return qs.annotate(complaint_visible=Exists(
+            complaint_list_visible_to(request.user).filter(pk=OuterRef("complaint_id"))))
+
+    @display(description=_("Договор"))
+    def contract_shown(self, obj):
+        """The contract only to a reader who may view it (an operator reads no contract number), linked to its
+        card."""
+        if not obj.contract_id or not obj.contract_visible:
+            return "—"
+        return format_html('<a class="text-primary-600" href="{}">{}</a>', reverse("admin:contracts_contract_change", args=[obj.contract_id]),
+                           obj.contract.number)
+
+    @display(description=_("Жалоба"))
+    def complaint_shown(self, obj):
+        if not obj.complaint_id:
+            return "—"
+        text = str(obj.complaint) if obj.contract_visible else _("Жалоба №%(id)s") % {"id": obj.complaint_id}
+        if not obj.complaint_visible:
+            return text
+        return format_html('<a class="text-primary-600" href="{}">{}</a>',
+                           reverse("admin:quality_complaint_change", args=[obj.complaint_id]), text)
 
     def has_change_permission(self, request, obj=None):
         return False  # a review is what the client said; its case goes through «Разбор»
