@@ -18,6 +18,15 @@ _NON_DIGITS = re.compile(r"[^0-9]+")
 # What people put between the digits of a phone number; a letter or any other sign means it is not one
 # (dropping it would turn "8916abc5551231" into somebody's real number).
 PHONE_CHARS = re.compile(r"[0-9+\-().\s]*")
+# How a number is typed: one "+" and only in front, at most one pair of brackets in their order (the code).
+# "++7 916…", "8 916+1234567", "8 (916) (123) 45-67" are typing accidents or junk, not a reading of a number.
+_PHONE_SHAPE = re.compile(r"\s*\+?[0-9\-.\s]*(?:\([0-9\-.\s]*\)[0-9\-.\s]*)?")
+# A national number of zone +7 (Russia and Kazakhstan) as libphonenumber's metadata of both regions has it: ten
+# digits whose first is 3, 4, 7, 8 or 9 — no zone begins with 0, 1, 2, 5 or 6, so "0000000000", "+7 000…" and
+# "1234567890" are no one's number. Whether the range is in use is the spam check's question (invalid_number).
+_ZONE_7 = re.compile("|".join(
+    "(?:" + phonenumbers.PhoneMetadata.metadata_for_region(region).general_desc.national_number_pattern + ")"
+    for region in ("RU", "KZ")))
 
 
 def digits(value: str) -> str:
@@ -116,7 +125,7 @@ def normalize_phone(value: str) -> str | None:
 def _normalize_phone(value: str) -> str | None:
     # Pure and called several times per incoming lead (API check, intake, blacklist rules): parsed once. Small:
     # the repeats are within one request (and the blacklist's own numbers), not across the stream of new numbers.
-    if not PHONE_CHARS.fullmatch(value):
+    if not _PHONE_SHAPE.fullmatch(value):
         return None
     ds = digits(value)
     international = (value or "").strip().startswith("+")
@@ -127,7 +136,7 @@ def _normalize_phone(value: str) -> str | None:
         ds = "7" + ds
     elif len(ds) == 11 and ds[0] == "8":
         ds = "7" + ds[1:]
-    if len(ds) != 11 or ds[0] != "7":
+    if len(ds) != 11 or ds[0] != "7" or not _ZONE_7.fullmatch(ds[1:]):
         return None
     parsed = parsed_phone("+" + ds)
     if parsed is None or not phonenumbers.is_possible_number(parsed):

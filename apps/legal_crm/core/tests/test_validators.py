@@ -167,6 +167,32 @@ def test_phone_rejected(typed):
     assert "Телефон" in exc.value.messages[0]
 
 
+@pytest.mark.parametrize("typed", [
+    # no zone of +7 begins with 0, 1, 2, 5 or 6 (libphonenumber's plans of Russia and Kazakhstan)
+    "0000000000", "00000000000", "+70000000000", "80000000000", "+7 (000) 000-00-00", "7 000 000 00 00",
+    "1234567890", "+7 123 456-78-90", "8 200 123-45-67", "+7 600 123 45 67",
+    # a "+" doubled, inside or at the end; brackets doubled, unbalanced or out of order
+    "++79161234567", "++7 916 123-45-67", "+7+9161234567", "8 916+1234567", "9161234567+", "+",
+    "8 (916) (123) 45-67", "((916))1234567", "8 916) 123(4567", "8 (916 123-45-67", "8 916) 123-45-67",
+])
+def test_junk_typed_as_a_phone_is_refused(typed):
+    assert v.normalize_phone(typed) is None
+    with pytest.raises(ValidationError) as exc:
+        v.validate_phone(typed)
+    assert exc.value.code == "invalid_phone"
+    assert exc.value.messages == ["Телефон указан неверно: нужен номер вида +7 916 123-45-67."]
+
+
+@pytest.mark.parametrize("typed,e164", [
+    ("+7 495 123-45-67", "+74951234567"), ("8 (343) 312-34-56", "+73433123456"), ("8 800 555-35-35", "+78005553535"),
+    ("+7 (4232) 12-34-56", "+74232123456"), ("8-916-123-45-67", "+79161234567"), ("8.916.123.45.67", "+79161234567"),
+    ("+ 7 916 123 45 67", "+79161234567"), ("8-(916)-123-45-67", "+79161234567"), ("+7 701 234 5678", "+77012345678"),
+])
+def test_usual_ways_of_typing_a_zone_7_number_still_pass(typed, e164):
+    assert v.normalize_phone(typed) == e164
+    v.validate_phone(typed)
+
+
 def test_foreign_number_typed_with_plus_keeps_its_country():
     # A 10-digit international number is not a Russian national number just because it has 10 digits.
     assert v.normalize_phone("+46 8 1234567") == "+4681234567"

@@ -73,3 +73,14 @@ def test_mapped_field_and_its_crm_name_with_the_same_value_are_accepted(partner_
     assert r.status_code == 201, r.content
     lead = Lead.objects.get()
     assert lead.phone == "+79164445566" and lead.name == "Пётр"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["0000000000", "++79161234567", "+7 (000) 000-00-00", "8 916+1234567"])
+def test_junk_phone_is_refused_and_nothing_stored(site_client, office, typed):
+    r = site_client.post(URL, {"phone": typed, "name": "Иван"}, format="json")
+    assert r.status_code == 400, r.content
+    body = r.json()
+    assert body["field_codes"] == {"phone": "invalid_phone"}
+    assert body["fields"] == {"phone": "Телефон указан неверно: нужен номер вида +7 916 123-45-67."}
+    assert not Lead.objects.exists() and not LeadContact.objects.exists()
