@@ -187,13 +187,28 @@ def _find_call(pbx: Pbx | None, event: CallEvent) -> Call | None:
             return call
     if event.direction == Call.Direction.OUT and event.extension and event.kind != RECORDING:
         # Zadarma's callback names no call of ours: its first notification is matched to the extension's click
-        # of the last minutes that the PBX has not named yet.
+        # of the minutes before the call began that the PBX has not named yet. The call's start the event carries,
+        # not the event's arrival: when NOTIFY_OUT_START was lost, the end of a call longer than the window still
+        # finds its click.
         number = normalize_phone(event.to_number) or event.to_number
         return (Call.objects.select_for_update()
                 .filter(pbx_id=pbx_id, provider_id__isnull=True, extension=event.extension, client_phone=number,
-                        direction=Call.Direction.OUT, started_at__gte=event.at - datetime.timedelta(minutes=5))
+                        direction=Call.Direction.OUT,
+                        started_at__gte=_event_start(event) - datetime.timedelta(minutes=5))
                 .order_by("-started_at").first())
     return None
+
+
+def _event_start(event: CallEvent) -> datetime.datetime:
+    """When the call began, as the event tells (`extra["start"]`, ISO 8601), else when the event came."""
+    raw = (event.extra or {}).get("start")
+    if raw:
+        try:
+            started = datetime.datetime.fromisoformat(str(raw))
+        except ValueError:
+            return event.at
+        return started if started.tzinfo else timezone.make_aware(started, datetime.UTC)
+    return event.at
 
 
 def call_phone_parts_write(call: Call) -> None:
@@ -210,7 +225,7 @@ def _new_call(pbx: Pbx | None, event: CallEvent) -> Call:
     employee = employee_by_extension(event.extension, pbx)
     office_id = (getattr(number, "office_id", None) or getattr(employee, "main_office_id", None)
                  or getattr(pbx, "office_id", None))
-    started = datetime.datetime.fromisoformat(event.extra["start"]) if event.extra.get("start") else event.at
+    started = _event_start(event)
     return Call(pbx=pbx, office_id=office_id, direction=direction, from_number=event.from_number[:32],
                 to_number=event.to_number[:32], client_phone=normalize_phone(client or "") or "",
                 company_number=number, employee=employee, extension=event.extension[:20], started_at=started,

@@ -246,3 +246,32 @@ def test_zadarma_an_end_whose_talk_outruns_our_clock_is_answered_at_the_start(cl
     assert _zadarma_post(client, zadarma_pbx, end).status_code == 200
     call = Call.objects.get()
     assert call.answered_at >= call.started_at and (call.ended_at - call.started_at).total_seconds() == 60
+
+
+def test_zadarma_a_long_click_to_call_whose_start_was_lost_is_ended_on_its_click(client, zadarma_pbx, operator,
+                                                                                 fake_zadarma):
+    """NOTIFY_OUT_START lost, the call lasted 12 minutes: NOTIFY_OUT_END arrives long after the click, and is
+    matched by the call's start it carries (within minutes of the click), not by its own arrival."""
+    import time_machine
+
+    from legal_crm.leads.tests.factories import LeadFactory
+    from legal_crm.telephony.models import SipAccount
+
+    clicked = datetime.datetime(2026, 12, 2, 10, 0, tzinfo=datetime.UTC)
+    zadarma_pbx.host = fake_zadarma.url
+    zadarma_pbx.save()
+    SipAccount.objects.create(employee=operator.employee, pbx=zadarma_pbx, extension="101")
+    lead = LeadFactory(office=zadarma_pbx.office, phone="+79161234567")
+    client.force_login(operator)
+    with time_machine.travel(clicked, tick=False):
+        started = client.post(reverse("admin:telephony_call_start"), {"subject": "lead", "id": lead.pk},
+                              HTTP_ACCEPT="application/json").json()
+    client.logout()
+    end = {"event": "NOTIFY_OUT_END", "call_start": "2026-12-02 10:00:20", "pbx_call_id": "out_77",
+           "internal": "101", "destination": "79161234567", "duration": "700", "disposition": "answered",
+           "is_recorded": "0"}
+    with time_machine.travel(clicked + datetime.timedelta(minutes=12, seconds=5), tick=False):
+        assert _zadarma_post(client, zadarma_pbx, end).status_code == 200
+    call = Call.objects.get()  # no second call made of the end
+    assert call.pk == started["id"] and call.provider_id == "out_77"
+    assert (call.state, call.result, call.duration) == ("ended", "answered", 700)
