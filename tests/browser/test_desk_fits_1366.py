@@ -87,3 +87,32 @@ def test_the_overdue_report_keeps_its_row_buttons_in_view(page, live_server, mak
     # In view and on top: the columns the table scrolls pass under the sticky column, not over the button.
     assert page.evaluate("([x, y]) => document.elementFromPoint(x, y).innerText",
                          [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]) == "Напомнить SMS"
+
+
+def test_the_overdue_report_fits_a_1366_px_screen_without_scrolling_inside(page, live_server, make_staff, office,
+                                                                         sign_in):
+    """The overdue payments report's twelve columns and its row buttons fit beside the menu at 1366 px: the table
+    scrolled about 265 px inside its own box while the buttons stayed put."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from legal_crm.billing.services import invoice_issue
+    from legal_crm.contracts.tests.factories import ContractFactory
+
+    finance = make_staff("finance", username="overdue-fit-finance")
+    due = timezone.localdate() - datetime.timedelta(days=300)
+    for n in range(3):
+        contract = ContractFactory(office=office, price=Decimal("1250000.00"))
+        contract.client.name = "Константинопольская Александра Владиславовна"
+        contract.client.phone = f"+7916123456{n}"
+        contract.client.save(update_fields=["name", "phone"])
+        invoice_issue(actor=finance, contract=contract, amount=Decimal("1128000.00"), due_date=due,
+                      issued_on=due - datetime.timedelta(days=10))
+    page.set_viewport_size({"width": 1366, "height": 800})
+    sign_in(page, finance)
+    page.goto(live_server.url + reverse("finance_overdue"))
+
+    assert page.locator(".lc-report-table tbody tr").count() >= 3
+    assert page.evaluate(OVERFLOW) == 0
