@@ -294,8 +294,11 @@ def _post_extra_work(request, contract):
 def _post_action(request, contract):
     form = card_forms.ActionForm(request.POST)
     data = valid_data(form)
+    publish = form.publish_choice()
+    if publish is None and not request.user.has_perm(perms.CHANGE_CONTRACTACTION):
+        publish = False  # the form offers no box without the publish right: its type's default is not asked for
     services.action_add(actor=request.user, contract=contract, action_type=data["action_type"], text=data["text"],
-                        happened_on=data["happened_on"], publish=form.publish_choice())
+                        happened_on=data["happened_on"], publish=publish)
     return _("Действие записано."), "actions"
 
 
