@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Container
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from legal_crm.core.api import CleanTextSerializerMixin
@@ -20,9 +21,11 @@ from .models import Lead, LeadStatus, LeadType
 from .services.intake import COMMENT_MAX, EXTERNAL_ID_MAX, NAME_MAX, UTM_MAX
 
 
+@extend_schema_field({"oneOf": [{"type": "string", "maxLength": EXTERNAL_ID_MAX}, {"type": "integer"}]})
 class ExternalIdField(serializers.CharField):
     """The partner's number of the lead: a JSON string or integer. DRF's CharField takes a float too and stores
-    its text (1.5 → "1.5", 1e309 → "inf"), which no partner meant as its number: any other JSON type is a 400."""
+    its text (1.5 → "1.5", 1e309 → "inf"), which no partner meant as its number: any other JSON type is a 400.
+    The schema says the same (a string or an integer; kept as its text either way), not DRF's plain string."""
 
     default_error_messages = {"invalid_external_id": _("Номер у партнёра должен быть строкой или целым числом.")}
 
@@ -39,7 +42,9 @@ class LeadIntakeSerializer(CleanTextSerializerMixin, serializers.Serializer):
     source = serializers.CharField(label=_("источник"), max_length=64, required=False, allow_blank=True,
                                    allow_null=True, default=None, help_text=_("Код рекламного источника."))
     external_id = ExternalIdField(label=_("номер у партнёра"), max_length=EXTERNAL_ID_MAX, required=False,
-                                        allow_blank=True, allow_null=True, default=None)
+                                  allow_blank=True, allow_null=True, default=None,
+                                  help_text=_("Номер лида у партнёра: строка или целое число; 12345 и «12345» — "
+                                              "один и тот же номер."))
     comment = serializers.CharField(label=_("комментарий"), max_length=COMMENT_MAX, required=False,
                                     allow_blank=True, default="", style={"base_template": "textarea.html"})
     utm_source = serializers.CharField(max_length=UTM_MAX, required=False, allow_blank=True, default="")

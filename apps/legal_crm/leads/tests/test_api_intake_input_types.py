@@ -48,6 +48,30 @@ def test_external_id_as_a_string_or_an_integer_is_stored_as_its_text(partner_cli
 
 
 @pytest.mark.django_db
+def test_an_integer_and_its_digits_as_a_string_are_one_external_id(partner_client, office):
+    """What the schema's description promises: 12345 and "12345" are the same partner's number."""
+    r = partner_client.post(URL, data='{"phone": "+79161234567", "external_id": 12345}',
+                            content_type="application/json")
+    assert r.status_code == 201, r.content
+    r = partner_client.post(URL, {"phone": "+79161234568", "external_id": "12345"}, format="json")
+    assert r.status_code == 200 and r.json()["id"] == Lead.objects.get().pk
+
+
+@pytest.mark.django_db
+def test_the_schema_documents_external_id_as_a_string_or_an_integer(admin_user):
+    client = APIClient()
+    client.force_authenticate(admin_user)
+    components = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    sent = components["LeadIntakeRequest"]["properties"]["external_id"]
+    assert sent["oneOf"] == [{"type": "string", "maxLength": 100}, {"type": "integer"}]
+    assert "type" not in sent and sent["nullable"] is True
+    assert "строка или целое число" in sent["description"]
+    # what the API answers is the stored text: a string, as before
+    for name in ("Lead", "PartnerLead", "DuplicateReceipt"):
+        assert components[name]["properties"]["external_id"]["type"] == "string", name
+
+
+@pytest.mark.django_db
 def test_mapped_field_and_its_crm_name_with_different_values_are_refused(partner_client, partner_with_token,
                                                                            office):
     partner, _key = partner_with_token
