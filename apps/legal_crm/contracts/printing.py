@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_date, format_money
+from legal_crm.core.validators import format_phone
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
@@ -118,7 +119,7 @@ def _person(counterparty) -> dict:
         passport = f"{counterparty.passport_series} {counterparty.passport_number}"
     return {
         "name": counterparty.name, "short_name": counterparty.short_name or counterparty.name,
-        "birth_date": format_date(counterparty.birth_date), "phone": counterparty.phone,
+        "birth_date": format_date(counterparty.birth_date), "phone": format_phone(counterparty.phone),
         "email": counterparty.email, "address": counterparty.address, "inn": counterparty.inn,
         "snils": counterparty.snils, "passport": passport,
         "passport_issued_by": counterparty.passport_issued_by,
@@ -130,7 +131,7 @@ def _person(counterparty) -> dict:
 
 def _office(office) -> dict:
     return {
-        "name": office.name, "city": office.city, "address": office.address, "phone": office.phone,
+        "name": office.name, "city": office.city, "address": office.address, "phone": format_phone(office.phone),
         "email": office.email, "legal_name": office.legal_name or office.name, "inn": office.inn,
         "kpp": office.kpp, "ogrn": office.ogrn, "legal_address": office.legal_address or office.address,
         "bank_name": office.bank_name, "bik": office.bik, "account": office.account,
@@ -144,7 +145,7 @@ def _manager(manager) -> dict:
                 "email": ""}
     return {"full_name": manager.full_name, "inn": manager.inn, "snils": manager.snils,
             "registry_number": manager.registry_number, "postal_address": manager.postal_address,
-            "phone": manager.phone, "email": manager.email}
+            "phone": format_phone(manager.phone), "email": manager.email}
 
 
 def _sro(sro) -> dict:
@@ -214,11 +215,11 @@ def sample_context() -> dict:
                      "status": "Подписан", "essence": "Долги перед банками", "planned_actions": "Подать заявление",
                      "sales_manager": "Петрова Анна", "lawyers": "Сидоров Пётр"},
         "client": {"name": "Иванов Иван Иванович", "short_name": "Иванов И. И.", "birth_date": "01.02.1980",
-                   "phone": "+79161234567", "email": "ivanov@example.ru", "address": "Москва, ул. Ленина, 1",
+                   "phone": "+7 916 123-45-67", "email": "ivanov@example.ru", "address": "Москва, ул. Ленина, 1",
                    "inn": "500100732259", "snils": "112-233-445 95", "passport": "4510 123456",
                    "passport_issued_by": "ОВД Тверского района", "passport_issued_on": "01.03.2010",
                    "passport_department_code": "770-001", "kpp": "", "ogrn": ""},
-        "office": {"name": "Москва", "city": "Москва", "address": "Москва, ул. Тверская, 1", "phone": "+74951234567",
+        "office": {"name": "Москва", "city": "Москва", "address": "Москва, ул. Тверская, 1", "phone": "+7 495 123-45-67",
                    "email": "msk@example.ru", "legal_name": "ООО «Юридическая компания»", "inn": "7830002293",
                    "kpp": "783001001", "ogrn": "1027700132195", "legal_address": "Москва, ул. Тверская, 1",
                    "bank_name": "ПАО Сбербанк", "bik": "044525225", "account": "40702810900000002851",
@@ -233,7 +234,7 @@ def sample_context() -> dict:
                                      "value": "200 000,00 ₽", "is_sole_residence": False, "is_pledged": False}]},
         "financial_manager": {"full_name": "Арбитражный Фёдор Управляющевич", "inn": "500100732259",
                               "snils": "112-233-445 95", "registry_number": "12345",
-                              "postal_address": "Москва, а/я 15", "phone": "+79161234567", "email": "fm@example.ru"},
+                              "postal_address": "Москва, а/я 15", "phone": "+7 916 123-45-67", "email": "fm@example.ru"},
         "sro": {"full_name": "Ассоциация «СРО АУ ЦФО»", "short_name": "СРО АУ ЦФО", "inn": "7705494552",
                 "ogrn": "1027700542209", "registry_number": "0002", "address": "Москва", "email": "sro@example.ru"},
     }

@@ -121,6 +121,16 @@ def test_contract_pdf_has_cyrillic(contract_in_work):
     assert "150 000,00 ₽" in text.replace("\u00a0", " ")
 
 
+def test_printed_phones_read_as_people_write_them(contract_in_work):
+    """A printed contract showed the client's number as stored (+79161234567), unlike every screen."""
+    client = contract_in_work.client
+    client.phone = "+79161234567"
+    context = document_context(contract_in_work)
+    assert context["client"]["phone"] == "+7 916 123-45-67"
+    text = pdf_text(render_pdf("contracts/print/contract.html", context))
+    assert "+7 916 123-45-67" in text.replace("\u00a0", " ")
+
+
 def test_generate_documents_from_shipped_templates(lawyer, contract_in_work):
     from legal_crm.directory.models import Counterparty
 
