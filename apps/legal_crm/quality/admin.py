@@ -18,18 +18,19 @@ from legal_crm.org.admin_filters import OfficeDropdownFilter
 from legal_crm.quality import perms
 
 from . import forms, selectors, services
+from .admin_search import VisibleContractNumberSearch
 from .models import Complaint, Review
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(HistoryDeskAdmin):
+class ComplaintAdmin(VisibleContractNumberSearch, HistoryDeskAdmin):
     selector = selectors.complaint_list_visible_to
     list_display = ("id", "contract_shown", "about_employee", "responsible", "status_badge", "deadline_badge",
                     "created_at")
     list_filter = ("status", "source", ("contract__office", OfficeDropdownFilter), ("deadline", DeskDateRangeFilter))
     list_filter_submit = True
     list_select_related = ("contract", "about_employee", "responsible")
-    search_fields = ("contract__number", "complainant", "text")
+    search_fields = ("complainant", "text")  # and the contract number, where visible (admin_search)
     readonly_fields = ("contract_shown", "source", "complainant", "about_employee", "text", "status", "responsible",
                        "deadline", "resolution", "filed_by", "created_at", "assigned_at", "closed_at", "closed_by",
                        "work_log", "from_review")

@@ -26,6 +26,7 @@ from legal_crm.leads.source_report import chosen_filters, parse_period, report_f
 from legal_crm.org.admin_filters import EmployeeDropdownFilter, OfficeDropdownFilter
 from legal_crm.quality import perms
 
+from ..admin_search import VisibleContractNumberSearch
 from ..models_reviews import Review, ReviewRequestRule
 from . import nps, request_services, selectors, services
 from .forms import ReviewAnalyseForm, ReviewRecordForm, ReviewRuleForm
@@ -44,7 +45,7 @@ def record_url(**subject) -> str:
 
 
 @admin.register(Review)
-class ReviewAdmin(HistoryDeskAdmin):
+class ReviewAdmin(VisibleContractNumberSearch, HistoryDeskAdmin):
     selector = selectors.review_list_visible_to
     list_display = ("id", "created_at", "category_badge", "score", "office", "service", "responsible", "source",
                     "case_badge")
@@ -53,7 +54,7 @@ class ReviewAdmin(HistoryDeskAdmin):
                    ("created_at", RangeDateFilter))
     list_filter_submit = True
     list_select_related = ("office", "service", "responsible")
-    search_fields = ("comment", "client__name", "contract__number")
+    search_fields = ("comment", "client__name")  # and the contract number, where visible (admin_search)
     fieldsets = (
         (None, {"fields": ("kind", "score", "category", "comment", "source", "created_at", "recorded_by")}),
         (_("О ком"), {"fields": ("client", "lead", "contract_shown", "office", "service", "responsible",

@@ -42,3 +42,19 @@ def test_a_reader_who_may_view_the_contract_sees_it(client, reviewed):
     assert contract.number in html
     listed = client.get(reverse("admin:quality_complaint_changelist")).content.decode()
     assert contract.number in listed
+
+
+def test_search_by_contract_number_finds_only_what_the_reader_may_see(client, operator, reviewed):
+    """The reviews list searched by a contract's number: an operator's search found the review of that contract
+    (telling which review it was) though the page never shows the number; an office head's finds it."""
+    contract, review, head = reviewed
+    url = reverse("admin:quality_review_changelist")
+    client.force_login(operator)
+    page = client.get(url, {"q": contract.number})
+    assert page.status_code == 200
+    assert review.pk not in [r.pk for r in page.context["cl"].result_list]
+    assert review.pk in [r.pk for r in client.get(url, {"q": "не перезванивает"}).context["cl"].result_list]
+    client.force_login(head)
+    assert review.pk in [r.pk for r in client.get(url, {"q": contract.number[-6:]}).context["cl"].result_list]
+    complaints = client.get(reverse("admin:quality_complaint_changelist"), {"q": contract.number})
+    assert contract.number in complaints.content.decode()
