@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from legal_crm.quality.reviews.services import MAX_COMMENT
 
 from .models import Channel, PortalAccount
+from .services.activity import MAX_COMPLAINT
 
 NEWS_ADDRESS_MAX = PortalAccount._meta.get_field("news_address").max_length
 
@@ -63,7 +64,7 @@ class RatingForm(SubmitOnceForm):
 
 
 class ComplaintForm(SubmitOnceForm):
-    text = forms.CharField(label=_("Что случилось"), widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(label=_("Что случилось"), max_length=MAX_COMPLAINT, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class PreferencesForm(forms.Form):

@@ -118,8 +118,10 @@ def settings_page(request):
                 messages.success(request, _("Сохранено."))
                 return redirect("portal:settings")
             if password.is_bound and password.is_valid():
+                had_password = bool(account.password)
                 signin.password_set(account=account, ip=client_ip(request), **password.cleaned_data)
-                messages.success(request, _("Пароль задан: теперь можно входить и по нему."))
+                messages.success(request, _("Пароль изменён.") if had_password
+                                 else _("Пароль задан: теперь можно входить и по нему."))
                 return redirect("portal:settings")
         except DomainError as exc:
             if which == "password_code":

@@ -17,6 +17,7 @@ from legal_crm.contracts.models import Contract, DocumentType
 from legal_crm.contracts.services.client_uploads import document_upload_by_client
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
+from legal_crm.core.text import clean_text
 from legal_crm.core.validators import normalize_phone, validate_email_address, validate_mobile_phone
 from legal_crm.quality.models import Complaint, Review
 from legal_crm.quality.reviews.services import review_from_portal
@@ -25,6 +26,7 @@ from legal_crm.quality.services import complaint_file
 from ..models import ActionReceipt, Channel, FormSubmission, PortalAccount
 
 MIN_COMPLAINT = 10
+MAX_COMPLAINT = 10_000  # a complaint is read by a person: pages of text, not a pasted book
 
 
 def receipts_record(*, account: PortalAccount, action_ids: list[int]) -> int:
@@ -51,7 +53,7 @@ def upload(*, account: PortalAccount, contract: Contract, file, document_type_id
 
 
 PHONE_CHANNELS = (Channel.SMS, Channel.WHATSAPP)
-TELEGRAM_CHAT = re.compile(r"-?[0-9]{1,20}")
+TELEGRAM_CHAT = re.compile(r"-?[1-9][0-9]{0,19}")  # a chat id is never 0 (nor «-0», «007»)
 
 
 def _invalid_address(message: str) -> DomainError:
@@ -158,11 +160,17 @@ def rating_leave(*, account: PortalAccount, contract: Contract, score, key, text
 
 
 def complaint(*, account: PortalAccount, contract: Contract, text: str, key) -> Complaint:
-    """The client's complaint into quality; once per form key (submit_once)."""
-    text = (text or "").strip()
+    """The client's complaint into quality; once per form key (submit_once). Its text is cleaned first (invisible
+    characters count for nothing: thirty zero-width spaces are not a complaint) and never cut: a longer one is
+    refused in words."""
+    text = clean_text(text or "", multiline=True)
     if len(text) < MIN_COMPLAINT:
         message = _("Опишите, что случилось: хотя бы %(n)s символов.") % {"n": MIN_COMPLAINT}
         raise DomainError("text_required", message, fields={"text": message})
+    if len(text) > MAX_COMPLAINT:
+        message = _("Жалоба слишком длинная: не больше %(n)s символов. Главное опишите здесь, документы можно "
+                    "отправить во вкладке «Документы».") % {"n": MAX_COMPLAINT}
+        raise DomainError("text_too_long", message, fields={"text": message})
     return submit_once(account=account, kind=FormSubmission.Kind.COMPLAINT, key=key,
                        file=lambda: complaint_file(actor=None, contract=contract, text=text,
                                                    source=Complaint.Source.PORTAL, complainant=str(account.client)))

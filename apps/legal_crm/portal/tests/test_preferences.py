@@ -64,6 +64,9 @@ def test_a_whatsapp_mobile_is_stored_normalised(case):
     ("email", "", "Укажите, куда присылать новости"),
     ("telegram", "@anna", "номер чата"),
     ("telegram", "+79161110001x", "номер чата"),
+    ("telegram", "0", "номер чата"),
+    ("telegram", "-0", "номер чата"),
+    ("telegram", "007", "номер чата"),
     ("telegram", "", "Укажите, куда присылать новости"),
 ])
 def test_the_service_refuses_an_address_of_another_kind(case, channel, address, words):
@@ -76,6 +79,8 @@ def test_the_service_refuses_an_address_of_another_kind(case, channel, address, 
 def test_telegram_takes_a_chat_number(case):
     preferences_set(account=case["account"], channel="telegram", address=" 123456789 ")
     assert saved(case) == ("telegram", "123456789")
+    preferences_set(account=case["account"], channel="telegram", address="-1001234567890")  # a group chat
+    assert saved(case) == ("telegram", "-1001234567890")
 
 
 def test_core_validators_speak_russian():

@@ -292,3 +292,4 @@ def test_changing_a_password_needs_the_current_one(signed_in, client, case):
         response = signed_in.post(reverse("portal:settings"), {"form": "password", "password": "Новый-пароль-2026",
                                                                "current_password": "Старый-пароль-2026"})
         assert response.status_code == 302 and check_password("Новый-пароль-2026", _password(account))
+        assert "Пароль изменён." in signed_in.get(reverse("portal:settings")).content.decode()

@@ -98,3 +98,36 @@ def test_the_service_files_once_per_key_and_account(case, other_case):
             activity.rating_leave(account=case["account"], contract=case["contract"], score=5, key=bad)
         assert "Форма устарела" in refused.value.message
     assert Review.objects.count() == 1
+
+
+def test_the_feedback_forms_are_not_refilled_by_the_back_button(signed_in, case):
+    """Back after a sent complaint re-fetches the page (no-store) with a fresh key; a browser that refilled the
+    typed text would file it again on one more tap — the forms say autocomplete="off"."""
+    page = signed_in.get(reverse("portal:feedback", args=[case["contract"].pk])).content.decode()
+    forms = re.findall(r"<form[^>]*>", page)
+    posting = [f for f in forms if 'method="post"' in f and "logout" not in f]
+    assert len(posting) == 2 and all('autocomplete="off"' in f for f in posting)
+
+
+@pytest.mark.parametrize("text", ["\u200b" * 30, " \u2060\ufeff\u200b " * 10, "плохо\u200b\u200b\u200b\u200b\u200b\u200b"])
+def test_a_complaint_of_invisible_characters_is_refused(signed_in, case, text):
+    url = reverse("portal:feedback", args=[case["contract"].pk])
+    key = keys(signed_in.get(url).content.decode())["complaint"]
+    page = signed_in.post(url, {"form": "complaint", "text": text, "once": key}).content.decode()
+    assert "хотя бы 10 символов" in page
+    assert not Complaint.objects.exists() and not FormSubmission.objects.exists()
+
+
+def test_a_complaint_is_stored_clean_and_an_overlong_one_is_refused_not_cut(signed_in, case):
+    url = reverse("portal:feedback", args=[case["contract"].pk])
+    key = keys(signed_in.get(url).content.decode())["complaint"]
+    page = signed_in.post(url, {"form": "complaint", "text": "а" * (activity.MAX_COMPLAINT + 1),
+                                "once": key}).content.decode()
+    assert str(activity.MAX_COMPLAINT) in page and not Complaint.objects.exists()
+    with pytest.raises(DomainError) as refused:  # the service refuses it too (a caller without the form)
+        activity.complaint(account=case["account"], contract=case["contract"], key=uuid.uuid4(),
+                           text="б" * (activity.MAX_COMPLAINT + 1))
+    assert refused.value.code == "text_too_long"
+    assert signed_in.post(url, {"form": "complaint", "text": "Юрист\u200b не перезвонил 👨‍👩‍👧",
+                                "once": key}).status_code == 302
+    assert Complaint.objects.get().text == "Юрист не перезвонил 👨‍👩‍👧"
