@@ -514,6 +514,10 @@ def contract_add_view(request, lead=None):
                                                     price=data["price"], sales_manager=data["sales_manager"],
                                                     discount=form.discount())
         except DomainError as exc:
+            if lead is not None and lead.client_id is not None:
+                # The service set the client card it made on this lead object, then rolled the card back with
+                # the refusal: read the lead again, or the page names a client that does not exist.
+                lead.refresh_from_db(fields=["client"])
             for field, text in exc.fields.items():
                 if field in form.fields:
                     form.add_error(field, text)

@@ -172,3 +172,21 @@ def test_only_approvers_of_the_contracts_office_are_offered_and_accepted(client,
     assert forged.status_code == 200 and not Contract.objects.exists()
     contract = _make(seller, office, bfl, client_cp, scheme=scheme.pk, value="15", approved_by=head_here)
     assert ContractDiscount.objects.get(contract=contract).approved_by == head_here
+
+
+def test_a_refused_discount_on_a_contract_from_a_lead_leaves_the_page_saying_no_client_yet(client, make_staff, office,
+                                                                                          bfl, scheme):
+    """The service made the lead's client card, set it on the lead object and rolled it back with the refusal: the
+    form shown again said «клиент: …» for a card that does not exist."""
+    from legal_crm.leads.tests.factories import LeadFactory
+
+    seller = make_staff("sales")
+    lead = LeadFactory(office=office, name="Петров Пётр", phone="+79161112233", assigned_to=seller)
+    client.force_login(seller)
+    url = reverse("admin:contracts_contract_from_lead", args=[lead.pk])
+    page = client.post(url, {"service": bfl.pk, "office": office.pk, "price": "", "sales_manager": seller.pk,
+                             "discount_scheme": scheme.pk, "discount_value": "15"}).content.decode()
+    assert "больше 10 % — её нужно согласовать" in page and not Contract.objects.exists()
+    lead.refresh_from_db()
+    assert lead.client_id is None
+    assert "карточка клиента будет создана по лиду" in page and "клиент: Петров" not in page
