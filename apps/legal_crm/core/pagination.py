@@ -1,8 +1,8 @@
 """The API's one pagination (REST_FRAMEWORK's DEFAULT_PAGINATION_CLASS): limit/offset, capped and checked.
 
 - `limit` is 1..MAX_LIMIT and `offset` 0..CAP; anything else (letters, a negative number, a number of twenty
-  digits) is a 400 with the field's stable code (invalid, min_value, max_value) and a Russian text — never a
-  silent default and never a database error on a number the database cannot hold.
+  digits, the parameter sent twice) is a 400 with the field's stable code (invalid, min_value, max_value,
+  repeated_param) and a Russian text — never a silent default and never a database error on a number the database cannot hold.
 - No COUNT(*) over a million rows: `count` is returned only when the page is the last one.
 - Paging goes at most CAP rows deep (as in the desk's lists): a page that would lead past CAP has no `next`
   link — narrow the filters instead. A page past the end is empty and reports the real count (one capped count),
@@ -30,8 +30,11 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
     max_limit = MAX_LIMIT
 
     def _number(self, request, param: str, *, minimum: int, maximum: int, too_large: str) -> int | None:
-        raw = request.query_params.get(param)
-        if raw is None or raw == "":
+        from .api import single_param
+
+        # ?limit=1&limit=200 is a 400 repeated_param, as the lists' filters are — never the last one silently.
+        raw = single_param(request, param)
+        if raw == "":
             return None
         text = raw.strip()
         if not text.isascii() or not text.lstrip("-").isdigit():

@@ -73,3 +73,14 @@ def test_accept_header_for_another_format_is_a_json_406(api, office):
 def test_format_json_is_answered(api, office):
     r = api.get(LEADS, {"format": "json"})
     assert r.status_code == 200 and r["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("param", ["limit", "offset"])
+def test_a_page_parameter_sent_twice_is_a_400_not_the_last_one(api, office, param):
+    r = api.get("/api/v1/leads/?" + f"{param}=1&{param}=2")
+    assert r.status_code == 400, r.content
+    body = r.json()
+    assert body["field_codes"] == {param: "repeated_param"}
+    assert body["fields"][param] == (f"Параметр «{param}» указан больше одного раза: фильтр принимает одно "
+                                     "значение.")
+    assert api.get("/api/v1/leads/", {param: "1"}).status_code == 200
