@@ -19,6 +19,7 @@ from legal_crm.core.errors import DomainError
 from legal_crm.core.pagination import CappedLimitOffsetPagination as BasePagination
 from legal_crm.core.paginators import rows_by_ids
 from legal_crm.core.token_auth import CachedTokenAuthentication, SessionAuthentication
+from legal_crm.core.validators import normalize_phone
 from legal_crm.leads import perms
 from legal_crm.org.selectors import office_ids_visible_to
 
@@ -159,12 +160,12 @@ def _makers_offices(user, partner):
 def _mapped(data: dict, mapping: dict) -> dict:
     """The post under the CRM's field names. Two fields the post sends for one CRM field (the partner's `tel`,
     mapped to phone, and `phone` itself) with different values are a 400 naming both, never one of them taken
-    silently; the same value twice is accepted."""
+    silently; the same value twice is accepted, also typed two ways (_same_value)."""
     mapped: dict = {}
     sent_as: dict = {}
     for key, value in data.items():
         ours = mapping.get(key, key)
-        if ours in mapped and mapped[ours] != value:
+        if ours in mapped and mapped[ours] != value and not _same_value(ours, mapped[ours], value):
             first = sent_as[ours]
             message = _("Поля «%(a)s» и «%(b)s» задают одно поле заявки (%(ours)s) разными значениями: "
                         "передайте одно из них.") % {"a": first, "b": key, "ours": ours}
@@ -173,6 +174,19 @@ def _mapped(data: dict, mapping: dict) -> dict:
         mapped[ours] = value
         sent_as[ours] = key
     return mapped
+
+
+def _same_value(field: str, a, b) -> bool:
+    """Two spellings of one value, which the intake takes as one: an external id as 12345 and «12345», a phone as
+    «+7 916 123-45-67» and «89161234567». Asked only when the two differ as sent."""
+    if isinstance(a, bool) or isinstance(b, bool) or not isinstance(a, (str, int)) or not isinstance(b, (str, int)):
+        return False
+    if field == "external_id":
+        return str(a).strip() == str(b).strip()
+    if field == "phone":
+        typed = normalize_phone(str(a).strip())
+        return typed is not None and typed == normalize_phone(str(b).strip())
+    return False
 
 
 def _name_fields_as_sent(exc, mapping: dict) -> None:

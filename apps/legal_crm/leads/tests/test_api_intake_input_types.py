@@ -100,6 +100,29 @@ def test_mapped_field_and_its_crm_name_with_the_same_value_are_accepted(partner_
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("theirs", "ours"), [
+    ({"tel": "+7 916 444-55-66"}, {"phone": "89164445566"}),
+    ({"lead_id": 12345}, {"external_id": "12345"}),
+    ({"lead_id": "12345"}, {"external_id": 12345}),
+])
+def test_mapped_field_and_its_crm_name_with_one_value_typed_two_ways_are_accepted(partner_client, partner_with_token,
+                                                                                 office, theirs, ours):
+    """The intake takes «+7 916 444-55-66» and «89164445566», 12345 and «12345», as one value: sent under both
+    names they are no conflict."""
+    partner, _key = partner_with_token
+    partner.field_mapping = {"tel": "phone", "lead_id": "external_id"}
+    partner.save()
+    body = {"tel": "+79164445566", "lead_id": "x-1", **theirs, **ours, "name": "Пётр"}
+    r = partner_client.post(URL, body, format="json")
+    assert r.status_code == 201, r.content
+    lead = Lead.objects.get()
+    assert lead.phone == "+79164445566"
+    conflict = partner_client.post(URL, {**body, "phone": "+79164445577"} if "phone" in ours else
+                                   {**body, "external_id": "12346"}, format="json")
+    assert conflict.status_code == 400 and conflict.json()["code"] == "field_conflict"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("typed", ["0000000000", "++79161234567", "+7 (000) 000-00-00", "8 916+1234567"])
 def test_junk_phone_is_refused_and_nothing_stored(site_client, office, typed):
     r = site_client.post(URL, {"phone": typed, "name": "Иван"}, format="json")
