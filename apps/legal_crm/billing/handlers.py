@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,10 +16,16 @@ TERMINATED = "terminated"
 
 
 @transaction.atomic
-def stop_billing_of_terminated(*, contract_id: int, status: str, **_payload) -> dict:
-    """A contract was terminated: stop its subscriptions and instalment schedule and cancel its invoices nobody
-    paid anything on. Money already paid stays; the refund (paid − accepted work) is made by finance with
-    «Возврат по договору», because it means actually sending money back."""
+def stop_billing_of_terminated(*, contract_id: int, status: str, paid_amount: str | None = None,
+                               accepted_work_amount: str | None = None, **_payload) -> dict:
+    """A contract was terminated: stop its subscriptions and instalment schedule and close its invoices. The
+    termination settles the contract — the client owes the accepted work, and what was paid beyond it (paid −
+    accepted) is refunded by finance with «Возврат по договору», because that means actually sending money back.
+    So when the accepted work is covered by what was paid, every open invoice is cancelled, partly paid ones too:
+    their rest is owed by nobody, and the refund must not reopen them (it did: a terminated client was shown
+    their own refund as an overdue debt). When the accepted work exceeds what was paid, the partly paid invoices
+    stay open for that debt and only those nobody paid anything on are cancelled (so too for an event written
+    before it carried the amounts)."""
     if status != TERMINATED:
         return {}
     contract = Contract.objects.select_for_update().filter(pk=contract_id, status=Contract.Status.TERMINATED).first()
@@ -28,14 +36,19 @@ def stop_billing_of_terminated(*, contract_id: int, status: str, **_payload) -> 
         is_active=False, ended_on=ended_on, updated_at=timezone.now())
     schedules = InstalmentSchedule.objects.filter(contract=contract, status=InstalmentSchedule.Status.ACTIVE).update(
         status=InstalmentSchedule.Status.CANCELLED, updated_at=timezone.now())
-    unpaid = list(Invoice.objects.select_for_update().filter(contract=contract, status=Invoice.Status.ISSUED,
-                                                             paid_amount=0))
+    settled = (paid_amount is not None and accepted_work_amount is not None
+               and Decimal(accepted_work_amount) <= Decimal(paid_amount))
+    closing = Invoice.objects.select_for_update().filter(contract=contract).order_by("pk")
+    closing = (closing.filter(status__in=Invoice.OPEN_STATUSES) if settled
+               else closing.filter(status=Invoice.Status.ISSUED, paid_amount=0))
+    unpaid = list(closing)
     for invoice in unpaid:
+        before = invoice.status
         invoice.status = Invoice.Status.CANCELLED
         invoice.is_overdue = False
         invoice.cancelled_at = timezone.now()
         invoice.cancel_reason = "Договор расторгнут"
         invoice.save(update_fields=["status", "is_overdue", "cancelled_at", "cancel_reason", "updated_at"])
-        audit(actor=None, action="invoice.cancel", obj=invoice, before=Invoice.Status.ISSUED,
-              after={"reason": invoice.cancel_reason})
+        audit(actor=None, action="invoice.cancel", obj=invoice, before=before,
+              after={"reason": invoice.cancel_reason, "paid": str(invoice.paid_amount)})
     return {"subscriptions": subscriptions, "schedules": schedules, "invoices": len(unpaid)}

@@ -88,3 +88,39 @@ def test_contract_refund_page(client, finance, sales, contract):
     done = client.post(url, {"contract_number": contract.number, "amount": "2500", "reason": "Расторжение"})
     assert done.status_code == 302
     assert Refund.objects.get().amount == Decimal("2500.00")
+
+
+def _terminate(contract, **amounts):
+    Contract.objects.filter(pk=contract.pk).update(status=Contract.Status.TERMINATED,
+                                                   terminated_on=datetime.date(2026, 11, 20))
+    return stop_billing_of_terminated(contract_id=contract.pk, status="terminated", request_id=1, **amounts)
+
+
+def test_a_settled_termination_closes_partly_paid_invoices_and_the_refund_does_not_reopen_them(finance, contract):
+    """Paid 40 000 of a 60 000 invoice, work accepted for 12 000, 28 000 refunded: the client owes nothing. The
+    invoice stayed «оплачен частично» and the refund made it 48 000 «просрочен» — the portal asked the client to
+    pay back their own refund."""
+    invoice = invoice_issue(actor=finance, contract=contract, amount="60000")
+    payment_register(actor=finance, invoice=invoice, amount="40000", method="cash")
+    result = _terminate(contract, refund_amount="28000.00", paid_amount="40000.00", accepted_work_amount="12000.00")
+    assert result["invoices"] == 1
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.due_amount, invoice.is_overdue) == ("cancelled", Decimal("0.00"), False)
+    contract_refund(actor=finance, contract=contract, amount="28000", reason="Расторжение")
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.paid_amount, invoice.due_amount) == ("cancelled", Decimal("12000.00"),
+                                                                         Decimal("0.00"))
+    assert selectors.contract_paid_total(contract) == Decimal("12000.00")
+    assert not Invoice.objects.filter(contract=contract, status__in=Invoice.OPEN_STATUSES).exists()
+    assert_reconciled(contract)
+
+
+def test_a_termination_with_work_beyond_the_payments_keeps_the_debt_open(finance, contract):
+    invoice = invoice_issue(actor=finance, contract=contract, amount="60000")
+    payment_register(actor=finance, invoice=invoice, amount="10000", method="cash")
+    unpaid = invoice_issue(actor=finance, contract=contract, amount="5000")
+    assert _terminate(contract, refund_amount="0.00", paid_amount="10000.00",
+                      accepted_work_amount="30000.00")["invoices"] == 1
+    assert Invoice.objects.get(pk=invoice.pk).status == "partially_paid"  # 20 000 of accepted work is owed
+    assert Invoice.objects.get(pk=unpaid.pk).status == "cancelled"
+    assert_reconciled(contract)

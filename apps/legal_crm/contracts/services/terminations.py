@@ -152,5 +152,10 @@ def termination_decide(*, actor, request: TerminationRequest, terminate: bool,
     audit(actor=actor, action="termination.decide", obj=contract,
           after={"request": request.pk, "status": request.status})
     emit("contracts.termination_decided", contract_id=contract.pk, request_id=request.pk, status=request.status,
-         refund_amount=str(request.refund_amount) if request.refund_amount is not None else None)
+         refund_amount=_text(request.refund_amount), paid_amount=_text(request.paid_amount),
+         accepted_work_amount=_text(request.accepted_work_amount))
     return request
+
+
+def _text(amount) -> str | None:
+    return str(amount) if amount is not None else None
