@@ -82,5 +82,6 @@ def test_the_api_answers_json_only(client, admin_user):
     client.force_login(admin_user)
     page = client.get("/api/v1/leads/", HTTP_ACCEPT="text/html")
     assert page["Content-Type"].startswith("application/json")
-    assert client.get("/api/v1/leads/", {"format": "api"}).status_code == 404
+    refused = client.get("/api/v1/leads/", {"format": "api"})  # a format it does not speak: 406, in JSON
+    assert (refused.status_code, refused.json()["code"]) == (406, "not_acceptable")
     assert client.get("/api/docs/").status_code == 200
