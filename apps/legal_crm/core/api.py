@@ -343,5 +343,10 @@ def exception_handler(exc, context):
         else:
             detail = _DEFAULT_DETAILS.get(getattr(exc.detail, "code", code)) or str(exc.detail)
         body = {"code": getattr(exc.detail, "code", code), "detail": detail, "fields": {}}
+        if body["code"] == "parse_error":
+            media = (getattr(context.get("request"), "content_type", "") or "").split(";")[0].strip().lower()
+            if media and media != "application/json":  # a form or multipart body that could not be read
+                body["detail"] = _("Тело запроса не удалось разобрать как %(type)s: проверьте его и заголовок "
+                                   "Content-Type.") % {"type": media[:100]}
     response.data = body
     return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -118,6 +119,8 @@ class LeadListCreateView(APIView):
         if not isinstance(data, dict):
             raise exceptions.ValidationError({"non_field_errors": [exceptions.ErrorDetail(
                 _("Ожидался JSON-объект с полями заявки."), code="invalid")]})
+        if isinstance(data, QueryDict):
+            _refuse_repeated_fields(data)
         mapping = partner.field_mapping if partner is not None and partner.field_mapping else None
         if mapping:
             data = _mapped(data, mapping)
@@ -155,6 +158,16 @@ def _makers_offices(user, partner):
     if partner is not None or not user.is_staff:
         return None
     return office_ids_visible_to(user) or None
+
+
+def _refuse_repeated_fields(data: QueryDict) -> None:
+    """A form post that sends a field twice (tel=…&tel=…) is a 400 naming it: QueryDict would silently take the
+    last value, and the lead would get a phone its sender may not have meant. (A JSON body cannot be told apart:
+    the parser keeps the last key.)"""
+    repeated = [key for key, values in data.lists() if len(values) > 1]
+    if repeated:
+        raise exceptions.ValidationError({key: [exceptions.ErrorDetail(
+            _("Поле передано несколько раз: оставьте одно значение."), code="repeated_field")] for key in repeated})
 
 
 def _mapped(data: dict, mapping: dict) -> dict:

@@ -131,3 +131,26 @@ def test_junk_phone_is_refused_and_nothing_stored(site_client, office, typed):
     assert body["field_codes"] == {"phone": "invalid_phone"}
     assert body["fields"] == {"phone": "Телефон указан неверно: нужен номер вида +7 916 123-45-67."}
     assert not Lead.objects.exists() and not LeadContact.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_form_field_sent_twice_is_refused_not_the_last_one_taken(site_client, office):
+    r = site_client.post(URL, data="name=A&phone=%2B79165552212&phone=%2B79165552213",
+                         content_type="application/x-www-form-urlencoded")
+    assert r.status_code == 400, r.content
+    body = r.json()
+    assert body["field_codes"] == {"phone": "repeated_field"}
+    assert body["fields"]["phone"] == "Поле передано несколько раз: оставьте одно значение."
+    assert not Lead.objects.exists()
+    once = site_client.post(URL, data="name=A&phone=%2B79165552212", content_type="application/x-www-form-urlencoded")
+    assert once.status_code == 201, once.content
+
+
+@pytest.mark.django_db
+def test_an_unreadable_multipart_body_is_not_called_bad_json(site_client, office):
+    r = site_client.post(URL, data=b"garbage", content_type="multipart/form-data")
+    assert r.status_code == 400
+    assert r.json()["code"] == "parse_error"
+    assert r.json()["detail"] == ("Тело запроса не удалось разобрать как multipart/form-data: проверьте его и "
+                                  "заголовок Content-Type.")
+    assert not Lead.objects.exists()
