@@ -486,7 +486,11 @@ class ContractCreateForm(forms.Form):
                 del self.fields[name]
             return
         self.fields["discount_scheme"].choices = [("", gettext_lazy("Без скидки")), *offered["schemes"]]
-        self.fields["discount_approved_by"].queryset = offered["approvers"]
+        approvers = self.fields["discount_approved_by"]
+        approvers.queryset = offered["approvers"].select_related("employee").prefetch_related("employee__offices")
+        # An approver's right holds in their own offices (the service refuses another office's head): the list
+        # says whose office each one is, for a user who sees several.
+        approvers.label_from_instance = _approver_label
 
     def discount(self) -> dict | None:
         """The discount asked for, as contracts.services.contract_create takes it (None: no discount)."""
@@ -495,6 +499,12 @@ class ContractCreateForm(forms.Form):
             return None
         return {"scheme": data["discount_scheme"], "value": data.get("discount_value") or "",
                 "approved_by": data.get("discount_approved_by")}
+
+
+def _approver_label(user) -> str:
+    employee = getattr(user, "employee", None)
+    offices = ", ".join(sorted(o.name for o in employee.offices.all())) if employee is not None else ""
+    return f"{user} — {offices}" if offices else str(user)
 
 
 def contract_add_view(request, lead=None):

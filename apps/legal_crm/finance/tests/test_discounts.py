@@ -166,6 +166,7 @@ def test_only_approvers_of_the_contracts_office_are_offered_and_accepted(client,
     page = client.get(url).content.decode()
     approvers = page.split('name="discount_approved_by"', 1)[1].split("</select>", 1)[0]
     assert f'value="{head_here.pk}"' in approvers and f'value="{head_there.pk}"' not in approvers
+    assert f"{head_here} — {office.name}" in approvers  # whose office each approver's right holds in
     form = {"client": client_cp.pk, "service": bfl.pk, "office": office.pk, "price": "", "sales_manager": seller.pk,
             "discount_scheme": scheme.pk, "discount_value": "15"}
     forged = client.post(url, {**form, "discount_approved_by": head_there.pk})
