@@ -124,3 +124,25 @@ def test_a_termination_with_work_beyond_the_payments_keeps_the_debt_open(finance
     assert Invoice.objects.get(pk=invoice.pk).status == "partially_paid"  # 20 000 of accepted work is owed
     assert Invoice.objects.get(pk=unpaid.pk).status == "cancelled"
     assert_reconciled(contract)
+
+
+def test_the_migration_closes_invoices_left_open_by_earlier_settled_terminations(finance, contract):
+    """Contracts terminated before the handler closed partly paid invoices: billing 0003 cancels them."""
+    import importlib
+
+    from django.apps import apps
+
+    from legal_crm.contracts.models import TerminationRequest
+
+    invoice = invoice_issue(actor=finance, contract=contract, amount="60000")
+    payment_register(actor=finance, invoice=invoice, amount="40000", method="cash")
+    contract_refund(actor=finance, contract=contract, amount="28000", reason="Расторжение")
+    Contract.objects.filter(pk=contract.pk).update(status=Contract.Status.TERMINATED)
+    TerminationRequest.objects.create(contract=contract, status="terminated", received_on=datetime.date(2026, 11, 1),
+                                      reason="Дорого", decision_due_on=datetime.date(2026, 11, 11),
+                                      paid_amount=Decimal("40000"), accepted_work_amount=Decimal("12000"))
+    importlib.import_module("legal_crm.billing.migrations.0003_close_invoices_of_settled_terminations").close(
+        apps, None)
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.due_amount) == ("cancelled", Decimal("0.00"))
+    assert_reconciled(contract)
