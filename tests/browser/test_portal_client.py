@@ -103,6 +103,12 @@ def test_client_signs_in_reads_downloads_uploads_pays_and_rates(browser, live_se
     page.wait_for_selector("[data-rating='10']")
     assert Review.objects.get(contract=case["contract"]).score == 10
 
+    # the settings' channel choice: each radio on its label's line (it sat on the line above at phone width)
+    page.goto(live_server.url + reverse("portal:settings"))
+    radio = page.locator("ul.radio li").first
+    dot, label = radio.locator("input").bounding_box(), radio.locator("label").bounding_box()
+    assert label["y"] <= dot["y"] + dot["height"] / 2 <= label["y"] + label["height"], (dot, label)
+
     # no third-party scripts or fonts: every request went to our server or the gateway's checkout
     assert all(u.startswith((live_server.url, gateway.url, "data:")) for u in requested), requested
     context.close()
