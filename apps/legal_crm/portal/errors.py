@@ -22,3 +22,4 @@ class Code(StrEnum):
     PHONE_INVALID = "phone_invalid"
     RATE_LIMITED = "rate_limited"
     TEXT_REQUIRED = "text_required"
+    TEXT_TOO_LONG = "text_too_long"
