@@ -3,10 +3,13 @@ the parsers while rest_framework.views itself is being imported, so this module 
 
 from __future__ import annotations
 
+import codecs
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, parsers, status
+from rest_framework.utils import json
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -15,13 +18,45 @@ class RequestTooLarge(exceptions.APIException):
     default_code = "request_too_large"
 
 
+class _RepeatedKeys(Exception):
+    def __init__(self, keys: list[str]):
+        super().__init__(keys)
+        self.keys = keys
+
+
+def _object_without_repeats(pairs: list[tuple]) -> dict:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set = set()
+        repeated = [key for key, _value in pairs if key in seen or seen.add(key)]
+        raise _RepeatedKeys(list(dict.fromkeys(repeated)))
+    return obj
+
+
+def repeated_fields_error(keys) -> exceptions.ValidationError:
+    """A body that names a field twice — `{"phone": A, "phone": B}`, or `phone=A&phone=B` in a form — is a 400
+    naming it (field code repeated_field): taking the last value would give a lead a number its sender may not
+    have meant."""
+    message = _("Поле передано несколько раз: оставьте одно значение.")
+    return exceptions.ValidationError({key: [exceptions.ErrorDetail(message, code="repeated_field")]
+                                       for key in keys})
+
+
 class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser, but a body nested deeper than Python's recursion limit (`[[[[…]]]]`) is a parse
-    error like any other malformed JSON, not a RecursionError and a 500."""
+    """DRF's JSON parser, with two differences: a key repeated in an object is refused (repeated_fields_error —
+    json keeps the last one silently), and a body nested deeper than Python's recursion limit (`[[[[…]]]]`) is a
+    parse error like any other malformed JSON, not a RecursionError and a 500."""
 
     def parse(self, stream, media_type=None, parser_context=None):
+        encoding = parsers.get_encoding(parser_context or {})
         try:
-            return super().parse(stream, media_type, parser_context)
+            decoded = codecs.getreader(encoding)(stream)
+            return json.load(decoded, parse_constant=json.strict_constant if self.strict else None,
+                             object_pairs_hook=_object_without_repeats)
+        except _RepeatedKeys as exc:
+            raise repeated_fields_error(exc.keys) from None
+        except ValueError as exc:
+            raise exceptions.ParseError(f"JSON parse error - {exc}") from None
         except RecursionError:
             raise exceptions.ParseError() from None
 

@@ -19,6 +19,7 @@ from legal_crm.core.api import error_responses, single_params
 from legal_crm.core.errors import DomainError
 from legal_crm.core.pagination import CappedLimitOffsetPagination as BasePagination
 from legal_crm.core.paginators import rows_by_ids
+from legal_crm.core.parsers import repeated_fields_error
 from legal_crm.core.token_auth import CachedTokenAuthentication, SessionAuthentication
 from legal_crm.core.validators import normalize_phone
 from legal_crm.leads import perms
@@ -161,13 +162,11 @@ def _makers_offices(user, partner):
 
 
 def _refuse_repeated_fields(data: QueryDict) -> None:
-    """A form post that sends a field twice (tel=…&tel=…) is a 400 naming it: QueryDict would silently take the
-    last value, and the lead would get a phone its sender may not have meant. (A JSON body cannot be told apart:
-    the parser keeps the last key.)"""
+    """A form post that sends a field twice (tel=…&tel=…) is refused as a JSON body naming a key twice is
+    (core.parsers): QueryDict would silently take the last value."""
     repeated = [key for key, values in data.lists() if len(values) > 1]
     if repeated:
-        raise exceptions.ValidationError({key: [exceptions.ErrorDetail(
-            _("Поле передано несколько раз: оставьте одно значение."), code="repeated_field")] for key in repeated})
+        raise repeated_fields_error(repeated)
 
 
 def _mapped(data: dict, mapping: dict) -> dict:

@@ -154,3 +154,14 @@ def test_an_unreadable_multipart_body_is_not_called_bad_json(site_client, office
     assert r.json()["detail"] == ("Тело запроса не удалось разобрать как multipart/form-data: проверьте его и "
                                   "заголовок Content-Type.")
     assert not Lead.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_json_key_sent_twice_is_refused_not_the_last_one_taken(site_client, office):
+    r = site_client.post(URL, data='{"name": "A", "phone": "+79165552212", "phone": "+79165552213"}',
+                         content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert r.json()["field_codes"] == {"phone": "repeated_field"}
+    assert not Lead.objects.exists()
+    once = site_client.post(URL, data='{"name": "A", "phone": "+79165552212"}', content_type="application/json")
+    assert once.status_code == 201, once.content
