@@ -21,6 +21,7 @@ from legal_crm.core.formatting import format_money
 from legal_crm.core.models import User
 
 from . import services
+from .handlers import stop_billing_of_terminated
 from .jobs import generate_subscription_invoices, mark_overdue_invoices
 from .models import InstalmentSchedule, Invoice, Payment, Subscription
 from .services.invoices import _create_invoice
@@ -132,6 +133,10 @@ def _terminated(actor, contract, today):
                                         external_ref=f"DEMO-PP-{invoice.pk}")
     services.payment_refund(actor=actor, payment=payment, amount=amount - kept,
                             reason=f"Расторжение: возврат за вычетом принятой работы ({format_money(kept)})")
+    # The termination settled the invoice (accepted work covered by the payment): billing closes it, as it does
+    # when the termination comes after the payments (this history is written after the termination).
+    stop_billing_of_terminated(contract_id=contract.pk, status=Contract.Status.TERMINATED, paid_amount=str(amount),
+                               accepted_work_amount=str(kept))
 
 
 SCENARIOS = [_paid_in_full, _instalments, _subscription, _partial_and_cancelled, _advance]
