@@ -50,5 +50,5 @@ def stop_billing_of_terminated(*, contract_id: int, status: str, paid_amount: st
         invoice.cancel_reason = "Договор расторгнут"
         invoice.save(update_fields=["status", "is_overdue", "cancelled_at", "cancel_reason", "updated_at"])
         audit(actor=None, action="invoice.cancel", obj=invoice, before=before,
-              after={"reason": invoice.cancel_reason, "paid": str(invoice.paid_amount)})
+              after={"reason": invoice.cancel_reason})
     return {"subscriptions": subscriptions, "schedules": schedules, "invoices": len(unpaid)}
