@@ -1,1 +1,7 @@
-from legal_crm.leads.tests.fixtures import _fresh_reference_cache, partner_with_token, site_user  # noqa: F401
+from legal_crm.leads.tests.fixtures import (  # noqa: F401
+    _fresh_reference_cache,
+    partner_client,
+    partner_with_token,
+    site_client,
+    site_user,
+)

@@ -34,3 +34,24 @@ def partner_with_token(db):
     partner = PartnerFactory(name="Лидогенератор", api_user=user, default_source=source)
     token = Token.objects.create(user=user)
     return partner, token.key
+
+
+@pytest.fixture
+def site_client(site_user):
+    """An API client signed in as the website integration."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(site_user)
+    return client
+
+
+@pytest.fixture
+def partner_client(partner_with_token):
+    """An API client sending the partner's token."""
+    from rest_framework.test import APIClient
+
+    _partner, key = partner_with_token
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client

@@ -11,21 +11,6 @@ from legal_crm.leads.tests.factories import AdSourceFactory
 URL = "/api/v1/leads/"
 
 
-@pytest.fixture
-def site_client(site_user):
-    client = APIClient()
-    client.force_authenticate(site_user)
-    return client
-
-
-@pytest.fixture
-def partner_client(partner_with_token):
-    _partner, key = partner_with_token
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
-
-
 @pytest.mark.django_db
 def test_new_lead_201_with_status_type_office(site_client, office):
     AdSourceFactory(code="site-bfl", name="Сайт БФЛ", channel="site")

@@ -8,21 +8,6 @@ from legal_crm.leads.models import Lead, LeadContact
 URL = "/api/v1/leads/"
 
 
-@pytest.fixture
-def site_client(site_user):
-    client = APIClient()
-    client.force_authenticate(site_user)
-    return client
-
-
-@pytest.fixture
-def partner_client(partner_with_token):
-    _partner, key = partner_with_token
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("raw", ["1e309", "1.5", "2.0", "true", "[1]", '{"a": 1}'])
 def test_external_id_of_another_json_type_is_a_400_and_nothing_stored(site_client, office, raw):
