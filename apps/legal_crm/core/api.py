@@ -165,7 +165,9 @@ PROTOCOL_CODES = ("invalid", "parse_error", "not_authenticated", "authentication
                   "not_found", "method_not_allowed", "not_acceptable", "unsupported_media_type", "throttled",
                   "request_too_large", "unavailable", "locked_out", "server_error", "csrf_failed", "error",
                   # a field code of query parameters (core.api.single_param): a one-value filter sent twice
-                  "repeated_param")
+                  "repeated_param",
+                  # a field code of a body naming a field twice (core.parsers.repeated_fields_error)
+                  "repeated_field")
 
 
 def error_codes() -> list[str]:
