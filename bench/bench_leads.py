@@ -13,7 +13,8 @@ phone, intake through the real HTTP API with the list benchmark running, and the
      filters, phone searches typed several ways (whole, national prefix, the last 7 digits, 5 middle digits, the
      last 4), the lead change page and the lead card — wall p50/p95, CPU per page, SQL statements, page size raw
      and as sent (gzip), and whether the searched lead was found;
-   - intake cost in-process: CPU, SQL statements and Redis round trips per lead (bench/intake_cost.py);
+   - intake cost in-process: CPU, SQL statements, Redis round trips and (with valgrind) instructions per lead
+     (bench/intake_cost.py);
    - gunicorn on 127.0.0.1 with production settings: the same desk pages over HTTP (logged in, gzip accepted),
      then intake with wrk from --clients clients alone and then while one client keeps loading the lead list (p95
      of the list under that load is reported too) — in turn over keep-alive connections and over a connection
@@ -418,6 +419,7 @@ def measure_side(args) -> dict:
 
     speed = {"loop_ms": intake_cost.python_loop_ms(), "round_trip_ms": intake_cost.round_trip_ms()}
     cost = intake_cost.per_lead(tokens)
+    cost["instructions"] = intake_cost.instructions_per_lead()
     print(f"speed {speed}, per lead {cost}", flush=True)
     connection.close()
 
@@ -675,6 +677,13 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
                        ("sql", "SQL queries per lead, as Django logs them (BEGIN and COMMIT included)"),
                        ("redis", "Redis round trips per lead")):
         lines.append(f"| {label} | {before['cost'][key]:.1f} | {after['cost'][key]:.1f} | — | — |")
+
+    def millions(side: dict) -> str:
+        count = side["cost"].get("instructions")
+        return "—" if count is None else f"{count / 1e6:.2f}"
+
+    lines.append("| Instructions per lead in the web process (in-process, callgrind: a count that does not depend on "
+                 f"the machine's speed), millions | {millions(before)} | {millions(after)} | — | — |")
     rss_ok = max(after["rss"]) <= TARGETS["rss_mib"]
     lines += [f"| gunicorn worker RSS after the run, MiB | {', '.join(fmt(x) for x in before['rss'])} | "
               f"{', '.join(fmt(x) for x in after['rss'])} | ≤ {TARGETS['rss_mib']} | {'yes' if rss_ok else 'no'} |",

@@ -6,16 +6,25 @@ ran at 140–350 leads/s on different days). These figures let runs of different
 - speed index: CPU milliseconds of a fixed pure-Python loop, and of one `SELECT 1` round trip to MariaDB
   (lower is faster; most of a round trip's cost is the kernel's, which varies with the virtual machine);
 - per lead, through the WSGI application without an HTTP server: CPU ms of this process, SQL statements and
-  Redis round trips (the last two do not depend on the machine).
+  Redis round trips (the last two do not depend on the machine);
+- per lead, the machine instructions of the web process (valgrind's callgrind, where installed): a count, not a
+  time — the same code and data give the same figure within about 1 % on a busy machine and on a quiet one, so a
+  change's cost can be told apart from the machine's mood.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import random
+import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 
 def python_loop_ms() -> float:
@@ -51,30 +60,40 @@ def _environ(body: dict, token: str) -> dict:
 
 def per_lead(tokens: list[str], n: int = 300) -> dict:
     """Post n new leads (site and partner tokens in turn) straight to the WSGI application."""
-    from django.db import connection
-
-    from legal_crm import celery_app
-
-    eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, False  # as in production
-    # Production keeps a worker's database connection between requests (conn_max_age=60); the test settings
-    # this process runs with close it after each one, which added a connect (≈ 1.5 ms CPU) to every lead.
-    max_age, connection.settings_dict["CONN_MAX_AGE"] = connection.settings_dict["CONN_MAX_AGE"], 60
-    try:
+    with _as_in_production():
         return _per_lead(tokens, n)
-    finally:
-        celery_app.conf.task_always_eager = eager
-        connection.settings_dict["CONN_MAX_AGE"] = max_age
 
 
-def _per_lead(tokens: list[str], n: int) -> dict:
-    import redis.client
+class _as_in_production:
+    """Jobs go to the broker and the database connection is kept between requests, as in a web worker."""
+
+    def __enter__(self):
+        from django.db import connection
+
+        from legal_crm import celery_app
+
+        self.eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, False
+        # Production keeps a worker's database connection between requests (conn_max_age=60); the test settings
+        # this process runs with close it after each one, which added a connect (≈ 1.5 ms CPU) to every lead.
+        self.max_age, connection.settings_dict["CONN_MAX_AGE"] = connection.settings_dict["CONN_MAX_AGE"], 60
+
+    def __exit__(self, *exc):
+        from django.db import connection
+
+        from legal_crm import celery_app
+
+        celery_app.conf.task_always_eager = self.eager
+        connection.settings_dict["CONN_MAX_AGE"] = self.max_age
+
+
+def _poster(tokens: list[str]):
+    """post(i): one new lead to the WSGI application, the site's (with a source) and the partner's (with an
+    external id) in turn."""
     from django.core.handlers.wsgi import WSGIHandler
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     application = WSGIHandler()
     rnd = random.Random()
-    tag = f"cost-{int(time.time() * 1000) % 10**9}"
+    tag = f"cost-{time.time_ns() % 10**12}"
 
     def post(i: int) -> None:
         body = {"phone": f"+79{rnd.randrange(10**9):09d}", "name": f"Бенчмарк {i}", "utm_source": "bench",
@@ -89,6 +108,15 @@ def _per_lead(tokens: list[str], n: int) -> dict:
         out.close()
         assert status[0][:3] in ("200", "201"), status
 
+    return post
+
+
+def _per_lead(tokens: list[str], n: int) -> dict:
+    import redis.client
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    post = _poster(tokens)
     for i in range(30):  # warm the caches
         post(i)
     started = time.process_time()
@@ -115,3 +143,42 @@ def _per_lead(tokens: list[str], n: int) -> dict:
     finally:
         redis.client.Redis.execute_command, redis.client.Pipeline.execute = original_command, original_pipeline
     return {"cpu_ms": cpu_ms, "sql": len(queries.captured_queries) / 50, "redis": len(round_trips) / 50}
+
+
+def instructions_per_lead(n: int = 200) -> float | None:
+    """Instructions the web process executes per new lead, counted by callgrind over n posts after a warm-up
+    (Django's start-up and the warm-up run uninstrumented); None where valgrind is not installed. Takes about a
+    minute: the posts run some fifty times slower under valgrind."""
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        return None
+    out = Path(tempfile.mkdtemp(prefix="lcrm-callgrind-")) / "callgrind.out"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    try:
+        subprocess.run(["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}",
+                        sys.executable, __file__, "--count-posts", str(n)], env=env, check=True, capture_output=True)
+        total = re.search(r"^totals: (\d+)", out.read_text(), re.M)
+        return int(total.group(1)) / n if total else None
+    finally:
+        shutil.rmtree(out.parent, ignore_errors=True)
+
+
+def _count_posts(n: int) -> None:
+    """The process valgrind runs: instrumentation is switched on for the n posts only."""
+    import django
+
+    django.setup()
+    from rest_framework.authtoken.models import Token
+
+    tokens = [Token.objects.get(user__username=u).key for u in ("bench-site", "api-lidpro")]
+    with _as_in_production():
+        post = _poster(tokens)
+        for i in range(100):  # warm the caches and the code paths
+            post(i)
+        subprocess.run(["callgrind_control", "-i", "on", str(os.getpid())], check=True, capture_output=True)
+        for i in range(n):
+            post(1000 + i)
+        subprocess.run(["callgrind_control", "-i", "off", str(os.getpid())], check=True, capture_output=True)
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--count-posts"]:
+    _count_posts(int(sys.argv[2]))

@@ -7,11 +7,13 @@ from legal_crm.core import error_views
 from legal_crm.core.api_auth import ObtainTokenView
 from legal_crm.core.favicon import favicon
 
+# The lead intake first: websites and partners post many times a second, and every include tried before the one
+# that matches costs a failed resolution (an exception and its list of tried patterns).
 api_v1 = [
+    path("", include("legal_crm.leads.api")),
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("health/", error_views.health, name="api-health"),
     path("", include("legal_crm.directory.api")),
-    path("", include("legal_crm.leads.api")),
     path("", include("legal_crm.contracts.api")),
     path("", include("legal_crm.billing.api")),
 ]
