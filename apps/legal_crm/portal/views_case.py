@@ -44,9 +44,13 @@ def documents(request, contract_id):
     account = request.portal_account
     contract = selectors.contract_of(account, contract_id)
     needed = selectors.needed_documents(contract)
+    accepts = contract.accepts_client_documents()  # a closed contract shows its documents, takes no more
     form = UploadForm(request.POST or None, request.FILES or None, needed=needed)
+    refused = False
     if request.method == "POST":
-        if form.is_valid():
+        if not accepts:
+            refused = True  # the page says why; the service would refuse it too (contracts.client_uploads)
+        elif form.is_valid():
             try:
                 document = activity.upload(account=account, contract=contract, file=form.cleaned_data["file"],
                                            document_type_id=form.cleaned_data["document_type"])
@@ -59,8 +63,9 @@ def documents(request, contract_id):
         return HttpResponseNotAllowed(["GET", "POST"])
     published = selectors.published_documents(contract)
     return render(request, "portal/documents.html", {"account": account, "contract": contract, "form": form,
-                                                     "published": published, "needed": needed},
-                  status=400 if form.errors else 200)
+                                                     "published": published, "needed": needed, "accepts": accepts,
+                                                     "refused": refused},
+                  status=400 if form.errors or refused else 200)
 
 
 @client_required

@@ -126,6 +126,11 @@ class Contract(TimeStampedModel):
     def can_issue_invoices(self) -> bool:
         return self.status != self.Status.TERMINATED
 
+    def accepts_client_documents(self) -> bool:
+        """The client sends documents through the portal while the work is ahead or going on; a completed or
+        terminated contract takes none (nobody works on it to read them)."""
+        return self.status not in (self.Status.COMPLETED, self.Status.TERMINATED)
+
     def can_terminate(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.SIGNED, self.Status.IN_WORK)
 

@@ -1,5 +1,6 @@
 """A document the client uploads in the portal (SPEC 5.2.4): no staff member acts, so no staff right is checked;
-the portal has checked that the contract is the signed-in client's before calling. The file passes the same checks
+the portal has checked that the contract is the signed-in client's before calling. A completed or terminated
+contract takes no documents (Contract.accepts_client_documents). The file passes the same checks
 as the desk's uploads (size, magic bytes, extension) and lands in the group of its type; the contract's lawyers
 react to `contracts.client_document_uploaded` (handlers.notify_lawyers_of_client_upload)."""
 
@@ -8,10 +9,13 @@ from __future__ import annotations
 import os
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from legal_crm.core.audit import audit
+from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
 
+from ..errors import Code
 from ..models import Contract, ContractDocument, DocumentGroup, DocumentType
 from ..uploads import check_upload
 from .documents import _safe_name
@@ -20,6 +24,10 @@ from .documents import _safe_name
 @transaction.atomic
 def document_upload_by_client(*, contract: Contract, file, document_type: DocumentType | None = None,
                               title: str = "") -> ContractDocument:
+    # The status as it is now, the row held: a contract closed while the client was choosing the file takes nothing.
+    current = Contract.objects.select_for_update().only("status").get(pk=contract.pk)
+    if not current.accepts_client_documents():
+        raise DomainError(Code.CONTRACT_CLOSED, _("Договор закрыт: документы по нему больше не принимаются."))
     kind = check_upload(file)
     group = document_type.group if document_type else DocumentGroup.ABOUT_CLIENT
     document = ContractDocument(

@@ -84,3 +84,35 @@ def test_document_missing_from_the_storage_is_a_404_not_a_500(signed_in, case):
     document.file.storage.delete(document.file.name)
     response = signed_in.get(reverse("portal:document_download", args=[document.pk]))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("status", ["completed", "terminated"])
+def test_a_closed_contract_takes_no_uploads_and_says_why(signed_in, case, status):
+    from legal_crm.contracts.models import Contract
+
+    Contract.objects.filter(pk=case["contract"].pk).update(status=status)
+    url = reverse("portal:documents", args=[case["contract"].pk])
+    page = signed_in.get(url).content.decode()
+    assert 'data-state="closed"' in page and "документы по нему больше не принимаются" in page
+    assert 'type="file"' not in page and "Отправить документ юристу" not in page
+    assert "Заявление в суд" in page  # what was published stays downloadable
+    before = ContractDocument.objects.filter(contract=case["contract"]).count()
+    response = signed_in.post(url, {"document_type": case["doc_type"].pk,
+                                    "file": SimpleUploadedFile("pasport.pdf", PDF)})
+    assert response.status_code == 400 and "больше не принимаются" in response.content.decode()
+    assert ContractDocument.objects.filter(contract=case["contract"]).count() == before
+
+
+def test_the_upload_service_itself_refuses_a_closed_contract(case):
+    """Not only the page: the service reads the contract's status under a lock, so a contract closed while the
+    client chose the file takes nothing either."""
+    from legal_crm.contracts.models import Contract
+    from legal_crm.contracts.services.client_uploads import document_upload_by_client
+    from legal_crm.core.errors import DomainError
+
+    contract = case["contract"]
+    Contract.objects.filter(pk=contract.pk).update(status="terminated")  # the object in hand still says «in work»
+    with pytest.raises(DomainError) as refused:
+        document_upload_by_client(contract=contract, file=SimpleUploadedFile("pasport.pdf", PDF))
+    assert refused.value.code == "contract_closed"
+    assert not ContractDocument.objects.filter(contract=contract, title="pasport.pdf").exists()
