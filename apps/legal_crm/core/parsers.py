@@ -42,6 +42,23 @@ def repeated_fields_error(keys) -> exceptions.ValidationError:
                                        for key in keys})
 
 
+def _refuse_repeats(*multi_value_dicts) -> None:
+    """A form body's fields (and a multipart body's files) each given once: QueryDict would take the last value of
+    `phone=A&phone=B` silently. No endpoint of the API takes a list as repeated form fields."""
+    repeated = [key for values in multi_value_dicts for key, items in values.lists() if len(items) > 1]
+    if repeated:
+        raise repeated_fields_error(list(dict.fromkeys(repeated)))
+
+
+class FormParser(parsers.FormParser):
+    """DRF's form parser; a field sent twice is refused (repeated_fields_error), as a JSON key given twice is."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        _refuse_repeats(data)
+        return data
+
+
 class JSONParser(parsers.JSONParser):
     """DRF's JSON parser, with two differences: a key repeated in an object is refused (repeated_fields_error —
     json keeps the last one silently), and a body nested deeper than Python's recursion limit (`[[[[…]]]]`) is a
@@ -76,7 +93,8 @@ class MultiPartParser(parsers.MultiPartParser):
     """DRF's multipart parser with the product's upload limit (max_upload_bytes): Django's
     DATA_UPLOAD_MAX_MEMORY_SIZE counts only a multipart body's fields, never its files, so a body of any size was
     read and its files spooled to disk. A body whose length is past the limit is now refused before it is read —
-    a JSON 413 request_too_large. (Django reads a body only up to its declared length, and none without one.)"""
+    a JSON 413 request_too_large. (Django reads a body only up to its declared length, and none without one.)
+    A field or file sent twice is refused, as in a form or JSON body (repeated_fields_error)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         parser_context = parser_context or {}
@@ -88,4 +106,6 @@ class MultiPartParser(parsers.MultiPartParser):
             declared = 0
         if declared > limit:
             raise _too_large(limit)
-        return super().parse(stream, media_type, parser_context)
+        parsed = super().parse(stream, media_type, parser_context)
+        _refuse_repeats(parsed.data, parsed.files)
+        return parsed

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 
-from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -19,7 +18,6 @@ from legal_crm.core.api import error_responses, single_params
 from legal_crm.core.errors import DomainError
 from legal_crm.core.pagination import CappedLimitOffsetPagination as BasePagination
 from legal_crm.core.paginators import rows_by_ids
-from legal_crm.core.parsers import repeated_fields_error
 from legal_crm.core.token_auth import CachedTokenAuthentication, SessionAuthentication
 from legal_crm.core.validators import normalize_phone
 from legal_crm.leads import perms
@@ -120,8 +118,6 @@ class LeadListCreateView(APIView):
         if not isinstance(data, dict):
             raise exceptions.ValidationError({"non_field_errors": [exceptions.ErrorDetail(
                 _("Ожидался JSON-объект с полями заявки."), code="invalid")]})
-        if isinstance(data, QueryDict):
-            _refuse_repeated_fields(data)
         mapping = partner.field_mapping if partner is not None and partner.field_mapping else None
         if mapping:
             data = _mapped(data, mapping)
@@ -159,14 +155,6 @@ def _makers_offices(user, partner):
     if partner is not None or not user.is_staff:
         return None
     return office_ids_visible_to(user) or None
-
-
-def _refuse_repeated_fields(data: QueryDict) -> None:
-    """A form post that sends a field twice (tel=…&tel=…) is refused as a JSON body naming a key twice is
-    (core.parsers): QueryDict would silently take the last value."""
-    repeated = [key for key, values in data.lists() if len(values) > 1]
-    if repeated:
-        raise repeated_fields_error(repeated)
 
 
 def _mapped(data: dict, mapping: dict) -> dict:

@@ -141,10 +141,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: DRF's browsable API is an English developer page, not a product screen (the docs are /api/docs/).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # DRF's parsers, with a JSON parser that answers a too deeply nested body with a parse error.
+    # DRF's parsers: a field given twice is a 400 in every format; a too deeply nested JSON body is a parse error.
     "DEFAULT_PARSER_CLASSES": [
         "legal_crm.core.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
+        "legal_crm.core.parsers.FormParser",
         "legal_crm.core.parsers.MultiPartParser",  # files count against CONTRACTS_MAX_UPLOAD_BYTES
     ],
     # A format the API does not answer in (?format=xml) is a 406, not DRF's 404.

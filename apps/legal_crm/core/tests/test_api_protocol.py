@@ -1,4 +1,5 @@
-"""The API's protocol answers: a multipart body past the upload limit (413), a format other than JSON (406)."""
+"""The API's protocol answers: a multipart body past the upload limit (413), a format other than JSON (406), a field
+given twice in any body format (400 repeated_field)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -84,3 +85,25 @@ def test_a_page_parameter_sent_twice_is_a_400_not_the_last_one(api, office, para
     assert body["fields"][param] == (f"Параметр «{param}» указан больше одного раза: фильтр принимает одно "
                                      "значение.")
     assert api.get("/api/v1/leads/", {param: "1"}).status_code == 200
+
+
+@pytest.mark.parametrize("body,content_type", [
+    ("username=a&username=b&password=demo", "application/x-www-form-urlencoded"),
+    ('{"username": "a", "username": "b", "password": "demo"}', "application/json"),
+])
+def test_a_field_given_twice_is_refused_on_every_endpoint_not_only_the_intake(body, content_type, make_staff):
+    """The parsers refuse it (core.parsers), so the token endpoint answers as the lead intake does."""
+    make_staff("operator", username="b")
+    r = APIClient().post("/api/v1/auth/token/", data=body, content_type=content_type)
+    assert r.status_code == 400, r.content
+    assert r.json()["field_codes"] == {"username": "repeated_field"}
+    assert "token" not in r.json()
+
+
+def test_a_multipart_field_or_file_given_twice_is_refused(api, office):
+    r = api.post(LEADS, {"phone": ["+79161234567", "+79161234568"], "name": "Иван"}, format="multipart")
+    assert r.status_code == 400 and r.json()["field_codes"] == {"phone": "repeated_field"}
+    files = [SimpleUploadedFile("a.txt", b"1"), SimpleUploadedFile("b.txt", b"2")]
+    r = api.post(LEADS, {"phone": "+79161234567", "name": "Иван", "file": files}, format="multipart")
+    assert r.status_code == 400 and r.json()["field_codes"] == {"file": "repeated_field"}
+    assert not Lead.objects.exists()
