@@ -31,7 +31,8 @@ def _text(**attrs):
 
 class InvoiceIssueForm(ServiceForm):
     contract_number = forms.CharField(label=_("Номер договора"), max_length=32, widget=_text())
-    kind = forms.ChoiceField(label=_("Вид счёта"), choices=Invoice.Kind.choices, widget=UnfoldAdminSelectWidget)
+    kind = forms.ChoiceField(label=_("Вид счёта"), widget=UnfoldAdminSelectWidget,
+                             choices=[(k.value, k.label) for k in Invoice.MANUAL_KINDS])
     amount = MoneyFormField(label=_("Сумма, ₽"), allow_zero=False, widget=_text(inputmode="decimal"))
     due_date = PlausibleDateFormField(label=_("Оплатить до"), kind=PLANNED, widget=UnfoldAdminDateWidget)
     period_start = PlausibleDateFormField(label=_("Период с (для абонентского)"), kind=PLANNED, required=False,

@@ -11,6 +11,7 @@ from legal_crm.contracts.models import Contract
 from legal_crm.core.audit import audit
 
 from .models import InstalmentSchedule, Invoice, Subscription
+from .services.invoices import termination_debt_issue
 
 TERMINATED = "terminated"
 
@@ -21,11 +22,11 @@ def stop_billing_of_terminated(*, contract_id: int, status: str, paid_amount: st
     """A contract was terminated: stop its subscriptions and instalment schedule and close its invoices. The
     termination settles the contract — the client owes the accepted work, and what was paid beyond it (paid −
     accepted) is refunded by finance with «Возврат по договору», because that means actually sending money back.
-    So when the accepted work is covered by what was paid, every open invoice is cancelled, partly paid ones too:
-    their rest is owed by nobody, and the refund must not reopen them (it did: a terminated client was shown
-    their own refund as an overdue debt). When the accepted work exceeds what was paid, the partly paid invoices
-    stay open for that debt and only those nobody paid anything on are cancelled (so too for an event written
-    before it carried the amounts)."""
+    So every open invoice is cancelled, partly paid ones too: their rest is owed by nobody, and the refund must not
+    reopen them (it did: a terminated client was shown their own refund as an overdue debt). When the accepted work
+    exceeds what was paid, the client owes exactly the difference: one invoice of it is issued (kind «Долг при
+    расторжении», once — a repeated event finds it), instead of the rests of the old invoices, which said more or
+    less. An event written before it carried the amounts cancels only the invoices nobody paid anything on."""
     if status != TERMINATED:
         return {}
     contract = Contract.objects.select_for_update().filter(pk=contract_id, status=Contract.Status.TERMINATED).first()
@@ -36,10 +37,12 @@ def stop_billing_of_terminated(*, contract_id: int, status: str, paid_amount: st
         is_active=False, ended_on=ended_on, updated_at=timezone.now())
     schedules = InstalmentSchedule.objects.filter(contract=contract, status=InstalmentSchedule.Status.ACTIVE).update(
         status=InstalmentSchedule.Status.CANCELLED, updated_at=timezone.now())
-    settled = (paid_amount is not None and accepted_work_amount is not None
-               and Decimal(accepted_work_amount) <= Decimal(paid_amount))
-    closing = Invoice.objects.select_for_update().filter(contract=contract).order_by("pk")
-    closing = (closing.filter(status__in=Invoice.OPEN_STATUSES) if settled
+    known = paid_amount is not None and accepted_work_amount is not None
+    debt = Decimal(accepted_work_amount) - Decimal(paid_amount) if known else Decimal(0)
+    issued = Invoice.objects.filter(contract=contract, kind=Invoice.Kind.TERMINATION).exists()
+    closing = Invoice.objects.select_for_update().filter(contract=contract).exclude(
+        kind=Invoice.Kind.TERMINATION).order_by("pk")
+    closing = (closing.filter(status__in=Invoice.OPEN_STATUSES) if known
                else closing.filter(status=Invoice.Status.ISSUED, paid_amount=0))
     unpaid = list(closing)
     for invoice in unpaid:
@@ -51,4 +54,8 @@ def stop_billing_of_terminated(*, contract_id: int, status: str, paid_amount: st
         invoice.save(update_fields=["status", "is_overdue", "cancelled_at", "cancel_reason", "updated_at"])
         audit(actor=None, action="invoice.cancel", obj=invoice, before=before,
               after={"reason": invoice.cancel_reason})
-    return {"subscriptions": subscriptions, "schedules": schedules, "invoices": len(unpaid)}
+    result = {"subscriptions": subscriptions, "schedules": schedules, "invoices": len(unpaid)}
+    if debt > 0 and not issued:
+        result["debt_invoice"] = termination_debt_issue(contract=contract, amount=debt,
+                                                        issued_on=min(ended_on, timezone.localdate())).pk
+    return result

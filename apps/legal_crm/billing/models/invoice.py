@@ -18,6 +18,11 @@ class Invoice(TimeStampedModel):
         ONE_OFF = "one_off", _("Разовый")
         SUBSCRIPTION = "subscription", _("Абонентский")
         DEPOSIT = "deposit", _("Депозит")
+        # What the client owes at termination (accepted work beyond the payments): issued by billing itself
+        # (handlers.stop_billing_of_terminated), never by hand.
+        TERMINATION = "termination", _("Долг при расторжении")
+
+    MANUAL_KINDS = (Kind.ONE_OFF, Kind.SUBSCRIPTION, Kind.DEPOSIT)
 
     class Status(models.TextChoices):
         ISSUED = "issued", _("Выставлен")

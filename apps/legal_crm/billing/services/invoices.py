@@ -29,6 +29,8 @@ def invoice_number(contract_number: str, seq: int) -> str:
 
 
 def default_purpose(contract, kind: str, period_start=None, period_end=None) -> str:
+    if kind == Invoice.Kind.TERMINATION:
+        return _("Оплата принятой работы по расторгнутому договору № %(number)s") % {"number": contract.number}
     if kind == Invoice.Kind.DEPOSIT:
         return _("Депозит на расходы по делу, договор № %(number)s") % {"number": contract.number}
     if kind == Invoice.Kind.SUBSCRIPTION and period_start and period_end:
@@ -102,7 +104,7 @@ def invoice_issue(*, actor, contract, amount, kind: str = Invoice.Kind.ONE_OFF,
     ensure_contract_scope(actor, contract)
     _check_contract_open(contract)
     amount = to_money(amount)
-    if kind not in Invoice.Kind.values:
+    if kind not in Invoice.MANUAL_KINDS:  # the termination's debt is issued by billing itself
         raise DomainError("invoice_kind", _("Неизвестный вид счёта."), fields={"kind": _("Выберите вид счёта.")})
     issued_on = issued_on or timezone.localdate()
     due_date = due_date or issued_on + datetime.timedelta(days=DEFAULT_DUE_DAYS)
@@ -124,6 +126,16 @@ def invoice_issue(*, actor, contract, amount, kind: str = Invoice.Kind.ONE_OFF,
                               due_date=due_date, purpose=purpose, period_start=period_start,
                               period_end=period_end)
     _announce(actor, invoice)
+    return invoice
+
+
+def termination_debt_issue(*, contract, amount, issued_on: datetime.date) -> Invoice:
+    """The one invoice of what a terminated contract's client owes (handlers.stop_billing_of_terminated): billing
+    issues it itself, in the handler's transaction — nobody acts, and the contract no longer takes invoices."""
+    invoice = _create_invoice(actor=None, contract=contract, amount=to_money(amount), kind=Invoice.Kind.TERMINATION,
+                              issued_on=issued_on, due_date=issued_on + datetime.timedelta(days=DEFAULT_DUE_DAYS),
+                              purpose=default_purpose(contract, Invoice.Kind.TERMINATION))
+    _announce(None, invoice)
     return invoice
 
 

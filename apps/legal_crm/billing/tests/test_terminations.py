@@ -115,15 +115,41 @@ def test_a_settled_termination_closes_partly_paid_invoices_and_the_refund_does_n
     assert_reconciled(contract)
 
 
-def test_a_termination_with_work_beyond_the_payments_keeps_the_debt_open(finance, contract):
+def test_a_termination_with_work_beyond_the_payments_leaves_exactly_that_debt_open(finance, contract):
+    """Paid 10 000 of a 60 000 invoice, work accepted for 30 000: the client owes 20 000 — not the invoice's rest of
+    50 000 it was left with before, nor the untouched 5 000 invoice besides."""
     invoice = invoice_issue(actor=finance, contract=contract, amount="60000")
     payment_register(actor=finance, invoice=invoice, amount="10000", method="cash")
     unpaid = invoice_issue(actor=finance, contract=contract, amount="5000")
-    assert _terminate(contract, refund_amount="0.00", paid_amount="10000.00",
-                      accepted_work_amount="30000.00")["invoices"] == 1
-    assert Invoice.objects.get(pk=invoice.pk).status == "partially_paid"  # 20 000 of accepted work is owed
+    result = _terminate(contract, refund_amount="0.00", paid_amount="10000.00", accepted_work_amount="30000.00")
+    assert result["invoices"] == 2
+    assert Invoice.objects.get(pk=invoice.pk).status == "cancelled"
     assert Invoice.objects.get(pk=unpaid.pk).status == "cancelled"
+    debt = Invoice.objects.get(pk=result["debt_invoice"])
+    assert (debt.kind, debt.amount, debt.status, debt.issued_on) == ("termination", Decimal("20000.00"), "issued",
+                                                                     datetime.date(2026, 11, 20))
+    assert "расторгнутому договору" in debt.purpose and debt.issued_by is None
+    open_rest = sum(i.due_amount for i in Invoice.objects.filter(contract=contract, status__in=Invoice.OPEN_STATUSES))
+    assert open_rest == Decimal("20000.00")
+    # The event delivered again (at least once): no second debt invoice, the first one stays.
+    again = _terminate(contract, refund_amount="0.00", paid_amount="10000.00", accepted_work_amount="30000.00")
+    assert again["invoices"] == 0 and "debt_invoice" not in again
+    assert Invoice.objects.filter(contract=contract, kind="termination").count() == 1
+    # The debt is paid like any invoice, and a contract that no longer takes invoices still took this one only.
+    payment_register(actor=finance, invoice=debt, amount="20000", method="cash")
+    assert Invoice.objects.get(pk=debt.pk).status == "paid"
+    with pytest.raises(DomainError):
+        invoice_issue(actor=finance, contract=Contract.objects.get(pk=contract.pk), amount="1000")
     assert_reconciled(contract)
+
+
+def test_nobody_issues_a_termination_debt_invoice_by_hand(finance, contract):
+    with pytest.raises(DomainError) as refused:
+        invoice_issue(actor=finance, contract=contract, amount="1000", kind="termination")
+    assert refused.value.code == "invoice_kind"
+    from legal_crm.billing.forms import InvoiceIssueForm
+
+    assert "termination" not in dict(InvoiceIssueForm.base_fields["kind"].choices)
 
 
 def test_the_migration_closes_invoices_left_open_by_earlier_settled_terminations(finance, contract):
