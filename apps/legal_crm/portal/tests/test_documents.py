@@ -96,6 +96,10 @@ def test_a_closed_contract_takes_no_uploads_and_says_why(signed_in, case, status
     assert 'data-state="closed"' in page and "документы по нему больше не принимаются" in page
     assert 'type="file"' not in page and "Отправить документ юристу" not in page
     assert "Заявление в суд" in page  # what was published stays downloadable
+    ContractDocument.objects.filter(contract=case["contract"], published_to_portal=True).update(
+        published_to_portal=False)
+    empty = signed_in.get(url).content.decode()
+    assert "Документов от нас по этому договору нет." in empty and "Когда мы подготовим" not in empty
     before = ContractDocument.objects.filter(contract=case["contract"]).count()
     response = signed_in.post(url, {"document_type": case["doc_type"].pk,
                                     "file": SimpleUploadedFile("pasport.pdf", PDF)})
