@@ -172,3 +172,31 @@ def test_the_migration_closes_invoices_left_open_by_earlier_settled_terminations
     invoice.refresh_from_db()
     assert (invoice.status, invoice.due_amount) == ("cancelled", Decimal("0.00"))
     assert_reconciled(contract)
+
+
+def test_the_desk_termination_reaches_billing_and_leaves_the_exact_debt(make_staff, office, finance,
+                                                                        django_capture_on_commit_callbacks):
+    """Across the border: the office head's termination decision (contracts) is relayed to billing, which cancels
+    the old invoices and issues the accepted work not paid for — the same figures the termination recorded."""
+    from legal_crm.contracts import services as contracts
+    from legal_crm.contracts.tests.factories import CounterpartyFactory, bfl_service
+
+    lawyer, head = make_staff("lawyer", offices=[office]), make_staff("office_head", offices=[office])
+    contract = contracts.contract_create(actor=head, client=CounterpartyFactory(name="Долгов Пётр"),
+                                         service=bfl_service(), office=office)
+    contracts.contract_sign(actor=head, contract=contract)
+    contract = contracts.contract_start_work(actor=head, contract=contract, lawyers=[lawyer])
+    invoice = invoice_issue(actor=finance, contract=contract, amount="50000")
+    payment_register(actor=finance, invoice=invoice, amount="10000", method="cash")
+    request = contracts.termination_request_create(actor=lawyer, contract=contract, reason="Передумал")
+    by_group = {"Юристы": lawyer, "Руководители офисов": head, "Финансисты": finance}
+    for step in request.steps.order_by("order"):
+        contracts.termination_step_approve(actor=by_group[step.group.name], step=step, comment="Согласовано")
+    with django_capture_on_commit_callbacks(execute=True):
+        decided = contracts.termination_decide(actor=head, request=request, terminate=True,
+                                               accepted_work_amount="35000")
+    assert (decided.paid_amount, decided.refund_amount) == (Decimal("10000.00"), Decimal("0.00"))
+    assert Invoice.objects.get(pk=invoice.pk).status == "cancelled"
+    debt = Invoice.objects.get(contract=contract, status__in=Invoice.OPEN_STATUSES)
+    assert (debt.kind, debt.amount) == ("termination", Decimal("25000.00"))
+    assert_reconciled(contract)
