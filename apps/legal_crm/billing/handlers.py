@@ -11,6 +11,7 @@ from legal_crm.contracts.models import Contract
 from legal_crm.core.audit import audit
 
 from .models import InstalmentSchedule, Invoice, Subscription
+from .selectors import contract_paid_total
 from .services.invoices import termination_debt_issue
 
 TERMINATED = "terminated"
@@ -26,7 +27,8 @@ def stop_billing_of_terminated(*, contract_id: int, status: str, paid_amount: st
     reopen them (it did: a terminated client was shown their own refund as an overdue debt). When the accepted work
     exceeds what was paid, the client owes exactly the difference: one invoice of it is issued (kind «Долг при
     расторжении», once — a repeated event finds it), instead of the rests of the old invoices, which said more or
-    less. An event written before it carried the amounts cancels only the invoices nobody paid anything on."""
+    less. An event written before it carried the amounts cancels only the invoices nobody paid anything on.
+    Running it again for a contract terminated earlier repairs it the same way (billing_settle_terminations)."""
     if status != TERMINATED:
         return {}
     contract = Contract.objects.select_for_update().filter(pk=contract_id, status=Contract.Status.TERMINATED).first()
@@ -38,7 +40,9 @@ def stop_billing_of_terminated(*, contract_id: int, status: str, paid_amount: st
     schedules = InstalmentSchedule.objects.filter(contract=contract, status=InstalmentSchedule.Status.ACTIVE).update(
         status=InstalmentSchedule.Status.CANCELLED, updated_at=timezone.now())
     known = paid_amount is not None and accepted_work_amount is not None
-    debt = Decimal(accepted_work_amount) - Decimal(paid_amount) if known else Decimal(0)
+    # Paid as billing holds it now (what the decision recorded, plus a payment registered since): the debt is what
+    # is still missing, also when the handler runs again long after (`manage.py billing_settle_terminations`).
+    debt = Decimal(accepted_work_amount) - contract_paid_total(contract) if known else Decimal(0)
     issued = Invoice.objects.filter(contract=contract, kind=Invoice.Kind.TERMINATION).exists()
     closing = Invoice.objects.select_for_update().filter(contract=contract).exclude(
         kind=Invoice.Kind.TERMINATION).order_by("pk")

@@ -1,6 +1,7 @@
 """Termination: billing stops, unpaid invoices are cancelled, and the refund goes back over the payments."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -199,4 +200,39 @@ def test_the_desk_termination_reaches_billing_and_leaves_the_exact_debt(make_sta
     assert Invoice.objects.get(pk=invoice.pk).status == "cancelled"
     debt = Invoice.objects.get(contract=contract, status__in=Invoice.OPEN_STATUSES)
     assert (debt.kind, debt.amount) == ("termination", Decimal("25000.00"))
+    assert_reconciled(contract)
+
+
+def test_the_command_settles_contracts_terminated_before_the_debt_invoice(make_staff, office, finance):
+    """A contract terminated before billing 0004 (here: the decision's event never reached billing) still has its
+    partly paid invoice open with the whole rest; the command closes it and issues what is still owed — counting a
+    payment the client made since the decision — and changes nothing when run again."""
+    from django.core.management import call_command
+
+    from legal_crm.contracts import services as contracts
+    from legal_crm.contracts.tests.factories import CounterpartyFactory, bfl_service
+
+    lawyer, head = make_staff("lawyer", offices=[office]), make_staff("office_head", offices=[office])
+    contract = contracts.contract_create(actor=head, client=CounterpartyFactory(name="Старов Олег"),
+                                         service=bfl_service(), office=office)
+    contracts.contract_sign(actor=head, contract=contract)
+    contract = contracts.contract_start_work(actor=head, contract=contract, lawyers=[lawyer])
+    invoice = invoice_issue(actor=finance, contract=contract, amount="60000")
+    payment_register(actor=finance, invoice=invoice, amount="10000", method="cash")
+    request = contracts.termination_request_create(actor=lawyer, contract=contract, reason="Передумал")
+    by_group = {"Юристы": lawyer, "Руководители офисов": head, "Финансисты": finance}
+    for step in request.steps.order_by("order"):
+        contracts.termination_step_approve(actor=by_group[step.group.name], step=step, comment="Согласовано")
+    contracts.termination_decide(actor=head, request=request, terminate=True, accepted_work_amount="30000")
+    payment_register(actor=finance, invoice=Invoice.objects.get(pk=invoice.pk), amount="5000", method="card")
+    assert Invoice.objects.get(pk=invoice.pk).status == "partially_paid"  # 45 000 «owed» where 15 000 is
+
+    out = io.StringIO()
+    call_command("billing_settle_terminations", stdout=out)
+    assert "счетов закрыто: 1; выставлено долгов за принятые работы: 1" in out.getvalue()
+    assert Invoice.objects.get(pk=invoice.pk).status == "cancelled"
+    debt = Invoice.objects.get(contract=contract, status__in=Invoice.OPEN_STATUSES)
+    assert (debt.kind, debt.amount) == ("termination", Decimal("15000.00"))
+    call_command("billing_settle_terminations", stdout=io.StringIO())
+    assert Invoice.objects.filter(contract=contract, kind="termination").count() == 1
     assert_reconciled(contract)
