@@ -175,10 +175,9 @@ def test_the_migration_closes_invoices_left_open_by_earlier_settled_terminations
     assert_reconciled(contract)
 
 
-def test_the_desk_termination_reaches_billing_and_leaves_the_exact_debt(make_staff, office, finance,
-                                                                        django_capture_on_commit_callbacks):
-    """Across the border: the office head's termination decision (contracts) is relayed to billing, which cancels
-    the old invoices and issues the accepted work not paid for — the same figures the termination recorded."""
+def _termination_agreed(make_staff, office, finance, *, invoiced: str):
+    """A contract in work, invoiced `invoiced` with 10 000 paid, whose termination request every step has agreed:
+    (contract, office head, request, invoice) — the office head decides next."""
     from legal_crm.contracts import services as contracts
     from legal_crm.contracts.tests.factories import CounterpartyFactory, bfl_service
 
@@ -187,12 +186,22 @@ def test_the_desk_termination_reaches_billing_and_leaves_the_exact_debt(make_sta
                                          service=bfl_service(), office=office)
     contracts.contract_sign(actor=head, contract=contract)
     contract = contracts.contract_start_work(actor=head, contract=contract, lawyers=[lawyer])
-    invoice = invoice_issue(actor=finance, contract=contract, amount="50000")
+    invoice = invoice_issue(actor=finance, contract=contract, amount=invoiced)
     payment_register(actor=finance, invoice=invoice, amount="10000", method="cash")
     request = contracts.termination_request_create(actor=lawyer, contract=contract, reason="Передумал")
     by_group = {"Юристы": lawyer, "Руководители офисов": head, "Финансисты": finance}
     for step in request.steps.order_by("order"):
         contracts.termination_step_approve(actor=by_group[step.group.name], step=step, comment="Согласовано")
+    return contract, head, request, invoice
+
+
+def test_the_desk_termination_reaches_billing_and_leaves_the_exact_debt(make_staff, office, finance,
+                                                                        django_capture_on_commit_callbacks):
+    """Across the border: the office head's termination decision (contracts) is relayed to billing, which cancels
+    the old invoices and issues the accepted work not paid for — the same figures the termination recorded."""
+    from legal_crm.contracts import services as contracts
+
+    contract, head, request, invoice = _termination_agreed(make_staff, office, finance, invoiced="50000")
     with django_capture_on_commit_callbacks(execute=True):
         decided = contracts.termination_decide(actor=head, request=request, terminate=True,
                                                accepted_work_amount="35000")
@@ -210,19 +219,8 @@ def test_the_command_settles_contracts_terminated_before_the_debt_invoice(make_s
     from django.core.management import call_command
 
     from legal_crm.contracts import services as contracts
-    from legal_crm.contracts.tests.factories import CounterpartyFactory, bfl_service
 
-    lawyer, head = make_staff("lawyer", offices=[office]), make_staff("office_head", offices=[office])
-    contract = contracts.contract_create(actor=head, client=CounterpartyFactory(name="Старов Олег"),
-                                         service=bfl_service(), office=office)
-    contracts.contract_sign(actor=head, contract=contract)
-    contract = contracts.contract_start_work(actor=head, contract=contract, lawyers=[lawyer])
-    invoice = invoice_issue(actor=finance, contract=contract, amount="60000")
-    payment_register(actor=finance, invoice=invoice, amount="10000", method="cash")
-    request = contracts.termination_request_create(actor=lawyer, contract=contract, reason="Передумал")
-    by_group = {"Юристы": lawyer, "Руководители офисов": head, "Финансисты": finance}
-    for step in request.steps.order_by("order"):
-        contracts.termination_step_approve(actor=by_group[step.group.name], step=step, comment="Согласовано")
+    contract, head, request, invoice = _termination_agreed(make_staff, office, finance, invoiced="60000")
     contracts.termination_decide(actor=head, request=request, terminate=True, accepted_work_amount="30000")
     payment_register(actor=finance, invoice=Invoice.objects.get(pk=invoice.pk), amount="5000", method="card")
     assert Invoice.objects.get(pk=invoice.pk).status == "partially_paid"  # 45 000 «owed» where 15 000 is
