@@ -72,6 +72,15 @@ class TerminationRequest(TimeStampedModel):
         """Waiting for the decision: steps are approved and the request is changed only while open."""
         return self.status == self.Status.OPEN
 
+    @property
+    def owed_by_client(self):
+        """What the client still owes at the decision — the accepted work beyond what was paid — or None (nothing
+        owed, or not decided): billing issues it as the termination's debt invoice."""
+        if self.accepted_work_amount is None or self.paid_amount is None:
+            return None
+        owed = self.accepted_work_amount - self.paid_amount
+        return owed if owed > 0 else None
+
 
 class TerminationStep(models.Model):
     class Status(models.TextChoices):

@@ -5,7 +5,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from legal_crm.contracts import services
-from legal_crm.contracts.models import ActionType, Contract, ContractAction, ContractDocument, DocumentGroup
+from legal_crm.contracts.models import (
+    ActionType,
+    Contract,
+    ContractAction,
+    ContractDocument,
+    DocumentGroup,
+    TerminationRequest,
+)
 from legal_crm.leads.tests.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +121,24 @@ def test_termination_page_flow(client, lawyer, head, contract_in_work):
     client.post(url, {"op": "return", "note": "Остаётся"})
     request.refresh_from_db()
     assert request.status == "returned"
+
+
+@pytest.mark.parametrize("paid,accepted,shown", [
+    ("10000.00", "30000.00", "к доплате клиентом: 20 000,00"),  # accepted work beyond the payments
+    ("40000.00", "12000.00", "к возврату: 28 000,00"),
+])
+def test_a_decided_termination_says_what_is_owed_either_way(client, lawyer, head, contract_in_work, paid, accepted,
+                                                            shown):
+    from decimal import Decimal
+
+    request = services.termination_request_create(actor=lawyer, contract=contract_in_work, reason="Дорого")
+    TerminationRequest.objects.filter(pk=request.pk).update(
+        status="terminated", paid_amount=Decimal(paid), accepted_work_amount=Decimal(accepted),
+        refund_amount=max(Decimal(paid) - Decimal(accepted), Decimal(0)))
+    client.force_login(head)
+    page = client.get(reverse("admin:contracts_terminationrequest_change", args=[request.pk])).content.decode()
+    assert shown in page.replace("\xa0", " ")
+    assert ("data-owed" in page) == (Decimal(accepted) > Decimal(paid))
 
 
 def test_template_upload_in_desk_refuses_unknown_tag(client, admin_user):
