@@ -18,8 +18,8 @@ TERMINATED = "terminated"
 
 
 @transaction.atomic
-def stop_billing_of_terminated(*, contract_id: int, status: str, paid_amount: str | None = None,
-                               accepted_work_amount: str | None = None, **_payload) -> dict:
+def stop_billing_of_terminated(*, contract_id: int, status: str, accepted_work_amount: str | None = None,
+                               **_payload) -> dict:
     """A contract was terminated: stop its subscriptions and instalment schedule and close its invoices. The
     termination settles the contract — the client owes the accepted work, and what was paid beyond it (paid −
     accepted) is refunded by finance with «Возврат по договору», because that means actually sending money back.
@@ -39,9 +39,10 @@ def stop_billing_of_terminated(*, contract_id: int, status: str, paid_amount: st
         is_active=False, ended_on=ended_on, updated_at=timezone.now())
     schedules = InstalmentSchedule.objects.filter(contract=contract, status=InstalmentSchedule.Status.ACTIVE).update(
         status=InstalmentSchedule.Status.CANCELLED, updated_at=timezone.now())
-    known = paid_amount is not None and accepted_work_amount is not None
-    # Paid as billing holds it now (what the decision recorded, plus a payment registered since): the debt is what
-    # is still missing, also when the handler runs again long after (`manage.py billing_settle_terminations`).
+    # The decision's event carries the accepted work (with the paid amount it recorded, unused here). Paid is taken
+    # as billing holds it now — what the decision saw, plus a payment registered since: the debt is what is still
+    # missing, also when the handler runs again long after (`manage.py billing_settle_terminations`).
+    known = accepted_work_amount is not None
     debt = Decimal(accepted_work_amount) - contract_paid_total(contract) if known else Decimal(0)
     issued = Invoice.objects.filter(contract=contract, kind=Invoice.Kind.TERMINATION).exists()
     closing = Invoice.objects.select_for_update().filter(contract=contract).exclude(

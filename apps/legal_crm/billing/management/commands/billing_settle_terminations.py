@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from legal_crm.billing.handlers import stop_billing_of_terminated
-from legal_crm.contracts.models import TerminationRequest
+from legal_crm.billing.handlers import TERMINATED, stop_billing_of_terminated
+from legal_crm.contracts.models import Contract, TerminationRequest
 
 
 class Command(BaseCommand):
@@ -16,12 +16,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         decided = (TerminationRequest.objects.filter(status=TerminationRequest.Status.TERMINATED,
-                                                     contract__status="terminated", paid_amount__isnull=False,
+                                                     contract__status=Contract.Status.TERMINATED,
                                                      accepted_work_amount__isnull=False)
-                   .order_by("contract_id").values_list("contract_id", "paid_amount", "accepted_work_amount"))
+                   .order_by("contract_id").values_list("contract_id", "accepted_work_amount"))
         contracts = cancelled = debts = 0
-        for contract_id, paid, accepted in decided:
-            result = stop_billing_of_terminated(contract_id=contract_id, status="terminated", paid_amount=str(paid),
+        for contract_id, accepted in decided:
+            result = stop_billing_of_terminated(contract_id=contract_id, status=TERMINATED,
                                                 accepted_work_amount=str(accepted))
             contracts += 1
             cancelled += result.get("invoices", 0)
