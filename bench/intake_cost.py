@@ -8,8 +8,9 @@ ran at 140–350 leads/s on different days). These figures let runs of different
 - per lead, through the WSGI application without an HTTP server: CPU ms of this process, SQL statements and
   Redis round trips (the last two do not depend on the machine);
 - per lead, the machine instructions of the web process (valgrind's callgrind, where installed): a count, not a
-  time — the same code and data give the same figure within about 1 % on a busy machine and on a quiet one, so a
-  change's cost can be told apart from the machine's mood.
+  time, so a change's cost can be told apart from the machine's mood — repeated runs agree within about 1 %; a run
+  slowed by other work counts up to 5 % more (caches kept for seconds of wall time, such as the reference data's
+  2 s, are refreshed more often per post when valgrind runs slower).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -64,26 +66,22 @@ def per_lead(tokens: list[str], n: int = 300) -> dict:
         return _per_lead(tokens, n)
 
 
-class _as_in_production:
+@contextmanager
+def _as_in_production():
     """Jobs go to the broker and the database connection is kept between requests, as in a web worker."""
+    from django.db import connection
 
-    def __enter__(self):
-        from django.db import connection
+    from legal_crm import celery_app
 
-        from legal_crm import celery_app
-
-        self.eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, False
-        # Production keeps a worker's database connection between requests (conn_max_age=60); the test settings
-        # this process runs with close it after each one, which added a connect (≈ 1.5 ms CPU) to every lead.
-        self.max_age, connection.settings_dict["CONN_MAX_AGE"] = connection.settings_dict["CONN_MAX_AGE"], 60
-
-    def __exit__(self, *exc):
-        from django.db import connection
-
-        from legal_crm import celery_app
-
-        celery_app.conf.task_always_eager = self.eager
-        connection.settings_dict["CONN_MAX_AGE"] = self.max_age
+    eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, False
+    # Production keeps a worker's database connection between requests (conn_max_age=60); the test settings
+    # this process runs with close it after each one, which added a connect (≈ 1.5 ms CPU) to every lead.
+    max_age, connection.settings_dict["CONN_MAX_AGE"] = connection.settings_dict["CONN_MAX_AGE"], 60
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = eager
+        connection.settings_dict["CONN_MAX_AGE"] = max_age
 
 
 def _poster(tokens: list[str]):
