@@ -683,7 +683,7 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
         return "—" if count is None else f"{count / 1e6:.2f}"
 
     lines.append("| Instructions per lead in the web process (in-process, callgrind: a count that does not depend on "
-                 f"the machine's speed), millions | {millions(before)} | {millions(after)} | — | — |")
+                 f"the machine's speed; the posts on a paced clock of 150 a second), millions | {millions(before)} | {millions(after)} | — | — |")
     rss_ok = max(after["rss"]) <= TARGETS["rss_mib"]
     lines += [f"| gunicorn worker RSS after the run, MiB | {', '.join(fmt(x) for x in before['rss'])} | "
               f"{', '.join(fmt(x) for x in after['rss'])} | ≤ {TARGETS['rss_mib']} | {'yes' if rss_ok else 'no'} |",
