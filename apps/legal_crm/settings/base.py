@@ -118,6 +118,10 @@ STORAGES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# mysql.W003 (a unique CharField longer than 255 characters) misreads a GeneratedField, whose max_length lives on its
+# output field: it named Counterparty.legal_key (22 characters) on every migrate on MariaDB. The rule itself is
+# kept by core/tests/test_model_checks.py for every real unique text column.
+SILENCED_SYSTEM_CHECKS = ["mysql.W003"]
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"  # unfold's login form posts no "next" when opened directly
 
