@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from .models import PermissionOverride
 from .perm_cache import cached_permissions
@@ -53,9 +53,9 @@ def users_with_perm(perm: str, *, superusers: bool = True) -> QuerySet:
     `superusers=False`: a superuser counts only through those grants, like anybody (lists of who takes leads)."""
     app_label, _dot, codename = perm.partition(".")
     User = get_user_model()
-    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-    if permission is None:
-        return User.objects.filter(is_active=True, is_superuser=True) if superusers else User.objects.none()
+    # The permission's key inside the query (not a query of its own first): a missing permission matches no grant.
+    permission = Subquery(Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+                          .values("pk")[:1])
     override = PermissionOverride.objects.filter(user=OuterRef("pk"), permission=permission)
     by_group = User.groups.through.objects.filter(user_id=OuterRef("pk"), group__permissions=permission)
     by_user = User.user_permissions.through.objects.filter(user_id=OuterRef("pk"), permission=permission)
