@@ -87,8 +87,7 @@ def _as_in_production():
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        gc.set_threshold(*thresholds)  # what start-up froze stays frozen, as in a worker
         celery_app.conf.task_always_eager = eager
         connection.settings_dict["CONN_MAX_AGE"] = max_age
 
