@@ -30,6 +30,10 @@ def test_wrong_password_stays_on_the_login_form(page, live_server, make_staff):
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("input[name=username]", "operator")
     page.fill("input[name=password]", "wrong")
-    page.click("button[type=submit], input[type=submit]")
+    # The answer is the login page again, at the same URL: wait for it to load, or the checks below could read the
+    # page that is being left.
+    with page.expect_navigation(wait_until="load"):
+        page.click("button[type=submit], input[type=submit]")
     assert "/admin/login/" in page.url
     assert page.locator("input[name=password]").is_visible()
+    assert "введите корректные" in page.content()  # the form says why, in Russian
