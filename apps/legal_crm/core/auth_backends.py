@@ -50,7 +50,22 @@ def forget_permissions(user) -> None:
 def users_with_perm(perm: str, *, superusers: bool = True) -> QuerySet:
     """Active users whose effective permissions (the rule above) hold `perm`, as one query: superusers, and
     those a group, their own permissions or a personal setting grant it to, unless a personal setting revokes it.
-    `superusers=False`: a superuser counts only through those grants, like anybody (lists of who takes leads)."""
+    `superusers=False`: a superuser counts only through those grants, like anybody (lists of who takes leads).
+
+    The query is built once per process and each caller gets a copy (`.all()`, as Django's generic views copy
+    their class-level queryset): building its four subqueries took as long as compiling them, on every lead list
+    (the operator filter) and lead form. The base holds no database state — the permission's key is looked up
+    inside the query —, so it never goes stale."""
+    base = _PERM_QUERIES.get((perm, superusers))
+    if base is None:
+        base = _PERM_QUERIES[perm, superusers] = _users_with_perm(perm, superusers)
+    return base.all()
+
+
+_PERM_QUERIES: dict[tuple[str, bool], QuerySet] = {}
+
+
+def _users_with_perm(perm: str, superusers: bool) -> QuerySet:
     app_label, _dot, codename = perm.partition(".")
     User = get_user_model()
     # The permission's key inside the query (not a query of its own first): a missing permission matches no grant.
