@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from legal_crm import navigation
-from legal_crm.core.access_sync import expand, load_roles
+from legal_crm.core.access_sync import load_roles, role_permissions
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def _role_permissions(role: str) -> set[str]:
     available = {f"{p.content_type.app_label}.{p.codename}": p
                  for p in Permission.objects.select_related("content_type")}
     spec = next(s for s in load_roles().values() if s["role"] == role)
-    return {f"{p.content_type.app_label}.{p.codename}" for p in expand(spec["permissions"], available)}
+    return {f"{p.content_type.app_label}.{p.codename}" for p in role_permissions(spec, available)}
 
 
 @pytest.mark.parametrize("role", ROLES)

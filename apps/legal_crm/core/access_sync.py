@@ -1,8 +1,13 @@
 """Ships the roles: fixtures/groups.json is synced into auth groups after every migrate.
 
 The file maps a group name to permission patterns (`app.codename`, with shell wildcards:
-`directory.*`, `*.view_*`). A shipped group's permissions are set to exactly what the file says, so
-running it twice changes nothing; groups administrators create themselves are left alone.
+`directory.*`, `*.view_*`), less those its `except` patterns name. A shipped group's permissions are set
+to exactly what the file says, so running it twice changes nothing; groups administrators create
+themselves are left alone.
+
+`except` keeps duties out of a role that holds every right: the administrators' "*" would make them take
+new leads in the distribution's turn (leads.take_leads), and leads would wait with somebody who does not
+call. A person who should take leads is granted it in the access matrix, as anybody.
 """
 
 from __future__ import annotations
@@ -28,6 +33,11 @@ def expand(patterns: list[str], available: dict[str, Permission]) -> set[Permiss
     return chosen
 
 
+def role_permissions(spec: dict, available: dict[str, Permission]) -> set[Permission]:
+    """A shipped role's permissions: its patterns, less its `except` patterns."""
+    return expand(spec["permissions"], available) - expand(spec.get("except", []), available)
+
+
 def sync_groups(using="default") -> dict[str, int]:
     available = {
         f"{p.content_type.app_label}.{p.codename}": p
@@ -36,7 +46,7 @@ def sync_groups(using="default") -> dict[str, int]:
     counts = {}
     for name, spec in load_roles().items():
         group, _ = Group.objects.using(using).get_or_create(name=name)
-        perms = expand(spec["permissions"], available)
+        perms = role_permissions(spec, available)
         group.permissions.set(perms)
         counts[name] = len(perms)
     return counts

@@ -31,3 +31,22 @@ def test_personal_settings_decide_who_takes_leads(admin_user, make_staff, office
         user = type(user).objects.get(pk=user.pk)
         assert user.has_perm(TAKE_LEADS) == (user.pk in takers)
     assert lead_takers().filter(pk=kept.pk).count() == 1  # one row per person, however many groups give it
+
+
+def test_administrators_hold_every_right_but_take_no_new_leads(admin_user, make_staff, office):
+    """The administrators' role is every right ("*") except the duty of taking new leads (fixtures/groups.json,
+    `except`): the distribution never hands a lead to somebody who does not call. A personal grant makes an
+    administrator a taker, as anybody."""
+    from legal_crm.leads.services.distribution import choose_operator
+
+    superuser = make_staff("admin", superuser=True)
+    operator = make_staff("operator")
+    admin_user = type(admin_user).objects.get(pk=admin_user.pk)
+    assert admin_user.has_perm("leads.reassign_lead") and admin_user.has_perm("contracts.add_contract")
+    assert not admin_user.has_perm(TAKE_LEADS)
+    assert operators_of(office.pk) == [operator.pk]
+    assert not lead_takers().filter(pk__in=[admin_user.pk, superuser.pk]).exists()
+    assert choose_operator(office.pk) == operator.pk
+
+    access.permission_overrides_apply(actor=superuser, user=admin_user, changes={take_leads(): True})
+    assert set(operators_of(office.pk)) == {operator.pk, admin_user.pk}
