@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from legal_crm import hooks
 from legal_crm.contracts import perms
+from legal_crm.core.access import ADMINISTRATORS_GROUP
 from legal_crm.core.audit import audit_for
 from legal_crm.core.auth_backends import users_with_perm
 from legal_crm.core.card_links import card_links
@@ -88,9 +89,12 @@ def _contract_or_404(request, pk) -> Contract:
 
 def lawyers_for(office_id: int):
     """Who may be named the contract's lawyer: staff of its office with the right (a group's or their own), not
-    members of a group of some name — renaming «Юристы» or granting the right to one person must just work."""
+    members of a group of some name — renaming «Юристы» or granting the right to one person must just work.
+    Administrators hold every right ("*") but lead no cases: they are not offered (as sellers are not,
+    selectors.seller_choices)."""
     return (users_with_perm(perms.ACT_AS_CONTRACT_LAWYER)
             .filter(is_superuser=False, employee__offices=office_id)
+            .exclude(groups__name=ADMINISTRATORS_GROUP)
             .distinct().order_by("last_name", "first_name"))
 
 

@@ -280,7 +280,7 @@ def test_mark_stage_moves():
                                                             (False, False)]
 
 
-def test_who_may_be_the_lawyer_is_a_permission_not_a_group_name(make_staff, office, roles):
+def test_who_may_be_the_lawyer_is_a_permission_not_a_group_name(make_staff, office, roles, admin_user):
     from django.contrib.auth.models import Permission
 
     from legal_crm.contracts.desk import lawyers_for
@@ -288,7 +288,9 @@ def test_who_may_be_the_lawyer_is_a_permission_not_a_group_name(make_staff, offi
     from legal_crm.core.models import PermissionOverride
 
     lawyer, head, seller = make_staff("lawyer"), make_staff("office_head"), make_staff("sales")
-    assert set(lawyers_for(office.pk)) == {lawyer}  # the office head runs the work but is nobody's lawyer
+    # The office head runs the work but is nobody's lawyer; the administrator holds every right but leads no case.
+    assert admin_user.has_perm("contracts.act_as_contract_lawyer")
+    assert set(lawyers_for(office.pk)) == {lawyer}
     right = Permission.objects.get(codename="act_as_contract_lawyer")
     PermissionOverride.objects.create(user=seller, permission=right, granted=True)
     PermissionOverride.objects.create(user=lawyer, permission=right, granted=False)
