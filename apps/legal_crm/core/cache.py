@@ -68,6 +68,10 @@ class ReusingRedisCache(RedisCache):
     def _cache(self):
         return ReusingRedisCacheClient(self._servers, **self._options)
 
+    def validate_key(self, key):
+        """Redis takes any key: memcached's warnings (length, control characters) are not checked. Django's check
+        walked every character of every key in Python, on each of the several cache calls of a request."""
+
     # --- carrying on without Redis ------------------------------------------------------------------
     def is_down(self) -> bool:
         return time.monotonic() < _down_until.get(tuple(self._servers), 0.0)

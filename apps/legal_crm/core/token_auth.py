@@ -13,7 +13,7 @@ the generation is unchanged — any change of anybody's access falls back to the
 from __future__ import annotations
 
 import hashlib
-from functools import partial
+from functools import lru_cache, partial
 
 from django.core.cache import cache
 from drf_spectacular import authentication as spectacular_auth
@@ -29,8 +29,10 @@ from .cache import drop_now_and_after_commit
 TTL = 60
 
 
+@lru_cache(maxsize=256)
 def _key(token_key: str) -> str:
     # Not the name the earlier user-only entry had: processes of both versions may share the cache while deploying.
+    # Remembered: the same few tokens (websites, partners) post many times a second.
     return "api:token-perms:" + hashlib.sha256(token_key.encode()).hexdigest()[:32]
 
 

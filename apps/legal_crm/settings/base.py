@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "legal_crm.org.time_zone.EmployeeTimeZoneMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "legal_crm.core.lazy_messages.LazyMessageMiddleware",  # the storage only for requests that use it
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -71,6 +71,30 @@ def test_accept_header_for_another_format_is_a_json_406(api, office):
     assert r.json() == NOT_ACCEPTABLE
 
 
+@pytest.mark.parametrize("accept", [None, "", "*/*", "application/json", "application/json; indent=4", "text/*"])
+def test_the_shortcut_for_clients_taking_anything_answers_as_drf_does(accept):
+    """core.negotiation answers «anything» (no Accept, */*) without parsing the header: as DRF's own negotiation."""
+    from rest_framework.exceptions import NotAcceptable
+    from rest_framework.negotiation import DefaultContentNegotiation
+    from rest_framework.renderers import JSONRenderer
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from legal_crm.core.negotiation import ContentNegotiation
+
+    def answer(negotiation):
+        request = Request(APIRequestFactory().get(LEADS, **({} if accept is None else {"HTTP_ACCEPT": accept})))
+        try:
+            renderer, media_type = negotiation.select_renderer(request, [JSONRenderer()])
+        except NotAcceptable:
+            return "406"
+        return type(renderer), media_type
+
+    ours = answer(ContentNegotiation())
+    assert ours == answer(DefaultContentNegotiation())
+    assert (ours == "406") == (accept in ("", "text/*"))  # an empty Accept takes nothing, for DRF too
+
+
 def test_format_json_is_answered(api, office):
     r = api.get(LEADS, {"format": "json"})
     assert r.status_code == 200 and r["Content-Type"] == "application/json"
