@@ -712,7 +712,10 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
               "transaction opens with its first statement (`core/mariadb`: no `SET autocommit` before and after, "
               "two round trips fewer a lead); the number's libphonenumber type is worked out once for its checks "
               "(`core.validators.phone_number_type`), and a repeat post locks the lead's row, writes what it adds in "
-              "one UPDATE and answers from the lead in hand. Query counts are per page and do not depend on the "
+              "one UPDATE and answers from the lead in hand; a request opens the messages' storage only if it uses "
+              "it (`core/lazy_messages.py`), the Redis cache skips memcached's key warnings, a token's cache key is "
+              "hashed once per process and a client taking anything (*/*) gets its renderer without the Accept header "
+              "being parsed (`core/negotiation.py`). Query counts are per page and do not depend on the "
               "number of rows."]
     return "\n".join(lines)
 
