@@ -37,6 +37,14 @@ def test_seed_demo_twice_gives_the_same_data(client):
     response = client.post("/admin/login/", {"username": "admin", "password": "demo", "next": "/admin/"})
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+    # The demo's work is done by the staff whose work it is: the administrator takes no leads and sells nothing
+    # (Novosibirsk, which has no sales manager, sells through its head).
+    from legal_crm.contracts.models import Contract
+    from legal_crm.leads.models import Lead
+
+    assert not Lead.objects.filter(assigned_to__username="admin").exists()
+    assert not Contract.objects.filter(sales_manager__is_superuser=True).exists()
+    assert Contract.objects.filter(office__code="nsk", sales_manager__username="nsk.head").exists()
 
 
 def test_seed_demo_tolerates_and_never_changes_the_users_own_rows(make_staff):

@@ -112,8 +112,9 @@ def _make(spec, offices, generated: list) -> Contract | None:
         return None
     sales_login, lawyer_login, head_login = STAFF[office_code]
     fallback = _superuser()
-    sales, lawyer, head = (_user(sales_login) or fallback, _user(lawyer_login) or fallback,
-                           _user(head_login) or fallback)
+    # An office without a sales manager (Novosibirsk) sells through its head, not through the superuser.
+    sales = (_user(sales_login) or fallback) if sales_login else None
+    lawyer, head = _user(lawyer_login) or fallback, _user(head_login) or fallback
     contract = services.contract_create(actor=head if sales is None else sales, client=client, service=service,
                                         office=office)
     if state == "draft":
