@@ -39,17 +39,32 @@ class CompiledQuery:
 
     def first(self, *values):
         """The first row (a tuple), or None."""
+        rows = self._run(values, one=True)
+        return rows[0] if rows else None
+
+    def rows(self, *values) -> list[tuple]:
+        """Every row (tuples)."""
+        return self._run(values, one=False)
+
+    def _run(self, values, *, one: bool) -> list[tuple]:
         using = router.db_for_read(self.model)
         sql, params, slots, converters = self._compile(using)
         args = [p if s is None else values[s] for p, s in zip(params, slots, strict=True)]
         connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(sql, args)
-            row = cursor.fetchone()
-        if row is None or not converters:
-            return row if row is None else tuple(row)
-        row = list(row)
-        for pos, (convs, expression) in converters:
-            for converter in convs:
-                row[pos] = converter(row[pos], expression, connection)
-        return tuple(row)
+            if one:
+                row = cursor.fetchone()
+                fetched = [] if row is None else [row]
+            else:
+                fetched = cursor.fetchall()
+        if not converters:
+            return [tuple(row) for row in fetched]
+        converted = []
+        for row in fetched:
+            row = list(row)
+            for pos, (convs, expression) in converters:
+                for converter in convs:
+                    row[pos] = converter(row[pos], expression, connection)
+            converted.append(tuple(row))
+        return converted

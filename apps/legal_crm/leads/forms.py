@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.widgets import UnfoldAdminTextInputWidget
 
 from legal_crm.core.errors import DomainError
+from legal_crm.core.models import User
 from legal_crm.core.validators import normalize_phone
 from legal_crm.marketing.models import AdSource
 from legal_crm.org.models import Office
@@ -47,12 +48,11 @@ class LeadChangeForm(forms.ModelForm):
                 offices = offices.filter(Q(pk__in=office_ids) | Q(pk=lead.office_id))
             self.fields["office"].queryset = offices.order_by("name")
         if "assigned_to" in self.fields:
-            from .services.distribution import lead_takers
+            from .services.distribution import lead_taker_ids
 
-            takers = lead_takers()
-            if office_ids is not None:
-                takers = takers.filter(Q(employee__offices__in=office_ids) | Q(pk=lead.assigned_to_id))
-            self.fields["assigned_to"].queryset = takers.distinct().order_by("last_name", "first_name")
+            takers = lead_taker_ids(office_ids, also=[lead.assigned_to_id])
+            self.fields["assigned_to"].queryset = User.objects.filter(pk__in=sorted(takers)).order_by(
+                "last_name", "first_name")
 
     def clean(self):
         cleaned = super().clean()

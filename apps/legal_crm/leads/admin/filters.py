@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import DropdownFilter
 
+from legal_crm.core.models import User
 from legal_crm.marketing.models import AdSource
-from legal_crm.org.selectors import office_list_visible_to, scope_to_offices
+from legal_crm.org.selectors import office_ids_visible_to, office_list_visible_to
 
 from .. import refcache
 
@@ -84,10 +85,11 @@ class OwnerFilter(DropdownFilter):
     TAKERS_LIMIT = 500
 
     def lookups(self, request, model_admin):
-        from ..services.distribution import lead_takers
+        from ..services.distribution import lead_taker_ids
 
-        takers = scope_to_offices(lead_takers().exclude(pk=request.user.pk), request.user, field="employee__offices")
-        takers = (takers.only("id", "username", "first_name", "last_name", "middle_name")
+        ids = lead_taker_ids(office_ids_visible_to(request.user)) - {request.user.pk}
+        takers = (User.objects.filter(pk__in=sorted(ids))
+                  .only("id", "username", "first_name", "last_name", "middle_name")
                   .order_by("last_name", "first_name", "id")[:self.TAKERS_LIMIT])
         return [("me", _("Мои")), ("none", _("Не назначен")), *((str(u.pk), str(u)) for u in takers)]
 

@@ -50,3 +50,19 @@ def test_administrators_hold_every_right_but_take_no_new_leads(admin_user, make_
 
     access.permission_overrides_apply(actor=superuser, user=admin_user, changes={take_leads(): True})
     assert set(operators_of(office.pk)) == {operator.pk, admin_user.pk}
+
+
+def test_the_desk_choices_of_takers_follow_the_same_rule(admin_user, make_staff, office, other_office):
+    """lead_taker_ids (the operator filter's and the lead form's choices; its statement compiled once per process)
+    names the lead_takers() of the offices asked for, whoever the grants came from, and follows a change at once."""
+    from legal_crm.leads.services.distribution import lead_taker_ids
+
+    here, there = make_staff("operator"), make_staff("operator", offices=[other_office])
+    both, lawyer = make_staff("sales", offices=[office, other_office]), make_staff("lawyer")
+    assert lead_taker_ids() == set(lead_takers().values_list("pk", flat=True)) == {here.pk, there.pk, both.pk}
+    assert lead_taker_ids({office.pk}) == {here.pk, both.pk}
+    assert lead_taker_ids({office.pk}, also=[there.pk, lawyer.pk]) == {here.pk, both.pk, there.pk}
+    assert lead_taker_ids(set()) == set()
+    access.permission_overrides_apply(actor=admin_user, user=here, changes={take_leads(): False})
+    access.permission_overrides_apply(actor=admin_user, user=lawyer, changes={take_leads(): True})
+    assert lead_taker_ids({office.pk}) == {both.pk, lawyer.pk}
