@@ -43,11 +43,17 @@ def my_calls_block(request) -> dict | None:
             "empty": _("Запланированных звонков на сегодня нет. Звонок планируют внизу карточки лида.")}
 
 
+def _takes_leads(user) -> bool:
+    """Whether the distribution hands the user leads: the right, and not a superuser (who holds every right but is
+    never an office's operator, distribution.operators_of)."""
+    return user.has_perm(perms.VIEW_LEAD) and user.has_perm(perms.TAKE_LEADS) and not user.is_superuser
+
+
 def my_leads_block(request) -> dict | None:
     """New leads assigned to me that nobody has worked yet, oldest first — for those who take leads (an office head
     or a marketer reads leads but is not handed them)."""
     user = request.user
-    if not (user.has_perm(perms.VIEW_LEAD) and user.has_perm(perms.TAKE_LEADS)):
+    if not _takes_leads(user):
         return None
     leads = list(selectors.lead_list_visible_to(user).filter(assigned_to=user, status__is_initial=True)
                  .order_by("created_at")[:LIMIT])
@@ -62,7 +68,7 @@ def my_leads_block(request) -> dict | None:
 def my_figures_block(request) -> dict | None:
     """Today's figures of an operator or sales manager (those who take leads): leads taken and calls made."""
     user = request.user
-    if not (user.has_perm(perms.VIEW_LEAD) and user.has_perm(perms.TAKE_LEADS)):
+    if not _takes_leads(user):
         return None
     start, end = _day_bounds()
     taken = selectors.lead_list_visible_to(user).filter(assigned_to=user, created_at__gte=start,

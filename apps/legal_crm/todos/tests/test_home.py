@@ -34,3 +34,15 @@ def test_each_role_sees_its_figures(client, make_staff, office, role):
     assert EXPECTED[role] <= keys, EXPECTED[role] - keys
     tasks = next(b for b in response.context["home_blocks"] if b["key"] == "todos-my-tasks")
     assert tasks["rows"][0]["text"] == "Сверить список кредиторов" and "просрочена" in tasks["rows"][0]["note"]
+
+
+@pytest.mark.parametrize("superuser", [False, True])
+def test_administrators_see_no_blocks_of_work_they_are_never_given(client, make_staff, office, superuser):
+    """An administrator holds every right, but the distribution hands them no leads and nobody names them a
+    contract's lawyer: «Мой день» shows neither the operator's nor the lawyer's blocks (nor the seller's)."""
+    client.force_login(make_staff("admin", superuser=superuser))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    keys = {block["key"] for block in response.context["home_blocks"]}
+    assert not keys & {"leads-waiting", "leads-figures", "contracts-lawyer", "contracts-sales"}, keys
+    assert "todos-my-tasks" in keys
