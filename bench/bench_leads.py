@@ -169,6 +169,18 @@ def run_intake(port: int, tokens: list[str], n: int, clients: int, seed: int = 7
             "p99": pct(latencies, 99), "codes": codes}
 
 
+def ensure_wrk() -> bool:
+    """wrk is there, installed from Debian's packages if this process may (root, apt-get): the Python client it
+    replaces takes a share of the same 2 cores, so the figures would not compare with other runs'."""
+    if shutil.which("wrk") is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], capture_output=True, check=False)
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (Debian: apt-get install wrk): the intake load comes from Python threads",
+              flush=True)
+        return False
+    return True
+
+
 def run_intake_wrk(port: int, tokens: list[str], seconds: int, clients: int, per_request: bool = False) -> dict:
     """The same load from wrk (C, Debian package): the client then takes little of the 2 cores it shares
     with gunicorn and MariaDB, so the figures are the server's."""
@@ -426,7 +438,7 @@ def measure_side(args) -> dict:
     http_logins_ready()
     port = free_port()
     server = start_gunicorn(port, args.workers, args.threads)
-    use_wrk = shutil.which("wrk") is not None and not args.python_client
+    use_wrk = not args.python_client and ensure_wrk()
 
     def intake_run(seed: int, per_request: bool = False) -> dict:
         """One intake run from --clients clients; where their connections sat is sampled once they are all open."""
