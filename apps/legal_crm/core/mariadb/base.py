@@ -90,6 +90,12 @@ class DatabaseWrapper(mysql.DatabaseWrapper):
         self.begin_pending = False  # after _end, which reads Django's flag before Django sets it
         super()._set_autocommit(True)  # a no-op unless the session was turned off some other way
 
+    def committed_by_query(self) -> None:
+        """The query just sent ended with its own COMMIT (core.row_insert.together(commit=True)): the block's commit
+        then has nothing left to send, and a statement after it would open the next transaction."""
+        self.in_server_transaction = False
+        self.begin_pending = not self.autocommit
+
     def _commit(self):
         self._end(super()._commit)
 

@@ -203,6 +203,47 @@ def test_together_rows_of_a_rolled_back_savepoint_are_rolled_back_with_it():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_together_commit_rides_with_the_rows_only_where_the_transaction_is_its_own():
+    """commit=True: on MariaDB the outermost transaction's COMMIT ends the rows' query (one round trip, the commit
+    hooks still run); a failing row commits nothing; inside another transaction it commits as usual."""
+    from django.db import IntegrityError, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from legal_crm.core.row_insert import together
+
+    lead = LeadFactory()
+    ct = ContentType.objects.get_for_model(Lead).pk
+    ran = []
+    with CaptureQueriesContext(connection) as queries:
+        with transaction.atomic():
+            transaction.on_commit(lambda: ran.append("hook"))
+            with together(commit=True):
+                insert_many(AuditLog, [_audit_row(ct, "c1")])
+                insert_many(AuditLog, [_audit_row(ct, "c2")])
+    sql = [q["sql"] for q in queries.captured_queries if q["sql"] != "BEGIN"]  # Django logs BEGIN, nothing is sent
+    if connection.vendor == "mysql":
+        assert len(sql) == 1 and sql[0].endswith("COMMIT"), sql  # no COMMIT of its own after it
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT @@in_transaction")
+            assert cursor.fetchone() == (0,)
+    assert ran == ["hook"]
+    assert AuditLog.objects.filter(object_id__in=["c1", "c2"]).count() == 2
+
+    with pytest.raises(IntegrityError), transaction.atomic(), together(commit=True):
+        insert_many(AuditLog, [_audit_row(ct, "not-kept")])
+        insert_many(LeadStatusLog, [{"lead_id": lead.pk + 10_000, "from_status_id": None,
+                                     "to_status_id": lead.status_id, "actor_id": None, "comment": ""}])
+    assert not AuditLog.objects.filter(object_id="not-kept").exists()
+
+    with pytest.raises(RuntimeError), transaction.atomic():  # the caller's transaction decides
+        with transaction.atomic(), together(commit=True):
+            insert_many(AuditLog, [_audit_row(ct, "inner-1")])
+            insert_many(AuditLog, [_audit_row(ct, "inner-2")])
+        raise RuntimeError("the caller fails after the block")
+    assert not AuditLog.objects.filter(object_id__in=["inner-1", "inner-2"]).exists()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_together_outside_a_transaction_is_refused():
     from legal_crm.core.row_insert import together
 

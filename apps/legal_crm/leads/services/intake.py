@@ -420,8 +420,9 @@ def _intake_body(*, actor, data: IntakeData, phone: str, source, partner, extern
     # The rows of a new lead are written by core.row_insert (what save() writes, its SQL built once per process).
     insert(lead)
     # Its other rows — phone parts, contact, logs, audit, the events' outbox row — are written as values (nobody
-    # listens to their saving; core.row_insert.insert_many checks) and sent to MariaDB in one round trip.
-    with row_insert.together():
+    # listens to their saving; core.row_insert.insert_many checks) and sent to MariaDB in one round trip, with the
+    # transaction's COMMIT when the intake owns it (together(commit=True): nothing follows them).
+    with row_insert.together(commit=True):
         sync_parts(LeadPhonePart, "lead", lead.pk, phone, created=True)  # search by any part of the number
         insert_many(LeadContact, [{"lead_id": lead.pk, "is_duplicate": False,
                                    **_contact_fields(data=data, phone=phone, source=source, partner=partner)}])
@@ -439,8 +440,8 @@ def _intake_body(*, actor, data: IntakeData, phone: str, source, partner, extern
         with batch():  # one outbox row, one publish to the broker for all of them
             _emit_created(lead, actor=actor, source=source, partner=partner, status=status, rule=rule,
                           office=office, operator_id=operator_id)
-    if lease is not None:
-        lease.check()
+        if lease is not None:
+            lease.check()  # the last step before the commit: before the rows (and the COMMIT with them) are sent
     return lead, True
 
 
