@@ -46,6 +46,11 @@ class CompiledQuery:
         """Every row (tuples)."""
         return self._run(values, one=False)
 
+    def statement(self, *values, using: str) -> tuple[str, list]:
+        """The SQL and its parameters, for a statement that embeds this read (core.row_insert.insert's `unless`)."""
+        sql, params, slots, _converters = self._compile(using)
+        return sql, [p if s is None else values[s] for p, s in zip(params, slots, strict=True)]
+
     def _run(self, values, *, one: bool) -> list[tuple]:
         using = router.db_for_read(self.model)
         sql, params, slots, converters = self._compile(using)

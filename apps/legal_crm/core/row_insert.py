@@ -80,8 +80,9 @@ def _check(model: type[models.Model]) -> None:
             raise TypeError(f"{model.__name__}.{f.name} is not written by a plain INSERT: use the ORM")
 
 
-def _statement(model: type[models.Model], connection, rows: int, read_key: bool = True) -> tuple[str, list, object]:
-    key = (model, connection.alias, rows, read_key)
+def _statement(model: type[models.Model], connection, rows: int, read_key: bool = True,
+               unless: str | None = None) -> tuple[str, list, object]:
+    key = (model, connection.alias, rows, read_key, unless)
     found = _statements.get(key)
     if found is not None:
         return found
@@ -89,9 +90,12 @@ def _statement(model: type[models.Model], connection, rows: int, read_key: bool 
     meta, qn = model._meta, connection.ops.quote_name
     auto = meta.auto_field  # None for a composite or a hand-set key: then the key's columns are written
     fields = [f for f in meta.local_concrete_fields if f is not auto]
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES "
-           + ", ".join([row] * rows))
+    values = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+    if unless is None:
+        sql += "VALUES " + ", ".join([f"({values})"] * rows)
+    else:  # one row, written by the statement only where the read finds nothing
+        sql += f"SELECT {values} WHERE NOT EXISTS ({unless})"
     returning = None
     if read_key and auto is not None and rows == 1 and connection.features.can_return_columns_from_insert:
         suffix, _params = connection.ops.return_insert_columns([auto])
@@ -100,24 +104,34 @@ def _statement(model: type[models.Model], connection, rows: int, read_key: bool 
     return found
 
 
-def insert(obj: models.Model, *, using: str | None = None) -> models.Model:
-    """Write the new `obj` as `obj.save()` would; returns it with its primary key set."""
+def insert(obj: models.Model, *, using: str | None = None,
+           unless: tuple[str, list] | None = None) -> models.Model | None:
+    """Write the new `obj` as `obj.save()` would; returns it with its primary key set.
+
+    `unless`: a read (its SQL and parameters, e.g. CompiledQuery.statement) that must find nothing for the row to be
+    written — checked by the INSERT itself (INSERT … SELECT … WHERE NOT EXISTS), so a caller that reads only to
+    decide whether to write makes one statement of the two. When the read finds a row, nothing is written, None is
+    returned and post_save is not sent (pre_save was: it may change what is written)."""
     model = type(obj)
     using = using or router.db_for_write(model, instance=obj)
     connection = connections[using]
-    sql, fields, returning, kept = _statement(model, connection, 1)
+    sql, fields, returning, kept = _statement(model, connection, 1, unless=unless[0] if unless else None)
     obj._prepare_related_fields_for_save(operation_name="save")  # a related object's key, as save() takes it
     signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
     params = _prepared(fields, kept, [f.pre_save(obj, True) for f in fields], connection)
     auto = model._meta.auto_field
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if auto is not None:
-            if returning is not None:
-                pk = connection.ops.fetch_returned_insert_columns(cursor, None)[0]
-            else:
-                pk = connection.ops.last_insert_id(cursor, model._meta.db_table, auto.column)
-            setattr(obj, auto.attname, pk)
+        cursor.execute(sql, params if unless is None else [*params, *unless[1]])
+        if returning is not None:
+            row = connection.ops.fetch_returned_insert_columns(cursor, None)
+            if row is None:  # only an `unless` that found a row writes nothing and returns no key
+                return None
+            setattr(obj, auto.attname, row[0])
+        else:
+            if unless is not None and cursor.rowcount == 0:
+                return None
+            if auto is not None:
+                setattr(obj, auto.attname, connection.ops.last_insert_id(cursor, model._meta.db_table, auto.column))
     obj._state.adding, obj._state.db = False, using
     signals.post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using)
     return obj

@@ -127,6 +127,33 @@ def test_compiled_query_reads_what_the_queryset_reads():
         CompiledQuery(Lead, lambda p: Lead.objects.filter(phone=p.upper()).values_list("pk")[:1], 1).first("x")
 
 
+@pytest.mark.django_db
+def test_insert_unless_writes_only_where_its_read_finds_nothing():
+    """The read rides in the INSERT (… SELECT … WHERE NOT EXISTS): found → nothing written, None, no post_save."""
+    seen = []
+
+    def post(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    ct = ContentType.objects.get_for_model(Lead).pk
+    query = CompiledQuery(AuditLog, lambda object_id: AuditLog.objects.filter(
+        action="test.unless", object_id=object_id).values_list("pk")[:1], 1)
+
+    def row(object_id: str):
+        return insert(AuditLog(action="test.unless", content_type_id=ct, object_id=object_id, object_repr="x"),
+                      unless=query.statement(object_id, using="default"))
+
+    signals.post_save.connect(post, sender=AuditLog)
+    try:
+        first, again, other = row("7"), row("7"), row("8")
+    finally:
+        signals.post_save.disconnect(post, sender=AuditLog)
+    assert first is not None and first.pk and not first._state.adding
+    assert again is None and other is not None and other.pk != first.pk
+    assert sorted(AuditLog.objects.filter(action="test.unless").values_list("object_id", flat=True)) == ["7", "8"]
+    assert seen == [first.pk, other.pk]
+
+
 def _audit_row(ct: int, object_id: str, **extra) -> dict:
     return {"actor_id": None, "action": "test.together", "content_type_id": ct, "object_id": object_id,
             "object_repr": object_id, "before": None, "after": None, **extra}

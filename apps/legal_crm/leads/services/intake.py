@@ -19,8 +19,9 @@ from collections.abc import Collection
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, OperationalError, connection, connections, router, transaction
+from django.db.models import F, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +39,7 @@ from legal_crm.core.validators import normalize_phone
 from .. import refcache
 from ..models import AssignmentLog, IntakeLock, Lead, LeadContact, LeadPhonePart, LeadStatusLog
 from .distribution import choose_office, choose_operator, lead_distribute
-from .operator_load import pick_rider
+from .operator_load import give_back, pick_rider
 from .spam import count_post, find_spam_rule, lead_mark_spam, phone_flood_rule
 from .statuses import record_status_change
 from .typing import resolve_lead_type
@@ -139,22 +140,32 @@ def _lock_phone(phone: str) -> None:
         IntakeLock.objects.select_for_update().filter(phone=phone).exists()
 
 
-# The phone's latest lead: every post reads it, so its statement is compiled once (core.compiled_query).
+# The phone's latest lead: a repeat reads it, so its statement is compiled once (core.compiled_query).
 _LATEST_OF_PHONE = CompiledQuery(Lead, lambda phone: Lead.objects.filter(phone=phone).order_by(
     "-created_at", "-id").values_list("pk", "created_at", "last_contact_at", "partner_id", "external_id")[:1], 1)
+
+# The phone's latest lead if it was in touch since a moment (the dedup window's start) — the read a new lead's INSERT
+# is conditioned on (core.row_insert.insert's `unless`): the same lead _find_existing calls recent.
+_RECENT_OF_PHONE = CompiledQuery(Lead, lambda phone, since: Lead.objects.annotate(
+    touched=Coalesce("last_contact_at", "created_at")).filter(
+    pk=Subquery(Lead.objects.filter(phone=phone).order_by("-created_at", "-id").values("pk")[:1]),
+    touched__gte=Value(since)).order_by().values_list("pk")[:1], 2)
+
+
+def _window_start(now: datetime.datetime) -> datetime.datetime:
+    return now - datetime.timedelta(hours=refcache.get().settings.dedup_window_hours)
 
 
 def _find_existing(*, phone: str, partner, external_id: str | None, now: datetime.datetime,
                    look_up_external_id: bool = True) -> int | None:
     """The id of the lead this post repeats, or None: the same partner's external id first, else the latest lead
-    of the phone if it was in touch within the window. Ids and dates only: most posts are new people.
+    of the phone if it was in touch within the window. Ids and dates only.
 
-    A partner's new lead usually costs one query: when the phone has no recent lead and the caller may retry
-    (look_up_external_id=False), a repeated external id is left to the unique (partner, external_id)
-    constraint — the insert fails, the transaction rolls back and the retry looks the id up."""
-    window = datetime.timedelta(hours=refcache.get().settings.dedup_window_hours)
+    When the phone has no recent lead and the caller may retry (look_up_external_id=False), a repeated external id
+    is left to the unique (partner, external_id) constraint — the insert fails, the transaction rolls back and the
+    retry looks the id up."""
     latest = _LATEST_OF_PHONE.first(phone)
-    recent = latest if latest is not None and (latest[2] or latest[1]) >= now - window else None
+    recent = latest if latest is not None and (latest[2] or latest[1]) >= _window_start(now) else None
     if partner is not None and external_id:
         if recent is not None and recent[3] == partner.pk and recent[4] == external_id:
             return recent[0]
@@ -376,15 +387,15 @@ def _makers_office(actor, offices):
     return known[main if main in ids else ids[0]]
 
 
-def _operator_for(office, *, spam_rule, pick, now) -> int | None:
-    """The new lead's operator: the pick sent ahead when it was for this office, else counted now."""
+def _operator_for(office, *, spam_rule, pick, now) -> tuple[int | None, bool]:
+    """The new lead's operator, and whether it is the pick sent ahead (else counted now, or nobody)."""
     if office is None or spam_rule:
-        return None
+        return None, False
     if pick is not None:
         picked, operator_id = pick.take(office.pk)
         if picked:
-            return operator_id
-    return choose_operator(office.pk, now=now)
+            return operator_id, True
+    return choose_operator(office.pk, now=now), False
 
 
 def _intake_body(*, actor, data: IntakeData, phone: str, source, partner, external_id, now, recent: dict,
@@ -392,15 +403,30 @@ def _intake_body(*, actor, data: IntakeData, phone: str, source, partner, extern
                  lease=None) -> tuple[Lead, bool]:
     if row_lock:
         _lock_phone(phone)
+    new = {"actor": actor, "data": data, "phone": phone, "source": source, "partner": partner,
+           "external_id": external_id, "now": now, "recent": recent, "route": route, "offices": offices,
+           "lease": lease}
+    if partner is None or not external_id or not look_up_external_id:
+        # Most posts are new people: the dedup read is then the new lead's INSERT itself (written unless the phone
+        # has a recent lead) — one statement instead of two. A partner's id to look up first takes the long way.
+        lead = _new_lead(**new, unless_recent=True)
+        if lead is not None:
+            return lead, True
     existing_id = _find_existing(phone=phone, partner=partner, external_id=external_id, now=now,
                                  look_up_external_id=look_up_external_id)
-    if existing_id is not None:
-        lead = _record_duplicate(existing_id, actor=actor, data=data, phone=phone, source=source, partner=partner,
-                                 now=now, recent=recent)
-        if lease is not None:
-            lease.check()  # the last step before the commit: a lease that may have run out commits nothing
-        return lead, False
+    if existing_id is None:
+        return _new_lead(**new, unless_recent=False), True
+    lead = _record_duplicate(existing_id, actor=actor, data=data, phone=phone, source=source, partner=partner,
+                             now=now, recent=recent)
+    if lease is not None:
+        lease.check()  # the last step before the commit: a lease that may have run out commits nothing
+    return lead, False
 
+
+def _new_lead(*, actor, data: IntakeData, phone: str, source, partner, external_id, now, recent: dict,
+              route: _Route, offices, lease, unless_recent: bool) -> Lead | None:
+    """Write the new lead and its rows. `unless_recent`: only if the phone has no lead in touch within the dedup
+    window, checked by the lead's INSERT — None when it has one (nothing written, the operator given back)."""
     rule = find_spam_rule(phone=phone, name=data.name, comment=data.comment, source=source, recent=recent)
     lead_type, office, dist_rule = route.lead_type, route.office, route.rule
     status = refcache.spam_status() if rule else refcache.initial_status()
@@ -408,7 +434,7 @@ def _intake_body(*, actor, data: IntakeData, phone: str, source, partner, extern
         own = _makers_office(actor, offices)
         if own is not None:
             office, dist_rule = own, None
-    operator_id = _operator_for(office, spam_rule=rule, pick=route.pick, now=now)
+    operator_id, picked = _operator_for(office, spam_rule=rule, pick=route.pick, now=now)
     lead = Lead(
         phone=phone, name=(data.name or "").strip(), office=office, assigned_to_id=operator_id, type=lead_type,
         status=status, status_changed_at=now, source=source, partner=partner, external_id=external_id,
@@ -418,7 +444,14 @@ def _intake_body(*, actor, data: IntakeData, phone: str, source, partner, extern
     )
     lead.skip_history_when_saving = True  # the creation is in the audit log and the status log already
     # The rows of a new lead are written by core.row_insert (what save() writes, its SQL built once per process).
-    insert(lead)
+    if not unless_recent:
+        insert(lead)
+    elif insert(lead, unless=_recent_of_phone(phone, now)) is None:
+        if picked:
+            route.pick.put_back(operator_id)
+        elif operator_id is not None:
+            give_back(office.pk, operator_id)
+        return None
     # Its other rows — phone parts, contact, logs, audit, the events' outbox row — are written as values (nobody
     # listens to their saving; core.row_insert.insert_many checks) and sent to MariaDB in one round trip, with the
     # transaction's COMMIT when the intake owns it (together(commit=True): nothing follows them).
@@ -442,8 +475,14 @@ def _intake_body(*, actor, data: IntakeData, phone: str, source, partner, extern
                           office=office, operator_id=operator_id)
         if lease is not None:
             lease.check()  # the last step before the commit: before the rows (and the COMMIT with them) are sent
-    return lead, True
+    return lead
 
+
+def _recent_of_phone(phone: str, now: datetime.datetime) -> tuple[str, list]:
+    """_RECENT_OF_PHONE as (SQL, parameters) for the lead's INSERT; the moment as the database compares it."""
+    using = router.db_for_write(Lead)
+    since = connections[using].ops.adapt_datetimefield_value(_window_start(now))
+    return _RECENT_OF_PHONE.statement(phone, since, using=using)
 
 
 # Durable: the intake owns its transaction. Its guarantees need it — the named lock and the retries on a lost race

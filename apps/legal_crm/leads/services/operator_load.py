@@ -130,6 +130,11 @@ class PickRider:
         chosen, self.chosen = self.chosen, None
         return True, (chosen or None)
 
+    def put_back(self, operator_id: int | None) -> None:
+        """The pick take() gave went to no lead after all (the lead's INSERT found a recent lead of the phone): it
+        is given back with the lease, as one never taken."""
+        self.chosen = operator_id or 0
+
     def give_back(self, pipe) -> bool:
         """Queue the return of an unused pick into `pipe`; False when there is nothing to return."""
         chosen, self.chosen = self.chosen, None
@@ -144,6 +149,22 @@ def pick_rider(office_id: int) -> PickRider | None:
     if shared_redis() is None:
         return None
     return PickRider(office_id, limit=refcache.get().settings.max_open_leads_per_operator or 0)
+
+
+def give_back(office_id: int, operator_id: int) -> None:
+    """Uncount a lead take_least_loaded() counted on the operator and no lead was written for (the lead's INSERT
+    found a recent lead of the phone). Rare: the pick sent ahead (PickRider) usually chose the operator."""
+    client = shared_redis()
+    if client is not None:
+        try:
+            client.eval(_GIVE_BACK, 1, cache.make_and_validate_key(_key(office_id)), operator_id)
+            return
+        except UNREACHABLE as exc:
+            redis_failed(exc)
+    with _local_lock:
+        load = cache.get(_key(office_id))
+        if load and load.get(operator_id):
+            cache.set(_key(office_id), {**load, operator_id: load[operator_id] - 1}, LOAD_TTL)
 
 
 def _take_on_redis(client, office_id: int, *, operators, now, limit: int, exclude: set[int]) -> int | None:

@@ -68,6 +68,64 @@ def test_same_phone_after_window_is_a_new_lead(site_client, office):
 
 
 @pytest.mark.django_db
+def test_the_phones_latest_lead_decides_a_repeat_not_an_older_leads_late_contact(site_client, office):
+    """The new lead's INSERT checks for a recent lead itself; what counts is what the repeat path reads: the phone's
+    latest lead in touch within the window — an older lead a partner's retry touched since does not count."""
+    from django.utils import timezone
+
+    from legal_crm.leads.models import LeadSettings
+    from legal_crm.leads.tests.factories import LeadFactory
+
+    settings_row = LeadSettings.load()
+    settings_row.dedup_window_hours = 1
+    settings_row.save()
+    now = timezone.now()
+    older, latest = LeadFactory(phone="+79162223355"), LeadFactory(phone="+79162223355")
+    Lead.objects.filter(pk=older.pk).update(created_at=now - timezone.timedelta(hours=5),
+                                            last_contact_at=now - timezone.timedelta(minutes=10))
+    Lead.objects.filter(pk=latest.pk).update(created_at=now - timezone.timedelta(hours=3),
+                                             last_contact_at=now - timezone.timedelta(hours=3))
+    r1 = site_client.post(URL, {"phone": "+79162223355"}, format="json")
+    assert r1.status_code == 201 and r1.json()["id"] not in (older.pk, latest.pk)
+    r2 = site_client.post(URL, {"phone": "+79162223355"}, format="json")
+    assert r2.status_code == 200 and r2.json()["id"] == r1.json()["id"]  # now the latest is in touch
+
+
+@pytest.mark.django_db
+def test_a_new_persons_post_reads_no_lead_before_its_insert(site_client, office):
+    """Most posts are new people: the dedup read rides in the lead's INSERT (… WHERE NOT EXISTS …)."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    site_client.post(URL, {"phone": "+79161234510"}, format="json")  # caches warmed: only the intake's own queries
+    with CaptureQueriesContext(connection) as ctx:
+        r = site_client.post(URL, {"phone": "+79161234511"}, format="json")
+    assert r.status_code == 201, r.content
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert not [q for q in sql if re.match(r"(START TRANSACTION;\s*)?SELECT .*FROM [`\"]leads_lead[`\"]", q, re.S)]
+    inserts = [q for q in sql if re.search(r'INSERT INTO [`"]leads_lead[`"] ', q)]
+    assert len(inserts) == 1 and "NOT EXISTS" in inserts[0]
+
+
+@pytest.mark.django_db
+def test_a_repeat_takes_no_operators_turn(site_client, office, make_staff):
+    """The operator is chosen before the INSERT finds the phone's recent lead; a repeat gives the turn back: the
+    next new leads go to everybody else first."""
+    from legal_crm.leads.services.distribution import operators_of
+
+    make_staff("operator"), make_staff("operator")
+    takers = set(operators_of(office.pk))
+    first = site_client.post(URL, {"phone": "+79161234520"}, format="json").json()["assigned_to"]
+    for _ in range(len(takers) - 1):  # had each taken a turn, the first would be among the next leads' again
+        assert site_client.post(URL, {"phone": "+79161234520"}, format="json").status_code == 200
+    others = [site_client.post(URL, {"phone": f"+7916123453{i}"}, format="json").json()["assigned_to"]
+              for i in range(len(takers) - 1)]
+    assert sorted(others) == sorted(takers - {first})
+
+
+@pytest.mark.django_db
 def test_partner_external_id_dedup_and_identified_by_token(partner_client, partner_with_token, office):
     partner, _key = partner_with_token
     r1 = partner_client.post(URL, {"phone": "+79163334455", "external_id": "A-1"}, format="json")
