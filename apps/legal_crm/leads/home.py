@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from legal_crm.core.access import is_administrator
 from legal_crm.core.validators import format_phone
 from legal_crm.leads import perms
 
@@ -23,7 +24,8 @@ def _day_bounds():
 
 
 def my_calls_block(request) -> dict | None:
-    """Calls planned for me up to the end of today, the overdue ones first, each with a call link."""
+    """Calls planned for me up to the end of today, the overdue ones first, each with a call link. An administrator
+    sees the block only when somebody planned a call for them: the distribution hands them no leads to call."""
     user = request.user
     if not user.has_perm(perms.VIEW_PLANNEDCALL):
         return None
@@ -31,6 +33,8 @@ def my_calls_block(request) -> dict | None:
     calls = list(selectors.planned_calls_visible_to(user).filter(assignee=user, done_at__isnull=True,
                                                                   due_at__lt=end)
                  .select_related("lead").order_by("due_at")[:LIMIT])
+    if not calls and is_administrator(user):
+        return None
     now = timezone.now()
     rows = []
     for call in calls:

@@ -28,6 +28,15 @@ def test_my_day_shows_my_calls_and_new_leads_not_others(client, make_staff, offi
     assert reverse("leads_lead_card", args=[mine.pk]) in page
 
 
+def test_an_administrator_sees_the_calls_block_only_for_calls_planned_for_them(client, admin_user, office):
+    client.force_login(admin_user)
+    assert "Мои звонки на сегодня" not in client.get(reverse("admin:index")).content.decode()
+    lead = LeadFactory(office=office, name="Петрова Анна")
+    PlannedCall.objects.create(lead=lead, assignee=admin_user, due_at=timezone.now())
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Мои звонки на сегодня" in page and "Петрова Анна" in page
+
+
 def test_my_day_has_no_sales_blocks_for_hr(client, make_staff):
     hr = make_staff("hr")
     client.force_login(hr)
