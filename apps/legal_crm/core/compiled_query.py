@@ -49,12 +49,12 @@ class CompiledQuery:
     def statement(self, *values, using: str) -> tuple[str, list]:
         """The SQL and its parameters, for a statement that embeds this read (core.row_insert.insert's `unless`)."""
         sql, params, slots, _converters = self._compile(using)
-        return sql, [p if s is None else values[s] for p, s in zip(params, slots, strict=True)]
+        return sql, _bound(params, slots, values)
 
     def _run(self, values, *, one: bool) -> list[tuple]:
         using = router.db_for_read(self.model)
         sql, params, slots, converters = self._compile(using)
-        args = [p if s is None else values[s] for p, s in zip(params, slots, strict=True)]
+        args = _bound(params, slots, values)
         connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(sql, args)
@@ -73,3 +73,8 @@ class CompiledQuery:
                     row[pos] = converter(row[pos], expression, connection)
             converted.append(tuple(row))
         return converted
+
+
+def _bound(params: list, slots: list, values) -> list:
+    """The statement's parameters with each marker replaced by its value."""
+    return [p if s is None else values[s] for p, s in zip(params, slots, strict=True)]
