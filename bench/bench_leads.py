@@ -411,6 +411,17 @@ def cpu_seconds(master_pid: int) -> dict[str, float]:
             "redis": sum(map(used, named("redis-server")))}
 
 
+def cpu_times() -> list[int]:
+    """The machine's CPU time by state (/proc/stat's first line: user, nice, system, idle, iowait, …), in ticks."""
+    return [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+
+
+def idle_share(before: list[int], after: list[int]) -> float:
+    """The share of all cores' time that was idle (or waiting on the disk) between two cpu_times()."""
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    return (spent[3] + spent[4]) / max(sum(spent), 1)
+
+
 def measure_side(args) -> dict:
     """Everything one code is measured on (this process imports that code)."""
     import django
@@ -441,10 +452,12 @@ def measure_side(args) -> dict:
     use_wrk = not args.python_client and ensure_wrk()
 
     def intake_run(seed: int, per_request: bool = False) -> dict:
-        """One intake run from --clients clients; where their connections sat is sampled once they are all open."""
+        """One intake run from --clients clients; where their connections sat is sampled once they are all open,
+        and how much of the cores stayed idle meanwhile."""
         spread: list[int] = []
         sampler = threading.Timer(3, lambda: spread.extend(connections_per_worker(port)))
         sampler.start()
+        times = cpu_times()
         try:
             if use_wrk:
                 result = run_intake_wrk(port, tokens, args.seconds, args.clients, per_request)
@@ -452,7 +465,7 @@ def measure_side(args) -> dict:
                 result = run_intake(port, tokens, args.requests, args.clients, seed=seed, per_request=per_request)
         finally:
             sampler.join()
-        result["spread"] = spread
+        result["spread"], result["idle"] = spread, idle_share(times, cpu_times())
         return result
 
     runs: dict[str, list] = {key: [] for key in CONNECTIONS}
@@ -646,6 +659,12 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
         return ", ".join(fmt(r["rate"]) + (f" [{'/'.join(map(str, r['spread']))}]" if r.get("spread") else "")
                          for r in sorted(side.get(key, []), key=lambda r: r["rate"]))
 
+    def idle(side: dict, key: str) -> str:
+        # Near zero: the run was bound by the 2 cores (the rate then follows the CPU a lead costs and the machine's
+        # speed), not by waiting on a lock, the database's disk or a crowded worker.
+        return ", ".join("—" if r.get("idle") is None else f"{r['idle'] * 100:.0f}"
+                         for r in sorted(side.get(key, []), key=lambda r: r["rate"]))
+
     medians = {key: (_median_run(before, key), _median_run(after, key)) for key in CONNECTIONS if after.get(key)}
     lines += ["", f"### Intake with the list benchmark running ({args.clients} clients ({after['client']}), "
               f"{args.seconds} s a run, while one more client reloads the operator's lead list; the runs of the two "
@@ -664,7 +683,9 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
                   f"{fmt(ia['p50'])} / {fmt(ia['p95'])} / {fmt(ia['p99'])} | p99 ≤ {TARGETS['intake_p99_ms']} | "
                   f"{'yes' if ia['p99'] <= TARGETS['intake_p99_ms'] else 'no'} |",
                   f"| — the lead list beside it, p95 ms (pages) | {fmt(ib['list_p95'])} ({ib['list_pages']}) | "
-                  f"{fmt(ia['list_p95'])} ({ia['list_pages']}) | — | — |"]
+                  f"{fmt(ia['list_p95'])} ({ia['list_pages']}) | — | — |",
+                  f"| — the cores' idle time during the runs, % (in the order of the rates) | {idle(before, key)} | "
+                  f"{idle(after, key)} | — | — |"]
     def alone(side: dict) -> str:
         a = side.get("alone")
         if not a:
