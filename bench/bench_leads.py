@@ -18,8 +18,8 @@ phone, intake through the real HTTP API with the list benchmark running, and the
    - gunicorn on 127.0.0.1 with production settings: the same desk pages over HTTP (logged in, gzip accepted),
      then intake with wrk from --clients clients alone and then while one client keeps loading the lead list (p95
      of the list under that load is reported too) — in turn over keep-alive connections and over a connection
-     per request, the way nginx reaches gunicorn unless told to keep connections —, then the workers' resident
-     memory.
+     per request, the way nginx reaches gunicorn unless told to keep connections; the share of the cores left idle
+     during each run says whether it was bound by the CPU —, then the workers' resident memory.
 Prints Markdown tables and rewrites the "## Leads" section of bench/RESULTS.md.
 """
 
