@@ -655,15 +655,17 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
         lines.append(f"| {label} | {fmt(b['p50'])} / {fmt(b['p95'])} · {fmt(b['sent_kb'])} KB | "
                      f"{fmt(a['p50'])} / {fmt(a['p95'])} · {fmt(a['sent_kb'])} KB | p95 ≤ {limit} ms | "
                      f"{'yes' if a['p95'] <= limit else 'no'} |")
+    def by_rate(side: dict, key: str) -> list[dict]:
+        return sorted(side.get(key, []), key=lambda r: r["rate"])
+
     def rates(side: dict, key: str) -> str:
         return ", ".join(fmt(r["rate"]) + (f" [{'/'.join(map(str, r['spread']))}]" if r.get("spread") else "")
-                         for r in sorted(side.get(key, []), key=lambda r: r["rate"]))
+                         for r in by_rate(side, key))
 
     def idle(side: dict, key: str) -> str:
         # Near zero: the run was bound by the 2 cores (the rate then follows the CPU a lead costs and the machine's
         # speed), not by waiting on a lock, the database's disk or a crowded worker.
-        return ", ".join("—" if r.get("idle") is None else f"{r['idle'] * 100:.0f}"
-                         for r in sorted(side.get(key, []), key=lambda r: r["rate"]))
+        return ", ".join(f"{r['idle'] * 100:.0f}" for r in by_rate(side, key))
 
     medians = {key: (_median_run(before, key), _median_run(after, key)) for key in CONNECTIONS if after.get(key)}
     lines += ["", f"### Intake with the list benchmark running ({args.clients} clients ({after['client']}), "
