@@ -575,7 +575,7 @@ def machine() -> str:
         pass
     return (f"{os.cpu_count()} CPU (`nproc` = {os.cpu_count()}), {mem} RAM, MariaDB {version} "
             f"(innodb_buffer_pool_size {buffer_pool() / 2**30:.0f} GiB for the run), "
-            f"Python {platform.python_version()}, {datetime.datetime.now(datetime.UTC):%d.%m.%Y %H:%M} UTC")
+            f"Python {platform.python_version()} ({os.path.realpath(sys.executable)}), {datetime.datetime.now(datetime.UTC):%d.%m.%Y %H:%M} UTC")
 
 
 def fmt(v: float) -> str:

@@ -23,7 +23,12 @@ apt_install() {
 }
 
 pick_python() {
-  for candidate in python3.11 python3.12 python3.13 python3; do
+  # $PYTHON when set; else the distribution's interpreter, then the first one on PATH. Debian builds
+  # /usr/bin/python3.X with PGO and LTO into one executable: the intake and the desk pages cost about a fifth less
+  # CPU on it than on a source build without --enable-optimizations (pyenv's default; bench/RESULTS.md, «Leads»).
+  local candidate
+  for candidate in ${PYTHON:-} /usr/bin/python3.11 /usr/bin/python3.12 /usr/bin/python3.13 /usr/bin/python3 \
+      python3.11 python3.12 python3.13 python3; do
     if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
       echo "$candidate"; return 0
     fi
@@ -40,6 +45,12 @@ ensure_venv() {
   py="$(pick_python)"
   if ! "$py" -c 'import venv, ensurepip' >/dev/null 2>&1; then
     apt_install python3-venv
+  fi
+  local base
+  base="$("$py" -c 'import os, sys; print(os.path.realpath(sys.executable))')"
+  if [ -x "$VENV/bin/python" ] && ! grep -qxF "executable = $base" "$VENV/pyvenv.cfg" 2>/dev/null; then
+    say "Recreating $VENV on $base"  # made by another interpreter: its compiled packages would not match
+    rm -rf "$VENV"
   fi
   if [ ! -x "$VENV/bin/python" ]; then
     say "Creating $VENV"
