@@ -24,8 +24,8 @@ apt_install() {
 
 pick_python() {
   # $PYTHON when set; else the distribution's interpreter, then the first one on PATH. Debian builds
-  # /usr/bin/python3.X with PGO and LTO into one executable: the intake and the desk pages cost about a fifth less
-  # CPU on it than on a source build without --enable-optimizations (pyenv's default; bench/RESULTS.md, «Leads»).
+  # /usr/bin/python3.X with PGO and LTO into one executable: a new lead costs about a fifth less CPU on it than on
+  # a source build without --enable-optimizations (pyenv's default; bench/RESULTS.md, «Leads»).
   local candidate
   for candidate in ${PYTHON:-} /usr/bin/python3.11 /usr/bin/python3.12 /usr/bin/python3.13 /usr/bin/python3 \
       python3.11 python3.12 python3.13 python3; do
