@@ -19,7 +19,9 @@ phone, intake through the real HTTP API with the list benchmark running, and the
      then intake with wrk from --clients clients alone and then while one client keeps loading the lead list (p95
      of the list under that load is reported too) — in turn over keep-alive connections and over a connection
      per request, the way nginx reaches gunicorn unless told to keep connections; the share of the cores left idle
-     during each run says whether it was bound by the CPU —, then the workers' resident memory.
+     during each run says whether it was bound by the CPU —, then a steady 300 posts a second beside the list in
+     each way of connecting (bench/open_loop.py: the latency a steady flow sees, counted from each post's scheduled
+     moment), then the workers' resident memory.
 Prints Markdown tables and rewrites the "## Leads" section of bench/RESULTS.md.
 """
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import datetime
 import gzip
 import http.client
@@ -201,6 +204,14 @@ def run_intake_wrk(port: int, tokens: list[str], seconds: int, clients: int, per
     return result
 
 
+def run_open_loop(port: int, tokens: list[str], rate: float, seconds: int, per_request: bool = False) -> dict:
+    """Posts at a steady `rate` a second (bench/open_loop.py, in a process of its own), each post's latency counted
+    from its scheduled moment: what a steady flow sees, where wrk's closed loop gives the ceiling."""
+    cmd = [sys.executable, str(ROOT / "bench" / "open_loop.py"), "--port", str(port), "--tokens", ",".join(tokens),
+           "--rate", str(rate), "--seconds", str(seconds), *(["--per-request"] if per_request else [])]
+    return json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+
+
 def desk_targets() -> dict:
     """The leads the pages are measured on — a random generated lead of Moscow (the same for both sides: intake runs
     add leads, so the range is that of the generated ones) and the numbers to search for it."""
@@ -368,6 +379,19 @@ def connections_per_worker(port: int) -> list[int]:
     return sorted(collections.Counter(re.findall(r"pid=(\d+)", out)).values(), reverse=True)
 
 
+@contextlib.contextmanager
+def beside_list(port: int, per_request: bool):
+    """The list benchmark running meanwhile (list_load in a thread); yields the list's latencies."""
+    stop_event, latencies = threading.Event(), []
+    loader = threading.Thread(target=list_load, args=(port, stop_event, latencies, per_request))
+    loader.start()
+    try:
+        yield latencies
+    finally:
+        stop_event.set()
+        loader.join()
+
+
 def list_load(port: int, stop_event: threading.Event, latencies: list[float], per_request: bool = False) -> None:
     """The list benchmark running beside the intake: one operator reloading the lead list."""
     session = HttpSession(port, "bench-msk-op0", "bench-pass", per_request)
@@ -485,25 +509,29 @@ def measure_side(args) -> dict:
         # machine: keep-alive connections straight to gunicorn, and a connection per request (nginx's default).
         for _ in range(args.intake_runs):
             for key, (per_request, _name) in CONNECTIONS.items():
-                stop_event, latencies = threading.Event(), []
-                loader = threading.Thread(target=list_load, args=(port, stop_event, latencies, per_request))
-                loader.start()
-                try:
+                with beside_list(port, per_request) as latencies:
                     result = intake_run(int(time.time()), per_request)
-                finally:
-                    stop_event.set()
-                    loader.join()
                 result["list_p95"], result["list_pages"] = pct(latencies, 95), len(latencies)
                 print(f"intake ({key}): {result['rate']:.0f}/s p50 {result['p50']:.0f} p95 {result['p95']:.0f} "
                       f"p99 {result['p99']:.0f} ms {result['codes']}; list beside it p95 {result['list_p95']:.0f} ms "
                       f"({len(latencies)} pages); connections per worker {result['spread']}", flush=True)
                 runs[key].append(result)
+        # Then a steady flow at the target rate beside the list, each way of connecting: the latency a steady 300
+        # posts a second sees (the runs above are at the machine's limit, where a closed loop's latency is queueing).
+        steady = {}
+        for key, (per_request, _name) in CONNECTIONS.items():
+            with beside_list(port, per_request) as latencies:
+                times = cpu_times()
+                steady[key] = run_open_loop(port, tokens, TARGETS["intake_rate"], args.seconds, per_request)
+                steady[key]["idle"] = idle_share(times, cpu_times())
+            steady[key]["list_p95"], steady[key]["list_pages"] = pct(latencies, 95), len(latencies)
+            print(f"intake at a steady {TARGETS['intake_rate']}/s ({key}): {steady[key]}", flush=True)
         rss = worker_rss_mib(server.pid)
     finally:
         stop(server)
     for r in [*runs["runs"], *runs["runs_per_request"], alone]:
         r["codes"] = {str(k): v for k, v in r["codes"].items()}
-    return {**measured, "http": http, **runs, "alone": alone, "cost": cost, "speed": speed, "rss": rss,
+    return {**measured, "http": http, **runs, "alone": alone, "steady": steady, "cost": cost, "speed": speed, "rss": rss,
             "client": "wrk" if use_wrk else "Python threads", "target": target}
 
 
@@ -667,6 +695,13 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
         # speed), not by waiting on a lock, the database's disk or a crowded worker.
         return ", ".join(f"{r['idle'] * 100:.0f}" for r in by_rate(side, key))
 
+    def steady_cell(side: dict, key: str) -> str:
+        r = side.get("steady", {}).get(key)
+        if not r:
+            return "—"
+        return (f"{fmt(r['rate'])} · {fmt(r['p50'])} / {fmt(r['p95'])} / {fmt(r['p99'])} / {fmt(r['max'])} · "
+                f"{r['codes'].get('0', 0)} · {r['idle'] * 100:.0f}")
+
     medians = {key: (_median_run(before, key), _median_run(after, key)) for key in CONNECTIONS if after.get(key)}
     lines += ["", f"### Intake with the list benchmark running ({args.clients} clients ({after['client']}), "
               f"{args.seconds} s a run, while one more client reloads the operator's lead list; the runs of the two "
@@ -688,6 +723,12 @@ def report(before: dict, after: dict, args, ref: str, gen_time: float, total: in
                   f"{fmt(ia['list_p95'])} ({ia['list_pages']}) | — | — |",
                   f"| — the cores' idle time during the runs, % (in the order of the rates) | {idle(before, key)} | "
                   f"{idle(after, key)} | — | — |"]
+        if after.get("steady", {}).get(key):
+            sa = after["steady"][key]
+            lines.append(f"| — at a steady {TARGETS['intake_rate']} posts/s beside the list (`bench/open_loop.py`: "
+                         "each post's latency from its scheduled moment): answered/s · p50 / p95 / p99 / max, ms · "
+                         f"errors · cores idle % | {steady_cell(before, key)} | {steady_cell(after, key)} | "
+                         f"p99 ≤ {TARGETS['intake_p99_ms']} | {'yes' if sa['p99'] <= TARGETS['intake_p99_ms'] else 'no'} |")
     def alone(side: dict) -> str:
         a = side.get("alone")
         if not a:
