@@ -9,7 +9,8 @@ one's latency is counted from its scheduled moment, so a stall counts in every p
 Keep-alive: a post takes an idle connection or opens one (as a proxy with upstream keep-alive does); per request:
 each post on a connection of its own with "Connection: close" (nginx's default). The payloads are bench/intake.lua's
 (site posts with a source, partner posts with an external id, 5 % repeated phones). Runs in its own process, so its
-event loop does not share an interpreter with the list's client; prints one JSON line.
+event loop does not share an interpreter with the list's client; prints one JSON line (each post's latency
+in ms, in the order answered: bench_leads.run_open_loop takes the percentiles).
 
     python bench/open_loop.py --port 8000 --tokens KEY1,KEY2 --rate 300 --seconds 20 [--per-request]
 """
@@ -28,11 +29,11 @@ TIMEOUT = 30  # seconds a post may take before it counts as an error
 OUTSTANDING = 512  # posts in flight at most (a server that falls behind would otherwise get a connection a post)
 
 
-def requests(tokens: list[str], n: int, per_request: bool, seed: int):
-    """n HTTP requests as bytes, in bench/intake.lua's mix."""
-    rnd, earlier, tag = random.Random(seed), [], f"{seed % 100000:05d}"
-    close = "Connection: close\r\n" if per_request else ""
-    for i in range(1, n + 1):
+def posts(tokens: list[str], n: int, seed: int, tag: str):
+    """n (token, body) of bench/intake.lua's mix: the site's posts with an ad source and the partner's with an
+    external id in turn, 5 % of them repeating an earlier phone. `tag` marks the run's campaign and external ids."""
+    rnd, earlier = random.Random(seed), []
+    for i in range(n):
         if earlier and rnd.random() < 0.05:
             phone = rnd.choice(earlier)
         else:
@@ -43,10 +44,17 @@ def requests(tokens: list[str], n: int, per_request: bool, seed: int):
         if i % len(tokens) == 0:
             body["source"] = SOURCES[i % len(SOURCES)]
         else:
-            body["external_id"] = f"open-{tag}-{i}"
+            body["external_id"] = f"{tag}-{i}"
+        yield tokens[i % len(tokens)], body
+
+
+def requests(tokens: list[str], n: int, per_request: bool, seed: int):
+    """n HTTP requests as bytes (posts())."""
+    close = "Connection: close\r\n" if per_request else ""
+    for token, body in posts(tokens, n, seed, f"open-{seed % 100000:05d}"):
         raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         head = (f"POST /api/v1/leads/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                f"Authorization: Token {tokens[i % len(tokens)]}\r\nContent-Length: {len(raw)}\r\n{close}\r\n")
+                f"Authorization: Token {token}\r\nContent-Length: {len(raw)}\r\n{close}\r\n")
         yield head.encode() + raw
 
 
@@ -113,14 +121,8 @@ async def run(port: int, tokens: list[str], rate: float, seconds: float, per_req
     elapsed = loop.time() - start
     for _reader, writer in idle:
         writer.close()
-    latencies.sort()
-
-    def pct(p: float) -> float:
-        return latencies[min(len(latencies) - 1, round(p / 100 * (len(latencies) - 1)))] if latencies else float("nan")
-
     return {"n": n, "answered": len(latencies), "rate": len(latencies) / elapsed, "offered": rate,
-            "p50": pct(50), "p95": pct(95), "p99": pct(99), "max": latencies[-1] if latencies else float("nan"),
-            "codes": codes, "connections": opened[0], "sender_late_ms": late * 1000}
+            "latencies": latencies, "codes": codes, "connections": opened[0], "sender_late_ms": late * 1000}
 
 
 def main() -> None:
