@@ -105,6 +105,9 @@ DOCUMENT_TYPES = [
     ("fssp-certificate", "Постановление об окончании исполнительного производства", "about_client"),
     ("signed-contract", "Подписанный договор", "client_company"),
     ("signed-act", "Подписанный акт", "client_company"),
+    # What a template prints for signing: not the signed paper the service requires (REQUIRED_DOCUMENTS).
+    ("contract-form", "Договор для подписи", "client_company"),
+    ("act-form", "Акт для подписи", "client_company"),
     ("termination-request", "Заявление о расторжении", "client_company"),
     ("bankruptcy-application", "Заявление о банкротстве", "by_lawyer"),
     ("court-ruling", "Определение суда", "portal"),
@@ -121,9 +124,9 @@ REQUIRED_DOCUMENTS = {
 
 # code, name, print format, document type, group, service code or None, service group code or None
 TEMPLATES = [
-    ("contract", "Договор оказания юридических услуг", "contracts/print/contract.html", "signed-contract",
+    ("contract", "Договор оказания юридических услуг", "contracts/print/contract.html", "contract-form",
      "client_company", None, None),
-    ("act", "Акт приёмки оказанных услуг", "contracts/print/act.html", "signed-act", "client_company", None, None),
+    ("act", "Акт приёмки оказанных услуг", "contracts/print/act.html", "act-form", "client_company", None, None),
     ("bankruptcy-application", "Заявление о признании гражданина банкротом",
      "contracts/print/bankruptcy_application.html", "bankruptcy-application", "by_lawyer", "bfl-judicial", None),
 ]

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .formatting import local_date
+
 
 @dataclass(frozen=True)
 class DateKind:
@@ -47,12 +49,6 @@ ANY = DateKind("any", gettext_lazy("Дата"), earliest=datetime.date(1900, 1, 
 KINDS = {kind.code: kind for kind in (BIRTH, PAST_EVENT, ISSUED, EMPLOYMENT, PLANNED, HEARING, ANY)}
 
 
-def _as_date(value) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value if isinstance(value, datetime.date) else None
-
-
 def date_bounds(kind: DateKind, today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
     today = today or timezone.localdate()
     earliest = kind.earliest if kind.earliest is not None else today - datetime.timedelta(days=kind.days_back or 0)
@@ -61,7 +57,7 @@ def date_bounds(kind: DateKind, today: datetime.date | None = None) -> tuple[dat
 
 def date_error(value, kind: DateKind, today: datetime.date | None = None) -> str | None:
     """The Russian sentence for a date outside the kind's range, or None when it is plausible (or empty)."""
-    day = _as_date(value)
+    day = local_date(value)
     if day is None:
         return None
     earliest, latest = date_bounds(kind, today)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 NBSP = "\u00a0"
@@ -30,12 +31,17 @@ def format_signed(value: int) -> str:
     return f"+{value}" if value > 0 else f"\u2212{-value}" if value < 0 else "0"
 
 
-def format_date(value) -> str:
-    if not value:
-        return ""
+def local_date(value) -> datetime.date | None:
+    """The calendar day of a date, or of a moment in the active time zone (a stored moment is UTC: from midnight
+    to 03:00 in Moscow its own date is the day before)."""
     if isinstance(value, datetime.datetime):
-        value = value.date()
-    return value.strftime("%d.%m.%Y")
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value if isinstance(value, datetime.date) else None
+
+
+def format_date(value) -> str:
+    day = local_date(value) if value else None
+    return day.strftime("%d.%m.%Y") if day else ""
 
 
 def format_duration(delta: datetime.timedelta) -> str:

@@ -229,3 +229,39 @@ def test_long_cyrillic_file_name_is_stored_cut_with_its_extension(lawyer, contra
         assert stored.startswith("яяя") and stored.endswith(".pdf") and len(stored.encode()) <= 255
         assert document.file.read() == PDF and document.title == name
     assert first.file.name != second.file.name
+
+
+def test_a_printed_contract_is_a_form_to_sign_not_the_signed_paper(lawyer, contract_in_work):
+    """The shipped «Договор» template prints «Договор для подписи»: the signed contract stays on the missing list
+    until its signed scan is uploaded (a draft's printout had ticked it off)."""
+    template = DocumentTemplate.objects.get(code="contract")
+    document = services.document_generate(actor=lawyer, contract=contract_in_work, template=template)
+    assert document.document_type.code == "contract-form" and str(document.document_type) == "Договор для подписи"
+    missing = {t.code for t in missing_documents(contract_in_work)}
+    assert "signed-contract" in missing and "contract-form" not in missing
+    act = services.document_generate(actor=lawyer, contract=contract_in_work,
+                                     template=DocumentTemplate.objects.get(code="act"))
+    assert act.document_type.code == "act-form"
+
+
+def test_migration_moves_printed_contracts_off_the_signed_type(lawyer, contract_in_work):
+    """contracts 0008 on a database of before: the shipped templates printed into the signed types; it re-types them
+    and the documents they printed, and leaves an uploaded signed contract alone."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("legal_crm.contracts.migrations.0008_printed_forms_are_not_signed_papers")
+    signed = DocumentType.objects.get(code="signed-contract")
+    template = DocumentTemplate.objects.get(code="contract")
+    DocumentTemplate.objects.filter(pk=template.pk).update(document_type=signed)
+    printed = services.document_generate(actor=lawyer, contract=contract_in_work,
+                                         template=DocumentTemplate.objects.get(pk=template.pk))
+    scan = services.document_upload(actor=lawyer, contract=contract_in_work, document_type=signed,
+                                    file=SimpleUploadedFile("dogovor.pdf", b"%PDF-1.4\n%%EOF\n"))
+    assert printed.document_type == signed
+    migration.forward(apps, None)
+    printed.refresh_from_db()
+    scan.refresh_from_db()
+    assert printed.document_type.code == "contract-form" and scan.document_type == signed
+    assert DocumentTemplate.objects.get(pk=template.pk).document_type.code == "contract-form"
