@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -159,10 +160,18 @@ class InvoiceAdmin(ReadOnlyMixin, ServicePageMixin, HistoryDeskAdmin):
             labels.append(colored_label(_("просрочен"), "danger"))
         return format_html_join(" ", "{}", ((label,) for label in labels))
 
+    def get_object(self, request, object_id, from_field=None):
+        invoice = super().get_object(request, object_id, from_field)
+        if invoice is not None:
+            invoice.desk_request = request  # payments_table links the payments only for a reader who may open them
+        return invoice
+
     @display(description=_("Платежи по счёту"))
     def payments_table(self, obj):
         payments = obj.payments.select_related("created_by").order_by("-paid_at")
-        return render_to_string("billing/_payments_table.html", {"payments": payments})
+        request = getattr(obj, "desk_request", None)
+        can_open = request is not None and self.admin_site._registry[Payment].has_view_or_change_permission(request)
+        return render_to_string("billing/_payments_table.html", {"payments": payments, "can_open": can_open})
 
     def _invoice(self, request, object_id) -> Invoice:
         return get_object_or_404(self.get_queryset(request), pk=object_id)
@@ -306,6 +315,8 @@ class PaymentAdmin(ReadOnlyMixin, ServicePageMixin, DeskAdmin):
 
     def document_view(self, request, pk):
         """The payment's document, for those who may see the payment: files are never served as public media."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         payment = get_object_or_404(self.get_queryset(request), pk=pk)
         if not payment.document:
             raise Http404

@@ -25,6 +25,7 @@ class Code(StrEnum):
     OVERPAYMENT = "overpayment"
     PAID_AT_FUTURE = "paid_at_future"
     PERIOD_REQUIRED = "period_required"
+    PERIOD_REVERSED = "period_reversed"
     REASON_REQUIRED = "reason_required"
     REFUND_EXCEEDS_PAID = "refund_exceeds_paid"
     SCHEDULE_CANCELLED = "schedule_cancelled"

@@ -176,6 +176,7 @@ def card_context(request, contract: Contract) -> dict:
             "action": user.has_perm(perms.ADD_CONTRACTACTION),
             "publish": user.has_perm(perms.CHANGE_CONTRACTACTION),
             "document": user.has_perm(perms.ADD_CONTRACTDOCUMENT),
+            "document_view": user.has_perm(perms.VIEW_CONTRACTDOCUMENT),  # a title is a link only to who may open it
             "document_publish": user.has_perm(perms.CHANGE_CONTRACTDOCUMENT),
             "stage": user.has_perm(perms.CHANGE_CONTRACTSTAGE),
             "expense": user.has_perm(perms.ADD_STAGEEXPENSE),

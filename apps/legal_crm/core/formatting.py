@@ -26,6 +26,13 @@ def format_money(value, *, currency: bool = True) -> str:
     return f"{text}{NBSP}₽" if currency else text
 
 
+def format_percent(value) -> str:
+    """A share in per cent as Russian print sets it: «72,2 %», «−151,5 %» (a decimal comma, the minus sign)."""
+    rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    sign = "−" if rounded < 0 else ""
+    return f"{sign}{abs(rounded):.1f}".replace(".", ",") + f"{NBSP}%"
+
+
 def format_signed(value: int) -> str:
     """A difference with its sign as Russian print sets it: +2, −3 (the minus sign, not a hyphen), 0."""
     return f"+{value}" if value > 0 else f"\u2212{-value}" if value < 0 else "0"

@@ -43,6 +43,15 @@ class ServiceForm(CleanTextMixin, forms.Form):
             self.add_error(None, exc.message)
 
 
+class WrittenInCleanMixin:
+    """A desk add form whose clean() writes the record through its service (in the admin's transaction). The
+    service checks what must be unique itself; the model form's unique check, which runs after clean(), would find
+    the row just written and show an error over a record that was kept."""
+
+    def validate_unique(self):
+        pass
+
+
 def errors_text(form: forms.BaseForm) -> str:
     """A bound form's errors as one line for a message on a page that has no place for field errors (the form's
     own Russian messages, each once, the form's general errors first)."""

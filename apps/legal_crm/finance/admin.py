@@ -8,6 +8,7 @@ from unfold.admin import TabularInline
 
 from legal_crm.core.admin_base import DeskAdmin, ReadOnlyDeskAdmin
 from legal_crm.core.errors import DomainError
+from legal_crm.core.forms import WrittenInCleanMixin
 
 from . import selectors, services
 from .models import Article, BonusAccount, BonusEntry, Certificate, CertificateRedemption
@@ -59,7 +60,7 @@ class CertificateAdmin(DeskAdmin):
         if obj is not None:
             return form_class
 
-        class IssueForm(form_class):
+        class IssueForm(WrittenInCleanMixin, form_class):
             def clean(self):
                 data = super().clean()
                 if self.errors:

@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from legal_crm.core.admin_base import DeskAdmin
 from legal_crm.core.errors import DomainError
+from legal_crm.core.forms import WrittenInCleanMixin
 
 from . import selectors
 from .models import BonusRule, ClientReferral
@@ -32,7 +33,7 @@ class ClientReferralAdmin(DeskAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
 
-        class RecordForm(form_class):
+        class RecordForm(WrittenInCleanMixin, form_class):
             def clean(self):
                 data = super().clean()
                 if self.errors:

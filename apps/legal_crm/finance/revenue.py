@@ -25,6 +25,7 @@ from legal_crm.billing.selectors import (
     refund_list_visible_to,
 )
 from legal_crm.contracts.selectors import stage_expenses_visible_to
+from legal_crm.core.formatting import format_percent
 from legal_crm.core.money import KOPECK
 from legal_crm.org.selectors import office_list_visible_to, scope_to_offices
 
@@ -195,7 +196,7 @@ def gross_profit_report(user, *, date_from, date_to, **filters) -> dict:
         per_month[key[1]] = per_month.get(key[1], ZERO) + profit
         rows.append({"office": names.get(key[0], "—"), "month": month_label(key[1]), "revenue": revenue,
                      "cost": cost, "profit": profit,
-                     "margin": f"{(profit * 100 / revenue).quantize(Decimal('0.1'))} %" if revenue else "—"})
+                     "margin": format_percent(profit * 100 / revenue) if revenue else "—"})
     total = {k: sum((r[k] for r in rows), ZERO) for k in ("revenue", "cost", "profit")}
     return {
         "title": _("Валовая прибыль"),

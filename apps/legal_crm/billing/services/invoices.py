@@ -116,9 +116,12 @@ def invoice_issue(*, actor, contract, amount, kind: str = Invoice.Kind.ONE_OFF,
         message = _("Срок оплаты не может быть раньше даты счёта.")
         raise DomainError("due_date_before_issue", message, fields={"due_date": message})
     if kind == Invoice.Kind.SUBSCRIPTION:
-        if not period_start or not period_end or period_end < period_start:
+        if not period_start or not period_end:
             message = _("Для абонентского счёта укажите период: начало и окончание.")
             raise DomainError("period_required", message, fields={"period_start": message})
+        if period_end < period_start:
+            message = _("Конец периода не может быть раньше его начала.")
+            raise DomainError("period_reversed", message, fields={"period_end": message})
     else:
         period_start = period_end = None
     purpose = (purpose or "").strip()[:500] or default_purpose(contract, kind, period_start, period_end)

@@ -1,4 +1,5 @@
 import datetime
+import re
 import subprocess
 from decimal import Decimal
 
@@ -238,3 +239,19 @@ def test_an_overdue_invoice_says_so_in_its_status_cell(client, finance, invoice)
     assert "field-overdue_badge" not in body
     on_time = client.get(url + "?is_overdue__exact=0").content.decode()
     assert invoice.number not in on_time
+
+
+def test_a_long_unbroken_purpose_wraps_inside_the_invoices_table(invoice, tmp_path):
+    """A purpose of one 300-letter word broke out of its cell and pushed the kind, the amount and the total off the
+    printed page; it now breaks inside the cell, and every word stays within the page."""
+    Invoice.objects.filter(pk=invoice.pk).update(purpose="Я" * 300)
+    pdf = printing.invoice_pdf(Invoice.objects.select_related("contract__office").get(pk=invoice.pk))
+    path = tmp_path / "invoice.pdf"
+    path.write_bytes(pdf)
+    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True,
+                           text=True).stdout
+    page_width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+    words = re.findall(r'xMax="([\d.]+)"[^>]*>([^<]*)</word>', boxes)
+    assert words and max(float(x) for x, _word in words) <= page_width
+    text = " ".join(word for _x, word in words)
+    assert "Сумма" in text and "12" in text and "500,50" in text

@@ -106,3 +106,46 @@ def test_sales_see_and_take_money_of_their_contracts_only(make_staff, contract, 
         payment_register(actor=user, invoice=theirs, amount="10", method="cash")
     assert err.value.code == "access_denied"
     assert payment_register(actor=user, invoice=mine, amount="10", method="cash").amount == Decimal("10.00")
+
+
+def test_payments_link_on_the_invoice_page_only_for_who_may_open_them(make_staff, contract, sales):
+    """A lawyer reads invoices but not payments: the invoice page lists its payments without links (the date led to a
+    403), and the payment's file is refused to them as its page is; sales get both links."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+
+    from legal_crm.billing.services import payment_attach_document
+
+    invoice = invoice_issue(actor=sales, contract=contract, amount="1000")
+    payment = payment_register(actor=sales, invoice=invoice, amount="1000", method="card")
+    payment_attach_document(actor=sales, payment=payment,
+                            document=SimpleUploadedFile("check.pdf", b"%PDF-1.4\n%%EOF\n"))
+    page_url = reverse("admin:billing_invoice_change", args=[invoice.pk])
+    payment_url = reverse("admin:billing_payment_change", args=[payment.pk])
+    file_url = reverse("admin:billing_payment_document", args=[payment.pk])
+    lawyer = Client()
+    lawyer.force_login(make_staff("lawyer"))
+    page = lawyer.get(page_url)
+    assert page.status_code == 200
+    assert payment_url not in page.content.decode() and file_url not in page.content.decode()
+    assert lawyer.get(file_url).status_code == 403
+    seller = Client()
+    seller.force_login(sales)
+    page = seller.get(page_url).content.decode()
+    assert payment_url in page and file_url in page
+    assert seller.get(file_url).status_code == 200
+
+
+def test_a_subscription_invoices_reversed_period_is_named_as_such(sales, contract):
+    """Both dates given, the end before the start: the error says so on the end (it asked for the dates already
+    filled in)."""
+    with pytest.raises(DomainError) as missing:
+        invoice_issue(actor=sales, contract=contract, amount="1000", kind="subscription",
+                      period_start=datetime.date(2026, 12, 10))
+    assert missing.value.code == "period_required"
+    with pytest.raises(DomainError) as reversed_:
+        invoice_issue(actor=sales, contract=contract, amount="1000", kind="subscription",
+                      period_start=datetime.date(2026, 12, 10), period_end=datetime.date(2026, 12, 1))
+    assert reversed_.value.code == "period_reversed"
+    assert reversed_.value.fields == {"period_end": "Конец периода не может быть раньше его начала."}

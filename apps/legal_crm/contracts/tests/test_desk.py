@@ -327,3 +327,20 @@ def test_card_posts_are_parsed_by_forms_and_bad_input_is_named(client, lawyer, c
     assert response.redirect_chain[-1][0].endswith("#stages")
     assert before == (contract_in_work.actions.count(), contract_in_work.documents.count(),
                       list(contract_in_work.stages.values_list("status", flat=True)))
+
+
+def test_a_documents_title_links_only_for_who_may_download_it(client, make_staff, lawyer, contract_in_work):
+    """Finance reads a contract's card but may not download its documents: the titles are plain text (they led to
+    «Нет доступа»); the lawyer's are links that download."""
+    document = services.document_upload(actor=lawyer, contract=contract_in_work,
+                                        file=SimpleUploadedFile("скан.pdf", b"%PDF-1.4\n%%EOF\n"), title="Скан паспорта",
+                                        group="about_client")
+    download = reverse("admin:contracts_contract_document", args=[contract_in_work.pk, document.pk])
+    card = reverse("admin:contracts_contract_change", args=[contract_in_work.pk])
+    client.force_login(make_staff("finance"))
+    page = client.get(card).content.decode()
+    assert "Скан паспорта" in page and download not in page
+    assert client.get(download).status_code == 403
+    client.force_login(lawyer)
+    assert download in client.get(card).content.decode()
+    assert client.get(download).status_code == 200

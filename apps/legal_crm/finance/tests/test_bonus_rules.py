@@ -2,6 +2,7 @@
 the report of bonuses on active contracts."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -104,3 +105,43 @@ def test_the_report_of_bonuses_on_active_contracts(client, finance, make_staff, 
     assert client.get(reverse("finance_bonuses") + "?export=xlsx").status_code == 200
     client.force_login(make_staff("lawyer"))
     assert client.get(reverse("finance_bonuses")).status_code == 403
+
+
+def test_a_referrals_lead_lookup_only_for_who_may_open_the_leads_list(client, finance, make_staff, office):
+    """Finance may record referrals but not open the leads' list: the lead is typed by its number (the magnifier opened
+    that list in a popup that answered «Нет доступа»), and a lead finance does not see is refused on its field. An
+    operator gets the lookup and records the referral."""
+    lead = LeadFactory(office=office)
+    referrer = CounterpartyFactory()
+    add = reverse("admin:finance_clientreferral_add")
+    client.force_login(finance)
+    page = client.get(add).content.decode()
+    assert reverse("admin:leads_lead_changelist") not in page and "список «Лиды» вам не открыт" in page
+    assert reverse("admin:directory_counterparty_changelist") in page
+    response = client.post(add, {"lead": lead.pk, "referrer": referrer.pk})
+    assert response.status_code == 200 and "lead" in response.context["adminform"].form.errors
+    assert not ClientReferral.objects.exists()
+    client.force_login(make_staff("operator", offices=[office]))
+    assert reverse("admin:leads_lead_changelist") in client.get(add).content.decode()
+    # The form writes through the service in clean(): it answered «already exists» over the row it had just written.
+    assert client.post(add, {"lead": lead.pk, "referrer": referrer.pk}).status_code == 302
+    assert ClientReferral.objects.filter(lead=lead, referrer=referrer).exists()
+
+
+def test_a_certificate_with_a_typed_number_is_issued_from_its_add_page(client, finance, office):
+    """The add form issues the certificate through the service in clean(): with a number typed, the model form's
+    unique check then found the certificate just issued and showed «already exists» over a kept record."""
+    from legal_crm.finance.models import Certificate
+
+    client.force_login(finance)
+    add = reverse("admin:finance_certificate_add")
+    page = client.get(add).content.decode()
+    # what the page's inline (the redemptions) posts with the form
+    management = dict(re.findall(r'name="([\w-]+-(?:TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS)"[^>]*value="(\d*)"', page))
+    data = {"number": "ПС-777", "office": office.pk, "kind": "sold", "amount": "5000", "valid_from": "01.12.2026",
+            "valid_until": "01.06.2027", **management}
+    response = client.post(add, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert list(Certificate.objects.values_list("number", flat=True)) == ["ПС-777"]
+    again = client.post(add, data)
+    assert again.status_code == 200 and Certificate.objects.count() == 1

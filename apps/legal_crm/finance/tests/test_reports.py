@@ -102,6 +102,14 @@ def test_revenue_records_refunds_and_gross_profit(finance, contract):
                                 spent_on=datetime.date(2026, 11, 3))
     profit = revenue.gross_profit_report(finance, **NOV)
     assert profit["rows"][0]["cost"] == Decimal("300.00") and profit["total"] == Decimal("44700.00")
+    assert profit["rows"][0]["margin"] == "99,3\u00a0%"  # Russian print: a decimal comma (it read «99.3 %»)
+
+
+def test_percentages_in_russian_print():
+    from legal_crm.core.formatting import format_percent
+
+    assert format_percent(Decimal("72.25")) == "72,3\u00a0%"
+    assert format_percent(Decimal("-151.49")) == "\u2212151,5\u00a0%" and format_percent(0) == "0,0\u00a0%"
 
 
 def test_done_when_certificate_bonuses_and_cash_agree(finance, office, contract):

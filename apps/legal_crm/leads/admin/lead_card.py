@@ -108,6 +108,9 @@ def lead_card_view(request, pk):
         "call_results": PlannedCall.Result.choices,
         "contract_url": selectors_card.contract_url(lead, request.user),
         "script_cards": selectors_card.script_cards(lead),
+        # A script's name links to its board only for who may open it (the board's own check).
+        "can_open_boards": (request.user.has_perm(perms.VIEW_SCRIPT)
+                            and request.user.has_perm(perms.VIEW_SCRIPTENROLLMENT)),
         # Not "scripts": unfold's base template reads that key as its list of <script src> URLs.
         "enroll_scripts": (list(Script.objects.filter(is_active=True).order_by("name"))
                            if request.user.has_perm(perms.MOVE_SCRIPTENROLLMENT) else []),

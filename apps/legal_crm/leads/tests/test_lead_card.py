@@ -404,3 +404,21 @@ def test_a_spam_lead_offers_no_contract(make_staff, lead):
     lead.save(update_fields=["is_spam"])
     assert selectors_card.contract_url(lead, sales) is None
     assert "Оформить договор" not in _client(sales).get(_url(lead)).content.decode()
+
+
+def test_a_scripts_name_links_to_its_board_only_for_who_may_open_it(operator, make_staff, lead):
+    """A marketer reads the card but not the scripts' boards: the script is named without a link (it led to «Нет
+    доступа»); the operator gets the link and the board opens."""
+    from legal_crm.leads.scripts import services as script_services
+
+    from .factories_scripts import make_script
+
+    script, _steps = make_script("call", name="Возврат отказников")
+    script_services.lead_enroll(actor=None, lead=lead, script=script)
+    board = reverse("admin:leads_script_board", args=[script.pk])
+    marketer = _client(make_staff("marketer"))
+    page = marketer.get(_url(lead)).content.decode()
+    assert "Возврат отказников" in page and board not in page
+    assert marketer.get(board).status_code == 403
+    ops = _client(operator)
+    assert board in ops.get(_url(lead)).content.decode() and ops.get(board).status_code == 200
