@@ -106,6 +106,7 @@ DOC_EVENTS: dict[str, list[str]] = {
     ],
     "contracts.contract_completed": [
         "legal_crm.quality.reviews.handlers.on_contract_completed",
+        "legal_crm.contracts.handlers_tasks.on_contract_completed",
     ],
     "contracts.stage_finished": [
         "legal_crm.quality.reviews.handlers.on_stage_finished",
@@ -131,6 +132,7 @@ DOC_EVENTS: dict[str, list[str]] = {
     ],
     "contracts.termination_decided": [
         "legal_crm.billing.handlers.stop_billing_of_terminated",
+        "legal_crm.contracts.handlers_tasks.on_termination_decided",
     ],
     # billing
     "billing.invoice_issued": [

@@ -31,7 +31,8 @@ DEMO_ADMIN = "admin"
 
 
 def _at(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+    """Noon of the day, or now if that is still ahead: a payment seeded at 01:00 was dated 12:00 the same day."""
+    return min(timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0))), timezone.now())
 
 
 def _roubles(value: Decimal) -> Decimal:
@@ -55,10 +56,15 @@ def _paid_in_full(actor, contract, today):
                                      due_date=today - datetime.timedelta(days=33))
     services.payment_register(actor=actor, invoice=invoice, amount=amount, method="cash",
                               paid_at=_at(today - datetime.timedelta(days=35)))
-    services.invoice_issue(actor=actor, contract=contract, amount=deposit, kind=Invoice.Kind.DEPOSIT,
-                           issued_on=today - datetime.timedelta(days=2), due_date=today + datetime.timedelta(days=12),
-                           purpose=f"Депозит на вознаграждение финансового управляющего ({format_money(deposit)}), "
-                                   f"договор № {contract.number}")
+    deposit_invoice = services.invoice_issue(
+        actor=actor, contract=contract, amount=deposit, kind=Invoice.Kind.DEPOSIT,
+        issued_on=today - datetime.timedelta(days=20), due_date=today - datetime.timedelta(days=6),
+        purpose=f"Депозит на вознаграждение финансового управляющего ({format_money(deposit)}), "
+                f"договор № {contract.number}")
+    # Paid: the case's lawyer records «Депозит внесён» on this contract (contracts.demo), and the portal shows both.
+    services.payment_register(actor=actor, invoice=deposit_invoice, amount=deposit, method="bank_transfer",
+                              paid_at=_at(today - datetime.timedelta(days=8)),
+                              external_ref=f"DEMO-DEPOSIT-{deposit_invoice.pk}")
 
 
 def _instalments(actor, contract, today):

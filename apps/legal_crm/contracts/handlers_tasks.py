@@ -78,6 +78,23 @@ def on_termination_requested(*, contract_id: int, request_id: int, **_payload) -
         _event("termination_requested", request.contract, request.decision_due_on)
 
 
+def _cancel_open_auto_tasks(contract_id: int, reason: str) -> None:
+    """The rules' open tasks on a contract that has ended are cancelled: a finished or terminated contract's «collect
+    the documents» stayed on the lawyer's day. Tasks people set by hand stay: someone may still have to act."""
+    for task in Task.objects.filter(record_type=RECORD, record_id=str(contract_id), auto_key__isnull=False,
+                                    status__in=Task.OPEN):
+        task_cancel(actor=None, task=task, reason=reason)
+
+
+def on_contract_completed(*, contract_id: int, **_payload) -> None:
+    _cancel_open_auto_tasks(contract_id, _("Договор исполнен."))
+
+
+def on_termination_decided(*, contract_id: int, status: str, **_payload) -> None:
+    if status == TerminationRequest.Status.TERMINATED:
+        _cancel_open_auto_tasks(contract_id, _("Договор расторгнут."))
+
+
 def contracts_idle_days(*, params: dict, today: datetime.date):
     """Contracts in work whose last action (or the start of work) was exactly `days` days ago."""
     day = today - datetime.timedelta(days=int(params["days"]))

@@ -78,3 +78,20 @@ def test_demo_leaves_contracts_entered_by_people_alone(make_staff, office):
     entered = ContractFactory(office=office, status=Contract.Status.IN_WORK)  # not a demo client
     demo.seed()
     assert not Invoice.objects.filter(contract=entered).exists()
+
+
+def test_demo_seeded_after_midnight_pays_nothing_in_the_future_and_pays_the_deposit(make_staff, office):
+    """Seeded at 01:00 in Moscow, no payment is dated later that day (they were dated noon: «оплачено сегодня» counted
+    money not yet paid); the deposit the case's lawyer records as paid is paid in billing too."""
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(datetime.datetime(2026, 12, 7, 22, 0, tzinfo=datetime.UTC), tick=False):
+        make_staff("admin", username="admin")
+        contracts = [demo_contract(office, n, status=Contract.Status.IN_WORK) for n in range(5)]
+        demo.seed()
+        assert not Payment.objects.filter(paid_at__gt=timezone.now()).exists()
+    deposit = Invoice.objects.get(contract=contracts[0], kind=Invoice.Kind.DEPOSIT)
+    assert deposit.status == Invoice.Status.PAID

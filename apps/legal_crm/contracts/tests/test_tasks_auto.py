@@ -126,3 +126,29 @@ def test_a_started_stage_sets_the_rule_of_that_stage_only(head, lawyer, office, 
         services.contract_start_work(actor=head, contract=contract, lawyers=[lawyer])
     titles = list(Task.objects.values_list("title", flat=True))
     assert titles == ["Запросить выписки"]
+
+
+def test_a_contract_that_ends_takes_its_rules_open_tasks_off_the_lawyers_day(head, lawyer, office, bfl, client_cp,
+                                                                               rules,
+                                                                               django_capture_on_commit_callbacks):
+    """Completed or terminated, the contract's open automatic tasks are cancelled with the reason; a task a person
+    set by hand, and a done one, stay; a termination request returned to work cancels nothing."""
+    from legal_crm.contracts.handlers_tasks import on_contract_completed, on_termination_decided
+    from legal_crm.todos.tests.factories import TaskFactory
+
+    contract = services.contract_create(actor=head, client=client_cp, service=bfl, office=office)
+    services.contract_update(actor=head, contract=contract, lawyers=[lawyer])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.contract_sign(actor=head, contract=contract)
+    auto = Task.objects.get(rule=rules["documents"])
+    by_hand = TaskFactory(office=office, assignee=lawyer, record_type="contracts.contract",
+                          record_id=str(contract.pk), title="Вернуть клиенту оригиналы")
+    on_termination_decided(contract_id=contract.pk, status="returned")
+    assert Task.objects.get(pk=auto.pk).status == Task.Status.NEW
+    on_contract_completed(contract_id=contract.pk)
+    auto.refresh_from_db()
+    by_hand.refresh_from_db()
+    assert auto.status == Task.Status.CANCELLED and auto.cancel_reason == "Договор исполнен."
+    assert by_hand.status == Task.Status.NEW
+    on_termination_decided(contract_id=contract.pk, status="terminated")  # nothing open is left to cancel
+    assert Task.objects.get(pk=auto.pk).cancel_reason == "Договор исполнен."

@@ -319,3 +319,14 @@ def test_office_changes_and_nameless_actors_read_as_sentences(admin_user, make_s
                                                f"{who} убрал офис „{office.name}“"]
     nameless = User(username="robot")
     assert short_name(nameless) == "robot" and short_name(None) == "Система"
+
+
+def test_no_two_rows_of_a_section_share_a_name():
+    """Each row of the matrix names its model apart: «Тип лида по умолчанию» stood twice under «Продажи» (the
+    source's and the partner's)."""
+    from collections import Counter
+
+    from legal_crm.core.access_matrix import _model_title, _ordered_models
+
+    names = Counter((section, _model_title(model).lower()) for section, model in _ordered_models())
+    assert [key for key, count in names.items() if count > 1] == []

@@ -17,8 +17,9 @@ class SourceLeadType(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("тип лида по умолчанию")
-        verbose_name_plural = _("тип лида по умолчанию")
+        # Not «тип лида по умолчанию» alone: the access matrix and the history name the two models apart.
+        verbose_name = _("тип лида источника")
+        verbose_name_plural = _("типы лидов источников")
 
     def __str__(self) -> str:
         return str(self.lead_type)
@@ -33,8 +34,8 @@ class PartnerLeadType(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("тип лида по умолчанию")
-        verbose_name_plural = _("тип лида по умолчанию")
+        verbose_name = _("тип лида партнёра")
+        verbose_name_plural = _("типы лидов партнёров")
 
     def __str__(self) -> str:
         return str(self.lead_type)
