@@ -59,6 +59,10 @@ def _answer_value(row: dict) -> str:
     return answer.text_value
 
 
+def _typed_key(lead: Lead) -> str:
+    return f"lead-card-typed-answers:{lead.pk}"
+
+
 def lead_card_view(request, pk):
     lead = _lead_or_404(request, pk)
     if request.method == "POST":
@@ -76,6 +80,11 @@ def lead_card_view(request, pk):
             # The questionnaire's message is general; its fields say which answers to fix.
             detail = "; ".join(exc.fields.values()) if exc.code == "invalid_answers" else ""
             messages.error(request, f"{exc.message} {detail}".strip())
+            if exc.code == "invalid_answers":
+                # Nothing was saved: the page after the redirect shows what was typed, with each refusal on its
+                # answer, instead of the answers as they were (a whole questionnaire typed again for one typo).
+                request.session[_typed_key(lead)] = {"answers": AnswersForm(request.POST).answers(),
+                                                     "errors": dict(exc.fields)}
         else:
             if text:  # a handler that chose another level has already said it
                 messages.success(request, text)
@@ -83,8 +92,12 @@ def lead_card_view(request, pk):
 
     others = selectors_card.person_leads(lead, request.user)
     rows = selectors_card.questionnaire(lead)
+    typed = request.session.pop(_typed_key(lead), None) if _typed_key(lead) in request.session else None
     for row in rows:
         row["value"] = _answer_value(row)
+        if typed is not None:
+            row["value"] = typed["answers"].get(str(row["question"].pk), row["value"])
+            row["error"] = typed["errors"].get(f"q{row['question'].pk}", "")
     tz = _office_tz(lead)
     context = {
         **admin.site.each_context(request),

@@ -422,3 +422,20 @@ def test_a_scripts_name_links_to_its_board_only_for_who_may_open_it(operator, ma
     assert marketer.get(board).status_code == 403
     ops = _client(operator)
     assert board in ops.get(_url(lead)).content.decode() and ops.get(board).status_code == 200
+
+
+def test_a_refused_questionnaire_comes_back_as_typed_with_each_refusal_on_its_answer(operator, lead, service):
+    """The form without JavaScript: one wrong answer refuses the whole submit (nothing saved), and the page after the
+    redirect shows every answer as typed with the refusal under the wrong one — once; a reload shows the saved
+    answers again."""
+    debt = service.questions.get(kind="number")
+    prop = service.questions.get(kind="choice")
+    option = prop.options.get()
+    client = _client(operator)
+    page = client.post(_url(lead), {"action": "answers", "service": service.pk, f"q{debt.pk}": "сто тысяч",
+                                    f"q{prop.pk}": str(option.pk)}, follow=True).content.decode()
+    assert 'value="сто тысяч"' in page
+    assert f'<option value="{option.pk}" selected>' in page
+    assert f'data-error-for="q{debt.pk}">Введите число, например 350000 или 12,5.</div>' in page
+    again = client.get(_url(lead)).content.decode()
+    assert 'value="сто тысяч"' not in again and f'data-error-for="q{debt.pk}"></div>' in again

@@ -16,6 +16,10 @@
   var pending = {};   // field name -> number of the save under way
   var sequence = 0;
   var offline = false;
+  // A refusal the page came with (the questionnaire submitted whole and refused): that answer is not saved yet.
+  form.querySelectorAll("[data-error-for]").forEach(function (el) {
+    if (el.textContent.trim()) { errors[el.getAttribute("data-error-for")] = el.textContent.trim(); }
+  });
 
   function showErrors() {
     form.querySelectorAll("[data-error-for]").forEach(function (el) {
@@ -102,6 +106,8 @@
     field.addEventListener("change", handler);
     if (field.tagName === "INPUT") { field.addEventListener("input", handler); }
   });
+
+  if (Object.keys(errors).length) { showErrors(); showState(); }
 
   var service = document.getElementById("lc-service");
   if (service) {
