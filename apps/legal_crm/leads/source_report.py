@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from legal_crm.core.dates import ANY, date_error
 from legal_crm.core.xlsx import table_xlsx
 from legal_crm.marketing.models import AdSource, Partner
 
@@ -35,9 +36,15 @@ def parse_period(params) -> tuple[datetime.date, datetime.date, dict]:
             return default
         for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
             try:
-                return datetime.datetime.strptime(raw, fmt).date()
+                day = datetime.datetime.strptime(raw, fmt).date()
             except ValueError:
                 continue
+            # 01.01.0001 or 31.12.9999 parse, and the period's moments then overflow: a year far off is refused.
+            problem = date_error(day, ANY, today)
+            if problem:
+                errors[name] = problem
+                return default
+            return day
         errors[name] = _("Дата в виде 27.11.2026.")
         return default
 

@@ -19,6 +19,7 @@ from unfold.decorators import action, display
 
 from legal_crm.core.admin_base import HistoryDeskAdmin
 from legal_crm.core.audit import audit_for
+from legal_crm.core.dates import ANY, date_error
 from legal_crm.core.errors import DomainError
 from legal_crm.org.admin_filters import OfficeDropdownFilter
 from legal_crm.org.selectors import office_ids_visible_to
@@ -384,6 +385,8 @@ class TaskAdmin(HistoryDeskAdmin):
             start = datetime.date.fromisoformat(request.GET.get("week", ""))
         except ValueError:
             start = today
+        if date_error(start, ANY, today):
+            start = today  # a week of year 1 or 9999 has no previous or next week to link to
         monday = start - datetime.timedelta(days=start.weekday())
         everyone = request.GET.get("all") == "1"
         week = selectors.week_of(request.user, monday, everyone=everyone)

@@ -77,3 +77,13 @@ def test_the_report_filters_by_office_employee_service_and_source(client, make_s
     assert totals(employee=operator.pk, source=site.pk) == 1
     html = client.get(REPORT, {"employee": operator.pk}).content.decode()
     assert f'value="{operator.pk}" selected' in html
+
+
+def test_a_period_of_years_far_off_is_refused_on_its_field(client, make_staff):
+    """01.01.0001–31.12.9999 parsed, and the period's moments overflowed (a 500); such a year is refused on its field
+    and the report shows the default period."""
+    client.force_login(make_staff("marketer"))
+    response = client.get(REPORT, {"date_from": "01.01.0001", "date_to": "31.12.9999"})
+    assert response.status_code == 200
+    xlsx = client.get(REPORT, {"date_from": "01.01.0001", "date_to": "31.12.9999", "export": "xlsx"})
+    assert xlsx.status_code == 200

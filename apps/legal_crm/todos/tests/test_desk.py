@@ -80,6 +80,9 @@ def test_calendar_week_shows_my_tasks_by_day(client, lawyer, office):
     assert f'data-date="{day(1).isoformat()}"' in page
     later = client.get(reverse("admin:todos_task_calendar"), {"week": day(14).isoformat()}).content.decode()
     assert "Через две недели" in later
+    for far in ("9999-12-31", "0001-01-01", "9999-12-27"):  # the week's neighbours overflowed: a 500
+        response = client.get(reverse("admin:todos_task_calendar"), {"week": far, "all": "1"})
+        assert response.status_code == 200 and "Судебное заседание" in response.content.decode()
 
 
 def test_bulk_reassign_by_the_office_head(client, head, lawyer, make_staff, office):
