@@ -83,7 +83,6 @@ SECTIONS: list[tuple] = [
         "contracts.DocumentTemplate", "contracts.TerminationStepTemplate",
         (_("Уведомления: настройки групп"), "admin:messaging_notification_groups", "messaging.view_notificationrule"),
         "todos.TaskRule", "quality.ReviewRequestRule",
-        "todos.TaskRule",
         "quality.ViolationRule", "quality.ViolationPause",
     ]),
 ]

@@ -273,7 +273,8 @@ class Banner(TimeStampedModel):
         ordering = ["-starts_on"]
         constraints = [
             models.CheckConstraint(condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
-                                   name="banner_range_order"),
+                                   name="banner_range_order",
+                                   violation_error_message=_("Конец показа не может быть раньше его начала.")),
         ]
 
     def __str__(self) -> str:

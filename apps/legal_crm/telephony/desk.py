@@ -205,6 +205,11 @@ def _date(text: str, default: datetime.date) -> datetime.date:
         return default
 
 
+def _talk_text(seconds: int) -> str:
+    """Talk time as h:mm:ss."""
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
 def stats_view(request):
     if not request.user.has_perm(perms.VIEW_STATS):
         raise PermissionDenied
@@ -221,9 +226,10 @@ def stats_view(request):
     for row in rows:
         row["bar"] = round(100 * row["total"] / peak)
         row["answered_share"] = round(100 * row["answered"] / row["total"]) if row["total"] else 0
-        row["talk_text"] = f"{row['talk'] // 3600}:{row['talk'] // 60 % 60:02d}:{row['talk'] % 60:02d}"
+        row["talk_text"] = _talk_text(row["talk"])
     totals = {k: sum(r[k] for r in rows) for k in ("total", "incoming", "outgoing", "answered", "missed", "talk")}
     totals["answered_share"] = round(100 * totals["answered"] / totals["total"]) if totals["total"] else 0
+    totals["talk_text"] = _talk_text(totals["talk"])
     heading = {"employee": _("Сотрудник"), "office": _("Офис"), "day": _("День"), "number": _("Номер компании"),
                "source": _("Рекламный источник")}[by]
     if request.GET.get("export") == "xlsx":

@@ -215,3 +215,13 @@ def test_seed_demo_keeps_a_changed_password(foundation_seeders):
     user.save()
     call_command("seed_demo", stdout=io.StringIO())
     assert User.objects.get(username="sales").check_password("changed-by-user")
+
+
+def test_a_banner_ending_before_it_starts_is_refused_in_words(office):
+    """The desk form named the database constraint («banner_range_order»)."""
+    from django.core.exceptions import ValidationError
+
+    banner = BannerFactory.build(title="Акция", starts_on=DAY, ends_on=DAY - datetime.timedelta(days=1))
+    with pytest.raises(ValidationError) as refused:
+        banner.validate_constraints()
+    assert refused.value.messages == ["Конец показа не может быть раньше его начала."]

@@ -86,3 +86,16 @@ def test_nightly_job_and_command_rebuild(office):
     CallDaySummary.objects.all().delete()
     call_command("telephony_summary_rebuild", "--from", "2026-12-01", "--to", "2026-12-03")
     assert list(_rows().values()) == [(1, 40, 0)]
+
+
+def test_the_statistics_total_row_sums_the_talk_time(client, make_staff, office):
+    """«Итого» showed every count but left the talk time blank."""
+    employee = make_staff("operator").employee
+    for talk in (3600, 125):
+        Call.objects.create(office=office, employee=employee, direction="in", result="answered", state="ended",
+                            duration=talk, started_at=T0)
+    summary_rebuild(DAY)
+    client.force_login(make_staff("office_head"))
+    page = client.get("/admin/telephony/call/stats/", {"from": DAY.isoformat(), "to": DAY.isoformat()})
+    footer = page.content.decode().split("<tfoot>")[1]
+    assert ">1:02:05</th>" in footer
