@@ -70,6 +70,27 @@ def beat_schedule() -> dict:
     return schedule
 
 
+def run_due(last_runs: dict, now) -> list[str]:
+    """One turn of the embedded default's scheduler (`run_scheduled --forever`, started by bin/run in place of
+    Celery beat): every job of beat_schedule() that came due since its last run, run here one after another.
+    `last_runs` (name → moment) is updated; a job met for the first time counts as just run, so starting the
+    process runs the per-minute jobs from the next minute and the daily ones at their hour, as beat does. A
+    failing job is recorded (run_job) and does not stop the others. Returns the paths run."""
+    ran = []
+    for name, entry in beat_schedule().items():
+        last = last_runs.setdefault(name, now)
+        if not entry["schedule"].is_due(last).is_due:
+            continue
+        last_runs[name] = now
+        path = entry["args"][0]
+        try:
+            run_job(path)
+        except Exception:  # recorded in the job log by run_job; the next job still runs
+            pass
+        ran.append(path)
+    return ran
+
+
 def run_job(path: str):
     """Run a scheduled job and record the run (core.JobRun): start, end, duration, rows, error.
 

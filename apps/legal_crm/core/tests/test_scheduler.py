@@ -81,3 +81,32 @@ def test_run_scheduled_daily_runs_every_daily_job(capsys):
 def test_run_scheduled_rejects_unknown_period():
     with pytest.raises(CommandError, match="Unknown period"):
         call_command("run_scheduled", "fortnightly")
+
+
+@pytest.mark.django_db
+def test_the_embedded_scheduler_runs_each_job_when_it_comes_due(monkeypatch):
+    """bin/run has no Celery beat: `run_scheduled --forever` turns run_due, which runs what came due (campaigns never
+    sent on the embedded default). The first turn only notes the jobs; a failing job is logged and the others run."""
+    import time_machine
+
+    from legal_crm.core.models import JobRun
+
+    jobs = "legal_crm.core.tests.jobs_for_tests"
+    monkeypatch.setattr(hooks, "SCHEDULER_EVENTS", {
+        "cron": {"* * * * *": [f"{jobs}.broken", f"{jobs}.count_three"]},
+        "daily": [f"{jobs}.count_three"]})
+    last_runs = {}
+    start = datetime.datetime(2026, 12, 7, 10, 0, 30, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        assert scheduler.run_due(last_runs, timezone.now()) == []
+    with time_machine.travel(start + datetime.timedelta(seconds=40), tick=False):
+        assert scheduler.run_due(last_runs, timezone.now()) == [f"{jobs}.broken", f"{jobs}.count_three"]
+        assert scheduler.run_due(last_runs, timezone.now()) == []  # once a minute
+    assert sorted(JobRun.objects.values_list("status", flat=True)) == ["failed", "ok"]
+    with time_machine.travel(start + datetime.timedelta(days=1), tick=False):  # past 02:15: the daily one too
+        assert len(scheduler.run_due(last_runs, timezone.now())) == 3
+
+
+def test_run_scheduled_needs_a_period_or_forever():
+    with pytest.raises(CommandError):
+        call_command("run_scheduled")
