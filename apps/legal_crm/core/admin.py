@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -13,6 +15,7 @@ from legal_crm import hooks
 
 from . import access
 from .access_history import describe_entries
+from .access_sync import load_roles
 from .admin_access import AccessMatrixWidget, GroupForm
 from .admin_base import CaseFormTitles, DeskAdmin, NoFacets, ReadOnlyDeskAdmin
 from .audit import audit_for
@@ -54,6 +57,17 @@ class GroupAdmin(BaseGroupAdmin, DeskAdmin):
         if access.is_administrator(request.user):
             return ("name", "permissions", *history)
         return ("name", "rights", *history)  # the same matrix, read-only, never the raw permission names
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and obj.name in load_roles() and "permissions" in form.base_fields:
+            # core.access_sync sets a shipped role to fixtures/groups.json after every migrate (each update): the
+            # administrator is told before changing it, not surprised after the next update.
+            field = form.base_fields["permissions"] = copy.copy(form.base_fields["permissions"])  # not the form's own
+            field.help_text = _(
+                "Встроенная роль: при каждом обновлении программы её права снова становятся такими, как они "
+                "поставлены. Чтобы изменения сохранялись, заведите свою группу или дайте право сотруднику лично.")
+        return form
 
     @admin.display(description=_("права"))
     def rights(self, obj):

@@ -102,3 +102,16 @@ def test_the_two_box_picker_speaks_plain_russian(client, admin_user):
     remove = catalog['Remove %s by selecting them and then select the "Remove" arrow button.']
     assert remove == "Выделите элементы в списке «%s» и нажмите стрелку влево, чтобы убрать их из выбранных."
     assert not [text for text in catalog.values() if "и и " in str(text)]
+
+
+def test_the_administrator_is_told_a_shipped_roles_rights_come_back_on_update(client, roles, make_staff):
+    """access_sync sets a shipped role to the file after every migrate: its page says so; a group of their own
+    does not carry the note."""
+    from django.urls import reverse
+
+    client.force_login(make_staff("admin"))
+    note = "Встроенная роль: при каждом обновлении программы"
+    page = client.get(reverse("admin:auth_group_change", args=[roles["marketer"].pk])).content.decode()
+    assert note in page
+    own = Group.objects.create(name="Стажёры")
+    assert note not in client.get(reverse("admin:auth_group_change", args=[own.pk])).content.decode()
