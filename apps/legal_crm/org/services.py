@@ -203,6 +203,12 @@ def employee_create(*, actor, username: str, password: str | None, first_name: s
     employee.offices.set({*offices, *([main_office] if main_office else [])})
     if groups:
         user_groups_set(actor=actor, user=user, groups=groups)
+    elif position is not None and position.default_group_id:
+        # The position's access group, chosen for it by an administrator: what HR hires with (a new lawyer saw an
+        # empty desk until an administrator added the group by hand).
+        user.groups.add(position.default_group_id)
+        audit(actor=actor, action="access.groups", obj=user, before=[], after=[position.default_group.name])
+        emit("core.access_changed", user_id=user.pk)
     audit(actor=actor, action="employee.create", obj=employee)
     return employee
 

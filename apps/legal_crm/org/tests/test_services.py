@@ -384,3 +384,22 @@ def test_office_assignments_are_recorded(make_staff, office, other_office):
     assert (row.actor, row.before, row.after) == (hr, [office.name], sorted([office.name, other_office.name]))
     services.employee_offices_set(actor=hr, employee=employee, offices=[office, other_office])  # no change
     assert audit_for(employee).filter(action="employee.offices").count() == 1
+
+
+def test_hr_hires_with_the_positions_default_access_group(make_staff, office, roles):
+    """A position's «Группа доступа по умолчанию» (an administrator's choice) is the new employee's access: a lawyer
+    hired by HR saw an empty desk. Groups named on the hire (administrators only) win; no default, no group."""
+    lawyer_position = PositionFactory(default_group=roles["lawyer"])
+    hr = make_staff("hr")
+    employee = services.employee_create(actor=hr, username="new.lawyer", password=None, first_name="Юлия",
+                                        last_name="Юристова", main_office=office, position=lawyer_position)
+    assert list(employee.user.groups.all()) == [roles["lawyer"]]
+    assert employee.user.has_perm("contracts.view_contract")
+    assert audit_for(employee.user).filter(action="access.groups").exists()
+    plain = services.employee_create(actor=hr, username="no.group", password=None, first_name="И", last_name="Ф",
+                                     main_office=office, position=PositionFactory())
+    assert not plain.user.groups.exists()
+    chosen = services.employee_create(actor=make_staff("admin"), username="chosen", password=None, first_name="И",
+                                      last_name="Ф", main_office=office, position=lawyer_position,
+                                      groups=[roles["sales"]])
+    assert list(chosen.user.groups.all()) == [roles["sales"]]
