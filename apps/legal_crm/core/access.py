@@ -42,6 +42,14 @@ def _overrides_snapshot(user: User) -> dict[str, bool]:
 @transaction.atomic
 def user_groups_set(*, actor, user: User, groups) -> None:
     ensure_administrator(actor)
+    user_groups_apply(actor=actor, user=user, groups=groups)
+
+
+@transaction.atomic
+def user_groups_apply(*, actor, user: User, groups) -> None:
+    """Set the user's groups, with the history and the access event, for a caller whose choice of groups an
+    administrator already made (a position's default group on hiring); everybody else goes through
+    user_groups_set, which asks for an administrator."""
     before = sorted(user.groups.values_list("name", flat=True))
     user.groups.set(groups)
     after = sorted(user.groups.values_list("name", flat=True))

@@ -294,8 +294,6 @@ class DeskAdmin(NoFacets, CheckedAutocomplete, MoneyColumns, CaseFormTitles, Mod
         if scoped is not None and "queryset" not in kwargs:
             kwargs["queryset"] = scoped
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if scoped is not None and formfield is not None and isinstance(formfield.widget, ForeignKeyRawIdWidget):
-            _scope_raw_id_label(formfield.widget, formfield.queryset, db_field.remote_field.field_name)
         if formfield is not None and isinstance(formfield.widget, ForeignKeyRawIdWidget):
             related = self.admin_site._registry.get(db_field.related_model)
             if related is None or not related.has_view_or_change_permission(request):
@@ -304,6 +302,8 @@ class DeskAdmin(NoFacets, CheckedAutocomplete, MoneyColumns, CaseFormTitles, Mod
                 formfield.widget = UnfoldAdminTextInputWidget(attrs={"inputmode": "numeric"})
                 formfield.help_text = _("Номер записи: список «%(list)s» вам не открыт.") % {
                     "list": capfirst(db_field.related_model._meta.verbose_name_plural)}
+            elif scoped is not None:
+                _scope_raw_id_label(formfield.widget, formfield.queryset, db_field.remote_field.field_name)
         return fast_select(formfield)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):

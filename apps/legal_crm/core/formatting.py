@@ -47,7 +47,7 @@ def local_date(value) -> datetime.date | None:
 
 
 def format_date(value) -> str:
-    day = local_date(value) if value else None
+    day = local_date(value)
     return day.strftime("%d.%m.%Y") if day else ""
 
 

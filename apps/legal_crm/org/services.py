@@ -179,7 +179,7 @@ def employee_create(*, actor, username: str, password: str | None, first_name: s
                     position=None, offices=(), main_office=None, groups=(), email: str = "", phone: str = "",
                     extension: str = "", hired_on: datetime.date | None = None) -> Employee:
     """A staff account with its employee profile. Groups are access, so only administrators set them."""
-    from legal_crm.core.access import user_groups_set
+    from legal_crm.core.access import user_groups_apply, user_groups_set
     from legal_crm.core.models import User
 
     if not actor.has_perm(ADD_PERMISSION):
@@ -206,9 +206,7 @@ def employee_create(*, actor, username: str, password: str | None, first_name: s
     elif position is not None and position.default_group_id:
         # The position's access group, chosen for it by an administrator: what HR hires with (a new lawyer saw an
         # empty desk until an administrator added the group by hand).
-        user.groups.add(position.default_group_id)
-        audit(actor=actor, action="access.groups", obj=user, before=[], after=[position.default_group.name])
-        emit("core.access_changed", user_id=user.pk)
+        user_groups_apply(actor=actor, user=user, groups=[position.default_group_id])
     audit(actor=actor, action="employee.create", obj=employee)
     return employee
 

@@ -92,7 +92,7 @@ def lead_card_view(request, pk):
 
     others = selectors_card.person_leads(lead, request.user)
     rows = selectors_card.questionnaire(lead)
-    typed = request.session.pop(_typed_key(lead), None) if _typed_key(lead) in request.session else None
+    typed = request.session.pop(_typed_key(lead), None)
     for row in rows:
         row["value"] = _answer_value(row)
         if typed is not None:
