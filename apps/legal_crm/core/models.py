@@ -67,6 +67,24 @@ class PermissionOverride(models.Model):
         return f"{sign} {self.permission.content_type.app_label}.{self.permission.codename}"
 
 
+class ShippedRole(models.Model):
+    """What fixtures/groups.json gave a shipped role at the last sync (core.access_sync): the base of a three-way
+    sync, so that an update adds only the rights the file newly ships and takes only those it dropped, and the
+    administrator's own changes to the role stay."""
+
+    group = models.OneToOneField("auth.Group", on_delete=models.CASCADE, primary_key=True,
+                                 related_name="shipped_role", verbose_name=_("группа"))
+    permissions = models.JSONField(_("права по поставке"), default=list)
+    synced_at = models.DateTimeField(_("сверено"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("встроенная роль")
+        verbose_name_plural = _("встроенные роли")
+
+    def __str__(self) -> str:
+        return str(self.group)
+
+
 class AuditLog(models.Model):
     """Who did what to which record, with the values before and after."""
 
