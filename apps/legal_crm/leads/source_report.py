@@ -25,8 +25,15 @@ COLUMNS = [("source", gettext_lazy("Источник")), ("channel", gettext_laz
            ("converted", gettext_lazy("Клиенты")), ("conversion", gettext_lazy("Конверсия, %"))]
 
 
+MAX_PERIOD_DAYS = 366 * 3  # a longer period reads too many leads for a desk page
+
+
 def parse_period(params) -> tuple[datetime.date, datetime.date, dict]:
-    """date_from/date_to as 27.11.2026 or 2026-11-27; default — this month. Returns (from, to, errors)."""
+    """date_from/date_to as 27.11.2026 or 2026-11-27; default — this month. Returns (from, to, errors).
+
+    With errors ({field: Russian message}) the dates returned are stand-ins that keep the form drawable, not the
+    period asked for: a report shows the errors and no figures, and its export gives no file
+    (`period_typed` puts back into the form what was typed)."""
     today = timezone.localdate()
     errors = {}
 
@@ -48,15 +55,34 @@ def parse_period(params) -> tuple[datetime.date, datetime.date, dict]:
         errors[name] = _("Дата в виде 27.11.2026.")
         return default
 
-    date_from = parse("date_from", today.replace(day=1))
-    date_to = parse("date_to", today)
+    default_from, default_to = _default_period()
+    date_from = parse("date_from", default_from)
+    date_to = parse("date_to", default_to)
+    if errors:  # a refused date's stand-in says nothing of the period's order or length
+        return date_from, date_to, errors
     if date_from > date_to:
         errors["date_to"] = _("Конец периода раньше начала.")
         date_to = date_from
-    if (date_to - date_from).days > 366 * 3:
-        errors["date_from"] = _("Период не больше трёх лет.")
-        date_from = date_to - datetime.timedelta(days=366 * 3)
+    elif (date_to - date_from).days > MAX_PERIOD_DAYS:
+        errors["date_from"] = _("Период не больше трёх лет: за больший срок отчёт строится слишком долго. "
+                                "Сократите период.")
+        date_from = date_to - datetime.timedelta(days=MAX_PERIOD_DAYS)
     return date_from, date_to, errors
+
+
+def period_typed(params, date_from: datetime.date, date_to: datetime.date, errors: dict) -> dict:
+    """What the period's boxes show: the dates of the report, or — when the period was refused — what was typed,
+    so the person corrects their own input rather than a period put in its place."""
+    if not errors:
+        return {"date_from": f"{date_from:%d.%m.%Y}", "date_to": f"{date_to:%d.%m.%Y}"}
+    defaults = _default_period()
+    return {name: (params.get(name) or "").strip() or f"{default:%d.%m.%Y}"
+            for name, default in zip(("date_from", "date_to"), defaults, strict=True)}
+
+
+def _default_period() -> tuple[datetime.date, datetime.date]:
+    today = timezone.localdate()
+    return today.replace(day=1), today
 
 
 def chosen_filters(params, choices: dict) -> dict:

@@ -7,7 +7,6 @@ The JSON views answer {"code", "detail"} with 400/403/404 like the API, so the s
 
 from __future__ import annotations
 
-import datetime
 import time
 
 from django.conf import settings
@@ -28,7 +27,7 @@ from legal_crm.core.errors import DomainError
 from legal_crm.core.validators import format_phone
 
 from . import perms, selectors, services
-from .forms import CallResultForm
+from .forms import CallResultForm, stats_period
 from .models import Call
 
 LIVE_STEP = 0.1  # seconds between looks at the live calls' version while a long-poll waits
@@ -198,13 +197,6 @@ def recording_view(request, pk):
     return file_response(request, call.recording)
 
 
-def _date(text: str, default: datetime.date) -> datetime.date:
-    try:
-        return datetime.datetime.strptime(text, "%Y-%m-%d").date() if text else default
-    except ValueError:
-        return default
-
-
 def _talk_text(seconds: int) -> str:
     """Talk time as h:mm:ss."""
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
@@ -213,15 +205,13 @@ def _talk_text(seconds: int) -> str:
 def stats_view(request):
     if not request.user.has_perm(perms.VIEW_STATS):
         raise PermissionDenied
-    today = timezone.localdate()
-    date_to = _date(request.GET.get("to", ""), today)
-    date_from = _date(request.GET.get("from", ""), date_to.replace(day=1))
-    if date_from > date_to or (date_to - date_from).days > 366:
-        date_from = date_to.replace(day=1)
+    # A reversed or too long period, or a date far off, is refused in words: no figures, no file (it was replaced by
+    # this month's start silently, and its figures shown and exported as the period asked for).
+    date_from, date_to, errors = stats_period(request.GET)
     groupings = [("employee", _("по сотрудникам")), ("office", _("по офисам")), ("day", _("по дням")),
                  ("number", _("по номерам компании")), ("source", _("по рекламным источникам"))]
     by = request.GET.get("by") if request.GET.get("by") in dict(groupings) else "employee"
-    rows = selectors.call_stats(request.user, date_from=date_from, date_to=date_to, by=by)
+    rows = [] if errors else selectors.call_stats(request.user, date_from=date_from, date_to=date_to, by=by)
     peak = max((r["total"] for r in rows), default=0) or 1
     for row in rows:
         row["bar"] = round(100 * row["total"] / peak)
@@ -232,7 +222,7 @@ def stats_view(request):
     totals["talk_text"] = _talk_text(totals["talk"])
     heading = {"employee": _("Сотрудник"), "office": _("Офис"), "day": _("День"), "number": _("Номер компании"),
                "source": _("Рекламный источник")}[by]
-    if request.GET.get("export") == "xlsx":
+    if request.GET.get("export") == "xlsx" and not errors:
         from django.http import HttpResponse
 
         from .stats_export import stats_xlsx
@@ -244,7 +234,9 @@ def stats_view(request):
     query = request.GET.copy()
     query["export"] = "xlsx"
     context = {**admin.site.each_context(request), "title": _("Статистика звонков"), "rows": rows,
-               "totals": totals, "date_from": date_from, "date_to": date_to, "by": by,
+               "totals": totals, "date_from": date_from, "date_to": date_to, "by": by, "errors": errors,
+               "typed": {name: (errors and (request.GET.get(name) or "").strip()) or f"{day:%Y-%m-%d}"
+                         for name, day in (("from", date_from), ("to", date_to))},
                "groupings": groupings, "heading": heading, "export_query": query.urlencode()}
     return TemplateResponse(request, "telephony/stats.html", context)
 

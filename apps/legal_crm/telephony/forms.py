@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from legal_crm.core.dates import ANY, date_error
 
 from .models import CompanyNumber, Pbx, PbxKind
 
@@ -62,3 +68,43 @@ class CompanyNumberForm(forms.ModelForm):
         if current and current not in {c for c, _n in choices}:
             choices.append((current, _("%(c)s (нет такого источника)") % {"c": current}))
         self.fields["ad_source_code"].choices = choices
+
+
+STATS_MAX_DAYS = 366  # the statistics page sums a year of daily rows at most: a longer period is too slow for a page
+
+
+def stats_period(params) -> tuple[datetime.date, datetime.date, dict]:
+    """The call statistics' period from `from`/`to` (2026-11-27 from the date box, or 27.11.2026); default — this
+    month. Returns (from, to, errors) as the leads' reports do (leads.source_report.parse_period): errors are
+    {"from"/"to": Russian message}, and with errors the dates are stand-ins — the page shows the errors and no
+    figures, the export gives no file. Nothing typed is replaced by another period silently."""
+    today = timezone.localdate()
+    defaults = {"from": today.replace(day=1), "to": today}
+    errors: dict[str, str] = {}
+
+    def parse(name: str) -> datetime.date:
+        raw = (params.get(name) or "").strip()
+        if not raw:
+            return defaults[name]
+        for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+            try:
+                day = datetime.datetime.strptime(raw, fmt).date()
+            except ValueError:
+                continue
+            problem = date_error(day, ANY, today)  # year 1 or 9999: the period's moments would overflow
+            if problem:
+                errors[name] = problem
+                return defaults[name]
+            return day
+        errors[name] = gettext("Дата в виде 27.11.2026.")
+        return defaults[name]
+
+    date_from, date_to = parse("from"), parse("to")
+    if errors:
+        return date_from, date_to, errors
+    if date_from > date_to:
+        errors["to"] = gettext("Конец периода раньше начала.")
+    elif (date_to - date_from).days > STATS_MAX_DAYS:
+        errors["from"] = gettext("Период не больше года (366 дней): за больший срок статистика считается слишком "
+                                 "долго. Сократите период.")
+    return date_from, date_to, errors

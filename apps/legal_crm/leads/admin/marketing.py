@@ -81,8 +81,10 @@ def report_view(request):
     date_from, date_to, errors = source_report.parse_period(request.GET)
     choices = source_report.report_filter_choices(request.user)
     chosen = source_report.chosen_filters(request.GET, choices)
-    rows, totals = source_report.report_rows(request.user, date_from, date_to, **chosen)
-    if request.GET.get("export") == "xlsx":
+    # A refused period (reversed, too long, a date far off) is shown with its errors and no figures, and the export
+    # gives no file: never the figures of another period than the one asked for.
+    rows, totals = source_report.report_rows(request.user, date_from, date_to, **chosen) if not errors else ([], {})
+    if request.GET.get("export") == "xlsx" and not errors:
         response = HttpResponse(
             source_report.report_xlsx(rows, totals, date_from, date_to),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -96,6 +98,7 @@ def report_view(request):
         "title": _("Лиды по источникам"),
         "rows": rows, "totals": totals, "errors": errors,
         "date_from": date_from, "date_to": date_to, "choices": choices, "chosen": chosen,
+        "typed": source_report.period_typed(request.GET, date_from, date_to, errors),
         "filters": [(name, label, choices[name], chosen[name]) for name, label in (
             ("office", _("Офис")), ("employee", _("Сотрудник")), ("service", _("Услуга")),
             ("source", _("Источник")))],

@@ -80,10 +80,56 @@ def test_the_report_filters_by_office_employee_service_and_source(client, make_s
 
 
 def test_a_period_of_years_far_off_is_refused_on_its_field(client, make_staff):
-    """01.01.0001–31.12.9999 parsed, and the period's moments overflowed (a 500); such a year is refused on its field
-    and the report shows the default period."""
+    """01.01.0001–31.12.9999 parsed, and the period's moments overflowed (a 500); such a year is refused on its field,
+    with no figures and no file."""
     client.force_login(make_staff("marketer"))
     response = client.get(REPORT, {"date_from": "01.01.0001", "date_to": "31.12.9999"})
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.context["errors"].keys() == {"date_from", "date_to"}
     xlsx = client.get(REPORT, {"date_from": "01.01.0001", "date_to": "31.12.9999", "export": "xlsx"})
-    assert xlsx.status_code == 200
+    assert xlsx.status_code == 200 and "Content-Disposition" not in xlsx
+
+
+@pytest.mark.django_db
+def test_a_reversed_period_is_refused_in_words_with_no_figures_and_no_file(client, make_staff, office):
+    """From after to was turned into a one-day period silently (its figures shown and exported as if asked for)."""
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    LeadFactory(office=office, source=AdSourceFactory(code="site", name="Сайт"))
+    client.force_login(make_staff("marketer"))
+    later, earlier = f"{today:%d.%m.%Y}", f"{today - datetime.timedelta(days=10):%d.%m.%Y}"
+    page = client.get(REPORT, {"date_from": later, "date_to": earlier})
+    html = page.content.decode()
+    assert page.status_code == 200 and page.context["errors"] == {"date_to": "Конец периода раньше начала."}
+    assert "Конец периода раньше начала." in html and "Отчёт не построен: исправьте период." in html
+    assert page.context["rows"] == [] and "Сайт</td>" not in html and "лидов не было" not in html
+    assert f'name="date_from" value="{later}"' in html and f'name="date_to" value="{earlier}"' in html  # as typed
+    export = client.get(REPORT, {"date_from": later, "date_to": earlier, "export": "xlsx"})
+    assert "Content-Disposition" not in export and not export["Content-Type"].startswith("application/vnd")
+    assert "Конец периода раньше начала." in export.content.decode()
+    fine = client.get(REPORT, {"date_from": earlier, "date_to": later})  # the same dates in order: the figures
+    assert not fine.context["errors"] and [r["source"] for r in fine.context["rows"]] == ["Сайт"]
+
+
+@pytest.mark.django_db
+def test_a_period_over_three_years_is_refused_in_words_not_cut(client, make_staff, office):
+    LeadFactory(office=office, source=AdSourceFactory(code="site", name="Сайт"))
+    client.force_login(make_staff("marketer"))
+    params = {"date_from": "01.01.2020", "date_to": "31.12.2025"}
+    page = client.get(REPORT, params)
+    assert "Период не больше трёх лет: за больший срок отчёт строится слишком долго." in page.content.decode()
+    assert page.context["rows"] == [] and 'name="date_from" value="01.01.2020"' in page.content.decode()
+    assert "Content-Disposition" not in client.get(REPORT, {**params, "export": "xlsx"})
+
+
+def test_parse_period_reports_a_reversed_or_long_period_and_only_that():
+    from legal_crm.leads.source_report import parse_period
+
+    assert parse_period({"date_from": "10.03.2026", "date_to": "01.03.2026"})[2] == {
+        "date_to": "Конец периода раньше начала."}
+    assert set(parse_period({"date_from": "01.01.2020", "date_to": "01.03.2026"})[2]) == {"date_from"}
+    # a refused date's stand-in is not compared with the other end: one error, on the date that is wrong
+    assert set(parse_period({"date_from": "01.01.0001", "date_to": "01.03.2020"})[2]) == {"date_from"}
+    assert parse_period({"date_from": "01.03.2026", "date_to": "10.03.2026"})[2] == {}

@@ -92,6 +92,50 @@ def test_call_statistics_per_employee_and_day(client, make_staff, operator, offi
     assert [c.value for c in sheet[3]] == ["02.12.2026", 3, 2, 1, 2, 1, 90, 67]
 
 
+def _stats_with_one_call(client, make_staff, operator, office):
+    Call.objects.create(office=office, direction="in", employee=operator.employee, state="ended", result="answered",
+                        duration=60, started_at=T0)
+    summary_rebuild(T0.date())
+    client.force_login(make_staff("office_head"))
+    return reverse("admin:telephony_call_stats")
+
+
+def test_a_reversed_period_of_call_statistics_is_refused_in_words(client, make_staff, operator, office):
+    """From after to was replaced by the month's start silently, and that period's figures shown and exported."""
+    url = _stats_with_one_call(client, make_staff, operator, office)
+    reversed_period = {"from": "2026-12-31", "to": "2026-12-01"}
+    page = client.get(url, reversed_period)
+    html = page.content.decode()
+    assert page.status_code == 200 and page.context["errors"] == {"to": "Конец периода раньше начала."}
+    assert "Конец периода раньше начала." in html and "Статистика не построена: исправьте период." in html
+    assert page.context["rows"] == [] and 'id="call-stats"' not in html
+    assert 'name="from" value="2026-12-31"' in html and 'name="to" value="2026-12-01"' in html  # as typed
+    export = client.get(url, {**reversed_period, "export": "xlsx"})
+    assert "Content-Disposition" not in export and "Конец периода раньше начала." in export.content.decode()
+    fine = client.get(url, {"from": "2026-12-01", "to": "2026-12-31"})
+    assert not fine.context["errors"] and [r["total"] for r in fine.context["rows"]] == [1]
+
+
+def test_a_period_of_call_statistics_over_a_year_is_refused_not_cut(client, make_staff, operator, office):
+    url = _stats_with_one_call(client, make_staff, operator, office)
+    long_period = {"from": "2025-01-01", "to": "2026-12-31"}
+    page = client.get(url, long_period)
+    assert page.context["errors"].keys() == {"from"} and page.context["rows"] == []
+    assert "Период не больше года (366 дней)" in page.content.decode()
+    assert 'name="from" value="2025-01-01"' in page.content.decode()
+    assert "Content-Disposition" not in client.get(url, {**long_period, "export": "xlsx"})
+    assert client.get(url, {"from": "2026-01-01", "to": "2026-12-31"}).context["rows"]  # a year is fine
+
+
+def test_a_mistyped_or_far_off_date_of_call_statistics_is_refused_on_its_field(client, make_staff, operator,
+                                                                                 office):
+    url = _stats_with_one_call(client, make_staff, operator, office)
+    page = client.get(url, {"from": "2026-02-31", "to": "9999-12-31"})
+    assert page.context["errors"]["from"] == "Дата в виде 27.11.2026."
+    assert "не может быть позже" in page.context["errors"]["to"] and page.context["rows"] == []
+    assert "Content-Disposition" not in client.get(url, {"from": "0001-01-01", "export": "xlsx"})
+
+
 def test_company_numbers_show_their_usage(client, admin_user, office):
     from legal_crm.telephony.models import CompanyNumber
 
