@@ -266,6 +266,41 @@ SCHEDULER_EVENTS: dict = {
     },
 }
 
+# What each scheduled job is called in the desk (the job log's list, filter and page); a job added to
+# SCHEDULER_EVENTS gets its title here (core/tests/test_scheduler.py checks). A run of a job no longer listed shows
+# its path.
+JOB_TITLES: dict[str, str] = {
+    "legal_crm.org.jobs.expire_banners": _("Архив старых баннеров"),
+    "legal_crm.org.jobs.apply_due_dismissals": _("Блокировка уволенных сотрудников"),
+    "legal_crm.leads.jobs.reengage_refused_leads": _("Возврат отказных лидов в работу"),
+    "legal_crm.contracts.jobs.flag_overdue_terminations": _("Просроченные заявления о расторжении"),
+    "legal_crm.contracts.jobs_notifications.notify_termination_deadlines": _("Напоминания о сроках расторжения"),
+    "legal_crm.billing.jobs.generate_subscription_invoices": _("Счета по абонементам"),
+    "legal_crm.billing.jobs.issue_schedule_invoices": _("Счета по графикам платежей"),
+    "legal_crm.billing.jobs.mark_overdue_invoices": _("Отметка просроченных счетов"),
+    "legal_crm.finance.jobs.expire_bonuses": _("Сгорание бонусов"),
+    "legal_crm.finance.jobs.rebuild_recent_revenue_days": _("Пересчёт выручки за последние дни"),
+    "legal_crm.core.deliveries.prune": _("Очистка закрытых сбоев обработки"),
+    "legal_crm.core.scheduler.prune_runs": _("Очистка журнала заданий"),
+    "legal_crm.todos.jobs.run_condition_rules": _("Автоматические задачи по правилам"),
+    "legal_crm.todos.jobs.send_reminders": _("Напоминания о задачах"),
+    "legal_crm.todos.jobs.notify_overdue": _("Уведомления о просроченных задачах"),
+    "legal_crm.portal.jobs.close_access_without_contracts": _("Закрытие кабинетов клиентов без договоров"),
+    "legal_crm.portal.jobs.prune_login_codes": _("Очистка кодов входа в кабинет"),
+    "legal_crm.quality.violations.jobs.detect_violations": _("Поиск нарушений"),
+    "legal_crm.core.outbox.relay": _("Обработка событий"),
+    "legal_crm.core.deliveries.retry_due": _("Повтор сбоев обработки"),
+    "legal_crm.messaging.jobs.send_queued": _("Отправка сообщений из очереди"),
+    "legal_crm.campaigns.jobs.dispatch_due": _("Отправка рассылок"),
+    "legal_crm.messaging.notifications.telegram_link.poll_updates": _("Привязка Telegram сотрудников"),
+    "legal_crm.leads.jobs_notifications.notify_calls_due": _("Напоминания о запланированных звонках"),
+    "legal_crm.telephony.jobs.fetch_recordings": _("Загрузка записей разговоров"),
+    "legal_crm.telephony.jobs.rebuild_yesterdays_summary": _("Пересчёт статистики звонков за вчера"),
+    "legal_crm.leads.scripts.jobs.advance_scripts": _("Шаги сценариев по лидам"),
+    "legal_crm.messaging.jobs.poll_statuses": _("Статусы доставки сообщений"),
+    "legal_crm.messaging.notifications.digest.send_digests": _("Сводки непрочитанных уведомлений"),
+}
+
 HOME_BLOCKS: list[str] = [
     "legal_crm.core.home.operations_block",
     "legal_crm.todos.home.my_tasks_block",

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import deliveries, perms
+from . import deliveries, perms, scheduler
 from .admin_base import ReadOnlyDeskAdmin
 from .models import EventDelivery, JobRun
 
@@ -84,15 +84,46 @@ class EventDeliveryAdmin(ReadOnlyDeskAdmin):
         return request.user.has_perm(deliveries.PERM)
 
 
+class JobFilter(admin.SimpleListFilter):
+    """Jobs by their Russian titles, from the table of jobs (hooks.SCHEDULER_EVENTS, hooks.JOB_TITLES) — not a
+    SELECT DISTINCT over the log."""
+
+    title, parameter_name = _("задание"), "job"
+
+    def lookups(self, request, model_admin):
+        return scheduler.job_choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(job=self.value()) if self.value() else queryset
+
+
 @admin.register(JobRun)
 class JobRunAdmin(ReadOnlyDeskAdmin):
-    """Every run of a scheduled job: when it started, how long it took, what it handled, how it ended."""
+    """Every run of a scheduled job: when it started, how long it took, what it handled, how it ended. Jobs are
+    named in Russian (hooks.JOB_TITLES); the page of a run shows the dotted path too, for `manage.py run_job`."""
 
-    list_display = ("started_at", "job", "status", "duration_ms", "rows", "short_error")
-    list_filter = ("status", "job", ("started_at", admin.DateFieldListFilter))
+    list_display = ("started_at", "job_title", "status", "duration_ms", "rows", "short_error")
+    list_filter = ("status", JobFilter, ("started_at", admin.DateFieldListFilter))
     search_fields = ("job", "error")
-    readonly_fields = ("job", "status", "started_at", "finished_at", "duration_ms", "rows", "error_block")
+    readonly_fields = ("job_title", "job_path", "status", "started_at", "finished_at", "duration_ms", "rows",
+                       "error_block")
     fields = readonly_fields
 
     short_error = EventDeliveryAdmin.short_error
     error_block = EventDeliveryAdmin.error_block
+
+    @admin.display(description=_("задание"))
+    def job_title(self, obj):
+        return obj.title
+
+    @admin.display(description=_("путь задания"))
+    def job_path(self, obj):
+        return obj.job
+
+    def get_search_results(self, request, queryset, search_term):
+        """The path or the error as typed, and the jobs whose Russian title holds the words."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        titled = scheduler.jobs_titled(search_term)
+        if titled:
+            found = found | queryset.filter(job__in=titled)
+        return found, may_have_duplicates

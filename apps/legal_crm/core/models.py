@@ -183,4 +183,11 @@ class JobRun(models.Model):
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.job} {timezone.localtime(self.started_at):%d.%m.%Y %H:%M}"
+        return f"{self.title} {timezone.localtime(self.started_at):%d.%m.%Y %H:%M}"
+
+    @property
+    def title(self) -> str:
+        """The job as people call it (hooks.JOB_TITLES), its path when unnamed."""
+        from .scheduler import job_title
+
+        return job_title(self.job)

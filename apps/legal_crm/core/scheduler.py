@@ -29,6 +29,26 @@ def all_job_paths() -> list[str]:
     return paths
 
 
+def job_title(path: str) -> str:
+    """A job as people call it (hooks.JOB_TITLES), or its dotted path for a job the table does not name (a run
+    of a job since removed)."""
+    from legal_crm import hooks
+
+    title = hooks.JOB_TITLES.get(path)
+    return str(title) if title else path
+
+
+def job_choices() -> list[tuple[str, str]]:
+    """(path, title) of every scheduled job, by title: the job log's filter."""
+    return sorted(((path, job_title(path)) for path in dict.fromkeys(all_job_paths())), key=lambda c: c[1])
+
+
+def jobs_titled(text: str) -> list[str]:
+    """Paths of the jobs whose title contains `text` (any case): the job log's search by name."""
+    needle = text.strip().casefold()
+    return [path for path, title in job_choices() if needle and needle in title.casefold()]
+
+
 def jobs_for(period: str) -> list[str]:
     events = _events()
     if period in PERIODS:

@@ -110,3 +110,44 @@ def test_the_embedded_scheduler_runs_each_job_when_it_comes_due(monkeypatch):
 def test_run_scheduled_needs_a_period_or_forever():
     with pytest.raises(CommandError):
         call_command("run_scheduled")
+
+
+def test_every_scheduled_job_has_a_russian_title():
+    """The job log showed dotted paths («legal_crm.core.outbox.relay»): each job is named in hooks.JOB_TITLES."""
+    missing = [path for path in scheduler.all_job_paths() if path not in hooks.JOB_TITLES]
+    assert not missing, f"jobs without a title in hooks.JOB_TITLES: {missing}"
+    stale = set(hooks.JOB_TITLES) - set(scheduler.all_job_paths())
+    assert not stale, f"titles of jobs no longer scheduled: {stale}"
+    for path, title in hooks.JOB_TITLES.items():
+        assert str(title) and not str(title).isascii(), path
+
+
+def test_a_job_without_a_title_is_named_by_its_path():
+    assert scheduler.job_title("legal_crm.core.outbox.relay") == "Обработка событий"
+    assert scheduler.job_title("legal_crm.leads.jobs.removed_long_ago") == "legal_crm.leads.jobs.removed_long_ago"
+
+
+@pytest.mark.django_db
+def test_the_job_log_names_jobs_in_russian_in_the_list_filter_search_and_page(client, admin_user):
+    from django.urls import reverse
+
+    from legal_crm.core.models import JobRun
+
+    relay = JobRun.objects.create(job="legal_crm.core.outbox.relay", status=JobRun.Status.OK)
+    old = JobRun.objects.create(job="legal_crm.leads.jobs.removed_long_ago", status=JobRun.Status.OK)
+    JobRun.objects.create(job=JOB, status=JobRun.Status.OK)
+    client.force_login(admin_user)
+    url = reverse("admin:core_jobrun_changelist")
+    page = client.get(url).content.decode()
+    assert "Обработка событий" in page and "Архив старых баннеров" in page
+    assert ">legal_crm.core.outbox.relay<" not in page
+    assert "legal_crm.leads.jobs.removed_long_ago" in page  # unknown: its path
+    assert "Поиск нарушений" in page  # the filter offers every job by its title, run or not…
+    assert "?job=legal_crm.core.outbox.relay" in page.replace("&amp;", "&")
+    filtered = client.get(url, {"job": "legal_crm.core.outbox.relay"})
+    assert list(filtered.context["cl"].result_list) == [relay]  # … and filters by the path
+    assert list(client.get(url, {"q": "обработка соб"}).context["cl"].result_list) == [relay]
+    assert list(client.get(url, {"q": "removed_long"}).context["cl"].result_list) == [old]
+    detail = client.get(reverse("admin:core_jobrun_change", args=[relay.pk])).content.decode()
+    assert "Обработка событий" in detail and "legal_crm.core.outbox.relay" in detail
+    assert str(relay).startswith("Обработка событий ")
