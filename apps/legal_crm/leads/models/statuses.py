@@ -60,6 +60,38 @@ class LeadStatus(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def flag_conflicts(self) -> list[tuple[str, str]]:
+        """(field, Russian message) for each pair of flags that contradict each other, as the services read them:
+        spam, refusal and client are three different ends of a lead — the reports count each apart
+        (leads.source_report), a spam status marks the lead spam (lead_set_status) while the conversion clears
+        that mark, and a client is only reached by a signed contract; new leads start in the initial status, and a
+        lead leaving spam goes back to it, so it cannot be an end; «в работе» counts the lead in the operator's
+        load (distribution), which a final or spam status would hold for ever; the refusal reason is asked only on
+        a refusal."""
+        conflicts = []
+        if self.is_spam and self.is_converted:
+            conflicts.append(("is_converted", _("Статус не может быть одновременно спамом и клиентом: снимите одну "
+                                                "из отметок «спам» или «клиент (конверсия)».")))
+        if self.is_spam and self.is_refusal:
+            conflicts.append(("is_refusal", _("Статус не может быть одновременно спамом и отказом: отказ — ответ "
+                                              "живого человека, спам — не обращение. Снимите одну из отметок.")))
+        if self.is_converted and self.is_refusal:
+            conflicts.append(("is_refusal", _("Статус не может быть одновременно отказом и клиентом: снимите одну "
+                                              "из отметок «отказ» или «клиент (конверсия)».")))
+        if self.is_initial:
+            ends = [str(self._meta.get_field(flag).verbose_name) for flag in
+                    ("is_spam", "is_refusal", "is_converted", "is_final") if getattr(self, flag)]
+            if ends:
+                conflicts.append(("is_initial", _("Начальный статус получают новые лиды, он не может быть "
+                                                  "отмечен как %(flags)s.") % {"flags": ", ".join(f"«{f}»" for f in ends)}))
+        if self.is_open and (self.is_final or self.is_spam):
+            conflicts.append(("is_open", _("Конечный статус и спам не бывают «в работе»: лид в нём навсегда "
+                                           "занял бы место в нагрузке оператора. Снимите отметку «в работе».")))
+        if self.needs_reason and not self.is_refusal:
+            conflicts.append(("needs_reason", _("Причину отказа спрашивают только в статусах отказа: снимите "
+                                                "отметку «нужна причина» или отметьте «отказ».")))
+        return conflicts
+
     def clean(self):
         errors = {}
         if not self.is_refusal:
@@ -73,11 +105,14 @@ class LeadStatus(models.Model):
             if target.is_spam or target.is_refusal or target.is_converted or (self.pk and target.pk == self.pk):
                 errors["reengage_status"] = _("Лид возвращается в работу: статус «%(s)s» для этого не подходит "
                                               "(нельзя спам, отказ или клиента).") % {"s": target.name}
+        for field, message in self.flag_conflicts():
+            errors.setdefault(field, []).append(message)
         if self.is_initial:
             other = LeadStatus.objects.filter(is_initial=True).exclude(pk=self.pk).first()
             if other is not None:
-                errors["is_initial"] = _("Начальный статус уже есть: «%(s)s». Снимите с него отметку, "
-                                         "прежде чем отмечать этот.") % {"s": other.name}
+                errors.setdefault("is_initial", []).append(
+                    _("Начальный статус уже есть: «%(s)s». Снимите с него отметку, прежде чем отмечать этот.")
+                    % {"s": other.name})
         if errors:
             raise ValidationError(errors)
 

@@ -230,3 +230,62 @@ def test_only_one_status_is_initial(admin_user):
     response = _desk(admin_user).post(url, data=_status_form(status("in_work"), is_initial="on"))
     assert response.status_code == 200 and "Начальный статус уже есть: «Новый»" in response.content.decode()
     assert LeadStatus.objects.filter(is_initial=True).count() == 1
+
+
+def test_every_shipped_status_has_flags_that_agree():
+    """The statuses shipped by the migration (and reused by demo and tests) pass the rule they must keep."""
+    from legal_crm.leads.reference import LEAD_STATUSES
+
+    for code, name, flags in LEAD_STATUSES:
+        assert LeadStatus(code=code, name=name, **flags).flag_conflicts() == [], code
+
+
+@pytest.mark.django_db
+def test_the_loaded_statuses_pass_their_own_validation():
+    for shipped in LeadStatus.objects.all():
+        shipped.full_clean()
+
+
+@pytest.mark.django_db
+def test_contradictory_flags_are_refused_in_words():
+    """A status could be spam, client and final at once: each contradiction is its own Russian error."""
+    spam = status("spam")
+    spam.is_converted = True
+    assert "одновременно спамом и клиентом" in _clean_errors(spam)["is_converted"][0]
+    spam.is_converted, spam.is_refusal = False, True
+    assert "одновременно спамом и отказом" in _clean_errors(spam)["is_refusal"][0]
+    converted = status("converted")
+    converted.is_refusal = True
+    assert "одновременно отказом и клиентом" in _clean_errors(converted)["is_refusal"][0]
+    converted.is_refusal, converted.is_open = False, True
+    assert "не бывают «в работе»" in _clean_errors(converted)["is_open"][0]
+    new = status("new")
+    new.is_spam, new.is_final = True, True
+    errors = _clean_errors(new)
+    assert errors["is_initial"] == ["Начальный статус получают новые лиды, он не может быть отмечен как «спам», "
+                                    "«конечный»."]
+    thinking = status("thinking")
+    thinking.needs_reason = True
+    assert "только в статусах отказа" in _clean_errors(thinking)["needs_reason"][0]
+
+
+@pytest.mark.django_db
+def test_the_desk_refuses_a_status_that_is_spam_client_and_final_at_once(admin_user):
+    from django.urls import reverse
+
+    spam = status("spam")
+    url = reverse("admin:leads_leadstatus_change", args=[spam.pk])
+    response = _desk(admin_user).post(url, data=_status_form(spam, is_converted="on", is_final="on"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Статус не может быть одновременно спамом и клиентом" in html
+    spam.refresh_from_db()
+    assert not spam.is_converted and not spam.is_final
+    add = _desk(admin_user).post(reverse("admin:leads_leadstatus_add"), data={
+        **_status_form(LeadStatus(code="junk_client", name="Мусорный клиент", order=5, color="#000000",
+                                  is_active=True), is_spam="on", is_converted="on"),
+        "transitions_out-TOTAL_FORMS": "0"})
+    assert add.status_code == 200 and "одновременно спамом и клиентом" in add.content.decode()
+    assert not LeadStatus.objects.filter(code="junk_client").exists()
+    fine = _desk(admin_user).post(url, data=_status_form(spam, is_final="on"))
+    assert fine.status_code == 302
