@@ -74,9 +74,15 @@ def permission_override_set(*, actor, user: User, permission: Permission, grante
     permission_overrides_apply(actor=actor, user=user, changes={permission: granted})
 
 
-@transaction.atomic
 def group_permissions_set(*, actor, group: Group, permissions) -> None:
     ensure_administrator(actor)
+    group_permissions_apply(actor=actor, group=group, permissions=permissions)
+
+
+@transaction.atomic
+def group_permissions_apply(*, actor, group: Group, permissions) -> None:
+    """group_permissions_set without the administrator check: for the sync of the shipped roles after an update
+    (core.access_sync, actor None — «Система» in the history)."""
     before = sorted(perm_label(p) for p in group.permissions.select_related("content_type"))
     group.permissions.set(permissions)
     after = sorted(perm_label(p) for p in group.permissions.select_related("content_type"))

@@ -83,13 +83,16 @@ def _sentences(entry, titles: dict[str, str]) -> list[str]:
                 text = _("%(who)s снял личную настройку права %(perm)s: решают группы")
             out.append(text % {"who": who, "perm": title(label)})
     elif entry.action == "access.group_permissions":
+        # Without an actor it was the sync of a shipped role on an update (core.access_sync).
+        given = _("%(who)s дал группе %(group)s право %(perm)s") if entry.actor_id else \
+            _("Обновление программы дало группе %(group)s право %(perm)s")
+        taken = _("%(who)s забрал у группы %(group)s право %(perm)s") if entry.actor_id else \
+            _("Обновление программы забрало у группы %(group)s право %(perm)s")
         for group, before, after in _group_permissions(entry, entry.object_repr):
             for label in sorted(after - before, key=lambda x: titles.get(x, x)):
-                out.append(_("%(who)s дал группе %(group)s право %(perm)s")
-                           % {"who": who, "group": _q(group), "perm": title(label)})
+                out.append(given % {"who": who, "group": _q(group), "perm": title(label)})
             for label in sorted(before - after, key=lambda x: titles.get(x, x)):
-                out.append(_("%(who)s забрал у группы %(group)s право %(perm)s")
-                           % {"who": who, "group": _q(group), "perm": title(label)})
+                out.append(taken % {"who": who, "group": _q(group), "perm": title(label)})
     elif entry.action == "employee.offices":
         before, after = set(_as_list(entry.before)), set(_as_list(entry.after))
         out += [_("%(who)s добавил офис %(office)s") % {"who": who, "office": _q(o)} for o in sorted(after - before)]

@@ -61,12 +61,13 @@ class GroupAdmin(BaseGroupAdmin, DeskAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is not None and obj.name in load_roles() and "permissions" in form.base_fields:
-            # core.access_sync sets a shipped role to fixtures/groups.json after every migrate (each update): the
-            # administrator is told before changing it, not surprised after the next update.
+            # core.access_sync merges fixtures/groups.json into a shipped role on every update (migrate): the
+            # administrator knows their changes stay and what an update may still change.
             field = form.base_fields["permissions"] = copy.copy(form.base_fields["permissions"])  # not the form's own
             field.help_text = _(
-                "Встроенная роль: при каждом обновлении программы её права снова становятся такими, как они "
-                "поставлены. Чтобы изменения сохранялись, заведите свою группу или дайте право сотруднику лично.")
+                "Встроенная роль: ваши изменения её прав сохраняются при обновлениях программы. Обновление только "
+                "добавляет роли права новых разделов и убирает права, которые из роли исключены; каждое такое "
+                "изменение видно в истории прав группы.")
         return form
 
     @admin.display(description=_("права"))

@@ -25,11 +25,59 @@ def test_sync_groups_is_idempotent_and_leaves_other_groups_alone():
     assert set(first) == set(load_roles())
 
 
-def test_sync_groups_restores_a_shipped_groups_permissions(roles):
+def _labels(group):
+    return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+
+
+def test_a_role_synced_for_the_first_time_gets_exactly_the_file(roles):
+    """A new installation, or a role from before ShippedRole: nothing to merge with, the file decides."""
+    from legal_crm.core.models import ShippedRole
+
     operators = roles["operator"]
+    ShippedRole.objects.filter(group=operators).delete()
     operators.permissions.clear()
     sync_groups()
     assert operators.permissions.filter(codename="view_counterparty").exists()
+    assert ShippedRole.objects.get(group=operators).permissions == sorted(_labels(operators))
+
+
+def test_the_administrators_changes_to_a_shipped_role_survive_an_update(roles):
+    operators = roles["operator"]
+    taken = Permission.objects.get(content_type__app_label="directory", codename="view_counterparty")
+    given = Permission.objects.get(content_type__app_label="core", codename="view_auditlog")
+    assert taken in operators.permissions.all() and given not in operators.permissions.all()
+    operators.permissions.remove(taken)
+    operators.permissions.add(given)
+    sync_groups()
+    assert taken not in operators.permissions.all()
+    assert given in operators.permissions.all()
+
+
+def test_an_update_adds_newly_shipped_rights_and_takes_dropped_ones_with_history(client, roles, make_staff):
+    """What the file gives now and did not last time is added; what it gave and gives no more is taken; the role's
+    history tells both as the update's doing."""
+    from legal_crm.core.audit import audit_for
+    from legal_crm.core.models import ShippedRole
+
+    operators = roles["operator"]
+    member = make_staff("operator")
+    base = ShippedRole.objects.get(group=operators)
+    new_one = "directory.view_counterparty"  # as if this update's file gives it for the first time
+    dropped = "core.view_auditlog"  # as if the last file gave it and this one does not
+    operators.permissions.remove(Permission.objects.get(content_type__app_label="directory",
+                                                        codename="view_counterparty"))
+    operators.permissions.add(Permission.objects.get(content_type__app_label="core", codename="view_auditlog"))
+    base.permissions = sorted((set(base.permissions) - {new_one}) | {dropped})
+    base.save()
+    sync_groups()
+    assert new_one in _labels(operators) and dropped not in _labels(operators)
+    assert ShippedRole.objects.get(group=operators).permissions == sorted(_labels(operators))
+    assert audit_for(operators).filter(action="access.group_permissions", actor=None).count() == 1
+    assert audit_for(member).filter(action="access.group_permissions").count() == 1
+
+    client.force_login(make_staff("admin"))
+    page = client.get(reverse("admin:auth_group_change", args=[operators.pk])).content.decode()
+    assert "Обновление программы дало группе" in page and "Обновление программы забрало у группы" in page
 
 
 def test_patterns_expand_with_wildcards():
@@ -104,13 +152,11 @@ def test_the_two_box_picker_speaks_plain_russian(client, admin_user):
     assert not [text for text in catalog.values() if "и и " in str(text)]
 
 
-def test_the_administrator_is_told_a_shipped_roles_rights_come_back_on_update(client, roles, make_staff):
-    """access_sync sets a shipped role to the file after every migrate: its page says so; a group of their own
-    does not carry the note."""
-    from django.urls import reverse
-
+def test_the_administrator_is_told_what_updates_do_to_a_shipped_role(client, roles, make_staff):
+    """access_sync keeps the administrator's changes to a shipped role: its page says so and what an update may
+    still change; a group of their own does not carry the note."""
     client.force_login(make_staff("admin"))
-    note = "Встроенная роль: при каждом обновлении программы"
+    note = "Встроенная роль: ваши изменения её прав сохраняются"
     page = client.get(reverse("admin:auth_group_change", args=[roles["marketer"].pk])).content.decode()
     assert note in page
     own = Group.objects.create(name="Стажёры")
