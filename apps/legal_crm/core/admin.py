@@ -94,9 +94,26 @@ class GroupAdmin(BaseGroupAdmin, DeskAdmin):
     def save_related(self, request, form, formsets, change):
         # Permissions go through the service: it checks the actor and writes the history.
         # Only the matrix's rights are offered; the group keeps the technical ones it has.
-        access.group_permissions_set_within(actor=request.user, group=form.instance,
+        group = form.instance
+        before = sorted(access.perm_label(p) for p in group.permissions.select_related("content_type"))
+        access.group_permissions_set_within(actor=request.user, group=group,
                                             permissions=form.cleaned_data["permissions"],
                                             within=form.matrix_permissions)
+        after = sorted(access.perm_label(p) for p in group.permissions.select_related("content_type"))
+        form.rights_change = AuditLog(actor=request.user, action="access.group_permissions",
+                                      object_repr=str(group), before=before, after=after)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The record's «История» tells which rights changed, in the words of the rights history, not Django's
+        # «Изменено права.».
+        change = getattr(form, "rights_change", None)
+        sentences = describe_entries([change]).get(change.pk, []) if change is not None else []
+        others = [name for name in form.changed_data if name != "permissions"]
+        if add or not sentences:
+            return super().construct_change_message(request, form, formsets, add)
+        if others:
+            sentences.insert(0, _("Изменено название группы."))
+        return " ".join(f"{sentence}." for sentence in sentences)
 
 
 class AuditActionFilter(admin.SimpleListFilter):

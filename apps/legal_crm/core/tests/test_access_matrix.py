@@ -230,6 +230,11 @@ def test_group_matrix_saves_through_the_service_and_keeps_technical_rights(clien
     member_row = audit_for(member).get(action="access.group_permissions")
     assert f"{who} забрал у группы „Стажёры“ право „Лиды: просмотр“" in describe_entries([member_row])[member_row.pk]
 
+    # The group's «История» says the same in words, not Django's «Изменено права.»
+    history = client.get(reverse("admin:auth_group_history", args=[group.pk])).content.decode()
+    assert f"{who} дал группе „Стажёры“ право „Договоры: просмотр“." in history
+    assert "Изменено права" not in history
+
 
 def test_history_sentences(admin_user, make_staff, roles):
     admin_user.last_name, admin_user.first_name = "Администраторов", "Андрей"
