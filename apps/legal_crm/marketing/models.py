@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from legal_crm.core.fields import PhoneField
 from legal_crm.core.models import TimeStampedModel
 
 
@@ -62,7 +63,9 @@ class Partner(TimeStampedModel):
     default_source = models.ForeignKey(AdSource, null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="partners", verbose_name=_("источник по умолчанию"))
     contact_name = models.CharField(_("контактное лицо"), max_length=200, blank=True)
-    contact_phone = models.CharField(_("телефон контакта"), max_length=32, blank=True)
+    # E.164 like every phone of the product (core.fields.PhoneField: typed any way, checked, normalised); 32 long
+    # as before, so numbers typed before the check, kept as typed, still fit until someone corrects them.
+    contact_phone = PhoneField(_("телефон контакта"), max_length=32, blank=True)
     note = models.TextField(_("примечание"), blank=True)
     is_active = models.BooleanField(_("активен"), default=True)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])

@@ -92,3 +92,41 @@ def test_partner_page_fields_follow_the_viewer_not_the_last_request(rf, make_sta
     assert "<b>1</b>" in stats(head_request, for_head) and "<b>2</b>" in stats(marketer_request, for_marketer)
 
 
+
+
+@pytest.mark.django_db
+def test_the_partners_contact_phone_is_checked_and_kept_in_e164(client, make_staff):
+    """The contact's phone took any text («звоните Ивану», «123»): it is a phone field like the others now."""
+    from legal_crm.marketing.models import Partner
+
+    client.force_login(make_staff("marketer"))
+    form = {"name": "ЛидПро", "field_mapping": "{}", "is_active": "on", "contact_name": "Иван",
+            "lead_type_default-TOTAL_FORMS": "0", "lead_type_default-INITIAL_FORMS": "0"}  # leads' inline
+    for junk in ("звоните Ивану", "123", "+7 916 123-45-67 доб. 5"):
+        r = client.post("/admin/marketing/partner/add/", {**form, "contact_phone": junk})
+        assert r.status_code == 200 and "Телефон указан неверно: нужен номер вида +7 916 123-45-67." in \
+            r.content.decode(), junk
+    assert not Partner.objects.exists()
+    r = client.post("/admin/marketing/partner/add/", {**form, "contact_phone": "8 (495) 123-45-67"})
+    assert r.status_code == 302
+    partner = Partner.objects.get(name="ЛидПро")
+    assert partner.contact_phone == "+74951234567"
+    r = client.post(f"/admin/marketing/partner/{partner.pk}/change/", {**form, "contact_phone": ""})
+    assert r.status_code == 302 and Partner.objects.get(pk=partner.pk).contact_phone == ""  # may stay empty
+
+
+@pytest.mark.django_db
+def test_contact_phones_typed_before_the_check_are_normalised_where_they_read_as_one():
+    import importlib
+
+    from django.apps import apps
+
+    from legal_crm.marketing.models import Partner
+
+    migration = importlib.import_module("legal_crm.marketing.migrations.0003_partner_contact_phone_checked")
+    typed = {"Первый": "8 (495) 123-45-67", "Второй": "звоните Ивану", "Третий": "", "Четвёртый": "+74951234568"}
+    for name, phone in typed.items():
+        Partner.objects.filter(pk=PartnerFactory(name=name).pk).update(contact_phone=phone)  # as the old column held
+    migration.normalise_contact_phones(apps, None)
+    assert dict(Partner.objects.values_list("name", "contact_phone")) == {
+        "Первый": "+74951234567", "Второй": "звоните Ивану", "Третий": "", "Четвёртый": "+74951234568"}
