@@ -161,3 +161,12 @@ def test_the_administrator_is_told_what_updates_do_to_a_shipped_role(client, rol
     assert note in page
     own = Group.objects.create(name="Стажёры")
     assert note not in client.get(reverse("admin:auth_group_change", args=[own.pk])).content.decode()
+
+
+def test_a_taken_value_is_refused_in_plain_russian(roles):
+    """Django's Russian said «Группа с таким Имя уже существует» (the label in the nominative); locale/ru quotes it."""
+    from django.core.exceptions import ValidationError
+
+    with translation.override("ru"), pytest.raises(ValidationError) as exc:
+        Group(name=roles["operator"].name).validate_unique()
+    assert exc.value.message_dict["name"] == ["Группа с таким значением поля «Имя» уже есть."]
