@@ -80,7 +80,8 @@ class Review(TimeStampedModel):
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(score__isnull=True) | models.Q(score__gte=0, score__lte=10),
-                                   name="review_score_0_10"),
+                                   name="review_score_0_10",
+                                   violation_error_message=_("Оценка — от 0 до 10.")),
         ]
         permissions = [
             ("analyse_review", _("Разбирает отрицательные отзывы (анализ и итог)")),

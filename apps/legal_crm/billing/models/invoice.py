@@ -73,9 +73,12 @@ class Invoice(TimeStampedModel):
             models.UniqueConstraint(fields=["contract", "seq"], name="uniq_invoice_contract_seq"),
             # NULL subscriptions are distinct on SQLite and MariaDB alike: one invoice per period.
             models.UniqueConstraint(fields=["subscription", "period_start"], name="uniq_invoice_subscription_period"),
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="invoice_amount_positive"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="invoice_amount_positive",
+                                   violation_error_message=_("Сумма счёта должна быть больше нуля.")),
             models.CheckConstraint(condition=models.Q(paid_amount__gte=0) & models.Q(paid_amount__lte=models.F("amount")),
-                                   name="invoice_paid_within_amount"),
+                                   name="invoice_paid_within_amount",
+                                   violation_error_message=_("Оплаченное по счёту не может быть меньше "
+                                                             "нуля или больше суммы счёта.")),
         ]
         permissions = [
             ("cancel_invoice", _("Отменяет неоплаченные счета")),

@@ -61,13 +61,17 @@ class Payment(TimeStampedModel):
         ]
         constraints = [
             models.UniqueConstraint(fields=["method", "external_ref"], name="uniq_payment_method_ref"),
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive",
+                                   violation_error_message=_("Сумма платежа должна быть больше нуля.")),
             models.CheckConstraint(
                 condition=models.Q(advance_amount__gte=0) & models.Q(advance_amount__lte=models.F("amount")),
-                name="payment_advance_within_amount"),
+                name="payment_advance_within_amount",
+                violation_error_message=_("Аванс не может быть меньше нуля или больше суммы платежа.")),
             models.CheckConstraint(
                 condition=models.Q(refunded_amount__gte=0) & models.Q(refunded_amount__lte=models.F("amount")),
-                name="payment_refund_within_amount"),
+                name="payment_refund_within_amount",
+                violation_error_message=_("Возвращённое не может быть меньше нуля или больше суммы "
+                                          "платежа.")),
         ]
         permissions = [
             ("refund_payment", _("Оформляет возвраты платежей")),
@@ -112,7 +116,9 @@ class Refund(TimeStampedModel):
         verbose_name = _("возврат")
         verbose_name_plural = _("возвраты")
         ordering = ["-refunded_at", "-id"]
-        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive")]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive",
+                                              violation_error_message=_("Сумма возврата должна быть больше "
+                                                                        "нуля."))]
 
     def __str__(self) -> str:
         return _("Возврат %(amount)s") % {"amount": format_money(self.amount)}

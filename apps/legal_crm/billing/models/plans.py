@@ -34,8 +34,10 @@ class InstalmentSchedule(TimeStampedModel):
         verbose_name_plural = _("графики платежей")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(total__gt=0), name="schedule_total_positive"),
-            models.CheckConstraint(condition=models.Q(months__gte=1), name="schedule_months_positive"),
+            models.CheckConstraint(condition=models.Q(total__gt=0), name="schedule_total_positive",
+                                   violation_error_message=_("Сумма рассрочки должна быть больше нуля.")),
+            models.CheckConstraint(condition=models.Q(months__gte=1), name="schedule_months_positive",
+                                   violation_error_message=_("Рассрочка — не меньше одного месяца.")),
         ]
 
     def __str__(self) -> str:
@@ -61,7 +63,9 @@ class ScheduleItem(models.Model):
         ordering = ["schedule", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["schedule", "seq"], name="uniq_schedule_item_seq"),
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="schedule_item_amount_positive"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="schedule_item_amount_positive",
+                                   violation_error_message=_("Сумма платежа по графику должна быть больше "
+                                                             "нуля.")),
         ]
         indexes = [models.Index(fields=["due_date"], name="schedule_item_due_idx")]
 
@@ -91,7 +95,8 @@ class Subscription(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["is_active", "next_period_start", "id"], name="subscription_due_idx")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(monthly_fee__gt=0), name="subscription_fee_positive"),
+            models.CheckConstraint(condition=models.Q(monthly_fee__gt=0), name="subscription_fee_positive",
+                                   violation_error_message=_("Абонентская плата должна быть больше нуля.")),
         ]
 
     def __str__(self) -> str:

@@ -43,7 +43,9 @@ class AccountingEntry(models.Model):
         ordering = ["-occurred_on", "-id"]
         indexes = [models.Index(fields=["office", "occurred_on"], name="acc_entry_office_date_idx"),
                    models.Index(fields=["occurred_on", "article"], name="acc_entry_date_article_idx")]
-        constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="acc_entry_amount_nonzero")]
+        constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="acc_entry_amount_nonzero",
+                                              violation_error_message=_("Сумма записи учёта не может быть "
+                                                                        "нулевой."))]
         permissions = [("reverse_accountingentry", _("Сторнирует записи учёта"))]
 
     def __str__(self) -> str:

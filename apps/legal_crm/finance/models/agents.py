@@ -26,7 +26,9 @@ class AgentRule(TimeStampedModel):
         verbose_name_plural = _("правила вознаграждения агентов")
         ordering = ["partner__name"]
         constraints = [models.CheckConstraint(condition=models.Q(percent__gt=0, percent__lte=100),
-                                              name="agent_rule_percent_range")]
+                                              name="agent_rule_percent_range",
+                                              violation_error_message=_("Процент агента — больше 0 и не "
+                                                                        "больше 100."))]
 
     def __str__(self) -> str:
         return f"{self.partner}: {self.percent.normalize():f} %".replace(".", ",")
@@ -63,7 +65,8 @@ class AgentAccrual(TimeStampedModel):
         verbose_name_plural = _("начисления агентам")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=~models.Q(amount=0), name="agent_accrual_amount_nonzero"),
+            models.CheckConstraint(condition=~models.Q(amount=0), name="agent_accrual_amount_nonzero",
+                                   violation_error_message=_("Сумма вознаграждения не может быть нулевой.")),
         ]
         indexes = [models.Index(fields=["partner", "status"], name="agent_accrual_partner_idx")]
         permissions = [("approve_agentaccrual", _("Согласует вознаграждения агентов")),

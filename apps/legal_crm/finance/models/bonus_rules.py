@@ -36,7 +36,10 @@ class BonusRule(TimeStampedModel):
             models.UniqueConstraint(fields=["event", "group"], name="uniq_bonus_rule_event_group"),
             models.CheckConstraint(condition=models.Q(percent__gte=0, percent__lte=100, amount__gte=0)
                                    & (models.Q(percent__gt=0) | models.Q(amount__gt=0)),
-                                   name="bonus_rule_gives_something"),
+                                   name="bonus_rule_gives_something",
+                                   violation_error_message=_(
+                                       "Правило должно что-то давать: процент от 0 до 100 или сумму не меньше "
+                                       "нуля, и хотя бы одно из них больше нуля.")),
         ]
 
     def __str__(self) -> str:

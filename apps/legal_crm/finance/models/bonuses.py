@@ -30,7 +30,9 @@ class BonusAccount(models.Model):
         ordering = ["client", "group"]
         constraints = [
             models.UniqueConstraint(fields=["client", "group"], name="uniq_bonus_account_client_group"),
-            models.CheckConstraint(condition=models.Q(balance__gte=0), name="bonus_balance_non_negative"),
+            models.CheckConstraint(condition=models.Q(balance__gte=0), name="bonus_balance_non_negative",
+                                   violation_error_message=_("Бонусный баланс не может стать "
+                                                             "отрицательным.")),
         ]
         permissions = [("accrue_bonus", _("Начисляет бонусы клиентам"))]
 
@@ -64,8 +66,13 @@ class BonusEntry(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["account", "kind", "expires_on"], name="bonus_entry_accrual_idx")]
         constraints = [
-            models.CheckConstraint(condition=~models.Q(amount=0), name="bonus_entry_amount_nonzero"),
-            models.CheckConstraint(condition=models.Q(remaining__gte=0), name="bonus_entry_remaining_non_negative"),
+            models.CheckConstraint(condition=~models.Q(amount=0), name="bonus_entry_amount_nonzero",
+                                   violation_error_message=_("Сумма начисления бонусов не может быть "
+                                                             "нулевой.")),
+            models.CheckConstraint(condition=models.Q(remaining__gte=0),
+                                   name="bonus_entry_remaining_non_negative",
+                                   violation_error_message=_("Остаток начисления бонусов не может быть "
+                                                             "отрицательным.")),
         ]
 
     def __str__(self) -> str:

@@ -48,11 +48,16 @@ class Certificate(TimeStampedModel):
         verbose_name_plural = _("сертификаты")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="certificate_amount_positive"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="certificate_amount_positive",
+                                   violation_error_message=_("Номинал сертификата должен быть больше нуля.")),
             models.CheckConstraint(condition=models.Q(balance__gte=0) & models.Q(balance__lte=models.F("amount")),
-                                   name="certificate_balance_within_amount"),
+                                   name="certificate_balance_within_amount",
+                                   violation_error_message=_("Остаток сертификата — от нуля до его "
+                                                             "номинала.")),
             models.CheckConstraint(condition=models.Q(valid_until__gte=models.F("valid_from")),
-                                   name="certificate_validity_order"),
+                                   name="certificate_validity_order",
+                                   violation_error_message=_("Сертификат не может перестать действовать "
+                                                             "раньше, чем начал.")),
         ]
         # The module's report rights are declared on its first model (Django keeps permissions per model).
         permissions = [
@@ -78,7 +83,10 @@ class CertificateRedemption(models.Model):
         verbose_name = _("погашение сертификата")
         verbose_name_plural = _("погашения сертификатов")
         ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="redemption_amount_positive")]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0),
+                                              name="redemption_amount_positive",
+                                              violation_error_message=_("Сумма погашения должна быть "
+                                                                        "больше нуля."))]
 
     def __str__(self) -> str:
         return f"{self.certificate.number}: {format_money(self.amount)}"

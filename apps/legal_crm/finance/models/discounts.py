@@ -42,12 +42,15 @@ class DiscountScheme(TimeStampedModel):
         verbose_name_plural = _("схемы скидок")
         ordering = ["service__name", "name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(max_value__gt=0), name="discount_scheme_max_positive"),
+            models.CheckConstraint(condition=models.Q(max_value__gt=0), name="discount_scheme_max_positive",
+                                   violation_error_message=_("Наибольшая скидка должна быть больше нуля.")),
             models.CheckConstraint(
                 condition=models.Q(max_without_approval__gte=0) & models.Q(max_without_approval__lte=models.F(
-                    "max_value")), name="discount_scheme_free_within_max"),
+                    "max_value")), name="discount_scheme_free_within_max",
+                    violation_error_message=_("Скидка без согласования — от нуля до наибольшей скидки.")),
             models.CheckConstraint(condition=~models.Q(kind="percent") | models.Q(max_value__lt=100),
-                                   name="discount_scheme_percent_below_100"),
+                                   name="discount_scheme_percent_below_100",
+                                   violation_error_message=_("Скидка в процентах должна быть меньше 100 %.")),
         ]
         permissions = [("approve_discount", _("Согласует скидки сверх лимита без согласования"))]
 
@@ -80,7 +83,9 @@ class ContractDiscount(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0) & models.Q(amount__lt=models.F("list_price")),
-                                   name="contract_discount_within_price"),
+                                   name="contract_discount_within_price",
+                                   violation_error_message=_("Скидка должна быть больше нуля и меньше цены "
+                                                             "по прайсу.")),
         ]
 
     def __str__(self) -> str:

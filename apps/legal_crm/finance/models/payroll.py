@@ -45,11 +45,14 @@ class PayrollRule(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["position", "office"], name="uniq_payroll_rule_position_office"),
             models.CheckConstraint(condition=models.Q(salary__gte=0) & models.Q(violation_deduction__gte=0),
-                                   name="payroll_rule_money_non_negative"),
+                                   name="payroll_rule_money_non_negative",
+                                   violation_error_message=_("Оклад и удержание за нарушения не могут быть "
+                                                             "отрицательными.")),
             models.CheckConstraint(
                 condition=models.Q(revenue_percent__gte=0, revenue_percent__lte=100, sales_percent__gte=0,
                                    sales_percent__lte=100, payments_percent__gte=0, payments_percent__lte=100),
-                name="payroll_rule_percent_range"),
+                name="payroll_rule_percent_range",
+                violation_error_message=_("Проценты от выручки, продаж и оплат — от 0 до 100.")),
         ]
 
     def __str__(self) -> str:
@@ -83,7 +86,8 @@ class PayrollKpi(models.Model):
         ordering = ["rule", "metric", "threshold"]
         constraints = [
             models.CheckConstraint(condition=models.Q(threshold__gt=0) & models.Q(bonus__gt=0),
-                                   name="payroll_kpi_positive"),
+                                   name="payroll_kpi_positive",
+                                   violation_error_message=_("Порог и премия KPI должны быть больше нуля.")),
         ]
 
     def __str__(self) -> str:
@@ -116,7 +120,9 @@ class PayrollRun(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["office", "date_from", "date_to"], name="uniq_payroll_run_period"),
             models.CheckConstraint(condition=models.Q(date_to__gte=models.F("date_from")),
-                                   name="payroll_run_period_order"),
+                                   name="payroll_run_period_order",
+                                   violation_error_message=_("Конец периода расчёта не может быть раньше "
+                                                             "начала.")),
         ]
         permissions = [("approve_payrollrun", _("Утверждает расчёты зарплаты"))]
 

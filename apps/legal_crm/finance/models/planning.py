@@ -70,7 +70,8 @@ class BudgetPlanLine(models.Model):
         ordering = ["article__kind", "article__name"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "article"], name="uniq_budget_plan_line"),
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="budget_plan_line_positive"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="budget_plan_line_positive",
+                                   violation_error_message=_("Сумма строки плана должна быть больше нуля.")),
         ]
 
     def __str__(self) -> str:

@@ -39,9 +39,11 @@ class ViolationRule(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(suspended_from__isnull=True) | Q(suspended_until__isnull=True)
                 | Q(suspended_until__gte=F("suspended_from")),
-                name="violationrule_suspension_order"),
+                name="violationrule_suspension_order",
+                violation_error_message=_("Приостановка правила не может закончиться раньше, чем началась.")),
             models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0),
-                                   name="violationrule_amount_not_negative"),
+                                   name="violationrule_amount_not_negative",
+                                   violation_error_message=_("Сумма удержания не может быть отрицательной.")),
         ]
 
     def __str__(self) -> str:
@@ -65,7 +67,9 @@ class ViolationPause(TimeStampedModel):
         verbose_name_plural = _("паузы проверки нарушений")
         ordering = ["-starts_on", "-id"]
         constraints = [models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")),
-                                              name="violationpause_order")]
+                                              name="violationpause_order",
+                                              violation_error_message=_("Пауза не может закончиться "
+                                                                        "раньше, чем началась."))]
 
     def __str__(self) -> str:
         return f"{self.starts_on:%d.%m.%Y} — {self.ends_on:%d.%m.%Y}: {self.reason}"
