@@ -31,6 +31,41 @@ from .models import Task, TaskRule
 from .services.tasks import is_head_of
 
 
+def _nothing_to_reassign(ids: set[int], closed: int) -> str:
+    """Why the bulk reassign has no task to move."""
+    if not ids:
+        return _("Передавать нечего: задачи не выбраны. Отметьте задачи в списке и выберите «Передать другому».")
+    if closed:
+        return _("Передавать нечего: выбранные задачи уже закрыты (выполнены, подтверждены или отменены), а "
+                 "передать можно только открытую задачу.")
+    return _("Передавать нечего: выбранных задач нет среди задач, которые вы видите (они удалены или в офисах, "
+             "вам недоступных).")
+
+
+def _skipped_text(closed: int, hidden: int) -> str:
+    """The chosen tasks that the reassign leaves alone, and why."""
+    parts = []
+    if closed:
+        parts.append(_("закрытых задач — %(n)s (передать можно только открытую)") % {"n": closed})
+    if hidden:
+        parts.append(_("недоступных вам — %(n)s") % {"n": hidden})
+    return _("Не будут переданы: %(parts)s.") % {"parts": "; ".join(str(p) for p in parts)} if parts else ""
+
+
+def _reassigned_text(moved: int, same: int, closed: int, hidden: int) -> str:
+    text = str(_("Передано задач: %(n)s.") % {"n": moved})
+    parts = []
+    if same:
+        parts.append(_("уже у этого исполнителя — %(n)s") % {"n": same})
+    if closed:
+        parts.append(_("закрыты — %(n)s") % {"n": closed})
+    if hidden:
+        parts.append(_("недоступны вам — %(n)s") % {"n": hidden})
+    if parts:
+        text += " " + str(_("Не переданы: %(parts)s.") % {"parts": "; ".join(str(p) for p in parts)})
+    return text
+
+
 class WhoseFilter(admin.SimpleListFilter):
     title = _("чьи")
     parameter_name = "whose"
@@ -361,21 +396,35 @@ class TaskAdmin(HistoryDeskAdmin):
         if not request.user.has_perm(perms.REASSIGN_TASKS):
             raise PermissionDenied
         raw = request.GET.get("ids", "")
-        ids = [int(x) for x in raw.split(",") if x.strip().isdigit()]
-        tasks = list(self.get_queryset(request).filter(pk__in=ids, status=Task.Status.NEW))
+        ids = {int(x) for x in raw.split(",") if x.strip().isdigit()}
+        chosen = self.get_queryset(request).filter(pk__in=ids)
+        tasks = list(chosen.filter(status__in=Task.OPEN))
+        closed = chosen.exclude(status__in=Task.OPEN).count()
+        hidden = len(ids) - len(tasks) - closed  # not found, or outside the user's offices
         form = forms.ReassignForm(request.POST or None, office_ids={t.office_id for t in tasks}
                                   if office_ids_visible_to(request.user) is not None else None)
+        # Nothing to reassign is said in words, on the page and as the refusal of its button — never a success.
+        nothing = _nothing_to_reassign(ids, closed) if not tasks else None
         if request.method == "POST" and form.is_valid():
-            try:
-                moved = services.tasks_reassign(actor=request.user, tasks=tasks,
-                                                assignee=form.cleaned_data["assignee"])
-            except DomainError as exc:
-                form.add_domain_error(exc)
+            assignee = form.cleaned_data["assignee"]
+            if nothing:
+                form.add_error(None, nothing)
             else:
-                self.message_user(request, _("Передано задач: %(n)s.") % {"n": moved}, messages.SUCCESS)
-                return redirect("admin:todos_task_changelist")
+                try:
+                    moved = services.tasks_reassign(actor=request.user, tasks=tasks, assignee=assignee)
+                except DomainError as exc:
+                    form.add_domain_error(exc)
+                else:
+                    if moved:
+                        self.message_user(request, _reassigned_text(moved, len(tasks) - moved, closed, hidden),
+                                          messages.SUCCESS if moved == len(ids) else messages.WARNING)
+                        return redirect("admin:todos_task_changelist")
+                    form.add_error(None, (_("Ничего не передано: выбранные задачи уже у «%(who)s».")
+                                          % {"who": assignee}) if assignee is not None else
+                                   _("Ничего не передано: выбранные задачи уже в очереди офиса."))
         summary = [(_("Задач"), len(tasks)), *[(f"№{t.pk}", f"{t.title} · {t.assignee or '—'}") for t in tasks[:10]]]
         return self.form_page(request, title=_("Передать задачи"), form=form, submit=_("Передать"), summary=summary,
+                              note=nothing or _skipped_text(closed, hidden),
                               back=reverse("admin:todos_task_changelist"))
 
     @action(description=_("Календарь недели"), url_path="calendar", icon="calendar_month", permissions=["calendar"])

@@ -96,6 +96,72 @@ def test_bulk_reassign_by_the_office_head(client, head, lawyer, make_staff, offi
     assert set(Task.objects.values_list("assignee", flat=True)) == {other.pk}
 
 
+def _reassign_url(*tasks) -> str:
+    return reverse("admin:todos_task_reassign") + "?ids=" + ",".join(str(t.pk) for t in tasks)
+
+
+def _page_text(response) -> str:
+    import html
+    import re
+
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
+
+
+def test_bulk_reassign_of_closed_tasks_says_nothing_was_reassigned(client, head, lawyer, make_staff, office):
+    """«Передано задач: 0.» came as a success when every chosen task was closed."""
+    other = make_staff("lawyer")
+    done = TaskFactory(office=office, assignee=lawyer, status=Task.Status.DONE)
+    cancelled = TaskFactory(office=office, assignee=lawyer, status=Task.Status.CANCELLED)
+    client.force_login(head)
+    url = _reassign_url(done, cancelled)
+    why = "Передавать нечего: выбранные задачи уже закрыты (выполнены, подтверждены или отменены)"
+    assert why in _page_text(client.get(url))
+    response = client.post(url, {"assignee": other.pk}, follow=True)
+    text = _page_text(response)
+    assert response.status_code == 200 and why in text and "Передано задач" not in text
+    assert set(Task.objects.values_list("assignee", flat=True)) == {lawyer.pk}
+
+
+def test_bulk_reassign_of_tasks_out_of_scope_or_none_says_why(client, head, lawyer, make_staff, office,
+                                                              other_office):
+    far = TaskFactory(office=other_office, assignee=None)
+    client.force_login(head)
+    response = client.post(_reassign_url(far), {"assignee": ""}, follow=True)
+    assert "Передавать нечего: выбранных задач нет среди задач, которые вы видите" in _page_text(response)
+    assert "Передано задач" not in _page_text(response)
+    response = client.post(reverse("admin:todos_task_reassign") + "?ids=", {"assignee": ""}, follow=True)
+    assert "Передавать нечего: задачи не выбраны." in _page_text(response)
+
+
+def test_bulk_reassign_to_the_same_assignee_says_nothing_was_reassigned(client, head, lawyer, office):
+    tasks = [TaskFactory(office=office, assignee=lawyer) for _ in range(2)]
+    client.force_login(head)
+    response = client.post(_reassign_url(*tasks), {"assignee": lawyer.pk}, follow=True)
+    text = _page_text(response)
+    assert f"Ничего не передано: выбранные задачи уже у «{lawyer}»." in text and "Передано задач" not in text
+    queue = [TaskFactory(office=office, assignee=None)]
+    response = client.post(_reassign_url(*queue), {"assignee": ""}, follow=True)
+    assert "Ничего не передано: выбранные задачи уже в очереди офиса." in _page_text(response)
+
+
+def test_bulk_reassign_in_part_says_what_was_left_and_why(client, head, lawyer, make_staff, office, other_office):
+    other = make_staff("lawyer")
+    open_one = TaskFactory(office=office, assignee=lawyer)
+    theirs = TaskFactory(office=office, assignee=other)
+    done = TaskFactory(office=office, assignee=lawyer, status=Task.Status.DONE)
+    far = TaskFactory(office=other_office)
+    client.force_login(head)
+    url = _reassign_url(open_one, theirs, done, far)
+    assert "Не будут переданы: закрытых задач — 1 (передать можно только открытую); недоступных вам — 1." in \
+        _page_text(client.get(url))
+    response = client.post(url, {"assignee": other.pk}, follow=True)
+    assert ("Передано задач: 1. Не переданы: уже у этого исполнителя — 1; закрыты — 1; недоступны вам — 1."
+            in _page_text(response))
+    open_one.refresh_from_db()
+    done.refresh_from_db()
+    assert open_one.assignee_id == other.pk and done.assignee_id == lawyer.pk
+
+
 def test_a_lawyer_may_not_open_bulk_reassign(client, lawyer):
     client.force_login(lawyer)
     assert client.get(reverse("admin:todos_task_reassign") + "?ids=1").status_code == 403
