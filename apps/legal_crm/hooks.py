@@ -612,7 +612,7 @@ AUDIT_KEYS: dict[str, tuple[str, object]] = {
 # data is written on the contract's entry): action prefix → model labels.
 AUDIT_MODELS: dict[str, list[str]] = {
     "bankruptcy.": ["contracts.BankruptcyCase"], "contract.": ["contracts.BankruptcyCase"],
-    "leads.script_": ["leads.ScriptEnrollment"], "payment.": ["billing.Payment"],
+    "leads.script_": ["leads.ScriptEnrollment"], "payment.": ["billing.Payment"], "employee.": ["core.User"],
 }
 
 # Conditions the daily job of automatic tasks checks (todos.jobs.run_condition_rules), answered by the module

@@ -34,8 +34,10 @@ def format_percent(value) -> str:
 
 
 def format_signed(value: int) -> str:
-    """A difference with its sign as Russian print sets it: +2, −3 (the minus sign, not a hyphen), 0."""
-    return f"+{value}" if value > 0 else f"\u2212{-value}" if value < 0 else "0"
+    """A difference with its sign as Russian print sets it: +2, −3 (the minus sign, not a hyphen), 0, −12 345 (digits
+    grouped by a no-break space, as format_money)."""
+    digits = f"{abs(value):,}".replace(",", NBSP)
+    return f"+{digits}" if value > 0 else f"\u2212{digits}" if value < 0 else "0"
 
 
 def local_date(value) -> datetime.date | None:

@@ -12,6 +12,7 @@ from unfold.admin import StackedInline, TabularInline
 from unfold.decorators import action, display
 
 from legal_crm.core import access
+from legal_crm.core import services as core_services
 from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.audit import audit_for
 from legal_crm.core.formatting import format_signed
@@ -21,7 +22,7 @@ from legal_crm.org import perms
 from . import selectors, services
 from .admin_access import EmployeeAccessMixin
 from .dismissal_form import OffboardingSignForm
-from .forms import EmployeeAddForm, EmployeeForm
+from .forms import EmployeeAccountForm, EmployeeAddForm, EmployeeForm, StaffingPlanForm
 from .models import (
     Banner,
     Employee,
@@ -63,6 +64,7 @@ class OfficePhotoInline(StackedInline):
 
 class StaffingInline(TabularInline):
     model = StaffingPlan
+    form = StaffingPlanForm
     extra = 0
 
 
@@ -82,6 +84,12 @@ class OfficeAdmin(HistoryDeskAdmin):
         (_("Геолокация"), {"fields": ("latitude", "longitude")}),
     )
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is StaffingPlan:  # the staffing plan's rows through their service (range, scope, audit)
+            services.staffing_formset_save(actor=request.user, formset=formset)
+        else:  # hours and photos: the generic audited save
+            core_services.formset_save(actor=request.user, formset=formset)
+
 
 @admin.register(Position)
 class PositionAdmin(DeskAdmin):
@@ -92,12 +100,16 @@ class PositionAdmin(DeskAdmin):
 
 @admin.register(StaffingPlan)
 class StaffingPlanAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
+    form = StaffingPlanForm
     list_display = ("office", "position", "headcount")
     list_filter = (("office", RelatedOnlyFieldListFilter), "position")
     list_select_related = ("office", "position")
 
     def get_queryset(self, request):
         return selectors.scope_to_offices(super().get_queryset(request), request.user)
+
+    def save_model(self, request, obj, form, change):
+        services.staffing_plan_save(actor=request.user, plan=obj)
 
     def get_urls(self):
         return [
@@ -132,7 +144,8 @@ class EmployeeAdmin(EmployeeAccessMixin, OfficeChoicesMixin, HistoryDeskAdmin):
     search_fields = ("user__last_name", "user__first_name", "user__username", "phone")
     autocomplete_fields = ()
     filter_horizontal = ("offices",)
-    readonly_fields = ("status_text", "dismissed_on", "access_history", "access_matrix")
+    readonly_fields = ("status_text", "dismissed_on", "access_history", "access_matrix", "full_name_text",
+                       "email_text")
     actions = ["make_active", "make_on_leave", "make_blocked", "dismiss"]
 
     def has_delete_permission(self, request, obj=None):
@@ -140,18 +153,31 @@ class EmployeeAdmin(EmployeeAccessMixin, OfficeChoicesMixin, HistoryDeskAdmin):
         # that left a live account nobody could block any more.
         return False
 
+    def _account_editable(self, request, obj) -> bool:
+        """The names and e-mail are fields for who may change them (the service's rule), text for the others."""
+        cache = request.__dict__.setdefault("_org_account_editable", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = services.employee_account_editable_by(request.user, obj)
+        return cache[obj.pk]
+
     def get_form(self, request, obj=None, **kwargs):
-        kwargs["form"] = EmployeeAddForm if obj is None else EmployeeForm
+        if obj is None:
+            kwargs["form"] = EmployeeAddForm
+        else:
+            kwargs["form"] = EmployeeAccountForm if self._account_editable(request, obj) else EmployeeForm
         return super().get_form(request, obj, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         access_fields = ("groups", "access_matrix")  # rights one by one: the access matrix page
         profile = ("position", "main_office", "offices", "phone", "extension", "hired_on")
         if obj is None:
-            sets = [(None, {"fields": ("username", "last_name", "first_name", "email", "password")}),
+            sets = [(None, {"fields": ("username", "last_name", "first_name", "middle_name", "email", "password")}),
                     (_("Работа"), {"fields": profile})]
         else:
-            sets = [(_("Работа"), {"fields": ("status_text", "dismissed_on", *profile)})]
+            account = (services.EMPLOYEE_ACCOUNT_FIELDS if self._account_editable(request, obj)
+                       else ("full_name_text", "email_text"))
+            sets = [(None, {"fields": account}),
+                    (_("Работа"), {"fields": ("status_text", "dismissed_on", *profile)})]
         if access.is_administrator(request.user):
             sets.append((_("Доступ"), {"fields": access_fields}))
         if obj is not None:
@@ -161,6 +187,14 @@ class EmployeeAdmin(EmployeeAccessMixin, OfficeChoicesMixin, HistoryDeskAdmin):
     @display(description=_("Логин"))
     def username(self, obj):
         return obj.user.username
+
+    @display(description=_("ФИО"))
+    def full_name_text(self, obj):
+        return obj.user.full_name or "—"
+
+    @display(description=_("E-mail"))
+    def email_text(self, obj):
+        return obj.user.email or "—"
 
     @display(description=_("Кто и что менял"))
     def access_history(self, obj):
@@ -176,12 +210,15 @@ class EmployeeAdmin(EmployeeAccessMixin, OfficeChoicesMixin, HistoryDeskAdmin):
         data = form.cleaned_data
         if change:
             saved = services.employee_update(actor=request.user, employee=obj, **{
-                name: data[name] for name in services.EMPLOYEE_PROFILE_FIELDS if name in data})
+                name: data[name] for name in (*services.EMPLOYEE_PROFILE_FIELDS, *services.EMPLOYEE_ACCOUNT_FIELDS)
+                if name in data})
             obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
+            obj.user = saved.user  # the changed name in the page's message and history entry
             return
         employee = services.employee_create(
             actor=request.user, username=data["username"], password=data["password"] or None,
-            first_name=data["first_name"], last_name=data["last_name"], email=data.get("email", ""),
+            first_name=data["first_name"], last_name=data["last_name"], middle_name=data.get("middle_name", ""),
+            email=data.get("email", ""),
             position=data.get("position"), main_office=data.get("main_office"),
             offices=data.get("offices") or (), phone=data.get("phone") or "",
             extension=data.get("extension") or "", hired_on=data.get("hired_on"),
@@ -260,7 +297,7 @@ class EmployeeAdmin(EmployeeAccessMixin, OfficeChoicesMixin, HistoryDeskAdmin):
         leaving = obj.dismissed_on and obj.status != Employee.Status.DISMISSED
         return ("leaving" if leaving else obj.status), obj.status_text
 
-    @display(description=_("статус"))
+    @display(description=_("Статус"))
     def status_text(self, obj):
         return obj.status_text
 

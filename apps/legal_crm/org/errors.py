@@ -7,8 +7,12 @@ from enum import StrEnum
 class Code(StrEnum):
     ALREADY_DISMISSED = "already_dismissed"
     ALREADY_SIGNED = "already_signed"
+    EMAIL_TAKEN = "email_taken"
     INVALID_DISMISSAL_DATE = "invalid_dismissal_date"
+    INVALID_EMAIL = "invalid_email"
+    INVALID_HEADCOUNT = "invalid_headcount"
     INVALID_STATUS = "invalid_status"
+    NAME_REQUIRED = "name_required"
     OFFBOARDING_OPEN = "offboarding_open"
     OFFBOARDING_TEMPLATE_EMPTY = "offboarding_template_empty"
     SELF_BLOCK = "self_block"

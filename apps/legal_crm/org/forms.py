@@ -1,15 +1,23 @@
 from django import forms
 from django.contrib.auth.models import Group
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
-from unfold.widgets import UnfoldAdminSelectMultipleWidget, UnfoldAdminTextInputWidget
+from unfold.widgets import (
+    UnfoldAdminEmailInputWidget,
+    UnfoldAdminSelectMultipleWidget,
+    UnfoldAdminTextInputWidget,
+)
 
-from .models import Employee
+from legal_crm.core.errors import DomainError
+
+from .models import HEADCOUNT_MAX, HEADCOUNT_MIN, Employee, StaffingPlan
+from .services import EMPLOYEE_ACCOUNT_FIELDS, employee_account_check
 
 
 class EmployeeForm(forms.ModelForm):
     """The employee page: profile, plus access (groups and personal settings) for administrators."""
 
-    groups = forms.ModelMultipleChoiceField(Group.objects.all(), required=False, label=_("группы доступа"),
+    groups = forms.ModelMultipleChoiceField(Group.objects.all(), required=False, label=_("Группы доступа"),
                                             widget=UnfoldAdminSelectMultipleWidget)
 
     class Meta:
@@ -23,11 +31,86 @@ class EmployeeForm(forms.ModelForm):
             self.fields["groups"].initial = list(user.groups.all())
 
 
-class EmployeeAddForm(EmployeeForm):
-    username = forms.CharField(label=_("логин"), max_length=150, widget=UnfoldAdminTextInputWidget)
-    last_name = forms.CharField(label=_("фамилия"), max_length=150, widget=UnfoldAdminTextInputWidget)
-    first_name = forms.CharField(label=_("имя"), max_length=150, widget=UnfoldAdminTextInputWidget)
-    email = forms.EmailField(label=_("e-mail"), required=False, widget=UnfoldAdminTextInputWidget)
-    password = forms.CharField(label=_("пароль"), required=False, widget=forms.PasswordInput(
+class AccountFieldsMixin(forms.Form):
+    """The account's names and e-mail (they live on the user, not on the employee), checked by the services' own
+    rule (org.services.employee_account_check): a refusal is shown on its field, not as a server error."""
+
+    last_name = forms.CharField(label=_("Фамилия"), max_length=150, widget=UnfoldAdminTextInputWidget)
+    first_name = forms.CharField(label=_("Имя"), max_length=150, widget=UnfoldAdminTextInputWidget)
+    middle_name = forms.CharField(label=_("Отчество"), max_length=150, required=False,
+                                  widget=UnfoldAdminTextInputWidget)
+    email = forms.EmailField(label=_("E-mail"), required=False, widget=UnfoldAdminEmailInputWidget)
+
+    def account_user(self):
+        """The account being changed (None on the hire form)."""
+        return None
+
+    def clean(self):
+        data = super().clean()
+        shown = [name for name in EMPLOYEE_ACCOUNT_FIELDS if not self.fields[name].disabled]
+        if not shown or any(name in self.errors for name in shown):
+            return data
+        user = self.account_user()
+        values = {name: (data.get(name) or "") if name in shown else getattr(user, name, "")
+                  for name in EMPLOYEE_ACCOUNT_FIELDS}
+        try:
+            checked = employee_account_check(user=user, **values)
+        except DomainError as exc:
+            placed = False
+            for field, message in exc.fields.items():
+                if field in self.fields:
+                    self.add_error(field, message)
+                    placed = True
+            if not placed:
+                self.add_error(None, exc.message)
+        else:
+            data.update({name: checked[name] for name in shown})
+        return data
+
+
+class EmployeeAccountForm(AccountFieldsMixin, EmployeeForm):
+    """The employee page for who may change the employee's names and e-mail (services.employee_account_editable_by)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            user = self.instance.user
+            for name in EMPLOYEE_ACCOUNT_FIELDS:
+                self.fields[name].initial = getattr(user, name)
+        if self.is_bound:
+            # A post without these fields (a page from before they were shown, a script posting the profile only)
+            # leaves the name and e-mail as they are; a field posted empty is checked and refused.
+            for name in EMPLOYEE_ACCOUNT_FIELDS:
+                if name not in self.data:
+                    field = self.fields[name]
+                    field.disabled, field.required = True, False  # its value is the initial one: the account's own
+
+    def account_user(self):
+        return self.instance.user if self.instance.pk else None
+
+
+class EmployeeAddForm(AccountFieldsMixin, EmployeeForm):
+    username = forms.CharField(label=_("Логин"), max_length=150, widget=UnfoldAdminTextInputWidget)
+    password = forms.CharField(label=_("Пароль"), required=False, widget=forms.PasswordInput(
         attrs={"class": "border rounded-default px-3 py-2 w-full"}),
         help_text=_("Пусто — вход по паролю закрыт, пока его не зададут."))
+
+
+class StaffingPlanForm(forms.ModelForm):
+    """A row of the staffing plan (its own page and the office page's table): the number of staff units is refused
+    with the model's one message (1 to 10 000), not Django's «больше либо равно 0» for a negative one; the browser's
+    box says the same range."""
+
+    class Meta:
+        model = StaffingPlan
+        fields = ("office", "position", "headcount")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("headcount")
+        if field is not None:
+            # Django's own bound (0) goes; the model's validators (HEADCOUNT_ERROR) check the range when the form
+            # is validated.
+            field.validators = [v for v in field.validators
+                                if not isinstance(v, MinValueValidator | MaxValueValidator)]
+            field.widget.attrs.update({"min": HEADCOUNT_MIN, "max": HEADCOUNT_MAX})

@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -178,16 +179,28 @@ class Employee(TimeStampedModel):
             raise ValidationError(errors)
 
 
+# Staff units of one position in one office: a typo of a few zeros (99 999 999 999) must not become the plan.
+HEADCOUNT_MIN, HEADCOUNT_MAX = 1, 10_000
+HEADCOUNT_ERROR = _("Укажите число штатных единиц от 1 до 10 000.")
+
+
 class StaffingPlan(models.Model):
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="staffing", verbose_name=_("офис"))
     position = models.ForeignKey(Position, on_delete=models.CASCADE, verbose_name=_("должность"))
-    headcount = models.PositiveSmallIntegerField(_("штатных единиц"))
+    headcount = models.PositiveSmallIntegerField(
+        _("штатных единиц"), help_text=_("От 1 до 10 000 на должность в офисе."),
+        validators=[MinValueValidator(HEADCOUNT_MIN, message=HEADCOUNT_ERROR),
+                    MaxValueValidator(HEADCOUNT_MAX, message=HEADCOUNT_ERROR)])
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("штатное расписание")
         verbose_name_plural = _("штатное расписание")
-        constraints = [models.UniqueConstraint(fields=["office", "position"], name="uniq_staffing_office_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "position"], name="uniq_staffing_office_position"),
+            models.CheckConstraint(condition=models.Q(headcount__gte=HEADCOUNT_MIN, headcount__lte=HEADCOUNT_MAX),
+                                   name="staffing_headcount_range", violation_error_message=HEADCOUNT_ERROR),
+        ]
 
     def __str__(self) -> str:
         return f"{self.office}: {self.position} × {self.headcount}"

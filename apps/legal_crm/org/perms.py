@@ -9,3 +9,5 @@ ADD_EMPLOYEE = Perm("org.add_employee", _("добавлять сотрудник
 CHANGE_EMPLOYEE = Perm("org.change_employee", _("менять данные и статус сотрудников"))
 VIEW_OFFBOARDINGCHECKLIST = Perm("org.view_offboardingchecklist", _("видеть обходные листы"))
 VIEW_STAFFINGPLAN = Perm("org.view_staffingplan", _("видеть штатное расписание"))
+ADD_STAFFINGPLAN = Perm("org.add_staffingplan", _("добавлять строки штатного расписания"))
+CHANGE_STAFFINGPLAN = Perm("org.change_staffingplan", _("менять штатное расписание"))

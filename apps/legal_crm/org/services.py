@@ -1,9 +1,11 @@
-"""Writes of the organisation: employees' status, dismissal and the offboarding checklist."""
+"""Writes of the organisation: employees (hire, profile, name and e-mail, status, dismissal), the offboarding
+checklist and the staffing plan."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -15,11 +17,22 @@ from legal_crm.core.audit import audit
 from legal_crm.core.dates import EMPLOYMENT, date_or_domain_error
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
+from legal_crm.core.guard import allowed, ensure
 from legal_crm.core.text import clean_text
 from legal_crm.core.validation import validated
+from legal_crm.core.validators import validate_email_address
 from legal_crm.org import perms
 
-from .models import Employee, OffboardingChecklist, OffboardingItem, OffboardingTemplateItem
+from .models import (
+    HEADCOUNT_ERROR,
+    HEADCOUNT_MAX,
+    HEADCOUNT_MIN,
+    Employee,
+    OffboardingChecklist,
+    OffboardingItem,
+    OffboardingTemplateItem,
+    StaffingPlan,
+)
 from .selectors import employee_list_visible_to
 
 STATUS_PERMISSION = perms.CHANGE_EMPLOYEE
@@ -31,11 +44,15 @@ def _ensure_may_change_employees(actor, employee: Employee) -> None:
         raise DomainError("access_denied", _("Недостаточно прав, чтобы менять статус сотрудника."))
     if not employee_list_visible_to(actor).filter(pk=employee.pk).exists():
         raise DomainError("access_denied", _("Сотрудник работает в офисе, к которому у вас нет доступа."))
-    target = employee.user  # blocked or not: HR must not re-activate an administrator an administrator blocked
-    target_is_admin = target.is_superuser or target.groups.filter(name=access.ADMINISTRATORS_GROUP).exists()
-    if target_is_admin and not access.is_administrator(actor):
-        # HR manages the staff, not the administrators: it could otherwise lock them out of the system.
+    if _is_administrator_account(employee.user) and not access.is_administrator(actor):
+        # HR manages the staff, not the administrators: it could otherwise lock them out of the system (blocked or
+        # not: HR must not re-activate an administrator an administrator blocked).
         raise DomainError("access_denied", _("Статус администратора меняет только администратор."))
+
+
+def _is_administrator_account(user) -> bool:
+    """An administrator's account, blocked or not (is_administrator asks about an active actor)."""
+    return user.is_superuser or user.groups.filter(name=access.ADMINISTRATORS_GROUP).exists()
 
 
 @transaction.atomic
@@ -174,10 +191,56 @@ def offboarding_item_sign(*, actor, item: OffboardingItem, comment: str = "") ->
     return item
 
 
+EMPLOYEE_ACCOUNT_FIELDS = ("last_name", "first_name", "middle_name", "email")
+
+
+def employee_account_check(*, user=None, last_name: str, first_name: str, middle_name: str = "",
+                           email: str = "") -> dict[str, str]:
+    """The account's names and e-mail cleaned (core.text), or the DomainError naming the field: the last and first
+    names are required, each fits its field, the e-mail is an address and no other account's (case aside; checked
+    when it is new to `user`, so an old duplicate does not stop a change of the name). Shared by the hire, the
+    change of an employee and the desk's forms."""
+    from legal_crm.core.models import User
+
+    data = {"last_name": clean_text(last_name or ""), "first_name": clean_text(first_name or ""),
+            "middle_name": clean_text(middle_name or ""), "email": clean_text(email or "")}
+    for name, message in (("last_name", _("Укажите фамилию.")), ("first_name", _("Укажите имя."))):
+        if not data[name]:
+            raise DomainError("name_required", message, fields={name: message})
+    for name, value in data.items():
+        limit = User._meta.get_field(name).max_length
+        if len(value) > limit:
+            message = _("Не больше %(limit)s символов.") % {"limit": limit}
+            raise DomainError("invalid", _("Проверьте выделенные поля."), fields={name: message})
+    email = data["email"]
+    if email:
+        try:
+            validate_email_address(email)
+        except ValidationError as exc:
+            raise DomainError("invalid_email", exc.messages[0], fields={"email": exc.messages[0]}) from None
+        is_new = user is None or (user.email or "").casefold() != email.casefold()
+        others = User.objects.filter(email__iexact=email).exclude(pk=getattr(user, "pk", None))
+        if is_new and others.exists():
+            raise DomainError("email_taken", _("E-mail %(email)s уже указан у другой учётной записи.") % {
+                "email": email}, fields={"email": _("Этот e-mail уже указан у другой учётной записи.")})
+    return data
+
+
+def employee_account_editable_by(actor, employee: Employee) -> bool:
+    """May `actor` change the employee's name and e-mail (employee_update's rule, for the desk to offer the fields):
+    the change right, an employee of the actor's offices, and an administrator's account only by an administrator
+    (notifications go to that e-mail)."""
+    if not allowed(actor, STATUS_PERMISSION):
+        return False
+    if not employee_list_visible_to(actor).filter(pk=employee.pk).exists():
+        return False
+    return access.is_administrator(actor) or not _is_administrator_account(employee.user)
+
+
 @transaction.atomic
 def employee_create(*, actor, username: str, password: str | None, first_name: str, last_name: str,
-                    position=None, offices=(), main_office=None, groups=(), email: str = "", phone: str = "",
-                    extension: str = "", hired_on: datetime.date | None = None) -> Employee:
+                    middle_name: str = "", position=None, offices=(), main_office=None, groups=(), email: str = "",
+                    phone: str = "", extension: str = "", hired_on: datetime.date | None = None) -> Employee:
     """A staff account with its employee profile. Groups are access, so only administrators set them."""
     from legal_crm.core.access import user_groups_apply, user_groups_set
     from legal_crm.core.models import User
@@ -186,13 +249,17 @@ def employee_create(*, actor, username: str, password: str | None, first_name: s
         raise DomainError("access_denied", _("Недостаточно прав, чтобы добавлять сотрудников."))
     if groups:
         ensure_administrator(actor)
-    first_name, last_name, email = clean_text(first_name), clean_text(last_name), clean_text(email)
+    account = employee_account_check(last_name=last_name, first_name=first_name, middle_name=middle_name,
+                                     email=email)
+    first_name, last_name, middle_name, email = (account["first_name"], account["last_name"],
+                                                 account["middle_name"], account["email"])
     username = clean_text(username)
     date_or_domain_error(hired_on, EMPLOYMENT, "hired_on")
     if User.objects.filter(username=username).exists():
         raise DomainError("username_taken", _("Логин «%(u)s» уже занят.") % {"u": username},
                           fields={"username": _("Логин уже занят.")})
-    user = User(username=username, first_name=first_name, last_name=last_name, email=email, is_staff=True)
+    user = User(username=username, first_name=first_name, last_name=last_name, middle_name=middle_name, email=email,
+                is_staff=True)
     if password:
         user.set_password(password)
     else:
@@ -216,11 +283,13 @@ EMPLOYEE_PROFILE_FIELDS = ("position", "main_office", "phone", "extension", "hir
 
 @transaction.atomic
 def employee_update(*, actor, employee: Employee, **fields) -> Employee:
-    """Change an employee's profile (position, main office, phone, extension, hiring date): a visible employee,
-    the change right, a main office the actor works with; audited (the history is kept by simple-history)."""
+    """Change an employee's profile (position, main office, phone, extension, hiring date) and their account's
+    names and e-mail (EMPLOYEE_ACCOUNT_FIELDS, checked by employee_account_check): a visible employee, the change
+    right, a main office the actor works with, an administrator's names and e-mail only by an administrator; one
+    audit entry for the whole change (the profile's history is kept by simple-history too)."""
     from .selectors import office_ids_visible_to
 
-    unknown = set(fields) - set(EMPLOYEE_PROFILE_FIELDS)
+    unknown = set(fields) - {*EMPLOYEE_PROFILE_FIELDS, *EMPLOYEE_ACCOUNT_FIELDS}
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
     if not actor.has_perm(STATUS_PERMISSION):
@@ -228,21 +297,37 @@ def employee_update(*, actor, employee: Employee, **fields) -> Employee:
     current = employee_list_visible_to(actor).select_for_update().filter(pk=employee.pk).first()
     if current is None:
         raise DomainError("access_denied", _("Сотрудник работает в офисе, к которому у вас нет доступа."))
-    changed = {name: value for name, value in fields.items() if getattr(current, name) != value}
+    changed = {name: value for name, value in fields.items()
+               if name in EMPLOYEE_PROFILE_FIELDS and getattr(current, name) != value}
+    user = current.user
+    account = {name: clean_text(value or "") for name, value in fields.items() if name in EMPLOYEE_ACCOUNT_FIELDS}
+    account_changed = {name: value for name, value in account.items() if getattr(user, name) != value}
     office = changed.get("main_office")
     visible = office_ids_visible_to(actor)
     if office is not None and visible is not None and office.pk not in visible:
         raise DomainError("access_denied", _("У вас нет доступа к этому офису."),
                           fields={"main_office": _("Нет доступа.")})
-    if not changed:
+    if account_changed:
+        if _is_administrator_account(user) and not access.is_administrator(actor):
+            raise DomainError("access_denied", _("Имя и e-mail администратора меняет только администратор."))
+        employee_account_check(user=user, **{name: account_changed.get(name, getattr(user, name))
+                                             for name in EMPLOYEE_ACCOUNT_FIELDS})
+    if not changed and not account_changed:
         return current
     before = {name: str(getattr(current, name) or "") for name in changed}
-    for name, value in changed.items():
-        setattr(current, name, value)
-    validated(current, exclude=["user"])
-    current.save(update_fields=[*changed, "updated_at"])
-    audit(actor=actor, action="employee.update", obj=current, before=before,
-          after={name: str(value or "") for name, value in changed.items()})
+    after = {name: str(value or "") for name, value in changed.items()}
+    if changed:
+        for name, value in changed.items():
+            setattr(current, name, value)
+        validated(current, exclude=["user"])
+        current.save(update_fields=[*changed, "updated_at"])
+    if account_changed:
+        before.update({name: getattr(user, name) for name in account_changed})
+        after.update(account_changed)
+        for name, value in account_changed.items():
+            setattr(user, name, value)
+        user.save(update_fields=[*account_changed])
+    audit(actor=actor, action="employee.update", obj=current, before=before, after=after)
     return current
 
 
@@ -255,3 +340,59 @@ def employee_offices_set(*, actor, employee: Employee, offices) -> None:
     after = sorted(employee.offices.values_list("name", flat=True))
     if before != after:
         audit(actor=actor, action="employee.offices", obj=employee, before=before, after=after)
+
+
+def headcount_error(headcount) -> str | None:
+    """The Russian reason a staffing plan row's number of staff units is refused, or None (the model's validators
+    and its check constraint say the same)."""
+    if isinstance(headcount, int) and not isinstance(headcount, bool) and HEADCOUNT_MIN <= headcount <= HEADCOUNT_MAX:
+        return None
+    return str(HEADCOUNT_ERROR)
+
+
+STAFFING_FIELDS = ("office", "position", "headcount")
+
+
+@transaction.atomic
+def staffing_plan_save(*, actor, plan: StaffingPlan) -> StaffingPlan:
+    """Save a row of the staffing plan (its own desk page or the office page's table): the add or change right, an
+    office the actor works with (the row's stored one too), 1 to 10 000 staff units; audited with what changed."""
+    from .selectors import office_ids_visible_to
+
+    created = plan.pk is None
+    ensure(actor, perms.ADD_STAFFINGPLAN if created else perms.CHANGE_STAFFINGPLAN)
+    stored = None if created else StaffingPlan.objects.select_for_update().filter(pk=plan.pk).first()
+    visible = office_ids_visible_to(actor)
+    if visible is not None and (plan.office_id not in visible or (stored is not None
+                                                                  and stored.office_id not in visible)):
+        raise DomainError("access_denied", _("У вас нет доступа к этому офису."), fields={"office": _("Нет доступа.")})
+    error = headcount_error(plan.headcount)
+    if error:
+        raise DomainError("invalid_headcount", error, fields={"headcount": error})
+    validated(plan)
+
+    def values(row) -> dict:
+        return {name: getattr(row, StaffingPlan._meta.get_field(name).attname) for name in STAFFING_FIELDS}
+
+    old, new = (values(stored) if stored is not None else {}), values(plan)
+    changed = [name for name in STAFFING_FIELDS if old.get(name) != new[name]]
+    plan.save()
+    if created:
+        audit(actor=actor, action="record.create", obj=plan, after=new)
+    elif changed:
+        audit(actor=actor, action="record.update", obj=plan, before={name: old[name] for name in changed},
+              after={name: new[name] for name in changed})
+    return plan
+
+
+@transaction.atomic
+def staffing_formset_save(*, actor, formset) -> None:
+    """The office page's table of the staffing plan: each added or changed row through staffing_plan_save, each
+    removed one through the generic audited delete."""
+    from legal_crm.core.services import record_delete
+
+    for plan in formset.save(commit=False):
+        staffing_plan_save(actor=actor, plan=plan)
+    for plan in formset.deleted_objects:
+        record_delete(actor=actor, obj=plan)
+    formset.save_m2m()

@@ -98,3 +98,107 @@ def test_the_profile_service_refuses_an_employee_out_of_scope(make_staff, office
     assert refused.value.code == "access_denied"
     stranger.refresh_from_db()
     assert stranger.extension != "999"
+
+
+def _profile(employee) -> dict:
+    """The employee page's profile fields as they are (a post that changes only what a test adds)."""
+    return {"position": employee.position_id or "", "main_office": employee.main_office_id,
+            "offices": [employee.main_office_id], "phone": "", "extension": employee.extension, "hired_on": ""}
+
+
+def test_hr_changes_the_name_and_email_on_the_employee_page(client, make_staff):
+    hr = make_staff("hr")
+    operator = make_staff("operator")
+    employee = operator.employee
+    url = reverse("admin:org_employee_change", args=[employee.pk])
+    client.force_login(hr)
+    page = client.get(url).content.decode()
+    assert 'name="last_name"' in page and 'name="email"' in page and 'name="middle_name"' in page
+    response = client.post(url, {**_profile(employee), "last_name": "Смирнова", "first_name": "Ольга",
+                                 "middle_name": "Петровна", "email": "o.smirnova@example.ru"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user = User.objects.get(pk=operator.pk)
+    assert (user.last_name, user.first_name, user.middle_name, user.email) == (
+        "Смирнова", "Ольга", "Петровна", "o.smirnova@example.ru")
+    page = client.get(url).content.decode()
+    assert "Смирнова Ольга Петровна" in page  # the page names the employee by the new name
+    assert 'value="o.smirnova@example.ru"' in page
+    entry = audit_for(employee).get(action="employee.update")
+    assert entry.actor == hr and entry.after["last_name"] == "Смирнова"
+    listing = client.get(reverse("admin:org_employee_changelist")).content.decode()
+    assert "Смирнова Ольга Петровна" in listing
+
+
+def test_a_taken_email_or_an_empty_name_is_shown_on_the_employee_form(client, make_staff):
+    hr = make_staff("hr")
+    taken = make_staff("operator")
+    User.objects.filter(pk=taken.pk).update(email="busy@example.ru")
+    operator = make_staff("operator")
+    url = reverse("admin:org_employee_change", args=[operator.employee.pk])
+    client.force_login(hr)
+    response = client.post(url, {**_profile(operator.employee), "last_name": "Иванова", "first_name": "Ольга",
+                                 "middle_name": "", "email": "Busy@example.ru"})
+    assert response.status_code == 200
+    assert "Этот e-mail уже указан у другой учётной записи." in response.content.decode()
+    response = client.post(url, {**_profile(operator.employee), "last_name": " ", "first_name": "Ольга",
+                                 "middle_name": "", "email": ""})
+    assert response.status_code == 200
+    assert "Обязательное поле" in response.content.decode() or "Укажите фамилию" in response.content.decode()
+    user = User.objects.get(pk=operator.pk)
+    assert user.last_name == operator.last_name and user.email == ""
+    assert not audit_for(operator.employee).exists()
+
+
+def test_the_name_is_not_changed_without_the_right_or_outside_the_scope(client, make_staff, office, other_office):
+    from django.contrib.auth.models import Permission
+
+    operator = make_staff("operator", offices=[office])
+    employee = operator.employee
+    url = reverse("admin:org_employee_change", args=[employee.pk])
+    post = {**_profile(employee), "last_name": "Чужая", "first_name": "Ольга", "middle_name": "", "email": ""}
+
+    viewer = make_staff("office_head", offices=[office])  # sees the employee, may not change employees
+    client.force_login(viewer)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="last_name"' not in page.content.decode()
+    assert operator.full_name in page.content.decode()  # shown as text
+    assert client.post(url, post).status_code == 403
+
+    head = make_staff("office_head", offices=[other_office])  # the right, but not in this office
+    head.groups.first().permissions.add(Permission.objects.get(codename="change_employee"))
+    client.force_login(head)
+    assert client.get(url).status_code == 404
+    assert client.post(url, post).status_code == 404
+
+    hr = make_staff("hr")  # an administrator's name and e-mail are the administrators'
+    admin = make_staff("admin")
+    client.force_login(hr)
+    admin_url = reverse("admin:org_employee_change", args=[admin.employee.pk])
+    assert 'name="last_name"' not in client.get(admin_url).content.decode()
+    response = client.post(admin_url, {**_profile(admin.employee), "last_name": "Чужая", "email": "hr@example.ru"})
+    assert response.status_code == 302
+    assert User.objects.get(pk=admin.pk).last_name == admin.last_name
+    assert User.objects.get(pk=admin.pk).email == ""
+    assert User.objects.get(pk=operator.pk).last_name == operator.last_name
+
+
+def test_hire_form_labels_start_with_a_capital_letter(client, admin_user):
+    import re
+
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:org_employee_add")).content.decode()
+    labels = dict(re.findall(r'<label[^>]*for="id_(\w+)"[^>]*>\s*([^<]+)', html))
+    for name in ("username", "last_name", "first_name", "middle_name", "email", "password", "groups"):
+        assert labels[name].strip()[0].isupper(), (name, labels[name])
+    assert labels["last_name"].strip() == "Фамилия" and labels["username"].strip() == "Логин"
+
+
+def test_hire_page_with_a_middle_name(client, admin_user, office):
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:org_employee_add"), {
+        "username": "new.lawyer", "last_name": "Новиков", "first_name": "Николай", "middle_name": "Петрович",
+        "email": "n.novikov@example.ru", "password": "", "position": "", "main_office": office.pk,
+        "offices": [office.pk], "phone": "", "extension": "", "hired_on": ""})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert str(User.objects.get(username="new.lawyer")) == "Новиков Николай Петрович"

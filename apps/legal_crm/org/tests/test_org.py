@@ -225,3 +225,130 @@ def test_a_banner_ending_before_it_starts_is_refused_in_words(office):
     with pytest.raises(ValidationError) as refused:
         banner.validate_constraints()
     assert refused.value.messages == ["Конец показа не может быть раньше его начала."]
+
+
+# --- The staffing plan's bounds ---------------------------------------------
+
+def test_staffing_plan_service_keeps_the_headcount_between_1_and_10000(make_staff, office):
+    from legal_crm.core.audit import audit_for
+    from legal_crm.core.errors import DomainError
+    from legal_crm.org import services
+
+    hr = make_staff("hr")
+    lawyer = PositionFactory(name="Юрист", code="l")
+    for wrong in (99_999_999_999, 10_001, 0, -1):
+        with pytest.raises(DomainError) as refused:
+            services.staffing_plan_save(actor=hr, plan=StaffingPlan(office=office, position=lawyer, headcount=wrong))
+        assert refused.value.code == "invalid_headcount"
+        assert refused.value.fields == {"headcount": "Укажите число штатных единиц от 1 до 10 000."}
+    assert not StaffingPlan.objects.exists()
+    plan = services.staffing_plan_save(actor=hr, plan=StaffingPlan(office=office, position=lawyer, headcount=10_000))
+    assert audit_for(plan).get(action="record.create").after == {"office": office.pk, "position": lawyer.pk,
+                                                                 "headcount": 10_000}
+    plan.headcount = 12
+    services.staffing_plan_save(actor=hr, plan=plan)
+    entry = audit_for(plan).get(action="record.update")
+    assert (entry.actor, entry.before, entry.after) == (hr, {"headcount": 10_000}, {"headcount": 12})
+
+
+def test_staffing_plan_service_checks_the_right_and_the_office(make_staff, office, other_office):
+    from django.contrib.auth.models import Permission
+
+    from legal_crm.core.errors import DomainError
+    from legal_crm.org import services
+
+    lawyer = PositionFactory(name="Юрист", code="l")
+    head = make_staff("office_head", offices=[office])  # sees the plan, may not change it
+    with pytest.raises(DomainError) as refused:
+        services.staffing_plan_save(actor=head, plan=StaffingPlan(office=office, position=lawyer, headcount=2))
+    assert refused.value.code == "access_denied"
+    head.groups.first().permissions.add(Permission.objects.get(codename="add_staffingplan"))
+    head = User.objects.get(pk=head.pk)
+    with pytest.raises(DomainError) as refused:
+        services.staffing_plan_save(actor=head, plan=StaffingPlan(office=other_office, position=lawyer, headcount=2))
+    assert refused.value.code == "access_denied"
+    services.staffing_plan_save(actor=head, plan=StaffingPlan(office=office, position=lawyer, headcount=2))
+    assert StaffingPlan.objects.get().office == office
+
+
+def test_the_database_refuses_a_headcount_out_of_range(office):
+    from django.db import IntegrityError, transaction
+
+    lawyer = PositionFactory(name="Юрист", code="l")
+    for wrong in (0, 10_001):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            StaffingPlan.objects.create(office=office, position=lawyer, headcount=wrong)
+    with pytest.raises(ValidationError) as refused:  # the constraint's message is Russian, never its name
+        StaffingPlan(office=office, position=lawyer, headcount=10_001).full_clean()
+    assert "от 1 до 10 000" in str(refused.value) and "staffing_headcount_range" not in str(refused.value)
+
+
+@pytest.mark.parametrize("typed", ["99999999999", "10001", "0", "-5"])
+def test_staffing_plan_desk_form_refuses_a_headcount_out_of_range(client, make_staff, office, typed):
+    lawyer = PositionFactory(name="Юрист", code="l")
+    client.force_login(make_staff("hr"))
+    response = client.post(reverse("admin:org_staffingplan_add"),
+                           {"office": office.pk, "position": lawyer.pk, "headcount": typed})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Укажите число штатных единиц от 1 до 10 000." in html
+    assert "staffing_headcount_range" not in html
+    assert not StaffingPlan.objects.exists()
+
+
+def test_staffing_plan_desk_form_saves_through_the_service(client, make_staff, office):
+    from legal_crm.core.audit import audit_for
+
+    lawyer = PositionFactory(name="Юрист", code="l")
+    hr = make_staff("hr")
+    client.force_login(hr)
+    page = client.get(reverse("admin:org_staffingplan_add")).content.decode()
+    assert 'max="10000"' in page and 'min="1"' in page
+    response = client.post(reverse("admin:org_staffingplan_add"),
+                           {"office": office.pk, "position": lawyer.pk, "headcount": "12"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    plan = StaffingPlan.objects.get()
+    assert plan.headcount == 12
+    assert audit_for(plan).get(action="record.create").actor == hr
+
+
+def _office_post(office, staffing_rows) -> dict:
+    """The office page's post: the office as it is and the staffing plan's table (the other tables empty)."""
+    data = {name: getattr(office, name) for name in ("name", "code", "city", "address", "time_zone")}
+    data.update({"region": "", "phone": "", "email": "", "is_active": "on", "booking_limit_per_hour": 2,
+                 "legal_name": "", "inn": "", "kpp": "", "ogrn": "", "legal_address": "", "bank_name": "",
+                 "bik": "", "account": "", "corr_account": "", "latitude": "", "longitude": ""})
+    for prefix, rows in (("hours", []), ("staffing", staffing_rows), ("photos", [])):
+        data.update({f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": 0,
+                     f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
+        for i, row in enumerate(rows):
+            data.update({f"{prefix}-{i}-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_office_page_staffing_table_is_bounded_and_saved_through_the_service(client, admin_user, office):
+    from legal_crm.core.audit import audit_for
+
+    lawyer = PositionFactory(name="Юрист", code="l")
+    client.force_login(admin_user)
+    url = reverse("admin:org_office_change", args=[office.pk])
+    response = client.post(url, _office_post(office, [{"position": lawyer.pk, "headcount": "99999999999"}]))
+    assert response.status_code == 200
+    assert "Укажите число штатных единиц от 1 до 10 000." in response.content.decode()
+    assert not StaffingPlan.objects.exists()
+    response = client.post(url, _office_post(office, [{"position": lawyer.pk, "headcount": "3"}]))
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    plan = StaffingPlan.objects.get()
+    assert (plan.office, plan.headcount) == (office, 3)
+    assert audit_for(plan).get(action="record.create").actor == admin_user
+
+
+def test_staffing_report_groups_the_digits_of_the_difference(client, make_staff, office):
+    from legal_crm.core.formatting import format_signed
+
+    assert [format_signed(v) for v in (12_345, -1_000, -999, 0)] == ["+12\xa0345", "\u22121\xa0000", "\u2212999", "0"]
+    StaffingPlan.objects.create(office=office, position=PositionFactory(name="Юрист", code="l"), headcount=10_000)
+    client.force_login(make_staff("hr"))
+    html = client.get(reverse("admin:org_staffing_report")).content.decode()
+    assert ">\u221210\xa0000</td>" in html  # the row and the total, grouped as the plan's own column
+    assert "10\xa0000</td>" in html

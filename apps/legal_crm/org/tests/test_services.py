@@ -403,3 +403,111 @@ def test_hr_hires_with_the_positions_default_access_group(make_staff, office, ro
                                       last_name="Ф", main_office=office, position=lawyer_position,
                                       groups=[roles["sales"]])
     assert list(chosen.user.groups.all()) == [roles["sales"]]
+
+
+# --- the name and e-mail of an employee ------------------------------------
+
+def test_hr_changes_an_employees_name_and_email_with_audit(make_staff):
+    from legal_crm.core.history_text import audit_text
+
+    hr = make_staff("hr")
+    employee = make_staff("operator").employee
+    services.employee_update(actor=hr, employee=employee, last_name=" Петрова\u200b ", first_name="Анна",
+                             middle_name="Сергеевна", email="anna.petrova@example.ru")
+    user = fresh(employee).user
+    assert (user.last_name, user.first_name, user.middle_name, user.email) == (
+        "Петрова", "Анна", "Сергеевна", "anna.petrova@example.ru")
+    assert str(user) == "Петрова Анна Сергеевна"
+    row = audit_for(employee).get(action="employee.update")
+    assert row.actor == hr
+    assert row.after == {"last_name": "Петрова", "first_name": "Анна", "middle_name": "Сергеевна",
+                         "email": "anna.petrova@example.ru"}
+    assert row.before["last_name"] == employee.user.last_name and row.before["email"] == ""
+    # The journal reads the account's fields by their names, not as «last_name».
+    text = audit_text(row.action, Employee, row.before, row.after)
+    assert "фамилия" in text.lower() and "last_name" not in text and "Петрова" in text
+    services.employee_update(actor=hr, employee=employee, last_name="Петрова", first_name="Анна",
+                             middle_name="Сергеевна", email="anna.petrova@example.ru")  # the same again
+    assert audit_for(employee).filter(action="employee.update").count() == 1
+
+
+@pytest.mark.parametrize(("fields", "code", "field"), [
+    ({"last_name": ""}, "name_required", "last_name"),
+    ({"first_name": " \u200b "}, "name_required", "first_name"),
+    ({"email": "anna@"}, "invalid_email", "email"),
+    ({"email": "TAKEN@example.ru"}, "email_taken", "email"),
+    ({"middle_name": "О" * 151}, "invalid", "middle_name"),
+])
+def test_a_name_or_email_that_does_not_fit_is_refused(make_staff, fields, code, field):
+    hr = make_staff("hr")
+    other = make_staff("operator")
+    other.email = "taken@example.ru"
+    other.save(update_fields=["email"])
+    employee = make_staff("operator").employee
+    before = (employee.user.last_name, employee.user.first_name, employee.user.middle_name, employee.user.email)
+    with pytest.raises(DomainError) as refused:
+        services.employee_update(actor=hr, employee=employee, extension="555", **fields)
+    assert refused.value.code == code
+    assert field in refused.value.fields
+    employee = fresh(employee)
+    assert (employee.user.last_name, employee.user.first_name, employee.user.middle_name,
+            employee.user.email) == before
+    assert employee.extension != "555"  # nothing of the change is kept
+    assert not audit_for(employee).exists()
+
+
+def test_an_old_duplicate_email_does_not_stop_a_change_of_the_name(make_staff):
+    hr = make_staff("hr")
+    one, two = make_staff("operator"), make_staff("operator")
+    User.objects.filter(pk__in=[one.pk, two.pk]).update(email="shared@example.ru")  # from before the check
+    services.employee_update(actor=hr, employee=two.employee, last_name="Новая", email="Shared@example.ru")
+    assert fresh(two.employee).user.last_name == "Новая"
+
+
+def test_the_name_is_changed_only_with_the_right_in_scope_and_an_administrators_by_an_administrator(
+        make_staff, office, other_office):
+    from django.contrib.auth.models import Permission
+
+    employee = make_staff("operator", offices=[office]).employee
+    name = employee.user.last_name
+    for actor in (make_staff("operator"), make_staff("office_head")):  # no right to change employees
+        with pytest.raises(DomainError) as refused:
+            services.employee_update(actor=actor, employee=employee, last_name="Чужая")
+        assert refused.value.code == "access_denied"
+    head = make_staff("office_head", offices=[other_office])
+    head.groups.first().permissions.add(Permission.objects.get(codename="change_employee"))
+    head = User.objects.get(pk=head.pk)
+    assert not services.employee_account_editable_by(head, employee)
+    with pytest.raises(DomainError) as refused:  # the right, but another office's employee
+        services.employee_update(actor=head, employee=employee, last_name="Чужая")
+    assert refused.value.code == "access_denied"
+    assert fresh(employee).user.last_name == name
+
+    hr, admin = make_staff("hr"), make_staff("admin")
+    assert services.employee_account_editable_by(hr, employee)
+    assert not services.employee_account_editable_by(hr, admin.employee)
+    with pytest.raises(DomainError) as refused:  # an administrator's e-mail gets their notifications
+        services.employee_update(actor=hr, employee=admin.employee, email="hr@example.ru")
+    assert refused.value.code == "access_denied"
+    assert fresh(admin.employee).user.email == ""
+    services.employee_update(actor=hr, employee=admin.employee, extension="700")  # the profile stays HR's
+    root = make_staff("admin", superuser=True)
+    services.employee_update(actor=root, employee=admin.employee, email="admin@example.ru")
+    assert fresh(admin.employee).user.email == "admin@example.ru"
+
+
+def test_the_hire_takes_the_middle_name_and_checks_the_email(make_staff, office):
+    hr = make_staff("hr")
+    employee = services.employee_create(actor=hr, username="new.one", password=None, last_name="Новикова",
+                                        first_name="Мария", middle_name="Ивановна", email="maria@example.ru",
+                                        main_office=office)
+    assert str(employee.user) == "Новикова Мария Ивановна"
+    with pytest.raises(DomainError) as refused:
+        services.employee_create(actor=hr, username="second", password=None, last_name="Ф", first_name="И",
+                                 email="Maria@Example.ru", main_office=office)
+    assert refused.value.code == "email_taken"
+    with pytest.raises(DomainError) as refused:
+        services.employee_create(actor=hr, username="third", password=None, last_name=" ", first_name="И",
+                                 main_office=office)
+    assert refused.value.code == "name_required"
+    assert not User.objects.filter(username__in=["second", "third"]).exists()
