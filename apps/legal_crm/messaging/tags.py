@@ -80,11 +80,42 @@ def map_link(office) -> str:
     return f"https://yandex.ru/maps/?text={quote(where)}" if where else ""
 
 
+# A client's card stores a person as «Фамилия Имя Отчество» (counterparty.name, one field); a lead's name is what the
+# person typed: «Анна», «Петрова Анна», and often «Анна Петрова» or «Анна Сергеевна». Word order alone would greet
+# those by surname or patronymic, so two endings are read: a patronymic's (-вич, -вна…) and a Russian surname's.
+PATRONYMIC_ENDINGS = ("ич", "вна", "ична", "оглы", "кызы", "улы", "уулу")
+SURNAME_ENDINGS = ("ов", "ев", "ёв", "ова", "ева", "ёва", "ский", "цкий", "ская", "цкая")
+
+
+def _is_patronymic(word: str) -> bool:
+    return len(word) > 4 and word.lower().endswith(PATRONYMIC_ENDINGS)  # «Гусейн-оглы» too
+
+
+def _is_surname(word: str) -> bool:
+    return len(word) > 4 and word.lower().endswith(SURNAME_ENDINGS)  # not «Лев», «Яков»
+
+
+def given_name(full_name: str) -> str:
+    """The given name out of a person's full name: «Петров Иван Сергеевич», «Петров Иван» → «Иван»; «Анна» → «Анна».
+    The first word when the second is a patronymic («Анна Сергеевна», «Иван Сергеевич Петров») or, of two, a surname
+    after a word that is none («Иван Петров»). Two words that say nothing either way follow the cards' order: the
+    second."""
+    words = (full_name or "").split()
+    if len(words) < 2:
+        return words[0] if words else ""
+    first, second = words[0], words[1]
+    if _is_patronymic(second):
+        return first
+    if len(words) == 2 and _is_surname(second) and not _is_surname(first):
+        return first
+    return second
+
+
 # code → (label, resolver over the render's context returning one value per recipient, in order)
 BUILTIN: dict[str, tuple] = {
     "name": (gettext_lazy("Имя клиента"), lambda ctx: [r.name for r in ctx.recipients]),
-    "first_name": (gettext_lazy("Имя клиента (первое слово)"),
-                   lambda ctx: [(r.name or "").split(" ")[0] for r in ctx.recipients]),
+    "first_name": (gettext_lazy("Имя клиента без фамилии и отчества"),
+                   lambda ctx: [given_name(r.name) for r in ctx.recipients]),
     "phone": (gettext_lazy("Телефон клиента"),
               lambda ctx: [format_phone(r.address) if r.address.startswith("+") else r.address
                            for r in ctx.recipients]),

@@ -45,15 +45,37 @@ def test_client_and_office_tags_are_filled_in():
                            latitude="55.739000", longitude="37.661000")
     bare = OfficeFactory(city="Тула", address="ул. Советская, 1", phone="")
     text = "{first_name} ({name}, {phone}): {office}, {office_address}, {office_phone}, {office_map}"
-    first, second = render_many(text, [Recipient("+79161234567", "Иван Петров", office.pk),
+    first, second = render_many(text, [Recipient("+79161234567", "Петров Иван", office.pk),
                                        Recipient("+79167654321", "Анна", bare.pk)])
-    assert first == ("Иван (Иван Петров, +7 916 123-45-67): Москва, Таганская, Москва, ул. Марксистская, 3, "
+    assert first == ("Иван (Петров Иван, +7 916 123-45-67): Москва, Таганская, Москва, ул. Марксистская, 3, "
                      "+7 495 123-45-67, https://yandex.ru/maps/?pt=37.661000,55.739000&z=17&l=map")
     # no coordinates: the map searches the address; no phone: empty
     assert second.endswith(", , https://yandex.ru/maps/?text=%D0%A2%D1%83%D0%BB%D0%B0%2C%20%D1%83%D0%BB."
                            "%20%D0%A1%D0%BE%D0%B2%D0%B5%D1%82%D1%81%D0%BA%D0%B0%D1%8F%2C%201")
     # a recipient without an office gets empty office tags; an unknown tag stays as typed
     assert render("{office_address}|{name}|{gone}", Recipient("+79160000000", "Пётр")) == "|Пётр|{gone}"
+
+
+@pytest.mark.parametrize(("name", "given"), [
+    ("Петров Иван Сергеевич", "Иван"),  # how a client's card stores a person
+    ("Петрова Анна", "Анна"),
+    ("Шевчук Яков", "Яков"),  # two words that say nothing either way: the cards' order
+    ("Анна", "Анна"),
+    ("  Петрова   Анна  Сергеевна ", "Анна"),
+    # a lead's name as the person typed it
+    ("Анна Сергеевна", "Анна"),
+    ("Иван Сергеевич Петров", "Иван"),
+    ("Иван Петров", "Иван"),
+    ("Мамедов Али Гусейн оглы", "Али"),
+    ("", ""),
+])
+def test_first_name_is_the_given_name_not_the_surname(name, given):
+    assert tags.given_name(name) == given
+    assert render("{first_name}, здравствуйте!", Recipient("+79160000000", name)) == f"{given}, здравствуйте!"
+
+
+def test_the_first_name_chip_says_what_it_gives():
+    assert dict(tags.available_tags())["first_name"] == "Имя клиента без фамилии и отчества"
 
 
 def test_regional_values_follow_the_clients_region_or_the_offices(hotline):
