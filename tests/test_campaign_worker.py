@@ -52,6 +52,7 @@ def test_a_campaign_runs_end_to_end_through_a_real_worker(worker, make_staff, of
             Message.objects.values_list("status", "error_text"))
         assert sorted(p["to"] for p in fake.received) == [f"791600000{i:02d}" for i in range(11)]
         assert "Клиент 3, консультация юриста бесплатно до 31.12." in fake.texts()
+        dispatch.dispatch_due(now=now)  # finished only once its messages left the outbox
         campaign.refresh_from_db()
         stats = selectors.campaign_stats(campaign)
         assert campaign.status == Campaign.Status.FINISHED

@@ -157,6 +157,7 @@ class CampaignAdmin(HistoryDeskAdmin):
         S = Campaign.Status
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "campaign": campaign,
                    "title": campaign.name, "stats": stats, "page": page,
+                   "status_text": selectors.status_text(campaign, stats),
                    "can_pause": can_run and campaign.status in (S.SCHEDULED, S.RUNNING),
                    "can_resume": can_run and campaign.status == S.PAUSED,
                    "can_cancel": can_run and campaign.status in (S.SCHEDULED, S.RUNNING, S.PAUSED)}

@@ -8,6 +8,7 @@ import datetime
 from legal_crm.core.errors import DomainError
 from legal_crm.core.models import User
 from legal_crm.core.seeding import find_or_create
+from legal_crm.messaging.outbox import send_queued
 
 from . import dispatch, services
 from .models import Campaign
@@ -38,7 +39,10 @@ def seed() -> str:
         try:
             services.campaign_start(actor=admin, campaign=campaign)
             dispatch.dispatch_due()
-            dispatch.dispatch_due()  # the second run finds nothing pending and finishes it
+            # Sent now (the embedded default's console prints them), not after the seeder's commit: the second run
+            # finds nothing pending and nothing waiting in the outbox, and finishes it.
+            send_queued()
+            dispatch.dispatch_due()
         except DomainError:
             pass  # no demo lead to send to: it stays a draft
     return f"рассылок: {Campaign.objects.count()}"

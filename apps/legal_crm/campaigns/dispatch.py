@@ -7,6 +7,8 @@ run repeated finds those recipients no longer pending. Nothing is queued outside
 - the campaign's allowed weekdays and sending hours, both in the recipient's local time (their office's time
   zone; a recipient without an office follows the server's zone);
 - the day limit: messages queued since the start of the current day (server's time zone) count against it.
+A campaign is finished when no recipient waits and none of its messages waits in the outbox either (queued or being
+sent: a provider down keeps them there, retried, until they go or fail for good) — until then it is running.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from legal_crm.org.models import Office
 from .cost import SUBJECT_TYPE
 from .models import Campaign, CampaignRecipient
 from .render import campaign_text
+from .selectors import waiting_messages
 
 BATCH = 5000  # one transaction each: 20 for a campaign of 100,000
 RUN_SECONDS = 240  # the per-minute job's limit is 5 minutes: leave the rest to the next run
@@ -89,6 +92,8 @@ def dispatch_batch(campaign_id: int, *, now: datetime.datetime, size: int = BATC
         campaign.save(update_fields=["status", "updated_at"])
     pending = CampaignRecipient.objects.filter(campaign=campaign, status=Status.PENDING)
     if not pending.exists():
+        if waiting_messages(campaign).exists():
+            return 0  # all handed to the outbox, not all sent yet (a provider down): still going, not finished
         campaign.status = Campaign.Status.FINISHED
         campaign.finished_at = now
         campaign.save(update_fields=["status", "finished_at", "updated_at"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from legal_crm.messaging.models import Message
 from legal_crm.org.selectors import scope_to_offices
@@ -10,6 +11,8 @@ from legal_crm.org.selectors import scope_to_offices
 from . import perms
 from .cost import SUBJECT_TYPE, actual_cost
 from .models import Campaign, CampaignRecipient
+
+WAITING = (Message.Status.QUEUED, Message.Status.SENDING)
 
 
 def campaign_list_visible_to(user) -> QuerySet[Campaign]:
@@ -22,6 +25,19 @@ def campaign_list_visible_to(user) -> QuerySet[Campaign]:
 
 def campaign_messages(campaign: Campaign) -> QuerySet[Message]:
     return Message.objects.filter(subject_type=SUBJECT_TYPE, subject_id=str(campaign.pk))
+
+
+def waiting_messages(campaign: Campaign) -> QuerySet[Message]:
+    """The campaign's messages still in the outbox: queued (a provider down: retried with a backoff) or being sent."""
+    return campaign_messages(campaign).filter(status__in=WAITING)
+
+
+def status_text(campaign: Campaign, stats: dict) -> str:
+    """The campaign's state as its page says it: a running campaign whose recipients are all handed to the outbox
+    says how many of its messages still wait there."""
+    if campaign.status == Campaign.Status.RUNNING and not stats["pending"] and stats["queued"]:
+        return _("Отправляется: в очереди сообщений — %(n)s") % {"n": stats["queued"]}
+    return str(campaign.get_status_display())
 
 
 def campaign_stats(campaign: Campaign) -> dict:

@@ -75,11 +75,8 @@ def validate(campaign: Campaign) -> None:
             "Долг есть только у клиентов: выберите клиентов в «Кому».")))
     if campaign.debt_min is not None and campaign.debt_min < 0:
         raise DomainError("bad_limit", *_on("debt_min", _("Сумма долга не может быть отрицательной.")))
-    days = campaign.weekdays or ""
-    if not days or any(ch not in "1234567" for ch in days) or len(set(days)) != len(days):
-        raise DomainError("bad_weekdays", *_on("weekdays", _(
-            "Дни недели — цифры от 1 (понедельник) до 7 (воскресенье), каждая один раз.")))
-    campaign.weekdays = "".join(sorted(days))
+    _check_weekdays(campaign.weekdays or "")
+    campaign.weekdays = "".join(sorted(campaign.weekdays))
     if campaign.hours_from is None or campaign.hours_to is None or campaign.hours_from >= campaign.hours_to:
         raise DomainError("bad_hours", *_on("hours_to", _(
             "Время «до» должно быть позже времени «с» (в пределах суток).")))
@@ -89,6 +86,18 @@ def validate(campaign: Campaign) -> None:
     if (campaign.last_contact_after and campaign.last_contact_before
             and campaign.last_contact_after > campaign.last_contact_before):
         raise DomainError("bad_period", *_on("last_contact_before", _("Конец периода раньше начала.")))
+
+
+def _check_weekdays(days: str) -> None:
+    """The sending days: digits 1 (Monday) … 7 (Sunday), each once — «89» names no day and is refused, not stored."""
+    rule = _("Дни недели — цифры от 1 (понедельник) до 7 (воскресенье), каждая один раз.")
+    junk = list(dict.fromkeys(ch for ch in days if ch not in "1234567"))
+    if junk:
+        shown = ", ".join(f"«{ch}»" for ch in junk)
+        raise DomainError("bad_weekdays", *_on("weekdays", _("Нет такого дня недели: %(days)s. %(rule)s") % {
+            "days": shown, "rule": rule}))
+    if not days or len(set(days)) != len(days):
+        raise DomainError("bad_weekdays", *_on("weekdays", rule))
 
 
 @transaction.atomic

@@ -89,6 +89,63 @@ def test_dispatch_renders_queues_and_sends_through_the_outbox(marketer, office, 
     assert (stats["sent"], stats["actual_cost"], stats["planned_cost"]) == (2, Decimal("6.98"), Decimal("6.98"))
 
 
+def test_a_campaign_is_not_finished_while_its_messages_wait_on_a_provider_down(
+        marketer, office, sms_channel, fake_smsru, client, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from legal_crm.messaging import outbox
+
+    LeadFactory(office=office, phone="+79160000001", consent_ads=True)
+    LeadFactory(office=office, phone="+79160000002", consent_ads=True)
+    campaign = make_campaign(marketer)
+    services.campaign_start(actor=marketer, campaign=campaign, now=NOON_MSK)
+    fake_smsru.fail_next("code", 220)  # «Сервис временно недоступен»: both retried later
+    fake_smsru.fail_next("code", 220)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dispatch.dispatch_due(now=NOON_MSK) == 2
+    assert set(selectors.campaign_messages(campaign).values_list("status", flat=True)) == {Message.Status.QUEUED}
+
+    assert dispatch.dispatch_due(now=NOON_MSK) == 0  # nobody left to queue, but nothing went either
+    campaign.refresh_from_db()
+    assert (campaign.status, campaign.finished_at) == (Campaign.Status.RUNNING, None)
+    stats = selectors.campaign_stats(campaign)
+    assert (stats["pending"], stats["queued"]) == (0, 2)
+    assert selectors.status_text(campaign, stats) == "Отправляется: в очереди сообщений — 2"
+    client.force_login(marketer)
+    html = client.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk])).content.decode()
+    assert '<span id="campaign-status">Отправляется: в очереди сообщений — 2</span>' in html
+    assert 'id="campaign-cancel"' in html  # what still waits can be called off
+
+    # The provider is back: one message goes, the other is refused for good — both settled, the campaign finished.
+    fake_smsru.fail_next("code", 207)
+    later = timezone.now() + datetime.timedelta(minutes=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.send_queued(now=later)
+    assert sorted(selectors.campaign_messages(campaign).values_list("status", flat=True)) == [
+        Message.Status.FAILED, Message.Status.SENT]
+    assert dispatch.dispatch_due(now=later) == 0
+    campaign.refresh_from_db()
+    assert (campaign.status, campaign.finished_at) == (Campaign.Status.FINISHED, later)
+    assert selectors.status_text(campaign, selectors.campaign_stats(campaign)) == "Завершена"
+
+
+def test_a_campaign_finished_too_early_runs_again_until_its_messages_leave(marketer, office, sms_channel):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("legal_crm.campaigns.migrations.0002_running_while_messages_wait")
+    LeadFactory(office=office, phone="+79160000001", consent_ads=True)
+    waiting, done = make_campaign(marketer), make_campaign(marketer, name="Другая")
+    for campaign in (waiting, done):
+        services.campaign_start(actor=marketer, campaign=campaign, now=NOON_MSK)
+        assert dispatch.dispatch_due(now=NOON_MSK) == 1
+    selectors.campaign_messages(done).update(status=Message.Status.SENT)
+    Campaign.objects.update(status=Campaign.Status.FINISHED, finished_at=NOON_MSK)  # as the dispatcher left them
+    migration.reopen(apps, None)
+    assert dict(Campaign.objects.values_list("name", "status")) == {"Акция декабря": "running", "Другая": "finished"}
+
+
 def test_sending_hours_follow_each_recipients_office_time_zone(marketer, office, other_office, sms_channel):
     # 09:00–18:00 local: at 16:00 UTC it is 19:00 in Moscow (closed) and 23:00 in Novosibirsk (closed);
     # at 06:00 UTC it is 09:00 in Moscow (open) and 13:00 in Novosibirsk (open); at 03:00 UTC only Novosibirsk (10:00).
@@ -142,7 +199,7 @@ def test_a_scheduled_campaign_waits_for_its_start(marketer, office, sms_channel)
     assert dispatch.dispatch_due(now=NOON_MSK + datetime.timedelta(hours=1)) == 0
     assert dispatch.dispatch_due(now=NOON_MSK + datetime.timedelta(hours=2)) == 1
     campaign.refresh_from_db()
-    assert campaign.status == Campaign.Status.FINISHED  # everyone handed to the outbox in that run
+    assert campaign.status == Campaign.Status.RUNNING  # everyone handed to the outbox, nothing sent yet
 
 
 def test_pause_stops_dispatch_and_resume_continues(marketer, office, sms_channel):
@@ -276,6 +333,9 @@ def test_bad_addresses_are_skipped_and_counted(marketer, office, sms_channel):
     ({"text": "{nmae}, привет"}, "unknown_tag", "text"),
     ({"kind": "pigeon"}, "bad_kind", "kind"),
     ({"weekdays": "189"}, "bad_weekdays", "weekdays"),
+    ({"weekdays": "89"}, "bad_weekdays", "weekdays"),
+    ({"weekdays": "1,3"}, "bad_weekdays", "weekdays"),
+    ({"weekdays": "113"}, "bad_weekdays", "weekdays"),
     ({"weekdays": ""}, "bad_weekdays", "weekdays"),
     ({"hours_from": datetime.time(20, 0), "hours_to": datetime.time(9, 0)}, "bad_hours", "hours_to"),
     ({"daily_limit": 0}, "bad_limit", "daily_limit"),
@@ -288,6 +348,18 @@ def test_junk_input_is_refused_with_the_field(marketer, fields, code, field):
     with pytest.raises(DomainError) as exc:
         make_campaign(marketer, **fields)
     assert exc.value.code == code and field in exc.value.fields
+
+
+def test_weekdays_that_name_no_day_are_refused_in_russian(marketer):
+    with pytest.raises(DomainError) as exc:
+        make_campaign(marketer, weekdays="89")
+    assert exc.value.message == exc.value.fields["weekdays"] == (
+        "Нет такого дня недели: «8», «9». Дни недели — цифры от 1 (понедельник) до 7 (воскресенье), каждая один раз.")
+    with pytest.raises(DomainError) as exc:
+        make_campaign(marketer, weekdays="1771")
+    assert exc.value.fields["weekdays"] == "Дни недели — цифры от 1 (понедельник) до 7 (воскресенье), каждая один раз."
+    assert not Campaign.objects.exists()
+    assert make_campaign(marketer, weekdays="531").weekdays == "135"
 
 
 def test_only_a_draft_changes_or_starts(marketer, office, sms_channel):
@@ -370,3 +442,18 @@ def test_each_recipient_is_linked_to_its_own_message(marketer, office, sms_chann
         assert (row.message.to, row.message.text) == (row.address, f"{row.name}, консультация юриста.")
         assert row.queued_at == NOON_MSK
     assert CampaignRecipient.objects.filter(campaign=campaign, message__isnull=False).count() == len(pending)
+
+
+def test_the_demo_campaign_is_finished_because_its_messages_went(make_staff, office):
+    from django.db import transaction
+
+    from legal_crm.campaigns import demo
+
+    make_staff("admin", username="admin", superuser=True)
+    LeadFactory(office=office, phone="+79160000001", name="Петрова Анна", consent_ads=True)
+    with transaction.atomic():  # as seed_demo runs each seeder: nothing is sent on a commit before the end
+        demo.seed()
+    campaign = Campaign.objects.get(name=demo.FINISHED)
+    assert campaign.status == Campaign.Status.FINISHED
+    message = selectors.campaign_messages(campaign).get()
+    assert message.status == Message.Status.SENT and message.text.startswith("Анна, бесплатная консультация")

@@ -44,6 +44,15 @@ def test_a_draft_is_created_in_the_desk_and_bad_input_lands_on_its_field(client,
     assert (campaign.status, campaign.created_by, campaign.weekdays) == ("draft", marketer, "12345")
 
 
+def test_weekdays_that_name_no_day_are_refused_on_the_field(client, marketer):
+    client.force_login(marketer)
+    url = reverse("admin:campaigns_campaign_add")
+    bad = client.post(url, _form(weekdays="89"))
+    assert bad.status_code == 200 and not Campaign.objects.exists()
+    assert bad.context["adminform"].form.errors["weekdays"] == [
+        "Нет такого дня недели: «8», «9». Дни недели — цифры от 1 (понедельник) до 7 (воскресенье), каждая один раз."]
+
+
 def test_preview_shows_recipients_texts_and_cost_then_start(client, marketer, office, sms_channel, fake_smsru):
     LeadFactory(office=office, phone="+79160000001", name="Анна", consent_ads=True)
     LeadFactory(office=office, phone="+79160000002", name="Борис", consent_ads=False)

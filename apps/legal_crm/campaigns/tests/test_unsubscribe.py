@@ -1,6 +1,13 @@
-"""The unsubscribe link: signed, short, opens a confirmation page; the POST opts out for good."""
+"""The unsubscribe link: signed, short, opens a confirmation page; the POST opts out for good; its address is the
+server's that `bin/run` started (PUBLIC_URL from HOST/PORT) unless set."""
+
+import os
+import re
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings as django_settings
 from django.urls import reverse
 
 from legal_crm.campaigns.unsubscribe import address_of, link_for, token_for, unsubscribe_links
@@ -64,3 +71,31 @@ def test_a_campaign_text_carries_each_recipients_unsubscribe_link(make_staff, of
     campaign = make_campaign(marketer, text="Скидка! Отписаться: {unsubscribe_link}")
     (_row, text), = services.preview(actor=marketer, campaign=campaign)["sample"]
     assert text == f"Скидка! Отписаться: https://crm.example.ru/u/{token_for('+79160000001')}/"
+
+
+def _bin_run_public_url(**env) -> str:
+    """PUBLIC_URL as the embedded default's settings read it after bin/run's own lines that set it (run under
+    `set -euo pipefail`, as bin/run is), for HOST, PORT and PUBLIC_URL given or not."""
+    run = (django_settings.BASE_DIR / "bin" / "run").read_text()
+    lines = re.search(r"^HOST=.*?^export PUBLIC_URL=.*?$", run, re.S | re.M)
+    assert lines, "bin/run sets HOST and PORT, then exports PUBLIC_URL"
+    script = (f"set -euo pipefail\n{lines.group(0)}\n"
+              "exec \"$PY\" -c 'from legal_crm.settings import embedded; print(embedded.PUBLIC_URL)'")
+    base = {k: v for k, v in os.environ.items() if k not in ("HOST", "PORT", "PUBLIC_URL")}
+    base.update(PY=sys.executable, PYTHONPATH=str(django_settings.BASE_DIR / "apps"), **env)
+    done = subprocess.run(["bash", "-c", script], env=base, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_bin_run_gives_links_the_address_it_serves_unless_public_url_is_set():
+    assert _bin_run_public_url() == "http://127.0.0.1:8000"
+    assert _bin_run_public_url(HOST="192.168.10.5", PORT="9000") == "http://192.168.10.5:9000"
+    assert _bin_run_public_url(HOST="0.0.0.0", PORT="8080") == "http://localhost:8080"  # all interfaces
+    assert _bin_run_public_url(HOST="::1", PORT="8080") == "http://[::1]:8080"
+    assert _bin_run_public_url(HOST="0.0.0.0", PUBLIC_URL="https://crm.example.ru") == "https://crm.example.ru"
+
+
+def test_the_link_starts_with_public_url(settings):
+    settings.PUBLIC_URL = "http://192.168.10.5:9000/"
+    assert link_for("+79161234567").startswith("http://192.168.10.5:9000/u/")
