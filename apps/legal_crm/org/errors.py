@@ -12,6 +12,7 @@ class Code(StrEnum):
     INVALID_EMAIL = "invalid_email"
     INVALID_HEADCOUNT = "invalid_headcount"
     INVALID_STATUS = "invalid_status"
+    INVALID_USERNAME = "invalid_username"
     NAME_REQUIRED = "name_required"
     OFFBOARDING_OPEN = "offboarding_open"
     OFFBOARDING_TEMPLATE_EMPTY = "offboarding_template_empty"

@@ -11,7 +11,7 @@ from unfold.widgets import (
 from legal_crm.core.errors import DomainError
 
 from .models import HEADCOUNT_MAX, HEADCOUNT_MIN, Employee, StaffingPlan
-from .services import EMPLOYEE_ACCOUNT_FIELDS, employee_account_check
+from .services import EMPLOYEE_ACCOUNT_FIELDS, employee_account_check, employee_username_check
 
 
 class EmployeeForm(forms.ModelForm):
@@ -94,6 +94,12 @@ class EmployeeAddForm(AccountFieldsMixin, EmployeeForm):
     password = forms.CharField(label=_("Пароль"), required=False, widget=forms.PasswordInput(
         attrs={"class": "border rounded-default px-3 py-2 w-full"}),
         help_text=_("Пусто — вход по паролю закрыт, пока его не зададут."))
+
+    def clean_username(self):
+        try:
+            return employee_username_check(self.cleaned_data["username"])
+        except DomainError as exc:
+            raise forms.ValidationError(exc.fields.get("username", exc.message)) from None
 
 
 class StaffingPlanForm(forms.ModelForm):

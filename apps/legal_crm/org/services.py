@@ -237,6 +237,26 @@ def employee_account_editable_by(actor, employee: Employee) -> bool:
     return access.is_administrator(actor) or not _is_administrator_account(employee.user)
 
 
+def employee_username_check(username: str) -> str:
+    """A new account's login cleaned (core.text), or the DomainError naming the field: Django's login characters
+    (letters, digits and @.+-_) and no other account's. The hire form calls it too, so a taken login is shown on its
+    field instead of failing the save."""
+    from django.core.exceptions import ValidationError
+
+    from legal_crm.core.models import User
+
+    username = clean_text(username)
+    try:
+        User.username_validator(username)
+    except ValidationError:
+        raise DomainError("invalid_username", _("Логин может состоять только из букв, цифр и знаков @ . + - _."),
+                          fields={"username": _("Только буквы, цифры и знаки @ . + - _.")}) from None
+    if User.objects.filter(username=username).exists():
+        raise DomainError("username_taken", _("Логин «%(u)s» уже занят.") % {"u": username},
+                          fields={"username": _("Логин уже занят.")})
+    return username
+
+
 @transaction.atomic
 def employee_create(*, actor, username: str, password: str | None, first_name: str, last_name: str,
                     middle_name: str = "", position=None, offices=(), main_office=None, groups=(), email: str = "",
@@ -253,11 +273,8 @@ def employee_create(*, actor, username: str, password: str | None, first_name: s
                                      email=email)
     first_name, last_name, middle_name, email = (account["first_name"], account["last_name"],
                                                  account["middle_name"], account["email"])
-    username = clean_text(username)
+    username = employee_username_check(username)
     date_or_domain_error(hired_on, EMPLOYMENT, "hired_on")
-    if User.objects.filter(username=username).exists():
-        raise DomainError("username_taken", _("Логин «%(u)s» уже занят.") % {"u": username},
-                          fields={"username": _("Логин уже занят.")})
     user = User(username=username, first_name=first_name, last_name=last_name, middle_name=middle_name, email=email,
                 is_staff=True)
     if password:

@@ -202,3 +202,18 @@ def test_hire_page_with_a_middle_name(client, admin_user, office):
         "offices": [office.pk], "phone": "", "extension": "", "hired_on": ""})
     assert response.status_code == 302, response.content.decode()[:3000]
     assert str(User.objects.get(username="new.lawyer")) == "Новиков Николай Петрович"
+
+
+@pytest.mark.parametrize(("username", "error"), [("taken.login", "Логин уже занят."),
+                                                 ("two words", "Только буквы, цифры и знаки @ . + - _.")])
+def test_hire_page_refuses_a_taken_or_malformed_login_on_its_field(client, admin_user, office, username, error):
+    """It was a server error: the service refused after the form had passed."""
+    User.objects.create_user("taken.login")
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:org_employee_add"), {
+        "username": username, "last_name": "Новиков", "first_name": "Николай", "email": "", "password": "",
+        "position": "", "main_office": office.pk, "offices": [office.pk], "phone": "", "extension": "",
+        "hired_on": ""})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["username"] == [error]
+    assert not Employee.objects.filter(user__last_name="Новиков").exists()
