@@ -97,7 +97,8 @@ class OfficeHours(models.Model):
         ordering = ["weekday"]
         constraints = [
             models.UniqueConstraint(fields=["office", "weekday"], name="uniq_office_weekday"),
-            models.CheckConstraint(condition=models.Q(closes__gt=models.F("opens")), name="office_hours_order"),
+            models.CheckConstraint(condition=models.Q(closes__gt=models.F("opens")), name="office_hours_order",
+                                   violation_error_message=_("Офис должен закрываться позже, чем открывается.")),
         ]
 
     def __str__(self) -> str:
