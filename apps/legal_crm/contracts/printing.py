@@ -27,6 +27,8 @@ from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_date, format_money
 from legal_crm.core.validators import format_phone
 
+from .template_errors import error_line, error_text, log_template_error
+
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -94,7 +96,8 @@ def render_docx(template_file, context: dict) -> bytes:
 
 
 def render_template(template, context: dict) -> tuple[bytes, str]:
-    """A DocumentTemplate filled from `context`: (content, extension)."""
+    """A DocumentTemplate filled from `context`: (content, extension). A template Jinja cannot fill (one kept
+    before the upload check, say) is refused in Russian; Jinja's own words go to the log."""
     import jinja2
 
     try:
@@ -104,9 +107,19 @@ def render_template(template, context: dict) -> tuple[bytes, str]:
         if template.print_format:
             return render_pdf(template.print_format, context), "pdf"
         return render_html_body_pdf(template.body, context), "pdf"
-    except jinja2.exceptions.UndefinedError as exc:
-        raise DomainError("template_unknown_tag", _("В шаблоне «%(t)s» есть тег без данных: %(e)s.")
-                          % {"t": template, "e": exc}) from exc
+    except jinja2.exceptions.TemplateError as exc:
+        log_template_error(exc, template.code)
+        is_html_body = template.kind != template.Kind.DOCX and not template.print_format
+        text = error_text(exc, source=template.body if is_html_body else None)
+        line = error_line(exc, template.body) if is_html_body else None
+        if line:
+            message = _("Шаблон «%(t)s» не заполнен: ошибка в строке %(line)s. %(e)s") % {
+                "t": template, "line": line, "e": text}
+        else:
+            message = _("Шаблон «%(t)s» не заполнен. %(e)s") % {"t": template, "e": text}
+        if isinstance(exc, jinja2.exceptions.UndefinedError):
+            raise DomainError("template_unknown_tag", message) from exc
+        raise DomainError("template_syntax", message) from exc
 
 
 # --- data the templates are filled from ----------------------------------------------------------
@@ -242,11 +255,27 @@ def sample_context() -> dict:
 
 # --- validation of uploaded templates ------------------------------------------------------------
 
-def _unknown_tag_error(exc) -> DomainError:
-    return DomainError("template_unknown_tag",
-                       _("В шаблоне есть неизвестный тег: %(e)s. Доступны: %(keys)s.")
-                       % {"e": exc, "keys": ", ".join(sorted(sample_context()))},
-                       fields={"file": _("Неизвестный тег в шаблоне.")})
+def _template_error(exc, *, field: str, source: str | None, line: int | None = None) -> DomainError:
+    """The refusal of an uploaded template Jinja cannot fill, in Russian (contracts.template_errors): an unknown
+    variable or field names the variables there are; a syntax error its line where the line means something (an
+    HTML body — a Word file's lines are its XML's). Jinja's own words go to the log."""
+    import jinja2
+
+    log_template_error(exc, field)
+    text = error_text(exc, source=source)
+    if isinstance(exc, jinja2.exceptions.UndefinedError):
+        keys = ", ".join(sorted(sample_context()))
+        if line:
+            message = _("В шаблоне есть неизвестный тег, строка %(line)s. %(e)s Доступны: %(keys)s.") % {
+                "line": line, "e": text, "keys": keys}
+        else:
+            message = _("В шаблоне есть неизвестный тег. %(e)s Доступны: %(keys)s.") % {"e": text, "keys": keys}
+        return DomainError("template_unknown_tag", message, fields={field: _("Неизвестный тег в шаблоне.")})
+    if line:
+        message = _("Ошибка в шаблоне, строка %(line)s. %(e)s") % {"line": line, "e": text}
+    else:
+        message = _("Ошибка в шаблоне. %(e)s") % {"e": text}
+    return DomainError("template_syntax", message, fields={field: _("Ошибка в шаблоне.")})
 
 
 def validate_html_template(body: str) -> None:
@@ -255,13 +284,16 @@ def validate_html_template(body: str) -> None:
     env = _jinja_env()
     try:
         env.from_string(body).render(**sample_context())
-    except jinja2.exceptions.TemplateSyntaxError as exc:
-        raise DomainError("template_syntax", _("Ошибка в шаблоне, строка %(line)s: %(e)s.")
-                          % {"line": exc.lineno, "e": exc.message}, fields={"body": _("Ошибка в шаблоне.")}) from exc
-    except jinja2.exceptions.UndefinedError as exc:
-        error = _unknown_tag_error(exc)
-        error.fields = {"body": error.fields["file"]}
-        raise error from exc
+    except (jinja2.exceptions.TemplateError, TypeError, ArithmeticError) as exc:
+        raise _template_error(exc, field="body", source=body, line=error_line(exc, body)) from exc
+
+
+def _docx_text(document) -> str | None:
+    """The Word template's paragraphs as text (its tags whole), to name an unknown field by its full path."""
+    try:
+        return "\n".join(paragraph.text for paragraph in document.docx.paragraphs)
+    except AttributeError:  # not loaded (or no document): the message names the field alone
+        return None
 
 
 def validate_docx_template(content: bytes) -> None:
@@ -277,14 +309,12 @@ def validate_docx_template(content: bytes) -> None:
                 raise corrupt
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise corrupt from exc
+    document = None
     try:
         document = DocxTemplate(io.BytesIO(content))
         document.render(sample_context(), jinja_env=_docx_env(), autoescape=True)
-    except jinja2.exceptions.TemplateSyntaxError as exc:
-        raise DomainError("template_syntax", _("Ошибка в шаблоне: %(e)s.") % {"e": exc.message},
-                          fields={"file": _("Ошибка в шаблоне.")}) from exc
-    except jinja2.exceptions.UndefinedError as exc:
-        raise _unknown_tag_error(exc) from exc
+    except (jinja2.exceptions.TemplateError, TypeError, ArithmeticError) as exc:
+        raise _template_error(exc, field="file", source=_docx_text(document)) from exc
     except (KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise corrupt from exc
     except Exception as exc:  # lxml and python-docx raise their own types on broken XML

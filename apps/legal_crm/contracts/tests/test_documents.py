@@ -265,3 +265,99 @@ def test_migration_moves_printed_contracts_off_the_signed_type(lawyer, contract_
     scan.refresh_from_db()
     assert printed.document_type.code == "contract-form" and scan.document_type == signed
     assert DocumentTemplate.objects.get(pk=template.pk).document_type.code == "contract-form"
+
+
+# --- Jinja's errors told in Russian (contracts/template_errors.py) ---------------------------------
+
+ENGLISH = ("Jinja", "undefined", "expected", "Encountered", "unexpected", "object", "attribute", "filter named",
+           "unsafe", "template")
+
+
+@pytest.mark.parametrize(("body", "code", "words"), [
+    ("<p>\n{{ cliente.name }}</p>", "template_unknown_tag",
+     "В шаблоне есть неизвестный тег, строка 2. Неизвестная переменная «cliente». Доступны: bankruptcy, client, "),
+    ("<p>{{ client.nmae }}</p>", "template_unknown_tag",
+     "Неизвестная переменная «client.nmae»: у «client» нет поля «nmae»."),
+    ("<h1>Справка</h1>\n<p>\n{% if client.name %}без конца</p>", "template_syntax",
+     "Ошибка в шаблоне, строка 3. Не закрыт блок «{% if %}»: шаблон кончился раньше, чем встретился «{% endif %}»."),
+    ("{% for c in bankruptcy.creditors %}{{ c.name }}", "template_syntax",
+     "Не закрыт блок «{% for %}»: шаблон кончился раньше, чем встретился «{% endfor %}»."),
+    ("{% if client.name %}\n{% endfor %}", "template_syntax",
+     "Ошибка в шаблоне, строка 2. Тег «{% endfor %}» здесь не к месту: сначала закройте блок «{% if %}» тегом "
+     "«{% endif %}»."),
+    ("<p>{% foreach c in bankruptcy.creditors %}</p>", "template_syntax", "Неизвестный тег «{% foreach %}»."),
+    ("<p>{% endif %}</p>", "template_syntax", "Лишний тег «{% endif %}»: открытого блока, к которому он относится"),
+    ("<p>{{ client.name", "template_syntax", "Тег не закрыт: шаблон кончился, а «}}» нет."),
+    ("<p>{{ client.name </p>", "template_syntax",
+     "Лишний символ «/» внутри тега: возможно, тег не закрыт («}}» или «%}»)."),
+    ("{% for c in bankruptcy.creditors %}\n{% if c.name %}{{ c.name }}{% endif %}\n<p>конец</p>", "template_syntax",
+     "Ошибка в шаблоне, строка 1. Не закрыт блок «{% for %}»"),  # the line that opens the block
+    ("<p>{{ client name }}</p>", "template_syntax",
+     "Внутри тега лишнее слово: здесь ожидалось «}}». Возможно, пропущена точка или скобка."),
+    ("<p>{{ contract.price | money }}</p>", "template_syntax",
+     "Неизвестный фильтр «money». Можно: rub, ru_date и стандартные (upper, default…)."),
+    ("<p>{{ client.__class__ }}</p>", "template_syntax", "Обращение к «__class__» в шаблонах документов запрещено."),
+    ("<p>{{ $ }}</p>", "template_syntax", "Недопустимый символ «$» внутри тега."),
+    ("<p>{{ contract.price + 1 }}</p>", "template_syntax", "Выражение в шаблоне не вычисляется"),
+])
+def test_html_template_errors_are_told_in_russian_with_the_line(admin_user, body, code, words, caplog):
+    """Jinja's English («Unexpected end of template. Jinja was looking for the following tags: 'endif'…») reached
+    the administrator; the Russian sentence names the line, and Jinja's own words are in the log."""
+    with pytest.raises(DomainError) as exc:
+        services.template_save(actor=admin_user, code="bad-html", name="HTML", kind=DocumentTemplate.Kind.HTML,
+                               body=body)
+    assert exc.value.code == code and words in exc.value.message, exc.value.message
+    assert not any(word in exc.value.message for word in ENGLISH), exc.value.message
+    assert exc.value.fields == {"body": "Неизвестный тег в шаблоне." if code == "template_unknown_tag"
+                                else "Ошибка в шаблоне."}
+    assert any("Document template body" in r.getMessage() for r in caplog.records)  # Jinja's words: in the log
+
+
+def test_docx_template_errors_are_told_in_russian_without_xml_lines(admin_user):
+    """A Word file's lines are its XML's: the message names the block, not a line the author cannot find."""
+    for paragraphs, words in (
+            (("Клиент: {{ client.name }}", "{% if client.name %}без конца"),
+             "Ошибка в шаблоне. Не закрыт блок «{% if %}»: шаблон кончился раньше, чем встретился «{% endif %}»."),
+            (("Паспорт: {{ client.pasport }}",),
+             "В шаблоне есть неизвестный тег. Неизвестная переменная «client.pasport»: у «client» нет поля "
+             "«pasport»."),
+            (("{% foo %}",), "Ошибка в шаблоне. Неизвестный тег «{% foo %}».")):
+        with pytest.raises(DomainError) as exc:
+            services.template_save(actor=admin_user, file=SimpleUploadedFile("шаблон.docx", docx_bytes(*paragraphs)),
+                                   code="bad-docx", name="Плохой", kind=DocumentTemplate.Kind.DOCX)
+        assert words in exc.value.message, exc.value.message
+        assert "строка" not in exc.value.message and not any(w in exc.value.message for w in ENGLISH)
+
+
+def test_the_desk_form_shows_the_russian_error_of_a_broken_template(client, admin_user):
+    from django.urls import reverse
+
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:contracts_documenttemplate_add"), {
+        "name": "Справка", "code": "spravka", "kind": "html", "group": "client_company", "is_active": "on",
+        "body": "<p>{{ client.name }}</p>\n{% if contract.number %}\n<p>без конца</p>"})
+    html = response.content.decode()
+    assert response.status_code == 200 and not DocumentTemplate.objects.filter(code="spravka").exists()
+    assert ("Ошибка в шаблоне, строка 2. Не закрыт блок «{% if %}»: шаблон кончился раньше, чем встретился "
+            "«{% endif %}».") in html.replace("&quot;", '"').replace("&#x27;", "'")
+    assert "Jinja was looking" not in html and "Unexpected end of template" not in html
+
+
+def test_a_stored_template_jinja_cannot_fill_is_refused_in_russian_when_generating(lawyer, contract_in_work,
+                                                                                   caplog):
+    """A template kept before the upload check (or changed in the database) said «'dict object' has no attribute
+    'nmae'» to the lawyer who pressed «Сформировать»."""
+    broken = DocumentTemplate.objects.create(code="old-broken", name="Старая справка", kind="html",
+                                             body="<p>\n{{ client.nmae }}</p>")
+    with pytest.raises(DomainError) as exc:
+        services.document_generate(actor=lawyer, contract=contract_in_work, template=broken)
+    assert exc.value.code == "template_unknown_tag"
+    assert exc.value.message == ("Шаблон «Старая справка» не заполнен: ошибка в строке 2. Неизвестная переменная "
+                                 "«client.nmae»: у «client» нет поля «nmae».")
+    assert any("has no attribute 'nmae'" in r.getMessage() for r in caplog.records)  # Jinja's words kept in the log
+    unclosed = DocumentTemplate.objects.create(code="old-unclosed", name="Старый акт", kind="html",
+                                               body="{% for c in bankruptcy.creditors %}{{ c.name }}")
+    with pytest.raises(DomainError) as exc:
+        services.document_generate(actor=lawyer, contract=contract_in_work, template=unclosed)
+    assert exc.value.code == "template_syntax" and "Не закрыт блок «{% for %}»" in exc.value.message
+    assert not contract_in_work.documents.filter(template__in=[broken, unclosed]).exists()
