@@ -90,8 +90,11 @@ class Task(TimeStampedModel):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(deadline_on__isnull=True) | Q(deadline_on__gte=F("due_on")),
-                                   name="task_due_not_after_deadline"),
-            models.CheckConstraint(condition=Q(complexity__gte=1, complexity__lte=5), name="task_complexity_1_5"),
+                                   name="task_due_not_after_deadline",
+                                   violation_error_message=_("Срок задачи не может быть позже её крайнего срока.")),
+            models.CheckConstraint(condition=Q(complexity__gte=1, complexity__lte=5),
+                                   name="task_complexity_1_5",
+                                   violation_error_message=_("Сложность задачи — от 1 до 5.")),
         ]
         permissions = [
             ("view_office_tasks", _("Видит все задачи своих офисов")),

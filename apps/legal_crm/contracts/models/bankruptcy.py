@@ -104,7 +104,8 @@ class Creditor(models.Model):
         verbose_name_plural = _("долги кредиторам")
         ordering = ["counterparty__name", "-debt_amount", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(debt_amount__gt=0), name="creditor_debt_positive"),
+            models.CheckConstraint(condition=models.Q(debt_amount__gt=0), name="creditor_debt_positive",
+                                   violation_error_message=_("Сумма долга кредитору должна быть больше нуля.")),
         ]
 
     def __str__(self) -> str:
@@ -132,7 +133,9 @@ class PropertyItem(models.Model):
         verbose_name = _("имущество")
         verbose_name_plural = _("имущество")
         ordering = ["kind", "id"]
-        constraints = [models.CheckConstraint(condition=models.Q(value__gte=0), name="property_value_non_negative")]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(value__gte=0), name="property_value_non_negative",
+            violation_error_message=_("Стоимость имущества не может быть отрицательной."))]
 
     def __str__(self) -> str:
         return self.description

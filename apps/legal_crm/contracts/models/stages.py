@@ -92,7 +92,8 @@ class StageExpense(TimeStampedModel):
         verbose_name = _("расход по этапу")
         verbose_name_plural = _("расходы по этапам")
         ordering = ["spent_on", "id"]
-        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="stage_expense_positive")]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="stage_expense_positive",
+                                              violation_error_message=_("Сумма расхода должна быть больше нуля."))]
 
     def __str__(self) -> str:
         return f"{self.title}: {format_money(self.amount)}"
@@ -114,7 +115,9 @@ class ExtraWork(TimeStampedModel):
         verbose_name = _("дополнительная работа")
         verbose_name_plural = _("дополнительные работы")
         ordering = ["done_on", "id"]
-        constraints = [models.CheckConstraint(condition=models.Q(amount__gte=0), name="extra_work_non_negative")]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(amount__gte=0), name="extra_work_non_negative",
+            violation_error_message=_("Стоимость дополнительной работы не может быть отрицательной."))]
 
     def __str__(self) -> str:
         return self.description

@@ -30,3 +30,25 @@ def test_the_generated_legal_key_is_among_the_columns_checked():
 
     checked = {(model, field.name) for model, field, _column in _unique_text_columns()}
     assert (Counterparty, "legal_key") in checked
+
+
+def test_every_check_constraint_says_what_is_wrong_in_words():
+    """A desk form that trips a check constraint shows its violation_error_message; without one Django shows
+    «Нарушено ограничение "invoice_amount_positive"» — the constraint's name, not what to correct."""
+    bare = [f"{model._meta.label}: {constraint.name}"
+            for model in apps.get_models() if model.__module__.startswith("legal_crm.")
+            for constraint in model._meta.constraints
+            if isinstance(constraint, models.CheckConstraint)
+            and constraint.violation_error_message == constraint.default_violation_error_message]
+    assert not bare, bare
+
+
+def test_a_tripped_check_constraint_reads_in_russian():
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from legal_crm.todos.models import Task
+
+    with translation.override("ru"), pytest.raises(ValidationError) as exc:
+        Task(complexity=9).validate_constraints()
+    assert "Сложность задачи — от 1 до 5." in exc.value.messages

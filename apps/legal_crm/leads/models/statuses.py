@@ -132,7 +132,8 @@ class StatusTransition(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["from_status", "to_status"], name="uniq_lead_transition"),
             models.CheckConstraint(condition=~models.Q(from_status=models.F("to_status")),
-                                   name="lead_transition_not_self"),
+                                   name="lead_transition_not_self",
+                                   violation_error_message=_("Переход должен вести в другой статус.")),
         ]
 
     def __str__(self) -> str:
