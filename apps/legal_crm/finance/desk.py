@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from legal_crm.core.errors import DomainError
-from legal_crm.leads.source_report import chosen_filters, parse_period, report_filter_choices
+from legal_crm.leads.source_report import chosen_filters, parse_period, period_typed, report_filter_choices
 
 from . import perms, receivables, revenue
 from .agent_report import agent_report
@@ -60,12 +60,15 @@ def report_view(request, url_name: str):
     if not request.user.has_perm(perm):
         raise PermissionDenied
     date_from, date_to, errors = parse_period(request.GET)
+    errors = errors if with_period else {}  # a report of today (overdue, future) has no period to refuse
     choices = {name: qs for name, qs in report_filter_choices(request.user).items() if name in offered}
     chosen = chosen_filters(request.GET, choices)
     report = _build(kind, request.user, request.GET, date_from, date_to, chosen)
     subtitle = (f"{date_from:%d.%m.%Y} — {date_to:%d.%m.%Y}" if with_period
                 else f"{timezone.localdate():%d.%m.%Y}")
-    if request.GET.get("export") == "xlsx":
+    # A refused period shows its errors and no figures, and the export gives no file: never the figures of
+    # another period than the one asked for.
+    if request.GET.get("export") == "xlsx" and not errors:
         response = HttpResponse(to_xlsx(report, subtitle), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{kind}-{timezone.localdate():%Y%m%d}.xlsx"'
         return response
@@ -74,6 +77,7 @@ def report_view(request, url_name: str):
     context = {
         **admin.site.each_context(request),
         "title": report["title"], "report": report, "rows": display_rows(report), "errors": errors,
+        "typed": period_typed(request.GET, date_from, date_to, errors),
         "subtitle": subtitle, "with_period": with_period, "date_from": date_from, "date_to": date_to,
         "days": request.GET.get("days", "30") if kind == "future" else None,
         "filters": [(name, FILTER_LABELS[name], choices[name], chosen[name]) for name in offered],

@@ -27,7 +27,7 @@ from legal_crm.core.errors import DomainError
 from legal_crm.core.fields import MoneyFormField
 from legal_crm.core.formatting import format_money
 from legal_crm.core.forms import ServiceForm
-from legal_crm.leads.source_report import parse_period
+from legal_crm.leads.source_report import parse_period, period_typed
 from legal_crm.org.selectors import office_list_visible_to
 
 from . import perms
@@ -74,7 +74,7 @@ def book_report_view(request, url_name: str):
     choices = {"office": office_list_visible_to(request.user).order_by("name"),
                "article": Article.objects.order_by("kind", "name")}
     chosen = _chosen(request.GET, choices)
-    export = request.GET.get("export") == "xlsx"
+    export = request.GET.get("export") == "xlsx" and not errors  # a refused period: the page says why, no file
     report = _build(kind, request.user, date_from, date_to, chosen, export=export)
     subtitle = f"{date_from:%d.%m.%Y} — {date_to:%d.%m.%Y}"
     if export:
@@ -92,6 +92,7 @@ def book_report_view(request, url_name: str):
     context = {
         **admin.site.each_context(request),
         "title": report["title"], "report": report, "rows": display_rows(report), "errors": errors,
+        "typed": period_typed(request.GET, date_from, date_to, errors),
         "subtitle": subtitle, "with_period": True, "date_from": date_from, "date_to": date_to, "days": None,
         "filters": [(name, labels[name], choices[name], chosen[name]) for name in choices],
         "export_query": query.urlencode(), "chart_height": 26 * len(report["chart"]) + 8,

@@ -13,7 +13,7 @@ from legal_crm.telephony import perms as telephony_perms
 
 from .. import overdue_calls as report
 from .. import perms
-from ..source_report import parse_period
+from ..source_report import parse_period, period_typed
 
 BAR_WIDTH = 100  # per cent of the chart's width for the largest bucket
 
@@ -28,7 +28,7 @@ def overdue_calls_view(request):
     rows, totals = report.overdue_calls(request.user, date_from=date_from, date_to=date_to, by=by, mode=mode,
                                         clients=clients)
     heading = _("Сотрудник") if by == "employee" else _("Офис")
-    if request.GET.get("export") == "xlsx":
+    if request.GET.get("export") == "xlsx" and not errors:  # a refused period: the page says why, no file
         response = HttpResponse(
             report.overdue_xlsx(rows, totals, date_from=date_from, date_to=date_to, heading=heading,
                                 mode_label=str(report.MODES[mode])),
@@ -45,6 +45,7 @@ def overdue_calls_view(request):
         **admin.site.each_context(request), "title": _("Просроченные звонки"), "rows": rows, "totals": totals,
         "chart": chart, "buckets": [label for _lo, _hi, label in report.BUCKETS], "errors": errors,
         "date_from": date_from, "date_to": date_to, "heading": heading,
+        "typed": period_typed(request.GET, date_from, date_to, errors),
         "selects": [("by", report.GROUPINGS, by), ("mode", report.MODES, mode), ("clients", report.CLIENTS, clients)],
         "export_query": query.urlencode(),
     }

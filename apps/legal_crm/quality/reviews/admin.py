@@ -22,7 +22,7 @@ from legal_crm.core.admin_base import DeskAdmin, DeskExtension, HistoryDeskAdmin
 from legal_crm.core.errors import DomainError
 from legal_crm.directory.selectors import counterparty_list_visible_to
 from legal_crm.leads.selectors import lead_list_visible_to
-from legal_crm.leads.source_report import chosen_filters, parse_period, report_filter_choices
+from legal_crm.leads.source_report import chosen_filters, parse_period, period_typed, report_filter_choices
 from legal_crm.org.admin_filters import EmployeeDropdownFilter, OfficeDropdownFilter
 from legal_crm.quality import perms
 
@@ -201,7 +201,7 @@ class ReviewAdmin(VisibleContractNumberSearch, HistoryDeskAdmin):
         group = request.GET.get("group") if request.GET.get("group") in nps.GROUPS else "office"
         report = nps.nps_report(request.user, date_from=date_from, date_to=date_to, group=group, **chosen)
         subtitle = f"{date_from:%d.%m.%Y} — {date_to:%d.%m.%Y}"
-        if request.GET.get("export") == "xlsx":
+        if request.GET.get("export") == "xlsx" and not errors:  # a refused period: the page says why, no file
             response = HttpResponse(nps_xlsx(report, subtitle), content_type=XLSX)
             response["Content-Disposition"] = f'attachment; filename="nps-{timezone.localdate():%Y%m%d}.xlsx"'
             return response
@@ -210,6 +210,7 @@ class ReviewAdmin(VisibleContractNumberSearch, HistoryDeskAdmin):
         labels = {"office": _("Офис"), "employee": _("Сотрудник"), "service": _("Услуга")}
         context = self.page_context(
             request, report["title"], report=report, subtitle=subtitle, errors=errors, date_from=date_from,
+            typed=period_typed(request.GET, date_from, date_to, errors),
             date_to=date_to, group=group, groups=[(code, title) for code, (title, _k, _n) in nps.GROUPS.items()],
             filters=[(name, labels[name], choices[name], chosen[name]) for name in ("office", "service", "employee")],
             export_query=query.urlencode(), chart_height=26 * len(report["chart"]) + 8)
