@@ -15,16 +15,18 @@ import logging
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 logger = logging.getLogger(__name__)
 
 # What Jinja calls the end of a tag, as the template's author types it.
 _TOKENS = {"end of print statement": "}}", "end of statement block": "%}", "end of template": "",
-           "name": "имя", "end of comment": "#}"}
+           "name": pgettext_lazy("a template token", "имя"), "end of comment": "#}"}
 
 
 # What Jinja found where it did not expect it, by the kind of token.
-_TOKEN_KINDS = {"name": "слово", "integer": "число", "float": "число", "string": "текст в кавычках"}
+_TOKEN_KINDS = {"name": gettext_lazy("слово"), "integer": gettext_lazy("число"), "float": gettext_lazy("число"),
+                "string": gettext_lazy("текст в кавычках")}
 
 
 def _token(name: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from legal_crm.org import perms
 
@@ -23,7 +23,7 @@ def hr_block(request) -> dict | None:
     open_count = checklists.count()
     vacancies = sum(max(row["planned"] - row["actual"], 0) for row in staffing_report(user))
     rows = [{"text": str(c), "url": reverse("admin:org_offboardingchecklist_change", args=[c.pk]),
-             "note": _("обходной лист открыт")}
+             "note": pgettext("a checklist's row", "обходной лист открыт")}
             for c in checklists.select_related("employee__user").order_by("dismissal_date")[:5]]
     leaving = Employee.objects.exclude(status=Employee.Status.DISMISSED).filter(dismissed_on__isnull=False).count()
     return {"key": "org-hr", "title": _("Кадры"), "rows": rows, "empty": _("Открытых обходных листов нет."),

@@ -82,8 +82,9 @@ class LeadStatus(models.Model):
             ends = [str(self._meta.get_field(flag).verbose_name) for flag in
                     ("is_spam", "is_refusal", "is_converted", "is_final") if getattr(self, flag)]
             if ends:
+                flags = ", ".join(_("«%(flag)s»") % {"flag": flag} for flag in ends)
                 conflicts.append(("is_initial", _("Начальный статус получают новые лиды, он не может быть "
-                                                  "отмечен как %(flags)s.") % {"flags": ", ".join(f"«{f}»" for f in ends)}))
+                                                  "отмечен как %(flags)s.") % {"flags": flags}))
         if self.is_open and (self.is_final or self.is_spam):
             conflicts.append(("is_open", _("Конечный статус и спам не бывают «в работе»: лид в нём навсегда "
                                            "занял бы место в нагрузке оператора. Снимите отметку «в работе».")))
