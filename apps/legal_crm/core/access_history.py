@@ -1,9 +1,11 @@
-"""Access changes from the audit log told as sentences: «Администраторов А. выдал право „Договоры: просмотр“».
+"""Access changes from the audit log told as sentences: «Администраторов А.: выдано право «Договоры: просмотр»».
 
 The access services (core.access) write before/after as lists of group names, {"app.codename": granted}
 maps of personal settings and lists of a group's permissions; org.services writes the list of an employee's
 offices. `describe_entries()` turns a batch of such audit rows into sentences (one query for the names of the
-permissions they mention), so a screen never shows the raw dicts.
+permissions they mention), so a screen never shows the raw dicts. The sentences say what happened after the
+actor's name («выдано право», «добавлен офис»), so they read right whoever the actor is: a verb after the name would
+have to agree with the actor's gender, which the desk does not know.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ def short_name(user) -> str:
 
 
 def _q(text) -> str:
-    return f"„{text}“"
+    return f"«{text}»"
 
 
 def _as_list(value) -> list:
@@ -65,8 +67,8 @@ def _sentences(entry, titles: dict[str, str]) -> list[str]:
     out: list[str] = []
     if entry.action == "access.groups":
         before, after = set(_as_list(entry.before)), set(_as_list(entry.after))
-        out += [_("%(who)s добавил в группу %(group)s") % {"who": who, "group": _q(g)} for g in sorted(after - before)]
-        out += [_("%(who)s исключил из группы %(group)s") % {"who": who, "group": _q(g)}
+        out += [_("%(who)s: добавление в группу %(group)s") % {"who": who, "group": _q(g)} for g in sorted(after - before)]
+        out += [_("%(who)s: исключение из группы %(group)s") % {"who": who, "group": _q(g)}
                 for g in sorted(before - after)]
     elif entry.action == "access.overrides":
         before = entry.before if isinstance(entry.before, dict) else {}
@@ -76,18 +78,17 @@ def _sentences(entry, titles: dict[str, str]) -> list[str]:
             if old == new:
                 continue
             if new is True:
-                text = _("%(who)s выдал право %(perm)s")
+                text = _("%(who)s: выдано право %(perm)s")
             elif new is False:
-                text = _("%(who)s отозвал право %(perm)s")
+                text = _("%(who)s: отозвано право %(perm)s")
             else:
-                text = _("%(who)s снял личную настройку права %(perm)s: решают группы")
+                text = _("%(who)s: снята личная настройка права %(perm)s, решают группы")
             out.append(text % {"who": who, "perm": title(label)})
     elif entry.action == "access.group_permissions":
         # Without an actor it was the sync of a shipped role on an update (core.access_sync).
-        given = _("%(who)s дал группе %(group)s право %(perm)s") if entry.actor_id else \
-            _("Обновление программы дало группе %(group)s право %(perm)s")
-        taken = _("%(who)s забрал у группы %(group)s право %(perm)s") if entry.actor_id else \
-            _("Обновление программы забрало у группы %(group)s право %(perm)s")
+        who = who if entry.actor_id else _("Обновление программы")
+        given, taken = _("%(who)s: группе %(group)s дано право %(perm)s"), \
+            _("%(who)s: у группы %(group)s забрано право %(perm)s")
         for group, before, after in _group_permissions(entry, entry.object_repr):
             for label in sorted(after - before, key=lambda x: titles.get(x, x)):
                 out.append(given % {"who": who, "group": _q(group), "perm": title(label)})
@@ -95,8 +96,8 @@ def _sentences(entry, titles: dict[str, str]) -> list[str]:
                 out.append(taken % {"who": who, "group": _q(group), "perm": title(label)})
     elif entry.action == "employee.offices":
         before, after = set(_as_list(entry.before)), set(_as_list(entry.after))
-        out += [_("%(who)s добавил офис %(office)s") % {"who": who, "office": _q(o)} for o in sorted(after - before)]
-        out += [_("%(who)s убрал офис %(office)s") % {"who": who, "office": _q(o)} for o in sorted(before - after)]
+        out += [_("%(who)s: добавлен офис %(office)s") % {"who": who, "office": _q(o)} for o in sorted(after - before)]
+        out += [_("%(who)s: убран офис %(office)s") % {"who": who, "office": _q(o)} for o in sorted(before - after)]
     return out
 
 

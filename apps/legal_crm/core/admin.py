@@ -193,7 +193,7 @@ class AuditLogAdmin(ReadOnlyDeskAdmin):
 
     @admin.display(description=_("что изменилось"))
     def changes(self, obj):
-        """Access changes as sentences («… выдал право …»), every other change as its fields in words."""
+        """Access changes as sentences («…: выдано право …»), every other change as its fields in words."""
         from .history_text import audit_text
 
         done = getattr(obj, "_changes", None)

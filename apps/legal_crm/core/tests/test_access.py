@@ -138,7 +138,7 @@ def test_employee_page_shows_the_access_history(client, admin_user, make_staff):
     html = response.content.decode()
     assert "История доступа" in html
     assert "access-history" in html
-    assert "выдал право „Офисы: просмотр“" in html  # a sentence, not the raw {"org.view_office": true}
+    assert "выдано право «Офисы: просмотр»" in html  # a sentence, not the raw {"org.view_office": true}
     assert "org.view_office" not in html
 
 

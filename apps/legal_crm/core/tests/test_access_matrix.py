@@ -130,8 +130,8 @@ def test_administrator_saves_a_persons_matrix(client, admin_user, make_staff):
     row = audit_for(seller).get(action="access.overrides")
     assert row.actor == admin_user
     assert sorted(describe_entries([row])[row.pk]) == sorted([
-        f"{short_name(admin_user)} отозвал право „Счета: просмотр“",
-        f"{short_name(admin_user)} снял личную настройку права „Офисы: просмотр“: решают группы",
+        f"{short_name(admin_user)}: отозвано право «Счета: просмотр»",
+        f"{short_name(admin_user)}: снята личная настройка права «Офисы: просмотр», решают группы",
     ])
     html = client.get(url).content.decode()
     assert "лично" in html
@@ -145,7 +145,7 @@ def test_the_matrix_page_also_sets_groups(client, admin_user, make_staff, roles)
     assert response.status_code == 302
     assert set(fresh(seller).groups.all()) == {roles["sales"], roles["lawyer"]}
     row = audit_for(seller).get(action="access.groups")
-    assert describe_entries([row])[row.pk] == [f"{short_name(admin_user)} добавил в группу „{roles['lawyer'].name}“"]
+    assert describe_entries([row])[row.pk] == [f"{short_name(admin_user)}: добавление в группу «{roles['lawyer'].name}»"]
 
 
 def test_an_unknown_group_is_refused_and_nothing_changes(client, admin_user, make_staff, roles):
@@ -223,16 +223,16 @@ def test_group_matrix_saves_through_the_service_and_keeps_technical_rights(clien
     row = audit_for(group).get(action="access.group_permissions")
     who = short_name(admin_user)
     assert describe_entries([row])[row.pk] == [
-        f"{who} дал группе „Стажёры“ право „Договоры: просмотр“",
-        f"{who} дал группе „Стажёры“ право „Офисы: просмотр“",
-        f"{who} забрал у группы „Стажёры“ право „Лиды: просмотр“",
+        f"{who}: группе «Стажёры» дано право «Договоры: просмотр»",
+        f"{who}: группе «Стажёры» дано право «Офисы: просмотр»",
+        f"{who}: у группы «Стажёры» забрано право «Лиды: просмотр»",
     ]
     member_row = audit_for(member).get(action="access.group_permissions")
-    assert f"{who} забрал у группы „Стажёры“ право „Лиды: просмотр“" in describe_entries([member_row])[member_row.pk]
+    assert f"{who}: у группы «Стажёры» забрано право «Лиды: просмотр»" in describe_entries([member_row])[member_row.pk]
 
     # The group's «История» says the same in words, not Django's «Изменено права.»
     history = client.get(reverse("admin:auth_group_history", args=[group.pk])).content.decode()
-    assert f"{who} дал группе „Стажёры“ право „Договоры: просмотр“." in history
+    assert f"{who}: группе «Стажёры» дано право «Договоры: просмотр»." in history
     assert "Изменено права" not in history
 
 
@@ -248,10 +248,10 @@ def test_history_sentences(admin_user, make_staff, roles):
     rows = list(audit_for(seller).order_by("id"))
     described = describe_entries(rows)
     assert [described[r.pk] for r in rows] == [
-        ["Администраторов А. отозвал право „Договоры: просмотр“"],
-        ["Администраторов А. выдал право „Договоры: просмотр“"],
-        [f"Администраторов А. добавил в группу „{roles['lawyer'].name}“",
-         f"Администраторов А. исключил из группы „{roles['sales'].name}“"],
+        ["Администраторов А.: отозвано право «Договоры: просмотр»"],
+        ["Администраторов А.: выдано право «Договоры: просмотр»"],
+        [f"Администраторов А.: добавление в группу «{roles['lawyer'].name}»",
+         f"Администраторов А.: исключение из группы «{roles['sales'].name}»"],
     ]
 
 
@@ -261,16 +261,16 @@ def test_employee_page_and_audit_log_show_sentences_not_dicts(client, admin_user
                                    granted=False)
     client.force_login(admin_user)
     html = client.get(reverse("admin:org_employee_change", args=[seller.employee.pk])).content.decode()
-    assert f"{short_name(admin_user)} отозвал право „Договоры: просмотр“" in html
+    assert f"{short_name(admin_user)}: отозвано право «Договоры: просмотр»" in html
     assert "contracts.view_contract&#x27;: False" not in html and "{&#x27;" not in html
     assert reverse("admin:org_employee_access", args=[seller.employee.pk]) in html
     assert 'name="personal_grants"' not in html and 'name="personal_revokes"' not in html
 
     html = client.get(reverse("admin:core_auditlog_changelist")).content.decode()
-    assert "отозвал право „Договоры: просмотр“" in html
+    assert "отозвано право «Договоры: просмотр»" in html
     row = audit_for(seller).get()
     html = client.get(reverse("admin:core_auditlog_change", args=[row.pk])).content.decode()
-    assert "отозвал право „Договоры: просмотр“" in html
+    assert "отозвано право «Договоры: просмотр»" in html
 
 
 def test_a_new_group_is_made_on_the_matrix(client, admin_user):
@@ -310,7 +310,7 @@ def test_group_page_shows_its_history_as_sentences(client, admin_user, roles):
                                  permissions=[*group.permissions.all(), perm("leads.reassign_lead")])
     client.force_login(admin_user)
     html = client.get(reverse("admin:auth_group_change", args=[group.pk])).content.decode()
-    assert f"{short_name(admin_user)} дал группе „{group.name}“ право „Лиды: Переназначает лиды“" in html
+    assert f"{short_name(admin_user)}: группе «{group.name}» дано право «Лиды: Переназначает лиды»" in html
 
 
 def test_office_changes_and_nameless_actors_read_as_sentences(admin_user, make_staff, office, other_office):
@@ -320,8 +320,8 @@ def test_office_changes_and_nameless_actors_read_as_sentences(admin_user, make_s
     org_services.employee_offices_set(actor=admin_user, employee=seller.employee, offices=[other_office])
     row = audit_for(seller.employee).get(action="employee.offices")
     who = short_name(admin_user)
-    assert describe_entries([row])[row.pk] == [f"{who} добавил офис „{other_office.name}“",
-                                               f"{who} убрал офис „{office.name}“"]
+    assert describe_entries([row])[row.pk] == [f"{who}: добавлен офис «{other_office.name}»",
+                                               f"{who}: убран офис «{office.name}»"]
     nameless = User(username="robot")
     assert short_name(nameless) == "robot" and short_name(None) == "Система"
 

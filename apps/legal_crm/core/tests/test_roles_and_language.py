@@ -77,7 +77,7 @@ def test_an_update_adds_newly_shipped_rights_and_takes_dropped_ones_with_history
 
     client.force_login(make_staff("admin"))
     page = client.get(reverse("admin:auth_group_change", args=[operators.pk])).content.decode()
-    assert "Обновление программы дало группе" in page and "Обновление программы забрало у группы" in page
+    assert "Обновление программы: группе" in page and "Обновление программы: у группы" in page
 
 
 def test_patterns_expand_with_wildcards():

@@ -56,7 +56,7 @@ def test_administrator_revokes_contracts_view_from_one_seller(page, live_server,
     assert page.locator('.access-cell[data-perm="leads.view_lead"]').get_attribute("data-effective") == "1"
 
     page.goto(f"{live_server.url}/admin/org/employee/{seller.employee.pk}/change/")
-    assert f"{short_name(admin)} отозвал право „Договоры: просмотр“" in page.locator(".access-history").inner_text()
+    assert f"{short_name(admin)}: отозвано право «Договоры: просмотр»" in page.locator(".access-history").inner_text()
 
     sign_in(page, seller)
     assert sidebar_links_to(page, "/admin/leads/lead/") > 0  # the sidebar is there, without contracts
