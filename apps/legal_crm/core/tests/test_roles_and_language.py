@@ -170,3 +170,10 @@ def test_a_taken_value_is_refused_in_plain_russian(roles):
     with translation.override("ru"), pytest.raises(ValidationError) as exc:
         Group(name=roles["operator"].name).validate_unique()
     assert exc.value.message_dict["name"] == ["Группа с таким значением поля «Имя» уже есть."]
+
+
+def test_an_inlines_add_link_reads_in_plain_russian():
+    """Django's Russian said «Добавить еще один Переход статусов»."""
+    with translation.override("ru"):
+        text = translation.gettext("Add another %(verbose_name)s") % {"verbose_name": "Переход статусов"}
+    assert text == "Добавить строку «Переход статусов»"
