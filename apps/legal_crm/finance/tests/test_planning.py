@@ -176,3 +176,21 @@ def test_submit_and_decision_notify(office_head, finance, office, payments_artic
     on_plan_decided(plan_id=plan.pk, status="returned", comment="Мало рекламы")
     decided = Notification.objects.get(kind="finance.plan_decided")
     assert decided.user == office_head and decided.text == "Мало рекламы" and "возвращён" in decided.title
+
+
+def test_the_plan_e_mail_carries_the_whole_address(office_head, finance, office, payments_article, rent, settings):
+    """«План на согласование» by e-mail: the link is opened from a mail client, so it starts with PUBLIC_URL; the
+    bell keeps the desk's path."""
+    from legal_crm.finance.handlers_notifications import on_plan_submitted
+    from legal_crm.messaging.models import Message, Notification
+
+    settings.PUBLIC_URL = "https://crm.example.ru"
+    finance.email = "fin@example.ru"
+    finance.save()
+    plan = _filled(office_head, office, payments_article, rent)
+    planning.plan_submit(actor=office_head, plan=plan)
+    on_plan_submitted(plan_id=plan.pk, actor_id=office_head.pk)
+    path = f"/admin/finance/reports/plans/{plan.pk}/"
+    assert Notification.objects.get(kind="finance.plan_submitted").link == path
+    mail = Message.objects.get(kind="email", to="fin@example.ru")
+    assert mail.text.startswith("План на согласование") and f"\nhttps://crm.example.ru{path}" in mail.text

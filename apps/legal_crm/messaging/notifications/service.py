@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from legal_crm.core.absolute_links import absolute_url
 from legal_crm.core.errors import DomainError
 from legal_crm.org.time_zone import employee_zone
 
@@ -50,9 +51,8 @@ def _users(ids) -> dict:
 
 def external_text(title: str, text: str, link: str) -> str:
     parts = [title, text]
-    if link:
-        base = getattr(settings, "DESK_URL", "").rstrip("/")
-        parts.append(f"{base}{link}" if link.startswith("/") else link)
+    if link:  # the in-app row keeps the desk's path; a copy that leaves the desk needs the whole address
+        parts.append(absolute_url(link, base=getattr(settings, "DESK_URL", "")))
     return "\n".join(p for p in parts if p)
 
 

@@ -15,7 +15,7 @@ from legal_crm.messaging.models import (
     TelegramLink,
 )
 from legal_crm.messaging.notifications import counter
-from legal_crm.messaging.notifications.service import notifications_mark_read, notify
+from legal_crm.messaging.notifications.service import external_text, notifications_mark_read, notify
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +26,23 @@ def _telegram(user, chat="555"):
     return TelegramLink.objects.create(user=user, chat_id=chat)
 
 
-def test_in_app_row_and_telegram_copy_by_the_kinds_defaults(operator):
+def test_in_app_row_and_telegram_copy_by_the_kinds_defaults(operator, settings):
     _telegram(operator)
     [note] = notify(users=[operator], kind=KIND, title="Новый лид", text="Иванов", link="/admin/leads/lead/1/card/")
     assert note.read_at is None and note.user == operator
     [msg] = Message.objects.filter(subject_type="messaging.notification", subject_id=str(note.pk))
     assert (msg.kind, msg.to, msg.next_attempt_at) == ("telegram", "555", None)
     assert "Новый лид" in msg.text and "/admin/leads/lead/1/card/" in msg.text
+    assert msg.text.endswith(f"\n{settings.PUBLIC_URL.rstrip('/')}/admin/leads/lead/1/card/")  # the whole address
+    assert note.link == "/admin/leads/lead/1/card/"  # the bell keeps the desk's path
+
+
+def test_copies_link_on_desk_url_or_public_url_and_keep_an_absolute_link(settings):
+    settings.PUBLIC_URL = "https://crm.example.ru/"
+    assert external_text("t", "", "/admin/x/") == "t\nhttps://crm.example.ru/admin/x/"
+    settings.DESK_URL = "https://desk.example.ru"
+    assert external_text("t", "x", "/admin/x/") == "t\nx\nhttps://desk.example.ru/admin/x/"
+    assert external_text("t", "", "https://other.example.ru/y") == "t\nhttps://other.example.ru/y"
 
 
 def test_a_kind_the_group_turned_off_writes_nothing(operator, roles):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from legal_crm.contracts.models import Contract
+from legal_crm.core.absolute_links import absolute_url
 from legal_crm.core.audit import audit
 from legal_crm.core.errors import DomainError
 from legal_crm.core.events import emit
@@ -32,7 +33,9 @@ def grace_days() -> int:
 
 
 def portal_url() -> str:
-    return getattr(settings, "PORTAL_URL", "/portal/")
+    """The cabinet's address for messages to clients: absolute, on PUBLIC_URL (an absolute PORTAL_URL wins) — a
+    bare «/portal/» in an SMS leads nowhere."""
+    return absolute_url(getattr(settings, "PORTAL_URL", "") or "/portal/")
 
 
 def sending_office(client_id: int):

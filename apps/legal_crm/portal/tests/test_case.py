@@ -76,7 +76,7 @@ def test_case_page_query_count_does_not_grow_with_actions(signed_in, case):
     assert count() == few
 
 
-def test_a_signed_contract_opens_access_with_an_sms_invitation_once(db, office):
+def test_a_signed_contract_opens_access_with_an_sms_invitation_once(db, office, settings):
     from legal_crm.contracts.tests.factories import ContractFactory
     from legal_crm.portal.handlers import open_access_on_signing
 
@@ -87,6 +87,9 @@ def test_a_signed_contract_opens_access_with_an_sms_invitation_once(db, office):
     assert account.status == PortalAccount.Status.ACTIVE and account.phone == contract.client.phone
     invitations = Message.objects.filter(to=account.phone, text__contains="Личный кабинет клиента открыт")
     assert invitations.count() == 1
+    # the link is the whole address (PUBLIC_URL): «/portal/» in an SMS leads nowhere
+    assert invitations.get().text.startswith(f"Личный кабинет клиента открыт: {settings.PUBLIC_URL.rstrip('/')}/portal/ — ")
+    assert settings.PUBLIC_URL.startswith("http")
 
 
 def test_contract_signing_event_is_wired_to_the_portal():

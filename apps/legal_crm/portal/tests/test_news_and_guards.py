@@ -28,6 +28,26 @@ def test_published_action_news_goes_once_by_sms_by_default(case):
     assert message.text.startswith("Заявление подано в суд. Подробнее в личном кабинете")
 
 
+def test_news_links_are_absolute_on_public_url(case, settings):
+    """An SMS or e-mail is read outside the site: «/portal/» alone leads nowhere."""
+    settings.PUBLIC_URL = "https://crm.example.ru/"
+    on_action_published(contract_id=case["contract"].pk, action_id=case["action"].pk,
+                        client_id=case["client"].pk, notification_text="Заявление подано в суд.")
+    on_invoice_issued(invoice_id=case["invoice"].pk)
+    action = Message.objects.get(subject_type="portal.news_action")
+    invoice = Message.objects.get(subject_type="portal.news_invoice")
+    assert action.text.endswith("Подробнее в личном кабинете: https://crm.example.ru/portal/")
+    assert invoice.text.endswith("Оплатить можно в личном кабинете: https://crm.example.ru/portal/")
+
+
+def test_an_absolute_portal_url_wins_over_public_url(case, settings):
+    settings.PUBLIC_URL = "https://crm.example.ru"
+    settings.PORTAL_URL = "https://lk.example.ru/"
+    on_action_published(contract_id=case["contract"].pk, action_id=case["action"].pk,
+                        client_id=case["client"].pk)
+    assert Message.objects.get(subject_type="portal.news_action").text.endswith(": https://lk.example.ru/")
+
+
 def test_invoice_news_goes_to_the_chosen_email(case):
     PortalAccount.objects.filter(pk=case["account"].pk).update(news_channel="email", news_address="anna@example.com")
     on_invoice_issued(invoice_id=case["invoice"].pk)
