@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from legal_crm.quality import perms
 
@@ -43,7 +44,8 @@ def nps_figures_block(request) -> dict | None:
     score = totals["nps"]
     open_cases = selectors.open_cases_of(user).count()
     return {"key": "quality-nps", "title": _("Отзывы клиентов"), "figures": [
-        {"value": "—" if score is None else f"{score:+d}",
-         "label": _("NPS за месяц (%(n)s оценок)") % {"n": totals["scored"]}},
+        {"value": "—" if score is None else (f"{score:+d}" if score else "0"),
+         "label": ngettext("NPS за месяц (%(n)s оценка)", "NPS за месяц (%(n)s оценок)", totals["scored"])
+         % {"n": totals["scored"]}},
         {"value": open_cases, "label": _("на разборе")},
     ]}

@@ -25,6 +25,7 @@ def test_head_sees_the_months_nps_and_the_lawyer_their_case(client, office, make
         services.review_from_portal(contract=contract, score=score, comment="Отзыв")
     blocks = _blocks(client, head)
     assert [f["value"] for f in blocks["quality-nps"]["figures"]] == ["+33", 1]
+    assert blocks["quality-nps"]["figures"][0]["label"] == "NPS за месяц (3 оценки)"
     assert len(blocks["quality-reviews"]["rows"]) == 1
     assert "quality-nps" not in _blocks(client, lawyer) and "quality-reviews" in _blocks(client, lawyer)
     assert "quality-reviews" not in _blocks(client, other)  # not about them
@@ -41,3 +42,13 @@ def test_demo_seeds_reviews_once(make_staff, office, admin_user):
     assert Review.objects.filter(case_status="closed").count() == 1
     assert Review.objects.filter(case_status="open").count() == 1
     assert ReviewRequestRule.objects.get().event == "contract_completed"
+
+
+def test_an_nps_of_zero_has_no_sign(client, office, make_staff):
+    head = make_staff("office_head")
+    contract = ContractFactory(office=office)
+    for score in (10, 2):
+        services.review_from_portal(contract=contract, score=score, comment="Отзыв")
+    figures = _blocks(client, head)["quality-nps"]["figures"]
+    assert figures[0]["value"] == "0"  # not «+0»
+    assert figures[0]["label"] == "NPS за месяц (2 оценки)"
