@@ -154,11 +154,19 @@ class EmployeeAdmin(EmployeeAccessMixin, OfficeChoicesMixin, HistoryDeskAdmin):
         return False
 
     def _account_editable(self, request, obj) -> bool:
-        """The names and e-mail are fields for who may change them (the service's rule), text for the others."""
+        """The record is a form for who may change it (the services' rule, employee_editable_by), text for the
+        others: an administrator's record is read-only to HR."""
         cache = request.__dict__.setdefault("_org_account_editable", {})
         if obj.pk not in cache:
-            cache[obj.pk] = services.employee_account_editable_by(request.user, obj)
+            cache[obj.pk] = services.employee_editable_by(request.user, obj)
         return cache[obj.pk]
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        # HR's post of an administrator's page with the names only cleared their position, offices and hiring
+        # date: that page is read-only, and a post to it is refused (403) before any service is called.
+        return obj is None or obj.pk is None or self._account_editable(request, obj)
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -228,18 +236,23 @@ class EmployeeAdmin(EmployeeAccessMixin, OfficeChoicesMixin, HistoryDeskAdmin):
         form.instance = obj
 
     def save_related(self, request, form, formsets, change):
-        offices = set(form.cleaned_data.get("offices") or [])
-        if form.instance.main_office_id:
-            offices.add(form.instance.main_office)  # one works in one's main office
-        visible = selectors.office_ids_visible_to(request.user)
-        if change and visible is not None:
-            # Offices this user does not see were not offered in the form: keep them.
-            offices.update(form.instance.offices.exclude(pk__in=visible))
-        services.employee_offices_set(actor=request.user, employee=form.instance, offices=offices)
+        # The hire (employee_create) has set the offices: the chosen ones and the main office. A post without the
+        # work fields (the names and e-mail only) leaves them as they are (EmployeeForm.offices_posted).
+        if change and form.offices_posted:
+            self._offices_save(request, form, set(form.cleaned_data.get("offices") or []))
         if not access.is_administrator(request.user):
             return
         data, user = form.cleaned_data, form.instance.user
         access.user_groups_set(actor=request.user, user=user, groups=data.get("groups") or [])
+
+    def _offices_save(self, request, form, offices: set) -> None:
+        if form.instance.main_office_id:
+            offices.add(form.instance.main_office)  # one works in one's main office
+        visible = selectors.office_ids_visible_to(request.user)
+        if visible is not None:
+            # Offices this user does not see were not offered in the form: keep them.
+            offices.update(form.instance.offices.exclude(pk__in=visible))
+        services.employee_offices_set(actor=request.user, employee=form.instance, offices=offices)
 
     def _set_status(self, request, queryset, status, done):
         changed = [employee for employee in queryset

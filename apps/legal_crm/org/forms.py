@@ -13,6 +13,10 @@ from legal_crm.core.errors import DomainError
 from .models import HEADCOUNT_MAX, HEADCOUNT_MIN, Employee, StaffingPlan
 from .services import EMPLOYEE_ACCOUNT_FIELDS, employee_account_check, employee_username_check
 
+# The work fields of the employee page that always post a value (a text box, a select), so that a missing one was
+# not on the page.
+PROFILE_SINGLE_FIELDS = ("position", "main_office", "phone", "extension", "hired_on")
+
 
 class EmployeeForm(forms.ModelForm):
     """The employee page: profile, plus access (groups and personal settings) for administrators."""
@@ -26,9 +30,24 @@ class EmployeeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.offices_posted = True
         if self.instance.pk:
             user = self.instance.user
             self.fields["groups"].initial = list(user.groups.all())
+            if self.is_bound:
+                self._keep_what_was_not_posted()
+
+    def _keep_what_was_not_posted(self) -> None:
+        """A post without some work fields (a page from before they were shown, a script posting the names only)
+        leaves them as they are, as EmployeeAccountForm does for the names: a post with the names and e-mail alone
+        cleared the position, the main office, the offices and the hiring date. A field posted empty is a change.
+        The offices' list posts nothing when none is chosen, so it is kept only when the main office (always
+        posted by the page) is missing too (offices_posted, read by the admin's save)."""
+        for name in PROFILE_SINGLE_FIELDS:
+            field = self.fields.get(name)
+            if field is not None and name not in self.data:
+                field.disabled, field.required = True, False  # its value is the initial one: the employee's own
+        self.offices_posted = "offices" in self.data or "main_office" in self.data
 
 
 class AccountFieldsMixin(forms.Form):

@@ -226,15 +226,30 @@ def employee_account_check(*, user=None, last_name: str, first_name: str, middle
     return data
 
 
-def employee_account_editable_by(actor, employee: Employee) -> bool:
-    """May `actor` change the employee's name and e-mail (employee_update's rule, for the desk to offer the fields):
-    the change right, an employee of the actor's offices, and an administrator's account only by an administrator
-    (notifications go to that e-mail)."""
+def employee_editable_by(actor, employee: Employee) -> bool:
+    """May `actor` change the employee's record — profile, offices, name and e-mail (employee_update's and
+    employee_offices_set's rule, for the desk to open the page editable or read-only): the change right, an employee
+    of the actor's offices, and an administrator's record only by an administrator (notifications go to that e-mail;
+    the offices are what rows they see)."""
     if not allowed(actor, STATUS_PERMISSION):
         return False
     if not employee_list_visible_to(actor).filter(pk=employee.pk).exists():
         return False
     return access.is_administrator(actor) or not _is_administrator_account(employee.user)
+
+
+employee_account_editable_by = employee_editable_by  # the name and e-mail are part of the record
+
+
+def _ensure_may_edit_employee(actor, employee: Employee) -> None:
+    """employee_editable_by's rule as refusals that say which part is missing."""
+    if not actor.has_perm(STATUS_PERMISSION):
+        raise DomainError("access_denied", _("Недостаточно прав, чтобы менять данные сотрудника."))
+    if not employee_list_visible_to(actor).filter(pk=employee.pk).exists():
+        raise DomainError("access_denied", _("Сотрудник работает в офисе, к которому у вас нет доступа."))
+    if _is_administrator_account(employee.user) and not access.is_administrator(actor):
+        # HR's post with the names only cleared an administrator's position, offices and hiring date.
+        raise DomainError("access_denied", _("Данные администратора меняет только администратор."))
 
 
 def employee_username_check(username: str) -> str:
@@ -302,15 +317,15 @@ EMPLOYEE_PROFILE_FIELDS = ("position", "main_office", "phone", "extension", "hir
 def employee_update(*, actor, employee: Employee, **fields) -> Employee:
     """Change an employee's profile (position, main office, phone, extension, hiring date) and their account's
     names and e-mail (EMPLOYEE_ACCOUNT_FIELDS, checked by employee_account_check): a visible employee, the change
-    right, a main office the actor works with, an administrator's names and e-mail only by an administrator; one
-    audit entry for the whole change (the profile's history is kept by simple-history too)."""
+    right, a main office the actor works with, an administrator's record only by an administrator
+    (employee_editable_by); one audit entry for the whole change (the profile's history is kept by simple-history
+    too)."""
     from .selectors import office_ids_visible_to
 
     unknown = set(fields) - {*EMPLOYEE_PROFILE_FIELDS, *EMPLOYEE_ACCOUNT_FIELDS}
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
-    if not actor.has_perm(STATUS_PERMISSION):
-        raise DomainError("access_denied", _("Недостаточно прав, чтобы менять данные сотрудника."))
+    _ensure_may_edit_employee(actor, employee)
     current = employee_list_visible_to(actor).select_for_update().filter(pk=employee.pk).first()
     if current is None:
         raise DomainError("access_denied", _("Сотрудник работает в офисе, к которому у вас нет доступа."))
@@ -325,8 +340,6 @@ def employee_update(*, actor, employee: Employee, **fields) -> Employee:
         raise DomainError("access_denied", _("У вас нет доступа к этому офису."),
                           fields={"main_office": _("Нет доступа.")})
     if account_changed:
-        if _is_administrator_account(user) and not access.is_administrator(actor):
-            raise DomainError("access_denied", _("Имя и e-mail администратора меняет только администратор."))
         employee_account_check(user=user, **{name: account_changed.get(name, getattr(user, name))
                                              for name in EMPLOYEE_ACCOUNT_FIELDS})
     if not changed and not account_changed:
@@ -351,7 +364,9 @@ def employee_update(*, actor, employee: Employee, **fields) -> Employee:
 @transaction.atomic
 def employee_offices_set(*, actor, employee: Employee, offices) -> None:
     """Set the offices an employee works in — what rows they see — and record the change in the audit log
-    (simple-history does not follow many-to-many fields)."""
+    (simple-history does not follow many-to-many fields). The rule of employee_update: the change right, a visible
+    employee, an administrator's offices only by an administrator."""
+    _ensure_may_edit_employee(actor, employee)
     before = sorted(employee.offices.values_list("name", flat=True))
     employee.offices.set(offices)
     after = sorted(employee.offices.values_list("name", flat=True))

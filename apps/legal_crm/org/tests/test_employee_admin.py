@@ -171,13 +171,13 @@ def test_the_name_is_not_changed_without_the_right_or_outside_the_scope(client, 
     assert client.get(url).status_code == 404
     assert client.post(url, post).status_code == 404
 
-    hr = make_staff("hr")  # an administrator's name and e-mail are the administrators'
+    hr = make_staff("hr")  # an administrator's record is the administrators' (a read-only page to HR)
     admin = make_staff("admin")
     client.force_login(hr)
     admin_url = reverse("admin:org_employee_change", args=[admin.employee.pk])
     assert 'name="last_name"' not in client.get(admin_url).content.decode()
     response = client.post(admin_url, {**_profile(admin.employee), "last_name": "Чужая", "email": "hr@example.ru"})
-    assert response.status_code == 302
+    assert response.status_code == 403
     assert User.objects.get(pk=admin.pk).last_name == admin.last_name
     assert User.objects.get(pk=admin.pk).email == ""
     assert User.objects.get(pk=operator.pk).last_name == operator.last_name
@@ -217,3 +217,70 @@ def test_hire_page_refuses_a_taken_or_malformed_login_on_its_field(client, admin
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["username"] == [error]
     assert not Employee.objects.filter(user__last_name="Новиков").exists()
+
+
+def test_an_administrators_record_is_read_only_to_hr_and_a_names_only_post_clears_nothing(client, make_staff,
+                                                                                         office, other_office):
+    """QA: HR's post of an administrator's page with the names and e-mail only was accepted and cleared the
+    administrator's position, main office, offices and hiring date."""
+    import datetime
+
+    from legal_crm.org.tests.factories import PositionFactory
+
+    admin = make_staff("admin", offices=[office, other_office])
+    Employee.objects.filter(pk=admin.employee.pk).update(position=PositionFactory(name="Директор"),
+                                                         hired_on=datetime.date(2024, 3, 1))
+    employee = Employee.objects.get(pk=admin.employee.pk)
+    hr = make_staff("hr")
+    client.force_login(hr)
+    url = reverse("admin:org_employee_change", args=[employee.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    for name in ("position", "main_office", "offices", "hired_on", "phone", "last_name", "email"):
+        assert f'name="{name}"' not in html, name
+    assert "Директор" in html and "01.03.2024" in html  # shown as text
+    response = client.post(url, {"last_name": admin.last_name, "first_name": admin.first_name, "middle_name": "",
+                                 "email": "hr@example.ru"})
+    assert response.status_code == 403
+    kept = Employee.objects.get(pk=employee.pk)
+    assert (kept.position_id, kept.main_office_id, kept.hired_on) == (
+        employee.position_id, office.pk, datetime.date(2024, 3, 1))
+    assert set(kept.offices.all()) == {office, other_office}
+    assert not audit_for(kept).exists()
+
+    # An administrator still changes it on the same page.
+    client.force_login(make_staff("admin"))
+    assert 'name="position"' in client.get(url).content.decode()
+
+
+def test_a_post_without_the_work_fields_keeps_them(client, make_staff, office, other_office):
+    """A post with the names and e-mail only (a script, a page from before) changes them and keeps the position,
+    the main office, the offices, the phone and the hiring date; a field posted empty is still a change."""
+    import datetime
+
+    from legal_crm.org.tests.factories import PositionFactory
+
+    operator = make_staff("operator", offices=[office, other_office])
+    position = PositionFactory(name="Оператор")
+    Employee.objects.filter(pk=operator.employee.pk).update(position=position, hired_on=datetime.date(2024, 3, 1),
+                                                            phone="+79161112233", extension="101")
+    employee = Employee.objects.get(pk=operator.employee.pk)
+    client.force_login(make_staff("hr"))
+    url = reverse("admin:org_employee_change", args=[employee.pk])
+    response = client.post(url, {"last_name": "Смирнова", "first_name": "Ольга", "middle_name": "",
+                                 "email": "o.smirnova@example.ru"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    kept = Employee.objects.select_related("user").get(pk=employee.pk)
+    assert kept.user.last_name == "Смирнова"
+    assert (kept.position, kept.main_office, kept.hired_on, kept.phone, kept.extension) == (
+        position, office, datetime.date(2024, 3, 1), "+79161112233", "101")
+    assert set(kept.offices.all()) == {office, other_office}
+
+    response = client.post(url, {"last_name": "Смирнова", "first_name": "Ольга", "middle_name": "", "email": "",
+                                 "position": "", "main_office": office.pk, "phone": "", "extension": "101",
+                                 "hired_on": "01.03.2024"})  # the page's post: the position and offices cleared
+    assert response.status_code == 302, response.content.decode()[:3000]
+    kept = Employee.objects.get(pk=employee.pk)
+    assert kept.position is None and kept.phone == ""
+    assert list(kept.offices.all()) == [office]

@@ -490,10 +490,45 @@ def test_the_name_is_changed_only_with_the_right_in_scope_and_an_administrators_
         services.employee_update(actor=hr, employee=admin.employee, email="hr@example.ru")
     assert refused.value.code == "access_denied"
     assert fresh(admin.employee).user.email == ""
-    services.employee_update(actor=hr, employee=admin.employee, extension="700")  # the profile stays HR's
     root = make_staff("admin", superuser=True)
     services.employee_update(actor=root, employee=admin.employee, email="admin@example.ru")
     assert fresh(admin.employee).user.email == "admin@example.ru"
+
+
+def test_an_administrators_record_is_changed_only_by_an_administrator(make_staff, office, other_office):
+    """QA: HR cleared an administrator's position, main office, offices and hiring date. The whole record —
+    profile and offices, not only the names and e-mail — is the administrators'; blocked or not."""
+    hr, admin = make_staff("hr"), make_staff("admin", offices=[office])
+    employee = admin.employee
+    assert not services.employee_editable_by(hr, employee)
+    for change in ({"extension": "700"}, {"main_office": None}, {"position": None}, {"hired_on": None}):
+        with pytest.raises(DomainError) as refused:
+            services.employee_update(actor=hr, employee=employee, **change)
+        assert refused.value.code == "access_denied"
+        assert refused.value.message == "Данные администратора меняет только администратор."
+    with pytest.raises(DomainError) as refused:
+        services.employee_offices_set(actor=hr, employee=employee, offices=[other_office])
+    assert refused.value.code == "access_denied"
+    employee = fresh(employee)
+    assert employee.main_office == office and list(employee.offices.all()) == [office]
+    assert employee.extension != "700"
+    assert not audit_for(employee).exists()
+
+    other_admin = make_staff("admin")
+    assert services.employee_editable_by(other_admin, employee)
+    services.employee_update(actor=other_admin, employee=employee, extension="700")
+    services.employee_offices_set(actor=other_admin, employee=employee, offices=[office, other_office])
+    employee = fresh(employee)
+    assert employee.extension == "700" and set(employee.offices.all()) == {office, other_office}
+
+
+def test_the_offices_are_set_only_with_the_right_and_in_scope(make_staff, office, other_office):
+    employee = make_staff("operator", offices=[office]).employee
+    for actor in (make_staff("operator"), make_staff("office_head", offices=[other_office])):
+        with pytest.raises(DomainError) as refused:
+            services.employee_offices_set(actor=actor, employee=employee, offices=[other_office])
+        assert refused.value.code == "access_denied"
+    assert list(fresh(employee).offices.all()) == [office]
 
 
 def test_the_hire_takes_the_middle_name_and_checks_the_email(make_staff, office):
