@@ -17,6 +17,7 @@ from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.audit import audit_for
 from legal_crm.core.formatting import format_signed
 from legal_crm.core.forms import errors_text
+from legal_crm.core.validators import format_phone
 from legal_crm.org import perms
 
 from . import selectors, services
@@ -135,6 +136,46 @@ class StaffingPlanAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
         return TemplateResponse(request, "org/staffing_report.html", context)
 
 
+JOURNAL_LIMIT = 50
+
+
+def _phones_read(values):
+    """An entry's before/after with the phone as staff read it (+7 916 111-22-33)."""
+    if isinstance(values, dict) and values.get("phone"):
+        return {**values, "phone": format_phone(values["phone"])}
+    return values
+
+
+def employee_journal(employee: Employee) -> list:
+    """The audit log's entries about the employee and their account, newest first, each with `label` (what was
+    done) and `change_text` (what changed, in words): the names and e-mail live on the account and the offices in a
+    many-to-many, so the profile's simple-history never saw them change (the «История» page showed «Создано» only
+    after HR had changed the surname, the e-mail and the phone)."""
+    from legal_crm import hooks
+    from legal_crm.core.access_history import describe_entries
+    from legal_crm.core.history_text import audit_text, texts_of_page
+    from legal_crm.core.models import User
+
+    models_by_row = {}
+    rows = []
+    for obj, model in ((employee, Employee), (employee.user, User)):
+        for row in audit_for(obj)[:JOURNAL_LIMIT]:
+            models_by_row[row.pk] = model
+            rows.append(row)
+    rows = sorted(rows, key=lambda r: (r.at, r.pk), reverse=True)[:JOURNAL_LIMIT]
+    described = describe_entries(rows)  # the access and the offices as sentences («…: добавлен офис «Москва»»)
+
+    def text(row) -> str:
+        if row.pk in described:
+            return "; ".join(described[row.pk])
+        return audit_text(row.action, models_by_row[row.pk], _phones_read(row.before), _phones_read(row.after))
+
+    for row, change_text in zip(rows, texts_of_page(rows, text), strict=True):
+        row.label = hooks.AUDIT_LABELS.get(row.action, row.action)
+        row.change_text = change_text or "—"
+    return rows
+
+
 @admin.register(Employee)
 class EmployeeAdmin(EmployeeAccessMixin, OfficeChoicesMixin, HistoryDeskAdmin):
     selector = selectors.employee_list_visible_to
@@ -147,6 +188,13 @@ class EmployeeAdmin(EmployeeAccessMixin, OfficeChoicesMixin, HistoryDeskAdmin):
     readonly_fields = ("status_text", "dismissed_on", "access_history", "access_matrix", "full_name_text",
                        "email_text")
     actions = ["make_active", "make_on_leave", "make_blocked", "dismiss"]
+    object_history_template = "org/employee_history.html"
+
+    def render_history_view(self, request, template, context, **kwargs):
+        employee = context.get("object")
+        if "page_obj" in context and isinstance(employee, Employee):  # the list of changes, not a past version
+            context["journal"] = employee_journal(employee)
+        return super().render_history_view(request, template, context, **kwargs)
 
     def has_delete_permission(self, request, obj=None):
         # An employee leaves through dismissal (checklist, blocked account, audit), never by deleting the row:

@@ -284,3 +284,40 @@ def test_a_post_without_the_work_fields_keeps_them(client, make_staff, office, o
     kept = Employee.objects.get(pk=employee.pk)
     assert kept.position is None and kept.phone == ""
     assert list(kept.offices.all()) == [office]
+
+
+def test_the_history_page_tells_the_names_email_phone_and_offices_changed(client, make_staff, office, other_office):
+    """QA: after HR changed the surname, the middle name, the e-mail and the phone the «История» page showed only
+    «Создано»: the names and e-mail live on the account, which the employee's simple-history does not follow. The page
+    tells the audit log's entries about the employee and the account in words."""
+    import html as html_lib
+    import re
+
+    hr = make_staff("hr")
+    operator = make_staff("operator")
+    employee = operator.employee
+    old_name = operator.last_name
+    client.force_login(hr)
+    response = client.post(reverse("admin:org_employee_change", args=[employee.pk]), {
+        **_profile(employee), "offices": [office.pk, other_office.pk], "phone": "8 916 111-22-33",
+        "last_name": "Смирнова", "first_name": operator.first_name, "middle_name": "Петровна",
+        "email": "o.smirnova@example.ru"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    page = client.get(reverse("admin:org_employee_history", args=[employee.pk]))
+    assert page.status_code == 200
+    text = re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", page.content.decode())))
+    assert "Сотрудник изменён" in text
+    assert f"{old_name} → Смирнова" in text
+    assert "— → Петровна" in text and "o.smirnova@example.ru" in text
+    assert "+7 916 111-22-33" in text and "+79161112233" not in text.split("Версии профиля")[0]
+    assert f"добавлен офис «{other_office.name}»" in text
+    assert "last_name" not in text and "middle_name" not in text
+    assert str(hr) in text  # who
+
+
+def test_the_history_page_of_an_unchanged_employee_says_so(client, admin_user, make_staff):
+    operator = make_staff("operator")
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:org_employee_history", args=[operator.employee.pk]))
+    assert page.status_code == 200
+    assert "Изменений ещё не было." in page.content.decode()
