@@ -111,3 +111,58 @@ def test_the_portals_error_pages_lead_back_to_the_cabinet_in_a_clients_words(cli
         assert 'href="/portal/"' in html and "администратор" not in html, response.status_code
     desk = client.get("/no-such-page/")
     assert 'href="/"' in desk.content.decode()
+
+
+def _no_way_to_the_staff_login(html: str) -> bool:
+    return 'href="/"' not in html and "На главную" not in html
+
+
+@override_settings(DEBUG=False)
+def test_a_bad_public_link_is_a_clients_404_not_the_desks(client):
+    """An unsubscribe or review link from an SMS, mistyped or forged: the desk's «…к офису, к которому у вас нет
+    доступа» and «На главную» (the staff login) were shown to a client."""
+    from legal_crm.campaigns.unsubscribe import token_for
+
+    forged = token_for("+79161234567")[:-1] + "x"
+    for url in (f"/u/{forged}/", "/u/a/b/", "/r/a/b/", "/u/"):
+        response = client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 404, url
+        assert "<h1>Ссылка не найдена</h1>" in html and "Ссылка недействительна или устарела." in html, url
+        assert "офису" not in html and _no_way_to_the_staff_login(html), url
+    desk = client.get("/no-such-page/").content.decode()  # the desk's own 404 is unchanged
+    assert "относится к офису" in desk and 'href="/"' in desk
+
+
+@override_settings(DEBUG=False)
+def test_public_pages_lead_nowhere_in_the_desk(client, db):
+    from legal_crm.campaigns.unsubscribe import token_for
+
+    url = f"/u/{token_for('+79161234567')}/"
+    assert _no_way_to_the_staff_login(client.get(url).content.decode())
+    assert _no_way_to_the_staff_login(client.post(url).content.decode())
+    review = client.get("/r/not-a-token/")  # the review page's own «Ссылка не найдена»
+    assert review.status_code == 404 and _no_way_to_the_staff_login(review.content.decode())
+
+
+def test_public_pages_other_errors_speak_to_a_client():
+    from legal_crm.core import error_views
+
+    request = RequestFactory().get("/r/some-token/")
+    for response in (error_views.bad_request(request), error_views.server_error(request),
+                     error_views.csrf_failure(request), error_views.method_not_allowed(request),
+                     error_views.unavailable(request)):
+        html = response.content.decode()
+        assert _no_way_to_the_staff_login(html) and "администратор" not in html, response.status_code
+
+
+def test_every_public_prefix_of_urls_py_gets_the_public_pages():
+    """A new public page (outside the desk, the cabinet, the API and the machines' callbacks) must be listed in
+    error_views.PUBLIC_PREFIXES, or its errors would send clients to the staff login."""
+    from legal_crm import urls
+    from legal_crm.core import error_views
+
+    not_for_clients = {"", "health/", "favicon.ico", "admin/", "i18n/", "api/", "callbacks/", "portal/"}
+    prefixes = {str(p.pattern) for p in urls.urlpatterns}
+    public = {p for p in prefixes if not any(p.startswith(own) for own in not_for_clients if own)} - {""}
+    assert {f"/{p}" for p in public} == set(error_views.PUBLIC_PREFIXES)

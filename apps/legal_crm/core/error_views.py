@@ -7,6 +7,9 @@ the health check.
   API, the Russian «Сервис временно недоступен» page for the desk. These pages need no database and no session.
 - A wrong method (GET on a POST-only address) is the same: JSON under /api/, a Russian page elsewhere, not Django's
   blank 405 (MethodNotAllowedPageMiddleware).
+- Public pages a client reaches from a link in a message (the unsubscribe link /u/…, the review link /r/…) get
+  the client's words too — «Ссылка недействительна или устарела», not the desk's «…офису, к которому у вас нет
+  доступа» — and no «На главную»: the site's root is the staff login.
 - /health/ (no login) says whether the database and Redis answer, for the load balancer and monitoring.
 """
 
@@ -40,6 +43,21 @@ def is_portal(request) -> bool:
     return request.path.startswith("/portal/")
 
 
+# The public pages outside the desk and the cabinet, opened by clients from a link in a message (urls.py: "u/" —
+# campaigns' unsubscribe, "r/" — quality's review link). A new public page adds its prefix here
+# (tests/test_error_pages.py holds urls.py to it).
+PUBLIC_PREFIXES = ("/u/", "/r/")
+
+
+def is_public(request) -> bool:
+    return request.path.startswith(PUBLIC_PREFIXES)
+
+
+def _public_page(template: str, status: int, request, **context) -> HttpResponse:
+    """A client's page outside the cabinet: the client's words, no link to the site's root (the staff login)."""
+    return HttpResponse(loader.render_to_string(template, {"public": True, **context}), status=status)
+
+
 def _portal_page(template: str, status: int, request, **context) -> HttpResponse:
     """The client's cabinet: the same pages in a client's words, «На главную» leading to the cabinet (the site's
     root is the staff login)."""
@@ -62,7 +80,8 @@ def unavailable(request) -> HttpResponse:
         response = api_error("unavailable", _("Сервис временно недоступен: база данных не отвечает. "
                                               "Повторите запрос позже."), 503)
     else:
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        context = {"portal": True, "home": "/portal/"} if is_portal(request) else {"public": is_public(request)}
+        response = HttpResponse(loader.render_to_string("503.html", context), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
@@ -73,6 +92,8 @@ def bad_request(request, exception=None):
         return api_error("bad_request", _("Неверный запрос."), 400)
     if is_portal(request):
         return _portal_page("400.html", 400, request)
+    if is_public(request):
+        return _public_page("400.html", 400, request)
     return defaults.bad_request(request, exception)
 
 
@@ -81,6 +102,8 @@ def page_not_found(request, exception=None):
         return api_error("not_found", _("Не найдено."), 404)
     if is_portal(request):
         return _portal_page("404.html", 404, request)
+    if is_public(request):
+        return _public_page("404.html", 404, request)
     return defaults.page_not_found(request, exception)
 
 
@@ -93,6 +116,8 @@ def server_error(request):
                                            "сообщите администратору."), 500)
     if is_portal(request):
         return _portal_page("500.html", 500, request)
+    if is_public(request):
+        return _public_page("500.html", 500, request)
     return defaults.server_error(request)
 
 
@@ -104,6 +129,8 @@ def method_not_allowed(request, blank: HttpResponse | None = None) -> HttpRespon
         response = api_error("method_not_allowed", _("Метод не поддерживается."), 405)
     elif is_portal(request):
         response = _portal_page("405.html", 405, request)
+    elif is_public(request):
+        response = _public_page("405.html", 405, request)
     else:
         response = HttpResponse(loader.render_to_string("405.html"), status=405)
     for header, value in (blank.headers.items() if blank is not None else ()):
@@ -134,6 +161,8 @@ def csrf_failure(request, reason=""):
         return api_error("csrf_failed", csrf_message(), 403)
     if is_portal(request):
         return _portal_page("403_csrf.html", 403, request, reason=reason)
+    if is_public(request):
+        return _public_page("403_csrf.html", 403, request, reason=reason)
     return HttpResponse(loader.render_to_string("403_csrf.html", {"reason": reason}), status=403)
 
 
