@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import UnfoldAdminTextInputWidget
@@ -15,6 +16,7 @@ from legal_crm.org.models import Office
 from legal_crm.org.selectors import office_ids_visible_to
 
 from .models import Lead, LeadStatus
+from .models.statuses import REENGAGE_DAYS_MAX, REENGAGE_DAYS_MIN
 
 
 class LeadChangeForm(forms.ModelForm):
@@ -98,3 +100,23 @@ class LeadAddForm(forms.ModelForm):
     def _post_clean(self):
         # The intake service builds the lead; the form only checks what was typed.
         pass
+
+
+class LeadStatusForm(forms.ModelForm):
+    """A status's desk form: «вернуть в работу через, дней» is refused with the model's one message (1 to 3650
+    days), not Django's «больше либо равно 0» for a negative number; the browser's box says the same range."""
+
+    class Meta:
+        model = LeadStatus
+        fields = ("code", "name", "order", "color", "is_initial", "is_open", "is_refusal", "needs_reason",
+                  "reengage_after_days", "reengage_status", "is_final", "is_spam", "is_converted", "is_active")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("reengage_after_days")
+        if field is not None:
+            # Django's own bound (0) goes; the model's validators (REENGAGE_DAYS_ERROR) check the range when the
+            # form is validated.
+            field.validators = [v for v in field.validators
+                                if not isinstance(v, MinValueValidator | MaxValueValidator)]
+            field.widget.attrs.update({"min": REENGAGE_DAYS_MIN, "max": REENGAGE_DAYS_MAX})

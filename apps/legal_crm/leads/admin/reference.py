@@ -14,6 +14,7 @@ from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 from legal_crm.org.selectors import office_ids_visible_to
 
 from .. import selectors, services
+from ..forms import LeadStatusForm
 from ..models import (
     DistributionRule,
     LeadSettings,
@@ -50,6 +51,7 @@ class TransitionInline(TabularInline):
 
 @admin.register(LeadStatus)
 class LeadStatusAdmin(HistoryDeskAdmin):
+    form = LeadStatusForm
     # What a status means for the workflow reads as words in one column (eight columns of ticks and crosses ran
     # 260–290 px past a 1366 px screen); the filters still pick statuses by each of them.
     list_display = ("name", "code", "order", "badge", "traits", "is_active")

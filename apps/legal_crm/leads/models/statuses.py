@@ -1,6 +1,7 @@
 """Lead types, statuses, the workflow between statuses and refusal reasons (SPEC 5.2.2)."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -24,13 +25,24 @@ class LeadType(models.Model):
         return self.name
 
 
+# A refused lead comes back to work after 1 day to 10 years: a typo of extra zeros (99 999 999 999) is no plan, and
+# the re-engagement job could not compute its date (timedelta overflows).
+REENGAGE_DAYS_MIN, REENGAGE_DAYS_MAX = 1, 3650
+REENGAGE_DAYS_ERROR = _("Укажите число дней от 1 до 3650 (десять лет) или оставьте поле пустым, чтобы не "
+                        "возвращать лиды в работу автоматически.")
+# A status's colour is printed into the badges' style (lists, the lead card) as the browser's #rrggbb.
+COLOR_ERROR = _("Укажите цвет как на веб-странице: решётка и шесть шестнадцатеричных цифр, например #2563eb.")
+validate_color = RegexValidator(r"\A#[0-9A-Fa-f]{6}\Z", message=COLOR_ERROR, code="invalid_color")
+
+
 class LeadStatus(models.Model):
     """A status of the lead workflow. Flags say what the status means to the system."""
 
     code = models.SlugField(_("код"), max_length=32, unique=True)
     name = models.CharField(_("название"), max_length=100, unique=True)
     order = models.PositiveSmallIntegerField(_("порядок"), default=0)
-    color = models.CharField(_("цвет"), max_length=7, default="#6b7280")
+    color = models.CharField(_("цвет"), max_length=7, default="#6b7280", validators=[validate_color],
+                             help_text=_("Например, #2563eb."))
     is_initial = models.BooleanField(_("начальный"), default=False,
                                      help_text=_("Новые лиды получают этот статус."))
     is_open = models.BooleanField(_("в работе"), default=True,
@@ -40,7 +52,9 @@ class LeadStatus(models.Model):
                                        help_text=_("Переход в статус требует указать причину отказа."))
     reengage_after_days = models.PositiveSmallIntegerField(
         _("вернуть в работу через, дней"), null=True, blank=True,
-        help_text=_("Пусто — не возвращать автоматически."),
+        help_text=_("От 1 до 3650 дней. Пусто — не возвращать автоматически."),
+        validators=[MinValueValidator(REENGAGE_DAYS_MIN, message=REENGAGE_DAYS_ERROR),
+                    MaxValueValidator(REENGAGE_DAYS_MAX, message=REENGAGE_DAYS_ERROR)],
     )
     reengage_status = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -56,6 +70,12 @@ class LeadStatus(models.Model):
         verbose_name = _("статус лида")
         verbose_name_plural = _("статусы лидов")
         ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reengage_after_days__isnull=True) | models.Q(
+                    reengage_after_days__gte=REENGAGE_DAYS_MIN, reengage_after_days__lte=REENGAGE_DAYS_MAX),
+                name="lead_status_reengage_days_range", violation_error_message=REENGAGE_DAYS_ERROR),
+        ]
 
     def __str__(self) -> str:
         return self.name

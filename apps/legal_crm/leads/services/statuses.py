@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,8 @@ from legal_crm.leads import perms
 from .. import refcache
 from ..models import AssignmentLog, Lead, LeadStatus, LeadStatusLog, RefusalReason
 from .common import ensure_lead_in_scope
+
+logger = logging.getLogger(__name__)
 
 
 def allowed_next_statuses(lead: Lead) -> list[LeadStatus]:
@@ -111,7 +114,14 @@ def reengage_due_leads(*, now: datetime.datetime | None = None, batch: int = 500
     now = now or timezone.now()
     done = 0
     for status in LeadStatus.objects.filter(is_refusal=True, reengage_after_days__isnull=False, is_active=True):
-        cutoff = now - datetime.timedelta(days=status.reengage_after_days)
+        try:
+            cutoff = now - datetime.timedelta(days=status.reengage_after_days)
+        except (OverflowError, ValueError):
+            # A period saved before the field was bounded (models.statuses.REENGAGE_DAYS_MAX) has no date: this status
+            # waits for an administrator, the other statuses' leads still come back.
+            logger.warning("lead status %s (%s): re-engagement after %s days has no date, skipped",
+                           status.pk, status.code, status.reengage_after_days)
+            continue
         target = status.reengage_status or refcache.initial_status()
         ids = list(Lead.objects.filter(status=status, status_changed_at__lte=cutoff)
                    .order_by("status_changed_at").values_list("pk", flat=True)[:batch])

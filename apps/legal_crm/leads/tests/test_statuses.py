@@ -289,3 +289,95 @@ def test_the_desk_refuses_a_status_that_is_spam_client_and_final_at_once(admin_u
     assert not LeadStatus.objects.filter(code="junk_client").exists()
     fine = _desk(admin_user).post(url, data=_status_form(spam, is_final="on"))
     assert fine.status_code == 302
+
+
+# --- the re-engagement period and the colour are bounded --------------------------------------------------------
+
+REENGAGE_ERROR = ("Укажите число дней от 1 до 3650 (десять лет) или оставьте поле пустым, чтобы не возвращать "
+                  "лиды в работу автоматически.")
+
+
+@pytest.mark.django_db
+def test_the_reengagement_period_is_one_day_to_ten_years():
+    expensive = status("refusal_expensive")
+    for days in (0, 3651, 99_999_999_999):
+        expensive.reengage_after_days = days
+        assert _clean_errors(expensive)["reengage_after_days"] == [REENGAGE_ERROR], days
+    for days in (1, 3650, None):
+        expensive.reengage_after_days = days
+        expensive.full_clean()
+
+
+@pytest.mark.django_db
+def test_the_desk_refuses_a_reengagement_period_past_ten_years_in_words(admin_user):
+    from django.urls import reverse
+
+    add_url = reverse("admin:leads_leadstatus_add")
+    new = LeadStatus(code="refusal_later", name="Отказ: позже", order=50, color="#a16207", is_refusal=True,
+                     is_open=False, is_active=True)
+    for days in ("99999999999", "-5", "0"):
+        response = _desk(admin_user).post(add_url, data=_status_form(new, reengage_after_days=days))
+        html = response.content.decode()
+        assert response.status_code == 200, days
+        assert REENGAGE_ERROR in html, days
+        assert "больше либо равно" not in html and "меньше либо равно" not in html, days
+    assert not LeadStatus.objects.filter(code="refusal_later").exists()
+    page = _desk(admin_user).get(add_url).content.decode()
+    assert 'min="1"' in page and 'max="3650"' in page
+    response = _desk(admin_user).post(add_url, data=_status_form(new, reengage_after_days="3650"))
+    assert response.status_code == 302
+    assert LeadStatus.objects.get(code="refusal_later").reengage_after_days == 3650
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_period_out_of_range_in_words():
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("ru"), pytest.raises(ValidationError) as exc:
+        LeadStatus(code="x", name="x", is_refusal=True, reengage_after_days=5000).validate_constraints()
+    assert REENGAGE_ERROR in exc.value.messages
+
+
+@pytest.mark.django_db
+def test_the_reengagement_job_skips_a_status_it_cannot_date_and_brings_back_the_others(office, monkeypatch, caplog):
+    """A period with no date (saved before the bound) stopped the job at that status: no refused lead of any
+    status came back. It is logged and skipped."""
+    from legal_crm.leads.jobs import reengage_refused_leads
+
+    expensive, not_ready = status("refusal_expensive"), status("refusal_not_ready")
+    stuck = LeadFactory(office=office, status=expensive, status_changed_at=timezone.now() - datetime.timedelta(days=400))
+    due = LeadFactory(office=office, status=not_ready, status_changed_at=timezone.now() - datetime.timedelta(days=15))
+    real_filter = LeadStatus.objects.filter
+
+    def with_a_typo_first(*args, **kwargs):
+        rows = real_filter(*args, **kwargs)
+        if not kwargs.get("is_refusal"):
+            return rows
+        rows = sorted(rows, key=lambda s: s.pk != expensive.pk)
+        rows[0].reengage_after_days = 99_999_999_999
+        return rows
+
+    monkeypatch.setattr(LeadStatus.objects, "filter", with_a_typo_first)
+    with caplog.at_level("WARNING", logger="legal_crm.leads.services.statuses"):
+        assert reengage_refused_leads() == 1
+    assert Lead.objects.get(pk=due.pk).status.code == "new"
+    assert Lead.objects.get(pk=stuck.pk).status == expensive
+    assert "refusal_expensive" in caplog.text and "99999999999" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_status_colour_is_a_web_colour(admin_user):
+    from django.urls import reverse
+
+    message = "Укажите цвет как на веб-странице: решётка и шесть шестнадцатеричных цифр, например #2563eb."
+    thinking = status("thinking")
+    for color in ("not a color", "red", "#12345", "#gggggg", "2563eb"):
+        thinking.color = color
+        assert message in _clean_errors(thinking)["color"], color
+    thinking.color = "#A0b1C2"
+    thinking.full_clean()
+    url = reverse("admin:leads_leadstatus_change", args=[status("thinking").pk])
+    response = _desk(admin_user).post(url, data=_status_form(status("thinking"), color="not a c"))
+    assert response.status_code == 200 and message in response.content.decode()
+    assert status("thinking").color == "#7c3aed"
