@@ -13,6 +13,7 @@ class Code(StrEnum):
     INVALID_HEADCOUNT = "invalid_headcount"
     INVALID_STATUS = "invalid_status"
     INVALID_USERNAME = "invalid_username"
+    MAIN_OFFICE_REQUIRED = "main_office_required"
     NAME_REQUIRED = "name_required"
     OFFBOARDING_OPEN = "offboarding_open"
     OFFBOARDING_TEMPLATE_EMPTY = "offboarding_template_empty"

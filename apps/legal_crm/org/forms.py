@@ -114,6 +114,15 @@ class EmployeeAddForm(AccountFieldsMixin, EmployeeForm):
         attrs={"class": "border rounded-default px-3 py-2 w-full"}),
         help_text=_("Пусто — вход по паролю закрыт, пока его не зададут."))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        main_office = self.fields.get("main_office")
+        if main_office is not None:
+            # An employee without a main office is in no office-scoped list nor in the staffing plan's count
+            # (services.employee_create refuses too).
+            main_office.required = True
+            main_office.error_messages["required"] = _("Укажите основной офис.")
+
     def clean_username(self):
         try:
             return employee_username_check(self.cleaned_data["username"])

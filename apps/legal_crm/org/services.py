@@ -254,8 +254,9 @@ def _ensure_may_edit_employee(actor, employee: Employee) -> None:
 
 def employee_username_check(username: str) -> str:
     """A new account's login cleaned (core.text), or the DomainError naming the field: Django's login characters
-    (letters, digits and @.+-_) and no other account's. The hire form calls it too, so a taken login is shown on its
-    field instead of failing the save."""
+    (letters, digits and @.+-_) and no other account's, case aside (`SALES` beside `sales` is the same login to a
+    person, and MariaDB's collation compares them equal). The hire form calls it too, so a taken login is shown on
+    its field instead of failing the save."""
     from django.core.exceptions import ValidationError
 
     from legal_crm.core.models import User
@@ -266,10 +267,24 @@ def employee_username_check(username: str) -> str:
     except ValidationError:
         raise DomainError("invalid_username", _("Логин может состоять только из букв, цифр и знаков @ . + - _."),
                           fields={"username": _("Только буквы, цифры и знаки @ . + - _.")}) from None
-    if User.objects.filter(username=username).exists():
+    if User.objects.filter(username__iexact=username).exists():
         raise DomainError("username_taken", _("Логин «%(u)s» уже занят.") % {"u": username},
                           fields={"username": _("Логин уже занят.")})
     return username
+
+
+def _ensure_main_office(actor, main_office) -> None:
+    """A new employee's main office: required (one without it is in no office-scoped list nor in the staffing
+    plan's count) and one the actor works with."""
+    from .selectors import office_ids_visible_to
+
+    if main_office is None:
+        message = _("Укажите основной офис.")
+        raise DomainError("main_office_required", message, fields={"main_office": message})
+    visible = office_ids_visible_to(actor)
+    if visible is not None and main_office.pk not in visible:
+        raise DomainError("access_denied", _("У вас нет доступа к этому офису."),
+                          fields={"main_office": _("Нет доступа.")})
 
 
 @transaction.atomic
@@ -289,6 +304,7 @@ def employee_create(*, actor, username: str, password: str | None, first_name: s
     first_name, last_name, middle_name, email = (account["first_name"], account["last_name"],
                                                  account["middle_name"], account["email"])
     username = employee_username_check(username)
+    _ensure_main_office(actor, main_office)
     date_or_domain_error(hired_on, EMPLOYMENT, "hired_on")
     user = User(username=username, first_name=first_name, last_name=last_name, middle_name=middle_name, email=email,
                 is_staff=True)

@@ -321,3 +321,23 @@ def test_the_history_page_of_an_unchanged_employee_says_so(client, admin_user, m
     page = client.get(reverse("admin:org_employee_history", args=[operator.employee.pk]))
     assert page.status_code == 200
     assert "Изменений ещё не было." in page.content.decode()
+
+
+def test_hire_page_refuses_a_login_taken_in_another_case_and_a_missing_main_office(client, admin_user, office):
+    """QA: `SALES` beside `sales`, and an employee with no main office, were hired."""
+    User.objects.create_user("sales")
+    client.force_login(admin_user)
+    post = {"username": "SALES", "last_name": "Новиков", "first_name": "Николай", "email": "", "password": "",
+            "position": "", "main_office": office.pk, "offices": [office.pk], "phone": "", "extension": "",
+            "hired_on": ""}
+    response = client.post(reverse("admin:org_employee_add"), post)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["username"] == ["Логин уже занят."]
+    response = client.post(reverse("admin:org_employee_add"), {**post, "username": "n.novikov", "main_office": "",
+                                                               "offices": []})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["main_office"] == ["Укажите основной офис."]
+    assert not Employee.objects.filter(user__last_name="Новиков").exists()
+    response = client.post(reverse("admin:org_employee_add"), {**post, "username": "n.novikov"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Employee.objects.get(user__username="n.novikov").position is None  # the position may wait

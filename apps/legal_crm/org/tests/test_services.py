@@ -546,3 +546,42 @@ def test_the_hire_takes_the_middle_name_and_checks_the_email(make_staff, office)
                                  main_office=office)
     assert refused.value.code == "name_required"
     assert not User.objects.filter(username__in=["second", "third"]).exists()
+
+
+def test_a_login_differing_only_in_case_is_taken(make_staff, office):
+    """QA: `SALES` was accepted beside `sales`."""
+    hr = make_staff("hr")
+    User.objects.create_user("sales")
+    for login in ("SALES", "Sales", " sAlEs "):
+        with pytest.raises(DomainError) as refused:
+            services.employee_username_check(login)
+        assert refused.value.code == "username_taken"
+        assert refused.value.fields == {"username": "Логин уже занят."}
+    with pytest.raises(DomainError) as refused:
+        services.employee_create(actor=hr, username="SALES", password=None, first_name="И", last_name="Ф",
+                                 main_office=office)
+    assert refused.value.code == "username_taken"
+    assert User.objects.filter(username__iexact="sales").count() == 1
+    assert services.employee_username_check("sales.2") == "sales.2"
+
+
+def test_the_hire_needs_a_main_office_the_actor_works_with(make_staff, office, other_office):
+    """An employee without a main office is in no office-scoped list nor in the staffing plan; the position may wait."""
+    from django.contrib.auth.models import Permission
+
+    hr = make_staff("hr")
+    with pytest.raises(DomainError) as refused:
+        services.employee_create(actor=hr, username="no.office", password=None, first_name="И", last_name="Ф")
+    assert refused.value.code == "main_office_required"
+    assert refused.value.fields == {"main_office": "Укажите основной офис."}
+    head = make_staff("office_head", offices=[office])
+    head.groups.first().permissions.add(Permission.objects.get(codename="add_employee"))
+    head = User.objects.get(pk=head.pk)
+    with pytest.raises(DomainError) as refused:
+        services.employee_create(actor=head, username="elsewhere", password=None, first_name="И", last_name="Ф",
+                                 main_office=other_office)
+    assert refused.value.code == "access_denied"
+    assert not User.objects.filter(username__in=["no.office", "elsewhere"]).exists()
+    employee = services.employee_create(actor=head, username="here", password=None, first_name="И", last_name="Ф",
+                                        main_office=office)
+    assert employee.position is None and list(employee.offices.all()) == [office]
