@@ -86,8 +86,9 @@ class LeadStatus(models.Model):
         (leads.source_report), a spam status marks the lead spam (lead_set_status) while the conversion clears
         that mark, and a client is only reached by a signed contract; new leads start in the initial status, and a
         lead leaving spam goes back to it, so it cannot be an end; «в работе» counts the lead in the operator's
-        load (distribution), which a final or spam status would hold for ever; the refusal reason is asked only on
-        a refusal."""
+        load (distribution), which a final or spam status would hold for ever and a refused lead must not take
+        (it comes back to work by re-engagement, into an open status); the refusal reason is asked only on a
+        refusal."""
         conflicts = []
         if self.is_spam and self.is_converted:
             conflicts.append(("is_converted", _("Статус не может быть одновременно спамом и клиентом: снимите одну "
@@ -108,6 +109,10 @@ class LeadStatus(models.Model):
         if self.is_open and (self.is_final or self.is_spam):
             conflicts.append(("is_open", _("Конечный статус и спам не бывают «в работе»: лид в нём навсегда "
                                            "занял бы место в нагрузке оператора. Снимите отметку «в работе».")))
+        elif self.is_open and self.is_refusal:
+            conflicts.append(("is_open", _("Статус отказа не бывает «в работе»: отказавшийся лид считался бы в "
+                                           "нагрузке оператора. Снимите отметку «в работе» (лид вернётся в работу "
+                                           "сам, если задан возврат через N дней).")))
         if self.needs_reason and not self.is_refusal:
             conflicts.append(("needs_reason", _("Причину отказа спрашивают только в статусах отказа: снимите "
                                                 "отметку «нужна причина» или отметьте «отказ».")))

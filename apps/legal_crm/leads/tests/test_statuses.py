@@ -267,6 +267,14 @@ def test_contradictory_flags_are_refused_in_words():
     thinking = status("thinking")
     thinking.needs_reason = True
     assert "только в статусах отказа" in _clean_errors(thinking)["needs_reason"][0]
+    expensive = status("refusal_expensive")
+    expensive.is_open = True
+    assert _clean_errors(expensive)["is_open"] == [
+        "Статус отказа не бывает «в работе»: отказавшийся лид считался бы в нагрузке оператора. Снимите отметку "
+        "«в работе» (лид вернётся в работу сам, если задан возврат через N дней)."]
+    not_target = status("refusal_not_target")  # final and refusal: one message, not two
+    not_target.is_open = True
+    assert len(_clean_errors(not_target)["is_open"]) == 1
 
 
 @pytest.mark.django_db
@@ -381,3 +389,21 @@ def test_a_status_colour_is_a_web_colour(admin_user):
     response = _desk(admin_user).post(url, data=_status_form(status("thinking"), color="not a c"))
     assert response.status_code == 200 and message in response.content.decode()
     assert status("thinking").color == "#7c3aed"
+
+
+@pytest.mark.django_db
+def test_a_new_refusal_status_left_in_work_by_default_is_refused_on_the_checkbox(admin_user):
+    """«в работе» is ticked on a new status: a refusal saved so counted its refused leads in the operator's load."""
+    from django.urls import reverse
+
+    add_url = reverse("admin:leads_leadstatus_add")
+    new = LeadStatus(code="refusal_later", name="Отказ: позже", order=50, color="#a16207", is_refusal=True,
+                     is_open=True, is_active=True)
+    response = _desk(admin_user).post(add_url, data=_status_form(new))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["is_open"] == [
+        "Статус отказа не бывает «в работе»: отказавшийся лид считался бы в нагрузке оператора. Снимите отметку "
+        "«в работе» (лид вернётся в работу сам, если задан возврат через N дней)."]
+    assert not LeadStatus.objects.filter(code="refusal_later").exists()
+    new.is_open = False
+    assert _desk(admin_user).post(add_url, data=_status_form(new)).status_code == 302
