@@ -26,7 +26,8 @@ from .views_signin import form_refused
 def home(request):
     account = request.portal_account
     contracts = list(selectors.contracts_of(account))
-    return render(request, "portal/home.html", {"account": account, "contracts": contracts})
+    return render(request, "portal/home.html", {"account": account, "contracts": contracts,
+                                                "greeting_name": selectors.greeting_name(account.client)})
 
 
 @client_required

@@ -29,6 +29,91 @@ def test_case_page_shows_stage_dates_needs_and_only_published_actions(signed_in,
     assert "Внутренняя заметка юриста" not in page
 
 
+def _upcoming(page: str) -> list[str]:
+    """«Ближайшие даты» as the client reads them, top to bottom."""
+    import re
+
+    section = page[page.index('id="dates-h"'):]
+    section = section[:section.index("</section>")]
+    return [re.sub(r"<[^>]+>", "", row).split(" — ")[0].strip()
+            for row in re.findall(r"<li data-upcoming=[^>]*>(.*?)</li>", section, re.S)]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_next_hearing_the_page_tells_is_among_the_next_dates_sorted(signed_in, case):
+    """The timeline said «Заседание назначено на 15.01.2027, 10:30» while «Ближайшие даты» listed only the stage's
+    deadline."""
+    from legal_crm.contracts.models import ActionType
+
+    hearing_type, _ = ActionType.objects.get_or_create(code="hearing-date-set",
+                                                       defaults={"name": "Назначено судебное заседание"})
+    for day, text in ((datetime.date(2026, 11, 10), "Заседание назначено на 01.12.2026, 11:00"),  # moved since
+                      (datetime.date(2026, 11, 18), "Заседание назначено на 15.01.2027, 10:30")):
+        ContractAction.objects.create(contract=case["contract"], action_type=hearing_type, text=text,
+                                      happened_on=day, published_to_portal=True)
+    page = signed_in.get(reverse("portal:case", args=[case["contract"].pk])).content.decode()
+    assert _upcoming(page) == [f"Оплатить счёт {case['invoice'].number} до 10.12.2026",
+                               "Срок текущего этапа: 15.12.2026", "Судебное заседание: 15.01.2027, 10:30"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_bankruptcy_cards_hearing_date_is_listed_and_a_past_one_is_not(signed_in, case):
+    from legal_crm.contracts.models import BankruptcyCase
+
+    bankruptcy = BankruptcyCase.objects.create(contract=case["contract"], hearing_on=datetime.date(2026, 12, 1))
+    url = reverse("portal:case", args=[case["contract"].pk])
+    assert _upcoming(signed_in.get(url).content.decode()) == [
+        "Судебное заседание: 01.12.2026", f"Оплатить счёт {case['invoice'].number} до 10.12.2026",
+        "Срок текущего этапа: 15.12.2026"]
+    BankruptcyCase.objects.filter(pk=bankruptcy.pk).update(hearing_on=datetime.date(2026, 11, 2))  # held already
+    assert "Судебное заседание" not in _upcoming(signed_in.get(url).content.decode())[0]
+    assert len(_upcoming(signed_in.get(url).content.decode())) == 2
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_closed_contract_lists_no_hearing(signed_in, case):
+    from legal_crm.contracts.models import BankruptcyCase
+
+    BankruptcyCase.objects.create(contract=case["contract"], hearing_on=datetime.date(2026, 12, 1))
+    case["contract"].status = "terminated"
+    case["contract"].save()
+    page = signed_in.get(reverse("portal:case", args=[case["contract"].pk])).content.decode()
+    assert _upcoming(page) == [f"Оплатить счёт {case['invoice'].number} до 10.12.2026"]
+
+
+def test_dates_in_an_actions_text():
+    from legal_crm.portal.selectors import dates_in_text
+
+    assert dates_in_text("Заседание назначено на 15.01.2027, 10:30") == [(datetime.date(2027, 1, 15), "10:30")]
+    assert dates_in_text("заседание 5.2.2027 г. в 9.05, зал 3") == [(datetime.date(2027, 2, 5), "09:05")]
+    assert dates_in_text("на 15.01.2027; сумма 12.50") == [(datetime.date(2027, 1, 15), "")]
+    assert dates_in_text("31.02.2027 или 115.01.2027") == []
+
+
+@pytest.mark.parametrize(("name", "greeting"), [
+    ("Кузнецова Ирина Викторовна", "Ирина Викторовна"),
+    ("Кузнецова Ирина", "Ирина"),
+    ("Ирина", "Ирина"),
+    ("Ирина Викторовна", "Ирина Викторовна"),
+    ("Иван Петров", "Иван"),
+    ("Алиев Гусейн Гасан оглы", "Гусейн Гасан оглы"),
+    ("  Кузнецова   Ирина  Викторовна ", "Ирина Викторовна"),
+])
+def test_the_cabinet_greets_a_person_by_given_name_and_patronymic(name, greeting):
+    from legal_crm.directory.models import Counterparty
+    from legal_crm.portal.selectors import greeting_name
+
+    assert greeting_name(Counterparty(name=name, kind=Counterparty.Kind.PERSON)) == greeting
+    company = Counterparty(name="Общество с ограниченной ответственностью «Ромашка»", short_name="ООО «Ромашка»",
+                           kind=Counterparty.Kind.COMPANY)
+    assert greeting_name(company) == "ООО «Ромашка»"
+
+
+def test_the_home_page_says_hello_without_the_surname(signed_in, case):
+    page = signed_in.get(reverse("portal:home")).content.decode()
+    assert "Здравствуйте, Анна Сергеевна" in page and "Петрова" not in page
+
+
 def test_an_invoice_past_its_date_is_called_overdue_not_to_pay_by(signed_in, case):
     with time_machine.travel(datetime.datetime(2026, 12, 15, 9, 0, tzinfo=datetime.UTC), tick=False):
         page = signed_in.get(reverse("portal:case", args=[case["contract"].pk])).content.decode()
