@@ -7,7 +7,9 @@ actions") by their Russian names. Technical models (historical copies, django-ax
 types, the admin log, the event outbox, locks and counters) have no row: nobody grants them by hand.
 
 Every permission of a product model sits in exactly one cell. `perm_title()` names a permission the way the
-matrix shows it («Договоры: просмотр»); the access history uses it too.
+matrix shows it («Договоры: просмотр»); the access history uses it too. A module's rights that are no record's
+(its reports' rights, which Django makes us declare on some model of the module) have a row of their own
+(MODULE_ROWS).
 """
 
 from __future__ import annotations
@@ -56,6 +58,18 @@ APP_SECTIONS = {
     "org": _("Администрирование"),
     "core": _("Администрирование"),
     "auth": _("Администрирование"),
+}
+
+
+# Rights of a module rather than of the record Django keeps them on: Django declares permissions per model, so a
+# module's report rights sit on one of its models — finance's receivables and revenue on Certificate, the
+# leads-by-source report on Partner — and read «Сертификаты: Видит выручку…». "app.codename" → (row, its title): the
+# row stands in the module's section just before the model it is declared on, and perm_title() names its rights by
+# it in the access history too.
+MODULE_ROWS = {
+    "finance.view_receivables": ("finance:reports", _("Финансовые отчёты")),
+    "finance.view_revenue": ("finance:reports", _("Финансовые отчёты")),
+    "marketing.view_lead_report": ("marketing:reports", _("Маркетинговые отчёты")),
 }
 
 
@@ -149,6 +163,7 @@ def build_matrix() -> list[Section]:
     for perm in Permission.objects.filter(content_type__in=list(cts.values())).select_related("content_type"):
         perms_by_ct.setdefault(perm.content_type_id, []).append(perm)
     sections: dict[str, Section] = {}
+    module_rows: dict[str, Row] = {}
     for section_title, model in ordered:
         opts = model._meta
         model_title = _model_title(model)
@@ -160,9 +175,18 @@ def build_matrix() -> list[Section]:
                 index = [a for a, _t in ACTIONS].index(action)
                 title = str(ACTIONS[index][1])
                 actions[index] = Cell(perm, title, f"{model_title}: {title}")
-            else:
-                title = str(dict(opts.permissions).get(perm.codename) or perm.name)
+                continue
+            title = str(dict(opts.permissions).get(perm.codename) or perm.name)
+            module_row = MODULE_ROWS.get(f"{opts.app_label}.{perm.codename}")
+            if module_row is None:
                 special.append(Cell(perm, title, f"{model_title}: {title}"))
+                continue
+            row_label, row_title = module_row
+            if row_label not in module_rows:
+                module_rows[row_label] = Row(model_label=row_label, title=str(row_title),
+                                             actions=[None] * len(ACTIONS))
+                sections.setdefault(section_title, Section(section_title)).rows.append(module_rows[row_label])
+            module_rows[row_label].special.append(Cell(perm, title, f"{row_title}: {title}"))
         if not any(actions) and not special:
             continue
         row = Row(model_label=_label(model), title=model_title, actions=actions, special=special)
@@ -176,7 +200,8 @@ def matrix_permissions(sections: list[Section] | None = None) -> list[Permission
 
 
 def perm_title(perm: Permission) -> str:
-    """«Договоры: просмотр», «Лиды: Переназначает лиды»; the raw name for a technical model's permission."""
+    """«Договоры: просмотр», «Лиды: Переназначает лиды», «Финансовые отчёты: Видит выручку…» (MODULE_ROWS); the raw
+    name for a technical model's permission."""
     model = perm.content_type.model_class()
     if model is None:
         return f"{perm.content_type.app_label}.{perm.codename}"
@@ -184,6 +209,9 @@ def perm_title(perm: Permission) -> str:
     action = _action_of(perm.codename, model._meta.model_name)
     if action is not None:
         return f"{model_title}: {dict(ACTIONS)[action]}"
+    module_row = MODULE_ROWS.get(f"{perm.content_type.app_label}.{perm.codename}")
+    if module_row is not None:
+        model_title = module_row[1]
     return f"{model_title}: {dict(model._meta.permissions).get(perm.codename) or perm.name}"
 
 

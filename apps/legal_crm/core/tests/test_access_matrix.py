@@ -335,3 +335,39 @@ def test_no_two_rows_of_a_section_share_a_name():
 
     names = Counter((section, _model_title(model).lower()) for section, model in _ordered_models())
     assert [key for key, count in names.items() if count > 1] == []
+
+
+def test_module_report_rights_have_a_row_of_their_own(client, admin_user):
+    """QA: finance's report rights (declared on Certificate: Django keeps permissions per model) stood in the row
+    «Сертификаты» and the history named them «Сертификаты: Видит выручку…»; the leads-by-source report's right stood
+    under «Партнёры» the same way."""
+    from legal_crm.core.access_matrix import MODULE_ROWS, titles_for_labels
+
+    sections = {s.title: s for s in build_matrix()}
+    rows = {row.title: row for row in sections["Финансы"].rows}
+    reports = rows["Финансовые отчёты"]
+    assert [c.title for c in reports.special] == ["Видит дебиторскую задолженность",
+                                                  "Видит выручку, валовую прибыль и оплаты через кабинет"]
+    assert reports.actions == [None, None, None, None]
+    assert not [c for c in rows["Сертификаты"].cells if c.permission.codename.startswith(("view_rev", "view_rec"))]
+    assert [r.title for r in sections["Финансы"].rows].index("Финансовые отчёты") == \
+        [r.title for r in sections["Финансы"].rows].index("Сертификаты") - 1
+    marketing = {row.title: row for row in sections["Маркетинг"].rows}
+    assert [c.title for c in marketing["Маркетинговые отчёты"].special] == ["Видит отчёт «Лиды по источникам»"]
+    assert [c.title for c in marketing["Партнёры"].special] == ["Выпускает токены API партнёров"]
+
+    assert perm_title(perm("finance.view_revenue")) == \
+        "Финансовые отчёты: Видит выручку, валовую прибыль и оплаты через кабинет"
+    assert titles_for_labels(["finance.view_receivables", "marketing.view_lead_report"]) == {
+        "finance.view_receivables": "Финансовые отчёты: Видит дебиторскую задолженность",
+        "marketing.view_lead_report": "Маркетинговые отчёты: Видит отчёт «Лиды по источникам»"}
+    for label in MODULE_ROWS:  # every mapped right exists (a renamed codename would fall back silently)
+        perm(label)
+
+    group = Group.objects.create(name="Аналитики")
+    access.group_permissions_set(actor=admin_user, group=group, permissions=[perm("finance.view_revenue")])
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:auth_group_change", args=[group.pk])).content.decode()
+    assert 'data-row="finance:reports"' in html and "Финансовые отчёты" in html
+    assert "дано право «Финансовые отчёты: Видит выручку, валовую прибыль и оплаты через кабинет»" in html
+    assert "Сертификаты: Видит" not in html

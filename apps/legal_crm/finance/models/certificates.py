@@ -59,7 +59,8 @@ class Certificate(TimeStampedModel):
                                    violation_error_message=_("Сертификат не может перестать действовать "
                                                              "раньше, чем начал.")),
         ]
-        # The module's report rights are declared on its first model (Django keeps permissions per model).
+        # The module's report rights are declared on its first model (Django keeps permissions per model); the
+        # access matrix and the access history show them in a row of their own (core.access_matrix.MODULE_ROWS).
         permissions = [
             ("view_receivables", _("Видит дебиторскую задолженность")),
             ("view_revenue", _("Видит выручку, валовую прибыль и оплаты через кабинет")),
