@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 
 from legal_crm.core.errors import DomainError
 from legal_crm.core.forms import CleanTextMixin
 
-from .models import Campaign
-from .services import validate
+from .models import DAILY_LIMIT_MAX, DAILY_LIMIT_MIN, Campaign
+from .services import validate, weekdays_parse
+
+# «1, 2, 3, 4, 5, 6, 7» is typed in 19 characters; the service stores the seven digits.
+WEEKDAYS_TYPED_MAX = 40
 
 
 class CampaignForm(CleanTextMixin, forms.ModelForm):
@@ -17,6 +21,33 @@ class CampaignForm(CleanTextMixin, forms.ModelForm):
         fields = ("name", "office", "kind", "text", "template", "is_advertising", "audience", "statuses", "services",
                   "tags", "segment", "debt_min", "last_contact_after", "last_contact_before", "starts_at",
                   "daily_limit", "weekdays", "hours_from", "hours_to")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = self.fields.get("daily_limit")
+        if limit is not None:
+            # Django's own bound (0) goes; the model's validators (DAILY_LIMIT_ERROR) check the range when the form
+            # is validated, and the browser's box says the same range.
+            limit.validators = [v for v in limit.validators
+                                if not isinstance(v, MinValueValidator | MaxValueValidator)]
+            limit.widget.attrs.update({"min": DAILY_LIMIT_MIN, "max": DAILY_LIMIT_MAX})
+        weekdays = self.fields.get("weekdays")
+        if weekdays is not None:
+            # The days may be typed with commas or spaces between them: the box takes more than the seven stored
+            # digits, clean_weekdays turns them into those digits.
+            weekdays.max_length = WEEKDAYS_TYPED_MAX
+            weekdays.validators = [v for v in weekdays.validators if not isinstance(v, MaxLengthValidator)]
+            weekdays.validators.append(MaxLengthValidator(WEEKDAYS_TYPED_MAX))
+            weekdays.widget.attrs["maxlength"] = str(WEEKDAYS_TYPED_MAX)
+        for name in ("hours_from", "hours_to"):
+            if name in self.fields:
+                self.fields[name].widget.format = "%H:%M"  # «10:00», not «10:00:00»
+
+    def clean_weekdays(self):
+        try:
+            return weekdays_parse(self.cleaned_data.get("weekdays") or "")
+        except DomainError as exc:
+            raise forms.ValidationError(exc.fields.get("weekdays", exc.message)) from None
 
     def _post_clean(self):
         super()._post_clean()

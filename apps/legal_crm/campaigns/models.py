@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -14,6 +15,9 @@ from simple_history.models import HistoricalRecords
 from legal_crm.core.models import TimeStampedModel
 
 WEEKDAY_NAMES = [_("пн"), _("вт"), _("ср"), _("чт"), _("пт"), _("сб"), _("вс")]
+# A day's limit of messages: a typo of extra zeros (99 999 999 999 999) is no limit and overflowed MariaDB's column.
+DAILY_LIMIT_MIN, DAILY_LIMIT_MAX = 1, 1_000_000
+DAILY_LIMIT_ERROR = _("Лимит в день — от 1 до 1 000 000 сообщений, или оставьте поле пустым: без лимита.")
 
 
 class Campaign(TimeStampedModel):
@@ -57,9 +61,13 @@ class Campaign(TimeStampedModel):
     last_contact_after = models.DateField(_("последнее обращение с"), null=True, blank=True)
     last_contact_before = models.DateField(_("последнее обращение по"), null=True, blank=True)
     starts_at = models.DateTimeField(_("начать"), null=True, blank=True, help_text=_("Пусто — сразу при запуске."))
-    daily_limit = models.PositiveIntegerField(_("не больше сообщений в день"), null=True, blank=True)
+    daily_limit = models.PositiveIntegerField(
+        _("не больше сообщений в день"), null=True, blank=True, help_text=_("От 1 до 1 000 000. Пусто — без лимита."),
+        validators=[MinValueValidator(DAILY_LIMIT_MIN, message=DAILY_LIMIT_ERROR),
+                    MaxValueValidator(DAILY_LIMIT_MAX, message=DAILY_LIMIT_ERROR)])
     weekdays = models.CharField(_("дни недели"), max_length=7, default="12345",
-                                help_text=_("Номера дней: 1 — понедельник … 7 — воскресенье."))
+                                help_text=_("Номера дней цифрами, например 12345 или 1, 3, 5: 1 — понедельник … "
+                                            "7 — воскресенье."))
     hours_from = models.TimeField(_("отправлять с"), default=datetime.time(10, 0),
                                   help_text=_("По местному времени получателя (часовой пояс его офиса)."))
     hours_to = models.TimeField(_("отправлять до"), default=datetime.time(20, 0))

@@ -6,6 +6,7 @@ Queueing the messages is the dispatcher's (dispatch.py), run by the scheduler ev
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -19,7 +20,7 @@ from legal_crm.org.selectors import office_ids_visible_to
 
 from . import audience, perms
 from .cost import SUBJECT_TYPE, estimate
-from .models import Campaign, CampaignRecipient
+from .models import DAILY_LIMIT_ERROR, DAILY_LIMIT_MAX, DAILY_LIMIT_MIN, Campaign, CampaignRecipient
 from .render import campaign_text, render
 from .selectors import campaign_list_visible_to
 
@@ -75,22 +76,30 @@ def validate(campaign: Campaign) -> None:
             "Долг есть только у клиентов: выберите клиентов в «Кому».")))
     if campaign.debt_min is not None and campaign.debt_min < 0:
         raise DomainError("bad_limit", *_on("debt_min", _("Сумма долга не может быть отрицательной.")))
-    _check_weekdays(campaign.weekdays or "")
-    campaign.weekdays = "".join(sorted(campaign.weekdays))
+    campaign.weekdays = weekdays_parse(campaign.weekdays or "")
     if campaign.hours_from is None or campaign.hours_to is None or campaign.hours_from >= campaign.hours_to:
         raise DomainError("bad_hours", *_on("hours_to", _(
             "Время «до» должно быть позже времени «с» (в пределах суток).")))
-    if campaign.daily_limit is not None and campaign.daily_limit < 1:
-        raise DomainError("bad_limit", *_on("daily_limit", _(
-            "Лимит в день — не меньше одного сообщения, или пусто.")))
+    if campaign.daily_limit is not None and not DAILY_LIMIT_MIN <= campaign.daily_limit <= DAILY_LIMIT_MAX:
+        raise DomainError("bad_limit", *_on("daily_limit", str(DAILY_LIMIT_ERROR)))
     if (campaign.last_contact_after and campaign.last_contact_before
             and campaign.last_contact_after > campaign.last_contact_before):
         raise DomainError("bad_period", *_on("last_contact_before", _("Конец периода раньше начала.")))
 
 
-def _check_weekdays(days: str) -> None:
-    """The sending days: digits 1 (Monday) … 7 (Sunday), each once — «89» names no day and is refused, not stored."""
+# What people put between the days' numbers: «1,2,3», «1 2 3», «1; 3; 5».
+_WEEKDAY_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def weekdays_parse(text: str) -> str:
+    """The sending days as stored: digits 1 (Monday) … 7 (Sunday), each once, in order («531», «1, 3, 5» and
+    «1 3 5» are «135»). A digit that names no day («89») is named in the refusal; any other sign («пн-пт», «1-5»)
+    gets the plain rule — nothing is dropped or guessed."""
     rule = _("Дни недели — цифры от 1 (понедельник) до 7 (воскресенье), каждая один раз.")
+    days = "".join(_WEEKDAY_SEPARATORS.split(text.strip()))
+    if not all(ch.isascii() and ch.isdigit() for ch in days):
+        raise DomainError("bad_weekdays", *_on("weekdays", _(
+            "Пишите номера дней цифрами подряд, например 12345 (1 — понедельник … 7 — воскресенье).")))
     junk = list(dict.fromkeys(ch for ch in days if ch not in "1234567"))
     if junk:
         shown = ", ".join(f"«{ch}»" for ch in junk)
@@ -98,6 +107,7 @@ def _check_weekdays(days: str) -> None:
             "days": shown, "rule": rule}))
     if not days or len(set(days)) != len(days):
         raise DomainError("bad_weekdays", *_on("weekdays", rule))
+    return "".join(sorted(days))
 
 
 @transaction.atomic

@@ -334,11 +334,15 @@ def test_bad_addresses_are_skipped_and_counted(marketer, office, sms_channel):
     ({"kind": "pigeon"}, "bad_kind", "kind"),
     ({"weekdays": "189"}, "bad_weekdays", "weekdays"),
     ({"weekdays": "89"}, "bad_weekdays", "weekdays"),
-    ({"weekdays": "1,3"}, "bad_weekdays", "weekdays"),
+    ({"weekdays": "1-5"}, "bad_weekdays", "weekdays"),
+    ({"weekdays": "пн, ср"}, "bad_weekdays", "weekdays"),
+    ({"weekdays": " , "}, "bad_weekdays", "weekdays"),
     ({"weekdays": "113"}, "bad_weekdays", "weekdays"),
     ({"weekdays": ""}, "bad_weekdays", "weekdays"),
     ({"hours_from": datetime.time(20, 0), "hours_to": datetime.time(9, 0)}, "bad_hours", "hours_to"),
     ({"daily_limit": 0}, "bad_limit", "daily_limit"),
+    ({"daily_limit": 1_000_001}, "bad_limit", "daily_limit"),
+    ({"daily_limit": 99_999_999_999_999}, "bad_limit", "daily_limit"),
     ({"debt_min": Decimal("100")}, "no_audience", "debt_min"),
     ({"audience": "martians"}, "no_audience", "audience"),
     ({"last_contact_after": datetime.date(2026, 12, 1), "last_contact_before": datetime.date(2026, 11, 1)},
@@ -360,6 +364,30 @@ def test_weekdays_that_name_no_day_are_refused_in_russian(marketer):
     assert exc.value.fields["weekdays"] == "Дни недели — цифры от 1 (понедельник) до 7 (воскресенье), каждая один раз."
     assert not Campaign.objects.exists()
     assert make_campaign(marketer, weekdays="531").weekdays == "135"
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("1,2,3", "123"), ("1 2 3", "123"), ("5; 3, 1", "135"), (" 1, 2,3 ,4;5 ", "12345"), ("12, 67", "1267"),
+])
+def test_weekdays_typed_with_commas_or_spaces_are_stored_as_digits(marketer, typed, stored):
+    assert make_campaign(marketer, weekdays=typed).weekdays == stored
+
+
+def test_weekdays_in_words_get_the_plain_rule(marketer):
+    for typed in ("пн-пт", "1-5", "1/3"):
+        with pytest.raises(DomainError) as exc:
+            make_campaign(marketer, weekdays=typed)
+        assert exc.value.fields["weekdays"] == (
+            "Пишите номера дней цифрами подряд, например 12345 (1 — понедельник … 7 — воскресенье)."), typed
+
+
+def test_the_daily_limit_is_one_to_a_million_in_words(marketer):
+    for limit in (0, 1_000_001, 99_999_999_999_999):
+        with pytest.raises(DomainError) as exc:
+            make_campaign(marketer, daily_limit=limit)
+        assert exc.value.fields["daily_limit"] == (
+            "Лимит в день — от 1 до 1 000 000 сообщений, или оставьте поле пустым: без лимита."), limit
+    assert make_campaign(marketer, daily_limit=1_000_000).daily_limit == 1_000_000
 
 
 def test_only_a_draft_changes_or_starts(marketer, office, sms_channel):

@@ -53,6 +53,42 @@ def test_weekdays_that_name_no_day_are_refused_on_the_field(client, marketer):
         "Нет такого дня недели: «8», «9». Дни недели — цифры от 1 (понедельник) до 7 (воскресенье), каждая один раз."]
 
 
+def test_weekdays_typed_with_commas_are_saved_as_digits_and_words_get_the_rule(client, marketer):
+    client.force_login(marketer)
+    url = reverse("admin:campaigns_campaign_add")
+    bad = client.post(url, _form(weekdays="пн-пт"))
+    assert bad.status_code == 200 and not Campaign.objects.exists()
+    assert bad.context["adminform"].form.errors["weekdays"] == [
+        "Пишите номера дней цифрами подряд, например 12345 (1 — понедельник … 7 — воскресенье)."]
+    assert 'maxlength="40"' in client.get(url).content.decode()
+    assert client.post(url, _form(weekdays="1, 2, 3, 4, 5, 6, 7")).status_code == 302
+    assert Campaign.objects.get().weekdays == "1234567"
+
+
+def test_the_daily_limit_is_bounded_in_words_on_the_field(client, marketer):
+    client.force_login(marketer)
+    url = reverse("admin:campaigns_campaign_add")
+    for typed in ("99999999999999", "1000001", "0", "-5"):
+        bad = client.post(url, _form(daily_limit=typed))
+        assert bad.status_code == 200, typed
+        assert bad.context["adminform"].form.errors["daily_limit"] == [
+            "Лимит в день — от 1 до 1 000 000 сообщений, или оставьте поле пустым: без лимита."], typed
+    assert not Campaign.objects.exists()
+    assert client.post(url, _form(daily_limit="1000000")).status_code == 302
+    assert Campaign.objects.get().daily_limit == 1_000_000
+
+
+def test_the_sending_hours_show_as_hours_and_minutes(client, marketer):
+    campaign = make_campaign(marketer, hours_from=datetime.time(9, 30), hours_to=datetime.time(18, 0))
+    client.force_login(marketer)
+    html = client.get(reverse("admin:campaigns_campaign_add")).content.decode()
+    assert 'value="10:00"' in html and 'value="20:00"' in html
+    assert "10:00:00" not in html and "20:00:00" not in html
+    html = client.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk])).content.decode()
+    assert 'value="09:30"' in html and 'value="18:00"' in html
+    assert "09:30:00" not in html and "18:00:00" not in html
+
+
 def test_preview_shows_recipients_texts_and_cost_then_start(client, marketer, office, sms_channel, fake_smsru):
     LeadFactory(office=office, phone="+79160000001", name="Анна", consent_ads=True)
     LeadFactory(office=office, phone="+79160000002", name="Борис", consent_ads=False)
