@@ -277,17 +277,22 @@ class DocumentTemplateForm(forms.ModelForm):
         kind = data.get("kind")
         if kind is None:
             return data
-        if kind == DocumentTemplate.Kind.DOCX and upload is None and not (self.instance.pk and self.instance.file):
-            self.add_error("file", _("Загрузите файл .docx."))
-            return data
         if upload is None and kind == DocumentTemplate.Kind.DOCX:
-            return data  # the stored file was checked when it was uploaded
+            # the stored file was checked when it was uploaded; no file at all is the model's «Загрузите файл .docx.»
+            return data
+        body = data.get("body") or ""
         try:
-            services.validate_template_source(kind=kind, file=upload, body=data.get("body") or "",
+            services.validate_template_source(kind=kind, file=upload, body=body,
                                               print_format=data.get("print_format") or "")
         except DomainError as exc:
             target = next(iter(exc.fields), None)
-            self.add_error(target if target in self.fields else None, exc.message)
+            target = target if target in self.fields else None
+            self.add_error(target, exc.message)
+            if target in ("body", "file"):
+                # add_error takes the field out of cleaned_data, so the instance would be checked without it and
+                # the model would add a false «Заполните HTML-шаблон…» / «Загрузите файл .docx.» under the real
+                # reason: the instance keeps what was typed or uploaded (the form stays invalid, nothing is saved)
+                self.cleaned_data[target] = upload if target == "file" else body
         return data
 
 

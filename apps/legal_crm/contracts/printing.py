@@ -27,7 +27,7 @@ from legal_crm.core.errors import DomainError
 from legal_crm.core.formatting import format_date, format_money
 from legal_crm.core.validators import format_phone
 
-from .template_errors import error_line, error_text, log_template_error
+from .template_errors import error_line, error_text, log_template_error, unknown_field_owner
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
@@ -257,25 +257,31 @@ def sample_context() -> dict:
 
 def _template_error(exc, *, field: str, source: str | None, line: int | None = None) -> DomainError:
     """The refusal of an uploaded template Jinja cannot fill, in Russian (contracts.template_errors): an unknown
-    variable or field names the variables there are; a syntax error its line where the line means something (an
+    variable names the variables there are, an unknown field the fields of its owner («client»); an error its line where the line means something (an
     HTML body — a Word file's lines are its XML's). Jinja's own words go to the log."""
     import jinja2
 
     log_template_error(exc, field)
     text = error_text(exc, source=source)
-    if isinstance(exc, jinja2.exceptions.UndefinedError):
-        keys = ", ".join(sorted(sample_context()))
-        if line:
-            message = _("В шаблоне есть неизвестный тег, строка %(line)s. %(e)s Доступны: %(keys)s.") % {
-                "line": line, "e": text, "keys": keys}
-        else:
-            message = _("В шаблоне есть неизвестный тег. %(e)s Доступны: %(keys)s.") % {"e": text, "keys": keys}
-        return DomainError("template_unknown_tag", message, fields={field: _("Неизвестный тег в шаблоне.")})
     if line:
         message = _("Ошибка в шаблоне, строка %(line)s. %(e)s") % {"line": line, "e": text}
     else:
         message = _("Ошибка в шаблоне. %(e)s") % {"e": text}
+    if isinstance(exc, jinja2.exceptions.UndefinedError):  # a variable or a field, not a tag: say what there is
+        message = f"{message} {_available(unknown_field_owner(exc, source))}"
+        return DomainError("template_unknown_tag", message, fields={field: _("Неизвестная переменная в шаблоне.")})
     return DomainError("template_syntax", message, fields={field: _("Ошибка в шаблоне.")})
+
+
+def _available(owner: str | None) -> str:
+    """What a template may name: the fields of `owner` («client») when it is one of the data's, else the
+    variables."""
+    value = sample_context()
+    for part in owner.split(".") if owner else ():
+        value = value.get(part) if isinstance(value, dict) else None
+    if owner and isinstance(value, dict) and value:
+        return _("Поля «%(owner)s»: %(keys)s.") % {"owner": owner, "keys": ", ".join(value)}
+    return _("Доступны: %(keys)s.") % {"keys": ", ".join(sorted(sample_context()))}
 
 
 def validate_html_template(body: str) -> None:

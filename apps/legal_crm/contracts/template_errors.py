@@ -4,7 +4,7 @@ Jinja explains a broken template in English («Unexpected end of template. Jinja
 tags: 'endif'…», «'dict object' has no attribute 'nmae'»), and those sentences reached the administrators who
 upload templates and the lawyers who print them. `error_text(exc)` reads the common ones — an unknown variable,
 field, tag, filter or test, a block never closed, a closing tag out of place, a tag cut short, a stray character, a
-forbidden attribute — into a Russian sentence; anything else becomes a general Russian sentence. The caller logs
+forbidden attribute, a loop longer than the sandbox's range() allows, a division by zero — into a Russian sentence; anything else becomes a general Russian sentence. The caller logs
 Jinja's own words (`log_template_error`), so the detail is kept for whoever fixes the template or the code.
 """
 
@@ -160,14 +160,39 @@ def error_line(exc, source: str | None = None) -> int | None:
     return found
 
 
+def unknown_field_owner(exc, source: str | None = None) -> str | None:
+    """For an unknown field — «'dict object' has no attribute 'nmae'» from `{{ client.nmae }}` — the dotted name
+    whose fields the author meant («client»), read off the template's source; None for anything else."""
+    message = str(getattr(exc, "message", None) or "")
+    found = re.fullmatch(r"'?(?P<obj>.+?)'? has no attribute '(?P<attr>.+)'", message)
+    path = _field_path(found["attr"], source) if found else None
+    return path.rsplit(".", 1)[0] if path else None
+
+
+def _arithmetic_text(exc) -> str:
+    """An error of Python's while filling, not Jinja's: a loop the sandbox refuses, a division by zero, an
+    expression over text."""
+    from jinja2.sandbox import MAX_RANGE
+
+    if isinstance(exc, OverflowError) and re.search(r"MAX_RANGE|ssize_t", str(exc)):
+        # {% for x in range(100000000) %}: the sandbox's range() stops a loop that would hang the printing
+        return _("Слишком длинный цикл: range() в шаблонах документов даёт не больше %(max)s чисел.") % {
+            "max": f"{MAX_RANGE:,}".replace(",", "\u00a0")}
+    if isinstance(exc, OverflowError):
+        return _("Число в выражении шаблона слишком большое.")
+    if isinstance(exc, ZeroDivisionError):
+        return _("В выражении шаблона деление на ноль.")
+    # an expression the data cannot answer: «a» + 1
+    return _("Выражение в шаблоне не вычисляется: данные документа подставляются как текст, считать с ними нельзя.")
+
+
 def error_text(exc, *, source: str | None = None) -> str:
     """A Russian sentence for a Jinja error raised by a template (`source`, when given, names an unknown field
     with its full path: «client.nmae»). No line: the caller adds it where it means something to the reader."""
     import jinja2
 
-    if not isinstance(exc, jinja2.exceptions.TemplateError):  # an expression the data cannot answer: «a» + 1
-        return _("Выражение в шаблоне не вычисляется: данные документа подставляются как текст, считать с ними "
-                 "нельзя.")
+    if not isinstance(exc, jinja2.exceptions.TemplateError):
+        return _arithmetic_text(exc)
     message = str(getattr(exc, "message", None) or exc).strip()
     if isinstance(exc, jinja2.exceptions.UndefinedError):
         return _undefined_text(message, source)

@@ -155,7 +155,8 @@ def test_template_upload_in_desk_refuses_unknown_tag(client, admin_user):
         "name": "Шаблон", "code": "shablon", "kind": "docx", "group": "client_company", "is_active": "on",
         "file": SimpleUploadedFile("t.docx", out.getvalue())})
     assert response.status_code == 200
-    assert "неизвестный тег" in response.content.decode()
+    assert "Неизвестная переменная «unknown_thing»" in response.content.decode()  # a variable, not a tag
+    assert "Загрузите файл .docx." not in response.content.decode()  # the file was uploaded
 
 
 def test_publish_toggles_from_card(client, lawyer, contract_in_work):

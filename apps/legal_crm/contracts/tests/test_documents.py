@@ -166,7 +166,7 @@ def test_docx_with_unknown_tag_refused(admin_user):
         services.template_save(actor=admin_user, file=SimpleUploadedFile("шаблон.docx", content), code="bad",
                                name="Плохой", kind=DocumentTemplate.Kind.DOCX)
     assert exc.value.code == "template_unknown_tag"
-    assert "неизвестный тег" in exc.value.message and "cliente" in exc.value.message
+    assert "Неизвестная переменная «cliente»" in exc.value.message  # a variable, not «неизвестный тег»
     assert not DocumentTemplate.objects.filter(code="bad").exists()
 
 
@@ -275,9 +275,10 @@ ENGLISH = ("Jinja", "undefined", "expected", "Encountered", "unexpected", "objec
 
 @pytest.mark.parametrize(("body", "code", "words"), [
     ("<p>\n{{ cliente.name }}</p>", "template_unknown_tag",
-     "В шаблоне есть неизвестный тег, строка 2. Неизвестная переменная «cliente». Доступны: bankruptcy, client, "),
-    ("<p>{{ client.nmae }}</p>", "template_unknown_tag",
-     "Неизвестная переменная «client.nmae»: у «client» нет поля «nmae»."),
+     "Ошибка в шаблоне, строка 2. Неизвестная переменная «cliente». Доступны: bankruptcy, client, "),
+    ("<p>{{ client.nmae }}</p>", "template_unknown_tag",  # a variable, not a tag: the fields of «client» follow
+     "Ошибка в шаблоне, строка 1. Неизвестная переменная «client.nmae»: у «client» нет поля «nmae». "
+     "Поля «client»: name, short_name, "),
     ("<h1>Справка</h1>\n<p>\n{% if client.name %}без конца</p>", "template_syntax",
      "Ошибка в шаблоне, строка 3. Не закрыт блок «{% if %}»: шаблон кончился раньше, чем встретился «{% endif %}»."),
     ("{% for c in bankruptcy.creditors %}{{ c.name }}", "template_syntax",
@@ -299,6 +300,11 @@ ENGLISH = ("Jinja", "undefined", "expected", "Encountered", "unexpected", "objec
     ("<p>{{ client.__class__ }}</p>", "template_syntax", "Обращение к «__class__» в шаблонах документов запрещено."),
     ("<p>{{ $ }}</p>", "template_syntax", "Недопустимый символ «$» внутри тега."),
     ("<p>{{ contract.price + 1 }}</p>", "template_syntax", "Выражение в шаблоне не вычисляется"),
+    ("{% for x in range(100000000) %}{{ x }}{% endfor %}", "template_syntax",  # not «считать с ними нельзя»
+     "Ошибка в шаблоне, строка 1. Слишком длинный цикл: range() в шаблонах документов даёт не больше 100\u00a0000 "
+     "чисел."),
+    ("{% for x in range(10 ** 30) %}{% endfor %}", "template_syntax", "Слишком длинный цикл: range()"),
+    ("<p>{{ 1 / 0 }}</p>", "template_syntax", "В выражении шаблона деление на ноль."),
 ])
 def test_html_template_errors_are_told_in_russian_with_the_line(admin_user, body, code, words, caplog):
     """Jinja's English («Unexpected end of template. Jinja was looking for the following tags: 'endif'…») reached
@@ -308,8 +314,10 @@ def test_html_template_errors_are_told_in_russian_with_the_line(admin_user, body
                                body=body)
     assert exc.value.code == code and words in exc.value.message, exc.value.message
     assert not any(word in exc.value.message for word in ENGLISH), exc.value.message
-    assert exc.value.fields == {"body": "Неизвестный тег в шаблоне." if code == "template_unknown_tag"
+    assert exc.value.fields == {"body": "Неизвестная переменная в шаблоне." if code == "template_unknown_tag"
                                 else "Ошибка в шаблоне."}
+    assert "неизвестный тег" not in exc.value.message
+    assert "range" not in body or "считать с ними нельзя" not in exc.value.message
     assert any("Document template body" in r.getMessage() for r in caplog.records)  # Jinja's words: in the log
 
 
@@ -319,8 +327,8 @@ def test_docx_template_errors_are_told_in_russian_without_xml_lines(admin_user):
             (("Клиент: {{ client.name }}", "{% if client.name %}без конца"),
              "Ошибка в шаблоне. Не закрыт блок «{% if %}»: шаблон кончился раньше, чем встретился «{% endif %}»."),
             (("Паспорт: {{ client.pasport }}",),
-             "В шаблоне есть неизвестный тег. Неизвестная переменная «client.pasport»: у «client» нет поля "
-             "«pasport»."),
+             "Ошибка в шаблоне. Неизвестная переменная «client.pasport»: у «client» нет поля «pasport». "
+             "Поля «client»: name, "),
             (("{% foo %}",), "Ошибка в шаблоне. Неизвестный тег «{% foo %}».")):
         with pytest.raises(DomainError) as exc:
             services.template_save(actor=admin_user, file=SimpleUploadedFile("шаблон.docx", docx_bytes(*paragraphs)),
@@ -341,6 +349,54 @@ def test_the_desk_form_shows_the_russian_error_of_a_broken_template(client, admi
     assert ("Ошибка в шаблоне, строка 2. Не закрыт блок «{% if %}»: шаблон кончился раньше, чем встретился "
             "«{% endif %}».") in html.replace("&quot;", '"').replace("&#x27;", "'")
     assert "Jinja was looking" not in html and "Unexpected end of template" not in html
+
+
+def _form_errors(response) -> list[str]:
+    import html
+    import re
+
+    page = response.content.decode()
+    return [html.unescape(e) for e in re.findall(r"<li>([^<]*)</li>", page[page.index("<form"):])
+            if "шаблон" in e.lower() or "файл" in e.lower() or "поле" in e.lower()]
+
+
+@pytest.mark.parametrize(("body", "error"), [
+    ("<p>{{ client.nmae }}</p>", "Ошибка в шаблоне, строка 1. Неизвестная переменная «client.nmae»"),
+    ("{% for x in range(100000000) %}{% endfor %}", "Ошибка в шаблоне, строка 1. Слишком длинный цикл"),
+    ("<p>{% if client.name %}</p>", "Ошибка в шаблоне, строка 1. Не закрыт блок «{% if %}»"),
+])
+def test_the_desk_form_shows_only_the_real_error_of_an_html_template(client, admin_user, body, error):
+    """Every template error was followed by «Заполните HTML-шаблон или выберите встроенную печатную форму.» though
+    the body was filled."""
+    from django.urls import reverse
+
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:contracts_documenttemplate_add"), {
+        "name": "Справка", "code": "spravka", "kind": "html", "group": "client_company", "is_active": "on",
+        "body": body})
+    errors = _form_errors(response)
+    assert response.status_code == 200 and not DocumentTemplate.objects.filter(code="spravka").exists()
+    assert len(errors) == 1 and errors[0].startswith(error), errors
+    assert "Заполните HTML-шаблон" not in response.content.decode()
+    assert body in response.content.decode().replace("&lt;", "<").replace("&gt;", ">").replace("&#x27;", "'")
+
+
+def test_the_desk_form_shows_only_the_real_error_of_a_word_template(client, admin_user):
+    """…and «Загрузите файл .docx.» though a file was uploaded; with no file at all that is the one error."""
+    from django.urls import reverse
+
+    client.force_login(admin_user)
+    url = reverse("admin:contracts_documenttemplate_add")
+    fields = {"name": "Справка", "code": "spravka", "kind": "docx", "group": "client_company", "is_active": "on"}
+    for upload, error in (
+            (SimpleUploadedFile("шаблон.docx", docx_bytes("Паспорт: {{ client.pasport }}")),
+             "Ошибка в шаблоне. Неизвестная переменная «client.pasport»"),
+            (SimpleUploadedFile("шаблон.docx", b"not a zip"), "Файл повреждён или не является документом Word"),
+            (SimpleUploadedFile("шаблон.pdf", b"%PDF-1.4"), "Шаблон Word должен быть файлом .docx.")):
+        errors = _form_errors(client.post(url, {**fields, "file": upload}))
+        assert len(errors) == 1 and errors[0].startswith(error), errors
+    assert _form_errors(client.post(url, fields)) == ["Загрузите файл .docx."]
+    assert not DocumentTemplate.objects.filter(code="spravka").exists()
 
 
 def test_a_stored_template_jinja_cannot_fill_is_refused_in_russian_when_generating(lawyer, contract_in_work,
