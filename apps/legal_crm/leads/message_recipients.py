@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from legal_crm.directory.models import Counterparty
 from legal_crm.directory.selectors import counterparty_list_visible_to
+from legal_crm.messaging.selectors import RECIPIENT_QUERY_MIN_CHARS, RECIPIENT_QUERY_MIN_DIGITS
 from legal_crm.messaging.tags import Recipient
 
 from .selectors import lead_list_visible_to
@@ -22,13 +23,13 @@ def recipient_for_lead(lead) -> Recipient:
 
 def _match(query: str, phone_field: str, name_field: str) -> Q | None:
     digits = re.sub(r"\D", "", query)
-    if len(digits) >= 4:
+    if len(digits) >= RECIPIENT_QUERY_MIN_DIGITS:
         # +7 916… or 8 916…: the stored number is E.164, so the national prefix is dropped.
         if len(digits) == 11 and digits[0] in "78":
             digits = digits[1:]
         return Q(**{f"{phone_field}__contains": digits})
     query = query.strip()
-    return Q(**{f"{name_field}__icontains": query}) if len(query) >= 2 else None
+    return Q(**{f"{name_field}__icontains": query}) if len(query) >= RECIPIENT_QUERY_MIN_CHARS else None
 
 
 def lookup(user, query: str, limit: int = 10) -> list[Recipient]:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from unfold.admin import TabularInline
 from unfold.decorators import display
 
@@ -62,6 +62,27 @@ def recipient_label(recipient) -> str:
     phone = format_phone(recipient.address) if recipient.address.startswith("+") else recipient.address
     kind = _("лид") if recipient.lead_id else _("клиент")
     return f"{recipient.name or '—'}, {phone} ({kind})"
+
+
+def _nobody_found(problem: str | None) -> str:
+    """Why the preview's search found nobody, as the reason is: the query was not searched, or nothing matched."""
+    if problem == "too_long":
+        return _("Запрос длиннее %(max)s символов — так не пишут ни телефон, ни имя. Введите часть телефона или "
+                 "имени.") % {"max": selectors.RECIPIENT_QUERY_MAX}
+    if problem == "too_short":
+        return _("Слишком короткий запрос: введите не меньше четырёх цифр телефона или двух букв имени.")
+    return _("Никого не нашли: среди лидов и клиентов, которые вам доступны, нет такого телефона или имени.")
+
+
+def _empty_tags_warning(empty: list[tuple[str, str]]) -> str:
+    """The tags that are empty for the chosen recipient, by their labels: the message would have gaps there."""
+    if not empty:
+        return ""
+    shown = ", ".join(_("«%(label)s» (%(code)s)") % {"label": label, "code": "{" + code + "}"}
+                      for code, label in empty)
+    return ngettext("Для этого получателя пусто: %(tags)s — в сообщении на этом месте ничего не будет.",
+                    "Для этого получателя пусто: %(tags)s — в сообщении на их месте ничего не будет.",
+                    len(empty)) % {"tags": shown}
 
 
 @admin.register(MessageTemplate)
@@ -119,18 +140,21 @@ class MessageTemplateAdmin(DeskAdmin):
     def preview_view(self, request, object_id):
         """The template as a chosen lead or client would get it: search by phone or name, pick one."""
         template = get_object_or_404(self.get_queryset(request), pk=object_id)
-        q = (request.GET.get("q") or "").strip()[:100]
-        found = selectors.recipients_matching(request.user, q) if q else []
+        q = (request.GET.get("q") or "").strip()
+        problem = selectors.recipient_query_problem(q) if q else None
+        found = selectors.recipients_matching(request.user, q) if q and problem is None else []
         try:
             pick = int(request.GET.get("pick", ""))
         except ValueError:
             pick = 0 if len(found) == 1 else None
         chosen = found[pick] if pick is not None and 0 <= pick < len(found) else None
-        rendered = tags.render(template.text, chosen) if chosen else None
+        rendered, empty = tags.render_for_preview(template.text, chosen) if chosen else (None, [])
         context = {
             **self.admin_site.each_context(request), "opts": self.model._meta, "template": template,
             "title": _("Предпросмотр: %(name)s") % {"name": template.name}, "q": q, "pick": pick,
             "candidates": [(i, recipient_label(r)) for i, r in enumerate(found)],
+            "nobody": _nobody_found(problem) if q and not found else "",
+            "empty_tags": _empty_tags_warning(empty),
             "rendered": rendered, "recipient_label": recipient_label(chosen) if chosen else "",
             "size": sms_size(rendered) if rendered is not None and template.kind == Kind.SMS else None,
             "back": reverse("admin:messaging_messagetemplate_change", args=[template.pk]),

@@ -94,9 +94,28 @@ def custom_tag_list_visible_to(user) -> QuerySet[CustomTag]:
     return CustomTag.objects.all()
 
 
+# What the preview's search takes (the lookups of hooks.MESSAGE_RECIPIENT_LOOKUP read the same bounds): four digits
+# of a phone or two characters of a name, and no more than a phone or a name is ever typed in.
+RECIPIENT_QUERY_MIN_DIGITS, RECIPIENT_QUERY_MIN_CHARS, RECIPIENT_QUERY_MAX = 4, 2, 100
+
+
+def recipient_query_problem(query: str) -> str | None:
+    """Why `query` is not searched: "too_long", "too_short", or None when it is."""
+    query = query.strip()
+    if len(query) > RECIPIENT_QUERY_MAX:
+        return "too_long"
+    digits = sum(ch.isdecimal() for ch in query)  # as the lookups read digits (\D)
+    if digits < RECIPIENT_QUERY_MIN_DIGITS and len(query) < RECIPIENT_QUERY_MIN_CHARS:
+        return "too_short"
+    return None
+
+
 def recipients_matching(user, query: str, limit: int = 10) -> list:
     """Leads and clients to preview a message for, by phone or name (answered by higher modules through
-    hooks.MESSAGE_RECIPIENT_LOOKUP; the order is stable, so a pick is its position)."""
+    hooks.MESSAGE_RECIPIENT_LOOKUP; the order is stable, so a pick is its position). A query the search does not
+    take (recipient_query_problem) finds nobody."""
+    if recipient_query_problem(query) is not None:
+        return []
     found = []
     for path in getattr(hooks, "MESSAGE_RECIPIENT_LOOKUP", []):
         found += import_string(path)(user, query, limit)

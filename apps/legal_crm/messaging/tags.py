@@ -194,14 +194,12 @@ def _provided_values(path: str, recipients: list[Recipient]) -> list[str]:
     return values
 
 
-def render_many(text: str, recipients: list[Recipient]) -> list[str]:
-    """The text for each recipient, in order. A constant number of queries per tag, whatever the count."""
-    recipients = list(recipients)
-    codes = codes_in(text)
-    if not codes or not recipients:
-        return [text for _r in recipients]
+def _columns(text: str, recipients: list[Recipient]) -> tuple[dict[str, list[str]], dict]:
+    """The value of each tag of `text` for each recipient (code → values in order) — tags nobody answers are left
+    out — and the administrators' tags among them (code → CustomTag)."""
     ctx = _Context(recipients)
     provided = provided_tags()
+    codes = codes_in(text)
     custom = _custom_tags(codes)
     columns: dict[str, list[str]] = {}
     for code in codes:
@@ -211,6 +209,10 @@ def render_many(text: str, recipients: list[Recipient]) -> list[str]:
             columns[code] = _provided_values(provided[code][0], recipients)
         elif code in custom:
             columns[code] = _custom_values(custom[code], ctx)
+    return columns, custom
+
+
+def _assemble(text: str, columns: dict[str, list[str]], count: int) -> list[str]:
     # The text split once into literal pieces and tags (a regex substitution per recipient cost more than the
     # queries): pieces[0] + value of tag 1 + pieces[1] + …; a tag nobody answers stays as typed.
     parts = TAG_RE.split(text)
@@ -227,7 +229,7 @@ def render_many(text: str, recipients: list[Recipient]) -> list[str]:
         slots = known
     values = [columns[code] for code in slots]
     out = []
-    for index in range(len(recipients)):
+    for index in range(count):
         chunks = [pieces[0]]
         for column, piece in zip(values, pieces[1:], strict=True):
             chunks.append(column[index])
@@ -236,5 +238,33 @@ def render_many(text: str, recipients: list[Recipient]) -> list[str]:
     return out
 
 
+def render_many(text: str, recipients: list[Recipient]) -> list[str]:
+    """The text for each recipient, in order. A constant number of queries per tag, whatever the count."""
+    recipients = list(recipients)
+    if not codes_in(text) or not recipients:
+        return [text for _r in recipients]
+    columns, _custom = _columns(text, recipients)
+    return _assemble(text, columns, len(recipients))
+
+
 def render(text: str, recipient: Recipient) -> str:
     return render_many(text, [recipient])[0]
+
+
+def render_for_preview(text: str, recipient: Recipient) -> tuple[str, list[tuple[str, str]]]:
+    """The text as `recipient` gets it, and (code, label) of each of its tags that is empty for this recipient — a
+    lead with no contract has no {contract_number}: the message would read «по договору  к оплате  до .»."""
+    if not codes_in(text):
+        return text, []
+    columns, custom = _columns(text, [recipient])
+    provided = provided_tags()
+
+    def label(code: str) -> str:
+        if code in BUILTIN:
+            return str(BUILTIN[code][0])
+        if code in provided:
+            return str(provided[code][1])
+        return custom[code].label
+
+    empty = [(code, label(code)) for code, values in columns.items() if not values[0].strip()]
+    return _assemble(text, columns, 1)[0], empty

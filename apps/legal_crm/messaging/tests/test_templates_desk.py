@@ -139,3 +139,55 @@ def test_the_tag_service_replaces_regional_values_and_refuses_a_region_twice(adm
     with pytest.raises(DomainError) as bad:
         services_templates.custom_tag_save(actor=admin_user, tag=CustomTag(code="Горячая", label="x"))
     assert bad.value.code == "bad_tag_code"
+
+
+@pytest.mark.django_db
+def test_the_preview_names_the_tags_empty_for_the_recipient(admin_user, client, office):
+    """A lead with no contract has no contract number, amount or date: the preview read «по договору  к оплате  до .»
+    with nothing to say why."""
+    LeadFactory(office=office, name="Иван Петров", phone="+79161112233")
+    template = MessageTemplate.objects.create(
+        name="Оплата", text="{first_name}, по договору {contract_number} к оплате {amount_due} до {next_payment_date}.")
+    client.force_login(admin_user)
+    url = reverse("admin:messaging_messagetemplate_preview", args=[template.pk])
+    page = client.get(url, {"q": "79161112233"}).content.decode()
+    assert "Иван, по договору  к оплате  до ." in page
+    assert ("Для этого получателя пусто: «Номер договора» ({contract_number}), «Сумма к оплате» ({amount_due}), "
+            "«Дата следующего платежа» ({next_payment_date}) — в сообщении на их месте ничего не будет.") in page
+    template.text = "{first_name}, ваш договор {contract_number}."
+    template.save()
+    page = client.get(url, {"q": "79161112233"}).content.decode()
+    assert ("Для этого получателя пусто: «Номер договора» ({contract_number}) — в сообщении на этом месте ничего "
+            "не будет.") in page
+    template.text = "{first_name}, ждём вас."
+    template.save()
+    page = client.get(url, {"q": "79161112233"}).content.decode()
+    assert "Иван, ждём вас." in page and 'id="preview-empty-tags"' not in page
+
+
+@pytest.mark.django_db
+def test_the_preview_says_why_nobody_was_found(admin_user, client, office):
+    LeadFactory(office=office, name="Иван Петров", phone="+79161112233")
+    template = MessageTemplate.objects.create(name="Общий", text="{name}")
+    client.force_login(admin_user)
+    url = reverse("admin:messaging_messagetemplate_preview", args=[template.pk])
+
+    def hint(q):
+        page = client.get(url, {"q": q})
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert 'id="preview-candidates"' not in html
+        return html
+
+    too_long = hint("я" * 300)
+    assert "Запрос длиннее 100 символов — так не пишут ни телефон, ни имя. Введите часть телефона или имени." in (
+        too_long)
+    assert "четырёх цифр" not in too_long
+    assert "Слишком короткий запрос: введите не меньше четырёх цифр телефона или двух букв имени." in hint("И")
+    nothing = hint("Сидоров")
+    assert "Никого не нашли: среди лидов и клиентов, которые вам доступны, нет такого телефона или имени." in nothing
+    assert "четырёх цифр" not in nothing
+    # a query past 100 characters is not cut to its first 100 and searched: the hint says why
+    long_name = hint("Иван Петров" + " " * 5 + "x" * 100)
+    assert "(лид)" not in long_name and "Запрос длиннее 100 символов" in long_name
+    assert selectors.recipient_query_problem("Ив") is None and selectors.recipient_query_problem("1") == "too_short"
