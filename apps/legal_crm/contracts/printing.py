@@ -36,11 +36,46 @@ if TYPE_CHECKING:
 # when a web worker starts (tests/test_startup_imports.py).
 
 
-def _sandbox(*, autoescape: bool) -> SandboxedEnvironment:
-    import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
+MAX_POWER = 1000  # `2 ** 10 ** 8` would keep a worker computing a number of a hundred million bits
 
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=autoescape)
+
+def _budgeted_range(limit: int):
+    """range() for one rendering that gives at most `limit` numbers in all: the sandbox caps each range() at its
+    MAX_RANGE, but two nested loops under the cap would still run ten billion times and hang the worker."""
+    given = 0
+
+    def budgeted(*args):
+        nonlocal given
+        numbers = range(*args)
+        given += len(numbers)
+        if given > limit:  # the words template_errors reads as «too long a loop»
+            raise OverflowError(f"Range too big. The document's ranges give more than MAX_RANGE ({limit}) in all.")
+        return numbers
+
+    return budgeted
+
+
+def _sandbox(*, autoescape: bool) -> SandboxedEnvironment:
+    """A fresh sandbox for each rendering (its range() budget is the rendering's own), which also refuses the two
+    operators that can exhaust a worker whatever the sandbox checks: a huge power and a huge repeat of a text."""
+    import jinja2
+    from jinja2.sandbox import MAX_RANGE, SandboxedEnvironment
+
+    class DocumentSandbox(SandboxedEnvironment):
+        intercepted_binops = frozenset(["*", "**"])
+
+        def call_binop(self, context, operator, left, right):
+            if operator == "**" and isinstance(right, int) and abs(right) > MAX_POWER:
+                raise OverflowError("power too large")
+            if operator == "*":
+                count, item = (right, left) if isinstance(right, int) else (left, right)
+                if isinstance(count, int) and isinstance(item, (str, list, tuple)) and \
+                        count * max(len(item), 1) > MAX_RANGE:
+                    raise OverflowError("repeat too large")
+            return super().call_binop(context, operator, left, right)
+
+    env = DocumentSandbox(undefined=jinja2.StrictUndefined, autoescape=autoescape)
+    env.globals["range"] = _budgeted_range(MAX_RANGE)
     env.filters["rub"] = format_money
     env.filters["ru_date"] = format_date
     return env

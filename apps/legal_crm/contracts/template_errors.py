@@ -176,7 +176,8 @@ def _arithmetic_text(exc) -> str:
 
     if isinstance(exc, OverflowError) and re.search(r"MAX_RANGE|ssize_t", str(exc)):
         # {% for x in range(100000000) %}: the sandbox's range() stops a loop that would hang the printing
-        return _("Слишком длинный цикл: range() в шаблонах документов даёт не больше %(max)s чисел.") % {
+        return _("Слишком длинный цикл: range() в шаблоне документа даёт не больше %(max)s чисел на весь "
+                 "документ.") % {
             "max": f"{MAX_RANGE:,}".replace(",", "\u00a0")}
     if isinstance(exc, OverflowError):
         return _("Число в выражении шаблона слишком большое.")

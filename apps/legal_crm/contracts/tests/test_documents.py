@@ -301,9 +301,14 @@ ENGLISH = ("Jinja", "undefined", "expected", "Encountered", "unexpected", "objec
     ("<p>{{ $ }}</p>", "template_syntax", "Недопустимый символ «$» внутри тега."),
     ("<p>{{ contract.price + 1 }}</p>", "template_syntax", "Выражение в шаблоне не вычисляется"),
     ("{% for x in range(100000000) %}{{ x }}{% endfor %}", "template_syntax",  # not «считать с ними нельзя»
-     "Ошибка в шаблоне, строка 1. Слишком длинный цикл: range() в шаблонах документов даёт не больше 100\u00a0000 "
-     "чисел."),
+     "Ошибка в шаблоне, строка 1. Слишком длинный цикл: range() в шаблоне документа даёт не больше 100\u00a0000 "
+     "чисел на весь документ."),
     ("{% for x in range(10 ** 30) %}{% endfor %}", "template_syntax", "Слишком длинный цикл: range()"),
+    # two loops under the sandbox's cap each would run ten billion times and hang the worker
+    ("{% for x in range(99999) %}{% for y in range(99999) %}{% endfor %}{% endfor %}", "template_syntax",
+     "Слишком длинный цикл: range()"),
+    ("<p>{{ 2 ** 100000000 }}</p>", "template_syntax", "Число в выражении шаблона слишком большое."),
+    ("<p>{{ 'a' * 1000000000 }}</p>", "template_syntax", "Число в выражении шаблона слишком большое."),
     ("<p>{{ 1 / 0 }}</p>", "template_syntax", "В выражении шаблона деление на ноль."),
 ])
 def test_html_template_errors_are_told_in_russian_with_the_line(admin_user, body, code, words, caplog):
