@@ -22,7 +22,7 @@ def _env(**overrides):
 def _production_env():
     alphabet = string.ascii_letters + string.digits + "!@#$%^&*(-_=+)"
     return _env(SECRET_KEY="".join(secrets.choice(alphabet) for _ in range(64)),
-                ALLOWED_HOSTS="crm.example.ru", DATABASE_URL="sqlite:////tmp/x.db",
+                ALLOWED_HOSTS="crm.example.ru", PUBLIC_URL="https://crm.example.ru", DATABASE_URL="sqlite:////tmp/x.db",
                 REDIS_URL="redis://127.0.0.1:6379/0")
 
 
@@ -33,6 +33,17 @@ def test_check_deploy_is_clean_under_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_links_to_clients_would_point_at_localhost():
+    env = _production_env()
+    del env["PUBLIC_URL"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    assert "legal_crm.W001" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

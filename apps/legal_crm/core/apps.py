@@ -10,7 +10,15 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import perm_cache, readonly_links, sqlite_like, token_auth, unfold_lists, user_names
+        from . import (
+            checks,  # noqa: F401  registers the project's check --deploy warnings
+            perm_cache,
+            readonly_links,
+            sqlite_like,
+            token_auth,
+            unfold_lists,
+            user_names,
+        )
         from .access_sync import sync_groups_after_migrate
 
         unfold_lists.install()
