@@ -152,8 +152,48 @@ def partner_recent_leads(user, partner: Partner, limit: int = 20):
             .order_by("-created_at")[:limit])
 
 
+class _Option:
+    """One option of a filter as it reads: the record's id and its label."""
+
+    __slots__ = ("label", "pk")
+
+    def __init__(self, pk, label: str):
+        self.pk, self.label = pk, label
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class StaffChoices:
+    """The «Сотрудник» filter's choices. Listed, each person by name, and namesakes told apart in parentheses by
+    their main office — or by their login where the office does not tell them apart («Новиков Пётр» stood five times
+    alike); looked up (chosen_filters' `.filter(pk=…)`), the users themselves, as the reports take them."""
+
+    def __init__(self, queryset: QuerySet):
+        self.queryset = queryset
+
+    def filter(self, *args, **kwargs) -> QuerySet:
+        return self.queryset.filter(*args, **kwargs)
+
+    def __iter__(self):
+        users = list(self.queryset.select_related("employee__main_office"))
+        namesakes: dict[str, list] = {}
+        for person in users:
+            namesakes.setdefault(str(person), []).append(person)
+        for person in users:
+            same = namesakes[str(person)]
+            if len(same) == 1:
+                yield person
+                continue
+            offices = [getattr(other.employee.main_office, "name", "") for other in same]
+            by_office = all(offices) and len(set(offices)) == len(offices)
+            office = getattr(person.employee.main_office, "name", "")
+            yield _Option(person.pk, f"{person} ({office if by_office else person.username})")
+
+
 def report_filter_choices(user) -> dict:
-    """What the report's filters offer the user: their offices, the staff of those offices, services, sources."""
+    """What the report's filters offer the user: their offices, the staff of those offices (StaffChoices), services,
+    sources."""
     from django.contrib.auth import get_user_model
 
     from legal_crm.directory.models import Service
@@ -162,7 +202,7 @@ def report_filter_choices(user) -> dict:
     staff = scope_to_offices(get_user_model().objects.filter(employee__isnull=False, is_active=True), user,
                              field="employee__offices")
     return {"office": office_list_visible_to(user).order_by("name"),
-            "employee": staff.distinct().order_by("last_name", "first_name"),
+            "employee": StaffChoices(staff.distinct().order_by("last_name", "first_name")),
             "service": Service.objects.filter(is_active=True).order_by("name"),
             "source": AdSource.objects.order_by("name")}
 

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from legal_crm.core.dates import EMPLOYMENT, PLANNED, date_errors
 from legal_crm.core.fields import PhoneField
+from legal_crm.core.formatting import NBSP
 from legal_crm.core.models import TimeStampedModel
 from legal_crm.core.regions import REGIONS
 from legal_crm.core.validators import (
@@ -204,7 +205,11 @@ class StaffingPlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.office}: {self.position} × {self.headcount}"
+        # Digits grouped as the number's cell beside it shows them: «× 10 000», not «× 10000».
+        headcount = self.headcount
+        if isinstance(headcount, int):
+            headcount = f"{headcount:,}".replace(",", NBSP)
+        return f"{self.office}: {self.position} × {headcount}"
 
 
 class OffboardingTemplateItem(models.Model):

@@ -133,3 +133,34 @@ def test_parse_period_reports_a_reversed_or_long_period_and_only_that():
     # a refused date's stand-in is not compared with the other end: one error, on the date that is wrong
     assert set(parse_period({"date_from": "01.01.0001", "date_to": "01.03.2020"})[2]) == {"date_from"}
     assert parse_period({"date_from": "01.03.2026", "date_to": "10.03.2026"})[2] == {}
+
+
+@pytest.mark.django_db
+def test_the_employee_filter_tells_namesakes_apart(client, make_staff, office, other_office):
+    """QA: the revenue report's «Сотрудник» listed «Новиков Пётр» five times alike. Namesakes get their main office
+    in parentheses, or their login where the office does not tell them apart; a unique name stays as it is."""
+    from django.urls import reverse
+
+    from legal_crm.core.models import User
+
+    users = [make_staff("sales", offices=[office], username="p.novikov"),
+             make_staff("sales", offices=[other_office], username="p.novikov2"),
+             make_staff("sales", offices=[office, other_office], username="other")]
+    User.objects.filter(pk__in=[u.pk for u in users[:2]]).update(last_name="Новиков", first_name="Пётр")
+    User.objects.filter(pk=users[2].pk).update(last_name="Смирнова", first_name="Ольга")
+    finance = make_staff("finance")
+    labels = [str(o) for o in selectors.report_filter_choices(finance)["employee"]]
+    assert "Новиков Пётр (Москва)" in labels and "Новиков Пётр (Новосибирск)" in labels
+    assert "Смирнова Ольга" in labels and "Новиков Пётр" not in labels
+    twin = make_staff("sales", offices=[office], username="p.novikov3")
+    User.objects.filter(pk=twin.pk).update(last_name="Новиков", first_name="Пётр")
+    labels = [str(o) for o in selectors.report_filter_choices(finance)["employee"]]
+    assert {"Новиков Пётр (p.novikov)", "Новиков Пётр (p.novikov2)", "Новиков Пётр (p.novikov3)"} <= set(labels)
+
+    chosen = selectors.chosen_filters({"employee": str(users[1].pk)}, selectors.report_filter_choices(finance))
+    assert chosen["employee"] == users[1]  # the reports take the user
+    option = f'value="{users[1].pk}" selected>Новиков Пётр (p.novikov2)</option>'
+    client.force_login(finance)
+    assert option in client.get(reverse("finance_revenue"), {"employee": users[1].pk}).content.decode()
+    client.force_login(make_staff("marketer"))
+    assert option in client.get(REPORT, {"employee": users[1].pk}).content.decode()

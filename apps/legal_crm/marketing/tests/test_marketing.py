@@ -130,3 +130,17 @@ def test_contact_phones_typed_before_the_check_are_normalised_where_they_read_as
     migration.normalise_contact_phones(apps, None)
     assert dict(Partner.objects.values_list("name", "contact_phone")) == {
         "Первый": "+74951234567", "Второй": "звоните Ивану", "Третий": "", "Четвёртый": "+74951234568"}
+
+
+@pytest.mark.django_db
+def test_a_read_only_partner_page_shows_the_phone_as_staff_read_it(client, make_staff):
+    """QA: an office head (view right only) read «+78005553535» on the partner page."""
+    from django.urls import reverse
+
+    partner = PartnerFactory(name="ЛидПро", contact_phone="+78005553535")
+    client.force_login(make_staff("office_head"))
+    html = client.get(reverse("admin:marketing_partner_change", args=[partner.pk])).content.decode()
+    assert "+7 800 555-35-35" in html and "+78005553535" not in html
+    client.force_login(make_staff("marketer"))  # who may change it types into the box
+    html = client.get(reverse("admin:marketing_partner_change", args=[partner.pk])).content.decode()
+    assert 'name="contact_phone"' in html

@@ -341,3 +341,33 @@ def test_hire_page_refuses_a_login_taken_in_another_case_and_a_missing_main_offi
     response = client.post(reverse("admin:org_employee_add"), {**post, "username": "n.novikov"})
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Employee.objects.get(user__username="n.novikov").position is None  # the position may wait
+
+
+def test_read_only_pages_show_phones_and_staff_counts_as_staff_read_them(client, make_staff, office):
+    """QA: an office head (view rights only) read «+79161112233» on the employee page and «+73432345678» on the
+    office page, whose staffing rows read «Финансист × 10000» beside a cell showing «10 000»."""
+    from legal_crm.org.models import Office, StaffingPlan
+    from legal_crm.org.tests.factories import PositionFactory
+
+    operator = make_staff("operator")
+    Employee.objects.filter(pk=operator.employee.pk).update(phone="+79161112233")
+    Office.objects.filter(pk=office.pk).update(phone="+73432345678")
+    plan = StaffingPlan.objects.create(office=office, position=PositionFactory(name="Финансист"), headcount=10000)
+    assert str(plan) == "Москва: Финансист × 10\u00a0000"
+    client.force_login(make_staff("office_head"))
+    html = client.get(reverse("admin:org_employee_change", args=[operator.employee.pk])).content.decode()
+    assert "+7 916 111-22-33" in html and "+79161112233" not in html
+    html = client.get(reverse("admin:org_office_change", args=[office.pk])).content.decode()
+    assert "+7 343 234-56-78" in html and "+73432345678" not in html
+    assert "× 10000" not in html
+
+    # An editable page keeps the number in its box; its history formats it.
+    hr = make_staff("hr")
+    client.force_login(hr)
+    html = client.get(reverse("admin:org_employee_change", args=[operator.employee.pk])).content.decode()
+    assert 'name="phone"' in html
+    from legal_crm.org import services
+
+    services.employee_update(actor=hr, employee=Employee.objects.get(pk=operator.employee.pk), phone="+79162223344")
+    html = client.get(reverse("admin:org_employee_history", args=[operator.employee.pk])).content.decode()
+    assert "+7 916 222-33-44" in html and "+79162223344" not in html
