@@ -6,8 +6,9 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from unfold.widgets import UnfoldAdminTextInputWidget
+from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
+from legal_crm.core.admin_base import fast_select
 from legal_crm.core.errors import DomainError
 from legal_crm.core.models import User
 from legal_crm.core.validators import normalize_phone
@@ -74,9 +75,12 @@ class LeadChangeForm(forms.ModelForm):
 class LeadAddForm(forms.ModelForm):
     """A lead taken by hand (a walk-in, a call): goes through the same intake as the API."""
 
-    source = forms.ModelChoiceField(label=_("источник"), queryset=AdSource.objects.filter(is_active=True),
-                                    required=False)
-    lead_type = forms.ChoiceField(label=_("тип"), required=False)
+    # Labels with a capital letter and unfold's select with its empty label, as admin gives the model's fields of
+    # every desk form (the two were lowercase browser selects with «---------»).
+    source = forms.ModelChoiceField(label=_("Источник"), queryset=AdSource.objects.filter(is_active=True),
+                                    required=False, widget=UnfoldAdminSelectWidget,
+                                    empty_label=_("Select value"))  # unfold's msgid: «Выберите значение»
+    lead_type = forms.ChoiceField(label=_("Тип"), required=False, widget=UnfoldAdminSelectWidget)
 
     class Meta:
         model = Lead
@@ -86,8 +90,10 @@ class LeadAddForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from .models import LeadType
 
-        self.fields["lead_type"].choices = [("", _("по источнику"))] + [
+        self.fields["lead_type"].choices = [("", _("По источнику"))] + [
             (t.code, t.name) for t in LeadType.objects.filter(is_active=True).order_by("order")]
+        for name in ("source", "lead_type"):
+            fast_select(self.fields[name])
 
     def clean_phone(self):
         value = self.cleaned_data.get("phone") or ""

@@ -425,3 +425,20 @@ def test_a_save_says_what_happened_first_in_any_gender(client, admin_user, offic
                           {"code": "expensive", "name": "Дорого для клиента", "order": 0, "is_active": "on"},
                           follow=True)
     assert "Сохранено: причина отказа «Дорого для клиента»." in re.sub(r"<[^>]+>", "", changed.content.decode())
+
+
+@pytest.mark.django_db
+def test_the_add_form_labels_and_selects_look_like_the_rest_of_the_desk(client, make_staff, office):
+    """«источник» and «тип» were lowercase, in plain browser selects with «---------»: capitalised labels and
+    unfold's select with its empty label, as on every other desk form."""
+    import re
+
+    client.force_login(make_staff("operator"))
+    html = client.get(f"{LIST}add/").content.decode()
+    for name, label in (("source", "Источник"), ("lead_type", "Тип")):
+        assert re.search(rf'<label[^>]*for="id_{name}"[^>]*>\s*{label}\b', html), name
+        select = re.search(rf'<select[^>]*name="{name}"[^>]*>', html).group(0)
+        assert "border-base-200" in select, select  # unfold's styled select
+    assert "---------" not in html
+    assert re.search(r'value=""( selected)?>Выберите значение</option>', html)
+    assert re.search(r'value=""( selected)?>По источнику</option>', html)
