@@ -39,7 +39,7 @@ def my_calls_block(request) -> dict | None:
     rows = []
     for call in calls:
         due = timezone.localtime(call.due_at)
-        note = _("просрочен, был на %(time)s") if call.due_at < now else _("в %(time)s")
+        note = _("просрочен: был назначен на %(time)s") if call.due_at < now else _("в %(time)s")
         rows.append({"text": f"{call.lead.name or format_phone(call.lead.phone)} · {format_phone(call.lead.phone)}",
                      "url": reverse("leads_lead_card", args=[call.lead_id]),
                      "note": note % {"time": f"{due:%d.%m %H:%M}"}})

@@ -15,14 +15,16 @@ def test_my_day_shows_my_calls_and_new_leads_not_others(client, make_staff, offi
     other = make_staff("operator", offices=[office])
     mine = LeadFactory(office=office, assigned_to=me, name="Иванов Пётр", status=LeadStatus.objects.get(code="new"))
     theirs = LeadFactory(office=office, assigned_to=other, name="Сидоров Чужой")
-    PlannedCall.objects.create(lead=mine, assignee=me, due_at=timezone.now() - datetime.timedelta(hours=1))
+    due = timezone.now() - datetime.timedelta(hours=1)
+    PlannedCall.objects.create(lead=mine, assignee=me, due_at=due)
     PlannedCall.objects.create(lead=theirs, assignee=other, due_at=timezone.now())
 
     client.force_login(me)
     page = client.get(reverse("admin:index")).content.decode()
 
     assert "Мои звонки на сегодня" in page
-    assert "просрочен" in page
+    # «просрочен, был на 05.12 04:22» read badly
+    assert f"просрочен: был назначен на {timezone.localtime(due):%d.%m %H:%M}" in page and "просрочен, был на" not in page
     assert "Иванов Пётр" in page
     assert "Сидоров Чужой" not in page
     assert reverse("leads_lead_card", args=[mine.pk]) in page
