@@ -11,6 +11,7 @@ import re
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.core.validators import validate_email as _django_validate_email
 from django.utils.translation import gettext_lazy as _
 
@@ -275,3 +276,9 @@ def bank_details_errors(*, bik: str, account: str = "", corr_account: str = "") 
     if corr_account and not is_valid_correspondent_account(corr_account, bik):
         errors["corr_account"] = _("Корреспондентский счёт не сходится с БИК.")
     return errors
+
+
+# A colour a person picks for a badge (a lead status, a score threshold, a tag) is printed into the page's style as
+# the browser's #rrggbb: anything else would break the badge or inject into the style.
+COLOR_ERROR = _("Укажите цвет как на веб-странице: решётка и шесть шестнадцатеричных цифр, например #2563eb.")
+validate_color = RegexValidator(r"\A#[0-9A-Fa-f]{6}\Z", message=COLOR_ERROR, code="invalid_color")

@@ -12,6 +12,7 @@ from legal_crm.core.validators import (
     bank_details_errors,
     digits,
     format_snils,
+    validate_color,
     validate_department_code,
     validate_inn,
     validate_inn_company,
@@ -33,7 +34,8 @@ class Tag(models.Model):
 
     group = models.CharField(_("группа"), max_length=16, choices=Group.choices, db_index=True)
     name = models.CharField(_("название"), max_length=100)
-    color = models.CharField(_("цвет"), max_length=7, default="#6b7280", help_text=_("Например, #2563eb."))
+    color = models.CharField(_("цвет"), max_length=7, default="#6b7280", validators=[validate_color],
+                             help_text=_("Например, #2563eb."))
 
     class Meta:
         verbose_name = _("тег")

@@ -383,3 +383,18 @@ def test_phone_number_type_says_valid_exactly_when_the_library_does():
         assert (phone_number_type(number) != phonenumbers.PhoneNumberType.UNKNOWN) is valid, number
         seen.add(valid)
     assert seen == {True, False}
+
+
+@pytest.mark.parametrize("model_path", ["leads.LeadStatus", "leads.SegmentThreshold", "directory.Tag"])
+def test_every_badge_colour_is_a_web_colour(model_path):
+    """A colour is printed into the badge's style: «red; background:url(…)» or «not a color» is refused in words."""
+    from django.apps import apps
+    from django.core.exceptions import ValidationError
+
+    field = apps.get_model(model_path)._meta.get_field("color")
+    field.clean("#2563eb", None)
+    for junk in ("not a color", "red", "#12345", "#2563eb; x"):
+        with pytest.raises(ValidationError) as exc:
+            field.clean(junk, None)
+        assert "Укажите цвет как на веб-странице: решётка и шесть шестнадцатеричных цифр, например #2563eb." in \
+            exc.value.messages

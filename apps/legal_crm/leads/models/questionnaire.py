@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from legal_crm.core.validators import validate_color
+
 
 class Question(models.Model):
     """One question of a service's questionnaire, asked by the operator during the call."""
@@ -103,7 +105,8 @@ class SegmentThreshold(models.Model):
                                 help_text=_("Пусто — для всех услуг без своих порогов."))
     segment = models.CharField(_("сегмент"), max_length=50)
     min_score = models.IntegerField(_("от баллов"))
-    color = models.CharField(_("цвет"), max_length=7, default="#6b7280")
+    color = models.CharField(_("цвет"), max_length=7, default="#6b7280", validators=[validate_color],
+                             help_text=_("Например, #2563eb."))
     history = HistoricalRecords()
 
     class Meta:

@@ -1,10 +1,12 @@
 """Lead types, statuses, the workflow between statuses and refusal reasons (SPEC 5.2.2)."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from legal_crm.core.validators import validate_color
 
 
 class LeadType(models.Model):
@@ -30,9 +32,6 @@ class LeadType(models.Model):
 REENGAGE_DAYS_MIN, REENGAGE_DAYS_MAX = 1, 3650
 REENGAGE_DAYS_ERROR = _("Укажите число дней от 1 до 3650 (десять лет) или оставьте поле пустым, чтобы не "
                         "возвращать лиды в работу автоматически.")
-# A status's colour is printed into the badges' style (lists, the lead card) as the browser's #rrggbb.
-COLOR_ERROR = _("Укажите цвет как на веб-странице: решётка и шесть шестнадцатеричных цифр, например #2563eb.")
-validate_color = RegexValidator(r"\A#[0-9A-Fa-f]{6}\Z", message=COLOR_ERROR, code="invalid_color")
 
 
 class LeadStatus(models.Model):
