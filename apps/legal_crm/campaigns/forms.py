@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator
 
 from legal_crm.core.errors import DomainError
-from legal_crm.core.forms import CleanTextMixin
+from legal_crm.core.forms import CleanTextMixin, place_domain_error, range_in_one_message
 
 from .models import DAILY_LIMIT_MAX, DAILY_LIMIT_MIN, Campaign
 from .services import validate, weekdays_parse
@@ -24,13 +24,7 @@ class CampaignForm(CleanTextMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        limit = self.fields.get("daily_limit")
-        if limit is not None:
-            # Django's own bound (0) goes; the model's validators (DAILY_LIMIT_ERROR) check the range when the form
-            # is validated, and the browser's box says the same range.
-            limit.validators = [v for v in limit.validators
-                                if not isinstance(v, MinValueValidator | MaxValueValidator)]
-            limit.widget.attrs.update({"min": DAILY_LIMIT_MIN, "max": DAILY_LIMIT_MAX})
+        range_in_one_message(self, "daily_limit", DAILY_LIMIT_MIN, DAILY_LIMIT_MAX)  # DAILY_LIMIT_ERROR
         weekdays = self.fields.get("weekdays")
         if weekdays is not None:
             # The days may be typed with commas or spaces between them: the box takes more than the seven stored
@@ -56,10 +50,4 @@ class CampaignForm(CleanTextMixin, forms.ModelForm):
         try:
             validate(self.instance)
         except DomainError as exc:
-            placed = False
-            for field, message in exc.fields.items():
-                if field in self.fields:
-                    self.add_error(field, message)
-                    placed = True
-            if not placed:
-                self.add_error(None, exc.message)
+            place_domain_error(self, exc)

@@ -34,13 +34,31 @@ class ServiceForm(CleanTextMixin, forms.Form):
 
     def add_domain_error(self, exc) -> None:
         """Show a DomainError on its fields (or on the form when it names none)."""
-        placed = False
-        for field, message in exc.fields.items():
-            if field in self.fields:
-                self.add_error(field, message)
-                placed = True
-        if not placed:
-            self.add_error(None, exc.message)
+        place_domain_error(self, exc)
+
+
+def place_domain_error(form: forms.BaseForm, exc, default_field: str | None = None) -> None:
+    """A service's DomainError on the form's fields it names; its message on `default_field` (when the form has
+    it) or on the form when it names none of them."""
+    placed = False
+    for field, message in exc.fields.items():
+        if field in form.fields:
+            form.add_error(field, message)
+            placed = True
+    if not placed:
+        form.add_error(default_field if default_field in form.fields else None, exc.message)
+
+
+def range_in_one_message(form: forms.BaseForm, name: str, low: int, high: int) -> None:
+    """A bounded number box refused with its model's one message: Django's own «больше либо равно 0» goes (the
+    model's validators check the range when the form is validated), and the browser's box says the same range."""
+    from django.core.validators import MaxValueValidator, MinValueValidator
+
+    field = form.fields.get(name)
+    if field is None:
+        return
+    field.validators = [v for v in field.validators if not isinstance(v, MinValueValidator | MaxValueValidator)]
+    field.widget.attrs.update({"min": low, "max": high})
 
 
 class WrittenInCleanMixin:

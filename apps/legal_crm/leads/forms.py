@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
 from legal_crm.core.admin_base import fast_select
 from legal_crm.core.errors import DomainError
+from legal_crm.core.forms import range_in_one_message
 from legal_crm.core.models import User
 from legal_crm.core.validators import normalize_phone
 from legal_crm.marketing.models import AdSource
@@ -119,10 +119,4 @@ class LeadStatusForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields.get("reengage_after_days")
-        if field is not None:
-            # Django's own bound (0) goes; the model's validators (REENGAGE_DAYS_ERROR) check the range when the
-            # form is validated.
-            field.validators = [v for v in field.validators
-                                if not isinstance(v, MinValueValidator | MaxValueValidator)]
-            field.widget.attrs.update({"min": REENGAGE_DAYS_MIN, "max": REENGAGE_DAYS_MAX})
+        range_in_one_message(self, "reengage_after_days", REENGAGE_DAYS_MIN, REENGAGE_DAYS_MAX)  # REENGAGE_DAYS_ERROR

@@ -16,21 +16,12 @@ from unfold.decorators import display
 
 from legal_crm.core.admin_base import DeskAdmin
 from legal_crm.core.errors import DomainError
+from legal_crm.core.forms import place_domain_error
 from legal_crm.core.validators import format_phone
 
 from . import selectors, services_templates, tags
 from .models import CustomTag, CustomTagValue, Kind, MessageTemplate
 from .sms_length import sms_size
-
-
-def _place_domain_error(form, exc: DomainError, default_field: str) -> None:
-    placed = False
-    for field, message in exc.fields.items():
-        if field in form.fields:
-            form.add_error(field, message)
-            placed = True
-    if not placed:
-        form.add_error(default_field if default_field in form.fields else None, exc.message)
 
 
 class MessageTemplateForm(forms.ModelForm):
@@ -47,14 +38,14 @@ class MessageTemplateForm(forms.ModelForm):
             try:
                 services_templates.template_text_check(text=data["text"], kind=data.get("kind") or Kind.SMS)
             except DomainError as exc:
-                _place_domain_error(self, exc, "text")
+                place_domain_error(self, exc, "text")
         if "office" in data and self.user is not None:
             # The service's office rule here, not only in save_model: an office head leaving «Офис» empty (a
             # template for all offices) reads the refusal on the field instead of a 500.
             try:
                 services_templates.template_office_check(actor=self.user, office=data["office"])
             except DomainError as exc:
-                _place_domain_error(self, exc, "office")
+                place_domain_error(self, exc, "office")
         return data
 
 

@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib.auth.models import Group
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import (
     UnfoldAdminEmailInputWidget,
@@ -9,6 +8,7 @@ from unfold.widgets import (
 )
 
 from legal_crm.core.errors import DomainError
+from legal_crm.core.forms import place_domain_error, range_in_one_message
 
 from .models import HEADCOUNT_MAX, HEADCOUNT_MIN, Employee, StaffingPlan
 from .services import EMPLOYEE_ACCOUNT_FIELDS, employee_account_check, employee_username_check
@@ -75,13 +75,7 @@ class AccountFieldsMixin(forms.Form):
         try:
             checked = employee_account_check(user=user, **values)
         except DomainError as exc:
-            placed = False
-            for field, message in exc.fields.items():
-                if field in self.fields:
-                    self.add_error(field, message)
-                    placed = True
-            if not placed:
-                self.add_error(None, exc.message)
+            place_domain_error(self, exc)
         else:
             data.update({name: checked[name] for name in shown})
         return data
@@ -141,10 +135,4 @@ class StaffingPlanForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields.get("headcount")
-        if field is not None:
-            # Django's own bound (0) goes; the model's validators (HEADCOUNT_ERROR) check the range when the form
-            # is validated.
-            field.validators = [v for v in field.validators
-                                if not isinstance(v, MinValueValidator | MaxValueValidator)]
-            field.widget.attrs.update({"min": HEADCOUNT_MIN, "max": HEADCOUNT_MAX})
+        range_in_one_message(self, "headcount", HEADCOUNT_MIN, HEADCOUNT_MAX)  # HEADCOUNT_ERROR
