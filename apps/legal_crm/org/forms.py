@@ -31,6 +31,12 @@ class EmployeeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.offices_posted = True
+        main_office = self.fields.get("main_office")
+        if main_office is not None and (not self.instance.pk or self.instance.main_office_id):
+            # An employee without a main office is in no office-scoped list nor in the staffing plan's count: one is
+            # required on hire and, once set, can be changed but not cleared (the services refuse too).
+            main_office.required = True
+            main_office.error_messages["required"] = _("Укажите основной офис.")
         if self.instance.pk:
             user = self.instance.user
             self.fields["groups"].initial = list(user.groups.all())
@@ -107,15 +113,6 @@ class EmployeeAddForm(AccountFieldsMixin, EmployeeForm):
     password = forms.CharField(label=_("Пароль"), required=False, widget=forms.PasswordInput(
         attrs={"class": "border rounded-default px-3 py-2 w-full"}),
         help_text=_("Пусто — вход по паролю закрыт, пока его не зададут."))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        main_office = self.fields.get("main_office")
-        if main_office is not None:
-            # An employee without a main office is in no office-scoped list nor in the staffing plan's count
-            # (services.employee_create refuses too).
-            main_office.required = True
-            main_office.error_messages["required"] = _("Укажите основной офис.")
 
     def clean_username(self):
         try:

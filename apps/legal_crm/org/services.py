@@ -351,6 +351,9 @@ def employee_update(*, actor, employee: Employee, **fields) -> Employee:
     account = {name: clean_text(value or "") for name, value in fields.items() if name in EMPLOYEE_ACCOUNT_FIELDS}
     account_changed = {name: value for name, value in account.items() if getattr(user, name) != value}
     office = changed.get("main_office")
+    if "main_office" in changed and office is None:
+        message = _("Укажите основной офис.")
+        raise DomainError("main_office_required", message, fields={"main_office": message})
     visible = office_ids_visible_to(actor)
     if office is not None and visible is not None and office.pk not in visible:
         raise DomainError("access_denied", _("У вас нет доступа к этому офису."),

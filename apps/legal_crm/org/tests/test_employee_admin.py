@@ -285,6 +285,14 @@ def test_a_post_without_the_work_fields_keeps_them(client, make_staff, office, o
     assert kept.position is None and kept.phone == ""
     assert list(kept.offices.all()) == [office]
 
+    # The main office can be changed but not cleared: an employee without one drops out of every office's lists.
+    response = client.post(url, {"last_name": "Смирнова", "first_name": "Ольга", "middle_name": "", "email": "",
+                                 "position": "", "main_office": "", "phone": "", "extension": "101",
+                                 "hired_on": "01.03.2024"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["main_office"] == ["Укажите основной офис."]
+    assert Employee.objects.get(pk=employee.pk).main_office == office
+
 
 def test_the_history_page_tells_the_names_email_phone_and_offices_changed(client, make_staff, office, other_office):
     """QA: after HR changed the surname, the middle name, the e-mail and the phone the «История» page showed only

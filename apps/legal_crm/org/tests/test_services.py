@@ -585,3 +585,8 @@ def test_the_hire_needs_a_main_office_the_actor_works_with(make_staff, office, o
     employee = services.employee_create(actor=head, username="here", password=None, first_name="И", last_name="Ф",
                                         main_office=office)
     assert employee.position is None and list(employee.offices.all()) == [office]
+    with pytest.raises(DomainError) as refused:  # set once, it can be changed but not cleared
+        services.employee_update(actor=hr, employee=employee, main_office=None)
+    assert refused.value.code == "main_office_required"
+    employee.refresh_from_db()
+    assert employee.main_office == office
