@@ -29,7 +29,7 @@ def my_calls_block(request) -> dict | None:
     user = request.user
     if not user.has_perm(perms.VIEW_PLANNEDCALL):
         return None
-    _start, end = _day_bounds()
+    start, end = _day_bounds()
     calls = list(selectors.planned_calls_visible_to(user).filter(assignee=user, done_at__isnull=True,
                                                                   due_at__lt=end)
                  .select_related("lead").order_by("due_at")[:LIMIT])
@@ -40,9 +40,10 @@ def my_calls_block(request) -> dict | None:
     for call in calls:
         due = timezone.localtime(call.due_at)
         note = _("просрочен: был назначен на %(time)s") if call.due_at < now else _("в %(time)s")
+        when = f"{due:%H:%M}" if due >= start else f"{due:%d.%m %H:%M}"  # the block is today's: a date only before it
         rows.append({"text": f"{call.lead.name or format_phone(call.lead.phone)} · {format_phone(call.lead.phone)}",
                      "url": reverse("leads_lead_card", args=[call.lead_id]),
-                     "note": note % {"time": f"{due:%d.%m %H:%M}"}})
+                     "note": note % {"time": when}})
     return {"key": "leads-calls", "title": _("Мои звонки на сегодня"), "rows": rows,
             "empty": _("Запланированных звонков на сегодня нет. Звонок планируют внизу карточки лида.")}
 

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,21 +11,33 @@ from legal_crm.leads.tests.factories import LeadFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_my_day_shows_my_calls_and_new_leads_not_others(client, make_staff, office):
-    me = make_staff("operator", offices=[office])
-    other = make_staff("operator", offices=[office])
-    mine = LeadFactory(office=office, assigned_to=me, name="Иванов Пётр", status=LeadStatus.objects.get(code="new"))
-    theirs = LeadFactory(office=office, assigned_to=other, name="Сидоров Чужой")
-    due = timezone.now() - datetime.timedelta(hours=1)
-    PlannedCall.objects.create(lead=mine, assignee=me, due_at=due)
-    PlannedCall.objects.create(lead=theirs, assignee=other, due_at=timezone.now())
+NOW = datetime.datetime(2026, 12, 5, 11, 0, tzinfo=datetime.UTC)  # 14:00 in Moscow, the default time zone
 
-    client.force_login(me)
-    page = client.get(reverse("admin:index")).content.decode()
+
+def test_my_day_shows_my_calls_and_new_leads_not_others(client, make_staff, office):
+    hour = datetime.timedelta(hours=1)
+    with time_machine.travel(NOW - 48 * hour, tick=False):
+        me = make_staff("operator", offices=[office])
+        other = make_staff("operator", offices=[office])
+        mine = LeadFactory(office=office, assigned_to=me, name="Иванов Пётр",
+                           status=LeadStatus.objects.get(code="new"))
+        theirs = LeadFactory(office=office, assigned_to=other, name="Сидоров Чужой")
+    PlannedCall.objects.create(lead=mine, assignee=me, due_at=NOW - hour)
+    PlannedCall.objects.create(lead=mine, assignee=me, due_at=NOW - 24 * hour)
+    PlannedCall.objects.create(lead=mine, assignee=me, due_at=NOW + 2 * hour)
+    PlannedCall.objects.create(lead=mine, assignee=me, due_at=NOW + 12 * hour)  # tomorrow: not today's
+    PlannedCall.objects.create(lead=theirs, assignee=other, due_at=NOW)
+
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(me)
+        page = client.get(reverse("admin:index")).content.decode()
 
     assert "Мои звонки на сегодня" in page
-    # «просрочен, был на 05.12 04:22» read badly
-    assert f"просрочен: был назначен на {timezone.localtime(due):%d.%m %H:%M}" in page and "просрочен, был на" not in page
+    # «просрочен, был на 05.12 04:22» read badly; a call of today needs no date, and the upcoming ones are today's
+    assert "просрочен: был назначен на 13:00" in page and "просрочен, был на" not in page
+    assert "просрочен: был назначен на 04.12 14:00" in page
+    assert "в 16:00" in page and "05.12" not in page and "06.12" not in page
+    assert "поступил 03.12 14:00" in page  # the new lead waiting for me
     assert "Иванов Пётр" in page
     assert "Сидоров Чужой" not in page
     assert reverse("leads_lead_card", args=[mine.pk]) in page
