@@ -199,6 +199,9 @@ class MoneyColumns:
     def _is_phone(self, field) -> bool:
         return isinstance(field, PhoneField) or field.name in self.phone_fields
 
+    def _phone_names(self) -> set[str]:
+        return {f.name for f in self.model._meta.concrete_fields if self._is_phone(f)}
+
     def _money_fields(self) -> dict:
         return {f.name: f for f in self.model._meta.concrete_fields
                 if (isinstance(f, DecimalField) and f.decimal_places == 2) or self._is_phone(f)}
@@ -229,11 +232,18 @@ class MoneyColumns:
         shown = set(names) - set(self.list_editable or ())  # an editable column stays an input
         return self._money_names(names, shown)
 
+    def _shown_on_page(self, request, obj) -> set[str]:
+        """Fields shown through their «__shown» displays besides the declared read-only ones (DeskAdmin: the phones
+        of a record's page opened read-only)."""
+        return set()
+
     def get_exclude(self, request, obj=None):
-        """The read-only money fields stay out of the form under their own names too (they are shown renamed)."""
+        """The read-only money fields stay out of the form under their own names too (they are shown renamed), and
+        the displays shown in their place are no fields of the form (it is built from the fieldsets' names)."""
         excluded = super().get_exclude(request, obj)
         money = self._money_fields()
         hidden = [n for n in super().get_readonly_fields(request, obj) if n in money]
+        hidden += [f"{n}{SHOWN_SUFFIX}" for n in sorted(self._shown_on_page(request, obj))]
         if not hidden:
             return excluded
         from_form = list(getattr(getattr(self.form, "_meta", None), "exclude", None) or []) if excluded is None else []
@@ -243,13 +253,15 @@ class MoneyColumns:
         return self._money_names(list(super().get_readonly_fields(request, obj)))
 
     def get_fieldsets(self, request, obj=None):
-        readonly = set(super().get_readonly_fields(request, obj))
-        sets = []
-        for title, options in super().get_fieldsets(request, obj):
-            fields = [self._money_names(tuple(f), readonly) if isinstance(f, list | tuple) else
-                      self._money_names((f,), readonly)[0] for f in options.get("fields", ())]
-            sets.append((title, {**options, "fields": fields}))
-        return sets
+        return self.shown_as_read(request, obj, super().get_fieldsets(request, obj))
+
+    def shown_as_read(self, request, obj, sets, *, also=()):
+        """`sets` with the read-only money and phones renamed to their displays; an admin whose get_fieldsets
+        builds its own (without super()) passes them through this. `also`: more fields to show so."""
+        readonly = {*super().get_readonly_fields(request, obj), *self._shown_on_page(request, obj), *also}
+        return [(title, {**options, "fields": [
+            self._money_names(tuple(f), readonly) if isinstance(f, list | tuple) else
+            self._money_names((f,), readonly)[0] for f in options.get("fields", ())]}) for title, options in sets]
 
 
 class DeskAdmin(NoFacets, CheckedAutocomplete, MoneyColumns, CaseFormTitles, ModelAdmin):
@@ -283,6 +295,14 @@ class DeskAdmin(NoFacets, CheckedAutocomplete, MoneyColumns, CaseFormTitles, Mod
                    "summary": summary or [], "back": back, "note": note, "hidden": hidden or {},
                    "opts": self.model._meta}
         return TemplateResponse(request, "core/form_page.html", context)
+
+    def _shown_on_page(self, request, obj) -> set[str]:
+        # A record's page opened read-only (the view right without the change right) shows its phones as staff read
+        # them (+7 916 111-22-33), as the list does; an editable page keeps the number in its box as stored. Money
+        # keeps Django's «3 000,00» there: a DecimalField of 2 places is also a percentage or a score's bound.
+        if obj is None or obj.pk is None or self.has_change_permission(request, obj):
+            return set()
+        return self._phone_names()
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # A record outside the user's rows (another office's) is not found: 404, as for one that never existed —
@@ -552,7 +572,9 @@ class HistoryDeskAdmin(SimpleHistoryAdmin, DeskAdmin):
         if form_page is not None:
             # A past version is read, not edited: every field shows its value (no select listing every
             # employee or office of the company as its choices).
-            fieldsets = list(form_page.fieldsets)
+            # Its phones read as on a read-only page (DeskAdmin._shown_on_page), to an editor too.
+            fieldsets = self.shown_as_read(request, form_page.form.instance, list(form_page.fieldsets),
+                                           also=self._phone_names())
             context["adminform"] = helpers.AdminForm(form_page.form, fieldsets, {},
                                                      readonly_fields=flatten_fieldsets(fieldsets), model_admin=self)
             context["has_change_permission"] = False

@@ -1,6 +1,6 @@
 """Values of history and audit entries as people read them: choice labels instead of codes («Подписан», not
 `signed`), Да/Нет instead of True/False, the names of related records instead of their ids («офис: Москва», not
-«офис: 1»), money as 3 000,00 ₽ and dates as 27.11.2026.
+«офис: 1»), money as 3 000,00 ₽, phones as +7 916 111-22-33 and dates as 27.11.2026.
 
 One renderer for every history screen: the contract card's history tab, the simple-history pages of every desk
 record and the audit log."""
@@ -22,7 +22,9 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from simple_history.models import DeletedObject
 
+from .fields import PhoneField
 from .formatting import format_date, format_money
+from .validators import format_phone
 
 EMPTY = (None, "", [], {}, ())
 
@@ -170,6 +172,8 @@ def value_text(model, name: str, value) -> str:
             return ", ".join(_related_name(field, v) for v in value) or "—"
         if field.is_relation and field.related_model is not None:
             return _related_name(field, value)
+        if isinstance(field, PhoneField) and isinstance(value, str):
+            return format_phone(value)  # +7 916 111-22-33, as lists and read-only pages show it
         if _is_money(field):
             try:
                 return format_money(value)

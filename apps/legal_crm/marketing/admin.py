@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from legal_crm.core.admin_base import HistoryDeskAdmin
 from legal_crm.marketing import perms
-from legal_crm.org.admin_display import PhonesAsRead
 
 from . import services
 from .forms import PartnerForm
@@ -32,7 +31,7 @@ class AdSourceAdmin(HistoryDeskAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(PhonesAsRead, HistoryDeskAdmin):
+class PartnerAdmin(HistoryDeskAdmin):
     form = PartnerForm
     list_display = ("name", "default_source", "api_user", "is_active")
     list_select_related = ("default_source", "api_user")

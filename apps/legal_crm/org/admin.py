@@ -22,7 +22,6 @@ from legal_crm.org import perms
 
 from . import selectors, services
 from .admin_access import EmployeeAccessMixin
-from .admin_display import PhonesAsRead
 from .dismissal_form import OffboardingSignForm
 from .forms import EmployeeAccountForm, EmployeeAddForm, EmployeeForm, StaffingPlanForm
 from .models import (
@@ -71,7 +70,7 @@ class StaffingInline(TabularInline):
 
 
 @admin.register(Office)
-class OfficeAdmin(PhonesAsRead, HistoryDeskAdmin):
+class OfficeAdmin(HistoryDeskAdmin):
     selector = selectors.office_list_visible_to
     list_display = ("name", "city", "time_zone", "phone", "is_active")
     list_filter = ("is_active", "city")
@@ -178,7 +177,7 @@ def employee_journal(employee: Employee) -> list:
 
 
 @admin.register(Employee)
-class EmployeeAdmin(EmployeeAccessMixin, OfficeChoicesMixin, PhonesAsRead, HistoryDeskAdmin):
+class EmployeeAdmin(EmployeeAccessMixin, OfficeChoicesMixin, HistoryDeskAdmin):
     selector = selectors.employee_list_visible_to
     form = EmployeeForm
     list_display = ("__str__", "position", "main_office", "status_badge", "username")
@@ -239,7 +238,7 @@ class EmployeeAdmin(EmployeeAccessMixin, OfficeChoicesMixin, PhonesAsRead, Histo
             sets.append((_("Доступ"), {"fields": access_fields}))
         if obj is not None:
             sets.append((_("История доступа"), {"fields": ("access_history",)}))
-        return self.phones_as_read(request, obj, sets)
+        return self.shown_as_read(request, obj, sets)  # its own sets: the phones of a read-only page as read
 
     @display(description=_("Логин"))
     def username(self, obj):

@@ -1,0 +1,55 @@
+"""Phones read the way staff read them (+7 916 111-22-33) wherever a desk page shows them as text: history entries
+(core.history_text) and a record's page opened read-only (core.admin_base.DeskAdmin), whatever the record's module;
+an editable page keeps the number in its box as stored."""
+
+import pytest
+from django.urls import reverse
+
+from legal_crm.core.history_text import change_text, value_text
+from legal_crm.directory.models import Counterparty, FinancialManager
+
+pytestmark = pytest.mark.django_db
+
+
+def test_history_text_formats_a_phone():
+    assert value_text(Counterparty, "phone", "+79161112233") == "+7 916 111-22-33"
+    assert value_text(Counterparty, "phone", "+12025550123") == "+12025550123"  # not a Russian number: as it is
+    assert value_text(Counterparty, "phone", "") == "—"
+    assert change_text(Counterparty, {"phone": "+79161112233"}, {"phone": "+79162223344"}) == \
+        "телефон: +7 916 111-22-33 → +7 916 222-33-44"
+
+
+def test_read_only_page_of_another_module_shows_phones_as_read(client, make_staff):
+    from legal_crm.directory import services
+    from legal_crm.directory.tests.factories import CounterpartyFactory, FinancialManagerFactory
+
+    card = CounterpartyFactory(role=Counterparty.Role.COURT, name="Арбитражный суд")  # shared: every office sees it
+    Counterparty.objects.filter(pk=card.pk).update(phone="+79161112233")
+    manager = FinancialManagerFactory()
+    FinancialManager.objects.filter(pk=manager.pk).update(phone="+79165554433")
+
+    # Finance views the directory without the right to change it: the card is text.
+    client.force_login(make_staff("finance"))
+    html = client.get(reverse("admin:directory_counterparty_change", args=[card.pk])).content.decode()
+    assert "+7 916 111-22-33" in html and "+79161112233" not in html
+    assert 'name="phone"' not in html
+    # An admin without fieldsets (its fields from the form): the phone once, in its place, formatted.
+    html = client.get(reverse("admin:directory_financialmanager_change", args=[manager.pk])).content.decode()
+    assert html.count("+7 916 555-44-33") == 1 and "+79165554433" not in html
+
+    # An operator may change the card: the number stays in its box as stored.
+    operator = make_staff("operator")
+    client.force_login(operator)
+    html = client.get(reverse("admin:directory_counterparty_change", args=[card.pk])).content.decode()
+    assert 'name="phone"' in html and 'value="+79161112233"' in html
+    assert "+7 916 111-22-33" not in html
+
+    # The card's history (its «Изменения» column) and a past version, read by the editor too, format it.
+    services.counterparty_update(actor=operator, counterparty=Counterparty.objects.get(pk=card.pk),
+                                 phone="+79162223344")
+    html = client.get(reverse("admin:directory_counterparty_history", args=[card.pk])).content.decode()
+    assert "+7 916 222-33-44" in html and "+79162223344" not in html
+    version = Counterparty.history.filter(id=card.pk).latest("history_id")
+    html = client.get(reverse("admin:directory_counterparty_simple_history",
+                              args=[card.pk, version.history_id])).content.decode()
+    assert "+7 916 222-33-44" in html and "+79162223344" not in html
