@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from legal_crm.core.fields import MoneyField
 from legal_crm.core.models import TimeStampedModel
 
 WEEKDAY_NAMES = [_("пн"), _("вт"), _("ср"), _("чт"), _("пт"), _("сб"), _("вс")]
@@ -56,8 +57,8 @@ class Campaign(TimeStampedModel):
     services = models.ManyToManyField("directory.Service", blank=True, related_name="+", verbose_name=_("услуги"))
     tags = models.ManyToManyField("directory.Tag", blank=True, related_name="+", verbose_name=_("теги"))
     segment = models.CharField(_("сегмент"), max_length=50, blank=True)
-    debt_min = models.DecimalField(_("просрочено не меньше, ₽"), max_digits=12, decimal_places=2, null=True,
-                                   blank=True, help_text=_("Только клиенты с просроченной задолженностью."))
+    debt_min = MoneyField(_("просрочено не меньше, ₽"), max_digits=12, null=True, blank=True,
+                          help_text=_("Только клиенты с просроченной задолженностью."))
     last_contact_after = models.DateField(_("последнее обращение с"), null=True, blank=True)
     last_contact_before = models.DateField(_("последнее обращение по"), null=True, blank=True)
     starts_at = models.DateTimeField(_("начать"), null=True, blank=True, help_text=_("Пусто — сразу при запуске."))
@@ -72,8 +73,7 @@ class Campaign(TimeStampedModel):
                                   help_text=_("По местному времени получателя (часовой пояс его офиса)."))
     hours_to = models.TimeField(_("отправлять до"), default=datetime.time(20, 0))
     status = models.CharField(_("состояние"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    planned_cost = models.DecimalField(_("стоимость по расчёту"), max_digits=12, decimal_places=2, null=True,
-                                       blank=True)
+    planned_cost = MoneyField(_("стоимость по расчёту"), max_digits=12, null=True, blank=True)
     cost_source = models.CharField(_("расчёт стоимости"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("автор"))

@@ -10,7 +10,6 @@ from django.contrib.admin.views.main import ALL_VAR, ORDER_VAR, PAGE_VAR
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple, ForeignKeyRawIdWidget
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import DecimalField
 from django.forms import Select
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -204,7 +203,7 @@ class MoneyColumns:
 
     def _money_fields(self) -> dict:
         return {f.name: f for f in self.model._meta.concrete_fields
-                if (isinstance(f, DecimalField) and f.decimal_places == 2) or self._is_phone(f)}
+                if isinstance(f, MoneyField) or self._is_phone(f)}  # a plain decimal: a percent, a score
 
     def __getattr__(self, name):
         if name.endswith(SHOWN_SUFFIX):
@@ -297,12 +296,12 @@ class DeskAdmin(NoFacets, CheckedAutocomplete, MoneyColumns, CaseFormTitles, Mod
         return TemplateResponse(request, "core/form_page.html", context)
 
     def _shown_on_page(self, request, obj) -> set[str]:
-        # A record's page opened read-only (the view right without the change right) shows its phones as staff read
-        # them (+7 916 111-22-33), as the list does; an editable page keeps the number in its box as stored. Money
-        # keeps Django's «3 000,00» there: a DecimalField of 2 places is also a percentage or a score's bound.
+        # A record's page opened read-only (the view right without the change right) shows its phones and amounts as
+        # staff read them (+7 916 111-22-33, 3 000,00 ₽), as the list does; an editable page keeps them in their
+        # boxes as stored.
         if obj is None or obj.pk is None or self.has_change_permission(request, obj):
             return set()
-        return self._phone_names()
+        return set(self._money_fields())
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # A record outside the user's rows (another office's) is not found: 404, as for one that never existed —

@@ -22,7 +22,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from simple_history.models import DeletedObject
 
-from .fields import PhoneField
+from .fields import MoneyField, PhoneField
 from .formatting import format_date, format_money
 from .validators import format_phone
 
@@ -140,7 +140,8 @@ def _name_of(related, pk, value) -> str:
 
 
 def _is_money(field) -> bool:
-    return isinstance(field, models.DecimalField) and field.decimal_places == 2
+    # Roubles are MoneyFields; a plain decimal is a percent, a score or a count (a «10,00 ₽» percent read wrong).
+    return isinstance(field, MoneyField)
 
 
 def normalised(field, value):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from legal_crm.core.dates import BIRTH, ISSUED, date_errors
-from legal_crm.core.fields import PhoneField
+from legal_crm.core.fields import MoneyField, PhoneField
 from legal_crm.core.models import TimeStampedModel
 from legal_crm.core.regions import REGIONS
 from legal_crm.core.validators import (
@@ -256,7 +256,7 @@ class Service(TimeStampedModel):
     code = models.SlugField(_("код"), max_length=50, unique=True)
     name = models.CharField(_("название"), max_length=200)
     description = models.TextField(_("описание"), blank=True)
-    price = models.DecimalField(_("цена"), max_digits=14, decimal_places=2, default=0)
+    price = MoneyField(_("цена"), default=0)
     is_active = models.BooleanField(_("продаётся"), default=True)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 

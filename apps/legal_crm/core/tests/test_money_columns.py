@@ -39,3 +39,19 @@ def test_money_in_read_only_inlines(client, admin_user, make_staff, office):
     client.force_login(admin_user)
     html = client.get(reverse("admin:billing_instalmentschedule_change", args=[schedule.pk])).content.decode()
     assert "10\u00a0000,00\u00a0₽" in html
+
+
+def test_a_percent_is_not_money(client, admin_user):
+    """QA: the agents' and bonus rules' lists read «10,00 ₽» for 10 %: every DecimalField of two places was taken
+    for roubles. Money is a MoneyField; a plain decimal (a percent, a score, a threshold) keeps its number."""
+    from legal_crm.core.history_text import value_text
+    from legal_crm.directory.models import Service
+    from legal_crm.finance.models import AgentRule
+    from legal_crm.marketing.models import Partner
+
+    AgentRule.objects.create(partner=Partner.objects.create(name="Агент"), percent=Decimal("10"))
+    client.force_login(admin_user)
+    rules = client.get(reverse("admin:finance_agentrule_changelist")).content.decode()
+    assert "10,00" in rules and "10,00\u00a0₽" not in rules
+    assert "₽" not in value_text(AgentRule, "percent", "10.00")
+    assert value_text(Service, "price", "150000.00") == "150\u00a0000,00\u00a0₽"

@@ -53,3 +53,18 @@ def test_read_only_page_of_another_module_shows_phones_as_read(client, make_staf
     html = client.get(reverse("admin:directory_counterparty_simple_history",
                               args=[card.pk, version.history_id])).content.decode()
     assert "+7 916 222-33-44" in html and "+79162223344" not in html
+
+
+def test_read_only_page_shows_money_as_read(client, make_staff):
+    """An amount on a record's page opened read-only reads «150 000,00 ₽», as in the list; a percent keeps its
+    number (core.fields.MoneyField is what marks roubles)."""
+    from decimal import Decimal
+
+    from legal_crm.directory.models import Service
+    from legal_crm.directory.tests.factories import ServiceFactory
+
+    service = ServiceFactory()
+    Service.objects.filter(pk=service.pk).update(price=Decimal("150000"))
+    client.force_login(make_staff("finance"))  # views the directory, may not change it
+    html = client.get(reverse("admin:directory_service_change", args=[service.pk])).content.decode()
+    assert "150\u00a0000,00\u00a0₽" in html and 'name="price"' not in html

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from legal_crm.core.fields import MoneyField
+
 
 class Kind(models.TextChoices):
     SMS = "sms", _("SMS")
@@ -96,7 +98,7 @@ class Message(models.Model):
     error_code = models.CharField(_("код ошибки"), max_length=50, blank=True)
     error_text = models.CharField(_("причина"), max_length=500, blank=True)
     provider_id = models.CharField(_("номер у провайдера"), max_length=100, blank=True)
-    cost = models.DecimalField(_("стоимость"), max_digits=10, decimal_places=2, null=True, blank=True)
+    cost = MoneyField(_("стоимость"), max_digits=10, null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("попыток"), default=0)
     next_attempt_at = models.DateTimeField(_("следующая попытка"), null=True, blank=True)
     sending_started_at = models.DateTimeField(_("отправка начата"), null=True, blank=True)

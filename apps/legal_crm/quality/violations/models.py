@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from legal_crm.core.fields import MoneyField
 from legal_crm.core.models import TimeStampedModel
 
 
@@ -25,8 +26,8 @@ class ViolationRule(TimeStampedModel):
     suspended_from = models.DateField(_("приостановлено с"), null=True, blank=True)
     suspended_until = models.DateField(_("приостановлено по"), null=True, blank=True,
                                        help_text=_("Включительно. Пусто при заполненном «с» — до отмены."))
-    amount = models.DecimalField(_("удержание, ₽"), max_digits=12, decimal_places=2, null=True, blank=True,
-                                 help_text=_("Сколько удержать из зарплаты за нарушение. Пусто — не удерживать."))
+    amount = MoneyField(_("удержание, ₽"), max_digits=12, null=True, blank=True,
+                        help_text=_("Сколько удержать из зарплаты за нарушение. Пусто — не удерживать."))
     points = models.PositiveSmallIntegerField(_("штрафные баллы"), default=0)
     description = models.TextField(_("пояснение"), blank=True)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
@@ -100,7 +101,7 @@ class Violation(TimeStampedModel):
     record_type = models.CharField(_("вид записи"), max_length=50, blank=True)
     record_id = models.CharField(_("номер записи"), max_length=50, blank=True)
     occurrences = models.PositiveIntegerField(_("случаев за день"), default=1)
-    amount = models.DecimalField(_("удержание, ₽"), max_digits=12, decimal_places=2, null=True, blank=True)
+    amount = MoneyField(_("удержание, ₽"), max_digits=12, null=True, blank=True)
     points = models.PositiveSmallIntegerField(_("штрафные баллы"), default=0)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("зафиксировал"))
