@@ -74,15 +74,16 @@ def permission_override_set(*, actor, user: User, permission: Permission, grante
     permission_overrides_apply(actor=actor, user=user, changes={permission: granted})
 
 
-def group_permissions_set(*, actor, group: Group, permissions) -> None:
+def group_permissions_set(*, actor, group: Group, permissions) -> tuple[list[str], list[str]]:
     ensure_administrator(actor)
-    group_permissions_apply(actor=actor, group=group, permissions=permissions)
+    return group_permissions_apply(actor=actor, group=group, permissions=permissions)
 
 
 @transaction.atomic
-def group_permissions_apply(*, actor, group: Group, permissions) -> None:
+def group_permissions_apply(*, actor, group: Group, permissions) -> tuple[list[str], list[str]]:
     """group_permissions_set without the administrator check: for the sync of the shipped roles after an update
-    (core.access_sync, actor None — «Система» in the history)."""
+    (core.access_sync, actor None — «Система» in the history). Returns the group's rights before and after, as the
+    history names them."""
     before = sorted(perm_label(p) for p in group.permissions.select_related("content_type"))
     group.permissions.set(permissions)
     after = sorted(perm_label(p) for p in group.permissions.select_related("content_type"))
@@ -93,6 +94,7 @@ def group_permissions_apply(*, actor, group: Group, permissions) -> None:
             audit(actor=actor, action="access.group_permissions", obj=member,
                   before={group.name: before}, after={group.name: after})
             emit("core.access_changed", user_id=member.pk)
+    return before, after
 
 
 @transaction.atomic
@@ -114,10 +116,10 @@ def permission_overrides_apply(*, actor, user: User, changes: dict[Permission, b
 
 
 @transaction.atomic
-def group_permissions_set_within(*, actor, group: Group, permissions, within) -> None:
+def group_permissions_set_within(*, actor, group: Group, permissions, within) -> tuple[list[str], list[str]]:
     """Make the group's permissions among `within` (the matrix's cells) exactly `permissions`; the group's
-    permissions outside `within` (technical models) stay as they are."""
+    permissions outside `within` (technical models) stay as they are. Returns the rights before and after."""
     ensure_administrator(actor)
     within_ids = {p.pk for p in within}
     kept = [p for p in group.permissions.all() if p.pk not in within_ids]
-    group_permissions_set(actor=actor, group=group, permissions=[*kept, *[p for p in permissions if p.pk in within_ids]])
+    return group_permissions_set(actor=actor, group=group, permissions=[*kept, *[p for p in permissions if p.pk in within_ids]])

@@ -95,11 +95,9 @@ class GroupAdmin(BaseGroupAdmin, DeskAdmin):
         # Permissions go through the service: it checks the actor and writes the history.
         # Only the matrix's rights are offered; the group keeps the technical ones it has.
         group = form.instance
-        before = sorted(access.perm_label(p) for p in group.permissions.select_related("content_type"))
-        access.group_permissions_set_within(actor=request.user, group=group,
-                                            permissions=form.cleaned_data["permissions"],
-                                            within=form.matrix_permissions)
-        after = sorted(access.perm_label(p) for p in group.permissions.select_related("content_type"))
+        before, after = access.group_permissions_set_within(actor=request.user, group=group,
+                                                            permissions=form.cleaned_data["permissions"],
+                                                            within=form.matrix_permissions)
         form.rights_change = AuditLog(actor=request.user, action="access.group_permissions",
                                       object_repr=str(group), before=before, after=after)
 
