@@ -23,7 +23,7 @@ class BonusRule(TimeStampedModel):
     group = models.CharField(_("группа бонусов"), max_length=10, choices=BonusGroup.choices)
     percent = models.DecimalField(_("% от платежа"), max_digits=5, decimal_places=2, default=0,
                                   help_text=_("Только для оплаты в срок."))
-    amount = MoneyField(_("фиксированно"), default=0)
+    amount = MoneyField(_("фиксированная сумма"), default=0)
     valid_days = models.PositiveSmallIntegerField(_("сгорают через, дней"), default=180)
     is_active = models.BooleanField(_("действует"), default=True)
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
