@@ -26,6 +26,19 @@ def format_money(value, *, currency: bool = True) -> str:
     return f"{text}{NBSP}₽" if currency else text
 
 
+def format_number(value) -> str:
+    """A decimal that is no amount (a bound, a score) as Russian print sets it: «300 000», «2,5», «−1 500,25» — digits
+    grouped by a no-break space, a decimal comma, no trailing zeros."""
+    number = Decimal(value)
+    sign = "−" if number < 0 else ""
+    whole, _, fraction = f"{abs(number).normalize():f}".partition(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return f"{sign}{NBSP.join(groups) or '0'}" + (f",{fraction}" if fraction else "")
+
+
 def format_percent(value) -> str:
     """A share in per cent as Russian print sets it: «72,2 %», «−151,5 %» (a decimal comma, the minus sign)."""
     rounded = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

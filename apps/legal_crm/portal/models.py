@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from legal_crm.core.fields import MoneyField
 from legal_crm.core.models import TimeStampedModel
+from legal_crm.core.validators import format_phone
 
 
 class Channel(models.TextChoices):
@@ -48,7 +49,7 @@ class PortalAccount(TimeStampedModel):
         permissions = [("manage_portal_access", _("Приглашает клиентов в личный кабинет и закрывает им доступ"))]
 
     def __str__(self) -> str:
-        return f"{self.client} ({self.phone})"
+        return f"{self.client} ({format_phone(self.phone)})"
 
     @property
     def is_active(self) -> bool:

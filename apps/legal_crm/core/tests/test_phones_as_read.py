@@ -68,3 +68,19 @@ def test_read_only_page_shows_money_as_read(client, make_staff):
     client.force_login(make_staff("finance"))  # views the directory, may not change it
     html = client.get(reverse("admin:directory_service_change", args=[service.pk])).content.decode()
     assert "150\u00a0000,00\u00a0₽" in html and 'name="price"' not in html
+
+
+def test_a_blacklisted_number_and_a_portal_account_read_as_phones(client, admin_user):
+    """QA: the spam rule «Номер в чёрном списке» showed «+79000000000» and a portal account's title «Клиент
+    (+79167001008)»; a stop word stays as typed."""
+    from legal_crm.directory.tests.factories import CounterpartyFactory
+    from legal_crm.leads.models import SpamRule
+    from legal_crm.portal.models import PortalAccount
+
+    SpamRule.objects.create(name="Чёрный номер", kind=SpamRule.Kind.PHONE_BLACKLIST, value="+79000000000")
+    SpamRule.objects.create(name="Стоп", kind=SpamRule.Kind.STOP_WORD, value="тест")
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:leads_spamrule_changelist")).content.decode()
+    assert "+7 900 000-00-00" in html and "+79000000000" not in html and "тест" in html
+    account = PortalAccount(client=CounterpartyFactory(name="Иванов И. И."), phone="+79167001008")
+    assert str(account) == "Иванов И. И. (+7 916 700-10-08)"

@@ -12,6 +12,7 @@ from unfold.admin import TabularInline
 from unfold.decorators import display
 
 from legal_crm.core.admin_base import HistoryDeskAdmin
+from legal_crm.core.formatting import format_number
 
 from ..models import AnswerOption, NumberRange, Question, SegmentThreshold
 from ..services import questionnaire as questionnaire_services
@@ -40,7 +41,7 @@ class AnswerOptionFormSet(BaseInlineFormSet):
 
 
 def _bound(value, infinity: str) -> str:
-    return infinity if value is None else f"{value:g}"
+    return infinity if value is None else format_number(value)
 
 
 class NumberRangeFormSet(BaseInlineFormSet):

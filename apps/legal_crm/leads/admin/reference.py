@@ -92,6 +92,7 @@ class SpamRuleAdmin(HistoryDeskAdmin):
     list_filter = ("kind", "is_active")
     list_editable = ("is_active",)
     search_fields = ("name", "value")
+    phone_fields = ("value",)  # a blacklisted number reads +7 916 111-22-33; a name or a stop word as it is
 
 
 @admin.register(DistributionRule)

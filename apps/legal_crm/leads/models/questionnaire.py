@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from legal_crm.core.formatting import format_number
 from legal_crm.core.validators import validate_color
 
 
@@ -79,8 +80,8 @@ class NumberRange(models.Model):
         ordering = ["question", "min_value", "id"]
 
     def __str__(self) -> str:
-        low = "−∞" if self.min_value is None else f"{self.min_value:g}"
-        high = "+∞" if self.max_value is None else f"{self.max_value:g}"
+        low = "−∞" if self.min_value is None else format_number(self.min_value)
+        high = "+∞" if self.max_value is None else format_number(self.max_value)
         return f"[{low}; {high}) → {self.points}"
 
     def clean(self):
