@@ -84,3 +84,7 @@ def test_a_blacklisted_number_and_a_portal_account_read_as_phones(client, admin_
     assert "+7 900 000-00-00" in html and "+79000000000" not in html and "тест" in html
     account = PortalAccount(client=CounterpartyFactory(name="Иванов И. И."), phone="+79167001008")
     assert str(account) == "Иванов И. И. (+7 916 700-10-08)"
+    from legal_crm.messaging.models import Kind, Message
+
+    assert str(Message(kind=Kind.SMS, to="+79855000002")).endswith(" +7 985 500-00-02")
+    assert str(Message(kind=Kind.EMAIL, to="a@b.ru")).endswith(" a@b.ru")

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from legal_crm.core.fields import MoneyField
+from legal_crm.core.validators import format_phone
 
 
 class Kind(models.TextChoices):
@@ -134,7 +135,7 @@ class Message(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.to}"
+        return f"{self.get_kind_display()} {format_phone(self.to)}"  # a phone as staff read it, an address as is
 
 
 class OptOut(models.Model):
