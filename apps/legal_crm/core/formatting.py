@@ -12,17 +12,18 @@ from django.utils.translation import gettext as _
 NBSP = "\u00a0"
 
 
+def _grouped(whole: str) -> str:
+    """The digits of a whole number grouped by threes with a no-break space: 1 234 567."""
+    return f"{int(whole):,}".replace(",", NBSP)
+
+
 def format_money(value, *, currency: bool = True) -> str:
     if value is None or value == "":
         return ""
     amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     sign = "−" if amount < 0 else ""
     whole, _, kopecks = f"{abs(amount):.2f}".partition(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    text = f"{sign}{NBSP.join(groups)},{kopecks}"
+    text = f"{sign}{_grouped(whole)},{kopecks}"
     return f"{text}{NBSP}₽" if currency else text
 
 
@@ -32,11 +33,7 @@ def format_number(value) -> str:
     number = Decimal(value)
     sign = "−" if number < 0 else ""
     whole, _, fraction = f"{abs(number).normalize():f}".partition(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{sign}{NBSP.join(groups) or '0'}" + (f",{fraction}" if fraction else "")
+    return f"{sign}{_grouped(whole)}" + (f",{fraction}" if fraction else "")
 
 
 def format_percent(value) -> str:
@@ -49,7 +46,7 @@ def format_percent(value) -> str:
 def format_signed(value: int) -> str:
     """A difference with its sign as Russian print sets it: +2, −3 (the minus sign, not a hyphen), 0, −12 345 (digits
     grouped by a no-break space, as format_money)."""
-    digits = f"{abs(value):,}".replace(",", NBSP)
+    digits = _grouped(str(abs(value)))
     return f"+{digits}" if value > 0 else f"\u2212{digits}" if value < 0 else "0"
 
 
