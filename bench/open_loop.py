@@ -123,13 +123,9 @@ def run(port: int, tokens: list[str], rate: float, seconds: float, per_request: 
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.connect_ex(("127.0.0.1", port))  # EINPROGRESS: writable once connected
             opened += 1
-            post = Post(sock, due, raw)
-            in_flight[sock.fileno()] = post
-            sel.register(sock, selectors.EVENT_WRITE, post)
-        else:
-            post = Post(sock, due, raw)
-            in_flight[sock.fileno()] = post
-            sel.register(sock, selectors.EVENT_WRITE, post)
+        post = Post(sock, due, raw)
+        in_flight[sock.fileno()] = post
+        sel.register(sock, selectors.EVENT_WRITE, post)
 
     start = clock() + 0.05
     sent, last_sweep, late = 0, start, 0.0

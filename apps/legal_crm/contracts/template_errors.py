@@ -17,6 +17,8 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from legal_crm.core.formatting import format_number
+
 logger = logging.getLogger(__name__)
 
 # What Jinja calls the end of a tag, as the template's author types it.
@@ -177,8 +179,7 @@ def _arithmetic_text(exc) -> str:
     if isinstance(exc, OverflowError) and re.search(r"MAX_RANGE|ssize_t", str(exc)):
         # {% for x in range(100000000) %}: the sandbox's range() stops a loop that would hang the printing
         return _("Слишком длинный цикл: range() в шаблоне документа даёт не больше %(max)s чисел на весь "
-                 "документ.") % {
-            "max": f"{MAX_RANGE:,}".replace(",", "\u00a0")}
+                 "документ.") % {"max": format_number(MAX_RANGE)}
     if isinstance(exc, OverflowError):
         return _("Число в выражении шаблона слишком большое.")
     if isinstance(exc, ZeroDivisionError):

@@ -53,16 +53,22 @@ def is_public(request) -> bool:
     return request.path.startswith(PUBLIC_PREFIXES)
 
 
-def _public_page(template: str, status: int, request, **context) -> HttpResponse:
-    """A client's page outside the cabinet: the client's words, no link to the site's root (the staff login)."""
-    return HttpResponse(loader.render_to_string(template, {"public": True, **context}), status=status)
+def _client_context(request) -> dict | None:
+    """The error pages' words for a client, or None on the desk: in the cabinet «На главную» leads to the cabinet;
+    on a public page there is no link to the site's root (the staff login)."""
+    if is_portal(request):
+        return {"portal": True, "home": "/portal/"}
+    if is_public(request):
+        return {"public": True}
+    return None
 
 
-def _portal_page(template: str, status: int, request, **context) -> HttpResponse:
-    """The client's cabinet: the same pages in a client's words, «На главную» leading to the cabinet (the site's
-    root is the staff login)."""
-    return HttpResponse(loader.render_to_string(template, {"portal": True, "home": "/portal/", **context}),
-                        status=status)
+def _client_page(template: str, status: int, request, **context) -> HttpResponse | None:
+    """The page in a client's words (_client_context), or None on the desk."""
+    client = _client_context(request)
+    if client is None:
+        return None
+    return HttpResponse(loader.render_to_string(template, {**client, **context}), status=status)
 
 
 def api_error(code: str, detail: str, status: int) -> JsonResponse:
@@ -80,8 +86,7 @@ def unavailable(request) -> HttpResponse:
         response = api_error("unavailable", _("Сервис временно недоступен: база данных не отвечает. "
                                               "Повторите запрос позже."), 503)
     else:
-        context = {"portal": True, "home": "/portal/"} if is_portal(request) else {"public": is_public(request)}
-        response = HttpResponse(loader.render_to_string("503.html", context), status=503)
+        response = HttpResponse(loader.render_to_string("503.html", _client_context(request) or {}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
@@ -90,20 +95,16 @@ def bad_request(request, exception=None):
     """400: a filter the list does not offer, a forged Host header… — the API's JSON or the Russian page."""
     if is_api(request):
         return api_error("bad_request", _("Неверный запрос."), 400)
-    if is_portal(request):
-        return _portal_page("400.html", 400, request)
-    if is_public(request):
-        return _public_page("400.html", 400, request)
+    if (page := _client_page("400.html", 400, request)) is not None:
+        return page
     return defaults.bad_request(request, exception)
 
 
 def page_not_found(request, exception=None):
     if is_api(request):
         return api_error("not_found", _("Не найдено."), 404)
-    if is_portal(request):
-        return _portal_page("404.html", 404, request)
-    if is_public(request):
-        return _public_page("404.html", 404, request)
+    if (page := _client_page("404.html", 404, request)) is not None:
+        return page
     return defaults.page_not_found(request, exception)
 
 
@@ -114,10 +115,8 @@ def server_error(request):
     if is_api(request):
         return api_error("server_error", _("Ошибка на сервере. Повторите запрос позже; если ошибка повторяется, "
                                            "сообщите администратору."), 500)
-    if is_portal(request):
-        return _portal_page("500.html", 500, request)
-    if is_public(request):
-        return _public_page("500.html", 500, request)
+    if (page := _client_page("500.html", 500, request)) is not None:
+        return page
     return defaults.server_error(request)
 
 
@@ -127,11 +126,7 @@ def method_not_allowed(request, blank: HttpResponse | None = None) -> HttpRespon
     the portal's Cache-Control), only its body and type change."""
     if is_api(request):
         response = api_error("method_not_allowed", _("Метод не поддерживается."), 405)
-    elif is_portal(request):
-        response = _portal_page("405.html", 405, request)
-    elif is_public(request):
-        response = _public_page("405.html", 405, request)
-    else:
+    elif (response := _client_page("405.html", 405, request)) is None:
         response = HttpResponse(loader.render_to_string("405.html"), status=405)
     for header, value in (blank.headers.items() if blank is not None else ()):
         if header.lower() not in ("content-type", "content-length"):
@@ -159,10 +154,8 @@ def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: the form is stale or the page was opened elsewhere — say so, not «no access»."""
     if is_api(request):
         return api_error("csrf_failed", csrf_message(), 403)
-    if is_portal(request):
-        return _portal_page("403_csrf.html", 403, request, reason=reason)
-    if is_public(request):
-        return _public_page("403_csrf.html", 403, request, reason=reason)
+    if (page := _client_page("403_csrf.html", 403, request, reason=reason)) is not None:
+        return page
     return HttpResponse(loader.render_to_string("403_csrf.html", {"reason": reason}), status=403)
 
 

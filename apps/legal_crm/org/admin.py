@@ -17,7 +17,6 @@ from legal_crm.core.admin_base import DeskAdmin, HistoryDeskAdmin
 from legal_crm.core.audit import audit_for
 from legal_crm.core.formatting import format_signed
 from legal_crm.core.forms import errors_text
-from legal_crm.core.validators import format_phone
 from legal_crm.org import perms
 
 from . import selectors, services
@@ -139,13 +138,6 @@ class StaffingPlanAdmin(OfficeChoicesMixin, HistoryDeskAdmin):
 JOURNAL_LIMIT = 50
 
 
-def _phones_read(values):
-    """An entry's before/after with the phone as staff read it (+7 916 111-22-33)."""
-    if isinstance(values, dict) and values.get("phone"):
-        return {**values, "phone": format_phone(values["phone"])}
-    return values
-
-
 def employee_journal(employee: Employee) -> list:
     """The audit log's entries about the employee and their account, newest first, each with `label` (what was
     done) and `change_text` (what changed, in words): the names and e-mail live on the account and the offices in a
@@ -168,7 +160,7 @@ def employee_journal(employee: Employee) -> list:
     def text(row) -> str:
         if row.pk in described:
             return "; ".join(described[row.pk])
-        return audit_text(row.action, models_by_row[row.pk], _phones_read(row.before), _phones_read(row.after))
+        return audit_text(row.action, models_by_row[row.pk], row.before, row.after)  # phones read as staff read them
 
     for row, change_text in zip(rows, texts_of_page(rows, text), strict=True):
         row.label = hooks.AUDIT_LABELS.get(row.action, row.action)

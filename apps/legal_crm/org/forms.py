@@ -88,7 +88,7 @@ class AccountFieldsMixin(forms.Form):
 
 
 class EmployeeAccountForm(AccountFieldsMixin, EmployeeForm):
-    """The employee page for who may change the employee's names and e-mail (services.employee_account_editable_by)."""
+    """The employee page for who may change the employee's names and e-mail (services.employee_editable_by)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

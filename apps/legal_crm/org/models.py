@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from legal_crm.core.dates import EMPLOYMENT, PLANNED, date_errors
 from legal_crm.core.fields import PhoneField
-from legal_crm.core.formatting import NBSP
+from legal_crm.core.formatting import format_number
 from legal_crm.core.models import TimeStampedModel
 from legal_crm.core.regions import REGIONS
 from legal_crm.core.validators import (
@@ -206,9 +206,7 @@ class StaffingPlan(models.Model):
 
     def __str__(self) -> str:
         # Digits grouped as the number's cell beside it shows them: «× 10 000», not «× 10000».
-        headcount = self.headcount
-        if isinstance(headcount, int):
-            headcount = f"{headcount:,}".replace(",", NBSP)
+        headcount = format_number(self.headcount) if isinstance(self.headcount, int) else self.headcount
         return f"{self.office}: {self.position} × {headcount}"
 
 

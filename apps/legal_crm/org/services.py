@@ -231,19 +231,16 @@ def employee_editable_by(actor, employee: Employee) -> bool:
     employee_offices_set's rule, for the desk to open the page editable or read-only): the change right, an employee
     of the actor's offices, and an administrator's record only by an administrator (notifications go to that e-mail;
     the offices are what rows they see)."""
-    if not allowed(actor, STATUS_PERMISSION):
+    try:
+        _ensure_may_edit_employee(actor, employee)
+    except DomainError:
         return False
-    if not employee_list_visible_to(actor).filter(pk=employee.pk).exists():
-        return False
-    return access.is_administrator(actor) or not _is_administrator_account(employee.user)
-
-
-employee_account_editable_by = employee_editable_by  # the name and e-mail are part of the record
+    return True
 
 
 def _ensure_may_edit_employee(actor, employee: Employee) -> None:
     """employee_editable_by's rule as refusals that say which part is missing."""
-    if not actor.has_perm(STATUS_PERMISSION):
+    if not allowed(actor, STATUS_PERMISSION):
         raise DomainError("access_denied", _("Недостаточно прав, чтобы менять данные сотрудника."))
     if not employee_list_visible_to(actor).filter(pk=employee.pk).exists():
         raise DomainError("access_denied", _("Сотрудник работает в офисе, к которому у вас нет доступа."))
@@ -274,7 +271,7 @@ def employee_username_check(username: str) -> str:
 
 
 def _ensure_main_office(actor, main_office) -> None:
-    """A new employee's main office: required (one without it is in no office-scoped list nor in the staffing
+    """An employee's main office, on hire and when changed: required (one without it is in no office-scoped list nor in the staffing
     plan's count) and one the actor works with."""
     from .selectors import office_ids_visible_to
 
@@ -336,8 +333,6 @@ def employee_update(*, actor, employee: Employee, **fields) -> Employee:
     right, a main office the actor works with, an administrator's record only by an administrator
     (employee_editable_by); one audit entry for the whole change (the profile's history is kept by simple-history
     too)."""
-    from .selectors import office_ids_visible_to
-
     unknown = set(fields) - {*EMPLOYEE_PROFILE_FIELDS, *EMPLOYEE_ACCOUNT_FIELDS}
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
@@ -350,14 +345,8 @@ def employee_update(*, actor, employee: Employee, **fields) -> Employee:
     user = current.user
     account = {name: clean_text(value or "") for name, value in fields.items() if name in EMPLOYEE_ACCOUNT_FIELDS}
     account_changed = {name: value for name, value in account.items() if getattr(user, name) != value}
-    office = changed.get("main_office")
-    if "main_office" in changed and office is None:
-        message = _("Укажите основной офис.")
-        raise DomainError("main_office_required", message, fields={"main_office": message})
-    visible = office_ids_visible_to(actor)
-    if office is not None and visible is not None and office.pk not in visible:
-        raise DomainError("access_denied", _("У вас нет доступа к этому офису."),
-                          fields={"main_office": _("Нет доступа.")})
+    if "main_office" in changed:  # changed, not cleared: the hire's rule
+        _ensure_main_office(actor, changed["main_office"])
     if account_changed:
         employee_account_check(user=user, **{name: account_changed.get(name, getattr(user, name))
                                              for name in EMPLOYEE_ACCOUNT_FIELDS})

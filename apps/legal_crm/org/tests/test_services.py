@@ -477,15 +477,15 @@ def test_the_name_is_changed_only_with_the_right_in_scope_and_an_administrators_
     head = make_staff("office_head", offices=[other_office])
     head.groups.first().permissions.add(Permission.objects.get(codename="change_employee"))
     head = User.objects.get(pk=head.pk)
-    assert not services.employee_account_editable_by(head, employee)
+    assert not services.employee_editable_by(head, employee)
     with pytest.raises(DomainError) as refused:  # the right, but another office's employee
         services.employee_update(actor=head, employee=employee, last_name="Чужая")
     assert refused.value.code == "access_denied"
     assert fresh(employee).user.last_name == name
 
     hr, admin = make_staff("hr"), make_staff("admin")
-    assert services.employee_account_editable_by(hr, employee)
-    assert not services.employee_account_editable_by(hr, admin.employee)
+    assert services.employee_editable_by(hr, employee)
+    assert not services.employee_editable_by(hr, admin.employee)
     with pytest.raises(DomainError) as refused:  # an administrator's e-mail gets their notifications
         services.employee_update(actor=hr, employee=admin.employee, email="hr@example.ru")
     assert refused.value.code == "access_denied"
